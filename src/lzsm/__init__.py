@@ -1,0 +1,54 @@
+"""lzsm — Landau–Zener–Stückelberg–Majorana physics.
+
+Models live in the diabatic basis (:mod:`lzsm.models`); their adiabatic picture is in
+:mod:`lzsm.bases`; closed forms in :mod:`lzsm.analytic`; exact propagation in
+:mod:`lzsm.propagation`; figures in :mod:`lzsm.plotting`; physical units at the boundary in
+:mod:`lzsm.units`; scenario files and the command line in :mod:`lzsm.scenario`/:mod:`lzsm.cli`.
+Conventions: ``PHYSICS.md`` (hbar explicit, default 1; ``alpha = d(E1 - E2)/dt``;
+``P_LZ = exp(-2 pi |V|^2/(hbar |alpha|))`` is the diabatic-stay probability).
+"""
+
+from .analytic import (
+    adiabaticity,
+    coupling_for_probability,
+    finite_time_p_diabatic_stay,
+    finite_time_p_jump,
+    golden_rule_error,
+    golden_rule_probability,
+    lz_amplitudes,
+    lz_probability,
+    lz_propagator,
+    lz_transition_time,
+    minimum_gap,
+    p_adiabatic_follow,
+    regime,
+    stokes_phase,
+    sweep_rate_for_probability,
+)
+from .bases import (
+    adiabatic_energies,
+    adiabatic_picture,
+    adiabatic_states,
+    diabatic_character,
+    mixing_angle,
+    nonadiabatic_coupling,
+    to_adiabatic,
+    to_diabatic,
+)
+from .errors import LzsmError, LzsmTypeError, LzsmValueError
+from .models import LandauZener, LinearSweep, Model, NLevel, TwoLevel
+from .propagation import Evolution, evolve
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LandauZener", "TwoLevel", "LinearSweep", "NLevel", "Model",
+    "evolve", "Evolution",
+    "adiabatic_energies", "adiabatic_states", "adiabatic_picture", "mixing_angle",
+    "diabatic_character", "nonadiabatic_coupling", "to_adiabatic", "to_diabatic",
+    "lz_probability", "p_adiabatic_follow", "adiabaticity", "minimum_gap",
+    "sweep_rate_for_probability", "coupling_for_probability", "golden_rule_probability",
+    "golden_rule_error", "regime", "stokes_phase", "lz_propagator", "lz_amplitudes",
+    "finite_time_p_diabatic_stay", "finite_time_p_jump", "lz_transition_time",
+    "LzsmError", "LzsmValueError", "LzsmTypeError",
+]

@@ -1,0 +1,1 @@
+"""Compiled numerical kernels (numba). Plain arrays in, plain arrays out; no user objects."""
