@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) examples/flagship.py --out demo-output
+	$(VENV)/bin/lzsm run examples/qubit_landau_zener.toml --out demo-output --force
 
 test: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q

@@ -167,7 +167,17 @@ class Evolution:
 
     def to_netcdf(self, path) -> None:
         """Write :meth:`to_xarray` to NetCDF-4 (h5netcdf engine, complex amplitudes kept)."""
-        self.to_xarray().to_netcdf(path, engine="h5netcdf", invalid_netcdf=True)
+        write_netcdf(self.to_xarray(), path)
+
+
+def write_netcdf(ds, path) -> None:
+    """NetCDF-4/HDF5 via h5netcdf with complex variables stored as HDF5 complex (readable with
+    ``xarray.open_dataset(path, engine="h5netcdf")``; h5netcdf flags this as a NetCDF extension)."""
+    import warnings as _w
+
+    with _w.catch_warnings():
+        _w.filterwarnings("ignore", message=".*invalid netcdf features.*")
+        ds.to_netcdf(path, engine="h5netcdf", invalid_netcdf=True)
 
 
 # --------------------------------------------------------------------------- initial states

@@ -1,0 +1,129 @@
+"""Figures, one call each.  Every function takes ``ax=None`` (or ``axes=None``) and returns the
+axes it drew on; nothing changes matplotlib's global style."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import analytic, bases
+from .errors import LzsmValueError
+from .models import Model
+from .propagation import Evolution
+
+ArrayLike = Any
+
+
+def _new_axes(ax, ncols: int = 1, **kw):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(1, ncols, figsize=(5.0 * ncols, 3.8), constrained_layout=True, **kw)
+    return ax
+
+
+def _single(model: Model) -> Model:
+    if model.batch_shape != ():
+        raise LzsmValueError(f"this figure shows one parameter point; the model has batch shape "
+                             f"{model.batch_shape}: pass model.point(index)")
+    return model
+
+
+def plot_energies(model: Model, q: ArrayLike, ax=None, *, colorbar: bool = True):
+    """Energy diagram in both pictures: diabatic levels dashed, adiabatic levels coloured by
+    their diabatic character (weight of diabatic state |1>)."""
+    from matplotlib.collections import LineCollection
+
+    model = _single(model)
+    q = np.asarray(q, dtype=float)
+    ax = _new_axes(ax)
+    h = model.hamiltonian(q)
+    for j in range(model.n_levels):
+        ax.plot(q, h[:, j, j].real, "--", color="0.55", lw=1, label="diabatic" if j == 0 else None)
+    e = bases.adiabatic_energies(model, q)
+    w = bases.diabatic_character(model, q)[:, 0, :]  # weight of |1> in each adiabatic state
+    lc = None
+    for n in range(model.n_levels):
+        pts = np.column_stack([q, e[:, n]]).reshape(-1, 1, 2)
+        seg = np.concatenate([pts[:-1], pts[1:]], axis=1)
+        lc = LineCollection(seg, cmap="coolwarm", norm=None, linewidths=2.2)
+        lc.set_array(0.5 * (w[:-1, n] + w[1:, n]))
+        lc.set_clim(0.0, 1.0)
+        ax.add_collection(lc)
+    ax.autoscale_view()
+    ax.set_xlabel(model.coordinate)
+    ax.set_ylabel("energy")
+    ax.set_title("diabatic (dashed) and adiabatic levels")
+    if colorbar and lc is not None:
+        cb = ax.figure.colorbar(lc, ax=ax)
+        cb.set_label("weight of diabatic |1>")
+    ax.legend(loc="upper center", frameon=False)
+    return ax
+
+
+def plot_populations(evolution: Evolution, axes=None, *, index: tuple[int, ...] = ()):
+    """Populations against time in the diabatic (left) and adiabatic (right) pictures."""
+    axes = _new_axes(axes, ncols=2, sharey=True)
+    t = evolution.t
+    dia = evolution.populations[index]
+    ad = evolution.adiabatic_populations[index]
+    if dia.ndim != 2:
+        raise LzsmValueError("`index` must select one parameter point of the evolution's grid")
+    for j in range(dia.shape[-1]):
+        axes[0].plot(t, dia[:, j], label=f"|{j + 1}>")
+        axes[1].plot(t, ad[:, j], label=f"adiabatic {j}")
+    axes[0].set_title("diabatic picture")
+    axes[1].set_title("adiabatic picture")
+    for a in axes:
+        a.set_xlabel("t")
+        a.legend(frameon=False)
+    axes[0].set_ylabel("population")
+    return axes
+
+
+def plot_probability_vs_rate(coupling: float, sweep_rates: ArrayLike, ax=None, *, hbar: float = 1.0,
+                             exact: tuple[ArrayLike, ArrayLike] | None = None,
+                             exact_label: str = "exact propagation", golden_rule: bool = True):
+    """P_LZ against sweep rate: the Landau–Zener law, its golden-rule limit, and exact points.
+
+    ``exact`` is ``(rates, p_diabatic_stay)`` from :func:`lzsm.evolve` or the finite-time
+    closed form."""
+    ax = _new_axes(ax)
+    rates = np.asarray(sweep_rates, dtype=float)
+    grid = np.geomspace(rates.min(), rates.max(), 400) if np.all(rates > 0) else np.linspace(rates.min(), rates.max(), 400)
+    ax.plot(grid, analytic.lz_probability(coupling, grid, hbar), "k-", label=r"$P_{LZ}=e^{-2\pi V^2/\hbar\alpha}$")
+    if golden_rule:
+        gr = 1.0 - analytic.golden_rule_probability(coupling, grid, hbar)
+        ok = gr > 0
+        ax.plot(grid[ok], gr[ok], ":", color="C1", label=r"golden rule $1-2\pi V^2/\hbar\alpha$")
+    a_e = analytic.sweep_rate_for_probability(np.exp(-1.0), coupling, hbar)
+    ax.axvline(a_e, color="0.6", lw=0.8)
+    ax.annotate(r"$P=1/e$", (a_e, np.exp(-1.0)), textcoords="offset points", xytext=(4, -12), fontsize=8)
+    if exact is not None:
+        ax.plot(np.asarray(exact[0]), np.asarray(exact[1]), "o", ms=4, color="C3", label=exact_label)
+    ax.set_xscale("log")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(r"sweep rate $\alpha$")
+    ax.set_ylabel(r"$p_{\rm diabatic\ stay}$")
+    ax.set_title(f"Landau–Zener law, V = {coupling:g}")
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def plot_nonadiabatic_coupling(model: Model, q: ArrayLike, ax=None):
+    """|d_01| along the model's coordinate (two levels) or all |d_mn|, m < n (N levels)."""
+    model = _single(model)
+    q = np.asarray(q, dtype=float)
+    ax = _new_axes(ax)
+    d = np.abs(bases.nonadiabatic_coupling(model, q))
+    n = model.n_levels
+    for m in range(n):
+        for k in range(m + 1, n):
+            ax.plot(q, d[:, m, k], label=f"|d_{m}{k}|")
+    ax.set_xlabel(model.coordinate)
+    ax.set_ylabel(f"|<phi_m|d phi_n/d{model.coordinate}>|")
+    ax.set_title("non-adiabatic coupling")
+    ax.legend(frameon=False)
+    return ax

@@ -1,0 +1,310 @@
+"""Scenario files (TOML): a model, a propagation and the figures, in physical units.
+
+A scenario is read with :mod:`tomllib`, every key is checked (an unknown key is an error that
+names it), quantities with units are converted once into the scenario's unit system, and
+:func:`run` writes one output folder holding the resolved configuration, the NetCDF data, the
+PNG figures and a JSON summary.  The folder appears only when everything has been written
+(it is assembled in a temporary sibling and renamed), so a failed run leaves nothing behind.
+
+Example (``examples/qubit_landau_zener.toml``)::
+
+    title = "Landau–Zener passage of a qubit"
+    [units]
+    energy = "GHz"          # energies as E/h
+    time = "ns"
+    [model]
+    kind = "landau_zener"
+    coupling = "0.1 GHz"
+    sweep_rate = "1 GHz/ns"
+    [evolve]
+    t_span = ["-20 ns", "20 ns"]
+    initial = "diabatic 0"
+    n_save = 801
+    [sweep]                 # optional: P against sweep rate, exact points
+    sweep_rate = {start = "0.05 GHz/ns", stop = "5 GHz/ns", num = 25, scale = "log"}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import analytic, units
+from .errors import LzsmValueError
+from .models import LandauZener, LinearSweep, Model
+
+SCHEMA: dict[str, dict[str, str]] = {
+    "": {"title": "text", "units": "table", "model": "table", "evolve": "table", "sweep": "table",
+         "figures": "table"},
+    "units": {"energy": "text", "time": "text"},
+    "model": {"kind": "text", "coupling": "energy", "sweep_rate": "sweep_rate", "hbar": "number",
+              "constant": "energy-matrix", "slopes": "sweep_rate-vector"},
+    "evolve": {"t_span": "time-pair", "initial": "any", "n_save": "int", "tol": "number"},
+    "sweep": {"sweep_rate": "sweep_rate-range"},
+    "figures": {"energies": "bool", "populations": "bool", "probability_vs_rate": "bool",
+                "nonadiabatic_coupling": "bool"},
+}
+MODEL_KINDS = ("landau_zener", "linear_sweep")
+
+
+@dataclass
+class Scenario:
+    """A validated scenario in its unit system (plain floats)."""
+
+    title: str
+    system: units.UnitSystem | None
+    hbar: float
+    model: Model
+    t_span: tuple[float, float]
+    initial: Any
+    n_save: int
+    tol: float
+    sweep_rates: np.ndarray | None
+    figures: dict[str, bool]
+    resolved: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_keys(table: dict, section: str) -> None:
+    allowed = SCHEMA[section]
+    for key in table:
+        if key not in allowed:
+            where = f"[{section}]" if section else "top level"
+            raise LzsmValueError(f"unknown scenario key {key!r} at {where}; accepted: {', '.join(allowed)}")
+
+
+def _range(spec: Any, dimension: str, system, name: str) -> np.ndarray:
+    if isinstance(spec, list):
+        vals = np.array([units.parse(v, dimension, system, name) for v in spec])
+    elif isinstance(spec, dict):
+        for k in spec:
+            if k not in ("start", "stop", "num", "scale"):
+                raise LzsmValueError(f"unknown key {k!r} in range `{name}`; accepted: start, stop, num, scale")
+        try:
+            start = units.parse(spec["start"], dimension, system, f"{name}.start")
+            stop = units.parse(spec["stop"], dimension, system, f"{name}.stop")
+            num = spec["num"]
+        except KeyError as exc:
+            raise LzsmValueError(f"range `{name}` needs start, stop and num; missing {exc}") from None
+        if not isinstance(num, int) or num < 1 or num > 100_000:
+            raise LzsmValueError(f"`{name}.num` must be an integer in 1..100000, got {num!r}")
+        scale = spec.get("scale", "linear")
+        if scale == "log":
+            if start <= 0 or stop <= 0:
+                raise LzsmValueError(f"`{name}`: a log range needs positive start and stop")
+            vals = np.geomspace(start, stop, num)
+        elif scale == "linear":
+            vals = np.linspace(start, stop, num)
+        else:
+            raise LzsmValueError(f"`{name}.scale` must be 'linear' or 'log', got {scale!r}")
+    else:
+        vals = np.array([units.parse(spec, dimension, system, name)])
+    return vals
+
+
+def load(path: str | os.PathLike) -> Scenario:
+    """Read and validate a scenario file."""
+    p = Path(path)
+    if not p.is_file():
+        raise LzsmValueError(f"scenario file {str(p)!r} does not exist")
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LzsmValueError(f"scenario file {p.name} is not valid TOML: {exc}") from None
+    return from_dict(raw)
+
+
+def from_dict(raw: dict[str, Any]) -> Scenario:
+    _check_keys(raw, "")
+    for section in ("units", "model", "evolve", "sweep", "figures"):
+        if section in raw and not isinstance(raw[section], dict):
+            raise LzsmValueError(f"scenario key {section!r} must be a table [{section}]")
+        _check_keys(raw.get(section, {}), section)
+    u = raw.get("units")
+    system = units.UnitSystem(u.get("energy", "GHz"), u.get("time", "ns")) if u is not None else None
+    m = raw.get("model")
+    if m is None:
+        raise LzsmValueError("scenario needs a [model] table")
+    kind = m.get("kind", "landau_zener")
+    if kind not in MODEL_KINDS:
+        raise LzsmValueError(f"`model.kind` must be one of {', '.join(MODEL_KINDS)}; got {kind!r}")
+    if "hbar" in m and system is not None:
+        raise LzsmValueError("`model.hbar` cannot be set together with [units]: hbar follows from the units")
+    hbar = system.hbar if system is not None else float(m.get("hbar", 1.0))
+    resolved: dict[str, Any] = {"title": raw.get("title", ""), "hbar": hbar}
+    if system is not None:
+        resolved["units"] = {"energy": system.energy, "time": system.time,
+                             "sweep_rate": system.unit_of("sweep_rate")}
+    if kind == "landau_zener":
+        for key in ("coupling", "sweep_rate"):
+            if key not in m:
+                raise LzsmValueError(f"`model.{key}` is required for kind 'landau_zener'")
+        v = units.parse(m["coupling"], "energy", system, "model.coupling")
+        a = units.parse(m["sweep_rate"], "sweep_rate", system, "model.sweep_rate")
+        model: Model = LandauZener(v, a, hbar)
+        resolved["model"] = {"kind": kind, "coupling": v, "sweep_rate": a}
+    else:
+        for key in ("constant", "slopes"):
+            if key not in m:
+                raise LzsmValueError(f"`model.{key}` is required for kind 'linear_sweep'")
+        const = np.array([[units.parse(x, "energy", system, "model.constant") for x in row]
+                          for row in m["constant"]])
+        slopes = np.array([units.parse(x, "sweep_rate", system, "model.slopes") for x in m["slopes"]])
+        model = LinearSweep(const, slopes, hbar)
+        resolved["model"] = {"kind": kind, "constant": const.tolist(), "slopes": slopes.tolist()}
+    e = raw.get("evolve", {})
+    if "t_span" not in e:
+        raise LzsmValueError("`evolve.t_span` is required, e.g. t_span = [-50, 50]")
+    ts = e["t_span"]
+    if not isinstance(ts, list) or len(ts) != 2:
+        raise LzsmValueError(f"`evolve.t_span` must be a pair [t0, t1], got {ts!r}")
+    t0, t1 = (units.parse(x, "time", system, "evolve.t_span") for x in ts)
+    if not t1 > t0:
+        raise LzsmValueError(f"`evolve.t_span` must be increasing, got [{t0}, {t1}]")
+    n_save = e.get("n_save", 401)
+    if not isinstance(n_save, int) or not 2 <= n_save <= 1_000_000:
+        raise LzsmValueError(f"`evolve.n_save` must be an integer in 2..1000000, got {n_save!r}")
+    tol = e.get("tol", 1e-10)
+    if not isinstance(tol, (int, float)) or not 0 < tol < 1:
+        raise LzsmValueError(f"`evolve.tol` must be a number in (0, 1), got {tol!r}")
+    initial = e.get("initial", "diabatic 0")
+    resolved["evolve"] = {"t_span": [t0, t1], "initial": initial, "n_save": n_save, "tol": tol}
+    sweep_rates = None
+    if "sweep" in raw and "sweep_rate" in raw["sweep"]:
+        if kind != "landau_zener":
+            raise LzsmValueError("[sweep] sweep_rate applies to kind 'landau_zener' only")
+        sweep_rates = _range(raw["sweep"]["sweep_rate"], "sweep_rate", system, "sweep.sweep_rate")
+        if np.any(sweep_rates == 0):
+            raise LzsmValueError("`sweep.sweep_rate` must be nonzero")
+        resolved["sweep"] = {"sweep_rate": sweep_rates.tolist()}
+    figs = {"energies": True, "populations": True, "probability_vs_rate": sweep_rates is not None,
+            "nonadiabatic_coupling": True}
+    for k, v in raw.get("figures", {}).items():
+        if not isinstance(v, bool):
+            raise LzsmValueError(f"`figures.{k}` must be true or false, got {v!r}")
+        figs[k] = v
+    if figs["probability_vs_rate"] and sweep_rates is None:
+        raise LzsmValueError("`figures.probability_vs_rate` needs a [sweep] sweep_rate range")
+    resolved["figures"] = figs
+    return Scenario(raw.get("title", ""), system, hbar, model, (t0, t1), initial, n_save, float(tol),
+                    sweep_rates, figs, resolved)
+
+
+def _summary(sc: Scenario, ev, seconds: float) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "title": sc.title, "hbar": sc.hbar, "t_span": list(sc.t_span),
+        "p_diabatic_stay": float(ev.p_diabatic_stay), "p_adiabatic_follow": float(ev.p_adiabatic_follow),
+        "p_jump": float(ev.p_jump), "error_estimate": float(ev.error_estimate),
+        "n_steps": int(ev.n_steps), "seconds": seconds,
+    }
+    if sc.system is not None:
+        out["units"] = sc.resolved["units"]
+    m = sc.model
+    if isinstance(m, LandauZener):
+        v, a = float(np.abs(m.coupling)), float(m.sweep_rate)
+        t0, t1 = sc.t_span
+        exact = analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, sc.hbar)
+        out.update({
+            "adiabaticity_delta": float(analytic.adiabaticity(v, a, sc.hbar)),
+            "minimum_gap": float(analytic.minimum_gap(v)),
+            "lz_probability": float(analytic.lz_probability(v, a, sc.hbar)),
+            "golden_rule_p_adiabatic_follow": float(analytic.golden_rule_probability(v, a, sc.hbar)),
+            "regime": str(analytic.regime(v, a, sc.hbar)),
+            "finite_time_exact_p_diabatic_stay": float(exact) if ev.initial_diabatic == 0 else None,
+        })
+        if ev.initial_diabatic == 0:
+            out["abs_error_vs_exact"] = abs(float(ev.p_diabatic_stay) - float(exact))
+    return out
+
+
+def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progress: bool | None = None) -> dict:
+    """Run a scenario and write DIR/{scenario.json, evolution.nc, summary.json, *.png}.
+
+    Refuses to overwrite an existing folder unless ``force``; writes nothing if it fails."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from . import plotting
+    from .propagation import evolve, write_netcdf
+
+    out = Path(out_dir)
+    if out.exists() and not force:
+        raise LzsmValueError(f"output folder {str(out)!r} exists; use --force to replace it")
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+    try:
+        start = time.perf_counter()
+        t_save = np.linspace(*sc.t_span, sc.n_save)
+        ev = evolve(sc.model, sc.t_span, sc.initial, t_save, tol=sc.tol, progress=progress)
+        seconds = time.perf_counter() - start
+        ds = ev.to_xarray()
+        ds.attrs["scenario"] = json.dumps(sc.resolved)
+        ds.attrs["hbar"] = sc.hbar
+        if sc.system is not None:
+            ds["t"].attrs["units"] = sc.system.time
+        summary = _summary(sc, ev, seconds)
+        if sc.sweep_rates is not None:
+            m = sc.model
+            assert isinstance(m, LandauZener)
+            grid = LandauZener(np.abs(m.coupling), sc.sweep_rates, sc.hbar)
+            sw = evolve(grid, sc.t_span, 0, tol=sc.tol, progress=progress)
+            exact = analytic.finite_time_p_diabatic_stay(np.abs(m.coupling), sc.sweep_rates, sc.t_span[1],
+                                                         sc.t_span[0], 0, sc.hbar)
+            sweep_ds = sw.to_xarray()[["p_diabatic_stay", "p_jump", "error_estimate", "n_steps"]]
+            sweep_ds["p_lz"] = ("sweep_rate", analytic.lz_probability(np.abs(m.coupling), sc.sweep_rates, sc.hbar))
+            sweep_ds["p_diabatic_stay_exact_finite_time"] = ("sweep_rate", exact)
+            sweep_ds.to_netcdf(tmp / "sweep.nc", engine="h5netcdf")
+            summary["sweep_max_abs_error_vs_exact"] = float(np.max(np.abs(sw.p_diabatic_stay - exact)))
+        write_netcdf(ds, tmp / "evolution.nc")
+        m = sc.model
+        tq = np.linspace(*sc.t_span, 801)
+        if isinstance(m, LandauZener) and np.abs(m.coupling) > 0:
+            # zoom the level diagrams onto the crossing region, |alpha t| < 12 |V|
+            half = 12.0 * float(np.abs(m.coupling)) / abs(float(m.sweep_rate))
+            tq = np.linspace(max(sc.t_span[0], -half), min(sc.t_span[1], half), 801)
+        t_label = f"t [{sc.system.time}]" if sc.system is not None else "t"
+        if sc.figures["energies"]:
+            ax = plotting.plot_energies(m, tq)
+            ax.set_xlabel(t_label)
+            ax.figure.savefig(tmp / "energies.png", dpi=130)
+            plt.close(ax.figure)
+        if sc.figures["populations"]:
+            axes = plotting.plot_populations(ev)
+            for a_ in axes:
+                a_.set_xlabel(t_label)
+            axes[0].figure.savefig(tmp / "populations.png", dpi=130)
+            plt.close(axes[0].figure)
+        if sc.figures["nonadiabatic_coupling"]:
+            ax = plotting.plot_nonadiabatic_coupling(m, tq)
+            ax.set_xlabel(t_label)
+            ax.figure.savefig(tmp / "nonadiabatic_coupling.png", dpi=130)
+            plt.close(ax.figure)
+        if sc.figures["probability_vs_rate"] and sc.sweep_rates is not None:
+            assert isinstance(m, LandauZener)
+            ax = plotting.plot_probability_vs_rate(float(np.abs(m.coupling)), sc.sweep_rates, hbar=sc.hbar,
+                                                   exact=(sc.sweep_rates, sw.p_diabatic_stay),
+                                                   exact_label=f"lzsm.evolve, t in [{sc.t_span[0]:g}, {sc.t_span[1]:g}]")
+            if sc.system is not None:
+                ax.set_xlabel(f"sweep rate alpha [{sc.system.unit_of('sweep_rate')}]")
+            ax.figure.savefig(tmp / "probability_vs_rate.png", dpi=130)
+            plt.close(ax.figure)
+        (tmp / "scenario.json").write_text(json.dumps(sc.resolved, indent=2))
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2))
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+        return summary
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
