@@ -51,8 +51,9 @@ Caveats
 * OPENBLAS_* / OMP_* thread variables set in this machine's environment (printed at start) slow
   NumPy a little; they do not affect the numba kernel but do affect the NumPy bookkeeping that
   ``evolve`` does around it (model setup, adiabatic-state transform at t0).
-* numba threads: the CPU time of a single-point ``evolve`` can include idle-thread spinning of
-  the numba threading layer, so single-point CPU time may exceed wall time (medians are used).
+* numba threads: the CPU time of a single-point ``evolve`` includes the busy-wait of numba's
+  idle OpenMP worker thread, so on (a) lzsm's CPU time is ~2x its wall time and ~2x what it is
+  with ``numba.set_num_threads(1)`` (printed as an info line, not used for the headline).
 * Timings are noisy on a shared machine; the full run takes about a minute or two.
 """
 
@@ -179,6 +180,20 @@ def case_a(repeats):
         lz["default_tol"] = d
         print(f"  lzsm  default tol={d['tol']:.0e} x{repeats} (info): CPU median "
               f"{fmt_t(d['cpu_median'])}, wall median {fmt_t(d['wall_median'])}, error {d['error']:.2e}")
+    # info only: numba's OpenMP worker threads spin after each parallel region, which is
+    # charged to process CPU time; a single point gains nothing from a second thread
+    import numba
+
+    nthreads = numba.get_num_threads()
+    if nthreads > 1:
+        numba.set_num_threads(1)
+        try:
+            s1 = lz_runs(tol_l)
+        finally:
+            numba.set_num_threads(nthreads)
+        lz["one_numba_thread"] = s1
+        print(f"  lzsm  tol={tol_l:.0e} x{repeats} with numba.set_num_threads(1) (info): CPU median "
+              f"{fmt_t(s1['cpu_median'])}, wall median {fmt_t(s1['wall_median'])}")
     out["lzsm"] = lz
 
     if qutip is None:
@@ -213,8 +228,12 @@ def case_a(repeats):
     out["ratio_cpu"] = q["cpu_median"] / lz["cpu_median"]
     out["ratio_wall"] = q["wall_median"] / lz["wall_median"]
     out["ratio_cpu_best"] = q["cpu_best"] / lz["cpu_best"]
+    if "one_numba_thread" in lz:
+        out["ratio_cpu_one_numba_thread"] = q["cpu_median"] / lz["one_numba_thread"]["cpu_median"]
     print(f"  ratio QuTiP/lzsm: CPU {fmt_r(out['ratio_cpu'])} (medians; best/best "
           f"{fmt_r(out['ratio_cpu_best'])}), wall {fmt_r(out['ratio_wall'])}")
+    if "ratio_cpu_one_numba_thread" in out:
+        print(f"  (info) CPU ratio with lzsm on 1 numba thread: {fmt_r(out['ratio_cpu_one_numba_thread'])}")
     return out, tol_l, tol_q
 
 

@@ -185,6 +185,8 @@ def lz_propagator(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: 
     """Exact Landau–Zener propagator ``U(t, t0)`` in the diabatic basis, shape ``(..., 2, 2)``.
 
     Arbitrary finite start and stop times (either side of the crossing, t < t0 allowed).
+    Accuracy ~1e-11 for ``|s| = |t| sqrt(|alpha|/hbar) <~ 1e3``; beyond, the dynamical phase
+    ``s^2/4`` carries its double-precision rounding (~1e-16 s^2 rad).
     Built from parabolic-cylinder functions, cf. Vitanov & Garraway, PRA 53, 4288 (1996);
     see :mod:`lzsm.kernels.landau_zener` for the fundamental matrix used.
     """

@@ -237,6 +237,8 @@ def _t_eval(t_span: Any, t_eval: Any) -> np.ndarray:
         raise LzsmValueError(f"`t_eval` must lie within t_span [{t0}, {t1}], got [{te[0]}, {te[-1]}]")
     if te[0] > t0:
         te = np.concatenate([[t0], te])
+    if te[-1] < t1:
+        te = np.concatenate([te, [t1]])
     return te
 
 
@@ -260,11 +262,12 @@ def _run_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, ma
     b = np.broadcast_to(b, model.batch_shape + (n, n)).reshape(npts, n, n) / model.hbar
     code = np.where(np.all(b == 0, axis=(-1, -2)), _mk.F_CONSTANT, _mk.F_LINEAR).astype(np.int64)
     psi = np.ascontiguousarray(psi0.reshape(npts, n))
+    serial = npts < 4
     if n == 2:
-        kernel = _mk.evolve_two_level
+        kernel = _mk.evolve_two_level_serial if serial else _mk.evolve_two_level
         a_in, b_in = np.ascontiguousarray(_pauli(a)), np.ascontiguousarray(_pauli(b))
     else:
-        kernel = _mk.evolve_n_level
+        kernel = _mk.evolve_n_level_serial if serial else _mk.evolve_n_level
         a_in, b_in = np.ascontiguousarray(a, dtype=complex), np.ascontiguousarray(b, dtype=complex)
     chunk = max(1, min(npts, 2048))
     starts = range(0, npts, chunk)
@@ -322,7 +325,7 @@ def _run_generic(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max
     n = model.n_levels
     shape = model.batch_shape
     psi = psi0.reshape(shape + (n,)).astype(complex)
-    out = np.empty(shape + (te.size, n), dtype=complex)
+    out = np.full(shape + (te.size, n), np.nan + 0j)
     out[..., 0, :] = psi
     t = float(te[0])
     h0 = model.hamiltonian(np.array([t])) / model.hbar
@@ -380,7 +383,8 @@ def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: 
     initial : a diabatic index (int), a name (``'diabatic 1'``, ``'adiabatic 0'``, ``'lower'``,
         ``'upper'``; adiabatic states are taken at t0) or a normalised state vector ``(..., N)``
         in the diabatic basis (broadcast over the grid).
-    t_eval : times at which to save the state (within t_span); default ``[t0, t1]``.
+    t_eval : times at which to save the state (within t_span); t0 and t1 are always saved
+        too, so the final probabilities refer to t1.  Default ``[t0, t1]``.
     tol : local error tolerance per step (amplitude norm).  The default gives
         ``|P - P_exact| < 1e-9`` on the Landau–Zener benchmark passage.
     max_step, max_steps : step-size cap and a step-count limit per parameter point.
@@ -402,7 +406,9 @@ def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: 
                              "propagated (use lzsm.bases for its adiabatic picture)")
     te = _t_eval(t_span, t_eval)
     tol = float(_checks.positive_scalar(tol, "tol"))
-    max_step = float(_checks.real_array(max_step, "max_step", positive=True)) if np.isfinite(max_step) else np.inf
+    if not (isinstance(max_step, (int, float, np.floating, np.integer)) and max_step > 0):
+        raise LzsmValueError(f"`max_step` must be a positive number (or inf), got {max_step!r}")
+    max_step = float(max_step)
     if not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
         raise LzsmValueError(f"`max_steps` must be a positive integer, got {max_steps!r}")
     psi0, dia = _initial_state(model, initial, float(te[0]))

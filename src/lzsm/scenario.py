@@ -277,6 +277,8 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
         if sc.figures["energies"]:
             ax = plotting.plot_energies(m, tq)
             ax.set_xlabel(t_label)
+            if sc.system is not None:
+                ax.set_ylabel(f"energy [{sc.system.energy}]")
             ax.figure.savefig(tmp / "energies.png", dpi=130)
             plt.close(ax.figure)
         if sc.figures["populations"]:

@@ -151,8 +151,7 @@ def _run2(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     return err_sum, nsteps, STATUS_OK
 
 
-@njit(cache=True, parallel=True)
-def evolve_two_level(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps):
+def _evolve_two_level(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps):
     """Propagate P independent two-level systems, H_p(t) = a_p + b_p f_p(t) (Pauli 4-vectors).
 
     a, b: (P, 4) float; code: (P,) int; t_eval: (M,) increasing, first entry the start time;
@@ -161,7 +160,7 @@ def evolve_two_level(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps)
     """
     npts = a.shape[0]
     m = t_eval.shape[0]
-    out = np.empty((npts, m, 2), dtype=np.complex128)
+    out = np.full((npts, m, 2), np.nan + 0j)  # times never reached stay NaN
     errs = np.empty(npts)
     steps = np.empty(npts, dtype=np.int64)
     status = np.empty(npts, dtype=np.int64)
@@ -253,13 +252,12 @@ def _run_n(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     return err_sum, nsteps, STATUS_OK
 
 
-@njit(cache=True, parallel=True)
-def evolve_n_level(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps):
+def _evolve_n_level(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps):
     """N-level analogue of :func:`evolve_two_level`; a, b: (P, N, N) complex Hermitian."""
     npts = a.shape[0]
     m = t_eval.shape[0]
     n = a.shape[1]
-    out = np.empty((npts, m, n), dtype=np.complex128)
+    out = np.full((npts, m, n), np.nan + 0j)  # times never reached stay NaN
     errs = np.empty(npts)
     steps = np.empty(npts, dtype=np.int64)
     status = np.empty(npts, dtype=np.int64)
@@ -269,3 +267,11 @@ def evolve_n_level(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps):
         steps[p] = k
         status[p] = s
     return out, errs, steps, status
+
+
+# One compiled version per threading mode: the parallel one for grids, the serial one for a
+# handful of points (idle worker threads of the parallel runtime spin and cost CPU time).
+evolve_two_level = njit(cache=True, parallel=True)(_evolve_two_level)
+evolve_two_level_serial = njit(cache=True)(_evolve_two_level)
+evolve_n_level = njit(cache=True, parallel=True)(_evolve_n_level)
+evolve_n_level_serial = njit(cache=True)(_evolve_n_level)

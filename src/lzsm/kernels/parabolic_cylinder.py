@@ -50,14 +50,14 @@ def weber_constants(delta: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _asymptotic_series(nu: complex, z: complex, alternating: bool):
-    """Sum of ``sum_s (+-1)^s (x)_{2s} / (s! (2 z^2)^s)`` to its smallest term.
+def _asymptotic_series(nu: complex, zz: complex, alternating: bool):
+    """Sum of ``sum_s (+-1)^s (x)_{2s} / (s! (2 z^2)^s)`` to its smallest term (``zz = z^2``).
 
     ``x = -nu`` with alternating signs (DLMF 12.9.1), ``x = nu + 1`` without (12.9.3).
     Returns (sum, converged).
     """
     x = -nu if alternating else nu + 1.0
-    inv = 1.0 / (2.0 * z * z)
+    inv = 1.0 / (2.0 * zz)
     term = 1.0 + 0.0j
     total = 1.0 + 0.0j
     last = 1.0
@@ -80,20 +80,23 @@ def _asymptotic_pair(s: float, consts: np.ndarray):
     """(D_mu(z), D_{mu+1}(z), converged) from DLMF 12.9.1/12.9.3 at z = e^{i pi/4} s."""
     mu = consts[4]
     z = _EIPI4 * s
-    logz = cmath.log(z)
-    e_minus = cmath.exp(-z * z / 4.0)
+    # z^2 = i s^2 and log z = ln|s| + i arg z exactly: forming them from the rounded z would
+    # put a spurious real part ~1e-16 s^2 into the exponent at large |s|
+    zz = 1j * s * s
+    logz = complex(math.log(abs(s)), 0.25 * math.pi if s > 0 else -0.75 * math.pi)
+    e_minus = cmath.exp(-0.25 * zz)
     out = np.empty(2, dtype=np.complex128)
     for k in range(2):
         nu = mu + k
-        s1, ok1 = _asymptotic_series(nu, z, True)
+        s1, ok1 = _asymptotic_series(nu, zz, True)
         if not ok1:
             return out[0], out[1], False
         val = e_minus * cmath.exp(nu * logz) * s1
         if s < 0.0:
-            s2, ok2 = _asymptotic_series(nu, z, False)
+            s2, ok2 = _asymptotic_series(nu, zz, False)
             if not ok2:
                 return out[0], out[1], False
-            val -= consts[2 + k] * cmath.exp(z * z / 4.0) * cmath.exp((-nu - 1.0) * logz) * s2
+            val -= consts[2 + k] * cmath.exp(0.25 * zz) * cmath.exp((-nu - 1.0) * logz) * s2
         out[k] = val
     return out[0], out[1], True
 

@@ -1,0 +1,76 @@
+"""Shared test configuration for lzsm.
+
+Hypothesis profiles
+-------------------
+``ci``  : deterministic (derandomize, no example database, no deadline), 30 examples.
+``dev`` : random, 30 examples, no deadline (the first example of a test may pay for numba
+          loading its compiled kernels).
+Select with the environment variable ``HYPOTHESIS_PROFILE`` (default ``dev``).
+
+Conventions follow /work/shared/PHYSICS.md: ``H = [[E1, V], [conj(V), E2]]``, Landau-Zener
+``E1 - E2 = alpha t``, ``P_LZ = exp(-2 pi |V|^2 / (hbar |alpha|))``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+from scipy.integrate import solve_ivp
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=30,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev",
+    deadline=None,
+    max_examples=30,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def lz_hamiltonian(coupling, sweep_rate):
+    """The Landau-Zener H(t) of PHYSICS.md written out by hand (independent of lzsm)."""
+    v = complex(coupling)
+    a = float(sweep_rate)
+
+    def h(t):
+        return np.array([[a * t / 2, v], [np.conj(v), -a * t / 2]], dtype=complex)
+
+    return h
+
+
+def _solve(hamiltonian, t_span, psi0, hbar=1.0, t_eval=None):
+    """Independent reference: scipy DOP853 with rtol = atol = 1e-12 on i hbar psi' = H psi.
+
+    Returns the state(s) at t_eval (default: the end of t_span), shape (..., N)."""
+    psi0 = np.asarray(psi0, dtype=complex)
+
+    def rhs(t, y):
+        return (-1j / hbar) * (hamiltonian(t) @ y)
+
+    sol = solve_ivp(rhs, t_span, psi0, method="DOP853", rtol=1e-12, atol=1e-12,
+                    t_eval=None if t_eval is None else np.asarray(t_eval, dtype=float))
+    assert sol.success, sol.message
+    return sol.y[:, -1] if t_eval is None else sol.y.T
+
+
+@pytest.fixture
+def reference_solve():
+    """``solve(hamiltonian, t_span, psi0, hbar=1, t_eval=None)``: scipy DOP853 reference."""
+    return _solve
+
+
+@pytest.fixture
+def lz_h():
+    """``lz_h(V, alpha)`` -> callable t -> 2x2 Landau-Zener Hamiltonian (hand-written)."""
+    return lz_hamiltonian
