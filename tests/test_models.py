@@ -92,7 +92,9 @@ def test_linear_sweep_shapes_and_form():
     t = np.array([-1.0, 0.0, 2.0])
     h = m.hamiltonian(t)
     assert h.shape == (2, 3, 3, 3)
-    aa, bb = m.linear_form()
+    kf = m.kernel_form()
+    aa, bb = kf.constant, kf.coefficient
+    assert np.all(kf.code == 1)  # f(t) = t
     assert np.allclose(h, aa[:, None] + bb[:, None] * t[:, None, None])
     assert np.allclose(np.diagonal(bb, axis1=-2, axis2=-1), [1.0, 0.0, -1.0])  # diabatic slopes
     assert np.allclose(m.hamiltonian_derivative(t), bb[:, None])
@@ -102,11 +104,12 @@ def test_linear_sweep_shapes_and_form():
     assert np.allclose(m2.hamiltonian(t), h[0])
 
 
-def test_landau_zener_linear_form_reproduces_h():
+def test_landau_zener_kernel_form_reproduces_h():
     m = lzsm.LandauZener(0.3 - 0.1j, -1.7)
-    a, b = m.linear_form()
+    kf = m.kernel_form()
     for t in (-2.0, 0.0, 3.5):
-        assert np.allclose(a + b * t, m.hamiltonian(t))
+        assert np.allclose(kf.constant + kf.coefficient * t, m.hamiltonian(t))
+        assert np.allclose(kf.hamiltonian(np.asarray(t)), m.hamiltonian(t))
 
 
 def test_nlevel_shapes_and_derivative():

@@ -97,9 +97,9 @@ def test_taylor_and_asymptotic_branches_agree_beyond_switch_over(delta):
 
 @given(delta=st.floats(0.0, 10.0), s=st.floats(-300.0, 300.0))
 def test_liouville_invariant(delta, s):
-    """Weber-pair Wronskian: the LZ fundamental matrix Phi(s) (kernels.landau_zener) has
+    """Weber-pair Wronskian: the LZ fundamental matrix Phi(s) (kernels.parabolic_cylinder) has
     det Phi = -e^{i pi/4} (|F0|^2 + delta |F1|^2); H is traceless, so by Liouville's formula
-    det Phi is independent of s.  Derived: kernels/landau_zener.py docstring + tr H = 0."""
+    det Phi is independent of s.  Derived: kernels/parabolic_cylinder.py docstring + tr H = 0."""
     consts = weber_constants(np.array(delta))
     f1, f0 = weber_pair(s, consts)
     g1, g0 = weber_pair(0.0, consts)

@@ -26,7 +26,7 @@ from scipy import special
 
 from . import _checks
 from .errors import LzsmValueError
-from .kernels import landau_zener as _lzk
+from .kernels import parabolic_cylinder as _lzk
 from .kernels.parabolic_cylinder import weber_constants
 
 ArrayLike = Any
@@ -188,7 +188,7 @@ def lz_propagator(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: 
     Accuracy ~1e-11 for ``|s| = |t| sqrt(|alpha|/hbar) <~ 1e3``; beyond, the dynamical phase
     ``s^2/4`` carries its double-precision rounding (~1e-16 s^2 rad).
     Built from parabolic-cylinder functions, cf. Vitanov & Garraway, PRA 53, 4288 (1996);
-    see :mod:`lzsm.kernels.landau_zener` for the fundamental matrix used.
+    see :mod:`lzsm.kernels.parabolic_cylinder` for the fundamental matrix used.
     """
     t_arr = _checks.real_array(t, "t")
     t0_arr = _checks.real_array(t0, "t0")

@@ -25,6 +25,53 @@ ArrayLike = Any
 TimeFunction = Callable[[np.ndarray], np.ndarray]
 
 
+F_CONSTANT, F_LINEAR, F_COS, F_TRIANGLE, F_QUADRATIC, F_ABS = range(6)
+
+
+def coefficient_function(code: np.ndarray, fpar: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """NumPy twin of the compiled kernels' f(t) (see :mod:`lzsm.kernels.magnus`).
+
+    ``code``/``fpar`` broadcast against ``t``: fpar[..., 0] is omega, fpar[..., 1] is phi."""
+    code = np.asarray(code)
+    om, ph = np.asarray(fpar)[..., 0], np.asarray(fpar)[..., 1]
+    theta = om * t + ph
+    x = theta / np.pi
+    tri = 2.0 * np.abs(x - 2.0 * np.floor(0.5 * x) - 1.0) - 1.0
+    return np.select(
+        [code == F_LINEAR, code == F_COS, code == F_TRIANGLE, code == F_QUADRATIC, code == F_ABS],
+        [t + 0 * theta, np.cos(theta), tri, t * t + 0 * theta, np.abs(t) + 0 * theta], 0.0 * theta)
+
+
+@dataclass(frozen=True)
+class KernelForm:
+    """``H(t) = constant + coefficient * f(t)``, f chosen by ``code`` with ``fpar = (omega, phi)``.
+
+    Shapes: constant, coefficient ``(*batch, N, N)``; code ``batch``; fpar ``(*batch, 2)``.
+    Models with such a form run entirely in the compiled kernels."""
+
+    constant: np.ndarray
+    coefficient: np.ndarray
+    code: np.ndarray
+    fpar: np.ndarray
+
+    def hamiltonian(self, t: np.ndarray) -> np.ndarray:
+        ex = (Ellipsis,) + (None,) * t.ndim
+        f = coefficient_function(self.code[ex], self.fpar[ex + (slice(None),)], t)
+        mat = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
+        return self.constant[mat] + self.coefficient[mat] * f[..., None, None]
+
+
+def _kernel_form(constant: np.ndarray, coefficient: np.ndarray, code: int,
+                 omega: Any = 0.0, phase: Any = 0.0) -> KernelForm:
+    batch = np.broadcast_shapes(constant.shape[:-2], coefficient.shape[:-2], np.shape(omega), np.shape(phase))
+    n = constant.shape[-1]
+    fpar = np.empty(batch + (2,))
+    fpar[..., 0] = omega
+    fpar[..., 1] = phase
+    return KernelForm(np.broadcast_to(constant, batch + (n, n)), np.broadcast_to(coefficient, batch + (n, n)),
+                      np.full(batch, code, dtype=np.int64), fpar)
+
+
 def _expand(param: np.ndarray, batch_shape: tuple[int, ...], q_ndim: int) -> np.ndarray:
     """Broadcast a parameter to the batch shape and append singleton axes for q."""
     p = np.broadcast_to(param, batch_shape)
@@ -61,11 +108,9 @@ class Model(ABC):
     def point(self, index: tuple[int, ...]) -> "Model":
         """The model at one grid point (used to export single points, e.g. to QuTiP)."""
 
-    def linear_form(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """``(A, B)`` with ``H(t) = A + B t`` (shapes ``(*batch, N, N)``), or None.
-
-        Models of this form are propagated by the compiled kernels without calling Python
-        per step."""
+    def kernel_form(self) -> KernelForm | None:
+        """``H(t) = A + B f(t)`` for the compiled kernels, or None (then ``evolve`` calls
+        :meth:`hamiltonian` from Python, three times per step)."""
         return None
 
     def parameters(self) -> dict[str, np.ndarray]:
@@ -85,13 +130,14 @@ class Model(ABC):
                 f"{self.batch_shape}: pick one with model.point(index)")
         if self.coordinate != "t":
             raise LzsmValueError("to_qutip() needs a time-dependent model (coordinate 't')")
-        lin = self.linear_form()
+        kf = self.kernel_form()
         scale = 1.0 / self.hbar  # QuTiP works with hbar = 1: pass H / hbar
-        if lin is not None:
-            a, b = (qutip.Qobj(np.asarray(m) * scale) for m in lin)
-            if np.allclose(lin[1], 0):
+        if kf is not None:
+            a, b = (qutip.Qobj(np.asarray(m) * scale) for m in (kf.constant, kf.coefficient))
+            if np.allclose(kf.coefficient, 0) or int(kf.code) == F_CONSTANT:
                 return qutip.QobjEvo(a)
-            return qutip.QobjEvo([a, [b, lambda t: t]])
+            code, fpar = int(kf.code), np.asarray(kf.fpar, dtype=float)
+            return qutip.QobjEvo([a, [b, lambda t: float(coefficient_function(code, fpar, np.asarray(t)))]])
         return qutip.QobjEvo(lambda t: qutip.Qobj(self.hamiltonian(np.asarray(t)) * scale))
 
 
@@ -146,7 +192,11 @@ class LandauZener(Model):
         a = np.broadcast_to(self.sweep_rate, self.batch_shape)[index]
         return LandauZener(v, a, self.hbar)
 
-    def linear_form(self) -> tuple[np.ndarray, np.ndarray]:
+    def kernel_form(self) -> KernelForm:
+        a, b = self._matrices()
+        return _kernel_form(a, b, F_LINEAR)
+
+    def _matrices(self) -> tuple[np.ndarray, np.ndarray]:
         shape = self.batch_shape
         v = np.broadcast_to(self.coupling, shape)
         al = np.broadcast_to(self.sweep_rate, shape)
@@ -160,13 +210,13 @@ class LandauZener(Model):
 
     def hamiltonian(self, q: ArrayLike) -> np.ndarray:
         t = _checks.real_array(q, "t")
-        a, b = self.linear_form()
+        a, b = self._matrices()
         ex = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
         return a[ex] + b[ex] * t[..., None, None]
 
     def hamiltonian_derivative(self, q: ArrayLike) -> np.ndarray:
         t = _checks.real_array(q, "t")
-        _, b = self.linear_form()
+        _, b = self._matrices()
         ex = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
         return np.broadcast_to(b[ex], self.batch_shape + t.shape + (2, 2)).copy()
 
@@ -270,11 +320,11 @@ class TwoLevel(Model):
         return self._assemble(self._derivative(q, self.bias, self.bias_derivative, "bias"),
                               self._derivative(q, self.coupling, self.coupling_derivative, "coupling"))
 
-    def linear_form(self) -> tuple[np.ndarray, np.ndarray] | None:
+    def kernel_form(self) -> KernelForm | None:
         if callable(self.bias) or callable(self.coupling) or self.coordinate != "t":
             return None
         a = self.hamiltonian(np.asarray(0.0))
-        return a, np.zeros_like(a)
+        return _kernel_form(a, np.zeros_like(a), F_CONSTANT)
 
 
 @dataclass(frozen=True, eq=False)
@@ -322,8 +372,8 @@ class LinearSweep(Model):
     def point(self, index: tuple[int, ...]) -> "LinearSweep":
         return LinearSweep(self.constant[index], self.slopes[index], self.hbar)
 
-    def linear_form(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.constant, self.slopes
+    def kernel_form(self) -> KernelForm:
+        return _kernel_form(self.constant, self.slopes, F_LINEAR)
 
     def hamiltonian(self, q: ArrayLike) -> np.ndarray:
         t = _checks.real_array(q, "t")

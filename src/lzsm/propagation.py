@@ -255,13 +255,18 @@ def _pauli(h: np.ndarray) -> np.ndarray:
 
 def _run_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max_step: float,
                   max_steps: int, progress: bool | None):
-    a, b = model.linear_form()  # type: ignore[misc]
+    """Compiled kernels over the flattened grid; psi0 (*batch, N, K) -> (*batch, M, N, K)."""
+    kf = model.kernel_form()
+    assert kf is not None
     n = model.n_levels
-    npts = int(np.prod(model.batch_shape, dtype=int))
-    a = np.broadcast_to(a, model.batch_shape + (n, n)).reshape(npts, n, n) / model.hbar
-    b = np.broadcast_to(b, model.batch_shape + (n, n)).reshape(npts, n, n) / model.hbar
-    code = np.where(np.all(b == 0, axis=(-1, -2)), _mk.F_CONSTANT, _mk.F_LINEAR).astype(np.int64)
-    psi = np.ascontiguousarray(psi0.reshape(npts, n))
+    kcols = psi0.shape[-1]
+    shape = model.batch_shape
+    npts = int(np.prod(shape, dtype=int))
+    a = np.broadcast_to(kf.constant, shape + (n, n)).reshape(npts, n, n) / model.hbar
+    b = np.broadcast_to(kf.coefficient, shape + (n, n)).reshape(npts, n, n) / model.hbar
+    code = np.ascontiguousarray(np.broadcast_to(kf.code, shape).reshape(npts), dtype=np.int64)
+    fpar = np.ascontiguousarray(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), dtype=float)
+    psi = np.ascontiguousarray(np.broadcast_to(psi0, shape + (n, kcols)).reshape(npts, n, kcols), dtype=complex)
     serial = npts < 4
     if n == 2:
         kernel = _mk.evolve_two_level_serial if serial else _mk.evolve_two_level
@@ -279,7 +284,7 @@ def _run_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, ma
     try:
         for s in starts:
             sl = slice(s, s + chunk)
-            o, e, k, st = kernel(a_in[sl], b_in[sl], code[sl], te, psi[sl], tol, 0.0, max_step, max_steps)
+            o, e, k, st = kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], te, psi[sl], tol, 0.0, max_step, max_steps)
             outs.append(o)
             errs.append(e)
             steps.append(k)
@@ -287,8 +292,7 @@ def _run_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, ma
             bar.update(o.shape[0])
     finally:
         bar.close()
-    shape = model.batch_shape
-    return (np.concatenate(outs).reshape(shape + (te.size, n)), np.concatenate(errs).reshape(shape),
+    return (np.concatenate(outs).reshape(shape + (te.size, n, kcols)), np.concatenate(errs).reshape(shape),
             np.concatenate(steps).reshape(shape), np.concatenate(stats).reshape(shape))
 
 
@@ -412,9 +416,11 @@ def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: 
     if not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
         raise LzsmValueError(f"`max_steps` must be a positive integer, got {max_steps!r}")
     psi0, dia = _initial_state(model, initial, float(te[0]))
-    if model.linear_form() is not None:
+    if model.kernel_form() is not None:
         method = "magnus6-compiled"
-        amps, err, steps, status = _run_compiled(model, te, psi0, tol, max_step, int(max_steps), progress)
+        amps, err, steps, status = _run_compiled(model, te, psi0[..., None], tol, max_step, int(max_steps),
+                                                 progress)
+        amps = amps[..., 0]
     else:
         method = "magnus6-lockstep"
         amps, err, steps, status = _run_generic(model, te, psi0, tol, max_step, int(max_steps), progress)

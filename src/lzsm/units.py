@@ -15,6 +15,7 @@ Constants from CODATA via :mod:`scipy.constants`.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -99,7 +100,7 @@ def parse(value: Any, dimension: str, system: UnitSystem | None, name: str) -> f
         raise LzsmValueError(f"unknown dimension {dimension!r}")
     if isinstance(value, bool):
         raise LzsmValueError(f"`{name}` must be a number or a quantity string, got {value!r}")
-    if isinstance(value, (int, float)):
+    if isinstance(value, numbers.Real):
         x = float(value)
     elif isinstance(value, str):
         m = _QUANTITY.match(value)
@@ -107,7 +108,10 @@ def parse(value: Any, dimension: str, system: UnitSystem | None, name: str) -> f
             raise LzsmValueError(f"`{name}`: cannot read {value!r} as a number with an optional unit, "
                                  "e.g. '2 GHz' or '1 GHz/ns'")
         number, unit = float(m.group(1)), m.group(2)
-        dim, factor = _dimension_and_factor(unit)
+        try:
+            dim, factor = _dimension_and_factor(unit)
+        except LzsmValueError as exc:
+            raise LzsmValueError(f"`{name}`: {exc}") from None
         if dim == "dimensionless":
             x = number
         else:

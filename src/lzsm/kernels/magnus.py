@@ -16,7 +16,11 @@ Step size: Richardson step doubling (one step of h against two of h/2; their dif
 below ``tol``; the sum of the accepted local estimates is reported as the error estimate.
 
 Hamiltonians handled here have the form ``H(t) = A + B f(t)`` with a coefficient function
-chosen by an integer code (``F_LINEAR``: f = t; ``F_CONSTANT``: f = 0), per parameter point.
+chosen per parameter point by an integer code and two parameters ``(omega, phi)``:
+``F_CONSTANT`` f = 0, ``F_LINEAR`` f = t, ``F_COS`` f = cos(omega t + phi), ``F_TRIANGLE`` the
+triangle wave with the extrema and phase of that cosine, ``F_QUADRATIC`` f = t^2,
+``F_ABS`` f = |t|.  Steps never straddle a kink of f (they land on it).  Each kernel carries K
+columns at once (K = 1: a state; K = N: the propagator).
 Two-level Hamiltonians are carried as real Pauli 4-vectors ``(h0, hx, hy, hz)`` with
 ``H = h0 I + hx sigma_x + hy sigma_y + hz sigma_z``.
 """
@@ -30,6 +34,10 @@ from numba import njit, prange
 
 F_CONSTANT = 0
 F_LINEAR = 1
+F_COS = 2
+F_TRIANGLE = 3
+F_QUADRATIC = 4
+F_ABS = 5
 
 _SQ15 = math.sqrt(15.0)
 _C1 = 0.5 - _SQ15 / 10.0
@@ -41,10 +49,33 @@ STATUS_STEP_UNDERFLOW = 2
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _coef(code: int, t: float) -> float:
+def _coef(code: int, fp, t: float) -> float:
     if code == F_LINEAR:
         return t
+    if code == F_COS:
+        return math.cos(fp[0] * t + fp[1])
+    if code == F_TRIANGLE:
+        x = (fp[0] * t + fp[1]) / math.pi
+        return 2.0 * abs(x - 2.0 * math.floor(0.5 * x) - 1.0) - 1.0
+    if code == F_QUADRATIC:
+        return t * t
+    if code == F_ABS:
+        return abs(t)
     return 0.0
+
+
+@njit(cache=True, nogil=True)
+def _next_break(code: int, fp, t: float) -> float:
+    """First kink of f strictly after t (inf if none)."""
+    if code == F_TRIANGLE:
+        k = math.floor((fp[0] * t + fp[1]) / math.pi) + 1.0
+        tk = (k * math.pi - fp[1]) / fp[0]
+        if tk <= t * (1.0 + 1e-15) + 1e-300:
+            tk = ((k + 1.0) * math.pi - fp[1]) / fp[0]
+        return tk
+    if code == F_ABS and t < 0.0:
+        return 0.0
+    return math.inf
 
 
 # ----------------------------------------------------------------------------- two levels
@@ -59,11 +90,11 @@ def _cross2(a, b):
 
 
 @njit(cache=True, nogil=True)
-def _omega2(a, b, code, t, h):
+def _omega2(a, b, code, fp, t, h):
     """Omega6 of one step as (w0, wx, wy, wz), Omega6 = -i (w0 + w.sigma)."""
-    f1 = _coef(code, t + _C1 * h)
-    f2 = _coef(code, t + 0.5 * h)
-    f3 = _coef(code, t + _C3 * h)
+    f1 = _coef(code, fp, t + _C1 * h)
+    f2 = _coef(code, fp, t + 0.5 * h)
+    f3 = _coef(code, fp, t + _C3 * h)
     d31 = f3 - f1
     d2 = f3 - 2.0 * f2 + f1
     w0 = h * (a[0] + b[0] * f2 + b[0] * d2 * (10.0 / 36.0))
@@ -87,56 +118,76 @@ def _omega2(a, b, code, t, h):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _exp2(w, p0, p1):
-    """exp(-i (w0 + w.sigma)) (p0, p1), exactly."""
+def _exp2_matrix(w):
+    """exp(-i (w0 + w.sigma)) as four complex numbers (m00, m01, m10, m11), exactly."""
     n = math.sqrt(w[1] * w[1] + w[2] * w[2] + w[3] * w[3])
     c = math.cos(n)
     s = math.sin(n) / n if n > 1e-300 else 1.0
     ph = complex(math.cos(w[0]), -math.sin(w[0]))
     # -i s (w.sigma) = -i s [[wz, wx - i wy], [wx + i wy, -wz]]
-    m00 = complex(c, -s * w[3])
-    m11 = complex(c, s * w[3])
-    m01 = -1j * s * complex(w[1], -w[2])
-    m10 = -1j * s * complex(w[1], w[2])
-    return ph * (m00 * p0 + m01 * p1), ph * (m10 * p0 + m11 * p1)
+    return (ph * complex(c, -s * w[3]), ph * (-1j * s) * complex(w[1], -w[2]),
+            ph * (-1j * s) * complex(w[1], w[2]), ph * complex(c, s * w[3]))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _exp2(w, p0, p1):
+    """exp(-i (w0 + w.sigma)) (p0, p1), exactly."""
+    m00, m01, m10, m11 = _exp2_matrix(w)
+    return m00 * p0 + m01 * p1, m10 * p0 + m11 * p1
 
 
 @njit(cache=True, nogil=True)
-def _norm_h2(a, b, code, t):
-    f = _coef(code, t)
+def _norm_h2(a, b, code, fp, t):
+    f = _coef(code, fp, t)
     return math.sqrt((a[1] + b[1] * f) ** 2 + (a[2] + b[2] * f) ** 2 + (a[3] + b[3] * f) ** 2)
 
 
 @njit(cache=True, nogil=True)
-def _run2(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps, out):
-    p0 = psi0[0]
-    p1 = psi0[1]
+def _run2(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
+    """Adaptive integration of K two-component columns psi0 (2, K); saves into out (M, 2, K)."""
+    kcols = psi0.shape[1]
+    p = psi0.copy()
+    full = np.empty_like(p)
+    half = np.empty_like(p)
     t = t_eval[0]
-    out[0, 0] = p0
-    out[0, 1] = p1
+    out[0] = p
     h = h_init
     if h <= 0.0:
-        h = 1.0 / (_norm_h2(a, b, code, t) + 1e-300)
+        h = 1.0 / (_norm_h2(a, b, code, fp, t) + 1e-300)
     h = min(h, max_step)
     err_sum = 0.0
     nsteps = 0
+    brk = _next_break(code, fp, t)
     for j in range(1, t_eval.shape[0]):
         t_end = t_eval[j]
         while t < t_end:
-            last = t + h >= t_end
-            h_try = t_end - t if last else h
+            while brk <= t:
+                brk = _next_break(code, fp, t)
+            stop = min(t_end, brk)
+            last = t + h >= stop
+            h_try = stop - t if last else h
             # Richardson step doubling: one step of h against two of h/2
-            f0, f1 = _exp2(_omega2(a, b, code, t, h_try), p0, p1)
             hh = 0.5 * h_try
-            q0, q1 = _exp2(_omega2(a, b, code, t, hh), p0, p1)
-            q0, q1 = _exp2(_omega2(a, b, code, t + hh, hh), q0, q1)
-            err = math.sqrt(abs(q0 - f0) ** 2 + abs(q1 - f1) ** 2) / 63.0
+            f00, f01, f10, f11 = _exp2_matrix(_omega2(a, b, code, fp, t, h_try))
+            g00, g01, g10, g11 = _exp2_matrix(_omega2(a, b, code, fp, t, hh))
+            k00, k01, k10, k11 = _exp2_matrix(_omega2(a, b, code, fp, t + hh, hh))
+            err2 = 0.0
+            for k in range(kcols):
+                x0 = p[0, k]
+                x1 = p[1, k]
+                full[0, k] = f00 * x0 + f01 * x1
+                full[1, k] = f10 * x0 + f11 * x1
+                y0 = g00 * x0 + g01 * x1
+                y1 = g10 * x0 + g11 * x1
+                half[0, k] = k00 * y0 + k01 * y1
+                half[1, k] = k10 * y0 + k11 * y1
+                err2 += abs(half[0, k] - full[0, k]) ** 2 + abs(half[1, k] - full[1, k]) ** 2
+            err = math.sqrt(err2) / 63.0
             if err <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
-                p0 = q0
-                p1 = q1
+                p[:, :] = half
                 err_sum += err
                 nsteps += 1
-                t = t_end if last else t + h_try
+                t = stop if last else t + h_try
                 fac = 4.0 if err == 0.0 else min(4.0, max(0.2, 0.9 * (tol / err) ** (1.0 / 7.0)))
                 if not last:
                     h = min(h_try * fac, max_step)
@@ -146,26 +197,26 @@ def _run2(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps, out):
                     return err_sum, nsteps, STATUS_MAX_STEPS
             else:
                 h = h_try * max(0.2, 0.9 * (tol / err) ** (1.0 / 7.0))
-        out[j, 0] = p0
-        out[j, 1] = p1
+        out[j] = p
     return err_sum, nsteps, STATUS_OK
 
 
-def _evolve_two_level(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps):
+def _evolve_two_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
     """Propagate P independent two-level systems, H_p(t) = a_p + b_p f_p(t) (Pauli 4-vectors).
 
-    a, b: (P, 4) float; code: (P,) int; t_eval: (M,) increasing, first entry the start time;
-    psi0: (P, 2) complex.  Returns amplitudes (P, M, 2), error estimates (P,), number of
-    steps (P,), status (P,).
+    a, b: (P, 4) float; code: (P,) int; fpar: (P, 2) float (omega, phi); t_eval: (M,)
+    increasing, first entry the start time; psi0: (P, 2, K) complex (K columns).
+    Returns amplitudes (P, M, 2, K) (NaN where never reached), error estimates (P,), number
+    of steps (P,), status (P,).
     """
     npts = a.shape[0]
     m = t_eval.shape[0]
-    out = np.full((npts, m, 2), np.nan + 0j)  # times never reached stay NaN
+    out = np.full((npts, m, 2, psi0.shape[2]), np.nan + 0j)  # times never reached stay NaN
     errs = np.empty(npts)
     steps = np.empty(npts, dtype=np.int64)
     status = np.empty(npts, dtype=np.int64)
     for p in prange(npts):
-        e, n, s = _run2(a[p], b[p], code[p], t_eval, psi0[p], tol, h_init, max_step, max_steps, out[p])
+        e, n, s = _run2(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init, max_step, max_steps, out[p])
         errs[p] = e
         steps[p] = n
         status[p] = s
@@ -201,44 +252,44 @@ def expm_antihermitian(om):
 
 
 @njit(cache=True, nogil=True)
-def _omega_n(a, b, code, t, h):
-    k1 = -1j * (a + b * _coef(code, t + _C1 * h))
-    k2 = -1j * (a + b * _coef(code, t + 0.5 * h))
-    k3 = -1j * (a + b * _coef(code, t + _C3 * h))
+def _omega_n(a, b, code, fp, t, h):
+    k1 = -1j * (a + b * _coef(code, fp, t + _C1 * h))
+    k2 = -1j * (a + b * _coef(code, fp, t + 0.5 * h))
+    k3 = -1j * (a + b * _coef(code, fp, t + _C3 * h))
     return omega6_from_nodes(k1, k2, k3, h)
 
 
 @njit(cache=True, nogil=True)
-def _run_n(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps, out):
+def _run_n(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     psi = psi0.copy()
     t = t_eval[0]
-    out[0, :] = psi
+    out[0] = psi
     h = h_init
     if h <= 0.0:
-        nrm = math.sqrt(np.sum(np.abs(a + b * _coef(code, t)) ** 2))
+        nrm = math.sqrt(np.sum(np.abs(a + b * _coef(code, fp, t)) ** 2))
         h = 1.0 / (nrm + 1e-300)
     h = min(h, max_step)
     err_sum = 0.0
     nsteps = 0
+    brk = _next_break(code, fp, t)
     for j in range(1, t_eval.shape[0]):
         t_end = t_eval[j]
         while t < t_end:
-            last = False
-            if t + h >= t_end:
-                h_try = t_end - t
-                last = True
-            else:
-                h_try = h
-            full = expm_antihermitian(_omega_n(a, b, code, t, h_try)) @ psi
+            while brk <= t:
+                brk = _next_break(code, fp, t)
+            stop = min(t_end, brk)
+            last = t + h >= stop
+            h_try = stop - t if last else h
+            full = expm_antihermitian(_omega_n(a, b, code, fp, t, h_try)) @ psi
             hh = 0.5 * h_try
-            half = expm_antihermitian(_omega_n(a, b, code, t, hh)) @ psi
-            half = expm_antihermitian(_omega_n(a, b, code, t + hh, hh)) @ half
+            half = expm_antihermitian(_omega_n(a, b, code, fp, t, hh)) @ psi
+            half = expm_antihermitian(_omega_n(a, b, code, fp, t + hh, hh)) @ half
             err = math.sqrt(np.sum(np.abs(half - full) ** 2)) / 63.0
             if err <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
                 psi = half
                 err_sum += err
                 nsteps += 1
-                t = t_end if last else t + h_try
+                t = stop if last else t + h_try
                 fac = 4.0 if err == 0.0 else min(4.0, max(0.2, 0.9 * (tol / err) ** (1.0 / 7.0)))
                 if not last:
                     h = min(h_try * fac, max_step)
@@ -248,21 +299,22 @@ def _run_n(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps, out):
                     return err_sum, nsteps, STATUS_MAX_STEPS
             else:
                 h = h_try * max(0.2, 0.9 * (tol / err) ** (1.0 / 7.0))
-        out[j, :] = psi
+        out[j] = psi
     return err_sum, nsteps, STATUS_OK
 
 
-def _evolve_n_level(a, b, code, t_eval, psi0, tol, h_init, max_step, max_steps):
-    """N-level analogue of :func:`evolve_two_level`; a, b: (P, N, N) complex Hermitian."""
+def _evolve_n_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
+    """N-level analogue of :func:`_evolve_two_level`; a, b: (P, N, N) complex Hermitian,
+    psi0: (P, N, K)."""
     npts = a.shape[0]
     m = t_eval.shape[0]
     n = a.shape[1]
-    out = np.full((npts, m, n), np.nan + 0j)  # times never reached stay NaN
+    out = np.full((npts, m, n, psi0.shape[2]), np.nan + 0j)  # times never reached stay NaN
     errs = np.empty(npts)
     steps = np.empty(npts, dtype=np.int64)
     status = np.empty(npts, dtype=np.int64)
     for p in prange(npts):
-        e, k, s = _run_n(a[p], b[p], code[p], t_eval, psi0[p], tol, h_init, max_step, max_steps, out[p])
+        e, k, s = _run_n(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init, max_step, max_steps, out[p])
         errs[p] = e
         steps[p] = k
         status[p] = s
