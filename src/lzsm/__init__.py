@@ -37,13 +37,13 @@ from .bases import (
 )
 from .errors import LzsmError, LzsmTypeError, LzsmValueError
 from .models import LandauZener, LinearSweep, Model, NLevel, TwoLevel
-from .propagation import Evolution, evolve
+from .propagation import Evolution, evolve, propagator
 
 __version__ = "0.1.0"
 
 __all__ = [
     "LandauZener", "TwoLevel", "LinearSweep", "NLevel", "Model",
-    "evolve", "Evolution",
+    "evolve", "Evolution", "propagator",
     "adiabatic_energies", "adiabatic_states", "adiabatic_picture", "mixing_angle",
     "diabatic_character", "nonadiabatic_coupling", "to_adiabatic", "to_diabatic",
     "lz_probability", "p_adiabatic_follow", "adiabaticity", "minimum_gap",

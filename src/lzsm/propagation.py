@@ -253,17 +253,16 @@ def _pauli(h: np.ndarray) -> np.ndarray:
     return out
 
 
-def _run_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max_step: float,
-                  max_steps: int, progress: bool | None):
-    """Compiled kernels over the flattened grid; psi0 (*batch, N, K) -> (*batch, M, N, K)."""
-    kf = model.kernel_form()
-    assert kf is not None
-    n = model.n_levels
+def run_kernel_form(kf, hbar: float, shape: tuple[int, ...], te: np.ndarray, psi0: np.ndarray, tol: float,
+                    max_step: float = np.inf, max_steps: int = 10_000_000, progress: bool | None = None):
+    """Compiled kernels over a flattened grid of ``H = A + B f(t)`` (a :class:`KernelForm`).
+
+    psi0 (*shape, N, K) -> amplitudes (*shape, M, N, K), error estimates, steps, status."""
+    n = kf.constant.shape[-1]
     kcols = psi0.shape[-1]
-    shape = model.batch_shape
     npts = int(np.prod(shape, dtype=int))
-    a = np.broadcast_to(kf.constant, shape + (n, n)).reshape(npts, n, n) / model.hbar
-    b = np.broadcast_to(kf.coefficient, shape + (n, n)).reshape(npts, n, n) / model.hbar
+    a = np.broadcast_to(kf.constant, shape + (n, n)).reshape(npts, n, n) / hbar
+    b = np.broadcast_to(kf.coefficient, shape + (n, n)).reshape(npts, n, n) / hbar
     code = np.ascontiguousarray(np.broadcast_to(kf.code, shape).reshape(npts), dtype=np.int64)
     fpar = np.ascontiguousarray(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), dtype=float)
     psi = np.ascontiguousarray(np.broadcast_to(psi0, shape + (n, kcols)).reshape(npts, n, kcols), dtype=complex)
@@ -323,14 +322,17 @@ def _expm_ah(om: np.ndarray) -> np.ndarray:
 
 def _run_generic(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max_step: float,
                  max_steps: int, progress: bool | None):
-    """Lock-step sixth-order Magnus over the whole grid for models given by callables."""
+    """Lock-step sixth-order Magnus over the whole grid for models given by callables.
+
+    psi0 (*batch, N, K) -> (*batch, M, N, K)."""
     from tqdm.auto import tqdm
 
     n = model.n_levels
     shape = model.batch_shape
-    psi = psi0.reshape(shape + (n,)).astype(complex)
-    out = np.full(shape + (te.size, n), np.nan + 0j)
-    out[..., 0, :] = psi
+    kcols = psi0.shape[-1]
+    psi = np.broadcast_to(psi0, shape + (n, kcols)).astype(complex)
+    out = np.full(shape + (te.size, n, kcols), np.nan + 0j)
+    out[..., 0, :, :] = psi
     t = float(te[0])
     h0 = model.hamiltonian(np.array([t])) / model.hbar
     h = min(max_step, 1.0 / (np.max(np.linalg.norm(h0, axis=(-1, -2))) + 1e-300))
@@ -349,10 +351,10 @@ def _run_generic(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max
                 hh = 0.5 * h_try
                 times = np.concatenate([t + c * h_try, t + c * hh, t + hh + c * hh])
                 hs = model.hamiltonian(times) / model.hbar
-                full = np.einsum("...ij,...j->...i", _expm_ah(_omega6(hs[..., 0:3, :, :], h_try)), psi)
-                half = np.einsum("...ij,...j->...i", _expm_ah(_omega6(hs[..., 3:6, :, :], hh)), psi)
-                half = np.einsum("...ij,...j->...i", _expm_ah(_omega6(hs[..., 6:9, :, :], hh)), half)
-                err = np.linalg.norm(half - full, axis=-1) / 63.0
+                full = _expm_ah(_omega6(hs[..., 0:3, :, :], h_try)) @ psi
+                half = _expm_ah(_omega6(hs[..., 3:6, :, :], hh)) @ psi
+                half = _expm_ah(_omega6(hs[..., 6:9, :, :], hh)) @ half
+                err = np.linalg.norm(half - full, axis=(-2, -1)) / 63.0
                 emax = float(np.max(err)) if err.size else 0.0
                 if emax <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
                     psi = half
@@ -369,15 +371,63 @@ def _run_generic(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max
                         status = _mk.STATUS_MAX_STEPS
                 else:
                     h = h_try * max(0.2, 0.9 * (tol / emax) ** (1 / 7))
-            out[..., j, :] = psi
+            out[..., j, :, :] = psi
     finally:
         bar.close()
     return out, err_sum, np.full(shape, nsteps), np.full(shape, status)
 
 
+def _propagate(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max_step: float, max_steps: int,
+               progress: bool | None):
+    """Dispatch: compiled kernels when the model has a kernel form, else the lock-step path."""
+    kf = model.kernel_form()
+    if kf is not None:
+        return ("magnus6-compiled",) + run_kernel_form(kf, model.hbar, model.batch_shape, te, psi0, tol,
+                                                       max_step, max_steps, progress)
+    return ("magnus6-lockstep",) + _run_generic(model, te, psi0, tol, max_step, max_steps, progress)
+
+
+def _check_options(tol: Any, max_step: Any, max_steps: Any) -> tuple[float, float, int]:
+    tol = float(_checks.positive_scalar(tol, "tol"))
+    if not (isinstance(max_step, (int, float, np.floating, np.integer)) and max_step > 0):
+        raise LzsmValueError(f"`max_step` must be a positive number (or inf), got {max_step!r}")
+    if not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
+        raise LzsmValueError(f"`max_steps` must be a positive integer, got {max_steps!r}")
+    return tol, float(max_step), int(max_steps)
+
+
+def _merge_breakpoints(te: np.ndarray, breakpoints: ArrayLike) -> np.ndarray:
+    if breakpoints is None:
+        return te
+    bp = _checks.real_array(breakpoints, "breakpoints").reshape(-1)
+    return np.union1d(te, bp[(bp > te[0]) & (bp < te[-1])])
+
+
+def propagator(model: Model, t_span: tuple[float, float], t_eval: ArrayLike = None, *, tol: float = DEFAULT_TOL,
+               max_step: float = np.inf, max_steps: int = 10_000_000, breakpoints: ArrayLike = None,
+               progress: bool | None = None) -> np.ndarray:
+    """The propagator ``U(t, t0)`` in the diabatic basis at the saved times.
+
+    Shape ``(*batch, M, N, N)`` with ``M = len(t_eval)`` (t0 and t1 included, as in
+    :func:`evolve`); the columns are propagated together with one step sequence."""
+    if not isinstance(model, Model):
+        raise LzsmTypeError(f"`model` must be an lzsm model, got {type(model).__name__}")
+    if model.coordinate != "t":
+        raise LzsmValueError(f"`model` is given along '{model.coordinate}', not time: it cannot be propagated")
+    te_user = _t_eval(t_span, t_eval)
+    tol, max_step, max_steps = _check_options(tol, max_step, max_steps)
+    te = _merge_breakpoints(te_user, breakpoints)
+    n = model.n_levels
+    eye = np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n))
+    _, u, _, _, status = _propagate(model, te, eye, tol, max_step, max_steps, progress)
+    if np.any(status != _mk.STATUS_OK):
+        warnings.warn("propagator: some parameter points did not reach t1 (NaN there)", stacklevel=2)
+    return np.take(u, np.searchsorted(te, te_user), axis=-3)
+
+
 def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike = None, *,
            tol: float = DEFAULT_TOL, max_step: float = np.inf, max_steps: int = 10_000_000,
-           progress: bool | None = None) -> Evolution:
+           breakpoints: ArrayLike = None, progress: bool | None = None) -> Evolution:
     """Propagate ``i hbar dpsi/dt = H(t) psi`` exactly over the model's whole parameter grid.
 
     Parameters
@@ -392,6 +442,9 @@ def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: 
     tol : local error tolerance per step (amplitude norm).  The default gives
         ``|P - P_exact| < 1e-9`` on the Landau–Zener benchmark passage.
     max_step, max_steps : step-size cap and a step-count limit per parameter point.
+    breakpoints : times where H(t) has a kink or a jump (steps land on them instead of
+        straddling them).  Needed only for models given by callables: the compiled kernels know
+        the kinks of their own drive shapes.
     progress : show a progress bar (None: only for long runs on a terminal).
 
     Returns
@@ -408,22 +461,13 @@ def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: 
     if model.coordinate != "t":
         raise LzsmValueError(f"`model` is given along '{model.coordinate}', not time: it cannot be "
                              "propagated (use lzsm.bases for its adiabatic picture)")
-    te = _t_eval(t_span, t_eval)
-    tol = float(_checks.positive_scalar(tol, "tol"))
-    if not (isinstance(max_step, (int, float, np.floating, np.integer)) and max_step > 0):
-        raise LzsmValueError(f"`max_step` must be a positive number (or inf), got {max_step!r}")
-    max_step = float(max_step)
-    if not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
-        raise LzsmValueError(f"`max_steps` must be a positive integer, got {max_steps!r}")
-    psi0, dia = _initial_state(model, initial, float(te[0]))
-    if model.kernel_form() is not None:
-        method = "magnus6-compiled"
-        amps, err, steps, status = _run_compiled(model, te, psi0[..., None], tol, max_step, int(max_steps),
-                                                 progress)
-        amps = amps[..., 0]
-    else:
-        method = "magnus6-lockstep"
-        amps, err, steps, status = _run_generic(model, te, psi0, tol, max_step, int(max_steps), progress)
+    te_user = _t_eval(t_span, t_eval)
+    tol, max_step, max_steps = _check_options(tol, max_step, max_steps)
+    psi0, dia = _initial_state(model, initial, float(te_user[0]))
+    te = _merge_breakpoints(te_user, breakpoints)
+    method, amps, err, steps, status = _propagate(model, te, psi0[..., None], tol, max_step, max_steps, progress)
+    amps = np.take(amps[..., 0], np.searchsorted(te, te_user), axis=-2)
+    te = te_user
     # the adiabatic state the system starts in: largest population at t0
     ad0 = np.abs(bases.to_adiabatic(psi0, model, te[0])) ** 2
     initial_adiabatic = np.argmax(ad0, axis=-1)

@@ -138,7 +138,9 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
         raise LzsmValueError(f"`model.kind` must be one of {', '.join(MODEL_KINDS)}; got {kind!r}")
     if "hbar" in m and system is not None:
         raise LzsmValueError("`model.hbar` cannot be set together with [units]: hbar follows from the units")
-    hbar = system.hbar if system is not None else float(m.get("hbar", 1.0))
+    hbar = system.hbar if system is not None else units.parse(m.get("hbar", 1.0), "dimensionless", None, "model.hbar")
+    if not hbar > 0:
+        raise LzsmValueError(f"`model.hbar` must be > 0, got {hbar!r}")
     resolved: dict[str, Any] = {"title": raw.get("title", ""), "hbar": hbar}
     if system is not None:
         resolved["units"] = {"energy": system.energy, "time": system.time,
@@ -225,15 +227,19 @@ def _summary(sc: Scenario, ev, seconds: float) -> dict[str, Any]:
     return out
 
 
+def _axes(ncols: int = 1):
+    """Axes on a figure that is not registered with pyplot (no global backend change)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5.0 * ncols, 3.8), constrained_layout=True)
+    ax = fig.subplots(1, ncols, sharey=ncols > 1)
+    return ax
+
+
 def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progress: bool | None = None) -> dict:
     """Run a scenario and write DIR/{scenario.json, evolution.nc, summary.json, *.png}.
 
     Refuses to overwrite an existing folder unless ``force``; writes nothing if it fails."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     from . import plotting
     from .propagation import evolve, write_netcdf
 
@@ -275,32 +281,28 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
             tq = np.linspace(max(sc.t_span[0], -half), min(sc.t_span[1], half), 801)
         t_label = f"t [{sc.system.time}]" if sc.system is not None else "t"
         if sc.figures["energies"]:
-            ax = plotting.plot_energies(m, tq)
+            ax = plotting.plot_energies(m, tq, ax=_axes())
             ax.set_xlabel(t_label)
             if sc.system is not None:
                 ax.set_ylabel(f"energy [{sc.system.energy}]")
             ax.figure.savefig(tmp / "energies.png", dpi=130)
-            plt.close(ax.figure)
         if sc.figures["populations"]:
-            axes = plotting.plot_populations(ev)
+            axes = plotting.plot_populations(ev, axes=_axes(2))
             for a_ in axes:
                 a_.set_xlabel(t_label)
             axes[0].figure.savefig(tmp / "populations.png", dpi=130)
-            plt.close(axes[0].figure)
         if sc.figures["nonadiabatic_coupling"]:
-            ax = plotting.plot_nonadiabatic_coupling(m, tq)
+            ax = plotting.plot_nonadiabatic_coupling(m, tq, ax=_axes())
             ax.set_xlabel(t_label)
             ax.figure.savefig(tmp / "nonadiabatic_coupling.png", dpi=130)
-            plt.close(ax.figure)
         if sc.figures["probability_vs_rate"] and sc.sweep_rates is not None:
             assert isinstance(m, LandauZener)
-            ax = plotting.plot_probability_vs_rate(float(np.abs(m.coupling)), sc.sweep_rates, hbar=sc.hbar,
+            ax = plotting.plot_probability_vs_rate(float(np.abs(m.coupling)), sc.sweep_rates, ax=_axes(), hbar=sc.hbar,
                                                    exact=(sc.sweep_rates, sw.p_diabatic_stay),
                                                    exact_label=f"lzsm.evolve, t in [{sc.t_span[0]:g}, {sc.t_span[1]:g}]")
             if sc.system is not None:
                 ax.set_xlabel(f"sweep rate alpha [{sc.system.unit_of('sweep_rate')}]")
             ax.figure.savefig(tmp / "probability_vs_rate.png", dpi=130)
-            plt.close(ax.figure)
         (tmp / "scenario.json").write_text(json.dumps(sc.resolved, indent=2))
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2))
         if out.exists():
