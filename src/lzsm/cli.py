@@ -136,8 +136,9 @@ def lz(coupling: str, sweep_rate: str, hbar: float | None, units_opt: str | None
         rows["transition time (adiabatic)"] = float(analytic.lz_transition_time(v, a, hb, "adiabatic"))
     if system is not None:
         rows["units"] = f"energy {system.energy}, time {system.time}, sweep rate {system.unit_of('sweep_rate')}"
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
+    if as_json:  # strict JSON: NaN/inf become null
+        clean = {k: (None if isinstance(x, float) and not np.isfinite(x) else x) for k, x in rows.items()}
+        click.echo(json.dumps(clean, indent=2))
         return
     width = max(len(k) for k in rows)
     for k, val in rows.items():

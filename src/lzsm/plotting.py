@@ -65,12 +65,12 @@ def plot_energies(model: Model, q: ArrayLike, ax=None, *, colorbar: bool = True)
 
 def plot_populations(evolution: Evolution, axes=None, *, index: tuple[int, ...] = ()):
     """Populations against time in the diabatic (left) and adiabatic (right) pictures."""
-    axes = _new_axes(axes, ncols=2, sharey=True)
     t = evolution.t
     dia = evolution.populations[index]
-    ad = evolution.adiabatic_populations[index]
     if dia.ndim != 2:
         raise LzsmValueError("`index` must select one parameter point of the evolution's grid")
+    ad = evolution.adiabatic_populations[index]
+    axes = _new_axes(axes, ncols=2, sharey=True)
     for j in range(dia.shape[-1]):
         axes[0].plot(t, dia[:, j], label=f"|{j + 1}>")
         axes[1].plot(t, ad[:, j], label=f"adiabatic {j}")

@@ -83,6 +83,8 @@ def _check_keys(table: dict, section: str) -> None:
 
 def _range(spec: Any, dimension: str, system, name: str) -> np.ndarray:
     if isinstance(spec, list):
+        if not spec:
+            raise LzsmValueError(f"`{name}` must not be empty")
         vals = np.array([units.parse(v, dimension, system, name) for v in spec])
     elif isinstance(spec, dict):
         for k in spec:
@@ -129,6 +131,10 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
             raise LzsmValueError(f"scenario key {section!r} must be a table [{section}]")
         _check_keys(raw.get(section, {}), section)
     u = raw.get("units")
+    if u is not None:
+        for key in ("energy", "time"):
+            if key in u and not isinstance(u[key], str):
+                raise LzsmValueError(f"`units.{key}` must be a unit name such as 'GHz' or 'ns', got {u[key]!r}")
     system = units.UnitSystem(u.get("energy", "GHz"), u.get("time", "ns")) if u is not None else None
     m = raw.get("model")
     if m is None:
@@ -157,8 +163,12 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
         for key in ("constant", "slopes"):
             if key not in m:
                 raise LzsmValueError(f"`model.{key}` is required for kind 'linear_sweep'")
-        const = np.array([[units.parse(x, "energy", system, "model.constant") for x in row]
-                          for row in m["constant"]])
+        rows = m["constant"]
+        if not (isinstance(rows, list) and rows and all(isinstance(r, list) and len(r) == len(rows) for r in rows)):
+            raise LzsmValueError("`model.constant` must be a square matrix given as a list of equal-length rows")
+        if not isinstance(m["slopes"], list) or len(m["slopes"]) != len(rows):
+            raise LzsmValueError(f"`model.slopes` must be a list of {len(rows)} diabatic slopes")
+        const = np.array([[units.parse(x, "energy", system, "model.constant") for x in row] for row in rows])
         slopes = np.array([units.parse(x, "sweep_rate", system, "model.slopes") for x in m["slopes"]])
         model = LinearSweep(const, slopes, hbar)
         resolved["model"] = {"kind": kind, "constant": const.tolist(), "slopes": slopes.tolist()}
@@ -178,6 +188,12 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
     if not isinstance(tol, (int, float)) or not 0 < tol < 1:
         raise LzsmValueError(f"`evolve.tol` must be a number in (0, 1), got {tol!r}")
     initial = e.get("initial", "diabatic 0")
+    from .propagation import _initial_state
+
+    try:
+        _initial_state(model, initial, t0)
+    except (LzsmValueError, TypeError) as exc:
+        raise LzsmValueError(f"`evolve.initial`: {exc}") from None
     resolved["evolve"] = {"t_span": [t0, t1], "initial": initial, "n_save": n_save, "tol": tol}
     sweep_rates = None
     if "sweep" in raw and "sweep_rate" in raw["sweep"]:

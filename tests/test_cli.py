@@ -1,0 +1,192 @@
+"""The command line (lzsm.cli): lz, evolve, run; bad input -> one line on stderr, exit 2, no files.
+
+PHYSICS.md: P_LZ = exp(-2 pi V^2/(hbar alpha)); with V = 0.5, alpha = 1, hbar = 1 this is
+exp(-pi/2).  In GHz/ns units hbar = 1/(2 pi).  The finite-time reference is lzsm's closed form
+(Vitanov & Garraway 1996), which `lz` prints beside its exact propagation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest
+import xarray as xr
+from click.testing import CliRunner
+
+from lzsm.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "qubit_landau_zener.toml"
+P_KEY = "P_LZ (p_diabatic_stay, t: -inf..inf)"
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_one_line_error(result):
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert result.stdout == ""
+    assert result.stderr.startswith("lzsm: error: ")
+    assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n")
+
+
+# --------------------------------------------------------------------------- lz
+def test_lz_json_plain_units():
+    r = invoke("lz", "-V", "0.5", "-a", "1", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["hbar"] == 1.0
+    assert d[P_KEY] == pytest.approx(math.exp(-math.pi / 2), rel=1e-12)
+    assert d["adiabaticity delta = V^2/(hbar|alpha|)"] == pytest.approx(0.25, rel=1e-12)
+    assert d["minimum gap 2|V|"] == pytest.approx(1.0, rel=1e-12)
+    # exact propagation against the finite-time closed form (evolve's default tol 1e-10)
+    assert d["evolve |P - P_exact|"] <= 1e-9
+    assert abs(d["evolve p_diabatic_stay"] - d["exact finite-time p_diabatic_stay"]) <= 1e-9
+
+
+def test_lz_table_output():
+    r = invoke("lz", "-V", "0.5", "-a", "1")
+    assert r.exit_code == 0 and r.stderr == ""
+    assert "P_LZ" in r.stdout and "regime" in r.stdout
+
+
+def test_lz_with_units_has_hbar_one_over_two_pi():
+    r = invoke("lz", "-V", "0.1 GHz", "-a", "1 GHz/ns", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["hbar"] == pytest.approx(1 / (2 * math.pi), abs=1e-12)
+    assert d[P_KEY] == pytest.approx(math.exp(-4 * math.pi ** 2 * 0.01), rel=1e-12)
+    assert d["units"].startswith("energy GHz, time ns")
+    assert d["evolve |P - P_exact|"] <= 1e-9
+    # the same passage in MHz and us: identical physics
+    r2 = invoke("lz", "-V", "100 MHz", "-a", "1000 MHz/ns", "--json")
+    assert json.loads(r2.stdout)[P_KEY] == pytest.approx(d[P_KEY], rel=1e-12)
+
+
+def test_lz_json_is_strict_json_for_zero_coupling():
+    r = invoke("lz", "-V", "0", "-a", "1", "--json")
+    assert r.exit_code == 0
+
+    def reject(token):
+        raise ValueError(f"non-standard JSON token {token}")
+
+    json.loads(r.stdout, parse_constant=reject)
+
+
+# --------------------------------------------------------------------------- evolve
+def test_evolve_writes_readable_netcdf(tmp_path):
+    out = tmp_path / "lz.nc"
+    r = invoke("evolve", "-V", "0.5", "-a", "1", "--t-span", "-10", "10", "--n-save", "21",
+               "--out", out, "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["written"] == str(out)
+    assert d["p_adiabatic_follow"] + d["p_jump"] == pytest.approx(1.0, abs=1e-12)
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        assert ds.sizes["t"] == 21
+        assert float(ds["p_diabatic_stay"]) == pytest.approx(d["p_diabatic_stay"], abs=1e-15)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lz.nc"]  # no '.partial' file
+    # --force overwrites
+    r = invoke("evolve", "-V", "0.5", "-a", "1", "--t-span", "-10", "10", "--out", out, "--force")
+    assert r.exit_code == 0, r.output
+
+
+def test_evolve_with_units():
+    r = invoke("evolve", "-V", "0.1 GHz", "-a", "1 GHz/ns", "--t-span", "-5 ns", "5 ns", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["hbar"] == pytest.approx(1 / (2 * math.pi), abs=1e-12)
+
+
+# --------------------------------------------------------------------------- run
+def test_run_example(tmp_path):
+    out = tmp_path / "demo"
+    r = invoke("run", EXAMPLE, "--out", out)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith(f"wrote {out}/")
+    for name in ("evolution.nc", "sweep.nc", "summary.json", "scenario.json", "energies.png",
+                 "populations.png", "probability_vs_rate.png", "nonadiabatic_coupling.png"):
+        assert (out / name).is_file(), name
+    assert json.loads((out / "summary.json").read_text())["abs_error_vs_exact"] <= 1e-9
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
+
+
+# --------------------------------------------------------------------------- bad input
+BAD = {
+    "lz NaN": ["lz", "-V", "nan", "-a", "1"],
+    "lz wrong dimension": ["lz", "-V", "0.1 GHz", "-a", "1 GHz"],
+    "lz reversed t-span": ["lz", "-V", "0.5", "-a", "1", "--t-span", "30", "-30"],
+    "lz hbar with units": ["lz", "-V", "0.1 GHz", "-a", "1 GHz/ns", "--hbar", "1"],
+    "lz zero sweep rate": ["lz", "-V", "0.5", "-a", "0"],
+    "lz unknown unit": ["lz", "-V", "0.1 furlong", "-a", "1 GHz/ns"],
+    "evolve NaN": ["evolve", "-V", "nan", "-a", "1", "--t-span", "-5", "5", "--out", "{tmp}/x.nc"],
+    "evolve wrong dimension": ["evolve", "-V", "0.1 GHz", "-a", "1 GHz/ns", "--t-span", "-5 ns", "5 GHz",
+                               "--out", "{tmp}/x.nc"],
+    "evolve reversed t-span": ["evolve", "-V", "0.5", "-a", "1", "--t-span", "5", "-5", "--out", "{tmp}/x.nc"],
+    "evolve hbar with units": ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--hbar", "2",
+                               "--units", "GHz,ns", "--out", "{tmp}/x.nc"],
+    "evolve bad initial": ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--initial", "sideways",
+                           "--out", "{tmp}/x.nc"],
+    "run missing file": ["run", "{tmp}/missing.toml", "--out", "{tmp}/out"],
+}
+
+
+@pytest.mark.parametrize("args", BAD.values(), ids=BAD.keys())
+def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, args):
+    r = invoke(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert_one_line_error(r)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_unknown_scenario_key(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text(EXAMPLE.read_text(encoding="utf-8").replace("[evolve]", "[evolve]\nstepsize = 3"),
+                 encoding="utf-8")
+    r = invoke("run", f, "--out", tmp_path / "out")
+    assert_one_line_error(r)
+    assert "'stepsize'" in r.stderr and "[evolve]" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]
+
+
+def test_evolve_existing_out_without_force(tmp_path):
+    out = tmp_path / "x.nc"
+    out.write_bytes(b"keep me")
+    r = invoke("evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--out", out)
+    assert_one_line_error(r)
+    assert "exists" in r.stderr
+    assert out.read_bytes() == b"keep me" and sorted(p.name for p in tmp_path.iterdir()) == ["x.nc"]
+
+
+def test_run_existing_out_without_force(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("keep me")
+    r = invoke("run", EXAMPLE, "--out", out)
+    assert_one_line_error(r)
+    assert "exists" in r.stderr
+    assert [p.name for p in out.iterdir()] == ["keep.txt"] and (out / "keep.txt").read_text() == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_missing_required_option_is_a_usage_error():
+    r = invoke("lz", "-V", "0.5")
+    assert r.exit_code == 2 and "Missing option" in r.stderr
+
+
+# --------------------------------------------------------------------------- help
+@pytest.mark.parametrize("command", [[], ["lz"], ["evolve"], ["run"]])
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help(command, flag):
+    r = invoke(*command, flag)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Usage:")
+
+
+def test_version():
+    r = invoke("--version")
+    assert r.exit_code == 0 and "0.1.0" in r.stdout

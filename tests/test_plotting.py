@@ -1,0 +1,151 @@
+"""Figures (lzsm.plotting): each call returns the axes it drew on, draws on a given axes, refuses
+a parameter grid where one point is meant, and leaves matplotlib's global style alone.
+
+PHYSICS.md: P_LZ = exp(-2 pi V^2/(hbar alpha)) is drawn against the sweep rate; exact points
+are the (rates, p_diabatic_stay) pairs the caller passes.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+
+import lzsm
+from lzsm import plotting
+
+Q = np.linspace(-10.0, 10.0, 81)
+LZ = lzsm.LandauZener(0.5, 1.0)
+THREE = lzsm.LinearSweep([[0, 0.1, 0], [0.1, 0, 0.05], [0, 0.05, 0]], [1.0, 0.0, -1.0])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def lz_evolution():
+    return lzsm.evolve(LZ, (-10.0, 10.0), 0, np.linspace(-10.0, 10.0, 41))
+
+
+def _rc_snapshot():
+    return {k: v for k, v in matplotlib.rcParams.items()}
+
+
+# --------------------------------------------------------------------------- return / ax=
+@pytest.mark.parametrize("model", [LZ, THREE], ids=["two-level", "three-level"])
+def test_plot_energies_returns_axes(model):
+    ax = plotting.plot_energies(model, Q)
+    assert isinstance(ax, Axes)
+    n = model.n_levels
+    assert len(ax.lines) == n          # diabatic levels, dashed
+    assert all(line.get_linestyle() == "--" for line in ax.lines)
+    assert len(ax.collections) == n    # adiabatic levels, coloured by diabatic character
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), Q)
+
+
+def test_plot_energies_on_given_axes():
+    fig, ax = plt.subplots()
+    assert plotting.plot_energies(LZ, Q, ax=ax, colorbar=False) is ax
+    assert fig.axes == [ax] and len(ax.lines) == 2
+
+
+def test_plot_nonadiabatic_coupling_returns_axes():
+    ax = plotting.plot_nonadiabatic_coupling(LZ, Q)
+    assert isinstance(ax, Axes) and len(ax.lines) == 1
+    # Lorentzian of height F/(4V) = 1/(4*0.5) = 0.5 at the crossing (PHYSICS.md); Q contains t = 0
+    assert np.max(ax.lines[0].get_ydata()) == pytest.approx(0.5, rel=1e-9)
+    _, ax2 = plt.subplots()
+    assert plotting.plot_nonadiabatic_coupling(THREE, Q, ax=ax2) is ax2
+    assert len(ax2.lines) == 3  # |d_01|, |d_02|, |d_12|
+
+
+def test_plot_populations_two_level(lz_evolution):
+    axes = plotting.plot_populations(lz_evolution)
+    assert len(axes) == 2
+    assert all(isinstance(a, Axes) for a in axes)
+    assert [len(a.lines) for a in axes] == [2, 2]
+    # the lines are the evolution's populations in each picture
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), lz_evolution.populations[:, 0])
+    np.testing.assert_allclose(axes[1].lines[1].get_ydata(), lz_evolution.adiabatic_populations[:, 1])
+    np.testing.assert_allclose(axes[0].lines[0].get_xdata(), lz_evolution.t)
+
+
+def test_plot_populations_on_given_axes(lz_evolution):
+    fig, axs = plt.subplots(1, 2)
+    assert plotting.plot_populations(lz_evolution, axes=axs) is axs
+    assert [len(a.lines) for a in axs] == [2, 2] and len(fig.axes) == 2
+
+
+def test_plot_populations_grid_point():
+    ev = lzsm.evolve(lzsm.LandauZener(np.array([0.2, 0.5]), 1.0), (-5.0, 5.0), 0, np.linspace(-5, 5, 11))
+    axes = plotting.plot_populations(ev, index=(1,))
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), ev.populations[1, :, 0])
+    with pytest.raises(ValueError, match="index"):
+        plotting.plot_populations(ev)
+
+
+def test_plot_populations_error_leaves_no_figure():
+    ev = lzsm.evolve(lzsm.LandauZener(np.array([0.2, 0.5]), 1.0), (-5.0, 5.0), 0)
+    plt.close("all")
+    with pytest.raises(ValueError):
+        plotting.plot_populations(ev)
+    assert plt.get_fignums() == []
+
+
+def test_plot_probability_vs_rate_draws_exact_points():
+    rates = np.array([0.1, 0.5, 2.0, 8.0])
+    p = np.array([0.01, 0.3, 0.6, 0.9])
+    ax = plotting.plot_probability_vs_rate(0.5, rates, exact=(rates, p), exact_label="mine")
+    assert isinstance(ax, Axes)
+    pts = [line for line in ax.lines if line.get_label() == "mine"]
+    assert len(pts) == 1 and pts[0].get_marker() == "o" and pts[0].get_linestyle() == "None"
+    np.testing.assert_array_equal(pts[0].get_xdata(), rates)
+    np.testing.assert_array_equal(pts[0].get_ydata(), p)
+    # the law itself: P_LZ = exp(-2 pi V^2/alpha) on the drawn curve (hbar = 1)
+    law = ax.lines[0]
+    x, y = np.asarray(law.get_xdata()), np.asarray(law.get_ydata())
+    np.testing.assert_allclose(y, np.exp(-2 * np.pi * 0.25 / x), rtol=1e-12)
+    assert x.min() == pytest.approx(0.1) and x.max() == pytest.approx(8.0)
+    assert ax.get_xscale() == "log"
+
+
+def test_plot_probability_vs_rate_on_given_axes_and_options():
+    _, ax = plt.subplots()
+    out = plotting.plot_probability_vs_rate(0.1, [0.05, 10.0], ax=ax, hbar=1 / (2 * np.pi), golden_rule=False)
+    assert out is ax
+    assert not any("golden" in line.get_label() for line in ax.lines)
+    assert not any(line.get_marker() == "o" for line in ax.lines)  # no exact points given
+    # P = 1/e marker at alpha = 2 pi V^2/hbar = 4 pi^2 V^2 (GHz/ns units)
+    vlines = [line for line in ax.lines if np.ptp(np.asarray(line.get_xdata(), dtype=float)) == 0]
+    assert len(vlines) == 1
+    assert float(vlines[0].get_xdata()[0]) == pytest.approx(4 * np.pi ** 2 * 0.01, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- refusals
+@pytest.mark.parametrize("fn", [plotting.plot_energies, plotting.plot_nonadiabatic_coupling])
+def test_grid_model_is_refused(fn):
+    grid = lzsm.LandauZener(np.array([0.1, 0.2]), 1.0)
+    n = len(plt.get_fignums())
+    with pytest.raises(ValueError, match="batch shape"):
+        fn(grid, Q)
+    assert len(plt.get_fignums()) == n  # refused before a figure is made
+    fn(grid.point((1,)), Q)             # one point is fine
+
+
+# --------------------------------------------------------------------------- global state
+def test_rcparams_unchanged(lz_evolution):
+    before = _rc_snapshot()
+    plotting.plot_energies(LZ, Q)
+    plotting.plot_energies(THREE, Q, colorbar=False)
+    plotting.plot_populations(lz_evolution)
+    plotting.plot_probability_vs_rate(0.5, np.geomspace(0.1, 10, 5), exact=([1.0], [0.2]))
+    plotting.plot_nonadiabatic_coupling(THREE, Q)
+    assert _rc_snapshot() == before
