@@ -36,13 +36,25 @@ from .bases import (
     to_diabatic,
 )
 from .errors import LzsmError, LzsmTypeError, LzsmValueError
-from .models import LandauZener, LinearSweep, Model, NLevel, TwoLevel
+from .floquet import Floquet, floquet, track_quasienergies
+from .interferometry import interferometry, plot_interferometry
+from .models import DoublePassage, LandauZener, LinearSweep, Model, NLevel, PeriodicDrive, TwoLevel
+from .passages import (
+    double_passage_probability,
+    fast_driving_upper_population,
+    incoherent_passages_probability,
+    multiphoton_resonances,
+)
 from .propagation import Evolution, evolve, propagator
+from .sweeps import SweepBlockError, completed_blocks, sweep
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "LandauZener", "TwoLevel", "LinearSweep", "NLevel", "Model",
+    "LandauZener", "TwoLevel", "LinearSweep", "NLevel", "Model", "PeriodicDrive", "DoublePassage",
+    "floquet", "Floquet", "track_quasienergies", "interferometry", "plot_interferometry",
+    "double_passage_probability", "fast_driving_upper_population", "incoherent_passages_probability",
+    "multiphoton_resonances", "sweep", "completed_blocks", "SweepBlockError",
     "evolve", "Evolution", "propagator",
     "adiabatic_energies", "adiabatic_states", "adiabatic_picture", "mixing_angle",
     "diabatic_character", "nonadiabatic_coupling", "to_adiabatic", "to_diabatic",

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import _checks
 from .errors import LzsmTypeError, LzsmValueError
+from .kernels.averages import weighted_overlaps
 from .models import F_COS, F_TRIANGLE, KernelForm, Model
 from .propagation import DEFAULT_TOL, propagator, run_kernel_form
 
@@ -100,17 +101,22 @@ class Floquet:
         ``exp(-i (eps_a - eps_b) t / hbar)``, integrated term by term in closed form."""
         assert self.samples is not None
         nsamp = self.samples.shape[-3] - 1
-        tk = np.arange(nsamp) / nsamp  # in units of T
-        w = np.einsum("...kji,...ia->...kja", self.samples[..., :-1, :, :], self.states)
         theta = -np.angle(self.eigenvalues)  # eps_a T / hbar, any branch consistent with lambda_a
-        p = w * np.exp(1j * theta[..., None, None, :] * tk[:, None, None])
-        q = p[..., :, None] * np.conj(p[..., None, :])  # (..., k, j, a, b), periodic in t
-        coef = np.fft.fft(q, axis=-4) / nsamp
-        harmonics = np.fft.fftfreq(nsamp, 1.0 / nsamp)  # integers m: exp(2 pi i m t / T)
-        x = 2 * np.pi * harmonics[:, None, None] - (theta[..., :, None] - theta[..., None, :])[..., None, :, :]
+        # exact weights of the trigonometric interpolant against exp(-i d t/T), d = theta_a - theta_b:
+        # w_k(d) = (1/M) sum_m exp(-2 pi i m k / M) E(2 pi m - d),  E(x) = (e^{ix} - 1)/(ix)
+        harmonics = np.fft.fftfreq(nsamp, 1.0 / nsamp)
+        x = 2 * np.pi * harmonics - (theta[..., :, None] - theta[..., None, :])[..., None]
         with np.errstate(divide="ignore", invalid="ignore"):
             e = np.where(np.abs(x) < 1e-12, 1.0 + 0j, np.expm1(1j * x) / (1j * x))
-        return np.einsum("...mjab,...mab->...jab", coef, e)
+        weights = np.fft.fft(e, axis=-1) / nsamp  # (..., a, b, k)
+        batch = theta.shape[:-1]
+        n = theta.shape[-1]
+
+        def flat(arr, tail):
+            return np.ascontiguousarray(np.broadcast_to(arr, batch + arr.shape[-tail:]).reshape((-1,) + arr.shape[-tail:]))
+
+        out = weighted_overlaps(flat(self.samples, 3), flat(self.states, 2), flat(theta, 1), flat(weights, 3))
+        return out.reshape(batch + (n, n, n))
 
 
 def _state(initial: ArrayLike, n: int) -> np.ndarray:

@@ -45,7 +45,7 @@ import xarray as xr
 from . import analytic
 from .errors import LzsmError, LzsmTypeError, LzsmValueError
 
-__all__ = ["sweep", "completed_blocks", "SweepBlockError", "example_lz_probability"]
+__all__ = ["SweepBlockError", "completed_blocks", "example_lz_probability", "sweep"]
 
 #: Default upper bound on the number of grid points in one block.
 DEFAULT_BLOCK_POINTS = 4096
@@ -142,7 +142,8 @@ def _check_axes(axes: Any) -> tuple[tuple[str, ...], tuple[np.ndarray, ...]]:
     for name, vals in axes.items():
         if not isinstance(name, str) or not name.isidentifier():
             raise LzsmValueError(
-                f"`axes` names must be Python identifiers (they are passed to func as keywords), got {name!r}")
+                "`axes` names must be Python identifiers (they are passed to func as keywords), "
+                f"got {name!r}")
         if callable(vals):
             raise LzsmTypeError(f"`axes[{name!r}]` must be a 1-D array of numbers, not a callable")
         arr = np.asarray(vals)
@@ -222,7 +223,8 @@ def _check_output_coords(output_coords: Any, output_dims: dict[str, list[str]]) 
         arr = np.asarray(vals)
         if arr.dtype == object or arr.dtype.kind not in "biufc" or arr.ndim != 1:
             raise LzsmValueError(
-                f"`output_coords[{name!r}]` must be a 1-D array of numbers, got shape {arr.shape}, dtype {arr.dtype}")
+                f"`output_coords[{name!r}]` must be a 1-D array of numbers, "
+                f"got shape {arr.shape}, dtype {arr.dtype}")
         out[name] = arr.copy()
     return out
 
@@ -246,12 +248,14 @@ def _check_attrs(attrs: Any) -> dict[str, Any]:
     try:  # stored as Zarr (JSON) attributes and hashed: normalise through JSON here already
         return json.loads(json.dumps(dict(attrs), allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise LzsmTypeError(f"`attrs` must be JSON-serialisable (numbers, strings, lists, dicts): {exc}") from None
+        raise LzsmTypeError(
+            f"`attrs` must be JSON-serialisable (numbers, strings, lists, dicts): {exc}") from None
 
 
 def _check_progress(progress: Any) -> bool | None:
     if progress is not None and not isinstance(progress, bool):
-        raise LzsmTypeError(f"`progress` must be None (bar only on a terminal), True or False; got {progress!r}")
+        raise LzsmTypeError(
+            f"`progress` must be None (bar only on a terminal), True or False; got {progress!r}")
     return progress
 
 
@@ -282,7 +286,7 @@ def _canonical(x: Any) -> Any:
         return {"repr": text}
     try:
         return {"pickle_sha256": hashlib.sha256(pickle.dumps(x)).hexdigest()}
-    except Exception:
+    except Exception:  # noqa: BLE001 - unpicklable: fall back to the type
         return {"type": f"{type(x).__module__}.{type(x).__qualname__}"}
 
 
@@ -372,7 +376,8 @@ def _call_block(func: Callable, params: dict[str, np.ndarray]) -> Any:
 def _check_outputs(out: Any, plan: _Plan, block: tuple[int, ...]) -> dict[str, np.ndarray]:
     where = plan.describe(block)
     if not isinstance(out, Mapping) or not out:
-        raise LzsmTypeError(f"func must return a non-empty dict {{name: array}}; got {type(out).__name__} on {where}")
+        raise LzsmTypeError(
+            f"func must return a non-empty dict {{name: array}}; got {type(out).__name__} on {where}")
     bshape = tuple(s.stop - s.start for s in plan.slices(block))
     nd = len(bshape)
     res = {}
@@ -400,7 +405,8 @@ def _derive_spec(out: dict[str, np.ndarray], nd: int, output_dims: dict[str, lis
                  output_coords: dict[str, np.ndarray]) -> dict[str, _Output]:
     undeclared = [v for v in output_dims if v not in out]
     if undeclared:
-        raise LzsmValueError(f"`output_dims` names {undeclared}, which func does not return (it returns {list(out)})")
+        raise LzsmValueError(
+            f"`output_dims` names {undeclared}, which func does not return (it returns {list(out)})")
     spec, lengths = {}, {}
     for name, arr in out.items():
         shape = arr.shape[nd:]
@@ -411,23 +417,28 @@ def _derive_spec(out: dict[str, np.ndarray], nd: int, output_dims: dict[str, lis
                 f"{len(shape)} trailing dims (shape {shape})")
         for d, n in zip(dims, shape):
             if lengths.setdefault(d, n) != n:
-                raise LzsmValueError(f"trailing dim {d!r} has length {lengths[d]} in one output and {n} in another")
+                raise LzsmValueError(
+                    f"trailing dim {d!r} has length {lengths[d]} in one output and {n} in another")
         spec[name] = _Output(tuple(dims), tuple(shape), arr.dtype)
     for name, vals in output_coords.items():
         if name in lengths and lengths[name] != vals.size:
-            raise LzsmValueError(f"`output_coords[{name!r}]` has {vals.size} values; the outputs' dim has {lengths[name]}")
+            raise LzsmValueError(
+                f"`output_coords[{name!r}]` has {vals.size} values; the outputs' dim has {lengths[name]}")
     return spec
 
 
-def _conform(out: dict[str, np.ndarray], spec: dict[str, _Output], nd: int, where: str) -> dict[str, np.ndarray]:
+def _conform(out: dict[str, np.ndarray], spec: dict[str, _Output], nd: int,
+             where: str) -> dict[str, np.ndarray]:
     if set(out) != set(spec):
-        raise LzsmValueError(f"func returned outputs {sorted(out)} on {where}; earlier blocks returned {sorted(spec)}")
+        raise LzsmValueError(
+            f"func returned outputs {sorted(out)} on {where}; earlier blocks returned {sorted(spec)}")
     res = {}
     for name, arr in out.items():
         o = spec[name]
         if arr.shape[nd:] != o.shape:
             raise LzsmValueError(
-                f"func output {name!r} has trailing shape {arr.shape[nd:]} on {where}; earlier blocks had {o.shape}")
+                f"func output {name!r} has trailing shape {arr.shape[nd:]} on {where}; "
+                f"earlier blocks had {o.shape}")
         if not np.can_cast(arr.dtype, o.dtype, "same_kind"):
             raise LzsmValueError(
                 f"func output {name!r} has dtype {arr.dtype} on {where}; earlier blocks had {o.dtype}")
@@ -443,8 +454,9 @@ def _zarr_chunks(plan: _Plan, o: _Output) -> tuple[int, ...]:
     return plan.chunks + tuple(extra)
 
 
-def _dataset(plan: _Plan, spec: dict[str, _Output], data: dict[str, Any], output_coords: dict[str, np.ndarray],
-             name_units: dict[str, str], attrs: dict[str, Any]) -> xr.Dataset:
+def _dataset(plan: _Plan, spec: dict[str, _Output], data: dict[str, Any],
+             output_coords: dict[str, np.ndarray], name_units: dict[str, str],
+             attrs: dict[str, Any]) -> xr.Dataset:
     unknown = [k for k in name_units if k not in plan.names and k not in spec and k not in output_coords]
     if unknown:
         raise LzsmValueError(
@@ -476,7 +488,8 @@ def completed_blocks(store: str | os.PathLike) -> np.ndarray:
     try:
         return np.asarray(_marker(store, "r")[...]) == 1
     except (KeyError, FileNotFoundError, ValueError) as exc:
-        raise LzsmValueError(f"`store` {str(store)!r} is not an lzsm sweep store (no block markers): {exc}") from None
+        raise LzsmValueError(
+            f"`store` {str(store)!r} is not an lzsm sweep store (no block markers): {exc}") from None
 
 
 def _write_template(store: Path, template: xr.Dataset, plan: _Plan, encoding: dict) -> None:
@@ -488,11 +501,13 @@ def _write_template(store: Path, template: xr.Dataset, plan: _Plan, encoding: di
     group = zarr.open_group(str(tmp), mode="r+").create_group(
         _MARKER_GROUP, attributes={"description": "lzsm sweep bookkeeping: done[i, j, ...] = 1 once block "
                                                   "(i, j, ...) is fully written (written after its data)"})
-    group.create_array(_MARKER_ARRAY, shape=plan.grid, chunks=(1,) * len(plan.grid), dtype="uint8", fill_value=0)
+    group.create_array(_MARKER_ARRAY, shape=plan.grid, chunks=(1,) * len(plan.grid), dtype="uint8",
+                       fill_value=0)
     try:
         os.rename(tmp, store)
     except OSError as exc:
-        raise LzsmValueError(f"`store` {str(store)!r} appeared while the sweep ran; template left in {tmp}") from exc
+        raise LzsmValueError(
+            f"`store` {str(store)!r} appeared while the sweep ran; template left in {tmp}") from exc
 
 
 def _read_store(store: Path, current: dict, current_hash: str, nd: int):
@@ -503,8 +518,9 @@ def _read_store(store: Path, current: dict, current_hash: str, nd: int):
         raise LzsmValueError(f"`store` {str(store)!r} exists but is not a directory (Zarr store)")
     try:
         stored_attrs = dict(zarr.open_group(str(store), mode="r").attrs)
-    except Exception as exc:
-        raise LzsmValueError(f"`store` {str(store)!r} is not a readable Zarr store ({exc}); delete it") from None
+    except Exception as exc:  # noqa: BLE001 - any failure to read means "not a sweep store"
+        raise LzsmValueError(
+            f"`store` {str(store)!r} is not a readable Zarr store ({exc}); delete it") from None
     if HASH_ATTR not in stored_attrs or CONFIG_ATTR not in stored_attrs:
         raise LzsmValueError(f"`store` {str(store)!r} is not an lzsm sweep store (no sweep configuration); "
                              "choose another path or delete it")
@@ -533,7 +549,8 @@ def _run_in_process(func, plan: _Plan, todo: list, handle: Callable) -> None:
 def _block_error(plan: _Plan, block: tuple[int, ...], exc: BaseException) -> SweepBlockError:
     hint = ""
     if isinstance(exc, ImportError):
-        hint = " (with Dask, func must be importable on the workers: a module-level function of an installed module)"
+        hint = (" (with Dask, func must be importable on the workers: a module-level function of an "
+                "installed module)")
     return SweepBlockError(f"func raised on {plan.describe(block)}: {type(exc).__name__}: {exc}{hint}",
                            block, plan.ranges(block))
 
@@ -545,8 +562,10 @@ def _open_client(scheduler: Any):
     if isinstance(scheduler, distributed.Client):
         return scheduler, []
     if scheduler == "local":
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                           dashboard_address=None, env=dict(_WORKER_ENV))
+        # the scheduler's HTTP server (health, metrics) on a free loopback port, no dashboard
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           host="127.0.0.1", dashboard_address=":0",
+                                           scheduler_kwargs={"dashboard": False}, env=dict(_WORKER_ENV))
         try:
             client = distributed.Client(cluster)
         except BaseException:
@@ -599,10 +618,11 @@ def _run_on_dask(client, func, plan: _Plan, todo: list, handle: Callable) -> Non
 
 
 # --------------------------------------------------------------------------- front door
-def sweep(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *, chunks: Mapping[str, int] | None = None,
-          store: str | os.PathLike | None = None, resume: bool = False, scheduler: Any = None,
-          progress: bool | None = None, attrs: Mapping[str, Any] | None = None,
-          name_units: Mapping[str, str] | None = None, output_dims: Mapping[str, Any] | None = None,
+def sweep(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
+          chunks: Mapping[str, int] | None = None, store: str | os.PathLike | None = None,
+          resume: bool = False, scheduler: Any = None, progress: bool | None = None,
+          attrs: Mapping[str, Any] | None = None, name_units: Mapping[str, str] | None = None,
+          output_dims: Mapping[str, Any] | None = None,
           output_coords: Mapping[str, Any] | None = None) -> xr.Dataset:
     """Evaluate ``func`` on the outer product of ``axes``, block by block.
 
@@ -625,7 +645,9 @@ def sweep(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *, ch
         not marked done.  Starts afresh if the store does not exist.
     scheduler : None (in this process), ``"local"`` (a ``LocalCluster`` of 2 single-threaded
         worker processes on 127.0.0.1, closed afterwards), a scheduler address
-        (``"tcp://host:port"``) or a ``distributed.Client`` (left open).  One task per block.
+        (``"tcp://host:port"``) or a ``distributed.Client`` (left open).  One task per block, a
+        bounded number in flight.  ``"local"`` spawns processes: call it from an importable
+        module or under ``if __name__ == "__main__":``, not from stdin.
     progress : tqdm bar over blocks: None shows it only on a terminal, True always, False never.
     attrs : extra dataset attributes (JSON-serialisable; part of the configuration).
     name_units : ``{axis, output or output coord name: units}`` set as ``units`` attributes.
@@ -666,12 +688,13 @@ def sweep(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *, ch
 
         if not isinstance(scheduler, distributed.Client):
             raise LzsmTypeError(
-                f"`scheduler` must be None, 'local', a scheduler address or a distributed.Client; got {scheduler!r}")
+                "`scheduler` must be None, 'local', a scheduler address or a distributed.Client; "
+                f"got {scheduler!r}")
     elif isinstance(scheduler, str) and scheduler != "local" and "://" not in scheduler:
         raise LzsmValueError(
             f"`scheduler` must be 'local' or a scheduler address like 'tcp://host:8786', got {scheduler!r}")
 
-    config = _config(plan, func, output_dims_, {k: v for k, v in output_coords_.items()}, name_units_, attrs_)
+    config = _config(plan, func, output_dims_, output_coords_, name_units_, attrs_)
     config_hash = _hash(config)
     ds_attrs = {VERSION_ATTR: _version(), FUNC_ATTR: config["func"], CONFIG_ATTR: _dumps(config),
                 HASH_ATTR: config_hash, **attrs_}
