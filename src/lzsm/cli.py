@@ -209,5 +209,24 @@ def run(scenario_file: Path, out: Path, force: bool) -> None:
             click.echo(f"  {k:<36} {_fmt(summary[k])}")
 
 
+@main.command(name="map")
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="output folder: map.zarr (resumable), map.nc, PNG figures, summary.json")
+@click.option("--resume", is_flag=True, help="continue an interrupted map in --out (finished chunks are kept)")
+@click.option("--force", is_flag=True, help="replace an existing output folder")
+@click.option("--scheduler", default=None,
+              help="run chunks on Dask: 'local' (a LocalCluster on this machine) or a scheduler address tcp://host:port")
+@_guard
+def map_(scenario_file: Path, out: Path, resume: bool, force: bool, scheduler: str | None) -> None:
+    """Compute an LZSM interferometry (amplitude-spectroscopy) map from a scenario file."""
+    from . import scenario
+
+    ms = scenario.load_map(scenario_file)
+    summary = scenario.run_map(ms, out, resume=resume, force=force, scheduler=scheduler)
+    click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir() if not p.name.startswith('.')))})")
+    click.echo(f"  {summary['points']} points in {summary['seconds']:.3g} s")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

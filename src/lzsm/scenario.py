@@ -328,3 +328,167 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+# --------------------------------------------------------------------------- interferometry maps
+MAP_SCHEMA: dict[str, dict[str, str]] = {
+    "": {"title": "text", "units": "table", "drive": "table", "map": "table"},
+    "units": {"energy": "text", "time": "text"},
+    "drive": {"gap": "energy", "offset": "energy-range", "amplitude": "energy-range",
+              "frequency": "angular_frequency", "frequency_hz": "frequency_hz", "phase": "number",
+              "shape": "text"},
+    "map": {"n_periods": "int", "initial": "int", "tol": "number", "n_samples": "int", "chunk_points": "int"},
+}
+
+
+@dataclass
+class MapScenario:
+    """A validated interferometry-map scenario (plain floats in its unit system)."""
+
+    title: str
+    system: units.UnitSystem | None
+    hbar: float
+    gap: float
+    frequency: float
+    phase: float
+    shape: str
+    axes: dict[str, np.ndarray]
+    n_periods: int | None
+    initial: int
+    tol: float
+    n_samples: int | str
+    chunk_points: int
+    resolved: dict[str, Any] = field(default_factory=dict)
+
+
+def load_map(path: str | os.PathLike) -> MapScenario:
+    """Read and validate an interferometry-map scenario (``lzsm map``)."""
+    p = Path(path)
+    if not p.is_file():
+        raise LzsmValueError(f"scenario file {str(p)!r} does not exist")
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LzsmValueError(f"scenario file {p.name} is not valid TOML: {exc}") from None
+    return map_from_dict(raw)
+
+
+def map_from_dict(raw: dict[str, Any]) -> MapScenario:
+    for section, allowed in MAP_SCHEMA.items():
+        table = raw if section == "" else raw.get(section, {})
+        if not isinstance(table, dict):
+            raise LzsmValueError(f"scenario key {section!r} must be a table [{section}]")
+        for key in table:
+            if key not in allowed:
+                where = f"[{section}]" if section else "top level"
+                raise LzsmValueError(f"unknown scenario key {key!r} at {where}; accepted: {', '.join(allowed)}")
+    u = raw.get("units")
+    if u is not None:
+        for key in ("energy", "time"):
+            if key in u and not isinstance(u[key], str):
+                raise LzsmValueError(f"`units.{key}` must be a unit name such as 'GHz' or 'ns', got {u[key]!r}")
+    system = units.UnitSystem(u.get("energy", "GHz"), u.get("time", "ns")) if u is not None else None
+    hbar = system.hbar if system is not None else 1.0
+    d = raw.get("drive")
+    if d is None:
+        raise LzsmValueError("map scenario needs a [drive] table")
+    if "gap" not in d:
+        raise LzsmValueError("`drive.gap` is required")
+    gap = units.parse(d["gap"], "energy", system, "drive.gap")
+    if ("frequency" in d) == ("frequency_hz" in d):
+        raise LzsmValueError("give exactly one of `drive.frequency` (angular) and `drive.frequency_hz` (cycles)")
+    freq = (units.parse(d["frequency"], "angular_frequency", system, "drive.frequency") if "frequency" in d
+            else units.parse(d["frequency_hz"], "frequency_hz", system, "drive.frequency_hz"))
+    if not freq > 0:
+        raise LzsmValueError(f"the drive frequency must be > 0, got {freq}")
+    phase = units.parse(d.get("phase", 0.0), "dimensionless", None, "drive.phase")
+    shape = d.get("shape", "harmonic")
+    if shape not in ("harmonic", "triangular"):
+        raise LzsmValueError(f"`drive.shape` must be 'harmonic' or 'triangular', got {shape!r}")
+    axes = {}
+    for name in ("offset", "amplitude"):
+        if name not in d:
+            raise LzsmValueError(f"`drive.{name}` is required (a number, a list or a range table)")
+        axes[name] = _range(d[name], "energy", system, f"drive.{name}")
+    if np.any(axes["amplitude"] < 0):
+        raise LzsmValueError("`drive.amplitude` must be >= 0")
+    mp = raw.get("map", {})
+    n_periods = mp.get("n_periods", 20)
+    if n_periods == 0:
+        n_periods = None  # 0 in the file means: the infinite-time average only
+    if n_periods is not None and (not isinstance(n_periods, int) or n_periods < 1):
+        raise LzsmValueError(f"`map.n_periods` must be a positive integer (0: infinite-time average), got {n_periods!r}")
+    initial = mp.get("initial", 0)
+    if initial not in (0, 1):
+        raise LzsmValueError(f"`map.initial` must be the diabatic index 0 or 1, got {initial!r}")
+    tol = mp.get("tol", 1e-10)
+    if not isinstance(tol, (int, float)) or not 0 < tol < 1:
+        raise LzsmValueError(f"`map.tol` must be a number in (0, 1), got {tol!r}")
+    n_samples = mp.get("n_samples", "auto")
+    if n_samples != "auto" and (not isinstance(n_samples, int) or n_samples < 8):
+        raise LzsmValueError(f"`map.n_samples` must be an integer >= 8, got {n_samples!r}")
+    chunk_points = mp.get("chunk_points", 4096)
+    if not isinstance(chunk_points, int) or not 1 <= chunk_points <= 10**7:
+        raise LzsmValueError(f"`map.chunk_points` must be an integer in 1..1e7, got {chunk_points!r}")
+    resolved = {"title": raw.get("title", ""), "hbar": hbar, "gap": gap, "frequency": freq, "phase": phase,
+                "shape": shape, "offset": axes["offset"].tolist(), "amplitude": axes["amplitude"].tolist(),
+                "n_periods": n_periods, "initial": initial, "tol": tol, "n_samples": n_samples,
+                "chunk_points": chunk_points}
+    if system is not None:
+        resolved["units"] = {"energy": system.energy, "time": system.time, "frequency": f"rad/{system.time}"}
+    return MapScenario(raw.get("title", ""), system, hbar, gap, freq, phase, shape, axes, n_periods, initial,
+                       float(tol), n_samples, chunk_points, resolved)
+
+
+def run_map(ms: MapScenario, out_dir: str | os.PathLike, *, resume: bool = False, force: bool = False,
+            scheduler: Any = None, progress: bool | None = None) -> dict:
+    """Compute an interferometry map into ``DIR``: ``map.zarr`` (the resumable store, written as
+    chunks finish), then ``map.nc``, ``interferometry.png`` (+ ``final_population.png``),
+    ``scenario.json`` and ``summary.json`` once the map is complete."""
+    from .interferometry import interferometry, plot_interferometry
+    from .models import PeriodicDrive
+
+    out = Path(out_dir)
+    store = out / "map.zarr"
+    if out.exists() and not resume:
+        if not force:
+            raise LzsmValueError(f"output folder {str(out)!r} exists; use --resume to continue it or --force to replace it")
+        shutil.rmtree(out)
+    if resume and out.exists() and (out / "scenario.json").exists():
+        stored = json.loads((out / "scenario.json").read_text())
+        if stored != json.loads(json.dumps(ms.resolved)):
+            diff = sorted(k for k in set(stored) | set(ms.resolved) if stored.get(k) != ms.resolved.get(k))
+            raise LzsmValueError(f"cannot resume {str(out)!r}: the scenario differs in {', '.join(diff)}")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scenario.json").write_text(json.dumps(ms.resolved, indent=2))
+    model = PeriodicDrive(ms.gap, 0.0, 0.0, ms.frequency, ms.phase, ms.shape, ms.hbar)
+    nx = len(ms.axes["amplitude"])
+    rows = max(1, ms.chunk_points // nx)
+    start = time.perf_counter()
+    ds = interferometry(model, n_periods=ms.n_periods, initial=ms.initial, n_samples=ms.n_samples, tol=ms.tol,
+                        chunks={"offset": rows, "amplitude": nx}, store=store, resume=True,
+                        scheduler=scheduler, progress=progress, **ms.axes)
+    seconds = time.perf_counter() - start
+    tmp = Path(tempfile.mkdtemp(prefix=".final-", dir=out))
+    try:
+        ds.to_netcdf(tmp / "map.nc", engine="h5netcdf")
+        ax = plot_interferometry(ds, "p_upper_mean", ax=_axes())
+        if ms.system is not None:
+            ax.set_xlabel(f"offset eps0 [{ms.system.energy}]")
+            ax.set_ylabel(f"amplitude A [{ms.system.energy}]")
+        ax.set_title(ms.title or "LZSM interferometry")
+        ax.figure.savefig(tmp / "interferometry.png", dpi=130)
+        if "p_upper_final" in ds:
+            ax = plot_interferometry(ds, "p_upper_final", ax=_axes())
+            ax.set_title(f"after {ms.n_periods} periods")
+            ax.figure.savefig(tmp / "final_population.png", dpi=130)
+        summary = {"title": ms.title, "points": int(ds["p_upper_mean"].size), "seconds": seconds,
+                   "max_p_upper_mean": float(ds["p_upper_mean"].max()),
+                   "max_error_estimate": float(ds["error_estimate"].max()),
+                   "n_samples_per_period": int(ds.attrs["n_samples_per_period"])}
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2))
+        for f in tmp.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return summary

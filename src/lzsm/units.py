@@ -6,6 +6,9 @@ in ``UnitSystem("GHz", "ns")`` energies are E/h in GHz, times in ns, sweep rates
 ``hbar = 1/(2 pi)``, so that ``P_LZ = exp(-4 pi^2 V_GHz^2 / alpha_GHz/ns)``.  In
 ``UnitSystem("hartree", "au")`` (atomic units) ``hbar = 1``.
 
+Drive frequencies: ``angular_frequency`` in rad per time (``"31.4 rad/ns"`` or ``"1/ns"``) and
+``frequency_hz`` in cycles (``"0.27 GHz"``); both convert to rad per time unit.
+
 Accepted units — energy: J, eV, meV, ueV (µeV), Hz, kHz, MHz, GHz, THz (as E/h),
 cm^-1 (cm-1, as E/(hc)), hartree (Ha, Eh), K, mK (as E/k_B); time: s, ms, us (µs), ns, ps,
 fs, as, au (hbar/E_h); sweep rates: an energy unit over a time unit (``"GHz/ns"``, ``"eV/fs"``).
@@ -38,7 +41,8 @@ TIME_UNITS: dict[str, float] = {
     "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ps": 1e-12, "fs": 1e-15,
     "as": 1e-18, "au": _c.hbar / _E_H,
 }
-DIMENSIONS = ("energy", "time", "sweep_rate", "dimensionless")
+DIMENSIONS = ("energy", "time", "sweep_rate", "angular_frequency", "frequency_hz", "dimensionless")
+HZ_UNITS = {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9, "THz": 1e12}
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _QUANTITY = re.compile(rf"^\s*({_NUMBER})\s*(.*?)\s*$")
@@ -100,6 +104,8 @@ def parse(value: Any, dimension: str, system: UnitSystem | None, name: str) -> f
         raise LzsmValueError(f"unknown dimension {dimension!r}")
     if isinstance(value, bool):
         raise LzsmValueError(f"`{name}` must be a number or a quantity string, got {value!r}")
+    if dimension in ("angular_frequency", "frequency_hz"):
+        return _frequency(value, dimension, system, name)
     if isinstance(value, numbers.Real):
         x = float(value)
     elif isinstance(value, str):
@@ -123,6 +129,37 @@ def parse(value: Any, dimension: str, system: UnitSystem | None, name: str) -> f
             target = {"energy": ENERGY_UNITS[system.energy], "time": TIME_UNITS[system.time],
                       "sweep_rate": ENERGY_UNITS[system.energy] / TIME_UNITS[system.time]}[dimension]
             x = number * factor / target
+    else:
+        raise LzsmValueError(f"`{name}` must be a number or a quantity string, got {value!r}")
+    if not math.isfinite(x):
+        raise LzsmValueError(f"`{name}` must be finite, got {value!r}")
+    return x
+
+
+def _frequency(value: Any, dimension: str, system: UnitSystem | None, name: str) -> float:
+    """Angular drive frequency in rad per time unit, from rad/time, 1/time or cycles (Hz...)."""
+    cycles = dimension == "frequency_hz"
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        x = float(value) * (2 * math.pi if cycles else 1.0)
+    elif isinstance(value, str):
+        m = _QUANTITY.match(value)
+        if not m:
+            raise LzsmValueError(f"`{name}`: cannot read {value!r} as a frequency, e.g. '0.27 GHz' or '1.7 rad/ns'")
+        number, unit = float(m.group(1)), m.group(2).replace(" ", "")
+        if unit == "":
+            x = number * (2 * math.pi if cycles else 1.0)
+        else:
+            if system is None:
+                raise LzsmValueError(f"`{name}` = {value!r} has a unit but no unit system is set")
+            t_unit = TIME_UNITS[system.time]
+            if cycles and unit in HZ_UNITS:
+                x = 2 * math.pi * number * HZ_UNITS[unit] * t_unit
+            elif not cycles and (unit.startswith("rad/") or unit.startswith("1/")) and unit.split("/", 1)[1] in TIME_UNITS:
+                x = number * t_unit / TIME_UNITS[unit.split("/", 1)[1]]
+            else:
+                want = "Hz, kHz, MHz, GHz or THz" if cycles else "rad/<time> or 1/<time>"
+                raise LzsmValueError(f"`{name}`: unit {unit!r} is not a {'cycle' if cycles else 'angular'} "
+                                     f"frequency; use {want}")
     else:
         raise LzsmValueError(f"`{name}` must be a number or a quantity string, got {value!r}")
     if not math.isfinite(x):
