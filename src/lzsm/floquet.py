@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _checks
 from .errors import LzsmTypeError, LzsmValueError
-from .kernels.averages import weighted_overlaps
+from .kernels.averages import unfold_half_period, weighted_overlaps
 from .models import F_COS, F_TRIANGLE, KernelForm, Model
 from .propagation import DEFAULT_TOL, propagator, run_kernel_form
 
@@ -104,13 +104,20 @@ class Floquet:
         theta = -np.angle(self.eigenvalues)  # eps_a T / hbar, any branch consistent with lambda_a
         # exact weights of the trigonometric interpolant against exp(-i d t/T), d = theta_a - theta_b:
         # w_k(d) = (1/M) sum_m exp(-2 pi i m k / M) E(2 pi m - d),  E(x) = (e^{ix} - 1)/(ix)
-        harmonics = np.fft.fftfreq(nsamp, 1.0 / nsamp)
-        x = 2 * np.pi * harmonics - (theta[..., :, None] - theta[..., None, :])[..., None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            e = np.where(np.abs(x) < 1e-12, 1.0 + 0j, np.expm1(1j * x) / (1j * x))
-        weights = np.fft.fft(e, axis=-1) / nsamp  # (..., a, b, k)
-        batch = theta.shape[:-1]
         n = theta.shape[-1]
+        harmonics = np.fft.fftfreq(nsamp, 1.0 / nsamp)
+        weights = np.zeros(theta.shape + (n, nsamp), dtype=complex)
+        idx = np.arange(n)
+        weights[..., idx, idx, :] = 1.0 / nsamp  # a = b: the plain mean (E(2 pi m) = delta_m0)
+        for a in range(n):
+            for b in range(n):
+                if a == b:
+                    continue
+                x = 2 * np.pi * harmonics - (theta[..., a] - theta[..., b])[..., None]
+                safe = np.where(np.abs(x) < 1e-12, 1.0, x)
+                e = np.where(np.abs(x) < 1e-12, 1.0 + 0j, np.expm1(1j * safe) / (1j * safe))
+                weights[..., a, b, :] = np.fft.fft(e, axis=-1) / nsamp
+        batch = theta.shape[:-1]
 
         def flat(arr, tail):
             return np.ascontiguousarray(np.broadcast_to(arr, batch + arr.shape[-tail:]).reshape((-1,) + arr.shape[-tail:]))
@@ -155,6 +162,26 @@ def _scaled_kernel_form(kf: KernelForm, period: np.ndarray, t0: float) -> Kernel
     return KernelForm(kf.constant * tt, kf.coefficient * tt, kf.code, fpar)
 
 
+def _time_symmetric(skf: KernelForm) -> bool:
+    """True when H(t0 + T - s) = H(t0 + s) and H is real: an even drive shape (cos, triangle)
+    whose phase at t0 is a multiple of pi, with real matrices (then U(T, T/2) = U(T/2, 0)^T)."""
+    ph = np.asarray(skf.fpar[..., 1])
+    even_phase = np.allclose(np.mod(ph + 0.5 * np.pi, np.pi) - 0.5 * np.pi, 0.0, atol=1e-12)
+    real = not (np.any(np.imag(skf.constant) != 0) or np.any(np.imag(skf.coefficient) != 0))
+    return bool(even_phase and real)
+
+
+def _unfold_half_period(u: np.ndarray) -> np.ndarray:
+    """Samples U(t_k), t_k = k T/M for k = 0..M/2 (time-symmetric real H) -> k = 0..M.
+
+    Time reversal of a real H with H(T - s) = H(s) gives U(T - s, T/2) = U(T/2, s)^T, hence
+    ``U(T/2 + s, 0) = [U(T/2, 0) U(T/2 - s, 0)^dagger]^T U(T/2, 0)``."""
+    batch = u.shape[:-3]
+    flat = np.ascontiguousarray(u.reshape((-1,) + u.shape[-3:]))
+    out = unfold_half_period(flat)
+    return out.reshape(batch + out.shape[1:])
+
+
 def _eig_unitary(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (on the unit circle) and orthonormal eigenvectors of unitary matrices."""
     lam, vec = np.linalg.eig(u)
@@ -192,9 +219,20 @@ def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, z
     if kf is not None and breakpoints is None:
         skf = _scaled_kernel_form(kf, per, t0)
         eye = np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n))
-        u, err, _, status = run_kernel_form(skf, model.hbar, model.batch_shape, grid, eye, tol, progress=progress)
+        half = _time_symmetric(skf) and (n_samples % 2 == 0)
+        if half:  # integrate [t0, t0 + T/2] only; the second half follows by time reversal
+            run_grid = grid[: grid.size // 2 + 1] if n_samples else np.array([0.0, 0.5])
+        else:
+            run_grid = grid
+        u, err, _, status = run_kernel_form(skf, model.hbar, model.batch_shape, run_grid, eye, tol,
+                                            progress=progress)
         if np.any(status != 0):
             raise LzsmValueError("floquet: the one-period propagation did not finish (max_steps)")
+        if half:
+            u = _unfold_half_period(u)
+            if not n_samples:
+                u = u[..., [0, -1], :, :]
+            err = 2 * err
     else:
         if not np.allclose(per, per.reshape(-1)[0]):
             raise LzsmValueError("floquet for models given by callables needs one period for the whole grid")

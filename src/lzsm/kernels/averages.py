@@ -33,3 +33,30 @@ def weighted_overlaps(samples, states, theta, weights):
                     for b in range(n):
                         out[x, j, a, b] += p[j, a] * np.conj(p[j, b]) * weights[x, a, b, k]
     return out
+
+
+@njit(cache=True, parallel=True)
+def unfold_half_period(u):
+    """(X, M/2 + 1, N, N) samples of U on [0, T/2] -> (X, M + 1, N, N) on [0, T] for a real,
+    time-symmetric H: ``U(T/2 + s) = [U(T/2) U(T/2 - s)^dagger]^T U(T/2)``."""
+    nx, h1, n, _ = u.shape
+    m2 = h1 - 1
+    out = np.empty((nx, 2 * m2 + 1, n, n), dtype=np.complex128)
+    for x in prange(nx):
+        out[x, :h1] = u[x]
+        back = np.empty((n, n), dtype=np.complex128)
+        for k in range(1, m2 + 1):
+            # back = U(T/2) U(T/2 - s)^dagger;  out = back^T U(T/2)   (explicit loops: tiny N)
+            for i in range(n):
+                for j in range(n):
+                    acc = 0j
+                    for m in range(n):
+                        acc += u[x, m2, i, m] * np.conj(u[x, m2 - k, j, m])
+                    back[i, j] = acc
+            for i in range(n):
+                for j in range(n):
+                    acc = 0j
+                    for m in range(n):
+                        acc += back[m, i] * u[x, m2, m, j]
+                    out[x, m2 + k, i, j] = acc
+    return out

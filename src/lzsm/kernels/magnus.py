@@ -201,25 +201,36 @@ def _run2(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     return err_sum, nsteps, STATUS_OK
 
 
-def _evolve_two_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
+@njit(cache=True, nogil=True)
+def _outputs(npts, m, n, k):
+    out = np.full((npts, m, n, k), np.nan + 0j)  # times never reached stay NaN
+    return out, np.empty(npts), np.empty(npts, dtype=np.int64), np.empty(npts, dtype=np.int64)
+
+
+@njit(cache=True, parallel=True)
+def evolve_two_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
     """Propagate P independent two-level systems, H_p(t) = a_p + b_p f_p(t) (Pauli 4-vectors).
 
     a, b: (P, 4) float; code: (P,) int; fpar: (P, 2) float (omega, phi); t_eval: (M,)
     increasing, first entry the start time; psi0: (P, 2, K) complex (K columns).
     Returns amplitudes (P, M, 2, K) (NaN where never reached), error estimates (P,), number
-    of steps (P,), status (P,).
+    of steps (P,), status (P,).  One parameter point per thread.
     """
-    npts = a.shape[0]
-    m = t_eval.shape[0]
-    out = np.full((npts, m, 2, psi0.shape[2]), np.nan + 0j)  # times never reached stay NaN
-    errs = np.empty(npts)
-    steps = np.empty(npts, dtype=np.int64)
-    status = np.empty(npts, dtype=np.int64)
-    for p in prange(npts):
-        e, n, s = _run2(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init, max_step, max_steps, out[p])
-        errs[p] = e
-        steps[p] = n
-        status[p] = s
+    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], 2, psi0.shape[2])
+    for p in prange(a.shape[0]):
+        errs[p], steps[p], status[p] = _run2(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
+                                             max_step, max_steps, out[p])
+    return out, errs, steps, status
+
+
+@njit(cache=True)
+def evolve_two_level_serial(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
+    """:func:`evolve_two_level` on one thread (for a handful of points: idle worker threads of
+    the parallel runtime spin and cost CPU time)."""
+    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], 2, psi0.shape[2])
+    for p in range(a.shape[0]):
+        errs[p], steps[p], status[p] = _run2(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
+                                             max_step, max_steps, out[p])
     return out, errs, steps, status
 
 
@@ -303,27 +314,22 @@ def _run_n(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     return err_sum, nsteps, STATUS_OK
 
 
-def _evolve_n_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
-    """N-level analogue of :func:`_evolve_two_level`; a, b: (P, N, N) complex Hermitian,
+@njit(cache=True, parallel=True)
+def evolve_n_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
+    """N-level analogue of :func:`evolve_two_level`; a, b: (P, N, N) complex Hermitian,
     psi0: (P, N, K)."""
-    npts = a.shape[0]
-    m = t_eval.shape[0]
-    n = a.shape[1]
-    out = np.full((npts, m, n, psi0.shape[2]), np.nan + 0j)  # times never reached stay NaN
-    errs = np.empty(npts)
-    steps = np.empty(npts, dtype=np.int64)
-    status = np.empty(npts, dtype=np.int64)
-    for p in prange(npts):
-        e, k, s = _run_n(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init, max_step, max_steps, out[p])
-        errs[p] = e
-        steps[p] = k
-        status[p] = s
+    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], a.shape[1], psi0.shape[2])
+    for p in prange(a.shape[0]):
+        errs[p], steps[p], status[p] = _run_n(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
+                                              max_step, max_steps, out[p])
     return out, errs, steps, status
 
 
-# One compiled version per threading mode: the parallel one for grids, the serial one for a
-# handful of points (idle worker threads of the parallel runtime spin and cost CPU time).
-evolve_two_level = njit(cache=True, parallel=True)(_evolve_two_level)
-evolve_two_level_serial = njit(cache=True)(_evolve_two_level)
-evolve_n_level = njit(cache=True, parallel=True)(_evolve_n_level)
-evolve_n_level_serial = njit(cache=True)(_evolve_n_level)
+@njit(cache=True)
+def evolve_n_level_serial(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
+    """:func:`evolve_n_level` on one thread."""
+    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], a.shape[1], psi0.shape[2])
+    for p in range(a.shape[0]):
+        errs[p], steps[p], status[p] = _run_n(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
+                                              max_step, max_steps, out[p])
+    return out, errs, steps, status
