@@ -20,6 +20,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_lz.py
+	$(PY) benchmarks/bench_map.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

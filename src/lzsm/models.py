@@ -147,8 +147,20 @@ def _numeric_or_callable(x: Any, name: str):
     return _checks.complex_array(x, name) if name == "coupling" else _checks.real_array(x, name)
 
 
+class _TwoLevelGrid(Model):
+    """Two levels; the grid shape is the broadcast of the array parameters (set as ``_batch``)."""
+
+    @property
+    def n_levels(self) -> int:
+        return 2
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return self._batch  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, eq=False)
-class LandauZener(Model):
+class LandauZener(_TwoLevelGrid):
     """The Landau–Zener model ``H(t) = [[alpha t/2, V], [conj(V), -alpha t/2]]``.
 
     Parameters
@@ -175,14 +187,6 @@ class LandauZener(Model):
         object.__setattr__(self, "sweep_rate", a)
         object.__setattr__(self, "hbar", _checks.positive_scalar(self.hbar, "hbar"))
         object.__setattr__(self, "_batch", _checks.broadcast({"coupling": v, "sweep_rate": a}))
-
-    @property
-    def n_levels(self) -> int:
-        return 2
-
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        return self._batch  # type: ignore[attr-defined]
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {"coupling": np.asarray(self.coupling), "sweep_rate": np.asarray(self.sweep_rate)}
@@ -222,7 +226,7 @@ class LandauZener(Model):
 
 
 @dataclass(frozen=True, eq=False)
-class TwoLevel(Model):
+class TwoLevel(_TwoLevelGrid):
     """A general two-level crossing ``H = [[bias/2, V], [conj(V), -bias/2]]``.
 
     ``bias`` (= E1 - E2) and ``coupling`` (= V) are numbers, arrays (a parameter grid) or
@@ -266,14 +270,6 @@ class TwoLevel(Model):
                                          f"argument; got shape {out.shape} for input shape {probe.shape}")
                 if name == "bias" and np.iscomplexobj(out) and np.any(np.imag(out) != 0):
                     raise LzsmValueError("`bias` callable must return real values (H must be Hermitian)")
-
-    @property
-    def n_levels(self) -> int:
-        return 2
-
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        return self._batch  # type: ignore[attr-defined]
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: x for k, x in (("bias", self.bias), ("coupling", self.coupling)) if isinstance(x, np.ndarray)}
@@ -462,7 +458,7 @@ DRIVE_SHAPES = ("harmonic", "triangular")
 
 
 @dataclass(frozen=True, eq=False)
-class PeriodicDrive(Model):
+class PeriodicDrive(_TwoLevelGrid):
     """Periodically driven two-level system (LZSM interferometry), PHYSICS.md convention:
 
     .. math::  H(t) = -\\frac{\\Delta}{2}\\sigma_x - \\frac{\\varepsilon_0 + A f(\\omega t + \\varphi)}{2}\\sigma_z
@@ -512,14 +508,6 @@ class PeriodicDrive(Model):
         elif self.shape not in DRIVE_SHAPES:
             raise LzsmValueError(f"`shape` must be one of {', '.join(map(repr, DRIVE_SHAPES))} or a callable; "
                                  f"got {self.shape!r}")
-
-    @property
-    def n_levels(self) -> int:
-        return 2
-
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        return self._batch  # type: ignore[attr-defined]
 
     @property
     def period(self) -> np.ndarray:
@@ -573,7 +561,7 @@ class PeriodicDrive(Model):
 
 
 @dataclass(frozen=True, eq=False)
-class DoublePassage(Model):
+class DoublePassage(_TwoLevelGrid):
     """A crossing traversed forth and back: bias ``E1 - E2`` rises through zero at
     ``t = -crossing_time`` and falls back through it at ``+crossing_time``, with slope
     ``|d(E1 - E2)/dt| = sweep_rate`` at both crossings.
@@ -602,14 +590,6 @@ class DoublePassage(Model):
         _checks.choice(self.shape, "shape", ("parabolic", "triangular"))
         object.__setattr__(self, "_batch", _checks.broadcast({"coupling": v, "sweep_rate": a,
                                                               "crossing_time": tc}))
-
-    @property
-    def n_levels(self) -> int:
-        return 2
-
-    @property
-    def batch_shape(self) -> tuple[int, ...]:
-        return self._batch  # type: ignore[attr-defined]
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {"coupling": np.asarray(self.coupling), "sweep_rate": self.sweep_rate,

@@ -112,16 +112,30 @@ def _range(spec: Any, dimension: str, system, name: str) -> np.ndarray:
     return vals
 
 
-def load(path: str | os.PathLike) -> Scenario:
-    """Read and validate a scenario file."""
+def _unit_system(raw: dict[str, Any]) -> units.UnitSystem | None:
+    """The [units] table as a UnitSystem (None: plain numbers in the user's own units)."""
+    u = raw.get("units")
+    if u is None:
+        return None
+    for key in ("energy", "time"):
+        if key in u and not isinstance(u[key], str):
+            raise LzsmValueError(f"`units.{key}` must be a unit name such as 'GHz' or 'ns', got {u[key]!r}")
+    return units.UnitSystem(u.get("energy", "GHz"), u.get("time", "ns"))
+
+
+def _read_toml(path: str | os.PathLike) -> dict[str, Any]:
     p = Path(path)
     if not p.is_file():
         raise LzsmValueError(f"scenario file {str(p)!r} does not exist")
     try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+        return tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise LzsmValueError(f"scenario file {p.name} is not valid TOML: {exc}") from None
-    return from_dict(raw)
+
+
+def load(path: str | os.PathLike) -> Scenario:
+    """Read and validate a scenario file."""
+    return from_dict(_read_toml(path))
 
 
 def from_dict(raw: dict[str, Any]) -> Scenario:
@@ -130,12 +144,7 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
         if section in raw and not isinstance(raw[section], dict):
             raise LzsmValueError(f"scenario key {section!r} must be a table [{section}]")
         _check_keys(raw.get(section, {}), section)
-    u = raw.get("units")
-    if u is not None:
-        for key in ("energy", "time"):
-            if key in u and not isinstance(u[key], str):
-                raise LzsmValueError(f"`units.{key}` must be a unit name such as 'GHz' or 'ns', got {u[key]!r}")
-    system = units.UnitSystem(u.get("energy", "GHz"), u.get("time", "ns")) if u is not None else None
+    system = _unit_system(raw)
     m = raw.get("model")
     if m is None:
         raise LzsmValueError("scenario needs a [model] table")
@@ -363,14 +372,7 @@ class MapScenario:
 
 def load_map(path: str | os.PathLike) -> MapScenario:
     """Read and validate an interferometry-map scenario (``lzsm map``)."""
-    p = Path(path)
-    if not p.is_file():
-        raise LzsmValueError(f"scenario file {str(p)!r} does not exist")
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise LzsmValueError(f"scenario file {p.name} is not valid TOML: {exc}") from None
-    return map_from_dict(raw)
+    return map_from_dict(_read_toml(path))
 
 
 def map_from_dict(raw: dict[str, Any]) -> MapScenario:
@@ -382,12 +384,7 @@ def map_from_dict(raw: dict[str, Any]) -> MapScenario:
             if key not in allowed:
                 where = f"[{section}]" if section else "top level"
                 raise LzsmValueError(f"unknown scenario key {key!r} at {where}; accepted: {', '.join(allowed)}")
-    u = raw.get("units")
-    if u is not None:
-        for key in ("energy", "time"):
-            if key in u and not isinstance(u[key], str):
-                raise LzsmValueError(f"`units.{key}` must be a unit name such as 'GHz' or 'ns', got {u[key]!r}")
-    system = units.UnitSystem(u.get("energy", "GHz"), u.get("time", "ns")) if u is not None else None
+    system = _unit_system(raw)
     hbar = system.hbar if system is not None else 1.0
     d = raw.get("drive")
     if d is None:

@@ -78,6 +78,17 @@ def _next_break(code: int, fp, t: float) -> float:
     return math.inf
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _next_step(err: float, tol: float, h_try: float, h: float, last: bool, max_step: float) -> float:
+    """Step-size controller (order 7 local error of the Richardson-extrapolated estimate)."""
+    fac = 4.0 if err == 0.0 else min(4.0, max(0.2, 0.9 * (tol / err) ** (1.0 / 7.0)))
+    if err > tol:  # rejected: retry smaller
+        return h_try * fac
+    if not last:
+        return min(h_try * fac, max_step)
+    return min(h, h_try * fac) if fac < 1.0 else h
+
+
 # ----------------------------------------------------------------------------- two levels
 @njit(cache=True, nogil=True, inline="always")
 def _cross2(a, b):
@@ -188,15 +199,11 @@ def _run2(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
                 err_sum += err
                 nsteps += 1
                 t = stop if last else t + h_try
-                fac = 4.0 if err == 0.0 else min(4.0, max(0.2, 0.9 * (tol / err) ** (1.0 / 7.0)))
-                if not last:
-                    h = min(h_try * fac, max_step)
-                elif fac < 1.0:
-                    h = min(h, h_try * fac)
+                h = _next_step(err, tol, h_try, h, last, max_step)
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
             else:
-                h = h_try * max(0.2, 0.9 * (tol / err) ** (1.0 / 7.0))
+                h = _next_step(err, tol, h_try, h, last, max_step)
         out[j] = p
     return err_sum, nsteps, STATUS_OK
 
@@ -301,15 +308,11 @@ def _run_n(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
                 err_sum += err
                 nsteps += 1
                 t = stop if last else t + h_try
-                fac = 4.0 if err == 0.0 else min(4.0, max(0.2, 0.9 * (tol / err) ** (1.0 / 7.0)))
-                if not last:
-                    h = min(h_try * fac, max_step)
-                elif fac < 1.0:
-                    h = min(h, h_try * fac)
+                h = _next_step(err, tol, h_try, h, last, max_step)
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
             else:
-                h = h_try * max(0.2, 0.9 * (tol / err) ** (1.0 / 7.0))
+                h = _next_step(err, tol, h_try, h, last, max_step)
         out[j] = psi
     return err_sum, nsteps, STATUS_OK
 
