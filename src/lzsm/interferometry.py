@@ -29,10 +29,12 @@ AXES = ("gap", "offset", "amplitude", "frequency", "phase")
 
 def auto_samples(gap: ArrayLike, offset: ArrayLike, amplitude: ArrayLike, frequency: ArrayLike,
                  hbar: float = 1.0) -> int:
-    """Samples per period for the time averages: a power of two above four times the number
-    of drive harmonics that the Floquet modes carry (~ (|eps0| + A + Delta) / (hbar omega))."""
+    """Samples per period for the time averages: a power of two above 2.5 times the number of
+    drive harmonics that the Floquet modes carry, ``~ (|eps0| + A + Delta) / (hbar omega) + 8``
+    (the products of two modes need twice the bandwidth; measured: errors ~1e-9 at
+    eps0 = A = 40, Delta = 1, omega = 5, against 512 samples)."""
     ratio = (np.max(np.abs(offset)) + np.max(amplitude) + np.max(np.abs(gap))) / (hbar * np.min(frequency))
-    return int(2 ** np.ceil(np.log2(max(32.0, 4.0 * (ratio + 8.0)))))
+    return int(2 ** np.ceil(np.log2(max(32.0, 2.5 * (ratio + 8.0)))))
 
 
 def map_block(*, gap, offset, amplitude, frequency, phase, shape: str, hbar: float, n_periods: int | None,
@@ -45,15 +47,17 @@ def map_block(*, gap, offset, amplitude, frequency, phase, shape: str, hbar: flo
     if n_periods is not None:
         final = np.abs(fl.stroboscopic(initial, np.array([n_periods]))[..., 0, :]) ** 2
         out["p_upper_final"] = np.broadcast_to(final[..., 1], shape_)
-    mean = fl.time_averaged_populations(initial, n_periods)
-    out["p_upper_mean"] = np.broadcast_to(mean[..., 1], shape_)
+    if n_samples:
+        mean = fl.time_averaged_populations(initial, n_periods)
+        out["p_upper_mean"] = np.broadcast_to(mean[..., 1], shape_)
     out["quasienergy"] = np.broadcast_to(fl.quasienergies, shape_ + (2,))
     out["error_estimate"] = np.broadcast_to(fl.error_estimate, shape_)
     return out
 
 
 def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial: int = 0,
-                   n_samples: int | str = "auto", tol: float = DEFAULT_TOL, chunks: Any = None,
+                   n_samples: int | str = "auto", time_average: bool = True, tol: float = DEFAULT_TOL,
+                   chunks: Any = None,
                    store: Any = None, resume: bool = False, scheduler: Any = None, progress: bool | None = None,
                    **axes: ArrayLike):
     """Amplitude-spectroscopy map over parameter axes given as keyword arrays.
@@ -66,6 +70,7 @@ def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial:
     n_periods : number of drive periods (from t = 0, start in diabatic state ``initial``);
         ``None`` gives the infinite-time average only.
     n_samples : samples per period for the time average ("auto": :func:`auto_samples`).
+    time_average : False skips the time average (only the populations after n_periods).
     chunks, store, resume, scheduler, progress : see :func:`lzsm.sweeps.sweep`.
 
     Returns
@@ -87,8 +92,10 @@ def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial:
         if name not in AXES:
             raise LzsmValueError(f"unknown map axis {name!r}; accepted: {', '.join(AXES)}")
     grid = {}
+    limits = {"gap": {}, "offset": {}, "amplitude": {"nonnegative": True}, "frequency": {"positive": True},
+              "phase": {}}
     for name, vals in axes.items():
-        arr = _checks.real_array(vals, name).reshape(-1)
+        arr = _checks.real_array(vals, name, **limits[name]).reshape(-1)
         if arr.size == 0:
             raise LzsmValueError(f"axis `{name}` is empty")
         grid[name] = arr
@@ -103,7 +110,11 @@ def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial:
         raise LzsmValueError(f"`n_periods` must be a positive integer or None, got {n_periods!r}")
     if initial not in (0, 1):
         raise LzsmValueError(f"`initial` must be the diabatic index 0 or 1, got {initial!r}")
-    if n_samples == "auto":
+    if not time_average:
+        if n_periods is None:
+            raise LzsmValueError("with time_average=False, `n_periods` must be given (nothing else to compute)")
+        n_samples = 0
+    elif n_samples == "auto":
         vals = {**{k: np.asarray(v) for k, v in fixed.items()}, **grid}
         n_samples = auto_samples(vals["gap"], vals["offset"], vals["amplitude"], vals["frequency"], model.hbar)
     elif not isinstance(n_samples, (int, np.integer)) or n_samples < 8:
@@ -117,8 +128,10 @@ def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial:
     ds = sweep(func, grid, chunks=chunks, store=store, resume=resume, scheduler=scheduler, progress=progress,
                attrs=attrs, output_dims={"quasienergy": ["floquet_state"]},
                output_coords={"floquet_state": np.arange(2)})
-    ds["p_upper_mean"].attrs["long_name"] = ("population of diabatic |2>, averaged over the periods"
-                                            if n_periods is not None else "population of diabatic |2>, infinite-time average")
+    if "p_upper_mean" in ds:
+        ds["p_upper_mean"].attrs["long_name"] = ("population of diabatic |2>, averaged over the periods"
+                                                if n_periods is not None else
+                                                "population of diabatic |2>, infinite-time average")
     if "p_upper_final" in ds:
         ds["p_upper_final"].attrs["long_name"] = f"population of diabatic |2> after {n_periods} periods"
     return ds

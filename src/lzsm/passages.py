@@ -101,6 +101,7 @@ def incoherent_passages_probability(p_lz: ArrayLike, n_passages: ArrayLike) -> n
 def multiphoton_resonances(frequency: ArrayLike, k_max: int, hbar: float = 1.0) -> np.ndarray:
     """Offsets ``eps0 = k hbar omega``, k = -k_max..k_max, of the k-photon resonances."""
     om = _checks.real_array(frequency, "frequency", positive=True)
+    hbar = _checks.positive_scalar(hbar, "hbar")
     if not isinstance(k_max, (int, np.integer)) or k_max < 0:
         raise LzsmValueError(f"`k_max` must be a non-negative integer, got {k_max!r}")
     k = np.arange(-k_max, k_max + 1)
@@ -114,6 +115,7 @@ def dressed_gap(gap: ArrayLike, amplitude: ArrayLike, frequency: ArrayLike, k: A
     d = _checks.real_array(gap, "gap")
     a = _checks.real_array(amplitude, "amplitude", nonnegative=True)
     om = _checks.real_array(frequency, "frequency", positive=True)
+    hbar = _checks.positive_scalar(hbar, "hbar")
     return _out(d * special.jv(np.asarray(k), a / (hbar * om)))
 
 
@@ -129,6 +131,7 @@ def fast_driving_upper_population(gap: ArrayLike, offset: ArrayLike, amplitude: 
     e = _checks.real_array(offset, "offset")
     a = _checks.real_array(amplitude, "amplitude", nonnegative=True)
     om = _checks.real_array(frequency, "frequency", positive=True)
+    hbar = _checks.positive_scalar(hbar, "hbar")
     d, e, a, om = np.broadcast_arrays(d, e, a, om)
     hw = hbar * om
     if k_max is None:
