@@ -254,7 +254,21 @@ def lzsm_side(n, ref_f, ref_m, repeats):
             break
     else:
         print(f"  WARNING: no lzsm setting met max error <= {TARGET_ERR:g}; using the tightest")
-    return {"grid": n, "points": npts, **chosen, "settings_tried": tried}
+    # final populations only (what QuTiP's propagator power gives): no samples within the period
+    final_only = None
+    for tol in LZSM_TOLS:
+        runs = [timed(lambda: lzsm_map(x, tol=tol, time_average=False)) for _ in range(repeats)]
+        ds = runs[-1][2]
+        ef = float(np.max(np.abs(ds.p_upper_final.values - ref_f)))
+        final_only = {"tol": ds.attrs["tol"], "max_error_final": ef,
+                      "cpu_per_point": statistics.median(r[0] for r in runs) / npts,
+                      "wall_per_point": statistics.median(r[1] for r in runs) / npts}
+        print(f"  final populations only (time_average=False), tol={final_only['tol']:.0e}: CPU "
+              f"{fmt_t(final_only['cpu_per_point'])}/point [wall {fmt_t(final_only['wall_per_point'])}], "
+              f"max error final {ef:.1e}")
+        if ef <= TARGET_ERR:
+            break
+    return {"grid": n, "points": npts, **chosen, "settings_tried": tried, "final_only": final_only}
 
 
 # ----------------------------------------------------------------------------- QuTiP
@@ -324,14 +338,15 @@ def qutip_side(n, idx, ref_f, ref_m, lz, ppp):
     ef = [abs(v - ref_f[i, j]) for v, (i, j) in zip(vals, idx)]
     b = {"options": a["options"], "errors_final": ef, "max_error_final": max(ef), "max_error_mean": None,
          "cpu_per_point": cpu / k, "wall_per_point": wall / k}
-    b["ratio_cpu"] = b["cpu_per_point"] / lz["cpu_per_point"]
-    b["ratio_wall"] = b["wall_per_point"] / lz["wall_per_point"]
+    lzb = lz.get("final_only") or lz  # like for like: lzsm's final populations only
+    b["ratio_cpu"] = b["cpu_per_point"] / lzb["cpu_per_point"]
+    b["ratio_wall"] = b["wall_per_point"] / lzb["wall_per_point"]
     b["cpu_grid_extrapolated"] = b["cpu_per_point"] * lz["points"]
     print(f"  (b) propagator(H, T)**{N_PERIODS} ({opts}): CPU {fmt_t(b['cpu_per_point'])}/point "
           f"[wall {fmt_t(b['wall_per_point'])}], max error final {b['max_error_final']:.1e} "
           f"(no time average from U_T alone)")
     print(f"      ratio QuTiP/lzsm per point: CPU {fmt_r(b['ratio_cpu'])} [wall {fmt_r(b['ratio_wall'])}] "
-          f"(lzsm's time includes the time average, QuTiP's does not)")
+          f"(against lzsm's final populations only, time_average=False)")
     return a, b
 
 
@@ -430,11 +445,13 @@ def table(ref, lz, qa, qb, per, mp, command, runtime):
             "yes" if qa["ratio_cpu"] >= TARGET_RATIO_A else "NO", lz_err,
             f"{qa['max_error_final']:.1e}/{qa['max_error_mean']:.1e} [{len(qa['subset'])} pts]",
         ))
+        fo = lz.get("final_only") or lz
         rows.append((
-            f"(b) propagator**{N_PERIODS}, per point", lz_cell,
+            f"(b) propagator**{N_PERIODS}, per point (final only)",
+            f"{fmt_t(fo['cpu_per_point'])} [{fmt_t(fo['wall_per_point'])}]",
             f"{fmt_t(qb['cpu_per_point'])} [{fmt_t(qb['wall_per_point'])}]",
             f"{fmt_r(qb['ratio_cpu'])} [{fmt_r(qb['ratio_wall'])}]", f">= {TARGET_RATIO_B:g}x",
-            "yes" if qb["ratio_cpu"] >= TARGET_RATIO_B else "NO", lz_err,
+            "yes" if qb["ratio_cpu"] >= TARGET_RATIO_B else "NO", f"{fo['max_error_final']:.1e}/n/a ({fo['tol']:.0e})",
             f"{qb['max_error_final']:.1e}/n/a [{len(qa['subset'])} pts]",
         ))
     else:

@@ -12,6 +12,7 @@ sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -40,6 +41,24 @@ def coefficient_function(code: np.ndarray, fpar: np.ndarray, t: np.ndarray) -> n
     return np.select(
         [code == F_LINEAR, code == F_COS, code == F_TRIANGLE, code == F_QUADRATIC, code == F_ABS],
         [t + 0 * theta, np.cos(theta), tri, t * t + 0 * theta, np.abs(t) + 0 * theta], 0.0 * theta)
+
+
+def _python_coefficient(code: int, omega: float, phi: float) -> Callable[[float], float]:
+    """Plain-Python f(t) for QuTiP (called once per solver step: no NumPy overhead)."""
+    if code == F_LINEAR:
+        return lambda t: t
+    if code == F_COS:
+        return lambda t: math.cos(omega * t + phi)
+    if code == F_TRIANGLE:
+        def tri(t: float) -> float:
+            x = (omega * t + phi) / math.pi
+            return 2.0 * abs(x - 2.0 * math.floor(0.5 * x) - 1.0) - 1.0
+        return tri
+    if code == F_QUADRATIC:
+        return lambda t: t * t
+    if code == F_ABS:
+        return abs
+    return lambda t: 0.0
 
 
 @dataclass(frozen=True)
@@ -136,8 +155,7 @@ class Model(ABC):
             a, b = (qutip.Qobj(np.asarray(m) * scale) for m in (kf.constant, kf.coefficient))
             if np.allclose(kf.coefficient, 0) or int(kf.code) == F_CONSTANT:
                 return qutip.QobjEvo(a)
-            code, fpar = int(kf.code), np.asarray(kf.fpar, dtype=float)
-            return qutip.QobjEvo([a, [b, lambda t: float(coefficient_function(code, fpar, np.asarray(t)))]])
+            return qutip.QobjEvo([a, [b, _python_coefficient(int(kf.code), *map(float, kf.fpar))]])
         return qutip.QobjEvo(lambda t: qutip.Qobj(self.hamiltonian(np.asarray(t)) * scale))
 
 
