@@ -41,7 +41,7 @@ How to run
 ----------
     make bench
     # or
-    cd /work/main && .venv/bin/python benchmarks/bench_lz.py [--quick] [--json out.json]
+    .venv/bin/python benchmarks/bench_lz.py [--quick] [--json out.json]
 
 ``--quick`` is a smoke run (20 x 20 grid, 3 QuTiP points, fewer repeats).  Without QuTiP
 installed (``pip install 'lzsm[bench]'``) the QuTiP parts are skipped with a message.

@@ -54,7 +54,7 @@ machine may be shared, and timings are noisy.
 
 How to run
 ----------
-    cd /work/main && .venv/bin/python benchmarks/bench_map.py [--quick] [--json out.json]
+    .venv/bin/python benchmarks/bench_map.py [--quick] [--json out.json]
 
 ``--quick``: 32 x 32 grid, 3 QuTiP points, 2 scipy points, a 128 x 128 map, fewer repeats.
 Without QuTiP the QuTiP parts are skipped.  The full run takes about a minute.

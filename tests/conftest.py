@@ -7,7 +7,7 @@ Hypothesis profiles
           loading its compiled kernels).
 Select with the environment variable ``HYPOTHESIS_PROFILE`` (default ``dev``).
 
-Conventions follow /work/shared/PHYSICS.md: ``H = [[E1, V], [conj(V), E2]]``, Landau-Zener
+Conventions follow PHYSICS.md (shared project conventions): ``H = [[E1, V], [conj(V), E2]]``, Landau-Zener
 ``E1 - E2 = alpha t``, ``P_LZ = exp(-2 pi |V|^2 / (hbar |alpha|))``.
 """
 
