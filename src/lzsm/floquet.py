@@ -244,6 +244,8 @@ def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, z
     hw = 2 * np.pi * model.hbar / per
     eps = -model.hbar * np.angle(lam) / per[..., None]
     eps = zone_center + np.mod(eps - zone_center + hw[..., None] / 2, hw[..., None]) - hw[..., None] / 2
+    # rounding can land a value on the open upper edge of the zone: fold it to the lower edge
+    eps = np.where(eps >= zone_center + hw[..., None] / 2, eps - hw[..., None], eps)
     order = np.argsort(eps, axis=-1)
     eps = np.take_along_axis(eps, order, axis=-1)
     lam = np.take_along_axis(lam, order, axis=-1)
