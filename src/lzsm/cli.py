@@ -1,4 +1,4 @@
-"""The ``lzsm`` command line: ``lzsm lz``, ``lzsm evolve``, ``lzsm run SCENARIO.toml``.
+"""The ``lzsm`` command line: ``lzsm lz``, ``lzsm evolve``, ``lzsm run SCENARIO.toml``, ``lzsm crossings MODEL.toml``.
 
 Bad input prints one line (``lzsm: error: ...``) on stderr and exits with status 2, leaving no
 partial output behind.
@@ -226,6 +226,26 @@ def map_(scenario_file: Path, out: Path, resume: bool, force: bool, scheduler: s
     summary = scenario.run_map(ms, out, resume=resume, force=force, scheduler=scheduler)
     click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir() if not p.name.startswith('.')))})")
     click.echo(f"  {summary['points']} points in {summary['seconds']:.3g} s")
+
+
+@main.command()
+@click.argument("model_file", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="output folder: crossings.nc, crossings.csv, level_diagram.png, model.json")
+@click.option("--force", is_flag=True, help="replace an existing output folder")
+@_guard
+def crossings(model_file: Path, out: Path | None, force: bool) -> None:
+    """Find and classify the level crossings of a diatomic-like model (diabatic curves, couplings
+    and symmetry labels in TOML): true crossings between different symmetries, avoided ones
+    within a symmetry, with their local Landau–Zener parameters."""
+    from . import _crossings_scenario as cs
+
+    cm = cs.load(model_file)
+    table = cs.run(cm, out, force=force)
+    for line in cs.format_table(cm, table):
+        click.echo(line)
+    if out is not None:
+        click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
 
 
 if __name__ == "__main__":  # pragma: no cover
