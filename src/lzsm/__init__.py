@@ -35,6 +35,7 @@ from .bases import (
     to_adiabatic,
     to_diabatic,
 )
+from .crossings import Crossing, CrossingTable, Symmetry, find_crossings, plot_level_diagram, symmetry_blocks
 from .errors import LzsmError, LzsmTypeError, LzsmValueError
 from .floquet import Floquet, floquet, track_quasienergies
 from .interferometry import interferometry, plot_interferometry
@@ -56,6 +57,7 @@ __all__ = [
     "double_passage_probability", "fast_driving_upper_population", "incoherent_passages_probability",
     "multiphoton_resonances", "sweep", "completed_blocks", "SweepBlockError",
     "evolve", "Evolution", "propagator",
+    "find_crossings", "CrossingTable", "Crossing", "Symmetry", "symmetry_blocks", "plot_level_diagram",
     "adiabatic_energies", "adiabatic_states", "adiabatic_picture", "mixing_angle",
     "diabatic_character", "nonadiabatic_coupling", "to_adiabatic", "to_diabatic",
     "lz_probability", "p_adiabatic_follow", "adiabaticity", "minimum_gap",

@@ -54,14 +54,16 @@ same pair of levels closer together than the sampling step are seen as one or no
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import types
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
-from scipy import linalg, optimize, signal
+from scipy import linalg, optimize
 
 from . import _checks, analytic
 from .errors import LzsmTypeError, LzsmValueError
@@ -353,7 +355,7 @@ class CrossingTable:
             vals = [getattr(c, name) for c in rows]
             if name in ("kind", "symmetry_lower", "symmetry_upper", "note"):
                 arr = np.array(vals, dtype=str) if vals else np.array([], dtype=str)
-            elif name.startswith("level_") or name.startswith("block_index"):
+            elif name.startswith(("level_", "block_index")):
                 arr = np.array(vals, dtype=np.int64)
             else:
                 arr = np.array(vals, dtype=float)
@@ -605,7 +607,7 @@ class _Context:
         s = np.where(np.abs(d) > self.thr, np.sign(d), 0.0)
         nz = np.nonzero(s)[0]
         out = []
-        for k1, k2 in zip(nz[:-1], nz[1:]):
+        for k1, k2 in itertools.pairwise(nz):
             if s[k1] == s[k2]:
                 continue
 
@@ -629,6 +631,8 @@ class _Context:
 
     # ---- gap minima within one block
     def gap_minima(self, x: np.ndarray, ib: int, k: int, g: np.ndarray, contrast: float) -> list[Crossing]:
+        from scipy import signal  # imported here: it is slow to import and only needed for the search
+
         gt = np.where(g < self.thr, 0.0, g)
         peaks, props = signal.find_peaks(-gt, plateau_size=1)
         if peaks.size == 0:
@@ -682,10 +686,7 @@ class _Context:
     def _refine_minimum(self, ib: int, k: int, lo: float, hi: float, xs: float, gs: float) -> tuple[float, float]:
         """Minimum of the exact gap in [lo, hi]: root of gap' (Hellmann–Feynman) when it changes
         sign there, else bounded Brent minimisation."""
-        try:
-            d_lo, d_hi = self._dgap(ib, k, lo), self._dgap(ib, k, hi)
-        except LzsmValueError:
-            raise
+        d_lo, d_hi = self._dgap(ib, k, lo), self._dgap(ib, k, hi)
         if d_lo < 0 < d_hi:
             xc = optimize.brentq(lambda t: self._dgap(ib, k, t), lo, hi, xtol=1e-14 * self.span,
                                  rtol=4 * _EPS, maxiter=500)
@@ -733,11 +734,11 @@ def plot_level_diagram(table: CrossingTable, ax=None, *, legend: bool = True, ma
         for n in range(e.shape[1]):
             ax.plot(table.x, e[:, n], color=c, lw=1.8, label=(b.label or "levels") if n == 0 else None)
     if markers:
-        style = {"true": dict(marker="x", color="k", s=70, linewidths=2, label="true crossing"),
-                 "avoided": dict(marker="o", facecolors="none", edgecolors="k", s=70, linewidths=1.5,
-                                 label="avoided crossing"),
-                 "undecided": dict(marker="s", facecolors="none", edgecolors="tab:red", s=70, linewidths=1.5,
-                                   label="undecided")}
+        style = {"true": {"marker": "x", "color": "k", "s": 70, "linewidths": 2, "label": "true crossing"},
+                 "avoided": {"marker": "o", "facecolors": "none", "edgecolors": "k", "s": 70, "linewidths": 1.5,
+                                 "label": "avoided crossing"},
+                 "undecided": {"marker": "s", "facecolors": "none", "edgecolors": "tab:red", "s": 70, "linewidths": 1.5,
+                                   "label": "undecided"}}
         for kind in KINDS:
             rows = table.of_kind(kind)
             if rows:
