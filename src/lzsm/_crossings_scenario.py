@@ -112,7 +112,7 @@ class DiabaticCurves(Model):
     def batch_shape(self) -> tuple[int, ...]:
         return ()
 
-    def point(self, index: tuple[int, ...]) -> "DiabaticCurves":
+    def point(self, index: tuple[int, ...]) -> DiabaticCurves:
         return self
 
     def _assemble(self, q: Any, derivative: bool) -> np.ndarray:
@@ -343,8 +343,8 @@ def format_table(cm: CrossingsModel, table: CrossingTable) -> list[str]:
                      f"{c.coupling:.6g}", f"{c.slope_difference:.6g}",
                      "-" if math.isnan(c.p_diabatic_stay) else f"{c.p_diabatic_stay:.6g}"])
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths))]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in rows]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
     if not rows:
         lines.append("(no crossings on the path)")
     if cm.velocity is not None:
