@@ -40,6 +40,16 @@ from .errors import LzsmError, LzsmTypeError, LzsmValueError
 from .floquet import Floquet, floquet, track_quasienergies
 from .interferometry import interferometry, plot_interferometry
 from .models import DoublePassage, LandauZener, LinearSweep, Model, NLevel, PeriodicDrive, TwoLevel
+from .noise import (
+    NoiseProcess,
+    NoisyEvolution,
+    OrnsteinUhlenbeckNoise,
+    TelegraphNoise,
+    equivalent_collapse_operator,
+    equivalent_dephasing_rate,
+    evolve_noisy,
+    plot_noisy_populations,
+)
 from .passages import (
     double_passage_probability,
     fast_driving_upper_population,
@@ -57,6 +67,8 @@ __all__ = [
     "double_passage_probability", "fast_driving_upper_population", "incoherent_passages_probability",
     "multiphoton_resonances", "sweep", "completed_blocks", "SweepBlockError",
     "evolve", "Evolution", "propagator",
+    "evolve_noisy", "NoisyEvolution", "OrnsteinUhlenbeckNoise", "TelegraphNoise", "NoiseProcess",
+    "equivalent_dephasing_rate", "equivalent_collapse_operator", "plot_noisy_populations",
     "find_crossings", "CrossingTable", "Crossing", "Symmetry", "symmetry_blocks", "plot_level_diagram",
     "adiabatic_energies", "adiabatic_states", "adiabatic_picture", "mixing_angle",
     "diabatic_character", "nonadiabatic_coupling", "to_adiabatic", "to_diabatic",
