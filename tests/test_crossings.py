@@ -134,17 +134,16 @@ def test_four_level_parity_blocks_exact():
         assert c.slope_difference_nac == pytest.approx(f, rel=1e-10)
     roots = four_level_true_positions()
     assert len(true) == 4
-    for k, xr_ in enumerate(roots):
+    for xr_ in roots:
         pair = [c for c in true if abs(c.x - xr_) < 1e-9]
         assert sorted((c.level_lower, c.level_upper) for c in pair) == [(0, 1), (2, 3)]
         for c in pair:
             assert {c.symmetry_lower, c.symmetry_upper} == {"g", "u"}
             assert c.slope_difference == pytest.approx(four_level_true_slope(xr_), rel=1e-9)
             # the level lower before the crossing (x slightly smaller) has the stated symmetry
-            e = np.linalg.eigvalsh(four_level_blocks(xr_ - 1e-4))
-            g_e, u_e = np.linalg.eigvalsh(four_level_blocks(xr_ - 1e-4)[:2, :2]), \
-                np.linalg.eigvalsh(four_level_blocks(xr_ - 1e-4)[2:, 2:])
-            lower_e = e[c.level_lower]
+            hb = four_level_blocks(xr_ - 1e-4)
+            lower_e = np.linalg.eigvalsh(hb)[c.level_lower]
+            g_e, u_e = np.linalg.eigvalsh(hb[:2, :2]), np.linalg.eigvalsh(hb[2:, 2:])
             assert c.symmetry_lower == ("g" if np.min(np.abs(g_e - lower_e)) < np.min(np.abs(u_e - lower_e)) else "u")
 
 
@@ -160,7 +159,7 @@ def test_joint_blocks_of_two_commuting_operators():
     blocks = cr.symmetry_blocks({"P": PARITY3}, 3)
     assert sorted(b.label for b in blocks) == ["P=-1", "P=1"]
     # a degenerate eigenspace keeps an orthonormal basis of the right size
-    g = [b for b in blocks if b.label == "P=1"][0]
+    g = next(b for b in blocks if b.label == "P=1")
     assert g.size == 2
     np.testing.assert_allclose(g.basis.conj().T @ g.basis, np.eye(2), atol=1e-13)
     np.testing.assert_allclose(PARITY3 @ g.basis, g.basis, atol=1e-13)
