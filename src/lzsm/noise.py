@@ -704,6 +704,7 @@ def plot_noisy_populations(result: NoisyEvolution, ax=None, *, noiseless: bool =
     ax.set_xlabel("t")
     ax.set_ylabel("diabatic population")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_title(f"{type(result.noise).__name__}: mean ± {n_sigma:g} s.e., {result.n_trajectories} trajectories")
+    kind = "Ornstein–Uhlenbeck" if isinstance(result.noise, OrnsteinUhlenbeckNoise) else "telegraph"
+    ax.set_title(f"{kind} noise: mean ± {n_sigma:g} s.e., {result.n_trajectories} trajectories", fontsize=10)
     ax.legend(frameon=False, fontsize=8)
     return ax
