@@ -101,9 +101,9 @@ def transition_matrix(model: LinearSweep, t_span: tuple[float, float], *, pictur
     V = 0.5, alpha = 1 the error is ~4e-6 at T = 50 and ~1e-7 at T = 200), whereas the raw
     diabatic populations (``picture='diabatic'``, ``P[f, i] = |U_fi|^2``) oscillate about the
     limit with amplitude ``~ |V|/(|alpha| T)``.  The asymptotic reading needs every adiabatic
-    state at both ends to be dominated by a distinct diabatic level (not so for coupled
-    parallel levels, whose mixing never ends): otherwise it raises, and the diabatic picture is
-    the one to use.
+    state at both ends to be dominated (weight > 0.9) by a distinct diabatic level, and no
+    coupled parallel levels (whose mixing never ends): otherwise it raises, and the diabatic
+    picture is the one to use.
 
     Returns an array ``(*batch, N, N)``; columns sum to 1 (up to the propagation error).
     """
@@ -114,6 +114,15 @@ def transition_matrix(model: LinearSweep, t_span: tuple[float, float], *, pictur
     u = propagator(model, (t0, t1), tol=tol, max_step=max_step)[..., -1, :, :]
     if picture == "diabatic":
         return np.abs(u) ** 2
+    if isinstance(model, LinearSweep):
+        beta = _slopes(model)
+        tol_ = 1e-12 * _scale(model)
+        par = np.abs(beta[..., :, None] - beta[..., None, :]) <= tol_
+        coupled = np.abs(model.constant) > tol_
+        if np.any(par & coupled & ~np.eye(model.n_levels, dtype=bool)):
+            raise LzsmValueError("picture='asymptotic' needs every pair of coupled levels to cross; this model has "
+                                 "coupled parallel levels, whose adiabatic states never become diabatic: use "
+                                 "picture='diabatic'")
     s0 = bases.adiabatic_states(model, np.asarray(t0))
     s1 = bases.adiabatic_states(model, np.asarray(t1))
     p_ad = np.abs(np.conj(np.swapaxes(s1, -1, -2)) @ u @ s0) ** 2  # [adiabatic f, adiabatic i]
@@ -122,7 +131,7 @@ def transition_matrix(model: LinearSweep, t_span: tuple[float, float], *, pictur
     for s, when in ((s0, t0), (s1, t1)):
         w = np.abs(s) ** 2  # [..., diabatic j, adiabatic n]
         lab = np.argmax(w, axis=-2)
-        ok = np.all(np.sort(lab, axis=-1) == np.arange(n), axis=-1) & np.all(np.max(w, axis=-2) > 0.5, axis=-1)
+        ok = np.all(np.sort(lab, axis=-1) == np.arange(n), axis=-1) & np.all(np.max(w, axis=-2) > 0.9, axis=-1)
         if not np.all(ok):
             raise LzsmValueError(
                 f"picture='asymptotic' needs each adiabatic state at t = {when:g} to be dominated by its own "

@@ -127,3 +127,99 @@ def plot_nonadiabatic_coupling(model: Model, q: ArrayLike, ax=None):
     ax.set_title("non-adiabatic coupling")
     ax.legend(frameon=False)
     return ax
+
+
+# --------------------------------------------------------------------------- multi-level sweeps
+def _oo_axes(ax, ncols: int = 1):
+    """Axes from a bare matplotlib.figure.Figure (no pyplot state) when ax is None."""
+    if ax is not None:
+        return ax
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5.0 * ncols, 3.8), layout="constrained")
+    axes = fig.subplots(1, ncols)
+    return axes
+
+
+def plot_multilevel(model: Model, t: ArrayLike, axes=None, *, evolution: Evolution | None = None,
+                    index: tuple[int, ...] = (), max_width: float = 10.0):
+    """A multi-level sweep in both pictures, with populations through it.
+
+    Left: diabatic levels (diagonal of H, dashed, one colour per level) and adiabatic levels
+    (solid grey); with an ``evolution`` (from :func:`lzsm.evolve` on this model, saved at
+    ``t``-like times) each adiabatic line is drawn over a band whose width is its population
+    (full population: ``max_width`` percent of the energy range).
+    Right (only with ``evolution``): diabatic populations against time in the colours of the
+    diabatic levels.  ``axes``: one axes (no evolution) or two; None makes a new figure
+    (``matplotlib.figure.Figure``, no pyplot).  Returns the axes."""
+    model = _single(model)
+    t = np.asarray(t, dtype=float)
+    if t.ndim != 1 or t.size < 2:
+        raise LzsmValueError(f"`t` must be a 1-D array of at least two times, got shape {t.shape}")
+    ncols = 1 if evolution is None else 2
+    axes = _oo_axes(axes, ncols)
+    if ncols == 2 and (not hasattr(axes, "__len__") or len(axes) != 2):
+        raise LzsmValueError("with `evolution`, `axes` must hold two axes (levels, populations)")
+    ax_e = axes if ncols == 1 else axes[0]
+    h = model.hamiltonian(t)
+    n = model.n_levels
+    colours = [f"C{j % 10}" for j in range(n)]
+    for j in range(n):
+        ax_e.plot(t, h[:, j, j].real, "--", color=colours[j], lw=1.2, label=f"diabatic |{j}>")
+    e = bases.adiabatic_energies(model, t)
+    if evolution is not None:
+        pops = evolution.adiabatic_populations[index]
+        if pops.ndim != 2:
+            raise LzsmValueError("`index` must select one parameter point of the evolution's grid")
+        w = np.array([np.interp(t, evolution.t, pops[:, k]) for k in range(n)]).T
+        span = np.ptp(e) if np.ptp(e) > 0 else 1.0
+        for k in range(n):
+            half = 0.5 * w[:, k] * max_width * 0.01 * span
+            ax_e.fill_between(t, e[:, k] - half, e[:, k] + half, color="0.3", alpha=0.35, lw=0)
+    for k in range(n):
+        ax_e.plot(t, e[:, k], "-", color="0.25", lw=1.0, label="adiabatic" if k == 0 else None)
+    ax_e.set_xlabel("t")
+    ax_e.set_ylabel("energy")
+    ax_e.set_title("diabatic (dashed), adiabatic (solid)"
+                   + ("\nband width: adiabatic population" if evolution is not None else ""), fontsize=9)
+    ax_e.legend(frameon=False, fontsize=7, loc="best")
+    if evolution is not None:
+        ax_p = axes[1]
+        dia = evolution.populations[index]
+        for j in range(n):
+            ax_p.plot(evolution.t, dia[:, j], color=colours[j], label=f"|{j}>")
+        ax_p.set_xlabel("t")
+        ax_p.set_ylabel("diabatic population")
+        ax_p.set_ylim(-0.02, 1.02)
+        ax_p.set_title("populations through the sweep")
+        ax_p.legend(frameon=False, fontsize=7)
+    return axes
+
+
+def plot_transition_matrix(p_transition: ArrayLike, ax=None, *, labels: list[str] | None = None,
+                           annotate: bool = True, title: str = "final populations", colorbar: bool = True):
+    """Heat map of a transition matrix ``P[final, initial]`` (e.g. from
+    :func:`lzsm.multilevel.transition_matrix` or a closed form): initial level on the x axis,
+    final level on the y axis, values written in the cells.  Returns the axes."""
+    p = np.asarray(p_transition, dtype=float)
+    if p.ndim != 2 or p.shape[0] != p.shape[1]:
+        raise LzsmValueError(f"`p_transition` must be one (N, N) matrix, got shape {p.shape}")
+    n = p.shape[0]
+    labels = [str(k) for k in range(n)] if labels is None else list(labels)
+    if len(labels) != n:
+        raise LzsmValueError(f"`labels` must have {n} entries, got {len(labels)}")
+    ax = _oo_axes(ax)
+    im = ax.imshow(p, cmap="viridis", vmin=0.0, vmax=1.0, origin="lower")
+    ax.set_xticks(range(n), labels)
+    ax.set_yticks(range(n), labels)
+    ax.set_xlabel("initial diabatic level")
+    ax.set_ylabel("final diabatic level")
+    ax.set_title(title)
+    if annotate:
+        for f in range(n):
+            for i in range(n):
+                ax.text(i, f, f"{p[f, i]:.3f}", ha="center", va="center", fontsize=8,
+                        color="white" if p[f, i] < 0.6 else "black")
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, label="probability")
+    return ax
