@@ -79,7 +79,7 @@ def test_ou_kubo_formula_is_the_double_integral_of_the_correlation():
     noise = nz.OrnsteinUhlenbeckNoise(sigma=0.8, correlation_time=0.6)
     hbar = 0.7
     for t in (0.05, 0.6, 3.0, 11.0):
-        val, _ = quad(lambda s: (t - s) * noise.correlation(s), 0, t, epsabs=1e-13, epsrel=1e-12)
+        val, _ = quad(lambda s, t=t: (t - s) * noise.correlation(s), 0, t, epsabs=1e-13, epsrel=1e-12)
         assert noise.coherence_decay(t, hbar=hbar) == pytest.approx(math.exp(-val / hbar**2), rel=1e-10)
     # motional narrowing: t >> tau_c gives exp(-gamma_phi (t - tau_c))
     g = nz.equivalent_dephasing_rate(noise, hbar=hbar)
@@ -197,7 +197,7 @@ def test_n_level_noise_operator():
 
 
 # --------------------------------------------------------------------------- white-noise limit
-WHITE = dict(coupling=0.5, sweep_rate=1.0, dephasing=0.5, half_window=10.0, tau_c=0.02)
+WHITE = {"coupling": 0.5, "sweep_rate": 1.0, "dephasing": 0.5, "half_window": 10.0, "tau_c": 0.02}
 
 
 def _white_noise_run(n_traj=1000, seed=3):
@@ -307,7 +307,7 @@ def test_telegraph_paths_converge_with_step(target):
     model = lzsm.LandauZener(0.5, 1.0)
     noise = nz.TelegraphNoise(1.0, 1.0, acts_on=target)
     t = np.linspace(-5, 5, 6)
-    kw = dict(n_trajectories=50, seed=3)
+    kw = {"n_trajectories": 50, "seed": 3}
     ref = nz.evolve_noisy(model, (-5, 5), noise, 0, t, dt=0.005, **kw).rho
     errs = [np.max(np.abs(nz.evolve_noisy(model, (-5, 5), noise, 0, t, dt=h, **kw).rho - ref)) for h in (0.2, 0.1)]
     assert errs[0] / errs[1] > 6.0  # order >= ~2.6

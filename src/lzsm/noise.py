@@ -164,7 +164,7 @@ class OrnsteinUhlenbeckNoise(NoiseProcess):
 
     @classmethod
     def from_dephasing_rate(cls, dephasing_rate: float, correlation_time: float, *, hbar: float = 1.0,
-                            acts_on: str | np.ndarray = "bias") -> "OrnsteinUhlenbeckNoise":
+                            acts_on: str | np.ndarray = "bias") -> OrnsteinUhlenbeckNoise:
         """The OU bias noise whose white-noise limit dephases at ``gamma_phi``:
         ``sigma = hbar sqrt(gamma_phi / tau_c)``."""
         g = _checks.real_array(dephasing_rate, "dephasing_rate", nonnegative=True)
