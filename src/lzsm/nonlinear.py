@@ -347,7 +347,7 @@ def demkov_kunike_p_diabatic_stay(coupling: ArrayLike, detuning: ArrayLike, chir
     disc = 4.0 * v0**2 - b1**2
     y = np.pi * tt * np.sqrt(np.abs(disc)) / hb
     m = np.maximum(np.abs(x0), np.abs(x1))
-    cos_term = np.where(disc >= 0, np.cos(y) * np.exp(-m), _scaled_cosh(y, m))
+    cos_term = np.where(disc >= 0, np.cos(y) * np.exp(-m), _scaled_cosh(np.where(disc < 0, y, 0.0), m))
     num = _scaled_cosh(x0, m) + cos_term
     den = _scaled_cosh(x0, m) + _scaled_cosh(x1, m)
     return _out(np.clip(num / den, 0.0, 1.0))
