@@ -33,9 +33,8 @@ coherence, ``L = sqrt(gamma_phi / 2) sigma_z``).
 from __future__ import annotations
 
 import math
-import warnings
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -344,7 +343,6 @@ class NoisyEvolution:
     dt: float
     n_steps: int
     method: str = "magnus4-stochastic"
-    _meta: dict = field(default_factory=dict, repr=False)
 
     @property
     def populations(self) -> np.ndarray:
@@ -663,8 +661,6 @@ def evolve_noisy(model: Model, t_span: tuple[float, float], noise: NoiseProcess,
 
     rho = rho_sum / n_traj  # Hermitian exactly: (r, c) and (c, r) sums are conjugates term by term
     stderr = np.sqrt(np.maximum(pop_m2, 0.0) / (n_traj - 1) / n_traj)
-    if not np.all(np.isfinite(rho)):  # pragma: no cover - guarded by the checks above
-        warnings.warn("evolve_noisy: non-finite values in the averaged density matrix", stacklevel=2)
     return NoisyEvolution(
         model=model, noise=noise, t=te, rho=rho.reshape(shape + (m, n, n)),
         population_stderr=stderr.reshape(shape + (m, n)), initial_state=psi0, initial_diabatic=dia,
