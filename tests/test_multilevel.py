@@ -107,7 +107,7 @@ def test_brundobler_elser_against_propagation(n, seed):
         p_be = ml.brundobler_elser_p_diabatic_stay(model, level)
         assert 0.02 < p_be < 0.98  # a non-trivial value, so that a wrong factor of 2 shows
         assert exact[level, level] == pytest.approx(p_be, abs=TOL)
-    middle = [k for k in range(n) if k not in (top, bottom)][0]
+    middle = next(k for k in range(n) if k not in (top, bottom))
     with pytest.raises(lzsm.LzsmValueError, match="largest or the smallest"):
         ml.brundobler_elser_p_diabatic_stay(model, middle)
 

@@ -40,6 +40,19 @@ from .errors import LzsmError, LzsmTypeError, LzsmValueError
 from .floquet import Floquet, floquet, track_quasienergies
 from .interferometry import interferometry, plot_interferometry
 from .models import DoublePassage, LandauZener, LinearSweep, Model, NLevel, PeriodicDrive, TwoLevel
+from .multilevel import (
+    IndependentCrossings,
+    bow_tie_model,
+    bow_tie_transition_matrix,
+    brundobler_elser_p_diabatic_stay,
+    demkov_osherov_model,
+    demkov_osherov_transition_matrix,
+    independent_crossing,
+    majorana_transition_matrix,
+    spin_sweep,
+    transition_matrix,
+    wigner_small_d,
+)
 from .noise import (
     NoiseProcess,
     NoisyEvolution,
@@ -49,6 +62,15 @@ from .noise import (
     equivalent_dephasing_rate,
     evolve_noisy,
     plot_noisy_populations,
+)
+from .nonlinear import (
+    DemkovKunike,
+    allen_eberly,
+    allen_eberly_p_diabatic_stay,
+    demkov_kunike_p_diabatic_stay,
+    dykhne_davis_pechukas,
+    rosen_zener,
+    rosen_zener_p_diabatic_stay,
 )
 from .passages import (
     double_passage_probability,
@@ -77,4 +99,9 @@ __all__ = [
     "golden_rule_error", "regime", "stokes_phase", "lz_propagator", "lz_amplitudes",
     "finite_time_p_diabatic_stay", "finite_time_p_jump", "lz_transition_time",
     "LzsmError", "LzsmValueError", "LzsmTypeError",
+    "transition_matrix", "brundobler_elser_p_diabatic_stay", "demkov_osherov_model",
+    "demkov_osherov_transition_matrix", "bow_tie_model", "bow_tie_transition_matrix", "spin_sweep",
+    "majorana_transition_matrix", "wigner_small_d", "independent_crossing", "IndependentCrossings",
+    "dykhne_davis_pechukas", "DemkovKunike", "rosen_zener", "allen_eberly", "demkov_kunike_p_diabatic_stay",
+    "rosen_zener_p_diabatic_stay", "allen_eberly_p_diabatic_stay",
 ]

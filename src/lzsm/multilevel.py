@@ -369,7 +369,7 @@ def _two_j(j: Any) -> int:
         raise LzsmTypeError(f"`j` must be a spin quantum number (0, 1/2, 1, 3/2, ...), got {j!r}") from None
     if not math.isfinite(tj) or tj < 0 or abs(tj - round(tj)) > 1e-12:
         raise LzsmValueError(f"`j` must be a non-negative integer or half-integer, got {j!r}")
-    return int(round(tj))
+    return round(tj)
 
 
 def spin_matrices(j: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -271,7 +272,7 @@ class DemkovKunike(_TwoLevelGrid):
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: np.asarray(getattr(self, k)) for k in ("coupling", "detuning", "chirp", "duration")}
 
-    def point(self, index: tuple[int, ...]) -> "DemkovKunike":
+    def point(self, index: tuple[int, ...]) -> DemkovKunike:
         p = {k: np.broadcast_to(v, self.batch_shape)[index] for k, v in self.parameters().items()}
         return DemkovKunike(**p, hbar=self.hbar)
 
