@@ -86,9 +86,10 @@ def _level(level: Any, n: int, name: str = "level") -> int:
 
 
 # --------------------------------------------------------------------------- exact transition matrix
-def transition_matrix(model: LinearSweep, t_span: tuple[float, float], *, picture: str = "asymptotic",
+def transition_matrix(model: Model, t_span: tuple[float, float], *, picture: str = "asymptotic",
                       tol: float = DEFAULT_TOL, max_step: float = np.inf) -> np.ndarray:
-    """Transition probabilities ``P[..., final, initial]`` of a linear sweep by exact propagation.
+    """Transition probabilities ``P[..., final, initial]`` by exact propagation (any time-dependent
+    model; written for :class:`lzsm.LinearSweep`).
 
     The propagator ``U(t1, t0)`` comes from :func:`lzsm.propagator` (sixth-order Magnus, all N
     columns at once, over the model's whole parameter grid).
@@ -161,7 +162,8 @@ def brundobler_elser_p_diabatic_stay(model: LinearSweep, level: int) -> np.ndarr
     valid when ``beta_i`` is the largest or the smallest slope (an exact result for any
     offsets and couplings).  For two levels it is ``P_LZ = exp(-2 pi |V|^2/(hbar |alpha|))``.
     Levels parallel to level i must be uncoupled from it.  S. Brundobler & V. Elser, J. Phys.
-    A 26, 1211 (1993), eq. (3); proved by Volkov & Ostrovsky, J. Phys. B 37, 4069 (2004).
+    A 26, 1211 (1993) (conjectured from numerics, later proved; see M. V. Volkov &
+    V. N. Ostrovsky, J. Phys. B 37, 4069 (2004)).
 
     Vectorised over the model's parameter grid: returns shape ``batch_shape``.
     """
@@ -249,8 +251,7 @@ def demkov_osherov_transition_matrix(model: LinearSweep) -> np.ndarray:
 
     These are the products of pairwise Landau–Zener factors along the diabatic paths in time
     order (the independent-crossing result is exact here).  Yu. N. Demkov & V. I. Osherov,
-    Sov. Phys. JETP 26, 916 (1968); see also Yu. N. Demkov & V. N. Ostrovsky, Phys. Rev. A 61,
-    032705 (2000).  Band energies must be distinct.
+    Sov. Phys. JETP 26, 916 (1968).  Band energies must be distinct.
     """
     model = _linear_sweep(model)
     s, band = _demkov_osherov_structure(model)

@@ -334,7 +334,7 @@ def demkov_kunike_p_diabatic_stay(coupling: ArrayLike, detuning: ArrayLike, chir
                1 - p_{diabatic\\ stay} = \\frac{\\cosh x_1 - \\cos y}{\\cosh x_0 + \\cosh x_1}.
 
     Yu. N. Demkov & M. Kunike, Vestn. Leningr. Univ. Fiz. Khim. 16, 39 (1969); K.-A. Suominen
-    & B. M. Garraway, Phys. Rev. A 45, 374 (1992), eq. (8), converted with ``Delta = b/hbar``,
+    & B. M. Garraway, Phys. Rev. A 45, 374 (1992), converted with ``Delta = b/hbar``,
     ``Omega = 2V/hbar``.  Evaluated with a common scale factor, so large arguments do not
     overflow.  Vectorised.
     """
