@@ -343,7 +343,12 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
     if not constant_dephasing:
         par[:, 0] = gphi_b
     dynamic = bool(np.any(g1_b > 0) or bath is not None or (not constant_dephasing and np.any(gphi_b > 0)))
-    code_basis = _lk.BASIS_ADIABATIC if basis == "adiabatic" else _lk.BASIS_DIABATIC
+    # the bath always acts in the energy basis; diabatic dephasing is constant (below), but
+    # diabatic relaxation would need a second basis in the same generator
+    if bath is not None and basis == "diabatic" and np.any(g1_b > 0):
+        raise LzsmValueError("`relaxation` with basis='diabatic' cannot be combined with a `bath` (which acts "
+                             "in the energy basis): use basis='adiabatic' or collapse_ops")
+    code_basis = _lk.BASIS_ADIABATIC if (basis == "adiabatic" or bath is not None) else _lk.BASIS_DIABATIC
     sup_ops = _superop_dissipator(ops)  # (N^2, N^2)
     sup = np.broadcast_to(sup_ops, (npts, n * n, n * n)).copy()
     if constant_dephasing:
