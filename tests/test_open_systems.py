@@ -323,3 +323,28 @@ def test_bad_types():
         OhmicBath(-0.1, 1.0)
     with pytest.raises(LzsmValueError, match="relaxation"):
         evolve_open(m, (-5, 5), bath=OhmicBath(0.1, 1.0), relaxation=0.1)
+
+
+# --------------------------------------------------------------------------- figures and the example
+def test_figures_carry_their_data():
+    ax = lzsm.plot_dephased_lz(0.3, [0.5, 2.0], [1.0], (-60.0, 60.0))
+    p = ax.figure.lzsm_data["p_diabatic_stay"].values
+    assert p.shape == (2, 1)
+    assert len(ax.lines) == 3
+    ax = lzsm.plot_fringe_washout(0.3, 1.0, [5.0, 6.0], [0.0, 1.0], (-20.0, 20.0))
+    assert ax.figure.lzsm_data["p_diabatic_stay"].shape == (2, 2)
+
+
+def test_example_script_writes_data_and_figures(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "dephased_landau_zener.py"
+    spec = importlib.util.spec_from_file_location("dephased_example", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "deph"
+    assert mod.main(["--out", str(out), "--quick"]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"probability_vs_sweep_rate.png", "fringes_washing_out.nc", "populations_with_noise.png"} <= names
+    assert mod.main(["--out", str(out), "--quick"]) == 2  # refuses to overwrite

@@ -79,6 +79,15 @@ from .passages import (
     multiphoton_resonances,
 )
 from .propagation import Evolution, evolve, propagator
+from .baths import OhmicBath, spin_boson_p_diabatic_stay, spin_boson_sweep
+from .incoherent import (
+    dephased_transition_rate,
+    kayanuma_p_diabatic_stay,
+    rate_equation_p_diabatic_stay,
+    rate_equation_populations,
+    rate_equation_upper_population,
+)
+from .open_systems import OpenEvolution, evolve_open, plot_dephased_lz, plot_fringe_washout
 from .sweeps import SweepBlockError, completed_blocks, sweep
 
 __version__ = "0.1.0"
@@ -89,6 +98,9 @@ __all__ = [
     "double_passage_probability", "fast_driving_upper_population", "incoherent_passages_probability",
     "multiphoton_resonances", "sweep", "completed_blocks", "SweepBlockError",
     "evolve", "Evolution", "propagator",
+    "evolve_open", "OpenEvolution", "plot_dephased_lz", "plot_fringe_washout", "OhmicBath", "spin_boson_sweep",
+    "spin_boson_p_diabatic_stay", "kayanuma_p_diabatic_stay", "dephased_transition_rate",
+    "rate_equation_p_diabatic_stay", "rate_equation_populations", "rate_equation_upper_population",
     "evolve_noisy", "NoisyEvolution", "OrnsteinUhlenbeckNoise", "TelegraphNoise", "NoiseProcess",
     "equivalent_dephasing_rate", "equivalent_collapse_operator", "plot_noisy_populations",
     "find_crossings", "CrossingTable", "Crossing", "Symmetry", "symmetry_blocks", "plot_level_diagram",
