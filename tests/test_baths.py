@@ -104,3 +104,12 @@ def test_bad_input():
         baths.OhmicBath(0.1, 1.0, operator="sigma_q").operator_matrix(2)
     with pytest.raises(LzsmValueError, match="n_modes"):
         baths.discretize(baths.OhmicBath(0.1, 1.0), 0)
+
+
+def test_markovian_weak_coupling_generator_is_not_exact_here(p_lz):
+    """Contrast (docs/open_systems.md): the Davies generator of evolve_open lets the excited
+    state relax after the crossing, so at T = 0 it lowers P_stay below P_LZ, by more than
+    0.01 already at eta = 0.01 — unlike the exact dynamics above."""
+    m = lzsm.LandauZener(coupling=V, sweep_rate=ALPHA)
+    r = lzsm.evolve_open(m, (-100, 100), 0, bath=baths.OhmicBath(0.01, 5.0), temperature=0.0)
+    assert p_lz - r.p_diabatic_stay > 0.01
