@@ -191,6 +191,8 @@ def test_demkov_osherov_validation():
     ([0.3, 0.4], [1.0, -1.5]),                       # 3 levels, one on each side
     ([0.3, 0.4 + 0.2j, 0.25], [1.0, 2.0, -1.5]),     # 4 levels, two on one side
     ([0.3, 0.2, 0.35], [1.0, 2.0, 0.6]),             # 4 levels, all on one side
+    # 7 levels, three on each side, complex couplings (measured deviation 3e-7)
+    ([0.3, 0.25 + 0.1j, 0.4, 0.35, 0.2 - 0.15j, 0.3], [0.7, 1.6, 2.4, -0.9, -1.8, -0.5]),
 ])
 def test_bow_tie_against_propagation(couplings, slopes):
     model = ml.bow_tie_model(couplings, slopes)

@@ -338,9 +338,12 @@ def bow_tie_transition_matrix(model: LinearSweep) -> np.ndarray:
     (an empty product is 1; note the half Landau–Zener exponent in ``p_k``: each line meets the
     central one at the common crossing point).  For two levels ``P_{c->c} = p_1^2 = P_LZ``.
     C. E. Carroll & F. T. Hioe, J. Phys. A 19, 1151 (1986) (three levels); general N:
-    V. N. Ostrovsky & H. Nakamura, J. Phys. A 30, 6939 (1997).  Written here in ``q_k`` form
-    (checked against exact propagation in the tests); levels on one side with equal slopes are
-    rejected.
+    V. N. Ostrovsky & H. Nakamura, J. Phys. A 30, 6939 (1997); see also Yu. N. Demkov &
+    V. N. Ostrovsky, Phys. Rev. A 61, 032705 (2000).  The ``q_k`` notation is lzsm's way of
+    writing that result, with no fitted constants; the tests check it against exact propagation
+    for three to seven levels (levels on one side, on both sides, three on each side, complex
+    couplings) to 1e-5 (measured <= 7e-7), the two-level limit and Majorana's spin-1 result.
+    Levels on one side with equal slopes are rejected.
     """
     model = _linear_sweep(model)
     c = _bow_tie_structure(model)
