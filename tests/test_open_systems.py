@@ -209,6 +209,9 @@ def test_ohmic_bath_golden_rule_rate_and_equilibrium():
     w = math.hypot(eps, 2 * v)
     x01sq = (2 * v / w) ** 2  # |<0|sigma_z|1>|^2 = sin^2(2 theta)
     total = 2 * math.pi * x01sq * float(bath.spectral_density(w)) / math.tanh(w / (2 * kt))
+    down, up = bath.transition_rates(w, kt, math.sqrt(x01sq))
+    assert down + up == pytest.approx(total, rel=1e-12)
+    assert up / down == pytest.approx(math.exp(-w / kt), rel=1e-12)
     r = evolve_open(m, (0, 200), "upper", t_eval=[2.0, 200.0], bath=bath, temperature=kt, tol=1e-10)
     p_gibbs = 1.0 / (1.0 + math.exp(-w / kt))
     pg = r.adiabatic_populations[:, 0]

@@ -93,6 +93,22 @@ class OhmicBath:
             out = self.eta * np.abs(e) ** s * ec ** (1.0 - s) * np.exp(-np.abs(e) / ec)
         return np.where(e > 0, out, 0.0)
 
+    def transition_rates(self, gap: ArrayLike, temperature: ArrayLike = 0.0, matrix_element: ArrayLike = 1.0,
+                         hbar: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """Golden-rule rates (down, up) between two levels split by ``gap`` > 0 (energy):
+        ``Gamma_down = (2 pi/hbar) |X_01|^2 J(gap) (n + 1)``, ``Gamma_up = (2 pi/hbar) |X_01|^2 J(gap) n``
+        with the Bose occupation ``n = 1/(exp(gap/kT) - 1)`` (Fermi's golden rule; detailed
+        balance ``Gamma_up/Gamma_down = exp(-gap/kT)``).  These are the rates the ``bath=``
+        generator of :func:`lzsm.evolve_open` uses at each instant."""
+        e = _checks.real_array(gap, "gap", positive=True)
+        kt = _checks.real_array(temperature, "temperature", nonnegative=True)
+        hbar = _checks.positive_scalar(hbar, "hbar")
+        x2 = np.abs(_checks.complex_array(matrix_element, "matrix_element")) ** 2
+        with np.errstate(divide="ignore", over="ignore"):
+            n = np.where(kt > 0, 1.0 / np.expm1(e / np.where(kt > 0, kt, 1.0)), 0.0)
+        base = 2.0 * np.pi / hbar * x2 * self.spectral_density(e)
+        return base * (n + 1.0), base * n
+
     def operator_matrix(self, n_levels: int) -> np.ndarray:
         return _operator(self.operator, n_levels, "operator")
 
