@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import lzsm
-from lzsm.curves import TULLY_MODELS, TullyDual, TullyExtended, TullySimple
+from lzsm.curves import (
+    TULLY_MODELS,
+    CovalentIonicCrossing,
+    FunctionCurves,
+    TabulatedCurves,
+    TullyDual,
+    TullyExtended,
+    TullySimple,
+    diabatize,
+    plot_curves,
+)
+from lzsm.errors import LzsmTypeError, LzsmValueError
 
 
 @pytest.mark.parametrize("name", sorted(TULLY_MODELS))
@@ -40,19 +55,6 @@ def test_dual_and_extended_values():
 
 
 # --------------------------------------------------------------------------- more curve models
-import math  # noqa: E402
-
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from lzsm.curves import (  # noqa: E402
-    CovalentIonicCrossing,
-    FunctionCurves,
-    TabulatedCurves,
-    diabatize,
-    plot_curves,
-)
-from lzsm.errors import LzsmTypeError, LzsmValueError  # noqa: E402
 
 
 def test_tabulated_cubic_and_quintic_reproduce_the_model():

@@ -24,8 +24,9 @@ parameters of that paper:
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -62,7 +63,7 @@ class Curves(Model):
     def hamiltonian_derivative(self, q: ArrayLike) -> np.ndarray:
         return self.gradient(_checks.real_array(q, "x"))
 
-    def point(self, index: tuple[int, ...]) -> "Curves":
+    def point(self, index: tuple[int, ...]) -> Curves:
         return self
 
     @property
@@ -290,14 +291,14 @@ class TabulatedCurves(Curves):
         return np.where(outside[..., None, None], 0.0, out)
 
     @classmethod
-    def from_model(cls, model: Curves, x: ArrayLike, **kwargs: Any) -> "TabulatedCurves":
+    def from_model(cls, model: Curves, x: ArrayLike, **kwargs: Any) -> TabulatedCurves:
         """Tabulate an analytic model on the grid ``x`` (for checks and for export)."""
         xa = _checks.real_array(x, "x")
         return cls(xa, np.real(model.potential(xa)), hbar=model.hbar, **kwargs)
 
     @classmethod
     def from_csv(cls, path: Any, *, x_unit_factor: float = 1.0, energy_unit_factor: float = 1.0,
-                 **kwargs: Any) -> "TabulatedCurves":
+                 **kwargs: Any) -> TabulatedCurves:
         """Read curves from a CSV file with a header row.
 
         Columns: ``x`` and the diabatic potential matrix elements ``V11, V22, ..., VNN`` (all
@@ -401,7 +402,7 @@ class FunctionCurves(Curves):
                 raise LzsmValueError(f"`range_hint` must be (x_left, x_right) with x_left < x_right, got {self.range_hint}")
 
     @classmethod
-    def from_elements(cls, elements: dict[str, Callable[[np.ndarray], np.ndarray]], **kwargs: Any) -> "FunctionCurves":
+    def from_elements(cls, elements: dict[str, Callable[[np.ndarray], np.ndarray]], **kwargs: Any) -> FunctionCurves:
         """``{"V11": f, "V22": g, "V12": h, ...}``: scalar functions of x per matrix element
         (diagonal ones required, missing couplings zero)."""
         n = 0
@@ -507,12 +508,12 @@ class CovalentIonicCrossing(Curves):
         ea = self.electron_affinity_ev / _HARTREE_EV
         a, rho = _born_mayer_from_spectroscopy(self.equilibrium_distance_angstrom / _BOHR_ANGSTROM,
                                                self.harmonic_frequency_cm / _HARTREE_CM, mu)
-        object.__setattr__(self, "_p", dict(mu=mu, delta_e=ip - ea, a=a, rho=rho,
-                                            c=1.044 * np.sqrt(ip * ea),
-                                            s=0.5 * (np.sqrt(2 * ip) + np.sqrt(2 * ea))))
+        object.__setattr__(self, "_p", {"mu": mu, "delta_e": ip - ea, "a": a, "rho": rho,
+                                        "c": 1.044 * np.sqrt(ip * ea),
+                                        "s": 0.5 * (np.sqrt(2 * ip) + np.sqrt(2 * ea))})
 
     @classmethod
-    def nacl(cls) -> "CovalentIonicCrossing":
+    def nacl(cls) -> CovalentIonicCrossing:
         """Na + Cl / Na+ + Cl-: I(Na) = 5.139076 eV (NIST Atomic Spectra Database),
         E_A(Cl) = 3.612724 eV (U. Berzinsh et al., Phys. Rev. A 51, 231 (1995)),
         X 1Sigma+ R_e = 2.36080 Å and omega_e = 366 cm^-1 (K. P. Huber & G. Herzberg,
