@@ -1,0 +1,373 @@
+"""Vibronic levels of the E x e Jahn–Teller system: what the geometric phase does to nuclei.
+
+The model (:class:`~lzsm.geometry.JahnTellerExE`, dimensionless normal coordinates, hbar = 1):
+
+.. math::
+
+    H = \\frac{\\omega}{2}\\left(-\\nabla^2 + \\rho^2\\right)\\mathbb 1
+      + k\\,(q_x\\sigma_z + q_y\\sigma_x)
+      + g\\,\\left[(q_x^2 - q_y^2)\\sigma_z - 2q_xq_y\\sigma_x\\right].
+
+**Exact levels** (:func:`jahn_teller_levels`): diagonalisation in the diabatic product basis
+``|n_x, n_y> (x) {|1>, |2>}`` of 2-D harmonic-oscillator states with ``n_x + n_y <= n_max``,
+enlarged until the requested levels change by less than ``tol``.  For ``g = 0`` the
+vibronic angular momentum ``J = L_z + sigma_y/2`` commutes with H (Longuet-Higgins, Öpik,
+Pryce & Sack, Proc. R. Soc. A 244, 1 (1958)); its eigenvalues ``j = +/-1/2, +/-3/2, ...`` are
+half-integers and every level is a ``+/-j`` doublet — the pseudo-rotation quantum number.
+
+**Single-surface levels** (:func:`single_surface_levels`): the nuclei on the lower adiabatic
+surface ``V_-(rho) = omega rho^2/2 - k rho`` only (``g = 0``).  The adiabatic electronic
+state changes sign around the intersection, so the single-valued total wavefunction needs a
+nuclear factor that changes sign too: ``psi(phi + 2 pi) = -psi(phi)``, i.e. ``psi ~ e^{i j phi}``
+with half-integer ``j`` (Longuet-Higgins et al. 1958; Mead & Truhlar, J. Chem. Phys. 70, 2284
+(1979)).  Without that boundary condition ``m`` is an integer and the ground level a
+non-degenerate ``m = 0`` state, which the exact spectrum does not have.  Each ``m`` gives a
+radial problem
+
+    [ (omega/2)(-d^2/drho^2 - (1/rho) d/drho + nu^2/rho^2 + rho^2) - k rho ] R = E R,
+
+with ``nu = |m|``, or ``nu = sqrt(m^2 + 1/4)`` when the diagonal Born–Oppenheimer correction
+``omega/(8 rho^2)`` (from the coupling ``<phi_-|d phi_+/d phi> = 1/2``) is kept; it is solved in
+the basis of 2-D oscillator radial functions ``rho^nu L_n^(nu)(rho^2) e^{-rho^2/2}`` (exact for
+non-integer nu), where the oscillator part is diagonal, ``omega(2n + nu + 1)``, and the
+``-k rho`` matrix is exact by Gauss–Laguerre quadrature with weight ``t^(nu + 1/2) e^{-t}``.
+In the strong-coupling limit ``E ~ -k^2/(2 omega) + omega (v + 1/2) + omega^3 j^2/(2 k^2)``
+(pseudo-rotation about the moat of radius ``k/omega``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import _checks
+from .errors import LzsmValueError
+from .geometry import JahnTellerExE
+
+ArrayLike = Any
+
+
+def _int(x: Any, name: str, lo: int) -> int:
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < lo:
+        raise LzsmValueError(f"`{name}` must be an integer >= {lo}, got {x!r}")
+    return int(x)
+
+
+# =========================================================================== exact (two states)
+def _product_basis(n_max: int) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, int], int]]:
+    nx, ny = [], []
+    for n in range(n_max + 1):
+        for a in range(n + 1):
+            nx.append(a)
+            ny.append(n - a)
+    nx, ny = np.array(nx), np.array(ny)
+    return nx, ny, {(a, b): i for i, (a, b) in enumerate(zip(nx, ny))}
+
+
+def _ladder(n_max: int):
+    """Sparse a_x, a_y on the shells n_x + n_y <= n_max."""
+    from scipy import sparse
+
+    nx, ny, index = _product_basis(n_max)
+    dim = nx.size
+    ops = []
+    for axis in (0, 1):
+        rows, cols, vals = [], [], []
+        for i, (a, b) in enumerate(zip(nx, ny)):
+            n = (a, b)[axis]
+            if n > 0:
+                target = (a - 1, b) if axis == 0 else (a, b - 1)
+                rows.append(index[target])
+                cols.append(i)
+                vals.append(np.sqrt(n))
+        ops.append(sparse.csr_matrix((vals, (rows, cols)), shape=(dim, dim)))
+    return ops[0], ops[1], nx, ny
+
+
+def jahn_teller_hamiltonian(model: JahnTellerExE, n_max: int):
+    """Sparse vibronic Hamiltonian in the diabatic product basis (shells ``n_x + n_y <= n_max``),
+    and ``J = L_z + sigma_y/2``.  Index ``2 * (oscillator index) + (electronic index)``.
+
+    Quadratic terms are the truncation of the exact operator (built on two more shells)."""
+    from scipy import sparse
+
+    n_max = _int(n_max, "n_max", 1)
+    ax, ay, nx, ny = _ladder(n_max + 2)
+    dim = int((n_max + 1) * (n_max + 2) // 2)
+    qx = (ax + ax.T) / np.sqrt(2.0)
+    qy = (ay + ay.T) / np.sqrt(2.0)
+    lz = (1j * (ax @ ay.T - ax.T @ ay))
+    cut = slice(0, dim)
+    qxx = (qx @ qx)[cut, cut]
+    qyy = (qy @ qy)[cut, cut]
+    qxy = (qx @ qy)[cut, cut]
+    qx, qy, lz = qx[cut, cut], qy[cut, cut], lz[cut, cut]
+    h0 = sparse.diags(model.omega * (nx[:dim] + ny[:dim] + 1.0))
+    sz = sparse.csr_matrix(np.diag([1.0, -1.0]))
+    sx = sparse.csr_matrix(np.array([[0.0, 1.0], [1.0, 0.0]]))
+    sy = sparse.csr_matrix(np.array([[0.0, -1j], [1j, 0.0]]))
+    eye2 = sparse.identity(2)
+    h = (sparse.kron(h0, eye2) + model.k * (sparse.kron(qx, sz) + sparse.kron(qy, sx))
+         + model.g * (sparse.kron(qxx - qyy, sz) - 2.0 * sparse.kron(qxy, sx)))
+    j = sparse.kron(lz, eye2) + 0.5 * sparse.kron(sparse.identity(dim), sy)
+    return h.tocsc().real, j.tocsc()
+
+
+@dataclass(frozen=True)
+class VibronicLevels:
+    """Exact vibronic levels (ascending, each degenerate level repeated).
+
+    ``j`` the pseudo-rotation quantum number of each level (signed; NaN when ``g != 0``, where
+    J is not conserved); ``n_max`` the basis size used (shells); ``history`` the levels for every
+    basis size tried; ``change`` the largest change at the last enlargement."""
+
+    energies: np.ndarray
+    j: np.ndarray
+    n_max: int
+    change: float
+    converged: bool
+    tol: float
+    history: tuple[tuple[int, np.ndarray], ...]
+    parameters: dict[str, float] = field(default_factory=dict)
+
+    def to_xarray(self):
+        import xarray as xr
+
+        from . import __version__
+
+        ns = np.array([h[0] for h in self.history])
+        ds = xr.Dataset(
+            {"energy": ("level", self.energies), "j": ("level", self.j),
+             "energy_vs_basis": (("n_max", "level"), np.array([h[1] for h in self.history]))},
+            coords={"level": np.arange(self.energies.size), "n_max": ns})
+        ds["energy"].attrs.update(units="hbar omega (omega = 1)", long_name="exact vibronic energy")
+        ds.attrs.update(change=self.change, converged=int(self.converged), tol=self.tol, lzsm_version=__version__,
+                        **self.parameters)
+        return ds
+
+
+def _lowest(h, n_levels: int, sigma: float):
+    from scipy.sparse.linalg import eigsh
+
+    if h.shape[0] <= 400:
+        e, v = np.linalg.eigh(h.toarray())
+        return e[:n_levels], v[:, :n_levels]
+    e, v = eigsh(h, k=n_levels, sigma=sigma, which="LM")
+    order = np.argsort(e)
+    return e[order], v[:, order]
+
+
+def _j_labels(e: np.ndarray, v: np.ndarray, jop, tol: float) -> np.ndarray:
+    """Diagonalise J inside each cluster of degenerate levels."""
+    out = np.empty(e.size)
+    start = 0
+    while start < e.size:
+        stop = start + 1
+        while stop < e.size and abs(e[stop] - e[start]) < tol:
+            stop += 1
+        block = v[:, start:stop]
+        jb = np.conj(block.T) @ (jop @ block)
+        out[start:stop] = np.linalg.eigvalsh(0.5 * (jb + np.conj(jb.T)))
+        start = stop
+    return out
+
+
+def jahn_teller_levels(k: float, omega: float = 1.0, g: float = 0.0, *, n_levels: int = 8,
+                       n_max: int | None = None, tol: float = 1e-9, n_start: int = 10, n_step: int = 10,
+                       n_limit: int = 160) -> VibronicLevels:
+    """Exact lowest ``n_levels`` vibronic levels of the E x e Jahn–Teller model.
+
+    With ``n_max=None`` the basis (shells ``n_x + n_y <= n_max``) starts at ``n_start`` and grows
+    by ``n_step`` until no level moves by more than ``tol`` (error if ``n_limit`` is reached);
+    with an explicit ``n_max`` that basis alone is used (``converged`` then compares it with
+    ``n_max - n_step``).  Pseudo-rotation quantum numbers ``j`` come from diagonalising
+    ``J = L_z + sigma_y/2`` within each degenerate cluster (g = 0 only)."""
+    model = JahnTellerExE(k=k, omega=omega, g=g)
+    n_levels = _int(n_levels, "n_levels", 1)
+    tol = _checks.positive_scalar(tol, "tol")
+    n_step = _int(n_step, "n_step", 1)
+    # below every level: the minimum of the lower surface
+    rr = np.linspace(0.0, 4.0 * (model.k + 1.0) / model.omega, 400)
+    pp = np.linspace(0.0, 2 * np.pi, 96)
+    grid = np.stack(np.meshgrid(rr, pp), -1)
+    grid = np.stack([grid[..., 0] * np.cos(grid[..., 1]), grid[..., 0] * np.sin(grid[..., 1])], -1)
+    if model.g != 0 and 2 * abs(model.g) >= model.omega:
+        raise LzsmValueError(f"`g` must satisfy 2|g| < omega (= {model.omega}) for bound levels, got {model.g}")
+    sigma = float(model.energies(grid)[..., 0].min()) - 1.0
+    sizes = [_int(n_max, "n_max", 2)] if n_max is not None else []
+    if n_max is not None:
+        sizes = [max(2, sizes[0] - n_step), sizes[0]]
+    history: list[tuple[int, np.ndarray]] = []
+    n = sizes[0] if sizes else _int(n_start, "n_start", 2)
+    change, vecs, jop = np.inf, None, None
+    while True:
+        h, jop = jahn_teller_hamiltonian(model, n)
+        if h.shape[0] < n_levels + 2:
+            raise LzsmValueError(f"`n_max` = {n} gives only {h.shape[0]} basis states for {n_levels} levels")
+        e, vecs = _lowest(h, n_levels, sigma)
+        if history:
+            change = float(np.max(np.abs(e - history[-1][1])))
+        history.append((n, e))
+        if n_max is not None:
+            if n == sizes[-1]:
+                break
+            n = sizes[-1]
+            continue
+        if change < tol:
+            break
+        if n + n_step > n_limit:
+            raise LzsmValueError(f"the exact levels did not converge to {tol:g} within n_max = {n_limit} "
+                                 f"(last change {change:.3g}); raise `n_limit` or `tol`")
+        n += n_step
+    e = history[-1][1]
+    j = _j_labels(e, vecs, jop, 1e-6 * max(1.0, model.omega)) if model.g == 0 else np.full(e.size, np.nan)
+    return VibronicLevels(e, j, history[-1][0], change, change < tol, tol, tuple(history),
+                          {"k": model.k, "omega": model.omega, "g": model.g})
+
+
+# =========================================================================== single surface
+def _radial_basis(nu: float, n_basis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Quadrature nodes t_i, weights w_i (weight t^(nu+1/2) e^-t) and normalised generalised
+    Laguerre polynomials p_n(t_i) (orthonormal with weight t^nu e^-t)."""
+    from scipy.special import gammaln, roots_genlaguerre
+
+    t, w = roots_genlaguerre(n_basis + 1, nu + 0.5)
+    p = np.empty((n_basis, t.size))
+    p[0] = np.exp(-0.5 * gammaln(nu + 1.0))
+    if n_basis > 1:
+        p[1] = (1.0 + nu - t) * p[0] / np.sqrt(1.0 + nu)
+    for n in range(1, n_basis - 1):
+        p[n + 1] = ((2 * n + 1 + nu - t) * p[n] - np.sqrt(n * (n + nu)) * p[n - 1]) / np.sqrt((n + 1) * (n + 1 + nu))
+    return t, w, p
+
+
+def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.ndarray:
+    """Eigenvalues of ``(omega/2)(-d^2/drho^2 - (1/rho)d/drho + nu^2/rho^2 + rho^2) - k rho`` for
+    real ``nu >= 0``, in the 2-D oscillator radial basis of angular number ``nu`` (ascending)."""
+    nu = float(_checks.real_array(nu, "nu", nonnegative=True))
+    n_basis = _int(n_basis, "n_basis", 2)
+    t, w, p = _radial_basis(nu, n_basis)
+    rho_mat = (p * w) @ p.T  # <n| rho |n'> = int t^(nu+1/2) e^-t p_n p_n' dt
+    n = np.arange(n_basis)
+    h = np.diag(omega * (2 * n + nu + 1.0)) - k * rho_mat
+    return np.linalg.eigvalsh(h)
+
+
+@dataclass(frozen=True)
+class SingleSurfaceLevels:
+    """Levels of the nuclei on the lower adiabatic surface alone (ascending, each ``+/-m``
+    doublet repeated): ``m`` the angular quantum number (half-integer with the geometric phase),
+    ``v`` the radial quantum number; ``change`` the largest level shift between ``n_basis`` and
+    ``n_basis - 10`` radial functions."""
+
+    energies: np.ndarray
+    m: np.ndarray
+    v: np.ndarray
+    geometric_phase: bool
+    diagonal_correction: bool
+    n_basis: int
+    change: float
+
+
+def single_surface_levels(k: float, omega: float = 1.0, *, geometric_phase: bool = True,
+                          diagonal_correction: bool = False, n_levels: int = 8,
+                          n_basis: int = 80) -> SingleSurfaceLevels:
+    """Lowest ``n_levels`` levels on the lower adiabatic surface of the linear E x e model,
+    with (``psi(phi + 2 pi) = -psi(phi)``, half-integer m) or without (integer m) the
+    geometric-phase boundary condition; optionally with the diagonal Born–Oppenheimer
+    correction ``omega/(8 rho^2)``.  ``m = 0`` without the correction is solved with ``nu = 0``
+    (the regular 2-D solution)."""
+    k = float(_checks.real_array(k, "k", nonnegative=True))
+    omega = _checks.positive_scalar(omega, "omega")
+    n_levels = _int(n_levels, "n_levels", 1)
+    n_basis = _int(n_basis, "n_basis", 12)
+    if not isinstance(geometric_phase, bool) or not isinstance(diagonal_correction, bool):
+        raise LzsmValueError("`geometric_phase` and `diagonal_correction` must be True or False")
+    offset = 0.5 if geometric_phase else 0.0
+    found: list[tuple[float, float, int]] = []
+    change = 0.0
+    m = offset
+    while True:
+        nu = np.sqrt(m * m + 0.25) if diagonal_correction else m
+        e = radial_levels(k, omega, nu, n_basis)
+        e_small = radial_levels(k, omega, nu, n_basis - 10)
+        keep = min(n_levels, n_basis - 10)
+        change = max(change, float(np.max(np.abs(e[:keep] - e_small[:keep]))))
+        mult = 1 if m == 0 else 2
+        for v, en in enumerate(e[:keep]):
+            for sign in ((1,) if mult == 1 else (1, -1)):
+                found.append((float(en), sign * m, v))
+        found.sort()
+        if len(found) >= n_levels and e[0] > found[n_levels - 1][0]:
+            break
+        m += 1.0
+    found = found[:n_levels]
+    return SingleSurfaceLevels(np.array([f[0] for f in found]), np.array([f[1] for f in found]),
+                               np.array([f[2] for f in found]), geometric_phase, diagonal_correction,
+                               n_basis, change)
+
+
+# =========================================================================== comparison and figure
+def geometric_phase_comparison(k: float, omega: float = 1.0, *, n_levels: int = 8,
+                               diagonal_correction: bool = False, tol: float = 1e-9):
+    """Exact levels beside the single-surface levels with and without the geometric phase, as an
+    ``xarray.Dataset`` over ``level``; attrs give the largest and mean absolute deviations of
+    each single-surface calculation from the exact levels (level by level, both sorted)."""
+    import xarray as xr
+
+    from . import __version__
+
+    exact = jahn_teller_levels(k, omega, n_levels=n_levels, tol=tol)
+    gp = single_surface_levels(k, omega, geometric_phase=True, diagonal_correction=diagonal_correction,
+                               n_levels=n_levels)
+    nogp = single_surface_levels(k, omega, geometric_phase=False, diagonal_correction=diagonal_correction,
+                                 n_levels=n_levels)
+    ds = xr.Dataset(
+        {"exact": ("level", exact.energies), "j_exact": ("level", exact.j),
+         "with_geometric_phase": ("level", gp.energies), "m_with_geometric_phase": ("level", gp.m),
+         "without_geometric_phase": ("level", nogp.energies), "m_without_geometric_phase": ("level", nogp.m)},
+        coords={"level": np.arange(n_levels)})
+    for name, lev in (("with_geometric_phase", gp), ("without_geometric_phase", nogp)):
+        dev = np.abs(lev.energies - exact.energies)
+        ds.attrs[f"max_error_{name}"] = float(dev.max())
+        ds.attrs[f"mean_error_{name}"] = float(dev.mean())
+    ds.attrs.update(k=float(k), omega=float(omega), diagonal_correction=int(diagonal_correction),
+                    exact_n_max=exact.n_max, units="hbar omega", lzsm_version=__version__)
+    return ds
+
+
+def _fmt_half(x: float) -> str:
+    if np.isnan(x):
+        return ""
+    a = abs(x)
+    return f"{int(round(2 * a))}/2" if abs(2 * a - round(2 * a)) < 1e-6 and round(2 * a) % 2 else f"{a:.0f}"
+
+
+def plot_vibronic_spectrum(comparison, ax=None):
+    """Three columns of levels — single surface without the geometric phase, exact, single
+    surface with it — labelled by |m| or |j|, from :func:`geometric_phase_comparison`.
+    Returns the axes."""
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        ax = Figure(figsize=(5.4, 4.4), constrained_layout=True).add_subplot(1, 1, 1)
+    cols = [("without_geometric_phase", "m_without_geometric_phase", "no GP\n(integer m)", "tab:red"),
+            ("exact", "j_exact", "exact\n(two states)", "k"),
+            ("with_geometric_phase", "m_with_geometric_phase", "with GP\n(half-integer j)", "tab:blue")]
+    for x, (name, lab, title, colour) in enumerate(cols):
+        e = comparison[name].values
+        labels = comparison[lab].values
+        seen = set()
+        for en, lb in zip(e, labels):
+            key = round(float(en), 6)
+            ax.hlines(en, x - 0.3, x + 0.3, color=colour, lw=2)
+            if key not in seen:
+                ax.text(x + 0.33, en, f"|{'j' if x else 'm'}|={_fmt_half(lb)}", va="center", fontsize=7)
+                seen.add(key)
+    ax.set_xticks(range(3), [c[2] for c in cols])
+    ax.set_xlim(-0.5, 2.9)
+    ax.set_ylabel("energy (hbar omega)")
+    ax.set_title(f"E x e Jahn-Teller, k = {comparison.attrs['k']:g}")
+    return ax
