@@ -248,7 +248,7 @@ def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.nd
     real ``nu >= 0``, in the 2-D oscillator radial basis of angular number ``nu`` (ascending)."""
     nu = float(_checks.real_array(nu, "nu", nonnegative=True))
     n_basis = _int(n_basis, "n_basis", 2)
-    t, w, p = _radial_basis(nu, n_basis)
+    _t, w, p = _radial_basis(nu, n_basis)
     rho_mat = (p * w) @ p.T  # <n| rho |n'> = int t^(nu+1/2) e^-t p_n p_n' dt
     n = np.arange(n_basis)
     h = np.diag(omega * (2 * n + nu + 1.0)) - k * rho_mat
@@ -342,7 +342,7 @@ def _fmt_half(x: float) -> str:
     if np.isnan(x):
         return ""
     a = abs(x)
-    return f"{int(round(2 * a))}/2" if abs(2 * a - round(2 * a)) < 1e-6 and round(2 * a) % 2 else f"{a:.0f}"
+    return f"{round(2 * a)}/2" if abs(2 * a - round(2 * a)) < 1e-6 and round(2 * a) % 2 else f"{a:.0f}"
 
 
 def plot_vibronic_spectrum(comparison, ax=None):
