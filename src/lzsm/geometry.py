@@ -674,8 +674,9 @@ class SeamDimension:
 
     ``tangent``: ``f - rank(g, h)`` (the null space of the branching vectors);
     ``sampled``: the number of significant singular values of the displacements of seam points
-    projected from random seeds in a ball of radius ``radius`` (an independent, numerical
-    estimate); ``singular_values`` normalised by the largest."""
+    projected from random seeds of spread ``radius`` (an independent, numerical estimate);
+    ``singular_values`` in units of ``radius sqrt(n)`` (about 1 along the seam, rounding-small
+    across it)."""
 
     q: np.ndarray
     tangent: int
@@ -702,8 +703,8 @@ def seam_dimension(model: SurfaceModel, q: ArrayLike, states: tuple[int, int] = 
     if len(disp) < f:
         raise LzsmValueError(f"too few seeds reached the seam ({len(disp)} of {n}); is q on the seam? "
                              f"(gap there {gap:.3g})")
-    sv = np.linalg.svd(disp, compute_uv=False)
-    sv = sv / max(sv[0], 1e-300)
+    # a seed spread of `radius` per direction gives singular values ~ radius sqrt(n) along the seam
+    sv = np.linalg.svd(disp, compute_uv=False) / (radius * np.sqrt(len(disp)))
     return SeamDimension(q=qa.copy(), tangent=f - rank, sampled=int(np.sum(sv > threshold)),
                          singular_values=sv, radius=float(radius))
 
