@@ -181,8 +181,8 @@ def jahn_teller_levels(k: float, omega: float = 1.0, g: float = 0.0, *, n_levels
 
     With ``n_max=None`` the basis (shells ``n_x + n_y <= n_max``) starts at ``n_start`` and grows
     by ``n_step`` until no level moves by more than ``tol`` (error if ``n_limit`` is reached);
-    with an explicit ``n_max`` that basis alone is used (``converged`` then compares it with
-    ``n_max - n_step``).  Pseudo-rotation quantum numbers ``j`` come from diagonalising
+    with an explicit ``n_max`` that basis alone is used (``change`` then compares it with
+    ``n_max - n_step`` when that basis is large enough, else it is inf).  Pseudo-rotation quantum numbers ``j`` come from diagonalising
     ``J = L_z + sigma_y/2`` within each degenerate cluster (g = 0 only)."""
     model = JahnTellerExE(k=k, omega=omega, g=g)
     n_levels = _int(n_levels, "n_levels", 1)
@@ -198,7 +198,9 @@ def jahn_teller_levels(k: float, omega: float = 1.0, g: float = 0.0, *, n_levels
     sigma = float(model.energies(grid)[..., 0].min()) - 1.0
     sizes = [_int(n_max, "n_max", 2)] if n_max is not None else []
     if n_max is not None:
-        sizes = [max(2, sizes[0] - n_step), sizes[0]]
+        smaller = sizes[0] - n_step
+        if (smaller + 1) * (smaller + 2) >= n_levels + 2 and smaller >= 1:
+            sizes = [smaller, sizes[0]]
     history: list[tuple[int, np.ndarray]] = []
     n = sizes[0] if sizes else _int(n_start, "n_start", 2)
     change, vecs, jop = np.inf, None, None
