@@ -83,7 +83,7 @@ class FSSH:
     frustrated : ``"keep"`` the momentum on a frustrated hop (Tully 1990) or ``"reverse"`` it.
     """
 
-    decoherence: Literal[None, "edc"] = None
+    decoherence: Literal["edc"] | None = None
     edc_constant: float = 0.1
     frustrated: Literal["keep", "reverse"] = "keep"
 

@@ -85,7 +85,7 @@ def _interp(x, gx0, gh, vt, dvt, v, dv, want_dv):
     n_grid = vt.shape[0]
     n = vt.shape[1]
     s = (x - gx0) / gh
-    i = int(math.floor(s))
+    i = int(math.floor(s))  # noqa: RUF046 (explicit for numba)
     if i < 0:
         i = 0
     elif i > n_grid - 2:
@@ -362,8 +362,7 @@ def _trajectory(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, 
                                 g[b] = 0.0
                                 continue
                             gb = loss * (ca_new[b] * tcol[b].conjugate() * ca[a_state].conjugate()).real / denom
-                            if gb < 0.0:
-                                gb = 0.0
+                            gb = max(gb, 0.0)
                             g[b] = gb
                             gtot += gb
                 if gtot > 0.0:
@@ -440,8 +439,7 @@ def _trajectory(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, 
             for j in range(n):
                 u[i, j] = u_new[i, j]
         err = abs(p * p / (2.0 * mass) + epot - e0)
-        if err > max_err:
-            max_err = err
+        max_err = max(max_err, err)
         if x > x_right and p > 0.0:
             outcome = OUTCOME_TRANSMITTED
             break

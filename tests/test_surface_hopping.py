@@ -1,0 +1,411 @@
+"""Tests of lzsm.surface_hopping (FSSH, LZSH, Ehrenfest ensembles on curve models).
+
+Exact references are computed here, independently of lzsm, for Tully's models written out by
+hand (J. C. Tully, J. Chem. Phys. 93, 1061 (1990), mass 2000, atomic units):
+
+* all channels open (simple avoided crossing, k >= 15): the coupled-channel Schroedinger
+  equation psi'' = 2m (V - E) psi integrated from the right (pure outgoing waves in each
+  adiabatic channel) to the left with scipy's DOP853 (rtol 1e-11), then matched to incoming and
+  reflected plane waves; unitarity sum T + R = 1 holds to 1e-9;
+* closed channels (extended coupling at low k): reflection probabilities from Johnson's
+  log-derivative propagator (J. Comput. Phys. 13, 445 (1973)), stable for evanescent channels;
+  the two methods agree on the simple model (checked below).
+
+Statistical tolerances are ``n_sigma`` binomial standard errors sqrt(P (1 - P) / N) of the
+exact P; every comparison is between deterministic, seeded runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.integrate import solve_ivp
+
+from lzsm import LzsmTypeError, LzsmValueError
+from lzsm.curves import Curves, TullyExtended, TullySimple
+from lzsm.kernels import surface_hopping as kern
+from lzsm.surface_hopping import FSSH, LZSH, Ehrenfest, TrajectoryScattering, trajectory_scattering
+
+MASS = 2000.0
+
+
+# ----------------------------------------------------------------------------- hand-written models
+def simple_potential(x):
+    """Tully's model 1, written out (A, B, C, D) = (0.01, 1.6, 0.005, 1.0)."""
+    x = np.asarray(x, dtype=float)
+    v11 = np.where(x >= 0, 0.01 * (1 - np.exp(-1.6 * x)), -0.01 * (1 - np.exp(1.6 * x)))
+    v12 = 0.005 * np.exp(-x * x)
+    out = np.empty(x.shape + (2, 2))
+    out[..., 0, 0], out[..., 1, 1], out[..., 0, 1], out[..., 1, 0] = v11, -v11, v12, v12
+    return out
+
+
+def extended_potential(x):
+    """Tully's model 3, written out (A, B, C) = (6e-4, 0.1, 0.9)."""
+    x = np.asarray(x, dtype=float)
+    v12 = np.where(x < 0, 0.1 * np.exp(0.9 * np.minimum(x, 0)), 0.1 * (2 - np.exp(-0.9 * np.maximum(x, 0))))
+    out = np.empty(x.shape + (2, 2))
+    out[..., 0, 0], out[..., 1, 1], out[..., 0, 1], out[..., 1, 0] = 6e-4, -6e-4, v12, v12
+    return out
+
+
+def simple_potential_scalar(x: float) -> np.ndarray:
+    """The same model 1 at one point (fast inside the ODE right-hand side)."""
+    v11 = math.copysign(0.01 * (1 - math.exp(-1.6 * abs(x))), x)
+    v12 = 0.005 * math.exp(-x * x)
+    return np.array([[v11, v12], [v12, -v11]])
+
+
+def _channels(pot, x, energy, mass):
+    e, u = np.linalg.eigh(pot(np.array(x)))
+    q = 2 * mass * (energy - e)
+    return e, u, np.where(q > 0, np.sqrt(np.abs(q)), 1j * np.sqrt(np.abs(q)))
+
+
+@functools.lru_cache(maxsize=None)
+def exact_open_channels(k, mass, x_left, x_right, pot=simple_potential, pot_scalar=simple_potential_scalar):
+    """(T_j, R_j) on the adiabatic states, incident on state 0 from the left; all channels open."""
+    e_l, u_l, _ = _channels(pot, x_left, 0.0, mass)
+    energy = e_l[0] + k * k / (2 * mass)
+    _, u_l, k_l = _channels(pot, x_left, energy, mass)
+    _, u_r, k_r = _channels(pot, x_right, energy, mass)
+    assert np.all(k_l.imag == 0) and np.all(k_r.imag == 0), "this reference needs all channels open"
+    k_l, k_r = k_l.real, k_r.real
+
+    def rhs(x, y):
+        psi = y[:4].reshape(2, 2)
+        w = 2 * mass * (pot_scalar(x) - energy * np.eye(2))
+        return np.concatenate([y[4:], (w @ psi).ravel()])
+
+    psi = u_r * np.exp(1j * k_r * x_right)  # column j: outgoing wave in channel j
+    sol = solve_ivp(rhs, (x_right, x_left), np.concatenate([psi.ravel(), (psi * 1j * k_r).ravel()]),
+                    method="DOP853", rtol=1e-11, atol=1e-13)
+    assert sol.success
+    psi_l = u_l.T @ sol.y[:4, -1].reshape(2, 2)
+    dpsi_l = u_l.T @ sol.y[4:, -1].reshape(2, 2)
+    incoming = 0.5 * (psi_l + dpsi_l / (1j * k_l[:, None]))
+    reflected = 0.5 * (psi_l - dpsi_l / (1j * k_l[:, None]))
+    c = np.linalg.solve(incoming, np.array([1.0, 0.0]) * np.exp(1j * k_l[0] * x_left))
+    t = k_r / k_l[0] * np.abs(c) ** 2
+    r = k_l / k_l[0] * np.abs(reflected @ c) ** 2
+    return t, r
+
+
+@functools.lru_cache(maxsize=None)
+def exact_reflection(pot, k, mass, x_left, x_right, n_steps=8000):
+    """R_j (adiabatic, left) for incidence on state 0 from the left: Johnson log-derivative
+    propagation of Y = psi' psi^-1 from x_right (outgoing / decaying waves) to x_left (error
+    < 2e-6 with the default 8000 steps on Tully's extended model, checked against 40000)."""
+    e_l, _, _ = _channels(pot, x_left, 0.0, mass)
+    energy = e_l[0] + k * k / (2 * mass)
+    _, u_l, k_l = _channels(pot, x_left, energy, mass)
+    _, u_r, k_r = _channels(pot, x_right, energy, mass)
+    y = u_r @ np.diag(1j * k_r) @ u_r.T  # ik (open, outgoing) or -kappa (closed, decaying)
+    x = np.linspace(x_right, x_left, n_steps + 1)
+    h = x[1] - x[0]
+    w = 2 * mass * (pot(x) - energy * np.eye(2))
+    eye = np.eye(2)
+    y = y + (h / 3) * w[0]
+    for n in range(1, n_steps + 1):
+        if n == n_steps:
+            y = np.linalg.solve(eye + h * y, y) + (h / 3) * w[n]
+        elif n % 2:
+            y = np.linalg.solve(eye + h * y, y) + (h / 3) * 4 * np.linalg.solve(eye - h * h / 6 * w[n], w[n])
+        else:
+            y = np.linalg.solve(eye + h * y, y) + (h / 3) * 2 * w[n]
+    ya = u_l.T @ y @ u_l
+    rows_in, rows_out = np.zeros((2, 2), complex), np.zeros((2, 2), complex)
+    for j in range(2):
+        if k_l[j].imag == 0:
+            rows_in[j] = 0.5 * (eye[j] + ya[j] / (1j * k_l[j]))
+            rows_out[j] = 0.5 * (eye[j] - ya[j] / (1j * k_l[j]))
+        else:  # growing-to-the-left part must vanish
+            rows_in[j] = 0.5 * (eye[j] - ya[j] / k_l[j].imag)
+    b = rows_out @ np.linalg.solve(rows_in, eye[0])
+    return np.where(k_l.imag == 0, k_l.real / k_l[0].real * np.abs(b) ** 2, 0.0)
+
+
+@dataclass(frozen=True, eq=False)
+class TanhCrossing(Curves):
+    """Diabats +-(F L / 2) tanh(x / L), constant coupling V: linear (F) near the crossing x = 0."""
+
+    F: float = 0.02
+    L: float = 20.0
+    V: float = 0.006
+    hbar: float = 1.0
+    coordinate: str = field(default="x", init=False)
+
+    @property
+    def n_levels(self) -> int:
+        return 2
+
+    def potential(self, x):
+        d = 0.5 * self.F * self.L * np.tanh(x / self.L)
+        out = np.empty(np.shape(x) + (2, 2))
+        out[..., 0, 0], out[..., 1, 1], out[..., 0, 1], out[..., 1, 0] = d, -d, self.V, self.V
+        return out
+
+    def gradient(self, x):
+        d = 0.5 * self.F / np.cosh(x / self.L) ** 2
+        out = np.zeros(np.shape(x) + (2, 2))
+        out[..., 0, 0], out[..., 1, 1] = d, -d
+        return out
+
+
+def sigma(p, n):
+    return math.sqrt(max(p * (1 - p), 1e-12) / n)
+
+
+# ----------------------------------------------------------------------------- the references agree
+def barrier_potential(x):
+    """Model 1 plus a narrow barrier 0.09 exp(-(x/0.15)^2) on both diabats (strong reflection)."""
+    out = simple_potential(x).copy()
+    b = 0.09 * np.exp(-(np.asarray(x) / 0.15) ** 2)
+    out[..., 0, 0] += b
+    out[..., 1, 1] += b
+    return out
+
+
+def barrier_potential_scalar(x):
+    out = simple_potential_scalar(x)
+    b = 0.09 * math.exp(-(x / 0.15) ** 2)
+    out[0, 0] += b
+    out[1, 1] += b
+    return out
+
+
+def test_references_agree_and_conserve_flux():
+    """The two exact methods agree (1e-6) where both apply and reflection is strong (R ~ 0.4)."""
+    t, r = exact_open_channels(20.0, MASS, -10.0, 10.0, barrier_potential, barrier_potential_scalar)
+    assert abs(t.sum() + r.sum() - 1) < 1e-9
+    assert r.sum() > 0.3
+    np.testing.assert_allclose(exact_reflection(barrier_potential, 20.0, MASS, -10.0, 10.0), r, atol=1e-6)
+    for k in (20.0, 30.0):
+        t, r = exact_open_channels(k, MASS, -10.0, 10.0)
+        assert abs(t.sum() + r.sum() - 1) < 1e-9
+    r = exact_reflection(extended_potential, 10.0, MASS, -15.0, 15.0)
+    r2 = exact_reflection(extended_potential, 10.0, MASS, -15.0, 15.0, n_steps=4000)
+    np.testing.assert_allclose(r, r2, atol=1e-5)  # fourth order: halving the step changes R by 1e-6
+    assert 0 < r.sum() < 1
+
+
+def test_hand_written_models_match_lzsm():
+    x = np.linspace(-12, 12, 101)
+    np.testing.assert_allclose(TullySimple().potential(x), simple_potential(x), atol=1e-15)
+    np.testing.assert_allclose(TullyExtended().potential(x), extended_potential(x), atol=1e-15)
+
+
+# ----------------------------------------------------------------------------- FSSH vs exact
+@pytest.mark.parametrize("k", [20.0, 30.0])
+def test_fssh_simple_crossing_matches_exact(k):
+    n = 2000
+    t_ex, _ = exact_open_channels(k, MASS, -10.0, 10.0)
+    res = trajectory_scattering(TullySimple(), k, mass=MASS, n_trajectories=n, seed=11)
+    assert res.n_unfinished[0] == 0
+    for j in range(2):
+        assert abs(res.transmission[0, j] - t_ex[j]) <= 4 * sigma(t_ex[j], n), (j, res.transmission, t_ex)
+        assert abs(res.transmission_error[0, j] - sigma(t_ex[j], n)) < 0.002
+    np.testing.assert_array_equal(res.reflection, 0.0)  # no reflection at these energies (exact: < 1e-8)
+
+
+def test_ehrenfest_simple_crossing_high_k():
+    """Ehrenfest with fixed initial conditions is one deterministic path; at k = 30 its final
+    populations agree with the exact transmission to 2e-3 (measured 1.2e-3)."""
+    t_ex, _ = exact_open_channels(30.0, MASS, -10.0, 10.0)
+    res = trajectory_scattering(TullySimple(), 30.0, mass=MASS, n_trajectories=2, method="ehrenfest")
+    np.testing.assert_allclose(res.transmission[0], t_ex, atol=2e-3)
+    np.testing.assert_allclose(res.transmission_error, 0.0, atol=1e-15)  # identical trajectories
+
+
+def test_wigner_sampling_matches_exact():
+    """Gaussian wavepacket initial conditions (sigma_x = 20/k) at k = 30: the momentum average of
+    T_j(k) over N(k, k/40) equals T_j(30) to 1e-3 here, so the same exact reference applies."""
+    n, k = 2000, 30.0
+    t_ex, _ = exact_open_channels(k, MASS, -10.0, 10.0)
+    res = trajectory_scattering(TullySimple(), k, mass=MASS, n_trajectories=n, seed=5, sampling="wigner",
+                                x0=-12.0, x_bounds=(-12.0, 10.0))
+    assert res.settings["sigma_x"] == [20.0 / k]
+    for j in range(2):
+        assert abs(res.transmission[0, j] - t_ex[j]) <= 4 * sigma(t_ex[j], n)
+    assert np.std(res.final_time) > 0  # sampled, not fixed
+
+
+# ----------------------------------------------------------------------------- Landau–Zener limit
+def test_linear_crossing_all_methods_give_landau_zener():
+    """At a (nearly) linear crossing traversed fast, the upper adiabatic state is reached with the
+    LZ probability exp(-2 pi V^2 / (hbar v F)) (v: speed at the crossing): FSSH and LZSH within
+    4 binomial sigmas, the deterministic Ehrenfest path within 5e-3.  P_LZ = 0.528 here."""
+    model = TanhCrossing()
+    k, n = 40.0, 2000
+    e_in = -math.hypot(0.5 * model.F * model.L * math.tanh(-10.0 / model.L), model.V)
+    v = math.sqrt(k * k - 2 * MASS * (-model.V - e_in)) / MASS
+    p_lz = math.exp(-2 * math.pi * model.V ** 2 / (v * model.F))
+    assert 0.4 < p_lz < 0.6
+    for method in (FSSH(), LZSH()):
+        res = trajectory_scattering(model, k, mass=MASS, n_trajectories=n, seed=2, method=method)
+        assert abs(res.transmission[0, 1] - p_lz) <= 4 * sigma(p_lz, n), (method, res.transmission, p_lz)
+        # a wrong factor of 2 in the exponent would give 0.28 or 0.73
+    ehr = trajectory_scattering(model, k, mass=MASS, n_trajectories=1, method=Ehrenfest())
+    assert abs(ehr.transmission[0, 1] - p_lz) < 5e-3
+
+
+def test_lzsh_needs_no_amplitudes_and_hops_once_per_gap_minimum():
+    res = trajectory_scattering(TullySimple(), 25.0, mass=MASS, n_trajectories=500, seed=1, method="lzsh")
+    assert set(np.unique(res.hops)) <= {0, 1}  # one gap minimum on the way through
+    np.testing.assert_array_equal(res.final_populations[0, :, 1], res.final_state[0])
+
+
+# ----------------------------------------------------------------------------- decoherence
+def test_decoherence_repairs_extended_coupling_reflection():
+    """Tully's extended coupling model at k = 10 and 20 (x0 = -15, dt = 4, 1000 trajectories):
+    plain FSSH reflects far too much on the lower state (the reflected upper-state trajectory
+    keeps its coherence and hops back down on the way out): measured R_0 = 0.276 and 0.317
+    against the exact 0.090 and 0.157.  EDC gives 0.095 and 0.123: within 0.03 of exact at
+    k = 10 (R_1 0.186 vs 0.210 within 0.04), and at k = 20 within 0.06 and at most a third of
+    plain FSSH's error."""
+    model = TullyExtended()
+    ks = [10.0, 20.0]
+    n = 1000
+    exact = [exact_reflection(extended_potential, k, MASS, -15.0, 15.0) for k in ks]
+    kw = dict(mass=MASS, n_trajectories=n, seed=4, x0=-15.0, dt=4.0)
+    plain = trajectory_scattering(model, ks, **kw)
+    edc = trajectory_scattering(model, ks, method=FSSH(decoherence="edc"), **kw)
+    for m, r_ex in enumerate(exact):
+        err_plain = abs(plain.reflection[m, 0] - r_ex[0])
+        err_edc = abs(edc.reflection[m, 0] - r_ex[0])
+        assert err_plain > 0.1, (ks[m], plain.reflection[m], r_ex)
+        assert err_edc < err_plain / 3, (ks[m], edc.reflection[m], plain.reflection[m], r_ex)
+        assert edc.transmission[m, 1] == 0.0  # upper channel closed on the right
+    assert abs(edc.reflection[0, 0] - exact[0][0]) < 0.03
+    assert abs(edc.reflection[0, 1] - exact[0][1]) < 0.04
+    assert abs(edc.reflection[1, 0] - exact[1][0]) < 0.06
+    assert np.all(plain.n_unfinished == 0) and np.all(edc.n_unfinished == 0)
+
+
+# ----------------------------------------------------------------------------- invariants
+def test_energy_conservation_per_trajectory():
+    """Velocity Verlet on the active surface, exact rescaling at hops: max |E(t) - E(0)| per
+    trajectory <= 3e-7 hartree at dt = 1 (measured 1.1e-7; kinetic energy 0.025) and the
+    error falls as dt^2 (ratio 4 +- 1 between dt = 2 and 1)."""
+    errs = {}
+    for dt in (1.0, 2.0):
+        res = trajectory_scattering(TullySimple(), 10.0, mass=MASS, n_trajectories=200, seed=3, dt=dt)
+        errs[dt] = res.energy_error[0]
+    assert np.all(errs[1.0] <= 3e-7)
+    assert 3.0 < np.median(errs[2.0]) / np.median(errs[1.0]) < 5.0
+    ehr = trajectory_scattering(TullyExtended(), 10.0, mass=MASS, n_trajectories=1, x0=-15.0,
+                                method="ehrenfest")
+    assert ehr.energy_error[0, 0] < 5e-6  # measured 1.8e-6 at dt = 1 (mean-field energy)
+
+
+def test_reproducible_and_independent_of_threads():
+    kw = dict(mass=MASS, n_trajectories=100, seed=42, method=FSSH(decoherence="edc"), dt=2.0)
+    a = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
+    b = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
+    np.testing.assert_array_equal(a.final_state, b.final_state)
+    np.testing.assert_array_equal(a.energy_error, b.energy_error)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        c = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
+    finally:
+        numba.set_num_threads(threads)
+    np.testing.assert_array_equal(a.final_state, c.final_state)
+    np.testing.assert_array_equal(a.final_time, c.final_time)
+    d = trajectory_scattering(TullySimple(), [12.0, 20.0], **{**kw, "seed": 43})
+    assert np.any(a.final_state != d.final_state)
+
+
+def test_statistical_error_scales_as_inverse_sqrt_n():
+    """Spread of T_0 over 16 independent seeds matches the reported binomial error (chi^2 test
+    of the variance ratio: 16 samples, accepted range [0.4, 1.9] has > 99.5 % coverage)."""
+    n = 200
+    runs = [trajectory_scattering(TullySimple(), 20.0, mass=MASS, n_trajectories=n, seed=s, dt=4.0)
+            for s in range(16)]
+    est = np.array([r.transmission[0, 0] for r in runs])
+    reported = np.mean([r.transmission_error[0, 0] for r in runs])
+    assert 0.4 < np.var(est, ddof=1) / reported ** 2 < 1.9
+    assert abs(reported - math.sqrt(0.25 / n)) < 0.003  # T_0 ~ 0.5 here
+
+
+@given(st.floats(-11.0, 11.0))
+def test_potential_table_interpolation(x):
+    """The compiled cubic-Hermite table reproduces V and dV/dx of the model to 1e-10."""
+    model = TullySimple()
+    xs = 0.01 * np.arange(-1300, 1301, dtype=float)
+    vt, dvt = model.potential(xs), model.gradient(xs)
+    v, dv = np.zeros((2, 2)), np.zeros((2, 2))
+    kern._interp(x, xs[0], 0.01, vt, dvt, v, dv, True)
+    np.testing.assert_allclose(v, model.potential(np.array(x)), atol=1e-10)
+    np.testing.assert_allclose(dv, model.gradient(np.array(x)), atol=1e-8)
+
+
+def test_to_xarray():
+    res = trajectory_scattering(TullySimple(), [15.0, 25.0], mass=MASS, n_trajectories=50, seed=0)
+    assert isinstance(res, TrajectoryScattering)
+    ds = res.to_xarray()
+    assert ds.transmission.dims == ("k", "state")
+    np.testing.assert_array_equal(ds.k.values, [15.0, 25.0])
+    np.testing.assert_array_equal(ds.transmission.values, res.transmission)
+    assert ds.outcome.shape == (2, 50)
+    assert ds.attrs["n_trajectories"] == 50 and ds.attrs["seed"] == 0
+    with pytest.raises(Exception):
+        res.transmission = None  # frozen
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("kwargs, exc, words", [
+    (dict(mass=0.0), LzsmValueError, "`mass` must be > 0"),
+    (dict(mass=-1.0), LzsmValueError, "`mass`"),
+    (dict(n_trajectories=0), LzsmValueError, "`n_trajectories` must be >= 1"),
+    (dict(n_trajectories=2.5), LzsmTypeError, "`n_trajectories`"),
+    (dict(momenta=[10.0, -1.0]), LzsmValueError, "`momenta` must be > 0"),
+    (dict(momenta=[np.nan]), LzsmValueError, "`momenta` must be finite"),
+    (dict(momenta=[[1.0]]), LzsmValueError, "1-D"),
+    (dict(dt=0.0), LzsmValueError, "`dt` must be > 0"),
+    (dict(seed=-1), LzsmValueError, "`seed`"),
+    (dict(initial_state=2), LzsmValueError, "`initial_state` must be an integer in [0, 1]"),
+    (dict(method="tsh"), LzsmValueError, "`method` must be one of"),
+    (dict(method=3), LzsmTypeError, "`method`"),
+    (dict(sampling="boltzmann"), LzsmValueError, "`sampling` must be one of"),
+    (dict(sigma_x=1.0), LzsmValueError, "sampling='wigner'"),
+    (dict(sampling="wigner", sigma_x=0.0), LzsmValueError, "`sigma_x` must be > 0"),
+    (dict(x_bounds=(5.0, -5.0)), LzsmValueError, "x_left < x_right"),
+    (dict(x0=20.0, x_bounds=(-10.0, 10.0)), LzsmValueError, "`x0` must lie left of x_right"),
+    (dict(model="tully"), LzsmTypeError, "`model` must be an lzsm Model"),
+])
+def test_bad_input(kwargs, exc, words):
+    args = dict(model=TullySimple(), momenta=10.0, mass=MASS, n_trajectories=10)
+    args.update(kwargs)
+    model, momenta = args.pop("model"), args.pop("momenta")
+    with pytest.raises(exc) as info:
+        trajectory_scattering(model, momenta, **args)
+    assert words in str(info.value)
+
+
+def test_bad_method_options():
+    with pytest.raises(LzsmValueError, match="`decoherence` must be None or 'edc'"):
+        FSSH(decoherence="afssh")
+    with pytest.raises(LzsmValueError, match="`frustrated` must be one of"):
+        LZSH(frustrated="stop")
+    with pytest.raises(LzsmValueError, match="`edc_constant` must be > 0"):
+        FSSH(decoherence="edc", edc_constant=0.0)
+
+
+def test_nan_in_curves_is_rejected():
+    @dataclass(frozen=True, eq=False)
+    class Broken(TanhCrossing):
+        def potential(self, x):
+            out = super().potential(x)
+            out[..., 0, 0] = np.where(np.abs(x) < 1, np.nan, out[..., 0, 0])
+            return out
+
+    with pytest.raises(LzsmValueError, match="not finite"):
+        trajectory_scattering(Broken(), 10.0, mass=MASS, n_trajectories=2)
