@@ -17,6 +17,7 @@ exact P; every comparison is between deterministic, seeded runs.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ def _channels(pot, x, energy, mass):
     return e, u, np.where(q > 0, np.sqrt(np.abs(q)), 1j * np.sqrt(np.abs(q)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def exact_open_channels(k, mass, x_left, x_right, pot=simple_potential, pot_scalar=simple_potential_scalar):
     """(T_j, R_j) on the adiabatic states, incident on state 0 from the left; all channels open."""
     e_l, u_l, _ = _channels(pot, x_left, 0.0, mass)
@@ -98,7 +99,7 @@ def exact_open_channels(k, mass, x_left, x_right, pot=simple_potential, pot_scal
     return t, r
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def exact_reflection(pot, k, mass, x_left, x_right, n_steps=8000):
     """R_j (adiabatic, left) for incidence on state 0 from the left: Johnson log-derivative
     propagation of Y = psi' psi^-1 from x_right (outgoing / decaying waves) to x_left (error
@@ -274,7 +275,7 @@ def test_decoherence_repairs_extended_coupling_reflection():
     ks = [10.0, 20.0]
     n = 1000
     exact = [exact_reflection(extended_potential, k, MASS, -15.0, 15.0) for k in ks]
-    kw = dict(mass=MASS, n_trajectories=n, seed=4, x0=-15.0, dt=4.0)
+    kw = {"mass": MASS, "n_trajectories": n, "seed": 4, "x0": -15.0, "dt": 4.0}
     plain = trajectory_scattering(model, ks, **kw)
     edc = trajectory_scattering(model, ks, method=FSSH(decoherence="edc"), **kw)
     for m, r_ex in enumerate(exact):
@@ -306,7 +307,7 @@ def test_energy_conservation_per_trajectory():
 
 
 def test_reproducible_and_independent_of_threads():
-    kw = dict(mass=MASS, n_trajectories=100, seed=42, method=FSSH(decoherence="edc"), dt=2.0)
+    kw = {"mass": MASS, "n_trajectories": 100, "seed": 42, "method": FSSH(decoherence="edc"), "dt": 2.0}
     a = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
     b = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
     np.testing.assert_array_equal(a.final_state, b.final_state)
@@ -356,33 +357,33 @@ def test_to_xarray():
     np.testing.assert_array_equal(ds.transmission.values, res.transmission)
     assert ds.outcome.shape == (2, 50)
     assert ds.attrs["n_trajectories"] == 50 and ds.attrs["seed"] == 0
-    with pytest.raises(Exception):
-        res.transmission = None  # frozen
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.transmission = None  # type: ignore[misc]
 
 
 # ----------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("kwargs, exc, words", [
-    (dict(mass=0.0), LzsmValueError, "`mass` must be > 0"),
-    (dict(mass=-1.0), LzsmValueError, "`mass`"),
-    (dict(n_trajectories=0), LzsmValueError, "`n_trajectories` must be >= 1"),
-    (dict(n_trajectories=2.5), LzsmTypeError, "`n_trajectories`"),
-    (dict(momenta=[10.0, -1.0]), LzsmValueError, "`momenta` must be > 0"),
-    (dict(momenta=[np.nan]), LzsmValueError, "`momenta` must be finite"),
-    (dict(momenta=[[1.0]]), LzsmValueError, "1-D"),
-    (dict(dt=0.0), LzsmValueError, "`dt` must be > 0"),
-    (dict(seed=-1), LzsmValueError, "`seed`"),
-    (dict(initial_state=2), LzsmValueError, "`initial_state` must be an integer in [0, 1]"),
-    (dict(method="tsh"), LzsmValueError, "`method` must be one of"),
-    (dict(method=3), LzsmTypeError, "`method`"),
-    (dict(sampling="boltzmann"), LzsmValueError, "`sampling` must be one of"),
-    (dict(sigma_x=1.0), LzsmValueError, "sampling='wigner'"),
-    (dict(sampling="wigner", sigma_x=0.0), LzsmValueError, "`sigma_x` must be > 0"),
-    (dict(x_bounds=(5.0, -5.0)), LzsmValueError, "x_left < x_right"),
-    (dict(x0=20.0, x_bounds=(-10.0, 10.0)), LzsmValueError, "`x0` must lie left of x_right"),
-    (dict(model="tully"), LzsmTypeError, "`model` must be an lzsm Model"),
+    ({"mass": 0.0}, LzsmValueError, "`mass` must be > 0"),
+    ({"mass": -1.0}, LzsmValueError, "`mass`"),
+    ({"n_trajectories": 0}, LzsmValueError, "`n_trajectories` must be >= 1"),
+    ({"n_trajectories": 2.5}, LzsmTypeError, "`n_trajectories`"),
+    ({"momenta": [10.0, -1.0]}, LzsmValueError, "`momenta` must be > 0"),
+    ({"momenta": [np.nan]}, LzsmValueError, "`momenta` must be finite"),
+    ({"momenta": [[1.0]]}, LzsmValueError, "1-D"),
+    ({"dt": 0.0}, LzsmValueError, "`dt` must be > 0"),
+    ({"seed": -1}, LzsmValueError, "`seed`"),
+    ({"initial_state": 2}, LzsmValueError, "`initial_state` must be an integer in [0, 1]"),
+    ({"method": "tsh"}, LzsmValueError, "`method` must be one of"),
+    ({"method": 3}, LzsmTypeError, "`method`"),
+    ({"sampling": "boltzmann"}, LzsmValueError, "`sampling` must be one of"),
+    ({"sigma_x": 1.0}, LzsmValueError, "sampling='wigner'"),
+    ({"sampling": "wigner", "sigma_x": 0.0}, LzsmValueError, "`sigma_x` must be > 0"),
+    ({"x_bounds": (5.0, -5.0)}, LzsmValueError, "x_left < x_right"),
+    ({"x0": 20.0, "x_bounds": (-10.0, 10.0)}, LzsmValueError, "`x0` must lie left of x_right"),
+    ({"model": "tully"}, LzsmTypeError, "`model` must be an lzsm Model"),
 ])
 def test_bad_input(kwargs, exc, words):
-    args = dict(model=TullySimple(), momenta=10.0, mass=MASS, n_trajectories=10)
+    args = {"model": TullySimple(), "momenta": 10.0, "mass": MASS, "n_trajectories": 10}
     args.update(kwargs)
     model, momenta = args.pop("model"), args.pop("momenta")
     with pytest.raises(exc) as info:
