@@ -89,6 +89,7 @@ from .incoherent import (
 )
 from .open_systems import OpenEvolution, evolve_open, plot_dephased_lz, plot_fringe_washout
 from .sweeps import SweepBlockError, completed_blocks, sweep
+from .surface_hopping import FSSH, LZSH, Ehrenfest, TrajectoryScattering, trajectory_scattering
 
 __version__ = "0.1.0"
 
@@ -116,4 +117,5 @@ __all__ = [
     "majorana_transition_matrix", "wigner_small_d", "independent_crossing", "IndependentCrossings",
     "dykhne_davis_pechukas", "DemkovKunike", "rosen_zener", "allen_eberly", "demkov_kunike_p_diabatic_stay",
     "rosen_zener_p_diabatic_stay", "allen_eberly_p_diabatic_stay",
+    "trajectory_scattering", "TrajectoryScattering", "FSSH", "LZSH", "Ehrenfest",
 ]
