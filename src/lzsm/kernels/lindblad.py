@@ -334,122 +334,148 @@ def evolve_lindblad_serial(a, b, code, fpar, dconst, dynamic, basis, par, xop, t
 
 # ============================================================================ two levels
 # A qubit's master equation is affine in the Bloch vector, r_k = Tr(sigma_k rho):
-#     dr/dt = M(t) r + c(t),   carried as the 4x4 real matrix G = [[M, c], [0, 0]]
-# acting on (r, 1).  For H = h0 + h.sigma (1/time units): M_H r = 2 h x r.  Dissipators in a
-# basis with unit Bloch axis n (the upper state points along n; n = h/|h| for the energy basis,
-# n = sign(h_z) z for the diabatic one) and level splitting w = 2|h.n|:
+#     dr/dt = M(t) r + c(t),   i.e. the 4x4 real generator G = [[M, c], [0, 0]] acting on (r, 1).
+# For H = h0 + h.sigma (1/time units): M_H r = 2 h x r.  Dissipators in a basis with unit Bloch
+# axis n (the upper state points along n; n = h/|h| for the energy basis, n = sign(h_z) z for the
+# diabatic one) and level splitting w = 2|h.n|:
 #     dephasing gamma_phi:     M -= gamma_phi (1 - n n^T)
 #     down/up rates G_d, G_u:  M -= (G_d + G_u)/2 (1 - n n^T) + (G_d + G_u) n n^T,  c -= (G_d - G_u) n
 # (the ground state's Bloch vector is -n).  Constant diabatic collapse operators enter as a
 # precomputed constant (M, c).
+#
+# Every generator, Magnus exponent and exponential here has the affine form (last row zero, or
+# (0, 0, 0, 1) for exponentials), so they are carried as 12-tuples, the row-major 3x4 block
+# [[M, c]]: products are [[M1 M2, M1 c2]], the Pade system of exp is block triangular, and the
+# arithmetic stays in registers.  When the dissipator does not depend on time (diabatic
+# dephasing, collapse operators) the generator is G0 + f(t) Gb, and the three commutators of the
+# sixth-order Magnus exponent reduce to one, given C = [G0, Gb], [G0, C] and [Gb, C] once per
+# point (:func:`_omega_lin`).
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _mm4(x, y, out):
-    for i in range(4):
-        for j in range(4):
-            s = 0.0
-            for k in range(4):
-                s += x[i, k] * y[k, j]
-            out[i, j] = s
+def _amul(x, y):
+    """x y for affine 3x4 tuples: [[Mx My, Mx cy]]."""
+    return (x[0] * y[0] + x[1] * y[4] + x[2] * y[8],
+            x[0] * y[1] + x[1] * y[5] + x[2] * y[9],
+            x[0] * y[2] + x[1] * y[6] + x[2] * y[10],
+            x[0] * y[3] + x[1] * y[7] + x[2] * y[11],
+            x[4] * y[0] + x[5] * y[4] + x[6] * y[8],
+            x[4] * y[1] + x[5] * y[5] + x[6] * y[9],
+            x[4] * y[2] + x[5] * y[6] + x[6] * y[10],
+            x[4] * y[3] + x[5] * y[7] + x[6] * y[11],
+            x[8] * y[0] + x[9] * y[4] + x[10] * y[8],
+            x[8] * y[1] + x[9] * y[5] + x[10] * y[9],
+            x[8] * y[2] + x[9] * y[6] + x[10] * y[10],
+            x[8] * y[3] + x[9] * y[7] + x[10] * y[11])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _alin(a, x, b, y):
+    """a x + b y for 12-tuples."""
+    return (a * x[0] + b * y[0], a * x[1] + b * y[1], a * x[2] + b * y[2], a * x[3] + b * y[3],
+            a * x[4] + b * y[4], a * x[5] + b * y[5], a * x[6] + b * y[6], a * x[7] + b * y[7],
+            a * x[8] + b * y[8], a * x[9] + b * y[9], a * x[10] + b * y[10], a * x[11] + b * y[11])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _alin3(a, x, b, y, c, z):
+    """a x + b y + c z for 12-tuples."""
+    return (a * x[0] + b * y[0] + c * z[0], a * x[1] + b * y[1] + c * z[1], a * x[2] + b * y[2] + c * z[2],
+            a * x[3] + b * y[3] + c * z[3], a * x[4] + b * y[4] + c * z[4], a * x[5] + b * y[5] + c * z[5],
+            a * x[6] + b * y[6] + c * z[6], a * x[7] + b * y[7] + c * z[7], a * x[8] + b * y[8] + c * z[8],
+            a * x[9] + b * y[9] + c * z[9], a * x[10] + b * y[10] + c * z[10], a * x[11] + b * y[11] + c * z[11])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _acomm(x, y):
+    """[x, y] for affine 3x4 tuples."""
+    return _alin(1.0, _amul(x, y), -1.0, _amul(y, x))
 
 
 @njit(cache=True, nogil=True)
-def _comm4(x, y, out, tmp):
-    _mm4(x, y, out)
-    _mm4(y, x, tmp)
-    for i in range(4):
-        for j in range(4):
-            out[i, j] -= tmp[i, j]
+def _expm_affine(g):
+    """exp([[M, c], [0, 0]]) = [[E, e], [0, 1]] for an affine 3x4 tuple g, returned as [[E, e]].
 
-
-@njit(cache=True, nogil=True)
-def _solve4(a, b, out):
-    """Solve a X = b (4x4) by Gaussian elimination with partial pivoting; a and b are overwritten."""
-    for c in range(4):
-        p = c
-        big = abs(a[c, c])
-        for r in range(c + 1, 4):
-            if abs(a[r, c]) > big:
-                big = abs(a[r, c])
-                p = r
-        if p != c:
-            for k in range(4):
-                a[c, k], a[p, k] = a[p, k], a[c, k]
-                b[c, k], b[p, k] = b[p, k], b[c, k]
-        inv = 1.0 / a[c, c]
-        for r in range(c + 1, 4):
-            f = a[r, c] * inv
-            if f != 0.0:
-                for k in range(c, 4):
-                    a[r, k] -= f * a[c, k]
-                for k in range(4):
-                    b[r, k] -= f * b[c, k]
-    for k in range(4):
-        for r in range(3, -1, -1):
-            s = b[r, k]
-            for q in range(r + 1, 4):
-                s -= a[r, q] * out[q, k]
-            out[r, k] = s / a[r, r]
-
-
-@njit(cache=True, nogil=True)
-def _expm4(g, out, w):
-    """exp(g) for a real 4x4 matrix (Pade 9 or 13 with scaling and squaring); w: scratch (8, 4, 4)."""
-    nrm = 0.0
-    for j in range(4):
-        s = 0.0
-        for i in range(4):
-            s += abs(g[i, j])
-        nrm = max(nrm, s)
+    Pade scaling and squaring (Higham, SIAM J. Matrix Anal. Appl. 26, 1179 (2005)): degree 3, 5,
+    7, 9 or 13 chosen from the 1-norm of the 4x4 matrix, scaling for norms above theta_13.  All
+    powers keep the affine form, so the Pade system (b0 + V - U) R = (b0 + V + U) is block
+    triangular: E = P^-1 Q and e = 2 P^-1 u_c with the 3x3 blocks P = b0 + V - U, Q = b0 + V + U
+    and u_c the last column of U.  P is inverted by its adjugate (for ||X|| <= theta_m the Pade
+    denominator is well conditioned, Higham 2005 Sec. 2).  Squaring: [[E, e]]^2 = [[E E, E e + e]].
+    """
+    nrm = max(max(abs(g[0]) + abs(g[4]) + abs(g[8]), abs(g[1]) + abs(g[5]) + abs(g[9])),
+              max(abs(g[2]) + abs(g[6]) + abs(g[10]), abs(g[3]) + abs(g[7]) + abs(g[11])))
     sq = 0
-    if nrm > _THETA[3]:
-        sq = max(0, int(math.ceil(math.log2(nrm / _THETA[3]))))
-    scale = 1.0 / (2.0 ** sq)
-    x = w[0]
-    for i in range(4):
-        for j in range(4):
-            x[i, j] = g[i, j] * scale
-    x2, u, v, p, tmp, lhs = w[1], w[2], w[3], w[4], w[5], w[6]
-    _mm4(x, x, x2)
-    bc = _B9
-    for i in range(4):
-        for j in range(4):
-            e = 1.0 if i == j else 0.0
-            u[i, j] = bc[1] * e
-            v[i, j] = bc[0] * e
-            p[i, j] = e
-    for k in range(1, 5):
-        _mm4(p, x2, tmp)
-        for i in range(4):
-            for j in range(4):
-                p[i, j] = tmp[i, j]
-                u[i, j] += bc[2 * k + 1] * tmp[i, j]
-                v[i, j] += bc[2 * k] * tmp[i, j]
-    _mm4(x, u, tmp)  # U = x * (odd polynomial)
-    for i in range(4):
-        for j in range(4):
-            lhs[i, j] = v[i, j] - tmp[i, j]
-            p[i, j] = v[i, j] + tmp[i, j]
-    _solve4(lhs, p, out)
+    if nrm > _THETA[4]:
+        sq = math.ceil(math.log2(nrm / _THETA[4]))
+    x = _alin(1.0 / (2.0 ** sq), g, 0.0, g)
+    x2 = _amul(x, x)
+    if nrm <= _THETA[0]:
+        b = _B3
+        u = _alin(b[1], x, b[3], _amul(x, x2))
+        v = _alin(b[2], x2, 0.0, x2)
+    elif nrm <= _THETA[1]:
+        b = _B5
+        x4 = _amul(x2, x2)
+        u = _alin(b[1], x, 1.0, _amul(x, _alin(b[3], x2, b[5], x4)))
+        v = _alin(b[2], x2, b[4], x4)
+    elif nrm <= _THETA[2]:
+        b = _B7
+        x4 = _amul(x2, x2)
+        x6 = _amul(x4, x2)
+        u = _alin(b[1], x, 1.0, _amul(x, _alin3(b[3], x2, b[5], x4, b[7], x6)))
+        v = _alin3(b[2], x2, b[4], x4, b[6], x6)
+    elif nrm <= _THETA[3]:
+        b = _B9
+        x4 = _amul(x2, x2)
+        x6 = _amul(x4, x2)
+        x8 = _amul(x4, x4)
+        u = _alin(b[1], x, 1.0, _amul(x, _alin(1.0, _alin3(b[3], x2, b[5], x4, b[7], x6), b[9], x8)))
+        v = _alin(1.0, _alin3(b[2], x2, b[4], x4, b[6], x6), b[8], x8)
+    else:
+        b = _B13
+        x4 = _amul(x2, x2)
+        x6 = _amul(x4, x2)
+        inner = _amul(x6, _alin3(b[13], x6, b[11], x4, b[9], x2))
+        u = _alin(b[1], x, 1.0, _amul(x, _alin(1.0, inner, 1.0, _alin3(b[7], x6, b[5], x4, b[3], x2))))
+        inner = _amul(x6, _alin3(b[12], x6, b[10], x4, b[8], x2))
+        v = _alin(1.0, inner, 1.0, _alin3(b[6], x6, b[4], x4, b[2], x2))
+    b0 = b[0]
+    p00, p01, p02 = b0 + v[0] - u[0], v[1] - u[1], v[2] - u[2]
+    p10, p11, p12 = v[4] - u[4], b0 + v[5] - u[5], v[6] - u[6]
+    p20, p21, p22 = v[8] - u[8], v[9] - u[9], b0 + v[10] - u[10]
+    a00 = p11 * p22 - p12 * p21
+    a01 = p02 * p21 - p01 * p22
+    a02 = p01 * p12 - p02 * p11
+    a10 = p12 * p20 - p10 * p22
+    a11 = p00 * p22 - p02 * p20
+    a12 = p02 * p10 - p00 * p12
+    a20 = p10 * p21 - p11 * p20
+    a21 = p01 * p20 - p00 * p21
+    a22 = p00 * p11 - p01 * p10
+    d = 1.0 / (p00 * a00 + p01 * a10 + p02 * a20)
+    inv = (a00 * d, a01 * d, a02 * d, 0.0, a10 * d, a11 * d, a12 * d, 0.0, a20 * d, a21 * d, a22 * d, 0.0)
+    q = (b0 + v[0] + u[0], v[1] + u[1], v[2] + u[2], 2.0 * u[3],
+         v[4] + u[4], b0 + v[5] + u[5], v[6] + u[6], 2.0 * u[7],
+         v[8] + u[8], v[9] + u[9], b0 + v[10] + u[10], 2.0 * u[11])
+    r = _amul(inv, q)
     for _ in range(sq):
-        _mm4(out, out, tmp)
-        for i in range(4):
-            for j in range(4):
-                out[i, j] = tmp[i, j]
+        r2 = _amul(r, r)
+        r = (r2[0], r2[1], r2[2], r2[3] + r[3], r2[4], r2[5], r2[6], r2[7] + r[7],
+             r2[8], r2[9], r2[10], r2[11] + r[11])
+    return r
 
 
 @njit(cache=True, nogil=True)
-def _add_axis_dissipator(g, nx, ny, nz, gphi, g_down, g_up):
-    """Add dephasing gamma_phi and rates down/up along the Bloch axis n to the affine generator g."""
-    n = (nx, ny, nz)
+def _axis_dissipator(nx, ny, nz, gphi, g_down, g_up):
+    """Affine generator of dephasing gamma_phi and down/up rates along the unit Bloch axis n:
+    M = -(gamma_phi + (G_d + G_u)/2) (1 - n n^T) - (G_d + G_u) n n^T, c = -(G_d - G_u) n."""
     tr = gphi + 0.5 * (g_down + g_up)
-    lo = g_down + g_up
-    for i in range(3):
-        for j in range(3):
-            nn = n[i] * n[j]
-            g[i, j] -= tr * ((1.0 if i == j else 0.0) - nn) + lo * nn
-        g[i, 3] -= (g_down - g_up) * n[i]
+    k = tr - (g_down + g_up)  # coefficient of n n^T
+    dl = g_down - g_up
+    return (-tr + k * nx * nx, k * nx * ny, k * nx * nz, -dl * nx,
+            k * ny * nx, -tr + k * ny * ny, k * ny * nz, -dl * ny,
+            k * nz * nx, k * nz * ny, -tr + k * nz * nz, -dl * nz)
 
 
 @njit(cache=True, nogil=True)
@@ -479,26 +505,27 @@ def _pair_rates(w, g1, kt, eta, wc, sexp, x01sq):
     return down, up
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _rot(h):
+    """Affine generator of dr/dt = 2 h x r for the Pauli vector h = (h0, hx, hy, hz)."""
+    return (0.0, -2.0 * h[3], 2.0 * h[2], 0.0,
+            2.0 * h[3], 0.0, -2.0 * h[1], 0.0,
+            -2.0 * h[2], 2.0 * h[1], 0.0, 0.0)
+
+
 @njit(cache=True, nogil=True)
-def _bloch_generator(a, b, code, fp, t, mc, dynamic, basis, par, xv, g):
-    """Affine Bloch generator at time t into g (4x4).  a, b: Pauli 4-vectors of H (1/time);
-    mc: constant part (4x4); xv: Pauli vector (x0, x) of the bath operator."""
+def _bloch_generator(a, b, code, fp, t, mc, dynamic, basis, par, xv):
+    """Affine Bloch generator at time t as a 3x4 tuple.  a, b: Pauli 4-vectors of H (1/time);
+    mc: constant part (tuple); xv: Pauli vector (x0, x) of the bath operator."""
     f = _coef(code, fp, t)
     hx = a[1] + b[1] * f
     hy = a[2] + b[2] * f
     hz = a[3] + b[3] * f
-    for i in range(4):
-        for j in range(4):
-            g[i, j] = mc[i, j]
-    # 2 h x r
-    g[0, 1] -= 2.0 * hz
-    g[0, 2] += 2.0 * hy
-    g[1, 0] += 2.0 * hz
-    g[1, 2] -= 2.0 * hx
-    g[2, 0] -= 2.0 * hy
-    g[2, 1] += 2.0 * hx
+    g = (mc[0], mc[1] - 2.0 * hz, mc[2] + 2.0 * hy, mc[3],
+         mc[4] + 2.0 * hz, mc[5], mc[6] - 2.0 * hx, mc[7],
+         mc[8] - 2.0 * hy, mc[9] + 2.0 * hx, mc[10], mc[11])
     if not dynamic:
-        return
+        return g
     gphi, g1, kt, eta, wc, sexp = par[0], par[1], par[2], par[3], par[4], par[5]
     if basis == BASIS_ADIABATIC:
         hn = math.sqrt(hx * hx + hy * hy + hz * hz)
@@ -518,63 +545,85 @@ def _bloch_generator(a, b, code, fp, t, mc, dynamic, basis, par, xv, g):
     deph = gphi
     if eta > 0.0:
         deph += 0.5 * _zero_frequency_noise(eta, wc, sexp, kt) * 4.0 * xn * xn
-    _add_axis_dissipator(g, nx, ny, nz, deph, down, up)
+    return _alin(1.0, g, 1.0, _axis_dissipator(nx, ny, nz, deph, down, up))
 
 
 @njit(cache=True, nogil=True)
-def _bloch_omega(a, b, code, fp, t, h, mc, dynamic, basis, par, xv, w, out):
-    """Sixth-order Magnus exponent of one step into out; w: scratch (12, 4, 4)."""
-    k1, k2, k3 = w[8], w[9], w[10]
-    _bloch_generator(a, b, code, fp, t + _C1 * h, mc, dynamic, basis, par, xv, k1)
-    _bloch_generator(a, b, code, fp, t + 0.5 * h, mc, dynamic, basis, par, xv, k2)
-    _bloch_generator(a, b, code, fp, t + _C3 * h, mc, dynamic, basis, par, xv, k3)
-    al1, al2, al3, c1, tmp = w[0], w[1], w[2], w[3], w[4]
+def _bloch_omega(a, b, code, fp, t, h, mc, dynamic, basis, par, xv):
+    """Sixth-order Magnus exponent of one step (affine tuple), from the generator at the three
+    Gauss nodes (Blanes, Casas & Ros 2000), as :func:`_omega6`."""
+    k1 = _bloch_generator(a, b, code, fp, t + _C1 * h, mc, dynamic, basis, par, xv)
+    k2 = _bloch_generator(a, b, code, fp, t + 0.5 * h, mc, dynamic, basis, par, xv)
+    k3 = _bloch_generator(a, b, code, fp, t + _C3 * h, mc, dynamic, basis, par, xv)
     s2 = math.sqrt(15.0) * h / 3.0
     s3 = 10.0 * h / 3.0
-    for i in range(4):
-        for j in range(4):
-            al1[i, j] = h * k2[i, j]
-            al2[i, j] = s2 * (k3[i, j] - k1[i, j])
-            al3[i, j] = s3 * (k3[i, j] - 2.0 * k2[i, j] + k1[i, j])
-    _comm4(al1, al2, c1, tmp)
-    x, c2 = w[5], w[6]
-    for i in range(4):
-        for j in range(4):
-            x[i, j] = 2.0 * al3[i, j] + c1[i, j]
-    _comm4(al1, x, c2, tmp)
-    y = w[7]
-    for i in range(4):
-        for j in range(4):
-            x[i, j] = -20.0 * al1[i, j] - al3[i, j] + c1[i, j]
-            y[i, j] = al2[i, j] - c2[i, j] / 60.0
-    _comm4(x, y, out, tmp)
-    for i in range(4):
-        for j in range(4):
-            out[i, j] = al1[i, j] + al3[i, j] / 12.0 + out[i, j] / 240.0
+    al1 = _alin(h, k2, 0.0, k2)
+    al2 = _alin(s2, k3, -s2, k1)
+    al3 = _alin3(s3, k3, -2.0 * s3, k2, s3, k1)
+    c1 = _acomm(al1, al2)
+    c2 = _acomm(al1, _alin(2.0, al3, 1.0, c1))
+    big = _acomm(_alin3(-20.0, al1, -1.0, al3, 1.0, c1), _alin(1.0, al2, -1.0 / 60.0, c2))
+    return _alin3(1.0, al1, 1.0 / 12.0, al3, 1.0 / 240.0, big)
 
 
 @njit(cache=True, nogil=True)
-def _apply4(m, r, out):
-    for i in range(3):
-        out[i] = m[i, 0] * r[0] + m[i, 1] * r[1] + m[i, 2] * r[2] + m[i, 3]
+def _omega_lin(g0, gb, cc, d0, db, f1, f2, f3, h):
+    """The same exponent for a generator G0 + f(t) Gb (time-independent dissipator), with f at
+    the three Gauss nodes and C = [G0, Gb], D0 = [G0, C], Db = [Gb, C] precomputed:
+    alpha_1 = h (G0 + f2 Gb), alpha_2 = s2 (f3 - f1) Gb, alpha_3 = s3 (f3 - 2 f2 + f1) Gb give
+    [alpha_1, alpha_2] = h s2 (f3 - f1) C, [alpha_1, alpha_3] = h s3 (f3 - 2 f2 + f1) C and
+    [alpha_1, C] = h (D0 + f2 Db), leaving one commutator to evaluate."""
+    s2 = math.sqrt(15.0) * h / 3.0
+    s3 = 10.0 * h / 3.0
+    e2 = s2 * (f3 - f1)
+    e3 = s3 * (f3 - 2.0 * f2 + f1)
+    al1 = _alin(h, g0, h * f2, gb)
+    kc = h * e2  # c1 = kc C
+    c2 = _alin3(-2.0 * h * e3 / 60.0, cc, -h * kc / 60.0, d0, -h * kc * f2 / 60.0, db)
+    x = _alin3(-20.0, al1, -e3, gb, kc, cc)
+    y = _alin(e2, gb, 1.0, c2)
+    return _alin3(1.0, al1, e3 / 12.0, gb, 1.0 / 240.0, _acomm(x, y))
+
+
+@njit(cache=True, nogil=True)
+def _step_map(lin, a, b, code, fp, t, h, mct, g0, gb, cc, d0, db, dynamic, basis, par, xv):
+    """exp(Omega6) of the step [t, t + h] as an affine tuple [[E, e]]."""
+    if lin:
+        om = _omega_lin(g0, gb, cc, d0, db, _coef(code, fp, t + _C1 * h), _coef(code, fp, t + 0.5 * h),
+                        _coef(code, fp, t + _C3 * h), h)
+    else:
+        om = _bloch_omega(a, b, code, fp, t, h, mct, dynamic, basis, par, xv)
+    return _expm_affine(om)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _apply(m, r0, r1, r2):
+    """[[E, e]] (r, 1)."""
+    return (m[0] * r0 + m[1] * r1 + m[2] * r2 + m[3],
+            m[4] * r0 + m[5] * r1 + m[6] * r2 + m[7],
+            m[8] * r0 + m[9] * r1 + m[10] * r2 + m[11])
 
 
 @njit(cache=True, nogil=True)
 def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_init, max_step, max_steps, out):
-    r = r0.copy()
-    full = np.empty(3)
-    half = np.empty(3)
-    mid = np.empty(3)
-    w = np.empty((12, 4, 4))
-    we = np.empty((8, 4, 4))
-    om = np.empty((4, 4))
-    ex = np.empty((4, 4))
+    x0, x1, x2 = r0[0], r0[1], r0[2]
     t = t_eval[0]
-    out[0, :] = r
+    out[0, 0], out[0, 1], out[0, 2] = x0, x1, x2
+    mct = (mc[0, 0], mc[0, 1], mc[0, 2], mc[0, 3], mc[1, 0], mc[1, 1], mc[1, 2], mc[1, 3],
+           mc[2, 0], mc[2, 1], mc[2, 2], mc[2, 3])
+    lin = not dynamic
+    g0 = _alin(1.0, mct, 1.0, _rot(a))
+    gb = _rot(b)
+    cc = _acomm(g0, gb)
+    d0 = _acomm(g0, cc)
+    db = _acomm(gb, cc)
     h = h_init
     if h <= 0.0:
-        _bloch_generator(a, b, code, fp, t, mc, dynamic, basis, par, xv, om)
-        h = 1.0 / (math.sqrt(np.sum(om ** 2)) + 1e-300)
+        g = _bloch_generator(a, b, code, fp, t, mct, dynamic, basis, par, xv)
+        s = 0.0
+        for k in range(12):
+            s += g[k] * g[k]
+        h = 1.0 / (math.sqrt(s) + 1e-300)
     h = min(h, max_step)
     err_sum = 0.0
     nsteps = 0
@@ -588,20 +637,17 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
             last = t + h >= stop
             h_try = stop - t if last else h
             hh = 0.5 * h_try
-            _bloch_omega(a, b, code, fp, t, h_try, mc, dynamic, basis, par, xv, w, om)
-            _expm4(om, ex, we)
-            _apply4(ex, r, full)
-            _bloch_omega(a, b, code, fp, t, hh, mc, dynamic, basis, par, xv, w, om)
-            _expm4(om, ex, we)
-            _apply4(ex, r, mid)
-            _bloch_omega(a, b, code, fp, t + hh, hh, mc, dynamic, basis, par, xv, w, om)
-            _expm4(om, ex, we)
-            _apply4(ex, mid, half)
+            # Richardson step doubling: one step of h against two of h/2
+            f0, f1, f2 = _apply(_step_map(lin, a, b, code, fp, t, h_try, mct, g0, gb, cc, d0, db, dynamic, basis,
+                                          par, xv), x0, x1, x2)
+            m0, m1, m2 = _apply(_step_map(lin, a, b, code, fp, t, hh, mct, g0, gb, cc, d0, db, dynamic, basis,
+                                          par, xv), x0, x1, x2)
+            y0, y1, y2 = _apply(_step_map(lin, a, b, code, fp, t + hh, hh, mct, g0, gb, cc, d0, db, dynamic, basis,
+                                          par, xv), m0, m1, m2)
             # Frobenius norm of the rho difference is |dr| / sqrt(2)
-            err = math.sqrt(0.5 * ((half[0] - full[0]) ** 2 + (half[1] - full[1]) ** 2
-                                   + (half[2] - full[2]) ** 2)) / 63.0
+            err = math.sqrt(0.5 * ((y0 - f0) ** 2 + (y1 - f1) ** 2 + (y2 - f2) ** 2)) / 63.0
             if err <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
-                r[0], r[1], r[2] = half[0], half[1], half[2]
+                x0, x1, x2 = y0, y1, y2
                 err_sum += err
                 nsteps += 1
                 t = stop if last else t + h_try
@@ -610,7 +656,7 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
                     return err_sum, nsteps, STATUS_MAX_STEPS
             else:
                 h = _next_step(err, tol, h_try, h, last, max_step)
-        out[j, :] = r
+        out[j, 0], out[j, 1], out[j, 2] = x0, x1, x2
     return err_sum, nsteps, STATUS_OK
 
 
