@@ -428,6 +428,8 @@ def plot_berry_phase_map(phase_map, ax=None, *, radius: float | None = None, int
         ax.plot(pts[:, 0], pts[:, 1], "k*", ms=10, mec="w")
         for p in pts:
             ax.add_patch(Circle(p, r, fill=False, ls="--", lw=0.8, color="k"))
+    ax.set_xlim(float(da["x"].min()), float(da["x"].max()))
+    ax.set_ylim(float(da["y"].min()), float(da["y"].max()))
     ax.set_title(f"loops of radius {r:g}")
     ax.set_xlabel(da["x"].attrs.get("long_name", "x"))
     ax.set_ylabel(da["y"].attrs.get("long_name", "y"))

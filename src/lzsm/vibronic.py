@@ -511,6 +511,9 @@ def plot_encircling_wavepacket(result: EncirclingWavepacket, axes=None, *, time_
         ax.pcolormesh(result.x, result.y, dens[time_index].T, shading="auto", cmap="magma")
         ax.plot([0], [0], "c*", ms=10)
         ax.set_title(f"{title}\n t = {t:g}", fontsize=9)
+        lim = result.parameters["k"] / result.parameters["omega"] + 2.5
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
         ax.set_aspect("equal")
         ax.set_xlabel("q_x")
         ax.set_ylabel("q_y")
