@@ -89,6 +89,22 @@ from .incoherent import (
 )
 from .open_systems import OpenEvolution, evolve_open, plot_dephased_lz, plot_fringe_washout
 from .sweeps import SweepBlockError, completed_blocks, sweep
+from .geometry import (
+    CoordinateSymmetry,
+    JahnTellerExE,
+    LinearVibronicCoupling,
+    SpinHalfInField,
+    SurfaceModel,
+    branching_space,
+    classify_crossing,
+    find_meci,
+    project_to_seam,
+    seam_dimension,
+    trace_seam,
+    user_surfaces,
+)
+from .berry import berry_curvature, berry_flux, berry_phase, berry_phase_map, circle_loop, pancharatnam_phase
+from .vibronic import encircling_wavepacket, geometric_phase_comparison, jahn_teller_levels, single_surface_levels
 from .surface_hopping import FSSH, LZSH, Ehrenfest, TrajectoryScattering, trajectory_scattering
 
 __version__ = "0.1.0"
@@ -117,5 +133,10 @@ __all__ = [
     "majorana_transition_matrix", "wigner_small_d", "independent_crossing", "IndependentCrossings",
     "dykhne_davis_pechukas", "DemkovKunike", "rosen_zener", "allen_eberly", "demkov_kunike_p_diabatic_stay",
     "rosen_zener_p_diabatic_stay", "allen_eberly_p_diabatic_stay",
+    "SurfaceModel", "JahnTellerExE", "LinearVibronicCoupling", "SpinHalfInField", "user_surfaces",
+    "find_meci", "branching_space", "project_to_seam", "seam_dimension", "trace_seam", "classify_crossing",
+    "CoordinateSymmetry", "berry_phase", "berry_curvature", "berry_flux", "berry_phase_map", "circle_loop",
+    "pancharatnam_phase", "jahn_teller_levels", "single_surface_levels", "geometric_phase_comparison",
+    "encircling_wavepacket",
     "trajectory_scattering", "TrajectoryScattering", "FSSH", "LZSH", "Ehrenfest",
 ]
