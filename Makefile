@@ -21,6 +21,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_lz.py
 	$(PY) benchmarks/bench_map.py
+	$(PY) benchmarks/bench_open.py
 	$(PY) benchmarks/bench_fssh.py
 
 clean:
