@@ -410,3 +410,18 @@ def test_nan_in_curves_is_rejected():
 
     with pytest.raises(LzsmValueError, match="not finite"):
         trajectory_scattering(Broken(), 10.0, mass=MASS, n_trajectories=2)
+
+
+def test_plot_trajectory_scattering():
+    from lzsm.surface_hopping import plot_trajectory_scattering
+
+    res = trajectory_scattering(TullySimple(), [15.0, 25.0], mass=MASS, n_trajectories=20, seed=0)
+    ax = plot_trajectory_scattering(res, "transmission", 1, exact=([15.0, 25.0], [0.3, 0.6]))
+    assert len(ax.lines) >= 1 and len(ax.containers) == 1
+    np.testing.assert_array_equal(ax.containers[0].lines[0].get_xdata(), [15.0, 25.0])
+    np.testing.assert_array_equal(ax.containers[0].lines[0].get_ydata(), res.transmission[:, 1])
+    assert ax.get_legend_handles_labels()[1] == ["exact", "FSSH"]
+    with pytest.raises(LzsmValueError, match="`quantity` must be one of"):
+        plot_trajectory_scattering(res, "absorption")
+    with pytest.raises(LzsmValueError, match="`state` must be an integer in"):
+        plot_trajectory_scattering(res, "reflection", 2)

@@ -45,6 +45,9 @@ Methods (chosen by a method object; every option belongs to its method)
 * :class:`Ehrenfest` — mean-field force ``-<c|dV/dx|c>``; the outcome of a trajectory is split
   over the states by its final adiabatic populations.
 
+Figures: :func:`plot_trajectory_scattering` draws one panel of Tully's figures (a probability
+against the incident momentum, with error bars, beside an optional exact curve).
+
 Initial conditions: ``sampling="fixed"`` starts every trajectory at ``x0`` with momentum ``k``
 (as Tully did); ``"wigner"`` samples the Wigner function of the Gaussian wavepacket
 ``psi(x) ~ exp(-(x - x0)^2 / (4 sigma_x^2) + i k x)``: x ~ N(x0, sigma_x), p ~ N(k, hbar /
@@ -393,3 +396,40 @@ def trajectory_scattering(
         outcome=outcome.astype(np.int8), final_state=state, hops=out_i[..., _k.I_HOPS],
         frustrated_hops=out_i[..., _k.I_FRUSTRATED], energy_error=out_f[..., _k.F_ENERGY_ERROR],
         final_populations=pops, final_time=out_f[..., _k.F_TIME], settings=settings)
+
+
+# ----------------------------------------------------------------------------- figures
+_QUANTITIES = ("transmission", "reflection")
+
+
+def plot_trajectory_scattering(result: TrajectoryScattering, quantity: str = "transmission", state: int = 0, *,
+                               exact: tuple[ArrayLike, ArrayLike] | None = None, label: str | None = None,
+                               exact_label: str = "exact", ax: Any = None, **errorbar_kwargs: Any) -> Any:
+    """One panel of Tully's figures: ``quantity`` (``"transmission"``/``"reflection"``) on
+    adiabatic ``state`` against the incident momentum, with standard-error bars.
+
+    exact : optional ``(momenta, probabilities)`` drawn as a line (e.g. from a stationary
+        coupled-channel calculation).  ``label`` defaults to the method's name.  Returns the axes
+    (a new one on a fresh :class:`matplotlib.figure.Figure` when ``ax`` is None)."""
+    if not isinstance(result, TrajectoryScattering):
+        raise LzsmTypeError(f"`result` must be a TrajectoryScattering, got {type(result).__name__}")
+    quantity = _checks.choice(quantity, "quantity", _QUANTITIES)
+    if isinstance(state, (bool, np.bool_)) or not isinstance(state, (int, np.integer)) \
+            or not 0 <= state < result.n_states:
+        raise LzsmValueError(f"`state` must be an integer in [0, {result.n_states - 1}], got {state!r}")
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        ax = Figure(figsize=(4.5, 3.5), layout="constrained").add_subplot()
+    if exact is not None:
+        kx, px = (np.asarray(a, dtype=float) for a in exact)
+        ax.plot(kx, px, "-", color="0.2", lw=1.2, label=exact_label)
+    values = getattr(result, quantity)[:, state]
+    errors = getattr(result, quantity + "_error")[:, state]
+    kw = {"fmt": "o", "ms": 4, "capsize": 2, "lw": 1} | errorbar_kwargs
+    name = label if label is not None else result.method.name.upper()
+    ax.errorbar(result.momenta, values, yerr=errors, label=name, **kw)
+    ax.set_xlabel("incident momentum k (hbar / length)")
+    ax.set_ylabel(f"{quantity} on adiabatic state {state}")
+    ax.set_ylim(-0.03, 1.03)
+    return ax
