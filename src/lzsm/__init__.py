@@ -105,7 +105,14 @@ from .geometry import (
 )
 from .berry import berry_curvature, berry_flux, berry_phase, berry_phase_map, circle_loop, pancharatnam_phase
 from .vibronic import encircling_wavepacket, geometric_phase_comparison, jahn_teller_levels, single_surface_levels
-from .surface_hopping import FSSH, LZSH, Ehrenfest, TrajectoryScattering, trajectory_scattering
+from .surface_hopping import (
+    FSSH,
+    LZSH,
+    Ehrenfest,
+    TrajectoryScattering,
+    plot_trajectory_scattering,
+    trajectory_scattering,
+)
 
 __version__ = "0.1.0"
 
@@ -138,5 +145,5 @@ __all__ = [
     "CoordinateSymmetry", "berry_phase", "berry_curvature", "berry_flux", "berry_phase_map", "circle_loop",
     "pancharatnam_phase", "jahn_teller_levels", "single_surface_levels", "geometric_phase_comparison",
     "encircling_wavepacket",
-    "trajectory_scattering", "TrajectoryScattering", "FSSH", "LZSH", "Ehrenfest",
+    "trajectory_scattering", "TrajectoryScattering", "FSSH", "LZSH", "Ehrenfest", "plot_trajectory_scattering",
 ]
