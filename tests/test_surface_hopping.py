@@ -460,6 +460,25 @@ def test_statistical_error_scales_as_inverse_sqrt_n():
     assert abs(reported - math.sqrt(0.25 / n)) < 0.003  # T_0 ~ 0.5 here
 
 
+@given(k=st.floats(6.0, 40.0), seed=st.integers(0, 2**32), method=st.sampled_from(["fssh", "lzsh", "ehrenfest"]),
+       edc=st.booleans())
+def test_invariants(k, seed, method, edc):
+    """Any momentum and seed: outcomes are complete (T + R + unfinished = 1), final populations
+    are normalised, energy is conserved per trajectory to 5e-5 of the incident kinetic energy at
+    dt = 2 (Verlet, O(dt^2); measured up to 2.3e-5 relative).  Only trajectories trapped in the
+    well of the upper adiabatic curve (x = 0, +0.005 between walls at +0.01) can stay unfinished,
+    i.e. below the upper channel's threshold k = sqrt(2 m 2A) = 8.94."""
+    meth = FSSH(decoherence="edc" if edc else None) if method == "fssh" else method
+    res = trajectory_scattering(TullySimple(), k, mass=MASS, n_trajectories=16, seed=seed, method=meth, dt=2.0)
+    total = res.transmission.sum() + res.reflection.sum() + res.n_unfinished[0] / 16
+    assert abs(total - 1.0) < 1e-12
+    np.testing.assert_allclose(res.final_populations.sum(axis=-1), 1.0, atol=1e-10)
+    assert np.all(res.energy_error < 5e-5 * k * k / (2 * MASS))
+    stuck = res.outcome[0] == 2
+    assert np.all(res.final_state[0][stuck] == 1)
+    assert k < 8.95 or not np.any(stuck)
+
+
 @given(st.floats(-11.0, 11.0))
 def test_potential_table_interpolation(x):
     """The compiled cubic-Hermite table reproduces V and dV/dx of the model to 1e-10."""
