@@ -568,3 +568,16 @@ def test_plot_trajectory_scattering():
         plot_trajectory_scattering(res, "absorption")
     with pytest.raises(LzsmValueError, match="`state` must be an integer in"):
         plot_trajectory_scattering(res, "reflection", 2)
+
+
+def test_exact_references_agree_with_lzsm_scattering():
+    """The references of this file against lzsm's own stationary solver (when present): the
+    simple crossing at k = 20 (all channels open) and the extended model at k = 10 (upper
+    channel closed on the right), to 1e-4."""
+    scattering = pytest.importorskip("lzsm.scattering")
+    t, _ = exact_open_channels(20.0, MASS, -10.0, 10.0)
+    ex = scattering.stationary_scattering(TullySimple(), momenta=[20.0], mass=MASS)
+    np.testing.assert_allclose(ex.transmission[0], t, atol=1e-4)
+    ex3 = scattering.stationary_scattering(TullyExtended(), momenta=[10.0], mass=MASS)
+    np.testing.assert_allclose(ex3.reflection[0], exact_reflection(extended_potential, 10.0, MASS, -15.0, 15.0),
+                               atol=1e-4)
