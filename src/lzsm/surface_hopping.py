@@ -272,8 +272,8 @@ def trajectory_scattering(
     sampling : ``"fixed"`` (x = x0, p = k for every trajectory, as Tully did) or ``"wigner"``
         (Wigner function of a Gaussian wavepacket: x ~ N(x0, sigma_x), p ~ N(k, hbar/(2 sigma_x))).
     sigma_x : position spread of the wavepacket (``"wigner"`` only; default 20/k).
-    dt : nuclear time step; the electronic step is the same (its Magnus propagator is exact
-        for a Hamiltonian quadratic in time over the step to fourth order).
+    dt : nuclear time step (velocity Verlet); the electronic amplitudes take one fourth-order
+        Magnus step per nuclear step (exact exponential, unitary).
     max_time : longest trajectory time; default 10 x (box length + 18 sigma_x) / slowest initial
         speed (trajectories still in the box are counted in ``n_unfinished``).
     grid_spacing : spacing of the potential table (cubic Hermite interpolation of V and dV/dx).
