@@ -215,7 +215,7 @@ def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, m
     Give either total ``energies`` or incident ``momenta`` (wavenumbers ``k`` in the
     asymptotic adiabatic channel ``incoming_state`` at the left, ``E = hbar^2 k^2/(2m) +
     E_in(-inf)``).  ``x_range`` defaults to :func:`asymptotic_range`; ``step`` (sector width)
-    defaults to ``min(0.02, 0.15/k_loc)`` with ``k_loc`` the largest local wavenumber.  Results
+    defaults to ``min(0.02, 0.3/k_loc)`` with ``k_loc`` the largest local wavenumber.  Results
     are Richardson-extrapolated from ``step`` and ``step/2`` (see the module docstring).
     Atomic units by default (hbar = 1; Tully's models use mass 2000).
     """
@@ -248,7 +248,7 @@ def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, m
     xs = np.linspace(a, b, 2001)
     vmin = np.min(np.linalg.eigvalsh(model.potential(xs)))
     k_loc = np.sqrt(2 * m * max(np.max(e) - vmin, 0.0)) / hb
-    h = min(0.02, 0.15 / max(k_loc, 1e-300)) if step is None else _checks.positive_scalar(step, "step")
+    h = min(0.02, 0.3 / max(k_loc, 1e-300)) if step is None else _checks.positive_scalar(step, "step")
     n_sec = max(int(np.ceil((b - a) / h)), 4)
     results = []
     for ns in (n_sec, 2 * n_sec):
