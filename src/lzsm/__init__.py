@@ -113,6 +113,41 @@ from .surface_hopping import (
     plot_trajectory_scattering,
     trajectory_scattering,
 )
+from .curves import (
+    CovalentIonicCrossing,
+    Curves,
+    Diabatization,
+    FunctionCurves,
+    TabulatedCurves,
+    TullyDual,
+    TullyExtended,
+    TullySimple,
+    diabatize,
+    plot_curves,
+)
+from .scattering import StationaryScattering, stationary_scattering
+from .semiclassical import (
+    CurveCrossing,
+    curve_crossing,
+    find_curve_crossings,
+    lz_rate,
+    lz_transmission_coefficient,
+    marcus_rate,
+    thermal_transmission_coefficient,
+    two_pass_probability,
+)
+from .wavepackets import (
+    Grid,
+    WavepacketEvolution,
+    WavepacketScattering,
+    absorbing_potential,
+    gaussian_wavepacket,
+    plot_scattering_vs_momentum,
+    plot_snapshots,
+    propagate,
+    scattering_vs_momentum,
+    wavepacket_scattering,
+)
 
 __version__ = "0.1.0"
 
@@ -146,4 +181,12 @@ __all__ = [
     "pancharatnam_phase", "jahn_teller_levels", "single_surface_levels", "geometric_phase_comparison",
     "encircling_wavepacket",
     "trajectory_scattering", "TrajectoryScattering", "FSSH", "LZSH", "Ehrenfest", "plot_trajectory_scattering",
+    "Curves", "TullySimple", "TullyDual", "TullyExtended", "TabulatedCurves", "FunctionCurves",
+    "CovalentIonicCrossing", "diabatize", "Diabatization", "plot_curves",
+    "stationary_scattering", "StationaryScattering",
+    "CurveCrossing", "curve_crossing", "find_curve_crossings", "two_pass_probability",
+    "lz_transmission_coefficient", "thermal_transmission_coefficient", "lz_rate", "marcus_rate",
+    "Grid", "propagate", "gaussian_wavepacket", "absorbing_potential", "WavepacketEvolution",
+    "wavepacket_scattering", "WavepacketScattering", "scattering_vs_momentum", "plot_scattering_vs_momentum",
+    "plot_snapshots",
 ]

@@ -481,6 +481,9 @@ class CovalentIonicCrossing(Curves):
     coupling is the empirical ionic–covalent formula of R. E. Olson, F. T. Smith & E. Bauer,
     Appl. Opt. 10, 1848 (1971), evaluated along R.  The covalent curve is flat: at the crossing
     radius (about 9.4 Å for NaCl) the neutral atoms' interaction is negligible on this scale.
+    The model is meant for the crossing region: the Olson–Smith–Bauer coupling is an estimate
+    of the splitting at R_c (quoted to about a factor of 2), and carried to short range it grows
+    to ~1 eV near R_e, so the adiabatic well (about -4.2 eV) is not a spectroscopic fit.
 
     Constructor arguments are in the literature's units (eV, Å, cm^-1, u) and converted to
     atomic units once; :meth:`nacl` gives sodium chloride.  ``reduced_mass`` (electron masses)
@@ -660,7 +663,7 @@ def plot_curves(model: Curves, x: ArrayLike, ax: Any = None, *, coupling_scale: 
     d = np.real(bases.nonadiabatic_coupling(model, xa)[:, 0, 1])
     span = max(np.ptp(e), 1e-300)
     scale = coupling_scale if coupling_scale is not None else (
-        10 ** np.floor(np.log10(max(np.nanmax(np.abs(d)), 1e-300) / span)))
+        10 ** np.ceil(np.log10(max(np.nanmax(np.abs(d)), 1e-300) / span)))
     ax.plot(xa, d / scale, "-.", color="0.4", label=f"$d_{{01}}$ / {scale:g}")
     ax.set_xlabel(f"{model.coordinate} (bohr)")
     ax.set_ylabel(f"energy ({energy_unit})")

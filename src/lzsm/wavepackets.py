@@ -792,3 +792,135 @@ def wavepacket_scattering(model: Any, momentum: float, mass: float = 2000.0, *, 
         reflection_diabatic=res["refl_dia"], momenta=ks, energies=hb**2 * ks**2 / (2 * m) + e_in,
         transmission_resolved=tr, reflection_resolved=rr, transmission_resolved_diabatic=tr_dia,
         reflection_resolved_diabatic=rr_dia, convergence=conv, hbar=hb, x_range=(a, b))
+
+
+# =========================================================================== sweeps and figures
+def scattering_vs_momentum(model: Any, momenta: ArrayLike, mass: float = 2000.0, *, method: str = "stationary",
+                           incoming_state: int = 0, hbar: float = 1.0, **options: Any):
+    """Transmission and reflection per state against incident momentum, as an ``xarray.Dataset``.
+
+    ``method="stationary"`` uses :func:`lzsm.scattering.stationary_scattering` (all momenta in
+    one vectorised call); ``"wavepacket"`` runs :func:`wavepacket_scattering` at each momentum
+    and keeps its energy-resolved values at that momentum, with the convergence report's
+    ``estimated_error`` as ``error``.  Variables ``transmission``, ``reflection`` (adiabatic
+    channels) and ``*_diabatic``, dims ``(momentum, state)``; ``options`` go to the method."""
+    from .scattering import stationary_scattering
+
+    _checks.choice(method, "method", ("stationary", "wavepacket"))
+    ks = np.atleast_1d(_checks.real_array(momenta, "momenta", positive=True))
+    import xarray as xr
+
+    if method == "stationary":
+        r = stationary_scattering(model, momenta=ks, mass=mass, incoming_state=incoming_state, hbar=hbar, **options)
+        data = {"transmission": r.transmission, "reflection": r.reflection,
+                "transmission_diabatic": r.transmission_diabatic, "reflection_diabatic": r.reflection_diabatic}
+        err = r.error_estimate
+    else:
+        rows = [wavepacket_scattering(model, float(k), mass, incoming_state=incoming_state, hbar=hbar,
+                                      resolved_momenta=[float(k)], **options) for k in ks]
+        data = {name: np.array([getattr(w, name.replace("transmission", "transmission_resolved", 1)
+                                        .replace("reflection", "reflection_resolved", 1))[0] for w in rows])
+                for name in ("transmission", "reflection", "transmission_diabatic", "reflection_diabatic")}
+        err = np.array([w.convergence.estimated_error for w in rows])
+    n = data["transmission"].shape[-1]
+    ds = xr.Dataset({k: (("momentum", "state"), v) for k, v in data.items()},
+                    coords={"momentum": ks, "state": np.arange(n)},
+                    attrs={"method": method, "model": type(model).__name__, "mass": mass,
+                           "incoming_state": incoming_state, "hbar": hbar,
+                           "channels": "adiabatic index at each asymptote (0 lowest)"})
+    ds["error"] = ("momentum", err)
+    ds["momentum"].attrs.update(long_name="incident wavenumber k", units="1/length (a.u.: 1/bohr)")
+    return ds
+
+
+_LABELS = {"transmission": "T", "reflection": "R"}
+
+
+def plot_scattering_vs_momentum(data: Any, ax: Any = None, *, quantities: Sequence[str] = ("transmission", "reflection"),
+                                states: Sequence[int] | None = None, extra: Sequence[tuple[str, Any]] = (),
+                                picture: str = "adiabatic"):
+    """Transmission/reflection per state against incident momentum (Tully 1990, Figs. 4–6).
+
+    ``data`` is a :func:`scattering_vs_momentum` Dataset (drawn as lines).  ``extra`` overlays
+    other results as markers with error bars: a sequence of ``(label, other)`` where
+    ``other`` is a Dataset or mapping with ``momentum`` (n,), the same quantity names with
+    shape ``(n, N)``, and optionally ``<quantity>_error`` (n, N) standard errors, e.g. surface
+    hopping.  ``picture="diabatic"`` plots the ``*_diabatic`` variables.  Returns the axes."""
+    _checks.choice(picture, "picture", ("adiabatic", "diabatic"))
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        ax = Figure(figsize=(6, 4)).add_subplot()
+    suffix = "_diabatic" if picture == "diabatic" else ""
+    n = int(np.asarray(data[f"transmission{suffix}"]).shape[-1])
+    states = list(range(n)) if states is None else list(states)
+    k = np.asarray(data["momentum"])
+    styles = {"transmission": "-", "reflection": "--"}
+    color = 0
+    colors = {}
+    for q in quantities:
+        vals = np.asarray(data[q + suffix])
+        for s in states:
+            colors[(q, s)] = f"C{color}"
+            ax.plot(k, vals[:, s], styles.get(q, "-"), color=f"C{color}", label=f"{_LABELS.get(q, q)}$_{s}$ exact")
+            color += 1
+    markers = "osd^v<>"
+    for i, (label, other) in enumerate(extra):
+        ko = np.asarray(other["momentum"])
+        for q in quantities:
+            vals = np.asarray(other[q + suffix])
+            errs = other.get(q + suffix + "_error", None)
+            errs = None if errs is None else np.asarray(errs)
+            for s in states:
+                ax.errorbar(ko, vals[:, s], yerr=None if errs is None else errs[:, s], fmt=markers[i % len(markers)],
+                            ms=4, mfc="none", color=colors.get((q, s), "k"), capsize=2,
+                            label=f"{_LABELS.get(q, q)}$_{s}$ {label}")
+    ax.set_xlabel("incident momentum k (a.u.)")
+    ax.set_ylabel("probability" + (" (diabatic)" if suffix else ""))
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize="x-small", ncol=2)
+    return ax
+
+
+def plot_snapshots(evolution: WavepacketEvolution, ax: Any = None, *, potential: Any = None, offset: float | None = None,
+                   picture: str = "diabatic"):
+    """Wavepacket snapshots: ``|psi_n(x)|^2`` per state, one row per saved time (1-D), or
+    contours of the total density per saved time (2-D).
+
+    ``picture="adiabatic"`` (1-D) projects on the local eigenstates of ``potential`` (a
+    Curves model or the potential array used in :func:`propagate`).  Returns the axes."""
+    _checks.choice(picture, "picture", ("adiabatic", "diabatic"))
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        ax = Figure(figsize=(6, 5)).add_subplot()
+    g = evolution.grid
+    psi = evolution.psi
+    if g.ndim == 2:
+        x, y = g.meshes()
+        for i, t in enumerate(evolution.times):
+            rho = np.sum(np.abs(psi[i]) ** 2, axis=-1)
+            ax.contour(x, y, rho, levels=[0.1 * rho.max(), 0.5 * rho.max()], colors=[f"C{i % 10}"] * 2)
+            ax.plot([], [], color=f"C{i % 10}", label=f"t = {t:.4g}")
+        ax.set_xlabel(g.names[0])
+        ax.set_ylabel(g.names[1])
+        ax.legend(fontsize="x-small")
+        return ax
+    if picture == "adiabatic":
+        if potential is None:
+            raise LzsmValueError("picture='adiabatic' needs the `potential` to find the local adiabatic states")
+        _, vecs = np.linalg.eigh(_potential_on_grid(potential, g))
+        psi = np.einsum("xji,txj->txi", np.conj(vecs), psi)
+    dens = np.abs(psi) ** 2
+    step = offset if offset is not None else 1.1 * float(dens.max())
+    x = g.axes[0]
+    for i, t in enumerate(evolution.times):
+        base = -i * step
+        for s in range(dens.shape[-1]):
+            ax.plot(x, base + dens[i, :, s], color=f"C{s}", label=(f"state {s}" if i == 0 else None))
+        ax.text(x[-1], base + 0.3 * step, f"t = {t:.4g}", ha="right", fontsize="x-small")
+    ax.set_xlabel(f"{g.names[0]}")
+    ax.set_ylabel(f"$|\\psi_n|^2$ ({picture}), offset by time")
+    ax.set_yticks([])
+    ax.legend(fontsize="x-small")
+    return ax

@@ -1,0 +1,72 @@
+"""Benchmark: one exact wavepacket probability for Tully's simple avoided crossing at k = 20 a.u.
+
+What it measures
+----------------
+Wall-clock and CPU time of ``lzsm.wavepackets.wavepacket_scattering(TullySimple(), 20.0)``
+(mass 2000, automatic grid, time step and absorbers, default convergence check: a second run
+at 2 dt for the Richardson estimate) -- the transmission/reflection per state, packet-averaged
+and energy-resolved at 11 momenta -- and, for comparison, the same with
+``convergence="none"`` (a single run) and the independent stationary coupled-channel
+calculation (``lzsm.scattering.stationary_scattering`` at the same 11 momenta, Richardson
+h, h/2).  The agreement of the two methods is printed as well.
+
+One warm-up call (imports, FFT plans) precedes the timing; each timing is the median of
+``--repeats`` runs.  No target: the numbers are for the issue's closing note.
+
+How to run
+----------
+    .venv/bin/python benchmarks/bench_wavepacket.py [--repeats 3] [--momentum 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from lzsm.curves import TullySimple
+from lzsm.scattering import stationary_scattering
+from lzsm.wavepackets import wavepacket_scattering
+
+
+def timed(fn, repeats):
+    wall, cpu, out = [], [], None
+    for _ in range(repeats):
+        w0, c0 = time.perf_counter(), time.process_time()
+        out = fn()
+        wall.append(time.perf_counter() - w0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(wall), statistics.median(cpu), out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--momentum", type=float, default=20.0)
+    args = ap.parse_args(argv)
+    model = TullySimple()
+    k = args.momentum
+    wavepacket_scattering(model, k, convergence="none")  # warm-up
+    w_full, c_full, wp = timed(lambda: wavepacket_scattering(model, k), args.repeats)
+    w_one, c_one, _ = timed(lambda: wavepacket_scattering(model, k, convergence="none"), args.repeats)
+    w_st, c_st, st = timed(lambda: stationary_scattering(model, momenta=wp.momenta), args.repeats)
+    c = wp.convergence
+    centre = wp.at_momentum()
+    print(f"Tully simple avoided crossing, k = {k:g} a.u., mass 2000")
+    print(f"  wavepacket (with dt check):  wall {w_full:.3f} s, CPU {c_full:.3f} s")
+    print(f"  wavepacket (single run):     wall {w_one:.3f} s, CPU {c_one:.3f} s")
+    print(f"    grid {c.n_points} points (dx = {c.dx:.4g}), dt = {c.dt:.4g}, {c.n_steps} steps")
+    print(f"    {c.summary()}")
+    print(f"  stationary (11 energies):    wall {w_st:.3f} s, CPU {c_st:.3f} s")
+    print(f"  T(k0) wavepacket  = {np.array2string(centre['transmission'], precision=6)}")
+    print(f"  T(k0) stationary  = {np.array2string(st.transmission[5], precision=6)}")
+    dev = max(np.max(np.abs(wp.transmission_resolved - st.transmission)),
+              np.max(np.abs(wp.reflection_resolved - st.reflection)))
+    print(f"  max |P_wavepacket - P_stationary| over the 11 momenta: {dev:.1e}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
