@@ -199,3 +199,27 @@ def test_scattering_bad_input():
         wavepacket_scattering(m, 20.0, convergence="maybe")
     with pytest.raises(LzsmTypeError, match="Curves"):
         wavepacket_scattering(np.eye(2), 20.0)
+
+
+def test_momentum_sweep_and_figures():
+    from lzsm.wavepackets import plot_scattering_vs_momentum, plot_snapshots, scattering_vs_momentum
+
+    m = TullySimple()
+    ds = scattering_vs_momentum(m, [12.0, 20.0, 30.0])
+    assert ds["transmission"].dims == ("momentum", "state")
+    assert np.allclose(ds["transmission"].sum("state") + ds["reflection"].sum("state"), 1.0, atol=1e-6)
+    # another method's results overlaid with error bars (what surface hopping passes in)
+    other = {"momentum": np.array([20.0]), "transmission": np.array([[0.5, 0.5]]),
+             "transmission_error": np.array([[0.01, 0.01]]), "reflection": np.zeros((1, 2))}
+    ax = plot_scattering_vs_momentum(ds, extra=[("FSSH", other)])
+    assert len(ax.containers) == 4 and len(ax.lines) >= 4
+    g = Grid.uniform((-20, 20), 256)
+    psi = gaussian_wavepacket(g, -5.0, 10.0, 1.0, [0.0, 1.0])
+    ev = propagate(m, g, psi, 2000.0, 5.0, 40, save_every=20)
+    assert plot_snapshots(ev, picture="adiabatic", potential=m).get_xlabel() == "x"
+    with pytest.raises(LzsmValueError, match="needs the `potential`"):
+        plot_snapshots(ev, picture="adiabatic")
+    g2 = Grid.uniform([(-5, 5), (-5, 5)], (32, 32))
+    ev2 = propagate(np.zeros(g2.shape + (1, 1)), g2, gaussian_wavepacket(g2, (0, 0), (1, 0), (1, 1), [1.0]),
+                    1.0, 0.1, 10, save_every=5)
+    assert plot_snapshots(ev2).get_ylabel() == "y"
