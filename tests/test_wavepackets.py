@@ -130,12 +130,14 @@ def tully_runs():
 def test_energy_resolved_probabilities_agree_with_stationary(tully_runs, name):
     """The issue's criterion: exact wavepacket probabilities agree with the independent
     stationary calculation to 1e-3, at every resolved momentum (k0 +- 2.5 sigma_k), per
-    channel, transmission and reflection (measured: <= 1.2e-4; the stationary error estimate is
-    ~1e-7)."""
+    channel, transmission and reflection.  Measured: <= 3e-5 (the stationary error estimate is
+    ~1e-7), so a tighter 2e-4 is asserted too, to catch regressions well inside the criterion."""
     _, wp, st = tully_runs[name]
     assert wp.convergence.converged, wp.convergence.summary()
     assert np.max(np.abs(wp.transmission_resolved - st.transmission)) < 1e-3
     assert np.max(np.abs(wp.reflection_resolved - st.reflection)) < 1e-3
+    assert max(np.max(np.abs(wp.transmission_resolved - st.transmission)),
+               np.max(np.abs(wp.reflection_resolved - st.reflection))) < 2e-4
     assert np.max(np.abs(wp.transmission_resolved_diabatic - st.transmission_diabatic)) < 1e-3
     centre = wp.at_momentum()
     assert np.allclose(centre["transmission"], st.transmission[5], atol=1e-3)

@@ -47,6 +47,7 @@ from .errors import LzsmTypeError, LzsmValueError
 
 ArrayLike = Any
 _WLEN = 1.0
+_K_FACTOR = 2.0  # k_max over the largest local wavenumber (closed channels need the margin)
 
 
 # =========================================================================== grid
@@ -455,7 +456,7 @@ class WavepacketConvergence:
     ``dt_error`` is the Richardson estimate ``|P(dt) - P(2 dt)|/3`` of the time-step error of
     the reported probabilities (Strang splitting is second order), maximised over states,
     totals and the energy-resolved values; ``grid_error`` is ``|P - P_fine|`` against a rerun
-    with 1.5x the momentum range and longer absorbers (only with ``convergence="full"``,
+    with 1.5x the momentum range and 1.5x longer absorbers (only with ``convergence="full"``,
     else NaN); ``momentum_tail`` the largest norm fraction seen at ``|k| > 0.8 k_max``
     (spectral grids are converged when it is tiny); ``remaining_norm`` the norm still on the
     grid at the end (not yet absorbed: missing from every probability); ``estimated_error``
@@ -599,7 +600,9 @@ def _setup(model: Any, k0: float, sk: float, mass: float, incoming: int, hbar: f
     xg = grid.axes[0]
     window_left = np.unique(np.searchsorted(xg, np.linspace(x_left, x_left + wlen, 8)))
     window_right = np.unique(np.searchsorted(xg, np.linspace(b, b + wlen, 8)))
-    e_span = hbar**2 * (np.pi / dx) ** 2 / (2 * mass) + (v_max - v_min)
+    # the time step follows the energies the packet explores (not the grid's empty top modes:
+    # the splitting is unitary, so they cannot go unstable)
+    e_span = hbar**2 * k_need**2 / (2 * mass) + (v_max - v_min)
     dt = dt_factor * hbar / e_span
     # run-time cap: three box crossings of the slowest outgoing wave at the lowest resolved
     # energy (components closer to a channel threshold are left out; the report says so)
@@ -703,15 +706,17 @@ def wavepacket_scattering(model: Any, momentum: float, mass: float = 2000.0, *, 
     ``incoming_state`` with mean wavenumber ``momentum`` (``k0``, > 0) and spread
     ``momentum_width`` (``sigma_k``, default ``k0/20``).  Everything else is automatic:
 
-    * grid: ``k_max = pi/dx`` is 1.3x the largest local wavenumber the packet can reach
-      (``k0 + 7 sigma_k`` accelerated to the potential's minimum); the box holds the
-      interaction region, the packet (6 widths clear of it), and cubic absorbers
+    * grid: ``k_max = pi/dx`` is 2x the largest local wavenumber ``k_need`` the packet can
+      reach (``k0 + 7 sigma_k`` accelerated to the potential's minimum; the margin resolves
+      the evanescent components in closed channels); the box holds the interaction region,
+      the packet (6 widths clear of it), an analysis window on each side, and cubic absorbers
       (:func:`absorbing_potential`) 2.5 slow wavelengths long (at least 4 length units),
       strong enough to damp the fastest component by ``e^-30`` before it wraps around;
-    * time step: ``dt = 0.25 hbar / (hbar^2 k_max^2/2m + V_max - V_min)``, refined by halving
-      until the Richardson estimate of the dt error is below ``tolerance`` (at most
+    * time step: ``dt = 0.25 hbar / (hbar^2 k_need^2/2m + V_max - V_min)``, refined by
+      halving until the Richardson estimate of the dt error is below ``tolerance`` (at most
       ``max_refinements`` times);
-    * run length: until less than ``tolerance/10`` of the norm is left on the grid.
+    * run length: until less than ``min(tolerance 1e-4, 1e-9)`` of the norm is left between the
+      analysis windows (capped at three box crossings of the slowest resolved outgoing wave).
 
     Probabilities: packet averages from the norm booked by the left/right absorbers, per state
     in both pictures; energy-resolved ones at ``resolved_momenta`` (default: 11 points over
@@ -752,7 +757,7 @@ def wavepacket_scattering(model: Any, momentum: float, mass: float = 2000.0, *, 
         st = _setup(model, k0, sk, m, incoming_state, hb, a, b, el, er, k_factor, cap_factor, dt_factor)
         if dt_value is not None:
             st = _Setup(**{**st.__dict__, "dt": dt_value})
-        r = _run_scattering(model, st, k0, m, incoming_state, hb, ul, min(tol * 1e-3, 1e-8))
+        r = _run_scattering(model, st, k0, m, incoming_state, hb, ul, min(tol * 1e-4, 1e-9))
         tr, rr = _resolve(r, st, ks, k0, m, incoming_state, hb, e_in)
         r["resolved"] = (tr, rr)
         return st, r
@@ -760,21 +765,21 @@ def wavepacket_scattering(model: Any, momentum: float, mass: float = 2000.0, *, 
     def values(r: dict[str, Any]) -> np.ndarray:
         return np.concatenate([r["trans_adi"], r["refl_adi"], r["resolved"][0].ravel(), r["resolved"][1].ravel()])
 
-    st, res = run(1.3, 1.0, dt)
+    st, res = run(_K_FACTOR, 1.0, dt)
     dt_err = np.nan
     refinements = 0
     if convergence != "none":
-        _, res2 = run(1.3, 1.0, 2 * st.dt)
+        _, res2 = run(_K_FACTOR, 1.0, 2 * st.dt)
         while True:
             dt_err = float(np.max(np.abs(values(res) - values(res2)))) / 3
             if dt_err < tol or refinements >= max_refinements or dt is not None:
                 break
             res2 = res
-            st, res = run(1.3, 1.0, st.dt / 2)
+            st, res = run(_K_FACTOR, 1.0, st.dt / 2)
             refinements += 1
     grid_err = np.nan
     if convergence == "full":
-        _, fine = run(1.95, 1.5, st.dt)
+        _, fine = run(1.5 * _K_FACTOR, 1.5, st.dt)
         grid_err = float(np.max(np.abs(values(res) - values(fine))))
     est = float(np.nanmax([dt_err, grid_err, res["remaining"]]))
     conv = WavepacketConvergence(
