@@ -46,7 +46,6 @@ from . import _checks
 from .errors import LzsmTypeError, LzsmValueError
 
 ArrayLike = Any
-_WLEN = 1.0
 _K_FACTOR = 2.0  # k_max over the largest local wavenumber (closed channels need the margin)
 
 
@@ -590,7 +589,7 @@ def _setup(model: Any, k0: float, sk: float, mass: float, incoming: int, hbar: f
     v_fast = hbar * k_fast / mass
     cap_strength = 30 * hbar * v_fast / cap_width
     x0 = a - 6 * sx
-    wlen = _WLEN * max(np.pi / k_slow, 10 * dx)  # analysis windows: half a slow wavelength or more
+    wlen = max(np.pi / k_slow, 10 * dx)  # analysis windows: half a slow wavelength or more
     x_left = x0 - 8 * sx - wlen  # the initial tail there is exp(-16) in amplitude
     lo = x_left - cap_width
     hi = b + wlen + cap_width
