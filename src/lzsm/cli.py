@@ -197,10 +197,22 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, 
 @click.option("--force", is_flag=True, help="replace an existing output folder")
 @_guard
 def run(scenario_file: Path, out: Path, force: bool) -> None:
-    """Run a scenario file: NetCDF data, PNG figures and a JSON summary in --out."""
-    from . import scenario
+    """Run a scenario file: NetCDF data, PNG figures and a JSON summary in --out.
 
-    sc = scenario.load(scenario_file)
+    A file with a top-level ``application = "NAME"`` key runs one of lzsm's applications
+    (Zener breakdown, Feshbach association, qubits, electron transfer, ...)."""
+    from . import applications, scenario
+
+    raw = applications._framework.read_toml(scenario_file)
+    if applications.is_application(raw):
+        summary = applications.run(raw, out, force=force)
+        click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
+        for k, val in summary.items():
+            if isinstance(val, (int, float)) and not isinstance(val, bool) and k != "seconds":
+                click.echo(f"  {k:<36} {_fmt(val)}")
+        click.echo(f"  {'seconds':<36} {summary['seconds']:.3g}")
+        return
+    sc = scenario.from_dict(raw)
     summary = scenario.run(sc, out, force=force)
     click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
     for k in ("p_diabatic_stay", "lz_probability", "finite_time_exact_p_diabatic_stay", "abs_error_vs_exact",

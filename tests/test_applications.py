@@ -1,0 +1,94 @@
+"""The application framework (lzsm.applications): schema checks, unit-aware getters, atomic output.
+
+The physics of each application is tested in its own file (tests/test_app_*.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from lzsm.applications import Config, register, run
+from lzsm.applications._framework import APPLICATIONS, new_figure, write_dataset
+from lzsm.errors import LzsmValueError
+
+
+@register("_test_lz", schema={"model": {"coupling": "energy", "sweep_rate": "sweep_rate", "n": "int",
+                                        "fail": "bool"}})
+def _test_lz(cfg: Config, out: Path) -> dict:
+    import numpy as np
+
+    from lzsm import analytic
+
+    v = cfg.get("model", "coupling", low=0.0)
+    a = cfg.get("model", "sweep_rate", low=0.0, low_open=True)
+    n = cfg.get("model", "n", 3, low=1)
+    p = float(analytic.lz_probability(v, a, cfg.hbar))
+    write_dataset(xr.Dataset({"p_diabatic_stay": ("k", np.full(n, p))}), out / "data.nc")
+    if cfg.get("model", "fail", False):
+        raise RuntimeError("failing after writing data")
+    fig, ax = new_figure()
+    ax.plot(range(n), [p] * n)
+    fig.savefig(out / "figure.png")
+    return {"p_diabatic_stay": p}
+
+
+def test_units_are_converted_at_the_edge(tmp_path):
+    # V/h = 0.1 GHz, alpha/h = 1 GHz/ns, hbar = 1/(2 pi) GHz ns: P_LZ = exp(-4 pi^2 * 0.01 / 1)
+    raw = {"application": "_test_lz", "units": {"energy": "GHz", "time": "ns"},
+           "model": {"coupling": "100 MHz", "sweep_rate": "1 GHz/ns"}}
+    summary = run(raw, tmp_path / "out")
+    assert summary["p_diabatic_stay"] == pytest.approx(math.exp(-4 * math.pi**2 * 0.01), rel=1e-12)
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == ["data.nc", "figure.png", "scenario.json", "summary.json"]
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["application"] == "_test_lz"
+
+
+@pytest.mark.parametrize("raw, match", [
+    ({"application": "nope"}, "unknown application 'nope'"),
+    ({"application": 3}, "`application` must be a name"),
+    ({"application": "_test_lz", "modle": {}}, "unknown key 'modle' at top level"),
+    ({"application": "_test_lz", "model": {"coupling": 1, "sweep_rate": 1, "rate": 2}}, "unknown key 'rate' in \\[model\\]"),
+    ({"application": "_test_lz", "model": {"sweep_rate": 1}}, "`model.coupling` is required"),
+    ({"application": "_test_lz", "model": {"coupling": 1, "sweep_rate": 0}}, "`model.sweep_rate` must be > 0"),
+    ({"application": "_test_lz", "model": {"coupling": 1, "sweep_rate": 1, "n": 1.5}}, "`model.n` must be an integer"),
+    ({"application": "_test_lz", "model": {"coupling": "1 s", "sweep_rate": 1}, "units": {"energy": "GHz"}},
+     "`model.coupling` expects an energy"),
+])
+def test_bad_input_names_the_key_and_writes_nothing(tmp_path, raw, match):
+    with pytest.raises(LzsmValueError, match=match):
+        run(raw, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_after_writing_leaves_no_partial_folder(tmp_path):
+    raw = {"application": "_test_lz", "model": {"coupling": 0.3, "sweep_rate": 1.0, "fail": True}}
+    with pytest.raises(RuntimeError):
+        run(raw, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_output_needs_force(tmp_path):
+    raw = {"application": "_test_lz", "model": {"coupling": 0.3, "sweep_rate": 1.0}}
+    run(raw, tmp_path / "out")
+    with pytest.raises(LzsmValueError, match="exists; use --force"):
+        run(raw, tmp_path / "out")
+    run(raw, tmp_path / "out", force=True)
+
+
+def test_every_listed_application_registers_under_its_name():
+    import importlib
+
+    from lzsm.applications._framework import _MODULES
+
+    for name, module in _MODULES.items():
+        try:
+            importlib.import_module(f"lzsm.applications.{module}")
+        except ModuleNotFoundError as exc:  # an application still being written
+            if exc.name != f"lzsm.applications.{module}":
+                raise
+            continue
+        assert name in APPLICATIONS, f"{module} does not register {name!r}"
