@@ -10,7 +10,8 @@ Fields (one module each, one docs page each):
 
 - :mod:`lzsm.applications.solids` — Zener breakdown in tilted lattices (``docs/zener_breakdown.md``);
 - :mod:`lzsm.applications.cold_atoms` — Feshbach association and nonlinear LZ (``docs/cold_atoms.md``);
-- :mod:`lzsm.applications.qubits` — spectroscopy, LZ gates, adiabatic search (``docs/qubits.md``);
+- :mod:`lzsm.applications.qubits` — amplitude spectroscopy with decoherence, LZ gates (``docs/qubits.md``);
+- :mod:`lzsm.applications.adiabatic_computing` — adiabatic Grover search (``docs/adiabatic_computing.md``);
 - :mod:`lzsm.applications.chemistry` — electron transfer and NaCl (``docs/chemistry.md``).
 """
 

@@ -42,7 +42,7 @@ _MODULES: dict[str, str] = {
     "nonlinear_lz": "cold_atoms",
     "flux_qubit_spectroscopy": "qubits",
     "lz_gate": "qubits",
-    "adiabatic_grover": "qubits",
+    "adiabatic_grover": "adiabatic_computing",
     "electron_transfer": "chemistry",
     "nacl_photodissociation": "chemistry",
 }
