@@ -27,16 +27,14 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import units
 from .crossings import CrossingTable, Symmetry, find_crossings, plot_level_diagram
+from ._output import atomic_folder, check_output_folder, read_toml
 from .errors import LzsmValueError
 from .models import Model
 
@@ -198,9 +196,8 @@ def _curve(table: dict[str, Any], skip: tuple[str, ...], system, where: str) -> 
 
 def load(path: str | os.PathLike) -> CrossingsModel:
     """Read and validate a crossings model file."""
-    from .scenario import _read_toml
 
-    return from_dict(_read_toml(path))
+    return from_dict(read_toml(path))
 
 
 def from_dict(raw: dict[str, Any]) -> CrossingsModel:
@@ -382,16 +379,11 @@ def run(cm: CrossingsModel, out_dir: str | os.PathLike | None, *, force: bool = 
     model.json} atomically (assembled in a temporary sibling, then renamed: a failure leaves nothing)."""
     from .propagation import write_netcdf
 
-    out = None if out_dir is None else Path(out_dir)
-    if out is not None and out.exists() and not force:
-        raise LzsmValueError(f"output folder {str(out)!r} exists; use --force to replace it")
+    out = None if out_dir is None else check_output_folder(out_dir, force)
     table = analyse(cm)
     if out is None:
         return table
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
-    try:
+    with atomic_folder(out, force) as tmp:
         ds = table.to_xarray()
         ds.attrs["model"] = json.dumps(cm.resolved)
         ds.attrs["title"] = cm.title
@@ -406,10 +398,4 @@ def run(cm: CrossingsModel, out_dir: str | os.PathLike | None, *, force: bool = 
         ax = figure(cm, table)
         ax.figure.savefig(tmp / "level_diagram.png", dpi=130)
         (tmp / "model.json").write_text(json.dumps(cm.resolved, indent=2))
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-        return table
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    return table

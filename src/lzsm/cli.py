@@ -202,8 +202,9 @@ def run(scenario_file: Path, out: Path, force: bool) -> None:
     A file with a top-level ``application = "NAME"`` key runs one of lzsm's applications
     (Zener breakdown, Feshbach association, qubits, electron transfer, ...)."""
     from . import applications, scenario
+    from ._output import read_toml
 
-    raw = applications._framework.read_toml(scenario_file)
+    raw = read_toml(scenario_file)
     if applications.is_application(raw):
         summary = applications.run(raw, out, force=force)
         click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")

@@ -31,7 +31,6 @@ import os
 import shutil
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from . import analytic, units
+from ._output import atomic_folder, read_toml
 from .errors import LzsmValueError
 from .models import LandauZener, LinearSweep, Model
 
@@ -123,19 +123,9 @@ def _unit_system(raw: dict[str, Any]) -> units.UnitSystem | None:
     return units.UnitSystem(u.get("energy", "GHz"), u.get("time", "ns"))
 
 
-def _read_toml(path: str | os.PathLike) -> dict[str, Any]:
-    p = Path(path)
-    if not p.is_file():
-        raise LzsmValueError(f"scenario file {str(p)!r} does not exist")
-    try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise LzsmValueError(f"scenario file {p.name} is not valid TOML: {exc}") from None
-
-
 def load(path: str | os.PathLike) -> Scenario:
     """Read and validate a scenario file."""
-    return from_dict(_read_toml(path))
+    return from_dict(read_toml(path))
 
 
 def from_dict(raw: dict[str, Any]) -> Scenario:
@@ -268,13 +258,7 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
     from . import plotting
     from .propagation import evolve, write_netcdf
 
-    out = Path(out_dir)
-    if out.exists() and not force:
-        raise LzsmValueError(f"output folder {str(out)!r} exists; use --force to replace it")
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
-    try:
+    with atomic_folder(out_dir, force) as tmp:
         start = time.perf_counter()
         t_save = np.linspace(*sc.t_span, sc.n_save)
         ev = evolve(sc.model, sc.t_span, sc.initial, t_save, tol=sc.tol, progress=progress)
@@ -330,13 +314,7 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
             ax.figure.savefig(tmp / "probability_vs_rate.png", dpi=130)
         (tmp / "scenario.json").write_text(json.dumps(sc.resolved, indent=2))
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2))
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-        return summary
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    return summary
 
 
 # --------------------------------------------------------------------------- interferometry maps
@@ -372,7 +350,7 @@ class MapScenario:
 
 def load_map(path: str | os.PathLike) -> MapScenario:
     """Read and validate an interferometry-map scenario (``lzsm map``)."""
-    return map_from_dict(_read_toml(path))
+    return map_from_dict(read_toml(path))
 
 
 def map_from_dict(raw: dict[str, Any]) -> MapScenario:

@@ -22,10 +22,7 @@ import importlib
 import json
 import math
 import os
-import shutil
-import tempfile
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -33,6 +30,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import units
+from .._output import atomic_folder, read_toml
 from ..errors import LzsmValueError
 
 #: application name -> module that registers it (imported lazily, on first use)
@@ -192,16 +190,6 @@ def is_application(raw: dict[str, Any]) -> bool:
     return isinstance(raw, dict) and "application" in raw
 
 
-def read_toml(path: str | os.PathLike) -> dict[str, Any]:
-    p = Path(path)
-    if not p.is_file():
-        raise LzsmValueError(f"scenario file {str(p)!r} does not exist")
-    try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise LzsmValueError(f"scenario file {p.name} is not valid TOML: {exc}") from None
-
-
 def _jsonable(x: Any) -> Any:
     if isinstance(x, dict):
         return {str(k): _jsonable(v) for k, v in x.items()}
@@ -225,26 +213,14 @@ def run(raw: dict[str, Any], out_dir: str | os.PathLike, *, force: bool = False)
         raise LzsmValueError(f"`application` must be a name such as 'zener_breakdown', got {name!r}")
     app = _lookup(name)
     cfg = Config(raw, app)  # validate before touching the disk
-    out = Path(out_dir)
-    if out.exists() and not force:
-        raise LzsmValueError(f"output folder {str(out)!r} exists; use --force to replace it")
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
-    try:
+    with atomic_folder(out_dir, force) as tmp:
         start = time.perf_counter()
         summary = dict(app.runner(cfg, tmp))
         summary = {"application": name, "title": cfg.title, **summary,
                    "seconds": time.perf_counter() - start}
         (tmp / "summary.json").write_text(json.dumps(_jsonable(summary), indent=2))
         (tmp / "scenario.json").write_text(json.dumps(_jsonable(raw), indent=2))
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-        return summary
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    return summary
 
 
 def run_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, force: bool = False) -> dict:
