@@ -478,14 +478,14 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
 
     fig, (ax1, ax2) = new_figure(ncols=2)
     for i, v0 in enumerate(depths):
-        c = f"C{i}"
-        plot_tunnelling(f0, {f"plane waves, $V_0={v0:g}$": p_pw[i], f"two-band, $V_0={v0:g}$": p_tb[i],
-                             f"LZ (exact gap), $V_0={v0:g}$": p_lz[i],
-                             f"LZ $\\pi^2V_0^2/32F_0$, $V_0={v0:g}$": p_weak[i]}, ax=ax1,
-                        styles={f"plane waves, $V_0={v0:g}$": {"marker": "o", "ls": "none", "color": c},
-                                f"two-band, $V_0={v0:g}$": {"marker": "x", "ls": "none", "color": c},
-                                f"LZ (exact gap), $V_0={v0:g}$": {"color": c},
-                                f"LZ $\\pi^2V_0^2/32F_0$, $V_0={v0:g}$": {"color": c, "ls": ":"}})
+        c, tag = f"C{i}", ("" if i == 0 else f"_{i}")  # method labels once; '_' hides the repeats
+        plot_tunnelling(f0, {f"plane waves, $V_0={v0:g}\\,E_r$": p_pw[i], f"{tag}two-band model": p_tb[i],
+                             f"{tag}LZ, exact gap": p_lz[i], f"{tag}LZ, $\\pi^2V_0^2/32F_0$": p_weak[i]},
+                        ax=ax1,
+                        styles={f"plane waves, $V_0={v0:g}\\,E_r$": {"marker": "o", "ls": "none", "color": c},
+                                f"{tag}two-band model": {"marker": "x", "ls": "none", "color": c},
+                                f"{tag}LZ, exact gap": {"color": c},
+                                f"{tag}LZ, $\\pi^2V_0^2/32F_0$": {"color": c, "ls": ":"}})
     ax1.set_title("Zener tunnelling per Bloch period", fontsize=9)
     plot_bloch_zener(trace, ax=ax2)
     fig.savefig(out / "zener_breakdown.png", dpi=120)
