@@ -284,6 +284,15 @@ class LandauZenerMap:
         """Asymptotic Landau–Zener probability of ending in the excited state (failure)."""
         return analytic.lz_probability(self.coupling, self.sweep_rate, self.hbar)
 
+    def to_xarray(self) -> xr.Dataset:
+        """The map as a Dataset over the broadcast (n_items, runtime) points."""
+        dims = [f"point_{i}" for i in range(self.coupling.ndim)]
+        data = {"n_items": self.n_items, "runtime": self.runtime, "coupling": self.coupling,
+                "sweep_rate": self.sweep_rate, "adiabaticity": self.adiabaticity,
+                "p_jump_lz": np.asarray(self.p_jump_lz)}
+        return xr.Dataset({k: (dims, np.asarray(v)) for k, v in data.items()},
+                          attrs={"schedule": self.schedule, "hbar": self.hbar, "reference": REFERENCE})
+
 
 def landau_zener_map(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear",
                      hbar: float = 1.0) -> LandauZenerMap:
