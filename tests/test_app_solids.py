@@ -205,3 +205,12 @@ def test_staircase_deviation_comes_from_the_tunnelled_amplitude():
     again = evolve(model, (tb, 2 * tb), ground / np.linalg.norm(ground))
     assert again.adiabatic_populations[-1, 0] == pytest.approx(one, abs=1e-8)
     assert abs(ev.adiabatic_populations[2, 0] / one**2 - 1) > 0.03  # the full trace does deviate (4.8 %)
+
+
+def test_plots_return_their_axes():
+    tr = zb.bloch_zener_trace(1.0, 1.0, periods=1, points_per_period=8)
+    ax = zb.plot_bloch_zener(tr)
+    assert len(ax.lines) == 4
+    f = np.array([0.5, 1.0])
+    ax2 = zb.plot_tunnelling(f, {"LZ": zb.lz_tunnelling_probability(1.0, f)})
+    assert ax2.get_yscale() == "log" and len(ax2.lines) == 1

@@ -316,7 +316,8 @@ class BlochZenerTrace:
 
     ``ground_band`` / ``first_zone_momentum``: plane-wave model, population of the lowest band
     (adiabatic basis) and of the free-particle momenta in the first Brillouin zone, the plane
-    wave with ``-1 < kappa(t) + 2n <= 1`` (diabatic basis, what a time-of-flight image counts); ``two_band_lower``: lower band of the binary lattice;
+    wave with ``-1 < kappa(t) + 2n <= 1`` (diabatic basis, what a time-of-flight image counts);
+    ``two_band_lower``: lower band of the binary lattice;
     ``staircase``: ``(1 - P)^floor(t/T_B + 1/2)`` with P the plane-wave tunnelling of one period.
     """
 
@@ -433,8 +434,8 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
     if cfg.has("force", "f0") and cfg.has("force", "acceleration_m_s2"):
         raise LzsmValueError("give either `force.f0` or `force.acceleration_m_s2`, not both")
     if cfg.has("force", "acceleration_m_s2"):
-        acc = cfg.get_range("force", "acceleration_m_s2", low=0.0, low_open=True)
-        f0 = np.asarray(force_from_acceleration(acc, mass, lam))
+        f0 = np.asarray(force_from_acceleration(cfg.get_range("force", "acceleration_m_s2", low=0.0, low_open=True),
+                                                mass, lam))
     else:
         f0 = cfg.get_range("force", "f0", np.geomspace(0.25, 3.0, 12), low=1e-2, high=100.0)
     f0 = np.sort(f0)
@@ -472,8 +473,8 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
                "references": "Zener, Proc. R. Soc. A 145, 523 (1934); Jona-Lasinio et al., PRL 91, 230406 (2003); "
                              "Zenesini et al., PRL 103, 090403 (2009)"},
     )
-    tr = trace.to_xarray().rename({k: f"bz_{k}" for k in trace.to_xarray().data_vars})
-    ds = xr.merge([ds, tr], combine_attrs="override")
+    tr = trace.to_xarray()
+    ds = xr.merge([ds, tr.rename({k: f"bz_{k}" for k in tr.data_vars})], combine_attrs="override")
     write_dataset(ds, out / "data.nc")
 
     fig, (ax1, ax2) = new_figure(ncols=2)
