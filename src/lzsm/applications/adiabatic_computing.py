@@ -117,7 +117,7 @@ def grover_reduced_hamiltonian(s: ArrayLike, n_items: ArrayLike) -> np.ndarray:
                                        -(1-s)\\sqrt{N-1}/N & (1-s)/N + s \\end{pmatrix}
 
     Basis order (|m>, |m_perp>) with |m_perp> the uniform superposition of the unmarked items;
-    energies in units of E.  Roland & Cerf, PRA 65, 042308 (2002), eq. (4)-(5) restricted.
+    energies in units of E.  Roland & Cerf, PRA 65, 042308 (2002), restricted to the invariant plane.
     """
     s = _fraction(s, "s")
     n = _n_items(n_items)
@@ -171,7 +171,7 @@ def grover_gap(s: ArrayLike, n_items: ArrayLike) -> np.ndarray:
 
     .. math::  g(s) = \\sqrt{1 - 4 (1 - 1/N)\\, s (1 - s)}
 
-    Roland & Cerf, PRA 65, 042308 (2002), eq. (6)."""
+    Roland & Cerf, PRA 65, 042308 (2002)."""
     s = _fraction(s, "s")
     n = _n_items(n_items)
     return _out(np.sqrt(1.0 - 4.0 * (1.0 - 1.0 / n) * s * (1.0 - s)))
@@ -199,7 +199,7 @@ def local_adiabatic_fraction(u: ArrayLike, n_items: ArrayLike) -> np.ndarray:
 
     .. math::  s(u) = \\frac12 + \\frac{\\tan\\big((2u - 1)\\arctan\\sqrt{N-1}\\big)}{2\\sqrt{N-1}},
 
-    independent of eps (eps only sets T).  Roland & Cerf (2002), eq. (13) rewritten in u."""
+    independent of eps (eps only sets T).  Roland & Cerf (2002), rewritten in u."""
     u = _fraction(u, "u")
     n = _n_items(n_items)
     r = np.sqrt(n - 1.0)
@@ -213,7 +213,7 @@ def local_adiabatic_runtime(n_items: ArrayLike, epsilon: ArrayLike, hbar: float 
     .. math::  T = \\frac{\\hbar}{\\varepsilon E} \\frac{N}{\\sqrt{N-1}} \\arctan\\sqrt{N-1}
                \\;\\xrightarrow{N\\gg1}\\; \\frac{\\pi\\hbar}{2\\varepsilon E}\\sqrt N
 
-    Roland & Cerf, PRA 65, 042308 (2002), eq. (14)-(15)."""
+    Roland & Cerf, PRA 65, 042308 (2002)."""
     n = _n_items(n_items)
     eps = _epsilon(epsilon)
     hb = _checks.positive_scalar(hbar, "hbar")
@@ -235,7 +235,7 @@ def local_adiabatic_schedule(t: ArrayLike, n_items: ArrayLike, epsilon: ArrayLik
     .. math::  s(t) = \\frac12 + \\frac{1}{2\\sqrt{N-1}}
                \\tan\\left(\\frac{2\\sqrt{N-1}}{N}\\frac{\\varepsilon E t}{\\hbar} - \\arctan\\sqrt{N-1}\\right)
 
-    Roland & Cerf, PRA 65, 042308 (2002), eq. (13)."""
+    Roland & Cerf, PRA 65, 042308 (2002)."""
     t = _checks.real_array(t, "t", nonnegative=True)
     T = local_adiabatic_runtime(n_items, epsilon, hbar)
     if np.any(t > T * (1 + 1e-12)):
@@ -249,7 +249,7 @@ def linear_adiabatic_runtime(n_items: ArrayLike, epsilon: ArrayLike, hbar: float
 
     .. math::  T = \\frac{\\hbar}{\\varepsilon E g_{min}^2} = \\frac{\\hbar N}{\\varepsilon E}
 
-    Roland & Cerf, PRA 65, 042308 (2002), eq. (9)-(10) (following Farhi et al. 2000)."""
+    Roland & Cerf, PRA 65, 042308 (2002), following Farhi et al., arXiv:quant-ph/0001106 (2000)."""
     n = _n_items(n_items)
     eps = _epsilon(epsilon)
     hb = _checks.positive_scalar(hbar, "hbar")
