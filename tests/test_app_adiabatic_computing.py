@@ -233,3 +233,21 @@ def test_scenario_bad_input(tmp_path, search, match):
     with pytest.raises(LzsmValueError, match=match):
         run({"application": "adiabatic_grover", "search": search}, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_linear_schedule_and_physical_units(tmp_path):
+    assert float(ac.linear_schedule(2.5, 10.0)) == 0.25
+    with pytest.raises(LzsmValueError, match="`t` must be in \\[0, runtime\\]"):
+        ac.linear_schedule(11.0, 10.0)
+    # E/h = 10 MHz: hbar/E = 1/(2 pi 0.01 GHz) = 15.915 ns multiplies every runtime
+    raw = {"application": "adiabatic_grover", "units": {"energy": "GHz", "time": "ns"},
+           "search": {"n_qubits_curves": [4], "n_qubits_scaling": [4, 6], "energy_scale": "10 MHz",
+                      "num_runtimes": 6}}
+    summary = run(raw, tmp_path / "out")
+    unit = 1 / (2 * math.pi * 0.01)
+    assert summary["time_unit_hbar_over_energy_scale"] == pytest.approx(unit, rel=1e-12)
+    with xr.open_dataset(tmp_path / "out" / "data.nc", engine="h5netcdf") as ds:
+        t_ns = ds["runtime_linear_scaling"].values
+        assert ds["runtime_linear_scaling"].attrs["units"] == "ns"
+        assert np.allclose(ds["minimum_gap"].values, 0.01 / np.sqrt([16, 64]), rtol=1e-12)
+    assert np.allclose(t_ns / unit, ac.runtime_for_success([16, 64], 0.99, "linear"), rtol=1e-12)

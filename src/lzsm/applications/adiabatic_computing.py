@@ -562,6 +562,8 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     nq_full = cfg.get("search", "full_space_qubits", 3, low=1, high=8)
     hbar = cfg.hbar
     time_unit = hbar / energy  # runtimes below are in units of hbar/E; times in the scenario's units
+    t_units = cfg.system.time if cfg.system is not None else "hbar/E"
+    e_units = cfg.system.energy if cfg.system is not None else "E"
 
     n_c = 2.0**nq_curves
     x_lin = np.geomspace(0.05, 10.0, num)       # T g_min^2 = T/N
@@ -610,9 +612,9 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     ds = xr.Dataset(
         {
             "gap": (("n_items_curve", "s"), grover_gap(s[None, :], n_c[:, None]),
-                    {"units": "E", "long_name": "gap between the two lowest levels g(s)"}),
-            "runtime_linear": (("n_items_curve", "k"), T_lin * time_unit, {"units": "time"}),
-            "runtime_local": (("n_items_curve", "k"), T_loc * time_unit, {"units": "time"}),
+                    {"units": "E", "long_name": "gap between the two lowest levels g(s) in units of energy_scale"}),
+            "runtime_linear": (("n_items_curve", "k"), T_lin * time_unit, {"units": t_units}),
+            "runtime_local": (("n_items_curve", "k"), T_loc * time_unit, {"units": t_units}),
             "p_success_linear": (("n_items_curve", "k"), p_lin,
                                  {"long_name": "exact |<m|psi(T)>|^2, linear schedule"}),
             "p_success_local": (("n_items_curve", "k"), p_loc,
@@ -623,12 +625,15 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
             "p_fail_finite_time_lz_linear": (("n_items_curve", "k"), p_fail_ft,
                                              {"long_name": "exact finite-time LZ p_jump on [-T/2, T/2]"}),
             "runtime_local_closed_form": (("n_items_curve",), T_closed * time_unit,
-                                          {"long_name": "Roland-Cerf T(eps)"}),
+                                          {"units": t_units, "long_name": "Roland-Cerf T(eps)"}),
             "p_success_local_closed_form": (("n_items_curve",), p_at_closed),
-            "runtime_linear_scaling": (("n_items",), t_lin * time_unit),
-            "runtime_local_scaling": (("n_items",), t_loc * time_unit),
-            "runtime_linear_lz": (("n_items",), t_lin_lz * time_unit),
-            "minimum_gap": (("n_items",), gmin * energy, {"units": "energy"}),
+            "runtime_linear_scaling": (("n_items",), t_lin * time_unit,
+                                       {"units": t_units, "long_name": "runtime for p_success_target, linear"}),
+            "runtime_local_scaling": (("n_items",), t_loc * time_unit,
+                                      {"units": t_units, "long_name": "runtime for p_success_target, local"}),
+            "runtime_linear_lz": (("n_items",), t_lin_lz * time_unit,
+                                  {"units": t_units, "long_name": "LZ: (4N/pi) sqrt(1-1/N) ln(1/(1-target))"}),
+            "minimum_gap": (("n_items",), gmin * energy, {"units": e_units}),
             "epsilon_local_needed": (("n_items",), eps_needed,
                                      {"long_name": "eps of the local schedule lasting runtime_local_scaling"}),
         },
