@@ -414,10 +414,11 @@ def runtime_for_success(n_items: ArrayLike, p_success_target: float, schedule: s
     """Shortest runtime T at which the exact success probability first reaches the target.
 
     For each N, :func:`p_success` is evaluated on a geometric grid of T (default: 48 points
-    over [0.05, 20] N for ``linear``, [0.2, 100] N^{1/2} for ``local``, in units of hbar/E),
-    the first grid point with ``p_success >= target`` and its predecessor bracket the crossing,
-    and bisection in log T narrows the bracket to relative width ``rtol`` (all N in lock-step).
-    Returns NaN where the grid never reaches the target."""
+    over [0.05, 20] N for ``linear``, [0.2, 100] N^{1/2} for ``local``, in units of hbar/E);
+    the last grid point below the target and its successor bracket the crossing after which
+    the success stays >= target on the grid, and bisection in log T narrows the bracket to
+    relative width ``rtol`` (all N in lock-step).  Returns NaN where the grid's last point is
+    still below the target or its first point is already above it."""
     _checks.choice(schedule, "schedule", SCHEDULES)
     target = _probability_open(p_success_target, "p_success_target")
     n = np.atleast_1d(_n_items(n_items)).reshape(-1)
