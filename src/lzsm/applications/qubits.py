@@ -333,8 +333,8 @@ def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: 
     noise: it drives transitions between the adiabatic states near the crossing in both
     directions); optionally energy relaxation ``1/T1`` between the instantaneous eigenstates
     with detailed balance at ``temperature`` (k_B T in energy units; at T = 0 it only returns
-    population to the target ground state).  Integrated in the rescaled time ``s = t/T`` (rates
-    times T)."""
+    population to the target ground state).  Integrated in the rescaled time ``s = t/T``, where
+    the Hamiltonian, the rates and k_B T are all multiplied by T."""
     from ..models import LandauZener
     from ..open_systems import evolve_open
 
@@ -350,7 +350,7 @@ def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: 
         for i, t in enumerate(ts):
             model = LandauZener(coupling=v * t, sweep_rate=a[i] * t ** 2, hbar=hbar)
             res = evolve_open(model, (-0.5, 0.5), 0, collapse_ops=[np.sqrt(0.5 * gphi * t) * sz],
-                              relaxation=g1 * t, temperature=kt, basis="adiabatic", tol=tol)
+                              relaxation=g1 * t, temperature=kt * t, basis="adiabatic", tol=tol)
             out[i, j] = float(res.p_diabatic_stay)
     return out
 
@@ -371,7 +371,7 @@ def gate_error_estimate(gap: ArrayLike, eps_max: ArrayLike, sweep_time: ArrayLik
     ``(gamma_phi/2) sin^2(2 theta) = (gamma_phi/2) Delta^2/(eps^2 + Delta^2)``; integrated over
     the linear sweep ``eps = 2 eps_max t/T`` this is ``cT`` (first order in gamma_phi; here
     ``gamma_phi = 1/T2``, no relaxation)."""
-    v, a = gate_parameters(gap, eps_max, sweep_time)
+    v, _ = gate_parameters(gap, eps_max, sweep_time)
     d = 2 * v
     e = np.asarray(eps_max, dtype=float)
     t = np.asarray(sweep_time, dtype=float)
@@ -401,20 +401,33 @@ def optimal_sweep_time_estimate(gap: ArrayLike, eps_max: ArrayLike, t2: ArrayLik
     return _out(np.log(r) / b), _out((1 + np.log(r)) / r)
 
 
-def minimum_of_curve(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
-    """Location and value of the minimum of sampled ``y(x)`` on a logarithmic x grid (parabola
-    through the smallest sample and its neighbours in ``log x``)."""
+def minimum_of_curve(x: ArrayLike, y: ArrayLike, window: float = 1.35) -> tuple[float, float]:
+    """Location and value of the minimum of a sampled, slightly wiggly ``y(x)`` (x > 0): the
+    vertex of the least-squares parabola in ``ln x`` through the samples within a factor
+    ``window`` of the smallest sample (re-centred once on the vertex).  The fit averages over
+    the finite-range oscillations of the gate infidelity instead of picking one of their dips.
+    Falls back to the smallest sample when fewer than 3 points are in the window or the
+    parabola does not open upwards."""
     x = _checks.real_array(x, "x", positive=True).reshape(-1)
     y = _checks.real_array(y, "y").reshape(-1)
+    window = float(_checks.positive_scalar(window, "window"))
+    if x.size != y.size:
+        raise LzsmValueError(f"`x` and `y` must have the same length, got {x.size} and {y.size}")
     i = int(np.argmin(y))
-    if i == 0 or i == x.size - 1:
-        return float(x[i]), float(y[i])
-    lx = np.log(x[i - 1:i + 2])
-    coef = np.polyfit(lx, y[i - 1:i + 2], 2)
-    if coef[0] <= 0:
-        return float(x[i]), float(y[i])
-    l0 = -coef[1] / (2 * coef[0])
-    return float(np.exp(l0)), float(np.polyval(coef, l0))
+    best = (float(x[i]), float(y[i]))
+    centre = x[i]
+    for _ in range(2):
+        sel = (x >= centre / window) & (x <= centre * window)
+        if np.count_nonzero(sel) < 3:
+            return best
+        coef = np.polyfit(np.log(x[sel]), y[sel], 2)
+        if coef[0] <= 0:
+            return best
+        l0 = -coef[1] / (2 * coef[0])
+        if not (np.log(x.min()) <= l0 <= np.log(x.max())):
+            return best
+        centre = math.exp(l0)
+    return float(centre), float(np.polyval(coef, l0))
 
 
 # =========================================================================== figures
