@@ -30,6 +30,7 @@ Units: the electron-transfer functions take consistent user units with ``hbar`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -324,6 +325,7 @@ class WalledCovalentIonic(Curves):
         return g
 
 
+@lru_cache(maxsize=8)
 def _theta_nodes(n: int = 400) -> tuple[np.ndarray, np.ndarray]:
     x, w = np.polynomial.legendre.leggauss(n)
     return 0.5 * np.pi * (x + 1), 0.5 * np.pi * w
