@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad
 
-from lzsm.applications import run
 from lzsm.applications import chemistry as chem
+from lzsm.applications import run
 from lzsm.curves import CovalentIonicCrossing
 from lzsm.errors import LzsmValueError
 from lzsm.semiclassical import curve_crossing, marcus_rate, thermal_transmission_coefficient

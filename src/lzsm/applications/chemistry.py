@@ -39,7 +39,12 @@ import numpy as np
 from .. import _checks
 from ..curves import CovalentIonicCrossing, Curves, FunctionCurves, _sym2
 from ..errors import LzsmValueError
-from ..semiclassical import CurveCrossing, curve_crossing, lz_rate, marcus_rate, thermal_transmission_coefficient
+from ..semiclassical import (
+    CurveCrossing,
+    curve_crossing,
+    lz_rate,
+    marcus_rate,
+)
 from ._framework import Config, new_figure, register, write_dataset
 
 ArrayLike = Any
@@ -745,7 +750,7 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
     es = dyn.mean_energy + dyn.energy_spread * np.linspace(-4, 4, 81)
     wts = np.exp(-0.5 * np.linspace(-4, 4, 81) ** 2)
     p_avg = float(np.sum(wts * cr0.energy_resolved_p_diabatic_stay(es, mu)) / np.sum(wts))
-    ev_t, ev_w = lz_branching_events(paths, float(dyn.times[-1]))
+    ev_t, _ = lz_branching_events(paths, float(dyn.times[-1]))
     staircase = lz_branching_staircase(paths, dyn.times)
     plateaus = plateau_times(ev_t, 0.25 * min(paths.t_inner_lower, paths.t_inner_upper))
     plateaus = plateaus[plateaus < dyn.times[-1]]
@@ -816,7 +821,6 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
 def _nacl_figures(model: Curves, dyn: PhotodissociationDynamics, paths: PhotodissociationPaths,
                   staircase: np.ndarray, simple: np.ndarray, plateaus: np.ndarray, exact_at: np.ndarray,
                   out: Path, title: str) -> None:
-    from .. import bases
     from ..curves import plot_curves
 
     x = dyn.grid_x
@@ -835,7 +839,6 @@ def _nacl_figures(model: Curves, dyn: PhotodissociationDynamics, paths: Photodis
     ax.legend(fontsize="x-small", loc="lower right")
     ax.set_title("NaCl: covalent (1) and ionic (2) curves, packet on the upper curve", fontsize="medium")
     fig.savefig(out / "chem_nacl_curves.png", dpi=130)
-    del bases
 
     fig, ax = new_figure(width=6.4, height=4.2)
     t_fs = dyn.times * _AU_TIME_FS
