@@ -284,3 +284,18 @@ def test_gate_bad_input(tmp_path):
         q.lindblad_upper_population(GAP, 0.8, 1.0, OM, 100.0, 20.0, HBAR, n_samples=4)
     with pytest.raises(LzsmValueError, match="persistent_current_na"):
         q.flux_detuning_to_bias_ghz(1.0, 0.0)
+
+
+def test_example_files_match_their_schemas():
+    # the full examples take 10-30 s (run in the docs); here only their tables are validated
+    import tomllib
+    from pathlib import Path
+
+    from lzsm.applications._framework import Config, _lookup
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    for name, app in (("flux_qubit_decoherence.toml", "flux_qubit_spectroscopy"), ("lz_gate.toml", "lz_gate")):
+        raw = tomllib.loads((examples / name).read_text(encoding="utf-8"))
+        assert raw["application"] == app
+        cfg = Config(raw, _lookup(app))
+        assert cfg.hbar == pytest.approx(1 / (2 * np.pi), rel=1e-9)
