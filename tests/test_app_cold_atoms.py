@@ -11,6 +11,7 @@ Reference values:
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -21,8 +22,8 @@ from hypothesis import strategies as st
 from scipy import constants as C
 
 from lzsm import analytic
-from lzsm.applications import run
 from lzsm.applications import cold_atoms as ca
+from lzsm.applications import run
 from lzsm.errors import LzsmValueError
 
 RB85 = ca.RB85_155G
@@ -142,7 +143,7 @@ def test_c0_is_linear_landau_zener(alpha):
 
 
 def test_rk4_agrees_with_dop853_and_conserves_the_norm():
-    kw = dict(gamma_eval=np.linspace(-10, 10, 21))
+    kw = {"gamma_eval": np.linspace(-10, 10, 21)}
     a = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), **kw)
     b = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), method="dop853", rtol=1e-11, **kw)
     np.testing.assert_allclose(a.p_upper, b.p_upper, atol=2e-6)
@@ -180,7 +181,7 @@ def _brute_force_area(v, c, n=1000):
     gc = ca.nonlinear_lz_critical_gamma(v, c)
     gt = math.sqrt((c * v * v) ** (2 / 3) - v * v)
     s_c = -gt / math.hypot(gt, v)
-    e = lambda s, th: -gc * s / 2 + v / 2 * np.sqrt(1 - s * s) * np.cos(th) - c * s * s / 4  # noqa: E731
+    e = lambda s, th: -gc * s / 2 + v / 2 * np.sqrt(1 - s * s) * np.cos(th) - c * s * s / 4
     s = (np.arange(n) + 0.5) / n * 2 - 1
     th = (np.arange(n) + 0.5) / n * 2 * np.pi
     ss, tt = np.meshgrid(s, th)
@@ -195,7 +196,7 @@ def test_adiabatic_limit_area_against_a_phase_space_count(c):
 def test_adiabatic_limit_is_zero_below_and_grows_above_c_equal_v():
     assert ca.nonlinear_lz_adiabatic_p_jump(1.0, 0.99) == 0.0
     vals = [ca.nonlinear_lz_adiabatic_p_jump(1.0, c) for c in (1.01, 1.2, 1.5, 2.0, 4.0, 10.0, 50.0)]
-    assert all(0 <= a < b <= 1 for a, b in zip(vals, vals[1:]))
+    assert all(0 <= a < b <= 1 for a, b in itertools.pairwise(vals))
     assert vals[0] < 1e-2
     assert ca.nonlinear_lz_adiabatic_p_jump(1.0, -2.0) == ca.nonlinear_lz_adiabatic_p_jump(1.0, 2.0)
     # scale invariance: only c/v matters

@@ -13,7 +13,7 @@ Two applications (``docs/cold_atoms.md``):
   form in which Hodby et al., PRL 94, 120402 (2005) fitted their 85Rb and 40K data,
   ``P = P_max (1 - exp(-beta n / |Bdot|))``.
 * ``nonlinear_lz`` — the mean-field two-mode model of a condensate (Wu & Niu, PRA 61, 023402
-  (2000); Liu, Fu, Ou, Chen & Niu, PRA 66, 023404 (2002)):
+  (2000); Liu et al., PRA 66, 023404 (2002), arXiv:quant-ph/0105140):
   ``i d/dt (a, b) = H (a, b)``, ``H = [[gamma/2 + (c/2)(|b|^2-|a|^2), v/2],
   [v/2, -gamma/2 - (c/2)(|b|^2-|a|^2)]]``, ``gamma = alpha t``: looped (swallow-tail) levels
   and tunnelling in the adiabatic limit for ``c > v``, hysteresis.
@@ -27,6 +27,7 @@ Everything in the nonlinear model is in units of the energy of ``v`` with ``hbar
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -281,7 +282,7 @@ def nonlinear_lz_levels(gamma: ArrayLike, coupling_v: float, nonlinearity_c: flo
                 edges = [edges[0], -gt, gt, edges[1]]
             tol = 1e-13 * (abs(gm) + abs(k) + v)
             roots: list[float] = []
-            for lo, hi in zip(edges[:-1], edges[1:]):
+            for lo, hi in itertools.pairwise(edges):
                 flo, fhi = h(lo), h(hi)
                 if abs(flo) <= tol:
                     roots.append(lo)
@@ -539,7 +540,7 @@ def _gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
 def nonlinear_lz_adiabatic_p_jump(coupling_v: float, nonlinearity_c: float, *, n_nodes: int = 120) -> float:
     """Tunnelling probability of the nonlinear LZ model in the adiabatic limit alpha -> 0.
 
-    Zero for ``|c| <= v``.  For ``|c| > v`` (Liu, Fu, Ou, Chen & Niu, PRA 66, 023404 (2002),
+    Zero for ``|c| <= v``.  For ``|c| > v`` (Liu et al., PRA 66, 023404 (2002), arXiv:quant-ph/0105140,
     Sec. III: adiabaticity breaks where the followed fixed point merges with the saddle at the
     loop tip ``gamma = gamma_c``; afterwards the action is an adiabatic invariant):
 
@@ -595,7 +596,7 @@ def nonlinear_lz_adiabatic_p_jump(coupling_v: float, nonlinearity_c: float, *, n
     u = 0.5 * (x + 1.0)
     step, dstep = 3 * u**2 - 2 * u**3, 6 * u * (1 - u)
     area = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in itertools.pairwise(edges):
         area += 0.5 * (hi - lo) * float(np.sum(w * dstep * measure(lo + (hi - lo) * step)))
     return area / (4.0 * math.pi)
 
@@ -813,7 +814,7 @@ def nonlinear_lz(cfg: Config, out: Path) -> dict:
         attrs={"coupling_v": v, "hbar": 1.0, "units": "energies in units of v's unit, hbar = 1",
                "adiabatic_sweep_rate": a_ad, "hysteresis_nonlinearity_c": c_h, "hysteresis_sweep_rate": a_h,
                "model": "H = [[g/2 + (c/2)(|b|^2-|a|^2), v/2], [v/2, -g/2 - (c/2)(|b|^2-|a|^2)]], g = alpha t",
-               "reference": "Wu & Niu, PRA 61, 023402 (2000); Liu, Fu, Ou, Chen & Niu, PRA 66, 023404 (2002)"})
+               "reference": "Wu & Niu, PRA 61, 023402 (2000); Liu et al., PRA 66, 023404 (2002), arXiv:quant-ph/0105140"})
     ds["p_jump"].attrs["long_name"] = "final upper-level population starting on the lower level (tunnelling)"
     ds["p_jump_linear_lz"].attrs["long_name"] = "lzsm.analytic.lz_probability(v/2, alpha) = exp(-pi v^2/(2 alpha))"
     write_dataset(ds, out / "data.nc")
