@@ -264,6 +264,7 @@ def test_reduced_gate_scenario(tmp_path):
     ({"map": {"offset": [0, 1], "flux_detuning_mphi0": [0, 1], "amplitude": [0, 1]}}, "either `map.offset`"),
     ({"check": {"offset": [0.8], "amplitude": [1.0, 1.2]}}, "must have the same length"),
     ({"qubit": {"gap": "0.013 GHz", "frequency_hz": "0.16 GHz", "t2": "-1 ns"}}, "`qubit.t2` must be > 0"),
+    ({"features": {"photon_numbers": [3, "x"]}}, "`features.photon_numbers` must be a non-empty list"),
 ])
 def test_spectroscopy_bad_input(tmp_path, patch, match):
     raw = {**SPEC, "map": {"offset": [0.1, 0.2], "amplitude": [0.0, 1.0], "coherent": False}, **patch}

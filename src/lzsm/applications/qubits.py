@@ -511,6 +511,13 @@ def _time_unit(cfg: Config) -> str:
     return cfg.system.time if cfg.system is not None else "time unit"
 
 
+def _photon_numbers(cfg: Config, section: str, key: str, default: list[int]) -> tuple[int, ...]:
+    vals = cfg.get(section, key, default)
+    if not vals or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in vals):
+        raise LzsmValueError(f"`{section}.{key}` must be a non-empty list of photon numbers >= 1, got {vals!r}")
+    return tuple(vals)
+
+
 def _ghz_in_scenario_units(cfg: Config, name: str) -> float:
     """How many scenario energy units one GHz (E/h) is."""
     from .. import units
@@ -540,6 +547,8 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     t2 = cfg.get("qubit", "t2", low=0.0, low_open=True)
     t1 = cfg.get("qubit", "t1", math.inf, low=0.0, low_open=True)
     _rates(t1, t2)
+    map_photons = _photon_numbers(cfg, "map", "photon_numbers", [3, 6])
+    feat_photons = _photon_numbers(cfg, "features", "photon_numbers", [3, 6, 12])
     hw = hbar * om
     ip = cfg.get("qubit", "persistent_current_na", None, low=0.0, low_open=True)
     # ---- the map axes (a flux detuning converts to the bias here, at the edge)
@@ -557,7 +566,6 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     if offset.size < 2 or amplitude.size < 2:
         raise LzsmValueError("`map.offset` and `map.amplitude` need at least 2 values each")
     p_rate = rate_model_map(gap, offset, amplitude, om, t1, t2, hbar)
-    map_photons = tuple(int(n) for n in cfg.get("map", "photon_numbers", [3, 6]))
     coords: dict[str, Any] = {"offset": ("offset", offset), "amplitude": ("amplitude", amplitude)}
     if ip is not None:
         to_flux = 1.0 / (ip * GHZ_PER_MPHI0_PER_NA * _ghz_in_scenario_units(cfg, "qubit.persistent_current_na"))
@@ -598,15 +606,13 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     ds["p_up_rate_model_at_check"] = ("check_point", p_rate_k)
     ds["p_up_lindblad"].attrs["long_name"] = "exact periodic steady state of the Lindblad equation, time-averaged"
     # ---- published features
-    feat_photons = tuple(int(n) for n in cfg.get("features", "photon_numbers", [3, 6, 12]))
     cut = cfg.get("features", "cut_amplitude", float(amplitude.max()) * 0.6, low=0.0, low_open=True)
     n_fine = cfg.get("features", "n_fine", 3000, low=100)
     feats = spectroscopy_features(gap, om, t1, t2, hbar=hbar, cut_amplitude=cut, photon_numbers=feat_photons,
                                   amplitude_max=float(amplitude.max()), offset_max=cut, n_fine=n_fine)
     ds["resonance_peak_offset"] = ("resonance", feats["resonance_peaks"])
     ds["resonance_offset_n_hbar_omega"] = ("resonance", feats["resonance_expected"])
-    node_n = np.concatenate([[n] * len(feats["node_expected"][n]) for n in feat_photons]).astype(int) \
-        if feat_photons else np.zeros(0, int)
+    node_n = np.concatenate([[n] * len(feats["node_expected"][n]) for n in feat_photons]).astype(int)
     ds["node_photon_number"] = ("node", node_n)
     ds["node_amplitude_minimum"] = ("node", np.concatenate([feats["node_amplitudes"][n] for n in feat_photons]))
     ds["node_amplitude_bessel_zero"] = ("node", np.concatenate([feats["node_expected"][n] for n in feat_photons]))
