@@ -631,7 +631,7 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     axes = np.atleast_1d(axes)
     eu = _energy_unit(cfg)
     plot_spectroscopy_map(offset, amplitude, p_rate, axes[0], frequency=om, hbar=hbar, photon_numbers=map_photons,
-                          title=f"decohered (rate model): T1 = {t1:g}, T2 = {t2:g} {_time_unit(cfg)}")
+                          title=f"decohered (rate model): T1 = {t1:g} {_time_unit(cfg)}, T2 = {t2:g} {_time_unit(cfg)}")
     axes[0].plot(off_k, amp_k, "x", color="lime", ms=6, mew=1.5, label="Lindblad check points")
     axes[0].legend(loc="upper left", fontsize=7, framealpha=0.6)
     if coherent:
