@@ -85,10 +85,30 @@ def test_every_listed_application_registers_under_its_name():
     from lzsm.applications._framework import _MODULES
 
     for name, module in _MODULES.items():
-        try:
-            importlib.import_module(f"lzsm.applications.{module}")
-        except ModuleNotFoundError as exc:  # an application still being written
-            if exc.name != f"lzsm.applications.{module}":
-                raise
-            continue
+        importlib.import_module(f"lzsm.applications.{module}")
         assert name in APPLICATIONS, f"{module} does not register {name!r}"
+        assert APPLICATIONS[name].doc.startswith("docs/"), f"{name} names no docs page"
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_every_application_has_an_example_and_a_docs_page_linked_from_the_readme():
+    """Issue 8: each scenario runs from its example file and its page is linked from the README."""
+    from lzsm._output import read_toml
+    from lzsm.applications._framework import _MODULES
+
+    root = EXAMPLES.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    found = {}
+    for path in sorted(EXAMPLES.glob("*.toml")):
+        raw = read_toml(path)
+        if "application" in raw:
+            found[raw["application"]] = path
+            Config(raw, APPLICATIONS[raw["application"]])  # the example validates against its schema
+            assert f"examples/{path.name}" in readme, f"README does not show {path.name}"
+    assert set(found) == set(_MODULES), f"applications without an example: {set(_MODULES) - set(found)}"
+    for app in APPLICATIONS.values():
+        if app.name in _MODULES:
+            assert (root / app.doc).is_file(), app.doc
+            assert f"({app.doc})" in readme, f"README does not link {app.doc}"

@@ -2,7 +2,7 @@
 
 An application module registers a runner::
 
-    @register("zener_breakdown", schema={"lattice": {...}, "sweep": {...}}, module_doc="docs/zener_breakdown.md")
+    @register("zener_breakdown", schema={"lattice": {...}, "sweep": {...}}, doc="docs/zener_breakdown.md")
     def zener_breakdown(cfg: Config, out: Path) -> dict: ...
 
 ``schema`` maps section name -> {key: dimension}; a dimension is one of the unit dimensions
