@@ -190,3 +190,44 @@ def test_help(command, flag):
 def test_version():
     r = invoke("--version")
     assert r.exit_code == 0 and "0.1.0" in r.stdout
+
+
+# --------------------------------------------------------------------------- run: applications
+ET_TOML = '''application = "electron_transfer"
+[units]
+energy = "eV"
+time = "ps"
+[marcus]
+reorganization_energy = "1 eV"
+reaction_free_energy = "0 eV"
+temperature = "298.15 K"
+solvent_frequency = "100 cm^-1"
+[sweep]
+coupling = { start = "0.1 cm^-1", stop = "3000 cm^-1", num = 9, scale = "log" }
+'''
+
+
+def test_run_dispatches_an_application_file(tmp_path):
+    """`lzsm run` on a file with `application = ...` runs that application (Marcus -> TST crossover)."""
+    f = tmp_path / "et.toml"
+    f.write_text(ET_TOML)
+    result = invoke("run", f, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "crossover_coupling_cm" in result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["application"] == "electron_transfer"
+    assert summary["rate_over_tst_at_largest_coupling"] == pytest.approx(1.0, rel=1e-6)
+    assert xr.open_dataset(tmp_path / "out" / "data.nc", engine="h5netcdf").sizes
+
+
+def test_run_application_bad_input_is_one_line_and_writes_nothing(tmp_path):
+    f = tmp_path / "et.toml"
+    f.write_text(ET_TOML.replace('temperature = "298.15 K"', 'temperature = "-3 K"'))
+    result = invoke("run", f, "--out", tmp_path / "out")
+    assert_one_line_error(result)
+    assert "temperature" in result.stderr
+    assert not (tmp_path / "out").exists()
+    f.write_text(ET_TOML.replace("electron_transfer", "electron_transfr"))
+    result = invoke("run", f, "--out", tmp_path / "out")
+    assert_one_line_error(result)
+    assert "unknown application 'electron_transfr'" in result.stderr
