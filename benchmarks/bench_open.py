@@ -22,8 +22,9 @@ Reference: lzsm at tol 1e-12 on the whole grid, checked on a few points (the fou
 difference is printed.
 
 lzsm side: one ``evolve_open(LandauZener(1, alpha[:, None]), (-T, T), 0, dephasing=gamma[None, :],
-tol=tol)`` call over the whole grid.  tol is the loosest of 1e-6, 1e-7, ... whose max error over
-the whole grid is <= the target.  Warmed up first (numba JIT / cache load); the chosen tol is
+tol=tol)`` call over the whole grid.  tol is the loosest of 1e-4, 1e-5, ... whose max error over
+the whole grid is <= the target (the two-level kernel's per-step estimate is a conservative
+bound, so its tol sits well above the error it delivers).  Warmed up first (numba JIT / cache load); the chosen tol is
 timed ``--repeats`` times (median).
 
 QuTiP side (fair setup, as a user would): per point ``qutip.mesolve(model.to_qutip(), rho0,
@@ -91,7 +92,7 @@ T = 10.0 * T_C
 TARGET_ERR = 1e-6
 TARGET_RATIO = 50.0
 REF_TOL = 1e-12
-LZSM_TOLS = (1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11)
+LZSM_TOLS = (1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11)
 QUTIP_TOLS = (1e-7, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12)
 QUTIP_NSTEPS = 10**8
 
