@@ -46,22 +46,14 @@ mudslide==0.12``); without it only the lzsm side is timed.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import shlex
 import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py
+import _common as bench
 import numpy as np
-
-try:
-    import lzsm
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import lzsm
+from _common import fmt_t
 
 from lzsm.curves import TullySimple
 from lzsm.surface_hopping import FSSH, trajectory_scattering
@@ -84,16 +76,6 @@ X0, X1 = -10.0, 10.0
 TARGET = 50.0
 
 
-def timed(fn):
-    c0, w0 = time.process_time(), time.perf_counter()
-    out = fn()
-    return time.process_time() - c0, time.perf_counter() - w0, out
-
-
-def fmt_t(s):
-    return f"{s * 1e3:.3g} ms" if s < 1 else f"{s:.3g} s"
-
-
 def run_lzsm(dt, n_traj, seed):
     return trajectory_scattering(TullySimple(), list(MOMENTA), mass=MASS, method=FSSH(), n_trajectories=n_traj,
                                  seed=seed, x0=X0, x_bounds=(X0, X1), dt=dt)
@@ -114,10 +96,7 @@ def run_mudslide(k, dt, n_traj, seed):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="smoke run: 10 mudslide trajectories per momentum")
-    ap.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH")
+    ap = bench.make_parser(__doc__, "smoke run: 10 mudslide trajectories per momentum")
     ap.add_argument("--dt", type=float, default=5.0, help="nuclear time step for both codes (a.u.)")
     ap.add_argument("--mudslide-trajectories", type=int, default=None,
                     help="mudslide subsample per momentum (default 50; quick 10)")
@@ -125,17 +104,11 @@ def main(argv=None):
     args = ap.parse_args(argv)
     n_ms = args.mudslide_trajectories or (10 if args.quick else 50)
 
-    import numba
-
     w_start = time.perf_counter()
-    command = f"cd {shlex.quote(os.getcwd())} && " + shlex.join([sys.executable] + sys.argv)
-    env = {"python": platform.python_version(), "lzsm": lzsm.__version__, "numpy": np.__version__,
-           "numba": numba.__version__, "numba_threads": numba.get_num_threads(), "cpu_count": os.cpu_count(),
-           "mudslide": None if mudslide is None else mudslide.__version__,
-           "load_average": list(os.getloadavg())}
-    print("FSSH benchmark: lzsm.trajectory_scattering vs mudslide SurfaceHoppingMD, Tully simple crossing")
-    print(f"  python {env['python']}, lzsm {env['lzsm']}, numba {env['numba']} ({env['numba_threads']} threads), "
-          f"mudslide {env['mudslide'] or 'NOT INSTALLED'}, {env['cpu_count']} CPUs, load {env['load_average']}")
+    command = bench.command_line()
+    env = bench.env_info(mudslide=mudslide)
+    bench.print_env_header("FSSH benchmark: lzsm.trajectory_scattering vs mudslide SurfaceHoppingMD, "
+                           "Tully simple crossing", env, "mudslide")
     print(f"  k = {MOMENTA}, {N_TRAJ} trajectories each, dt = {args.dt:g} a.u., x0 = {X0:g}, box [{X0:g}, {X1:g}]")
 
     exact = None
@@ -146,9 +119,9 @@ def main(argv=None):
               + ", ".join(f"k={k:g}: T = {np.round(exact[i], 4).tolist()}" for i, k in enumerate(MOMENTA)))
 
     # lzsm: warm-up (compile / cache load), then one timed run
-    cpu, wall, _ = timed(lambda: run_lzsm(args.dt, 2, args.seed))
+    cpu, wall, _ = bench.timed(lambda: run_lzsm(args.dt, 2, args.seed))
     print(f"\n  lzsm warm-up (JIT compile or cache load): {fmt_t(wall)} wall")
-    cpu, wall, res = timed(lambda: run_lzsm(args.dt, N_TRAJ, args.seed))
+    cpu, wall, res = bench.timed(lambda: run_lzsm(args.dt, N_TRAJ, args.seed))
     lz = {"cpu_total": cpu, "wall_total": wall, "cpu_per_trajectory": cpu / (N_TRAJ * len(MOMENTA)),
           "wall_per_trajectory": wall / (N_TRAJ * len(MOMENTA)),
           "transmission": res.transmission.tolist(), "transmission_error": res.transmission_error.tolist(),
@@ -169,7 +142,7 @@ def main(argv=None):
         cpu_tot = wall_tot = 0.0
         print(f"\n  mudslide: {n_ms} trajectories per momentum (seeded subsample), extrapolated to {N_TRAJ}")
         for k in MOMENTA:
-            cpu, wall, counts = timed(lambda k=k: run_mudslide(k, args.dt, n_ms, args.seed))
+            cpu, wall, counts = bench.timed(lambda k=k: run_mudslide(k, args.dt, n_ms, args.seed))
             t = counts[1] / n_ms
             err = np.sqrt(t * (1 - t) / n_ms)
             ms["per_momentum"][str(k)] = {"cpu": cpu, "wall": wall, "cpu_per_trajectory": cpu / n_ms,
@@ -196,11 +169,8 @@ def main(argv=None):
               f"(extrapolated from {n_ms} trajectories per momentum)")
         print(f"  ratio mudslide/lzsm: CPU {out['ratio_cpu']:.3g}x  [wall {out['ratio_wall']:.3g}x]   "
               f"target >= {TARGET:g}x: {'met' if out['ratio_cpu'] >= TARGET else 'NOT met'}")
-    print(f"command: {command}")
-    print(f"total runtime: {runtime:.1f} s wall")
-    if args.json:
-        Path(args.json).write_text(json.dumps(out, indent=2, default=float))
-        print(f"figures written to {args.json}")
+    bench.print_run_footer(command, runtime)
+    bench.write_json(args.json, out)
     return 0
 
 

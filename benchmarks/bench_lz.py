@@ -59,30 +59,19 @@ Caveats
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import shlex
-import statistics
 import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py
+import _common as bench
 import numpy as np
+from _common import fmt_r, fmt_rw, fmt_t, fmt_tw
 
-try:
-    import lzsm
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import lzsm
-
+import lzsm
 from lzsm import LandauZener, evolve, finite_time_p_diabatic_stay
 
-try:
-    import qutip
-except ImportError:  # pragma: no cover - depends on the environment
-    qutip = None
+qutip = bench.optional_import("qutip")
 
 T0, T1 = -200.0, 200.0
 V_A, ALPHA_A = 0.5, 1.0
@@ -95,13 +84,6 @@ QUTIP_NSTEPS = 10**7                   # vern9 needs far more than QuTiP's defau
 
 
 # ----------------------------------------------------------------------------- helpers
-def timed(fn):
-    """(cpu seconds, wall seconds, result) of one call."""
-    c0, w0 = time.process_time(), time.perf_counter()
-    out = fn()
-    return time.process_time() - c0, time.perf_counter() - w0, out
-
-
 def lzsm_p(model, tol):
     return np.asarray(evolve(model, (T0, T1), 0, tol=tol, progress=False).p_diabatic_stay)
 
@@ -114,30 +96,6 @@ def qutip_p(v, alpha, tol):
     return abs(complex(res.states[-1].full()[0, 0])) ** 2
 
 
-def fmt_t(s):
-    if s is None:
-        return "n/a"
-    return f"{s * 1e3:.3g} ms" if s < 1 else f"{s:.3g} s"
-
-
-def fmt_r(r):
-    return "n/a" if r is None else f"{r:.3g}x"
-
-
-def env_info():
-    import numba
-
-    keys = [k for k in sorted(os.environ)
-            if k.split("_")[0] in ("OPENBLAS", "OMP", "MKL", "NUMBA", "GOTO", "BLIS")]
-    return {
-        "python": platform.python_version(), "platform": platform.platform(),
-        "cpu_count": os.cpu_count(), "numba_threads": numba.get_num_threads(),
-        "lzsm": lzsm.__version__, "numpy": np.__version__, "numba": numba.__version__,
-        "qutip": None if qutip is None else qutip.__version__,
-        "thread_env": {k: os.environ[k] for k in keys},
-    }
-
-
 # ----------------------------------------------------------------------------- case (a)
 def case_a(repeats):
     print(f"\n(a) one passage: V={V_A}, alpha={ALPHA_A}, t in [{T0:g}, {T1:g}], "
@@ -148,27 +106,21 @@ def case_a(repeats):
     out = {"V": V_A, "alpha": ALPHA_A, "p_exact": exact}
 
     # lzsm: warm-up (JIT compile / cache load), then pick the loosest passing tol
-    cpu, wall, _ = timed(lambda: lzsm_p(model, lzsm.propagation.DEFAULT_TOL))
+    _, wall, _ = bench.timed(lambda: lzsm_p(model, lzsm.propagation.DEFAULT_TOL))
     print(f"  lzsm warm-up (JIT): {fmt_t(wall)} wall")
     tried = {}
-    tol_l = None
-    for tol in TOL_CANDIDATES:
-        err = abs(float(lzsm_p(model, tol)) - exact)
-        tried[tol] = err
-        print(f"  lzsm  tol={tol:.0e}: error {err:.2e}")
-        if err <= TARGET_ERR:
-            tol_l = tol
-            break
-    if tol_l is None:
-        tol_l = TOL_CANDIDATES[-1]
-        print("  WARNING: no lzsm tolerance met the error target; using the tightest")
+
+    def lz_error(tol):
+        tried[tol] = abs(float(lzsm_p(model, tol)) - exact)
+        print(f"  lzsm  tol={tol:.0e}: error {tried[tol]:.2e}")
+        return tried[tol]
+
+    tol_l = bench.loosest_tolerance(TOL_CANDIDATES, lz_error, TARGET_ERR, "lzsm")
 
     def lz_runs(tol):
-        runs = [timed(lambda: lzsm_p(model, tol)) for _ in range(repeats)]
-        cpus, walls = [r[0] for r in runs], [r[1] for r in runs]
-        return {"tol": tol, "error": abs(float(runs[-1][2]) - exact),
-                "cpu_median": statistics.median(cpus), "cpu_best": min(cpus),
-                "wall_median": statistics.median(walls), "wall_best": min(walls), "repeats": repeats}
+        runs = bench.timed_runs(lambda: lzsm_p(model, tol), repeats)
+        return {"tol": tol, "error": abs(float(runs[-1][2]) - exact), **bench.run_summary(runs),
+                "repeats": repeats}
 
     lz = lz_runs(tol_l)
     lz["tolerances_tried"] = {f"{k:.0e}": v for k, v in tried.items()}
@@ -202,25 +154,20 @@ def case_a(repeats):
         return out, tol_l, None
 
     qutip_p(V_A, ALPHA_A, 1e-6)  # warm-up (imports, integrator setup)
-    tried, runs, tol_q = {}, [], None
-    for tol in TOL_CANDIDATES:
-        cpu, wall, p = timed(lambda: qutip_p(V_A, ALPHA_A, tol))
-        err = abs(p - exact)
-        tried[tol] = {"error": err, "cpu": cpu, "wall": wall}
-        print(f"  QuTiP vern9 atol=rtol={tol:.0e}: error {err:.2e}, CPU {fmt_t(cpu)}, wall {fmt_t(wall)}")
-        if err <= TARGET_ERR:
-            tol_q, runs = tol, [(cpu, wall, p)]
-            break
-    if tol_q is None:
-        tol_q = TOL_CANDIDATES[-1]
-        print("  WARNING: no QuTiP tolerance met the error target; using the tightest")
-        runs = [(tried[tol_q]["cpu"], tried[tol_q]["wall"], None)]
+    tried = {}
+
+    def qutip_error(tol):
+        cpu, wall, p = bench.timed(lambda: qutip_p(V_A, ALPHA_A, tol))
+        tried[tol] = {"error": abs(p - exact), "cpu": cpu, "wall": wall}
+        print(f"  QuTiP vern9 atol=rtol={tol:.0e}: error {tried[tol]['error']:.2e}, CPU {fmt_t(cpu)}, "
+              f"wall {fmt_t(wall)}")
+        return tried[tol]["error"]
+
+    tol_q = bench.loosest_tolerance(TOL_CANDIDATES, qutip_error, TARGET_ERR, "QuTiP")
+    runs = [(tried[tol_q]["cpu"], tried[tol_q]["wall"], None)]  # the run at tol_q counts as the first repeat
     nq = min(3, repeats)
-    runs += [timed(lambda: qutip_p(V_A, ALPHA_A, tol_q)) for _ in range(nq - len(runs))]
-    cpus, walls = [r[0] for r in runs], [r[1] for r in runs]
-    q = {"tol": tol_q, "error": tried[tol_q]["error"],
-         "cpu_median": statistics.median(cpus), "cpu_best": min(cpus),
-         "wall_median": statistics.median(walls), "wall_best": min(walls), "repeats": len(runs),
+    runs += bench.timed_runs(lambda: qutip_p(V_A, ALPHA_A, tol_q), nq - len(runs))
+    q = {"tol": tol_q, "error": tried[tol_q]["error"], **bench.run_summary(runs), "repeats": len(runs),
          "tolerances_tried": {f"{k:.0e}": v for k, v in tried.items()}}
     print(f"  QuTiP atol=rtol={tol_q:.0e} x{len(runs)}: CPU median {fmt_t(q['cpu_median'])} "
           f"(best {fmt_t(q['cpu_best'])}), wall median {fmt_t(q['wall_median'])}")
@@ -243,7 +190,8 @@ def case_b(n, n_qutip, seed, tol_l, tol_q):
     a = np.linspace(0.5, 2.0, n)
     print(f"\n(b) grid {n} x {n}: V linear in [0.1, 1], alpha linear in [0.5, 2], "
           f"t in [{T0:g}, {T1:g}], need max |P - P_exact| <= {TARGET_ERR:g}")
-    cpu, wall, exact = timed(lambda: np.asarray(finite_time_p_diabatic_stay(v[:, None], a[None, :], T1, T0)))
+    cpu, wall, exact = bench.timed(
+        lambda: np.asarray(finite_time_p_diabatic_stay(v[:, None], a[None, :], T1, T0)))
     print(f"  exact reference (closed form, not benchmarked): {fmt_t(wall)} wall")
     model = LandauZener(coupling=v[:, None], sweep_rate=a[None, :])
     npts = n * n
@@ -252,7 +200,7 @@ def case_b(n, n_qutip, seed, tol_l, tol_q):
     tol = tol_l
     tried = {}
     while True:
-        cpu, wall, p = timed(lambda: lzsm_p(model, tol))
+        cpu, wall, p = bench.timed(lambda tol=tol: lzsm_p(model, tol))
         err = float(np.max(np.abs(p - exact)))
         tried[f"{tol:.0e}"] = {"error": err, "cpu": cpu, "wall": wall}
         print(f"  lzsm  tol={tol:.0e}: max error {err:.2e}, CPU {fmt_t(cpu)} "
@@ -270,15 +218,13 @@ def case_b(n, n_qutip, seed, tol_l, tol_q):
         print("  QuTiP not importable: skipping the QuTiP side (pip install 'lzsm[bench]')")
         out["qutip"] = None
         return out
-    rng = np.random.default_rng(seed)
-    flat = rng.choice(npts, size=min(n_qutip, npts), replace=False)
-    idx = [np.unravel_index(int(k), (n, n)) for k in flat]
+    idx = bench.random_grid_subset((n, n), n_qutip, seed)
     pts = [(float(v[i]), float(a[j])) for i, j in idx]
     print(f"  QuTiP subset (seed {seed}): " + ", ".join(f"({x:.3f}, {y:.3f})" for x, y in pts))
     tol = tol_q
     tried = {}
     while True:
-        cpu, wall, ps = timed(lambda: [qutip_p(x, y, tol) for x, y in pts])
+        cpu, wall, ps = bench.timed(lambda tol=tol: [qutip_p(x, y, tol) for x, y in pts])
         errs = [abs(pq - exact[i, j]) for pq, (i, j) in zip(ps, idx)]
         err = max(errs)
         k = len(pts)
@@ -309,9 +255,9 @@ def table(a, b, command, runtime):
     qa, qb = a.get("qutip"), b.get("qutip")
     rows.append((
         "(a) 1 point",
-        f"{fmt_t(a['lzsm']['cpu_median'])} [{fmt_t(a['lzsm']['wall_median'])}]",
-        "n/a" if qa is None else f"{fmt_t(qa['cpu_median'])} [{fmt_t(qa['wall_median'])}]",
-        "n/a" if qa is None else f"{fmt_r(a['ratio_cpu'])} [{fmt_r(a['ratio_wall'])}]",
+        fmt_tw(a["lzsm"]["cpu_median"], a["lzsm"]["wall_median"]),
+        "n/a" if qa is None else fmt_tw(qa["cpu_median"], qa["wall_median"]),
+        "n/a" if qa is None else fmt_rw(a["ratio_cpu"], a["ratio_wall"]),
         f">= {TARGET_RATIO_A:g}x",
         "n/a" if qa is None else ("yes" if a["ratio_cpu"] >= TARGET_RATIO_A else "NO"),
         f"{a['lzsm']['error']:.1e} ({a['lzsm']['tol']:.0e})",
@@ -319,9 +265,9 @@ def table(a, b, command, runtime):
     ))
     rows.append((
         f"(b) {b['n']}x{b['n']}, per point",
-        f"{fmt_t(b['lzsm']['cpu_per_point'])} [{fmt_t(b['lzsm']['wall_per_point'])}]",
-        "n/a" if qb is None else f"{fmt_t(qb['cpu_per_point'])} [{fmt_t(qb['wall_per_point'])}]",
-        "n/a" if qb is None else f"{fmt_r(b['ratio_cpu'])} [{fmt_r(b['ratio_wall'])}]",
+        fmt_tw(b["lzsm"]["cpu_per_point"], b["lzsm"]["wall_per_point"]),
+        "n/a" if qb is None else fmt_tw(qb["cpu_per_point"], qb["wall_per_point"]),
+        "n/a" if qb is None else fmt_rw(b["ratio_cpu"], b["ratio_wall"]),
         f">= {TARGET_RATIO_B:g}x",
         "n/a" if qb is None else ("yes" if b["ratio_cpu"] >= TARGET_RATIO_B else "NO"),
         f"{b['lzsm']['max_error']:.1e} ({b['lzsm']['tol']:.0e})",
@@ -329,37 +275,25 @@ def table(a, b, command, runtime):
     ))
     rows.append((
         f"(b) {b['n']}x{b['n']}, whole grid",
-        f"{fmt_t(b['lzsm']['cpu_total'])} [{fmt_t(b['lzsm']['wall_total'])}]",
-        "n/a" if qb is None else f"{fmt_t(qb['cpu_grid_extrapolated'])} [{fmt_t(qb['wall_grid_extrapolated'])}] (extrap.)",
+        fmt_tw(b["lzsm"]["cpu_total"], b["lzsm"]["wall_total"]),
+        "n/a" if qb is None
+        else fmt_tw(qb["cpu_grid_extrapolated"], qb["wall_grid_extrapolated"]) + " (extrap.)",
         "", "", "", "", "",
     ))
     head = ("case", "lzsm CPU [wall]", "QuTiP CPU [wall]", "ratio CPU [wall]", "target",
             "met (CPU)", "lzsm err (tol)", "QuTiP err (tol)")
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    line = "  ".join("-" * w for w in widths)
-    print("\n" + "=" * len(line))
-    print("Landau–Zener benchmark: lzsm.evolve vs QuTiP sesolve (vern9), |P - P_exact| <= 1e-9")
-    print("=" * len(line))
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
-    print(line)
-    for r in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-    print(line)
-    print("ratio = QuTiP time / lzsm time; headline uses CPU time (time.process_time, all threads),")
-    print("[brackets] = wall clock (time.perf_counter).  (a): medians of repeated runs.  (b): lzsm one")
-    print("evolve call over the grid / points; QuTiP per-point time from the seeded subset; QuTiP error")
-    print("is the max over that subset only.  err = |P - P_exact| (max over the grid for lzsm in (b)).")
-    print(f"command: {command}")
-    print(f"total runtime: {runtime:.1f} s wall")
+    title = "Landau–Zener benchmark: lzsm.evolve vs QuTiP sesolve (vern9), |P - P_exact| <= 1e-9"
+    bench.print_table(title, head, rows, (
+        "ratio = QuTiP time / lzsm time; headline uses CPU time (time.process_time, all threads),",
+        "[brackets] = wall clock (time.perf_counter).  (a): medians of repeated runs.  (b): lzsm one",
+        "evolve call over the grid / points; QuTiP per-point time from the seeded subset; QuTiP error",
+        "is the max over that subset only.  err = |P - P_exact| (max over the grid for lzsm in (b))."))
+    bench.print_run_footer(command, runtime)
 
 
 # ----------------------------------------------------------------------------- main
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true",
-                    help="smoke run: 20 x 20 grid, 3 QuTiP points, 3 repeats")
-    ap.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH")
+    ap = bench.make_parser(__doc__, "smoke run: 20 x 20 grid, 3 QuTiP points, 3 repeats")
     ap.add_argument("--repeats", type=int, default=None, help="timed repeats for (a) (default 15; quick 3)")
     ap.add_argument("--grid", type=int, default=None, help="grid size n for n x n (default 100; quick 20)")
     ap.add_argument("--qutip-points", type=int, default=None,
@@ -371,13 +305,9 @@ def main(argv=None):
     nq = args.qutip_points or (3 if args.quick else 8)
 
     w_start = time.perf_counter()
-    command = f"cd {shlex.quote(os.getcwd())} && " + shlex.join([sys.executable] + sys.argv)
-    env = env_info()
-    print("lzsm benchmark: evolve (general propagator) vs QuTiP sesolve")
-    print(f"  python {env['python']}, lzsm {env['lzsm']}, numpy {env['numpy']}, numba {env['numba']} "
-          f"({env['numba_threads']} threads), qutip {env['qutip'] or 'NOT INSTALLED'}, "
-          f"{env['cpu_count']} CPUs")
-    print(f"  thread env: {env['thread_env'] or '(none set)'}")
+    command = bench.command_line()
+    env = bench.env_info(qutip=qutip)
+    bench.print_env_header("lzsm benchmark: evolve (general propagator) vs QuTiP sesolve", env, "qutip")
     if qutip is None:
         print("  QuTiP is not importable: only the lzsm side will be timed (no ratios)")
 
@@ -386,13 +316,11 @@ def main(argv=None):
     runtime = time.perf_counter() - w_start
     table(a, b, command, runtime)
 
-    if args.json:
-        doc = {"command": command, "runtime_s": runtime, "env": env, "target_error": TARGET_ERR,
-               "targets": {"a": TARGET_RATIO_A, "b": TARGET_RATIO_B},
-               "ratio_uses": "cpu (time.process_time); wall ratios also given",
-               "t_span": [T0, T1], "case_a": a, "case_b": b}
-        Path(args.json).write_text(json.dumps(doc, indent=2, default=float))
-        print(f"figures written to {args.json}")
+    bench.write_json(args.json, {
+        "command": command, "runtime_s": runtime, "env": env, "target_error": TARGET_ERR,
+        "targets": {"a": TARGET_RATIO_A, "b": TARGET_RATIO_B},
+        "ratio_uses": "cpu (time.process_time); wall ratios also given",
+        "t_span": [T0, T1], "case_a": a, "case_b": b})
     return 0
 
 

@@ -66,31 +66,22 @@ import argparse
 import json
 import math
 import os
-import platform
 import resource
-import shlex
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py
+import _common as bench
 import numpy as np
-
-try:
-    import lzsm
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import lzsm
+from _common import fmt_r, fmt_rw, fmt_t, fmt_tw
 
 from lzsm import PeriodicDrive
 from lzsm.interferometry import interferometry
 
-try:
-    import qutip
-except ImportError:  # pragma: no cover - depends on the environment
-    qutip = None
+qutip = bench.optional_import("qutip")
 
 GAP, OMEGA = 1.0, 5.0
 PERIOD = 2 * np.pi / OMEGA
@@ -108,25 +99,6 @@ MODEL = PeriodicDrive(GAP, 0.0, 0.0, OMEGA)
 
 
 # ----------------------------------------------------------------------------- helpers
-def timed(fn):
-    """(cpu seconds, wall seconds, result) of one call."""
-    c0, w0 = time.process_time(), time.perf_counter()
-    out = fn()
-    return time.process_time() - c0, time.perf_counter() - w0, out
-
-
-def fmt_t(s):
-    if s is None:
-        return "n/a"
-    if s < 1e-3:
-        return f"{s * 1e6:.3g} us"
-    return f"{s * 1e3:.3g} ms" if s < 1 else f"{s:.3g} s"
-
-
-def fmt_r(r):
-    return "n/a" if r is None else f"{r:.3g}x"
-
-
 def axis(n):
     return np.linspace(0.0, AXIS_MAX, n)
 
@@ -152,21 +124,6 @@ def peak_rss_own_mib():
     except OSError:
         pass
     return peak_rss_mib()
-
-
-def env_info():
-    import numba
-
-    keys = [k for k in sorted(os.environ)
-            if k.split("_")[0] in ("OPENBLAS", "OMP", "MKL", "NUMBA", "GOTO", "BLIS")]
-    return {
-        "python": platform.python_version(), "platform": platform.platform(),
-        "cpu_count": os.cpu_count(), "numba_threads": numba.get_num_threads(),
-        "loadavg": list(os.getloadavg()),
-        "lzsm": lzsm.__version__, "numpy": np.__version__, "numba": numba.__version__,
-        "qutip": None if qutip is None else qutip.__version__,
-        "thread_env": {k: os.environ[k] for k in keys},
-    }
 
 
 # ----------------------------------------------------------------------------- references
@@ -197,7 +154,7 @@ def reference(n, check_idx):
     x = axis(n)
     print(f"\nreference: lzsm interferometry tol={REF_SETTINGS['tol']:.0e}, "
           f"n_samples={REF_SETTINGS['n_samples']} on {n} x {n}")
-    cpu, wall, ds = timed(lambda: lzsm_map(x, **REF_SETTINGS))
+    _, wall, ds = bench.timed(lambda: lzsm_map(x, **REF_SETTINGS))
     ref_f, ref_m = ds.p_upper_final.values, ds.p_upper_mean.values
     print(f"  computed in {fmt_t(wall)} wall (not benchmarked)")
     print(f"  cross-check: scipy solve_ivp DOP853 rtol=atol={SCIPY_TOL:.0e}, |c2|^2 integrated as an ODE component, "
@@ -226,20 +183,20 @@ def lzsm_side(n, ref_f, ref_m, repeats):
     x = axis(n)
     npts = n * n
     print(f"\nlzsm: interferometry on {n} x {n}, n_periods={N_PERIODS}")
-    cpu, wall, _ = timed(lambda: lzsm_map(x))
+    _, wall, _ = bench.timed(lambda: lzsm_map(x))
     print(f"  warm-up (numba JIT / cache load, same call): {fmt_t(wall)} wall")
     tried = {}
     chosen = None
     for tol in LZSM_TOLS:
-        runs = [timed(lambda: lzsm_map(x, tol=tol)) for _ in range(repeats)]
+        runs = bench.timed_runs(lambda tol=tol: lzsm_map(x, tol=tol), repeats)
         ds = runs[-1][2]
         ef = float(np.max(np.abs(ds.p_upper_final.values - ref_f)))
         em = float(np.max(np.abs(ds.p_upper_mean.values - ref_m)))
-        cpus, walls = [r[0] for r in runs], [r[1] for r in runs]
+        st = bench.run_summary(runs)
         rec = {"tol": ds.attrs["tol"], "n_samples": int(ds.attrs["n_samples_per_period"]),
                "max_error_final": ef, "max_error_mean": em,
-               "cpu_total": statistics.median(cpus), "wall_total": statistics.median(walls),
-               "cpu_best": min(cpus), "wall_best": min(walls), "repeats": repeats}
+               "cpu_total": st["cpu_median"], "wall_total": st["wall_median"],
+               "cpu_best": st["cpu_best"], "wall_best": st["wall_best"], "repeats": repeats}
         rec["cpu_per_point"] = rec["cpu_total"] / npts
         rec["wall_per_point"] = rec["wall_total"] / npts
         label = "default " if tol is None else ""
@@ -257,12 +214,12 @@ def lzsm_side(n, ref_f, ref_m, repeats):
     # final populations only (what QuTiP's propagator power gives): no samples within the period
     final_only = None
     for tol in LZSM_TOLS:
-        runs = [timed(lambda: lzsm_map(x, tol=tol, time_average=False)) for _ in range(repeats)]
+        runs = bench.timed_runs(lambda tol=tol: lzsm_map(x, tol=tol, time_average=False), repeats)
         ds = runs[-1][2]
         ef = float(np.max(np.abs(ds.p_upper_final.values - ref_f)))
+        st = bench.run_summary(runs)
         final_only = {"tol": ds.attrs["tol"], "max_error_final": ef,
-                      "cpu_per_point": statistics.median(r[0] for r in runs) / npts,
-                      "wall_per_point": statistics.median(r[1] for r in runs) / npts}
+                      "cpu_per_point": st["cpu_median"] / npts, "wall_per_point": st["wall_median"] / npts}
         print(f"  final populations only (time_average=False), tol={final_only['tol']:.0e}: CPU "
               f"{fmt_t(final_only['cpu_per_point'])}/point [wall {fmt_t(final_only['wall_per_point'])}], "
               f"max error final {ef:.1e}")
@@ -307,6 +264,16 @@ def qutip_propagator_point(eps0, amp):
     return float(abs(u20[1, 0]) ** 2)
 
 
+def per_point_vs(cpu, wall, k, lz_rec, npts):
+    """Per-point CPU and wall times of k QuTiP points, their ratios to lzsm's (``lz_rec``) and the CPU
+    time extrapolated to the npts grid points."""
+    rec = {"cpu_per_point": cpu / k, "wall_per_point": wall / k}
+    rec["ratio_cpu"] = rec["cpu_per_point"] / lz_rec["cpu_per_point"]
+    rec["ratio_wall"] = rec["wall_per_point"] / lz_rec["wall_per_point"]
+    rec["cpu_grid_extrapolated"] = rec["cpu_per_point"] * npts
+    return rec
+
+
 def qutip_side(n, idx, ref_f, ref_m, lz, ppp):
     x = axis(n)
     pts = [(float(x[i]), float(x[j])) for i, j in idx]
@@ -318,30 +285,24 @@ def qutip_side(n, idx, ref_f, ref_m, lz, ppp):
     qutip_propagator_point(1.0, 1.0)
     opts = ", ".join(f"{k_}={v}" for k_, v in QUTIP_OPTS.items() if k_ in ("method", "atol", "rtol"))
 
-    cpu, wall, vals = timed(lambda: [qutip_sesolve_point(a, b, ppp) for a, b in pts])
+    cpu, wall, vals = bench.timed(lambda: [qutip_sesolve_point(a, b, ppp) for a, b in pts])
     ef = [abs(v[0] - ref_f[i, j]) for v, (i, j) in zip(vals, idx)]
     em = [abs(v[1] - ref_m[i, j]) for v, (i, j) in zip(vals, idx)]
     a = {"options": {k_: QUTIP_OPTS[k_] for k_ in ("method", "atol", "rtol")}, "points_per_period": ppp,
          "subset": [list(p) for p in pts], "errors_final": ef, "errors_mean": em,
          "max_error_final": max(ef), "max_error_mean": max(em),
-         "cpu_per_point": cpu / k, "wall_per_point": wall / k}
-    a["ratio_cpu"] = a["cpu_per_point"] / lz["cpu_per_point"]
-    a["ratio_wall"] = a["wall_per_point"] / lz["wall_per_point"]
-    a["cpu_grid_extrapolated"] = a["cpu_per_point"] * lz["points"]
+         **per_point_vs(cpu, wall, k, lz, lz["points"])}
     print(f"  (a) sesolve loop ({opts}; {ppp} points/period, Simpson): CPU {fmt_t(a['cpu_per_point'])}/point "
           f"[wall {fmt_t(a['wall_per_point'])}], max error final {a['max_error_final']:.1e}, "
           f"mean {a['max_error_mean']:.1e}")
     print(f"      extrapolated to {lz['points']} points: CPU {fmt_t(a['cpu_grid_extrapolated'])}; "
           f"ratio QuTiP/lzsm per point: CPU {fmt_r(a['ratio_cpu'])} [wall {fmt_r(a['ratio_wall'])}]")
 
-    cpu, wall, vals = timed(lambda: [qutip_propagator_point(a_, b_) for a_, b_ in pts])
+    cpu, wall, vals = bench.timed(lambda: [qutip_propagator_point(a_, b_) for a_, b_ in pts])
     ef = [abs(v - ref_f[i, j]) for v, (i, j) in zip(vals, idx)]
-    b = {"options": a["options"], "errors_final": ef, "max_error_final": max(ef), "max_error_mean": None,
-         "cpu_per_point": cpu / k, "wall_per_point": wall / k}
     lzb = lz.get("final_only") or lz  # like for like: lzsm's final populations only
-    b["ratio_cpu"] = b["cpu_per_point"] / lzb["cpu_per_point"]
-    b["ratio_wall"] = b["wall_per_point"] / lzb["wall_per_point"]
-    b["cpu_grid_extrapolated"] = b["cpu_per_point"] * lz["points"]
+    b = {"options": a["options"], "errors_final": ef, "max_error_final": max(ef), "max_error_mean": None,
+         **per_point_vs(cpu, wall, k, lzb, lz["points"])}
     print(f"  (b) propagator(H, T)**{N_PERIODS} ({opts}): CPU {fmt_t(b['cpu_per_point'])}/point "
           f"[wall {fmt_t(b['wall_per_point'])}], max error final {b['max_error_final']:.1e} "
           f"(no time average from U_T alone)")
@@ -358,10 +319,11 @@ def periods_case(n, repeats):
     lzsm_map(x)  # warm-up for this grid (auto n_samples may differ)
     runs = {npr: [] for npr in (N_PERIODS, 2000)}
     for _ in range(repeats):  # interleaved, so that drifting machine load hits both alike
-        for npr in runs:
-            runs[npr].append(timed(lambda: lzsm_map(x, n_periods=npr)))
+        for npr, rr in runs.items():
+            rr.append(bench.timed(lambda npr=npr: lzsm_map(x, n_periods=npr)))
     for npr, rr in runs.items():
-        rec = {"cpu": statistics.median(r[0] for r in rr), "wall": statistics.median(r[1] for r in rr)}
+        st = bench.run_summary(rr)
+        rec = {"cpu": st["cpu_median"], "wall": st["wall_median"]}
         out[str(npr)] = rec
         print(f"  n_periods={npr}: CPU median {fmt_t(rec['cpu'])}, wall median {fmt_t(rec['wall'])} (x{repeats})")
     out["ratio_cpu"] = out["2000"]["cpu"] / out[str(N_PERIODS)]["cpu"]
@@ -380,7 +342,7 @@ def map_child(n, store):
     if store:
         tmp = tempfile.TemporaryDirectory(prefix="bench_map_")
         kw["store"] = os.path.join(tmp.name, "map.zarr")
-    cpu, wall, ds = timed(lambda: lzsm_map(x, **kw))
+    cpu, wall, ds = bench.timed(lambda: lzsm_map(x, **kw))
     rss1 = peak_rss_own_mib()
     rec = {"grid": n, "store": bool(store), "cpu": cpu, "wall": wall, "peak_rss_before_mib": rss0,
            "peak_rss_after_mib": rss1, "result_mib": ds.nbytes / 2**20,
@@ -394,7 +356,7 @@ def run_child(n, store):
     cmd = [sys.executable, str(Path(__file__).resolve()), "--_map-child", str(n)]
     if store:
         cmd.append("--_store")
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"map child failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -427,30 +389,30 @@ def map_case(n, with_store):
 # ----------------------------------------------------------------------------- table
 def table(ref, lz, qa, qb, per, mp, command, runtime):
     n = lz["grid"]
-    lz_cell = f"{fmt_t(lz['cpu_per_point'])} [{fmt_t(lz['wall_per_point'])}]"
+    lz_cell = fmt_tw(lz["cpu_per_point"], lz["wall_per_point"])
     lz_err = f"{lz['max_error_final']:.1e}/{lz['max_error_mean']:.1e} ({lz['tol']:.0e})"
     rows = [(
         f"reference check ({len(ref['scipy_points'])} pts)", "", "", "", "", "",
         f"{ref['max_diff_final']:.1e}/{ref['max_diff_mean']:.1e}", "lzsm tight vs scipy DOP853",
     ), (
-        f"lzsm {n}x{n}, whole grid", f"{fmt_t(lz['cpu_total'])} [{fmt_t(lz['wall_total'])}]", "", "",
+        f"lzsm {n}x{n}, whole grid", fmt_tw(lz["cpu_total"], lz["wall_total"]), "", "",
         f"err <= {TARGET_ERR:g}", "yes" if max(lz["max_error_final"], lz["max_error_mean"]) <= TARGET_ERR else "NO",
         lz_err, "",
     )]
     if qa is not None:
         rows.append((
             "(a) sesolve loop, per point", lz_cell,
-            f"{fmt_t(qa['cpu_per_point'])} [{fmt_t(qa['wall_per_point'])}]",
-            f"{fmt_r(qa['ratio_cpu'])} [{fmt_r(qa['ratio_wall'])}]", f">= {TARGET_RATIO_A:g}x",
+            fmt_tw(qa["cpu_per_point"], qa["wall_per_point"]),
+            fmt_rw(qa["ratio_cpu"], qa["ratio_wall"]), f">= {TARGET_RATIO_A:g}x",
             "yes" if qa["ratio_cpu"] >= TARGET_RATIO_A else "NO", lz_err,
             f"{qa['max_error_final']:.1e}/{qa['max_error_mean']:.1e} [{len(qa['subset'])} pts]",
         ))
         fo = lz.get("final_only") or lz
         rows.append((
             f"(b) propagator**{N_PERIODS}, per point (final only)",
-            f"{fmt_t(fo['cpu_per_point'])} [{fmt_t(fo['wall_per_point'])}]",
-            f"{fmt_t(qb['cpu_per_point'])} [{fmt_t(qb['wall_per_point'])}]",
-            f"{fmt_r(qb['ratio_cpu'])} [{fmt_r(qb['ratio_wall'])}]", f">= {TARGET_RATIO_B:g}x",
+            fmt_tw(fo["cpu_per_point"], fo["wall_per_point"]),
+            fmt_tw(qb["cpu_per_point"], qb["wall_per_point"]),
+            fmt_rw(qb["ratio_cpu"], qb["ratio_wall"]), f">= {TARGET_RATIO_B:g}x",
             "yes" if qb["ratio_cpu"] >= TARGET_RATIO_B else "NO", f"{fo['max_error_final']:.1e}/n/a ({fo['tol']:.0e})",
             f"{qb['max_error_final']:.1e}/n/a [{len(qa['subset'])} pts]",
         ))
@@ -464,7 +426,7 @@ def table(ref, lz, qa, qb, per, mp, command, runtime):
     ))
     m = mp["no_store"]
     rows.append((
-        f"(d) {m['grid']}x{m['grid']} map (wall)", f"{fmt_t(m['cpu'])} [{fmt_t(m['wall'])}]", "", "",
+        f"(d) {m['grid']}x{m['grid']} map (wall)", fmt_tw(m["cpu"], m["wall"]), "", "",
         f"< {TARGET_MAP_WALL:g} s wall", "yes" if m["met"] else "NO", "", "",
     ))
     q = mp["no_store_small"]
@@ -477,34 +439,21 @@ def table(ref, lz, qa, qb, per, mp, command, runtime):
 
     head = ("case", "lzsm CPU [wall]", "QuTiP CPU [wall]", "ratio CPU [wall]", "target",
             "met", "lzsm err fin/mean (tol)", "QuTiP err fin/mean")
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    line = "  ".join("-" * w for w in widths)
-    print("\n" + "=" * len(line))
-    print(f"LZSM interferometry map: lzsm.interferometry vs QuTiP, Delta={GAP:g}, omega={OMEGA:g}, eps0, A in "
-          f"[0, {AXIS_MAX:g}], {N_PERIODS} periods, max error <= {TARGET_ERR:g}")
-    print("=" * len(line))
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
-    print(line)
-    for r in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-    print(line)
-    print("ratio = QuTiP time / lzsm time per point; headline uses CPU time (time.process_time, all threads);")
-    print("[brackets] = wall clock.  lzsm: median of repeated whole-grid calls / points; QuTiP: seeded subset,")
-    print("errors = max over that subset.  err = |P - P_ref| (fin = p_upper_final, mean = p_upper_mean),")
-    print(f"P_ref = lzsm at tol {REF_SETTINGS['tol']:.0e}, n_samples {REF_SETTINGS['n_samples']}.  (b) gives no time "
-          f"average.  (d), (e): fresh child process; memory = rise of")
-    print(f"peak RSS (VmHWM) over the map, from {m['peak_rss_before_mib']:.0f} MiB after imports and warm-up.")
-    print(f"command: {command}")
-    print(f"total runtime: {runtime:.1f} s wall")
+    title = (f"LZSM interferometry map: lzsm.interferometry vs QuTiP, Delta={GAP:g}, omega={OMEGA:g}, "
+             f"eps0, A in [0, {AXIS_MAX:g}], {N_PERIODS} periods, max error <= {TARGET_ERR:g}")
+    bench.print_table(title, head, rows, (
+        "ratio = QuTiP time / lzsm time per point; headline uses CPU time (time.process_time, all threads);",
+        "[brackets] = wall clock.  lzsm: median of repeated whole-grid calls / points; QuTiP: seeded subset,",
+        "errors = max over that subset.  err = |P - P_ref| (fin = p_upper_final, mean = p_upper_mean),",
+        (f"P_ref = lzsm at tol {REF_SETTINGS['tol']:.0e}, n_samples {REF_SETTINGS['n_samples']}.  "
+         f"(b) gives no time average.  (d), (e): fresh child process; memory = rise of"),
+        f"peak RSS (VmHWM) over the map, from {m['peak_rss_before_mib']:.0f} MiB after imports and warm-up."))
+    bench.print_run_footer(command, runtime)
 
 
 # ----------------------------------------------------------------------------- main
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true",
-                    help="smoke run: 32 x 32 grid, 3 QuTiP points, 2 scipy points, 128 x 128 map")
-    ap.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH")
+    ap = bench.make_parser(__doc__, "smoke run: 32 x 32 grid, 3 QuTiP points, 2 scipy points, 128 x 128 map")
     ap.add_argument("--grid", type=int, default=None, help="grid n for the n x n error/timing map (default 64)")
     ap.add_argument("--qutip-points", type=int, default=None, help="QuTiP subset size (default 6; quick 3)")
     ap.add_argument("--ppp", type=int, default=40, help="QuTiP tlist points per period for (a) (default 40)")
@@ -524,17 +473,12 @@ def main(argv=None):
     nmap = args.map_size or (128 if args.quick else 512)
 
     w_start = time.perf_counter()
-    command = f"cd {shlex.quote(os.getcwd())} && " + shlex.join([sys.executable] + sys.argv)
-    env = env_info()
-    print("lzsm benchmark: interferometry map vs QuTiP (sesolve loop, propagator power)")
-    print(f"  python {env['python']}, lzsm {env['lzsm']}, numpy {env['numpy']}, numba {env['numba']} "
-          f"({env['numba_threads']} threads), qutip {env['qutip'] or 'NOT INSTALLED'}, {env['cpu_count']} CPUs, "
-          f"load average {env['loadavg'][0]:.2f}")
-    print(f"  thread env: {env['thread_env'] or '(none set)'}")
+    command = bench.command_line()
+    env = bench.env_info(qutip=qutip)
+    bench.print_env_header("lzsm benchmark: interferometry map vs QuTiP (sesolve loop, propagator power)",
+                           env, "qutip")
 
-    rng = np.random.default_rng(args.seed)
-    flat = rng.choice(n * n, size=min(nq, n * n), replace=False)
-    idx = [tuple(int(v) for v in np.unravel_index(int(k), (n, n))) for k in flat]
+    idx = bench.random_grid_subset((n, n), nq, args.seed)
     extra = [(n - 1, n - 1), (0, n - 1)]
     check_idx = (idx[:2] if args.quick else idx) + [p for p in extra if p not in idx]
     if args.quick:
@@ -553,17 +497,15 @@ def main(argv=None):
     table(ref, lz, qa, qb, per, mp, command, runtime)
     print(f"(this process: peak RSS {peak_rss_mib():.0f} MiB by resource.getrusage, dominated by the tight reference)")
 
-    if args.json:
-        doc = {"command": command, "runtime_s": runtime, "env": env, "target_error": TARGET_ERR,
-               "targets": {"ratio_sesolve": TARGET_RATIO_A, "ratio_propagator": TARGET_RATIO_B,
-                           "map_wall_s": TARGET_MAP_WALL},
-               "problem": {"gap": GAP, "frequency": OMEGA, "axis_max": AXIS_MAX, "n_periods": N_PERIODS,
-                           "initial_diabatic_state": 0},
-               "ratio_uses": "cpu (time.process_time); wall ratios also given",
-               "reference": ref, "lzsm": lz, "qutip_sesolve": qa, "qutip_propagator": qb,
-               "periods": per, "map": mp, "parent_peak_rss_mib": peak_rss_mib()}
-        Path(args.json).write_text(json.dumps(doc, indent=2, default=float))
-        print(f"figures written to {args.json}")
+    bench.write_json(args.json, {
+        "command": command, "runtime_s": runtime, "env": env, "target_error": TARGET_ERR,
+        "targets": {"ratio_sesolve": TARGET_RATIO_A, "ratio_propagator": TARGET_RATIO_B,
+                    "map_wall_s": TARGET_MAP_WALL},
+        "problem": {"gap": GAP, "frequency": OMEGA, "axis_max": AXIS_MAX, "n_periods": N_PERIODS,
+                    "initial_diabatic_state": 0},
+        "ratio_uses": "cpu (time.process_time); wall ratios also given",
+        "reference": ref, "lzsm": lz, "qutip_sesolve": qa, "qutip_propagator": qb,
+        "periods": per, "map": mp, "parent_peak_rss_mib": peak_rss_mib()})
     return 0
 
 

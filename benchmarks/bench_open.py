@@ -56,33 +56,21 @@ QuTiP the QuTiP parts are skipped.  The full run takes a few minutes (mostly QuT
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
 import math
-import os
-import platform
-import shlex
-import statistics
 import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py
+import _common as bench
 import numpy as np
-
-try:
-    import lzsm
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import lzsm
+from _common import fmt_rw, fmt_t, fmt_tw
 
 from lzsm import LandauZener
 from lzsm.open_systems import evolve_open
 
-try:
-    import qutip
-except ImportError:  # pragma: no cover - depends on the environment
-    qutip = None
+qutip = bench.optional_import("qutip")
 
 V = 1.0
 ALPHA_RANGE = (0.5, 20.0)
@@ -98,40 +86,6 @@ QUTIP_NSTEPS = 10**8
 
 
 # ----------------------------------------------------------------------------- helpers
-def timed(fn):
-    """(cpu seconds, wall seconds, result) of one call."""
-    c0, w0 = time.process_time(), time.perf_counter()
-    out = fn()
-    return time.process_time() - c0, time.perf_counter() - w0, out
-
-
-def fmt_t(s):
-    if s is None:
-        return "n/a"
-    if s < 1e-3:
-        return f"{s * 1e6:.3g} us"
-    return f"{s * 1e3:.3g} ms" if s < 1 else f"{s:.3g} s"
-
-
-def fmt_r(r):
-    return "n/a" if r is None else f"{r:.3g}x"
-
-
-def env_info():
-    import numba
-
-    keys = [k for k in sorted(os.environ)
-            if k.split("_")[0] in ("OPENBLAS", "OMP", "MKL", "NUMBA", "GOTO", "BLIS")]
-    return {
-        "python": platform.python_version(), "platform": platform.platform(),
-        "cpu_count": os.cpu_count(), "numba_threads": numba.get_num_threads(),
-        "loadavg": list(os.getloadavg()),
-        "lzsm": lzsm.__version__, "numpy": np.__version__, "numba": numba.__version__,
-        "qutip": None if qutip is None else qutip.__version__,
-        "thread_env": {k: os.environ[k] for k in keys},
-    }
-
-
 def axes(n_alpha, n_gamma):
     return np.geomspace(*ALPHA_RANGE, n_alpha), np.linspace(*GAMMA_RANGE, n_gamma)
 
@@ -159,7 +113,7 @@ def qutip_rho(alpha, gamma, method, tol):
 # ----------------------------------------------------------------------------- reference
 def reference(alpha, gamma, check_idx):
     print(f"\nreference: lzsm evolve_open tol={REF_TOL:.0e} on the whole {alpha.size} x {gamma.size} grid")
-    cpu, wall, ref = timed(lambda: lzsm_rho(alpha, gamma, REF_TOL))
+    cpu, wall, ref = bench.timed(lambda: lzsm_rho(alpha, gamma, REF_TOL))
     print(f"  {fmt_t(cpu)} CPU [{fmt_t(wall)} wall]")
     out = {"tol": REF_TOL, "cpu": cpu, "wall": wall, "checks": []}
     if qutip is None:
@@ -167,7 +121,7 @@ def reference(alpha, gamma, check_idx):
         out["max_diff"] = None
         return ref, out
     for i, j in check_idx:
-        c, _, q = timed(lambda i=i, j=j: qutip_rho(float(alpha[i]), float(gamma[j]), "vern9", 1e-12))
+        c, _, q = bench.timed(lambda i=i, j=j: qutip_rho(float(alpha[i]), float(gamma[j]), "vern9", 1e-12))
         d = float(np.max(np.abs(q - ref[i, j])))
         out["checks"].append({"alpha": float(alpha[i]), "gamma": float(gamma[j]), "diff": d, "qutip_cpu": c})
         print(f"  check vs QuTiP mesolve vern9 atol=rtol=1e-12 at alpha={alpha[i]:.3g}, gamma={gamma[j]:.3g}: "
@@ -180,28 +134,25 @@ def reference(alpha, gamma, check_idx):
 def lzsm_side(alpha, gamma, ref, repeats, target):
     npts = alpha.size * gamma.size
     print(f"\nlzsm evolve_open on the whole grid ({npts} points), need max error <= {target:g}")
-    cpu, wall, _ = timed(lambda: lzsm_rho(alpha[:2], gamma[:2], 1e-6))
+    _, wall, _ = bench.timed(lambda: lzsm_rho(alpha[:2], gamma[:2], 1e-6))
     print(f"  warm-up (JIT compile / cache load): {fmt_t(wall)} wall")
     tried = {}
-    tol = None
-    for cand in LZSM_TOLS:
-        cpu, wall, rho = timed(lambda cand=cand: lzsm_rho(alpha, gamma, cand))
+
+    def lz_error(tol):
+        cpu, wall, rho = bench.timed(lambda: lzsm_rho(alpha, gamma, tol))
         err = float(np.max(np.abs(rho - ref)))
-        tried[f"{cand:.0e}"] = {"max_error": err, "cpu": cpu, "wall": wall}
-        print(f"  tol={cand:.0e}: max error {err:.2e}, CPU {fmt_t(cpu / npts)}/point [wall {fmt_t(wall / npts)}/point]")
-        if err <= target:
-            tol = cand
-            break
-    if tol is None:
-        tol = LZSM_TOLS[-1]
-        print("  WARNING: no lzsm tolerance met the target; using the tightest")
-    runs = [timed(lambda: lzsm_rho(alpha, gamma, tol)) for _ in range(repeats)]
-    cpus, walls = [r[0] for r in runs], [r[1] for r in runs]
+        tried[f"{tol:.0e}"] = {"max_error": err, "cpu": cpu, "wall": wall}
+        print(f"  tol={tol:.0e}: max error {err:.2e}, CPU {fmt_t(cpu / npts)}/point [wall {fmt_t(wall / npts)}/point]")
+        return err
+
+    tol = bench.loosest_tolerance(LZSM_TOLS, lz_error, target, "lzsm")
+    runs = bench.timed_runs(lambda: lzsm_rho(alpha, gamma, tol), repeats)
+    st = bench.run_summary(runs)
     err = float(np.max(np.abs(runs[-1][2] - ref)))
     lz = {"tol": tol, "max_error": err, "points": npts, "repeats": repeats,
-          "cpu_total": statistics.median(cpus), "wall_total": statistics.median(walls),
-          "cpu_per_point": statistics.median(cpus) / npts, "wall_per_point": statistics.median(walls) / npts,
-          "cpu_runs": cpus, "wall_runs": walls, "tolerances_tried": tried}
+          "cpu_total": st["cpu_median"], "wall_total": st["wall_median"],
+          "cpu_per_point": st["cpu_median"] / npts, "wall_per_point": st["wall_median"] / npts,
+          "cpu_runs": [r[0] for r in runs], "wall_runs": [r[1] for r in runs], "tolerances_tried": tried}
     print(f"  tol={tol:.0e} x{repeats}: CPU median {fmt_t(lz['cpu_total'])} ({fmt_t(lz['cpu_per_point'])}/point), "
           f"wall median {fmt_t(lz['wall_total'])} ({fmt_t(lz['wall_per_point'])}/point), max error {err:.2e}")
     return lz
@@ -223,8 +174,8 @@ def qutip_side(alpha, gamma, ref, idx, extra, methods, target):
         for tol in QUTIP_TOLS:
             cpus, walls, errs = [], [], []
             for i, j in idx:
-                c, w, q = timed(lambda i=i, j=j, method=method, tol=tol: qutip_rho(float(alpha[i]), float(gamma[j]),
-                                                                                    method, tol))
+                c, w, q = bench.timed(lambda i=i, j=j, method=method, tol=tol: qutip_rho(
+                    float(alpha[i]), float(gamma[j]), method, tol))
                 cpus.append(c)
                 walls.append(w)
                 errs.append(float(np.max(np.abs(q - ref[i, j]))))
@@ -252,9 +203,9 @@ def qutip_side(alpha, gamma, ref, idx, extra, methods, target):
 # ----------------------------------------------------------------------------- table
 def table(ref, lz, q, npts, command, runtime, target):
     rows = []
-    lz_cell = f"{fmt_t(lz['cpu_per_point'])} [{fmt_t(lz['wall_per_point'])}]"
+    lz_cell = fmt_tw(lz["cpu_per_point"], lz["wall_per_point"])
     lz_err = f"{lz['max_error']:.1e} (tol {lz['tol']:.0e}, whole grid)"
-    rows.append(("lzsm evolve_open, whole grid", f"{fmt_t(lz['cpu_total'])} [{fmt_t(lz['wall_total'])}]", "", "", "",
+    rows.append(("lzsm evolve_open, whole grid", fmt_tw(lz["cpu_total"], lz["wall_total"]), "", "", "",
                  lz_err, ""))
     if q is not None:
         for m, r in q["methods"].items():
@@ -267,39 +218,27 @@ def table(ref, lz, q, npts, command, runtime, target):
             c["ratio_cpu"], c["ratio_wall"] = rc, rw
             tag = " (best)" if m == q["best_method"] else ""
             rows.append((f"per point vs QuTiP {m}{tag}", lz_cell,
-                         f"{fmt_t(c['cpu_per_point'])} [{fmt_t(c['wall_per_point'])}]",
-                         f"{fmt_r(rc)} [{fmt_r(rw)}]", "yes" if rc >= TARGET_RATIO else "NO", lz_err,
+                         fmt_tw(c["cpu_per_point"], c["wall_per_point"]),
+                         fmt_rw(rc, rw), "yes" if rc >= TARGET_RATIO else "NO", lz_err,
                          f"{c['max_error']:.1e} (tol {c['tol']:.0e})"))
     head = ("case", "lzsm CPU [wall]", "QuTiP CPU [wall]", "ratio CPU [wall]",
             f">= {TARGET_RATIO:g}x", "lzsm max err", "QuTiP max err")
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    line = "  ".join("-" * w for w in widths)
-    print("\n" + "=" * len(line))
-    print(f"Dephased Landau-Zener map: lzsm.evolve_open vs QuTiP mesolve, {npts} points, "
-          f"max |drho| <= {target:g}")
-    print("=" * len(line))
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
-    print(line)
-    for r in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-    print(line)
-    print("ratio = QuTiP time / lzsm time per point; headline uses CPU time (time.process_time, all threads);")
-    print("[brackets] = wall clock.  lzsm: median of whole-grid evolve_open calls / points; QuTiP: mean over the")
-    print("seeded stratified subsample (one mesolve per point); QuTiP error = max over the subsample and the")
-    print(f"fast-sweep corners.  err = max |rho - rho_ref| at t = +T; rho_ref = lzsm tol {REF_TOL:.0e}"
-          + ("" if ref["max_diff"] is None else f" (max diff to QuTiP vern9 1e-12 on {len(ref['checks'])} "
-                                                 f"points: {ref['max_diff']:.1e})") + ".")
-    print(f"command: {command}")
-    print(f"total runtime: {runtime:.1f} s wall")
+    title = (f"Dephased Landau-Zener map: lzsm.evolve_open vs QuTiP mesolve, {npts} points, "
+             f"max |drho| <= {target:g}")
+    bench.print_table(title, head, rows, (
+        "ratio = QuTiP time / lzsm time per point; headline uses CPU time (time.process_time, all threads);",
+        ("[brackets] = wall clock.  lzsm: median of whole-grid evolve_open calls / points; "
+         "QuTiP: mean over the"),
+        "seeded stratified subsample (one mesolve per point); QuTiP error = max over the subsample and the",
+        f"fast-sweep corners.  err = max |rho - rho_ref| at t = +T; rho_ref = lzsm tol {REF_TOL:.0e}"
+        + ("" if ref["max_diff"] is None else f" (max diff to QuTiP vern9 1e-12 on {len(ref['checks'])} "
+                                               f"points: {ref['max_diff']:.1e})") + "."))
+    bench.print_run_footer(command, runtime)
 
 
 # ----------------------------------------------------------------------------- main
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true",
-                    help="smoke run: 8 x 5 grid, 4 QuTiP points, vern7 only, 2 reference checks")
-    ap.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH")
+    ap = bench.make_parser(__doc__, "smoke run: 8 x 5 grid, 4 QuTiP points, vern7 only, 2 reference checks")
     ap.add_argument("--qutip-points", type=int, default=None, help="QuTiP subsample size (default 30; quick 4)")
     ap.add_argument("--methods", default=None, help="comma-separated mesolve methods (default adams,vern7,vern9)")
     ap.add_argument("--repeats", type=int, default=None, help="timed lzsm repeats at the chosen tol (default 3)")
@@ -314,13 +253,10 @@ def main(argv=None):
     npts = n_alpha * n_gamma
 
     w_start = time.perf_counter()
-    command = f"cd {shlex.quote(os.getcwd())} && " + shlex.join([sys.executable] + sys.argv)
-    env = env_info()
-    print("lzsm benchmark: evolve_open (two-level Lindblad, compiled Bloch kernel) vs QuTiP mesolve")
-    print(f"  python {env['python']}, lzsm {env['lzsm']}, numpy {env['numpy']}, numba {env['numba']} "
-          f"({env['numba_threads']} threads), qutip {env['qutip'] or 'NOT INSTALLED'}, {env['cpu_count']} CPUs, "
-          f"load average {env['loadavg'][0]:.2f}")
-    print(f"  thread env: {env['thread_env'] or '(none set)'}")
+    command = bench.command_line()
+    env = bench.env_info(qutip=qutip)
+    bench.print_env_header(
+        "lzsm benchmark: evolve_open (two-level Lindblad, compiled Bloch kernel) vs QuTiP mesolve", env, "qutip")
     print(f"  grid: V={V:g}, alpha geomspace{ALPHA_RANGE} x {n_alpha}, gamma linspace{GAMMA_RANGE} x {n_gamma}, "
           f"t in [{-T:g}, {T:g}] (T = 10 x 2V/alpha_min), start in diabatic |1>")
 
@@ -341,14 +277,12 @@ def main(argv=None):
     runtime = time.perf_counter() - w_start
     table(ref_info, lz, q, npts, command, runtime, args.target)
 
-    if args.json:
-        doc = {"command": command, "runtime_s": runtime, "env": env, "target_error": args.target,
-               "target_ratio": TARGET_RATIO, "ratio_uses": "cpu (time.process_time); wall ratios also given",
-               "problem": {"V": V, "alpha": alpha.tolist(), "gamma": gamma.tolist(), "t_span": [-T, T],
-                           "initial_diabatic_state": 0, "c_ops": "sqrt(gamma/2) sigma_z (diabatic)"},
-               "reference": ref_info, "lzsm": lz, "qutip": q}
-        Path(args.json).write_text(json.dumps(doc, indent=2, default=float))
-        print(f"figures written to {args.json}")
+    bench.write_json(args.json, {
+        "command": command, "runtime_s": runtime, "env": env, "target_error": args.target,
+        "target_ratio": TARGET_RATIO, "ratio_uses": "cpu (time.process_time); wall ratios also given",
+        "problem": {"V": V, "alpha": alpha.tolist(), "gamma": gamma.tolist(), "t_span": [-T, T],
+                    "initial_diabatic_state": 0, "c_ops": "sqrt(gamma/2) sigma_z (diabatic)"},
+        "reference": ref_info, "lzsm": lz, "qutip": q})
     return 0
 
 

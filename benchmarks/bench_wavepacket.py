@@ -15,15 +15,18 @@ One warm-up call (imports, FFT plans) precedes the timing; each timing is the me
 
 How to run
 ----------
-    .venv/bin/python benchmarks/bench_wavepacket.py [--repeats 3] [--momentum 20]
+    .venv/bin/python benchmarks/bench_wavepacket.py [--repeats 3] [--momentum 20] [--quick] [--json out.json]
+
+``--quick``: one run of each timing instead of ``--repeats`` (a smoke run).
 """
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import time
+import sys
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py
+import _common as bench
 import numpy as np
 
 from lzsm.curves import TullySimple
@@ -31,27 +34,25 @@ from lzsm.scattering import stationary_scattering
 from lzsm.wavepackets import wavepacket_scattering
 
 
-def timed(fn, repeats):
-    wall, cpu, out = [], [], None
-    for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.process_time()
-        out = fn()
-        wall.append(time.perf_counter() - w0)
-        cpu.append(time.process_time() - c0)
-    return statistics.median(wall), statistics.median(cpu), out
+def median_timed(fn, repeats):
+    """(median wall seconds, median CPU seconds, last result) of ``repeats`` calls of ``fn()``."""
+    runs = bench.timed_runs(fn, repeats)
+    st = bench.run_summary(runs)
+    return st["wall_median"], st["cpu_median"], runs[-1][2]
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = bench.make_parser(__doc__, "smoke run: one repeat of each timing")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--momentum", type=float, default=20.0)
     args = ap.parse_args(argv)
+    repeats = 1 if args.quick else args.repeats
     model = TullySimple()
     k = args.momentum
     wavepacket_scattering(model, k, convergence="none")  # warm-up
-    w_full, c_full, wp = timed(lambda: wavepacket_scattering(model, k), args.repeats)
-    w_one, c_one, _ = timed(lambda: wavepacket_scattering(model, k, convergence="none"), args.repeats)
-    w_st, c_st, st = timed(lambda: stationary_scattering(model, momenta=wp.momenta), args.repeats)
+    w_full, c_full, wp = median_timed(lambda: wavepacket_scattering(model, k), repeats)
+    w_one, c_one, _ = median_timed(lambda: wavepacket_scattering(model, k, convergence="none"), repeats)
+    w_st, c_st, st = median_timed(lambda: stationary_scattering(model, momenta=wp.momenta), repeats)
     c = wp.convergence
     centre = wp.at_momentum()
     print(f"Tully simple avoided crossing, k = {k:g} a.u., mass 2000")
@@ -65,6 +66,15 @@ def main(argv=None) -> int:
     dev = max(np.max(np.abs(wp.transmission_resolved - st.transmission)),
               np.max(np.abs(wp.reflection_resolved - st.reflection)))
     print(f"  max |P_wavepacket - P_stationary| over the 11 momenta: {dev:.1e}")
+    bench.write_json(args.json, {
+        "command": bench.command_line(), "env": bench.env_info(), "momentum": k, "repeats": repeats,
+        "wavepacket_with_dt_check": {"wall": w_full, "cpu": c_full},
+        "wavepacket_single_run": {"wall": w_one, "cpu": c_one},
+        "stationary": {"wall": w_st, "cpu": c_st},
+        "grid_points": c.n_points, "dx": c.dx, "dt": c.dt, "n_steps": c.n_steps,
+        "transmission_k0_wavepacket": centre["transmission"].tolist(),
+        "transmission_k0_stationary": st.transmission[5].tolist(),
+        "max_deviation_wavepacket_stationary": float(dev)})
     return 0
 
 
