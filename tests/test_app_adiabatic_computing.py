@@ -115,6 +115,40 @@ def test_full_hilbert_space_propagation_equals_the_reduced_one(n, schedule):
     assert np.all((reduced > 0) & (reduced < 1))
 
 
+@pytest.mark.parametrize("n, eps", [(16, 0.9), (64, 0.5)])
+def test_local_schedule_propagation_matches_an_independent_ode_solution(n, eps):
+    # independent of lzsm.evolve and of the u = t/T rescaled model inside p_success: scipy DOP853
+    # on i dpsi/dt = H(s(t)) psi in real time, with s(t) from the public local_adiabatic_schedule
+    # (itself checked against ds/dt = eps g^2 above).  Large eps so that the failure is not small
+    # (0.66 and 0.19) and a wrong schedule inside the model shows.
+    T = float(ac.local_adiabatic_runtime(n, eps))
+
+    def rhs(t, y):
+        h = ac.grover_reduced_hamiltonian(float(ac.local_adiabatic_schedule(min(t, T), n, eps)), n)
+        d = -1j * (h @ (y[:2] + 1j * y[2:]))
+        return np.concatenate([d.real, d.imag])
+
+    psi0 = ac.grover_initial_state(n)
+    sol = integrate.solve_ivp(rhs, (0.0, T), np.concatenate([psi0.real, psi0.imag]), method="DOP853",
+                              rtol=1e-11, atol=1e-12)
+    p_ref = sol.y[0, -1] ** 2 + sol.y[2, -1] ** 2
+    assert 1e-3 < 1 - p_ref < 0.9
+    p = ac.p_success(n, T, "local")
+    assert np.shape(p) == ()  # scalar in, scalar out
+    assert float(p) == pytest.approx(p_ref, abs=1e-8)
+
+
+def test_local_schedule_model_derivative_is_the_derivative_of_its_hamiltonian():
+    # the model's dH/du (used by adiabatic-basis projections, not by the Magnus propagation)
+    # against central differences of its H(u); tolerance 1e-6 relative to max|dH/du|
+    n, T = np.array([16.0, 256.0]), np.array([40.0, 300.0])
+    model = ac._scaled_model(n, T, "local", 1.0, "reduced")
+    u, h = np.array([0.1, 0.37, 0.5, 0.8]), 1e-5
+    fd = (model.hamiltonian(u + h) - model.hamiltonian(u - h)) / (2 * h)
+    dh = model.hamiltonian_derivative(u)
+    assert np.max(np.abs(dh - fd)) < 1e-6 * np.max(np.abs(dh))
+
+
 def test_linear_schedule_is_exactly_a_finite_time_landau_zener_passage():
     # independent: parabolic-cylinder closed form on the window [-T/2, T/2] vs Magnus propagation
     n = np.array([16.0, 256.0, 4096.0])[:, None]

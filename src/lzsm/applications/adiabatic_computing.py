@@ -396,6 +396,7 @@ def p_success(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear", 
     n = _n_items(n_items)
     T = _checks.real_array(runtime, "runtime", positive=True)
     hb = _checks.positive_scalar(hbar, "hbar")
+    shape = np.broadcast_shapes(n.shape, T.shape)  # ascontiguousarray below makes 0-d inputs 1-d
     n, T = (np.ascontiguousarray(x) for x in np.broadcast_arrays(n, T))
     if space == "full" and np.unique(n).size != 1:
         raise LzsmValueError("`n_items` must be a single value for space='full'")
@@ -405,7 +406,7 @@ def p_success(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear", 
     ev = propagation.evolve(model, (0.0, 1.0), psi0, tol=tol)
     if not ev.success:
         raise LzsmValueError("propagation did not reach the end of the run (try a larger `tol`)")
-    return _out(np.abs(ev.amplitudes[..., -1, 0]) ** 2)
+    return _out((np.abs(ev.amplitudes[..., -1, 0]) ** 2).reshape(shape))
 
 
 def runtime_for_success(n_items: ArrayLike, p_success_target: float, schedule: str = "linear", *,
