@@ -59,7 +59,7 @@ def flux_detuning_to_bias_ghz(flux_detuning_mphi0: ArrayLike, persistent_current
     .. math::  \\varepsilon_0 = 2 I_p \\Phi_0\\, \\delta f, \\qquad
                \\varepsilon_0/h = (I_p/e)\\, \\delta f \\quad (\\Phi_0 = h/2e).
 
-    ``I_p = 160 nA`` gives 0.999 GHz per mPhi0 (Orlando et al., PRB 60, 15398 (1999) for the
+    ``I_p = 160 nA`` gives 0.9986 GHz per mPhi0 (Orlando et al., PRB 60, 15398 (1999) for the
     two-state form of the persistent-current qubit)."""
     f = _checks.real_array(flux_detuning_mphi0, "flux_detuning_mphi0")
     ip = _checks.positive_scalar(persistent_current_na, "persistent_current_na")
@@ -102,12 +102,14 @@ def rate_model_map(gap: float, offset: ArrayLike, amplitude: ArrayLike, frequenc
 
     with ``gamma_1 = 1/T1`` (relaxation from the upper to the lower diabatic level) and
     ``Gamma_2 = 1/T2`` (decay of the diabatic coherence): Berns et al., PRL 97, 150502 (2006),
-    eq. (2)-(3) there with hbar = 1; the same formula as
+    there with hbar = 1 (equation numbers not verified here); the same formula as
     :func:`lzsm.incoherent.rate_equation_upper_population`, evaluated here as the product of
     a Bessel matrix ``J_n(A)^2`` and a Lorentzian matrix ``L_n(eps0)`` so that a 10^5-point map
-    costs milliseconds.  Valid when ``hbar Gamma_2 >> Delta J_n`` (the coherence is lost before
-    a Rabi cycle at a resonance completes) — see :func:`lindblad_upper_population` for the
-    exact check.  The map is even in eps0."""
+    costs milliseconds.  Term by term it is the steady state of the Bloch equations in the
+    rotating-wave approximation around each resonance (Rabi frequency ``Delta J_n/hbar``), so the
+    time-averaged steady state needs independent resonances (``Delta << hbar omega``,
+    ``Gamma_2 << omega``) rather than ``hbar Gamma_2 >> Delta J_n``, which the rate (incoherent)
+    reading and the transients need — see :func:`lindblad_upper_population` for the exact check.  The map is even in eps0."""
     d = float(_checks.real_array(gap, "gap", nonnegative=True))
     e0 = _checks.real_array(offset, "offset").reshape(-1)
     amp = _checks.real_array(amplitude, "amplitude", nonnegative=True).reshape(-1)
@@ -186,7 +188,8 @@ def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLik
 def bessel_nodes(n_photons: int, frequency: float, amplitude_max: float, hbar: float = 1.0) -> np.ndarray:
     """Drive amplitudes ``A = hbar omega j_{n,k}`` (zeros of ``J_n(A/(hbar omega))``) up to
     ``amplitude_max`` where the n-photon resonance vanishes (coherent destruction of tunnelling;
-    Oliver et al. 2005, Fig. 3; Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010), eq. (37))."""
+    Oliver et al. 2005; Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010); figure and equation
+    numbers not verified here)."""
     if not isinstance(n_photons, (int, np.integer)):
         raise LzsmValueError(f"`n_photons` must be an integer, got {n_photons!r}")
     hw = float(_checks.positive_scalar(hbar, "hbar")) * float(_checks.positive_scalar(frequency, "frequency"))
