@@ -30,7 +30,7 @@ F. Aquilante and R. Lindh, J. Chem. Theory Comput. 12, 3636 (2016)).
 
 Models here: the E x e Jahn–Teller model (:class:`JahnTellerExE`, H. C. Longuet-Higgins,
 U. Öpik, M. H. L. Pryce and R. A. Sack, Proc. R. Soc. A 244, 1 (1958); M. C. M. O'Brien,
-Proc. R. Soc. A 281, 323 (1964) for the quadratic (warping) term), the linear vibronic
+Proc. R. Soc. A 281, 323 (1964) for the quadratic (warping) term, citation not verified), the linear vibronic
 coupling model (:class:`LinearVibronicCoupling`, H. Köppel, W. Domcke and L. S. Cederbaum,
 Adv. Chem. Phys. 57, 59 (1984)), a spin 1/2 in a magnetic field (:class:`SpinHalfInField`,
 complex) and user functions (:class:`UserSurfaces`).
@@ -175,7 +175,7 @@ class JahnTellerExE(SurfaceModel):
              + g\\begin{pmatrix} q_x^2 - q_y^2 & -2q_xq_y\\\\ -2q_xq_y & -(q_x^2 - q_y^2)\\end{pmatrix}
 
     (Longuet-Higgins, Öpik, Pryce & Sack, Proc. R. Soc. A 244, 1 (1958); quadratic coupling
-    ``g`` as in O'Brien, Proc. R. Soc. A 281, 323 (1964)).  Energies in the unit of the
+    ``g`` as in O'Brien, Proc. R. Soc. A 281, 323 (1964), citation not verified).  Energies in the unit of the
     vibrational quantum ``hbar omega`` when ``omega = 1``; the nuclear kinetic energy that goes
     with these coordinates is ``-(omega/2) nabla^2``.  For ``g = 0`` the adiabatic surfaces are
     ``omega rho^2/2 -/+ k rho`` (the "Mexican hat": a moat at ``rho_0 = k/omega``, Jahn–Teller

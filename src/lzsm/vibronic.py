@@ -434,7 +434,7 @@ def encircling_wavepacket(k: float = 4.0, omega: float = 1.0, *, width: float = 
     ~1e-5 for 6.5).  The two halves meet at
     ``phi = 0``; with the geometric phase they arrive with opposite signs and leave a node there
     (Longuet-Higgins 1975; in wavepacket form e.g. Schön & Köppel, J. Chem. Phys. 103, 9292
-    (1995)); without it they add up."""
+    (1995), citation not verified); without it they add up."""
     from .wavepackets import Grid, gaussian_wavepacket, propagate
 
     k = float(_checks.positive_scalar(k, "k"))
