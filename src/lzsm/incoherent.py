@@ -139,8 +139,11 @@ def rate_equation_upper_population(gap: ArrayLike, offset: ArrayLike, amplitude:
     with ``H = -(Delta/2) sigma_x - ((eps0 + A cos(omega t))/2) sigma_z`` (PHYSICS.md),
     ``Gamma_2`` the decay rate of the diabatic coherence, ``gamma_1`` the relaxation rate from
     the upper to the lower diabatic level (Berns et al., PRL 97, 150502 (2006), there with
-    hbar = 1; Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010)).  Valid for
-    ``W, Delta << hbar Gamma_2``.  The sum runs over ``|n| <= n_max`` (default: A/(hbar omega) + 30)."""
+    hbar = 1; Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010)).  Derived for
+    ``W, Delta << hbar Gamma_2``; for the time-averaged steady state it also holds at long T2
+    as long as the multiphoton resonances do not overlap (``Delta << hbar omega``,
+    ``Gamma_2 << omega``), where each term equals the rotating-wave Bloch steady state
+    (checked against exact Lindblad dynamics in tests/test_app_qubits.py).  The sum runs over ``|n| <= n_max`` (default: A/(hbar omega) + 30)."""
     d = _checks.real_array(gap, "gap", nonnegative=True)
     e0 = _checks.real_array(offset, "offset")
     amp = _checks.real_array(amplitude, "amplitude", nonnegative=True)
