@@ -164,6 +164,12 @@ def test_walled_model_keeps_the_crossing():
     r = np.linspace(2.0, 40.0, 50)
     v = walled.potential(r)
     assert np.allclose(v[:, 1, 1] - v[:, 0, 0], float(base.parameters()["delta_e"]) - 1 / r, rtol=0, atol=1e-12)
+    # gradient = derivative of the potential (central differences, h = 1e-5 bohr: error ~1e-10
+    # relative to the wall's slope, ~0.1-190 hartree/bohr on 2.5-5 bohr), all matrix elements
+    r = np.linspace(2.5, 5.0, 11)
+    h = 1e-5
+    fd = (walled.potential(r + h) - walled.potential(r - h)) / (2 * h)
+    assert np.allclose(walled.gradient(r), fd, rtol=1e-6, atol=1e-9)
 
 
 def test_transit_time_and_action_harmonic():

@@ -9,9 +9,10 @@ Two applications (``docs/cold_atoms.md``):
   molecular state cross with slope difference ``Delta_mu`` (difference of magnetic moments) and
   couple with a strength set by the resonance width ``Delta_B``, the background scattering length
   ``a_bg`` and the pair density ``n``.  The conversion efficiency is
-  ``1 - exp(-2 pi delta_LZ)`` with ``delta_LZ = 4 pi hbar n |a_bg Delta_B| / (m |Bdot|)``, the
-  form in which Hodby et al., PRL 94, 120402 (2005) fitted their 85Rb and 40K data,
-  ``P = P_max (1 - exp(-beta n / |Bdot|))``.
+  ``1 - exp(-2 pi delta_LZ)`` with ``delta_LZ = 4 pi hbar n |a_bg Delta_B| / (m |Bdot|)`` (m the
+  atom mass; prefactor rederived in :func:`feshbach_crossing`), the form
+  ``P = P_max (1 - exp(-beta n / |Bdot|))`` used for the 85Rb and 40K data of Hodby et al.,
+  PRL 94, 120402 (2005) (their text was not retrieved here: no fitted numbers are quoted).
 * ``nonlinear_lz`` — the mean-field two-mode model of a condensate (Wu & Niu, PRA 61, 023402
   (2000); Liu et al., PRA 66, 023404 (2002), arXiv:quant-ph/0105140):
   ``i d/dt (a, b) = H (a, b)``, ``H = [[gamma/2 + (c/2)(|b|^2-|a|^2), v/2],
