@@ -215,15 +215,18 @@ def test_three_level_diabatic_start(reference_solve):
 # --------------------------------------------------------------------------- convergence
 def test_sixth_order_convergence_with_fixed_steps():
     """With a huge tol every step is accepted and the step is max_step (two half steps kept), so
-    halving max_step must reduce the error by ~2^6 (Blanes, Casas & Ros 2000: order 6)."""
+    halving max_step must reduce the error by ~2^6 (Blanes, Casas & Ros 2000: order 6).  The steps
+    stay inside the Magnus convergence radius (|Omega| <= pi; here |H| h <= 5 x 0.5), where the
+    kernel does not shorten them."""
     m = lzsm.LandauZener(0.5, 1.0)
     u = lzsm.lz_propagator(0.5, 1.0, 10.0, -10.0)[:, 0]
     errs = []
-    for h in (1.0, 0.5, 0.25):
+    for h in (0.5, 0.25, 0.125, 0.0625):
         ev = lzsm.evolve(m, (-10.0, 10.0), tol=1.0, max_step=h)
         errs.append(np.max(np.abs(ev.amplitudes[-1] - u)))
-    orders = np.log2(np.array(errs[:-1]) / np.array(errs[1:]))
-    assert np.all(orders > 5.5) and np.all(orders < 6.8), orders
+    orders = np.log2(np.array(errs[:-1]) / np.array(errs[1:]))  # measured 6.01, 5.34, 6.01
+    mean_order = np.log2(errs[0] / errs[-1]) / 3.0  # measured 5.79; a fourth-order method gives ~4
+    assert 5.5 < mean_order < 6.8 and np.all(orders > 5.0), (mean_order, orders)
 
 
 def test_error_falls_with_tol_and_is_bounded_by_the_estimate():
@@ -341,3 +344,17 @@ def test_unreached_saved_times_are_not_garbage():
 def test_non_finite_max_step_is_rejected(max_step):
     with pytest.raises(ValueError, match="max_step"):
         lzsm.evolve(M, (-5.0, 5.0), max_step=max_step)
+
+
+def test_loose_tolerances_still_deliver_their_accuracy_on_fast_sweeps():
+    """Far from the crossing |H| grows as alpha t / 2; a Magnus step beyond the series' radius
+    (|Omega| > pi, Moan & Niesen 2008) made the step-doubling estimate fail there (measured before
+    the cap: tol 1e-6 gave 5e-4).  Against the exact finite-time closed form (Vitanov & Garraway
+    1996) on a (V, alpha) grid with up to 2000 rad of dynamic phase: tol 1e-6 -> error <= 3e-6
+    (measured 3.4e-7), tol 1e-4 -> <= 1e-3 (measured 1.1e-4)."""
+    v = np.linspace(0.1, 1.0, 8)[:, None]
+    a = np.geomspace(0.2, 20.0, 8)[None, :]
+    exact = lzsm.finite_time_p_diabatic_stay(v, a, 200.0, -200.0, 0)
+    for tol, bound in ((1e-6, 3e-6), (1e-4, 1e-3)):
+        ev = lzsm.evolve(lzsm.LandauZener(v, a), (-200.0, 200.0), 0, tol=tol)
+        assert np.max(np.abs(ev.p_diabatic_stay - exact)) <= bound, tol
