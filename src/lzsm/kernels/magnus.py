@@ -208,8 +208,6 @@ def _run2(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
                 nsteps += 1
                 t = stop if last else t + h_try
                 h = _next_step(err, tol, h_try, h, last, max_step)
-                if angle > 0.0:
-                    h = min(h, h_try * 0.95 * math.pi / angle)
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
             else:
