@@ -358,3 +358,17 @@ def test_loose_tolerances_still_deliver_their_accuracy_on_fast_sweeps():
     for tol, bound in ((1e-6, 3e-6), (1e-4, 1e-3)):
         ev = lzsm.evolve(lzsm.LandauZener(v, a), (-200.0, 200.0), 0, tol=tol)
         assert np.max(np.abs(ev.p_diabatic_stay - exact)) <= bound, tol
+
+
+def test_loose_tolerances_on_the_n_level_path():
+    """The same Magnus-radius cap on the N-level kernel: a spin-1 Majorana sweep (3 levels, V = 0.3,
+    alpha = 8, t in [-300, 300]) against Majorana's closed form through Wigner d-functions
+    (lzsm.multilevel): tol 1e-6 -> max |P - P_exact| <= 2e-6 (measured 1.6e-7; 1.8e-4 before
+    the cap), tol 1e-4 -> <= 1e-5 (measured 3.6e-7)."""
+    from lzsm import multilevel as ml
+
+    m = ml.spin_sweep(1.0, 0.3, 8.0)
+    exact = ml.majorana_transition_matrix(1.0, 0.3, 8.0)
+    for tol, bound in ((1e-6, 2e-6), (1e-4, 1e-5)):
+        p = ml.transition_matrix(m, (-300.0, 300.0), tol=tol)
+        assert np.max(np.abs(np.asarray(p) - exact)) <= bound, tol

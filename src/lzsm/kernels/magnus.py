@@ -306,7 +306,15 @@ def _run_n(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
             stop = min(t_end, brk)
             last = t + h >= stop
             h_try = stop - t if last else h
-            full = expm_antihermitian(_omega_n(a, b, code, fp, t, h_try)) @ psi
+            # Magnus radius (as in _run2): the spread of Omega's eigenphases about their mean (the
+            # trace is an exact global phase) must stay below pi, else the step is shortened.
+            herm = 1j * _omega_n(a, b, code, fp, t, h_try)
+            lam, vec = np.linalg.eigh(0.5 * (herm + herm.conj().T))
+            spread = 0.5 * (lam[-1] - lam[0])
+            if spread > math.pi and h_try > 1e-14 * (abs(t) + 1.0):
+                h = h_try * 0.9 * math.pi / spread
+                continue
+            full = ((vec * np.exp(-1j * lam)) @ vec.conj().T) @ psi
             hh = 0.5 * h_try
             half = expm_antihermitian(_omega_n(a, b, code, fp, t, hh)) @ psi
             half = expm_antihermitian(_omega_n(a, b, code, fp, t + hh, hh)) @ half
