@@ -42,6 +42,7 @@ from scipy import constants, special
 
 from .. import _checks
 from ..errors import LzsmValueError
+from ..incoherent import rate_equation_upper_population
 from ._framework import Config, new_figure, register, write_dataset
 
 ArrayLike = Any
@@ -78,15 +79,17 @@ def _out(x):
     return x[()] if x.ndim == 0 else x
 
 
-def _rates(t1: float, t2: float) -> tuple[float, float]:
-    """(gamma_1, Gamma_2) from T1 (may be inf) and T2, with the Lindblad bound T2 <= 2 T1."""
-    t2 = float(_checks.positive_scalar(t2, "t2"))
+def _rates(t1: float, t2: float, names: tuple[str, str] = ("t1", "t2")) -> tuple[float, float]:
+    """(gamma_1, Gamma_2) from T1 (may be inf) and T2, with the Lindblad bound T2 <= 2 T1;
+    ``names`` are the parameter names used in the error messages (scenario keys in runners)."""
+    n1, n2 = names
+    t2 = float(_checks.positive_scalar(t2, n2))
     t1 = float(t1)
     if not (t1 > 0):
-        raise LzsmValueError(f"`t1` must be > 0 (inf for no relaxation), got {t1!r}")
+        raise LzsmValueError(f"`{n1}` must be > 0 (inf for no relaxation), got {t1!r}")
     if t2 > 2 * t1 * (1 + 1e-12):
-        raise LzsmValueError(f"`t2` must be <= 2 t1 (a Lindblad qubit has 1/T2 = 1/(2 T1) + gamma_phi, "
-                             f"gamma_phi >= 0), got t2 = {t2:g}, t1 = {t1:g}")
+        raise LzsmValueError(f"`{n2}` must be <= 2 {n1} (a Lindblad qubit has 1/T2 = 1/(2 T1) + gamma_phi, "
+                             f"gamma_phi >= 0), got {n2} = {t2:g}, {n1} = {t1:g}")
     return (0.0 if math.isinf(t1) else 1.0 / t1), 1.0 / t2
 
 
@@ -345,14 +348,23 @@ def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: 
     t2s = _checks.real_array(t2, "t2", positive=True).reshape(-1)
     kt = float(_checks.real_array(temperature, "temperature", nonnegative=True))
     v, a = gate_parameters(gap, eps_max, ts)
+    g1 = _rates(t1, float(np.max(t2s)))[0]
+    gphi = 1.0 / t2s - 0.5 * g1
+    if g1 == 0:
+        # no relaxation: the diabatic dephasing is evolve_open's `dephasing` (coherence decay
+        # gamma_phi in the diabatic basis, the same generator as the collapse operator below),
+        # so the whole (T, T2) grid is one batched call
+        model = LandauZener(coupling=(v * ts)[:, None], sweep_rate=(a * ts ** 2)[:, None], hbar=hbar)
+        res = evolve_open(model, (-0.5, 0.5), 0, dephasing=ts[:, None] * gphi[None, :], tol=tol)
+        return np.asarray(res.p_diabatic_stay, dtype=float).reshape(ts.size, t2s.size)
+    # relaxation acts between the instantaneous eigenstates while the dephasing stays diabatic:
+    # a constant collapse operator, whose rate T gamma_phi differs for every point
     sz = np.diag([1.0, -1.0]).astype(complex)
     out = np.empty((ts.size, t2s.size))
-    for j, t2j in enumerate(t2s):
-        g1, g2 = _rates(t1, t2j)
-        gphi = g2 - 0.5 * g1
+    for j in range(t2s.size):
         for i, t in enumerate(ts):
             model = LandauZener(coupling=v * t, sweep_rate=a[i] * t ** 2, hbar=hbar)
-            res = evolve_open(model, (-0.5, 0.5), 0, collapse_ops=[np.sqrt(0.5 * gphi * t) * sz],
+            res = evolve_open(model, (-0.5, 0.5), 0, collapse_ops=[np.sqrt(0.5 * gphi[j] * t) * sz],
                               relaxation=g1 * t, temperature=kt * t, basis="adiabatic", tol=tol)
             out[i, j] = float(res.p_diabatic_stay)
     return out
@@ -549,7 +561,7 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     om = cfg.get("qubit", "frequency_hz", low=0.0, low_open=True)
     t2 = cfg.get("qubit", "t2", low=0.0, low_open=True)
     t1 = cfg.get("qubit", "t1", math.inf, low=0.0, low_open=True)
-    _rates(t1, t2)
+    g1, g2 = _rates(t1, t2, ("qubit.t1", "qubit.t2"))
     map_photons = _photon_numbers(cfg, "map", "photon_numbers", [3, 6])
     feat_photons = _photon_numbers(cfg, "features", "photon_numbers", [3, 6, 12])
     hw = hbar * om
@@ -568,6 +580,19 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     amplitude = cfg.get_range("map", "amplitude", low=0.0)
     if offset.size < 2 or amplitude.size < 2:
         raise LzsmValueError("`map.offset` and `map.amplitude` need at least 2 values each")
+    coherent = cfg.get("map", "coherent", True)
+    off_c = cfg.get_range("map", "coherent_offset", np.linspace(2.5 * hw, 6.5 * hw, 401))
+    na = cfg.get("map", "coherent_amplitude_num", 121, low=2)
+    off_k = cfg.get_range("check", "offset", [hw * 5, hw * 5, hw * 5, hw * 5.1, hw * 10])
+    amp_k = cfg.get_range("check", "amplitude", [hw * 6, hw * 8.771, hw * 12, hw * 6, hw * 14], low=0.0)
+    if off_k.size != amp_k.size:
+        raise LzsmValueError(f"`check.offset` and `check.amplitude` must have the same length, "
+                             f"got {off_k.size} and {amp_k.size}")
+    tol_check = cfg.get("check", "tolerance", 0.005, low=0.0, low_open=True)
+    ns = cfg.get("check", "n_samples", 512, low=8)
+    cut = cfg.get("features", "cut_amplitude", float(amplitude.max()) * 0.6, low=0.0, low_open=True)
+    n_fine = cfg.get("features", "n_fine", 3000, low=100)
+    # ---- every key read and checked: compute
     p_rate = rate_model_map(gap, offset, amplitude, om, t1, t2, hbar)
     coords: dict[str, Any] = {"offset": ("offset", offset), "amplitude": ("amplitude", amplitude)}
     if ip is not None:
@@ -578,13 +603,10 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
                                        reference="Berns et al., PRL 97, 150502 (2006)")
     # ---- coherent map beside it (Floquet, infinite-time average) on a window fine enough to
     # resolve lines of width Delta J_n
-    coherent = cfg.get("map", "coherent", True)
     if coherent:
         from ..interferometry import interferometry
         from ..models import PeriodicDrive
 
-        off_c = cfg.get_range("map", "coherent_offset", np.linspace(2.5 * hw, 6.5 * hw, 401))
-        na = cfg.get("map", "coherent_amplitude_num", 121, low=2)
         amp_c = np.linspace(amplitude.min(), amplitude.max(), na)
         dsc = interferometry(PeriodicDrive(gap, 0.0, 0.0, om, hbar=hbar), n_periods=None, progress=False,
                              offset=off_c, amplitude=amp_c)
@@ -592,16 +614,9 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
                                dsc["p_upper_mean"].transpose("offset", "amplitude").values)
         ds = ds.assign_coords(offset_coherent=off_c, amplitude_coherent=amp_c)
         ds["p_up_coherent"].attrs["long_name"] = "infinite-time average of the upper diabatic population, no decoherence"
-    # ---- Lindblad check points
-    off_k = cfg.get_range("check", "offset", [hw * 5, hw * 5, hw * 5, hw * 5.1, hw * 10])
-    amp_k = cfg.get_range("check", "amplitude", [hw * 6, hw * 8.771, hw * 12, hw * 6, hw * 14], low=0.0)
-    if off_k.size != amp_k.size:
-        raise LzsmValueError(f"`check.offset` and `check.amplitude` must have the same length, "
-                             f"got {off_k.size} and {amp_k.size}")
-    tol_check = cfg.get("check", "tolerance", 0.005, low=0.0, low_open=True)
-    ns = cfg.get("check", "n_samples", 512, low=8)
+    # ---- Lindblad check points against the same formula, point by point
     p_lind = lindblad_upper_population(gap, off_k, amp_k, om, t1, t2, hbar, n_samples=ns)
-    p_rate_k = np.array([rate_model_map(gap, [e], [a], om, t1, t2, hbar)[0, 0] for e, a in zip(off_k, amp_k)])
+    p_rate_k = np.asarray(rate_equation_upper_population(gap, off_k, amp_k, om, g2, g1, hbar))
     dev = np.abs(p_lind - p_rate_k)
     ds["check_offset"] = ("check_point", off_k)
     ds["check_amplitude"] = ("check_point", amp_k)
@@ -609,8 +624,6 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     ds["p_up_rate_model_at_check"] = ("check_point", p_rate_k)
     ds["p_up_lindblad"].attrs["long_name"] = "exact periodic steady state of the Lindblad equation, time-averaged"
     # ---- published features
-    cut = cfg.get("features", "cut_amplitude", float(amplitude.max()) * 0.6, low=0.0, low_open=True)
-    n_fine = cfg.get("features", "n_fine", 3000, low=100)
     feats = spectroscopy_features(gap, om, t1, t2, hbar=hbar, cut_amplitude=cut, photon_numbers=feat_photons,
                                   amplitude_max=float(amplitude.max()), offset_max=cut, n_fine=n_fine)
     ds["resonance_peak_offset"] = ("resonance", feats["resonance_peaks"])
@@ -703,7 +716,7 @@ def lz_gate(cfg: Config, out: Path) -> dict:
     times = np.sort(cfg.get_range("sweep", "sweep_time", low=0.0, low_open=True))
     t2s = cfg.get_range("decoherence", "t2", low=0.0, low_open=True)
     for t2 in t2s:
-        _rates(t1, t2)
+        _rates(t1, t2, ("qubit.t1", "decoherence.t2"))
     if eps_max < 5 * gap:
         raise LzsmValueError(f"`qubit.eps_max` must be >= 5 gap so that the diabatic states are the computational "
                              f"states at the ends of the sweep, got eps_max = {eps_max:g}, gap = {gap:g}")
