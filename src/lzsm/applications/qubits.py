@@ -350,15 +350,6 @@ def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: 
     v, a = gate_parameters(gap, eps_max, ts)
     g1 = _rates(t1, float(np.max(t2s)))[0]
     gphi = 1.0 / t2s - 0.5 * g1
-    if g1 == 0:
-        # no relaxation: the diabatic dephasing is evolve_open's `dephasing` (coherence decay
-        # gamma_phi in the diabatic basis, the same generator as the collapse operator below),
-        # so the whole (T, T2) grid is one batched call
-        model = LandauZener(coupling=(v * ts)[:, None], sweep_rate=(a * ts ** 2)[:, None], hbar=hbar)
-        res = evolve_open(model, (-0.5, 0.5), 0, dephasing=ts[:, None] * gphi[None, :], tol=tol)
-        return np.asarray(res.p_diabatic_stay, dtype=float).reshape(ts.size, t2s.size)
-    # relaxation acts between the instantaneous eigenstates while the dephasing stays diabatic:
-    # a constant collapse operator, whose rate T gamma_phi differs for every point
     sz = np.diag([1.0, -1.0]).astype(complex)
     out = np.empty((ts.size, t2s.size))
     for j in range(t2s.size):
