@@ -65,6 +65,19 @@ def test_crossover_coupling_is_where_the_limits_meet():
     assert float(chem.landau_zener_exponent(hstar, LAM, KT, W, HBAR)) == pytest.approx(0.5, rel=1e-12)
 
 
+def test_newton_sutin_kappa_half_closed_form():
+    """kappa_el = 2 P0/(1 + P0) = 1/2 at P0 = 1/3, i.e. 2 pi gamma = ln(3/2); with 2 pi gamma = 1/2
+    at H* (above) the coupling is H* sqrt(2 ln(3/2)) = 0.9005 H* (docs: 97.0 cm^-1 for the example,
+    read off its 81-point grid as 97.2)."""
+    hstar = chem.crossover_coupling(LAM, KT, W, HBAR)
+    h_half = hstar * math.sqrt(2 * math.log(1.5))
+    rate, kappa = chem.newton_sutin_rate([h_half, hstar], LAM, DG, KT, W, HBAR)
+    assert kappa[0] == pytest.approx(0.5, rel=1e-12)
+    assert kappa[1] == pytest.approx(2 * (1 - math.exp(-0.5)) / (2 - math.exp(-0.5)), rel=1e-12)
+    tst = W / (2 * math.pi) * math.exp(-(LAM + DG) ** 2 / (4 * LAM) / KT)
+    assert rate[0] == pytest.approx(0.5 * tst, rel=1e-12)
+
+
 @pytest.mark.parametrize("ratio", [0.05, 0.5, 1.0, 3.0, 20.0])
 def test_thermal_kappa_against_direct_quadrature(ratio):
     """kappa(T) = int kappa(v) (m v/kT) exp(-m v^2/2kT) dv by adaptive quadrature in v."""
@@ -239,9 +252,13 @@ def test_nacl_reduced_run(tmp_path):
     ({"excess_energy": "2 eV"}, "`packet.excess_energy` must lie between 0 and the ionic asymptote"),
     ({"excess_energy": "-0.1 eV"}, "`packet.excess_energy` must be > 0"),
     ({"width_angstrom": 0}, "`packet.width_angstrom` must be > 0"),
+    ({"propagation": {"duration": "-5 fs"}}, "`propagation.duration` must be > 0"),
+    ({"propagation": {"time_step": "100 fs"}}, "`propagation.time_step` must be <= propagation.duration / "),
 ])
 def test_nacl_bad_input(tmp_path, packet, match):
     raw = {"application": "nacl_photodissociation", "units": {"energy": "eV", "time": "fs"}, "packet": packet}
+    if "propagation" in packet:
+        raw["packet"], raw["propagation"] = {}, packet["propagation"]
     with pytest.raises(LzsmValueError, match=match):
         run(raw, tmp_path / "bad")
     assert not (tmp_path / "bad").exists()

@@ -43,6 +43,7 @@ from ..semiclassical import (
     CurveCrossing,
     curve_crossing,
     lz_rate,
+    lz_transmission_coefficient,
     marcus_rate,
 )
 from ._framework import Config, new_figure, register, write_dataset
@@ -123,8 +124,7 @@ def newton_sutin_rate(coupling: ArrayLike, reorganization_energy: float, reactio
     ``kappa_el -> nu_el/nu_n`` and the rate is Marcus's golden-rule rate exactly; adiabatic
     limit: ``kappa_el -> 1``, the TST rate ``nu_n exp(-Delta G‡/k_BT)``."""
     x = landau_zener_exponent(coupling, reorganization_energy, temperature, frequency, hbar)
-    p0 = -np.expm1(-x)
-    kappa = 2 * p0 / (1 + p0)
+    kappa = np.asarray(lz_transmission_coefficient(-np.expm1(-x)))  # P_0 = 1 - exp(-2 pi gamma)
     nu = float(frequency) / (2 * np.pi)
     boltz = np.exp(-float(activation_free_energy(reorganization_energy, reaction_free_energy)) / float(temperature))
     return kappa * nu * boltz, kappa
@@ -726,17 +726,19 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
 
     model = WalledCovalentIonic()
     mu = model.reduced_mass
-    e_launch = _au(cfg, cfg.get("packet", "excess_energy", None, low=0.0, low_open=True), "energy") \
-        if cfg.has("packet", "excess_energy") else 0.58 / _HARTREE_EV
+    e_launch = cfg.get("packet", "excess_energy", None, low=0.0, low_open=True)
+    e_launch = 0.58 / _HARTREE_EV if e_launch is None else _au(cfg, e_launch, "energy")
     sigma = cfg.get("packet", "width_angstrom", 0.0577, low=0.0, low_open=True) / _BOHR_ANGSTROM
-    duration = _au(cfg, cfg.get("propagation", "duration"), "time") if cfg.has("propagation", "duration") \
-        else 3500.0 / _AU_TIME_FS
-    dt = _au(cfg, cfg.get("propagation", "time_step"), "time") if cfg.has("propagation", "time_step") else 10.0
-    if dt <= 0 or duration <= 0:
-        raise LzsmValueError("`propagation.duration` and `propagation.time_step` must be > 0")
+    duration = cfg.get("propagation", "duration", None, low=0.0, low_open=True)
+    duration = 3500.0 / _AU_TIME_FS if duration is None else _au(cfg, duration, "time")
+    dt = cfg.get("propagation", "time_step", None, low=0.0, low_open=True)
+    dt = 10.0 if dt is None else _au(cfg, dt, "time")
     n_points = cfg.get("propagation", "n_points", 2048, low=256, high=65536)
     r_max = cfg.get("propagation", "r_max_angstrom", 26.5, low=12.0) / _BOHR_ANGSTROM
     n_save = cfg.get("propagation", "n_save", 400, low=10)
+    if dt > duration / n_save:
+        raise LzsmValueError(f"`propagation.time_step` must be <= propagation.duration / propagation.n_save "
+                             f"({duration / n_save:.4g} a.u.; default 10 a.u. = 0.24 fs), got {dt:.4g} a.u.")
     up = _adiabatic_curve(model, 1)
     cr0 = curve_crossing(model, (3.0, 60.0))
     if not 0.0 < e_launch < float(model.parameters()["delta_e"]):
