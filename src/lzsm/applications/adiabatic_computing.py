@@ -652,12 +652,11 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     plot_gap(n_c, ax)
     fig.savefig(out / "grover_gap.png", dpi=120)
     fig, axs = new_figure(ncols=2)
-    plot_success_vs_runtime(ds.assign(runtime_linear=(("n_items_curve", "k"), T_lin),
-                                      runtime_local=(("n_items_curve", "k"), T_loc),
-                                      runtime_local_closed_form=(("n_items_curve",), T_closed)), axs[0], "linear")
-    plot_success_vs_runtime(ds.assign(runtime_linear=(("n_items_curve", "k"), T_lin),
-                                      runtime_local=(("n_items_curve", "k"), T_loc),
-                                      runtime_local_closed_form=(("n_items_curve",), T_closed)), axs[1], "local")
+    ds_hbar_over_e = ds.assign(runtime_linear=(("n_items_curve", "k"), T_lin),
+                               runtime_local=(("n_items_curve", "k"), T_loc),
+                               runtime_local_closed_form=(("n_items_curve",), T_closed))
+    plot_success_vs_runtime(ds_hbar_over_e, axs[0], "linear")
+    plot_success_vs_runtime(ds_hbar_over_e, axs[1], "local")
     fig.savefig(out / "grover_success.png", dpi=120)
     fig, ax = new_figure()
     scal = xr.Dataset({"runtime_linear": ("n_items", t_lin), "runtime_local": ("n_items", t_loc),
