@@ -63,7 +63,7 @@ Units
 The physics functions work in recoil units: energies in E_r, times in ``hbar/E_r``,
 quasimomenta in k_L, forces as ``F0 = F d / E_r`` (hbar = 1).  Laboratory values are converted
 at the edge by :func:`recoil_energy` and :func:`force_from_acceleration` (SI constants:
-CODATA 2018; 87Rb mass from Steck, "Rubidium 87 D line data").
+CODATA via :mod:`scipy.constants`; 87Rb mass from Steck, "Rubidium 87 D line data").
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import constants as _c
 
 from .. import _checks, analytic
 from ..errors import LzsmValueError
@@ -83,10 +84,10 @@ from ._framework import Config, new_figure, register, write_dataset
 
 ArrayLike = Any
 
-#: reduced Planck constant in J s (CODATA 2018, exact)
-HBAR_SI = 1.054571817e-34
-#: atomic mass unit in kg (CODATA 2018)
-ATOMIC_MASS_UNIT = 1.66053906660e-27
+#: reduced Planck constant in J s and atomic mass unit in kg (CODATA via scipy.constants, the
+#: source lzsm.units and cold_atoms use)
+HBAR_SI = _c.hbar
+ATOMIC_MASS_UNIT = _c.physical_constants["atomic mass constant"][0]
 #: 87Rb atomic mass in u (Steck, "Rubidium 87 D line data", rev. 2.2)
 RB87_MASS_U = 86.909180520
 #: hopping (in E_r) of the two-band model that matches the free-particle slope at the zone edge
@@ -433,16 +434,18 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
     n_max = cfg.get("lattice", "n_max", 4, low=2, high=60)
     if cfg.has("force", "f0") and cfg.has("force", "acceleration_m_s2"):
         raise LzsmValueError("give either `force.f0` or `force.acceleration_m_s2`, not both")
+    f0_low, f0_high = 1e-2, 100.0  # accepted F0 = F d / E_r, however it is given
     if cfg.has("force", "acceleration_m_s2"):
-        f0 = np.asarray(force_from_acceleration(cfg.get_range("force", "acceleration_m_s2", low=0.0, low_open=True),
-                                                mass, lam))
+        a_low, a_high = (float(acceleration_from_force(x, mass, lam)) for x in (f0_low, f0_high))
+        f0 = np.asarray(force_from_acceleration(
+            cfg.get_range("force", "acceleration_m_s2", low=a_low, high=a_high), mass, lam))
     else:
-        f0 = cfg.get_range("force", "f0", np.geomspace(0.25, 3.0, 12), low=1e-2, high=100.0)
+        f0 = cfg.get_range("force", "f0", np.geomspace(0.25, 3.0, 12), low=f0_low, high=f0_high)
     f0 = np.sort(f0)
     acc = np.asarray(acceleration_from_force(f0, mass, lam))
     hop = cfg.get("two_band", "hopping_recoil", TWO_BAND_HOPPING_DEFAULT, low=0.0, low_open=True, high=100.0)
     bz_depth = cfg.get("bloch_zener", "depth_recoil", float(depths[-1]), low=0.0, low_open=True, high=40.0)
-    bz_f0 = cfg.get("bloch_zener", "f0", 1.0, low=1e-2, high=100.0)
+    bz_f0 = cfg.get("bloch_zener", "f0", 1.0, low=f0_low, high=f0_high)
     periods = cfg.get("bloch_zener", "periods", 4, low=1, high=50)
     ppp = cfg.get("bloch_zener", "points_per_period", 100, low=4, high=2000)
 
