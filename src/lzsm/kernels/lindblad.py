@@ -44,7 +44,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .magnus import STATUS_MAX_STEPS, STATUS_OK, _C1, _C3, _coef, _next_break, _next_step
+from .magnus import (MAGNUS_RADIUS, STATUS_MAX_STEPS, STATUS_OK, _C1, _C3, _coef, _next_break, _next_step,
+                     _outside_radius)
 
 BASIS_DIABATIC = 0
 BASIS_ADIABATIC = 1
@@ -630,12 +631,6 @@ def _norm1(g):
                max(abs(g[2]) + abs(g[6]) + abs(g[10]), abs(g[3]) + abs(g[7]) + abs(g[11])))
 
 
-#: Largest 1-norm of a step's Magnus exponent (the rotation angle per step for a coherent qubit).
-#: The Magnus series of a step converges for int ||G|| dt < pi (Moan & Niesen, Found. Comput.
-#: Math. 8, 291 (2008)); beyond it the embedded estimate no longer bounds the error.
-BLOCH_MAX_ANGLE = math.pi
-
-
 @njit(cache=True, nogil=True)
 def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_init, max_step, max_steps, out):
     """One point.  Each step propagates with exp(Omega6) (one exponential) and estimates its
@@ -643,8 +638,8 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
     a state by Delta (r, 1) to first order, so the Frobenius error of rho is at most
     (||D||_2 |r| + |d|)/sqrt(2) <= (||D||_F + |d|)/sqrt(2) for every state (|r| <= 1); this
     bound, O(h^5) while the propagated step is O(h^7), is the error estimate compared with tol.
-    Steps are further limited to ||Omega6||_1 <= BLOCH_MAX_ANGLE (a rejected step of that kind
-    costs no exponential)."""
+    Steps are further limited to ||Omega6||_1 <= MAGNUS_RADIUS (:func:`~lzsm.kernels.magnus.
+    _outside_radius`; a rejected step of that kind costs no exponential)."""
     x0, x1, x2 = r0[0], r0[1], r0[2]
     t = t_eval[0]
     out[0, 0], out[0, 1], out[0, 2] = x0, x1, x2
@@ -656,7 +651,6 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
     cc = _acomm(g0, gb)
     d0 = _acomm(g0, cc)
     db = _acomm(gb, cc)
-    cap = BLOCH_MAX_ANGLE
     h = h_init
     if h <= 0.0:
         g = _bloch_generator(a, b, code, fp, t, mct, dynamic, basis, par, xv)
@@ -679,30 +673,26 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
             tiny = h_try <= 1e-14 * (abs(t) + 1.0)
             om, dl = _step_omega(lin, a, b, code, fp, t, h_try, mct, g0, gb, cc, d0, db, dynamic, basis, par, xv)
             nrm = _norm1(om)
-            if nrm > cap and not tiny:
-                h = h_try * 0.9 * cap / nrm
+            h_short = _outside_radius(nrm, h_try, t)
+            if h_short > 0.0:
+                h = h_short
                 continue
             sm = 0.0
             for k in (0, 1, 2, 4, 5, 6, 8, 9, 10):
                 sm += dl[k] * dl[k]
             err = (math.sqrt(sm) + math.sqrt(dl[3] * dl[3] + dl[7] * dl[7] + dl[11] * dl[11])) / math.sqrt(2.0)
-            # order-5 estimate: h_new = h (tol/err)^(1/5), safety 0.9, factor in [0.2, 4]
-            fac = 4.0 if err == 0.0 else min(4.0, max(0.2, 0.9 * (tol / err) ** 0.2))
             if err <= tol or tiny:
                 x0, x1, x2 = _apply(_expm_affine(om), x0, x1, x2)
                 err_sum += err
                 nsteps += 1
                 t = stop if last else t + h_try
-                if not last:
-                    h = min(h_try * fac, max_step)
-                elif fac < 1.0:
-                    h = min(h, h_try * fac)
-                if nrm > 0.0:
-                    h = min(h, h_try * 0.95 * cap / nrm)
+                h = _next_step(err, tol, h_try, h, last, max_step, 0.2)  # order-5 estimate
+                if nrm > 0.0:  # do not grow straight past the radius (saves a rejected try)
+                    h = min(h, h_try * 0.95 * MAGNUS_RADIUS / nrm)
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
             else:
-                h = h_try * fac
+                h = _next_step(err, tol, h_try, h, last, max_step, 0.2)
         out[j, 0], out[j, 1], out[j, 2] = x0, x1, x2
     return err_sum, nsteps, STATUS_OK
 
