@@ -161,3 +161,23 @@ def test_numpy_scalars_are_numbers():
 def test_unknown_dimension():
     with pytest.raises(ValueError, match="unknown dimension"):
         parse(1.0, "length", GHZ_NS, "x")
+
+
+def test_parse_range_forms_and_errors():
+    """Ranges in scenario files: a list, a {start, stop, num, scale} table, or one quantity."""
+    import numpy as np
+
+    from lzsm.errors import LzsmValueError
+    from lzsm.units import UnitSystem, parse_range
+
+    s = UnitSystem("GHz", "ns")
+    assert np.allclose(parse_range(["100 MHz", 0.5], "energy", s, "x"), [0.1, 0.5], rtol=1e-14)
+    assert np.allclose(parse_range({"start": "1 MHz", "stop": "1 GHz", "num": 4, "scale": "log"}, "energy", s, "x"),
+                       [1e-3, 1e-2, 1e-1, 1.0], rtol=1e-12)
+    assert parse_range("2 GHz", "energy", s, "x").tolist() == [2.0]
+    for spec, match in (([], "`x` must not be empty"), ({"start": 0, "stop": 1}, "needs start, stop and num"),
+                        ({"start": 0, "stop": 1, "num": 0}, "`x.num` must be an integer"),
+                        ({"start": 0, "stop": 1, "num": 3, "scale": "log"}, "positive start and stop"),
+                        ({"start": 0, "stop": 1, "num": 3, "step": 1}, "unknown key 'step'")):
+        with pytest.raises(LzsmValueError, match=match):
+            parse_range(spec, "energy", s, "x")

@@ -81,37 +81,6 @@ def _check_keys(table: dict, section: str) -> None:
             raise LzsmValueError(f"unknown scenario key {key!r} at {where}; accepted: {', '.join(allowed)}")
 
 
-def _range(spec: Any, dimension: str, system, name: str) -> np.ndarray:
-    if isinstance(spec, list):
-        if not spec:
-            raise LzsmValueError(f"`{name}` must not be empty")
-        vals = np.array([units.parse(v, dimension, system, name) for v in spec])
-    elif isinstance(spec, dict):
-        for k in spec:
-            if k not in ("start", "stop", "num", "scale"):
-                raise LzsmValueError(f"unknown key {k!r} in range `{name}`; accepted: start, stop, num, scale")
-        try:
-            start = units.parse(spec["start"], dimension, system, f"{name}.start")
-            stop = units.parse(spec["stop"], dimension, system, f"{name}.stop")
-            num = spec["num"]
-        except KeyError as exc:
-            raise LzsmValueError(f"range `{name}` needs start, stop and num; missing {exc}") from None
-        if not isinstance(num, int) or num < 1 or num > 100_000:
-            raise LzsmValueError(f"`{name}.num` must be an integer in 1..100000, got {num!r}")
-        scale = spec.get("scale", "linear")
-        if scale == "log":
-            if start <= 0 or stop <= 0:
-                raise LzsmValueError(f"`{name}`: a log range needs positive start and stop")
-            vals = np.geomspace(start, stop, num)
-        elif scale == "linear":
-            vals = np.linspace(start, stop, num)
-        else:
-            raise LzsmValueError(f"`{name}.scale` must be 'linear' or 'log', got {scale!r}")
-    else:
-        vals = np.array([units.parse(spec, dimension, system, name)])
-    return vals
-
-
 def _unit_system(raw: dict[str, Any]) -> units.UnitSystem | None:
     """The [units] table as a UnitSystem (None: plain numbers in the user's own units)."""
     u = raw.get("units")
@@ -198,7 +167,7 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
     if "sweep" in raw and "sweep_rate" in raw["sweep"]:
         if kind != "landau_zener":
             raise LzsmValueError("[sweep] sweep_rate applies to kind 'landau_zener' only")
-        sweep_rates = _range(raw["sweep"]["sweep_rate"], "sweep_rate", system, "sweep.sweep_rate")
+        sweep_rates = units.parse_range(raw["sweep"]["sweep_rate"], "sweep_rate", system, "sweep.sweep_rate")
         if np.any(sweep_rates == 0):
             raise LzsmValueError("`sweep.sweep_rate` must be nonzero")
         resolved["sweep"] = {"sweep_rate": sweep_rates.tolist()}
@@ -384,7 +353,7 @@ def map_from_dict(raw: dict[str, Any]) -> MapScenario:
     for name in ("offset", "amplitude"):
         if name not in d:
             raise LzsmValueError(f"`drive.{name}` is required (a number, a list or a range table)")
-        axes[name] = _range(d[name], "energy", system, f"drive.{name}")
+        axes[name] = units.parse_range(d[name], "energy", system, f"drive.{name}")
     if np.any(axes["amplitude"] < 0):
         raise LzsmValueError("`drive.amplitude` must be >= 0")
     mp = raw.get("map", {})

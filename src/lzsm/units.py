@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from scipy import constants as _c
 
 from .errors import LzsmValueError
@@ -173,3 +174,36 @@ def has_unit(value: Any) -> bool:
         return False
     m = _QUANTITY.match(value)
     return bool(m and m.group(2).strip())
+
+
+def parse_range(spec: Any, dimension: str, system: UnitSystem | None, name: str) -> np.ndarray:
+    """A list of quantities, a ``{start, stop, num, scale}`` table (``scale`` linear or log) or one
+    quantity -> 1-D array in ``system``'s units; errors name the parameter."""
+    if isinstance(spec, list):
+        if not spec:
+            raise LzsmValueError(f"`{name}` must not be empty")
+        vals = np.array([parse(v, dimension, system, name) for v in spec])
+    elif isinstance(spec, dict):
+        for k in spec:
+            if k not in ("start", "stop", "num", "scale"):
+                raise LzsmValueError(f"unknown key {k!r} in range `{name}`; accepted: start, stop, num, scale")
+        try:
+            start = parse(spec["start"], dimension, system, f"{name}.start")
+            stop = parse(spec["stop"], dimension, system, f"{name}.stop")
+            num = spec["num"]
+        except KeyError as exc:
+            raise LzsmValueError(f"range `{name}` needs start, stop and num; missing {exc}") from None
+        if not isinstance(num, int) or num < 1 or num > 100_000:
+            raise LzsmValueError(f"`{name}.num` must be an integer in 1..100000, got {num!r}")
+        scale = spec.get("scale", "linear")
+        if scale == "log":
+            if start <= 0 or stop <= 0:
+                raise LzsmValueError(f"`{name}`: a log range needs positive start and stop")
+            vals = np.geomspace(start, stop, num)
+        elif scale == "linear":
+            vals = np.linspace(start, stop, num)
+        else:
+            raise LzsmValueError(f"`{name}.scale` must be 'linear' or 'log', got {scale!r}")
+    else:
+        vals = np.array([parse(spec, dimension, system, name)])
+    return vals

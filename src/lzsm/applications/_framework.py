@@ -165,10 +165,8 @@ class Config:
             if default is ...:
                 raise LzsmValueError(f"`{name}` is required")
             return np.atleast_1d(np.asarray(default, dtype=float))
-        from ..scenario import _range
-
         dim = self.app.schema[section][key]
-        vals = _range(table[key], "dimensionless" if dim == "number" else dim, self.system, name)
+        vals = units.parse_range(table[key], "dimensionless" if dim == "number" else dim, self.system, name)
         for x in vals:
             _check_range(name, float(x), low, high, low_open)
         return vals
