@@ -112,3 +112,15 @@ def test_every_application_has_an_example_and_a_docs_page_linked_from_the_readme
         if app.name in _MODULES:
             assert (root / app.doc).is_file(), app.doc
             assert f"({app.doc})" in readme, f"README does not link {app.doc}"
+
+
+def test_run_file_reads_toml(tmp_path):
+    """`run_file` is `run` on a TOML file (the Python twin of `lzsm run FILE.toml --out DIR`)."""
+    from lzsm.applications import run_file
+
+    f = tmp_path / "lz.toml"
+    f.write_text('application = "_test_lz"\n[model]\ncoupling = 0.5\nsweep_rate = 1.0\n')
+    summary = run_file(f, tmp_path / "out")
+    assert summary["p_diabatic_stay"] == pytest.approx(math.exp(-math.pi / 2), rel=1e-12)  # exp(-2 pi 0.25)
+    with pytest.raises(LzsmValueError, match="does not exist"):
+        run_file(tmp_path / "missing.toml", tmp_path / "out2")
