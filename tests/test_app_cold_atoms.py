@@ -234,6 +234,8 @@ def test_hysteresis_jumps_at_the_loop_tips():
     (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), method="euler"), "`method` must be"),
     (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), gamma_eval=[9.0]), "`gamma_eval` must lie"),
     (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial=[1.0, 1.0]), "normalised"),
+    # a sweep this slow would need ~1e13 RK4 steps: refused up front instead of running for hours
+    (lambda: ca.nonlinear_lz_evolve(1e-9, 1.0, 2.0, (-50.0, 50.0)), "`sweep_rate` = 1e-09 is too slow"),
 ])
 def test_nonlinear_functions_reject_bad_input(call, match):
     with pytest.raises(LzsmValueError, match=match):
@@ -251,7 +253,29 @@ def test_nonlinear_reduced_run(tmp_path):
     assert files == ["data.nc", "nonlinear_lz.png", "scenario.json", "summary.json"]
     assert summary["max_abs_deviation_c0_vs_linear_lz"] < 2e-4
     assert summary["max_abs_deviation_adiabatic_numerical_vs_closed_form"] < 0.012
-    assert summary["critical_gamma_closed_form"] == pytest.approx(3 ** 1.5 / 3 ** 1.5 * (2 ** (2 / 3) - 1) ** 1.5)
+    assert summary["critical_gamma_closed_form"] == pytest.approx((2 ** (2 / 3) - 1) ** 1.5)
     assert summary["hysteresis_jump_gamma_forward"] > summary["critical_gamma_closed_form"]
-    with pytest.raises(LzsmValueError, match="`sweep.sweep_rates` must be > 0"):
-        run({**raw, "sweep": {"sweep_rates": [0.0]}}, tmp_path / "bad")
+    for section, table, match in [
+        ("sweep", {"sweep_rates": [0.0]}, r"`sweep.sweep_rates` must be >= 0.001 and <= 1000"),
+        ("sweep", {"sweep_rates": [1e-9]}, r"`sweep.sweep_rates` must be >= 0.001"),  # hung before
+        ("model", {"nonlinearities_c": [1e9]}, r"`model.nonlinearities_c` must be <= 10"),
+        ("hysteresis", {"sweep_rate": 1e4}, r"`hysteresis.sweep_rate` must be <= 1000"),
+        ("sweep", {"kappa": 0.0}, r"`sweep.kappa` must be >= 0.02 and <= 0.5"),
+    ]:
+        with pytest.raises(LzsmValueError, match=match):
+            run({**raw, section: table}, tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()
+
+
+def test_nonlinear_run_with_default_sweep_rates(tmp_path):
+    # [sweep] omitted: the default 13 rates 0.01..10 v^2 (a table default used to raise TypeError);
+    # the bounds scale with v (v = 2: rates 0.04..40, the c = 0 row still matches linear LZ)
+    raw = {"application": "nonlinear_lz", "model": {"coupling_v": 2.0, "nonlinearities_c": [0.0]},
+           "adiabatic": {"sweep_rate": 0.04, "nonlinearities_c": [1.0]},
+           "hysteresis": {"nonlinearity_c": 1.0, "sweep_rate": 0.08}}
+    summary = run(raw, tmp_path / "out")
+    assert summary["max_abs_deviation_c0_vs_linear_lz"] < 2e-4
+    import xarray as xr
+
+    with xr.open_dataset(tmp_path / "out" / "data.nc", engine="h5netcdf") as ds:
+        np.testing.assert_allclose(ds["sweep_rate"], np.geomspace(0.04, 40.0, 13), rtol=1e-12)

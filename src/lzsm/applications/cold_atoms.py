@@ -325,11 +325,9 @@ def _upper_population(psi: np.ndarray, gamma: float, v: float, c: float) -> floa
     population the classical picture conserves far from the crossing)."""
     s = abs(psi[1]) ** 2 - abs(psi[0]) ** 2
     g = gamma + c * s
-    sq = math.hypot(g, v)
     # upper eigenvector of [[g/2, v/2], [v/2, -g/2]]: (cos t, sin t) with tan(2t) = v/g
     th = 0.5 * math.atan2(v, g)
     up = np.array([math.cos(th), math.sin(th)])
-    del sq
     return float(abs(up @ psi) ** 2 / np.vdot(psi, psi).real)
 
 
@@ -375,6 +373,16 @@ def _nlz_rk4(t_eval, y0, alpha, v, c, kappa):  # pragma: no cover - compiled
     return out, nsteps
 
 
+#: refuse propagations whose RK4 step bound (:func:`_rk4_step_bound`) exceeds this (~10-20 s)
+MAX_RK4_STEPS = 5e8
+
+
+def _rk4_step_bound(alpha: float, v: float, c: float, g0: float, g1: float, kappa: float) -> float:
+    """Upper bound on the RK4 steps of :func:`nonlinear_lz_evolve`: the step is
+    ``kappa / (|gamma + c s| + v + |c|) >= kappa / (max|gamma| + v + 2|c|)`` in t = gamma/alpha."""
+    return abs(g1 - g0) * (max(abs(g0), abs(g1)) + v + 2.0 * abs(c)) / (kappa * abs(alpha))
+
+
 def _rhs_dop(t, y, alpha, v, c):
     a = y[0] + 1j * y[1]
     b = y[2] + 1j * y[3]
@@ -396,7 +404,8 @@ class NonlinearEvolution:
         ``|gamma| >> v, c`` the population of the upper mean-field level).
     norm_error : ``max | |a|^2 + |b|^2 - 1 |`` over the saved points (conserved exactly by the
         equations; its drift measures the integration error).
-    n_steps, method : steps taken and the integrator (``'rk4'`` or ``'dop853'``).
+    n_steps, method : the integrator (``'rk4'`` or ``'dop853'``) and its work: RK4 steps, or
+        right-hand-side evaluations for DOP853.
     """
 
     gamma: np.ndarray
@@ -465,6 +474,12 @@ def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: fl
     kappa = _scalar(kappa, "kappa", positive=True)
     if kappa > 0.5:
         raise LzsmValueError(f"`kappa` must be in (0, 0.5], got {kappa:g}")
+    steps = _rk4_step_bound(alpha, v, c, g0, g1, kappa)
+    if steps > MAX_RK4_STEPS:
+        raise LzsmValueError(
+            f"`sweep_rate` = {alpha:g} is too slow for `gamma_span` ({g0:g}, {g1:g}), `nonlinearity_c` = {c:g} "
+            f"and `kappa` = {kappa:g}: about {steps:.2g} RK4 steps, limit {MAX_RK4_STEPS:.0e} (~10 s); "
+            "sweep faster, narrow the span or raise kappa")
     if isinstance(initial, str):
         if initial == "lower":
             psi0 = _lower_state(g0, v, c)
@@ -492,7 +507,7 @@ def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: fl
 
         sol = solve_ivp(_rhs_dop, (t[0], t[-1]), y0, method="DOP853", t_eval=t, rtol=rtol,
                         atol=rtol * 1e-2, args=(alpha, v, c))
-        ys, n = sol.y.T, int(sol.t.size)
+        ys, n = sol.y.T, int(sol.nfev)
     amps = ys[:, 0::2] + 1j * ys[:, 1::2]
     norm_err = float(np.max(np.abs(np.sum(np.abs(amps) ** 2, axis=1) - 1.0)))
     p_up = np.array([_upper_population(amps[k], ge[k], v, c) for k in range(ge.size)])
@@ -779,14 +794,17 @@ _NLZ_SCHEMA = {
 def nonlinear_lz(cfg: Config, out: Path) -> dict:
     """Levels with loops, p_jump(alpha) for several c/v, adiabatic limit vs closed form, hysteresis."""
     v = cfg.get("model", "coupling_v", 1.0, low=0.0, low_open=True)
-    cs = cfg.get_range("model", "nonlinearities_c", [0.0, 0.5, 1.5, 2.0, 4.0])
-    rates = cfg.get_range("sweep", "sweep_rates", {"start": 0.01, "stop": 10.0, "num": 13, "scale": "log"},
-                          low=0.0, low_open=True)
-    kappa = cfg.get("sweep", "kappa", 0.04, low=0.0, low_open=True, high=0.5)
-    a_ad = cfg.get("adiabatic", "sweep_rate", 0.001, low=0.0, low_open=True)
-    cs_ad = cfg.get_range("adiabatic", "nonlinearities_c", [0.5, 1.5, 2.0, 4.0])
-    c_h = cfg.get("hysteresis", "nonlinearity_c", 2.0)
-    a_h = cfg.get("hysteresis", "sweep_rate", 0.01, low=0.0, low_open=True)
+    # everything scales with v: |c| <= 10 v and 1e-3 v^2 <= alpha <= 1e3 v^2 keep each propagation
+    # below ~1e8 RK4 steps (the slow sweep at |c| = 10 v takes ~10 s)
+    c_rng = {"low": -10.0 * v, "high": 10.0 * v}
+    a_rng = {"low": 1e-3 * v * v, "high": 1e3 * v * v}
+    cs = cfg.get_range("model", "nonlinearities_c", [0.0, 0.5 * v, 1.5 * v, 2.0 * v, 4.0 * v], **c_rng)
+    rates = cfg.get_range("sweep", "sweep_rates", np.geomspace(0.01, 10.0, 13) * v * v, **a_rng)
+    kappa = cfg.get("sweep", "kappa", 0.04, low=0.02, high=0.5)
+    a_ad = cfg.get("adiabatic", "sweep_rate", 0.001 * v * v, **a_rng)
+    cs_ad = cfg.get_range("adiabatic", "nonlinearities_c", [0.5 * v, 1.5 * v, 2.0 * v, 4.0 * v], **c_rng)
+    c_h = cfg.get("hysteresis", "nonlinearity_c", 2.0 * v, **c_rng)
+    a_h = cfg.get("hysteresis", "sweep_rate", 0.01 * v * v, **a_rng)
 
     p = np.array([[nonlinear_lz_p_jump(a, v, c, kappa=kappa) for a in rates] for c in cs])
     p_lin = np.asarray(analytic.lz_probability(v / 2.0, rates))
