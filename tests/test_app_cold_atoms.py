@@ -124,6 +124,11 @@ def test_feshbach_reduced_run(tmp_path):
     ("ramp", "p_max", 1.2, "`ramp.p_max` must be <= 1"),
     ("resonance", "width_gauss", 0.0, "`resonance.width_gauss` must be nonzero"),
     ("ramp", "sweep_rate_gauss_per_ms", [1.0, -2.0], "`ramp.sweep_rate_gauss_per_ms` must be > 0"),
+    # ramps too slow / windows too wide / gases too dense for exact propagation: refused at once
+    # (1e-9 G/ms ran 10 s and then failed with "`amplitudes` must be finite")
+    ("ramp", "sweep_rate_gauss_per_ms", [1e-9], "raise `sweep_rate_gauss_per_ms` \\(slowest 1e-09 G/ms\\)"),
+    ("ramp", "window_gauss", 1e9, "`window_gauss` = 1e\\+09 G would accumulate"),
+    ("gas", "density_cm3", 1e30, "or lower `density_cm3`"),
 ])
 def test_feshbach_run_rejects_bad_input(tmp_path, section, key, value, match):
     raw = json.loads(json.dumps(FESHBACH_RAW))

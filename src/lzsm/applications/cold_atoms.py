@@ -184,6 +184,10 @@ def feshbach_crossing(resonance: FeshbachResonance, density_cm3: ArrayLike,
     return LandauZener(coupling=v_si / (_c.hbar * rate), sweep_rate=alpha_si / (_c.hbar * rate**2))
 
 
+#: refuse exact propagations accumulating more phase than this over the field window (~2 s each)
+MAX_EXACT_PHASE = 1e7
+
+
 def feshbach_conversion_exact(resonance: FeshbachResonance, density_cm3: float,
                               sweep_rate_gauss_per_ms: ArrayLike, *, window_gauss: float = 2.0,
                               tol: float = 1e-10) -> np.ndarray:
@@ -198,6 +202,14 @@ def feshbach_conversion_exact(resonance: FeshbachResonance, density_cm3: float,
 
     w = _scalar(window_gauss, "window_gauss", positive=True)
     model = feshbach_crossing(resonance, density_cm3, sweep_rate_gauss_per_ms)
+    # accumulated phase over the window (field coordinate, hbar = 1): at most w (alpha w + 2 V)
+    phase = float(np.max(w * (np.asarray(model.sweep_rate) * w + 2.0 * np.asarray(model.coupling))))
+    if phase > MAX_EXACT_PHASE:
+        raise LzsmValueError(
+            f"exact propagation over B0 +- `window_gauss` = {w:g} G would accumulate {phase:.2g} rad of phase "
+            f"(limit {MAX_EXACT_PHASE:.0e}): raise `sweep_rate_gauss_per_ms` (slowest "
+            f"{float(np.min(_rate_gauss_per_s(sweep_rate_gauss_per_ms))) * 1e-3:g} G/ms), narrow `window_gauss` "
+            "or lower `density_cm3`; the closed form feshbach_conversion_efficiency has no such limit")
     ev = evolve(model, (-w, w), initial="lower", tol=tol)
     return np.asarray(ev.p_adiabatic_follow)
 
