@@ -198,7 +198,7 @@ def test_scenario_accepts_accelerations_in_m_per_s2(tmp_path):
     # accelerations are held to the same F0 range 0.01..100 as `force.f0` (87Rb, 842 nm:
     # 0.353139..3531.39 m/s^2); 1e-6 m/s^2 would otherwise mean a Bloch period of ~1e7 hbar/E_r
     ({"force": {"acceleration_m_s2": [1e-6]}}, r"`force.acceleration_m_s2` must be >= 0.353139 and <= 3531.39"),
-    ({"force": {"acceleration_m_s2": [1e9]}}, r"`force.acceleration_m_s2` must be <= 3531.39"),
+    ({"force": {"acceleration_m_s2": [1e9]}}, r"`force.acceleration_m_s2` must be >= 0.353139 and <= 3531.39"),
 ])
 def test_scenario_bad_input(tmp_path, raw, match):
     with pytest.raises(LzsmValueError, match=match):

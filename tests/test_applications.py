@@ -124,3 +124,19 @@ def test_run_file_reads_toml(tmp_path):
     assert summary["p_diabatic_stay"] == pytest.approx(math.exp(-math.pi / 2), rel=1e-12)  # exp(-2 pi 0.25)
     with pytest.raises(LzsmValueError, match="does not exist"):
         run_file(tmp_path / "missing.toml", tmp_path / "out2")
+
+
+def test_ranges_defaults_and_messages_state_the_whole_accepted_range():
+    from lzsm.applications._framework import Application
+
+    app = Application("_t", {"s": {"x": "number", "rates": "sweep_rate"}}, lambda cfg, out: {})
+    cfg = Config({"application": "_t", "units": {"energy": "GHz", "time": "ns"}, "s": {"x": 1.0}}, app)
+    with pytest.raises(LzsmValueError, match=r"`s.x` must be > 0 and < 1, got 1$"):
+        cfg.get("s", "x", low=0.0, high=1.0, low_open=True, high_open=True)
+    with pytest.raises(LzsmValueError, match=r"`s.x` must be >= 2, got 1$"):
+        cfg.get("s", "x", low=2.0)
+    # a default goes through the same reader and checks: a table, with units
+    rates = cfg.get_range("s", "rates", {"start": "1 MHz/ns", "stop": "1 GHz/ns", "num": 4, "scale": "log"})
+    assert rates == pytest.approx([1e-3, 1e-2, 1e-1, 1.0], rel=1e-12)
+    with pytest.raises(LzsmValueError, match=r"`s.rates` must be > 0 and <= 0.5, got 1"):
+        cfg.get_range("s", "rates", [0.1, 1.0], low=0.0, high=0.5, low_open=True)

@@ -123,10 +123,10 @@ class Config:
         return key in self.raw.get(section, {})
 
     def get(self, section: str, key: str, default: Any = ..., *, low: float | None = None,
-            high: float | None = None, low_open: bool = False) -> Any:
+            high: float | None = None, low_open: bool = False, high_open: bool = False) -> Any:
         """The value of ``[section] key`` in the scenario's units, range-checked.
 
-        ``low``/``high`` bound numbers (``low_open``: strictly greater than ``low``)."""
+        ``low``/``high`` bound numbers (``low_open``/``high_open``: strict bounds)."""
         name = f"{section}.{key}"
         dim = self.app.schema[section][key]
         table = self.raw.get(section, {})
@@ -153,34 +153,42 @@ class Config:
             x: float = v
         else:
             x = units.parse(v, "dimensionless" if dim == "number" else dim, self.system, name)
-        _check_range(name, x, low, high, low_open)
+        _check_range(name, x, low, high, low_open, high_open)
         return x
 
     def get_range(self, section: str, key: str, default: Any = ..., *, low: float | None = None,
-                  high: float | None = None, low_open: bool = False) -> np.ndarray:
-        """A list, a ``{start, stop, num, scale}`` table or a single value -> 1-D array."""
+                  high: float | None = None, low_open: bool = False, high_open: bool = False) -> np.ndarray:
+        """A list, a ``{start, stop, num, scale}`` table or a single value -> 1-D array.
+
+        A default takes any of these forms too and goes through the same reading and checks."""
         name = f"{section}.{key}"
         table = self.raw.get(section, {})
-        if key not in table:
-            if default is ...:
-                raise LzsmValueError(f"`{name}` is required")
-            return np.atleast_1d(np.asarray(default, dtype=float))
+        if key in table:
+            spec = table[key]
+        elif default is ...:
+            raise LzsmValueError(f"`{name}` is required")
+        else:
+            spec = default.tolist() if isinstance(default, np.ndarray) else default
         dim = self.app.schema[section][key]
-        vals = units.parse_range(table[key], "dimensionless" if dim == "number" else dim, self.system, name)
+        vals = units.parse_range(spec, "dimensionless" if dim == "number" else dim, self.system, name)
         for x in vals:
-            _check_range(name, float(x), low, high, low_open)
+            _check_range(name, float(x), low, high, low_open, high_open)
         return vals
 
 
-def _check_range(name: str, x: float, low, high, low_open) -> None:
+def _check_range(name: str, x: float, low, high, low_open: bool, high_open: bool = False) -> None:
+    """``x`` finite and within the bounds; the message states the whole accepted range."""
     if not math.isfinite(x):
         raise LzsmValueError(f"`{name}` must be finite, got {x!r}")
-    if low is not None and (x < low or (low_open and x == low)):
-        rel = ">" if low_open else ">="
-        raise LzsmValueError(f"`{name}` must be {rel} {low:g}" + (f" and <= {high:g}" if high is not None else "")
-                             + f", got {x:g}")
-    if high is not None and x > high:
-        raise LzsmValueError(f"`{name}` must be <= {high:g}, got {x:g}")
+    below = low is not None and (x < low or (low_open and x == low))
+    above = high is not None and (x > high or (high_open and x == high))
+    if below or above:
+        parts = []
+        if low is not None:
+            parts.append(f"{'>' if low_open else '>='} {low:g}")
+        if high is not None:
+            parts.append(f"{'<' if high_open else '<='} {high:g}")
+        raise LzsmValueError(f"`{name}` must be {' and '.join(parts)}, got {x:g}")
 
 
 def is_application(raw: dict[str, Any]) -> bool:
