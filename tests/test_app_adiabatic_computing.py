@@ -257,10 +257,10 @@ def test_bad_input_names_the_parameter_and_range(call, match):
 @pytest.mark.parametrize("search, match", [
     ({"n_qubits_scaling": [5]}, "at least two sizes"),
     ({"n_qubits_curves": [0, 3]}, "`search.n_qubits_curves` must be a non-empty list of integers"),
-    ({"epsilon": 1.5}, "`search.epsilon` must be <= 1"),
-    ({"epsilon": 1.0}, "`search.epsilon` must be < 1"),
-    ({"p_success_target": 1.0}, "`search.p_success_target` must be < 1"),
-    ({"full_space_qubits": 11}, "`search.full_space_qubits` must be <= 8"),
+    ({"epsilon": 1.5}, "`search.epsilon` must be > 0 and < 1, got 1.5"),
+    ({"epsilon": 1.0}, "`search.epsilon` must be > 0 and < 1, got 1"),
+    ({"p_success_target": 1.0}, "`search.p_success_target` must be > 0 and < 1"),
+    ({"full_space_qubits": 11}, "`search.full_space_qubits` must be >= 1 and <= 8"),
     ({"n_items": 8}, "unknown key 'n_items' in \\[search\\]"),
 ])
 def test_scenario_bad_input(tmp_path, search, match):
@@ -285,3 +285,10 @@ def test_linear_schedule_and_physical_units(tmp_path):
         assert ds["runtime_linear_scaling"].attrs["units"] == "ns"
         assert np.allclose(ds["minimum_gap"].values, 0.01 / np.sqrt([16, 64]), rtol=1e-12)
     assert np.allclose(t_ns / unit, ac.runtime_for_success([16, 64], 0.99, "linear"), rtol=1e-12)
+
+
+def test_scenario_rejects_registers_beyond_the_feasible_size(tmp_path):
+    # 2^30 items used to be accepted and failed after minutes ("propagation did not reach the end")
+    with pytest.raises(LzsmValueError, match=r"`search.n_qubits_curves` must be a non-empty list of integers in \[1, 20\]"):
+        run({"application": "adiabatic_grover", "search": {"n_qubits_curves": [30]}}, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
