@@ -55,8 +55,8 @@ import _common as bench
 import numpy as np
 from _common import fmt_t
 
-from lzsm.curves import TullySimple
-from lzsm.surface_hopping import FSSH, trajectory_scattering
+from lzsm.models.curves import TullySimple
+from lzsm.molecules.surface_hopping import FSSH, trajectory_scattering
 
 try:
     import mudslide
@@ -65,7 +65,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     mudslide = None
 
 try:
-    from lzsm.scattering import stationary_scattering
+    from lzsm.molecules.stationary import stationary_scattering
 except ImportError:  # pragma: no cover - exact reference optional
     stationary_scattering = None
 

@@ -106,7 +106,7 @@ def case_a(repeats):
     out = {"V": V_A, "alpha": ALPHA_A, "p_exact": exact}
 
     # lzsm: warm-up (JIT compile / cache load), then pick the loosest passing tol
-    _, wall, _ = bench.timed(lambda: lzsm_p(model, lzsm.propagation.DEFAULT_TOL))
+    _, wall, _ = bench.timed(lambda: lzsm_p(model, lzsm.dynamics.coherent.DEFAULT_TOL))
     print(f"  lzsm warm-up (JIT): {fmt_t(wall)} wall")
     tried = {}
 
@@ -127,8 +127,8 @@ def case_a(repeats):
     print(f"  lzsm  tol={tol_l:.0e} x{repeats}: CPU median {fmt_t(lz['cpu_median'])} "
           f"(best {fmt_t(lz['cpu_best'])}), wall median {fmt_t(lz['wall_median'])} "
           f"(best {fmt_t(lz['wall_best'])}), error {lz['error']:.2e}")
-    if tol_l != lzsm.propagation.DEFAULT_TOL:
-        d = lz_runs(lzsm.propagation.DEFAULT_TOL)
+    if tol_l != lzsm.dynamics.coherent.DEFAULT_TOL:
+        d = lz_runs(lzsm.dynamics.coherent.DEFAULT_TOL)
         lz["default_tol"] = d
         print(f"  lzsm  default tol={d['tol']:.0e} x{repeats} (info): CPU median "
               f"{fmt_t(d['cpu_median'])}, wall median {fmt_t(d['wall_median'])}, error {d['error']:.2e}")

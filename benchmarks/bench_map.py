@@ -79,7 +79,7 @@ import numpy as np
 from _common import fmt_r, fmt_rw, fmt_t, fmt_tw
 
 from lzsm import PeriodicDrive
-from lzsm.interferometry import interferometry
+from lzsm.dynamics.interferometry import interferometry
 
 qutip = bench.optional_import("qutip")
 

@@ -68,7 +68,7 @@ import numpy as np
 from _common import fmt_rw, fmt_t, fmt_tw
 
 from lzsm import LandauZener
-from lzsm.open_systems import evolve_open
+from lzsm.dynamics.open import evolve_open
 
 qutip = bench.optional_import("qutip")
 

@@ -2,12 +2,12 @@
 
 What it measures
 ----------------
-Wall-clock and CPU time of ``lzsm.wavepackets.wavepacket_scattering(TullySimple(), 20.0)``
+Wall-clock and CPU time of ``lzsm.wavepacket_scattering(TullySimple(), 20.0)``
 (mass 2000, automatic grid, time step and absorbers, default convergence check: a second run
 at 2 dt for the Richardson estimate) -- the transmission/reflection per state, packet-averaged
 and energy-resolved at 11 momenta -- and, for comparison, the same with
 ``convergence="none"`` (a single run) and the independent stationary coupled-channel
-calculation (``lzsm.scattering.stationary_scattering`` at the same 11 momenta, Richardson
+calculation (``lzsm.stationary_scattering`` at the same 11 momenta, Richardson
 h, h/2).  The agreement of the two methods is printed as well.
 
 One warm-up call (imports, FFT plans) precedes the timing; each timing is the median of
@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.p
 import _common as bench
 import numpy as np
 
-from lzsm.curves import TullySimple
-from lzsm.scattering import stationary_scattering
-from lzsm.wavepackets import wavepacket_scattering
+from lzsm.models.curves import TullySimple
+from lzsm.molecules.scattering import wavepacket_scattering
+from lzsm.molecules.stationary import stationary_scattering
 
 
 def median_timed(fn, repeats):

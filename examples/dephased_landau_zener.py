@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 import lzsm
-from lzsm.propagation import write_netcdf
+from lzsm.dynamics.coherent import write_netcdf
 
 
 def main(argv=None) -> int:

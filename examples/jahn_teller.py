@@ -16,20 +16,15 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from lzsm.berry import berry_phase, berry_phase_map, circle_loop, plot_berry_phase_map
-from lzsm.geometry import (
-    JahnTellerExE,
-    LinearVibronicCoupling,
-    find_meci,
+from lzsm.geometry.berry import berry_phase, berry_phase_map, circle_loop
+from lzsm.geometry.conical import find_meci, seam_dimension, trace_seam
+from lzsm.geometry.vibronic import encircling_wavepacket, geometric_phase_comparison
+from lzsm.models.surfaces import JahnTellerExE, LinearVibronicCoupling
+from lzsm.plot.geometry import (
+    plot_berry_phase_map,
     plot_double_cone,
-    plot_surface_contours,
-    seam_dimension,
-    trace_seam,
-)
-from lzsm.vibronic import (
-    encircling_wavepacket,
-    geometric_phase_comparison,
     plot_encircling_wavepacket,
+    plot_surface_contours,
     plot_vibronic_spectrum,
 )
 

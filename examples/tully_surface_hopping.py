@@ -20,11 +20,12 @@ import time
 import numpy as np
 from matplotlib.figure import Figure
 
-from lzsm.curves import TullyExtended, TullySimple
-from lzsm.surface_hopping import FSSH, LZSH, plot_trajectory_scattering, trajectory_scattering
+from lzsm.models.curves import TullyExtended, TullySimple
+from lzsm.molecules.surface_hopping import FSSH, LZSH, trajectory_scattering
+from lzsm.plot.molecules import plot_trajectory_scattering
 
 try:
-    from lzsm.scattering import stationary_scattering
+    from lzsm.molecules.stationary import stationary_scattering
 except ImportError:  # exact reference optional
     stationary_scattering = None
 

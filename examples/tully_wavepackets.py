@@ -23,18 +23,12 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from lzsm.curves import TULLY_MODELS, CovalentIonicCrossing, FunctionCurves, TullySimple, plot_curves
-from lzsm.scattering import stationary_scattering
-from lzsm.semiclassical import curve_crossing
-from lzsm.wavepackets import (
-    Grid,
-    absorbing_potential,
-    gaussian_wavepacket,
-    plot_scattering_vs_momentum,
-    plot_snapshots,
-    propagate,
-    scattering_vs_momentum,
-)
+from lzsm.models.curves import TULLY_MODELS, CovalentIonicCrossing, FunctionCurves, TullySimple
+from lzsm.molecules.scattering import scattering_vs_momentum
+from lzsm.molecules.semiclassical import curve_crossing
+from lzsm.molecules.stationary import stationary_scattering
+from lzsm.molecules.wavepackets import Grid, absorbing_potential, gaussian_wavepacket, propagate
+from lzsm.plot.molecules import plot_curves, plot_scattering_vs_momentum, plot_snapshots
 
 MOMENTA = {"simple": (np.linspace(9.2, 35, 120), [12.0, 20.0, 30.0]),
            "dual": (np.linspace(10, 60, 200), [20.0, 30.0, 45.0]),

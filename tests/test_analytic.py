@@ -15,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lzsm
-from lzsm import analytic
 
 EULER_GAMMA = 0.5772156649015329
 ZETA3 = 1.2020569031595942
@@ -393,7 +392,7 @@ def test_bad_input_raises_value_error_naming_the_parameter(call, name):
 
 
 def test_max_delta_constant_is_the_documented_limit():
-    assert analytic.MAX_FINITE_TIME_DELTA == 200.0
+    assert lzsm.closed_forms.landau_zener.MAX_FINITE_TIME_DELTA == 200.0
     # delta = 199 (P_LZ ~ 0 but finite) is still evaluated, normalised
     c = lzsm.lz_amplitudes(math.sqrt(199.0), 1.0, 3.0)
     assert abs(np.linalg.norm(c) - 1) < 1e-10

@@ -22,9 +22,9 @@ from scipy.integrate import quad
 
 from lzsm.applications import chemistry as chem
 from lzsm.applications import run
-from lzsm.curves import CovalentIonicCrossing
 from lzsm.errors import LzsmValueError
-from lzsm.semiclassical import curve_crossing, marcus_rate, thermal_transmission_coefficient
+from lzsm.models.curves import CovalentIonicCrossing
+from lzsm.molecules.semiclassical import curve_crossing, marcus_rate, thermal_transmission_coefficient
 
 # eV units, time in ps: hbar = 6.582119569e-4 eV ps
 HBAR = 6.582119569e-4

@@ -4,7 +4,7 @@ Reference values:
 * Feshbach: delta_LZ = 4 pi hbar n |a_bg Delta_B| / (m |Bdot|) (Góral et al., J. Phys. B 37, 3457
   (2004)), recomputed here from CODATA constants; conversion 1 - exp(-2 pi delta_LZ).
 * Nonlinear LZ (Wu & Niu, PRA 61, 023402 (2000)): c = 0 is linear LZ, exp(-pi v^2/(2 alpha)) =
-  lzsm.analytic.lz_probability(v/2, alpha); loop half-width gamma_c = (c^(2/3) - v^(2/3))^(3/2);
+  lzsm.lz_probability(v/2, alpha); loop half-width gamma_c = (c^(2/3) - v^(2/3))^(3/2);
   adiabatic-limit tunnelling = separatrix area / 4 pi (Liu et al., PRA 66, 023404 (2002)), which
   is checked here against a brute-force phase-space count and against slow-sweep numerics.
 """
@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import constants as C
 
-from lzsm import analytic
+import lzsm
 from lzsm.applications import cold_atoms as ca
 from lzsm.applications import run
 from lzsm.errors import LzsmValueError
@@ -53,7 +53,7 @@ def test_mapped_crossing_has_the_lz_parameter_for_any_moment_difference(dmu):
     res = ca.FeshbachResonance(84.9118, -443.0, 10.71, delta_mu_bohr_magneton=dmu)
     rates = np.array([0.3, 3.0, 30.0])
     model = ca.feshbach_crossing(res, 2e12, rates)
-    delta = analytic.adiabaticity(model.coupling, model.sweep_rate)
+    delta = lzsm.adiabaticity(model.coupling, model.sweep_rate)
     np.testing.assert_allclose(delta, ca.feshbach_lz_parameter(res, 2e12, rates), rtol=1e-12)
 
 
@@ -143,7 +143,7 @@ def test_feshbach_run_rejects_bad_input(tmp_path, section, key, value, match):
 def test_c0_is_linear_landau_zener(alpha):
     # Wu-Niu exp(-pi v^2 / (2 alpha)) is lzsm's P_LZ with V = v/2; measured deviation <= 1e-5
     p = ca.nonlinear_lz_p_jump(alpha, 1.0, 0.0)
-    assert p == pytest.approx(float(analytic.lz_probability(0.5, alpha)), abs=2e-4)
+    assert p == pytest.approx(float(lzsm.lz_probability(0.5, alpha)), abs=2e-4)
     assert abs(p - math.exp(-math.pi / (4 * alpha))) > 0.02  # a factor 2 in the exponent is caught
 
 

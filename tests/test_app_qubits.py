@@ -17,8 +17,8 @@ from scipy import constants, special
 
 from lzsm.applications import qubits as q
 from lzsm.applications import run
+from lzsm.closed_forms.incoherent import rate_equation_p_diabatic_stay, rate_equation_upper_population
 from lzsm.errors import LzsmValueError
-from lzsm.incoherent import rate_equation_p_diabatic_stay, rate_equation_upper_population
 
 HBAR = 1 / (2 * np.pi)
 NU = 0.16
@@ -86,8 +86,8 @@ def test_rate_model_steady_state_holds_for_long_t2_but_fails_when_delta_approach
 def test_lindblad_steady_state_is_reached_by_plain_propagation():
     # the one-period fixed point equals the state after 100 periods of ordinary propagation
     # (T1 = 100 ns = 16 periods, so the transient has decayed) averaged over the last 5 periods
-    from lzsm.models import PeriodicDrive
-    from lzsm.open_systems import evolve_open
+    from lzsm.dynamics.open import evolve_open
+    from lzsm.models.drives import PeriodicDrive
 
     eps0, amp, t1, t2 = 5 * NU, 1.3, 100.0, 20.0
     fixed = q.lindblad_upper_population(GAP, eps0, amp, OM, t1, t2, HBAR, n_samples=400)
@@ -165,7 +165,7 @@ def test_fast_gate_is_the_finite_window_golden_rule():
 
 def test_strongly_dephased_gate_is_the_incoherent_rate_limit():
     # gamma_phi >> V/hbar and gamma_phi^2 >> alpha/hbar: Kayanuma's incoherent passage over the
-    # finite window (lzsm.incoherent.rate_equation_p_diabatic_stay); measured deviation 3e-5
+    # finite window (lzsm.rate_equation_p_diabatic_stay); measured deviation 3e-5
     t = np.array([50.0, 100.0])
     t2 = 0.01
     p = q.gate_infidelity_open(D_GATE, E_GATE, t, [t2], hbar=HBAR)[:, 0]

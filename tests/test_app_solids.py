@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import mathieu_a, mathieu_b
 
+import lzsm
 from lzsm.applications import run
 from lzsm.applications import solids as zb
 from lzsm.errors import LzsmValueError
@@ -210,15 +211,14 @@ def test_staircase_deviation_comes_from_the_tunnelled_amplitude():
     # restarting the second period from the lowest-band part of the state alone gives exactly
     # (1 - P) again: the deviation of the full trace from (1 - P)^2 is interference with the
     # amplitude that left the lowest band in the first period
-    from lzsm import bases
-    from lzsm.propagation import evolve
+    from lzsm.dynamics.coherent import evolve
 
     v0, f = 1.8, 1.0
     tb = float(zb.bloch_period(f))
     model = zb.plane_wave_sweep(v0, f, np.arange(-6, 5))
     ev = evolve(model, (0.0, 2 * tb), "adiabatic 0", np.array([0.0, tb, 2 * tb]))
     one = ev.adiabatic_populations[1, 0]
-    states = bases.adiabatic_states(model, tb)
+    states = lzsm.adiabatic_states(model, tb)
     ground = states[:, 0] * (states[:, 0].conj() @ ev.amplitudes[1])
     again = evolve(model, (tb, 2 * tb), ground / np.linalg.norm(ground))
     assert again.adiabatic_populations[-1, 0] == pytest.approx(one, abs=1e-8)

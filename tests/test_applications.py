@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
+import lzsm
 from lzsm.applications import Config, register, run
 from lzsm.applications._framework import APPLICATIONS, new_figure, write_dataset
 from lzsm.errors import LzsmValueError
@@ -21,12 +22,10 @@ from lzsm.errors import LzsmValueError
 def _test_lz(cfg: Config, out: Path) -> dict:
     import numpy as np
 
-    from lzsm import analytic
-
     v = cfg.get("model", "coupling", low=0.0)
     a = cfg.get("model", "sweep_rate", low=0.0, low_open=True)
     n = cfg.get("model", "n", 3, low=1)
-    p = float(analytic.lz_probability(v, a, cfg.hbar))
+    p = float(lzsm.lz_probability(v, a, cfg.hbar))
     write_dataset(xr.Dataset({"p_diabatic_stay": ("k", np.full(n, p))}), out / "data.nc")
     if cfg.get("model", "fail", False):
         raise RuntimeError("failing after writing data")
@@ -95,8 +94,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 def test_every_application_has_an_example_and_a_docs_page_linked_from_the_readme():
     """Issue 8: each scenario runs from its example file and its page is linked from the README."""
-    from lzsm._output import read_toml
     from lzsm.applications._framework import _MODULES
+    from lzsm.io.output import read_toml
 
     root = EXAMPLES.parent
     readme = (root / "README.md").read_text(encoding="utf-8")

@@ -13,7 +13,6 @@ import pytest
 from scipy import integrate
 
 import lzsm
-from lzsm import baths
 from lzsm.errors import LzsmTypeError, LzsmValueError
 
 V, ALPHA = 0.3, 1.0
@@ -28,7 +27,7 @@ def p_lz():
 def test_window_and_truncation_without_bath(p_lz):
     """No coupling: the asymptotic-picture probability is P_LZ to 1e-5 on [-60, 60]."""
     m = lzsm.LandauZener(coupling=V, sweep_rate=ALPHA)
-    assert baths.spin_boson_p_diabatic_stay(m, [1.0], [0.0], WINDOW, n_fock=4) == pytest.approx(p_lz, abs=1e-5)
+    assert lzsm.spin_boson_p_diabatic_stay(m, [1.0], [0.0], WINDOW, n_fock=4) == pytest.approx(p_lz, abs=1e-5)
 
 
 @pytest.mark.parametrize("energies, couplings, n_fock", [
@@ -39,14 +38,14 @@ def test_window_and_truncation_without_bath(p_lz):
 def test_wubs_zero_temperature_probability_unchanged(p_lz, energies, couplings, n_fock):
     """T = 0: P_stay = P_LZ to 2e-5 whatever the coupling (Wubs et al. 2006)."""
     m = lzsm.LandauZener(coupling=V, sweep_rate=ALPHA)
-    p = baths.spin_boson_p_diabatic_stay(m, energies, couplings, WINDOW, temperature=0.0, n_fock=n_fock)
+    p = lzsm.spin_boson_p_diabatic_stay(m, energies, couplings, WINDOW, temperature=0.0, n_fock=n_fock)
     assert p == pytest.approx(p_lz, abs=2e-5)
 
 
 def test_finite_temperature_changes_the_probability(p_lz):
     """k_B T = hbar w: the same bath shifts P_stay by more than 0.01 (500x the T = 0 tolerance)."""
     m = lzsm.LandauZener(coupling=V, sweep_rate=ALPHA)
-    p = baths.spin_boson_p_diabatic_stay(m, [1.0], [0.8], WINDOW, temperature=1.0, n_fock=8)
+    p = lzsm.spin_boson_p_diabatic_stay(m, [1.0], [0.8], WINDOW, temperature=1.0, n_fock=8)
     assert abs(p - p_lz) > 0.01
 
 
@@ -54,7 +53,7 @@ def test_bare_vacuum_is_not_the_ground_state(p_lz):
     """The theorem needs the polaron (displaced) vacuum: the product with the bare vacuum, an
     excited state of the coupled bath, gives a different probability — checked by hand here."""
     m = lzsm.LandauZener(coupling=V, sweep_rate=ALPHA)
-    sweep = baths.spin_boson_sweep(m, [1.0], [0.8], n_fock=8)
+    sweep = lzsm.spin_boson_sweep(m, [1.0], [0.8], n_fock=8)
     u = lzsm.propagator(sweep, WINDOW)[-1]
     col = u[:, 0]  # |up> (x) |0 quanta>
     p_bare = float(np.sum(np.abs(col[:8]) ** 2))
@@ -62,25 +61,25 @@ def test_bare_vacuum_is_not_the_ground_state(p_lz):
 
 
 def test_spectral_density_and_discretisation():
-    bath = baths.OhmicBath(eta=0.1, cutoff=2.0)
-    e, g = baths.discretize(bath, 400)
+    bath = lzsm.OhmicBath(eta=0.1, cutoff=2.0)
+    e, g = lzsm.dynamics.baths.discretize(bath, 400)
     # sum g_k^2 f(e_k) -> int J(e) f(e) de; reorganisation energy int J(e)/e de = eta e_c
     assert np.sum(g ** 2 / e) == pytest.approx(0.1 * 2.0, rel=1e-2)
     exact, _ = integrate.quad(lambda x: float(bath.spectral_density(x)), 0, 12.0)
     assert np.sum(g ** 2) == pytest.approx(exact, rel=1e-4)
     assert bath.spectral_density(-1.0) == 0.0
-    sup = baths.OhmicBath(eta=0.1, cutoff=2.0, exponent=3.0)
+    sup = lzsm.OhmicBath(eta=0.1, cutoff=2.0, exponent=3.0)
     assert float(sup.spectral_density(1.0)) == pytest.approx(0.1 * 1.0 ** 3 * 2.0 ** -2 * np.exp(-0.5))
 
 
 def test_spin_boson_sweep_structure():
     m = lzsm.LandauZener(coupling=V, sweep_rate=ALPHA)
-    s = baths.spin_boson_sweep(m, [1.0, 2.0], [0.1, 0.2], n_fock=3)
+    s = lzsm.spin_boson_sweep(m, [1.0, 2.0], [0.1, 0.2], n_fock=3)
     assert s.n_levels == 2 * 9
     h = s.hamiltonian(np.asarray(0.0))
     assert np.allclose(h, h.conj().T)
     # no coupling: the spectrum is the system's plus the oscillators'
-    s0 = baths.spin_boson_sweep(m, [1.0], [0.0], n_fock=3)
+    s0 = lzsm.spin_boson_sweep(m, [1.0], [0.0], n_fock=3)
     ev = np.linalg.eigvalsh(s0.hamiltonian(np.asarray(0.0)))
     expect = np.sort(np.add.outer([-V, V], [0.0, 1.0, 2.0]).ravel())
     assert np.allclose(ev, expect)
@@ -89,21 +88,21 @@ def test_spin_boson_sweep_structure():
 def test_bad_input():
     m = lzsm.LandauZener(coupling=V, sweep_rate=ALPHA)
     with pytest.raises(LzsmValueError, match="same length"):
-        baths.spin_boson_sweep(m, [1.0, 2.0], [0.1])
+        lzsm.spin_boson_sweep(m, [1.0, 2.0], [0.1])
     with pytest.raises(LzsmValueError, match="n_fock"):
-        baths.spin_boson_sweep(m, [1.0], [0.1], n_fock=1)
+        lzsm.spin_boson_sweep(m, [1.0], [0.1], n_fock=1)
     with pytest.raises(LzsmValueError, match="mode_energies"):
-        baths.spin_boson_sweep(m, [-1.0], [0.1])
+        lzsm.spin_boson_sweep(m, [-1.0], [0.1])
     with pytest.raises(LzsmValueError, match="too large"):
-        baths.spin_boson_sweep(m, [1.0] * 4, [0.1] * 4, n_fock=8)
+        lzsm.spin_boson_sweep(m, [1.0] * 4, [0.1] * 4, n_fock=8)
     with pytest.raises(LzsmTypeError, match="LandauZener"):
-        baths.spin_boson_sweep(lzsm.TwoLevel(bias=1.0, coupling=0.1), [1.0], [0.1])
+        lzsm.spin_boson_sweep(lzsm.TwoLevel(bias=1.0, coupling=0.1), [1.0], [0.1])
     with pytest.raises(LzsmValueError, match="temperature"):
-        baths.spin_boson_p_diabatic_stay(m, [1.0], [0.1], WINDOW, temperature=-1.0)
+        lzsm.spin_boson_p_diabatic_stay(m, [1.0], [0.1], WINDOW, temperature=-1.0)
     with pytest.raises(LzsmValueError, match="operator"):
-        baths.OhmicBath(0.1, 1.0, operator="sigma_q").operator_matrix(2)
+        lzsm.OhmicBath(0.1, 1.0, operator="sigma_q").operator_matrix(2)
     with pytest.raises(LzsmValueError, match="n_modes"):
-        baths.discretize(baths.OhmicBath(0.1, 1.0), 0)
+        lzsm.dynamics.baths.discretize(lzsm.OhmicBath(0.1, 1.0), 0)
 
 
 def test_markovian_weak_coupling_generator_is_not_exact_here(p_lz):
@@ -111,5 +110,5 @@ def test_markovian_weak_coupling_generator_is_not_exact_here(p_lz):
     state relax after the crossing, so at T = 0 it lowers P_stay below P_LZ, by more than
     0.01 already at eta = 0.01 — unlike the exact dynamics above."""
     m = lzsm.LandauZener(coupling=V, sweep_rate=ALPHA)
-    r = lzsm.evolve_open(m, (-100, 100), 0, bath=baths.OhmicBath(0.01, 5.0), temperature=0.0)
+    r = lzsm.evolve_open(m, (-100, 100), 0, bath=lzsm.OhmicBath(0.01, 5.0), temperature=0.0)
     assert p_lz - r.p_diabatic_stay > 0.01

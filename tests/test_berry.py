@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lzsm
-from lzsm.berry import (
+from lzsm.geometry.berry import (
     berry_curvature,
     berry_flux,
     berry_phase,
@@ -31,7 +31,7 @@ from lzsm.berry import (
     pancharatnam_phase,
     phase_difference,
 )
-from lzsm.geometry import JahnTellerExE, LinearVibronicCoupling, SpinHalfInField, user_surfaces
+from lzsm.models.surfaces import JahnTellerExE, LinearVibronicCoupling, SpinHalfInField, user_surfaces
 
 TOL = 1e-8
 
@@ -114,7 +114,7 @@ def test_three_state_model_phases_by_state():
     lam[0, 1] = lam[1, 0] = [0.1, 0.05]
     model = LinearVibronicCoupling([1.0, 1.2], [-3.0, 0.0, 0.2], rng.normal(0, 0.3, (3, 2)) + [[0, 0], [1, 0], [-1, 0]],
                                    lam)
-    q = lzsm.geometry.find_meci(model, [0.0, 0.0], states=(1, 2)).q
+    q = lzsm.find_meci(model, [0.0, 0.0], states=(1, 2)).q
     loop = circle_loop(q, 0.3)
     assert phase_difference(berry_phase(model, loop, state=0).phase, 0.0) < TOL
     assert phase_difference(berry_phase(model, loop, state=1).phase, np.pi) < TOL
@@ -258,7 +258,7 @@ def test_unconverged_complex_loop_warns():
 
 
 def test_phase_map_figure_returns_axes():
-    from lzsm.berry import plot_berry_phase_map
+    from lzsm.plot.geometry import plot_berry_phase_map
 
     model = JahnTellerExE(k=1.0, g=0.3)
     m = berry_phase_map(model, np.linspace(-4, 3, 8), np.linspace(-3, 3, 7), [1.0], n_points=128)

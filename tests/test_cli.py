@@ -19,7 +19,8 @@ import pytest
 import xarray as xr
 from click.testing import CliRunner
 
-from lzsm.cli import main
+import lzsm
+from lzsm.io.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "qubit_landau_zener.toml"
 P_KEY = "P_LZ (p_diabatic_stay, t: -inf..inf)"
@@ -189,7 +190,7 @@ def test_help(command, flag):
 
 def test_version():
     r = invoke("--version")
-    assert r.exit_code == 0 and "0.1.0" in r.stdout
+    assert r.exit_code == 0 and r.stdout.strip() == f"lzsm {lzsm.__version__}"
 
 
 # --------------------------------------------------------------------------- run: applications

@@ -42,9 +42,8 @@ from hypothesis import strategies as st
 from scipy import constants, optimize
 
 import lzsm
-from lzsm import crossings as cr
-from lzsm.cli import main
 from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.io.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "diatomic_crossings.toml"
 PARITY3 = np.array([[0, 0, 1], [0, 1, 0], [1, 0, 0]], dtype=float)
@@ -99,7 +98,7 @@ def summary(table):
 # --------------------------------------------------------------------------- known answers
 def test_mirror_sites_true_and_avoided_crossing_exact():
     want = three_sites_answer()
-    table = cr.find_crossings(three_sites(), np.linspace(-3, 3, 241), {"parity": (PARITY3, GU)})
+    table = lzsm.find_crossings(three_sites(), np.linspace(-3, 3, 241), {"parity": (PARITY3, GU)})
     assert table.classified
     assert [b.label for b in table.blocks] == ["g", "u"] and [b.size for b in table.blocks] == [2, 1]
     assert summary(table) == [("true", 0, 1, "g", "u"), ("avoided", 1, 2, "g", "g")]
@@ -121,7 +120,7 @@ def test_mirror_sites_true_and_avoided_crossing_exact():
 
 def test_four_level_parity_blocks_exact():
     model = lzsm.LinearSweep(four_level(0.0), four_level(1.0) - four_level(0.0))  # H = A + B x, coordinate 't'
-    table = cr.find_crossings(model, np.linspace(-3.5, 4.0, 300), cr.Symmetry("parity", PARITY4, GU))
+    table = lzsm.find_crossings(model, np.linspace(-3.5, 4.0, 300), lzsm.Symmetry("parity", PARITY4, GU))
     avoided = table.of_kind("avoided")
     true = table.of_kind("true")
     assert not table.of_kind("undecided")
@@ -150,13 +149,13 @@ def test_four_level_parity_blocks_exact():
 def test_joint_blocks_of_two_commuting_operators():
     p1 = np.diag([1.0, 1.0, -1.0, -1.0])
     p2 = np.diag([1.0, -1.0, 1.0, -1.0])
-    blocks = cr.symmetry_blocks({"inversion": (p1, {1: "g", -1: "u"}), "reflection": (p2, {1: "+", -1: "-"})}, 4)
+    blocks = lzsm.symmetry_blocks({"inversion": (p1, {1: "g", -1: "u"}), "reflection": (p2, {1: "+", -1: "-"})}, 4)
     assert [b.label for b in blocks] == ["g,+", "g,-", "u,+", "u,-"]
     for b in blocks:
         assert b.size == 1
         np.testing.assert_allclose(b.basis.conj().T @ b.basis, np.eye(1), atol=1e-14)
     # unlabelled operator: blocks named by eigenvalue
-    blocks = cr.symmetry_blocks({"P": PARITY3}, 3)
+    blocks = lzsm.symmetry_blocks({"P": PARITY3}, 3)
     assert sorted(b.label for b in blocks) == ["P=-1", "P=1"]
     # a degenerate eigenspace keeps an orthonormal basis of the right size
     g = next(b for b in blocks if b.label == "P=1")
@@ -168,7 +167,7 @@ def test_joint_blocks_of_two_commuting_operators():
 # --------------------------------------------------------------------------- no symmetry, near misses
 def test_without_operators_avoided_is_unclassified_and_true_is_undecided():
     want = three_sites_answer()
-    table = cr.find_crossings(three_sites(), np.linspace(-3, 3, 241))
+    table = lzsm.find_crossings(three_sites(), np.linspace(-3, 3, 241))
     assert not table.classified
     assert [c.kind for c in table] == ["undecided", "avoided"]
     und, av = table
@@ -185,7 +184,7 @@ def test_without_operators_avoided_is_unclassified_and_true_is_undecided():
 
 def test_near_miss_within_a_block_is_undecided():
     # c = 1e-12 / sqrt2: gap 2e-12, far below resolution 1e-8 x energy scale: cannot be decided
-    table = cr.find_crossings(three_sites(c=1e-12 / math.sqrt(2)), np.linspace(-3, 3, 121), {"parity": (PARITY3, GU)})
+    table = lzsm.find_crossings(three_sites(c=1e-12 / math.sqrt(2)), np.linspace(-3, 3, 121), {"parity": (PARITY3, GU)})
     kinds = {c.kind: c for c in table}
     assert set(kinds) == {"true", "undecided"}
     und = kinds["undecided"]
@@ -194,14 +193,14 @@ def test_near_miss_within_a_block_is_undecided():
     assert "same symmetry block 'g'" in und.note
     assert und.slope_difference == pytest.approx(1.0, rel=1e-6)
     # a small but resolved gap (2e-3) is an avoided crossing with the exact gap
-    table = cr.find_crossings(three_sites(c=1e-3 / math.sqrt(2)), np.linspace(-3, 3, 121), {"parity": (PARITY3, GU)})
+    table = lzsm.find_crossings(three_sites(c=1e-3 / math.sqrt(2)), np.linspace(-3, 3, 121), {"parity": (PARITY3, GU)})
     av = table.of_kind("avoided")
     assert len(av) == 1 and not table.of_kind("undecided")
     assert av[0].gap == pytest.approx(2e-3, rel=1e-9)
     assert av[0].x == pytest.approx(1.0, abs=1e-12)
     assert av[0].slope_difference == pytest.approx(1.0, rel=1e-7)
     # a coarser resolution turns it into an undecided one
-    table = cr.find_crossings(three_sites(c=1e-3 / math.sqrt(2)), np.linspace(-3, 3, 121), {"parity": (PARITY3, GU)},
+    table = lzsm.find_crossings(three_sites(c=1e-3 / math.sqrt(2)), np.linspace(-3, 3, 121), {"parity": (PARITY3, GU)},
                               resolution=1e-3)
     assert [c.kind for c in table] == ["true", "undecided"]
 
@@ -209,8 +208,8 @@ def test_near_miss_within_a_block_is_undecided():
 def test_shallow_gap_ripple_is_not_a_crossing():
     def h(x):  # gap 2 + 0.1 cos x: minima at odd multiples of pi, rising only 10 %
         return np.diag([1 + 0.05 * math.cos(x), -1 - 0.05 * math.cos(x)]).astype(complex) + 0.1 * np.array([[0, 1], [1, 0]])
-    assert len(cr.find_crossings(h, np.linspace(0, 6, 100))) == 0
-    loose = cr.find_crossings(h, np.linspace(0, 6, 100), contrast=1.0)
+    assert len(lzsm.find_crossings(h, np.linspace(0, 6, 100))) == 0
+    loose = lzsm.find_crossings(h, np.linspace(0, 6, 100), contrast=1.0)
     assert len(loose) == 1 and loose[0].x == pytest.approx(math.pi, abs=1e-9)
 
 
@@ -220,11 +219,9 @@ def test_result_independent_of_sampling_density(system):
     if system == "four_level":
         h, path, sym = four_level, (-3.5, 4.0), {"parity": (PARITY4, GU)}
     else:
-        from lzsm import _crossings_scenario as cs
-
-        cm = cs.load(EXAMPLE)
+        cm = lzsm.io.crossings_file.load(EXAMPLE)
         h, path, sym = cm.model, (cm.path[0], cm.path[-1]), cm.symmetry()
-    tables = [cr.find_crossings(h, np.linspace(*path, n), sym) for n in (50, 200, 1000)]
+    tables = [lzsm.find_crossings(h, np.linspace(*path, n), sym) for n in (50, 200, 1000)]
     ref = tables[-1]
     assert len(ref) >= 2
     for t in tables[:-1]:
@@ -237,8 +234,8 @@ def test_result_independent_of_sampling_density(system):
 
 def test_decreasing_path_gives_same_crossings_in_reverse():
     sym = {"parity": (PARITY3, GU)}
-    up = cr.find_crossings(three_sites(), np.linspace(-3, 3, 100), sym)
-    down = cr.find_crossings(three_sites(), np.linspace(3, -3, 100), sym)
+    up = lzsm.find_crossings(three_sites(), np.linspace(-3, 3, 100), sym)
+    down = lzsm.find_crossings(three_sites(), np.linspace(3, -3, 100), sym)
     assert [c.x for c in down] == pytest.approx([c.x for c in reversed(up)], abs=1e-10)
     # "lower before the crossing" follows the path direction
     assert (down[1].symmetry_lower, down[1].symmetry_upper) == ("u", "g")
@@ -255,8 +252,8 @@ def test_unitary_change_of_basis_leaves_crossings_invariant(seed, c, t):
     u = _random_unitary(seed, 3)
     h = three_sites(t=t, c=c)
     path = np.linspace(-3, 3, 90)
-    ref = cr.find_crossings(h, path, {"parity": (PARITY3, GU)})
-    rot = cr.find_crossings(lambda x: u @ h(x) @ u.conj().T, path, {"parity": (u @ PARITY3 @ u.conj().T, GU)})
+    ref = lzsm.find_crossings(h, path, {"parity": (PARITY3, GU)})
+    rot = lzsm.find_crossings(lambda x: u @ h(x) @ u.conj().T, path, {"parity": (u @ PARITY3 @ u.conj().T, GU)})
     assert summary(rot) == summary(ref) == [("true", 0, 1, "g", "u"), ("avoided", 1, 2, "g", "g")]
     want = three_sites_answer(t=t, c=c)
     for a, b in zip(rot, ref):
@@ -270,7 +267,7 @@ def test_unitary_change_of_basis_leaves_crossings_invariant(seed, c, t):
 # --------------------------------------------------------------------------- Landau–Zener along the path
 def test_local_lz_probability_matches_closed_form():
     v, hbar = 0.7, 0.5
-    table = cr.find_crossings(four_level, np.linspace(-3.5, 4.0, 150), {"parity": (PARITY4, GU)},
+    table = lzsm.find_crossings(four_level, np.linspace(-3.5, 4.0, 150), {"parity": (PARITY4, GU)},
                               velocity=-v, hbar=hbar)
     g, u = table.of_kind("avoided")
     assert g.sweep_rate == pytest.approx(v * F1, rel=1e-8)
@@ -280,13 +277,13 @@ def test_local_lz_probability_matches_closed_form():
     assert u.p_diabatic_stay == pytest.approx(math.exp(-2 * math.pi * V2**2 / (hbar * v * F2)), rel=1e-7)
     for c in table.of_kind("true"):
         assert c.p_diabatic_stay == 1.0 and c.sweep_rate == pytest.approx(v * c.slope_difference, rel=1e-12)
-    no_v = cr.find_crossings(four_level, np.linspace(-3.5, 4.0, 150), {"parity": (PARITY4, GU)})
+    no_v = lzsm.find_crossings(four_level, np.linspace(-3.5, 4.0, 150), {"parity": (PARITY4, GU)})
     assert all(math.isnan(c.p_diabatic_stay) for c in no_v)
 
 
 def test_local_lz_against_exact_propagation_of_the_multilevel_model():
     a, t, c, f, v = 0.0, 1.0, 0.1, 1.0, 0.1
-    table = cr.find_crossings(three_sites(a, t, c, f), np.linspace(-3, 3, 60), {"parity": (PARITY3, GU)}, velocity=v)
+    table = lzsm.find_crossings(three_sites(a, t, c, f), np.linspace(-3, 3, 60), {"parity": (PARITY3, GU)}, velocity=v)
     av = table.of_kind("avoided")[0]
     vv, alpha = av.coupling, av.sweep_rate
     # the three-level model along the classical path x = x_c + v t, propagated exactly from site C
@@ -307,7 +304,7 @@ def test_local_lz_against_exact_propagation_of_the_multilevel_model():
 
 # --------------------------------------------------------------------------- results and figure
 def test_table_converts_to_xarray_and_pandas_and_is_immutable(tmp_path):
-    table = cr.find_crossings(three_sites(), np.linspace(-3, 3, 64), {"parity": (PARITY3, GU)}, velocity=1.0)
+    table = lzsm.find_crossings(three_sites(), np.linspace(-3, 3, 64), {"parity": (PARITY3, GU)}, velocity=1.0)
     ds = table.to_xarray()
     assert ds.sizes["crossing"] == 2 and ds.sizes["x_path"] == 64 and ds.sizes["level"] == 3
     assert list(ds["kind"].values) == ["true", "avoided"]
@@ -316,7 +313,7 @@ def test_table_converts_to_xarray_and_pandas_and_is_immutable(tmp_path):
     assert list(ds["state_symmetry"].values) == ["g", "g", "u"]
     df = table.to_dataframe()
     assert len(df) == 2 and {"kind", "x", "gap", "coupling", "slope_difference", "p_diabatic_stay"} <= set(df.columns)
-    from lzsm.propagation import write_netcdf
+    from lzsm.dynamics.coherent import write_netcdf
 
     write_netcdf(ds, tmp_path / "c.nc")
     back = xr.open_dataset(tmp_path / "c.nc", engine="h5netcdf")
@@ -333,16 +330,16 @@ def test_table_converts_to_xarray_and_pandas_and_is_immutable(tmp_path):
 def test_level_diagram_marks_true_and_avoided_crossings():
     from matplotlib.figure import Figure
 
-    table = cr.find_crossings(three_sites(), np.linspace(-3, 3, 64), {"parity": (PARITY3, GU)})
+    table = lzsm.find_crossings(three_sites(), np.linspace(-3, 3, 64), {"parity": (PARITY3, GU)})
     ax = Figure().subplots()
-    out = cr.plot_level_diagram(table, ax=ax)
+    out = lzsm.plot_level_diagram(table, ax=ax)
     assert out is ax
     labels = ax.get_legend_handles_labels()[1]
     assert {"g", "u", "true crossing", "avoided crossing"} <= set(labels)
     assert len(ax.lines) == 3  # one line per level, coloured by block
     offsets = [col.get_offsets() for col in ax.collections]
     assert sorted(float(o[0, 0]) for o in offsets) == pytest.approx(sorted(c.x for c in table))
-    assert cr.plot_level_diagram(table).figure is not None  # ax=None makes its own Figure
+    assert lzsm.plot_level_diagram(table).figure is not None  # ax=None makes its own Figure
 
 
 # --------------------------------------------------------------------------- bad input
@@ -350,35 +347,35 @@ def test_bad_inputs_are_rejected_with_named_parameters():
     path = np.linspace(-3, 3, 50)
     sym = {"parity": (PARITY3, GU)}
     with pytest.raises(LzsmValueError, match="Hermitian"):
-        cr.find_crossings(lambda x: np.array([[x, 1.0], [0.0, -x]]), path)
+        lzsm.find_crossings(lambda x: np.array([[x, 1.0], [0.0, -x]]), path)
     with pytest.raises(LzsmValueError, match=r"'parity' does not commute with H: max \|\|\[H\(x\), O\]\|\|"):
-        cr.find_crossings(three_sites(), path, {"parity": (np.diag([1.0, 1.0, -1.0]), GU)})
+        lzsm.find_crossings(three_sites(), path, {"parity": (np.diag([1.0, 1.0, -1.0]), GU)})
     with pytest.raises(LzsmValueError, match=r"`path` must have at least 8 points, got 5"):
-        cr.find_crossings(three_sites(), np.linspace(0, 1, 5), sym)
+        lzsm.find_crossings(three_sites(), np.linspace(0, 1, 5), sym)
     with pytest.raises(LzsmValueError, match="`path` must be strictly monotonic"):
-        cr.find_crossings(three_sites(), np.r_[np.linspace(0, 1, 10), 0.5], sym)
+        lzsm.find_crossings(three_sites(), np.r_[np.linspace(0, 1, 10), 0.5], sym)
     with pytest.raises(LzsmValueError, match="`path` must be finite"):
-        cr.find_crossings(three_sites(), np.r_[np.linspace(0, 1, 10), np.nan], sym)
+        lzsm.find_crossings(three_sites(), np.r_[np.linspace(0, 1, 10), np.nan], sym)
     with pytest.raises(LzsmValueError, match=r"is 2x2 but H is 3x3"):
-        cr.find_crossings(three_sites(), path, {"parity": np.eye(2)})
+        lzsm.find_crossings(three_sites(), path, {"parity": np.eye(2)})
     with pytest.raises(LzsmValueError, match="has no label"):
-        cr.find_crossings(three_sites(), path, {"parity": (PARITY3, {1: "g"})})
+        lzsm.find_crossings(three_sites(), path, {"parity": (PARITY3, {1: "g"})})
     with pytest.raises(LzsmValueError, match="must be normal"):
-        cr.Symmetry("shear", np.array([[1.0, 1.0], [0.0, 1.0]]))
+        lzsm.Symmetry("shear", np.array([[1.0, 1.0], [0.0, 1.0]]))
     with pytest.raises(LzsmValueError, match="do not commute"):
-        cr.symmetry_blocks({"a": np.diag([1.0, -1.0]), "b": np.array([[0.0, 1.0], [1.0, 0.0]])}, 2)
+        lzsm.symmetry_blocks({"a": np.diag([1.0, -1.0]), "b": np.array([[0.0, 1.0], [1.0, 0.0]])}, 2)
     with pytest.raises(LzsmValueError, match="`velocity` must be nonzero"):
-        cr.find_crossings(three_sites(), path, sym, velocity=0.0)
+        lzsm.find_crossings(three_sites(), path, sym, velocity=0.0)
     with pytest.raises(LzsmValueError, match="`resolution`"):
-        cr.find_crossings(three_sites(), path, sym, resolution=2.0)
+        lzsm.find_crossings(three_sites(), path, sym, resolution=2.0)
     with pytest.raises(LzsmValueError, match="batch shape"):
-        cr.find_crossings(lzsm.LandauZener([0.1, 0.2], 1.0), path)
+        lzsm.find_crossings(lzsm.LandauZener([0.1, 0.2], 1.0), path)
     with pytest.raises(LzsmTypeError, match="`hamiltonian`"):
-        cr.find_crossings(np.eye(3), path)
+        lzsm.find_crossings(np.eye(3), path)
     with pytest.raises(LzsmTypeError, match="`symmetries`"):
-        cr.find_crossings(three_sites(), path, 3.0)
+        lzsm.find_crossings(three_sites(), path, 3.0)
     with pytest.raises(LzsmValueError, match=r"`hamiltonian\(x\)` must return an \(N, N\) matrix"):
-        cr.find_crossings(lambda x: np.zeros(3), path)
+        lzsm.find_crossings(lambda x: np.zeros(3), path)
 
 
 # --------------------------------------------------------------------------- the command line

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lzsm
-from lzsm.curves import (
+from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.models.curves import (
     TULLY_MODELS,
     CovalentIonicCrossing,
     FunctionCurves,
@@ -18,10 +19,9 @@ from lzsm.curves import (
     TullyDual,
     TullyExtended,
     TullySimple,
-    diabatize,
-    plot_curves,
 )
-from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.molecules.diabatization import diabatize
+from lzsm.plot.molecules import plot_curves
 
 
 @pytest.mark.parametrize("name", sorted(TULLY_MODELS))

@@ -1,4 +1,4 @@
-"""Driven models (lzsm.models.PeriodicDrive, DoublePassage): Hamiltonians, shapes, validation.
+"""Driven models (lzsm.PeriodicDrive, DoublePassage): Hamiltonians, shapes, validation.
 
 PHYSICS.md, periodic driving (Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010), eq. (2)):
 ``H(t) = -(Delta/2) sigma_x - ((eps0 + A f(omega t + phi))/2) sigma_z`` in the diabatic basis,

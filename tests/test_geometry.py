@@ -18,19 +18,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lzsm
-from lzsm.geometry import (
+from lzsm.geometry.conical import (
     CoordinateSymmetry,
-    JahnTellerExE,
-    LinearVibronicCoupling,
-    SpinHalfInField,
     branching_space,
     classify_crossing,
     find_meci,
     project_to_seam,
     seam_dimension,
     trace_seam,
-    user_surfaces,
 )
+from lzsm.models.surfaces import JahnTellerExE, LinearVibronicCoupling, SpinHalfInField, user_surfaces
 
 
 def random_lvc(seed: int, f: int, n_states: int = 2, gap: float = 0.4) -> LinearVibronicCoupling:
@@ -298,7 +295,7 @@ def test_avoided_crossing_meci_reports_not_converged():
 
 
 def test_figures_return_axes():
-    from lzsm.geometry import plot_double_cone, plot_surface_contours
+    from lzsm.plot.geometry import plot_double_cone, plot_surface_contours
 
     jt = JahnTellerExE(k=1.0, g=0.15)
     x = np.linspace(-3, 3, 25)

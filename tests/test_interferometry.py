@@ -19,7 +19,7 @@ import pytest
 import xarray as xr
 
 import lzsm
-from lzsm.interferometry import auto_samples
+from lzsm.dynamics.interferometry import auto_samples
 
 BASE = lzsm.PeriodicDrive(gap=1.0, offset=0.0, amplitude=0.0, frequency=5.0)
 OFFSET = np.linspace(-6.0, 14.0, 6)

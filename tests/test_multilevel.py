@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from scipy.linalg import expm
 
 import lzsm
-from lzsm import multilevel as ml
 
 T = 150.0  # half window of the exact propagations
 TOL = 1e-5  # closed form vs exact propagation (asymptotic picture)
@@ -39,12 +38,12 @@ def chain(couplings, slopes, offsets):
 # --------------------------------------------------------------------------- exact transition matrix
 def test_transition_matrix_two_levels_matches_landau_zener():
     lz = lzsm.LinearSweep([[0, 0.5], [0.5, 0]], [0.5, -0.5])  # alpha = 1, V = 0.5
-    p = ml.transition_matrix(lz, (-200, 200))
+    p = lzsm.transition_matrix(lz, (-200, 200))
     p_lz = math.exp(-math.pi / 2)
     np.testing.assert_allclose(p, [[p_lz, 1 - p_lz], [1 - p_lz, p_lz]], atol=2e-7)
     # the raw diabatic picture is the exact finite-time value (parabolic-cylinder closed form),
     # which differs from the limit by ~|V|/(alpha T)
-    raw = ml.transition_matrix(lz, (-200, 200), picture="diabatic")
+    raw = lzsm.transition_matrix(lz, (-200, 200), picture="diabatic")
     exact = lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t=200, t0=-200)
     assert raw[0, 0] == pytest.approx(exact, abs=1e-8)
     assert abs(raw[0, 0] - p_lz) > 1e-4
@@ -55,7 +54,7 @@ def test_transition_matrix_over_a_grid_and_unitarity():
     a = np.zeros((3, 2, 2), complex)
     a[:, 0, 1] = a[:, 1, 0] = v
     grid = lzsm.LinearSweep(a, [1.0, -1.0])  # alpha = 2
-    p = ml.transition_matrix(grid, (-T, T))
+    p = lzsm.transition_matrix(grid, (-T, T))
     assert p.shape == (3, 2, 2)
     np.testing.assert_allclose(p[:, 0, 0], lzsm.lz_probability(v, 2.0), atol=TOL)
     np.testing.assert_allclose(p.sum(axis=-2), 1.0, atol=1e-8)  # columns (initial states) sum to 1
@@ -65,23 +64,23 @@ def test_transition_matrix_over_a_grid_and_unitarity():
 def test_transition_matrix_rejects_bad_input():
     lz = lzsm.LinearSweep([[0, 0.5], [0.5, 0]], [0.5, -0.5])
     with pytest.raises(lzsm.LzsmValueError, match="picture"):
-        ml.transition_matrix(lz, (-10, 10), picture="adiabatic")
+        lzsm.transition_matrix(lz, (-10, 10), picture="adiabatic")
     with pytest.raises(lzsm.LzsmTypeError, match="model"):
-        ml.transition_matrix("lz", (-10, 10))
+        lzsm.transition_matrix("lz", (-10, 10))
     parallel = lzsm.LinearSweep([[0, 1.0, 0], [1.0, 0.1, 0], [0, 0, 0]], [0.0, 0.0, 1.0])
     with pytest.raises(lzsm.LzsmValueError, match="coupled parallel"):
-        ml.transition_matrix(parallel, (-20, 20))
+        lzsm.transition_matrix(parallel, (-20, 20))
     crossing = lzsm.LinearSweep([[0, 1.0], [1.0, 0]], [0.5, -0.5])
     with pytest.raises(lzsm.LzsmValueError, match="widen"):
-        ml.transition_matrix(crossing, (-1, 1))  # window inside the transition region
-    assert ml.transition_matrix(parallel, (-20, 20), picture="diabatic").shape == (3, 3)
+        lzsm.transition_matrix(crossing, (-1, 1))  # window inside the transition region
+    assert lzsm.transition_matrix(parallel, (-20, 20), picture="diabatic").shape == (3, 3)
 
 
 def test_transition_dataarray():
-    da = ml.transition_dataarray(np.eye(3))
+    da = lzsm.closed_forms.multilevel.transition_dataarray(np.eye(3))
     assert da.dims == ("final", "initial") and float(da.sel(final=1, initial=1)) == 1.0
     with pytest.raises(lzsm.LzsmValueError, match="p_transition"):
-        ml.transition_dataarray(np.ones(3))
+        lzsm.closed_forms.multilevel.transition_dataarray(np.ones(3))
 
 
 # --------------------------------------------------------------------------- Brundobler–Elser
@@ -90,7 +89,7 @@ def test_brundobler_elser_two_levels_is_p_lz(v, a, hbar, sign):
     # PHYSICS.md: H = [[alpha t/2, V], [V*, -alpha t/2]] -> exp(-2 pi |V|^2/(hbar |alpha|))
     model = lzsm.LinearSweep([[0, v * 1j], [-v * 1j, 0]], [sign * a / 2, -sign * a / 2], hbar)
     for level in (0, 1):
-        assert ml.brundobler_elser_p_diabatic_stay(model, level) == pytest.approx(
+        assert lzsm.brundobler_elser_p_diabatic_stay(model, level) == pytest.approx(
             lzsm.lz_probability(v, a, hbar), rel=1e-13)
 
 
@@ -101,15 +100,15 @@ def test_brundobler_elser_against_propagation(n, seed):
     a = a + a.conj().T
     slopes = np.sort(rng.uniform(-1.5, 1.5, n)) + np.arange(n) * 0.3  # distinct
     model = lzsm.LinearSweep(a, slopes)
-    exact = ml.transition_matrix(model, (-T, T))
+    exact = lzsm.transition_matrix(model, (-T, T))
     top, bottom = int(np.argmax(slopes)), int(np.argmin(slopes))
     for level in (top, bottom):
-        p_be = ml.brundobler_elser_p_diabatic_stay(model, level)
+        p_be = lzsm.brundobler_elser_p_diabatic_stay(model, level)
         assert 0.02 < p_be < 0.98  # a non-trivial value, so that a wrong factor of 2 shows
         assert exact[level, level] == pytest.approx(p_be, abs=TOL)
     middle = next(k for k in range(n) if k not in (top, bottom))
     with pytest.raises(lzsm.LzsmValueError, match="largest or the smallest"):
-        ml.brundobler_elser_p_diabatic_stay(model, middle)
+        lzsm.brundobler_elser_p_diabatic_stay(model, middle)
 
 
 def test_brundobler_elser_is_vectorised_and_validates():
@@ -117,16 +116,16 @@ def test_brundobler_elser_is_vectorised_and_validates():
     a[:, 0, 1] = a[:, 1, 0] = [0.3, 0.5]
     a[:, 0, 2] = a[:, 2, 0] = 0.2
     model = lzsm.LinearSweep(a, [2.0, 0.0, -1.0])
-    got = ml.brundobler_elser_p_diabatic_stay(model, 0)
+    got = lzsm.brundobler_elser_p_diabatic_stay(model, 0)
     want = np.exp(-2 * np.pi * (np.array([0.09, 0.25]) / 2.0 + 0.04 / 3.0))
     np.testing.assert_allclose(got, want, rtol=1e-14)
     with pytest.raises(lzsm.LzsmValueError, match="level"):
-        ml.brundobler_elser_p_diabatic_stay(model, 3)
+        lzsm.brundobler_elser_p_diabatic_stay(model, 3)
     with pytest.raises(lzsm.LzsmTypeError, match="LinearSweep"):
-        ml.brundobler_elser_p_diabatic_stay(lzsm.LandauZener(0.5, 1.0), 0)
+        lzsm.brundobler_elser_p_diabatic_stay(lzsm.LandauZener(0.5, 1.0), 0)
     coupled_parallel = lzsm.LinearSweep([[0, 0.1, 0.2], [0.1, 1, 0], [0.2, 0, 0]], [1.0, 1.0, 0.0])
     with pytest.raises(lzsm.LzsmValueError, match="equal slope"):
-        ml.brundobler_elser_p_diabatic_stay(coupled_parallel, 0)
+        lzsm.brundobler_elser_p_diabatic_stay(coupled_parallel, 0)
 
 
 @given(seed=st.integers(0, 10_000), n=st.integers(2, 5))
@@ -137,10 +136,10 @@ def test_independent_crossing_reproduces_brundobler_elser(seed, n):
     a = a + a.T
     slopes = np.cumsum(rng.uniform(0.2, 1.0, n))
     model = lzsm.LinearSweep(a, slopes)
-    ica = ml.independent_crossing(model)
+    ica = lzsm.independent_crossing(model)
     for level in (0, n - 1):
         assert ica.transition_matrix[level, level] == pytest.approx(
-            ml.brundobler_elser_p_diabatic_stay(model, level), rel=1e-12)
+            lzsm.brundobler_elser_p_diabatic_stay(model, level), rel=1e-12)
     np.testing.assert_allclose(ica.transition_matrix.sum(axis=0), 1.0, atol=1e-13)
 
 
@@ -150,9 +149,9 @@ def test_independent_crossing_reproduces_brundobler_elser(seed, n):
     ([0.3, 0.2 + 0.1j, 0.4], [-6.0, 2.0, 8.0], -0.8, 0.2, 1.0),         # 4 levels, sweep downwards
 ])
 def test_demkov_osherov_against_propagation(couplings, energies, slope, band_slope, offset):
-    model = ml.demkov_osherov_model(couplings, energies, slope, band_slope=band_slope, sloped_offset=offset)
-    closed = ml.demkov_osherov_transition_matrix(model)
-    exact = ml.transition_matrix(model, (-T, T))
+    model = lzsm.demkov_osherov_model(couplings, energies, slope, band_slope=band_slope, sloped_offset=offset)
+    closed = lzsm.demkov_osherov_transition_matrix(model)
+    exact = lzsm.transition_matrix(model, (-T, T))
     np.testing.assert_allclose(exact, closed, atol=TOL)
     assert np.max(closed) < 0.95 and np.count_nonzero(closed > 0.05) >= 5  # non-trivial entries
     # the "counter-intuitive" band-to-band transitions (against the sweep direction) vanish exactly
@@ -168,22 +167,22 @@ def test_demkov_osherov_against_propagation(couplings, energies, slope, band_slo
        seed=st.integers(0, 1000))
 def test_demkov_osherov_is_the_independent_crossing_result_and_doubly_stochastic(g, slope, seed):
     energies = np.sort(np.random.default_rng(seed).uniform(-10, 10, len(g))) + 0.5 * np.arange(len(g))
-    model = ml.demkov_osherov_model(g, energies, slope)
-    closed = ml.demkov_osherov_transition_matrix(model)
-    np.testing.assert_allclose(closed, ml.independent_crossing(model).transition_matrix, atol=1e-14)
+    model = lzsm.demkov_osherov_model(g, energies, slope)
+    closed = lzsm.demkov_osherov_transition_matrix(model)
+    np.testing.assert_allclose(closed, lzsm.independent_crossing(model).transition_matrix, atol=1e-14)
     np.testing.assert_allclose(closed.sum(axis=0), 1.0, atol=1e-13)
     np.testing.assert_allclose(closed.sum(axis=1), 1.0, atol=1e-13)
 
 
 def test_demkov_osherov_validation():
     with pytest.raises(lzsm.LzsmValueError, match="Demkov–Osherov"):
-        ml.demkov_osherov_transition_matrix(chain([0.2, 0.2], [1.0, 0.0, -1.0], [0, 1, 0]))
+        lzsm.demkov_osherov_transition_matrix(chain([0.2, 0.2], [1.0, 0.0, -1.0], [0, 1, 0]))
     with pytest.raises(lzsm.LzsmValueError, match="distinct"):
-        ml.demkov_osherov_transition_matrix(ml.demkov_osherov_model([0.2, 0.3], [1.0, 1.0], 1.0))
+        lzsm.demkov_osherov_transition_matrix(lzsm.demkov_osherov_model([0.2, 0.3], [1.0, 1.0], 1.0))
     with pytest.raises(lzsm.LzsmValueError, match="equal length"):
-        ml.demkov_osherov_model([0.2, 0.3], [1.0], 1.0)
+        lzsm.demkov_osherov_model([0.2, 0.3], [1.0], 1.0)
     with pytest.raises(lzsm.LzsmValueError, match="slope"):
-        ml.demkov_osherov_model([0.2], [1.0], 0.5, band_slope=0.5)
+        lzsm.demkov_osherov_model([0.2], [1.0], 0.5, band_slope=0.5)
 
 
 # --------------------------------------------------------------------------- bow-tie
@@ -195,9 +194,9 @@ def test_demkov_osherov_validation():
     ([0.3, 0.25 + 0.1j, 0.4, 0.35, 0.2 - 0.15j, 0.3], [0.7, 1.6, 2.4, -0.9, -1.8, -0.5]),
 ])
 def test_bow_tie_against_propagation(couplings, slopes):
-    model = ml.bow_tie_model(couplings, slopes)
-    closed = ml.bow_tie_transition_matrix(model)
-    exact = ml.transition_matrix(model, (-T, T))
+    model = lzsm.bow_tie_model(couplings, slopes)
+    closed = lzsm.bow_tie_transition_matrix(model)
+    exact = lzsm.transition_matrix(model, (-T, T))
     np.testing.assert_allclose(exact, closed, atol=TOL)
     assert np.count_nonzero((closed > 0.02) & (closed < 0.98)) >= 7
 
@@ -205,61 +204,61 @@ def test_bow_tie_against_propagation(couplings, slopes):
 def test_bow_tie_shifted_crossing_point_and_relabelled_centre():
     # same physics with the common crossing at t = 2, energy 1, and the central level last
     g, b = np.array([0.3, 0.4]), np.array([1.0, -1.5])
-    base = ml.bow_tie_transition_matrix(ml.bow_tie_model(g, b))
+    base = lzsm.bow_tie_transition_matrix(lzsm.bow_tie_model(g, b))
     slopes = np.r_[b + 0.3, 0.3]
     a = np.diag(1.0 - slopes * 2.0).astype(complex)
     a[:2, 2] = g
     a[2, :2] = g
-    moved = ml.bow_tie_transition_matrix(lzsm.LinearSweep(a, slopes))
+    moved = lzsm.bow_tie_transition_matrix(lzsm.LinearSweep(a, slopes))
     perm = [1, 2, 0]  # moved level k is base level perm[k]
     np.testing.assert_allclose(moved, base[np.ix_(perm, perm)], atol=1e-14)
 
 
 def test_bow_tie_reduces_to_landau_zener_and_to_majorana_spin_one():
     # two levels: P_cc = p^2 with p = exp(-pi V^2/(hbar|beta|)) -> P_LZ
-    two = ml.bow_tie_transition_matrix(ml.bow_tie_model([0.4], [1.3], hbar=0.8))
+    two = lzsm.bow_tie_transition_matrix(lzsm.bow_tie_model([0.4], [1.3], hbar=0.8))
     assert two[0, 0] == pytest.approx(lzsm.lz_probability(0.4, 1.3, 0.8), rel=1e-13)
     # spin 1 in a swept field is a bow-tie (m = 0 is the central level): two closed forms agree
-    spin1 = ml.spin_sweep(1, 0.35, 1.2)
-    np.testing.assert_allclose(ml.bow_tie_transition_matrix(spin1), ml.majorana_transition_matrix(1, 0.35, 1.2),
+    spin1 = lzsm.spin_sweep(1, 0.35, 1.2)
+    np.testing.assert_allclose(lzsm.bow_tie_transition_matrix(spin1), lzsm.majorana_transition_matrix(1, 0.35, 1.2),
                                atol=1e-13)
 
 
 def test_bow_tie_validation():
     with pytest.raises(lzsm.LzsmValueError, match="bow-tie"):
-        ml.bow_tie_transition_matrix(chain([0.2, 0.2], [1.0, 0.0, -1.0], [0, 1, 0]))
+        lzsm.bow_tie_transition_matrix(chain([0.2, 0.2], [1.0, 0.0, -1.0], [0, 1, 0]))
     with pytest.raises(lzsm.LzsmValueError, match="distinct slopes"):
-        ml.bow_tie_transition_matrix(ml.bow_tie_model([0.2, 0.3], [1.0, 1.0]))
+        lzsm.bow_tie_transition_matrix(lzsm.bow_tie_model([0.2, 0.3], [1.0, 1.0]))
     with pytest.raises(lzsm.LzsmValueError, match="slopes"):
-        ml.bow_tie_model([0.2, 0.3], [1.0, 0.0])
+        lzsm.bow_tie_model([0.2, 0.3], [1.0, 0.0])
 
 
 # --------------------------------------------------------------------------- Majorana spin j
 @given(j=st.sampled_from([0.5, 1, 1.5, 2, 3.5]), beta=st.floats(0.0, math.pi))
 def test_wigner_d_is_the_rotation_matrix(j, beta):
-    _, jy, _ = ml.spin_matrices(j)
-    np.testing.assert_allclose(ml.wigner_small_d(j, beta), expm(-1j * beta * jy), atol=1e-12)
+    _, jy, _ = lzsm.models.multilevel.spin_matrices(j)
+    np.testing.assert_allclose(lzsm.wigner_small_d(j, beta), expm(-1j * beta * jy), atol=1e-12)
 
 
 def test_spin_matrices_algebra_and_half_spin_is_landau_zener():
     for j in (0.5, 1, 1.5, 2):
-        jx, jy, jz = ml.spin_matrices(j)
+        jx, jy, jz = lzsm.models.multilevel.spin_matrices(j)
         np.testing.assert_allclose(jx @ jy - jy @ jx, 1j * jz, atol=1e-13)
         np.testing.assert_allclose(jx @ jx + jy @ jy + jz @ jz, j * (j + 1) * np.eye(int(2 * j + 1)), atol=1e-12)
     t = np.array([-1.0, 0.3, 2.0])
-    np.testing.assert_allclose(ml.spin_sweep(0.5, 0.3 - 0.2j, 1.7).hamiltonian(t),
+    np.testing.assert_allclose(lzsm.spin_sweep(0.5, 0.3 - 0.2j, 1.7).hamiltonian(t),
                                lzsm.LandauZener(0.3 - 0.2j, 1.7).hamiltonian(t), atol=1e-15)
-    p = ml.majorana_transition_matrix(0.5, 0.3, 1.7, hbar=0.9)
+    p = lzsm.majorana_transition_matrix(0.5, 0.3, 1.7, hbar=0.9)
     assert p[0, 0] == pytest.approx(lzsm.lz_probability(0.3, 1.7, 0.9), rel=1e-13)
     with pytest.raises(lzsm.LzsmValueError, match="half-integer"):
-        ml.spin_matrices(0.7)
+        lzsm.models.multilevel.spin_matrices(0.7)
 
 
 @pytest.mark.parametrize("j", [1, 1.5])
 def test_majorana_against_propagation(j):
-    model = ml.spin_sweep(j, 0.3, 1.0)
-    closed = ml.majorana_transition_matrix(j, 0.3, 1.0)
-    np.testing.assert_allclose(ml.transition_matrix(model, (-T, T)), closed, atol=TOL)
+    model = lzsm.spin_sweep(j, 0.3, 1.0)
+    closed = lzsm.majorana_transition_matrix(j, 0.3, 1.0)
+    np.testing.assert_allclose(lzsm.transition_matrix(model, (-T, T)), closed, atol=TOL)
     p_lz = lzsm.lz_probability(0.3, 1.0)
     assert closed[0, 0] == pytest.approx(p_lz ** (2 * j), rel=1e-12)          # Brundobler–Elser
     assert closed[-1, 0] == pytest.approx((1 - p_lz) ** (2 * j), rel=1e-12)   # full spin flip
@@ -270,8 +269,8 @@ def test_majorana_holds_at_finite_times_in_the_diabatic_picture():
     # a finite window are |d^j(beta_T)|^2 with cos^2(beta_T/2) the exact finite-time P of LZ
     p_half = lzsm.finite_time_p_diabatic_stay(0.3, 1.0, t=12.0, t0=-9.0)
     beta = 2 * np.arccos(np.sqrt(p_half))
-    raw = ml.transition_matrix(ml.spin_sweep(1.5, 0.3, 1.0), (-9.0, 12.0), picture="diabatic")
-    np.testing.assert_allclose(raw, ml.wigner_small_d(1.5, beta) ** 2, atol=1e-8)
+    raw = lzsm.transition_matrix(lzsm.spin_sweep(1.5, 0.3, 1.0), (-9.0, 12.0), picture="diabatic")
+    np.testing.assert_allclose(raw, lzsm.wigner_small_d(1.5, beta) ** 2, atol=1e-8)
 
 
 # --------------------------------------------------------------------------- independent crossings
@@ -280,8 +279,8 @@ def test_independent_crossing_accurate_for_separated_crossings():
     cases = [chain([0.3, 0.35], [1.0, 0.0, -1.0], [0, 15, 0]),                          # 3 levels
              chain([0.3, 0.35, 0.25], [1.5, 0.5, -0.5, -1.5], [0, 40, 0, 40])]           # 4 levels
     for model in cases:
-        ica = ml.independent_crossing(model)
-        exact = ml.transition_matrix(model, (-T, T))
+        ica = lzsm.independent_crossing(model)
+        exact = lzsm.transition_matrix(model, (-T, T))
         assert ica.overlap < 0.15 and not ica.interfering_paths.any()
         # measured deviations 3.3e-3 (3 levels) and 2.1e-3 (4 levels), from the indirect
         # second-order coupling at the uncoupled crossings
@@ -291,8 +290,8 @@ def test_independent_crossing_accurate_for_separated_crossings():
 
 def test_independent_crossing_flags_overlapping_crossings():
     model = chain([0.3, 0.35, 0.25], [1.5, 0.5, -0.5, -1.5], [0, 0.3, 0, 0.3])
-    ica = ml.independent_crossing(model)
-    exact = ml.transition_matrix(model, (-T, T))
+    ica = lzsm.independent_crossing(model)
+    exact = lzsm.transition_matrix(model, (-T, T))
     assert ica.overlap > 1.0
     assert np.max(np.abs(exact - ica.transition_matrix)) > 0.05  # measured 0.117
 
@@ -307,32 +306,32 @@ def test_independent_crossing_flags_interfering_paths():
     a[:, 1, 1] = 15.0
     a[:, 2, 2] = offsets
     grid = lzsm.LinearSweep(a, [1.0, 0.0, -1.0])
-    exact = ml.transition_matrix(grid, (-100, 100))
-    ica = ml.independent_crossing(grid.point((0,)))
+    exact = lzsm.transition_matrix(grid, (-100, 100))
+    ica = lzsm.independent_crossing(grid.point((0,)))
     flagged = ica.interfering_paths
     assert flagged.any() and not flagged.all() and ica.overlap < 0.25
     swing = exact.max(axis=0) - exact.min(axis=0)
     assert np.all(swing[flagged] > 0.2)            # measured 0.34
     assert np.all(swing[~flagged] < 0.01)          # measured 0.002
     for k in range(len(offsets)):
-        other = ml.independent_crossing(grid.point((k,))).transition_matrix
+        other = lzsm.independent_crossing(grid.point((k,))).transition_matrix
         np.testing.assert_allclose(exact[k][~flagged], other[~flagged], atol=0.01)
 
 
 def test_independent_crossing_result_and_validation():
     model = chain([0.3, 0.35], [1.0, 0.0, -1.0], [0, 15, 0])
-    ica = ml.independent_crossing(model)
+    ica = lzsm.independent_crossing(model)
     np.testing.assert_allclose(ica.crossing_times, [-15.0, 15.0])
     assert [tuple(p) for p in ica.pairs] == [(1, 2), (0, 1)]
     np.testing.assert_allclose(ica.p_diabatic_stay, np.exp(-2 * np.pi * np.array([0.35, 0.3]) ** 2))
     ds = ica.to_xarray()
     assert ds.transition_matrix.dims == ("final", "initial") and ds.sizes["crossing"] == 2
     with pytest.raises(lzsm.LzsmValueError, match="parallel and coupled"):
-        ml.independent_crossing(lzsm.LinearSweep([[0, 0.1], [0.1, 1.0]], [1.0, 1.0]))
+        lzsm.independent_crossing(lzsm.LinearSweep([[0, 0.1], [0.1, 1.0]], [1.0, 1.0]))
     with pytest.raises(lzsm.LzsmValueError, match="one parameter point"):
-        ml.independent_crossing(lzsm.LinearSweep(np.zeros((2, 2, 2)), [1.0, -1.0]))
+        lzsm.independent_crossing(lzsm.LinearSweep(np.zeros((2, 2, 2)), [1.0, -1.0]))
     with pytest.raises(lzsm.LzsmValueError, match="diagonal"):
-        ml.independent_crossing(lzsm.LinearSweep(np.zeros((2, 2)), [[1.0, 0.1], [0.1, -1.0]]))
+        lzsm.independent_crossing(lzsm.LinearSweep(np.zeros((2, 2)), [[1.0, 0.1], [0.1, -1.0]]))
 
 
 # --------------------------------------------------------------------------- figures
@@ -343,27 +342,25 @@ def test_multilevel_figures_return_axes_and_leave_style_alone():
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from lzsm import plotting
-
     before = dict(matplotlib.rcParams)
-    model = ml.spin_sweep(1, 0.35, 1.0)
+    model = lzsm.spin_sweep(1, 0.35, 1.0)
     t = np.linspace(-8, 8, 81)
     ev = lzsm.evolve(model, (-8, 8), 0, t)
-    axes = plotting.plot_multilevel(model, t, evolution=ev)
+    axes = lzsm.plot.crossing.plot_multilevel(model, t, evolution=ev)
     assert len(axes) == 2 and all(isinstance(a, Axes) for a in axes)
     assert len(axes[0].lines) == 6 and len(axes[1].lines) == 3  # 3 diabatic + 3 adiabatic; 3 populations
-    one = plotting.plot_multilevel(model, t)
+    one = lzsm.plot.crossing.plot_multilevel(model, t)
     assert isinstance(one, Axes)
     fig = Figure()
     ax = fig.subplots()
-    p = ml.majorana_transition_matrix(1, 0.35, 1.0)
-    assert plotting.plot_transition_matrix(p, ax, labels=["+1", "0", "-1"]) is ax
+    p = lzsm.majorana_transition_matrix(1, 0.35, 1.0)
+    assert lzsm.plot.crossing.plot_transition_matrix(p, ax, labels=["+1", "0", "-1"]) is ax
     np.testing.assert_allclose(ax.images[0].get_array(), p)
     assert len(ax.texts) == 9
     assert dict(matplotlib.rcParams) == before
     with pytest.raises(lzsm.LzsmValueError, match="p_transition"):
-        plotting.plot_transition_matrix(np.ones(3))
+        lzsm.plot.crossing.plot_transition_matrix(np.ones(3))
     with pytest.raises(lzsm.LzsmValueError, match="labels"):
-        plotting.plot_transition_matrix(p, labels=["a"])
+        lzsm.plot.crossing.plot_transition_matrix(p, labels=["a"])
     with pytest.raises(lzsm.LzsmValueError, match="two axes"):
-        plotting.plot_multilevel(model, t, ax, evolution=ev)
+        lzsm.plot.crossing.plot_multilevel(model, t, ax, evolution=ev)

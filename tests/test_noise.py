@@ -23,7 +23,6 @@ from scipy.integrate import quad, solve_ivp
 from scipy.linalg import expm
 
 import lzsm
-from lzsm import noise as nz
 from lzsm.errors import LzsmTypeError, LzsmValueError
 
 SZ = np.diag([1.0, -1.0]).astype(complex)
@@ -76,20 +75,20 @@ def rate_equation_stay(coupling, sweep_rate, dephasing, half_window, hbar=1.0):
 # --------------------------------------------------------------------------- closed forms themselves
 def test_ou_kubo_formula_is_the_double_integral_of_the_correlation():
     # ln D(t) = -(1/hbar^2) int_0^t (t - s) C(s) ds for Gaussian noise (second cumulant)
-    noise = nz.OrnsteinUhlenbeckNoise(sigma=0.8, correlation_time=0.6)
+    noise = lzsm.OrnsteinUhlenbeckNoise(sigma=0.8, correlation_time=0.6)
     hbar = 0.7
     for t in (0.05, 0.6, 3.0, 11.0):
         val, _ = quad(lambda s, t=t: (t - s) * noise.correlation(s), 0, t, epsabs=1e-13, epsrel=1e-12)
         assert noise.coherence_decay(t, hbar=hbar) == pytest.approx(math.exp(-val / hbar**2), rel=1e-10)
     # motional narrowing: t >> tau_c gives exp(-gamma_phi (t - tau_c))
-    g = nz.equivalent_dephasing_rate(noise, hbar=hbar)
+    g = lzsm.equivalent_dephasing_rate(noise, hbar=hbar)
     assert g == pytest.approx(0.8**2 * 0.6 / 0.7**2, rel=1e-14)
     assert noise.coherence_decay(30.0, hbar=hbar) == pytest.approx(math.exp(-g * (30.0 - 0.6)), rel=1e-10)
 
 
 @pytest.mark.parametrize("amplitude, rate", [(1.0, 0.3), (1.0, 1.0), (0.5, 2.0), (2.0, 0.0), (1e-3, 5.0)])
 def test_kubo_anderson_formula_solves_the_two_state_master_equation(amplitude, rate):
-    noise = nz.TelegraphNoise(amplitude, rate)
+    noise = lzsm.TelegraphNoise(amplitude, rate)
     t = np.array([0.0, 0.1, 0.7, 2.0, 5.0, 9.0])
     ref = telegraph_decay_by_master_equation(amplitude / 1.3, rate, t)
     assert np.max(np.abs(ref.imag)) < 1e-12  # symmetric noise: D(t) is real
@@ -97,31 +96,31 @@ def test_kubo_anderson_formula_solves_the_two_state_master_equation(amplitude, r
 
 
 def test_telegraph_limits_and_correlation():
-    fast = nz.TelegraphNoise(0.5, 40.0)
+    fast = lzsm.TelegraphNoise(0.5, 40.0)
     t = np.array([1.0, 4.0])
     # gamma >> u: exp(-u^2 t / (2 gamma)) = exp(-gamma_phi t) with gamma_phi = a^2 / (2 gamma hbar^2)
-    g = nz.equivalent_dephasing_rate(fast)
+    g = lzsm.equivalent_dephasing_rate(fast)
     assert g == pytest.approx(0.25 / 80, rel=1e-14)
     assert fast.coherence_decay(t) == pytest.approx(np.exp(-g * t), rel=2e-4)
     assert fast.correlation_time == pytest.approx(1 / 80)
     assert fast.correlation(0.1) == pytest.approx(0.25 * math.exp(-8.0), rel=1e-14)
     # static noise: D = cos(a t / hbar)
-    static = nz.TelegraphNoise(0.5, 0.0)
+    static = lzsm.TelegraphNoise(0.5, 0.0)
     assert static.coherence_decay(t) == pytest.approx(np.cos(0.5 * t), abs=1e-14)
     # S(0) / (2 hbar^2) is the dephasing rate
     assert fast.spectral_density(0.0) / 2 == pytest.approx(g, rel=1e-14)
 
 
 def test_equivalent_lindblad_operator_and_rate():
-    noise = nz.OrnsteinUhlenbeckNoise.from_dephasing_rate(0.3, correlation_time=0.01, hbar=2.0)
-    assert nz.equivalent_dephasing_rate(noise, hbar=2.0) == pytest.approx(0.3, rel=1e-13)
-    lop = nz.equivalent_collapse_operator(noise, hbar=2.0)
+    noise = lzsm.OrnsteinUhlenbeckNoise.from_dephasing_rate(0.3, correlation_time=0.01, hbar=2.0)
+    assert lzsm.equivalent_dephasing_rate(noise, hbar=2.0) == pytest.approx(0.3, rel=1e-13)
+    lop = lzsm.equivalent_collapse_operator(noise, hbar=2.0)
     assert lop == pytest.approx(math.sqrt(0.3 / 2) * SZ, rel=1e-13)  # PHYSICS.md: L = sqrt(g/2) sigma_z
     # coupling noise: L = sqrt(2 sigma^2 tau) sigma_x / hbar; no diabatic dephasing rate
-    cn = nz.OrnsteinUhlenbeckNoise(1.0, 0.02, acts_on="coupling")
-    assert nz.equivalent_collapse_operator(cn) == pytest.approx(math.sqrt(0.04) * SX, rel=1e-13)
+    cn = lzsm.OrnsteinUhlenbeckNoise(1.0, 0.02, acts_on="coupling")
+    assert lzsm.equivalent_collapse_operator(cn) == pytest.approx(math.sqrt(0.04) * SX, rel=1e-13)
     with pytest.raises(LzsmValueError, match="acts_on='bias'"):
-        nz.equivalent_dephasing_rate(cn)
+        lzsm.equivalent_dephasing_rate(cn)
 
 
 # --------------------------------------------------------------------------- pure dephasing vs Kubo
@@ -132,7 +131,7 @@ def _coherence_check(noise, noise_doubled, hbar, dt, n_traj, seed):
     eps = 0.9
     model = lzsm.TwoLevel(bias=eps, coupling=0.0, hbar=hbar)
     t = np.linspace(0.0, 6.0, 13)
-    res = nz.evolve_noisy(model, (0.0, 6.0), noise, PLUS, t, n_trajectories=n_traj, seed=seed, dt=dt)
+    res = lzsm.evolve_noisy(model, (0.0, 6.0), noise, PLUS, t, n_trajectories=n_traj, seed=seed, dt=dt)
     c = 2 * res.coherence * np.exp(1j * eps * t / hbar)
     d = noise.coherence_decay(t, hbar=hbar)
     d2 = noise_doubled.coherence_decay(t, hbar=hbar)
@@ -151,17 +150,17 @@ def _coherence_check(noise, noise_doubled, hbar, dt, n_traj, seed):
 def test_ou_pure_dephasing_matches_kubo(dt):
     # the noise enters each step through its exact integral: exact at any dt (here dt = 2 tau_c)
     tau, sigma, hbar = 0.5, 0.8, 0.7
-    noise = nz.OrnsteinUhlenbeckNoise(sigma, tau)
-    d, se = _coherence_check(noise, nz.OrnsteinUhlenbeckNoise(2 * sigma, tau), hbar, dt, 3000, seed=11)
-    weaker = nz.OrnsteinUhlenbeckNoise(sigma / math.sqrt(2), tau).coherence_decay(np.linspace(0, 6, 13), hbar=hbar)
+    noise = lzsm.OrnsteinUhlenbeckNoise(sigma, tau)
+    d, se = _coherence_check(noise, lzsm.OrnsteinUhlenbeckNoise(2 * sigma, tau), hbar, dt, 3000, seed=11)
+    weaker = lzsm.OrnsteinUhlenbeckNoise(sigma / math.sqrt(2), tau).coherence_decay(np.linspace(0, 6, 13), hbar=hbar)
     assert np.max(np.abs(weaker - d) / (se + 1e-300)) > 5 * Z
 
 
 @pytest.mark.parametrize("amplitude, rate", [(1.0, 0.3), (1.0, 2.5)])
 def test_telegraph_pure_dephasing_matches_kubo_anderson(amplitude, rate):
     # slow switching (coherence oscillates through negative values) and motional narrowing
-    noise = nz.TelegraphNoise(amplitude, rate)
-    _coherence_check(noise, nz.TelegraphNoise(2 * amplitude, rate), 1.0, None, 3000, seed=5)
+    noise = lzsm.TelegraphNoise(amplitude, rate)
+    _coherence_check(noise, lzsm.TelegraphNoise(2 * amplitude, rate), 1.0, None, 3000, seed=5)
 
 
 def test_coupling_noise_on_a_degenerate_pair():
@@ -169,12 +168,12 @@ def test_coupling_noise_on_a_degenerate_pair():
     v, a, gamma = 0.4, 0.6, 0.8
     model = lzsm.TwoLevel(bias=0.0, coupling=v)
     t = np.linspace(0, 8, 17)
-    res = nz.evolve_noisy(model, (0, 8), nz.TelegraphNoise(a, gamma, acts_on="coupling"), 0, t,
+    res = lzsm.evolve_noisy(model, (0, 8), lzsm.TelegraphNoise(a, gamma, acts_on="coupling"), 0, t,
                           n_trajectories=3000, seed=2)
-    expected = 0.5 * (1 + (np.exp(-2j * v * t) * nz.TelegraphNoise(2 * a, gamma).coherence_decay(t)).real)
+    expected = 0.5 * (1 + (np.exp(-2j * v * t) * lzsm.TelegraphNoise(2 * a, gamma).coherence_decay(t)).real)
     err = np.abs(res.populations[:, 0] - expected)
     assert np.all(err <= Z * res.population_stderr[:, 0] + 1e-12)
-    wrong = 0.5 * (1 + (np.exp(-2j * v * t) * nz.TelegraphNoise(a, gamma).coherence_decay(t)).real)
+    wrong = 0.5 * (1 + (np.exp(-2j * v * t) * lzsm.TelegraphNoise(a, gamma).coherence_decay(t)).real)
     assert np.max(np.abs(wrong - expected) / (res.population_stderr[:, 0] + 1e-3)) > 3 * Z
 
 
@@ -183,14 +182,14 @@ def test_n_level_noise_operator():
     e = np.array([0.5, 0.0, -0.3])
     model = lzsm.LinearSweep(np.diag(e), np.zeros(3))
     op = np.diag([1.0, 0.0, -1.0])
-    noise = nz.OrnsteinUhlenbeckNoise(0.5, 0.4, acts_on=op)
+    noise = lzsm.OrnsteinUhlenbeckNoise(0.5, 0.4, acts_on=op)
     t = np.linspace(0, 4, 9)
     psi = np.array([1.0, 0.0, 1.0]) / math.sqrt(2)
     n = 3000
-    res = nz.evolve_noisy(model, (0, 4), noise, psi, t, n_trajectories=n, seed=9)
+    res = lzsm.evolve_noisy(model, (0, 4), noise, psi, t, n_trajectories=n, seed=9)
     c = 2 * res.rho[:, 0, 2] * np.exp(1j * (e[0] - e[2]) * t)
-    d = nz.OrnsteinUhlenbeckNoise(1.0, 0.4).coherence_decay(t)
-    d2 = nz.OrnsteinUhlenbeckNoise(2.0, 0.4).coherence_decay(t)
+    d = lzsm.OrnsteinUhlenbeckNoise(1.0, 0.4).coherence_decay(t)
+    d2 = lzsm.OrnsteinUhlenbeckNoise(2.0, 0.4).coherence_decay(t)
     se = np.sqrt(np.maximum((1 + d2) / 2 - d**2, 0) / n)
     assert np.all(np.abs(c.real - d) <= Z * se + 1e-12)
     assert np.max(np.abs(res.populations - [0.5, 0.0, 0.5])) < 1e-12
@@ -202,10 +201,10 @@ WHITE = {"coupling": 0.5, "sweep_rate": 1.0, "dephasing": 0.5, "half_window": 10
 
 def _white_noise_run(n_traj=1000, seed=3):
     w = WHITE
-    noise = nz.OrnsteinUhlenbeckNoise.from_dephasing_rate(w["dephasing"], w["tau_c"])
+    noise = lzsm.OrnsteinUhlenbeckNoise.from_dephasing_rate(w["dephasing"], w["tau_c"])
     t = np.linspace(-w["half_window"], w["half_window"], 6)
     model = lzsm.LandauZener(w["coupling"], w["sweep_rate"])
-    return nz.evolve_noisy(model, (t[0], t[-1]), noise, 0, t, n_trajectories=n_traj, seed=seed)
+    return lzsm.evolve_noisy(model, (t[0], t[-1]), noise, 0, t, n_trajectories=n_traj, seed=seed)
 
 
 @pytest.fixture(scope="module")
@@ -233,13 +232,10 @@ def test_white_noise_limit_is_lindblad_dephasing(white_noise_run):
 
 
 def test_white_noise_limit_matches_evolve_open(white_noise_run):
-    open_systems = pytest.importorskip("lzsm.open_systems")
-    if not hasattr(open_systems, "evolve_open"):
-        pytest.skip("lzsm.open_systems.evolve_open not available yet")
     res = white_noise_run
     w = WHITE
     model = lzsm.LandauZener(w["coupling"], w["sweep_rate"])
-    ref = open_systems.evolve_open(model, (res.t[0], res.t[-1]), 0, res.t, dephasing=w["dephasing"])
+    ref = lzsm.evolve_open(model, (res.t[0], res.t[-1]), 0, res.t, dephasing=w["dephasing"])
     tol = Z * res.p_diabatic_stay_stderr + 0.005
     assert abs(float(np.asarray(ref.p_diabatic_stay)) - float(res.p_diabatic_stay)) <= tol
     assert np.max(np.abs(np.asarray(ref.rho)[..., 0, 0].real - res.populations[:, 0])) <= np.max(
@@ -250,23 +246,18 @@ def test_white_coupling_noise_is_the_equivalent_collapse_operator():
     """OU noise on the coupling (V -> V + xi, O = sigma_x) in the white limit: Lindblad with
     L = sqrt(2 sigma^2 tau_c) sigma_x / hbar (equivalent_collapse_operator)."""
     v, alpha, half, tau = 0.4, 1.0, 4.0, 0.02
-    noise = nz.OrnsteinUhlenbeckNoise(1.0, tau, acts_on="coupling")  # L^+ L = 2 sigma^2 tau = 0.04
-    lop = nz.equivalent_collapse_operator(noise)
+    noise = lzsm.OrnsteinUhlenbeckNoise(1.0, tau, acts_on="coupling")  # L^+ L = 2 sigma^2 tau = 0.04
+    lop = lzsm.equivalent_collapse_operator(noise)
     t = np.linspace(-half, half, 5)
-    res = nz.evolve_noisy(lzsm.LandauZener(v, alpha), (-half, half), noise, 0, t, n_trajectories=2000, seed=6)
+    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-half, half), noise, 0, t, n_trajectories=2000, seed=6)
     ref = lindblad_reference(v, alpha, 0.0, t, lop=lop)[:, 0, 0].real
     tol = Z * res.population_stderr[:, 0] + 0.005
     assert np.all(np.abs(res.populations[:, 0] - ref) <= tol)
     for factor in (0.5, 2.0):  # a factor 2 in L^+ L would be seen
         other = lindblad_reference(v, alpha, 0.0, t, lop=math.sqrt(factor) * lop)[-1, 0, 0].real
         assert abs(other - ref[-1]) > 1.5 * tol[-1]
-    try:  # the lead's Lindblad solver, when it is there (the skip-reporting test is the one above)
-        from lzsm import open_systems
-    except ImportError:
-        return
-    if hasattr(open_systems, "evolve_open"):
-        run = open_systems.evolve_open(lzsm.LandauZener(v, alpha), (-half, half), 0, t, collapse_ops=[lop])
-        assert np.max(np.abs(np.asarray(run.rho)[..., 0, 0].real - res.populations[:, 0]) - tol) <= 0
+    run = lzsm.evolve_open(lzsm.LandauZener(v, alpha), (-half, half), 0, t, collapse_ops=[lop])
+    assert np.max(np.abs(np.asarray(run.rho)[..., 0, 0].real - res.populations[:, 0]) - tol) <= 0
 
 
 def test_kayanuma_strong_dephasing_limit():
@@ -282,8 +273,8 @@ def test_kayanuma_strong_dephasing_limit():
     ref = lindblad_reference(v, alpha, gamma, t)[-1, 0, 0].real
     assert ref == pytest.approx(windowed, abs=0.005)
     # white OU noise (tau_c = 0.01 << 1/gamma): dt = tau_c / 2 (the step integrals are exact)
-    noise = nz.OrnsteinUhlenbeckNoise.from_dephasing_rate(gamma, 0.01)
-    res = nz.evolve_noisy(lzsm.LandauZener(v, alpha), (-half, half), noise, 0, n_trajectories=1000, seed=8,
+    noise = lzsm.OrnsteinUhlenbeckNoise.from_dephasing_rate(gamma, 0.01)
+    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-half, half), noise, 0, n_trajectories=1000, seed=8,
                           dt=0.005)
     tol = Z * res.p_diabatic_stay_stderr + 0.01
     assert abs(res.p_diabatic_stay - windowed) <= tol
@@ -304,8 +295,8 @@ def test_kayanuma_strong_dephasing_limit():
 def test_zero_noise_is_exact_propagation(model):
     t = np.linspace(-6, 6, 7)
     op = None if model.n_levels == 2 else np.diag([1.0, 0.0, -1.0])
-    noise = nz.TelegraphNoise(0.0, 1.0) if op is None else nz.TelegraphNoise(0.0, 1.0, acts_on=op)
-    res = nz.evolve_noisy(model, (-6, 6), noise, 0, t, n_trajectories=2, seed=0)
+    noise = lzsm.TelegraphNoise(0.0, 1.0) if op is None else lzsm.TelegraphNoise(0.0, 1.0, acts_on=op)
+    res = lzsm.evolve_noisy(model, (-6, 6), noise, 0, t, n_trajectories=2, seed=0)
     psi = lzsm.evolve(model, (-6, 6), 0, t).amplitudes
     exact = psi[..., :, None] * psi[..., None, :].conj()
     assert np.max(np.abs(res.rho - exact)) < 1e-6
@@ -315,8 +306,8 @@ def test_zero_noise_is_exact_propagation(model):
 def test_fourth_order_convergence():
     model = lzsm.LandauZener(0.5, 1.0)
     exact = lzsm.evolve(model, (-8, 8)).populations[-1, 0]
-    noise = nz.OrnsteinUhlenbeckNoise(0.0, 1.0)
-    errs = [abs(nz.evolve_noisy(model, (-8, 8), noise, n_trajectories=2, seed=0, dt=h).p_diabatic_stay - exact)
+    noise = lzsm.OrnsteinUhlenbeckNoise(0.0, 1.0)
+    errs = [abs(lzsm.evolve_noisy(model, (-8, 8), noise, n_trajectories=2, seed=0, dt=h).p_diabatic_stay - exact)
             for h in (0.1, 0.05)]
     assert 16 / 1.6 < errs[0] / errs[1] < 16 * 1.6  # order 4
 
@@ -328,11 +319,11 @@ def test_telegraph_paths_converge_with_step(target):
     # int xi and int (t - t_mid) xi give third order across flips (dropping the first moment
     # would leave second order and ~15x larger errors here)
     model = lzsm.LandauZener(0.5, 1.0)
-    noise = nz.TelegraphNoise(1.0, 1.0, acts_on=target)
+    noise = lzsm.TelegraphNoise(1.0, 1.0, acts_on=target)
     t = np.linspace(-5, 5, 6)
     kw = {"n_trajectories": 50, "seed": 3}
-    ref = nz.evolve_noisy(model, (-5, 5), noise, 0, t, dt=0.005, **kw).rho
-    errs = [np.max(np.abs(nz.evolve_noisy(model, (-5, 5), noise, 0, t, dt=h, **kw).rho - ref)) for h in (0.2, 0.1)]
+    ref = lzsm.evolve_noisy(model, (-5, 5), noise, 0, t, dt=0.005, **kw).rho
+    errs = [np.max(np.abs(lzsm.evolve_noisy(model, (-5, 5), noise, 0, t, dt=h, **kw).rho - ref)) for h in (0.2, 0.1)]
     assert errs[0] / errs[1] > 6.0  # order >= ~2.6
     assert errs[1] < 1e-4
 
@@ -340,8 +331,8 @@ def test_telegraph_paths_converge_with_step(target):
 # --------------------------------------------------------------------------- statistics
 def test_error_bar_shrinks_as_one_over_sqrt_n():
     model = lzsm.LandauZener(0.5, 1.0)
-    noise = nz.OrnsteinUhlenbeckNoise(1.0, 0.5)
-    runs = [nz.evolve_noisy(model, (-6, 6), noise, n_trajectories=n, seed=21) for n in (250, 1000, 4000)]
+    noise = lzsm.OrnsteinUhlenbeckNoise(1.0, 0.5)
+    runs = [lzsm.evolve_noisy(model, (-6, 6), noise, n_trajectories=n, seed=21) for n in (250, 1000, 4000)]
     se = np.array([r.p_diabatic_stay_stderr for r in runs])
     assert se[0] / se[1] == pytest.approx(2.0, rel=0.2)
     assert se[1] / se[2] == pytest.approx(2.0, rel=0.2)
@@ -356,25 +347,25 @@ def test_error_bar_shrinks_as_one_over_sqrt_n():
 
 def test_reproducible_with_seed_and_independent_of_chunking():
     model = lzsm.LandauZener(0.4, 1.0)
-    noise = nz.TelegraphNoise(0.7, 1.5)
+    noise = lzsm.TelegraphNoise(0.7, 1.5)
     t = np.linspace(-4, 4, 5)
-    a = nz.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=40, seed=1234)
-    b = nz.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=40, seed=1234, chunk_size=7)
+    a = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=40, seed=1234)
+    b = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=40, seed=1234, chunk_size=7)
     assert np.array_equal(a.rho, b.rho) and np.array_equal(a.population_stderr, b.population_stderr)
-    c = nz.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=40, seed=1235)
+    c = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=40, seed=1235)
     assert not np.allclose(a.rho, c.rho)
-    fresh = nz.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=8)
-    again = nz.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=8, seed=fresh.seed)
+    fresh = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=8)
+    again = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=8, seed=fresh.seed)
     assert np.array_equal(fresh.rho, again.rho)
 
 
 def test_parameter_grid_shares_noise_paths():
-    noise = nz.OrnsteinUhlenbeckNoise(0.5, 1.0)
+    noise = lzsm.OrnsteinUhlenbeckNoise(0.5, 1.0)
     grid = lzsm.LandauZener(np.array([0.3, 0.6]), 1.0)
-    res = nz.evolve_noisy(grid, (-5, 5), noise, n_trajectories=16, seed=4, dt=0.02)
+    res = lzsm.evolve_noisy(grid, (-5, 5), noise, n_trajectories=16, seed=4, dt=0.02)
     assert res.rho.shape == (2, 2, 2, 2)
     for i, v in enumerate((0.3, 0.6)):
-        single = nz.evolve_noisy(lzsm.LandauZener(v, 1.0), (-5, 5), noise, n_trajectories=16, seed=4, dt=0.02)
+        single = lzsm.evolve_noisy(lzsm.LandauZener(v, 1.0), (-5, 5), noise, n_trajectories=16, seed=4, dt=0.02)
         assert np.max(np.abs(res.rho[i] - single.rho)) < 1e-13
     ds = res.to_xarray()
     assert ds.p_diabatic_stay.dims == ("coupling",)
@@ -390,8 +381,8 @@ def test_parameter_grid_shares_noise_paths():
        start=st.sampled_from([0, 1, "lower", "upper"]))
 def test_density_matrix_invariants(v, alpha, sigma, tau, telegraph, on_coupling, n, seed, start):
     target = "coupling" if on_coupling else "bias"
-    noise = nz.TelegraphNoise(sigma, 1 / tau, target) if telegraph else nz.OrnsteinUhlenbeckNoise(sigma, tau, target)
-    res = nz.evolve_noisy(lzsm.LandauZener(v, alpha), (-3, 3), noise, start, np.linspace(-3, 3, 4),
+    noise = lzsm.TelegraphNoise(sigma, 1 / tau, target) if telegraph else lzsm.OrnsteinUhlenbeckNoise(sigma, tau, target)
+    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-3, 3), noise, start, np.linspace(-3, 3, 4),
                           n_trajectories=n, seed=seed)
     rho = res.rho
     assert np.max(np.abs(np.trace(rho, axis1=-2, axis2=-1) - 1)) < 1e-12
@@ -405,38 +396,38 @@ def test_density_matrix_invariants(v, alpha, sigma, tau, telegraph, on_coupling,
 def test_bad_input_gets_clear_errors():
     lz = lzsm.LandauZener(0.5, 1.0)
     with pytest.raises(LzsmValueError, match="`sigma` must be >= 0"):
-        nz.OrnsteinUhlenbeckNoise(-0.1, 1.0)
+        lzsm.OrnsteinUhlenbeckNoise(-0.1, 1.0)
     for tau in (0.0, -1.0):
         with pytest.raises(LzsmValueError, match="`correlation_time` must be > 0"):
-            nz.OrnsteinUhlenbeckNoise(0.1, tau)
+            lzsm.OrnsteinUhlenbeckNoise(0.1, tau)
     with pytest.raises(LzsmValueError, match="`amplitude` must be >= 0"):
-        nz.TelegraphNoise(-1.0, 1.0)
+        lzsm.TelegraphNoise(-1.0, 1.0)
     with pytest.raises(LzsmValueError, match="`switching_rate` must be >= 0"):
-        nz.TelegraphNoise(1.0, -1.0)
+        lzsm.TelegraphNoise(1.0, -1.0)
     with pytest.raises(LzsmValueError, match="`acts_on` must be one of"):
-        nz.OrnsteinUhlenbeckNoise(0.1, 1.0, acts_on="detuning")
+        lzsm.OrnsteinUhlenbeckNoise(0.1, 1.0, acts_on="detuning")
     with pytest.raises(LzsmValueError, match="Hermitian"):
-        nz.OrnsteinUhlenbeckNoise(0.1, 1.0, acts_on=np.array([[0, 1], [0, 0]]))
-    noise = nz.OrnsteinUhlenbeckNoise(0.1, 1.0)
+        lzsm.OrnsteinUhlenbeckNoise(0.1, 1.0, acts_on=np.array([[0, 1], [0, 0]]))
+    noise = lzsm.OrnsteinUhlenbeckNoise(0.1, 1.0)
     for bad in (1, 0, 2.5, True):
         with pytest.raises(LzsmValueError, match="`n_trajectories` must be an integer >= 2"):
-            nz.evolve_noisy(lz, (-1, 1), noise, n_trajectories=bad)
+            lzsm.evolve_noisy(lz, (-1, 1), noise, n_trajectories=bad)
     with pytest.raises(LzsmValueError, match=r"has shape \(3, 3\) but the model has 2 levels"):
-        nz.evolve_noisy(lz, (-1, 1), nz.OrnsteinUhlenbeckNoise(0.1, 1.0, acts_on=np.eye(3)), n_trajectories=2)
+        lzsm.evolve_noisy(lz, (-1, 1), lzsm.OrnsteinUhlenbeckNoise(0.1, 1.0, acts_on=np.eye(3)), n_trajectories=2)
     three = lzsm.LinearSweep(np.zeros((3, 3)), [1.0, 0.0, -1.0])
     with pytest.raises(LzsmValueError, match="pass a Hermitian \\(3, 3\\) noise operator"):
-        nz.evolve_noisy(three, (-1, 1), noise, n_trajectories=2)
+        lzsm.evolve_noisy(three, (-1, 1), noise, n_trajectories=2)
     for seed in (-1, 1.5, "x"):
         with pytest.raises(LzsmValueError, match="`seed` must be a non-negative integer"):
-            nz.evolve_noisy(lz, (-1, 1), noise, n_trajectories=2, seed=seed)
+            lzsm.evolve_noisy(lz, (-1, 1), noise, n_trajectories=2, seed=seed)
     with pytest.raises(LzsmValueError, match="`dt` must be > 0"):
-        nz.evolve_noisy(lz, (-1, 1), noise, n_trajectories=2, dt=0.0)
+        lzsm.evolve_noisy(lz, (-1, 1), noise, n_trajectories=2, dt=0.0)
     with pytest.raises(LzsmValueError, match="max_steps"):
-        nz.evolve_noisy(lz, (-1, 1), noise, n_trajectories=2, dt=1e-3, max_steps=100)
+        lzsm.evolve_noisy(lz, (-1, 1), noise, n_trajectories=2, dt=1e-3, max_steps=100)
     with pytest.raises(LzsmTypeError, match="`noise` must be an lzsm noise process"):
-        nz.evolve_noisy(lz, (-1, 1), 0.1, n_trajectories=2)
+        lzsm.evolve_noisy(lz, (-1, 1), 0.1, n_trajectories=2)
     with pytest.raises(LzsmValueError, match="t_span"):
-        nz.evolve_noisy(lz, (1, -1), noise, n_trajectories=2)
+        lzsm.evolve_noisy(lz, (1, -1), noise, n_trajectories=2)
 
 
 # --------------------------------------------------------------------------- figure
@@ -448,12 +439,12 @@ def test_plot_noisy_populations(white_noise_run):
     from matplotlib.collections import PolyCollection
 
     before = plt.get_fignums()
-    ax = nz.plot_noisy_populations(white_noise_run)
+    ax = lzsm.plot_noisy_populations(white_noise_run)
     assert plt.get_fignums() == before  # no pyplot state
     assert len(ax.lines) == 4  # two noisy means, two noiseless
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bands) == 2
     fig, own = plt.subplots()
-    assert nz.plot_noisy_populations(white_noise_run, own, noiseless=False) is own
+    assert lzsm.plot_noisy_populations(white_noise_run, own, noiseless=False) is own
     assert len(own.lines) == 2
     plt.close(fig)

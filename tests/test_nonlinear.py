@@ -19,7 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lzsm
-from lzsm import nonlinear as nl
 
 WINDOW = 25.0  # half window in units of the pulse duration T
 
@@ -28,7 +27,7 @@ WINDOW = 25.0  # half window in units of the pulse duration T
 @pytest.mark.parametrize("v, alpha, hbar", [(0.4, 1.3, 1.0), (0.4, -1.3, 0.7), (0.25 + 0.3j, 2.0, 1.0)])
 def test_ddp_is_exact_for_landau_zener(v, alpha, hbar):
     model = lzsm.TwoLevel(lambda t: alpha * t, v, hbar=hbar)
-    res = nl.dykhne_davis_pechukas(model, (-20, 20))
+    res = lzsm.dykhne_davis_pechukas(model, (-20, 20))
     assert res.p_jump == pytest.approx(lzsm.lz_probability(v, alpha, hbar), rel=1e-10)
     assert res.crossing_point == pytest.approx(2j * abs(v) / abs(alpha), abs=1e-10)  # b = +-2iV
     assert res.phase_integral.imag == pytest.approx(math.pi * abs(v) ** 2 / abs(alpha), rel=1e-10)
@@ -44,7 +43,7 @@ def test_ddp_tanh_sweep_against_propagation(big, v, duration):
     # deviations from exact propagation: 2e-11 (B=4, V=0.5, T=2), 6e-10 (T=8), 1.3e-8 (B=2, V=0.7,
     # T=3) -- the cases below, checked at 1e-7 -- but 2e-6 at T=1 and 7e-4 at T=0.5 (B=4, V=0.5)
     model = lzsm.TwoLevel(lambda t: big * np.tanh(t / duration), v)
-    res = nl.dykhne_davis_pechukas(model, (-5 * duration, 5 * duration))
+    res = lzsm.dykhne_davis_pechukas(model, (-5 * duration, 5 * duration))
     assert res.crossing_point == pytest.approx(1j * duration * math.atan(2 * v / big), abs=1e-9)
     run = lzsm.evolve(model, (-12 * duration, 12 * duration), "adiabatic 0", tol=1e-12)
     assert 1e-3 < res.p_jump < 0.9
@@ -55,7 +54,7 @@ def test_ddp_tanh_sweep_is_not_exact_for_short_sweeps():
     # the same sweep with T = 0.5: the one-point formula misses the further singular points;
     # measured relative deviation 6.6e-4 (so the 1e-7 agreement above is not exactness)
     model = lzsm.TwoLevel(lambda t: 4.0 * np.tanh(t / 0.5), 0.5)
-    res = nl.dykhne_davis_pechukas(model, (-2.5, 2.5))
+    res = lzsm.dykhne_davis_pechukas(model, (-2.5, 2.5))
     run = lzsm.evolve(model, (-26.0, 26.0), "adiabatic 0", tol=1e-12)
     assert 2e-4 < abs(float(run.p_jump) / res.p_jump - 1) < 2e-3
 
@@ -67,7 +66,7 @@ def test_ddp_cubic_sweep_is_asymptotically_right(gamma, v, exponent_tol):
     # (P ~ 1e-3; the +-12 window moves ln P by ~0.2 %); a factor 2 in the exponent would be a
     # deviation of 0.5 or 1
     model = lzsm.TwoLevel(lambda t: t + gamma * t**3, v)
-    res = nl.dykhne_davis_pechukas(model, (-10, 10))
+    res = lzsm.dykhne_davis_pechukas(model, (-10, 10))
     assert abs(res.crossing_point.real) < 1e-9  # on the imaginary axis, alone nearest
     assert res.candidates[1].imag > 1.5 * res.crossing_point.imag
     run = lzsm.evolve(model, (-12, 12), "adiabatic 0", tol=1e-11)
@@ -82,18 +81,18 @@ def test_ddp_cubic_sweep_is_asymptotically_right(gamma, v, exponent_tol):
 def test_ddp_warns_on_equally_near_degeneracies_and_validates():
     steep = lzsm.TwoLevel(lambda t: t + 0.2 * t**3, 0.6)  # a symmetric pair +-x + iy is nearest
     with pytest.warns(UserWarning, match="equally close"):
-        res = nl.dykhne_davis_pechukas(steep, (-10, 10))
+        res = lzsm.dykhne_davis_pechukas(steep, (-10, 10))
     assert abs(res.candidates[0].imag - res.candidates[1].imag) < 1e-8
     with pytest.raises(lzsm.LzsmValueError, match="analytic"):
-        nl.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: np.real(t) * 1.0, 0.3), (-10, 10))
+        lzsm.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: np.real(t) * 1.0, 0.3), (-10, 10))
     with pytest.raises(lzsm.LzsmValueError, match="constant phase"):
-        nl.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: t, lambda t: 0.3 * np.exp(0.2j * t)), (-10, 10))
+        lzsm.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: t, lambda t: 0.3 * np.exp(0.2j * t)), (-10, 10))
     with pytest.raises(lzsm.LzsmTypeError, match="TwoLevel"):
-        nl.dykhne_davis_pechukas(lzsm.LandauZener(0.3, 1.0), (-10, 10))
+        lzsm.dykhne_davis_pechukas(lzsm.LandauZener(0.3, 1.0), (-10, 10))
     with pytest.raises(lzsm.LzsmValueError, match="t_span"):
-        nl.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: t, 0.3), (10, -10))
+        lzsm.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: t, 0.3), (10, -10))
     with pytest.raises(lzsm.LzsmValueError, match="no complex degeneracy"):
-        nl.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: 0 * t + 1.0, 0.3), (-10, 10))
+        lzsm.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: 0 * t + 1.0, 0.3), (-10, 10))
 
 
 # --------------------------------------------------------------------------- sech pulses
@@ -103,39 +102,39 @@ def test_demkov_kunike_grid_against_propagation():
     b0 = np.array([-0.4, 0.1, 0.35])[None, :, None]
     b1 = np.array([0.5, 0.9])[None, None, :]
     duration = 1.5
-    model = nl.DemkovKunike(v0, b0, b1, duration)
+    model = lzsm.DemkovKunike(v0, b0, b1, duration)
     run = lzsm.evolve(model, (-WINDOW * duration, WINDOW * duration), 0)
-    closed = nl.demkov_kunike_p_diabatic_stay(v0, b0, b1, duration)
+    closed = lzsm.demkov_kunike_p_diabatic_stay(v0, b0, b1, duration)
     assert closed.shape == (2, 3, 2) and np.ptp(closed) > 0.3
     np.testing.assert_allclose(run.p_diabatic_stay, closed, atol=1e-7)
 
 
 @pytest.mark.parametrize("v0, b0, duration, hbar", [(0.4, 0.3, 2.0, 1.0), (0.9, -0.2, 1.2, 0.6), (0.25, 0.0, 2.0, 1.0)])
 def test_rosen_zener_against_propagation(v0, b0, duration, hbar):
-    model = nl.rosen_zener(v0, b0, duration, hbar=hbar)
+    model = lzsm.rosen_zener(v0, b0, duration, hbar=hbar)
     run = lzsm.evolve(model, (-WINDOW * duration, WINDOW * duration), 0)
-    closed = nl.rosen_zener_p_diabatic_stay(v0, b0, duration, hbar)
+    closed = lzsm.rosen_zener_p_diabatic_stay(v0, b0, duration, hbar)
     assert float(run.p_diabatic_stay) == pytest.approx(closed, abs=1e-7)
     # the bias keeps its sign: transfer between diabatic states is a jump between adiabatic ones
     if b0 != 0:
         assert float(run.p_jump) == pytest.approx(1 - closed, abs=1e-7)
     # written independently: the Demkov–Kunike formula at zero chirp
-    assert closed == pytest.approx(nl.demkov_kunike_p_diabatic_stay(v0, b0, 0.0, duration, hbar), abs=1e-13)
+    assert closed == pytest.approx(lzsm.demkov_kunike_p_diabatic_stay(v0, b0, 0.0, duration, hbar), abs=1e-13)
 
 
 def test_rosen_zener_pi_pulse_on_resonance_transfers_completely():
     # pulse area int 2V dt/hbar = 2 pi V0 T/hbar = pi
-    model = nl.rosen_zener(0.25, 0.0, 2.0)
-    assert nl.rosen_zener_p_diabatic_stay(0.25, 0.0, 2.0) == pytest.approx(0.0, abs=1e-15)
+    model = lzsm.rosen_zener(0.25, 0.0, 2.0)
+    assert lzsm.rosen_zener_p_diabatic_stay(0.25, 0.0, 2.0) == pytest.approx(0.0, abs=1e-15)
     run = lzsm.evolve(model, (-50, 50), 0)
     assert float(run.p_diabatic_stay) < 1e-8
 
 
 @pytest.mark.parametrize("v0, b1, duration", [(0.5, 0.7, 1.5), (0.3, 0.9, 1.3), (0.6, 0.2, 2.5)])
 def test_allen_eberly_against_propagation(v0, b1, duration):
-    model = nl.allen_eberly(v0, b1, duration)
+    model = lzsm.allen_eberly(v0, b1, duration)
     run = lzsm.evolve(model, (-WINDOW * duration, WINDOW * duration), 1)
-    closed = nl.allen_eberly_p_diabatic_stay(v0, b1, duration)
+    closed = lzsm.allen_eberly_p_diabatic_stay(v0, b1, duration)
     assert float(run.p_diabatic_stay) == pytest.approx(closed, abs=1e-7)
     # the bias changes sign: staying diabatic is a jump between adiabatic states
     assert float(run.p_jump) == pytest.approx(closed, abs=1e-7)
@@ -146,24 +145,24 @@ def test_allen_eberly_against_propagation(v0, b1, duration):
 
 def test_sech_pulse_closed_forms_at_large_arguments():
     # adiabatic Allen–Eberly: complete transfer; far-detuned Rosen–Zener: no transfer; no overflow
-    assert nl.allen_eberly_p_diabatic_stay(1.0, 1.0, 500.0) < 1e-300
-    assert nl.rosen_zener_p_diabatic_stay(0.3, 5.0, 500.0) == 1.0
-    p = nl.demkov_kunike_p_diabatic_stay(0.5, 3.0, 2.0, 400.0)
+    assert lzsm.allen_eberly_p_diabatic_stay(1.0, 1.0, 500.0) < 1e-300
+    assert lzsm.rosen_zener_p_diabatic_stay(0.3, 5.0, 500.0) == 1.0
+    p = lzsm.demkov_kunike_p_diabatic_stay(0.5, 3.0, 2.0, 400.0)
     assert np.isfinite(p) and 0 <= p <= 1
 
 
 @given(v0=st.floats(0.0, 2.0), b0=st.floats(-3, 3), b1=st.floats(-3, 3), duration=st.floats(0.1, 20.0),
        hbar=st.floats(0.3, 3.0))
 def test_demkov_kunike_is_a_probability_with_its_symmetries(v0, b0, b1, duration, hbar):
-    p = nl.demkov_kunike_p_diabatic_stay(v0, b0, b1, duration, hbar)
+    p = lzsm.demkov_kunike_p_diabatic_stay(v0, b0, b1, duration, hbar)
     assert -1e-15 <= p <= 1 + 1e-15
-    assert nl.demkov_kunike_p_diabatic_stay(v0, -b0, -b1, duration, hbar) == pytest.approx(p, abs=1e-12)
+    assert lzsm.demkov_kunike_p_diabatic_stay(v0, -b0, -b1, duration, hbar) == pytest.approx(p, abs=1e-12)
     # hbar only rescales time: (T, hbar) -> (2T, 2 hbar)
-    assert nl.demkov_kunike_p_diabatic_stay(v0, b0, b1, 2 * duration, 2 * hbar) == pytest.approx(p, abs=1e-12)
+    assert lzsm.demkov_kunike_p_diabatic_stay(v0, b0, b1, 2 * duration, 2 * hbar) == pytest.approx(p, abs=1e-12)
 
 
 def test_demkov_kunike_model_derivative_point_and_validation():
-    model = nl.DemkovKunike(np.array([0.3, 0.5]), 0.2, 0.7, 1.5)
+    model = lzsm.DemkovKunike(np.array([0.3, 0.5]), 0.2, 0.7, 1.5)
     t = np.array([-1.0, 0.4, 2.2])
     h = 1e-5
     fd = (model.hamiltonian(t + h) - model.hamiltonian(t - h)) / (2 * h)
@@ -173,9 +172,9 @@ def test_demkov_kunike_model_derivative_point_and_validation():
     np.testing.assert_allclose(single.hamiltonian(t), model.hamiltonian(t)[1])
     assert model.parameters()["chirp"] == 0.7
     with pytest.raises(lzsm.LzsmValueError, match="duration"):
-        nl.DemkovKunike(0.3, 0.0, 0.0, 0.0)
+        lzsm.DemkovKunike(0.3, 0.0, 0.0, 0.0)
     with pytest.raises(lzsm.LzsmValueError, match="duration"):
-        nl.rosen_zener_p_diabatic_stay(0.3, 0.1, -1.0)
+        lzsm.rosen_zener_p_diabatic_stay(0.3, 0.1, -1.0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert nl.rosen_zener(0.3, 0.1, 1.0).batch_shape == ()
+        assert lzsm.rosen_zener(0.3, 0.1, 1.0).batch_shape == ()

@@ -1,4 +1,4 @@
-"""Lindblad dynamics (lzsm.open_systems.evolve_open).
+"""Lindblad dynamics (lzsm.evolve_open).
 
 Checks: coherent limit (gamma -> 0 equals lzsm.evolve), an independent integrator (SciPy
 DOP853 on the same master equation, used by evolve_open for models given by callables, and a
@@ -21,10 +21,9 @@ from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
 import lzsm
-from lzsm import incoherent as inc
-from lzsm.baths import OhmicBath
+from lzsm.dynamics.baths import OhmicBath
+from lzsm.dynamics.open import evolve_open
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.open_systems import evolve_open
 
 SZ = np.diag([1.0, -1.0]).astype(complex)
 SX = np.array([[0, 1], [1, 0]], dtype=complex)
@@ -133,9 +132,9 @@ def test_kayanuma_strong_dephasing(gamma):
     corrections are O(V^2/gamma^2, alpha/gamma^2)); the coherent value differs by 0.09."""
     v, alpha, t = 0.3, 1.0, 200.0
     r = evolve_open(lzsm.LandauZener(coupling=v, sweep_rate=alpha), (-t, t), 0, dephasing=gamma, tol=1e-8)
-    rate = inc.rate_equation_p_diabatic_stay(v, alpha, gamma, (-t, t))
+    rate = lzsm.rate_equation_p_diabatic_stay(v, alpha, gamma, (-t, t))
     assert abs(r.p_diabatic_stay - rate) < 2e-3
-    assert abs(rate - inc.kayanuma_p_diabatic_stay(v, alpha)) < 0.01 * gamma / 4
+    assert abs(rate - lzsm.kayanuma_p_diabatic_stay(v, alpha)) < 0.01 * gamma / 4
     assert abs(r.p_diabatic_stay - lzsm.lz_probability(v, alpha)) > 0.09
 
 
@@ -147,7 +146,7 @@ def test_quantum_zeno_suppression_in_a_finite_window():
     m = lzsm.LandauZener(coupling=v, sweep_rate=alpha)
     r = evolve_open(m, (-2, 2), 0, dephasing=gammas, tol=1e-10)
     jump = 1.0 - r.p_diabatic_stay
-    rate = 1.0 - inc.rate_equation_p_diabatic_stay(v, alpha, gammas, (-2, 2))
+    rate = 1.0 - lzsm.rate_equation_p_diabatic_stay(v, alpha, gammas, (-2, 2))
     assert np.all(np.diff(jump) < 0)
     assert np.allclose(jump, rate, rtol=0.02)
     assert jump[-1] < 0.003  # watched: no transition
@@ -167,7 +166,7 @@ def test_double_passage_fringes_wash_out():
         vis.append(p.max() - p.min())
     assert vis[0] > 0.5 and vis[0] > vis[1] > vis[2]
     strong = evolve_open(m.point((6,)), t_span, 0, dephasing=20.0, tol=1e-9).p_diabatic_stay
-    assert abs(strong - inc.rate_equation_populations(m.point((6,)), t_span, 20.0)) < 2e-3
+    assert abs(strong - lzsm.rate_equation_populations(m.point((6,)), t_span, 20.0)) < 2e-3
 
 
 def test_periodic_drive_rate_equation():
@@ -179,7 +178,7 @@ def test_periodic_drive_rate_equation():
     te = np.linspace(300 * period, 320 * period, 801)
     r = evolve_open(m, (0, te[-1]), 0, t_eval=te, dephasing=gphi, collapse_ops=[math.sqrt(g1) * LOWER], tol=1e-8)
     p_up = r.populations[1:, 1].mean()
-    expected = inc.rate_equation_upper_population(gap, e0, amp, om, gphi + g1 / 2, g1)
+    expected = lzsm.rate_equation_upper_population(gap, e0, amp, om, gphi + g1 / 2, g1)
     assert abs(p_up - expected) < 0.02 * expected
     assert expected > 0.03  # non-trivial value: a factor 2 in W or gamma_1 would fail
 

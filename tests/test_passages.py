@@ -23,7 +23,7 @@ from scipy.integrate import quad
 from scipy.optimize import brentq
 
 import lzsm
-from lzsm.passages import double_passage_dynamical_phase, dressed_gap
+from lzsm.closed_forms.passages import double_passage_dynamical_phase, dressed_gap
 
 P_HALF_COUPLING = math.sqrt(math.log(2) / (2 * math.pi))  # P_LZ = 1/2 at alpha = 1
 

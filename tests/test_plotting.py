@@ -17,7 +17,6 @@ import pytest
 from matplotlib.axes import Axes
 
 import lzsm
-from lzsm import plotting
 
 Q = np.linspace(-10.0, 10.0, 81)
 LZ = lzsm.LandauZener(0.5, 1.0)
@@ -42,7 +41,7 @@ def _rc_snapshot():
 # --------------------------------------------------------------------------- return / ax=
 @pytest.mark.parametrize("model", [LZ, THREE], ids=["two-level", "three-level"])
 def test_plot_energies_returns_axes(model):
-    ax = plotting.plot_energies(model, Q)
+    ax = lzsm.plot.crossing.plot_energies(model, Q)
     assert isinstance(ax, Axes)
     n = model.n_levels
     assert len(ax.lines) == n          # diabatic levels, dashed
@@ -53,22 +52,22 @@ def test_plot_energies_returns_axes(model):
 
 def test_plot_energies_on_given_axes():
     fig, ax = plt.subplots()
-    assert plotting.plot_energies(LZ, Q, ax=ax, colorbar=False) is ax
+    assert lzsm.plot.crossing.plot_energies(LZ, Q, ax=ax, colorbar=False) is ax
     assert fig.axes == [ax] and len(ax.lines) == 2
 
 
 def test_plot_nonadiabatic_coupling_returns_axes():
-    ax = plotting.plot_nonadiabatic_coupling(LZ, Q)
+    ax = lzsm.plot.crossing.plot_nonadiabatic_coupling(LZ, Q)
     assert isinstance(ax, Axes) and len(ax.lines) == 1
     # Lorentzian of height F/(4V) = 1/(4*0.5) = 0.5 at the crossing (PHYSICS.md); Q contains t = 0
     assert np.max(ax.lines[0].get_ydata()) == pytest.approx(0.5, rel=1e-9)
     _, ax2 = plt.subplots()
-    assert plotting.plot_nonadiabatic_coupling(THREE, Q, ax=ax2) is ax2
+    assert lzsm.plot.crossing.plot_nonadiabatic_coupling(THREE, Q, ax=ax2) is ax2
     assert len(ax2.lines) == 3  # |d_01|, |d_02|, |d_12|
 
 
 def test_plot_populations_two_level(lz_evolution):
-    axes = plotting.plot_populations(lz_evolution)
+    axes = lzsm.plot.crossing.plot_populations(lz_evolution)
     assert len(axes) == 2
     assert all(isinstance(a, Axes) for a in axes)
     assert [len(a.lines) for a in axes] == [2, 2]
@@ -80,30 +79,30 @@ def test_plot_populations_two_level(lz_evolution):
 
 def test_plot_populations_on_given_axes(lz_evolution):
     fig, axs = plt.subplots(1, 2)
-    assert plotting.plot_populations(lz_evolution, axes=axs) is axs
+    assert lzsm.plot.crossing.plot_populations(lz_evolution, axes=axs) is axs
     assert [len(a.lines) for a in axs] == [2, 2] and len(fig.axes) == 2
 
 
 def test_plot_populations_grid_point():
     ev = lzsm.evolve(lzsm.LandauZener(np.array([0.2, 0.5]), 1.0), (-5.0, 5.0), 0, np.linspace(-5, 5, 11))
-    axes = plotting.plot_populations(ev, index=(1,))
+    axes = lzsm.plot.crossing.plot_populations(ev, index=(1,))
     np.testing.assert_allclose(axes[0].lines[0].get_ydata(), ev.populations[1, :, 0])
     with pytest.raises(ValueError, match="index"):
-        plotting.plot_populations(ev)
+        lzsm.plot.crossing.plot_populations(ev)
 
 
 def test_plot_populations_error_leaves_no_figure():
     ev = lzsm.evolve(lzsm.LandauZener(np.array([0.2, 0.5]), 1.0), (-5.0, 5.0), 0)
     plt.close("all")
     with pytest.raises(ValueError):
-        plotting.plot_populations(ev)
+        lzsm.plot.crossing.plot_populations(ev)
     assert plt.get_fignums() == []
 
 
 def test_plot_probability_vs_rate_draws_exact_points():
     rates = np.array([0.1, 0.5, 2.0, 8.0])
     p = np.array([0.01, 0.3, 0.6, 0.9])
-    ax = plotting.plot_probability_vs_rate(0.5, rates, exact=(rates, p), exact_label="mine")
+    ax = lzsm.plot.crossing.plot_probability_vs_rate(0.5, rates, exact=(rates, p), exact_label="mine")
     assert isinstance(ax, Axes)
     pts = [line for line in ax.lines if line.get_label() == "mine"]
     assert len(pts) == 1 and pts[0].get_marker() == "o" and pts[0].get_linestyle() == "None"
@@ -119,7 +118,7 @@ def test_plot_probability_vs_rate_draws_exact_points():
 
 def test_plot_probability_vs_rate_on_given_axes_and_options():
     _, ax = plt.subplots()
-    out = plotting.plot_probability_vs_rate(0.1, [0.05, 10.0], ax=ax, hbar=1 / (2 * np.pi), golden_rule=False)
+    out = lzsm.plot.crossing.plot_probability_vs_rate(0.1, [0.05, 10.0], ax=ax, hbar=1 / (2 * np.pi), golden_rule=False)
     assert out is ax
     assert not any("golden" in line.get_label() for line in ax.lines)
     assert not any(line.get_marker() == "o" for line in ax.lines)  # no exact points given
@@ -130,7 +129,7 @@ def test_plot_probability_vs_rate_on_given_axes_and_options():
 
 
 # --------------------------------------------------------------------------- refusals
-@pytest.mark.parametrize("fn", [plotting.plot_energies, plotting.plot_nonadiabatic_coupling])
+@pytest.mark.parametrize("fn", [lzsm.plot.crossing.plot_energies, lzsm.plot.crossing.plot_nonadiabatic_coupling])
 def test_grid_model_is_refused(fn):
     grid = lzsm.LandauZener(np.array([0.1, 0.2]), 1.0)
     n = len(plt.get_fignums())
@@ -143,9 +142,9 @@ def test_grid_model_is_refused(fn):
 # --------------------------------------------------------------------------- global state
 def test_rcparams_unchanged(lz_evolution):
     before = _rc_snapshot()
-    plotting.plot_energies(LZ, Q)
-    plotting.plot_energies(THREE, Q, colorbar=False)
-    plotting.plot_populations(lz_evolution)
-    plotting.plot_probability_vs_rate(0.5, np.geomspace(0.1, 10, 5), exact=([1.0], [0.2]))
-    plotting.plot_nonadiabatic_coupling(THREE, Q)
+    lzsm.plot.crossing.plot_energies(LZ, Q)
+    lzsm.plot.crossing.plot_energies(THREE, Q, colorbar=False)
+    lzsm.plot.crossing.plot_populations(lz_evolution)
+    lzsm.plot.crossing.plot_probability_vs_rate(0.5, np.geomspace(0.1, 10, 5), exact=([1.0], [0.2]))
+    lzsm.plot.crossing.plot_nonadiabatic_coupling(THREE, Q)
     assert _rc_snapshot() == before

@@ -365,10 +365,8 @@ def test_loose_tolerances_on_the_n_level_path():
     alpha = 8, t in [-300, 300]) against Majorana's closed form through Wigner d-functions
     (lzsm.multilevel): tol 1e-6 -> max |P - P_exact| <= 2e-6 (measured 1.6e-7; 1.8e-4 before
     the cap), tol 1e-4 -> <= 1e-5 (measured 3.6e-7)."""
-    from lzsm import multilevel as ml
-
-    m = ml.spin_sweep(1.0, 0.3, 8.0)
-    exact = ml.majorana_transition_matrix(1.0, 0.3, 8.0)
+    m = lzsm.spin_sweep(1.0, 0.3, 8.0)
+    exact = lzsm.majorana_transition_matrix(1.0, 0.3, 8.0)
     for tol, bound in ((1e-6, 2e-6), (1e-4, 1e-5)):
-        p = ml.transition_matrix(m, (-300.0, 300.0), tol=tol)
+        p = lzsm.transition_matrix(m, (-300.0, 300.0), tol=tol)
         assert np.max(np.abs(np.asarray(p) - exact)) <= bound, tol

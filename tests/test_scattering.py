@@ -15,9 +15,9 @@ import math
 import numpy as np
 import pytest
 
-from lzsm.curves import TULLY_MODELS, FunctionCurves, TabulatedCurves, TullySimple
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.scattering import asymptotic_range, stationary_scattering
+from lzsm.models.curves import TULLY_MODELS, FunctionCurves, TabulatedCurves, TullySimple
+from lzsm.molecules.stationary import asymptotic_range, stationary_scattering
 
 
 def sech2_transmission(e, u0, length, mass, hbar=1.0):

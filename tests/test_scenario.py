@@ -23,8 +23,7 @@ import pytest
 import xarray as xr
 
 import lzsm
-import lzsm.plotting
-from lzsm import LzsmValueError, scenario
+from lzsm import LzsmValueError
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "qubit_landau_zener.toml"
 OUTPUT_FILES = ("evolution.nc", "sweep.nc", "summary.json", "scenario.json",
@@ -51,13 +50,13 @@ def leftovers(parent: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def example_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("example") / "qubit"
-    sc = scenario.load(EXAMPLE)
-    summary = scenario.run(sc, out)
+    sc = lzsm.io.scenario.load(EXAMPLE)
+    summary = lzsm.io.scenario.run(sc, out)
     return sc, out, summary
 
 
 def test_example_loads_in_ghz_ns():
-    sc = scenario.load(EXAMPLE)
+    sc = lzsm.io.scenario.load(EXAMPLE)
     assert sc.hbar == pytest.approx(1.0 / (2.0 * math.pi), abs=1e-12)
     assert isinstance(sc.model, lzsm.LandauZener)
     assert float(sc.model.coupling) == pytest.approx(0.1, rel=1e-12)      # "0.1 GHz"
@@ -112,7 +111,7 @@ def test_unknown_top_level_key(tmp_path):
     f = tmp_path / "s.toml"
     f.write_text('colour = "red"\n' + EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(ValueError, match="'colour'.*top level"):
-        scenario.load(f)
+        lzsm.io.scenario.load(f)
 
 
 @pytest.mark.parametrize("section", ["units", "model", "evolve", "sweep", "figures"])
@@ -120,7 +119,7 @@ def test_unknown_key_inside_a_table(section):
     raw = example_raw()
     raw.setdefault(section, {})["bogus_key"] = 1
     with pytest.raises(LzsmValueError, match=rf"'bogus_key'.*\[{section}\]"):
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
 
 
 @pytest.mark.parametrize(
@@ -149,7 +148,7 @@ def test_invalid_scenarios(edit, fragment):
     raw = example_raw()
     edit(raw)
     with pytest.raises(LzsmValueError, match=fragment):
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
 
 
 @pytest.mark.parametrize(
@@ -171,24 +170,24 @@ def test_bad_range_specs(spec, fragment):
     raw = example_raw()
     raw["sweep"]["sweep_rate"] = spec
     with pytest.raises(LzsmValueError, match=fragment):
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
 
 
 def test_range_forms():
     raw = example_raw()
     raw["sweep"]["sweep_rate"] = {"start": "1 GHz/ns", "stop": "3 GHz/ns", "num": 3}
-    assert scenario.from_dict(raw).sweep_rates == pytest.approx([1.0, 2.0, 3.0], rel=1e-12)
+    assert lzsm.io.scenario.from_dict(raw).sweep_rates == pytest.approx([1.0, 2.0, 3.0], rel=1e-12)
     raw["sweep"]["sweep_rate"] = ["500 MHz/ns", 2.0]
-    assert scenario.from_dict(raw).sweep_rates == pytest.approx([0.5, 2.0], rel=1e-12)
+    assert lzsm.io.scenario.from_dict(raw).sweep_rates == pytest.approx([0.5, 2.0], rel=1e-12)
     raw["sweep"]["sweep_rate"] = "4 GHz/ns"
-    assert scenario.from_dict(raw).sweep_rates == pytest.approx([4.0], rel=1e-12)
+    assert lzsm.io.scenario.from_dict(raw).sweep_rates == pytest.approx([4.0], rel=1e-12)
 
 
 def test_empty_sweep_list_is_rejected_at_validation():
     raw = example_raw()
     raw["sweep"]["sweep_rate"] = []
     with pytest.raises(LzsmValueError, match="sweep.sweep_rate"):
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
 
 
 @pytest.mark.parametrize("hbar", ["abc", True, 0.0, -1.0, float("nan")])
@@ -197,26 +196,26 @@ def test_bad_hbar_names_the_key(hbar):
     raw = small_raw()
     raw["model"]["hbar"] = hbar
     with pytest.raises(LzsmValueError, match="model.hbar"):
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
 
 
 def test_plain_units_use_hbar():
     raw = small_raw()
     raw["model"]["hbar"] = 0.5
-    sc = scenario.from_dict(raw)
+    sc = lzsm.io.scenario.from_dict(raw)
     assert sc.hbar == 0.5 and sc.system is None
     with pytest.raises(LzsmValueError, match="no unit system"):
         raw["model"]["coupling"] = "0.1 GHz"
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
 
 
 def test_invalid_toml(tmp_path):
     f = tmp_path / "bad.toml"
     f.write_text("[model\nkind = 1\n")
     with pytest.raises(LzsmValueError, match="not valid TOML"):
-        scenario.load(f)
+        lzsm.io.scenario.load(f)
     with pytest.raises(LzsmValueError, match="does not exist"):
-        scenario.load(tmp_path / "missing.toml")
+        lzsm.io.scenario.load(tmp_path / "missing.toml")
 
 
 # --------------------------------------------------------------------------- linear_sweep
@@ -228,10 +227,10 @@ def test_linear_sweep_3x3_runs(tmp_path, reference_solve):
                   "slopes": ["1 GHz/ns", 0, "-1 GHz/ns"]},
         "evolve": {"t_span": ["-10 ns", "10 ns"], "n_save": 21},
     }
-    sc = scenario.from_dict(raw)
+    sc = lzsm.io.scenario.from_dict(raw)
     assert isinstance(sc.model, lzsm.LinearSweep) and sc.model.n_levels == 3
     out = tmp_path / "three"
-    summary = scenario.run(sc, out)
+    summary = lzsm.io.scenario.run(sc, out)
     for name in ("evolution.nc", "summary.json", "scenario.json", "energies.png", "populations.png",
                  "nonadiabatic_coupling.png"):
         assert (out / name).is_file(), name
@@ -251,15 +250,15 @@ def test_linear_sweep_3x3_runs(tmp_path, reference_solve):
 def test_linear_sweep_validation():
     raw = {"model": {"kind": "linear_sweep", "constant": [[0, 0.1], [0.1, 0]]}, "evolve": {"t_span": [-1, 1]}}
     with pytest.raises(LzsmValueError, match="model.slopes` is required"):
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
     raw["model"]["slopes"] = ["1 GHz", -1]
     raw["units"] = {"energy": "GHz", "time": "ns"}
     with pytest.raises(LzsmValueError, match="model.slopes` expects a sweep rate"):
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
     raw["model"]["slopes"] = [1, -1]
     raw["sweep"] = {"sweep_rate": [1.0]}
     with pytest.raises(LzsmValueError, match="landau_zener' only"):
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
 
 
 # --------------------------------------------------------------------------- output folder
@@ -267,9 +266,9 @@ def test_existing_folder_without_force_is_untouched(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("precious")
-    sc = scenario.from_dict(small_raw())
+    sc = lzsm.io.scenario.from_dict(small_raw())
     with pytest.raises(LzsmValueError, match="exists"):
-        scenario.run(sc, out)
+        lzsm.io.scenario.run(sc, out)
     assert leftovers(out) == ["keep.txt"] and (out / "keep.txt").read_text() == "precious"
     assert leftovers(tmp_path) == ["out"]  # no temporary sibling
 
@@ -278,7 +277,7 @@ def test_force_replaces_existing_folder(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "old.txt").write_text("old")
-    summary = scenario.run(scenario.from_dict(small_raw()), out, force=True)
+    summary = lzsm.io.scenario.run(lzsm.io.scenario.from_dict(small_raw()), out, force=True)
     assert leftovers(out) == ["evolution.nc", "scenario.json", "summary.json"]
     assert leftovers(tmp_path) == ["out"]
     # plain units, hbar = 1: V = 0.5, alpha = 1 -> delta = 1/4; t in [-10, 10] finite-time closed form
@@ -290,11 +289,11 @@ def test_failing_run_leaves_nothing_behind(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("plotting failed on purpose")
 
-    monkeypatch.setattr(lzsm.plotting, "plot_energies", boom)
-    sc = scenario.from_dict(small_raw(energies=True))
+    monkeypatch.setattr(lzsm.plot.crossing, "plot_energies", boom)
+    sc = lzsm.io.scenario.from_dict(small_raw(energies=True))
     out = tmp_path / "nested" / "result"
     with pytest.raises(RuntimeError, match="on purpose"):
-        scenario.run(sc, out)
+        lzsm.io.scenario.run(sc, out)
     assert not out.exists()
     assert leftovers(out.parent) == []  # no '.result.partial-*' folder
 
@@ -303,19 +302,19 @@ def test_bad_initial_is_caught_when_the_file_is_checked():
     raw = small_raw()
     raw["evolve"]["initial"] = "sideways"
     with pytest.raises(LzsmValueError, match="evolve.initial"):
-        scenario.from_dict(raw)
+        lzsm.io.scenario.from_dict(raw)
 
 
 def test_run_time_error_leaves_nothing_behind(tmp_path, monkeypatch):
     # a failure inside run() (after validation) must leave neither the folder nor a partial one
-    sc = scenario.from_dict(small_raw())
+    sc = lzsm.io.scenario.from_dict(small_raw())
 
     def boom(*args, **kwargs):
         raise LzsmValueError("initial: simulated failure during the run")
 
-    monkeypatch.setattr(lzsm.propagation, "evolve", boom)
+    monkeypatch.setattr(lzsm.dynamics.coherent, "evolve", boom)
     with pytest.raises(LzsmValueError, match="initial"):
-        scenario.run(sc, tmp_path / "out")
+        lzsm.io.scenario.run(sc, tmp_path / "out")
     assert leftovers(tmp_path) == []
 
 
@@ -325,7 +324,7 @@ def test_run_keeps_the_callers_backend(tmp_path):
 
     plt.switch_backend("pdf")
     try:
-        scenario.run(scenario.from_dict(small_raw()), tmp_path / "out")
+        lzsm.io.scenario.run(lzsm.io.scenario.from_dict(small_raw()), tmp_path / "out")
         assert matplotlib.get_backend().lower() == "pdf"
     finally:
         plt.switch_backend("Agg")
@@ -335,7 +334,7 @@ def test_run_leaves_no_open_figures(tmp_path):
     import matplotlib.pyplot as plt
 
     n = len(plt.get_fignums())
-    scenario.run(scenario.from_dict(small_raw(energies=True, populations=True, nonadiabatic_coupling=True)),
+    lzsm.io.scenario.run(lzsm.io.scenario.from_dict(small_raw(energies=True, populations=True, nonadiabatic_coupling=True)),
                  tmp_path / "out")
     assert len(plt.get_fignums()) == n
 
@@ -343,5 +342,5 @@ def test_run_leaves_no_open_figures(tmp_path):
 def test_example_is_not_modified_by_from_dict():
     raw = example_raw()
     before = copy.deepcopy(raw)
-    scenario.from_dict(raw)
+    lzsm.io.scenario.from_dict(raw)
     assert raw == before

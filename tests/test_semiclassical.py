@@ -15,10 +15,9 @@ import numpy as np
 import pytest
 
 import lzsm
-from lzsm.curves import CovalentIonicCrossing, FunctionCurves, TullyDual, TullySimple
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.scattering import stationary_scattering
-from lzsm.semiclassical import (
+from lzsm.models.curves import CovalentIonicCrossing, FunctionCurves, TullyDual, TullySimple
+from lzsm.molecules.semiclassical import (
     curve_crossing,
     find_curve_crossings,
     lz_rate,
@@ -27,6 +26,7 @@ from lzsm.semiclassical import (
     thermal_transmission_coefficient,
     two_pass_probability,
 )
+from lzsm.molecules.stationary import stationary_scattering
 
 
 def tanh_crossing(a, b, c):

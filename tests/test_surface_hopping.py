@@ -30,9 +30,9 @@ from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
 from lzsm import LzsmTypeError, LzsmValueError
-from lzsm.curves import Curves, TullyExtended, TullySimple
 from lzsm.kernels import surface_hopping as kern
-from lzsm.surface_hopping import FSSH, LZSH, Ehrenfest, TrajectoryScattering, trajectory_scattering
+from lzsm.models.curves import Curves, TullyExtended, TullySimple
+from lzsm.molecules.surface_hopping import FSSH, LZSH, Ehrenfest, TrajectoryScattering, trajectory_scattering
 
 MASS = 2000.0
 
@@ -556,7 +556,7 @@ def test_nan_in_curves_is_rejected():
 
 
 def test_plot_trajectory_scattering():
-    from lzsm.surface_hopping import plot_trajectory_scattering
+    from lzsm.plot.molecules import plot_trajectory_scattering
 
     res = trajectory_scattering(TullySimple(), [15.0, 25.0], mass=MASS, n_trajectories=20, seed=0)
     ax = plot_trajectory_scattering(res, "transmission", 1, exact=([15.0, 25.0], [0.3, 0.6]))

@@ -1,4 +1,4 @@
-"""Sweeps at scale (lzsm.sweeps.sweep): blocks in-process and on Dask, resumable Zarr stores.
+"""Sweeps at scale (lzsm.sweep): blocks in-process and on Dask, resumable Zarr stores.
 
 References: direct NumPy evaluation of the toy function on the full meshgrid (exact equality),
 the closed-form finite-time Landau-Zener probability for a grid of exact propagations, and an
@@ -21,7 +21,7 @@ import pytest
 import xarray as xr
 
 import lzsm
-from lzsm.sweeps import SweepBlockError, completed_blocks, example_lz_probability, sweep
+from lzsm.scans.engine import SweepBlockError, completed_blocks, example_lz_probability, sweep
 
 X = np.arange(12.0) * 0.5
 Y = np.array([-1.0, 0.5, 2.0])

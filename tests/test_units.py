@@ -23,7 +23,7 @@ import pytest
 
 import lzsm
 from lzsm import LzsmValueError
-from lzsm.units import UnitSystem, has_unit, parse
+from lzsm.io.units import UnitSystem, has_unit, parse
 
 GHZ_NS = UnitSystem("GHz", "ns")
 
@@ -168,7 +168,7 @@ def test_parse_range_forms_and_errors():
     import numpy as np
 
     from lzsm.errors import LzsmValueError
-    from lzsm.units import UnitSystem, parse_range
+    from lzsm.io.units import UnitSystem, parse_range
 
     s = UnitSystem("GHz", "ns")
     assert np.allclose(parse_range(["100 MHz", 0.5], "energy", s, "x"), [0.1, 0.5], rtol=1e-14)

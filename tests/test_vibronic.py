@@ -17,17 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lzsm
-from lzsm.geometry import JahnTellerExE
-from lzsm.vibronic import (
+from lzsm.geometry.vibronic import (
     encircling_wavepacket,
     geometric_phase_comparison,
     jahn_teller_hamiltonian,
     jahn_teller_levels,
-    plot_encircling_wavepacket,
-    plot_vibronic_spectrum,
     radial_levels,
     single_surface_levels,
 )
+from lzsm.models.surfaces import JahnTellerExE
+from lzsm.plot.geometry import plot_encircling_wavepacket, plot_vibronic_spectrum
 
 
 def fd_radial_levels(k, omega, nu, n_states=3, rho_max=12.0):

@@ -14,10 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lzsm.curves import TULLY_MODELS, TabulatedCurves, TullySimple
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.scattering import stationary_scattering
-from lzsm.wavepackets import Grid, absorbing_potential, gaussian_wavepacket, propagate, wavepacket_scattering
+from lzsm.models.curves import TULLY_MODELS, TabulatedCurves, TullySimple
+from lzsm.molecules.scattering import wavepacket_scattering
+from lzsm.molecules.stationary import stationary_scattering
+from lzsm.molecules.wavepackets import Grid, absorbing_potential, gaussian_wavepacket, propagate
 
 
 def test_free_gaussian_1d():
@@ -204,7 +205,8 @@ def test_scattering_bad_input():
 
 
 def test_momentum_sweep_and_figures():
-    from lzsm.wavepackets import plot_scattering_vs_momentum, plot_snapshots, scattering_vs_momentum
+    from lzsm.molecules.scattering import scattering_vs_momentum
+    from lzsm.plot.molecules import plot_scattering_vs_momentum, plot_snapshots
 
     m = TullySimple()
     ds = scattering_vs_momentum(m, [12.0, 20.0, 30.0])

@@ -29,9 +29,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import units
-from .._output import atomic_folder, read_toml
-from ..errors import LzsmValueError
+from lzsm.io import units
+from lzsm.io.output import atomic_folder, read_toml
+from lzsm.errors import LzsmValueError
 
 #: application name -> module that registers it (imported lazily, on first use)
 _MODULES: dict[str, str] = {
@@ -244,6 +244,6 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 5.0, height: float
 
 def write_dataset(ds, path: str | os.PathLike) -> None:
     """NetCDF via lzsm's writer (h5netcdf; complex variables allowed)."""
-    from ..propagation import write_netcdf
+    from lzsm.dynamics.coherent import write_netcdf
 
     write_netcdf(ds, path)

@@ -55,9 +55,11 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .. import __version__ as _lzsm_version
-from .. import _checks, analytic, models, propagation
-from ..errors import LzsmValueError
+from lzsm._version import __version__ as _lzsm_version
+from lzsm import _checks, models
+from lzsm.closed_forms import landau_zener as analytic
+from lzsm.dynamics import coherent as propagation
+from lzsm.errors import LzsmValueError
 from ._framework import Config, new_figure, register, write_dataset
 
 ArrayLike = Any

@@ -36,16 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import _checks
-from ..curves import CovalentIonicCrossing, Curves, FunctionCurves, _sym2
-from ..errors import LzsmValueError
-from ..semiclassical import (
-    CurveCrossing,
-    curve_crossing,
-    lz_rate,
-    lz_transmission_coefficient,
-    marcus_rate,
-)
+from lzsm import _checks
+from lzsm.models.curves import CovalentIonicCrossing, Curves, FunctionCurves, _sym2
+from lzsm.errors import LzsmValueError
+from lzsm.molecules.semiclassical import CurveCrossing, curve_crossing, lz_rate, lz_transmission_coefficient, marcus_rate
 from ._framework import Config, new_figure, register, write_dataset
 
 ArrayLike = Any
@@ -574,8 +568,8 @@ def nacl_wavepacket(model: Curves, center: float, width: float, duration: float,
 
     The electronic part of the initial packet is the local upper adiabatic state (a vertical
     excitation: the pump puts the ground-state vibrational packet on the excited curve)."""
-    from .. import bases
-    from ..wavepackets import Grid, absorbing_potential, gaussian_wavepacket, propagate
+    from lzsm.models import adiabatic as bases
+    from lzsm.molecules.wavepackets import Grid, absorbing_potential, gaussian_wavepacket, propagate
 
     c = _checks.positive_scalar(center, "center")
     s = _checks.positive_scalar(width, "width")
@@ -632,7 +626,7 @@ def diabatic_path_action(model: Curves, energy: float, mass: float, r_max: float
 # =========================================================================== runners
 def _si(cfg: Config, x: float, dim: str) -> float:
     """A value read in the scenario's units -> SI (J or s); without [units] it is returned as is."""
-    from .. import units
+    from lzsm.io import units
 
     if cfg.system is None:
         return float(x)
@@ -643,7 +637,7 @@ def _si(cfg: Config, x: float, dim: str) -> float:
 
 def _au(cfg: Config, x: float, dim: str) -> float:
     """A value read in the scenario's units -> atomic units (plain numbers without [units] are a.u.)."""
-    from .. import units
+    from lzsm.io import units
 
     if cfg.system is None:
         return float(x)
@@ -722,7 +716,7 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
     ``[propagation]``: ``duration`` (default 3.5 ps), ``time_step`` (default 10 a.u. = 0.24 fs),
     ``n_points`` (2048), ``r_max_angstrom`` (26.5 Å; the last 12 bohr absorb), ``n_save`` (400).
     Without [units] energies are hartree and times a.u."""
-    from ..semiclassical import two_pass_probability
+    from lzsm.molecules.semiclassical import two_pass_probability
 
     model = WalledCovalentIonic()
     mu = model.reduced_mass
@@ -823,7 +817,7 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
 def _nacl_figures(model: Curves, dyn: PhotodissociationDynamics, paths: PhotodissociationPaths,
                   staircase: np.ndarray, simple: np.ndarray, plateaus: np.ndarray, exact_at: np.ndarray,
                   out: Path, title: str) -> None:
-    from ..curves import plot_curves
+    from lzsm.plot.molecules import plot_curves
 
     x = dyn.grid_x
     fig, ax = new_figure(width=6.4, height=4.4)

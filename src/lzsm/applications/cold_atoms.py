@@ -38,9 +38,9 @@ import numba
 import numpy as np
 from scipy import constants as _c
 
-from .. import analytic
-from .._checks import real_array
-from ..errors import LzsmValueError
+from lzsm.closed_forms import landau_zener as analytic
+from lzsm._checks import real_array
+from lzsm.errors import LzsmValueError
 from ._framework import Config, new_figure, register, write_dataset
 
 ArrayLike = Any
@@ -179,7 +179,7 @@ def feshbach_crossing(resonance: FeshbachResonance, density_cm3: ArrayLike,
     dmu = abs(float(resonance.delta_mu_bohr_magneton)) * BOHR_MAGNETON * GAUSS  # J per gauss
     v_si = np.sqrt(4.0 * math.pi * _c.hbar**2 * resonance.strength_m_gauss * dmu * n / resonance.mass_kg)
     alpha_si = dmu * rate  # J/s
-    from ..models import LandauZener
+    from lzsm.models.two_level import LandauZener
 
     return LandauZener(coupling=v_si / (_c.hbar * rate), sweep_rate=alpha_si / (_c.hbar * rate**2))
 
@@ -198,7 +198,7 @@ def feshbach_conversion_exact(resonance: FeshbachResonance, density_cm3: float,
     at the end (the pair that followed became a molecule).  Finite-window corrections fall off
     like a power of ``V/(Delta_mu window)``; with the default 2 G they are ~1e-5 for the 85Rb
     example."""
-    from ..propagation import evolve
+    from lzsm.dynamics.coherent import evolve
 
     w = _scalar(window_gauss, "window_gauss", positive=True)
     model = feshbach_crossing(resonance, density_cm3, sweep_rate_gauss_per_ms)

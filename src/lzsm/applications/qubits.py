@@ -40,9 +40,9 @@ from typing import Any
 import numpy as np
 from scipy import constants, special
 
-from .. import _checks
-from ..errors import LzsmValueError
-from ..incoherent import rate_equation_upper_population
+from lzsm import _checks
+from lzsm.errors import LzsmValueError
+from lzsm.closed_forms.incoherent import rate_equation_upper_population
 from ._framework import Config, new_figure, register, write_dataset
 
 ArrayLike = Any
@@ -151,8 +151,8 @@ def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLik
     and a second period from ``r*``, sampled at ``n_samples`` equally spaced times, gives the
     time average.  Points with eps0 < 0 use the symmetry ``sigma_x H(eps0) sigma_x = H(-eps0)``
     (the upper level is then diabatic |1>)."""
-    from ..models import PeriodicDrive
-    from ..open_systems import evolve_open
+    from lzsm.models.drives import PeriodicDrive
+    from lzsm.dynamics.open import evolve_open
 
     d = float(_checks.real_array(gap, "gap", nonnegative=True))
     e0 = _checks.real_array(offset, "offset")
@@ -307,7 +307,7 @@ def gate_infidelity_coherent(gap: ArrayLike, eps_max: ArrayLike, sweep_time: Arr
     :func:`lzsm.analytic.finite_time_p_diabatic_stay`; Vitanov & Garraway, PRA 53, 4288 (1996)).
     For ``eps_max >> Delta`` it approaches ``P_LZ = exp(-pi Delta^2 T / (4 hbar eps_max))`` with
     finite-range oscillations of relative size ``~ Delta/eps_max``."""
-    from ..analytic import finite_time_p_diabatic_stay
+    from lzsm.closed_forms.landau_zener import finite_time_p_diabatic_stay
 
     v, a = gate_parameters(gap, eps_max, sweep_time)
     t = _checks.real_array(sweep_time, "sweep_time", positive=True)
@@ -319,8 +319,8 @@ def gate_infidelity_evolve(gap: float, eps_max: float, sweep_time: ArrayLike, hb
     """The same infidelity from the numerical propagation :func:`lzsm.evolve` (independent of the
     closed form), in the rescaled time ``s = t/T`` in ``[-1/2, 1/2]`` so that one call covers all
     T: ``T H(sT)`` is a Landau–Zener model with coupling ``V T`` and sweep rate ``alpha T^2``."""
-    from ..models import LandauZener
-    from ..propagation import evolve
+    from lzsm.models.two_level import LandauZener
+    from lzsm.dynamics.coherent import evolve
 
     t = _checks.real_array(sweep_time, "sweep_time", positive=True)
     v, a = gate_parameters(gap, eps_max, t)
@@ -341,8 +341,8 @@ def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: 
     with detailed balance at ``temperature`` (k_B T in energy units; at T = 0 it only returns
     population to the target ground state).  Integrated in the rescaled time ``s = t/T``, where
     the Hamiltonian, the rates and k_B T are all multiplied by T."""
-    from ..models import LandauZener
-    from ..open_systems import evolve_open
+    from lzsm.models.two_level import LandauZener
+    from lzsm.dynamics.open import evolve_open
 
     ts = _checks.real_array(sweep_time, "sweep_time", positive=True).reshape(-1)
     t2s = _checks.real_array(t2, "t2", positive=True).reshape(-1)
@@ -526,7 +526,7 @@ def _photon_numbers(cfg: Config, section: str, key: str, default: list[int]) -> 
 
 def _ghz_in_scenario_units(cfg: Config, name: str) -> float:
     """How many scenario energy units one GHz (E/h) is."""
-    from .. import units
+    from lzsm.io import units
 
     if cfg.system is None:
         raise LzsmValueError(f"`{name}` (a flux detuning in mPhi0) needs a [units] table: the bias it gives is "
@@ -595,8 +595,8 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     # ---- coherent map beside it (Floquet, infinite-time average) on a window fine enough to
     # resolve lines of width Delta J_n
     if coherent:
-        from ..interferometry import interferometry
-        from ..models import PeriodicDrive
+        from lzsm.dynamics.interferometry import interferometry
+        from lzsm.models.drives import PeriodicDrive
 
         amp_c = np.linspace(amplitude.min(), amplitude.max(), na)
         dsc = interferometry(PeriodicDrive(gap, 0.0, 0.0, om, hbar=hbar), n_periods=None, progress=False,

@@ -76,10 +76,12 @@ from typing import Any
 import numpy as np
 from scipy import constants as _c
 
-from .. import _checks, analytic
-from ..errors import LzsmValueError
-from ..models import LinearSweep, TwoLevel
-from ..propagation import evolve
+from lzsm import _checks
+from lzsm.closed_forms import landau_zener as analytic
+from lzsm.errors import LzsmValueError
+from lzsm.models.multilevel import LinearSweep
+from lzsm.models.two_level import TwoLevel
+from lzsm.dynamics.coherent import evolve
 from ._framework import Config, new_figure, register, write_dataset
 
 ArrayLike = Any

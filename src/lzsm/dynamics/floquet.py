@@ -1,0 +1,278 @@
+"""Floquet analysis of periodically driven models: one-period propagator, quasienergies,
+Floquet states, stroboscopic evolution and exact time averages at a cost independent of the
+number of periods.
+
+For ``H(t + T) = H(t)`` the one-period propagator ``U_T = U(t0 + T, t0)`` has eigenvalues
+``exp(-i eps_a T / hbar)``; the quasienergies ``eps_a`` are defined modulo ``hbar omega``
+(``omega = 2 pi / T``) and folded into the zone ``[center - hbar omega/2, center + hbar omega/2)``.
+Stroboscopic states are ``psi(t0 + n T) = sum_a c_a lambda_a^n |u_a>`` with ``c_a = <u_a|psi0>``.
+Time averages over n periods follow exactly from the propagator sampled within one period:
+
+    P_j(n) = (1/n) sum_{k<n} (1/T) int_0^T |<j| U(t) U_T^k psi0>|^2 dt
+           = sum_{a,b} c_a conj(c_b) G_ab(n) M^j_ab,
+    G_ab(n) = (1/n) sum_{k<n} (lambda_a conj(lambda_b))^k,
+    M^j_ab = (1/T) int_0^T <j|U(t) u_a> conj(<j|U(t) u_b>) dt,
+
+with the period integral by the trapezoidal rule on equally spaced samples (spectrally
+accurate for a smooth periodic integrand).  For ``n -> inf`` ``G_ab -> delta(lambda_a,
+lambda_b)``.  References: J. H. Shirley, Phys. Rev. 138, B979 (1965); Shevchenko, Ashhab &
+Nori, Phys. Rep. 492, 1 (2010), Sec. 4.
+"""
+
+from __future__ import annotations
+from dataclasses import dataclass
+from typing import Any
+import numpy as np
+from lzsm import _checks
+from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.kernels.averages import unfold_half_period, weighted_overlaps
+from lzsm.kernels.drives import F_COS, F_TRIANGLE
+from lzsm.models.base import KernelForm, Model
+from lzsm.dynamics.coherent import DEFAULT_TOL, propagator, run_kernel_form
+
+ArrayLike = Any
+
+
+@dataclass(frozen=True, eq=False)
+class Floquet:
+    """Floquet data of a periodically driven model over its parameter grid.
+
+    Attributes: ``period`` (batch), ``propagator`` U_T ``(*batch, N, N)``, ``eigenvalues``
+    lambda_a ``(*batch, N)``, ``quasienergies`` (folded, ascending) ``(*batch, N)``, ``states``
+    (columns u_a at t0) ``(*batch, N, N)``, ``samples`` U(t0 + k T/M), k = 0..M,
+    ``(*batch, M + 1, N, N)`` (None when not requested), ``hbar``, ``zone_center``.
+    """
+
+    period: np.ndarray
+    propagator: np.ndarray
+    eigenvalues: np.ndarray
+    quasienergies: np.ndarray
+    states: np.ndarray
+    samples: np.ndarray | None
+    hbar: float
+    zone_center: float
+    error_estimate: np.ndarray
+
+    @property
+    def frequency(self) -> np.ndarray:
+        return 2 * np.pi / self.period
+
+    def coefficients(self, initial: ArrayLike) -> np.ndarray:
+        """``c_a = <u_a|psi0>`` of a state vector (broadcast over the grid)."""
+        psi0 = _state(initial, self.states.shape[-1])
+        return np.einsum("...ja,...j->...a", np.conj(self.states), psi0)
+
+    def stroboscopic(self, initial: ArrayLike, n_periods: ArrayLike) -> np.ndarray:
+        """Diabatic amplitudes at ``t0 + n T`` for each n in ``n_periods``:
+        ``(*batch, len(n), N)``; the cost does not depend on n."""
+        n = np.atleast_1d(np.asarray(n_periods))
+        if n.dtype.kind not in "iu" or np.any(n < 0):
+            raise LzsmValueError(f"`n_periods` must be non-negative integers, got {n_periods!r}")
+        c = self.coefficients(initial)
+        lam_n = self.eigenvalues[..., None, :] ** n[:, None]
+        return np.einsum("...ja,...ka->...kj", self.states, lam_n * c[..., None, :])
+
+    def time_averaged_populations(self, initial: ArrayLike, n_periods: int | None = None) -> np.ndarray:
+        """Diabatic populations averaged over ``n_periods`` whole periods from t0
+        (``None``: the infinite-time average), shape ``(*batch, N)``."""
+        if self.samples is None:
+            raise LzsmValueError("time averages need samples within a period: call floquet(..., n_samples=M)")
+        c = self.coefficients(initial)
+        lam = self.eigenvalues
+        prod = lam[..., :, None] * np.conj(lam[..., None, :])
+        if n_periods is None:
+            g = (np.abs(prod - 1.0) < 1e-10).astype(float)
+        else:
+            if not isinstance(n_periods, (int, np.integer)) or n_periods < 1:
+                raise LzsmValueError(f"`n_periods` must be a positive integer or None, got {n_periods!r}")
+            with np.errstate(divide="ignore", invalid="ignore"):
+                g = np.where(np.abs(prod - 1.0) < 1e-12, 1.0 + 0j,
+                             (1.0 - prod**n_periods) / (n_periods * (1.0 - prod)))
+        pops = np.einsum("...a,...b,...ab,...jab->...j", c, np.conj(c), g, self._period_overlaps())
+        return pops.real
+
+    def _period_overlaps(self) -> np.ndarray:
+        """``M^j_ab = (1/T) int_0^T <j|U(t) u_a> conj(<j|U(t) u_b>) dt``, spectrally accurate.
+
+        ``<j|U(t) u_a> = exp(-i eps_a t/hbar) p_a(t)`` with p_a periodic, so the integrand is a
+        Fourier series of the periodic ``p_a conj(p_b)`` (from the FFT of the M samples) times
+        ``exp(-i (eps_a - eps_b) t / hbar)``, integrated term by term in closed form."""
+        assert self.samples is not None
+        nsamp = self.samples.shape[-3] - 1
+        theta = -np.angle(self.eigenvalues)  # eps_a T / hbar, any branch consistent with lambda_a
+        # exact weights of the trigonometric interpolant against exp(-i d t/T), d = theta_a - theta_b:
+        # w_k(d) = (1/M) sum_m exp(-2 pi i m k / M) E(2 pi m - d),  E(x) = (e^{ix} - 1)/(ix)
+        n = theta.shape[-1]
+        harmonics = np.fft.fftfreq(nsamp, 1.0 / nsamp)
+        weights = np.zeros(theta.shape + (n, nsamp), dtype=complex)
+        idx = np.arange(n)
+        weights[..., idx, idx, :] = 1.0 / nsamp  # a = b: the plain mean (E(2 pi m) = delta_m0)
+        for a in range(n):
+            for b in range(n):
+                if a == b:
+                    continue
+                x = 2 * np.pi * harmonics - (theta[..., a] - theta[..., b])[..., None]
+                safe = np.where(np.abs(x) < 1e-12, 1.0, x)
+                e = np.where(np.abs(x) < 1e-12, 1.0 + 0j, np.expm1(1j * safe) / (1j * safe))
+                weights[..., a, b, :] = np.fft.fft(e, axis=-1) / nsamp
+        batch = theta.shape[:-1]
+
+        def flat(arr, tail):
+            return np.ascontiguousarray(np.broadcast_to(arr, batch + arr.shape[-tail:]).reshape((-1,) + arr.shape[-tail:]))
+
+        out = weighted_overlaps(flat(self.samples, 3), flat(self.states, 2), flat(theta, 1), flat(weights, 3))
+        return out.reshape(batch + (n, n, n))
+
+
+def _state(initial: ArrayLike, n: int) -> np.ndarray:
+    if isinstance(initial, (int, np.integer)) and not isinstance(initial, bool):
+        if not 0 <= initial < n:
+            raise LzsmValueError(f"`initial` index must be in 0..{n - 1}, got {initial}")
+        v = np.zeros(n, dtype=complex)
+        v[initial] = 1.0
+        return v
+    v = _checks.complex_array(initial, "initial")
+    if v.shape[-1:] != (n,):
+        raise LzsmValueError(f"`initial` must be a diabatic index or a state vector (..., {n}); got shape {v.shape}")
+    if np.any(np.abs(np.linalg.norm(v, axis=-1) - 1) > 1e-10):
+        raise LzsmValueError("`initial` state vector must be normalised")
+    return v
+
+
+def _period(model: Model, period: ArrayLike | None) -> np.ndarray:
+    if period is not None:
+        return np.broadcast_to(_checks.real_array(period, "period", positive=True), model.batch_shape)
+    p = getattr(model, "period", None)
+    if p is None:
+        raise LzsmValueError(f"{type(model).__name__} has no drive period: pass `period=`")
+    return np.broadcast_to(np.asarray(p, dtype=float), model.batch_shape)
+
+
+def _scaled_kernel_form(kf: KernelForm, period: np.ndarray, t0: float) -> KernelForm:
+    """The same H in the dimensionless time s = (t - t0)/T: H_s(s) = T H(t0 + s T)."""
+    if not np.all(np.isin(kf.code, (F_COS, F_TRIANGLE))):
+        raise LzsmValueError("floquet needs a periodic drive (harmonic or triangular kernel form)")
+    om, ph = kf.fpar[..., 0], kf.fpar[..., 1]
+    if not np.allclose(om * period, 2 * np.pi, rtol=1e-12):
+        raise LzsmValueError("`period` must equal the drive period 2 pi / omega of the model")
+    fpar = np.stack([np.full(om.shape, 2 * np.pi), ph + om * t0], axis=-1)
+    tt = period[..., None, None]
+    return KernelForm(kf.constant * tt, kf.coefficient * tt, kf.code, fpar)
+
+
+def _time_symmetric(skf: KernelForm) -> bool:
+    """True when H(t0 + T - s) = H(t0 + s) and H is real: an even drive shape (cos, triangle)
+    whose phase at t0 is a multiple of pi, with real matrices (then U(T, T/2) = U(T/2, 0)^T)."""
+    ph = np.asarray(skf.fpar[..., 1])
+    even_phase = np.allclose(np.mod(ph + 0.5 * np.pi, np.pi) - 0.5 * np.pi, 0.0, atol=1e-12)
+    real = not (np.any(np.imag(skf.constant) != 0) or np.any(np.imag(skf.coefficient) != 0))
+    return bool(even_phase and real)
+
+
+def _unfold_half_period(u: np.ndarray) -> np.ndarray:
+    """Samples U(t_k), t_k = k T/M for k = 0..M/2 (time-symmetric real H) -> k = 0..M.
+
+    Time reversal of a real H with H(T - s) = H(s) gives U(T - s, T/2) = U(T/2, s)^T, hence
+    ``U(T/2 + s, 0) = [U(T/2, 0) U(T/2 - s, 0)^dagger]^T U(T/2, 0)``."""
+    batch = u.shape[:-3]
+    flat = np.ascontiguousarray(u.reshape((-1,) + u.shape[-3:]))
+    out = unfold_half_period(flat)
+    return out.reshape(batch + out.shape[1:])
+
+
+def _eig_unitary(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (on the unit circle) and orthonormal eigenvectors of unitary matrices."""
+    lam, vec = np.linalg.eig(u)
+    lam = lam / np.abs(lam)
+    vec, _ = np.linalg.qr(vec)  # re-orthonormalise (exact degeneracies, rounding)
+    # QR keeps each column's span ordering; recompute eigenvalues as Rayleigh quotients
+    lam = np.einsum("...ia,...ij,...ja->...a", np.conj(vec), u, vec)
+    return lam / np.abs(lam), vec
+
+
+def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, zone_center: float = 0.0,
+            n_samples: int = 0, tol: float = DEFAULT_TOL, breakpoints: ArrayLike = None,
+            progress: bool | None = None) -> Floquet:
+    """Floquet analysis over the model's parameter grid.
+
+    Parameters
+    ----------
+    model : a periodically driven model (e.g. :class:`lzsm.PeriodicDrive`); its period may
+        vary over the grid (each point is integrated in its own period).
+    t0 : start of the period (the stroboscopic times are t0 + n T).
+    zone_center : centre of the quasienergy Brillouin zone.
+    n_samples : M > 0 also stores U(t0 + k T/M), k = 0..M, for exact time averages
+        (:meth:`Floquet.time_averaged_populations`); 0 skips it.
+    """
+    if not isinstance(model, Model):
+        raise LzsmTypeError(f"`model` must be an lzsm model, got {type(model).__name__}")
+    if not isinstance(n_samples, (int, np.integer)) or n_samples < 0:
+        raise LzsmValueError(f"`n_samples` must be a non-negative integer, got {n_samples!r}")
+    t0 = float(_checks.real_array(t0, "t0"))
+    zone_center = float(_checks.real_array(zone_center, "zone_center"))
+    per = _period(model, period)
+    n = model.n_levels
+    grid = np.linspace(0.0, 1.0, n_samples + 1) if n_samples else np.array([0.0, 1.0])
+    kf = model.kernel_form()
+    if kf is not None and breakpoints is None:
+        skf = _scaled_kernel_form(kf, per, t0)
+        eye = np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n))
+        half = _time_symmetric(skf) and (n_samples % 2 == 0)
+        if half:  # integrate [t0, t0 + T/2] only; the second half follows by time reversal
+            run_grid = grid[: grid.size // 2 + 1] if n_samples else np.array([0.0, 0.5])
+        else:
+            run_grid = grid
+        u, err, _, status = run_kernel_form(skf, model.hbar, model.batch_shape, run_grid, eye, tol,
+                                            progress=progress)
+        if np.any(status != 0):
+            raise LzsmValueError("floquet: the one-period propagation did not finish (max_steps)")
+        if half:
+            u = _unfold_half_period(u)
+            if not n_samples:
+                u = u[..., [0, -1], :, :]
+            err = 2 * err
+    else:
+        if not np.allclose(per, per.reshape(-1)[0]):
+            raise LzsmValueError("floquet for models given by callables needs one period for the whole grid")
+        tp = float(per.reshape(-1)[0])
+        u = propagator(model, (t0, t0 + tp), t0 + tp * grid, tol=tol, breakpoints=breakpoints, progress=progress)
+        err = np.full(model.batch_shape, np.nan)
+    u_t = u[..., -1, :, :]
+    lam, vec = _eig_unitary(u_t)
+    hw = 2 * np.pi * model.hbar / per
+    eps = -model.hbar * np.angle(lam) / per[..., None]
+    eps = zone_center + np.mod(eps - zone_center + hw[..., None] / 2, hw[..., None]) - hw[..., None] / 2
+    # rounding can land a value on the open upper edge of the zone: fold it to the lower edge
+    eps = np.where(eps >= zone_center + hw[..., None] / 2, eps - hw[..., None], eps)
+    order = np.argsort(eps, axis=-1)
+    eps = np.take_along_axis(eps, order, axis=-1)
+    lam = np.take_along_axis(lam, order, axis=-1)
+    vec = np.take_along_axis(vec, order[..., None, :], axis=-1)
+    return Floquet(per, u_t, lam, eps, vec, u if n_samples else None, model.hbar, zone_center, err)
+
+
+def track_quasienergies(fl: Floquet, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    """Quasienergies made continuous along one grid axis (a parameter path).
+
+    Levels are matched between neighbouring points by the overlap of their Floquet states
+    (an assignment problem), then unfolded by multiples of ``hbar omega`` to the value
+    closest to the previous point.  Returns ``(quasienergies, states)`` reordered the same
+    way; quasienergies may leave the original zone."""
+    from scipy.optimize import linear_sum_assignment
+
+    nb = fl.quasienergies.ndim - 1
+    if nb == 0:
+        raise LzsmValueError("track_quasienergies needs a grid with at least one parameter axis")
+    ax = axis % nb
+    eps = np.moveaxis(fl.quasienergies, ax, 0).copy()
+    vec = np.moveaxis(fl.states, ax, 0).copy()
+    hw = np.moveaxis(np.broadcast_to(2 * np.pi * fl.hbar / fl.period, fl.quasienergies.shape[:-1]), ax, 0)
+    for k in range(1, eps.shape[0]):
+        ov = np.abs(np.einsum("...ja,...jb->...ab", np.conj(vec[k - 1]), vec[k]))
+        flat_ov = ov.reshape(-1, ov.shape[-2], ov.shape[-1])
+        perms = np.array([linear_sum_assignment(-o)[1] for o in flat_ov]).reshape(ov.shape[:-1])
+        eps[k] = np.take_along_axis(eps[k], perms, axis=-1)
+        vec[k] = np.take_along_axis(vec[k], perms[..., None, :], axis=-1)
+        shift = np.round((eps[k - 1] - eps[k]) / hw[k][..., None])
+        eps[k] = eps[k] + shift * hw[k][..., None]
+    return np.moveaxis(eps, 0, ax), np.moveaxis(vec, 0, ax)

@@ -1,0 +1,134 @@
+"""LZSM interferometry (amplitude spectroscopy) maps of a periodically driven two-level system.
+
+``interferometry(model, offset=..., amplitude=...)`` computes, on the outer product of the given
+parameter axes, the populations after ``n_periods`` drive periods and their exact average over
+those periods (or the infinite-time average), from the Floquet propagator of each point: the
+cost does not depend on ``n_periods``.  The grid runs through :func:`lzsm.sweeps.sweep`, so it
+is chunked, can run on Dask, and can be written to (and resumed from) a Zarr store.
+
+Experiments: W. D. Oliver et al., Science 310, 1653 (2005); D. M. Berns et al., Nature 455, 51
+(2008).  Theory: Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010).
+"""
+
+from __future__ import annotations
+import functools
+from typing import Any
+import numpy as np
+from lzsm import _checks
+from lzsm.errors import LzsmValueError
+from lzsm.dynamics.floquet import floquet
+from lzsm.models.drives import PeriodicDrive
+from lzsm.dynamics.coherent import DEFAULT_TOL
+
+ArrayLike = Any
+AXES = ("gap", "offset", "amplitude", "frequency", "phase")
+
+
+def auto_samples(gap: ArrayLike, offset: ArrayLike, amplitude: ArrayLike, frequency: ArrayLike,
+                 hbar: float = 1.0) -> int:
+    """Samples per period for the time averages: a power of two above 2.5 times the number of
+    drive harmonics that the Floquet modes carry, ``~ (|eps0| + A + Delta) / (hbar omega) + 8``
+    (the products of two modes need twice the bandwidth; measured: errors ~1e-9 at
+    eps0 = A = 40, Delta = 1, omega = 5, against 512 samples)."""
+    ratio = (np.max(np.abs(offset)) + np.max(amplitude) + np.max(np.abs(gap))) / (hbar * np.min(frequency))
+    return int(2 ** np.ceil(np.log2(max(32.0, 2.5 * (ratio + 8.0)))))
+
+
+def map_block(*, gap, offset, amplitude, frequency, phase, shape: str, hbar: float, n_periods: int | None,
+              initial: int, n_samples: int, tol: float) -> dict[str, np.ndarray]:
+    """One block of an interferometry map (a pure function of broadcastable parameter arrays)."""
+    model = PeriodicDrive(gap, offset, amplitude, frequency, phase, shape, hbar)
+    fl = floquet(model, n_samples=n_samples, tol=tol)
+    shape_ = model.batch_shape
+    out: dict[str, np.ndarray] = {}
+    if n_periods is not None:
+        final = np.abs(fl.stroboscopic(initial, np.array([n_periods]))[..., 0, :]) ** 2
+        out["p_upper_final"] = np.broadcast_to(final[..., 1], shape_)
+    if n_samples:
+        mean = fl.time_averaged_populations(initial, n_periods)
+        out["p_upper_mean"] = np.broadcast_to(mean[..., 1], shape_)
+    out["quasienergy"] = np.broadcast_to(fl.quasienergies, shape_ + (2,))
+    out["error_estimate"] = np.broadcast_to(fl.error_estimate, shape_)
+    return out
+
+
+def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial: int = 0,
+                   n_samples: int | str = "auto", time_average: bool = True, tol: float = DEFAULT_TOL,
+                   chunks: Any = None,
+                   store: Any = None, resume: bool = False, scheduler: Any = None, progress: bool | None = None,
+                   **axes: ArrayLike):
+    """Amplitude-spectroscopy map over parameter axes given as keyword arrays.
+
+    Parameters
+    ----------
+    model : a :class:`lzsm.PeriodicDrive` with scalar parameters; the keyword axes replace its
+        values (``offset=np.linspace(0, 40, 256), amplitude=np.linspace(0, 40, 256)``; any of
+        gap, offset, amplitude, frequency, phase; dims in the order given).
+    n_periods : number of drive periods (from t = 0, start in diabatic state ``initial``);
+        ``None`` gives the infinite-time average only.
+    n_samples : samples per period for the time average ("auto": :func:`auto_samples`).
+    time_average : False skips the time average (only the populations after n_periods).
+    chunks, store, resume, scheduler, progress : see :func:`lzsm.sweeps.sweep`.
+
+    Returns
+    -------
+    ``xarray.Dataset`` with ``p_upper_final`` (population of diabatic |2> after n_periods),
+    ``p_upper_mean`` (its average over the n_periods, or over infinite time), the
+    ``quasienergy`` pair (folded into [-hbar omega/2, hbar omega/2)) and the integrator's
+    ``error_estimate``; settings in attrs.
+    """
+    from lzsm.scans.engine import sweep
+
+    if not isinstance(model, PeriodicDrive):
+        raise LzsmValueError(f"`model` must be an lzsm.PeriodicDrive, got {type(model).__name__}")
+    if callable(model.shape):
+        raise LzsmValueError("interferometry maps need a named drive shape ('harmonic' or 'triangular')")
+    if not axes:
+        raise LzsmValueError("give at least one parameter axis, e.g. offset=np.linspace(0, 40, 128)")
+    for name in axes:
+        if name not in AXES:
+            raise LzsmValueError(f"unknown map axis {name!r}; accepted: {', '.join(AXES)}")
+    grid = {}
+    limits = {"gap": {}, "offset": {}, "amplitude": {"nonnegative": True}, "frequency": {"positive": True},
+              "phase": {}}
+    for name, vals in axes.items():
+        arr = _checks.real_array(vals, name, **limits[name]).reshape(-1)
+        if arr.size == 0:
+            raise LzsmValueError(f"axis `{name}` is empty")
+        grid[name] = arr
+    fixed = {}
+    for name in AXES:
+        if name not in grid:
+            val = np.asarray(getattr(model, name))
+            if val.ndim != 0:
+                raise LzsmValueError(f"`model.{name}` must be a scalar when it is not a map axis")
+            fixed[name] = float(val)
+    if n_periods is not None and (not isinstance(n_periods, (int, np.integer)) or n_periods < 1):
+        raise LzsmValueError(f"`n_periods` must be a positive integer or None, got {n_periods!r}")
+    if initial not in (0, 1):
+        raise LzsmValueError(f"`initial` must be the diabatic index 0 or 1, got {initial!r}")
+    if not time_average:
+        if n_periods is None:
+            raise LzsmValueError("with time_average=False, `n_periods` must be given (nothing else to compute)")
+        n_samples = 0
+    elif n_samples == "auto":
+        vals = {**{k: np.asarray(v) for k, v in fixed.items()}, **grid}
+        n_samples = auto_samples(vals["gap"], vals["offset"], vals["amplitude"], vals["frequency"], model.hbar)
+    elif not isinstance(n_samples, (int, np.integer)) or n_samples < 8:
+        raise LzsmValueError(f"`n_samples` must be 'auto' or an integer >= 8, got {n_samples!r}")
+    func = functools.partial(map_block, shape=model.shape, hbar=model.hbar, n_periods=n_periods,
+                             initial=int(initial), n_samples=int(n_samples), tol=float(tol), **fixed)
+    attrs = {"model": "PeriodicDrive", "hamiltonian": "-(gap/2) sx - ((offset + amplitude f(frequency t + phase))/2) sz",
+             "shape": str(model.shape), "hbar": model.hbar, "n_periods": -1 if n_periods is None else int(n_periods),
+             "initial_diabatic_state": int(initial), "n_samples_per_period": int(n_samples), "tol": float(tol),
+             **{f"fixed_{k}": v for k, v in fixed.items()}}
+    ds = sweep(func, grid, chunks=chunks, store=store, resume=resume, scheduler=scheduler, progress=progress,
+               attrs=attrs, output_dims={"quasienergy": ["floquet_state"]},
+               output_coords={"floquet_state": np.arange(2)})
+    if "p_upper_mean" in ds:
+        ds["p_upper_mean"].attrs["long_name"] = ("population of diabatic |2>, averaged over the periods"
+                                                if n_periods is not None else
+                                                "population of diabatic |2>, infinite-time average")
+    if "p_upper_final" in ds:
+        ds["p_upper_final"].attrs["long_name"] = f"population of diabatic |2> after {n_periods} periods"
+    return ds

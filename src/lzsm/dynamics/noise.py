@@ -1,0 +1,666 @@
+"""Classical noise: stochastic Hamiltonians averaged over noise realisations.
+
+A noise process ``xi(t)`` (an energy) is added to the diabatic Hamiltonian through a Hermitian
+operator ``O``:
+
+.. math::  H(t) = H_0(t) + \\xi(t)\\, O,
+
+with ``O = sigma_z / 2`` for noise on the bias (``E1 - E2 -> E1 - E2 + xi``, ``acts_on="bias"``),
+``O = sigma_x`` for noise on a real coupling (``V -> V + xi``, ``acts_on="coupling"``), or any
+Hermitian N x N matrix for N-level models.  Two stationary processes are provided:
+
+* :class:`OrnsteinUhlenbeckNoise` — Gaussian, ``<xi(t) xi(t')> = sigma^2 exp(-|t - t'|/tau_c)``;
+* :class:`TelegraphNoise` — ``xi = +-a``, flipping at rate ``gamma`` from either value, so
+  ``<xi(t) xi(t')> = a^2 exp(-2 gamma |t - t'|)`` (correlation time ``1/(2 gamma)``).
+
+:func:`evolve_noisy` propagates many trajectories ``i hbar dpsi/dt = H(t) psi`` (each with its
+own noise path, compiled, in parallel) and returns the trajectory-averaged density matrix
+``rho(t) = E[|psi><psi|]`` in the diabatic basis with statistical standard errors.
+
+Closed forms for checking (a static two-level system with noise on the bias, which commutes
+with H): the diabatic coherence decays as ``rho_12(t) = rho_12(0) e^{-i eps t/hbar} D(t)``,
+``D(t) = E[exp(-(i/hbar) int_0^t xi)]`` (Kubo, J. Phys. Soc. Jpn. 9, 935 (1954); Anderson,
+J. Phys. Soc. Jpn. 9, 316 (1954); Kubo, J. Math. Phys. 4, 174 (1963)): see
+:meth:`OrnsteinUhlenbeckNoise.coherence_decay` and :meth:`TelegraphNoise.coherence_decay`.
+White-noise limit (``tau_c -> 0`` at fixed ``sigma^2 tau_c``): the average obeys the Lindblad
+equation with ``L = sqrt(2 sigma^2 tau_c) O / hbar``; for bias noise that is pure dephasing in
+the diabatic basis at ``gamma_phi = sigma^2 tau_c / hbar^2`` (:func:`equivalent_dephasing_rate`).
+
+Conventions: PHYSICS.md (hbar keyword, default 1; ``gamma_phi`` is the decay rate of the
+coherence, ``L = sqrt(gamma_phi / 2) sigma_z``).
+"""
+
+from __future__ import annotations
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+import numpy as np
+from lzsm import _checks
+from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.kernels import noise as _nk
+from lzsm.kernels.drives import F_ABS, F_COS, F_LINEAR, F_QUADRATIC, F_TRIANGLE
+from lzsm.models.base import Model
+
+ArrayLike = Any
+
+NOISE_TARGETS = ("bias", "coupling")
+
+#: Default number of trajectories of :func:`evolve_noisy`.
+DEFAULT_TRAJECTORIES = 1000
+
+#: Automatic step: at most this fraction of the noise correlation time ...
+STEPS_PER_CORRELATION_TIME = 10
+#: ... and at most this phase ``dt |H|_max / hbar`` per step.
+MAX_PHASE_PER_STEP = 0.25
+
+_SX = np.array([[0, 1], [1, 0]], dtype=complex)
+_SZ_HALF = np.array([[0.5, 0], [0, -0.5]], dtype=complex)
+
+
+# =========================================================================== noise processes
+def _acts_on(x: Any) -> str | np.ndarray:
+    if isinstance(x, str):
+        return _checks.choice(x, "acts_on", NOISE_TARGETS)
+    if callable(x):
+        raise LzsmTypeError("`acts_on` must be 'bias', 'coupling' or a Hermitian (N, N) matrix, not a callable")
+    op = _checks.complex_array(x, "acts_on")
+    if op.ndim != 2 or op.shape[0] != op.shape[1] or op.shape[0] < 2:
+        raise LzsmValueError(f"`acts_on` operator must be a square (N, N) matrix with N >= 2, got shape {op.shape}")
+    _checks.hermitian(op, "acts_on")
+    op = op.copy()
+    op.setflags(write=False)
+    return op
+
+
+class NoiseProcess(ABC):
+    """A stationary classical noise ``xi(t)`` (an energy) coupled through an operator ``O``."""
+
+    acts_on: str | np.ndarray
+
+    @property
+    @abstractmethod
+    def variance(self) -> float:
+        """``<xi^2>``."""
+
+    #: ``tau_c``, the decay time of the correlation function (a field or a property).
+    correlation_time: float
+
+    def correlation(self, t: ArrayLike) -> np.ndarray:
+        """``C(t) = <xi(t) xi(0)> = <xi^2> exp(-|t|/tau_c)`` (both processes here)."""
+        t = _checks.real_array(t, "t")
+        return self.variance * np.exp(-np.abs(t) / self.correlation_time)
+
+    def spectral_density(self, omega: ArrayLike) -> np.ndarray:
+        """``S(omega) = int C(t) e^{i omega t} dt = 2 <xi^2> tau_c / (1 + omega^2 tau_c^2)``
+        (Lorentzian; two-sided, angular frequency)."""
+        w = _checks.real_array(omega, "omega")
+        tau = self.correlation_time
+        if math.isinf(tau):
+            raise LzsmValueError("static noise (infinite correlation time) has no spectral density function")
+        return 2.0 * self.variance * tau / (1.0 + (w * tau) ** 2)
+
+    @abstractmethod
+    def coherence_decay(self, t: ArrayLike, *, hbar: float = 1.0) -> np.ndarray:
+        """``D(t) = E[exp(-(i/hbar) int_0^t xi(s) ds)]`` (stationary start)."""
+
+    @property
+    @abstractmethod
+    def _kernel_parameters(self) -> tuple[int, float, float]:
+        """(kind, sigma or amplitude, switching rate) for the compiled kernel."""
+
+    @property
+    @abstractmethod
+    def _amplitude_bound(self) -> float:
+        """A practical bound on |xi| (for the automatic step size)."""
+
+    def operator(self, n_levels: int) -> np.ndarray:
+        """The coupling operator ``O`` (N x N, diabatic basis) for a model with ``n_levels``."""
+        if isinstance(self.acts_on, str):
+            if n_levels != 2:
+                raise LzsmValueError(
+                    f"`acts_on={self.acts_on!r}` is defined for two-level models; this model has {n_levels} "
+                    f"levels: pass a Hermitian ({n_levels}, {n_levels}) noise operator as `acts_on`")
+            return (_SZ_HALF if self.acts_on == "bias" else _SX).copy()
+        op = np.asarray(self.acts_on)
+        if op.shape != (n_levels, n_levels):
+            raise LzsmValueError(f"noise operator `acts_on` has shape {op.shape} but the model has "
+                                 f"{n_levels} levels: it must be ({n_levels}, {n_levels})")
+        return op.copy()
+
+
+@dataclass(frozen=True, eq=False)
+class OrnsteinUhlenbeckNoise(NoiseProcess):
+    """Gaussian Ornstein–Uhlenbeck noise, stationary, ``<xi(t) xi(t')> = sigma^2 e^{-|t - t'|/tau_c}``.
+
+    Parameters
+    ----------
+    sigma : standard deviation of xi (energy), >= 0.
+    correlation_time : ``tau_c`` > 0 (time).
+    acts_on : ``"bias"`` (``O = sigma_z/2``: ``E1 - E2 -> E1 - E2 + xi``), ``"coupling"``
+        (``O = sigma_x``: ``V -> V + xi``) or a Hermitian (N, N) operator O in the diabatic basis.
+
+    Sampled exactly on any grid: ``x_{n+1} = x_n e^{-dt/tau_c} + sigma sqrt(1 - e^{-2 dt/tau_c})
+    N(0, 1)`` (Gillespie, Phys. Rev. E 54, 2084 (1996)), with the integral over each step drawn
+    from its exact joint law (see :mod:`lzsm.kernels.noise`).
+    """
+
+    sigma: float
+    correlation_time: float
+    acts_on: str | np.ndarray = "bias"
+
+    def __post_init__(self) -> None:
+        sigma = _checks.real_array(self.sigma, "sigma", nonnegative=True)
+        tau = _checks.real_array(self.correlation_time, "correlation_time", positive=True)
+        for name, v in (("sigma", sigma), ("correlation_time", tau)):
+            if v.ndim != 0:
+                raise LzsmValueError(f"`{name}` must be a single number, got an array of shape {v.shape}")
+        object.__setattr__(self, "sigma", float(sigma))
+        object.__setattr__(self, "correlation_time", float(tau))
+        object.__setattr__(self, "acts_on", _acts_on(self.acts_on))
+
+    @classmethod
+    def from_dephasing_rate(cls, dephasing_rate: float, correlation_time: float, *, hbar: float = 1.0,
+                            acts_on: str | np.ndarray = "bias") -> OrnsteinUhlenbeckNoise:
+        """The OU bias noise whose white-noise limit dephases at ``gamma_phi``:
+        ``sigma = hbar sqrt(gamma_phi / tau_c)``."""
+        g = _checks.real_array(dephasing_rate, "dephasing_rate", nonnegative=True)
+        tau = _checks.positive_scalar(correlation_time, "correlation_time")
+        hbar = _checks.positive_scalar(hbar, "hbar")
+        return cls(hbar * math.sqrt(float(g) / tau), tau, acts_on)
+
+    @property
+    def variance(self) -> float:
+        return self.sigma ** 2
+
+    def coherence_decay(self, t: ArrayLike, *, hbar: float = 1.0) -> np.ndarray:
+        """Kubo's Gaussian result (Kubo, J. Phys. Soc. Jpn. 9, 935 (1954)):
+
+        .. math::  D(t) = \\exp\\left[-\\frac{\\sigma^2\\tau_c^2}{\\hbar^2}
+                   \\left(\\frac{|t|}{\\tau_c} - 1 + e^{-|t|/\\tau_c}\\right)\\right],
+
+        ``-> exp(-gamma_phi |t|)`` with ``gamma_phi = sigma^2 tau_c / hbar^2`` for ``t >> tau_c``
+        (motional narrowing) and ``exp(-sigma^2 t^2 / (2 hbar^2))`` for ``t << tau_c``.
+        It is the decay of the diabatic coherence of a static two-level system with this noise
+        on the bias."""
+        t = np.abs(_checks.real_array(t, "t"))
+        hbar = _checks.positive_scalar(hbar, "hbar")
+        tau = self.correlation_time
+        r = t / tau
+        return np.exp(-(self.sigma * tau / hbar) ** 2 * (r + np.expm1(-r)))
+
+    @property
+    def _kernel_parameters(self) -> tuple[int, float, float]:
+        return _nk.NOISE_OU, self.sigma, 0.0
+
+    @property
+    def _amplitude_bound(self) -> float:
+        return 4.0 * self.sigma
+
+
+@dataclass(frozen=True, eq=False)
+class TelegraphNoise(NoiseProcess):
+    """Symmetric random telegraph noise ``xi(t) = +-a``, stationary (each sign with probability
+    1/2 at the start), switching at rate ``gamma`` from either value (exponential waiting times).
+
+    ``<xi(t) xi(t')> = a^2 exp(-2 gamma |t - t'|)``: correlation time ``tau_c = 1/(2 gamma)``.
+    ``switching_rate = 0`` gives quasi-static noise (a random sign drawn once).
+
+    Parameters
+    ----------
+    amplitude : a >= 0 (energy).
+    switching_rate : gamma >= 0 (flips per unit time from each state).
+    acts_on : as for :class:`OrnsteinUhlenbeckNoise`.
+    """
+
+    amplitude: float
+    switching_rate: float
+    acts_on: str | np.ndarray = "bias"
+
+    def __post_init__(self) -> None:
+        a = _checks.real_array(self.amplitude, "amplitude", nonnegative=True)
+        g = _checks.real_array(self.switching_rate, "switching_rate", nonnegative=True)
+        for name, v in (("amplitude", a), ("switching_rate", g)):
+            if v.ndim != 0:
+                raise LzsmValueError(f"`{name}` must be a single number, got an array of shape {v.shape}")
+        object.__setattr__(self, "amplitude", float(a))
+        object.__setattr__(self, "switching_rate", float(g))
+        object.__setattr__(self, "acts_on", _acts_on(self.acts_on))
+
+    @property
+    def variance(self) -> float:
+        return self.amplitude ** 2
+
+    @property
+    def correlation_time(self) -> float:  # type: ignore[override]
+        return math.inf if self.switching_rate == 0 else 1.0 / (2.0 * self.switching_rate)
+
+    def coherence_decay(self, t: ArrayLike, *, hbar: float = 1.0) -> np.ndarray:
+        """The Kubo–Anderson formula (Anderson, J. Phys. Soc. Jpn. 9, 316 (1954); Kubo, ibid.
+        9, 935 (1954)); with ``u = a/hbar``:
+
+        .. math::  D(t) = e^{-\\gamma t}\\left[\\cosh\\Omega t + \\frac{\\gamma}{\\Omega}\\sinh\\Omega t\\right],
+                   \\qquad \\Omega = \\sqrt{\\gamma^2 - u^2},
+
+        (``cos``/``sin`` of ``sqrt(u^2 - gamma^2) t`` when ``u > gamma``: the coherence oscillates,
+        slow-fluctuation regime; ``exp(-u^2 t / (2 gamma))`` for ``gamma >> u``, motional
+        narrowing).  It solves ``D'' + 2 gamma D' + u^2 D = 0``, ``D(0) = 1``, ``D'(0) = 0``."""
+        t = np.abs(_checks.real_array(t, "t"))
+        hbar = _checks.positive_scalar(hbar, "hbar")
+        u = self.amplitude / hbar
+        g = self.switching_rate
+        if u <= g:
+            om = math.sqrt((g - u) * (g + u))
+            slow = u * u / (g + om)  # = g - om without cancellation
+            x = 2.0 * om * t
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = np.where(x > 0, -np.expm1(-x) / np.where(x > 0, x, 1.0), 1.0)
+            return np.exp(-slow * t) * (0.5 * (1.0 + np.exp(-x)) + g * t * ratio)
+        nu = math.sqrt((u - g) * (u + g))
+        x = nu * t
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sinc = np.where(x > 0, np.sin(x) / np.where(x > 0, x, 1.0), 1.0)
+        return np.exp(-g * t) * (np.cos(x) + g * t * sinc)
+
+    @property
+    def _kernel_parameters(self) -> tuple[int, float, float]:
+        return _nk.NOISE_TELEGRAPH, self.amplitude, self.switching_rate
+
+    @property
+    def _amplitude_bound(self) -> float:
+        return self.amplitude
+
+
+def _check_noise(noise: Any) -> NoiseProcess:
+    if not isinstance(noise, NoiseProcess):
+        raise LzsmTypeError("`noise` must be an lzsm noise process (OrnsteinUhlenbeckNoise or TelegraphNoise), "
+                            f"got {type(noise).__name__}")
+    return noise
+
+
+def equivalent_dephasing_rate(noise: NoiseProcess, *, hbar: float = 1.0) -> float:
+    """Pure-dephasing rate of the white-noise limit of bias noise, in the diabatic basis:
+
+    .. math::  \\gamma_\\varphi = \\frac{S(0)}{2\\hbar^2} = \\frac{\\langle\\xi^2\\rangle\\,\\tau_c}{\\hbar^2}
+
+    (``sigma^2 tau_c / hbar^2`` for OU, ``a^2 / (2 gamma hbar^2)`` for telegraph noise).  When
+    ``tau_c`` is short compared with ``hbar/|H|``, ``1/gamma_phi`` and the times of interest,
+    the noise average obeys the Lindblad equation with ``L = sqrt(gamma_phi / 2) sigma_z``
+    (PHYSICS.md), e.g. ``lzsm.open_systems.evolve_open(model, ..., dephasing=gamma_phi)``.
+    Kubo, J. Math. Phys. 4, 174 (1963); for Landau–Zener with noise, Kayanuma, J. Phys. Soc. Jpn.
+    53, 108 (1984) and Pokrovsky & Sinitsyn, Phys. Rev. B 67, 144303 (2003)."""
+    noise = _check_noise(noise)
+    hbar = _checks.positive_scalar(hbar, "hbar")
+    if not (isinstance(noise.acts_on, str) and noise.acts_on == "bias"):
+        raise LzsmValueError("equivalent_dephasing_rate is defined for noise on the bias (acts_on='bias'); "
+                             "for other operators use equivalent_collapse_operator")
+    if math.isinf(noise.correlation_time):
+        raise LzsmValueError("static noise (switching_rate = 0) has no white-noise limit")
+    return noise.variance * noise.correlation_time / hbar ** 2
+
+
+def equivalent_collapse_operator(noise: NoiseProcess, n_levels: int = 2, *, hbar: float = 1.0) -> np.ndarray:
+    """Lindblad operator of the white-noise limit, ``L = sqrt(S(0)) O / hbar =
+    sqrt(2 <xi^2> tau_c) O / hbar`` (diabatic basis), so that the average obeys
+    ``d rho/dt = -i/hbar [H, rho] + L rho L^+ - {L^+ L, rho}/2``.  For bias noise
+    ``L = sqrt(gamma_phi / 2) sigma_z`` with :func:`equivalent_dephasing_rate`."""
+    noise = _check_noise(noise)
+    hbar = _checks.positive_scalar(hbar, "hbar")
+    if math.isinf(noise.correlation_time):
+        raise LzsmValueError("static noise (switching_rate = 0) has no white-noise limit")
+    return math.sqrt(2.0 * noise.variance * noise.correlation_time) / hbar * noise.operator(int(n_levels))
+
+
+# =========================================================================== result
+@dataclass(frozen=True, eq=False)
+class NoisyEvolution:
+    """Result of :func:`evolve_noisy`: noise-averaged density matrices with standard errors.
+
+    Attributes
+    ----------
+    t : saved times (M,).
+    rho : trajectory-averaged density matrix in the diabatic basis, ``(*batch, M, N, N)``.
+    population_stderr : standard error of the mean of each diabatic population,
+        ``std / sqrt(n_trajectories)`` (``(*batch, M, N)``, sample std with ``n - 1``).
+    initial_state : the initial state vector ``(*batch, N)`` (diabatic basis).
+    initial_diabatic : initial diabatic index, or -1 where the initial state is not one.
+    seed, n_trajectories : the random seed (rerunning with it gives the same numbers) and the
+        number of trajectories; trajectory k always uses random stream (seed, k).
+    dt, n_steps : largest step and number of steps of each trajectory.
+    """
+
+    model: Model
+    noise: NoiseProcess
+    t: np.ndarray
+    rho: np.ndarray
+    population_stderr: np.ndarray
+    initial_state: np.ndarray
+    initial_diabatic: np.ndarray
+    seed: int
+    n_trajectories: int
+    dt: float
+    n_steps: int
+    method: str = "magnus4-stochastic"
+
+    @property
+    def populations(self) -> np.ndarray:
+        """Mean diabatic populations ``rho_jj(t)``, shape ``(*batch, M, N)``."""
+        return np.real(np.diagonal(self.rho, axis1=-2, axis2=-1)).copy()
+
+    @property
+    def p_diabatic_stay(self) -> np.ndarray:
+        """Mean final population of the initial diabatic state (NaN where the system did not
+        start in a diabatic basis state), shape ``batch``."""
+        return self._final(self.populations)
+
+    @property
+    def p_diabatic_stay_stderr(self) -> np.ndarray:
+        """Standard error of :attr:`p_diabatic_stay` (``std / sqrt(n_trajectories)``)."""
+        return self._final(self.population_stderr)
+
+    def _final(self, arr: np.ndarray) -> np.ndarray:
+        idx = self.initial_diabatic
+        out = np.take_along_axis(arr[..., -1, :], np.maximum(idx, 0)[..., None], axis=-1)[..., 0]
+        return np.where(idx >= 0, out, np.nan)
+
+    @property
+    def coherence(self) -> np.ndarray:
+        """``rho_12(t)`` (two levels; ``rho[..., 0, 1]``)."""
+        return self.rho[..., 0, 1]
+
+    def to_xarray(self):
+        """``xarray.Dataset``: rho, populations with standard errors, p_diabatic_stay with its
+        standard error; seed, number of trajectories, step and noise parameters in attrs."""
+        import xarray as xr
+
+        from lzsm._version import __version__
+
+        shape = self.model.batch_shape
+        bdims = [f"point_{i}" for i in range(len(shape))]
+        coords: dict[str, Any] = {}
+        for name, val in self.model.parameters().items():
+            val = np.asarray(val)
+            full = (1,) * (len(shape) - val.ndim) + val.shape
+            varying = [i for i, n in enumerate(full) if n > 1]
+            if len(varying) == 1 and not np.iscomplexobj(val) and bdims[varying[0]].startswith("point_"):
+                bdims[varying[0]] = name
+                coords[name] = val.reshape(-1)
+        n = self.model.n_levels
+        tdims = bdims + ["t"]
+        coords.update({"t": self.t, "row": np.arange(n), "col": np.arange(n), "diabatic": np.arange(n)})
+        ds = xr.Dataset({
+            "rho": (tdims + ["row", "col"], self.rho),
+            "population_diabatic": (tdims + ["diabatic"], self.populations),
+            "population_diabatic_stderr": (tdims + ["diabatic"], self.population_stderr),
+            "p_diabatic_stay": (bdims, self.p_diabatic_stay),
+            "p_diabatic_stay_stderr": (bdims, self.p_diabatic_stay_stderr),
+        }, coords=coords)
+        ds["t"].attrs.update(units="user time unit (hbar / energy unit)", long_name="time")
+        ds["rho"].attrs["long_name"] = "noise-averaged density matrix (diabatic basis)"
+        ds["population_diabatic_stderr"].attrs["long_name"] = "standard error of the mean (std / sqrt(n))"
+        ds["p_diabatic_stay"].attrs["long_name"] = "mean final population of the initial diabatic state"
+        noise = self.noise
+        params = {k: getattr(noise, k) for k in ("sigma", "correlation_time", "amplitude", "switching_rate")
+                  if hasattr(noise, k) and k in type(noise).__dataclass_fields__}
+        ds.attrs.update(
+            lzsm_version=__version__, model=type(self.model).__name__, hbar=self.model.hbar,
+            noise=type(noise).__name__, noise_acts_on=noise.acts_on if isinstance(noise.acts_on, str)
+            else "operator", **{f"noise_{k}": v for k, v in params.items()},
+            seed=str(self.seed), n_trajectories=self.n_trajectories, dt=self.dt, n_steps=self.n_steps,
+            method=self.method, conventions="lzsm PHYSICS.md",
+        )
+        return ds
+
+
+# =========================================================================== propagation
+def _ou_step_coefficients(h: np.ndarray, sigma: float, tau: float) -> np.ndarray:
+    """(S, 5): E, sigma sqrt(1 - E^2), tau (1 - E), Cov/sd_x, conditional sd of the integral."""
+    out = np.zeros((h.size, 5))
+    r = h / tau
+    e = np.exp(-r)
+    om = -np.expm1(-r)  # 1 - E
+    # f(r) = 2r - 3 + 4E - E^2 = sum_{k>=3} (-1)^k (4 - 2^k) r^k / k!  (series for small r)
+    f = 2.0 * r - 2.0 * om - om * om
+    small = r < 1.0
+    rs = r[small]
+    series = np.zeros_like(rs)
+    term_fact = 1.0
+    for k in range(1, 31):
+        term_fact *= k
+        if k >= 3:
+            series += (-1.0) ** k * (4.0 - 2.0 ** k) * rs ** k / term_fact
+    f[small] = series
+    out[:, 0] = e
+    if sigma == 0.0:
+        return out
+    sd_x = sigma * np.sqrt(om * (1.0 + e))
+    out[:, 1] = sd_x
+    out[:, 2] = tau * om
+    out[:, 3] = sigma * tau * om * om / np.sqrt(om * (1.0 + e))  # Cov / sd_x
+    cond = np.maximum(f - om ** 3 / (1.0 + e), 0.0)
+    out[:, 4] = sigma * tau * np.sqrt(cond)
+    return out
+
+
+def _pauli3(h: np.ndarray) -> np.ndarray:
+    """(hx, hy, hz) of Hermitian (..., 2, 2) matrices (identity part dropped)."""
+    out = np.empty(h.shape[:-2] + (3,))
+    out[..., 0] = h[..., 0, 1].real
+    out[..., 1] = -h[..., 0, 1].imag
+    out[..., 2] = 0.5 * (h[..., 0, 0] - h[..., 1, 1]).real
+    return out
+
+
+def _f_max(code: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    tmax = max(abs(t0), abs(t1))
+    return np.select([code == F_LINEAR, code == F_ABS, code == F_QUADRATIC, (code == F_COS) | (code == F_TRIANGLE)],
+                     [tmax, tmax, tmax * tmax, 1.0], 0.0)
+
+
+def _kinks(kf, t0: float, t1: float, limit: int = 100_000) -> np.ndarray:
+    """Kinks of f(t) inside (t0, t1), union over the grid (steps land on them)."""
+    code = np.asarray(kf.code).reshape(-1)
+    fpar = np.asarray(kf.fpar).reshape(-1, 2)
+    out = []
+    if np.any(code == F_ABS) and t0 < 0 < t1:
+        out.append(np.array([0.0]))
+    tri = code == F_TRIANGLE
+    for om, ph in np.unique(fpar[tri], axis=0) if np.any(tri) else ():
+        k0 = math.ceil((om * t0 + ph) / math.pi)
+        k1 = math.floor((om * t1 + ph) / math.pi)
+        if k1 - k0 > limit:
+            raise LzsmValueError("triangular drive: too many kinks in t_span for the fixed-step noise solver "
+                                 f"({k1 - k0}); shorten t_span")
+        out.append((np.arange(k0, k1 + 1) * math.pi - ph) / om)
+    if not out:
+        return np.empty(0)
+    k = np.unique(np.concatenate(out))
+    return k[(k > t0) & (k < t1)]
+
+
+def _time_grid(te: np.ndarray, kinks: np.ndarray, dt: float, max_steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Step grid: every saved time and kink is a grid point; steps of at most dt in between."""
+    nodes = np.union1d(te, kinks)
+    counts = np.maximum(1, np.ceil(np.diff(nodes) / dt * (1.0 - 1e-12)).astype(np.int64))
+    total = int(counts.sum())
+    if total > max_steps:
+        raise LzsmValueError(
+            f"the noise solver would take {total} steps of dt = {dt:.3g} per trajectory, more than "
+            f"max_steps = {max_steps}: pass a larger `dt`, a shorter `t_span` or a larger `max_steps`")
+    pieces = [np.linspace(a, b, c + 1)[:-1] for a, b, c in zip(nodes[:-1], nodes[1:], counts)]
+    grid = np.concatenate(pieces + [nodes[-1:]])
+    save = np.searchsorted(grid, te)
+    if not np.array_equal(grid[save], te):  # pragma: no cover - linspace keeps the end points exactly
+        raise RuntimeError("internal error: saved times are not on the step grid")
+    return grid, save.astype(np.int64)
+
+
+def _norm2(m: np.ndarray) -> np.ndarray:
+    return np.linalg.norm(m, ord=2, axis=(-2, -1)) if m.size else np.zeros(m.shape[:-2])
+
+
+def _auto_dt(model: Model, kf, noise: NoiseProcess, op: np.ndarray, t0: float, t1: float) -> float:
+    """min(tau_c / 10, 0.25 hbar / max |H|) with |H| bounded over the window (noise included)."""
+    if kf is not None:
+        fmax = _f_max(np.asarray(kf.code), t0, t1)
+        hmax = float(np.max(_norm2(np.asarray(kf.constant)) + _norm2(np.asarray(kf.coefficient)) * fmax))
+    else:
+        probe = np.linspace(t0, t1, 2001)
+        hmax = float(np.max(_norm2(model.hamiltonian(probe))))
+    hmax += noise._amplitude_bound * float(_norm2(op))
+    dt = (t1 - t0)
+    if hmax > 0:
+        dt = min(dt, MAX_PHASE_PER_STEP * model.hbar / hmax)
+    if math.isfinite(noise.correlation_time):
+        dt = min(dt, noise.correlation_time / STEPS_PER_CORRELATION_TIME)
+    return dt
+
+
+def _seed_words(seed: Any) -> tuple[int, np.uint64, np.uint64]:
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise LzsmValueError(f"`seed` must be a non-negative integer or None, got {seed!r}")
+    words = np.random.SeedSequence(int(seed)).generate_state(2, dtype=np.uint64)
+    return int(seed), np.uint64(words[0]), np.uint64(words[1])
+
+
+def evolve_noisy(model: Model, t_span: tuple[float, float], noise: NoiseProcess, initial: Any = 0,
+                 t_eval: ArrayLike = None, *, n_trajectories: int = DEFAULT_TRAJECTORIES, seed: int | None = None,
+                 dt: float | None = None, max_steps: int = 10_000_000, chunk_size: int | None = None,
+                 progress: bool | None = None) -> NoisyEvolution:
+    """Average of stochastic Hamiltonian trajectories ``i hbar dpsi/dt = (H(t) + xi(t) O) psi``.
+
+    .. math::  \\rho(t) = \\mathbb{E}_\\xi\\big[\\,|\\psi_\\xi(t)\\rangle\\langle\\psi_\\xi(t)|\\,\\big]
+
+    Parameters
+    ----------
+    model : an lzsm model in time (LandauZener, TwoLevel, LinearSweep, PeriodicDrive,
+        DoublePassage run fully compiled; models given by Python callables are tabulated once on
+        the step grid).
+    t_span : (t0, t1); the noise starts stationary at t0.
+    noise : :class:`OrnsteinUhlenbeckNoise` or :class:`TelegraphNoise` (``acts_on`` sets O).
+    initial : a diabatic index, a name (``'diabatic 1'``, ``'adiabatic 0'``, ``'lower'``,
+        ``'upper'``) or a normalised state vector, as in :func:`lzsm.evolve`.
+    t_eval : saved times (t0 and t1 always included).
+    n_trajectories : number of noise realisations, >= 2.
+    seed : non-negative integer; None draws a fresh one (recorded in the result).  Trajectory k
+        uses random stream (seed, k): results do not depend on chunking or threads, and adding
+        trajectories keeps the first ones.  Parameter points share noise paths.
+    dt : step size; default ``min(tau_c / 10, 0.25 hbar / max|H|)`` over the window (noise
+        amplitude included).  Saved times (and kinks of triangular drives) are grid points.
+    max_steps : refuse to run more steps than this per trajectory.
+    chunk_size : trajectories per compiled call (memory only; results are identical).
+    progress : progress bar over chunks (None: only on a terminal for long runs).
+
+    Method: fourth-order Magnus steps with exact exponentials; the noise enters each step
+    through its exact step integral (OU: exact joint Gaussian sampling; telegraph: exact flip
+    times), so pure dephasing is exact at any dt (see :mod:`lzsm.kernels.noise`).
+    Kubo, J. Math. Phys. 4, 174 (1963); Pokrovsky & Sinitsyn, Phys. Rev. B 67, 144303 (2003).
+    """
+    from lzsm.dynamics.coherent import _initial_state, _t_eval
+
+    # ---- convert and check
+    if not isinstance(model, Model):
+        raise LzsmTypeError(f"`model` must be an lzsm model (e.g. lzsm.LandauZener), got {type(model).__name__}")
+    if model.coordinate != "t":
+        raise LzsmValueError(f"`model` is given along '{model.coordinate}', not time: it cannot be propagated")
+    noise = _check_noise(noise)
+    if isinstance(n_trajectories, (bool, np.bool_)) or not isinstance(n_trajectories, (int, np.integer)) \
+            or n_trajectories < 2:
+        raise LzsmValueError(f"`n_trajectories` must be an integer >= 2 (the standard error needs two), "
+                             f"got {n_trajectories!r}")
+    n_traj = int(n_trajectories)
+    if not isinstance(max_steps, (int, np.integer)) or isinstance(max_steps, bool) or max_steps < 1:
+        raise LzsmValueError(f"`max_steps` must be a positive integer, got {max_steps!r}")
+    if chunk_size is not None and (not isinstance(chunk_size, (int, np.integer)) or isinstance(chunk_size, bool)
+                                   or chunk_size < 1):
+        raise LzsmValueError(f"`chunk_size` must be a positive integer or None, got {chunk_size!r}")
+    seed, s0, s1 = _seed_words(seed)
+    te = _t_eval(t_span, t_eval)
+    t0, t1 = float(te[0]), float(te[-1])
+    n = model.n_levels
+    op = noise.operator(n)
+    psi0, dia = _initial_state(model, initial, t0)
+    kf = model.kernel_form()
+    if dt is None:
+        dt = _auto_dt(model, kf, noise, op, t0, t1)
+    else:
+        dt = _checks.positive_scalar(dt, "dt")
+    grid, save = _time_grid(te, _kinks(kf, t0, t1) if kf is not None else np.empty(0), float(dt), int(max_steps))
+    steps = np.diff(grid)
+
+    # ---- kernel inputs (H / hbar)
+    kind, npar0, npar1 = noise._kernel_parameters
+    npar = np.array([npar0, npar1], dtype=float)
+    if kind == _nk.NOISE_OU:
+        ouc = _ou_step_coefficients(steps, noise.sigma, noise.correlation_time)
+    else:
+        ouc = np.zeros((steps.size, 5))
+    hbar = model.hbar
+    shape = model.batch_shape
+    npts = int(np.prod(shape, dtype=int))
+    psi_flat = np.ascontiguousarray(psi0.reshape(npts, n), dtype=complex)
+    two = n == 2
+    op_in = np.ascontiguousarray(_pauli3(op / hbar) if two else op / hbar, dtype=float if two else complex)
+    kernel = _nk.trajectories_two_level if two else _nk.trajectories_n_level
+    nodes = (grid[:-1, None] + np.array([_nk._C1, _nk._C2]) * steps[:, None])  # (S, 2)
+
+    def prepare(a, b, table):
+        if two:
+            return (np.ascontiguousarray(_pauli3(a)), np.ascontiguousarray(_pauli3(b)),
+                    np.ascontiguousarray(_pauli3(table)))
+        return (np.ascontiguousarray(a, dtype=complex), np.ascontiguousarray(b, dtype=complex),
+                np.ascontiguousarray(table, dtype=complex))
+
+    calls = []  # (point indices, a, b, code, fpar, table, use_table)
+    if kf is not None:
+        a = np.broadcast_to(kf.constant, shape + (n, n)).reshape(npts, n, n) / hbar
+        b = np.broadcast_to(kf.coefficient, shape + (n, n)).reshape(npts, n, n) / hbar
+        code = np.ascontiguousarray(np.broadcast_to(kf.code, shape).reshape(npts), dtype=np.int64)
+        fpar = np.ascontiguousarray(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), dtype=float)
+        a_in, b_in, table = prepare(a, b, np.zeros((1, 2, n, n)))
+        calls.append((np.arange(npts), a_in, b_in, code, fpar, table, False))
+        method = "magnus4-stochastic-compiled"
+    else:
+        zeros = np.zeros((1, n, n))
+        for p, idx in enumerate(np.ndindex(*shape) if shape else [()]):
+            single = model.point(idx) if shape else model
+            tab = np.asarray(single.hamiltonian(nodes.reshape(-1)), dtype=complex).reshape(steps.size, 2, n, n)
+            a_in, b_in, table = prepare(zeros, zeros, tab / hbar)
+            calls.append((np.array([p]), a_in, b_in, np.zeros(1, dtype=np.int64), np.zeros((1, 2)), table, True))
+        method = "magnus4-stochastic-tabulated"
+
+    # ---- run in chunks of trajectories, accumulate in trajectory order
+    m = te.size
+    if chunk_size is None:
+        budget = 1 << 21  # complex amplitudes per call (32 MiB)
+        chunk_size = max(1, min(n_traj, budget // max(1, len(calls[0][0]) * m * n)))
+    chunk = int(min(chunk_size, n_traj))
+    rho_sum = np.zeros((npts, m, n, n), dtype=complex)
+    pop_mean = np.zeros((npts, m, n))
+    pop_m2 = np.zeros((npts, m, n))
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=n_traj, unit="trajectory", desc="evolve_noisy",
+               disable=(progress is False or (progress is None and n_traj <= chunk)) or None)
+    try:
+        for first in range(0, n_traj, chunk):
+            count = min(chunk, n_traj - first)
+            for pts, a_in, b_in, code, fpar, table, use_table in calls:
+                amps = kernel(a_in, b_in, code, fpar, table, use_table, op_in, kind, npar, ouc, grid, save,
+                              s0, s1, first, count, psi_flat[pts])
+                sub_rho, sub_mean, sub_m2 = rho_sum[pts], pop_mean[pts], pop_m2[pts]
+                _nk.accumulate(amps, float(first), sub_rho, sub_mean, sub_m2)
+                rho_sum[pts], pop_mean[pts], pop_m2[pts] = sub_rho, sub_mean, sub_m2
+            bar.update(count)
+    finally:
+        bar.close()
+
+    rho = rho_sum / n_traj  # Hermitian exactly: (r, c) and (c, r) sums are conjugates term by term
+    stderr = np.sqrt(np.maximum(pop_m2, 0.0) / (n_traj - 1) / n_traj)
+    return NoisyEvolution(
+        model=model, noise=noise, t=te, rho=rho.reshape(shape + (m, n, n)),
+        population_stderr=stderr.reshape(shape + (m, n)), initial_state=psi0, initial_diabatic=dia,
+        seed=seed, n_trajectories=n_traj, dt=float(np.max(steps)), n_steps=int(steps.size), method=method,
+    )

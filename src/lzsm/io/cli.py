@@ -1,0 +1,265 @@
+"""The ``lzsm`` command line: ``lzsm lz``, ``lzsm evolve``, ``lzsm run SCENARIO.toml``, ``lzsm crossings MODEL.toml``.
+
+Bad input prints one line (``lzsm: error: ...``) on stderr and exits with status 2, leaving no
+partial output behind.
+"""
+
+from __future__ import annotations
+import json
+import sys
+import time
+from pathlib import Path
+import click
+import numpy as np
+from lzsm.closed_forms import landau_zener as analytic
+from lzsm.io import units
+from lzsm._version import __version__
+from lzsm.errors import LzsmError
+
+
+class _Fail(click.ClickException):
+    exit_code = 2
+
+    def show(self, file=None) -> None:  # one readable line
+        click.echo(f"lzsm: error: {self.format_message()}", err=True)
+
+
+def _guard(fn):
+    """Turn library errors into one line and exit status 2."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except (LzsmError, ValueError, TypeError, OSError) as exc:
+            raise _Fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    return wrapper
+
+
+def _system_and_hbar(units_opt: str | None, hbar: float | None, *values: str):
+    """Unit system from --units (or GHz,ns when a value carries a unit) and hbar."""
+    with_units = any(units.has_unit(v) for v in values)
+    if units_opt is None and not with_units:
+        return None, 1.0 if hbar is None else hbar
+    if hbar is not None:
+        raise LzsmError("--hbar cannot be combined with physical units: hbar follows from --units")
+    e, _, t = (units_opt or "GHz,ns").partition(",")
+    system = units.UnitSystem(e.strip(), t.strip() or "ns")
+    return system, system.hbar
+
+
+def _quantities(system, coupling: str, sweep_rate: str):
+    v = units.parse(_num_or_str(coupling), "energy", system, "--coupling")
+    a = units.parse(_num_or_str(sweep_rate), "sweep_rate", system, "--sweep-rate")
+    return v, a
+
+
+def _num_or_str(x: str):
+    try:
+        return float(x)
+    except ValueError:
+        return x
+
+
+def _fmt(x) -> str:
+    if isinstance(x, str):
+        return x
+    return f"{x:.10g}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lzsm", message="%(prog)s %(version)s")
+def main() -> None:
+    """lzsm — Landau–Zener–Stückelberg–Majorana physics from the command line.
+
+    Conventions: H = [[alpha t/2, V], [V*, -alpha t/2]]; P_LZ = exp(-2 pi V^2/(hbar alpha)) is
+    the probability to keep the diabatic state (a jump between adiabatic states).
+    """
+
+
+_units_help = ("unit system 'ENERGY,TIME' for values with units (default GHz,ns when a value "
+               "carries a unit); plain numbers use hbar from --hbar (default 1)")
+
+
+@main.command()
+@click.option("--coupling", "-V", required=True, help="diabatic coupling V (number, or e.g. '0.1 GHz')")
+@click.option("--sweep-rate", "-a", required=True, help="sweep rate alpha = d(E1-E2)/dt (e.g. '1 GHz/ns')")
+@click.option("--hbar", type=float, default=None, help="hbar in your units (plain numbers only; default 1)")
+@click.option("--units", "units_opt", default=None, help=_units_help)
+@click.option("--t-span", nargs=2, type=float, default=None,
+              help="finite passage [t0 t1] for the exact comparison (default ±50 LZ times)")
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
+@_guard
+def lz(coupling: str, sweep_rate: str, hbar: float | None, units_opt: str | None,
+       t_span: tuple[float, float] | None, as_json: bool) -> None:
+    """Closed forms of the Landau–Zener crossing beside an exact propagation."""
+    from lzsm.models.two_level import LandauZener
+    from lzsm.dynamics.coherent import evolve
+
+    system, hb = _system_and_hbar(units_opt, hbar, coupling, sweep_rate)
+    v, a = _quantities(system, coupling, sweep_rate)
+    model = LandauZener(v, a, hb)
+    delta = float(analytic.adiabaticity(v, a, hb))
+    if t_span is None:
+        tau = float(np.sqrt(hb / abs(a)) * max(1.0, np.sqrt(delta)))
+        t_span = (-50.0 * tau, 50.0 * tau)
+    t0, t1 = t_span
+    start = time.perf_counter()
+    ev = evolve(model, (t0, t1), 0)
+    seconds = time.perf_counter() - start
+    exact = float(analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, hb))
+    rows = {
+        "coupling V": v, "sweep_rate alpha": a, "hbar": hb,
+        "minimum gap 2|V|": float(analytic.minimum_gap(v)),
+        "adiabaticity delta = V^2/(hbar|alpha|)": delta,
+        "P_LZ (p_diabatic_stay, t: -inf..inf)": float(analytic.lz_probability(v, a, hb)),
+        "1 - P_LZ (p_adiabatic_follow)": float(analytic.p_adiabatic_follow(v, a, hb)),
+        "golden rule 1 - P ~ 2 pi delta": float(analytic.golden_rule_probability(v, a, hb)),
+        "golden rule relative error": float(analytic.golden_rule_error(v, a, hb)),
+        "regime": str(analytic.regime(v, a, hb)),
+        "sweep rate for P = 1/e": float(analytic.sweep_rate_for_probability(np.exp(-1), v, hb)) if v else float("nan"),
+        "Stokes phase": float(analytic.stokes_phase(delta)),
+        "t_span": f"[{t0:g}, {t1:g}]",
+        "exact finite-time p_diabatic_stay": exact,
+        "evolve p_diabatic_stay": float(ev.p_diabatic_stay),
+        "evolve |P - P_exact|": abs(float(ev.p_diabatic_stay) - exact),
+        "evolve error estimate (amplitude)": float(ev.error_estimate),
+        "evolve steps": int(ev.n_steps),
+        "evolve seconds": seconds,
+    }
+    if v:
+        rows["transition time (diabatic)"] = float(analytic.lz_transition_time(v, a, hb, "diabatic"))
+        rows["transition time (adiabatic)"] = float(analytic.lz_transition_time(v, a, hb, "adiabatic"))
+    if system is not None:
+        rows["units"] = f"energy {system.energy}, time {system.time}, sweep rate {system.unit_of('sweep_rate')}"
+    if as_json:  # strict JSON: NaN/inf become null
+        clean = {k: (None if isinstance(x, float) and not np.isfinite(x) else x) for k, x in rows.items()}
+        click.echo(json.dumps(clean, indent=2))
+        return
+    width = max(len(k) for k in rows)
+    for k, val in rows.items():
+        click.echo(f"{k:<{width}}  {_fmt(val)}")
+
+
+@main.command()
+@click.option("--coupling", "-V", required=True, help="diabatic coupling V")
+@click.option("--sweep-rate", "-a", required=True, help="sweep rate alpha = d(E1-E2)/dt")
+@click.option("--t-span", nargs=2, type=str, required=True, help="start and end time, e.g. -50 50 or '-5 ns' '5 ns'")
+@click.option("--initial", default="diabatic 0", show_default=True,
+              help="'diabatic K', 'adiabatic K', 'lower' or 'upper'")
+@click.option("--n-save", type=click.IntRange(2, 1_000_000), default=401, show_default=True,
+              help="number of saved times")
+@click.option("--tol", type=float, default=1e-10, show_default=True, help="local error tolerance per step")
+@click.option("--hbar", type=float, default=None, help="hbar in your units (plain numbers only; default 1)")
+@click.option("--units", "units_opt", default=None, help=_units_help)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="write the evolution as NetCDF (h5netcdf) to this file")
+@click.option("--force", is_flag=True, help="overwrite --out if it exists")
+@click.option("--json", "as_json", is_flag=True, help="print the final probabilities as JSON")
+@_guard
+def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, out, force, as_json) -> None:
+    """Exact propagation of a Landau–Zener passage; final probabilities in both pictures."""
+    from lzsm.models.two_level import LandauZener
+    from lzsm.dynamics.coherent import evolve as _evolve
+
+    system, hb = _system_and_hbar(units_opt, hbar, coupling, sweep_rate, *t_span)
+    v, a = _quantities(system, coupling, sweep_rate)
+    t0, t1 = (units.parse(_num_or_str(x), "time", system, "--t-span") for x in t_span)
+    if out is not None and out.exists() and not force:
+        raise LzsmError(f"{out} exists; use --force to overwrite it")
+    ev = _evolve(LandauZener(v, a, hb), (t0, t1), initial, np.linspace(t0, t1, n_save), tol=tol)
+    result = {"p_diabatic_stay": float(ev.p_diabatic_stay), "p_adiabatic_follow": float(ev.p_adiabatic_follow),
+              "p_jump": float(ev.p_jump), "error_estimate": float(ev.error_estimate),
+              "n_steps": int(ev.n_steps), "hbar": hb}
+    if out is not None:
+        tmp = out.with_name(out.name + ".partial")
+        try:
+            ev.to_netcdf(tmp)
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
+        result["written"] = str(out)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        for k, val in result.items():
+            click.echo(f"{k:<20}  {_fmt(val)}")
+
+
+@main.command()
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="output folder (created; must not exist unless --force)")
+@click.option("--force", is_flag=True, help="replace an existing output folder")
+@_guard
+def run(scenario_file: Path, out: Path, force: bool) -> None:
+    """Run a scenario file: NetCDF data, PNG figures and a JSON summary in --out.
+
+    A file with a top-level ``application = "NAME"`` key runs one of lzsm's applications
+    (Zener breakdown, Feshbach association, qubits, electron transfer, ...)."""
+    from lzsm import applications
+    from lzsm.io import scenario
+    from lzsm.io.output import read_toml
+
+    raw = read_toml(scenario_file)
+    if applications.is_application(raw):
+        summary = applications.run(raw, out, force=force)
+        click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
+        for k, val in summary.items():
+            if isinstance(val, (int, float)) and not isinstance(val, bool) and k != "seconds":
+                click.echo(f"  {k:<36} {_fmt(val)}")
+        click.echo(f"  {'seconds':<36} {summary['seconds']:.3g}")
+        return
+    sc = scenario.from_dict(raw)
+    summary = scenario.run(sc, out, force=force)
+    click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
+    for k in ("p_diabatic_stay", "lz_probability", "finite_time_exact_p_diabatic_stay", "abs_error_vs_exact",
+              "sweep_max_abs_error_vs_exact"):
+        if k in summary and summary[k] is not None:
+            click.echo(f"  {k:<36} {_fmt(summary[k])}")
+
+
+@main.command(name="map")
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="output folder: map.zarr (resumable), map.nc, PNG figures, summary.json")
+@click.option("--resume", is_flag=True, help="continue an interrupted map in --out (finished chunks are kept)")
+@click.option("--force", is_flag=True, help="replace an existing output folder")
+@click.option("--scheduler", default=None,
+              help="run chunks on Dask: 'local' (a LocalCluster on this machine) or a scheduler address tcp://host:port")
+@_guard
+def map_(scenario_file: Path, out: Path, resume: bool, force: bool, scheduler: str | None) -> None:
+    """Compute an LZSM interferometry (amplitude-spectroscopy) map from a scenario file."""
+    from lzsm.io import scenario
+
+    ms = scenario.load_map(scenario_file)
+    summary = scenario.run_map(ms, out, resume=resume, force=force, scheduler=scheduler)
+    click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir() if not p.name.startswith('.')))})")
+    click.echo(f"  {summary['points']} points in {summary['seconds']:.3g} s")
+
+
+@main.command()
+@click.argument("model_file", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="output folder: crossings.nc, crossings.csv, level_diagram.png, model.json")
+@click.option("--force", is_flag=True, help="replace an existing output folder")
+@_guard
+def crossings(model_file: Path, out: Path | None, force: bool) -> None:
+    """Find and classify the level crossings of a diatomic-like model (diabatic curves, couplings
+    and symmetry labels in TOML): true crossings between different symmetries, avoided ones
+    within a symmetry, with their local Landau–Zener parameters."""
+    from lzsm.io import crossings_file as cs
+
+    cm = cs.load(model_file)
+    table = cs.run(cm, out, force=force)
+    for line in cs.format_table(cm, table):
+        click.echo(line)
+    if out is not None:
+        click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

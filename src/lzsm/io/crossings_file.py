@@ -1,0 +1,399 @@
+"""Diatomic-like crossing models from TOML (``lzsm crossings MODEL.toml``).
+
+A model is a set of diabatic potential curves along one coordinate (an internuclear distance
+R), each with a symmetry label (a term symbol such as ``Sigma_g+`` or ``Pi_u``), and couplings
+between pairs of states.  Curves and couplings come from a small closed set of analytic forms:
+
+========== ================================================ ==========================
+form       V(R)                                             parameters
+========== ================================================ ==========================
+constant   ``value``                                        value
+linear     ``value + slope (R - R0)``                       value, slope, R0 = 0
+morse      ``offset + De (1 - exp(-a (R - Re)))^2``         De, Re, a, offset = 0
+exponential ``offset + A exp(-b (R - R0))``                 A, b, R0 = 0, offset = 0
+gaussian   ``offset + A exp(-((R - R0)/width)^2)``          A, R0, width, offset = 0
+========== ================================================ ==========================
+
+Energies (value, slope x length, De, A, offset) are plain numbers in ``[units] energy`` or
+strings with a unit (``"350 cm^-1"``); lengths (R0, Re, width) and inverse lengths (a, b) are
+plain numbers in the coordinate's unit, which is a label only.  States of different symmetry
+cannot couple (a coupling between them is an error); the symmetry operator of
+:func:`lzsm.crossings.find_crossings` is built from the labels: diagonal in the diabatic basis,
+one eigenvalue per distinct label.  Example: ``examples/diatomic_crossings.toml``.
+"""
+
+from __future__ import annotations
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any
+import numpy as np
+from lzsm.io import units
+from lzsm.geometry.crossings import CrossingTable, Symmetry, find_crossings
+from lzsm.plot.geometry import plot_level_diagram
+from lzsm.io.output import atomic_folder, check_output_folder, read_toml
+from lzsm.errors import LzsmValueError
+from lzsm.models.base import Model
+
+FORMS: dict[str, dict[str, tuple[str, float | None]]] = {
+    # parameter -> (dimension, default or None if required); dimensions: energy, length, inverse_length,
+    # energy_per_length
+    "constant": {"value": ("energy", None)},
+    "linear": {"value": ("energy", None), "slope": ("energy_per_length", None), "R0": ("length", 0.0)},
+    "morse": {"De": ("energy", None), "Re": ("length", None), "a": ("inverse_length", None),
+              "offset": ("energy", 0.0)},
+    "exponential": {"A": ("energy", None), "b": ("inverse_length", None), "R0": ("length", 0.0),
+                    "offset": ("energy", 0.0)},
+    "gaussian": {"A": ("energy", None), "R0": ("length", None), "width": ("length", None),
+                 "offset": ("energy", 0.0)},
+}
+TOP_KEYS = ("title", "units", "coordinate", "state", "coupling", "crossings")
+COORDINATE_KEYS = ("name", "unit", "start", "stop", "num", "velocity")
+CROSSINGS_KEYS = ("resolution", "contrast")
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One analytic function of R (a diabatic potential or a coupling)."""
+
+    form: str
+    params: tuple[tuple[str, float], ...]
+
+    def _p(self) -> dict[str, float]:
+        return dict(self.params)
+
+    def value(self, r: np.ndarray) -> np.ndarray:
+        p = self._p()
+        if self.form == "constant":
+            return np.full_like(r, p["value"])
+        if self.form == "linear":
+            return p["value"] + p["slope"] * (r - p["R0"])
+        if self.form == "morse":
+            return p["offset"] + p["De"] * (1.0 - np.exp(-p["a"] * (r - p["Re"]))) ** 2
+        if self.form == "exponential":
+            return p["offset"] + p["A"] * np.exp(-p["b"] * (r - p["R0"]))
+        u = (r - p["R0"]) / p["width"]
+        return p["offset"] + p["A"] * np.exp(-u * u)
+
+    def derivative(self, r: np.ndarray) -> np.ndarray:
+        p = self._p()
+        if self.form == "constant":
+            return np.zeros_like(r)
+        if self.form == "linear":
+            return np.full_like(r, p["slope"])
+        if self.form == "morse":
+            e = np.exp(-p["a"] * (r - p["Re"]))
+            return 2.0 * p["De"] * p["a"] * (1.0 - e) * e
+        if self.form == "exponential":
+            return -p["b"] * p["A"] * np.exp(-p["b"] * (r - p["R0"]))
+        u = (r - p["R0"]) / p["width"]
+        return -2.0 * u / p["width"] * p["A"] * np.exp(-u * u)
+
+
+@dataclass(frozen=True, eq=False)
+class DiabaticCurves(Model):
+    """``H(R)`` from diabatic potential curves (diagonal) and couplings (off-diagonal, real)."""
+
+    curves: tuple[Curve, ...]
+    couplings: tuple[tuple[int, int, Curve], ...]
+    hbar: float = 1.0
+    coordinate: str = "R"
+
+    @property
+    def n_levels(self) -> int:
+        return len(self.curves)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return ()
+
+    def point(self, index: tuple[int, ...]) -> DiabaticCurves:
+        return self
+
+    def _assemble(self, q: Any, derivative: bool) -> np.ndarray:
+        r = np.asarray(q, dtype=float)
+        h = np.zeros(r.shape + (self.n_levels, self.n_levels), dtype=complex)
+        for i, c in enumerate(self.curves):
+            h[..., i, i] = c.derivative(r) if derivative else c.value(r)
+        for i, j, c in self.couplings:
+            v = c.derivative(r) if derivative else c.value(r)
+            h[..., i, j] = v
+            h[..., j, i] = v
+        return h
+
+    def hamiltonian(self, q: Any) -> np.ndarray:
+        return self._assemble(q, False)
+
+    def hamiltonian_derivative(self, q: Any) -> np.ndarray:
+        return self._assemble(q, True)
+
+
+@dataclass
+class CrossingsModel:
+    """A validated crossings model file."""
+
+    title: str
+    model: DiabaticCurves
+    names: tuple[str, ...]
+    symmetry_labels: tuple[str, ...]
+    path: np.ndarray
+    coordinate_unit: str
+    energy_unit: str
+    time_unit: str
+    velocity: float | None
+    resolution: float
+    contrast: float
+    resolved: dict[str, Any] = field(default_factory=dict)
+
+    def symmetry(self) -> Symmetry:
+        """The symmetry operator built from the labels: diag(code of each state's label)."""
+        distinct = list(dict.fromkeys(self.symmetry_labels))
+        codes = [distinct.index(lab) for lab in self.symmetry_labels]
+        return Symmetry("term", np.diag(np.array(codes, dtype=float)), {k: lab for k, lab in enumerate(distinct)})
+
+
+def _number(x: Any, name: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise LzsmValueError(f"`{name}` must be a finite number, got {x!r}")
+    return float(x)
+
+
+def _param(value: Any, dimension: str, system: units.UnitSystem | None, name: str) -> float:
+    if dimension == "energy":
+        return units.parse(value, "energy", system, name)
+    if dimension == "energy_per_length":
+        if isinstance(value, str):
+            raise LzsmValueError(f"`{name}` must be a plain number in energy units per coordinate unit, got {value!r}")
+        return _number(value, name)
+    return _number(value, name)
+
+
+def _curve(table: dict[str, Any], skip: tuple[str, ...], system, where: str) -> Curve:
+    form = table.get("form")
+    if form not in FORMS:
+        raise LzsmValueError(f"`{where}.form` must be one of {', '.join(FORMS)}; got {form!r}")
+    spec = FORMS[form]
+    for key in table:
+        if key not in spec and key not in skip and key != "form":
+            raise LzsmValueError(f"unknown key {key!r} in {where} (form {form!r} takes "
+                                 f"{', '.join(spec)})")
+    params = []
+    for key, (dim, default) in spec.items():
+        if key not in table:
+            if default is None:
+                raise LzsmValueError(f"`{where}.{key}` is required for form {form!r}")
+            params.append((key, float(default)))
+        else:
+            params.append((key, _param(table[key], dim, system, f"{where}.{key}")))
+    p = dict(params)
+    if form == "gaussian" and not p["width"] > 0:
+        raise LzsmValueError(f"`{where}.width` must be > 0, got {p['width']!r}")
+    return Curve(form, tuple(params))
+
+
+def load(path: str | os.PathLike) -> CrossingsModel:
+    """Read and validate a crossings model file."""
+
+    return from_dict(read_toml(path))
+
+
+def from_dict(raw: dict[str, Any]) -> CrossingsModel:
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise LzsmValueError(f"unknown key {key!r} at top level; accepted: {', '.join(TOP_KEYS)}")
+    u = raw.get("units", {})
+    if not isinstance(u, dict):
+        raise LzsmValueError("`units` must be a table [units] with energy and time")
+    for key in u:
+        if key not in ("energy", "time"):
+            raise LzsmValueError(f"unknown key {key!r} in [units]; accepted: energy, time")
+    system = None
+    if u:
+        for key in ("energy", "time"):
+            if key in u and not isinstance(u[key], str):
+                raise LzsmValueError(f"`units.{key}` must be a unit name such as 'eV' or 'fs', got {u[key]!r}")
+        system = units.UnitSystem(u.get("energy", "eV"), u.get("time", "fs"))
+    hbar = system.hbar if system is not None else 1.0
+
+    c = raw.get("coordinate")
+    if not isinstance(c, dict):
+        raise LzsmValueError("the model needs a [coordinate] table: name, unit, start, stop, num (and velocity)")
+    for key in c:
+        if key not in COORDINATE_KEYS:
+            raise LzsmValueError(f"unknown key {key!r} in [coordinate]; accepted: {', '.join(COORDINATE_KEYS)}")
+    for key in ("start", "stop", "num"):
+        if key not in c:
+            raise LzsmValueError(f"`coordinate.{key}` is required")
+    start, stop = _number(c["start"], "coordinate.start"), _number(c["stop"], "coordinate.stop")
+    if not stop > start:
+        raise LzsmValueError(f"`coordinate.stop` must be > `coordinate.start`, got [{start}, {stop}]")
+    num = c["num"]
+    if isinstance(num, bool) or not isinstance(num, int) or not 8 <= num <= 1_000_000:
+        raise LzsmValueError(f"`coordinate.num` must be an integer in 8..1000000, got {num!r}")
+    cname = c.get("name", "R")
+    cunit = c.get("unit", "")
+    if not isinstance(cname, str) or not cname or not isinstance(cunit, str):
+        raise LzsmValueError("`coordinate.name` and `coordinate.unit` must be text")
+    velocity = None
+    if "velocity" in c:
+        velocity = _number(c["velocity"], "coordinate.velocity")
+        if velocity == 0:
+            raise LzsmValueError("`coordinate.velocity` must be nonzero (dR/dt in coordinate units per time unit)")
+
+    states = raw.get("state")
+    if not isinstance(states, list) or len(states) < 2 or not all(isinstance(s, dict) for s in states):
+        raise LzsmValueError("the model needs at least two [[state]] tables (name, symmetry, form, parameters)")
+    names, labels, curves = [], [], []
+    for k, s in enumerate(states):
+        where = f"state[{k}]"
+        name = s.get("name", f"{k}")
+        if not isinstance(name, str) or not name:
+            raise LzsmValueError(f"`{where}.name` must be text")
+        if name in names:
+            raise LzsmValueError(f"state name {name!r} is used twice")
+        where = f"state {name!r}"
+        lab = s.get("symmetry")
+        if not isinstance(lab, str) or not lab:
+            raise LzsmValueError(f"`{where}.symmetry` is required: a term symbol such as 'Sigma_g+' or 'Pi_u'")
+        names.append(name)
+        labels.append(lab)
+        curves.append(_curve(s, ("name", "symmetry"), system, where))
+
+    couplings = []
+    seen = set()
+    raw_c = raw.get("coupling", [])
+    if not isinstance(raw_c, list) or not all(isinstance(x, dict) for x in raw_c):
+        raise LzsmValueError("couplings must be [[coupling]] tables (states, form, parameters)")
+    for k, cp in enumerate(raw_c):
+        pair = cp.get("states")
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
+            raise LzsmValueError(f"`coupling[{k}].states` must name two states, e.g. states = ['X', 'B']")
+        for p in pair:
+            if p not in names:
+                raise LzsmValueError(f"`coupling[{k}].states`: unknown state {p!r}; states are {', '.join(names)}")
+        i, j = names.index(pair[0]), names.index(pair[1])
+        if i == j:
+            raise LzsmValueError(f"`coupling[{k}]` couples state {pair[0]!r} to itself; use its potential instead")
+        if labels[i] != labels[j]:
+            raise LzsmValueError(f"`coupling[{k}]`: states {pair[0]!r} ({labels[i]}) and {pair[1]!r} ({labels[j]}) "
+                                 "have different symmetry and cannot couple; remove the coupling or relabel")
+        if (min(i, j), max(i, j)) in seen:
+            raise LzsmValueError(f"`coupling[{k}]`: states {pair[0]!r} and {pair[1]!r} are coupled twice")
+        seen.add((min(i, j), max(i, j)))
+        couplings.append((i, j, _curve(cp, ("states",), system, f"coupling {pair[0]}-{pair[1]}")))
+
+    cr = raw.get("crossings", {})
+    if not isinstance(cr, dict):
+        raise LzsmValueError("`crossings` must be a table [crossings]")
+    for key in cr:
+        if key not in CROSSINGS_KEYS:
+            raise LzsmValueError(f"unknown key {key!r} in [crossings]; accepted: {', '.join(CROSSINGS_KEYS)}")
+    resolution = _number(cr.get("resolution", 1e-8), "crossings.resolution")
+    if not 0 < resolution < 1:
+        raise LzsmValueError(f"`crossings.resolution` must be in (0, 1), got {resolution!r}")
+    contrast = _number(cr.get("contrast", 1.5), "crossings.contrast")
+    if not contrast >= 1:
+        raise LzsmValueError(f"`crossings.contrast` must be >= 1, got {contrast!r}")
+
+    model = DiabaticCurves(tuple(curves), tuple(couplings), hbar, cname)
+    title = raw.get("title", "")
+    if not isinstance(title, str):
+        raise LzsmValueError("`title` must be text")
+    energy_unit = system.energy if system is not None else ""
+    time_unit = system.time if system is not None else ""
+    resolved = {
+        "title": title, "hbar": hbar,
+        "units": {"energy": energy_unit, "time": time_unit, "coordinate": cunit},
+        "coordinate": {"name": cname, "unit": cunit, "start": start, "stop": stop, "num": num,
+                       "velocity": velocity},
+        "states": [{"name": n, "symmetry": lab, "form": cv.form, **dict(cv.params)}
+                   for n, lab, cv in zip(names, labels, curves)],
+        "couplings": [{"states": [names[i], names[j]], "form": cv.form, **dict(cv.params)}
+                      for i, j, cv in couplings],
+        "crossings": {"resolution": resolution, "contrast": contrast},
+    }
+    return CrossingsModel(title, model, tuple(names), tuple(labels), np.linspace(start, stop, num), cunit,
+                          energy_unit, time_unit, velocity, resolution, contrast, resolved)
+
+
+def analyse(cm: CrossingsModel) -> CrossingTable:
+    """Find and classify the crossings of a crossings model."""
+    return find_crossings(cm.model, cm.path, cm.symmetry(), velocity=cm.velocity, resolution=cm.resolution,
+                          contrast=cm.contrast)
+
+
+def format_table(cm: CrossingsModel, table: CrossingTable) -> list[str]:
+    """Readable lines: one per crossing, units in the header."""
+    eu = f" [{cm.energy_unit}]" if cm.energy_unit else ""
+    xu = f" [{cm.coordinate_unit}]" if cm.coordinate_unit else ""
+    fu = f" [{cm.energy_unit or 'E'}/{cm.coordinate_unit or 'x'}]" if (cm.energy_unit or cm.coordinate_unit) else ""
+    cname = cm.model.coordinate
+    head = ["kind", f"{cname}{xu}", "levels", "symmetry", f"gap{eu}", f"V{eu}", f"F{fu}",
+            "p_diabatic_stay"]
+    rows = []
+    for c in table:
+        sym = c.symmetry_lower if c.symmetry_lower == c.symmetry_upper else f"{c.symmetry_lower} x {c.symmetry_upper}"
+        rows.append([c.kind, f"{c.x:.6g}", f"{c.level_lower}-{c.level_upper}", sym, f"{c.gap:.6g}",
+                     f"{c.coupling:.6g}", f"{c.slope_difference:.6g}",
+                     "-" if math.isnan(c.p_diabatic_stay) else f"{c.p_diabatic_stay:.6g}"])
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+    if not rows:
+        lines.append("(no crossings on the path)")
+    if cm.velocity is not None:
+        vu = f" {cm.coordinate_unit or 'x'}/{cm.time_unit}" if cm.time_unit else ""
+        lines.append(f"p_diabatic_stay = exp(-2 pi V^2/(hbar |F v|)) at v = {cm.velocity:g}{vu}, hbar = {cm.model.hbar:.6g}")
+    return lines
+
+
+def figure(cm: CrossingsModel, table: CrossingTable, ax=None):
+    """Level diagram with the diabatic curves dashed."""
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        ax = Figure(figsize=(6.4, 4.6), constrained_layout=True).subplots()
+    h = cm.model.hamiltonian(cm.path)
+    for k in range(cm.model.n_levels):
+        ax.plot(cm.path, h[:, k, k].real, "--", color="0.6", lw=1, label="diabatic" if k == 0 else None)
+    plot_level_diagram(table, ax=ax)
+    xu = f" [{cm.coordinate_unit}]" if cm.coordinate_unit else ""
+    ax.set_xlabel(f"{cm.model.coordinate}{xu}")
+    ax.set_ylabel(f"energy [{cm.energy_unit}]" if cm.energy_unit else "energy")
+    # repulsive walls reach very high energies at short R: show the outer half of the path in full
+    e = table.energies
+    lo = float(e.min())
+    top = float(np.max(e[e.shape[0] // 2:]))
+    pad = 0.1 * (top - lo) if top > lo else 1.0
+    ax.set_ylim(lo - 0.5 * pad, min(float(e.max()) + 0.5 * pad, top + 3 * pad))
+    if cm.title:
+        ax.set_title(cm.title, fontsize="medium")
+    return ax
+
+
+def run(cm: CrossingsModel, out_dir: str | os.PathLike | None, *, force: bool = False) -> CrossingTable:
+    """Analyse the model; with ``out_dir`` write DIR/{crossings.nc, crossings.csv, level_diagram.png,
+    model.json} atomically (assembled in a temporary sibling, then renamed: a failure leaves nothing)."""
+    from lzsm.dynamics.coherent import write_netcdf
+
+    out = None if out_dir is None else check_output_folder(out_dir, force)
+    table = analyse(cm)
+    if out is None:
+        return table
+    with atomic_folder(out, force) as tmp:
+        ds = table.to_xarray()
+        ds.attrs["model"] = json.dumps(cm.resolved)
+        ds.attrs["title"] = cm.title
+        if cm.coordinate_unit:
+            ds["x_path"].attrs["units"] = cm.coordinate_unit
+            ds["x"].attrs["units"] = cm.coordinate_unit
+        if cm.energy_unit:
+            for v in ("energy", "gap", "coupling", "level_energy", "energy_by_symmetry"):
+                ds[v].attrs["units"] = cm.energy_unit
+        write_netcdf(ds, tmp / "crossings.nc")
+        table.to_dataframe().to_csv(tmp / "crossings.csv")
+        ax = figure(cm, table)
+        ax.figure.savefig(tmp / "level_diagram.png", dpi=130)
+        (tmp / "model.json").write_text(json.dumps(cm.resolved, indent=2))
+    return table

@@ -1,0 +1,139 @@
+"""Models in the diabatic basis: small immutable objects, validated on construction.
+
+Every model gives ``hamiltonian(q)`` and ``hamiltonian_derivative(q)`` as arrays of shape
+``(*batch_shape, *q.shape, N, N)``, where ``q`` is its coordinate (time ``t`` unless the model
+says otherwise, e.g. a nuclear coordinate ``x``) and ``batch_shape`` is the broadcast shape of
+its array-valued parameters: one model object stands for a whole grid of parameter points.
+Everything adiabatic is derived from these two methods (see :mod:`lzsm.bases`).
+
+Conventions (``PHYSICS.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
+sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
+"""
+
+from __future__ import annotations
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Callable
+import numpy as np
+from lzsm import _checks
+from lzsm.errors import LzsmValueError
+from lzsm.kernels.drives import F_CONSTANT, _python_coefficient, coefficient_function
+
+ArrayLike = Any
+TimeFunction = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class KernelForm:
+    """``H(t) = constant + coefficient * f(t)``, f chosen by ``code`` with ``fpar = (omega, phi)``.
+
+    Shapes: constant, coefficient ``(*batch, N, N)``; code ``batch``; fpar ``(*batch, 2)``.
+    Models with such a form run entirely in the compiled kernels."""
+
+    constant: np.ndarray
+    coefficient: np.ndarray
+    code: np.ndarray
+    fpar: np.ndarray
+
+    def hamiltonian(self, t: np.ndarray) -> np.ndarray:
+        ex = (Ellipsis,) + (None,) * t.ndim
+        f = coefficient_function(self.code[ex], self.fpar[ex + (slice(None),)], t)
+        mat = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
+        return self.constant[mat] + self.coefficient[mat] * f[..., None, None]
+
+
+def _kernel_form(constant: np.ndarray, coefficient: np.ndarray, code: int,
+                 omega: Any = 0.0, phase: Any = 0.0) -> KernelForm:
+    batch = np.broadcast_shapes(constant.shape[:-2], coefficient.shape[:-2], np.shape(omega), np.shape(phase))
+    n = constant.shape[-1]
+    fpar = np.empty(batch + (2,))
+    fpar[..., 0] = omega
+    fpar[..., 1] = phase
+    return KernelForm(np.broadcast_to(constant, batch + (n, n)), np.broadcast_to(coefficient, batch + (n, n)),
+                      np.full(batch, code, dtype=np.int64), fpar)
+
+
+def _expand(param: np.ndarray, batch_shape: tuple[int, ...], q_ndim: int) -> np.ndarray:
+    """Broadcast a parameter to the batch shape and append singleton axes for q."""
+    p = np.broadcast_to(param, batch_shape)
+    return p.reshape(batch_shape + (1,) * q_ndim)
+
+
+class Model(ABC):
+    """Base class: a diabatic Hamiltonian along a coordinate, possibly over a parameter grid.
+
+    A subclass defines the diabatic H and its derivative; lzsm derives everything else."""
+
+    hbar: float
+    coordinate: str = "t"
+
+    @property
+    @abstractmethod
+    def n_levels(self) -> int:
+        """Number of levels N."""
+
+    @property
+    @abstractmethod
+    def batch_shape(self) -> tuple[int, ...]:
+        """Broadcast shape of the array-valued parameters (``()`` for a single point)."""
+
+    @abstractmethod
+    def hamiltonian(self, q: ArrayLike) -> np.ndarray:
+        """Diabatic H at coordinate values q: shape ``(*batch_shape, *q.shape, N, N)``."""
+
+    @abstractmethod
+    def hamiltonian_derivative(self, q: ArrayLike) -> np.ndarray:
+        """dH/dq, same shape as :meth:`hamiltonian`."""
+
+    @abstractmethod
+    def point(self, index: tuple[int, ...]) -> "Model":
+        """The model at one grid point (used to export single points, e.g. to QuTiP)."""
+
+    def kernel_form(self) -> KernelForm | None:
+        """``H(t) = A + B f(t)`` for the compiled kernels, or None (then ``evolve`` calls
+        :meth:`hamiltonian` from Python, three times per step)."""
+        return None
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """Numeric parameters (for labelling results)."""
+        return {}
+
+    # -------------------------------------------------------------- conversions
+    def to_qutip(self):
+        """A QuTiP ``QobjEvo`` for a single parameter point (QuTiP is an optional dependency)."""
+        try:
+            import qutip
+        except ImportError as exc:  # pragma: no cover - exercised only without qutip
+            raise ImportError("to_qutip() needs QuTiP: pip install 'lzsm[qutip]'") from exc
+        if self.batch_shape != ():
+            raise LzsmValueError(
+                f"to_qutip() exports a single parameter point; this model has batch shape "
+                f"{self.batch_shape}: pick one with model.point(index)")
+        if self.coordinate != "t":
+            raise LzsmValueError("to_qutip() needs a time-dependent model (coordinate 't')")
+        kf = self.kernel_form()
+        scale = 1.0 / self.hbar  # QuTiP works with hbar = 1: pass H / hbar
+        if kf is not None:
+            a, b = (qutip.Qobj(np.asarray(m) * scale) for m in (kf.constant, kf.coefficient))
+            if np.allclose(kf.coefficient, 0) or int(kf.code) == F_CONSTANT:
+                return qutip.QobjEvo(a)
+            return qutip.QobjEvo([a, [b, _python_coefficient(int(kf.code), *map(float, kf.fpar))]])
+        return qutip.QobjEvo(lambda t: qutip.Qobj(self.hamiltonian(np.asarray(t)) * scale))
+
+
+def _numeric_or_callable(x: Any, name: str):
+    if callable(x):
+        return x
+    return _checks.complex_array(x, name) if name == "coupling" else _checks.real_array(x, name)
+
+
+class _TwoLevelGrid(Model):
+    """Two levels; the grid shape is the broadcast of the array parameters (set as ``_batch``)."""
+
+    @property
+    def n_levels(self) -> int:
+        return 2
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return self._batch  # type: ignore[attr-defined]

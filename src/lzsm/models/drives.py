@@ -1,0 +1,198 @@
+"""Models in the diabatic basis: small immutable objects, validated on construction.
+
+Every model gives ``hamiltonian(q)`` and ``hamiltonian_derivative(q)`` as arrays of shape
+``(*batch_shape, *q.shape, N, N)``, where ``q`` is its coordinate (time ``t`` unless the model
+says otherwise, e.g. a nuclear coordinate ``x``) and ``batch_shape`` is the broadcast shape of
+its array-valued parameters: one model object stands for a whole grid of parameter points.
+Everything adiabatic is derived from these two methods (see :mod:`lzsm.bases`).
+
+Conventions (``PHYSICS.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
+sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
+"""
+
+from __future__ import annotations
+from dataclasses import dataclass, field
+from typing import Callable
+import numpy as np
+from lzsm import _checks
+from lzsm.errors import LzsmTypeError, LzsmValueError
+from numpy.typing import ArrayLike
+from lzsm.kernels.drives import F_ABS, F_COS, F_QUADRATIC, F_TRIANGLE, coefficient_function
+from lzsm.models.base import KernelForm, _TwoLevelGrid, _kernel_form
+
+
+_SX = np.array([[0, 1], [1, 0]], dtype=complex)
+_SZ = np.array([[1, 0], [0, -1]], dtype=complex)
+DRIVE_SHAPES = ("harmonic", "triangular")
+
+
+@dataclass(frozen=True, eq=False)
+class PeriodicDrive(_TwoLevelGrid):
+    """Periodically driven two-level system (LZSM interferometry), PHYSICS.md convention:
+
+    .. math::  H(t) = -\\frac{\\Delta}{2}\\sigma_x - \\frac{\\varepsilon_0 + A f(\\omega t + \\varphi)}{2}\\sigma_z
+
+    with ``f = cos`` (``shape="harmonic"``), the triangle wave with the same extrema and phase
+    (``"triangular"``, piecewise-linear sweeps), or a user function ``f(theta)`` of period 2 pi
+    (``shape=callable``, vectorised).  In lzsm's diabatic notation the bias is
+    ``E1 - E2 = -(eps0 + A f)`` and the coupling ``V = -Delta/2``.
+    Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010), eq. (2); Ivakhnenko, Shevchenko &
+    Nori, Phys. Rep. 995, 1 (2023).
+
+    Parameters broadcast into grids: ``gap`` Delta, ``offset`` eps0, ``amplitude`` A (>= 0),
+    ``frequency`` omega (angular, > 0), ``phase`` phi.
+    """
+
+    gap: ArrayLike
+    offset: ArrayLike
+    amplitude: ArrayLike
+    frequency: ArrayLike
+    phase: ArrayLike = 0.0
+    shape: str | Callable[[np.ndarray], np.ndarray] = "harmonic"
+    hbar: float = 1.0
+    coordinate: str = field(default="t", init=False)
+
+    def __post_init__(self) -> None:
+        vals = {
+            "gap": _checks.real_array(self.gap, "gap"),
+            "offset": _checks.real_array(self.offset, "offset"),
+            "amplitude": _checks.real_array(self.amplitude, "amplitude", nonnegative=True),
+            "frequency": _checks.real_array(self.frequency, "frequency", positive=True),
+            "phase": _checks.real_array(self.phase, "phase"),
+        }
+        for k, v in vals.items():
+            object.__setattr__(self, k, v)
+        object.__setattr__(self, "hbar", _checks.positive_scalar(self.hbar, "hbar"))
+        object.__setattr__(self, "_batch", _checks.broadcast(vals))
+        if callable(self.shape):
+            probe = np.linspace(0.0, 2 * np.pi, 5)
+            try:
+                out = np.asarray(self.shape(probe), dtype=float)
+            except Exception as exc:
+                raise LzsmTypeError(f"`shape` callable failed on an array of phases: {exc}") from exc
+            if out.shape != probe.shape or not np.all(np.isfinite(out)):
+                raise LzsmValueError("`shape` callable must map an array of phases to finite values of the same shape")
+            if abs(out[0] - out[-1]) > 1e-9 * (1 + np.max(np.abs(out))):
+                raise LzsmValueError("`shape` callable must be 2 pi periodic: f(0) != f(2 pi)")
+        elif self.shape not in DRIVE_SHAPES:
+            raise LzsmValueError(f"`shape` must be one of {', '.join(map(repr, DRIVE_SHAPES))} or a callable; "
+                                 f"got {self.shape!r}")
+
+    @property
+    def period(self) -> np.ndarray:
+        """Drive period ``2 pi / omega``."""
+        return 2 * np.pi / np.asarray(self.frequency)
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        return {k: np.asarray(getattr(self, k)) for k in ("gap", "offset", "amplitude", "frequency", "phase")}
+
+    def point(self, index: tuple[int, ...]) -> "PeriodicDrive":
+        p = {k: np.broadcast_to(v, self.batch_shape)[index] for k, v in self.parameters().items()}
+        return PeriodicDrive(**p, shape=self.shape, hbar=self.hbar)
+
+    def _matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        b = self.batch_shape
+        gap = np.broadcast_to(self.gap, b)[..., None, None]
+        eps = np.broadcast_to(self.offset, b)[..., None, None]
+        amp = np.broadcast_to(self.amplitude, b)[..., None, None]
+        return -0.5 * gap * _SX - 0.5 * eps * _SZ, -0.5 * amp * _SZ
+
+    def _f(self, t: np.ndarray) -> np.ndarray:
+        ex = (Ellipsis,) + (None,) * t.ndim
+        theta = np.asarray(self.frequency)[ex] * t + np.asarray(self.phase)[ex]
+        if callable(self.shape):
+            theta = np.broadcast_to(theta, self.batch_shape + t.shape)
+            return np.asarray(self.shape(theta), dtype=float)
+        code = F_COS if self.shape == "harmonic" else F_TRIANGLE
+        fp = np.stack(np.broadcast_arrays(np.asarray(self.frequency), np.asarray(self.phase)), axis=-1)
+        return coefficient_function(np.full(self.batch_shape, code)[ex], fp[ex + (slice(None),)], t)
+
+    def hamiltonian(self, q: ArrayLike) -> np.ndarray:
+        t = _checks.real_array(q, "t")
+        a, b = self._matrices()
+        mat = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
+        return a[mat] + b[mat] * np.broadcast_to(self._f(t), self.batch_shape + t.shape)[..., None, None]
+
+    def hamiltonian_derivative(self, q: ArrayLike) -> np.ndarray:
+        t = _checks.real_array(q, "t")
+        _, b = self._matrices()
+        h = 1e-5 / np.max(np.asarray(self.frequency))
+        df = (self._f(t + h) - self._f(t - h)) / (2 * h)  # exact enough for smooth f; kinks: one-sided mean
+        mat = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
+        return b[mat] * np.broadcast_to(df, self.batch_shape + t.shape)[..., None, None]
+
+    def kernel_form(self) -> KernelForm | None:
+        if callable(self.shape):
+            return None
+        a, b = self._matrices()
+        code = F_COS if self.shape == "harmonic" else F_TRIANGLE
+        return _kernel_form(a, b, code, self.frequency, self.phase)
+
+
+@dataclass(frozen=True, eq=False)
+class DoublePassage(_TwoLevelGrid):
+    """A crossing traversed forth and back: bias ``E1 - E2`` rises through zero at
+    ``t = -crossing_time`` and falls back through it at ``+crossing_time``, with slope
+    ``|d(E1 - E2)/dt| = sweep_rate`` at both crossings.
+
+    ``shape="triangular"``: ``E1 - E2 = sweep_rate (t_c - |t|)`` (linear sweeps, a kink at 0);
+    ``shape="parabolic"``: ``E1 - E2 = sweep_rate (t_c^2 - t^2) / (2 t_c)``.
+    The two passages interfere (Stückelberg oscillations); see
+    :func:`lzsm.passages.double_passage_probability`.
+    """
+
+    coupling: ArrayLike
+    sweep_rate: ArrayLike
+    crossing_time: ArrayLike
+    shape: str = "parabolic"
+    hbar: float = 1.0
+    coordinate: str = field(default="t", init=False)
+
+    def __post_init__(self) -> None:
+        v = _checks.complex_array(self.coupling, "coupling")
+        a = _checks.real_array(self.sweep_rate, "sweep_rate", positive=True)
+        tc = _checks.real_array(self.crossing_time, "crossing_time", positive=True)
+        object.__setattr__(self, "coupling", v if np.any(v.imag != 0) else v.real.copy())
+        object.__setattr__(self, "sweep_rate", a)
+        object.__setattr__(self, "crossing_time", tc)
+        object.__setattr__(self, "hbar", _checks.positive_scalar(self.hbar, "hbar"))
+        _checks.choice(self.shape, "shape", ("parabolic", "triangular"))
+        object.__setattr__(self, "_batch", _checks.broadcast({"coupling": v, "sweep_rate": a,
+                                                              "crossing_time": tc}))
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        return {"coupling": np.asarray(self.coupling), "sweep_rate": self.sweep_rate,
+                "crossing_time": self.crossing_time}
+
+    def point(self, index: tuple[int, ...]) -> "DoublePassage":
+        p = {k: np.broadcast_to(v, self.batch_shape)[index] for k, v in self.parameters().items()}
+        return DoublePassage(**p, shape=self.shape, hbar=self.hbar)
+
+    def kernel_form(self) -> KernelForm:
+        b = self.batch_shape
+        v = np.broadcast_to(self.coupling, b)
+        a = np.broadcast_to(self.sweep_rate, b)
+        tc = np.broadcast_to(self.crossing_time, b)
+        const = np.zeros(b + (2, 2), dtype=complex)
+        const[..., 0, 1] = v
+        const[..., 1, 0] = np.conj(v)
+        if self.shape == "triangular":
+            b0, c, code = a * tc, -a, F_ABS
+        else:
+            b0, c, code = a * tc / 2, -a / (2 * tc), F_QUADRATIC
+        const[..., 0, 0] = b0 / 2
+        const[..., 1, 1] = -b0 / 2
+        coef = np.zeros(b + (2, 2), dtype=complex)
+        coef[..., 0, 0] = c / 2
+        coef[..., 1, 1] = -c / 2
+        return _kernel_form(const, coef, code)
+
+    def hamiltonian(self, q: ArrayLike) -> np.ndarray:
+        return self.kernel_form().hamiltonian(_checks.real_array(q, "t"))
+
+    def hamiltonian_derivative(self, q: ArrayLike) -> np.ndarray:
+        t = _checks.real_array(q, "t")
+        kf = self.kernel_form()
+        df = 2 * t if self.shape == "parabolic" else np.sign(t)
+        mat = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
+        return kf.coefficient[mat] * df[..., None, None]

@@ -1,0 +1,262 @@
+"""Stationary coupled-channel scattering in one nuclear coordinate (the independent check of
+the wavepackets).
+
+For a :class:`~lzsm.curves.Curves` model the time-independent coupled equations
+
+.. math::  \\psi''(x) = W(x)\\,\\psi(x),\\qquad W(x) = \\frac{2m}{\\hbar^2}\\,(V(x) - E)
+
+are solved between the ends ``a < b`` of the interaction region (outside it V is constant to
+``1e-10``; :func:`asymptotic_range`).  The interval is cut into sectors of width h; in each
+the potential is replaced by its (diagonalised) value at the sector's midpoint, whose exact
+solution gives the sector's log-derivative propagator
+
+.. math::  \\begin{pmatrix}\\psi'(x_1)\\\\ \\psi'(x_2)\\end{pmatrix} =
+           \\begin{pmatrix}-A & B\\\\ -B & A\\end{pmatrix}
+           \\begin{pmatrix}\\psi(x_1)\\\\ \\psi(x_2)\\end{pmatrix},\\quad
+           A = T\\,\\mathrm{diag}(\\kappa\\coth\\kappa h)\\,T^{T},\\;
+           B = T\\,\\mathrm{diag}(\\kappa/\\sinh\\kappa h)\\,T^{T}
+
+(``kappa = sqrt(w)`` for the local eigenvalues ``w`` of W, continued to ``k cot kh`` and
+``k/sin kh`` for open channels).  Sectors are combined into the two-point propagator of the
+whole region (the invariant-imbedding form of D. E. Manolopoulos, J. Chem. Phys. 85, 6425
+(1986); B. R. Johnson, J. Comput. Phys. 13, 445 (1973)), which stays stable through closed
+channels.  Matching to incoming + reflected waves in the asymptotic (adiabatic) channels at
+``a`` and transmitted waves at ``b`` (decaying in closed channels) gives the flux-normalised
+probabilities ``R_n = |r_n|^2 k_n / k_in``, ``T_n = |t_n|^2 k_n / k_in``.
+
+The midpoint reference makes the error even in h, ``O(h^2)``; the result is Richardson-
+extrapolated from h and h/2 (error ``O(h^4)``), and ``|P(h/2) - P(h)|/3`` is reported as the
+estimate of the error of the h/2 result before extrapolation (an upper bound in practice).
+``unitarity_defect = |1 - sum_n (R_n + T_n)|`` is a further self-check.
+
+Channels: index n of the asymptotic channels is the adiabatic index (0 lowest) of the
+potential at that end.  Diabatic-picture probabilities are the channel probabilities weighted
+with the channels' diabatic character, ``P_j = sum_n P_n |<j|phi_n>|^2`` (the cross terms
+between channels of different k oscillate in x and average out).
+"""
+
+from __future__ import annotations
+from dataclasses import dataclass
+from typing import Any
+import numpy as np
+from lzsm import _checks
+from lzsm.models.curves import Curves
+from lzsm.errors import LzsmTypeError, LzsmValueError
+
+ArrayLike = Any
+
+
+def asymptotic_range(model: Curves, tol: float = 1e-10, start: float = 5.0, limit: float = 1e4) -> tuple[float, float]:
+    """``(a, b)`` outside which ``model``'s potential is constant to ``tol``.
+
+    Uses ``model.interaction_range`` when the model knows it; otherwise doubles |x| from
+    ``start`` on each side until ``max |V(x) - V(2x)|`` over ``[x, 2x]`` (200 samples) drops
+    below ``tol``.  Raises for long-range potentials (e.g. Coulomb) that never settle."""
+    known = model.interaction_range
+    if known is not None:
+        return (float(known[0]), float(known[1]))
+    out = []
+    for sign in (-1.0, 1.0):
+        x = start
+        while True:
+            xs = sign * np.linspace(x, 2 * x, 200)
+            v = model.potential(xs)
+            if np.max(np.abs(v - v[-1])) < tol:
+                out.append(sign * x)
+                break
+            x *= 2
+            if x > limit:
+                raise LzsmValueError(
+                    f"the potential does not become constant (to {tol:g}) within |x| < {limit:g} on the "
+                    f"{'left' if sign < 0 else 'right'}: a long-range potential has no asymptotic channels "
+                    "here; give the model an interaction_range")
+    return (out[0], out[1])
+
+
+@dataclass(frozen=True)
+class StationaryScattering:
+    """Transmission/reflection probabilities at fixed energies (incidence from the left).
+
+    Arrays ``(n_energies, N)``: ``transmission[e, n]`` into asymptotic (adiabatic) channel n at
+    the right, ``reflection[e, n]`` into channel n at the left; ``*_diabatic`` the same in
+    the diabatic picture.  ``momenta`` are the incident wavenumbers in ``incoming_state``."""
+
+    energies: np.ndarray
+    momenta: np.ndarray
+    incoming_state: int
+    transmission: np.ndarray
+    reflection: np.ndarray
+    transmission_diabatic: np.ndarray
+    reflection_diabatic: np.ndarray
+    error_estimate: np.ndarray
+    unitarity_defect: np.ndarray
+    mass: float
+    x_range: tuple[float, float]
+    step: float
+    hbar: float
+
+    def to_xarray(self):
+        import xarray as xr
+
+        n = self.transmission.shape[-1]
+        dims = ("energy", "state")
+        ds = xr.Dataset(
+            {"transmission": (dims, self.transmission), "reflection": (dims, self.reflection),
+             "transmission_diabatic": (dims, self.transmission_diabatic),
+             "reflection_diabatic": (dims, self.reflection_diabatic),
+             "error_estimate": ("energy", self.error_estimate),
+             "unitarity_defect": ("energy", self.unitarity_defect)},
+            coords={"energy": self.energies, "momentum": ("energy", self.momenta), "state": np.arange(n)},
+            attrs={"method": "log-derivative sector propagation (midpoint reference), Richardson h, h/2",
+                   "incoming_state": self.incoming_state, "mass": self.mass, "x_range": list(self.x_range),
+                   "step": self.step, "hbar": self.hbar,
+                   "channels": "adiabatic index of the asymptotic potential at each end (0 lowest)"})
+        ds["transmission"].attrs["long_name"] = "probability to leave to the right in channel n"
+        ds["reflection"].attrs["long_name"] = "probability to leave to the left in channel n"
+        return ds
+
+
+def _sector_coefficients(w: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(kappa coth(kappa h), kappa / sinh(kappa h))`` for eigenvalues w of W (kappa = sqrt(w)),
+    continued analytically to w < 0 (``k cot kh``, ``k / sin kh``) and to w = 0 (``1/h``)."""
+    a = np.empty_like(w)
+    b = np.empty_like(w)
+    closed = w > 0
+    kap = np.sqrt(np.where(closed, w, 0.0))
+    e = np.exp(-2 * kap * h)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_c = kap * (1 + e) / (1 - e)
+        b_c = 2 * kap * np.exp(-kap * h) / (1 - e)
+    k = np.sqrt(np.where(closed, 0.0, -w))
+    kh = k * h
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_o = k * np.cos(kh) / np.sin(kh)
+        b_o = k / np.sin(kh)
+    small = np.abs(w) * h * h < 1e-8
+    a[:] = np.where(closed, a_c, a_o)
+    b[:] = np.where(closed, b_c, b_o)
+    # series for |w| h^2 -> 0: coth form -> 1/h + w h/3, csch form -> 1/h - w h/6
+    a = np.where(small, 1 / h + w * h / 3, a)
+    b = np.where(small, 1 / h - w * h / 6, b)
+    return a, b
+
+
+def _propagate(model: Curves, energies: np.ndarray, a: float, b: float, n_sectors: int, mass: float,
+               hbar: float) -> tuple[np.ndarray, ...]:
+    """Two-point log-derivative propagator (Y1, Y2, Y3, Y4) over [a, b], each (nE, N, N)."""
+    h = (b - a) / n_sectors
+    mid = a + h * (np.arange(n_sectors) + 0.5)
+    lam, vec = np.linalg.eigh(model.potential(mid))  # (S, N), (S, N, N)
+    scale = 2 * mass / hbar**2
+    w = scale * (lam[:, None, :] - energies[None, :, None])  # (S, nE, N)
+    ca, cb = _sector_coefficients(w, h)
+    vt = np.swapaxes(vec, -1, -2)
+
+    def sector(s: int) -> tuple[np.ndarray, np.ndarray]:
+        t = vec[s]
+        am = (t * ca[s][:, None, :]) @ vt[s]
+        bm = (t * cb[s][:, None, :]) @ vt[s]
+        return am, bm
+
+    am, bm = sector(0)
+    y1, y2, y3, y4 = -am, bm, -bm, am
+    for s in range(1, n_sectors):
+        am, bm = sector(s)
+        z = np.linalg.inv(y4 + am)  # (Y4 - z1)^-1 with z1 = -A
+        y1 = y1 - y2 @ z @ y3
+        y2 = y2 @ z @ bm
+        y3 = bm @ z @ y3  # -z3 Z Y3 with z3 = -B
+        y4 = am - bm @ z @ bm  # z4 + z3 Z z2
+    return y1, y2, y3, y4
+
+
+def _match(y: tuple[np.ndarray, ...], ul: np.ndarray, ur: np.ndarray, el: np.ndarray, er: np.ndarray,
+           energies: np.ndarray, incoming: int, mass: float, hbar: float) -> tuple[np.ndarray, np.ndarray]:
+    y1, y2, y3, y4 = (yy.astype(complex) for yy in y)
+    y1 = ul.T @ y1 @ ul
+    y2 = ul.T @ y2 @ ur
+    y3 = ur.T @ y3 @ ul
+    y4 = ur.T @ y4 @ ur
+    ne, n = energies.size, el.size
+    scale = 2 * mass / hbar**2
+    kl2 = scale * (energies[:, None] - el[None, :])
+    kr2 = scale * (energies[:, None] - er[None, :])
+    kl = np.sqrt(np.abs(kl2))
+    kr = np.sqrt(np.abs(kr2))
+    dl = np.where(kl2 > 0, -1j * kl, kl)  # outgoing to the left e^{-ikx}; decaying e^{+kappa x}
+    dr = np.where(kr2 > 0, 1j * kr, -kr)  # outgoing to the right e^{ikx}; decaying e^{-kappa x}
+    eye = np.eye(n)
+    e_in = np.zeros((ne, n), dtype=complex)
+    e_in[:, incoming] = 1.0
+    ik_in = 1j * kl[:, incoming]
+    lhs = np.zeros((ne, 2 * n, 2 * n), dtype=complex)
+    lhs[:, :n, :n] = dl[:, :, None] * eye - y1
+    lhs[:, :n, n:] = -y2
+    lhs[:, n:, :n] = -y3
+    lhs[:, n:, n:] = dr[:, :, None] * eye - y4
+    rhs = np.concatenate([np.einsum("eij,ej->ei", y1, e_in) - ik_in[:, None] * e_in,
+                          np.einsum("eij,ej->ei", y3, e_in)], axis=1)
+    sol = np.linalg.solve(lhs, rhs[..., None])[..., 0]
+    r, t = sol[:, :n], sol[:, n:]
+    k_in = kl[:, incoming]
+    refl = np.where(kl2 > 0, np.abs(r) ** 2 * kl / k_in[:, None], 0.0)
+    trans = np.where(kr2 > 0, np.abs(t) ** 2 * kr / k_in[:, None], 0.0)
+    return trans, refl
+
+
+def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, momenta: ArrayLike | None = None,
+                          mass: float = 2000.0, incoming_state: int = 0, x_range: tuple[float, float] | None = None,
+                          step: float | None = None, hbar: float = 1.0) -> StationaryScattering:
+    """Exact stationary transmission and reflection of a 1-D multichannel model.
+
+    Give either total ``energies`` or incident ``momenta`` (wavenumbers ``k`` in the
+    asymptotic adiabatic channel ``incoming_state`` at the left, ``E = hbar^2 k^2/(2m) +
+    E_in(-inf)``).  ``x_range`` defaults to :func:`asymptotic_range`; ``step`` (sector width)
+    defaults to ``min(0.02, 0.3/k_loc)`` with ``k_loc`` the largest local wavenumber.  Results
+    are Richardson-extrapolated from ``step`` and ``step/2`` (see the module docstring).
+    Atomic units by default (hbar = 1; Tully's models use mass 2000).
+    """
+    if not isinstance(model, Curves):
+        raise LzsmTypeError(f"`model` must be an lzsm.curves.Curves model, got {type(model).__name__}")
+    m = _checks.positive_scalar(mass, "mass")
+    hb = _checks.positive_scalar(hbar, "hbar")
+    n = model.n_levels
+    if not isinstance(incoming_state, int | np.integer) or not 0 <= incoming_state < n:
+        raise LzsmValueError(f"`incoming_state` must be an integer in [0, {n - 1}], got {incoming_state!r}")
+    a, b = asymptotic_range(model) if x_range is None else (float(x_range[0]), float(x_range[1]))
+    if not b > a:
+        raise LzsmValueError(f"`x_range` must be (a, b) with a < b, got {x_range!r}")
+    el, ul = np.linalg.eigh(model.potential(np.array(a)))
+    er, ur = np.linalg.eigh(model.potential(np.array(b)))
+    if (energies is None) == (momenta is None):
+        raise LzsmValueError("give exactly one of `energies` and `momenta`")
+    if momenta is not None:
+        k = np.atleast_1d(_checks.real_array(momenta, "momenta", positive=True))
+        e = hb**2 * k**2 / (2 * m) + el[incoming_state]
+    else:
+        e = np.atleast_1d(_checks.real_array(energies, "energies"))
+        if np.any(e <= el[incoming_state]):
+            raise LzsmValueError(
+                f"`energies` must exceed the incoming channel's asymptotic energy {el[incoming_state]:.6g} "
+                f"(channel {incoming_state} is closed below it); got min {np.min(e):.6g}")
+        k = np.sqrt(2 * m * (e - el[incoming_state])) / hb
+    if e.ndim != 1:
+        raise LzsmValueError(f"`energies`/`momenta` must be a number or a 1-D array, got shape {e.shape}")
+    xs = np.linspace(a, b, 2001)
+    vmin = np.min(np.linalg.eigvalsh(model.potential(xs)))
+    k_loc = np.sqrt(2 * m * max(np.max(e) - vmin, 0.0)) / hb
+    h = min(0.02, 0.3 / max(k_loc, 1e-300)) if step is None else _checks.positive_scalar(step, "step")
+    n_sec = max(int(np.ceil((b - a) / h)), 4)
+    results = []
+    for ns in (n_sec, 2 * n_sec):
+        y = _propagate(model, e, a, b, ns, m, hb)
+        results.append(_match(y, ul, ur, el, er, e, incoming_state, m, hb))
+    (t1, r1), (t2, r2) = results
+    trans = (4 * t2 - t1) / 3
+    refl = (4 * r2 - r1) / 3
+    err = np.maximum(np.max(np.abs(t2 - t1), axis=-1), np.max(np.abs(r2 - r1), axis=-1)) / 3
+    tdia = trans @ (np.abs(ur) ** 2).T
+    rdia = refl @ (np.abs(ul) ** 2).T
+    defect = np.abs(1 - trans.sum(-1) - refl.sum(-1))
+    return StationaryScattering(e, k, int(incoming_state), trans, refl, tdia, rdia, err, defect, m, (a, b),
+                                (b - a) / n_sec, hb)
