@@ -79,7 +79,7 @@ import numpy as np
 from _common import fmt_r, fmt_rw, fmt_t, fmt_tw
 
 from lzsm import PeriodicDrive
-from lzsm.dynamics.interferometry import interferometry
+from lzsm.dynamics.interferometry import interferometry_map
 
 qutip = bench.optional_import("qutip")
 
@@ -106,7 +106,7 @@ def axis(n):
 def lzsm_map(x, n_periods=N_PERIODS, tol=None, **kw):
     if tol is not None:
         kw["tol"] = tol
-    return interferometry(MODEL, offset=x, amplitude=x, n_periods=n_periods, progress=False, **kw)
+    return interferometry_map(MODEL, offset=x, amplitude=x, n_periods=n_periods, progress=False, **kw).to_xarray()
 
 
 def peak_rss_mib():

@@ -94,7 +94,7 @@ def lzsm_rho(alpha, gamma, tol):
     """Final diabatic density matrices (n_alpha, n_gamma, 2, 2) from one evolve_open call."""
     res = evolve_open(LandauZener(V, alpha[:, None]), (-T, T), 0, dephasing=gamma[None, :], tol=tol,
                       progress=False)
-    if not res.success:
+    if not res.ok:
         raise RuntimeError(f"evolve_open failed at tol={tol:g}")
     return res.rho[..., -1, :, :]
 

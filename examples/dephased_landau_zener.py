@@ -52,8 +52,7 @@ def main(argv=None) -> int:
         gphi, tau = 0.5, 0.02
         t = np.linspace(-10, 10, 201)
         noise = lzsm.OrnsteinUhlenbeckNoise.from_dephasing_rate(gphi, tau)
-        noisy = lzsm.evolve_noisy(model, (-10, 10), noise, 0, t, n_trajectories=200 if args.quick else 1000,
-                                  seed=2026)
+        noisy = lzsm.evolve_noisy(model, (-10, 10), 0, t, n_trajectories=200 if args.quick else 1000, seed=2026, noise=noise)
         lind = lzsm.evolve_open(model, (-10, 10), 0, t, dephasing=gphi)
         ax = lzsm.plot_noisy_populations(noisy)
         ax.plot(t, lind.populations[:, 0], "k:", lw=2, label=rf"Lindblad, $\gamma_\phi$ = {gphi}")

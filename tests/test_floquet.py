@@ -280,7 +280,7 @@ def test_callable_drive_agrees_with_compiled(shape, f):
     assert np.max(np.abs(a.samples - b.samples)) <= 1e-9
     assert np.allclose(a.quasienergies, b.quasienergies, atol=1e-9)
     assert np.allclose(a.time_averaged_populations(0, 5), b.time_averaged_populations(0, 5), atol=1e-9)
-    assert np.isnan(b.error_estimate)
+    assert 0 < b.error_estimate < 1e-8  # the lock-step path reports its estimate (lzsm 0.1: NaN)
 
 
 def test_callable_two_level_with_explicit_period():

@@ -28,7 +28,7 @@ AMPLITUDE = np.linspace(0.0, 16.0, 5)
 
 @pytest.fixture(scope="module")
 def small_map():
-    return lzsm.interferometry(BASE, offset=OFFSET, amplitude=AMPLITUDE, n_periods=7, n_samples=64)
+    return lzsm.interferometry_map(BASE, offset=OFFSET, amplitude=AMPLITUDE, n_periods=7, n_samples=64).to_xarray()
 
 
 def test_map_equals_per_point_floquet(small_map):
@@ -69,8 +69,8 @@ def test_dims_coords_attrs(small_map):
 
 
 def test_axis_order_and_other_axes():
-    ds = lzsm.interferometry(BASE, amplitude=AMPLITUDE[:3], frequency=np.array([4.0, 5.0]), n_periods=3,
-                             n_samples=32)
+    ds = lzsm.interferometry_map(BASE, amplitude=AMPLITUDE[:3], frequency=np.array([4.0, 5.0]), n_periods=3,
+                             n_samples=32).to_xarray()
     assert ds["p_upper_mean"].dims == ("amplitude", "frequency")
     assert ds.attrs["fixed_offset"] == 0.0 and "fixed_frequency" not in ds.attrs
     fl = lzsm.floquet(lzsm.PeriodicDrive(1.0, 0.0, AMPLITUDE[2], 4.0), n_samples=32)
@@ -79,15 +79,15 @@ def test_axis_order_and_other_axes():
 
 def test_initial_upper_state_and_triangular_shape():
     m = lzsm.PeriodicDrive(1.0, 0.0, 0.0, 5.0, shape="triangular")
-    ds = lzsm.interferometry(m, offset=np.array([2.0, 5.0]), amplitude=np.array([3.0]), n_periods=4, initial=1,
-                             n_samples=32)
+    ds = lzsm.interferometry_map(m, offset=np.array([2.0, 5.0]), amplitude=np.array([3.0]), n_periods=4, initial=1,
+                             n_samples=32).to_xarray()
     assert ds.attrs["shape"] == "triangular" and ds.attrs["initial_diabatic_state"] == 1
     fl = lzsm.floquet(lzsm.PeriodicDrive(1.0, 5.0, 3.0, 5.0, shape="triangular"), n_samples=32)
     assert ds["p_upper_final"].values[1, 0] == pytest.approx(abs(fl.stroboscopic(1, [4])[0, 1]) ** 2, abs=1e-13)
 
 
 def test_infinite_time_map_has_only_the_mean():
-    ds = lzsm.interferometry(BASE, offset=OFFSET[:3], amplitude=AMPLITUDE[:2], n_periods=None, n_samples=32)
+    ds = lzsm.interferometry_map(BASE, offset=OFFSET[:3], amplitude=AMPLITUDE[:2], n_periods=None, n_samples=32).to_xarray()
     assert "p_upper_final" not in ds and "p_upper_mean" in ds
     assert ds.attrs["n_periods"] == -1
     assert "infinite" in ds["p_upper_mean"].attrs["long_name"]
@@ -98,14 +98,14 @@ def test_infinite_time_map_has_only_the_mean():
 def test_store_and_resume(tmp_path, small_map):
     store = tmp_path / "map.zarr"
     kw = {"offset": OFFSET, "amplitude": AMPLITUDE, "n_periods": 7, "n_samples": 64, "chunks": {"offset": 2}}
-    first = lzsm.interferometry(BASE, store=store, **kw)
+    first = lzsm.interferometry_map(BASE, store=store, **kw).to_xarray()
     assert store.is_dir() and lzsm.completed_blocks(store).all()
-    again = lzsm.interferometry(BASE, store=store, resume=True, **kw)
+    again = lzsm.interferometry_map(BASE, store=store, resume=True, **kw).to_xarray()
     xr.testing.assert_identical(first, again)
     for v in ("p_upper_final", "p_upper_mean", "quasienergy"):
         assert np.array_equal(first[v].values, small_map[v].values)  # chunking changes nothing
     with pytest.raises(ValueError, match="store"):
-        lzsm.interferometry(BASE, store=store, **kw)  # exists, no resume
+        lzsm.interferometry_map(BASE, store=store, **kw).to_xarray()  # exists, no resume
 
 
 def test_auto_samples_are_enough():
@@ -116,19 +116,19 @@ def test_auto_samples_are_enough():
     n_auto = auto_samples(1.0, off, amp, 5.0)
     assert n_auto >= 64 and (n_auto & (n_auto - 1)) == 0  # a power of two
     for n_periods in (20, None):
-        auto = lzsm.interferometry(BASE, offset=off, amplitude=amp, n_periods=n_periods)
-        ref = lzsm.interferometry(BASE, offset=off, amplitude=amp, n_periods=n_periods, n_samples=256)
+        auto = lzsm.interferometry_map(BASE, offset=off, amplitude=amp, n_periods=n_periods).to_xarray()
+        ref = lzsm.interferometry_map(BASE, offset=off, amplitude=amp, n_periods=n_periods, n_samples=256).to_xarray()
         assert auto.attrs["n_samples_per_period"] == n_auto
         assert np.max(np.abs(auto["p_upper_mean"].values - ref["p_upper_mean"].values)) <= 1e-9
         if n_periods:
             assert np.max(np.abs(auto["p_upper_final"].values - ref["p_upper_final"].values)) <= 1e-9
-    coarse = lzsm.interferometry(BASE, offset=off, amplitude=amp, n_periods=20, n_samples=16)
+    coarse = lzsm.interferometry_map(BASE, offset=off, amplitude=amp, n_periods=20, n_samples=16).to_xarray()
     assert np.max(np.abs(coarse["p_upper_mean"].values - ref["p_upper_mean"].values)) > 1e-5
 
 
 def test_plot_interferometry_draws_resonance_lines():
-    ds = lzsm.interferometry(BASE, offset=np.linspace(-12.0, 12.0, 7), amplitude=np.linspace(0.0, 20.0, 5),
-                             n_periods=None, n_samples=32)
+    ds = lzsm.interferometry_map(BASE, offset=np.linspace(-12.0, 12.0, 7), amplitude=np.linspace(0.0, 20.0, 5),
+                             n_periods=None, n_samples=32).to_xarray()
     ax = lzsm.plot_interferometry(ds)
     try:
         assert isinstance(ax, matplotlib.axes.Axes)
@@ -167,7 +167,7 @@ def test_plot_interferometry_draws_resonance_lines():
 )
 def test_bad_input_raises_value_error_naming_it(model, kwargs, name):
     with pytest.raises(ValueError) as info:
-        lzsm.interferometry(model, **kwargs)
+        lzsm.interferometry_map(model, **kwargs).to_xarray()
     assert isinstance(info.value, lzsm.LzsmValueError)
     assert name in str(info.value), str(info.value)
 
@@ -182,6 +182,6 @@ def test_bad_input_raises_value_error_naming_it(model, kwargs, name):
 )
 def test_out_of_range_axis_values_raise_value_error_naming_the_axis(kwargs, name):
     with pytest.raises(ValueError) as info:
-        lzsm.interferometry(BASE, **kwargs)
+        lzsm.interferometry_map(BASE, **kwargs).to_xarray()
     assert isinstance(info.value, lzsm.LzsmValueError)
     assert name in str(info.value)

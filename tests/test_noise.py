@@ -131,7 +131,7 @@ def _coherence_check(noise, noise_doubled, hbar, dt, n_traj, seed):
     eps = 0.9
     model = lzsm.TwoLevel(bias=eps, coupling=0.0, hbar=hbar)
     t = np.linspace(0.0, 6.0, 13)
-    res = lzsm.evolve_noisy(model, (0.0, 6.0), noise, PLUS, t, n_trajectories=n_traj, seed=seed, dt=dt)
+    res = lzsm.evolve_noisy(model, (0.0, 6.0), PLUS, t, n_trajectories=n_traj, seed=seed, dt=dt, noise=noise)
     c = 2 * res.coherence * np.exp(1j * eps * t / hbar)
     d = noise.coherence_decay(t, hbar=hbar)
     d2 = noise_doubled.coherence_decay(t, hbar=hbar)
@@ -168,8 +168,7 @@ def test_coupling_noise_on_a_degenerate_pair():
     v, a, gamma = 0.4, 0.6, 0.8
     model = lzsm.TwoLevel(bias=0.0, coupling=v)
     t = np.linspace(0, 8, 17)
-    res = lzsm.evolve_noisy(model, (0, 8), lzsm.TelegraphNoise(a, gamma, acts_on="coupling"), 0, t,
-                          n_trajectories=3000, seed=2)
+    res = lzsm.evolve_noisy(model, (0, 8), 0, t, n_trajectories=3000, seed=2, noise=lzsm.TelegraphNoise(a, gamma, acts_on="coupling"))
     expected = 0.5 * (1 + (np.exp(-2j * v * t) * lzsm.TelegraphNoise(2 * a, gamma).coherence_decay(t)).real)
     err = np.abs(res.populations[:, 0] - expected)
     assert np.all(err <= Z * res.population_stderr[:, 0] + 1e-12)
@@ -186,7 +185,7 @@ def test_n_level_noise_operator():
     t = np.linspace(0, 4, 9)
     psi = np.array([1.0, 0.0, 1.0]) / math.sqrt(2)
     n = 3000
-    res = lzsm.evolve_noisy(model, (0, 4), noise, psi, t, n_trajectories=n, seed=9)
+    res = lzsm.evolve_noisy(model, (0, 4), psi, t, n_trajectories=n, seed=9, noise=noise)
     c = 2 * res.rho[:, 0, 2] * np.exp(1j * (e[0] - e[2]) * t)
     d = lzsm.OrnsteinUhlenbeckNoise(1.0, 0.4).coherence_decay(t)
     d2 = lzsm.OrnsteinUhlenbeckNoise(2.0, 0.4).coherence_decay(t)
@@ -204,7 +203,7 @@ def _white_noise_run(n_traj=1000, seed=3):
     noise = lzsm.OrnsteinUhlenbeckNoise.from_dephasing_rate(w["dephasing"], w["tau_c"])
     t = np.linspace(-w["half_window"], w["half_window"], 6)
     model = lzsm.LandauZener(w["coupling"], w["sweep_rate"])
-    return lzsm.evolve_noisy(model, (t[0], t[-1]), noise, 0, t, n_trajectories=n_traj, seed=seed)
+    return lzsm.evolve_noisy(model, (t[0], t[-1]), 0, t, n_trajectories=n_traj, seed=seed, noise=noise)
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +248,7 @@ def test_white_coupling_noise_is_the_equivalent_collapse_operator():
     noise = lzsm.OrnsteinUhlenbeckNoise(1.0, tau, acts_on="coupling")  # L^+ L = 2 sigma^2 tau = 0.04
     lop = lzsm.equivalent_collapse_operator(noise)
     t = np.linspace(-half, half, 5)
-    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-half, half), noise, 0, t, n_trajectories=2000, seed=6)
+    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-half, half), 0, t, n_trajectories=2000, seed=6, noise=noise)
     ref = lindblad_reference(v, alpha, 0.0, t, lop=lop)[:, 0, 0].real
     tol = Z * res.population_stderr[:, 0] + 0.005
     assert np.all(np.abs(res.populations[:, 0] - ref) <= tol)
@@ -274,8 +273,7 @@ def test_kayanuma_strong_dephasing_limit():
     assert ref == pytest.approx(windowed, abs=0.005)
     # white OU noise (tau_c = 0.01 << 1/gamma): dt = tau_c / 2 (the step integrals are exact)
     noise = lzsm.OrnsteinUhlenbeckNoise.from_dephasing_rate(gamma, 0.01)
-    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-half, half), noise, 0, n_trajectories=1000, seed=8,
-                          dt=0.005)
+    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-half, half), 0, n_trajectories=1000, seed=8, dt=0.005, noise=noise)
     tol = Z * res.p_diabatic_stay_stderr + 0.01
     assert abs(res.p_diabatic_stay - windowed) <= tol
     assert abs(res.p_diabatic_stay - ref) <= tol
@@ -296,7 +294,7 @@ def test_zero_noise_is_exact_propagation(model):
     t = np.linspace(-6, 6, 7)
     op = None if model.n_levels == 2 else np.diag([1.0, 0.0, -1.0])
     noise = lzsm.TelegraphNoise(0.0, 1.0) if op is None else lzsm.TelegraphNoise(0.0, 1.0, acts_on=op)
-    res = lzsm.evolve_noisy(model, (-6, 6), noise, 0, t, n_trajectories=2, seed=0)
+    res = lzsm.evolve_noisy(model, (-6, 6), 0, t, n_trajectories=2, seed=0, noise=noise)
     psi = lzsm.evolve(model, (-6, 6), 0, t).amplitudes
     exact = psi[..., :, None] * psi[..., None, :].conj()
     assert np.max(np.abs(res.rho - exact)) < 1e-6
@@ -307,7 +305,7 @@ def test_fourth_order_convergence():
     model = lzsm.LandauZener(0.5, 1.0)
     exact = lzsm.evolve(model, (-8, 8)).populations[-1, 0]
     noise = lzsm.OrnsteinUhlenbeckNoise(0.0, 1.0)
-    errs = [abs(lzsm.evolve_noisy(model, (-8, 8), noise, n_trajectories=2, seed=0, dt=h).p_diabatic_stay - exact)
+    errs = [abs(lzsm.evolve_noisy(model, (-8, 8), n_trajectories=2, seed=0, dt=h, noise=noise).p_diabatic_stay - exact)
             for h in (0.1, 0.05)]
     assert 16 / 1.6 < errs[0] / errs[1] < 16 * 1.6  # order 4
 
@@ -322,8 +320,8 @@ def test_telegraph_paths_converge_with_step(target):
     noise = lzsm.TelegraphNoise(1.0, 1.0, acts_on=target)
     t = np.linspace(-5, 5, 6)
     kw = {"n_trajectories": 50, "seed": 3}
-    ref = lzsm.evolve_noisy(model, (-5, 5), noise, 0, t, dt=0.005, **kw).rho
-    errs = [np.max(np.abs(lzsm.evolve_noisy(model, (-5, 5), noise, 0, t, dt=h, **kw).rho - ref)) for h in (0.2, 0.1)]
+    ref = lzsm.evolve_noisy(model, (-5, 5), 0, t, dt=0.005, **kw, noise=noise).rho
+    errs = [np.max(np.abs(lzsm.evolve_noisy(model, (-5, 5), 0, t, dt=h, **kw, noise=noise).rho - ref)) for h in (0.2, 0.1)]
     assert errs[0] / errs[1] > 6.0  # order >= ~2.6
     assert errs[1] < 1e-4
 
@@ -332,7 +330,7 @@ def test_telegraph_paths_converge_with_step(target):
 def test_error_bar_shrinks_as_one_over_sqrt_n():
     model = lzsm.LandauZener(0.5, 1.0)
     noise = lzsm.OrnsteinUhlenbeckNoise(1.0, 0.5)
-    runs = [lzsm.evolve_noisy(model, (-6, 6), noise, n_trajectories=n, seed=21) for n in (250, 1000, 4000)]
+    runs = [lzsm.evolve_noisy(model, (-6, 6), n_trajectories=n, seed=21, noise=noise) for n in (250, 1000, 4000)]
     se = np.array([r.p_diabatic_stay_stderr for r in runs])
     assert se[0] / se[1] == pytest.approx(2.0, rel=0.2)
     assert se[1] / se[2] == pytest.approx(2.0, rel=0.2)
@@ -349,23 +347,23 @@ def test_reproducible_with_seed_and_independent_of_chunking():
     model = lzsm.LandauZener(0.4, 1.0)
     noise = lzsm.TelegraphNoise(0.7, 1.5)
     t = np.linspace(-4, 4, 5)
-    a = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=40, seed=1234)
-    b = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=40, seed=1234, chunk_size=7)
+    a = lzsm.evolve_noisy(model, (-4, 4), 0, t, n_trajectories=40, seed=1234, noise=noise)
+    b = lzsm.evolve_noisy(model, (-4, 4), 0, t, n_trajectories=40, seed=1234, chunk_size=7, noise=noise)
     assert np.array_equal(a.rho, b.rho) and np.array_equal(a.population_stderr, b.population_stderr)
-    c = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=40, seed=1235)
+    c = lzsm.evolve_noisy(model, (-4, 4), 0, t, n_trajectories=40, seed=1235, noise=noise)
     assert not np.allclose(a.rho, c.rho)
-    fresh = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=8)
-    again = lzsm.evolve_noisy(model, (-4, 4), noise, 0, t, n_trajectories=8, seed=fresh.seed)
+    fresh = lzsm.evolve_noisy(model, (-4, 4), 0, t, n_trajectories=8, noise=noise)
+    again = lzsm.evolve_noisy(model, (-4, 4), 0, t, n_trajectories=8, seed=fresh.seed, noise=noise)
     assert np.array_equal(fresh.rho, again.rho)
 
 
 def test_parameter_grid_shares_noise_paths():
     noise = lzsm.OrnsteinUhlenbeckNoise(0.5, 1.0)
     grid = lzsm.LandauZener(np.array([0.3, 0.6]), 1.0)
-    res = lzsm.evolve_noisy(grid, (-5, 5), noise, n_trajectories=16, seed=4, dt=0.02)
+    res = lzsm.evolve_noisy(grid, (-5, 5), n_trajectories=16, seed=4, dt=0.02, noise=noise)
     assert res.rho.shape == (2, 2, 2, 2)
     for i, v in enumerate((0.3, 0.6)):
-        single = lzsm.evolve_noisy(lzsm.LandauZener(v, 1.0), (-5, 5), noise, n_trajectories=16, seed=4, dt=0.02)
+        single = lzsm.evolve_noisy(lzsm.LandauZener(v, 1.0), (-5, 5), n_trajectories=16, seed=4, dt=0.02, noise=noise)
         assert np.max(np.abs(res.rho[i] - single.rho)) < 1e-13
     ds = res.to_xarray()
     assert ds.p_diabatic_stay.dims == ("coupling",)
@@ -382,8 +380,7 @@ def test_parameter_grid_shares_noise_paths():
 def test_density_matrix_invariants(v, alpha, sigma, tau, telegraph, on_coupling, n, seed, start):
     target = "coupling" if on_coupling else "bias"
     noise = lzsm.TelegraphNoise(sigma, 1 / tau, target) if telegraph else lzsm.OrnsteinUhlenbeckNoise(sigma, tau, target)
-    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-3, 3), noise, start, np.linspace(-3, 3, 4),
-                          n_trajectories=n, seed=seed)
+    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-3, 3), start, np.linspace(-3, 3, 4), n_trajectories=n, seed=seed, noise=noise)
     rho = res.rho
     assert np.max(np.abs(np.trace(rho, axis1=-2, axis2=-1) - 1)) < 1e-12
     assert np.max(np.abs(rho - np.conj(np.swapaxes(rho, -1, -2)))) < 1e-15
@@ -411,23 +408,23 @@ def test_bad_input_gets_clear_errors():
     noise = lzsm.OrnsteinUhlenbeckNoise(0.1, 1.0)
     for bad in (1, 0, 2.5, True):
         with pytest.raises(LzsmValueError, match="`n_trajectories` must be an integer >= 2"):
-            lzsm.evolve_noisy(lz, (-1, 1), noise, n_trajectories=bad)
+            lzsm.evolve_noisy(lz, (-1, 1), n_trajectories=bad, noise=noise)
     with pytest.raises(LzsmValueError, match=r"has shape \(3, 3\) but the model has 2 levels"):
-        lzsm.evolve_noisy(lz, (-1, 1), lzsm.OrnsteinUhlenbeckNoise(0.1, 1.0, acts_on=np.eye(3)), n_trajectories=2)
+        lzsm.evolve_noisy(lz, (-1, 1), n_trajectories=2, noise=lzsm.OrnsteinUhlenbeckNoise(0.1, 1.0, acts_on=np.eye(3)))
     three = lzsm.LinearSweep(np.zeros((3, 3)), [1.0, 0.0, -1.0])
     with pytest.raises(LzsmValueError, match="pass a Hermitian \\(3, 3\\) noise operator"):
-        lzsm.evolve_noisy(three, (-1, 1), noise, n_trajectories=2)
+        lzsm.evolve_noisy(three, (-1, 1), n_trajectories=2, noise=noise)
     for seed in (-1, 1.5, "x"):
         with pytest.raises(LzsmValueError, match="`seed` must be a non-negative integer"):
-            lzsm.evolve_noisy(lz, (-1, 1), noise, n_trajectories=2, seed=seed)
+            lzsm.evolve_noisy(lz, (-1, 1), n_trajectories=2, seed=seed, noise=noise)
     with pytest.raises(LzsmValueError, match="`dt` must be > 0"):
-        lzsm.evolve_noisy(lz, (-1, 1), noise, n_trajectories=2, dt=0.0)
+        lzsm.evolve_noisy(lz, (-1, 1), n_trajectories=2, dt=0.0, noise=noise)
     with pytest.raises(LzsmValueError, match="max_steps"):
-        lzsm.evolve_noisy(lz, (-1, 1), noise, n_trajectories=2, dt=1e-3, max_steps=100)
+        lzsm.evolve_noisy(lz, (-1, 1), n_trajectories=2, dt=1e-3, max_steps=100, noise=noise)
     with pytest.raises(LzsmTypeError, match="`noise` must be an lzsm noise process"):
-        lzsm.evolve_noisy(lz, (-1, 1), 0.1, n_trajectories=2)
+        lzsm.evolve_noisy(lz, (-1, 1), n_trajectories=2, noise=0.1)
     with pytest.raises(LzsmValueError, match="t_span"):
-        lzsm.evolve_noisy(lz, (1, -1), noise, n_trajectories=2)
+        lzsm.evolve_noisy(lz, (1, -1), n_trajectories=2, noise=noise)
 
 
 # --------------------------------------------------------------------------- figure

@@ -34,7 +34,7 @@ def exact_double_passage(v, a, tc, shape, span=60.0):
     With span = 60 >= 3 t_c the adiabatic states at the ends miss a dressing of order
     |V| |d bias/dt| / bias^3 <~ 1e-5 (first-order adiabatic perturbation theory)."""
     ev = lzsm.evolve(lzsm.DoublePassage(v, a, tc, shape=shape), (-span, span), "lower")
-    assert ev.success
+    assert ev.ok
     return ev.p_jump
 
 

@@ -36,7 +36,7 @@ B3 = np.array([1.0, 0.0, -1.0])
 def test_benchmark_passage_against_closed_form():
     # issue's done-when: |P - P_exact| <= 1e-9 for V = 0.5, alpha = 1, t in [-200, 200], default tol
     ev = lzsm.evolve(lzsm.LandauZener(0.5, 1.0), (-200.0, 200.0))
-    assert ev.success and ev.method == "magnus6-compiled"
+    assert ev.ok and ev.method == "magnus6-compiled"
     u = lzsm.lz_propagator(0.5, 1.0, 200.0, -200.0)
     assert np.max(np.abs(ev.populations[-1] - np.abs(u[:, 0]) ** 2)) <= 1e-9
     assert np.max(np.abs(ev.amplitudes[-1] - u[:, 0])) <= 1e-9
@@ -47,7 +47,7 @@ def test_grid_against_closed_form():
     v = np.array([0.1, 0.3 - 0.2j, 0.7])[:, None]
     a = np.array([-2.0, 0.5, 1.0, 3.0])
     ev = lzsm.evolve(lzsm.LandauZener(v, a), (-50.0, 50.0))
-    assert ev.amplitudes.shape == (3, 4, 2, 2) and ev.success
+    assert ev.amplitudes.shape == (3, 4, 2, 2) and ev.ok
     p = exact_populations(v, a, 50.0, -50.0)
     assert np.max(np.abs(ev.populations[..., -1, :] - p)) <= 1e-9
 
@@ -327,7 +327,7 @@ def test_wrong_kinds_raise_type_error():
 def test_max_steps_reports_status_and_warns():
     with pytest.warns(UserWarning, match="did not reach"):
         ev = lzsm.evolve(M, (-200.0, 200.0), max_steps=10)
-    assert not ev.success and int(ev.status) == 1 and int(ev.n_steps) == 10
+    assert not ev.ok and int(ev.status) == 1 and int(ev.n_steps) == 10
 
 
 def test_unreached_saved_times_are_not_garbage():

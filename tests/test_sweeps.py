@@ -21,7 +21,8 @@ import pytest
 import xarray as xr
 
 import lzsm
-from lzsm.scans.engine import SweepBlockError, completed_blocks, example_lz_probability, sweep
+from lzsm.closed_forms.landau_zener import lz_closed_forms as example_lz_probability
+from lzsm.scans.engine import ScanBlockError, completed_blocks, scan
 
 X = np.arange(12.0) * 0.5
 Y = np.array([-1.0, 0.5, 2.0])
@@ -61,7 +62,7 @@ def _logged_toy(x, y):
 
 def run_logged_sweep(store=None, resume=False):
     """The sweep the interruption tests run (12 blocks of one x value each)."""
-    return sweep(_logged_toy, {"x": X, "y": Y}, chunks={"x": 1}, store=store, resume=resume,
+    return scan(_logged_toy, {"x": X, "y": Y}, chunks={"x": 1}, store=store, resume=resume,
                  progress=False, attrs={"purpose": "test"})
 
 
@@ -86,7 +87,7 @@ def _shape_probe(a, b, c):
 
 # --------------------------------------------------------------------------- in-process
 def test_in_process_equals_numpy_with_uneven_chunks():
-    ds = sweep(_toy, {"x": X, "y": Y}, chunks={"x": 5, "y": 2}, progress=False,
+    ds = scan(_toy, {"x": X, "y": Y}, chunks={"x": 5, "y": 2}, progress=False,
                name_units={"x": "energy", "f": "arb"}, attrs={"note": "toy"})
     ref = _toy_reference(X, Y)
     assert ds["f"].dims == ("x", "y") and ds.sizes == {"x": 12, "y": 3}
@@ -103,19 +104,19 @@ def test_in_process_equals_numpy_with_uneven_chunks():
 
 def test_parameters_broadcast_like_meshgrid():
     a, b, c = np.arange(5.0), np.arange(4.0) * 10, np.arange(3.0) * 100
-    ds = sweep(_shape_probe, {"a": a, "b": b, "c": c}, chunks={"a": 2, "b": 3, "c": 2}, progress=False)
+    ds = scan(_shape_probe, {"a": a, "b": b, "c": c}, chunks={"a": 2, "b": 3, "c": 2}, progress=False)
     np.testing.assert_array_equal(ds["s"].values, a[:, None, None] + b[None, :, None] + c)
 
 
 def test_default_chunks_bound_the_block():
-    ds = sweep(_toy, {"x": np.arange(100.0), "y": np.arange(90.0)}, progress=False)
+    ds = scan(_toy, {"x": np.arange(100.0), "y": np.arange(90.0)}, progress=False)
     chunks = json.loads(ds.attrs["lzsm_sweep_config"])["chunks"]
     assert chunks["y"] == 90 and chunks["x"] * chunks["y"] <= 4096
 
 
 def test_trailing_output_dims_with_coords():
     t = T
-    ds = sweep(_signal, {"x": X}, chunks={"x": 5}, progress=False, output_dims={"signal": ["t"]},
+    ds = scan(_signal, {"x": X}, chunks={"x": 5}, progress=False, output_dims={"signal": ["t"]},
                output_coords={"t": t}, name_units={"t": "time"})
     assert ds["signal"].dims == ("x", "t") and ds["pair"].dims == ("x", "pair_dim_0")
     np.testing.assert_array_equal(ds["t"].values, t)
@@ -127,7 +128,7 @@ def test_trailing_output_dims_with_coords():
 def test_sweep_of_exact_propagation_matches_closed_form():
     v = np.linspace(0.1, 0.8, 6)
     a = np.array([-2.0, -0.5, 0.7, 1.0, 3.0])
-    ds = sweep(_lz_passage, {"coupling": v, "sweep_rate": a}, chunks={"coupling": 4, "sweep_rate": 3},
+    ds = scan(_lz_passage, {"coupling": v, "sweep_rate": a}, chunks={"coupling": 4, "sweep_rate": 3},
                progress=False)
     exact = lzsm.finite_time_p_diabatic_stay(v[:, None], a[None, :], 50.0, -50.0)
     assert ds["p_diabatic_stay"].shape == (6, 5) and np.all(ds["status"].values == 0)
@@ -135,20 +136,20 @@ def test_sweep_of_exact_propagation_matches_closed_form():
 
 
 def test_progress_bar_forced(capsys):
-    sweep(_toy, {"x": X, "y": Y}, chunks={"x": 4}, progress=True)
+    scan(_toy, {"x": X, "y": Y}, chunks={"x": 4}, progress=True)
     assert "block" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- Zarr store
 def test_store_result_identical_to_in_memory(tmp_path):
     kwargs = {"chunks": {"x": 5, "y": 2}, "progress": False, "name_units": {"x": "energy"}, "attrs": {"n": 1}}
-    mem = sweep(_toy, {"x": X, "y": Y}, **kwargs)
-    stored = sweep(_toy, {"x": X, "y": Y}, store=tmp_path / "s.zarr", **kwargs)
+    mem = scan(_toy, {"x": X, "y": Y}, **kwargs)
+    stored = scan(_toy, {"x": X, "y": Y}, store=tmp_path / "s.zarr", **kwargs)
     xr.testing.assert_identical(stored, mem)
     assert completed_blocks(tmp_path / "s.zarr").shape == (3, 2)
     assert completed_blocks(tmp_path / "s.zarr").all()
     # resuming a finished store computes nothing and returns the same dataset
-    again = sweep(_toy, {"x": X, "y": Y}, store=tmp_path / "s.zarr", resume=True, **kwargs)
+    again = scan(_toy, {"x": X, "y": Y}, store=tmp_path / "s.zarr", resume=True, **kwargs)
     xr.testing.assert_identical(again, mem)
 
 
@@ -172,7 +173,7 @@ def test_resume_with_changed_configuration_is_refused(tmp_path, change, setting)
     kwargs = {"func": _logged_toy, "axes": {"x": X, "y": Y}, "chunks": {"x": 1}, "attrs": {"purpose": "test"}}
     kwargs.update(change)
     with pytest.raises(lzsm.LzsmValueError, match=r"cannot resume: .*" + setting):
-        sweep(kwargs.pop("func"), kwargs.pop("axes"), store=store, resume=True, progress=False, **kwargs)
+        scan(kwargs.pop("func"), kwargs.pop("axes"), store=store, resume=True, progress=False, **kwargs)
 
 
 def test_resume_after_sigkill_skips_finished_blocks(tmp_path, monkeypatch):
@@ -212,7 +213,7 @@ def test_resume_after_sigkill_skips_finished_blocks(tmp_path, monkeypatch):
 def test_exception_names_block_and_keeps_finished_blocks(tmp_path, monkeypatch):
     store = tmp_path / "s.zarr"
     monkeypatch.setattr(sys.modules[__name__], "FAIL_AT", X[5])
-    with pytest.raises(SweepBlockError, match=r"block \(5, 0\) \(x = 2\.5, y in \[-1\.0, 2\.0\]") as info:
+    with pytest.raises(ScanBlockError, match=r"block \(5, 0\) \(x = 2\.5, y in \[-1\.0, 2\.0\]") as info:
         run_logged_sweep(store)
     assert isinstance(info.value.__cause__, ZeroDivisionError)
     assert info.value.ranges == {"x": (2.5, 2.5), "y": (-1.0, 2.0)}
@@ -265,7 +266,7 @@ def test_bad_input_names_the_argument(kwargs, error, message):
     args = {"func": _toy, "axes": {"x": X, "y": Y}, "progress": False}
     args.update(kwargs)
     with pytest.raises(error, match=message):
-        sweep(args.pop("func"), args.pop("axes"), **args)
+        scan(args.pop("func"), args.pop("axes"), **args)
 
 
 # --------------------------------------------------------------------------- Dask
@@ -274,10 +275,10 @@ def test_local_dask_cluster_equals_in_process(tmp_path):
     axes = {"coupling": np.linspace(0.1, 1.0, 9), "sweep_rate": np.array([-1.0, 0.5, 2.0, 4.0])}
     kwargs = {"chunks": {"coupling": 2, "sweep_rate": 3}, "progress": False,
               "name_units": {"coupling": "energy"}}
-    local = sweep(example_lz_probability, axes, **kwargs)
-    on_dask = sweep(example_lz_probability, axes, scheduler="local", **kwargs)
+    local = scan(example_lz_probability, axes, **kwargs)
+    on_dask = scan(example_lz_probability, axes, scheduler="local", **kwargs)
     xr.testing.assert_identical(on_dask, local)
-    stored = sweep(example_lz_probability, axes, scheduler="local", store=tmp_path / "d.zarr", **kwargs)
+    stored = scan(example_lz_probability, axes, scheduler="local", store=tmp_path / "d.zarr", **kwargs)
     xr.testing.assert_identical(stored, local)
     np.testing.assert_allclose(local["p_diabatic_stay"].values,
                                lzsm.lz_probability(axes["coupling"][:, None], axes["sweep_rate"]), rtol=1e-15)
@@ -290,8 +291,8 @@ def test_dask_block_error_names_the_block(tmp_path):
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
                                        dashboard_address=":0", scheduler_kwargs={"dashboard": False})
     with cluster, distributed.Client(cluster) as client:
-        with pytest.raises(SweepBlockError, match=r"sweep_rate = 0\.0") as info:
-            sweep(example_lz_probability, axes, chunks={"sweep_rate": 1}, scheduler=client,
+        with pytest.raises(ScanBlockError, match=r"sweep_rate = 0\.0") as info:
+            scan(example_lz_probability, axes, chunks={"sweep_rate": 1}, scheduler=client,
                   store=tmp_path / "d.zarr", progress=False)
         assert isinstance(info.value.__cause__, ValueError)
         assert client.status != "closed"  # a client passed in is left open

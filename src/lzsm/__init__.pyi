@@ -47,11 +47,15 @@ from .closed_forms.pulses import (
     rosen_zener_p_diabatic_stay as rosen_zener_p_diabatic_stay,
 )
 from .dynamics.baths import (
+    SpinBosonResult as SpinBosonResult,
+    spin_boson as spin_boson,
     OhmicBath as OhmicBath,
     spin_boson_p_diabatic_stay as spin_boson_p_diabatic_stay,
     spin_boson_sweep as spin_boson_sweep,
 )
 from .dynamics.coherent import (
+    Propagator as Propagator,
+    TransitionMatrix as TransitionMatrix,
     Evolution as Evolution,
     evolve as evolve,
     propagator as propagator,
@@ -63,6 +67,8 @@ from .dynamics.floquet import (
     track_quasienergies as track_quasienergies,
 )
 from .dynamics.interferometry import (
+    InterferometryMap as InterferometryMap,
+    interferometry_map as interferometry_map,
     interferometry as interferometry,
 )
 from .dynamics.noise import (
@@ -79,6 +85,9 @@ from .dynamics.open import (
     evolve_open as evolve_open,
 )
 from .errors import (
+    LzsmConvergenceError as LzsmConvergenceError,
+    LzsmConvergenceWarning as LzsmConvergenceWarning,
+    LzsmWarning as LzsmWarning,
     LzsmError as LzsmError,
     LzsmTypeError as LzsmTypeError,
     LzsmValueError as LzsmValueError,
@@ -217,11 +226,16 @@ from .plot.molecules import (
     plot_trajectory_scattering as plot_trajectory_scattering,
 )
 from .scans.engine import (
-    SweepBlockError as SweepBlockError,
+    ScanBlockError as ScanBlockError,
     completed_blocks as completed_blocks,
-    sweep as sweep,
+    scan as scan,
 )
+from .options import Options as Options
+from .results import Result as Result, Status as Status
 from . import (
+    methods as methods,
+    options as options,
+    results as results,
     applications as applications,
     closed_forms as closed_forms,
     dynamics as dynamics,

@@ -1,5 +1,10 @@
-"""Validation at the boundary. Every check names the argument, the accepted range, what it got,
-and returns the converted value."""
+"""Validation at the boundary, one module for every front door.
+
+Every check names the argument, the accepted range and what it got, and returns the converted
+value: numbers and arrays, Hermitian matrices, choices, the time window and saved times, the
+model-is-in-time check, and the one grammar of initial states (:func:`initial_state`) shared by
+every propagating function.
+"""
 
 from __future__ import annotations
 
@@ -86,6 +91,7 @@ def hermitian(h: np.ndarray, name: str, *, rtol: float = 1e-10) -> np.ndarray:
 
 
 def time_span(t_span: Any) -> tuple[float, float]:
+    """``(t0, t1)`` as floats, finite and increasing."""
     try:
         t0, t1 = (float(v) for v in t_span)
     except Exception:
@@ -101,3 +107,172 @@ def choice(x: Any, name: str, options: tuple[str, ...]) -> str:
     if x not in options:
         raise LzsmValueError(f"`{name}` must be one of {', '.join(map(repr, options))}; got {x!r}")
     return x
+
+
+def integer(x: Any, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    """A Python int (bools refused) within [low, high]."""
+    if low is not None and high is not None:
+        accepted = f"an integer in [{low}, {high}]"
+    elif low is not None:
+        accepted = f"an integer >= {low}"
+    elif high is not None:
+        accepted = f"an integer <= {high}"
+    else:
+        accepted = "an integer"
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+        if isinstance(x, (float, np.floating)):
+            raise LzsmValueError(f"`{name}` must be {accepted}, got {x!r}")
+        raise LzsmTypeError(f"`{name}` must be {accepted}, got {x!r}")
+    if (low is not None and x < low) or (high is not None and x > high):
+        raise LzsmValueError(f"`{name}` must be {accepted}, got {x!r}")
+    return int(x)
+
+
+# --------------------------------------------------------------------------- models and times
+def time_model(model: Any) -> Any:
+    """``model`` if it is an lzsm model whose coordinate is time; a clear error otherwise."""
+    from lzsm.models.base import Model
+
+    if not isinstance(model, Model):
+        raise LzsmTypeError(f"`model` must be an lzsm model (e.g. lzsm.LandauZener), got {type(model).__name__}")
+    if model.coordinate != "t":
+        raise LzsmValueError(f"`model` is given along '{model.coordinate}', not time: it cannot be "
+                             "propagated (use lzsm.models.adiabatic for its adiabatic picture)")
+    return model
+
+
+def times(t_span: Any, t_eval: Any = None) -> np.ndarray:
+    """The saved times: ``t_eval`` (strictly increasing, inside ``t_span``) with t0 and t1
+    always included; ``[t0, t1]`` when ``t_eval`` is None."""
+    t0, t1 = time_span(t_span)
+    if t_eval is None:
+        return np.array([t0, t1])
+    te = real_array(t_eval, "t_eval")
+    if te.ndim != 1 or te.size == 0:
+        raise LzsmValueError(f"`t_eval` must be a non-empty 1-D array, got shape {te.shape}")
+    if np.any(np.diff(te) <= 0):
+        raise LzsmValueError("`t_eval` must be strictly increasing")
+    if te[0] < t0 or te[-1] > t1:
+        raise LzsmValueError(f"`t_eval` must lie within t_span [{t0}, {t1}], got [{te[0]}, {te[-1]}]")
+    if te[0] > t0:
+        te = np.concatenate([[t0], te])
+    if te[-1] < t1:
+        te = np.concatenate([te, [t1]])
+    return te
+
+
+# --------------------------------------------------------------------------- initial states
+INITIAL_GRAMMAR = ("a diabatic index k (int), a name ('diabatic k', 'adiabatic k', 'lower' = 'ground' = "
+                   "'adiabatic 0', 'upper' = the highest adiabatic state), a normalised state vector (..., N) "
+                   "in the diabatic basis")
+
+
+class InitialState:
+    """A checked initial condition over a grid of parameter points.
+
+    ``psi`` (``(*shape, N)``) for pure states, else None; ``rho`` (``(*shape, N, N)``, only when
+    density matrices are accepted); ``diabatic``: index of the initial diabatic basis state,
+    or -1 where the state is not one (``shape``)."""
+
+    def __init__(self, psi: np.ndarray | None, rho: np.ndarray | None, diabatic: np.ndarray) -> None:
+        self.psi = psi
+        self.rho = rho
+        self.diabatic = diabatic
+
+    def adiabatic(self, model: Any, t0: float) -> np.ndarray:
+        """Index of the adiabatic state with the largest initial population (``shape``)."""
+        from lzsm.models.adiabatic import adiabatic_states
+
+        states = adiabatic_states(model, np.asarray(t0))
+        if self.psi is not None:
+            pops = np.abs(np.einsum("...ji,...j->...i", np.conj(states), self.psi)) ** 2
+        else:
+            assert self.rho is not None
+            states = np.broadcast_to(states, self.rho.shape)
+            pops = np.einsum("...ki,...kl,...li->...i", np.conj(states), self.rho, states).real
+        return np.argmax(pops, axis=-1)
+
+
+def _named_state(initial: Any, n: int) -> tuple[str, int] | None:
+    """('diabatic' | 'adiabatic', k) for an index, a name or a (kind, k) pair; None otherwise."""
+    if isinstance(initial, (bool, np.bool_)):
+        raise LzsmTypeError(f"`initial` must be {INITIAL_GRAMMAR}; got a bool")
+    if isinstance(initial, (int, np.integer)):
+        return "diabatic", int(initial)
+    if isinstance(initial, str):
+        text = initial.strip().lower().replace(":", " ")
+        aliases = {"lower": "adiabatic 0", "ground": "adiabatic 0", "upper": f"adiabatic {n - 1}"}
+        parts = aliases.get(text, text).split()
+        if len(parts) != 2 or parts[0] not in ("diabatic", "adiabatic") or not parts[1].isdigit():
+            raise LzsmValueError(f"`initial` must be {INITIAL_GRAMMAR}; got {initial!r}")
+        return parts[0], int(parts[1])
+    if isinstance(initial, tuple) and len(initial) == 2 and isinstance(initial[0], str):
+        return str(initial[0]), int(initial[1])
+    return None
+
+
+def initial_state(initial: Any, model: Any, t0: float, *, shape: tuple[int, ...] | None = None,
+                  density: bool = False) -> InitialState:
+    """The one grammar of initial states.
+
+    ``initial`` is a diabatic index, a name (``'diabatic 1'``, ``'adiabatic 0'``, ``'lower'``,
+    ``'ground'``, ``'upper'``; adiabatic states taken at ``t0``), a normalised state vector
+    ``(..., N)`` in the diabatic basis, or (only where ``density=True``) a density matrix
+    ``(..., N, N)``: Hermitian, trace 1, positive semidefinite.  Arrays broadcast over the
+    model's grid (or ``shape``)."""
+    n = model.n_levels
+    shape = model.batch_shape if shape is None else tuple(shape)
+    named = _named_state(initial, n)
+    if named is not None:
+        kind, k = named
+        if kind not in ("diabatic", "adiabatic"):
+            raise LzsmValueError(f"`initial` must be {INITIAL_GRAMMAR}; got {initial!r}")
+        if not 0 <= k < n:
+            raise LzsmValueError(f"`initial` state index must be in 0..{n - 1}, got {k}")
+        if kind == "diabatic":
+            psi = np.zeros(shape + (n,), dtype=complex)
+            psi[..., k] = 1.0
+            dia = np.full(shape, k)
+        else:
+            from lzsm.models.adiabatic import adiabatic_states
+
+            states = adiabatic_states(model, np.asarray(t0))
+            psi = np.ascontiguousarray(np.broadcast_to(states[..., :, k], shape + (n,)))
+            dia = np.full(shape, -1)
+        rho = np.einsum("...i,...j->...ij", psi, psi.conj()) if density else None
+        return InitialState(psi, rho, dia)
+    if callable(initial):
+        raise LzsmTypeError(f"`initial` must be {INITIAL_GRAMMAR}; got a callable")
+    arr = complex_array(initial, "initial")
+    if density and arr.ndim >= 2 and arr.shape[-2:] == (n, n):
+        rho = hermitian(arr, "initial")
+        tr = np.trace(rho, axis1=-2, axis2=-1).real
+        if np.any(np.abs(tr - 1.0) > 1e-10):
+            raise LzsmValueError(f"`initial` density matrix must have trace 1, got {tr.reshape(-1)[0]:.6g}")
+        ev = np.linalg.eigvalsh(rho)
+        if np.any(ev < -1e-10):
+            raise LzsmValueError(f"`initial` density matrix must be positive semidefinite, "
+                                 f"smallest eigenvalue {ev.min():.3g}")
+        try:
+            rho = np.broadcast_to(rho, shape + (n, n)).copy()
+        except ValueError:
+            raise LzsmValueError(f"`initial` of shape {arr.shape} does not broadcast to the grid {shape}") from None
+        diag = np.real(np.diagonal(rho, axis1=-2, axis2=-1))
+        dia = np.where(np.isclose(diag, 1.0, atol=1e-12).any(axis=-1), np.argmax(diag, axis=-1), -1)
+        return InitialState(None, rho, dia)
+    if arr.shape[-1:] != (n,):
+        what = "a state vector (..., N) or a density matrix (..., N, N)" if density else "a state vector (..., N)"
+        hint = "" if density or arr.shape[-2:] != (n, n) else " (density matrices: use lzsm.evolve_open)"
+        raise LzsmValueError(f"`initial` given as an array must be {what} with N = {n}, got shape {arr.shape}{hint}")
+    try:
+        psi = np.broadcast_to(arr, shape + (n,)).copy()
+    except ValueError:
+        raise LzsmValueError(f"`initial` of shape {arr.shape} does not broadcast to the model's grid "
+                             f"{shape} x {n}") from None
+    nrm = np.linalg.norm(psi, axis=-1)
+    if np.any(np.abs(nrm - 1.0) > 1e-10):
+        raise LzsmValueError(f"`initial` state vector must be normalised (|psi| = 1), got |psi| = {nrm.max():.6g}")
+    basis_state = np.isclose(np.abs(psi), 1.0, atol=1e-12)
+    dia = np.where(basis_state.any(axis=-1), np.argmax(basis_state, axis=-1), -1)
+    rho = np.einsum("...i,...j->...ij", psi, psi.conj()) if density else None
+    return InitialState(psi, rho, dia)

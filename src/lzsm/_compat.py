@@ -16,7 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 #: Renamed public names: old name -> (module of the new object, new name).
-RENAMED: dict[str, tuple[str, str]] = {}
+RENAMED: dict[str, tuple[str, str]] = {
+    "sweep": ("lzsm.scans.engine", "scan"),
+    "SweepBlockError": ("lzsm.scans.engine", "ScanBlockError"),
+}
 
 #: lzsm 0.1 module -> the modules its names live in now (searched in this order).  The old
 #: ``lzsm.floquet`` and ``lzsm.interferometry`` modules are not aliased: those names are functions.
@@ -126,3 +129,22 @@ def install_old_module_finder() -> None:
     """Append the finder for old module paths to ``sys.meta_path`` (once)."""
     if _FINDER not in sys.meta_path:
         sys.meta_path.append(_FINDER)
+
+
+def noise_third_positional(func: Callable[..., Any]) -> Callable[..., Any]:
+    """lzsm 0.1 called ``evolve_noisy(model, t_span, noise, initial, t_eval)``; 0.2 has the one
+    order of every front door, ``(model, t_span, initial, t_eval, *, noise=...)``."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from lzsm.dynamics.noise import NoiseProcess
+
+        if len(args) >= 3 and isinstance(args[2], NoiseProcess) and "noise" not in kwargs:
+            warnings.warn("evolve_noisy(model, t_span, noise, ...) is deprecated since lzsm 0.2; use "
+                          "evolve_noisy(model, t_span, initial, t_eval, noise=...)", DeprecationWarning, stacklevel=2)
+            args = list(args)
+            kwargs["noise"] = args.pop(2)
+        return func(*args, **kwargs)
+
+    return wrapper

@@ -1,4 +1,11 @@
-"""Library-wide exceptions: one base class, subclasses that are also the built-in errors."""
+"""Library-wide exceptions and warnings: one base class, subclasses that are also the built-ins.
+
+``except ValueError`` still catches :class:`LzsmValueError`, ``except RuntimeError`` still
+catches :class:`LzsmConvergenceError`; ``except LzsmError`` catches everything lzsm raises on
+purpose.  Non-convergence of a computation is never a ValueError: it is a per-point status
+with an :class:`LzsmConvergenceWarning`, or an :class:`LzsmConvergenceError` where there is no
+per-point result to return.
+"""
 
 from __future__ import annotations
 
@@ -13,3 +20,15 @@ class LzsmValueError(LzsmError, ValueError):
 
 class LzsmTypeError(LzsmError, TypeError):
     """An argument of the wrong kind (``except TypeError`` still catches it)."""
+
+
+class LzsmConvergenceError(LzsmError, RuntimeError):
+    """A computation did not converge and there is no per-point status to report it in."""
+
+
+class LzsmWarning(UserWarning):
+    """Base class of lzsm's warnings."""
+
+
+class LzsmConvergenceWarning(LzsmWarning):
+    """Some points of a result did not converge; their ``status`` says which and why."""

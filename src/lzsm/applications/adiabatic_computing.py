@@ -406,7 +406,7 @@ def p_success(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear", 
     psi0 = grover_initial_state(int(n.reshape(-1)[0]), space) if space == "full" else \
         np.stack([1.0 / np.sqrt(n), np.sqrt(1.0 - 1.0 / n)], axis=-1).astype(complex)
     ev = propagation.evolve(model, (0.0, 1.0), psi0, tol=tol)
-    if not ev.success:
+    if not ev.ok:
         raise LzsmValueError("propagation did not reach the end of the run (try a larger `tol`)")
     return _out((np.abs(ev.amplitudes[..., -1, 0]) ** 2).reshape(shape))
 

@@ -595,12 +595,12 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     # ---- coherent map beside it (Floquet, infinite-time average) on a window fine enough to
     # resolve lines of width Delta J_n
     if coherent:
-        from lzsm.dynamics.interferometry import interferometry
+        from lzsm.dynamics.interferometry import interferometry_map
         from lzsm.models.drives import PeriodicDrive
 
         amp_c = np.linspace(amplitude.min(), amplitude.max(), na)
-        dsc = interferometry(PeriodicDrive(gap, 0.0, 0.0, om, hbar=hbar), n_periods=None, progress=False,
-                             offset=off_c, amplitude=amp_c)
+        dsc = interferometry_map(PeriodicDrive(gap, 0.0, 0.0, om, hbar=hbar), n_periods=None, progress=False,
+                             offset=off_c, amplitude=amp_c).to_xarray()
         ds["p_up_coherent"] = (("offset_coherent", "amplitude_coherent"),
                                dsc["p_upper_mean"].transpose("offset", "amplitude").values)
         ds = ds.assign_coords(offset_coherent=off_c, amplitude_coherent=amp_c)

@@ -17,6 +17,7 @@ from .landau_zener import (
     golden_rule_error as golden_rule_error,
     golden_rule_probability as golden_rule_probability,
     lz_amplitudes as lz_amplitudes,
+    lz_closed_forms as lz_closed_forms,
     lz_probability as lz_probability,
     lz_propagator as lz_propagator,
     lz_transition_time as lz_transition_time,

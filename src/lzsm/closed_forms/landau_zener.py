@@ -327,3 +327,17 @@ def lz_transition_time(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLi
         rate = -2.0 * np.real(np.conj(b[..., 1]) * d10 * b[..., 0])
         final = np.exp(-2.0 * np.pi * vabs**2 / (hb * a))
     return _out(final / rate)
+
+
+def lz_closed_forms(coupling: ArrayLike, sweep_rate: ArrayLike, *, hbar: float = 1.0) -> dict[str, np.ndarray]:
+    """Closed-form Landau–Zener quantities on one block of a ``coupling`` x ``sweep_rate`` grid,
+    as a dictionary of arrays: the batched-function form that :func:`lzsm.scan` takes.
+
+    .. math:: P_{LZ} = \\exp\\left(-\\frac{2\\pi |V|^2}{\\hbar |\\alpha|}\\right), \\qquad
+              \\delta = \\frac{|V|^2}{\\hbar |\\alpha|}
+
+    (Landau 1932, Zener 1932).  Example: ``lzsm.scan(lzsm.closed_forms.landau_zener.lz_closed_forms,
+    {"coupling": v, "sweep_rate": a})``; bind ``hbar`` with ``functools.partial``.
+    """
+    return {"p_diabatic_stay": lz_probability(coupling, sweep_rate, hbar),
+            "adiabaticity": adiabaticity(coupling, sweep_rate, hbar)}

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 import numpy as np
 from lzsm import _checks
+from lzsm.options import Options, resolve_options
+from lzsm.results import Result
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.two_level import LandauZener
 from lzsm.models.multilevel import LinearSweep
@@ -166,10 +168,57 @@ def spin_boson_sweep(model: LandauZener, mode_energies: ArrayLike, couplings: Ar
     return LinearSweep(a, b, hbar=model.hbar)
 
 
-def spin_boson_p_diabatic_stay(model: LandauZener, mode_energies: ArrayLike, couplings: ArrayLike, t_span,
-                               *, temperature: float = 0.0, n_fock: int = 8, operator: Any = "sigma_z",
-                               initial: int = 0, tol: float = 1e-9, min_weight: float = 1e-8) -> float:
-    """Probability that the system ends in its initial diabatic state after the sweep, with
+@dataclass(frozen=True, eq=False, repr=False)
+class SpinBosonResult(Result):
+    """Result of :func:`spin_boson`: the system's final diabatic-stay probability with the
+    explicit bath modes traced out, and how it was obtained.
+
+    ``p_diabatic_stay`` (a number); ``p_each`` the probability from each thermally weighted
+    initial state of the whole system, with their ``weights`` (Boltzmann, renormalised after
+    dropping those below ``min_weight``); ``sweep`` the product-space
+    :class:`lzsm.LinearSweep`; ``n_fock``, ``temperature``, ``t_span``."""
+
+    model: LandauZener
+    sweep: LinearSweep
+    p_diabatic_stay: float
+    p_each: np.ndarray
+    weights: np.ndarray
+    n_fock: int
+    temperature: float
+    t_span: tuple[float, float]
+
+    kind = "exact spin-boson passage"
+
+    def _coords(self) -> dict[str, Any]:
+        return {"initial_state": np.arange(self.p_each.size)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"p_diabatic_stay": ([], self.p_diabatic_stay),
+                "p_diabatic_stay_each": (["initial_state"], self.p_each),
+                "weight": (["initial_state"], self.weights)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"model": "LandauZener", "coupling": complex(self.model.coupling).real if np.isrealobj(
+            self.model.coupling) else str(complex(self.model.coupling)), "sweep_rate": float(self.model.sweep_rate),
+            "hbar": self.model.hbar, "n_fock": self.n_fock, "temperature": self.temperature,
+            "product_space_dimension": self.sweep.n_levels, "t0": self.t_span[0], "t1": self.t_span[1]}
+
+    def _summary(self) -> list[str]:
+        return [f"p_diabatic_stay {self.p_diabatic_stay:.6g}", f"product space {self.sweep.n_levels}",
+                f"{self.p_each.size} initial states"]
+
+    def __float__(self) -> float:
+        return float(self.p_diabatic_stay)
+
+
+def spin_boson(model: LandauZener, t_span: tuple[float, float], initial: Any = 0, *, mode_energies: ArrayLike,
+               couplings: ArrayLike, temperature: float = 0.0, n_fock: int = 8, operator: Any = "sigma_z",
+               min_weight: float = 1e-8, method: str | None = None, options: Options | None = None,
+               tol: float | None = None, max_step: float | None = None, max_steps: int | None = None,
+               progress: bool | None = None) -> SpinBosonResult:
+    """Exact dissipative Landau–Zener passage with a few explicit bath modes.
+
+    Probability that the system ends in its initial diabatic state after the sweep, with
     the explicit bath modes traced out, exactly (up to the Fock truncation and the window).
 
     The whole system starts in thermal equilibrium at ``temperature`` (``k_B T``, energy
@@ -180,18 +229,28 @@ def spin_boson_p_diabatic_stay(model: LandauZener, mode_energies: ArrayLike, cou
     finite-window oscillation ``~ |V|/(alpha t)`` of the diabatic populations; what remains
     is ``O((V/(alpha t))^2)``.  Starting instead from the bare vacuum would put the bath in an
     excited (coherent) state.  Weights below ``min_weight`` are dropped (the rest renormalised).
+
+    ``initial`` is the system's diabatic state (``0``, ``1`` or ``'diabatic 1'``); the other
+    options are those of :func:`lzsm.propagator` (default ``tol`` 1e-9).  At zero temperature a
+    bath coupled through sigma_z leaves P_LZ unchanged (Wubs, Saito, Kohler, Hänggi & Kayanuma,
+    Phys. Rev. Lett. 97, 200404 (2006)).
     """
     from lzsm.dynamics.coherent import propagator
 
     temp = float(_checks.real_array(temperature, "temperature", nonnegative=True))
-    if initial not in (0, 1):
-        raise LzsmValueError(f"`initial` must be the diabatic index 0 or 1, got {initial!r}")
     t0, t1 = _checks.time_span(t_span)
     sweep = spin_boson_sweep(model, mode_energies, couplings, n_fock, operator)
+    init = _checks.initial_state(initial, model, t0)
+    k = int(init.diabatic.reshape(-1)[0])
+    if k < 0:
+        raise LzsmValueError(f"`initial` must be a diabatic state of the system (0, 1, 'diabatic 1'), got {initial!r}")
+    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps, progress=progress)
+    if opts.tol is None:
+        opts = opts.replace(tol=1e-9)
     dim_b = sweep.n_levels // 2
-    block = slice(initial * dim_b, (initial + 1) * dim_b)
+    block = slice(k * dim_b, (k + 1) * dim_b)
 
-    def sector_states(t):
+    def sector_states(t: float) -> tuple[np.ndarray, np.ndarray]:
         e, v = np.linalg.eigh(sweep.hamiltonian(np.asarray(t)))
         inside = np.sum(np.abs(v[block]) ** 2, axis=0) > 0.5
         return e[inside], v[:, inside]
@@ -201,7 +260,21 @@ def spin_boson_p_diabatic_stay(model: LandauZener, mode_energies: ArrayLike, cou
     w = np.exp(-(e0 - e0.min()) / temp) if temp > 0 else (np.arange(e0.size) == np.argmin(e0)).astype(float)
     w /= w.sum()
     keep = np.flatnonzero(w > min_weight)
-    u = propagator(sweep, (t0, t1), tol=tol)[-1]
+    prop = propagator(sweep, (t0, t1), method=method, options=opts)
+    u = prop.u[-1]
     amps = v1.conj().T @ u @ v0[:, keep]
     p_each = np.sum(np.abs(amps) ** 2, axis=0)
-    return float(np.sum(w[keep] * p_each) / np.sum(w[keep]))
+    weights = w[keep] / np.sum(w[keep])
+    p = float(np.sum(weights * p_each))
+    return SpinBosonResult(model, sweep, p, p_each, weights, int(n_fock), temp, (t0, t1), method=prop.method,
+                           options=prop.options, status=prop.status, error_estimate=prop.error_estimate,
+                           n_steps=prop.n_steps)
+
+
+def spin_boson_p_diabatic_stay(model: LandauZener, mode_energies: ArrayLike, couplings: ArrayLike, t_span: Any,
+                               *, temperature: float = 0.0, n_fock: int = 8, operator: Any = "sigma_z",
+                               initial: Any = 0, tol: float = 1e-9, min_weight: float = 1e-8) -> float:
+    """The number ``spin_boson(model, t_span, initial, ...).p_diabatic_stay`` (see :func:`spin_boson`)."""
+    return spin_boson(model, t_span, initial, mode_energies=mode_energies, couplings=couplings,
+                      temperature=temperature, n_fock=n_fock, operator=operator, min_weight=min_weight,
+                      tol=tol).p_diabatic_stay

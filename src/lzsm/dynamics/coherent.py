@@ -1,59 +1,94 @@
-"""Exact time propagation of N-level models over whole parameter grids.
+"""Coherent time evolution: ``i hbar dpsi/dt = H(t) psi`` over whole parameter grids.
 
-``evolve(model, t_span, initial)`` integrates ``i hbar dpsi/dt = H(t) psi`` with the
-sixth-order commutator Magnus integrator of :mod:`lzsm.kernels.magnus` (exact exponentials,
-so every step is unitary; Richardson step-size control).  Models with ``H = A + B t``
-(Landau–Zener, linear multi-level sweeps, constant Hamiltonians) run entirely in compiled
-code, one parameter point per thread; models given by Python callables are stepped in
-lock-step over the grid with NumPy, calling the model three times per step.
+Front doors (convert -> check -> dispatch, one vocabulary):
 
-Convert, check, dispatch: the public function converts and validates its input, then picks the
-kernel from the model's form.
+* :func:`evolve` ``(model, t_span, initial, t_eval)`` -> :class:`Evolution` (amplitudes in both
+  pictures, ``p_diabatic_stay``, ``p_adiabatic_follow``, ``p_jump``);
+* :func:`propagator` ``(model, t_span, t_eval)`` -> :class:`Propagator` (``U(t, t0)``);
+* :func:`transition_matrix` ``(model, t_span)`` -> :class:`TransitionMatrix`
+  (``P[final, initial]`` between diabatic levels).
+
+Each converts and checks its input (:mod:`lzsm._checks`), resolves the generic options
+(:class:`lzsm.Options`), and hands the problem to the integrator registered for
+``(method, form)`` in :mod:`lzsm.methods`:
+
+* ``"magnus6"`` (default): the sixth-order commutator Magnus integrator on three Gauss nodes
+  (Blanes, Casas & Ros, BIT 40, 434 (2000)) with exact exponentials, so every step is unitary,
+  and Richardson step control.  Models with ``H = A + B f(t)`` (Landau–Zener, linear
+  multi-level sweeps, periodic drives, double passages) run entirely in compiled code
+  (:mod:`lzsm.kernels.magnus`), one parameter point per thread; models given by Python
+  callables are stepped in lock-step over the grid with NumPy.
+* ``"dop853"``: SciPy's eighth-order Runge–Kutta (Hairer, Nørsett & Wanner), point by point;
+  an independent reference (not unitary; no error estimate is reported).
 """
 
 from __future__ import annotations
+
 import math
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
+
 import numpy as np
-from lzsm import _checks
-from lzsm.models import adiabatic as bases
-from lzsm.errors import LzsmTypeError, LzsmValueError
+from numpy.typing import ArrayLike
+
+from lzsm import _checks, methods
+from lzsm._progress import progress_bar
+from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.kernels import magnus as _mk
+from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
-from lzsm.models.multilevel import LinearSweep
-from lzsm.closed_forms.multilevel import _scale, _slopes
+from lzsm.options import Options, resolve_options
+from lzsm.results import ArrayResult, Result, Status, grid_coordinates, status_messages, write_netcdf
 
-ArrayLike = Any
+__all__ = ["DEFAULT_TOL", "Evolution", "Propagator", "TransitionMatrix", "evolve", "propagator",
+           "transition_matrix", "write_netcdf"]
 
-STATUS_MESSAGES = {
-    _mk.STATUS_OK: "ok",
-    _mk.STATUS_MAX_STEPS: "stopped: max_steps reached before the end of t_span",
-    _mk.STATUS_STEP_UNDERFLOW: "stopped: step size underflow",
-}
-
-#: Default local error tolerance per step (amplitude norm).  With it Landau–Zener passages
-#: (e.g. V = 0.5, alpha = 1, t in [-200, 200]) land within ~1e-10 of the exact finite-time value.
+#: Default local error tolerance per step (amplitude norm) of the Magnus integrator.  With it
+#: Landau–Zener passages (e.g. V = 0.5, alpha = 1, t in [-200, 200]) land within ~1e-10 of the
+#: exact finite-time value.
 DEFAULT_TOL = 1e-10
 
+#: Status codes and their meaning (kept for lzsm 0.1 code; see :class:`lzsm.results.Status`).
+STATUS_MESSAGES = status_messages()
 
-@dataclass(frozen=True, eq=False)
-class Evolution:
+#: The options every Magnus path honours.
+_MAGNUS_OPTIONS = {"tol", "max_step", "max_steps", "breakpoints"}
+
+
+# =========================================================================== results
+class _OnModelGrid:
+    """Grid, coordinates and attributes of a result computed over a model's parameter grid."""
+
+    model: Model
+
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        shape = self.model.batch_shape
+        dims, coords = grid_coordinates(shape, self.model.parameters())
+        return shape, dims, coords
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"model": type(self.model).__name__, "hbar": self.model.hbar, "n_levels": self.model.n_levels}
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Evolution(_OnModelGrid, Result):
     """Result of :func:`evolve`: amplitudes at the saved times in both pictures.
 
     Attributes
     ----------
+    model : the model (its parameter grid is the result's grid).
     t : saved times, shape (M,).
-    amplitudes : diabatic amplitudes, shape ``(*batch, M, N)``.
+    amplitudes : diabatic amplitudes, shape ``(*grid, M, N)``.
     initial_adiabatic : index of the adiabatic state the system started in (largest
-        population at t0), shape ``batch``.
+        population at t0), shape ``grid``.
     initial_diabatic : index of the initial diabatic state, or -1 where the initial state
         was not a diabatic basis state.
     error_estimate : a-posteriori bound on the amplitude error at the last time (sum of the
-        accepted local error estimates; unitary steps do not amplify them), shape ``batch``.
-    n_steps, status : accepted steps and a status code per parameter point (0 = ok; see
-        :data:`STATUS_MESSAGES`).
+        accepted local error estimates; unitary steps do not amplify them), shape ``grid``
+        (NaN for methods that do not estimate it).
+    n_steps, status : accepted steps and a :class:`lzsm.results.Status` code per point.
+    method, options : the integrator (e.g. ``'magnus6-compiled'``) and the options used.
     """
 
     model: Model
@@ -61,17 +96,19 @@ class Evolution:
     amplitudes: np.ndarray
     initial_adiabatic: np.ndarray
     initial_diabatic: np.ndarray
-    error_estimate: np.ndarray
-    n_steps: np.ndarray
-    status: np.ndarray
-    method: str
-    tol: float
-    _cache: dict = field(default_factory=dict, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    kind = "coherent evolution"
+
+    @property
+    def tol(self) -> float | None:
+        """The local error tolerance used (``options.tol``)."""
+        return self.options.tol
 
     # ------------------------------------------------------------------ both pictures
     @property
     def populations(self) -> np.ndarray:
-        """Diabatic populations ``|c_j(t)|^2``, shape ``(*batch, M, N)``."""
+        """Diabatic populations ``|c_j(t)|^2``, shape ``(*grid, M, N)``."""
         return np.abs(self.amplitudes) ** 2
 
     @property
@@ -83,6 +120,7 @@ class Evolution:
 
     @property
     def adiabatic_populations(self) -> np.ndarray:
+        """Populations of the instantaneous eigenstates (index 0 lowest), ``(*grid, M, N)``."""
         return np.abs(self.adiabatic_amplitudes) ** 2
 
     # ------------------------------------------------------------------ final probabilities
@@ -106,143 +144,99 @@ class Evolution:
         """``1 - p_adiabatic_follow``: probability of a non-adiabatic transition."""
         return 1.0 - self.p_adiabatic_follow
 
-    @property
-    def success(self) -> bool:
-        return bool(np.all(self.status == _mk.STATUS_OK))
-
     # ------------------------------------------------------------------ export
-    def _batch_coords(self) -> tuple[list[str], dict[str, Any]]:
-        shape = self.model.batch_shape
-        dims = [f"point_{i}" for i in range(len(shape))]
-        coords: dict[str, Any] = {}
-        for name, val in self.model.parameters().items():
-            val = np.asarray(val)
-            full = (1,) * (len(shape) - val.ndim) + val.shape
-            varying = [i for i, n in enumerate(full) if n > 1]
-            if len(varying) == 1 and not np.iscomplexobj(val):
-                i = varying[0]
-                if dims[i].startswith("point_"):
-                    dims[i] = name
-                    coords[name] = np.asarray(val).reshape(-1)
-        return dims, coords
-
-    def to_xarray(self):
-        """An ``xarray.Dataset`` with labelled dimensions, units and settings in attrs."""
-        import xarray as xr
-
-        from lzsm._version import __version__
-
-        bdims, coords = self._batch_coords()
+    def _coords(self) -> dict[str, Any]:
         n = self.model.n_levels
-        tdims = bdims + ["t"]
-        coords.update({"t": self.t, "diabatic": np.arange(n), "adiabatic": np.arange(n)})
-        data = {
-            "amplitude_diabatic": (tdims + ["diabatic"], self.amplitudes),
-            "amplitude_adiabatic": (tdims + ["adiabatic"], self.adiabatic_amplitudes),
-            "population_diabatic": (tdims + ["diabatic"], self.populations),
-            "population_adiabatic": (tdims + ["adiabatic"], self.adiabatic_populations),
-            "p_diabatic_stay": (bdims, self.p_diabatic_stay),
-            "p_adiabatic_follow": (bdims, self.p_adiabatic_follow),
-            "p_jump": (bdims, self.p_jump),
-            "error_estimate": (bdims, self.error_estimate),
-            "n_steps": (bdims, self.n_steps),
-            "status": (bdims, self.status),
+        return {"t": self.t, "diabatic": np.arange(n), "adiabatic": np.arange(n)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        _, g, _ = self._grid()
+        return {
+            "amplitude_diabatic": (g + ["t", "diabatic"], self.amplitudes),
+            "amplitude_adiabatic": (g + ["t", "adiabatic"], self.adiabatic_amplitudes),
+            "population_diabatic": (g + ["t", "diabatic"], self.populations),
+            "population_adiabatic": (g + ["t", "adiabatic"], self.adiabatic_populations),
+            "p_diabatic_stay": (g, self.p_diabatic_stay),
+            "p_adiabatic_follow": (g, self.p_adiabatic_follow),
+            "p_jump": (g, self.p_jump),
         }
-        ds = xr.Dataset(data, coords=coords)
-        ds["t"].attrs.update(units="user time unit (hbar / energy unit)", long_name="time")
+
+    def to_xarray(self) -> Any:
+        """An ``xarray.Dataset`` with labelled dimensions, units and settings in attrs."""
+        ds = super().to_xarray()
         for name in ("coupling", "sweep_rate", "bias"):
             if name in ds.coords:
-                ds[name].attrs["units"] = {"coupling": "energy", "sweep_rate": "energy / time",
-                                           "bias": "energy"}[name]
+                ds[name].attrs["units"] = {"coupling": "energy", "sweep_rate": "energy / time", "bias": "energy"}[name]
         ds["p_diabatic_stay"].attrs["long_name"] = "final population of the initial diabatic state"
         ds["p_adiabatic_follow"].attrs["long_name"] = "final population of the initial adiabatic state"
         ds["p_jump"].attrs["long_name"] = "final probability of a non-adiabatic transition"
         ds["error_estimate"].attrs["long_name"] = "a-posteriori bound on the final amplitude error"
-        ds.attrs.update(
-            lzsm_version=__version__, model=type(self.model).__name__, hbar=self.model.hbar,
-            method=self.method, tol=self.tol, conventions="lzsm PHYSICS.md",
-            status_codes=str(STATUS_MESSAGES),
-        )
+        ds.attrs["tol"] = float(self.options.tol) if self.options.tol is not None else "default"
         return ds
 
-    def to_netcdf(self, path) -> None:
-        """Write :meth:`to_xarray` to NetCDF-4 (h5netcdf engine, complex amplitudes kept)."""
-        write_netcdf(self.to_xarray(), path)
+    def _summary(self) -> list[str]:
+        return [f"{self.model.n_levels} levels", f"t: {self.t.size} saved times"]
 
 
-def write_netcdf(ds, path) -> None:
-    """NetCDF-4/HDF5 via h5netcdf with complex variables stored as HDF5 complex (readable with
-    ``xarray.open_dataset(path, engine="h5netcdf")``; h5netcdf flags this as a NetCDF extension)."""
-    import warnings as _w
+@dataclass(frozen=True, eq=False, repr=False)
+class Propagator(_OnModelGrid, ArrayResult):
+    """Result of :func:`propagator`: ``U(t, t0)`` in the diabatic basis at the saved times.
 
-    with _w.catch_warnings():
-        _w.filterwarnings("ignore", message=".*invalid netcdf features.*")
-        ds.to_netcdf(path, engine="h5netcdf", invalid_netcdf=True)
+    ``u`` has shape ``(*grid, M, N, N)``; the result itself behaves as that array
+    (``np.asarray(result)``, indexing, arithmetic)."""
 
+    model: Model
+    t: np.ndarray
+    u: np.ndarray
 
-# --------------------------------------------------------------------------- initial states
-def _initial_state(model: Model, initial: Any, t0: float) -> tuple[np.ndarray, np.ndarray]:
-    """(psi0 of shape (*batch, N), initial diabatic index or -1 of shape batch)."""
-    n = model.n_levels
-    shape = model.batch_shape
-    if isinstance(initial, (bool, np.bool_)):
-        raise LzsmTypeError("`initial` must be a state index, a name or a state vector, not a bool")
-    if isinstance(initial, (int, np.integer)):
-        initial = ("diabatic", int(initial))
-    if isinstance(initial, str):
-        text = initial.strip().lower().replace(":", " ")
-        aliases = {"lower": "adiabatic 0", "ground": "adiabatic 0", "upper": f"adiabatic {n - 1}"}
-        text = aliases.get(text, text)
-        parts = text.split()
-        if len(parts) != 2 or parts[0] not in ("diabatic", "adiabatic") or not parts[1].isdigit():
-            raise LzsmValueError(
-                f"`initial` name must be 'diabatic K', 'adiabatic K', 'lower' or 'upper'; got {initial!r}")
-        initial = (parts[0], int(parts[1]))
-    if isinstance(initial, tuple) and len(initial) == 2 and isinstance(initial[0], str):
-        kind, k = initial
-        if not 0 <= k < n:
-            raise LzsmValueError(f"`initial` state index must be in 0..{n - 1}, got {k}")
-        if kind == "diabatic":
-            psi = np.zeros(shape + (n,), dtype=complex)
-            psi[..., k] = 1.0
-            return psi, np.full(shape, k)
-        states = bases.adiabatic_states(model, t0)
-        return np.ascontiguousarray(states[..., :, k]), np.full(shape, -1)
-    psi = _checks.complex_array(initial, "initial")
-    if psi.shape[-1:] != (n,):
-        raise LzsmValueError(f"`initial` state vector must have shape (..., {n}), got {psi.shape}")
-    try:
-        psi = np.broadcast_to(psi, shape + (n,)).copy()
-    except ValueError:
-        raise LzsmValueError(f"`initial` of shape {psi.shape} does not broadcast to the model's grid "
-                             f"{shape} x {n}") from None
-    nrm = np.linalg.norm(psi, axis=-1)
-    if np.any(np.abs(nrm - 1.0) > 1e-10):
-        raise LzsmValueError(f"`initial` state vector must be normalised (|psi| = 1), got |psi| = {nrm.max():.6g}")
-    basis_state = np.isclose(np.abs(psi), 1.0, atol=1e-12)
-    dia = np.where(basis_state.any(axis=-1), np.argmax(basis_state, axis=-1), -1)
-    return psi, dia
+    kind = "propagator U(t, t0)"
+    _array = "u"
+
+    def _coords(self) -> dict[str, Any]:
+        n = self.model.n_levels
+        return {"t": self.t, "final": np.arange(n), "initial": np.arange(n)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        _, g, _ = self._grid()
+        return {"u": (g + ["t", "final", "initial"], self.u)}
+
+    def _summary(self) -> list[str]:
+        return [f"{self.model.n_levels} levels", f"t: {self.t.size} saved times"]
 
 
-def _t_eval(t_span: Any, t_eval: Any) -> np.ndarray:
-    t0, t1 = _checks.time_span(t_span)
-    if t_eval is None:
-        return np.array([t0, t1])
-    te = _checks.real_array(t_eval, "t_eval")
-    if te.ndim != 1 or te.size == 0:
-        raise LzsmValueError(f"`t_eval` must be a non-empty 1-D array, got shape {te.shape}")
-    if np.any(np.diff(te) <= 0):
-        raise LzsmValueError("`t_eval` must be strictly increasing")
-    if te[0] < t0 or te[-1] > t1:
-        raise LzsmValueError(f"`t_eval` must lie within t_span [{t0}, {t1}], got [{te[0]}, {te[-1]}]")
-    if te[0] > t0:
-        te = np.concatenate([[t0], te])
-    if te[-1] < t1:
-        te = np.concatenate([te, [t1]])
-    return te
+@dataclass(frozen=True, eq=False, repr=False)
+class TransitionMatrix(_OnModelGrid, ArrayResult):
+    """Result of :func:`transition_matrix`: ``P[..., final, initial]`` between diabatic levels.
+
+    The result behaves as the array ``probabilities`` (shape ``(*grid, N, N)``; columns sum
+    to 1 up to the propagation error); ``picture`` says how it was read and ``t_span`` over
+    which window."""
+
+    model: Model
+    probabilities: np.ndarray
+    picture: str
+    t_span: tuple[float, float]
+
+    kind = "transition matrix P[final, initial]"
+    _array = "probabilities"
+
+    def _coords(self) -> dict[str, Any]:
+        n = self.model.n_levels
+        return {"final": np.arange(n), "initial": np.arange(n)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        _, g, _ = self._grid()
+        return {"transition_probability": (g + ["final", "initial"], self.probabilities)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {**super()._attrs(), "picture": self.picture, "t0": self.t_span[0], "t1": self.t_span[1]}
+
+    def _summary(self) -> list[str]:
+        return [f"{self.model.n_levels} levels", f"picture {self.picture!r}",
+                f"t in [{self.t_span[0]:g}, {self.t_span[1]:g}]"]
 
 
-# --------------------------------------------------------------------------- kernels
+# =========================================================================== integrators
 def _pauli(h: np.ndarray) -> np.ndarray:
     """Pauli 4-vectors (h0, hx, hy, hz) of Hermitian (..., 2, 2) matrices."""
     out = np.empty(h.shape[:-2] + (4,))
@@ -253,8 +247,10 @@ def _pauli(h: np.ndarray) -> np.ndarray:
     return out
 
 
-def run_kernel_form(kf, hbar: float, shape: tuple[int, ...], te: np.ndarray, psi0: np.ndarray, tol: float,
-                    max_step: float = np.inf, max_steps: int = 10_000_000, progress: bool | None = None):
+
+def run_kernel_form(kf: Any, hbar: float, shape: tuple[int, ...], te: np.ndarray, psi0: np.ndarray, tol: float,
+                    max_step: float = math.inf, max_steps: int = 10_000_000,
+                    progress: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Compiled kernels over a flattened grid of ``H = A + B f(t)`` (a :class:`KernelForm`).
 
     psi0 (*shape, N, K) -> amplitudes (*shape, M, N, K), error estimates, steps, status."""
@@ -274,14 +270,9 @@ def run_kernel_form(kf, hbar: float, shape: tuple[int, ...], te: np.ndarray, psi
         kernel = _mk.evolve_n_level_serial if serial else _mk.evolve_n_level
         a_in, b_in = np.ascontiguousarray(a, dtype=complex), np.ascontiguousarray(b, dtype=complex)
     chunk = max(1, min(npts, 2048))
-    starts = range(0, npts, chunk)
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=npts, disable=(progress is False or (progress is None and npts <= chunk)) or None,
-               unit="point", desc="evolve")
     outs, errs, steps, stats = [], [], [], []
-    try:
-        for s in starts:
+    with progress_bar(npts, progress, desc="evolve", auto_above=chunk) as bar:
+        for s in range(0, npts, chunk):
             sl = slice(s, s + chunk)
             o, e, k, st = kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], te, psi[sl], tol, 0.0, max_step, max_steps)
             outs.append(o)
@@ -289,8 +280,6 @@ def run_kernel_form(kf, hbar: float, shape: tuple[int, ...], te: np.ndarray, psi
             steps.append(k)
             stats.append(st)
             bar.update(o.shape[0])
-    finally:
-        bar.close()
     return (np.concatenate(outs).reshape(shape + (te.size, n, kcols)), np.concatenate(errs).reshape(shape),
             np.concatenate(steps).reshape(shape), np.concatenate(stats).reshape(shape))
 
@@ -320,13 +309,25 @@ def _expm_ah(om: np.ndarray) -> np.ndarray:
     return (vec * np.exp(-1j * lam)[..., None, :]) @ np.conj(np.swapaxes(vec, -1, -2))
 
 
-def _run_generic(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max_step: float,
-                 max_steps: int, progress: bool | None):
+
+@methods.register("schrodinger", "magnus6", "compiled", default_tol=DEFAULT_TOL, honours=_MAGNUS_OPTIONS,
+                  description="sixth-order Magnus, exact exponentials, compiled (numba), one point per thread")
+def _magnus6_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
+    """Compiled kernels for models with a kernel form (``H = A + B f(t)``)."""
+    assert options.tol is not None
+    out = run_kernel_form(model.kernel_form(), model.hbar, model.batch_shape, te, psi0, options.tol,
+                          options.max_step, options.max_steps, options.progress)
+    return ("magnus6-compiled",) + out
+
+
+@methods.register("schrodinger", "magnus6", "callable", default_tol=DEFAULT_TOL, honours=_MAGNUS_OPTIONS,
+                  description="sixth-order Magnus, exact exponentials, NumPy lock-step over the grid")
+def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
     """Lock-step sixth-order Magnus over the whole grid for models given by callables.
 
     psi0 (*batch, N, K) -> (*batch, M, N, K)."""
-    from tqdm.auto import tqdm
-
+    tol, max_step, max_steps, progress = options.tol, options.max_step, options.max_steps, options.progress
+    assert tol is not None
     n = model.n_levels
     shape = model.batch_shape
     kcols = psi0.shape[-1]
@@ -340,8 +341,8 @@ def _run_generic(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max
     nsteps = 0
     status = _mk.STATUS_OK
     c = np.asarray(_C)
-    bar = tqdm(total=float(te[-1] - te[0]), disable=False if progress else None if progress is None else True,
-               unit="t", desc="evolve", bar_format="{l_bar}{bar}| {n:.3g}/{total:.3g} [{elapsed}<{remaining}]")
+    bar = progress_bar(float(te[-1] - te[0]), progress, desc="evolve", unit="t",
+                       bar_format="{l_bar}{bar}| {n:.3g}/{total:.3g} [{elapsed}<{remaining}]")
     try:
         for j in range(1, te.size):
             t_end = float(te[j])
@@ -374,115 +375,164 @@ def _run_generic(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max
             out[..., j, :, :] = psi
     finally:
         bar.close()
-    return out, err_sum, np.full(shape, nsteps), np.full(shape, status)
+    return "magnus6-lockstep", out, err_sum, np.full(shape, nsteps), np.full(shape, status)
 
 
-def _propagate(model: Model, te: np.ndarray, psi0: np.ndarray, tol: float, max_step: float, max_steps: int,
-               progress: bool | None):
-    """Dispatch: compiled kernels when the model has a kernel form, else the lock-step path."""
-    kf = model.kernel_form()
-    if kf is not None:
-        return ("magnus6-compiled",) + run_kernel_form(kf, model.hbar, model.batch_shape, te, psi0, tol,
-                                                       max_step, max_steps, progress)
-    return ("magnus6-lockstep",) + _run_generic(model, te, psi0, tol, max_step, max_steps, progress)
+
+def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
+    """SciPy DOP853 point by point (rtol = atol = tol), segment by segment between saved
+    times; no error estimate (NaN)."""
+    from scipy.integrate import solve_ivp
+
+    n = model.n_levels
+    shape = model.batch_shape
+    kcols = psi0.shape[-1]
+    psi = np.broadcast_to(psi0, shape + (n, kcols)).astype(complex)
+    out = np.full(shape + (te.size, n, kcols), np.nan + 0j)
+    steps = np.zeros(shape, dtype=np.int64)
+    status = np.zeros(shape, dtype=np.int64)
+    npts = int(np.prod(shape, dtype=int))
+    with progress_bar(npts, options.progress, desc="evolve (dop853)", auto_above=64) as bar:
+        for idx in np.ndindex(*shape) if shape else [()]:
+            single = model.point(idx) if shape else model
+
+            def rhs(t: float, y: np.ndarray, single: Model = single) -> np.ndarray:
+                h = single.hamiltonian(np.asarray(t)) / model.hbar
+                return (-1j * (h @ y.reshape(n, kcols))).reshape(-1)
+
+            y = psi[idx].reshape(-1)
+            out[idx + (0,)] = psi[idx]
+            for j in range(1, te.size):
+                sol = solve_ivp(rhs, (te[j - 1], te[j]), y, method="DOP853", rtol=options.tol, atol=options.tol,
+                                max_step=options.max_step)
+                steps[idx] += sol.t.size - 1
+                if not sol.success:
+                    status[idx] = int(Status.FAILED)
+                    break
+                y = sol.y[:, -1]
+                out[idx + (j,)] = y.reshape(n, kcols)
+                if steps[idx] >= options.max_steps:
+                    status[idx] = int(Status.MAX_STEPS)
+                    break
+            bar.update(1)
+    return "dop853", out, np.full(shape, np.nan), steps, status
 
 
-def _check_options(tol: Any, max_step: Any, max_steps: Any) -> tuple[float, float, int]:
-    tol = float(_checks.positive_scalar(tol, "tol"))
-    if not (isinstance(max_step, (int, float, np.floating, np.integer)) and max_step > 0):
-        raise LzsmValueError(f"`max_step` must be a positive number (or inf), got {max_step!r}")
-    if not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
-        raise LzsmValueError(f"`max_steps` must be a positive integer, got {max_steps!r}")
-    return tol, float(max_step), int(max_steps)
+for _form in ("compiled", "callable"):
+    methods.register("schrodinger", "dop853", _form, default_tol=1e-10, honours={"tol", "max_step", "max_steps"},
+                     description="SciPy DOP853 (8th-order Runge-Kutta), point by point; reference method")(_dop853)
 
 
-def _merge_breakpoints(te: np.ndarray, breakpoints: ArrayLike) -> np.ndarray:
-    if breakpoints is None:
+# =========================================================================== front doors
+def _merge_breakpoints(te: np.ndarray, breakpoints: tuple[float, ...] | None) -> np.ndarray:
+    if not breakpoints:
         return te
-    bp = _checks.real_array(breakpoints, "breakpoints").reshape(-1)
+    bp = np.asarray(breakpoints, dtype=float)
     return np.union1d(te, bp[(bp > te[0]) & (bp < te[-1])])
 
 
-def propagator(model: Model, t_span: tuple[float, float], t_eval: ArrayLike = None, *, tol: float = DEFAULT_TOL,
-               max_step: float = np.inf, max_steps: int = 10_000_000, breakpoints: ArrayLike = None,
-               progress: bool | None = None) -> np.ndarray:
-    """The propagator ``U(t, t0)`` in the diabatic basis at the saved times.
-
-    Shape ``(*batch, M, N, N)`` with ``M = len(t_eval)`` (t0 and t1 included, as in
-    :func:`evolve`); the columns are propagated together with one step sequence."""
-    if not isinstance(model, Model):
-        raise LzsmTypeError(f"`model` must be an lzsm model, got {type(model).__name__}")
-    if model.coordinate != "t":
-        raise LzsmValueError(f"`model` is given along '{model.coordinate}', not time: it cannot be propagated")
-    te_user = _t_eval(t_span, t_eval)
-    tol, max_step, max_steps = _check_options(tol, max_step, max_steps)
-    te = _merge_breakpoints(te_user, breakpoints)
-    n = model.n_levels
-    eye = np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n))
-    _, u, _, _, status = _propagate(model, te, eye, tol, max_step, max_steps, progress)
-    if np.any(status != _mk.STATUS_OK):
-        warnings.warn("propagator: some parameter points did not reach t1 (NaN there)", stacklevel=2)
-    return np.take(u, np.searchsorted(te, te_user), axis=-3)
+def _form(model: Model) -> str:
+    return "compiled" if model.kernel_form() is not None else "callable"
 
 
-def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike = None, *,
-           tol: float = DEFAULT_TOL, max_step: float = np.inf, max_steps: int = 10_000_000,
-           breakpoints: ArrayLike = None, progress: bool | None = None) -> Evolution:
+def _warn_unfinished(status: np.ndarray, where: str, result: str) -> None:
+    bad = int(np.sum(status != int(Status.OK)))
+    if bad:
+        worst = Status(int(np.max(status)))
+        warnings.warn(f"{where}: {bad} of {status.size} parameter points did not reach t1 ({worst.message}); "
+                      f"see {result}.status", LzsmConvergenceWarning, stacklevel=3)
+
+
+def _solve(model: Model, t_span: Any, t_eval: Any, psi0: np.ndarray | None, method: str | None,
+           options: Options) -> tuple[methods.Method, Options, np.ndarray, np.ndarray, tuple[Any, ...]]:
+    """Shared dispatch: (method, options, saved times, times with breakpoints, runner output)."""
+    te_user = _checks.times(t_span, t_eval)
+    meth = methods.lookup("schrodinger", method, _form(model))
+    opts = meth.check(options)
+    te = _merge_breakpoints(te_user, opts.breakpoints)
+    if psi0 is None:
+        n = model.n_levels
+        psi0 = np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n))
+    out = meth.runner(model, te, psi0, opts)
+    return meth, opts, te_user, te, out
+
+
+def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike | None = None, *,
+           method: str | None = None, options: Options | None = None, tol: float | None = None,
+           max_step: float | None = None, max_steps: int | None = None, breakpoints: ArrayLike | None = None,
+           progress: bool | None = None) -> Evolution:
     """Propagate ``i hbar dpsi/dt = H(t) psi`` exactly over the model's whole parameter grid.
 
     Parameters
     ----------
-    model : any :class:`lzsm.models.Model` with time as its coordinate.
+    model : any :class:`lzsm.models.base.Model` with time as its coordinate.
     t_span : (t0, t1), t0 < t1.
     initial : a diabatic index (int), a name (``'diabatic 1'``, ``'adiabatic 0'``, ``'lower'``,
         ``'upper'``; adiabatic states are taken at t0) or a normalised state vector ``(..., N)``
         in the diabatic basis (broadcast over the grid).
     t_eval : times at which to save the state (within t_span); t0 and t1 are always saved
         too, so the final probabilities refer to t1.  Default ``[t0, t1]``.
-    tol : local error tolerance per step (amplitude norm).  The default gives
-        ``|P - P_exact| < 1e-9`` on the Landau–Zener benchmark passage.
-    max_step, max_steps : step-size cap and a step-count limit per parameter point.
-    breakpoints : times where H(t) has a kink or a jump (steps land on them instead of
-        straddling them).  Needed only for models given by callables: the compiled kernels know
-        the kinks of their own drive shapes.
-    progress : show a progress bar (None: only for long runs on a terminal).
+    method : ``'magnus6'`` (default) or ``'dop853'`` (see :mod:`lzsm.methods`).
+    options : :class:`lzsm.Options`; the keywords ``tol``, ``max_step``, ``max_steps``,
+        ``breakpoints`` and ``progress`` override its fields.  ``tol`` is the local error
+        tolerance per step (amplitude norm); the default 1e-10 gives ``|P - P_exact| < 1e-9``
+        on the Landau–Zener benchmark passage.
 
     Returns
     -------
     :class:`Evolution` with amplitudes and populations in both pictures, final probabilities
     (``p_diabatic_stay``, ``p_adiabatic_follow``, ``p_jump``), error estimates, step counts and
-    a status per point; ``.to_xarray()`` for a labelled dataset.
+    a status per point; ``.to_xarray()`` for a labelled dataset.  Points that did not reach t1
+    keep NaN there, with their status set and an :class:`lzsm.errors.LzsmConvergenceWarning`.
 
-    Method: sixth-order Magnus integrator on Gauss–Legendre nodes (Blanes, Casas & Ros, BIT 40,
-    434 (2000)) with exact exponentials; see :mod:`lzsm.kernels.magnus`.
+    Examples
+    --------
+    >>> import lzsm
+    >>> run = lzsm.evolve(lzsm.LandauZener(coupling=0.5, sweep_rate=1.0), (-200, 200), initial=0)
+    >>> exact = lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t=200, t0=-200)
+    >>> bool(abs(run.p_diabatic_stay - exact) < 1e-9)
+    True
     """
-    if not isinstance(model, Model):
-        raise LzsmTypeError(f"`model` must be an lzsm model (e.g. lzsm.LandauZener), got {type(model).__name__}")
-    if model.coordinate != "t":
-        raise LzsmValueError(f"`model` is given along '{model.coordinate}', not time: it cannot be "
-                             "propagated (use lzsm.bases for its adiabatic picture)")
-    te_user = _t_eval(t_span, t_eval)
-    tol, max_step, max_steps = _check_options(tol, max_step, max_steps)
-    psi0, dia = _initial_state(model, initial, float(te_user[0]))
-    te = _merge_breakpoints(te_user, breakpoints)
-    method, amps, err, steps, status = _propagate(model, te, psi0[..., None], tol, max_step, max_steps, progress)
+    model = _checks.time_model(model)
+    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps,
+                           breakpoints=breakpoints, progress=progress)
+    t0 = _checks.time_span(t_span)[0]
+    init = _checks.initial_state(initial, model, t0)
+    assert init.psi is not None
+    meth, opts, te_user, te, (label, amps, err, steps, status) = _solve(model, t_span, t_eval, init.psi[..., None],
+                                                                      method, opts)
     amps = np.take(amps[..., 0], np.searchsorted(te, te_user), axis=-2)
-    te = te_user
-    # the adiabatic state the system starts in: largest population at t0
-    ad0 = np.abs(bases.to_adiabatic(psi0, model, te[0])) ** 2
-    initial_adiabatic = np.argmax(ad0, axis=-1)
-    bad = int(np.sum(status != _mk.STATUS_OK))
-    if bad:
-        warnings.warn(f"evolve: {bad} of {status.size} parameter points did not reach t1 "
-                      f"({STATUS_MESSAGES[int(np.max(status))]}); see Evolution.status", stacklevel=2)
-    return Evolution(model, te, amps, initial_adiabatic, dia, err, steps, status, method, tol)
+    _warn_unfinished(status, "evolve", "Evolution")
+    return Evolution(model, te_user, amps, init.adiabatic(model, t0), init.diabatic, method=label, options=opts,
+                     status=status, error_estimate=err, n_steps=steps)
+
+
+def propagator(model: Model, t_span: tuple[float, float], t_eval: ArrayLike | None = None, *,
+               method: str | None = None, options: Options | None = None, tol: float | None = None,
+               max_step: float | None = None, max_steps: int | None = None, breakpoints: ArrayLike | None = None,
+               progress: bool | None = None) -> Propagator:
+    """The propagator ``U(t, t0)`` in the diabatic basis at the saved times.
+
+    Same arguments as :func:`evolve` (no initial state: all N columns are propagated together,
+    with one step sequence).  Returns a :class:`Propagator`, which behaves as the array
+    ``(*grid, M, N, N)`` (``M = len(t_eval)``, t0 and t1 included)."""
+    model = _checks.time_model(model)
+    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps,
+                           breakpoints=breakpoints, progress=progress)
+    meth, opts, te_user, te, (label, u, err, steps, status) = _solve(model, t_span, t_eval, None, method, opts)
+    _warn_unfinished(status, "propagator", "Propagator")
+    u = np.take(u, np.searchsorted(te, te_user), axis=-3)
+    return Propagator(model, te_user, u, method=label, options=opts, status=status, error_estimate=err,
+                      n_steps=steps)
+
 
 PICTURES = ("asymptotic", "diabatic")
 
 
-# --------------------------------------------------------------------------- exact transition matrix
 def transition_matrix(model: Model, t_span: tuple[float, float], *, picture: str = "asymptotic",
-                      tol: float = DEFAULT_TOL, max_step: float = np.inf) -> np.ndarray:
+                      method: str | None = None, options: Options | None = None, tol: float | None = None,
+                      max_step: float | None = None, max_steps: int | None = None,
+                      breakpoints: ArrayLike | None = None, progress: bool | None = None) -> TransitionMatrix:
     """Transition probabilities ``P[..., final, initial]`` by exact propagation (any time-dependent
     model; written for :class:`lzsm.LinearSweep`).
 
@@ -501,15 +551,25 @@ def transition_matrix(model: Model, t_span: tuple[float, float], *, picture: str
     coupled parallel levels (whose mixing never ends): otherwise it raises, and the diabatic
     picture is the one to use.
 
-    Returns an array ``(*batch, N, N)``; columns sum to 1 (up to the propagation error).
+    Returns a :class:`TransitionMatrix`, which behaves as the array ``(*grid, N, N)``;
+    columns sum to 1 (up to the propagation error).
     """
-    if not isinstance(model, Model):
-        raise LzsmTypeError(f"`model` must be an lzsm model, got {type(model).__name__}")
+    from lzsm.closed_forms.multilevel import _scale, _slopes
+    from lzsm.models.multilevel import LinearSweep
+
+    model = _checks.time_model(model)
     _checks.choice(picture, "picture", PICTURES)
     t0, t1 = _checks.time_span(t_span)
-    u = propagator(model, (t0, t1), tol=tol, max_step=max_step)[..., -1, :, :]
+    prop = propagator(model, (t0, t1), method=method, options=options, tol=tol, max_step=max_step,
+                      max_steps=max_steps, breakpoints=breakpoints, progress=progress)
+    u = prop.u[..., -1, :, :]
+
+    def result(p: np.ndarray) -> TransitionMatrix:
+        return TransitionMatrix(model, p, picture, (t0, t1), method=prop.method, options=prop.options,
+                                status=prop.status, error_estimate=prop.error_estimate, n_steps=prop.n_steps)
+
     if picture == "diabatic":
-        return np.abs(u) ** 2
+        return result(np.abs(u) ** 2)
     if isinstance(model, LinearSweep):
         beta = _slopes(model)
         tol_ = 1e-12 * _scale(model)
@@ -544,4 +604,4 @@ def transition_matrix(model: Model, t_span: tuple[float, float], *, picture: str
     l1 = lab1.reshape(-1, n, n)
     for k in range(flat.shape[0]):
         flat[k][l1[k], l0[k]] = src[k]
-    return flat.reshape(p_ad.shape)
+    return result(flat.reshape(p_ad.shape))

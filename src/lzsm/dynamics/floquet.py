@@ -20,29 +20,37 @@ Nori, Phys. Rep. 492, 1 (2010), Sec. 4.
 """
 
 from __future__ import annotations
+
+import warnings
 from dataclasses import dataclass
 from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
+
 from lzsm import _checks
-from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.dynamics.coherent import _OnModelGrid, propagator
+from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.kernels.averages import unfold_half_period, weighted_overlaps
 from lzsm.kernels.drives import F_COS, F_TRIANGLE
 from lzsm.models.base import KernelForm, Model
-from lzsm.dynamics.coherent import DEFAULT_TOL, propagator, run_kernel_form
+from lzsm.options import Options, resolve_options
+from lzsm.results import Result, Status
 
-ArrayLike = Any
 
-
-@dataclass(frozen=True, eq=False)
-class Floquet:
+@dataclass(frozen=True, eq=False, repr=False)
+class Floquet(_OnModelGrid, Result):
     """Floquet data of a periodically driven model over its parameter grid.
 
-    Attributes: ``period`` (batch), ``propagator`` U_T ``(*batch, N, N)``, ``eigenvalues``
-    lambda_a ``(*batch, N)``, ``quasienergies`` (folded, ascending) ``(*batch, N)``, ``states``
-    (columns u_a at t0) ``(*batch, N, N)``, ``samples`` U(t0 + k T/M), k = 0..M,
-    ``(*batch, M + 1, N, N)`` (None when not requested), ``hbar``, ``zone_center``.
+    Attributes: ``model``, ``t0``, ``period`` (grid), ``propagator`` U_T ``(*grid, N, N)``,
+    ``eigenvalues`` lambda_a ``(*grid, N)``, ``quasienergies`` (folded, ascending)
+    ``(*grid, N)``, ``states`` (columns u_a at t0) ``(*grid, N, N)``, ``samples``
+    U(t0 + k T/M), k = 0..M, ``(*grid, M + 1, N, N)`` (None when not requested), ``hbar``,
+    ``zone_center``; per point ``status`` and ``error_estimate`` of the one-period propagation.
     """
 
+    model: Model
+    t0: float
     period: np.ndarray
     propagator: np.ndarray
     eigenvalues: np.ndarray
@@ -51,16 +59,51 @@ class Floquet:
     samples: np.ndarray | None
     hbar: float
     zone_center: float
-    error_estimate: np.ndarray
+
+    kind = "Floquet decomposition"
 
     @property
     def frequency(self) -> np.ndarray:
+        """Angular drive frequency ``2 pi / T``."""
         return 2 * np.pi / self.period
 
-    def coefficients(self, initial: ArrayLike) -> np.ndarray:
-        """``c_a = <u_a|psi0>`` of a state vector (broadcast over the grid)."""
-        psi0 = _state(initial, self.states.shape[-1])
-        return np.einsum("...ja,...j->...a", np.conj(self.states), psi0)
+    def coefficients(self, initial: Any) -> np.ndarray:
+        """``c_a = <u_a|psi0>`` of an initial state (the grammar of :func:`lzsm.evolve`: an
+        index, a name such as ``'adiabatic 0'`` at t0, or a state vector; broadcast over the grid)."""
+        init = _checks.initial_state(initial, self.model, self.t0)
+        assert init.psi is not None
+        return np.einsum("...ja,...j->...a", np.conj(self.states), init.psi)
+
+    def _coords(self) -> dict[str, Any]:
+        n = self.model.n_levels
+        return {"floquet_state": np.arange(n), "diabatic": np.arange(n), "final": np.arange(n),
+                "initial": np.arange(n)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        _, g, _ = self._grid()
+        return {
+            "period": (g, np.broadcast_to(self.period, self.model.batch_shape)),
+            "quasienergy": (g + ["floquet_state"], self.quasienergies),
+            "eigenvalue": (g + ["floquet_state"], self.eigenvalues),
+            "floquet_state_vector": (g + ["diabatic", "floquet_state"], self.states),
+            "one_period_propagator": (g + ["final", "initial"], self.propagator),
+        }
+
+    def _attrs(self) -> dict[str, Any]:
+        return {**super()._attrs(), "t0": self.t0, "zone_center": self.zone_center,
+                "n_samples_per_period": 0 if self.samples is None else self.samples.shape[-3] - 1}
+
+    def to_xarray(self) -> Any:
+        """An ``xarray.Dataset``: quasienergies (folded into the zone), Floquet states at t0,
+        the one-period propagator and the period, per grid point."""
+        ds = super().to_xarray()
+        ds["quasienergy"].attrs.update(units="energy", long_name="quasienergy, folded into the zone "
+                                       "[zone_center - hbar omega/2, zone_center + hbar omega/2)")
+        return ds
+
+    def _summary(self) -> list[str]:
+        return [f"{self.model.n_levels} levels", "samples per period: "
+                + ("none" if self.samples is None else str(self.samples.shape[-3] - 1))]
 
     def stroboscopic(self, initial: ArrayLike, n_periods: ArrayLike) -> np.ndarray:
         """Diabatic amplitudes at ``t0 + n T`` for each n in ``n_periods``:
@@ -124,21 +167,6 @@ class Floquet:
         return out.reshape(batch + (n, n, n))
 
 
-def _state(initial: ArrayLike, n: int) -> np.ndarray:
-    if isinstance(initial, (int, np.integer)) and not isinstance(initial, bool):
-        if not 0 <= initial < n:
-            raise LzsmValueError(f"`initial` index must be in 0..{n - 1}, got {initial}")
-        v = np.zeros(n, dtype=complex)
-        v[initial] = 1.0
-        return v
-    v = _checks.complex_array(initial, "initial")
-    if v.shape[-1:] != (n,):
-        raise LzsmValueError(f"`initial` must be a diabatic index or a state vector (..., {n}); got shape {v.shape}")
-    if np.any(np.abs(np.linalg.norm(v, axis=-1) - 1) > 1e-10):
-        raise LzsmValueError("`initial` state vector must be normalised")
-    return v
-
-
 def _period(model: Model, period: ArrayLike | None) -> np.ndarray:
     if period is not None:
         return np.broadcast_to(_checks.real_array(period, "period", positive=True), model.batch_shape)
@@ -191,43 +219,63 @@ def _eig_unitary(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, zone_center: float = 0.0,
-            n_samples: int = 0, tol: float = DEFAULT_TOL, breakpoints: ArrayLike = None,
+            n_samples: int = 0, method: str | None = None, options: Options | None = None, tol: float | None = None,
+            max_step: float | None = None, max_steps: int | None = None, breakpoints: ArrayLike | None = None,
             progress: bool | None = None) -> Floquet:
-    """Floquet analysis over the model's parameter grid.
+    """Floquet analysis over the model's parameter grid: one-period propagator, quasienergies,
+    Floquet states (and optionally the propagator sampled within the period).
 
     Parameters
     ----------
     model : a periodically driven model (e.g. :class:`lzsm.PeriodicDrive`); its period may
         vary over the grid (each point is integrated in its own period).
     t0 : start of the period (the stroboscopic times are t0 + n T).
+    period : the drive period (default: the model's ``period``).
     zone_center : centre of the quasienergy Brillouin zone.
     n_samples : M > 0 also stores U(t0 + k T/M), k = 0..M, for exact time averages
         (:meth:`Floquet.time_averaged_populations`); 0 skips it.
+    method, options, tol, max_step, max_steps, breakpoints, progress : as in :func:`lzsm.evolve`
+        (the one-period propagation).
+
+    Returns
+    -------
+    :class:`Floquet`.  Points whose one-period propagation did not finish get NaN quasienergies,
+    their ``status`` and an :class:`lzsm.errors.LzsmConvergenceWarning`.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> fl = lzsm.floquet(lzsm.PeriodicDrive(gap=1.0, offset=0.0, amplitude=0.0, frequency=5.0))
+    >>> [round(float(e), 6) for e in fl.quasienergies]  # +-Delta/2 without drive
+    [-0.5, 0.5]
     """
-    if not isinstance(model, Model):
-        raise LzsmTypeError(f"`model` must be an lzsm model, got {type(model).__name__}")
-    if not isinstance(n_samples, (int, np.integer)) or n_samples < 0:
-        raise LzsmValueError(f"`n_samples` must be a non-negative integer, got {n_samples!r}")
+    model = _checks.time_model(model)
+    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints,
+                           progress=progress)
+    n_samples = _checks.integer(n_samples, "n_samples", low=0)
     t0 = float(_checks.real_array(t0, "t0"))
     zone_center = float(_checks.real_array(zone_center, "zone_center"))
     per = _period(model, period)
     n = model.n_levels
     grid = np.linspace(0.0, 1.0, n_samples + 1) if n_samples else np.array([0.0, 1.0])
     kf = model.kernel_form()
-    if kf is not None and breakpoints is None:
+    if kf is not None and opts.breakpoints is None and method in (None, "magnus6"):
+        from lzsm import methods
+
+        meth = methods.lookup("schrodinger", method, "compiled")
+        opts = meth.check(opts)
         skf = _scaled_kernel_form(kf, per, t0)
-        eye = np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n))
         half = _time_symmetric(skf) and (n_samples % 2 == 0)
         if half:  # integrate [t0, t0 + T/2] only; the second half follows by time reversal
             run_grid = grid[: grid.size // 2 + 1] if n_samples else np.array([0.0, 0.5])
         else:
             run_grid = grid
-        u, err, _, status = run_kernel_form(skf, model.hbar, model.batch_shape, run_grid, eye, tol,
-                                            progress=progress)
-        if np.any(status != 0):
-            raise LzsmValueError("floquet: the one-period propagation did not finish (max_steps)")
+        scaled = _ScaledModel(skf, model)
+        label, u, err, steps, status = meth.runner(scaled, run_grid, np.broadcast_to(
+            np.eye(n, dtype=complex), model.batch_shape + (n, n)), opts.replace(max_step=opts.max_step / float(
+                np.min(per))))
         if half:
-            u = _unfold_half_period(u)
+            u = _unfold_half_period(np.where(np.isfinite(u), u, 0.0))
             if not n_samples:
                 u = u[..., [0, -1], :, :]
             err = 2 * err
@@ -235,10 +283,20 @@ def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, z
         if not np.allclose(per, per.reshape(-1)[0]):
             raise LzsmValueError("floquet for models given by callables needs one period for the whole grid")
         tp = float(per.reshape(-1)[0])
-        u = propagator(model, (t0, t0 + tp), t0 + tp * grid, tol=tol, breakpoints=breakpoints, progress=progress)
-        err = np.full(model.batch_shape, np.nan)
+        prop = propagator(model, (t0, t0 + tp), t0 + tp * grid, method=method, options=opts)
+        u, err, steps, status, label, opts = prop.u, prop.error_estimate, prop.n_steps, prop.status, prop.method, \
+            prop.options
+    status = np.asarray(status)
+    bad = status != int(Status.OK)
+    u = np.where(bad[..., None, None, None], np.nan, u)
     u_t = u[..., -1, :, :]
-    lam, vec = _eig_unitary(u_t)
+    lam, vec = _eig_unitary(np.where(bad[..., None, None], np.eye(n), u_t))
+    lam = np.where(bad[..., None], np.nan, lam)
+    vec = np.where(bad[..., None, None], np.nan, vec)
+    if np.any(bad):
+        worst = Status(int(np.max(status)))
+        warnings.warn(f"floquet: the one-period propagation did not finish at {int(np.sum(bad))} of {bad.size} "
+                      f"points ({worst.message}); see Floquet.status", LzsmConvergenceWarning, stacklevel=2)
     hw = 2 * np.pi * model.hbar / per
     eps = -model.hbar * np.angle(lam) / per[..., None]
     eps = zone_center + np.mod(eps - zone_center + hw[..., None] / 2, hw[..., None]) - hw[..., None] / 2
@@ -248,7 +306,21 @@ def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, z
     eps = np.take_along_axis(eps, order, axis=-1)
     lam = np.take_along_axis(lam, order, axis=-1)
     vec = np.take_along_axis(vec, order[..., None, :], axis=-1)
-    return Floquet(per, u_t, lam, eps, vec, u if n_samples else None, model.hbar, zone_center, err)
+    return Floquet(model, t0, per, u_t, lam, eps, vec, u if n_samples else None, model.hbar, zone_center,
+                   method=label, options=opts, status=status, error_estimate=err, n_steps=steps)
+
+
+class _ScaledModel:
+    """The model in the dimensionless time s = (t - t0)/T (duck-typed for the compiled runner)."""
+
+    def __init__(self, skf: KernelForm, model: Model) -> None:
+        self._kf = skf
+        self.hbar = model.hbar
+        self.batch_shape = model.batch_shape
+        self.n_levels = model.n_levels
+
+    def kernel_form(self) -> KernelForm:
+        return self._kf
 
 
 def track_quasienergies(fl: Floquet, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:

@@ -1,26 +1,32 @@
 """LZSM interferometry (amplitude spectroscopy) maps of a periodically driven two-level system.
 
-``interferometry(model, offset=..., amplitude=...)`` computes, on the outer product of the given
-parameter axes, the populations after ``n_periods`` drive periods and their exact average over
-those periods (or the infinite-time average), from the Floquet propagator of each point: the
-cost does not depend on ``n_periods``.  The grid runs through :func:`lzsm.sweeps.sweep`, so it
-is chunked, can run on Dask, and can be written to (and resumed from) a Zarr store.
+``interferometry_map(model, offset=..., amplitude=...)`` computes, on the outer product of the
+given parameter axes, the populations after ``n_periods`` drive periods and their exact average
+over those periods (or the infinite-time average), from the Floquet propagator of each point:
+the cost does not depend on ``n_periods``.  The grid runs through :func:`lzsm.scan`, so it is
+chunked, can run on Dask, and can be written to (and resumed from) a Zarr store.
 
 Experiments: W. D. Oliver et al., Science 310, 1653 (2005); D. M. Berns et al., Nature 455, 51
 (2008).  Theory: Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010).
 """
 
 from __future__ import annotations
-import functools
-from typing import Any
-import numpy as np
-from lzsm import _checks
-from lzsm.errors import LzsmValueError
-from lzsm.dynamics.floquet import floquet
-from lzsm.models.drives import PeriodicDrive
-from lzsm.dynamics.coherent import DEFAULT_TOL
 
-ArrayLike = Any
+import functools
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from lzsm import _checks
+from lzsm.dynamics.coherent import DEFAULT_TOL
+from lzsm.dynamics.floquet import floquet
+from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
+from lzsm.models.drives import PeriodicDrive
+from lzsm.options import Options
+from lzsm.results import Result, Status
 AXES = ("gap", "offset", "amplitude", "frequency", "phase")
 
 
@@ -49,14 +55,68 @@ def map_block(*, gap, offset, amplitude, frequency, phase, shape: str, hbar: flo
         out["p_upper_mean"] = np.broadcast_to(mean[..., 1], shape_)
     out["quasienergy"] = np.broadcast_to(fl.quasienergies, shape_ + (2,))
     out["error_estimate"] = np.broadcast_to(fl.error_estimate, shape_)
+    out["status"] = np.broadcast_to(np.asarray(fl.status, dtype=np.int64), shape_)
     return out
 
 
-def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial: int = 0,
-                   n_samples: int | str = "auto", time_average: bool = True, tol: float = DEFAULT_TOL,
-                   chunks: Any = None,
-                   store: Any = None, resume: bool = False, scheduler: Any = None, progress: bool | None = None,
-                   **axes: ArrayLike):
+@dataclass(frozen=True, eq=False, repr=False)
+class InterferometryMap(Result):
+    """Result of :func:`interferometry_map`: an amplitude-spectroscopy map on named axes.
+
+    ``data`` is the labelled ``xarray.Dataset`` (dims: the map axes in the order given);
+    :attr:`p_upper_final`, :attr:`p_upper_mean` and :attr:`quasienergy` are its variables as
+    ``xarray.DataArray``; ``status`` and ``error_estimate`` are per map point."""
+
+    data: Any
+    n_periods: int | None
+
+    kind = "LZSM interferometry map"
+
+    @property
+    def p_upper_final(self) -> Any:
+        """Population of diabatic |2> after ``n_periods`` periods (``xarray.DataArray``)."""
+        return self.data["p_upper_final"]
+
+    @property
+    def p_upper_mean(self) -> Any:
+        """Population of diabatic |2> averaged over the periods (or infinite time)."""
+        return self.data["p_upper_mean"]
+
+    @property
+    def quasienergy(self) -> Any:
+        """The quasienergy pair, folded into [-hbar omega/2, hbar omega/2)."""
+        return self.data["quasienergy"]
+
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        dims = [d for d in self.data["status"].dims]
+        return (tuple(self.data.sizes[d] for d in dims), dims,
+                {d: self.data[d].values for d in dims if d in self.data.coords})
+
+    def _coords(self) -> dict[str, Any]:
+        return {"floquet_state": np.arange(2)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {name: (list(da.dims), da.values) for name, da in self.data.data_vars.items()
+                if name not in ("status", "success")}
+
+    def _attrs(self) -> dict[str, Any]:
+        return dict(self.data.attrs)
+
+    def to_xarray(self) -> Any:
+        ds = super().to_xarray()
+        for name, da in self.data.data_vars.items():
+            if name in ds:
+                ds[name].attrs.update(da.attrs)
+        return ds
+
+    def _summary(self) -> list[str]:
+        return ["n_periods: " + ("infinite-time average" if self.n_periods is None else str(self.n_periods))]
+
+
+def interferometry_map(model: PeriodicDrive, *, n_periods: int | None = 20, initial: Any = 0,
+                       n_samples: int | str = "auto", time_average: bool = True, options: Options | None = None,
+                       tol: float | None = None, chunks: Any = None, store: Any = None, resume: bool = False,
+                       scheduler: Any = None, progress: bool | None = None, **axes: ArrayLike) -> InterferometryMap:
     """Amplitude-spectroscopy map over parameter axes given as keyword arrays.
 
     Parameters
@@ -68,16 +128,33 @@ def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial:
         ``None`` gives the infinite-time average only.
     n_samples : samples per period for the time average ("auto": :func:`auto_samples`).
     time_average : False skips the time average (only the populations after n_periods).
-    chunks, store, resume, scheduler, progress : see :func:`lzsm.sweeps.sweep`.
+    initial : the diabatic state at t = 0 (``0``, ``1``, ``'diabatic 1'``).
+    options, tol : the one-period propagation's options (:class:`lzsm.Options`; only ``tol``
+        applies here, default 1e-10).
+    chunks, store, resume, scheduler, progress : see :func:`lzsm.scan`.
 
     Returns
     -------
-    ``xarray.Dataset`` with ``p_upper_final`` (population of diabatic |2> after n_periods),
+    :class:`InterferometryMap`: ``p_upper_final`` (population of diabatic |2> after n_periods),
     ``p_upper_mean`` (its average over the n_periods, or over infinite time), the
-    ``quasienergy`` pair (folded into [-hbar omega/2, hbar omega/2)) and the integrator's
-    ``error_estimate``; settings in attrs.
+    ``quasienergy`` pair (folded into [-hbar omega/2, hbar omega/2)), the integrator's
+    ``error_estimate`` and a ``status`` per point; ``.to_xarray()`` for the labelled dataset.
+
+    Examples
+    --------
+    >>> import numpy as np, lzsm
+    >>> drive = lzsm.PeriodicDrive(gap=1.0, offset=0.0, amplitude=0.0, frequency=5.0)
+    >>> m = lzsm.interferometry_map(drive, offset=np.linspace(0, 20, 5), amplitude=np.linspace(0, 20, 4))
+    >>> m.p_upper_mean.dims
+    ('offset', 'amplitude')
     """
-    from lzsm.scans.engine import sweep
+    from lzsm.options import resolve_options
+    from lzsm.scans.engine import scan
+
+    opts = resolve_options(options, tol=tol)
+    if set(opts.given()) - {"tol"}:
+        raise LzsmValueError(f"interferometry maps use only the option 'tol'; got {sorted(opts.given())}")
+    tol = DEFAULT_TOL if opts.tol is None else opts.tol
 
     if not isinstance(model, PeriodicDrive):
         raise LzsmValueError(f"`model` must be an lzsm.PeriodicDrive, got {type(model).__name__}")
@@ -105,8 +182,10 @@ def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial:
             fixed[name] = float(val)
     if n_periods is not None and (not isinstance(n_periods, (int, np.integer)) or n_periods < 1):
         raise LzsmValueError(f"`n_periods` must be a positive integer or None, got {n_periods!r}")
-    if initial not in (0, 1):
-        raise LzsmValueError(f"`initial` must be the diabatic index 0 or 1, got {initial!r}")
+    init = _checks.initial_state(initial, model.point(()) if model.batch_shape == () else model, 0.0)
+    initial = int(init.diabatic.reshape(-1)[0])
+    if initial < 0:
+        raise LzsmValueError(f"`initial` must be a diabatic state (0, 1, 'diabatic 1'), got {initial!r}")
     if not time_average:
         if n_periods is None:
             raise LzsmValueError("with time_average=False, `n_periods` must be given (nothing else to compute)")
@@ -122,7 +201,7 @@ def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial:
              "shape": str(model.shape), "hbar": model.hbar, "n_periods": -1 if n_periods is None else int(n_periods),
              "initial_diabatic_state": int(initial), "n_samples_per_period": int(n_samples), "tol": float(tol),
              **{f"fixed_{k}": v for k, v in fixed.items()}}
-    ds = sweep(func, grid, chunks=chunks, store=store, resume=resume, scheduler=scheduler, progress=progress,
+    ds = scan(func, grid, chunks=chunks, store=store, resume=resume, scheduler=scheduler, progress=progress,
                attrs=attrs, output_dims={"quasienergy": ["floquet_state"]},
                output_coords={"floquet_state": np.arange(2)})
     if "p_upper_mean" in ds:
@@ -131,4 +210,17 @@ def interferometry(model: PeriodicDrive, *, n_periods: int | None = 20, initial:
                                                 "population of diabatic |2>, infinite-time average")
     if "p_upper_final" in ds:
         ds["p_upper_final"].attrs["long_name"] = f"population of diabatic |2> after {n_periods} periods"
-    return ds
+    status = ds["status"].values
+    bad = status != int(Status.OK)
+    if np.any(bad):
+        warnings.warn(f"interferometry_map: the one-period propagation did not finish at {int(np.sum(bad))} of "
+                      f"{bad.size} points; see InterferometryMap.status", LzsmConvergenceWarning, stacklevel=2)
+    return InterferometryMap(ds, n_periods, method="floquet/magnus6", options=opts.replace(tol=tol),
+                             status=status, error_estimate=ds["error_estimate"].values)
+
+
+def interferometry(model: PeriodicDrive, **kwargs: Any) -> Any:
+    """Deprecated (lzsm 0.1): ``interferometry_map(model, **kwargs).to_xarray()``."""
+    warnings.warn("lzsm.interferometry is deprecated since lzsm 0.2; use lzsm.interferometry_map (a result with "
+                  ".to_xarray())", DeprecationWarning, stacklevel=2)
+    return interferometry_map(model, **kwargs).data

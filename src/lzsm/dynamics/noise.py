@@ -35,14 +35,18 @@ import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
+
+from numpy.typing import ArrayLike
 import numpy as np
-from lzsm import _checks
+from lzsm import _checks, _compat, methods
+from lzsm._progress import progress_bar
+from lzsm.options import Options, resolve_options
+from lzsm.results import Result, grid_coordinates
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.kernels import noise as _nk
 from lzsm.kernels.drives import F_ABS, F_COS, F_LINEAR, F_QUADRATIC, F_TRIANGLE
 from lzsm.models.base import Model
 
-ArrayLike = Any
 
 NOISE_TARGETS = ("bias", "coupling")
 
@@ -312,17 +316,17 @@ def equivalent_collapse_operator(noise: NoiseProcess, n_levels: int = 2, *, hbar
 
 
 # =========================================================================== result
-@dataclass(frozen=True, eq=False)
-class NoisyEvolution:
+@dataclass(frozen=True, eq=False, repr=False)
+class NoisyEvolution(Result):
     """Result of :func:`evolve_noisy`: noise-averaged density matrices with standard errors.
 
     Attributes
     ----------
     t : saved times (M,).
-    rho : trajectory-averaged density matrix in the diabatic basis, ``(*batch, M, N, N)``.
+    rho : trajectory-averaged density matrix in the diabatic basis, ``(*grid, M, N, N)``.
     population_stderr : standard error of the mean of each diabatic population,
-        ``std / sqrt(n_trajectories)`` (``(*batch, M, N)``, sample std with ``n - 1``).
-    initial_state : the initial state vector ``(*batch, N)`` (diabatic basis).
+        ``std / sqrt(n_trajectories)`` (``(*grid, M, N)``, sample std with ``n - 1``).
+    initial : the initial state vector ``(*grid, N)`` (diabatic basis).
     initial_diabatic : initial diabatic index, or -1 where the initial state is not one.
     seed, n_trajectories : the random seed (rerunning with it gives the same numbers) and the
         number of trajectories; trajectory k always uses random stream (seed, k).
@@ -334,23 +338,28 @@ class NoisyEvolution:
     t: np.ndarray
     rho: np.ndarray
     population_stderr: np.ndarray
-    initial_state: np.ndarray
+    initial: np.ndarray
     initial_diabatic: np.ndarray
     seed: int
     n_trajectories: int
     dt: float
-    n_steps: int
-    method: str = "magnus4-stochastic"
+
+    kind = "noise-averaged evolution"
+
+    @property
+    def initial_state(self) -> np.ndarray:
+        """Deprecated name of :attr:`initial`."""
+        return self.initial
 
     @property
     def populations(self) -> np.ndarray:
-        """Mean diabatic populations ``rho_jj(t)``, shape ``(*batch, M, N)``."""
+        """Mean diabatic populations ``rho_jj(t)``, shape ``(*grid, M, N)``."""
         return np.real(np.diagonal(self.rho, axis1=-2, axis2=-1)).copy()
 
     @property
     def p_diabatic_stay(self) -> np.ndarray:
         """Mean final population of the initial diabatic state (NaN where the system did not
-        start in a diabatic basis state), shape ``batch``."""
+        start in a diabatic basis state), shape ``grid``."""
         return self._final(self.populations)
 
     @property
@@ -368,48 +377,49 @@ class NoisyEvolution:
         """``rho_12(t)`` (two levels; ``rho[..., 0, 1]``)."""
         return self.rho[..., 0, 1]
 
-    def to_xarray(self):
-        """``xarray.Dataset``: rho, populations with standard errors, p_diabatic_stay with its
-        standard error; seed, number of trajectories, step and noise parameters in attrs."""
-        import xarray as xr
-
-        from lzsm._version import __version__
-
+    # ------------------------------------------------------------------ export
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
         shape = self.model.batch_shape
-        bdims = [f"point_{i}" for i in range(len(shape))]
-        coords: dict[str, Any] = {}
-        for name, val in self.model.parameters().items():
-            val = np.asarray(val)
-            full = (1,) * (len(shape) - val.ndim) + val.shape
-            varying = [i for i, n in enumerate(full) if n > 1]
-            if len(varying) == 1 and not np.iscomplexobj(val) and bdims[varying[0]].startswith("point_"):
-                bdims[varying[0]] = name
-                coords[name] = val.reshape(-1)
+        dims, coords = grid_coordinates(shape, self.model.parameters())
+        return shape, dims, coords
+
+    def _coords(self) -> dict[str, Any]:
         n = self.model.n_levels
-        tdims = bdims + ["t"]
-        coords.update({"t": self.t, "row": np.arange(n), "col": np.arange(n), "diabatic": np.arange(n)})
-        ds = xr.Dataset({
+        return {"t": self.t, "row": np.arange(n), "col": np.arange(n), "diabatic": np.arange(n)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        _, g, _ = self._grid()
+        tdims = g + ["t"]
+        return {
             "rho": (tdims + ["row", "col"], self.rho),
             "population_diabatic": (tdims + ["diabatic"], self.populations),
             "population_diabatic_stderr": (tdims + ["diabatic"], self.population_stderr),
-            "p_diabatic_stay": (bdims, self.p_diabatic_stay),
-            "p_diabatic_stay_stderr": (bdims, self.p_diabatic_stay_stderr),
-        }, coords=coords)
-        ds["t"].attrs.update(units="user time unit (hbar / energy unit)", long_name="time")
-        ds["rho"].attrs["long_name"] = "noise-averaged density matrix (diabatic basis)"
-        ds["population_diabatic_stderr"].attrs["long_name"] = "standard error of the mean (std / sqrt(n))"
-        ds["p_diabatic_stay"].attrs["long_name"] = "mean final population of the initial diabatic state"
+            "p_diabatic_stay": (g, self.p_diabatic_stay),
+            "p_diabatic_stay_stderr": (g, self.p_diabatic_stay_stderr),
+        }
+
+    def _attrs(self) -> dict[str, Any]:
         noise = self.noise
         params = {k: getattr(noise, k) for k in ("sigma", "correlation_time", "amplitude", "switching_rate")
                   if hasattr(noise, k) and k in type(noise).__dataclass_fields__}
-        ds.attrs.update(
-            lzsm_version=__version__, model=type(self.model).__name__, hbar=self.model.hbar,
-            noise=type(noise).__name__, noise_acts_on=noise.acts_on if isinstance(noise.acts_on, str)
-            else "operator", **{f"noise_{k}": v for k, v in params.items()},
-            seed=str(self.seed), n_trajectories=self.n_trajectories, dt=self.dt, n_steps=self.n_steps,
-            method=self.method, conventions="lzsm PHYSICS.md",
-        )
+        return {"model": type(self.model).__name__, "hbar": self.model.hbar, "noise": type(noise).__name__,
+                "noise_acts_on": noise.acts_on if isinstance(noise.acts_on, str) else "operator",
+                **{f"noise_{k}": v for k, v in params.items()}, "seed": str(self.seed),
+                "n_trajectories": self.n_trajectories, "dt": self.dt}
+
+    def to_xarray(self) -> Any:
+        """``xarray.Dataset``: rho, populations with standard errors, p_diabatic_stay with its
+        standard error; seed, number of trajectories, step and noise parameters in attrs."""
+        ds = super().to_xarray()
+        ds["rho"].attrs["long_name"] = "noise-averaged density matrix (diabatic basis)"
+        ds["population_diabatic_stderr"].attrs["long_name"] = "standard error of the mean (std / sqrt(n))"
+        ds["p_diabatic_stay"].attrs["long_name"] = "mean final population of the initial diabatic state"
         return ds
+
+    def _summary(self) -> list[str]:
+        return [f"{self.model.n_levels} levels", f"t: {self.t.size} saved times",
+                f"{type(self.noise).__name__} on the {self.noise.acts_on if isinstance(self.noise.acts_on, str) else 'operator'}",
+                f"{self.n_trajectories} trajectories (seed {self.seed})"]
 
 
 # =========================================================================== propagation
@@ -525,9 +535,11 @@ def _seed_words(seed: Any) -> tuple[int, np.uint64, np.uint64]:
     return int(seed), np.uint64(words[0]), np.uint64(words[1])
 
 
-def evolve_noisy(model: Model, t_span: tuple[float, float], noise: NoiseProcess, initial: Any = 0,
-                 t_eval: ArrayLike = None, *, n_trajectories: int = DEFAULT_TRAJECTORIES, seed: int | None = None,
-                 dt: float | None = None, max_steps: int = 10_000_000, chunk_size: int | None = None,
+@_compat.noise_third_positional
+def evolve_noisy(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike | None = None, *,
+                 noise: NoiseProcess, n_trajectories: int = DEFAULT_TRAJECTORIES, seed: int | None = None,
+                 dt: float | None = None, method: str | None = None, options: Options | None = None,
+                 max_steps: int | None = None, chunk_size: int | None = None,
                  progress: bool | None = None) -> NoisyEvolution:
     """Average of stochastic Hamiltonian trajectories ``i hbar dpsi/dt = (H(t) + xi(t) O) psi``.
 
@@ -539,9 +551,11 @@ def evolve_noisy(model: Model, t_span: tuple[float, float], noise: NoiseProcess,
         DoublePassage run fully compiled; models given by Python callables are tabulated once on
         the step grid).
     t_span : (t0, t1); the noise starts stationary at t0.
-    noise : :class:`OrnsteinUhlenbeckNoise` or :class:`TelegraphNoise` (``acts_on`` sets O).
     initial : a diabatic index, a name (``'diabatic 1'``, ``'adiabatic 0'``, ``'lower'``,
         ``'upper'``) or a normalised state vector, as in :func:`lzsm.evolve`.
+    noise : :class:`OrnsteinUhlenbeckNoise` or :class:`TelegraphNoise` (``acts_on`` sets O);
+        a keyword (lzsm 0.1 took it as the third positional argument, which still works
+        with a DeprecationWarning).
     t_eval : saved times (t0 and t1 always included).
     n_trajectories : number of noise realisations, >= 2.
     seed : non-negative integer; None draws a fresh one (recorded in the result).  Trajectory k
@@ -549,45 +563,50 @@ def evolve_noisy(model: Model, t_span: tuple[float, float], noise: NoiseProcess,
         trajectories keeps the first ones.  Parameter points share noise paths.
     dt : step size; default ``min(tau_c / 10, 0.25 hbar / max|H|)`` over the window (noise
         amplitude included).  Saved times (and kinks of triangular drives) are grid points.
-    max_steps : refuse to run more steps than this per trajectory.
+    method, options, max_steps, progress : as in :func:`lzsm.evolve` (method ``'magnus4'``;
+        ``max_steps`` refuses a step grid longer than that; ``tol`` does not apply: the step
+        is ``dt``).
     chunk_size : trajectories per compiled call (memory only; results are identical).
-    progress : progress bar over chunks (None: only on a terminal for long runs).
 
     Method: fourth-order Magnus steps with exact exponentials; the noise enters each step
     through its exact step integral (OU: exact joint Gaussian sampling; telegraph: exact flip
     times), so pure dephasing is exact at any dt (see :mod:`lzsm.kernels.noise`).
     Kubo, J. Math. Phys. 4, 174 (1963); Pokrovsky & Sinitsyn, Phys. Rev. B 67, 144303 (2003).
     """
-    from lzsm.dynamics.coherent import _initial_state, _t_eval
-
     # ---- convert and check
-    if not isinstance(model, Model):
-        raise LzsmTypeError(f"`model` must be an lzsm model (e.g. lzsm.LandauZener), got {type(model).__name__}")
-    if model.coordinate != "t":
-        raise LzsmValueError(f"`model` is given along '{model.coordinate}', not time: it cannot be propagated")
+    model = _checks.time_model(model)
+    opts = resolve_options(options, max_steps=max_steps, progress=progress)
+    meth = methods.lookup("noise", method, "compiled" if model.kernel_form() is not None else "callable")
+    opts = meth.check(opts)
     noise = _check_noise(noise)
-    if isinstance(n_trajectories, (bool, np.bool_)) or not isinstance(n_trajectories, (int, np.integer)) \
-            or n_trajectories < 2:
-        raise LzsmValueError(f"`n_trajectories` must be an integer >= 2 (the standard error needs two), "
-                             f"got {n_trajectories!r}")
-    n_traj = int(n_trajectories)
-    if not isinstance(max_steps, (int, np.integer)) or isinstance(max_steps, bool) or max_steps < 1:
-        raise LzsmValueError(f"`max_steps` must be a positive integer, got {max_steps!r}")
-    if chunk_size is not None and (not isinstance(chunk_size, (int, np.integer)) or isinstance(chunk_size, bool)
-                                   or chunk_size < 1):
-        raise LzsmValueError(f"`chunk_size` must be a positive integer or None, got {chunk_size!r}")
+    n_traj = _checks.integer(n_trajectories, "n_trajectories", low=2)
+    if chunk_size is not None:
+        chunk_size = _checks.integer(chunk_size, "chunk_size", low=1)
     seed, s0, s1 = _seed_words(seed)
-    te = _t_eval(t_span, t_eval)
+    te = _checks.times(t_span, t_eval)
+    init = _checks.initial_state(initial, model, float(te[0]))
+    assert init.psi is not None
+    if dt is not None:
+        dt = _checks.positive_scalar(dt, "dt")
+    label, rho, stderr, dt_used, n_steps = meth.runner(model, noise, te, init.psi, n_traj, (s0, s1), dt, opts,
+                                                       chunk_size)
+    return NoisyEvolution(model, noise, te, rho, stderr, init.psi, init.diabatic, seed, n_traj, dt_used,
+                          method=label, options=opts, n_steps=n_steps)
+
+
+def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: np.ndarray, n_traj: int,
+                      seed_words: tuple[Any, Any], dt: float | None, options: Options,
+                      chunk_size: int | None) -> tuple[Any, ...]:
+    """Fourth-order stochastic Magnus trajectories, compiled (kernel form) or on a tabulated H."""
+    s0, s1 = seed_words
     t0, t1 = float(te[0]), float(te[-1])
     n = model.n_levels
     op = noise.operator(n)
-    psi0, dia = _initial_state(model, initial, t0)
     kf = model.kernel_form()
     if dt is None:
         dt = _auto_dt(model, kf, noise, op, t0, t1)
-    else:
-        dt = _checks.positive_scalar(dt, "dt")
-    grid, save = _time_grid(te, _kinks(kf, t0, t1) if kf is not None else np.empty(0), float(dt), int(max_steps))
+    progress = options.progress
+    grid, save = _time_grid(te, _kinks(kf, t0, t1) if kf is not None else np.empty(0), float(dt), int(options.max_steps))
     steps = np.diff(grid)
 
     # ---- kernel inputs (H / hbar)
@@ -640,11 +659,7 @@ def evolve_noisy(model: Model, t_span: tuple[float, float], noise: NoiseProcess,
     rho_sum = np.zeros((npts, m, n, n), dtype=complex)
     pop_mean = np.zeros((npts, m, n))
     pop_m2 = np.zeros((npts, m, n))
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=n_traj, unit="trajectory", desc="evolve_noisy",
-               disable=(progress is False or (progress is None and n_traj <= chunk)) or None)
-    try:
+    with progress_bar(n_traj, progress, desc="evolve_noisy", unit="trajectory", auto_above=chunk) as bar:
         for first in range(0, n_traj, chunk):
             count = min(chunk, n_traj - first)
             for pts, a_in, b_in, code, fpar, table, use_table in calls:
@@ -654,13 +669,13 @@ def evolve_noisy(model: Model, t_span: tuple[float, float], noise: NoiseProcess,
                 _nk.accumulate(amps, float(first), sub_rho, sub_mean, sub_m2)
                 rho_sum[pts], pop_mean[pts], pop_m2[pts] = sub_rho, sub_mean, sub_m2
             bar.update(count)
-    finally:
-        bar.close()
 
     rho = rho_sum / n_traj  # Hermitian exactly: (r, c) and (c, r) sums are conjugates term by term
     stderr = np.sqrt(np.maximum(pop_m2, 0.0) / (n_traj - 1) / n_traj)
-    return NoisyEvolution(
-        model=model, noise=noise, t=te, rho=rho.reshape(shape + (m, n, n)),
-        population_stderr=stderr.reshape(shape + (m, n)), initial_state=psi0, initial_diabatic=dia,
-        seed=seed, n_trajectories=n_traj, dt=float(np.max(steps)), n_steps=int(steps.size), method=method,
-    )
+    return (method, rho.reshape(shape + (m, n, n)), stderr.reshape(shape + (m, n)), float(np.max(steps)),
+            int(steps.size))
+
+
+for _form in ("compiled", "callable"):
+    methods.register("noise", "magnus4", _form, default_tol=1e-9, honours={"max_steps"},
+                     description="fourth-order Magnus trajectories with exact noise step integrals")(_run_trajectories)

@@ -21,26 +21,31 @@ the Bloch vector, N levels on vec(rho)).  Environments:
   system–bath coupling.
 
 Rates and temperature broadcast against the model's parameter grid, so a map over (sweep
-rate, dephasing rate) is one call.  Models without a compiled form (Python callables) are
-integrated point by point with SciPy's DOP853 (method ``'scipy-dop853'``).
+rate, dephasing rate) is one call.  Integrators (``method=``, registered in :mod:`lzsm.methods`): ``'magnus6'`` for models
+with a compiled form, ``'dop853'`` (SciPy, point by point) for any model, including those
+given by Python callables.
 """
 
 from __future__ import annotations
+
 import math
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
-import numpy as np
-from lzsm import _checks
-from lzsm.models import adiabatic as bases
-from lzsm.dynamics.baths import OhmicBath
-from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.kernels import lindblad as _lk
-from lzsm.kernels import magnus as _mk
-from lzsm.models.base import Model
-from lzsm.dynamics.coherent import STATUS_MESSAGES, _check_options, _initial_state, _pauli, _t_eval, write_netcdf
 
-ArrayLike = Any
+import numpy as np
+from numpy.typing import ArrayLike
+
+from lzsm import _checks, methods
+from lzsm._progress import progress_bar
+from lzsm.dynamics.baths import OhmicBath
+from lzsm.dynamics.coherent import _pauli
+from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
+from lzsm.kernels import lindblad as _lk
+from lzsm.models import adiabatic as bases
+from lzsm.models.base import Model
+from lzsm.options import Options, resolve_options
+from lzsm.results import Result, Status, grid_coordinates
 
 #: Default local error tolerance per step (Frobenius norm of rho).
 DEFAULT_TOL = 1e-9
@@ -49,34 +54,36 @@ _PAULI = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dt
 
 
 # --------------------------------------------------------------------------- result
-@dataclass(frozen=True, eq=False)
-class OpenEvolution:
+@dataclass(frozen=True, eq=False, repr=False)
+class OpenEvolution(Result):
     """Result of :func:`evolve_open`: density matrices at the saved times in both pictures.
 
     Attributes
     ----------
     t : saved times (M,).
     rho : diabatic density matrices ``(*grid, M, N, N)``.
-    grid_shape : broadcast shape of the model grid and the rates.
+    shape : broadcast shape of the model grid and the rates (the result's grid).
     initial_adiabatic, initial_diabatic : index of the adiabatic state with the largest
         initial population; index of the initial diabatic state (-1 if rho0 was not one).
-    error_estimate, n_steps, status : per grid point (status 0 = ok, see
-        :data:`lzsm.propagation.STATUS_MESSAGES`).
+    environment : the rates, temperature, basis, collapse operators and bath used.
+    error_estimate, n_steps, status : per grid point (see :class:`lzsm.results.Status`).
     """
 
     model: Model
     t: np.ndarray
     rho: np.ndarray
-    grid_shape: tuple[int, ...]
+    shape: tuple[int, ...]
     initial_adiabatic: np.ndarray
     initial_diabatic: np.ndarray
-    error_estimate: np.ndarray
-    n_steps: np.ndarray
-    status: np.ndarray
-    method: str
-    tol: float
-    environment: dict
-    _cache: dict = field(default_factory=dict, repr=False)
+    environment: dict[str, Any]
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    kind = "Lindblad evolution"
+
+    @property
+    def tol(self) -> float | None:
+        """The local error tolerance used (``options.tol``)."""
+        return self.options.tol
 
     @property
     def populations(self) -> np.ndarray:
@@ -88,7 +95,7 @@ class OpenEvolution:
         """Populations of the instantaneous eigenstates (index 0 lowest), ``(*grid, M, N)``."""
         if "ad" not in self._cache:
             states = bases.adiabatic_states(self.model, self.t)  # (*batch, M, N, N)
-            states = np.broadcast_to(states, self.grid_shape + states.shape[-3:])
+            states = np.broadcast_to(states, self.shape + states.shape[-3:])
             pops = np.einsum("...ki,...kl,...li->...i", states.conj(), self.rho, states).real
             self._cache["ad"] = pops
         return self._cache["ad"]
@@ -108,7 +115,7 @@ class OpenEvolution:
         """Population of the initial diabatic state at the final time (NaN if rho0 was not a
         diabatic basis state)."""
         pops = self.populations[..., -1, :]
-        idx = np.broadcast_to(self.initial_diabatic, self.grid_shape)
+        idx = np.broadcast_to(self.initial_diabatic, self.shape)
         out = np.take_along_axis(pops, np.maximum(idx, 0)[..., None], axis=-1)[..., 0]
         return np.where(idx >= 0, out, np.nan)
 
@@ -116,7 +123,7 @@ class OpenEvolution:
     def p_adiabatic_follow(self) -> np.ndarray:
         """Final population of the adiabatic state the system started in."""
         pops = self.adiabatic_populations[..., -1, :]
-        idx = np.broadcast_to(self.initial_adiabatic, self.grid_shape)
+        idx = np.broadcast_to(self.initial_adiabatic, self.shape)
         return np.take_along_axis(pops, idx[..., None], axis=-1)[..., 0]
 
     @property
@@ -124,64 +131,54 @@ class OpenEvolution:
         """``1 - p_adiabatic_follow``."""
         return 1.0 - self.p_adiabatic_follow
 
-    @property
-    def success(self) -> bool:
-        return bool(np.all(self.status == _mk.STATUS_OK))
-
     # ------------------------------------------------------------------ export
-    def _grid_coords(self) -> tuple[list[str], dict[str, Any]]:
-        shape = self.grid_shape
-        dims = [f"point_{i}" for i in range(len(shape))]
-        coords: dict[str, Any] = {}
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
         named = dict(self.model.parameters())
         named.update({k: v for k, v in self.environment.items() if isinstance(v, np.ndarray)})
-        for name, val in named.items():
-            val = np.asarray(val)
-            if np.iscomplexobj(val) or val.ndim > len(shape):
-                continue
-            full = (1,) * (len(shape) - val.ndim) + val.shape
-            varying = [i for i, n in enumerate(full) if n > 1]
-            if len(varying) == 1 and dims[varying[0]].startswith("point_"):
-                dims[varying[0]] = name
-                coords[name] = val.reshape(-1)
-        return dims, coords
+        dims, coords = grid_coordinates(self.shape, named)
+        return self.shape, dims, coords
 
-    def to_xarray(self):
-        """An ``xarray.Dataset``: rho, populations in both pictures, purity, final
-        probabilities, error estimates; environment and settings in attrs."""
-        import xarray as xr
-
-        from lzsm._version import __version__
-
-        gdims, coords = self._grid_coords()
+    def _coords(self) -> dict[str, Any]:
         n = self.model.n_levels
-        tdims = gdims + ["t"]
-        coords.update({"t": self.t, "row": np.arange(n), "col": np.arange(n), "diabatic": np.arange(n),
-                       "adiabatic": np.arange(n)})
-        ds = xr.Dataset({
+        return {"t": self.t, "row": np.arange(n), "col": np.arange(n), "diabatic": np.arange(n),
+                "adiabatic": np.arange(n)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        _, g, _ = self._grid()
+        tdims = g + ["t"]
+        return {
             "rho": (tdims + ["row", "col"], self.rho),
             "population_diabatic": (tdims + ["diabatic"], self.populations),
             "population_adiabatic": (tdims + ["adiabatic"], self.adiabatic_populations),
             "purity": (tdims, self.purity),
-            "p_diabatic_stay": (gdims, self.p_diabatic_stay),
-            "p_adiabatic_follow": (gdims, self.p_adiabatic_follow),
-            "p_jump": (gdims, self.p_jump),
-            "error_estimate": (gdims, self.error_estimate),
-            "n_steps": (gdims, self.n_steps),
-            "status": (gdims, self.status),
-        }, coords=coords)
+            "p_diabatic_stay": (g, self.p_diabatic_stay),
+            "p_adiabatic_follow": (g, self.p_adiabatic_follow),
+            "p_jump": (g, self.p_jump),
+        }
+
+    def _attrs(self) -> dict[str, Any]:
+        env = {k: (str(v) if not isinstance(v, (int, float, str)) else v) for k, v in self.environment.items()
+               if not isinstance(v, np.ndarray)}
+        return {"model": type(self.model).__name__, "hbar": self.model.hbar, "equation": "Lindblad",
+                "tol": float(self.options.tol) if self.options.tol is not None else "default", **env}
+
+    def to_xarray(self) -> Any:
+        """An ``xarray.Dataset``: rho, populations in both pictures, purity, final
+        probabilities, error estimates; environment and settings in attrs."""
+        ds = super().to_xarray()
         ds["rho"].attrs["long_name"] = "density matrix in the diabatic basis"
         ds["p_diabatic_stay"].attrs["long_name"] = "final population of the initial diabatic state"
         ds["p_adiabatic_follow"].attrs["long_name"] = "final population of the initial adiabatic state"
-        env = {k: (str(v) if not isinstance(v, (int, float, str)) else v) for k, v in self.environment.items()
-               if not isinstance(v, np.ndarray)}
-        ds.attrs.update(lzsm_version=__version__, model=type(self.model).__name__, hbar=self.model.hbar,
-                        method=self.method, tol=self.tol, conventions="lzsm PHYSICS.md (open systems)",
-                        equation="Lindblad", status_codes=str(STATUS_MESSAGES), **env)
         return ds
 
-    def to_netcdf(self, path) -> None:
-        write_netcdf(self.to_xarray(), path)
+    def _summary(self) -> list[str]:
+        env = [k for k in ("dephasing", "relaxation") if np.any(np.asarray(self.environment.get(k, 0.0)) > 0)]
+        if self.environment.get("n_collapse_ops"):
+            env.append("collapse operators")
+        if self.environment.get("bath", "none") != "none":
+            env.append("bath")
+        return [f"{self.model.n_levels} levels", f"t: {self.t.size} saved times",
+                "environment: " + (", ".join(env) if env else "none") + f" ({self.environment.get('basis')} basis)"]
 
 
 # --------------------------------------------------------------------------- input
@@ -210,33 +207,6 @@ def _collapse_ops(ops: Any, n: int) -> np.ndarray:
     return np.array(arrs, dtype=complex).reshape(-1, n, n)
 
 
-def _initial_rho(model: Model, initial: Any, t0: float, n: int, shape: tuple[int, ...]):
-    """(rho0 (*shape, N, N), diabatic index or -1)."""
-    if isinstance(initial, (np.ndarray, list, tuple)) and not (isinstance(initial, tuple) and len(initial) == 2
-                                                               and isinstance(initial[0], str)):
-        arr = np.asarray(initial)
-        if arr.ndim >= 2 and arr.shape[-2:] == (n, n) and np.issubdtype(arr.dtype, np.number):
-            rho = _checks.complex_array(arr, "initial")
-            _checks.hermitian(rho, "initial")
-            tr = np.trace(rho, axis1=-2, axis2=-1).real
-            if np.any(np.abs(tr - 1.0) > 1e-10):
-                raise LzsmValueError(f"`initial` density matrix must have trace 1, got {tr.reshape(-1)[0]:.6g}")
-            ev = np.linalg.eigvalsh(rho)
-            if np.any(ev < -1e-10):
-                raise LzsmValueError(f"`initial` density matrix must be positive semidefinite, "
-                                     f"smallest eigenvalue {ev.min():.3g}")
-            try:
-                rho = np.broadcast_to(rho, shape + (n, n)).copy()
-            except ValueError:
-                raise LzsmValueError(f"`initial` of shape {arr.shape} does not broadcast to the grid {shape}") from None
-            diag = np.real(np.diagonal(rho, axis1=-2, axis2=-1))
-            dia = np.where(np.isclose(diag, 1.0, atol=1e-12).any(axis=-1), np.argmax(diag, axis=-1), -1)
-            return rho, dia
-    psi, dia = _initial_state(model, initial, t0)
-    psi = np.broadcast_to(psi, shape + (n,))
-    return np.einsum("...i,...j->...ij", psi, psi.conj()), np.broadcast_to(dia, shape)
-
-
 def _superop_dissipator(ops: np.ndarray) -> np.ndarray:
     """sum_k D[L_k] as an N^2 x N^2 matrix acting on row-major vec(rho)."""
     n = ops.shape[-1]
@@ -260,12 +230,27 @@ def _bloch_affine(sup: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """Everything a Lindblad runner needs, flattened over the grid (rates in 1/time, energies / hbar)."""
+
+    shape: tuple[int, ...]
+    te: np.ndarray
+    rho0: np.ndarray
+    sup: np.ndarray
+    dynamic: bool
+    code_basis: int
+    par: np.ndarray
+    xop: np.ndarray
+
+
 # --------------------------------------------------------------------------- entry point
-def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike = None, *,
+def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike | None = None, *,
                 dephasing: ArrayLike = 0.0, relaxation: ArrayLike = 0.0, temperature: ArrayLike = 0.0,
                 basis: str = "diabatic", collapse_ops: Any = None, bath: OhmicBath | None = None,
-                tol: float = DEFAULT_TOL, max_step: float = np.inf, max_steps: int = 10_000_000,
-                progress: bool | None = None) -> OpenEvolution:
+                method: str | None = None, options: Options | None = None, tol: float | None = None,
+                max_step: float | None = None, max_steps: int | None = None, progress: bool | None = None
+                ) -> OpenEvolution:
     """Propagate the Lindblad master equation over the model's grid (and the rates' grid).
 
     Parameters
@@ -284,7 +269,9 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
         N x N matrices.
     bath : :class:`lzsm.baths.OhmicBath` for the weak-coupling (Davies) generator in the
         energy basis.
-    tol : local error tolerance per step (Frobenius norm of rho).
+    method : ``'magnus6'`` (default for compiled models) or ``'dop853'`` (any model).
+    options, tol, max_step, max_steps, progress : as in :func:`lzsm.evolve`; ``tol`` is the
+        local error tolerance per step (Frobenius norm of rho), default 1e-9.
 
     ``dephasing``, ``relaxation`` and ``temperature`` broadcast against the model grid.
 
@@ -294,29 +281,28 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
     ``p_adiabatic_follow``, ``p_jump``, purity, ``.to_xarray()``).
     """
     # ---- convert and check
-    if not isinstance(model, Model):
-        raise LzsmTypeError(f"`model` must be an lzsm model (e.g. lzsm.LandauZener), got {type(model).__name__}")
-    if model.coordinate != "t":
-        raise LzsmValueError(f"`model` is given along '{model.coordinate}', not time: it cannot be propagated")
-    te = _t_eval(t_span, t_eval)
-    tol, max_step, max_steps = _check_options(tol, max_step, max_steps)
+    model = _checks.time_model(model)
+    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps, progress=progress)
+    te = _checks.times(t_span, t_eval)
+    meth = methods.lookup("lindblad", method, "compiled" if model.kernel_form() is not None else "callable")
+    opts = meth.check(opts)
     basis = _checks.choice(basis, "basis", ("diabatic", "adiabatic"))
     n = model.n_levels
     hbar = float(model.hbar)
     gphi = _rate(dephasing, "dephasing")
     g1 = _rate(relaxation, "relaxation")
     kt = _checks.real_array(temperature, "temperature", nonnegative=True)
-    if not np.all(np.isfinite(kt)):
-        raise LzsmValueError("`temperature` must be finite and >= 0")
     ops = _collapse_ops(collapse_ops, n)
     if bath is not None and not isinstance(bath, OhmicBath):
-        raise LzsmTypeError(f"`bath` must be an lzsm.baths.OhmicBath, got {type(bath).__name__}")
+        raise LzsmTypeError(f"`bath` must be an lzsm.OhmicBath, got {type(bath).__name__}")
     try:
         shape = np.broadcast_shapes(model.batch_shape, gphi.shape, g1.shape, kt.shape)
     except ValueError:
         raise LzsmValueError(f"`dephasing` {gphi.shape}, `relaxation` {g1.shape} and `temperature` {kt.shape} "
                              f"do not broadcast against the model's grid {model.batch_shape}") from None
-    rho0, dia = _initial_rho(model, initial, float(te[0]), n, shape)
+    init = _checks.initial_state(initial, model, float(te[0]), shape=shape, density=True)
+    rho0, dia = init.rho, init.diabatic
+    assert rho0 is not None
     environment = {"dephasing": gphi, "relaxation": g1, "temperature": kt, "basis": basis,
                    "n_collapse_ops": int(ops.shape[0]),
                    "bath": repr(bath) if bath is not None else "none"}
@@ -353,22 +339,37 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
         offdiag = np.array([1.0 if i != j else 0.0 for i in range(n) for j in range(n)])
         sup -= gphi_b[:, None, None] * np.diag(offdiag)[None]
 
-    kf = model.kernel_form()
-    if kf is None:
-        method, rho, err, steps, status = _run_scipy(model, shape, te, rho0, sup, dynamic, code_basis, par, xop,
-                                                     tol, max_step)
-    else:
-        method, rho, err, steps, status = _run_compiled(kf, hbar, shape, te, rho0, sup, dynamic, code_basis, par,
-                                                        xop, tol, max_step, max_steps, progress)
+    problem = _Problem(tuple(shape), te, rho0, sup, dynamic, code_basis, par, xop)
+    label, rho, err, steps, status = meth.runner(model, problem, opts)
     rho = 0.5 * (rho + np.conj(np.swapaxes(rho, -1, -2)))  # Hermitian to rounding; symmetrise
-    states0 = np.broadcast_to(bases.adiabatic_states(model, te[0]), shape + (n, n))
-    ad0 = np.einsum("...ki,...kl,...li->...i", states0.conj(), rho0, states0).real
-    bad = int(np.sum(status != _mk.STATUS_OK))
+    bad = int(np.sum(status != int(Status.OK)))
     if bad:
-        warnings.warn(f"evolve_open: {bad} of {status.size} grid points did not reach t1 "
-                      f"({STATUS_MESSAGES[int(np.max(status))]}); see OpenEvolution.status", stacklevel=2)
-    return OpenEvolution(model, te, rho, tuple(shape), np.argmax(ad0, axis=-1), np.asarray(dia), err, steps, status,
-                         method, tol, environment)
+        worst = Status(int(np.max(status)))
+        warnings.warn(f"evolve_open: {bad} of {status.size} grid points did not reach t1 ({worst.message}); "
+                      "see OpenEvolution.status", LzsmConvergenceWarning, stacklevel=2)
+    return OpenEvolution(model, te, rho, tuple(shape), init.adiabatic(model, float(te[0])), np.asarray(dia),
+                         environment, method=label, options=opts, status=status, error_estimate=err,
+                         n_steps=steps)
+
+
+# --------------------------------------------------------------------------- integrators
+@methods.register("lindblad", "magnus6", "compiled", default_tol=DEFAULT_TOL,
+                  honours={"tol", "max_step", "max_steps"},
+                  description="sixth-order Magnus on the Bloch vector (2 levels) or vec(rho) (N levels), compiled")
+def _magnus6(model: Model, pr: _Problem, options: Options) -> tuple[Any, ...]:
+    return _run_compiled(model.kernel_form(), model.hbar, pr.shape, pr.te, pr.rho0, pr.sup, pr.dynamic,
+                         pr.code_basis, pr.par, pr.xop, options.tol, options.max_step, options.max_steps,
+                         options.progress)
+
+
+def _dop853(model: Model, pr: _Problem, options: Options) -> tuple[Any, ...]:
+    return _run_scipy(model, pr.shape, pr.te, pr.rho0, pr.sup, pr.dynamic, pr.code_basis, pr.par, pr.xop,
+                      options.tol, options.max_step, options.progress)
+
+
+for _form in ("compiled", "callable"):
+    methods.register("lindblad", "dop853", _form, default_tol=DEFAULT_TOL, honours={"tol", "max_step"},
+                     description="SciPy DOP853 on vec(rho), point by point; any model")(_dop853)
 
 
 def _run_compiled(kf, hbar, shape, te, rho0, sup, dynamic, code_basis, par, xop, tol, max_step, max_steps, progress):
@@ -395,13 +396,9 @@ def _run_compiled(kf, hbar, shape, te, rho0, sup, dynamic, code_basis, par, xop,
         y0 = np.ascontiguousarray(r0.reshape(npts, n * n), dtype=complex)
         method = "magnus6-lindblad-compiled"
     par = np.ascontiguousarray(par)
-    from tqdm.auto import tqdm
-
     chunk = max(1, min(npts, 1024))
-    bar = tqdm(total=npts, disable=(progress is False or (progress is None and npts <= chunk)) or None,
-               unit="point", desc="evolve_open")
     outs, errs, steps, stats = [], [], [], []
-    try:
+    with progress_bar(npts, progress, desc="evolve_open", auto_above=chunk) as bar:
         for s in range(0, npts, chunk):
             sl = slice(s, s + chunk)
             o, e, k, st = kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], const[sl], dynamic, code_basis, par[sl],
@@ -411,8 +408,6 @@ def _run_compiled(kf, hbar, shape, te, rho0, sup, dynamic, code_basis, par, xop,
             steps.append(k)
             stats.append(st)
             bar.update(o.shape[0])
-    finally:
-        bar.close()
     y = np.concatenate(outs)
     if n == 2:
         rho = 0.5 * (np.eye(2) + np.einsum("pmk,kij->pmij", y, _PAULI))
@@ -422,7 +417,7 @@ def _run_compiled(kf, hbar, shape, te, rho0, sup, dynamic, code_basis, par, xop,
             np.concatenate(steps).reshape(shape), np.concatenate(stats).reshape(shape))
 
 
-def _run_scipy(model, shape, te, rho0, sup, dynamic, code_basis, par, xop, tol, max_step):
+def _run_scipy(model, shape, te, rho0, sup, dynamic, code_basis, par, xop, tol, max_step, progress=None):
     """Point-by-point DOP853 for models given by callables (H evaluated from Python)."""
     from scipy.integrate import solve_ivp
 
@@ -448,7 +443,7 @@ def _run_scipy(model, shape, te, rho0, sup, dynamic, code_basis, par, xop, tol, 
 
         sol = solve_ivp(rhs, (te[0], te[-1]), rho0.reshape(npts, n * n)[p], t_eval=te, method="DOP853",
                         rtol=tol, atol=tol, max_step=max_step)
-        status[p] = 0 if sol.success else _mk.STATUS_STEP_UNDERFLOW
+        status[p] = int(Status.OK) if sol.success else int(Status.FAILED)
         if sol.success:
             rho[p] = sol.y.T.reshape(te.size, n, n)
         steps[p] = sol.t.size

@@ -156,10 +156,10 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
     if not isinstance(tol, (int, float)) or not 0 < tol < 1:
         raise LzsmValueError(f"`evolve.tol` must be a number in (0, 1), got {tol!r}")
     initial = e.get("initial", "diabatic 0")
-    from lzsm.dynamics.coherent import _initial_state
+    from lzsm._checks import initial_state
 
     try:
-        _initial_state(model, initial, t0)
+        initial_state(initial, model, t0)
     except (LzsmValueError, TypeError) as exc:
         raise LzsmValueError(f"`evolve.initial`: {exc}") from None
     resolved["evolve"] = {"t_span": [t0, t1], "initial": initial, "n_save": n_save, "tol": tol}
@@ -389,7 +389,7 @@ def run_map(ms: MapScenario, out_dir: str | os.PathLike, *, resume: bool = False
     """Compute an interferometry map into ``DIR``: ``map.zarr`` (the resumable store, written as
     chunks finish), then ``map.nc``, ``interferometry.png`` (+ ``final_population.png``),
     ``scenario.json`` and ``summary.json`` once the map is complete."""
-    from lzsm.dynamics.interferometry import interferometry
+    from lzsm.dynamics.interferometry import interferometry_map
     from lzsm.plot.interferometry import plot_interferometry
     from lzsm.models.drives import PeriodicDrive
 
@@ -410,9 +410,9 @@ def run_map(ms: MapScenario, out_dir: str | os.PathLike, *, resume: bool = False
     nx = len(ms.axes["amplitude"])
     rows = max(1, ms.chunk_points // nx)
     start = time.perf_counter()
-    ds = interferometry(model, n_periods=ms.n_periods, initial=ms.initial, n_samples=ms.n_samples, tol=ms.tol,
+    ds = interferometry_map(model, n_periods=ms.n_periods, initial=ms.initial, n_samples=ms.n_samples, tol=ms.tol,
                         chunks={"offset": rows, "amplitude": nx}, store=store, resume=True,
-                        scheduler=scheduler, progress=progress, **ms.axes)
+                        scheduler=scheduler, progress=progress, **ms.axes).to_xarray()
     seconds = time.perf_counter() - start
     tmp = Path(tempfile.mkdtemp(prefix=".final-", dir=out))
     try:

@@ -1,8 +1,7 @@
 from .engine import (
-    SweepBlockError as SweepBlockError,
+    ScanBlockError as ScanBlockError,
     completed_blocks as completed_blocks,
-    example_lz_probability as example_lz_probability,
-    sweep as sweep,
+    scan as scan,
 )
 from . import (
     engine as engine,

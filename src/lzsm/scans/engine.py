@@ -1,12 +1,12 @@
-"""Parameter sweeps at scale: outer-product grids in blocks, in-process or on Dask, resumable in Zarr.
+"""Parameter scans at scale: outer-product grids in blocks, in-process or on Dask, resumable in Zarr.
 
-``sweep(func, {"coupling": v, "sweep_rate": a})`` evaluates a batched function on the outer
+``scan(func, {"coupling": v, "sweep_rate": a})`` evaluates a batched function on the outer
 product of the axes, one block of the grid at a time, and returns an ``xarray.Dataset`` with
 the axes as dimensions.  Blocks run in this process (default) or as one Dask task each
 (``scheduler="local"``, a scheduler address or a ``distributed.Client``).
 
 With ``store=`` the result goes to a Zarr store as blocks finish, so memory is bounded by a
-block, and an interrupted sweep (Ctrl-C, a killed job, an exception in ``func``) continues with
+block, and an interrupted scan (Ctrl-C, a killed job, an exception in ``func``) continues with
 ``resume=True``.  Store protocol:
 
 1. after the first block is computed, the template (coordinates, lazy data variables chunked
@@ -21,7 +21,7 @@ block, and an interrupted sweep (Ctrl-C, a killed job, an exception in ``func``)
    is never inferred from data chunk files (Zarr 3 omits chunks equal to the fill value).
 
 Per-point failures belong in ``func``'s outputs (e.g. a ``status`` array, as returned by
-:func:`lzsm.evolve`); an exception in ``func`` stops the sweep with a :class:`SweepBlockError`
+:func:`lzsm.evolve`); an exception in ``func`` stops the scan with a :class:`ScanBlockError`
 naming the block's parameter ranges, after the blocks already finished have been stored.
 """
 
@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any
 import numpy as np
 import xarray as xr
-from lzsm.closed_forms import landau_zener as analytic
 from lzsm.errors import LzsmError, LzsmTypeError, LzsmValueError
 
 #: Default upper bound on the number of grid points in one block.
@@ -61,8 +60,8 @@ _WORKER_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THR
                "NUMBA_NUM_THREADS": "1"}
 
 
-class SweepBlockError(LzsmError, RuntimeError):
-    """``func`` raised on one block of a sweep.  ``block`` is the block index on the block grid,
+class ScanBlockError(LzsmError, RuntimeError):
+    """``func`` raised on one block of a scan.  ``block`` is the block index on the block grid,
     ``ranges`` maps each axis to ``(first, last)`` parameter value of the block; the original
     exception is chained as ``__cause__``."""
 
@@ -70,22 +69,6 @@ class SweepBlockError(LzsmError, RuntimeError):
         super().__init__(message)
         self.block = block
         self.ranges = ranges
-
-
-# --------------------------------------------------------------------------- example function
-def example_lz_probability(coupling: Any, sweep_rate: Any, *, hbar: float = 1.0) -> dict[str, np.ndarray]:
-    """Example sweep function (module-level, so Dask workers can import it): closed-form
-    Landau–Zener quantities on one block of a ``coupling`` x ``sweep_rate`` grid.
-
-    .. math:: P_{LZ} = \\exp\\left(-\\frac{2\\pi |V|^2}{\\hbar |\\alpha|}\\right), \\qquad
-              \\delta = \\frac{|V|^2}{\\hbar |\\alpha|}
-
-    (Landau 1932, Zener 1932; conventions in PHYSICS.md).  Use as
-    ``sweep(example_lz_probability, {"coupling": v, "sweep_rate": a})`` or bind ``hbar`` with
-    ``functools.partial``.
-    """
-    return {"p_diabatic_stay": analytic.lz_probability(coupling, sweep_rate, hbar),
-            "adiabaticity": analytic.adiabaticity(coupling, sweep_rate, hbar)}
 
 
 # --------------------------------------------------------------------------- the grid in blocks
@@ -196,7 +179,7 @@ def _check_output_dims(output_dims: Any, names: tuple[str, ...]) -> dict[str, li
                 raise LzsmValueError(f"`output_dims[{var!r}]` must hold dim names (strings), got {d!r}")
             if d in names:
                 raise LzsmValueError(
-                    f"`output_dims[{var!r}]` dim {d!r} is also a sweep axis; trailing dims need other names")
+                    f"`output_dims[{var!r}]` dim {d!r} is also a scan axis; trailing dims need other names")
         if len(set(dims)) != len(dims):
             raise LzsmValueError(f"`output_dims[{var!r}]` repeats a dim name: {dims}")
         out[str(var)] = dims
@@ -239,7 +222,7 @@ def _check_attrs(attrs: Any) -> dict[str, Any]:
         raise LzsmTypeError(f"`attrs` must be a dict with string keys, got {attrs!r}")
     clash = [k for k in attrs if k in _RESERVED_ATTRS]
     if clash:
-        raise LzsmValueError(f"`attrs` keys {clash} are reserved for the sweep's own metadata")
+        raise LzsmValueError(f"`attrs` keys {clash} are reserved for the scan's own metadata")
     try:  # stored as Zarr (JSON) attributes and hashed: normalise through JSON here already
         return json.loads(json.dumps(dict(attrs), allow_nan=False))
     except (TypeError, ValueError) as exc:
@@ -380,7 +363,7 @@ def _check_outputs(out: Any, plan: _Plan, block: tuple[int, ...]) -> dict[str, n
         if not isinstance(name, str) or not name:
             raise LzsmTypeError(f"func output names must be non-empty strings, got {name!r}")
         if name in plan.names:
-            raise LzsmValueError(f"func output {name!r} has the name of a sweep axis; rename it")
+            raise LzsmValueError(f"func output {name!r} has the name of a scan axis; rename it")
         arr = np.asarray(arr)
         if arr.dtype == object or arr.dtype.kind not in "biufc":
             raise LzsmTypeError(f"func output {name!r} must be numeric, got dtype {arr.dtype} on {where}")
@@ -474,9 +457,9 @@ def _marker(store: Path, mode: str = "r+"):
 
 
 def completed_blocks(store: str | os.PathLike) -> np.ndarray:
-    """Boolean array over the block grid of a sweep store: True where the block is marked done.
+    """Boolean array over the block grid of a scan store: True where the block is marked done.
 
-    Safe to call while a sweep is writing the store (e.g. to monitor a job)."""
+    Safe to call while a scan is writing the store (e.g. to monitor a job)."""
     store = Path(store)
     if not store.exists():
         raise LzsmValueError(f"`store` {str(store)!r} does not exist")
@@ -484,7 +467,7 @@ def completed_blocks(store: str | os.PathLike) -> np.ndarray:
         return np.asarray(_marker(store, "r")[...]) == 1
     except (KeyError, FileNotFoundError, ValueError) as exc:
         raise LzsmValueError(
-            f"`store` {str(store)!r} is not an lzsm sweep store (no block markers): {exc}") from None
+            f"`store` {str(store)!r} is not an lzsm scan store (no block markers): {exc}") from None
 
 
 def _write_template(store: Path, template: xr.Dataset, plan: _Plan, encoding: dict) -> None:
@@ -494,7 +477,7 @@ def _write_template(store: Path, template: xr.Dataset, plan: _Plan, encoding: di
     tmp = store.with_name(f".{store.name}.partial-{uuid.uuid4().hex[:12]}")
     template.to_zarr(str(tmp), compute=False, consolidated=False, mode="w-", encoding=encoding)
     group = zarr.open_group(str(tmp), mode="r+").create_group(
-        _MARKER_GROUP, attributes={"description": "lzsm sweep bookkeeping: done[i, j, ...] = 1 once block "
+        _MARKER_GROUP, attributes={"description": "lzsm scan bookkeeping: done[i, j, ...] = 1 once block "
                                                   "(i, j, ...) is fully written (written after its data)"})
     group.create_array(_MARKER_ARRAY, shape=plan.grid, chunks=(1,) * len(plan.grid), dtype="uint8",
                        fill_value=0)
@@ -502,7 +485,7 @@ def _write_template(store: Path, template: xr.Dataset, plan: _Plan, encoding: di
         os.rename(tmp, store)
     except OSError as exc:
         raise LzsmValueError(
-            f"`store` {str(store)!r} appeared while the sweep ran; template left in {tmp}") from exc
+            f"`store` {str(store)!r} appeared while the scan ran; template left in {tmp}") from exc
 
 
 def _read_store(store: Path, current: dict, current_hash: str, nd: int):
@@ -513,16 +496,16 @@ def _read_store(store: Path, current: dict, current_hash: str, nd: int):
         raise LzsmValueError(f"`store` {str(store)!r} exists but is not a directory (Zarr store)")
     try:
         stored_attrs = dict(zarr.open_group(str(store), mode="r").attrs)
-    except Exception as exc:  # noqa: BLE001 - any failure to read means "not a sweep store"
+    except Exception as exc:  # noqa: BLE001 - any failure to read means "not a scan store"
         raise LzsmValueError(
             f"`store` {str(store)!r} is not a readable Zarr store ({exc}); delete it") from None
     if HASH_ATTR not in stored_attrs or CONFIG_ATTR not in stored_attrs:
-        raise LzsmValueError(f"`store` {str(store)!r} is not an lzsm sweep store (no sweep configuration); "
+        raise LzsmValueError(f"`store` {str(store)!r} is not an lzsm scan store (no scan configuration); "
                              "choose another path or delete it")
     if stored_attrs[HASH_ATTR] != current_hash:
         diff = _first_difference(json.loads(stored_attrs[CONFIG_ATTR]), current)
         raise LzsmValueError(
-            f"cannot resume: `store` {str(store)!r} holds a sweep with a different {diff}; "
+            f"cannot resume: `store` {str(store)!r} holds a scan with a different {diff}; "
             "rerun with the stored settings or delete the store to start over")
     with xr.open_zarr(str(store), consolidated=False) as ds:
         spec = {name: _Output(tuple(var.dims[nd:]), tuple(var.shape[nd:]), var.dtype)
@@ -541,12 +524,12 @@ def _run_in_process(func, plan: _Plan, todo: list, handle: Callable) -> None:
         handle(block, out)
 
 
-def _block_error(plan: _Plan, block: tuple[int, ...], exc: BaseException) -> SweepBlockError:
+def _block_error(plan: _Plan, block: tuple[int, ...], exc: BaseException) -> ScanBlockError:
     hint = ""
     if isinstance(exc, ImportError):
         hint = (" (with Dask, func must be importable on the workers: a module-level function of an "
                 "installed module)")
-    return SweepBlockError(f"func raised on {plan.describe(block)}: {type(exc).__name__}: {exc}{hint}",
+    return ScanBlockError(f"func raised on {plan.describe(block)}: {type(exc).__name__}: {exc}{hint}",
                            block, plan.ranges(block))
 
 
@@ -613,7 +596,7 @@ def _run_on_dask(client, func, plan: _Plan, todo: list, handle: Callable) -> Non
 
 
 # --------------------------------------------------------------------------- front door
-def sweep(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
+def scan(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
           chunks: Mapping[str, int] | None = None, store: str | os.PathLike | None = None,
           resume: bool = False, scheduler: Any = None, progress: bool | None = None,
           attrs: Mapping[str, Any] | None = None, name_units: Mapping[str, str] | None = None,
@@ -629,13 +612,13 @@ def sweep(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
         shape (or broadcasts to it) followed by trailing dims fixed per output (e.g. time).  Must
         be pure; with Dask it must be picklable and importable on the workers (a module-level
         function or a ``functools.partial`` of one).  Per-point failures belong in an output
-        (e.g. ``status``); an exception stops the sweep (see Raises).
+        (e.g. ``status``); an exception stops the scan (see Raises).
     axes : ordered ``{name: 1-D array}``; the dataset's dims in this order.
     chunks : ``{axis name: block length}``; axes not named are chosen (from the last axis
         backwards) so that a block holds at most :data:`DEFAULT_BLOCK_POINTS` points.
     store : path of a Zarr store (directory) written block by block; memory then scales with a
         block, not the grid.  Must not exist unless ``resume=True``.
-    resume : continue the sweep in ``store``: refused if its configuration (axes, chunks, func
+    resume : continue the scan in ``store``: refused if its configuration (axes, chunks, func
         and its bound arguments, output dims/coords, units, attrs) differs; computes only blocks
         not marked done.  Starts afresh if the store does not exist.
     scheduler : None (in this process), ``"local"`` (a ``LocalCluster`` of 2 single-threaded
@@ -655,12 +638,12 @@ def sweep(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
     ``xarray.Dataset`` with dims ``(*axes, *trailing dims)``, the axis values as coordinates and
     the outputs as data variables (sorted by name); attrs ``lzsm_version``, ``lzsm_sweep_func``,
     ``lzsm_sweep_config`` (resolved configuration as JSON), ``lzsm_sweep_config_hash`` and the
-    user ``attrs``.  With a store, the dataset is loaded back from it, so a resumed sweep
+    user ``attrs``.  With a store, the dataset is loaded back from it, so a resumed scan
     returns exactly what an uninterrupted one returns.
 
     Raises
     ------
-    SweepBlockError : func raised on a block (its parameter ranges in the message, the original
+    ScanBlockError : func raised on a block (its parameter ranges in the message, the original
         exception as ``__cause__``); blocks finished before are stored and marked.
     LzsmValueError, LzsmTypeError : invalid arguments, outputs of the wrong shape, an existing
         store without ``resume=True``, or a store whose configuration differs.
@@ -703,7 +686,7 @@ def sweep(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
         if path.exists() or path.is_symlink():
             if not resume:
                 raise LzsmValueError(
-                    f"`store` {str(path)!r} already exists; pass resume=True to continue that sweep, "
+                    f"`store` {str(path)!r} already exists; pass resume=True to continue that scan, "
                     "or delete it to start over")
             spec, done = _read_store(path, config, config_hash, nd)
     elif resume:
@@ -744,7 +727,7 @@ def sweep(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
 
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=math.prod(plan.grid), initial=int(done.sum()), unit="block", desc="sweep",
+    bar = tqdm(total=math.prod(plan.grid), initial=int(done.sum()), unit="block", desc="scan",
                disable=None if progress is None else not progress)
     try:
         # dispatch

@@ -1,0 +1,290 @@
+"""One result base for every computation: labelled grid, status per point, export, short repr.
+
+Every result of lzsm derives from :class:`Result`.  It carries
+
+* the grid of parameter points it was computed on (named dimensions, e.g. ``coupling`` x
+  ``sweep_rate``, and its own axes such as the saved times ``t``);
+* per point: ``status`` (a :class:`Status` code), ``message``, ``success``, and where the
+  method reports them ``n_steps`` and ``error_estimate``;
+* the ``method``, the ``options`` and the lzsm ``version`` that produced it;
+
+and converts with ``.to_xarray()`` (an ``xarray.Dataset`` with units and long names on its
+variables and the settings in its attributes) and ``.to_netcdf(path)``.  Results that are
+arrays at heart (transition matrices, propagators) also behave as NumPy arrays.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.lib.mixins import NDArrayOperatorsMixin
+
+from lzsm._version import __version__
+from lzsm.options import Options
+
+
+class Status(enum.IntEnum):
+    """Outcome of one parameter point (``result.status``)."""
+
+    OK = 0
+    MAX_STEPS = 1
+    STEP_UNDERFLOW = 2
+    NOT_CONVERGED = 3
+    FAILED = 4
+    NOT_CHECKED = 5
+
+    @property
+    def message(self) -> str:
+        return _MESSAGES[self]
+
+
+_MESSAGES = {
+    Status.OK: "ok",
+    Status.MAX_STEPS: "stopped: max_steps reached before the end of t_span",
+    Status.STEP_UNDERFLOW: "stopped: step size underflow",
+    Status.NOT_CONVERGED: "not converged to the requested tolerance",
+    Status.FAILED: "the solver failed",
+    Status.NOT_CHECKED: "convergence not checked",
+}
+#: Statuses that count as success (a result is usable there).
+SUCCESS = (Status.OK, Status.NOT_CHECKED)
+
+
+def status_messages() -> dict[int, str]:
+    """``{code: message}`` of every status (stored in the attributes of exported datasets)."""
+    return {int(s): s.message for s in Status}
+
+
+# --------------------------------------------------------------------------- grids
+def grid_coordinates(shape: tuple[int, ...], named: Mapping[str, Any]) -> tuple[list[str], dict[str, np.ndarray]]:
+    """Dimension names and coordinates of a parameter grid of ``shape``.
+
+    A real parameter that varies along exactly one grid axis names that axis (``coupling``,
+    ``sweep_rate``, ``dephasing``...); other axes are ``point_0``, ``point_1``..."""
+    dims = [f"point_{i}" for i in range(len(shape))]
+    coords: dict[str, np.ndarray] = {}
+    for name, val in named.items():
+        arr = np.asarray(val)
+        if arr.dtype.kind not in "biuf" or arr.ndim > len(shape):
+            continue
+        full = (1,) * (len(shape) - arr.ndim) + arr.shape
+        varying = [i for i, n in enumerate(full) if n > 1]
+        if len(varying) == 1 and full[varying[0]] == shape[varying[0]] and dims[varying[0]].startswith("point_"):
+            dims[varying[0]] = name
+            coords[name] = arr.reshape(-1)
+    return dims, coords
+
+
+def write_netcdf(ds: Any, path: Any) -> None:
+    """NetCDF-4/HDF5 via h5netcdf, complex variables stored as HDF5 complex (readable with
+    ``xarray.open_dataset(path, engine="h5netcdf")``; h5netcdf flags this as a NetCDF extension)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*invalid netcdf features.*")
+        ds.to_netcdf(path, engine="h5netcdf", invalid_netcdf=True)
+
+
+def _attr_value(v: Any) -> Any:
+    """A value NetCDF can store as an attribute."""
+    if isinstance(v, (str, int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        return v
+    if isinstance(v, (bool, np.bool_)):
+        return int(v)
+    if v is None:
+        return "none"
+    try:
+        return json.dumps(v, default=str)
+    except TypeError:
+        return str(v)
+
+
+# --------------------------------------------------------------------------- the base
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
+class Result:
+    """Base of every lzsm result (see the module docstring).
+
+    Subclasses provide :meth:`_grid` (the parameter grid: shape, named dims, coordinates) and
+    :meth:`_variables` (the data, each as ``(dims, values)``), optionally :meth:`_attrs` and
+    :meth:`_summary`; the base supplies status handling, export and the repr."""
+
+    method: str = ""
+    options: Options = field(default_factory=Options)
+    status: Any = 0
+    error_estimate: Any = None
+    n_steps: Any = None
+    version: str = __version__
+
+    #: Human-readable name of what the result holds (first words of the repr).
+    kind: ClassVar[str] = ""
+
+    # ------------------------------------------------------------------ per point
+    @property
+    def grid_shape(self) -> tuple[int, ...]:
+        """Shape of the parameter grid (``()`` for a single point)."""
+        return self._grid()[0]
+
+    @property
+    def dims(self) -> tuple[str, ...]:
+        """Names of the grid dimensions."""
+        return tuple(self._grid()[1])
+
+    @property
+    def success(self) -> np.ndarray:
+        """Per point: did the computation finish and meet its tolerance."""
+        st = np.broadcast_to(np.asarray(self.status), self.grid_shape)
+        return np.isin(st, [int(s) for s in SUCCESS])
+
+    @property
+    def ok(self) -> bool:
+        """True when every point succeeded."""
+        return bool(np.all(self.success))
+
+    @property
+    def message(self) -> np.ndarray:
+        """Per point: the status in words."""
+        st = np.broadcast_to(np.asarray(self.status), self.grid_shape)
+        table = status_messages()
+        return np.vectorize(lambda c: table.get(int(c), f"status {int(c)}"), otypes=[object])(st)
+
+    # ------------------------------------------------------------------ subclass hooks
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        """(grid shape, dimension names, coordinates).  Default: a single point."""
+        return (), [], {}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        """Data variables: name -> (dims, values); dims may use the grid's names."""
+        return {}
+
+    def _coords(self) -> dict[str, Any]:
+        """Extra coordinates (e.g. the saved times ``t``)."""
+        return {}
+
+    def _attrs(self) -> dict[str, Any]:
+        """Extra dataset attributes (model, hbar, environment...)."""
+        return {}
+
+    def _summary(self) -> list[str]:
+        """Short phrases for the repr (e.g. ``'2 levels'``, ``'t: 41 saved times'``)."""
+        return []
+
+    # ------------------------------------------------------------------ export
+    def to_xarray(self) -> Any:
+        """An ``xarray.Dataset``: the data on named dimensions, status per point, settings in attrs."""
+        import xarray as xr
+
+        shape, gdims, gcoords = self._grid()
+        coords: dict[str, Any] = dict(gcoords)
+        coords.update(self._coords())
+        data = dict(self._variables())
+        data["status"] = (gdims, np.broadcast_to(np.asarray(self.status, dtype=np.int64), shape))
+        data["success"] = (gdims, self.success)
+        if self.n_steps is not None and "n_steps" not in data:
+            data["n_steps"] = (gdims, np.broadcast_to(np.asarray(self.n_steps), shape))
+        if self.error_estimate is not None and "error_estimate" not in data:
+            data["error_estimate"] = (gdims, np.broadcast_to(np.asarray(self.error_estimate, dtype=float), shape))
+        ds = xr.Dataset(data, coords=coords)
+        ds["status"].attrs["long_name"] = "outcome per point (see attribute status_codes)"
+        ds["success"].attrs["long_name"] = "the point finished and met its tolerance"
+        if "error_estimate" in ds and "long_name" not in ds["error_estimate"].attrs:
+            ds["error_estimate"].attrs["long_name"] = "the method's estimate of the error of this point"
+        if "t" in ds.coords and "units" not in ds["t"].attrs:
+            ds["t"].attrs.update(units="user time unit (hbar / energy unit)", long_name="time")
+        attrs = {"lzsm_version": self.version, "result": type(self).__name__, "method": self.method,
+                 "options": json.dumps({k: (v if not isinstance(v, float) or math.isfinite(v) else str(v))
+                                        for k, v in self.options.given().items()}, default=str),
+                 "status_codes": json.dumps(status_messages()),
+                 "conventions": "lzsm (docs/conventions.md)"}
+        attrs.update(self._attrs())
+        ds.attrs.update({k: _attr_value(v) for k, v in attrs.items()})
+        return ds
+
+    def to_netcdf(self, path: Any) -> None:
+        """Write :meth:`to_xarray` to NetCDF-4 (h5netcdf engine; complex data kept)."""
+        write_netcdf(self.to_xarray(), path)
+
+    # ------------------------------------------------------------------ repr
+    def __repr__(self) -> str:
+        shape, gdims, _ = self._grid()
+        parts = [self.kind] if self.kind else []
+        if shape:
+            parts.append("grid " + " x ".join(f"{d}: {n}" for d, n in zip(gdims, shape)))
+        parts += self._summary()
+        if self.method:
+            parts.append(f"method {self.method!r}")
+        npts = int(np.prod(shape, dtype=int)) if shape else 1
+        n_ok = int(np.sum(self.success))
+        parts.append("ok" if n_ok == npts else f"ok at {n_ok} of {npts} points")
+        if self.error_estimate is not None:
+            err = np.asarray(self.error_estimate, dtype=float)
+            if err.size and np.any(np.isfinite(err)):
+                parts.append(f"max error estimate {np.nanmax(err):.2g}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _repr_html_(self) -> str:  # Jupyter: the short repr, not a wall of arrays
+        import html
+
+        return f"<pre>{html.escape(repr(self))}</pre>"
+
+
+class ArrayResult(Result, NDArrayOperatorsMixin):
+    """A result that is an array at heart: NumPy functions, indexing and arithmetic act on
+    the attribute named by :attr:`_array` (and return plain arrays)."""
+
+    _array: ClassVar[str] = ""
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        arr = np.asarray(getattr(self, self._array))
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        args = [np.asarray(x) if isinstance(x, ArrayResult) else x for x in inputs]
+        return getattr(ufunc, method)(*args, **kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        def unwrap(x: Any) -> Any:
+            if isinstance(x, ArrayResult):
+                return np.asarray(x)
+            if isinstance(x, (list, tuple)):
+                return type(x)(unwrap(y) for y in x)
+            return x
+
+        return func(*unwrap(args), **{k: unwrap(v) for k, v in kwargs.items()})
+
+    def __getitem__(self, index: Any) -> Any:
+        return np.asarray(self)[index]
+
+    def __len__(self) -> int:
+        return len(np.asarray(self))
+
+    def __iter__(self) -> Any:
+        return iter(np.asarray(self))
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return np.shape(getattr(self, self._array))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def dtype(self) -> Any:
+        return np.asarray(getattr(self, self._array)).dtype
+
+    def __getattr__(self, name: str) -> Any:
+        """NumPy's array methods and attributes (``sum``, ``max``, ``reshape``, ``real``, ``T``...)
+        act on the array itself."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        arr = np.asarray(object.__getattribute__(self, type(self)._array))
+        try:
+            return getattr(arr, name)
+        except AttributeError:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
