@@ -120,7 +120,7 @@ def integer(x: Any, name: str, *, low: int | None = None, high: int | None = Non
     else:
         accepted = "an integer"
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
-        if isinstance(x, (float, np.floating)):
+        if isinstance(x, (float, np.floating, bool, np.bool_)):
             raise LzsmValueError(f"`{name}` must be {accepted}, got {x!r}")
         raise LzsmTypeError(f"`{name}` must be {accepted}, got {x!r}")
     if (low is not None and x < low) or (high is not None and x > high):
