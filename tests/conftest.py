@@ -74,3 +74,13 @@ def reference_solve():
 def lz_h():
     """``lz_h(V, alpha)`` -> callable t -> 2x2 Landau-Zener Hamiltonian (hand-written)."""
     return lz_hamiltonian
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close pyplot figures a test opened (plot helpers use pyplot once a test imported it)."""
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -148,3 +148,16 @@ def test_rcparams_unchanged(lz_evolution):
     lzsm.plot.crossing.plot_probability_vs_rate(0.5, np.geomspace(0.1, 10, 5), exact=([1.0], [0.2]))
     lzsm.plot.crossing.plot_nonadiabatic_coupling(THREE, Q)
     assert _rc_snapshot() == before
+
+
+def test_new_axes_leaves_no_pyplot_state_unless_pyplot_is_in_use():
+    """Scripts and the command line get bare Figures; sessions that use pyplot get pyplot figures."""
+    import subprocess
+    import sys
+
+    code = ("import sys, matplotlib; matplotlib.use('Agg'); from lzsm.plot._axes import new_axes; "
+            "ax = new_axes(); assert 'matplotlib.pyplot' not in sys.modules; "
+            "import matplotlib.pyplot as plt; ax2 = new_axes(ncols=2); assert plt.get_fignums() == [1]; "
+            "assert len(ax2) == 2; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"

@@ -120,17 +120,6 @@ def plot_nonadiabatic_coupling(model: Model, q: ArrayLike, ax=None):
 
 
 # --------------------------------------------------------------------------- multi-level sweeps
-def _oo_axes(ax, ncols: int = 1):
-    """Axes from a bare matplotlib.figure.Figure (no pyplot state) when ax is None."""
-    if ax is not None:
-        return ax
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(5.0 * ncols, 3.8), layout="constrained")
-    axes = fig.subplots(1, ncols)
-    return axes
-
-
 def plot_multilevel(model: Model, t: ArrayLike, axes=None, *, evolution: Evolution | None = None,
                     index: tuple[int, ...] = (), max_width: float = 10.0):
     """A multi-level sweep in both pictures, with populations through it.
@@ -140,14 +129,14 @@ def plot_multilevel(model: Model, t: ArrayLike, axes=None, *, evolution: Evoluti
     ``t``-like times) each adiabatic line is drawn over a band whose width is its population
     (full population: ``max_width`` percent of the energy range).
     Right (only with ``evolution``): diabatic populations against time in the colours of the
-    diabatic levels.  ``axes``: one axes (no evolution) or two; None makes a new figure
-    (``matplotlib.figure.Figure``, no pyplot).  Returns the axes."""
+    diabatic levels.  ``axes``: one axes (no evolution) or two; None makes a new figure.
+    Returns the axes."""
     model = _single(model)
     t = np.asarray(t, dtype=float)
     if t.ndim != 1 or t.size < 2:
         raise LzsmValueError(f"`t` must be a 1-D array of at least two times, got shape {t.shape}")
     ncols = 1 if evolution is None else 2
-    axes = _oo_axes(axes, ncols)
+    axes = _new_axes(axes, ncols)
     if ncols == 2 and (not hasattr(axes, "__len__") or len(axes) != 2):
         raise LzsmValueError("with `evolution`, `axes` must hold two axes (levels, populations)")
     ax_e = axes if ncols == 1 else axes[0]
@@ -198,7 +187,7 @@ def plot_transition_matrix(p_transition: ArrayLike, ax=None, *, labels: list[str
     labels = [str(k) for k in range(n)] if labels is None else list(labels)
     if len(labels) != n:
         raise LzsmValueError(f"`labels` must have {n} entries, got {len(labels)}")
-    ax = _oo_axes(ax)
+    ax = _new_axes(ax)
     im = ax.imshow(p, cmap="viridis", vmin=0.0, vmax=1.0, origin="lower")
     ax.set_xticks(range(n), labels)
     ax.set_yticks(range(n), labels)

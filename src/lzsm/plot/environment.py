@@ -44,7 +44,7 @@ def plot_dephased_lz(coupling: float, sweep_rates: ArrayLike, dephasings: ArrayL
     from lzsm.closed_forms.incoherent import kayanuma_p_diabatic_stay
     from lzsm.models.two_level import LandauZener
 
-    ax = _new_axes(ax)
+    ax = _new_axes(ax, size=(5.5, 4.0))
     rates = np.asarray(sweep_rates, dtype=float)
     gam = np.asarray(dephasings, dtype=float)
     model = LandauZener(coupling=coupling, sweep_rate=rates[:, None], hbar=hbar)
@@ -74,7 +74,7 @@ def plot_fringe_washout(coupling: float, sweep_rate: float, crossing_times: Arra
     from lzsm.models.drives import DoublePassage
     from lzsm.closed_forms.passages import incoherent_passages_probability
 
-    ax = _new_axes(ax)
+    ax = _new_axes(ax, size=(5.5, 4.0))
     tc = np.asarray(crossing_times, dtype=float)
     gam = np.asarray(dephasings, dtype=float)
     model = DoublePassage(coupling=coupling, sweep_rate=sweep_rate, crossing_time=tc[:, None], hbar=hbar)
@@ -106,10 +106,7 @@ def plot_noisy_populations(result: NoisyEvolution, ax=None, *, noiseless: bool =
     err = result.population_stderr[index]
     if pops.ndim != 2:
         raise LzsmValueError("`index` must select one parameter point of the result's grid")
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure(figsize=(5.5, 3.8), layout="constrained").add_subplot()
+    ax = _new_axes(ax, size=(5.5, 3.8))
     t = result.t
     for j in range(pops.shape[-1]):
         color = f"C{j}"

@@ -13,6 +13,7 @@ Experiments: W. D. Oliver et al., Science 310, 1653 (2005); D. M. Berns et al., 
 from __future__ import annotations
 import numpy as np
 from lzsm.errors import LzsmValueError
+from lzsm.plot._axes import new_axes
 
 
 def plot_interferometry(ds, var: str = "p_upper_mean", ax=None, *, x: str = "offset", y: str = "amplitude",
@@ -22,10 +23,7 @@ def plot_interferometry(ds, var: str = "p_upper_mean", ax=None, *, x: str = "off
     coherent-destruction points ``J_k(A / hbar omega) = 0`` on them overlaid on request."""
     from scipy import special
 
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(5.6, 4.4), constrained_layout=True)
+    ax = new_axes(ax, size=(5.6, 4.4))
     if var not in ds:
         raise LzsmValueError(f"`var` must be one of {', '.join(ds.data_vars)}; got {var!r}")
     da = ds[var].transpose(y, x)
