@@ -292,3 +292,37 @@ def test_scenario_rejects_registers_beyond_the_feasible_size(tmp_path):
     with pytest.raises(LzsmValueError, match=r"`search.n_qubits_curves` must be a non-empty list of integers in \[1, 20\]"):
         run({"application": "adiabatic_grover", "search": {"n_qubits_curves": [30]}}, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- results, integrators, options
+def test_landau_zener_map_is_a_result(tmp_path):
+    m = ac.landau_zener_map([16, 64], [[10.0], [20.0], [40.0]])
+    assert m.grid_shape == (3, 2) and m.ok and m.method == "closed form"
+    ds = m.to_xarray()
+    for name in ("n_items", "runtime", "coupling", "sweep_rate", "adiabaticity", "p_jump_lz", "status"):
+        assert ds[name].dims == ("point_0", "point_1")
+    np.testing.assert_allclose(ds["p_jump_lz"], m.p_jump_lz, rtol=1e-15)
+    m.to_netcdf(tmp_path / "map.nc")
+    with xr.open_dataset(tmp_path / "map.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["sweep_rate"], m.sweep_rate)
+        assert back.attrs["schedule"] == "linear" and back.attrs["result"] == "LandauZenerMap"
+    assert repr(m).startswith("LandauZenerMap(Landau–Zener map") and len(repr(m)) < 300
+
+
+def test_p_success_takes_the_integrator_and_options_and_reports_non_convergence():
+    import warnings
+
+    import lzsm
+
+    T = np.array([10.0, 40.0])
+    magnus = ac.p_success(16, T, "local")
+    np.testing.assert_allclose(ac.p_success(16, T, "local", method="dop853"), magnus, atol=1e-7)
+    # a step budget too small: an LzsmConvergenceError naming the points (it was a ValueError)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lzsm.LzsmConvergenceWarning)  # lzsm.evolve's own warning
+        with pytest.raises(lzsm.LzsmConvergenceError, match="stopped before the end of the run at 2 of 2 points"):
+            ac.p_success(16, T, options=lzsm.Options(max_steps=3))
+        with pytest.raises(lzsm.LzsmConvergenceError, match="max_steps"):
+            ac.runtime_for_success(16, 0.9, options=lzsm.Options(max_steps=3))
+    with pytest.raises(LzsmValueError, match="does not use the option"):
+        ac.p_success(16, T, method="dop853", options=lzsm.Options(breakpoints=[0.5]))

@@ -150,10 +150,10 @@ def test_c0_is_linear_landau_zener(alpha):
 def test_rk4_agrees_with_dop853_and_conserves_the_norm():
     kw = {"gamma_eval": np.linspace(-10, 10, 21)}
     a = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), **kw)
-    b = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), method="dop853", rtol=1e-11, **kw)
+    b = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), method="dop853", tol=1e-11, **kw)
     np.testing.assert_allclose(a.p_upper, b.p_upper, atol=2e-6)
     np.testing.assert_allclose(np.abs(a.amplitudes) ** 2, np.abs(b.amplitudes) ** 2, atol=2e-6)
-    assert a.norm_error < 1e-7 and b.norm_error < 1e-8
+    assert a.error_estimate < 1e-7 and b.error_estimate < 1e-8
     ds = a.to_xarray()
     assert ds["p_upper"].shape == (21,)
 
@@ -292,3 +292,88 @@ def test_nonlinear_run_with_default_sweep_rates(tmp_path):
 
     with xr.open_dataset(tmp_path / "out" / "data.nc", engine="h5netcdf") as ds:
         np.testing.assert_allclose(ds["sweep_rate"], np.geomspace(0.04, 40.0, 13), rtol=1e-12)
+
+
+# ============================================================================ results, integrators, options
+def _check_result(res, tmp_path, variables, dims):
+    import xarray as xr
+
+    ds = res.to_xarray()
+    assert set(variables) | {"status", "success"} <= set(ds.data_vars)
+    for name, d in dims.items():
+        assert ds[name].dims == d
+    res.to_netcdf(tmp_path / "result.nc")
+    with xr.open_dataset(tmp_path / "result.nc", engine="h5netcdf") as back:
+        for name in variables:
+            np.testing.assert_array_equal(back[name].values, ds[name].values)
+        assert back.attrs["result"] == type(res).__name__
+    assert repr(res).startswith(f"{type(res).__name__}({res.kind}") and len(repr(res)) < 300
+
+
+def test_mean_field_levels_is_a_result(tmp_path):
+    lv = ca.nonlinear_lz_levels(np.linspace(-3, 3, 7), 1.0, 2.0)
+    assert lv.ok and lv.method == "brentq" and lv.grid_shape == (7,)
+    _check_result(lv, tmp_path, ["mu", "energy", "population_difference", "level"],
+                  {"mu": ("gamma", "solution"), "status": ("gamma",)})
+
+
+def test_nonlinear_evolution_is_a_result_with_its_integrator_label(tmp_path):
+    ev = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), gamma_eval=np.linspace(-10, 10, 5))
+    assert ev.method == "rk4-compiled" and ev.ok and ev.n_steps > 1000 and ev.error_estimate < 1e-7
+    _check_result(ev, tmp_path, ["amplitude_a", "amplitude_b", "population_difference", "p_upper",
+                                 "error_estimate", "n_steps"], {"p_upper": ("gamma",), "error_estimate": ()})
+    assert ev.to_xarray().attrs["kappa"] == 0.04
+    ref = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), method="dop853", tol=1e-11)
+    assert ref.method == "dop853" and ref.options.tol == 1e-11
+    with pytest.warns(DeprecationWarning, match="use NonlinearEvolution.error_estimate"):
+        assert ev.norm_error == ev.error_estimate
+    with pytest.warns(DeprecationWarning, match=r"use nonlinear_lz_evolve\(tol=...\)"):
+        old = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), method="dop853", rtol=1e-11)
+    assert old.p_jump == ref.p_jump
+
+
+def test_rk4_step_budget_gives_a_status_not_an_exception():
+    with pytest.warns(lzsm.LzsmConvergenceWarning, match="max_steps"):
+        ev = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), gamma_eval=[0.0], max_steps=100)
+    assert ev.status == lzsm.Status.MAX_STEPS and not ev.ok and ev.n_steps == 100
+    assert np.isfinite(ev.p_upper[0]) and np.all(np.isnan(ev.p_upper[1:])) and math.isnan(ev.p_jump)
+    with pytest.warns(lzsm.LzsmConvergenceWarning):
+        p = ca.nonlinear_lz_p_jump([0.5, 1.0], 1.0, 2.0, options=lzsm.Options(max_steps=10))
+    assert np.all(np.isnan(p))
+    # the budget is an option of the RK4 only; DOP853 honours tol only
+    with pytest.raises(LzsmValueError, match="method 'rk4' of nonlinear_lz_evolve does not use the option"):
+        ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), tol=1e-8)
+    with pytest.raises(LzsmValueError, match="method 'dop853' .* does not use the option.*'max_steps'"):
+        ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), method="dop853", max_steps=10)
+
+
+def test_initial_state_uses_the_one_grammar():
+    lower = ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0)).amplitudes[0]
+    for name in ("lower", "ground", "adiabatic 0"):
+        np.testing.assert_array_equal(ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial=name).amplitudes[0],
+                                      lower)
+    upper = ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="upper").amplitudes[0]
+    np.testing.assert_array_equal(ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="adiabatic 1")
+                                  .amplitudes[0], upper)
+    assert abs(lower[0]) > 0.99 and abs(upper[1]) > 0.98  # at gamma0 = -5: lower ~ |a>, upper ~ |b>
+    np.testing.assert_array_equal(ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="diabatic 1")
+                                  .amplitudes[0], [0, 1])
+    np.testing.assert_array_equal(ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial=0).amplitudes[0], [1, 0])
+    with pytest.raises(LzsmValueError, match="`initial` state index must be in 0..1"):
+        ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="adiabatic 2")
+
+
+def test_hysteresis_is_a_result(tmp_path):
+    h = ca.nonlinear_lz_hysteresis(0.05, 1.0, 2.0, gamma_max=4.0, n_eval=51)
+    assert h.ok and h.method == "rk4-compiled" and h.sweep_rate == 0.05
+    _check_result(h, tmp_path, ["population_b_forward", "population_b_backward", "jump_gamma_forward",
+                                "critical_gamma"], {"population_b_backward": ("gamma",), "jump_gamma_forward": ()})
+
+
+def test_feshbach_exact_takes_the_integrator_and_options():
+    rates = np.array([3.0, 30.0])
+    magnus = ca.feshbach_conversion_exact(RB85, 1e12, rates)
+    np.testing.assert_allclose(ca.feshbach_conversion_exact(RB85, 1e12, rates, method="dop853"), magnus, atol=1e-8)
+    with pytest.warns(lzsm.LzsmConvergenceWarning):
+        p = ca.feshbach_conversion_exact(RB85, 1e12, rates, options=lzsm.Options(max_steps=5))
+    assert np.all(np.isnan(p))

@@ -105,17 +105,17 @@ def test_published_features_resonances_bessel_nodes_and_diamond_edges():
     f = q.spectroscopy_features(GAP, OM, 2e4, 20.0, hbar=HBAR, cut_amplitude=2.0, photon_numbers=(3, 6, 12),
                                 amplitude_max=3.0, offset_max=2.0, n_fine=2000)
     # multiphoton resonances eps0 = n h nu inside the diamond (measured: 4e-5 h nu)
-    assert f["resonance_peaks"].size == 12
-    assert np.array_equal(np.rint(f["resonance_peaks"] / hw), np.arange(1, 13))
-    assert f["resonance_max_abs_deviation_over_hw"] < 1e-3
+    assert f.resonance_peaks.size == 12
+    assert np.array_equal(np.rint(f.resonance_peaks / hw), np.arange(1, 13))
+    assert f.resonance_max_abs_deviation_over_hw < 1e-3
     # Bessel nodes A = h nu j_{n,k} (measured: 9e-4 h nu, from the tails of neighbouring lines)
-    assert f["node_expected"][3] == pytest.approx(special.jn_zeros(3, 4) * hw)
-    assert f["node_max_abs_deviation_over_hw"] < 3e-3
+    assert f.node_expected[3] == pytest.approx(special.jn_zeros(3, 4) * hw)
+    assert f.node_max_abs_deviation_over_hw < 3e-3
     # diamond edge A = |eps0|: inside an Airy scale or two (h nu n^(1/3)) below it; a wrong
     # Bessel argument (A/2 or 2A) would put it n^(2/3) > 5 Airy scales away for n = 12
-    dev = np.array(f["edge_deviation_over_airy_scale"])
+    dev = np.array(f.edge_deviation_over_airy_scale)
     assert np.all((dev < 0) & (dev > -2.0))
-    rel = [f["edge_amplitudes"][n] / (n * hw) - 1 for n in (3, 6, 12)]
+    rel = [f.edge_amplitudes[n] / (n * hw) - 1 for n in (3, 6, 12)]
     assert abs(rel[2]) < abs(rel[1]) < abs(rel[0])  # the edge sharpens towards A = |eps0| as n^(-2/3)
 
 
@@ -300,3 +300,46 @@ def test_example_files_match_their_schemas():
         assert raw["application"] == app
         cfg = Config(raw, _lookup(app))
         assert cfg.hbar == pytest.approx(1 / (2 * np.pi), rel=1e-9)
+
+
+# --------------------------------------------------------------------------- results, integrators, options
+def test_spectroscopy_features_is_a_result(tmp_path):
+    import xarray as xr
+
+    import lzsm
+
+    f = q.spectroscopy_features(GAP, OM, 2e4, 20.0, hbar=HBAR, cut_amplitude=1.0, photon_numbers=(3, 6),
+                                amplitude_max=1.5, offset_max=1.0, n_fine=400)
+    assert isinstance(f, lzsm.Result) and f.ok and f.photon_numbers == (3, 6)
+    ds = f.to_xarray()
+    assert ds["resonance_peak_offset"].dims == ("resonance",) and ds.sizes["resonance"] == f.resonance_peaks.size
+    assert list(ds["edge_photon_number"].values) == [3, 6] and ds["node_amplitude_bessel_zero"].dims == ("node",)
+    np.testing.assert_allclose(ds["edge_offset"], [3 * NU, 6 * NU], rtol=1e-14)
+    f.to_netcdf(tmp_path / "features.nc")
+    with xr.open_dataset(tmp_path / "features.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["resonance_peak_offset"], f.resonance_peaks)
+        assert back.attrs["result"] == "SpectroscopyFeatures"
+    assert repr(f).startswith("SpectroscopyFeatures(amplitude-spectroscopy features") and len(repr(f)) < 300
+    # lzsm 0.1 returned a dict: item access still works, with a DeprecationWarning
+    with pytest.warns(DeprecationWarning, match=r"\.resonance_peaks"):
+        assert f["resonance_peaks"] is f.resonance_peaks
+    with pytest.raises(KeyError):
+        f["nope"]
+
+
+def test_gate_functions_take_the_integrator_and_options():
+    import lzsm
+
+    t = np.array([5.0, 20.0])
+    magnus = q.gate_infidelity_evolve(D_GATE, E_GATE, t, HBAR)
+    np.testing.assert_allclose(q.gate_infidelity_evolve(D_GATE, E_GATE, t, HBAR, method="dop853"), magnus,
+                               atol=1e-8)
+    open_magnus = q.gate_infidelity_open(D_GATE, E_GATE, [50.0], [0.01], hbar=HBAR)
+    np.testing.assert_allclose(q.gate_infidelity_open(D_GATE, E_GATE, [50.0], [0.01], hbar=HBAR, method="dop853"),
+                               open_magnus, atol=1e-6)
+    with pytest.warns(lzsm.LzsmConvergenceWarning):
+        p = q.gate_infidelity_open(D_GATE, E_GATE, [50.0], [0.01], hbar=HBAR, options=lzsm.Options(max_steps=2))
+    assert np.isnan(p).all()
+    with pytest.raises(LzsmValueError, match="does not use the option"):
+        q.lindblad_upper_population(GAP, 0.8, 1.0, OM, 100.0, 20.0, HBAR, n_samples=8, method="dop853",
+                                    options=lzsm.Options(max_steps=10))

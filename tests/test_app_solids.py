@@ -152,7 +152,7 @@ def test_first_zone_momentum_follows_the_folded_plane_wave():
     (lambda: zb.band_gap(0.0), "`depth` must be > 0"),
     (lambda: zb.band_gap(50.0), r"`depth` \(V0/E_r\) must be in \(0, 40\]"),
     (lambda: zb.tunnelling_per_bloch_period(1.0, -1.0), "`f0` must be > 0"),
-    (lambda: zb.tunnelling_per_bloch_period(1.0, 1.0, "wkb"), "`method` must be one of"),
+    (lambda: zb.tunnelling_per_bloch_period(1.0, 1.0, "wkb"), "`model` must be one of"),
     (lambda: zb.tunnelling_per_bloch_period(1.0, 1.0, n_max=1), "`n_max` must be an integer in 2..60"),
     (lambda: zb.force_from_acceleration(0.0), "`acceleration` must be > 0"),
     (lambda: zb.recoil_energy(wavelength_nm=-1), "`wavelength_nm` must be > 0"),
@@ -232,3 +232,45 @@ def test_plots_return_their_axes():
     f = np.array([0.5, 1.0])
     ax2 = zb.plot_tunnelling(f, {"LZ": zb.lz_tunnelling_probability(1.0, f)})
     assert ax2.get_yscale() == "log" and len(ax2.lines) == 1
+
+
+# ------------------------------------------------------------------ results, integrators, options
+def test_bloch_zener_trace_is_a_result(tmp_path):
+    tr = zb.bloch_zener_trace(1.0, 0.5, periods=2, points_per_period=10)
+    assert tr.ok and tr.method == "magnus6-compiled + magnus6-lockstep" and tr.n_levels == 11  # n = -6 .. 4
+    ds = tr.to_xarray()
+    assert {"ground_band_population", "first_zone_momentum_population", "two_band_lower_population",
+            "staircase", "status", "success", "n_steps", "error_estimate"} <= set(ds.data_vars)
+    assert ds["staircase"].dims == ("t_over_bloch_period",) and ds["t_over_bloch_period"].attrs["units"] == "T_B"
+    assert ds.attrs["p_tunnel_per_bloch_period"] == tr.p_tunnel_per_bloch_period
+    tr.to_netcdf(tmp_path / "trace.nc")
+    with xr.open_dataset(tmp_path / "trace.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["ground_band_population"], tr.ground_band)
+    assert repr(tr).startswith("BlochZenerTrace(Bloch–Zener trace") and len(repr(tr)) < 300
+
+
+def test_integrator_and_options_reach_lzsm_evolve():
+    # DOP853 (an independent integrator) agrees with the default Magnus integrator
+    p_magnus = zb.tunnelling_per_bloch_period(1.0, [0.5, 1.0])
+    p_dop = zb.tunnelling_per_bloch_period(1.0, [0.5, 1.0], method="dop853")
+    np.testing.assert_allclose(p_dop, p_magnus, atol=1e-8)
+    tr = zb.bloch_zener_trace(1.0, 0.5, periods=1, points_per_period=8, method="dop853", tol=1e-9)
+    assert tr.method == "dop853" and tr.options.tol == 1e-9
+    # a step budget too small: the point is NaN, with a convergence warning (not an exception)
+    with pytest.warns(lzsm.LzsmConvergenceWarning, match="max_steps"):
+        p = zb.tunnelling_per_bloch_period(1.0, 0.5, options=lzsm.Options(max_steps=3))
+    assert np.isnan(p)
+    with pytest.warns(lzsm.LzsmConvergenceWarning):
+        tr = zb.bloch_zener_trace(1.0, 0.5, periods=1, points_per_period=8, options=lzsm.Options(max_steps=20))
+    assert not tr.ok and tr.status == lzsm.Status.MAX_STEPS and np.isnan(tr.ground_band[-1])
+    assert tr.ground_band[0] == pytest.approx(1.0, abs=1e-10)  # the part it did propagate is kept
+    with pytest.raises(LzsmValueError, match="does not use the option"):
+        zb.tunnelling_per_bloch_period(1.0, 0.5, method="dop853", options=lzsm.Options(breakpoints=[1.0]))
+
+
+def test_old_names_still_work_with_a_deprecation_warning():
+    with pytest.warns(DeprecationWarning, match="use model='two_band'"):
+        old = zb.tunnelling_per_bloch_period(1.0, 0.8, method="two_band")
+    assert old == zb.tunnelling_per_bloch_period(1.0, 0.8, "two_band")
+    with pytest.warns(DeprecationWarning, match="LATTICE_MODELS"):
+        assert zb.METHODS == zb.LATTICE_MODELS == ("plane_wave", "two_band")

@@ -55,12 +55,16 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from lzsm._version import __version__ as _lzsm_version
 from lzsm import _checks, models
+from lzsm._version import __version__ as _lzsm_version
+from lzsm.applications._common import propagation_options
+from lzsm.applications._framework import Config, new_figure, register, write_dataset
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.dynamics import coherent as propagation
-from lzsm.errors import LzsmValueError
-from ._framework import Config, new_figure, register, write_dataset
+from lzsm.errors import LzsmConvergenceError, LzsmValueError
+from lzsm.options import Options
+from lzsm.plot._axes import new_axes
+from lzsm.results import Result, SUCCESS
 
 ArrayLike = Any
 
@@ -259,9 +263,10 @@ def linear_adiabatic_runtime(n_items: ArrayLike, epsilon: ArrayLike, hbar: float
 
 
 # --------------------------------------------------------------------------- Landau–Zener map
-@dataclass(frozen=True)
-class LandauZenerMap:
-    """The avoided crossing of the reduced Grover problem as a Landau–Zener crossing.
+@dataclass(frozen=True, eq=False, repr=False)
+class LandauZenerMap(Result):
+    """Result of :func:`landau_zener_map`: the avoided crossing of the reduced Grover problem as
+    a Landau–Zener crossing, over the broadcast (n_items, runtime) points (closed form).
 
     ``coupling`` V = g_min/2, ``sweep_rate`` alpha = 2 (1 - 1/N)^{1/2} ds/dt at the minimum
     gap (s = 1/2, at ``t_crossing``), ``t_start``/``t_end`` the window in LZ time
@@ -277,8 +282,11 @@ class LandauZenerMap:
     t_end: np.ndarray
     hbar: float
 
+    kind = "Landau–Zener map of adiabatic Grover search"
+
     @property
     def adiabaticity(self) -> np.ndarray:
+        """``delta = V^2 / (hbar alpha)``."""
         return self.coupling**2 / (self.hbar * self.sweep_rate)
 
     @property
@@ -286,14 +294,22 @@ class LandauZenerMap:
         """Asymptotic Landau–Zener probability of ending in the excited state (failure)."""
         return analytic.lz_probability(self.coupling, self.sweep_rate, self.hbar)
 
-    def to_xarray(self) -> xr.Dataset:
-        """The map as a Dataset over the broadcast (n_items, runtime) points."""
-        dims = [f"point_{i}" for i in range(self.coupling.ndim)]
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        shape = np.shape(self.coupling)
+        return shape, [f"point_{i}" for i in range(len(shape))], {}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        _, dims, _ = self._grid()
         data = {"n_items": self.n_items, "runtime": self.runtime, "coupling": self.coupling,
-                "sweep_rate": self.sweep_rate, "adiabaticity": self.adiabaticity,
-                "p_jump_lz": np.asarray(self.p_jump_lz)}
-        return xr.Dataset({k: (dims, np.asarray(v)) for k, v in data.items()},
-                          attrs={"schedule": self.schedule, "hbar": self.hbar, "reference": REFERENCE})
+                "sweep_rate": self.sweep_rate, "adiabaticity": self.adiabaticity, "p_jump_lz": self.p_jump_lz}
+        return {k: (dims, np.asarray(v)) for k, v in data.items()}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"schedule": self.schedule, "hbar": self.hbar, "reference": REFERENCE}
+
+    def _summary(self) -> list[str]:
+        lo, hi = float(np.min(self.n_items)), float(np.max(self.n_items))
+        return [f"{self.schedule} schedule", f"N = {lo:g}" if lo == hi else f"N in [{lo:g}, {hi:g}]"]
 
 
 def landau_zener_map(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear",
@@ -318,7 +334,8 @@ def landau_zener_map(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "li
     else:
         rate = slope * np.asarray(local_adiabatic_epsilon(n, T, hb)) / hb / n
     return LandauZenerMap(n_items=n, runtime=T, schedule=schedule, coupling=0.5 / np.sqrt(n),
-                          sweep_rate=rate, t_crossing=T / 2, t_start=-T / 2, t_end=T / 2, hbar=hb)
+                          sweep_rate=rate, t_crossing=T / 2, t_start=-T / 2, t_end=T / 2, hbar=hb,
+                          method="closed form")
 
 
 def linear_p_fail_lz(n_items: ArrayLike, runtime: ArrayLike, hbar: float = 1.0) -> np.ndarray:
@@ -334,7 +351,7 @@ def linear_p_fail_lz(n_items: ArrayLike, runtime: ArrayLike, hbar: float = 1.0) 
 def linear_p_fail_finite_time(n_items: ArrayLike, runtime: ArrayLike, hbar: float = 1.0) -> np.ndarray:
     """Exact failure probability of the linear schedule from the finite-time LZ closed form
     (parabolic-cylinder functions, Vitanov & Garraway, PRA 53, 4288 (1996), via
-    :func:`lzsm.analytic.finite_time_p_jump`): start in the lower adiabatic state at
+    :func:`lzsm.finite_time_p_jump`): start in the lower adiabatic state at
     t - T/2 = -T/2, probability of the upper one at +T/2."""
     m = landau_zener_map(n_items, runtime, "linear", hbar)
     return analytic.finite_time_p_jump(m.coupling, m.sweep_rate, m.t_end, m.t_start, 0, m.hbar)
@@ -383,16 +400,19 @@ def _scaled_model(n: np.ndarray, T: np.ndarray, schedule: str, hbar: float, spac
 
 
 def p_success(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear", *, hbar: float = 1.0,
-              space: str = "reduced", tol: float = 1e-10) -> np.ndarray:
+              space: str = "reduced", method: str | None = None, options: Options | None = None,
+              tol: float | None = None, progress: bool | None = None) -> np.ndarray:
     """Probability to find the marked item, ``|<m|psi(T)>|^2``, by exact propagation.
 
-    Solves ``i hbar dpsi/dt = H(s(t)) psi`` from |psi0> over [0, T] with
-    :func:`lzsm.propagation.evolve` (sixth-order Magnus, local tolerance ``tol``) for every point
-    of the broadcast (n_items, runtime) grid at once, written in u = t/T so that all runtimes
-    share one span.  ``space="reduced"``: the exact two-level reduction (any N);
-    ``space="full"``: all N items (a single N <= MAX_FULL_ITEMS; independent check).
-    ``schedule``: ``"linear"`` (s = t/T, compiled kernels) or ``"local"`` (Roland–Cerf local
-    adiabatic schedule stretched to last T)."""
+    Solves ``i hbar dpsi/dt = H(s(t)) psi`` from |psi0> over [0, T] with :func:`lzsm.evolve`
+    (sixth-order Magnus by default, local tolerance ``tol``, default 1e-10) for every point of
+    the broadcast (n_items, runtime) grid at once, written in u = t/T so that all runtimes share
+    one span.  ``space="reduced"``: the exact two-level reduction (any N); ``space="full"``: all
+    N items (a single N <= MAX_FULL_ITEMS; independent check).  ``schedule``: ``"linear"``
+    (s = t/T, compiled kernels) or ``"local"`` (Roland–Cerf local adiabatic schedule stretched
+    to last T).  ``method``, ``options`` and ``progress`` go to :func:`lzsm.evolve`; if the
+    propagation stops early at some point (e.g. ``max_steps``), an
+    :class:`lzsm.errors.LzsmConvergenceError` says where."""
     _checks.choice(schedule, "schedule", SCHEDULES)
     _checks.choice(space, "space", SPACES)
     n = _n_items(n_items)
@@ -402,18 +422,25 @@ def p_success(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear", 
     n, T = (np.ascontiguousarray(x) for x in np.broadcast_arrays(n, T))
     if space == "full" and np.unique(n).size != 1:
         raise LzsmValueError("`n_items` must be a single value for space='full'")
+    opts = propagation_options(options, 1e-10, tol=tol, progress=progress)
     model = _scaled_model(n, T, schedule, hb, space)
     psi0 = grover_initial_state(int(n.reshape(-1)[0]), space) if space == "full" else \
         np.stack([1.0 / np.sqrt(n), np.sqrt(1.0 - 1.0 / n)], axis=-1).astype(complex)
-    ev = propagation.evolve(model, (0.0, 1.0), psi0, tol=tol)
+    ev = propagation.evolve(model, (0.0, 1.0), psi0, method=method, options=opts)
     if not ev.ok:
-        raise LzsmValueError("propagation did not reach the end of the run (try a larger `tol`)")
+        bad = ~np.isin(np.broadcast_to(ev.status, ev.grid_shape), [int(st) for st in SUCCESS])
+        where = np.argwhere(bad)[0]
+        raise LzsmConvergenceError(
+            f"p_success: the propagation stopped before the end of the run at {int(bad.sum())} of {bad.size} "
+            f"points ({ev.message[tuple(where)]}), first at n_items = {n[tuple(where)]:g}, runtime = "
+            f"{T[tuple(where)]:g}; raise `max_steps` (options) or loosen `tol`")
     return _out((np.abs(ev.amplitudes[..., -1, 0]) ** 2).reshape(shape))
 
 
 def runtime_for_success(n_items: ArrayLike, p_success_target: float, schedule: str = "linear", *,
                         hbar: float = 1.0, runtime_grid: ArrayLike | None = None, rtol: float = 1e-4,
-                        tol: float = 1e-10) -> np.ndarray:
+                        method: str | None = None, options: Options | None = None, tol: float | None = None,
+                        progress: bool | None = None) -> np.ndarray:
     """Shortest runtime T at which the exact success probability first reaches the target.
 
     For each N, :func:`p_success` is evaluated on a geometric grid of T (default: 48 points
@@ -421,7 +448,8 @@ def runtime_for_success(n_items: ArrayLike, p_success_target: float, schedule: s
     the last grid point below the target and its successor bracket the crossing after which
     the success stays >= target on the grid, and bisection in log T narrows the bracket to
     relative width ``rtol`` (all N in lock-step).  Returns NaN where the grid's last point is
-    still below the target or its first point is already above it."""
+    still below the target or its first point is already above it.  ``method``, ``options``,
+    ``tol`` (default 1e-10) and ``progress`` go to every :func:`p_success`."""
     _checks.choice(schedule, "schedule", SCHEDULES)
     target = _probability_open(p_success_target, "p_success_target")
     n = np.atleast_1d(_n_items(n_items)).reshape(-1)
@@ -437,7 +465,8 @@ def runtime_for_success(n_items: ArrayLike, p_success_target: float, schedule: s
         grid = np.broadcast_to(np.sort(g, axis=-1), (n.size, g.shape[-1])) if g.ndim else None
         if grid is None or grid.shape[-1] < 2:
             raise LzsmValueError("`runtime_grid` must hold at least two runtimes")
-    p = p_success(n[:, None], grid, schedule, hbar=hb, tol=tol)
+    run = {"hbar": hb, "method": method, "options": options, "tol": tol, "progress": progress}
+    p = p_success(n[:, None], grid, schedule, **run)
     below = p < target
     # first grid point after the last one below the target: success stays >= target beyond it
     first = grid.shape[1] - np.argmax(below[:, ::-1], axis=1)
@@ -451,7 +480,7 @@ def runtime_for_success(n_items: ArrayLike, p_success_target: float, schedule: s
     lo_k, hi_k = lo[idx], hi[idx]
     while np.max(hi_k / lo_k) > 1 + rt:
         mid = np.sqrt(lo_k * hi_k)
-        pm = p_success(n[idx], mid, schedule, hbar=hb, tol=tol)
+        pm = p_success(n[idx], mid, schedule, **run)
         up = pm >= target
         hi_k = np.where(up, mid, hi_k)
         lo_k = np.where(up, lo_k, mid)
@@ -471,10 +500,9 @@ def power_law_exponent(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
 
 
 # --------------------------------------------------------------------------- figures
-def plot_gap(n_items: ArrayLike, ax=None):
+def plot_gap(n_items: ArrayLike, ax: Any = None) -> Any:
     """g(s) for several N on a log axis, with g_min = N^{-1/2} marked; returns the axes."""
-    if ax is None:
-        _, ax = new_figure()
+    ax = new_axes(ax)
     s = np.linspace(0.0, 1.0, 801)
     for nn in np.atleast_1d(_n_items(n_items)):
         line, = ax.plot(s, grover_gap(s, nn), label=f"N = {int(nn)}")
@@ -487,10 +515,9 @@ def plot_gap(n_items: ArrayLike, ax=None):
     return ax
 
 
-def plot_success_vs_runtime(ds: xr.Dataset, ax=None, schedule: str = "linear"):
-    """Exact success probability vs runtime (and, for linear, the LZ prediction) per N."""
-    if ax is None:
-        _, ax = new_figure()
+def plot_success_vs_runtime(ds: xr.Dataset, ax: Any = None, schedule: str = "linear") -> Any:
+    """Exact success probability vs runtime (and, for linear, the LZ prediction) per N; returns the axes."""
+    ax = new_axes(ax)
     _checks.choice(schedule, "schedule", SCHEDULES)
     var = f"p_success_{schedule}"
     tvar = f"runtime_{schedule}"
@@ -511,10 +538,10 @@ def plot_success_vs_runtime(ds: xr.Dataset, ax=None, schedule: str = "linear"):
     return ax
 
 
-def plot_runtime_scaling(ds: xr.Dataset, ax=None):
-    """Runtime to reach the target success vs N (log-log) with the 1/g_min^2 and 1/g_min lines."""
-    if ax is None:
-        _, ax = new_figure()
+def plot_runtime_scaling(ds: xr.Dataset, ax: Any = None) -> Any:
+    """Runtime to reach the target success vs N (log-log) with the 1/g_min^2 and 1/g_min lines;
+    returns the axes."""
+    ax = new_axes(ax)
     n = ds["n_items"].values
     gmin = ds["minimum_gap"].values
     tl = ds["runtime_linear"].values

@@ -38,10 +38,16 @@ import numba
 import numpy as np
 from scipy import constants as _c
 
-from lzsm.closed_forms import landau_zener as analytic
+from lzsm import _checks
 from lzsm._checks import real_array
+from lzsm.applications._common import (adiabatic_populations, combined_status, deprecated, point_loop,
+                                       propagation_options, warn_unfinished)
+from lzsm.applications._framework import Config, new_figure, register, write_dataset
+from lzsm.closed_forms import landau_zener as analytic
 from lzsm.errors import LzsmValueError
-from ._framework import Config, new_figure, register, write_dataset
+from lzsm.options import Options, resolve_options
+from lzsm.plot._axes import new_axes
+from lzsm.results import Result, Status
 
 ArrayLike = Any
 
@@ -190,17 +196,20 @@ MAX_EXACT_PHASE = 1e7
 
 def feshbach_conversion_exact(resonance: FeshbachResonance, density_cm3: float,
                               sweep_rate_gauss_per_ms: ArrayLike, *, window_gauss: float = 2.0,
-                              tol: float = 1e-10) -> np.ndarray:
+                              method: str | None = None, options: Options | None = None, tol: float | None = None,
+                              progress: bool | None = None) -> np.ndarray:
     """Conversion efficiency from exact propagation of the mapped crossing.
 
-    :func:`lzsm.propagation.evolve` runs :func:`feshbach_crossing` from ``B0 - window`` to
-    ``B0 + window`` starting in the atom-pair adiabatic state and returns ``p_adiabatic_follow``
-    at the end (the pair that followed became a molecule).  Finite-window corrections fall off
-    like a power of ``V/(Delta_mu window)``; with the default 2 G they are ~1e-5 for the 85Rb
-    example."""
+    :func:`lzsm.evolve` runs :func:`feshbach_crossing` from ``B0 - window`` to ``B0 + window``
+    starting in the atom-pair adiabatic state and returns ``p_adiabatic_follow`` at the end (the
+    pair that followed became a molecule).  Finite-window corrections fall off like a power of
+    ``V/(Delta_mu window)``; with the default 2 G they are ~1e-5 for the 85Rb example.
+    ``method``, ``options``, ``tol`` (default 1e-10) and ``progress`` go to :func:`lzsm.evolve`;
+    points that did not finish are NaN (with its :class:`lzsm.errors.LzsmConvergenceWarning`)."""
     from lzsm.dynamics.coherent import evolve
 
     w = _scalar(window_gauss, "window_gauss", positive=True)
+    opts = propagation_options(options, 1e-10, tol=tol, progress=progress)
     model = feshbach_crossing(resonance, density_cm3, sweep_rate_gauss_per_ms)
     # accumulated phase over the window (field coordinate, hbar = 1): at most w (alpha w + 2 V)
     phase = float(np.max(w * (np.asarray(model.sweep_rate) * w + 2.0 * np.asarray(model.coupling))))
@@ -210,8 +219,9 @@ def feshbach_conversion_exact(resonance: FeshbachResonance, density_cm3: float,
             f"(limit {MAX_EXACT_PHASE:.0e}): raise `sweep_rate_gauss_per_ms` (slowest "
             f"{float(np.min(_rate_gauss_per_s(sweep_rate_gauss_per_ms))) * 1e-3:g} G/ms), narrow `window_gauss` "
             "or lower `density_cm3`; the closed form feshbach_conversion_efficiency has no such limit")
-    ev = evolve(model, (-w, w), initial="lower", tol=tol)
-    return np.asarray(ev.p_adiabatic_follow)
+    ev = evolve(model, (-w, w), initial="lower", method=method, options=opts)
+    final = adiabatic_populations(ev)[..., -1, :]
+    return np.take_along_axis(final, ev.initial_adiabatic[..., None], axis=-1)[..., 0]
 
 
 #: 85Rb resonance near 155 G: B0 = 155.041 G, Delta_B = 10.71 G, a_bg = -443 a0 (Claussen et al.,
@@ -234,18 +244,24 @@ def nonlinear_lz_critical_gamma(coupling_v: float, nonlinearity_c: float) -> flo
     return (c ** (2.0 / 3.0) - v ** (2.0 / 3.0)) ** 1.5
 
 
-@dataclass(frozen=True)
-class MeanFieldLevels:
-    """Stationary states of the nonlinear two-mode model at each gamma (NaN-padded to 4).
+WU_NIU = "Wu & Niu, PRA 61, 023402 (2000)"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class MeanFieldLevels(Result):
+    """Result of :func:`nonlinear_lz_levels`: the stationary states of the nonlinear two-mode
+    model at each gamma (NaN-padded to 4 solutions).
 
     Attributes (shape ``(len(gamma), 4)``)
     ----------
-    gamma : the sweep parameter, shape (M,).
+    gamma : the sweep parameter, shape (M,) (the result's grid).
     mu : eigenvalue of ``H(s) psi = mu psi`` (chemical potential), ``-+ sqrt(g^2+v^2)/2``.
     energy : mean-field energy per particle ``<psi|H_lin|psi> - c s^2/4`` (the conserved
         Hamiltonian of the classical picture).
     population_difference : ``s = |b|^2 - |a|^2``.
-    level : 0 for states on the lower level (the one with the loop for c > 0), 1 for the upper.
+    level : 0 for states on the lower level (the one with the loop for c > 0), 1 for the upper,
+        -1 for padding.
+    coupling_v, nonlinearity_c : the model's v and c.
     """
 
     gamma: np.ndarray
@@ -253,15 +269,29 @@ class MeanFieldLevels:
     energy: np.ndarray
     population_difference: np.ndarray
     level: np.ndarray
+    coupling_v: float = math.nan
+    nonlinearity_c: float = math.nan
 
-    def to_xarray(self):
-        import xarray as xr
+    kind = "mean-field stationary states"
 
-        dims = ("gamma", "solution")
-        return xr.Dataset({"mu": (dims, self.mu), "energy": (dims, self.energy),
-                           "population_difference": (dims, self.population_difference),
-                           "level": (dims, self.level)}, coords={"gamma": self.gamma},
-                          attrs={"model": "Wu & Niu, PRA 61, 023402 (2000)"})
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        return self.gamma.shape, ["gamma"], {"gamma": self.gamma}
+
+    def _coords(self) -> dict[str, Any]:
+        return {"solution": np.arange(self.mu.shape[-1])}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        dims = ["gamma", "solution"]
+        return {"mu": (dims, self.mu), "energy": (dims, self.energy),
+                "population_difference": (dims, self.population_difference), "level": (dims, self.level)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"model": WU_NIU, "coupling_v": self.coupling_v, "nonlinearity_c": self.nonlinearity_c,
+                "units": "energies in units of v's unit, hbar = 1"}
+
+    def _summary(self) -> list[str]:
+        return [f"v = {self.coupling_v:g}, c = {self.nonlinearity_c:g}",
+                f"up to {int(np.max(np.sum(self.level >= 0, axis=-1), initial=0))} solutions"]
 
 
 def nonlinear_lz_levels(gamma: ArrayLike, coupling_v: float, nonlinearity_c: float) -> MeanFieldLevels:
@@ -317,7 +347,7 @@ def nonlinear_lz_levels(gamma: ArrayLike, coupling_v: float, nonlinearity_c: flo
     energy = -0.5 * gam[:, None] * s + 0.5 * v * (-sign) * np.sqrt(np.clip(1 - s * s, 0, None)) - 0.25 * c * s * s
     ok = lev >= 0
     return MeanFieldLevels(gam, np.where(ok, mu, np.nan), np.where(ok, energy, np.nan),
-                           np.where(ok, s, np.nan), lev)
+                           np.where(ok, s, np.nan), lev, v, c, method="brentq")
 
 
 def _lower_state(gamma: float, v: float, c: float) -> np.ndarray:
@@ -351,19 +381,29 @@ def _nlz_f(t, ar, ai, br, bi, alpha, v, c):  # pragma: no cover - compiled
     return hh * ai + w * bi, -(hh * ar + w * br), w * ai - hh * bi, -(w * ar - hh * br)
 
 
+_STATUS_MAX_STEPS = int(Status.MAX_STEPS)
+
+
 @numba.njit(cache=True, nogil=True)
-def _nlz_rk4(t_eval, y0, alpha, v, c, kappa):  # pragma: no cover - compiled
+def _nlz_rk4(t_eval, y0, alpha, v, c, kappa, max_steps):  # pragma: no cover - compiled
     """Classical RK4 for the Wu–Niu equations, step ``kappa / (|alpha t + c s| + v + |c|)``
-    (a fixed fraction of the fastest local phase rotation), landing on every t_eval."""
+    (a fixed fraction of the fastest local phase rotation), landing on every t_eval.
+
+    Returns (states at t_eval, NaN after a stop; steps taken; status: 0, or MAX_STEPS when
+    another step was needed after ``max_steps``)."""
     m = t_eval.shape[0]
-    out = np.empty((m, 4))
+    out = np.full((m, 4), np.nan)
     ar, ai, br, bi = y0[0], y0[1], y0[2], y0[3]
     out[0, 0], out[0, 1], out[0, 2], out[0, 3] = ar, ai, br, bi
     t = t_eval[0]
     nsteps = 0
+    status = 0
     for k in range(1, m):
         t_end = t_eval[k]
         while t < t_end:
+            if nsteps >= max_steps:
+                status = _STATUS_MAX_STEPS
+                break
             s = br * br + bi * bi - ar * ar - ai * ai
             h = kappa / (abs(alpha * t + c * s) + abs(v) + abs(c))
             if t + h >= t_end:
@@ -380,9 +420,11 @@ def _nlz_rk4(t_eval, y0, alpha, v, c, kappa):  # pragma: no cover - compiled
             bi += h / 6.0 * (k1[3] + 2.0 * k2[3] + 2.0 * k3[3] + k4[3])
             t = t + h
             nsteps += 1
+        if status != 0:
+            break
         t = t_end
         out[k, 0], out[k, 1], out[k, 2], out[k, 3] = ar, ai, br, bi
-    return out, nsteps
+    return out, nsteps, status
 
 
 #: refuse propagations whose RK4 step bound (:func:`_rk4_step_bound`) exceeds this (~10-20 s)
@@ -404,31 +446,39 @@ def _rhs_dop(t, y, alpha, v, c):
     return [da.real, da.imag, db.real, db.imag]
 
 
-@dataclass(frozen=True)
-class NonlinearEvolution:
-    """Result of :func:`nonlinear_lz_evolve`.
+#: the integrators of :func:`nonlinear_lz_evolve`: name -> (label in results, options honoured)
+NONLINEAR_METHODS = {"rk4": ("rk4-compiled", frozenset({"max_steps"})), "dop853": ("dop853", frozenset({"tol"}))}
+#: local tolerance (rtol; atol = tol/100) of the DOP853 reference
+DOP853_TOL = 1e-10
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class NonlinearEvolution(Result):
+    """Result of :func:`nonlinear_lz_evolve`: one sweep of the Wu–Niu mean-field equations.
 
     Attributes
     ----------
     gamma : saved values of ``gamma = alpha t``, shape (M,).
-    amplitudes : ``(a, b)`` at the saved gammas, shape (M, 2) complex.
+    amplitudes : ``(a, b)`` at the saved gammas, shape (M, 2) complex (NaN after a stop).
     p_upper : population of the upper eigenvector of ``H(s)`` at each saved gamma (for
         ``|gamma| >> v, c`` the population of the upper mean-field level).
-    norm_error : ``max | |a|^2 + |b|^2 - 1 |`` over the saved points (conserved exactly by the
-        equations; its drift measures the integration error).
-    n_steps, method : the integrator (``'rk4'`` or ``'dop853'``) and its work: RK4 steps, or
-        right-hand-side evaluations for DOP853.
+    sweep_rate, coupling_v, nonlinearity_c, kappa : alpha, v, c and the RK4 step fraction.
+    error_estimate : ``max | |a|^2 + |b|^2 - 1 |`` over the saved points (the norm is conserved
+        exactly by the equations; its drift measures the integration error).
+    method, n_steps, status : the integrator (``'rk4-compiled'`` or ``'dop853'``), its work (RK4
+        steps, or right-hand-side evaluations for DOP853) and its outcome
+        (:class:`lzsm.results.Status`).
     """
 
     gamma: np.ndarray
     amplitudes: np.ndarray
     p_upper: np.ndarray
-    norm_error: float
-    n_steps: int
-    method: str
     sweep_rate: float
     coupling_v: float
     nonlinearity_c: float
+    kappa: float = math.nan
+
+    kind = "Wu–Niu mean-field sweep"
 
     @property
     def population_difference(self) -> np.ndarray:
@@ -441,39 +491,103 @@ class NonlinearEvolution:
         tunnelling probability of Wu & Niu (a jump between adiabatic levels)."""
         return float(self.p_upper[-1])
 
-    def to_xarray(self):
-        import xarray as xr
+    @property
+    def norm_error(self) -> float:
+        """Deprecated name of :attr:`error_estimate`."""
+        deprecated("NonlinearEvolution.norm_error", "NonlinearEvolution.error_estimate")
+        return float(self.error_estimate)
 
-        return xr.Dataset(
-            {"amplitude_a": ("gamma", self.amplitudes[:, 0]), "amplitude_b": ("gamma", self.amplitudes[:, 1]),
-             "population_difference": ("gamma", self.population_difference), "p_upper": ("gamma", self.p_upper)},
-            coords={"gamma": self.gamma},
-            attrs={"sweep_rate": self.sweep_rate, "coupling_v": self.coupling_v,
-                   "nonlinearity_c": self.nonlinearity_c, "norm_error": self.norm_error,
-                   "method": self.method, "model": "Wu & Niu, PRA 61, 023402 (2000)"})
+    def _coords(self) -> dict[str, Any]:
+        return {"gamma": self.gamma}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"amplitude_a": (["gamma"], self.amplitudes[:, 0]), "amplitude_b": (["gamma"], self.amplitudes[:, 1]),
+                "population_difference": (["gamma"], self.population_difference),
+                "p_upper": (["gamma"], self.p_upper)}
+
+    def _attrs(self) -> dict[str, Any]:
+        attrs = {"model": WU_NIU, "sweep_rate": self.sweep_rate, "coupling_v": self.coupling_v,
+                 "nonlinearity_c": self.nonlinearity_c, "units": "energies in units of v's unit, hbar = 1"}
+        if self.method.startswith("rk4"):
+            attrs["kappa"] = self.kappa
+        return attrs
+
+    def to_xarray(self) -> Any:
+        """Amplitudes, s and the upper-level population against gamma; settings in attrs."""
+        ds = super().to_xarray()
+        ds["error_estimate"].attrs["long_name"] = "max | |a|^2 + |b|^2 - 1 | over the saved points"
+        ds["p_upper"].attrs["long_name"] = "population of the upper eigenvector of H(s)"
+        return ds
+
+    def _summary(self) -> list[str]:
+        return [f"alpha = {self.sweep_rate:g}, v = {self.coupling_v:g}, c = {self.nonlinearity_c:g}",
+                f"gamma: {self.gamma.size} saved", f"p_jump {self.p_jump:.4g}"]
+
+
+def _nonlinear_options(method: str, options: Options | None, tol: float | None, max_steps: int | None) -> Options:
+    """The options of one of :data:`NONLINEAR_METHODS`: an error for an option it would ignore."""
+    if method not in NONLINEAR_METHODS:
+        raise LzsmValueError(f"`method` must be 'rk4' or 'dop853', got {method!r}")
+    opts = resolve_options(options, tol=tol, max_steps=max_steps)
+    honours = NONLINEAR_METHODS[method][1]
+    ignored = sorted(set(opts.given()) - honours - {"progress"})
+    if ignored:
+        raise LzsmValueError(f"method {method!r} of nonlinear_lz_evolve does not use the option(s) "
+                             f"{', '.join(map(repr, ignored))}; it honours {', '.join(sorted(honours | {'progress'}))}")
+    if method == "dop853" and opts.tol is None:
+        opts = opts.replace(tol=DOP853_TOL)
+    return opts
+
+
+def _initial_amplitudes(initial: Any, gamma0: float, alpha: float, v: float, c: float) -> np.ndarray:
+    """``initial`` in lzsm's one grammar: ``'lower'`` = ``'ground'`` = ``'adiabatic 0'`` and
+    ``'upper'`` = ``'adiabatic 1'`` are the mean-field stationary states at gamma0 (continued from
+    gamma0's side); diabatic indices and names and normalised vectors (a, b) as in :func:`lzsm.evolve`."""
+    named = _checks._named_state(initial, 2)
+    if named is not None and named[0] == "adiabatic" and named[1] in (0, 1):
+        return _lower_state(gamma0, v, c) if named[1] == 0 else _upper_state(gamma0, v, c)
+    from lzsm.models.two_level import LandauZener
+
+    # the grammar's diabatic states and vectors, read against the c = 0 model of the same sweep
+    init = _checks.initial_state(initial, LandauZener(coupling=0.5 * v, sweep_rate=alpha), gamma0 / alpha)
+    assert init.psi is not None
+    return init.psi.astype(complex)
 
 
 def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: float,
                         gamma_span: tuple[float, float], *, initial: Any = "lower",
                         gamma_eval: ArrayLike = None, method: str = "rk4", kappa: float = 0.04,
-                        rtol: float = 1e-10) -> NonlinearEvolution:
+                        options: Options | None = None, tol: float | None = None, max_steps: int | None = None,
+                        rtol: float | None = None) -> NonlinearEvolution:
     """Propagate the Wu–Niu mean-field equations ``i d/dt (a, b) = H(|a|, |b|, t) (a, b)``.
 
-    ``H = [[gamma/2 + (c/2)(|b|^2-|a|^2), v/2], [v/2, -gamma/2 - (c/2)(|b|^2-|a|^2)]]``,
-    ``gamma = alpha t`` (Wu & Niu, PRA 61, 023402 (2000), eq. (1)); ``hbar = 1``.
+    .. math::  H = \\begin{pmatrix} \\gamma/2 + (c/2)(|b|^2-|a|^2) & v/2 \\\\
+                                 v/2 & -\\gamma/2 - (c/2)(|b|^2-|a|^2) \\end{pmatrix},
+               \\qquad \\gamma = \\alpha t
+
+    (Wu & Niu, PRA 61, 023402 (2000), eq. (1)); ``hbar = 1``.
 
     Parameters
     ----------
     sweep_rate : alpha = d gamma/dt, nonzero (negative: gamma decreases; gamma_span is then
         traversed from its first to its second entry all the same).
     gamma_span : (gamma0, gamma1), the sweep from gamma0 to gamma1.
-    initial : ``'lower'`` (the lower-level stationary state at gamma0, continued from gamma0's
-        side), ``'upper'``, or a normalised (a, b).
+    initial : ``'lower'`` (= ``'ground'``, ``'adiabatic 0'``: the lower-level stationary state at
+        gamma0, continued from gamma0's side), ``'upper'`` (``'adiabatic 1'``), a diabatic state
+        (``0``, ``'diabatic 1'``) or a normalised (a, b).
     gamma_eval : gammas at which to save (gamma0 and gamma1 are always saved).
     method : ``'rk4'`` (compiled classical Runge–Kutta with steps a fixed fraction ``kappa`` of
-        the local phase rotation; global error ~ kappa^4) or ``'dop853'`` (SciPy's
-        Dormand–Prince 8(5,3) at ``rtol``, slower, an independent check).
+        the local phase rotation; global error ~ kappa^4; honours ``max_steps``, default: the
+        a-priori limit :data:`MAX_RK4_STEPS`) or ``'dop853'`` (SciPy's Dormand–Prince 8(5,3) at
+        ``tol``, default 1e-10, slower, an independent check).
+    options, tol, max_steps : as in :func:`lzsm.evolve` (an option the method ignores is refused).
+        A sweep that runs out of steps stops with status ``MAX_STEPS`` (NaN from there on) and
+        an :class:`lzsm.errors.LzsmConvergenceWarning`.
+    rtol : deprecated spelling of ``tol``.
     """
+    if rtol is not None:
+        deprecated("nonlinear_lz_evolve(rtol=...)", "nonlinear_lz_evolve(tol=...)")
+        tol = rtol if tol is None else tol
     alpha = _scalar(sweep_rate, "sweep_rate", nonzero=True)
     v = _scalar(coupling_v, "coupling_v", positive=True)
     c = _scalar(nonlinearity_c, "nonlinearity_c")
@@ -481,8 +595,7 @@ def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: fl
     if (g1 - g0) * alpha <= 0:
         raise LzsmValueError(f"`gamma_span` must run in the direction of `sweep_rate` (alpha = {alpha:g}), "
                              f"got ({g0:g}, {g1:g})")
-    if method not in ("rk4", "dop853"):
-        raise LzsmValueError(f"`method` must be 'rk4' or 'dop853', got {method!r}")
+    opts = _nonlinear_options(method, options, tol, max_steps)
     kappa = _scalar(kappa, "kappa", positive=True)
     if kappa > 0.5:
         raise LzsmValueError(f"`kappa` must be in (0, 0.5], got {kappa:g}")
@@ -492,17 +605,7 @@ def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: fl
             f"`sweep_rate` = {alpha:g} is too slow for `gamma_span` ({g0:g}, {g1:g}), `nonlinearity_c` = {c:g} "
             f"and `kappa` = {kappa:g}: about {steps:.2g} RK4 steps, limit {MAX_RK4_STEPS:.0e} (~10 s); "
             "sweep faster, narrow the span or raise kappa")
-    if isinstance(initial, str):
-        if initial == "lower":
-            psi0 = _lower_state(g0, v, c)
-        elif initial == "upper":
-            psi0 = _upper_state(g0, v, c)
-        else:
-            raise LzsmValueError(f"`initial` must be 'lower', 'upper' or a state (a, b), got {initial!r}")
-    else:
-        psi0 = np.asarray(initial, dtype=complex).reshape(-1)
-        if psi0.shape != (2,) or abs(np.vdot(psi0, psi0).real - 1) > 1e-8:
-            raise LzsmValueError("`initial` as a state must be a normalised pair (a, b)")
+    psi0 = _initial_amplitudes(initial, g0, alpha, v, c)
     ge = np.array([g0, g1]) if gamma_eval is None else np.asarray(real_array(gamma_eval, "gamma_eval"), float)
     lo_g, hi_g = min(g0, g1), max(g0, g1)
     if np.any(ge < lo_g - 1e-12 * (abs(lo_g) + 1)) or np.any(ge > hi_g + 1e-12 * (abs(hi_g) + 1)):
@@ -513,17 +616,22 @@ def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: fl
     t = ge / alpha
     y0 = np.array([psi0[0].real, psi0[0].imag, psi0[1].real, psi0[1].imag])
     if method == "rk4":
-        ys, n = _nlz_rk4(t, y0, alpha, v, c, kappa)
+        budget = opts.max_steps if "max_steps" in opts.given() else int(MAX_RK4_STEPS)
+        ys, n, status = _nlz_rk4(t, y0, alpha, v, c, kappa, budget)
     else:
         from scipy.integrate import solve_ivp
 
-        sol = solve_ivp(_rhs_dop, (t[0], t[-1]), y0, method="DOP853", t_eval=t, rtol=rtol,
-                        atol=rtol * 1e-2, args=(alpha, v, c))
-        ys, n = sol.y.T, int(sol.nfev)
+        sol = solve_ivp(_rhs_dop, (t[0], t[-1]), y0, method="DOP853", t_eval=t, rtol=opts.tol,
+                        atol=opts.tol * 1e-2, args=(alpha, v, c))
+        ys = np.full((t.size, 4), np.nan)
+        ys[: sol.y.shape[1]] = sol.y.T
+        n, status = int(sol.nfev), int(Status.OK if sol.success else Status.FAILED)
     amps = ys[:, 0::2] + 1j * ys[:, 1::2]
-    norm_err = float(np.max(np.abs(np.sum(np.abs(amps) ** 2, axis=1) - 1.0)))
+    norm_err = float(np.nanmax(np.abs(np.sum(np.abs(amps) ** 2, axis=1) - 1.0)))
     p_up = np.array([_upper_population(amps[k], ge[k], v, c) for k in range(ge.size)])
-    return NonlinearEvolution(ge, amps, p_up, norm_err, int(n), method, alpha, v, c)
+    warn_unfinished(status, "nonlinear_lz_evolve", "NonlinearEvolution")
+    return NonlinearEvolution(ge, amps, p_up, alpha, v, c, kappa, method=NONLINEAR_METHODS[method][0], options=opts,
+                              status=int(status), error_estimate=norm_err, n_steps=int(n))
 
 
 def _upper_state(gamma: float, v: float, c: float) -> np.ndarray:
@@ -538,19 +646,28 @@ def _default_gamma_max(alpha: float, v: float, c: float) -> float:
 
 
 def nonlinear_lz_p_jump(sweep_rate: ArrayLike, coupling_v: float, nonlinearity_c: float, *,
-                        gamma_max: float | None = None, method: str = "rk4", kappa: float = 0.04) -> np.ndarray:
+                        gamma_max: float | None = None, method: str = "rk4", kappa: float = 0.04,
+                        options: Options | None = None, tol: float | None = None, max_steps: int | None = None,
+                        progress: bool | None = None) -> np.ndarray:
     """Tunnelling probability of the nonlinear LZ model: start on the lower level at
     ``gamma = -gamma_max``, sweep to ``+gamma_max`` and return the population of the upper level
     (``p_jump``; Wu & Niu's Gamma).  For c = 0 it is ``exp(-pi v^2/(2 alpha))``.
 
     ``gamma_max`` defaults to ``6 max(v, |c|) + 40 sqrt(alpha)``; the finite sweep window then
     changes the result by less than ~2e-4 (measured against gamma_max up to 44 for c/v = 1.5, 4
-    at alpha = 0.01, and against the exact LZ value for c = 0)."""
+    at alpha = 0.01, and against the exact LZ value for c = 0).  ``method``, ``kappa``,
+    ``options``, ``tol``, ``max_steps``: as in :func:`nonlinear_lz_evolve` (a sweep that does not
+    finish gives NaN, with its warning); ``progress`` shows one bar over the sweep rates."""
     rates = np.atleast_1d(real_array(sweep_rate, "sweep_rate", positive=True))
+    opts = resolve_options(options, tol=tol, max_steps=max_steps, progress=progress)
     out = np.empty(rates.shape)
-    for i, a in np.ndenumerate(rates):
-        gm = _default_gamma_max(a, coupling_v, nonlinearity_c) if gamma_max is None else gamma_max
-        out[i] = nonlinear_lz_evolve(a, coupling_v, nonlinearity_c, (-gm, gm), method=method, kappa=kappa).p_jump
+    bar, each = point_loop(rates.size, opts, "nonlinear LZ p_jump")
+    with bar:
+        for i, a in np.ndenumerate(rates):
+            gm = _default_gamma_max(a, coupling_v, nonlinearity_c) if gamma_max is None else gamma_max
+            out[i] = nonlinear_lz_evolve(a, coupling_v, nonlinearity_c, (-gm, gm), method=method, kappa=kappa,
+                                         options=each).p_jump
+            bar.update(1)
     return out.reshape(np.shape(sweep_rate)) if np.ndim(sweep_rate) else out[0]
 
 
@@ -629,14 +746,16 @@ def nonlinear_lz_adiabatic_p_jump(coupling_v: float, nonlinearity_c: float, *, n
     return area / (4.0 * math.pi)
 
 
-@dataclass(frozen=True)
-class Hysteresis:
-    """Forward (gamma up) and backward (gamma down) sweeps started on the lower level.
+@dataclass(frozen=True, eq=False, repr=False)
+class Hysteresis(Result):
+    """Result of :func:`nonlinear_lz_hysteresis`: forward (gamma up) and backward (gamma down)
+    sweeps started on the lower level.
 
     ``population_b_forward/backward`` are ``|b|^2`` on the common grid ``gamma``;
     ``jump_gamma_forward/backward`` are the gammas where each sweep leaves the lower-level
     branch it followed (first point deviating by more than ``threshold`` in ``|b|^2``; NaN if it
-    never does); the adiabatic prediction is ``+gamma_c`` and ``-gamma_c``."""
+    never does); the adiabatic prediction is ``+gamma_c`` and ``-gamma_c`` (``critical_gamma``).
+    ``status``, ``error_estimate``, ``n_steps``: of both sweeps together."""
 
     gamma: np.ndarray
     population_b_forward: np.ndarray
@@ -645,18 +764,46 @@ class Hysteresis:
     jump_gamma_backward: float
     critical_gamma: float
     max_population_difference: float
+    sweep_rate: float = math.nan
+    coupling_v: float = math.nan
+    nonlinearity_c: float = math.nan
+
+    kind = "nonlinear LZ hysteresis"
+
+    def _coords(self) -> dict[str, Any]:
+        return {"gamma": self.gamma}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"population_b_forward": (["gamma"], self.population_b_forward),
+                "population_b_backward": (["gamma"], self.population_b_backward),
+                "jump_gamma_forward": ([], self.jump_gamma_forward),
+                "jump_gamma_backward": ([], self.jump_gamma_backward),
+                "critical_gamma": ([], self.critical_gamma),
+                "max_population_difference": ([], self.max_population_difference)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"model": WU_NIU, "sweep_rate": self.sweep_rate, "coupling_v": self.coupling_v,
+                "nonlinearity_c": self.nonlinearity_c, "units": "energies in units of v's unit, hbar = 1"}
+
+    def _summary(self) -> list[str]:
+        return [f"alpha = {self.sweep_rate:g}, v = {self.coupling_v:g}, c = {self.nonlinearity_c:g}",
+                f"jumps at gamma {self.jump_gamma_forward:.4g} (up), {self.jump_gamma_backward:.4g} (down)",
+                f"gamma_c {self.critical_gamma:.4g}"]
 
 
 def nonlinear_lz_hysteresis(sweep_rate: float, coupling_v: float, nonlinearity_c: float, *,
                             gamma_max: float | None = None, n_eval: int = 801,
-                            threshold: float = 0.05, kappa: float = 0.04) -> Hysteresis:
+                            threshold: float = 0.05, kappa: float = 0.04, method: str = "rk4",
+                            options: Options | None = None, tol: float | None = None,
+                            max_steps: int | None = None) -> Hysteresis:
     """Sweep gamma forth (``-gamma_max -> +gamma_max``) and back, each time starting in the
     lower-level stationary state, and compare ``|b|^2(gamma)``.
 
     For ``c <= v`` both sweeps follow the same (unique) lower level in the adiabatic limit; for
     ``c > v`` the forward sweep stays on the loop's branch until ``+gamma_c`` and the backward
     sweep until ``-gamma_c``: the populations differ in between (hysteresis; Wu & Niu 2000,
-    Liu et al. 2002)."""
+    Liu et al. 2002).  ``method``, ``kappa``, ``options``, ``tol``, ``max_steps``: as in
+    :func:`nonlinear_lz_evolve`."""
     alpha = _scalar(sweep_rate, "sweep_rate", positive=True)
     v = _scalar(coupling_v, "coupling_v", positive=True)
     c = _scalar(nonlinearity_c, "nonlinearity_c")
@@ -664,8 +811,10 @@ def nonlinear_lz_hysteresis(sweep_rate: float, coupling_v: float, nonlinearity_c
     if not isinstance(n_eval, int) or n_eval < 11:
         raise LzsmValueError(f"`n_eval` must be an integer >= 11, got {n_eval!r}")
     grid = np.linspace(-gm, gm, n_eval)
-    fwd = nonlinear_lz_evolve(alpha, v, c, (-gm, gm), gamma_eval=grid, kappa=kappa)
-    bwd = nonlinear_lz_evolve(-alpha, v, c, (gm, -gm), gamma_eval=grid, kappa=kappa)
+    kw = {"gamma_eval": grid, "kappa": kappa, "method": method, "options": options, "tol": tol,
+          "max_steps": max_steps}
+    fwd = nonlinear_lz_evolve(alpha, v, c, (-gm, gm), **kw)
+    bwd = nonlinear_lz_evolve(-alpha, v, c, (gm, -gm), **kw)
     pf = np.abs(fwd.amplitudes[:, 1]) ** 2
     pb = (np.abs(bwd.amplitudes[:, 1]) ** 2)[::-1]
     lv = nonlinear_lz_levels(grid, v, c)
@@ -682,15 +831,18 @@ def nonlinear_lz_hysteresis(sweep_rate: float, coupling_v: float, nonlinearity_c
     jf = first(np.abs(pf - branch_f) > threshold, idx)
     jb = first(np.abs(pb - branch_b) > threshold, idx[::-1])
     diff = np.abs(pf - pb)
-    return Hysteresis(grid, pf, pb, jf, jb, nonlinear_lz_critical_gamma(v, c), float(diff.max()))
+    return Hysteresis(grid, pf, pb, jf, jb, nonlinear_lz_critical_gamma(v, c), float(diff.max()), alpha, v, c,
+                      method=fwd.method, options=fwd.options, status=combined_status(fwd.status, bwd.status),
+                      error_estimate=float(np.fmax(fwd.error_estimate, bwd.error_estimate)),
+                      n_steps=fwd.n_steps + bwd.n_steps)
 
 
 # =================================================================================== figures
 def plot_feshbach_conversion(inverse_rate_ms_per_gauss: np.ndarray, closed_form: np.ndarray,
-                             exact: np.ndarray, *, label: str = "", ax=None):
-    """Conversion efficiency against inverse ramp rate: closed form (line) and exact (dots)."""
-    if ax is None:
-        _, ax = new_figure()
+                             exact: np.ndarray, *, label: str = "", ax: Any = None) -> Any:
+    """Conversion efficiency against inverse ramp rate: closed form (line) and exact (dots);
+    returns the axes."""
+    ax = new_axes(ax)
     order = np.argsort(inverse_rate_ms_per_gauss)
     x = inverse_rate_ms_per_gauss[order] * 1e3  # us/G
     ax.plot(x, closed_form[order], "-", color="C0", label="LZ closed form $1-e^{-2\\pi\\delta_{LZ}}$")
@@ -704,10 +856,10 @@ def plot_feshbach_conversion(inverse_rate_ms_per_gauss: np.ndarray, closed_form:
     return ax
 
 
-def plot_nonlinear_levels(coupling_v: float, nonlinearity_c: float, gamma_max: float, *, ax=None):
-    """Mean-field levels mu(gamma) (parametric in the effective bias g), showing the loop."""
-    if ax is None:
-        _, ax = new_figure()
+def plot_nonlinear_levels(coupling_v: float, nonlinearity_c: float, gamma_max: float, *, ax: Any = None) -> Any:
+    """Mean-field levels mu(gamma) (parametric in the effective bias g), showing the loop;
+    returns the axes."""
+    ax = new_axes(ax)
     v, c = coupling_v, nonlinearity_c
     g = np.linspace(-gamma_max - abs(c) - 1, gamma_max + abs(c) + 1, 4001)
     sq = np.sqrt(g * g + v * v)

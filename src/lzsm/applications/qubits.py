@@ -12,15 +12,15 @@ Two applications (``docs/qubits.md``):
     Science 310, 1653 (2005) and D. M. Berns et al., Nature 455, 51 (2008).  The map comes from
     the closed-form rate model of D. M. Berns et al., PRL 97, 150502 (2006)
     (:func:`rate_model_map`, the same formula as
-    :func:`lzsm.incoherent.rate_equation_upper_population`, summed as a matrix product) and is
+    :func:`lzsm.rate_equation_upper_population`, summed as a matrix product) and is
     checked at chosen points against the exact periodic steady state of the Lindblad equation
-    (:func:`lindblad_upper_population`, built on :func:`lzsm.open_systems.evolve_open`).
+    (:func:`lindblad_upper_population`, built on :func:`lzsm.evolve_open`).
 
 ``lz_gate``
     Population transfer ``|0> -> |1>`` between the two diabatic (persistent-current) states by
     one linear sweep of the bias from ``-eps_max`` to ``+eps_max`` in a time T, following the
     ground state adiabatically; its infidelity against T without decoherence (exact
-    finite-time Landau–Zener, :func:`lzsm.analytic.finite_time_p_diabatic_stay`) and with flux
+    finite-time Landau–Zener, :func:`lzsm.finite_time_p_diabatic_stay`) and with flux
     (diabatic) dephasing, and the optimal sweep time where the non-adiabatic error
     ``exp(-2 pi delta)`` balances the dephasing error that grows with T.
 
@@ -34,6 +34,7 @@ converts to the bias by ``eps0 = 2 I_p Phi0 delta_f``, i.e. ``eps0/h = (I_p/e) d
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,13 @@ import numpy as np
 from scipy import constants, special
 
 from lzsm import _checks
-from lzsm.errors import LzsmValueError
+from lzsm.applications._common import deprecated, point_loop, propagation_options
+from lzsm.applications._framework import Config, new_figure, register, write_dataset
 from lzsm.closed_forms.incoherent import rate_equation_upper_population
-from ._framework import Config, new_figure, register, write_dataset
+from lzsm.errors import LzsmValueError
+from lzsm.options import Options
+from lzsm.plot._axes import new_axes
+from lzsm.results import Result
 
 ArrayLike = Any
 
@@ -106,7 +111,7 @@ def rate_model_map(gap: float, offset: ArrayLike, amplitude: ArrayLike, frequenc
     with ``gamma_1 = 1/T1`` (relaxation from the upper to the lower diabatic level) and
     ``Gamma_2 = 1/T2`` (decay of the diabatic coherence): Berns et al., PRL 97, 150502 (2006),
     there with hbar = 1 (equation numbers not verified here); the same formula as
-    :func:`lzsm.incoherent.rate_equation_upper_population`, evaluated here as the product of
+    :func:`lzsm.rate_equation_upper_population`, evaluated here as the product of
     a Bessel matrix ``J_n(A)^2`` and a Lorentzian matrix ``L_n(eps0)`` so that a 10^5-point map
     costs milliseconds.  Term by term it is the steady state of the Bloch equations in the
     rotating-wave approximation around each resonance (Rabi frequency ``Delta J_n/hbar``), so the
@@ -134,7 +139,9 @@ def rate_model_map(gap: float, offset: ArrayLike, amplitude: ArrayLike, frequenc
 
 
 def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLike, frequency: float, t1: float,
-                              t2: float, hbar: float = 1.0, n_samples: int = 512, tol: float = 1e-9) -> np.ndarray:
+                              t2: float, hbar: float = 1.0, n_samples: int = 512, tol: float | None = None, *,
+                              method: str | None = None, options: Options | None = None,
+                              progress: bool | None = None) -> np.ndarray:
     """Exact time-averaged upper-diabatic-level population in the periodic steady state of the
     Lindblad equation of the driven qubit (broadcast over ``offset`` and ``amplitude``).
 
@@ -145,12 +152,13 @@ def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLik
     diabatic basis with ``gamma_phi = 1/T2 - 1/(2 T1)``, so that the diabatic coherence decays at
     ``Gamma_2 = 1/T2``.
 
-    Method: one drive period of :func:`lzsm.open_systems.evolve_open` from the four Bloch
-    vectors ``0, e_x, e_y, e_z`` gives the affine one-period map ``r -> M r + c``; its fixed point
+    Method: one drive period of :func:`lzsm.evolve_open` from the four Bloch vectors
+    ``0, e_x, e_y, e_z`` gives the affine one-period map ``r -> M r + c``; its fixed point
     ``r* = (1 - M)^{-1} c`` is the periodic steady state (any T1: no transient is integrated),
     and a second period from ``r*``, sampled at ``n_samples`` equally spaced times, gives the
     time average.  Points with eps0 < 0 use the symmetry ``sigma_x H(eps0) sigma_x = H(-eps0)``
-    (the upper level is then diabatic |1>)."""
+    (the upper level is then diabatic |1>).  ``method``, ``options``, ``tol`` (default 1e-9) and
+    ``progress`` go to both :func:`lzsm.evolve_open` calls."""
     from lzsm.models.drives import PeriodicDrive
     from lzsm.dynamics.open import evolve_open
 
@@ -162,6 +170,7 @@ def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLik
     if not isinstance(n_samples, (int, np.integer)) or n_samples < 8:
         raise LzsmValueError(f"`n_samples` must be an integer >= 8, got {n_samples!r}")
     g1, g2 = _rates(t1, t2)
+    opts = propagation_options(options, 1e-9, tol=tol, progress=progress)
     gphi = g2 - 0.5 * g1
     shape = np.broadcast_shapes(e0.shape, amp.shape)
     e_flat = np.abs(np.broadcast_to(e0, shape)).reshape(-1, 1)
@@ -174,7 +183,7 @@ def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLik
     starts = np.stack([0.5 * np.eye(2)] + [0.5 * (np.eye(2) + p) for p in pauli])  # (4, 2, 2)
     # the grid (points, 4 starts) comes from broadcasting the dephasing rate against the model
     res = evolve_open(model, (0.0, period), starts[None], dephasing=np.full((1, 4), gphi),
-                      collapse_ops=[lower], tol=tol)
+                      collapse_ops=[lower], method=method, options=opts)
     rho1 = res.rho[:, :, -1]  # (points, 4, 2, 2)
     bloch = np.einsum("kij,psji->psk", pauli, rho1).real  # (points, 4, 3)
     c = bloch[:, 0]
@@ -183,7 +192,7 @@ def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLik
     rho_star = 0.5 * (np.eye(2)[None] + np.einsum("pk,kij->pij", r_star, pauli))
     te = np.linspace(0.0, period, n_samples + 1)
     res2 = evolve_open(model, (0.0, period), rho_star[:, None], te, dephasing=np.zeros((1, 1)) + gphi,
-                       collapse_ops=[lower], tol=tol)
+                       collapse_ops=[lower], method=method, options=opts)
     p_up = res2.populations[:, 0, :-1, 1].mean(axis=-1)  # periodic: drop the repeated end point
     return _out(p_up.reshape(shape))
 
@@ -236,9 +245,75 @@ def first_crossing(x: ArrayLike, y: ArrayLike, level: float) -> float:
     return float(x[j - 1] + (level - y[j - 1]) * (x[j] - x[j - 1]) / (y[j] - y[j - 1]))
 
 
+_FEATURES = {  # the keys of the dict that spectroscopy_features returned in lzsm 0.1
+    "resonance_peaks", "resonance_expected", "resonance_max_abs_deviation_over_hw", "node_amplitudes",
+    "node_expected", "node_max_abs_deviation_over_hw", "edge_amplitudes", "edge_deviation_over_airy_scale"}
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SpectroscopyFeatures(Result):
+    """Result of :func:`spectroscopy_features`: the resonances, Bessel nodes and diamond edges
+    found on fine cuts of the rate-model map, beside their closed-form positions.
+
+    ``resonance_peaks`` / ``resonance_expected``: maxima of P(eps0) and the nearest
+    ``n hbar omega``; ``node_amplitudes[n]`` / ``node_expected[n]``: minima of P(A) on the line
+    ``eps0 = n hbar omega`` and the Bessel zeros ``hbar omega j_{n,k}``; ``edge_amplitudes[n]``:
+    the diamond edge on that line, ``edge_deviation_over_airy_scale`` its distance from
+    ``A = n hbar omega`` in units of ``hbar omega n^(1/3)``; ``*_max_abs_deviation_over_hw``:
+    the largest deviations in units of hbar omega (NaN when nothing was found)."""
+
+    hbar_omega: float
+    photon_numbers: tuple[int, ...]
+    resonance_peaks: np.ndarray
+    resonance_expected: np.ndarray
+    resonance_max_abs_deviation_over_hw: float
+    node_amplitudes: dict[int, np.ndarray]
+    node_expected: dict[int, np.ndarray]
+    node_max_abs_deviation_over_hw: float
+    edge_amplitudes: dict[int, float]
+    edge_deviation_over_airy_scale: list[float]
+
+    kind = "amplitude-spectroscopy features"
+
+    def __getitem__(self, key: str) -> Any:
+        """lzsm 0.1 returned a dict: ``features[key]`` still works, with a DeprecationWarning."""
+        if key not in _FEATURES:
+            raise KeyError(key)
+        deprecated(f"spectroscopy_features(...)[{key!r}]", f"spectroscopy_features(...).{key}")
+        return getattr(self, key)
+
+    def _node_photon_numbers(self) -> np.ndarray:
+        return np.concatenate([[n] * len(self.node_expected[n]) for n in self.photon_numbers]).astype(int)
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        ns = list(self.photon_numbers)
+        return {
+            "resonance_peak_offset": (["resonance"], self.resonance_peaks),
+            "resonance_offset_n_hbar_omega": (["resonance"], self.resonance_expected),
+            "resonance_max_abs_deviation_over_hbar_omega": ([], self.resonance_max_abs_deviation_over_hw),
+            "node_photon_number": (["node"], self._node_photon_numbers()),
+            "node_amplitude_minimum": (["node"], np.concatenate([self.node_amplitudes[n] for n in ns])),
+            "node_amplitude_bessel_zero": (["node"], np.concatenate([self.node_expected[n] for n in ns])),
+            "node_max_abs_deviation_over_hbar_omega": ([], self.node_max_abs_deviation_over_hw),
+            "edge_photon_number": (["edge"], np.array(ns, dtype=int)),
+            "edge_amplitude": (["edge"], np.array([self.edge_amplitudes[n] for n in ns], dtype=float)),
+            "edge_offset": (["edge"], np.array(ns, dtype=float) * self.hbar_omega),
+            "edge_deviation_over_airy_scale": (["edge"], np.asarray(self.edge_deviation_over_airy_scale, dtype=float)),
+        }
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"hbar_omega": self.hbar_omega, "source": "fine cuts of rate_model_map (Berns et al., PRL 97, "
+                                                         "150502 (2006))"}
+
+    def _summary(self) -> list[str]:
+        n_nodes = sum(len(v) for v in self.node_expected.values())
+        return [f"resonances: {self.resonance_peaks.size}", f"Bessel nodes: {n_nodes}",
+                f"edges on the lines n = {', '.join(map(str, self.photon_numbers))}"]
+
+
 def spectroscopy_features(gap: float, frequency: float, t1: float, t2: float, *, hbar: float = 1.0,
                           cut_amplitude: float, photon_numbers: tuple[int, ...], amplitude_max: float,
-                          offset_max: float, n_fine: int = 4000) -> dict[str, Any]:
+                          offset_max: float, n_fine: int = 4000) -> SpectroscopyFeatures:
     """The published features of the map, located on fine 1-D cuts of :func:`rate_model_map`
     and compared with their closed-form positions:
 
@@ -251,17 +326,15 @@ def spectroscopy_features(gap: float, frequency: float, t1: float, t2: float, *,
       (Berns et al. 2008: the drive reaches the crossing only when A > |eps0|).  The edge is rounded on the Airy scale
       ``a_n = (hbar omega) n^(1/3)`` of ``J_n`` near its turning point; deviations are reported
       in units of hbar omega and of a_n.
+
+    Returns a :class:`SpectroscopyFeatures` (``.to_xarray()``).
     """
     hw = hbar * frequency
-    out: dict[str, Any] = {}
     e_fine = np.linspace(0.5 * hw, offset_max, n_fine)
     p_cut = rate_model_map(gap, e_fine, [cut_amplitude], frequency, t1, t2, hbar)[:, 0]
     peaks = local_extrema(e_fine, p_cut, "max")
     n_of_peak = np.rint(peaks / hw)
-    out["resonance_peaks"] = peaks
-    out["resonance_expected"] = n_of_peak * hw
-    out["resonance_max_abs_deviation_over_hw"] = float(np.max(np.abs(peaks - n_of_peak * hw)) / hw) if peaks.size \
-        else math.nan
+    dev_peaks = float(np.max(np.abs(peaks - n_of_peak * hw)) / hw) if peaks.size else math.nan
     a_fine = np.linspace(0.0, amplitude_max, n_fine)
     nodes, expected, edges = {}, {}, {}
     dev_nodes, dev_edges = [], []
@@ -277,12 +350,9 @@ def spectroscopy_features(gap: float, frequency: float, t1: float, t2: float, *,
         edge = first_crossing(a_fine, p_line, 0.5 * (p_line[0] + p_line.max()))
         edges[n] = edge
         dev_edges.append((edge - abs(n) * hw) / (hw * abs(n) ** (1 / 3)))
-    out["node_amplitudes"] = nodes
-    out["node_expected"] = expected
-    out["node_max_abs_deviation_over_hw"] = float(max(dev_nodes)) if dev_nodes else math.nan
-    out["edge_amplitudes"] = edges
-    out["edge_deviation_over_airy_scale"] = dev_edges
-    return out
+    return SpectroscopyFeatures(float(hw), tuple(photon_numbers), peaks, n_of_peak * hw, dev_peaks, nodes, expected,
+                                float(max(dev_nodes)) if dev_nodes else math.nan, edges, dev_edges,
+                                method="rate model, fine cuts")
 
 
 # =========================================================================== LZ gate
@@ -304,7 +374,7 @@ def gate_infidelity_coherent(gap: ArrayLike, eps_max: ArrayLike, sweep_time: Arr
     succeeds when the system ends in diabatic |1> (the ground state at the end): an *adiabatic*
     passage that flips the persistent-current state.  ``1 - F`` is the final population of the
     initial diabatic state, exact at finite times (parabolic-cylinder functions,
-    :func:`lzsm.analytic.finite_time_p_diabatic_stay`; Vitanov & Garraway, PRA 53, 4288 (1996)).
+    :func:`lzsm.finite_time_p_diabatic_stay`; Vitanov & Garraway, PRA 53, 4288 (1996)).
     For ``eps_max >> Delta`` it approaches ``P_LZ = exp(-pi Delta^2 T / (4 hbar eps_max))`` with
     finite-range oscillations of relative size ``~ Delta/eps_max``."""
     from lzsm.closed_forms.landau_zener import finite_time_p_diabatic_stay
@@ -315,24 +385,28 @@ def gate_infidelity_coherent(gap: ArrayLike, eps_max: ArrayLike, sweep_time: Arr
 
 
 def gate_infidelity_evolve(gap: float, eps_max: float, sweep_time: ArrayLike, hbar: float = 1.0,
-                           tol: float = 1e-11) -> np.ndarray:
+                           tol: float | None = None, *, method: str | None = None, options: Options | None = None,
+                           progress: bool | None = None) -> np.ndarray:
     """The same infidelity from the numerical propagation :func:`lzsm.evolve` (independent of the
     closed form), in the rescaled time ``s = t/T`` in ``[-1/2, 1/2]`` so that one call covers all
-    T: ``T H(sT)`` is a Landau–Zener model with coupling ``V T`` and sweep rate ``alpha T^2``."""
+    T: ``T H(sT)`` is a Landau–Zener model with coupling ``V T`` and sweep rate ``alpha T^2``.
+    ``method``, ``options``, ``tol`` (default 1e-11) and ``progress`` go to :func:`lzsm.evolve`."""
     from lzsm.models.two_level import LandauZener
     from lzsm.dynamics.coherent import evolve
 
     t = _checks.real_array(sweep_time, "sweep_time", positive=True)
     v, a = gate_parameters(gap, eps_max, t)
+    opts = propagation_options(options, 1e-11, tol=tol, progress=progress)
     model = LandauZener(coupling=v * t, sweep_rate=a * t ** 2, hbar=hbar)
-    return _out(evolve(model, (-0.5, 0.5), 0, tol=tol).p_diabatic_stay)
+    return _out(evolve(model, (-0.5, 0.5), 0, method=method, options=opts).p_diabatic_stay)
 
 
 def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: ArrayLike, *,
                          t1: float = math.inf, temperature: float = 0.0, hbar: float = 1.0,
-                         tol: float = 1e-8) -> np.ndarray:
-    """Infidelity of the gate with decoherence (Lindblad, :func:`lzsm.open_systems.evolve_open`),
-    shape ``(len(sweep_time), len(t2))``.
+                         method: str | None = None, options: Options | None = None, tol: float | None = None,
+                         progress: bool | None = None) -> np.ndarray:
+    """Infidelity of the gate with decoherence (Lindblad, :func:`lzsm.evolve_open`), shape
+    ``(len(sweep_time), len(t2))``.
 
     Environment: flux noise as pure dephasing in the *diabatic* (persistent-current) basis,
     ``L = sqrt(gamma_phi/2) sigma_z`` with ``gamma_phi = 1/T2 - 1/(2 T1)`` (white, classical
@@ -340,7 +414,10 @@ def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: 
     directions); optionally energy relaxation ``1/T1`` between the instantaneous eigenstates
     with detailed balance at ``temperature`` (k_B T in energy units; at T = 0 it only returns
     population to the target ground state).  Integrated in the rescaled time ``s = t/T``, where
-    the Hamiltonian, the rates and k_B T are all multiplied by T."""
+    the Hamiltonian, the rates and k_B T are all multiplied by T.  ``method``, ``options`` and
+    ``tol`` (default 1e-8) go to :func:`lzsm.evolve_open` for every point; ``progress`` shows one
+    bar over the points; a point that did not finish is NaN (with the warning of
+    :func:`lzsm.evolve_open`)."""
     from lzsm.models.two_level import LandauZener
     from lzsm.dynamics.open import evolve_open
 
@@ -350,14 +427,19 @@ def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: 
     v, a = gate_parameters(gap, eps_max, ts)
     g1 = _rates(t1, float(np.max(t2s)))[0]
     gphi = 1.0 / t2s - 0.5 * g1
+    opts = propagation_options(options, 1e-8, tol=tol, progress=progress)
     sz = np.diag([1.0, -1.0]).astype(complex)
     out = np.empty((ts.size, t2s.size))
-    for j in range(t2s.size):
-        for i, t in enumerate(ts):
-            model = LandauZener(coupling=v * t, sweep_rate=a[i] * t ** 2, hbar=hbar)
-            res = evolve_open(model, (-0.5, 0.5), 0, collapse_ops=[np.sqrt(0.5 * gphi[j] * t) * sz],
-                              relaxation=g1 * t, temperature=kt * t, basis="adiabatic", tol=tol)
-            out[i, j] = float(res.p_diabatic_stay)
+    bar, each = point_loop(out.size, opts, "gate infidelity (Lindblad)")
+    with bar:
+        for j in range(t2s.size):
+            for i, t in enumerate(ts):
+                model = LandauZener(coupling=v * t, sweep_rate=a[i] * t ** 2, hbar=hbar)
+                res = evolve_open(model, (-0.5, 0.5), 0, collapse_ops=[np.sqrt(0.5 * gphi[j] * t) * sz],
+                                  relaxation=g1 * t, temperature=kt * t, basis="adiabatic", method=method,
+                                  options=each)
+                out[i, j] = float(res.p_diabatic_stay)
+                bar.update(1)
     return out
 
 
@@ -437,17 +519,14 @@ def minimum_of_curve(x: ArrayLike, y: ArrayLike, window: float = 1.35) -> tuple[
 
 
 # =========================================================================== figures
-def plot_spectroscopy_map(offset: ArrayLike, amplitude: ArrayLike, population: ArrayLike, ax=None, *,
+def plot_spectroscopy_map(offset: ArrayLike, amplitude: ArrayLike, population: ArrayLike, ax: Any = None, *,
                           frequency: float, hbar: float = 1.0, photon_numbers: tuple[int, ...] = (),
-                          edges: bool = True, title: str = "", vmax: float | None = None):
+                          edges: bool = True, title: str = "", vmax: float | None = None) -> Any:
     """An amplitude-spectroscopy map (eps0 horizontal, A vertical) with the multiphoton
     resonance lines eps0 = n hbar omega (white, faint), the Bessel nodes
     ``A = hbar omega j_{n,k}`` on the lines of ``photon_numbers`` (circles) and the diamond edges
     ``A = |eps0|`` (dashed).  Returns the axes."""
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure(figsize=(5.6, 4.4), layout="constrained").add_subplot(1, 1, 1)
+    ax = new_axes(ax, size=(5.6, 4.4))
     e = np.asarray(offset, dtype=float)
     a = np.asarray(amplitude, dtype=float)
     p = np.asarray(population, dtype=float)
@@ -473,18 +552,15 @@ def plot_spectroscopy_map(offset: ArrayLike, amplitude: ArrayLike, population: A
     return ax
 
 
-def plot_gate_infidelity(sweep_time: ArrayLike, coherent: ArrayLike, open_: ArrayLike, t2: ArrayLike, ax=None, *,
-                         estimate: ArrayLike | None = None, optimum: ArrayLike | None = None,
+def plot_gate_infidelity(sweep_time: ArrayLike, coherent: ArrayLike, open_: ArrayLike, t2: ArrayLike,
+                         ax: Any = None, *, estimate: ArrayLike | None = None, optimum: ArrayLike | None = None,
                          optimum_estimate: ArrayLike | None = None, time_unit: str = "",
-                         coherent_time: ArrayLike | None = None, p_lz: ArrayLike | None = None):
+                         coherent_time: ArrayLike | None = None, p_lz: ArrayLike | None = None) -> Any:
     """Infidelity against sweep time: the exact coherent curve (sampled at ``coherent_time`` if
     given, else at ``sweep_time``), the Landau–Zener limit ``p_lz`` (dotted), the Lindblad curves
     for each T2, the two-term estimates (dashed) and the optima (numerical: filled, estimate:
     open).  Returns the axes."""
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure(figsize=(5.6, 4.2), layout="constrained").add_subplot(1, 1, 1)
+    ax = new_axes(ax, size=(5.6, 4.2))
     t = np.asarray(sweep_time, dtype=float)
     tc = t if coherent_time is None else np.asarray(coherent_time, dtype=float)
     ax.loglog(tc, np.asarray(coherent), "k-", lw=0.5, alpha=0.7, label="coherent (exact finite-time LZ)")
@@ -617,14 +693,14 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     # ---- published features
     feats = spectroscopy_features(gap, om, t1, t2, hbar=hbar, cut_amplitude=cut, photon_numbers=feat_photons,
                                   amplitude_max=float(amplitude.max()), offset_max=cut, n_fine=n_fine)
-    ds["resonance_peak_offset"] = ("resonance", feats["resonance_peaks"])
-    ds["resonance_offset_n_hbar_omega"] = ("resonance", feats["resonance_expected"])
-    node_n = np.concatenate([[n] * len(feats["node_expected"][n]) for n in feat_photons]).astype(int)
+    ds["resonance_peak_offset"] = ("resonance", feats.resonance_peaks)
+    ds["resonance_offset_n_hbar_omega"] = ("resonance", feats.resonance_expected)
+    node_n = np.concatenate([[n] * len(feats.node_expected[n]) for n in feat_photons]).astype(int)
     ds["node_photon_number"] = ("node", node_n)
-    ds["node_amplitude_minimum"] = ("node", np.concatenate([feats["node_amplitudes"][n] for n in feat_photons]))
-    ds["node_amplitude_bessel_zero"] = ("node", np.concatenate([feats["node_expected"][n] for n in feat_photons]))
+    ds["node_amplitude_minimum"] = ("node", np.concatenate([feats.node_amplitudes[n] for n in feat_photons]))
+    ds["node_amplitude_bessel_zero"] = ("node", np.concatenate([feats.node_expected[n] for n in feat_photons]))
     ds["edge_photon_number"] = ("edge", np.array(feat_photons, dtype=int))
-    ds["edge_amplitude"] = ("edge", np.array([feats["edge_amplitudes"][n] for n in feat_photons]))
+    ds["edge_amplitude"] = ("edge", np.array([feats.edge_amplitudes[n] for n in feat_photons]))
     ds["edge_offset"] = ("edge", np.array(feat_photons, dtype=float) * hw)
     ds.attrs.update(application="flux_qubit_spectroscopy", hbar=hbar, energy_unit=_energy_unit(cfg),
                     time_unit=_time_unit(cfg), gap=gap, frequency=om, t1=t1 if math.isfinite(t1) else -1.0, t2=t2,
@@ -655,7 +731,7 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     for n in feat_photons:
         line = axc[0].plot(a_fine, rate_model_map(gap, [n * hw], a_fine, om, t1, t2, hbar)[0], lw=1,
                            label=rf"$n$ = {n}")[0]
-        for z in feats["node_expected"][n]:
+        for z in feats.node_expected[n]:
             axc[0].axvline(z, color=line.get_color(), lw=0.6, ls=":")
         axc[0].axvline(n * hw, color=line.get_color(), lw=0.8, ls="--")
     axc[0].set_xlabel(rf"$A/h$ ({eu}) along $\varepsilon_0 = n h\nu$")
@@ -677,14 +753,14 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
         "rate_vs_lindblad_max_abs_deviation": float(dev.max()),
         "rate_vs_lindblad_tolerance": tol_check,
         "rate_vs_lindblad_within_tolerance": bool(dev.max() <= tol_check),
-        "resonance_positions_max_abs_deviation_over_hbar_omega": feats["resonance_max_abs_deviation_over_hw"],
-        "n_resonances_found": int(feats["resonance_peaks"].size),
-        "bessel_nodes_max_abs_deviation_over_hbar_omega": feats["node_max_abs_deviation_over_hw"],
+        "resonance_positions_max_abs_deviation_over_hbar_omega": feats.resonance_max_abs_deviation_over_hw,
+        "n_resonances_found": int(feats.resonance_peaks.size),
+        "bessel_nodes_max_abs_deviation_over_hbar_omega": feats.node_max_abs_deviation_over_hw,
         "n_bessel_nodes_compared": int(node_n.size),
-        "diamond_edge_amplitude": {str(n): feats["edge_amplitudes"][n] for n in feat_photons},
+        "diamond_edge_amplitude": {str(n): feats.edge_amplitudes[n] for n in feat_photons},
         "diamond_edge_deviation_over_airy_scale": dict(zip(map(str, feat_photons),
-                                                           feats["edge_deviation_over_airy_scale"])),
-        "diamond_edge_relative_deviation": {str(n): feats["edge_amplitudes"][n] / (n * hw) - 1 for n in feat_photons},
+                                                           feats.edge_deviation_over_airy_scale)),
+        "diamond_edge_relative_deviation": {str(n): feats.edge_amplitudes[n] / (n * hw) - 1 for n in feat_photons},
         "flux_detuning_axis": flux is not None,
     }
 

@@ -16,7 +16,7 @@ plane-wave basis ``|q + 2 n k_L>`` (n integer) the Hamiltonian is
 
 with the dimensionless force ``F0 = F d / E_r``.  The term ``E_r (F0 E_r t / (pi hbar))^2``
 common to all n is a global phase and is dropped, so H(t) = A + B t is a *linear multi-level
-sweep* (PHYSICS.md, multi-level) propagated exactly by :func:`lzsm.propagation.evolve`.  One
+sweep* (PHYSICS.md, multi-level) propagated exactly by :func:`lzsm.evolve`.  One
 Bloch period ``T_B = 2 hbar k_L / F = h / (F d) = 2 pi hbar / (F0 E_r)`` moves q across the
 Brillouin zone once.
 
@@ -77,12 +77,17 @@ import numpy as np
 from scipy import constants as _c
 
 from lzsm import _checks
+from lzsm.applications._common import (adiabatic_populations, combined_status, deprecated, point_loop,
+                                       propagation_options, renamed_attributes)
+from lzsm.applications._framework import Config, new_figure, register, write_dataset
 from lzsm.closed_forms import landau_zener as analytic
+from lzsm.dynamics.coherent import evolve
 from lzsm.errors import LzsmValueError
 from lzsm.models.multilevel import LinearSweep
 from lzsm.models.two_level import TwoLevel
-from lzsm.dynamics.coherent import evolve
-from ._framework import Config, new_figure, register, write_dataset
+from lzsm.options import Options
+from lzsm.plot._axes import new_axes
+from lzsm.results import Result
 
 ArrayLike = Any
 
@@ -95,7 +100,12 @@ RB87_MASS_U = 86.909180520
 #: hopping (in E_r) of the two-band model that matches the free-particle slope at the zone edge
 TWO_BAND_HOPPING_DEFAULT = 2.0 / math.pi
 
-METHODS = ("plane_wave", "two_band")
+#: the lattice models of :func:`tunnelling_per_bloch_period` (``model=``)
+LATTICE_MODELS = ("plane_wave", "two_band")
+#: local error tolerance of the propagations here (that of :func:`lzsm.evolve`'s Magnus default)
+DEFAULT_TOL = 1e-10
+
+__getattr__ = renamed_attributes(__name__, {"METHODS": "LATTICE_MODELS"})
 
 
 # --------------------------------------------------------------------------- unit conversion
@@ -282,46 +292,71 @@ def _orders_for(periods: int, n_max: int) -> np.ndarray:
     return np.arange(-(periods + n_max), n_max + 1)
 
 
-def tunnelling_per_bloch_period(depth: ArrayLike, f0: ArrayLike, method: str = "plane_wave", *,
+def tunnelling_per_bloch_period(depth: ArrayLike, f0: ArrayLike, model: str = "plane_wave", *,
                                 n_max: int = 4, hopping: float = TWO_BAND_HOPPING_DEFAULT,
-                                tol: float = 1e-10) -> np.ndarray:
+                                method: str | None = None, options: Options | None = None,
+                                tol: float | None = None, progress: bool | None = None) -> np.ndarray:
     """Probability to leave the lowest band in one Bloch period (exact propagation).
 
     Starts in the lowest band at the zone centre (kappa = 0), propagates one Bloch period
     ``T_B = 2 pi / F0`` (kappa 0 -> 2, one passage through the zone edge) with
-    :func:`lzsm.propagation.evolve` and returns ``1 - (population of the lowest band)``, the
-    ``p_jump`` of the passage.  ``method``: ``"plane_wave"`` (multi-band, plane waves
+    :func:`lzsm.evolve` and returns ``1 - (population of the lowest band)``, the ``p_jump`` of
+    the passage.  ``model``: ``"plane_wave"`` (multi-band, plane waves
     ``n = -(1 + n_max) .. n_max``) or ``"two_band"`` (binary tight-binding lattice with the exact
     plane-wave gap and hopping ``hopping`` E_r).  Broadcasts over depth and f0.
+
+    ``method``, ``options``, ``tol`` (default 1e-10) go to :func:`lzsm.evolve` for every point;
+    ``progress`` shows one bar over the points.  A point whose propagation did not finish is NaN
+    (with an :class:`lzsm.errors.LzsmConvergenceWarning` from :func:`lzsm.evolve`).
     """
-    method = _checks.choice(method, "method", METHODS)
+    if method in LATTICE_MODELS:
+        deprecated(f"tunnelling_per_bloch_period(method={method!r})",
+                   f"model={method!r} (method= names the integrator, e.g. 'magnus6')")
+        model, method = method, None
+    model = _checks.choice(model, "model", LATTICE_MODELS)
     v, f = np.broadcast_arrays(_depth(depth), _positive(f0, "f0"))
     nm = _orders(n_max)
+    opts = propagation_options(options, DEFAULT_TOL, tol=tol, progress=progress)
     out = np.empty(v.shape)
     gaps: dict[float, float] = {}
-    for i in np.ndindex(v.shape):
-        v0, ff = float(v[i]), float(f[i])
-        if method == "plane_wave":
-            model = plane_wave_sweep(v0, ff, _orders_for(1, nm))
-        else:
-            if v0 not in gaps:
-                gaps[v0] = float(band_gap(v0))
-            model = two_band_model(gaps[v0], ff, hopping)
-        ev = evolve(model, (0.0, float(bloch_period(ff))), "adiabatic 0", tol=tol)
-        out[i] = 1.0 - ev.adiabatic_populations[-1, 0]
+    bar, each = point_loop(v.size, opts, "tunnelling per Bloch period")
+    with bar:
+        for i in np.ndindex(v.shape):
+            v0, ff = float(v[i]), float(f[i])
+            if model == "plane_wave":
+                lattice = plane_wave_sweep(v0, ff, _orders_for(1, nm))
+            else:
+                if v0 not in gaps:
+                    gaps[v0] = float(band_gap(v0))
+                lattice = two_band_model(gaps[v0], ff, hopping)
+            ev = evolve(lattice, (0.0, float(bloch_period(ff))), "adiabatic 0", method=method, options=each)
+            out[i] = 1.0 - adiabatic_populations(ev)[-1, 0]
+            bar.update(1)
     return out[()] if out.ndim == 0 else out
 
 
 # --------------------------------------------------------------------------- Bloch–Zener time traces
-@dataclass(frozen=True)
-class BlochZenerTrace:
-    """Band populations over several Bloch periods (time in units of T_B).
+_TRACE_VARIABLES = {
+    "ground_band_population": ("ground_band", "lowest-band population (adiabatic), plane waves"),
+    "first_zone_momentum_population": ("first_zone_momentum",
+                                       "population of momenta in the first Brillouin zone (diabatic)"),
+    "two_band_lower_population": ("two_band_lower", "lower-band population, binary tight-binding lattice"),
+    "staircase": ("staircase", "(1 - P)^n with P the one-period tunnelling"),
+}
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class BlochZenerTrace(Result):
+    """Result of :func:`bloch_zener_trace`: band populations over several Bloch periods (time in
+    units of T_B).
 
     ``ground_band`` / ``first_zone_momentum``: plane-wave model, population of the lowest band
     (adiabatic basis) and of the free-particle momenta in the first Brillouin zone, the plane
     wave with ``-1 < kappa(t) + 2n <= 1`` (diabatic basis, what a time-of-flight image counts);
     ``two_band_lower``: lower band of the binary lattice;
     ``staircase``: ``(1 - P)^floor(t/T_B + 1/2)`` with P the plane-wave tunnelling of one period.
+    ``status``, ``error_estimate``, ``n_steps``: of the two propagations together (the worst
+    status, the larger error estimate, the steps of both); ``n_levels``: plane waves used.
     """
 
     depth: float
@@ -332,60 +367,76 @@ class BlochZenerTrace:
     two_band_lower: np.ndarray
     staircase: np.ndarray
     p_tunnel_per_bloch_period: float
+    n_levels: int = 0
 
-    def to_xarray(self):
-        import xarray as xr
+    kind = "Bloch–Zener trace"
 
-        t = ("t_over_bloch_period", self.t_over_bloch_period)
-        return xr.Dataset(
-            {
-                "ground_band_population": (t[0], self.ground_band, {"long_name": "lowest-band population (adiabatic), plane waves"}),
-                "first_zone_momentum_population": (t[0], self.first_zone_momentum,
-                                                   {"long_name": "population of momenta in the first Brillouin zone (diabatic)"}),
-                "two_band_lower_population": (t[0], self.two_band_lower, {"long_name": "lower-band population, binary tight-binding lattice"}),
-                "staircase": (t[0], self.staircase, {"long_name": "(1 - P)^n with P the one-period tunnelling"}),
-            },
-            coords={"t_over_bloch_period": (t[0], self.t_over_bloch_period, {"units": "T_B"})},
-            attrs={"depth_recoil": self.depth, "f0": self.f0,
-                   "p_tunnel_per_bloch_period": self.p_tunnel_per_bloch_period},
-        )
+    def _coords(self) -> dict[str, Any]:
+        return {"t_over_bloch_period": self.t_over_bloch_period}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {name: (["t_over_bloch_period"], getattr(self, attr)) for name, (attr, _) in _TRACE_VARIABLES.items()}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"depth_recoil": self.depth, "f0": self.f0, "p_tunnel_per_bloch_period": self.p_tunnel_per_bloch_period,
+                "n_levels": self.n_levels, "units": "energies in E_r, times in T_B = 2 pi hbar / (F0 E_r)"}
+
+    def to_xarray(self) -> Any:
+        """The populations against ``t_over_bloch_period`` (units T_B), with long names."""
+        ds = super().to_xarray()
+        for name, (_, long_name) in _TRACE_VARIABLES.items():
+            ds[name].attrs["long_name"] = long_name
+        ds["t_over_bloch_period"].attrs["units"] = "T_B"
+        return ds
+
+    def _summary(self) -> list[str]:
+        return [f"V0 = {self.depth:g} E_r, F0 = {self.f0:g}", f"{self.t_over_bloch_period[-1]:g} Bloch periods",
+                f"P per period {self.p_tunnel_per_bloch_period:.4g}"]
 
 
 def bloch_zener_trace(depth: float, f0: float, periods: int = 4, points_per_period: int = 100, *,
-                      n_max: int = 4, hopping: float = TWO_BAND_HOPPING_DEFAULT,
-                      tol: float = 1e-10) -> BlochZenerTrace:
+                      n_max: int = 4, hopping: float = TWO_BAND_HOPPING_DEFAULT, method: str | None = None,
+                      options: Options | None = None, tol: float | None = None,
+                      progress: bool | None = None) -> BlochZenerTrace:
     """Populations of the bands over ``periods`` Bloch periods, starting in the lowest band at
-    kappa = 0 (plane-wave model with waves ``n = -(periods + n_max) .. n_max``; binary lattice)."""
+    kappa = 0 (plane-wave model with waves ``n = -(periods + n_max) .. n_max``; binary lattice).
+
+    ``method``, ``options``, ``tol`` (default 1e-10) and ``progress`` go to :func:`lzsm.evolve`
+    (both propagations); returns a :class:`BlochZenerTrace` (``.to_xarray()``)."""
     v0 = float(_depth(depth))
     f = _checks.positive_scalar(f0, "f0")
     for name, val, hi in (("periods", periods, 50), ("points_per_period", points_per_period, 2000)):
         if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or not 1 <= val <= hi:
             raise LzsmValueError(f"`{name}` must be an integer in 1..{hi}, got {val!r}")
     nm = _orders(n_max)
+    opts = propagation_options(options, DEFAULT_TOL, tol=tol, progress=progress)
     tb = float(bloch_period(f))
     s = np.linspace(0.0, periods, periods * points_per_period + 1)
     te = s * tb
     orders = _orders_for(periods, nm)
-    ev = evolve(plane_wave_sweep(v0, f, orders), (0.0, te[-1]), "adiabatic 0", te, tol=tol)
-    ground = ev.adiabatic_populations[:, 0]
+    ev = evolve(plane_wave_sweep(v0, f, orders), (0.0, te[-1]), "adiabatic 0", te, method=method, options=opts)
+    ground = adiabatic_populations(ev)[:, 0]
     kappa = f * te / np.pi
     centre = np.floor((1.0 - kappa) / 2.0).astype(int)  # n with -1 < kappa + 2n <= 1
     col = centre - int(orders[0])
     first_zone = ev.populations[np.arange(te.size), col]
-    ev2 = evolve(two_band_model(float(band_gap(v0)), f, hopping), (0.0, te[-1]), "adiabatic 0", te, tol=tol)
-    lower = ev2.adiabatic_populations[:, 0]
+    ev2 = evolve(two_band_model(float(band_gap(v0)), f, hopping), (0.0, te[-1]), "adiabatic 0", te,
+                 method=method, options=opts)
+    lower = adiabatic_populations(ev2)[:, 0]
     p1 = float(1.0 - ground[points_per_period])
     stairs = (1.0 - p1) ** np.floor(s + 0.5)
-    return BlochZenerTrace(v0, f, s, ground, first_zone, lower, stairs, p1)
+    label = ev.method if ev.method == ev2.method else f"{ev.method} + {ev2.method}"
+    return BlochZenerTrace(v0, f, s, ground, first_zone, lower, stairs, p1, int(orders.size), method=label,
+                           options=ev.options, status=combined_status(ev.status, ev2.status),
+                           error_estimate=np.fmax(ev.error_estimate, ev2.error_estimate),
+                           n_steps=ev.n_steps + ev2.n_steps)
 
 
 # --------------------------------------------------------------------------- figures
-def plot_tunnelling(f0: ArrayLike, curves: dict[str, ArrayLike], ax=None, *, styles: dict | None = None):
+def plot_tunnelling(f0: ArrayLike, curves: dict[str, ArrayLike], ax: Any = None, *,
+                    styles: dict | None = None) -> Any:
     """Tunnelling probability per Bloch period against 1/F0 (log scale); returns the axes."""
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure().subplots()
+    ax = new_axes(ax, size=(6.4, 4.8))
     x = 1.0 / _positive(f0, "f0")
     for label, y in curves.items():
         kw = (styles or {}).get(label, {})
@@ -396,12 +447,9 @@ def plot_tunnelling(f0: ArrayLike, curves: dict[str, ArrayLike], ax=None, *, sty
     return ax
 
 
-def plot_bloch_zener(trace: BlochZenerTrace, ax=None):
+def plot_bloch_zener(trace: BlochZenerTrace, ax: Any = None) -> Any:
     """Bloch–Zener time trace: band populations against t/T_B; returns the axes."""
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure().subplots()
+    ax = new_axes(ax, size=(6.4, 4.8))
     s = trace.t_over_bloch_period
     ax.plot(s, trace.ground_band, label="lowest band, plane waves (adiabatic)")
     ax.plot(s, trace.first_zone_momentum, lw=0.8, label="first-zone momenta (diabatic)")
@@ -478,7 +526,7 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
                "references": "Zener, Proc. R. Soc. A 145, 523 (1934); Jona-Lasinio et al., PRL 91, 230406 (2003); "
                              "Zenesini et al., PRL 103, 090403 (2009)"},
     )
-    tr = trace.to_xarray()
+    tr = trace.to_xarray()[list(_TRACE_VARIABLES)]
     ds = xr.merge([ds, tr.rename({k: f"bz_{k}" for k in tr.data_vars})], combine_attrs="override")
     write_dataset(ds, out / "data.nc")
 
