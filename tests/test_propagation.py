@@ -370,3 +370,17 @@ def test_loose_tolerances_on_the_n_level_path():
     for tol, bound in ((1e-6, 2e-6), (1e-4, 1e-5)):
         p = lzsm.transition_matrix(m, (-300.0, 300.0), tol=tol)
         assert np.max(np.abs(np.asarray(p) - exact)) <= bound, tol
+
+
+def test_unfinished_points_keep_nan_in_both_pictures():
+    """A point stopped by max_steps has NaN amplitudes after its stop; the adiabatic picture of
+    the result keeps them NaN (it does not raise), and the finished points are unaffected."""
+    m = lzsm.LandauZener(0.5, np.array([1.0, 1000.0]))
+    with pytest.warns(lzsm.LzsmConvergenceWarning):
+        ev = lzsm.evolve(m, (-50.0, 50.0), 0, max_steps=3000)  # alpha = 1 needs ~2000 steps, alpha = 1000 more
+    assert list(ev.success) == [True, False] and not ev.ok
+    assert list(ev.message) == ["ok", "stopped: max_steps reached before the end of t_span"]
+    pops = ev.adiabatic_populations
+    bad = ~ev.success
+    assert np.all(np.isnan(pops[bad][..., -1, :]))
+    assert np.all(np.isfinite(pops[~bad]))

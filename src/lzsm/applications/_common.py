@@ -52,18 +52,6 @@ def warn_unfinished(status: Any, where: str, result: str) -> None:
                       f"see {result}.status", LzsmConvergenceWarning, stacklevel=3)
 
 
-def adiabatic_populations(ev: Any) -> np.ndarray:
-    """``ev.adiabatic_populations`` of an :class:`lzsm.Evolution`, NaN at the times a point did
-    not reach (the Evolution's own adiabatic picture refuses non-finite amplitudes)."""
-    if ev.ok:
-        return ev.adiabatic_populations
-    from lzsm.models.adiabatic import to_adiabatic
-
-    done = np.all(np.isfinite(ev.amplitudes), axis=-1, keepdims=True)
-    pops = np.abs(to_adiabatic(np.where(done, ev.amplitudes, 0.0), ev.model, ev.t)) ** 2
-    return np.where(done, pops, np.nan)
-
-
 def deprecated(old: str, new: str) -> None:
     """A DeprecationWarning naming the new spelling (at the caller of the public function)."""
     warnings.warn(f"{old} is deprecated since lzsm 0.2; use {new}", DeprecationWarning, stacklevel=3)

@@ -40,7 +40,7 @@ from scipy import constants as _c
 
 from lzsm import _checks
 from lzsm._checks import real_array
-from lzsm.applications._common import (adiabatic_populations, combined_status, deprecated, point_loop,
+from lzsm.applications._common import (combined_status, deprecated, point_loop,
                                        propagation_options, warn_unfinished)
 from lzsm.applications._framework import Config, new_figure, register, write_dataset
 from lzsm.closed_forms import landau_zener as analytic
@@ -220,7 +220,7 @@ def feshbach_conversion_exact(resonance: FeshbachResonance, density_cm3: float,
             f"{float(np.min(_rate_gauss_per_s(sweep_rate_gauss_per_ms))) * 1e-3:g} G/ms), narrow `window_gauss` "
             "or lower `density_cm3`; the closed form feshbach_conversion_efficiency has no such limit")
     ev = evolve(model, (-w, w), initial="lower", method=method, options=opts)
-    final = adiabatic_populations(ev)[..., -1, :]
+    final = ev.adiabatic_populations[..., -1, :]
     return np.take_along_axis(final, ev.initial_adiabatic[..., None], axis=-1)[..., 0]
 
 

@@ -77,7 +77,7 @@ import numpy as np
 from scipy import constants as _c
 
 from lzsm import _checks
-from lzsm.applications._common import (adiabatic_populations, combined_status, deprecated, point_loop,
+from lzsm.applications._common import (combined_status, deprecated, point_loop,
                                        propagation_options, renamed_attributes)
 from lzsm.applications._framework import Config, new_figure, register, write_dataset
 from lzsm.closed_forms import landau_zener as analytic
@@ -330,7 +330,7 @@ def tunnelling_per_bloch_period(depth: ArrayLike, f0: ArrayLike, model: str = "p
                     gaps[v0] = float(band_gap(v0))
                 lattice = two_band_model(gaps[v0], ff, hopping)
             ev = evolve(lattice, (0.0, float(bloch_period(ff))), "adiabatic 0", method=method, options=each)
-            out[i] = 1.0 - adiabatic_populations(ev)[-1, 0]
+            out[i] = 1.0 - ev.adiabatic_populations[-1, 0]
             bar.update(1)
     return out[()] if out.ndim == 0 else out
 
@@ -415,14 +415,14 @@ def bloch_zener_trace(depth: float, f0: float, periods: int = 4, points_per_peri
     te = s * tb
     orders = _orders_for(periods, nm)
     ev = evolve(plane_wave_sweep(v0, f, orders), (0.0, te[-1]), "adiabatic 0", te, method=method, options=opts)
-    ground = adiabatic_populations(ev)[:, 0]
+    ground = ev.adiabatic_populations[:, 0]
     kappa = f * te / np.pi
     centre = np.floor((1.0 - kappa) / 2.0).astype(int)  # n with -1 < kappa + 2n <= 1
     col = centre - int(orders[0])
     first_zone = ev.populations[np.arange(te.size), col]
     ev2 = evolve(two_band_model(float(band_gap(v0)), f, hopping), (0.0, te[-1]), "adiabatic 0", te,
                  method=method, options=opts)
-    lower = adiabatic_populations(ev2)[:, 0]
+    lower = ev2.adiabatic_populations[:, 0]
     p1 = float(1.0 - ground[points_per_period])
     stairs = (1.0 - p1) ** np.floor(s + 0.5)
     label = ev.method if ev.method == ev2.method else f"{ev.method} + {ev2.method}"

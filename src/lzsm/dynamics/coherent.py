@@ -114,8 +114,9 @@ class Evolution(_OnModelGrid, Result):
     @property
     def adiabatic_amplitudes(self) -> np.ndarray:
         """Amplitudes on the adiabatic states (smooth gauge along the saved times)."""
-        if "ad" not in self._cache:
-            self._cache["ad"] = bases.to_adiabatic(self.amplitudes, self.model, self.t)
+        if "ad" not in self._cache:  # NaN (times a point did not reach) stays NaN
+            states = bases.adiabatic_states(self.model, self.t)
+            self._cache["ad"] = np.einsum("...jn,...j->...n", np.conj(states), self.amplitudes)
         return self._cache["ad"]
 
     @property
