@@ -70,7 +70,7 @@ def main(out: Path) -> None:
     for centre, radius in (((0, 0), 1.0), ((0, 0), 4.5), ((-10 / 3, 0), 0.8), ((1.0, 0.0), 3.2)):
         res = berry_phase(warped, circle_loop(centre, radius))
         print(f"Berry phase, circle r = {radius} about {centre}: {res.phase / np.pi:+.12f} pi "
-              f"(n = {res.n_points}, change {res.change:.1e})")
+              f"(n = {res.n_points}, error estimate {res.error_estimate:.1e})")
     xs = np.linspace(-6, 5, 111)
     ys = np.linspace(-5, 5, 101)
     pm = berry_phase_map(warped, xs, ys, [1.0, 2.5])
@@ -81,12 +81,13 @@ def main(out: Path) -> None:
     fig.savefig(out / "berry_phase_map.png", dpi=120)
 
     # ------------------------------------------------------------------ vibronic levels
-    ds = geometric_phase_comparison(3.0, n_levels=8)
+    levels = geometric_phase_comparison(3.0, n_levels=8)
+    ds = levels.to_xarray()
     print(ds[["exact", "j_exact", "with_geometric_phase", "without_geometric_phase"]].to_dataframe().round(5))
-    print(f"largest deviation from exact: with GP {ds.attrs['max_error_with_geometric_phase']:.4f}, "
-          f"without {ds.attrs['max_error_without_geometric_phase']:.4f} (hbar omega)")
+    print(f"largest deviation from exact: with GP {levels.max_error_with_geometric_phase:.4f}, "
+          f"without {levels.max_error_without_geometric_phase:.4f} (hbar omega)")
     fig = Figure(figsize=(6, 4.8), constrained_layout=True)
-    plot_vibronic_spectrum(ds, ax=fig.add_subplot(1, 1, 1))
+    plot_vibronic_spectrum(levels, ax=fig.add_subplot(1, 1, 1))
     fig.savefig(out / "jt_vibronic_spectrum.png", dpi=120)
 
     # ------------------------------------------------------------------ encircling wavepacket

@@ -49,6 +49,30 @@ def lz_hamiltonian(coupling, sweep_rate):
     return h
 
 
+def _check_result(result, variables, path):
+    """Every lzsm result: ``to_xarray()`` has ``variables`` (name -> dims), ``to_netcdf`` writes
+    a file that reads back the same values, and the repr is one short line."""
+    import xarray as xr
+
+    ds = result.to_xarray()
+    for name, dims in variables.items():
+        assert ds[name].dims == tuple(dims), (name, ds[name].dims)
+    assert {"status", "success"} <= set(ds.data_vars) and ds.attrs["result"] == type(result).__name__
+    result.to_netcdf(path)
+    with xr.open_dataset(path, engine="h5netcdf") as back:
+        for name in variables:
+            np.testing.assert_array_equal(back[name].values, ds[name].values)
+    text = repr(result)
+    assert len(text) < 300 and "\n" not in text and text.startswith(type(result).__name__ + "(")
+    return ds
+
+
+@pytest.fixture
+def check_result(tmp_path):
+    """``check_result(result, {name: dims})``: export, NetCDF round trip and repr of a result."""
+    return lambda result, variables: _check_result(result, variables, tmp_path / "result.nc")
+
+
 def _solve(hamiltonian, t_span, psi0, hbar=1.0, t_eval=None):
     """Independent reference: scipy DOP853 with rtol = atol = 1e-12 on i hbar psi' = H psi.
 

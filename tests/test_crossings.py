@@ -20,7 +20,7 @@ Avoided crossings at x = 0 (gap 2 V1, slope F1) and x = x2 (gap 2 V2, slope F2);
 cross exactly where F1^2 x^2/4 + V1^2 = F2^2 (x - x2)^2/4 + V2^2 (a quadratic), twice each time
 (upper and lower pairs).
 
-Local Landau–Zener probability (PHYSICS.md): P = exp(-2 pi V^2/(hbar |F v|)), alpha = v F.
+Local Landau–Zener probability (docs/conventions.md): P = exp(-2 pi V^2/(hbar |F v|)), alpha = v F.
 """
 
 from __future__ import annotations
@@ -464,3 +464,14 @@ def test_cli_crossings_bad_model_is_one_line_and_writes_nothing(tmp_path, monkey
     assert r.stdout == "" and r.stderr.startswith("lzsm: error: ") and r.stderr.count("\n") == 1
     assert message in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
+
+
+def test_table_is_a_result(check_result):
+    table = lzsm.find_crossings(three_sites(), np.linspace(-3, 3, 64), {"parity": (PARITY3, GU)}, velocity=1.0)
+    assert isinstance(table, lzsm.Result) and table.ok
+    ds = check_result(table, {"kind": ["crossing"], "gap": ["crossing"], "level_energy": ["x_path", "level"],
+                              "energy_by_symmetry": ["x_path", "state"]})
+    assert ds["gap"].attrs["long_name"].startswith("minimum adiabatic gap")
+    assert "status" not in table.to_dataframe().columns
+    assert repr(table) == ("CrossingTable(crossing table, 2 crossings (1 true, 1 avoided), 3 levels, "
+                           "64 path points, ok)")

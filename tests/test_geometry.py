@@ -290,7 +290,8 @@ def test_bad_input_errors():
 
 
 def test_avoided_crossing_meci_reports_not_converged():
-    res = find_meci(_cs_model(0.05), [0.3, 0.1], max_iterations=30)
+    with pytest.warns(lzsm.LzsmConvergenceWarning, match="find_meci"):
+        res = find_meci(_cs_model(0.05), [0.3, 0.1], max_iterations=30)
     assert not res.converged and res.gap > 0.09
 
 
@@ -306,3 +307,61 @@ def test_figures_return_axes():
     m = random_lvc(3, 3)
     seam = trace_seam(m, np.zeros(3), n_steps=5)
     assert plot_surface_contours(m, x, x, quantity="gap", origin=[0, 0, 0.1], seam=seam) is not None
+
+
+# --------------------------------------------------------------------------- results and renames
+def test_geometry_results_export_and_repr(check_result):
+    m = random_lvc(3, 3)
+    ci = find_meci(m, np.zeros(3))
+    assert ci.status == lzsm.Status.OK and ci.ok and ci.message == "converged"
+    check_result(ci, {"q": ["coordinate"], "energy": [], "gap": [], "iterations": []})
+    check_result(ci.branching, {"g": ["coordinate"], "h": ["coordinate"], "pitch": [], "peaked_sloped": []})
+    assert set(ci.branching.to_dict()) == {"q", "states", "energy", "gap", "g", "h", "s", "x_hat", "y_hat", "s_x",
+                                           "s_y", "pitch", "asymmetry", "relative_tilt", "tilt_heading",
+                                           "peaked_sloped", "n_descent_paths"}
+    check_result(seam_dimension(m, ci.q), {"q": ["coordinate"], "tangent": [], "singular_values": ["direction"]})
+    seam = trace_seam(m, ci.q, n_steps=4)
+    assert seam.n_steps == 4 and seam.shape == (5, 3) and seam.ok
+    check_result(seam, {"points": ["seam_point", "coordinate"], "gap": ["seam_point"]})
+    sym = CoordinateSymmetry(np.diag([1.0, -1.0]), np.diag([1.0, -1.0]), "Cs")
+    cls = classify_crossing(_cs_model(0.0), [0.3, 0.2], symmetry=sym)
+    assert repr(cls).startswith("CrossingClassification(conical intersection")
+    ds = check_result(cls, {"q": ["coordinate"], "minimum_gap": [], "symmetry_label": ["state"]})
+    assert ds.attrs["classification"] == "conical intersection"
+
+
+def test_unconverged_meci_status_and_quiet_classification():
+    with pytest.warns(lzsm.LzsmConvergenceWarning):
+        res = find_meci(_cs_model(0.05), [0.3, 0.1], max_iterations=30)
+    assert res.status == lzsm.Status.NOT_CONVERGED and not res.ok
+    assert res.message == "maximum number of iterations reached"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", lzsm.LzsmConvergenceWarning)
+        assert classify_crossing(_cs_model(0.05), [0.3, 0.1]).kind == "avoided crossing"
+    with pytest.raises(lzsm.LzsmValueError, match="max_iterations"):
+        find_meci(JahnTellerExE(k=1.0), [0.1, 0.1], max_iterations=0)
+
+
+def test_n_levels_and_deprecated_n_states():
+    jt = JahnTellerExE(k=1.0)
+    assert jt.n_levels == 2 and random_lvc(0, 3, n_states=3).n_levels == 3
+    assert SpinHalfInField().n_levels == 2 and user_surfaces(jt.potential, 2).n_levels == 2
+    with pytest.warns(DeprecationWarning, match="n_levels"):
+        assert jt.n_states == 2
+    # an lzsm 0.1 subclass that defines n_states still works, with a warning at its definition
+    with pytest.warns(DeprecationWarning, match="define `n_levels`"):
+        class Old(lzsm.SurfaceModel):
+            n_coordinates = 2
+            n_states = 2
+
+            def potential(self, q):
+                return jt.potential(q)
+
+            def gradient(self, q):
+                return jt.gradient(q)
+
+    old = Old()
+    assert old.n_levels == 2
+    np.testing.assert_allclose(old.energies([0.5, 0.0]), jt.energies([0.5, 0.0]))

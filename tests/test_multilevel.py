@@ -1,6 +1,6 @@
 """Linear multi-level sweeps (lzsm.multilevel): closed forms against exact propagation.
 
-Conventions (PHYSICS.md): H(t) = A + B t, B = diag(beta) the diabatic slopes; the pairwise
+Conventions (docs/conventions.md): H(t) = A + B t, B = diag(beta) the diabatic slopes; the pairwise
 Landau-Zener factor is p = exp(-2 pi |A_jk|^2 / (hbar |beta_j - beta_k|)); transition matrices
 are P[final, initial].  Exact values come from lzsm.propagator over a window [-T, T] read in the
 asymptotic picture (adiabatic states at the window ends, labelled by their diabatic level); for
@@ -86,7 +86,7 @@ def test_transition_dataarray():
 # --------------------------------------------------------------------------- Brundobler–Elser
 @given(v=st.floats(0.05, 2.0), a=st.floats(0.2, 5.0), hbar=st.floats(0.5, 2.0), sign=st.sampled_from([-1, 1]))
 def test_brundobler_elser_two_levels_is_p_lz(v, a, hbar, sign):
-    # PHYSICS.md: H = [[alpha t/2, V], [V*, -alpha t/2]] -> exp(-2 pi |V|^2/(hbar |alpha|))
+    # docs/conventions.md: H = [[alpha t/2, V], [V*, -alpha t/2]] -> exp(-2 pi |V|^2/(hbar |alpha|))
     model = lzsm.LinearSweep([[0, v * 1j], [-v * 1j, 0]], [sign * a / 2, -sign * a / 2], hbar)
     for level in (0, 1):
         assert lzsm.brundobler_elser_p_diabatic_stay(model, level) == pytest.approx(
@@ -364,3 +364,16 @@ def test_multilevel_figures_return_axes_and_leave_style_alone():
         lzsm.plot.crossing.plot_transition_matrix(p, labels=["a"])
     with pytest.raises(lzsm.LzsmValueError, match="two axes"):
         lzsm.plot.crossing.plot_multilevel(model, t, ax, evolution=ev)
+
+
+def test_independent_crossings_result_export_and_repr(check_result):
+    model = chain([0.3, 0.35], [1.0, 0.0, -1.0], [0, 15, 0])
+    ica = lzsm.independent_crossing(model)
+    check_result(ica, {"transition_matrix": ["final", "initial"], "interfering_paths": ["final", "initial"],
+                       "crossing_time": ["crossing"], "p_diabatic_stay": ["crossing"]})
+
+
+def test_transition_dataarray_of_a_transition_matrix_keeps_the_grid():
+    model = lzsm.LandauZener(0.3, np.array([0.5, 1.0, 2.0]))
+    da = lzsm.closed_forms.multilevel.transition_dataarray(lzsm.transition_matrix(model, (-60, 60)))
+    assert da.dims == ("sweep_rate", "final", "initial") and da.name == "transition_probability"

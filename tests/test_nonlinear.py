@@ -1,6 +1,6 @@
 """Non-linear two-level sweeps (lzsm.nonlinear): closed forms against exact propagation.
 
-Conventions (PHYSICS.md): H = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]], hbar explicit.  The main
+Conventions (docs/conventions.md): H = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]], hbar explicit.  The main
 check of every closed form is lzsm.evolve on the same model (sixth-order Magnus; models given by
 callables are stepped with NumPy).  For sech pulses the coupling decays like exp(-|t|/T), so a
 window of +-25 T leaves tails below 1e-10 and the closed forms are checked at 1e-7.  The
@@ -178,3 +178,10 @@ def test_demkov_kunike_model_derivative_point_and_validation():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert lzsm.rosen_zener(0.3, 0.1, 1.0).batch_shape == ()
+
+
+def test_davis_pechukas_result_export_and_repr(check_result):
+    res = lzsm.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: t + 0.02 * t**3, 1.0), (-10, 10))
+    ds = check_result(res, {"p_jump": [], "crossing_point_imag": [], "phase_integral_imag": [],
+                            "candidate_imag": ["candidate"]})
+    assert float(ds["p_adiabatic_follow"]) == res.p_adiabatic_follow and ds.attrs["method"] == "dykhne-davis-pechukas"

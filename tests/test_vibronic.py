@@ -66,7 +66,7 @@ def test_weak_coupling_second_order(k):
 
 def test_exact_levels_converge_in_basis_size():
     r = jahn_teller_levels(2.5, n_levels=10, tol=1e-10)
-    assert r.converged and r.change < 1e-10
+    assert r.converged and r.error_estimate < 1e-10
     changes = [np.max(np.abs(a[1] - b[1])) for a, b in zip(r.history[1:], r.history[:-1])]
     assert changes[-1] < 1e-10 < changes[0]  # the first enlargements do move the levels
     larger = jahn_teller_levels(2.5, n_levels=10, n_max=r.n_max + 20)
@@ -105,7 +105,7 @@ def test_single_surface_converged_in_radial_basis():
     a = single_surface_levels(3.0, n_levels=8, n_basis=80)
     b = single_surface_levels(3.0, n_levels=8, n_basis=140)
     np.testing.assert_allclose(a.energies, b.energies, atol=1e-8)
-    assert a.change < 1e-6
+    assert a.error_estimate < 1e-6
 
 
 @pytest.mark.parametrize(("k", "diagonal_correction", "gp_max", "nogp_min", "ratio"), [
@@ -119,7 +119,7 @@ def test_geometric_phase_brings_single_surface_levels_close_to_exact(k, diagonal
     from the exact levels is below gp_max with the geometric phase and above nogp_min without it,
     a factor >= ratio (measured: k=2: 0.036 vs 0.238; k=3: 0.017 vs 0.174; k=3 with the diagonal
     correction: 0.0022 vs 0.180)."""
-    ds = geometric_phase_comparison(k, n_levels=8, diagonal_correction=diagonal_correction)
+    ds = geometric_phase_comparison(k, n_levels=8, diagonal_correction=diagonal_correction).to_xarray()
     gp = ds.attrs["max_error_with_geometric_phase"]
     nogp = ds.attrs["max_error_without_geometric_phase"]
     assert gp < gp_max and nogp > nogp_min and nogp / gp > ratio
@@ -137,7 +137,7 @@ def test_bad_input():
         jahn_teller_levels(1.0, g=0.6)
     with pytest.raises(lzsm.LzsmValueError, match="n_levels"):
         jahn_teller_levels(1.0, n_levels=0)
-    with pytest.raises(lzsm.LzsmValueError, match="did not converge"):
+    with pytest.raises(lzsm.LzsmConvergenceError, match="did not converge"):
         jahn_teller_levels(3.0, n_levels=8, tol=1e-12, n_limit=20)
     with pytest.raises(lzsm.LzsmValueError, match="omega"):
         single_surface_levels(1.0, omega=-1.0)
@@ -171,3 +171,37 @@ def test_encircling_wavepacket_bad_input():
         encircling_wavepacket(k=1.0)
     with pytest.raises(lzsm.LzsmValueError, match="n_bins"):
         encircling_wavepacket(n_bins=70)
+
+
+# --------------------------------------------------------------------------- results and renames
+def test_vibronic_results_export_and_repr(check_result):
+    r = jahn_teller_levels(2.0, n_levels=4)
+    assert r.status == lzsm.Status.OK
+    check_result(r, {"energy": ["level"], "j": ["level"], "energy_vs_basis": ["n_max", "level"],
+                     "error_estimate": []})
+    with pytest.warns(DeprecationWarning, match="error_estimate"):
+        assert r.change == r.error_estimate
+    single = single_surface_levels(2.0, n_levels=4)
+    assert single.status == lzsm.Status.NOT_CHECKED and single.ok
+    check_result(single, {"energy": ["level"], "m": ["level"], "v": ["level"]})
+    cmp = geometric_phase_comparison(2.0, n_levels=4)
+    ds = check_result(cmp, {name: ["level"] for name in ("exact", "j_exact", "with_geometric_phase",
+                                                          "m_with_geometric_phase", "without_geometric_phase",
+                                                          "m_without_geometric_phase")})
+    assert cmp.attrs["max_error_with_geometric_phase"] == ds.attrs["max_error_with_geometric_phase"] \
+        == cmp.max_error_with_geometric_phase
+    assert cmp.attrs["exact_n_max"] == cmp.exact_levels.n_max
+    np.testing.assert_array_equal(ds["m_with_geometric_phase"].values, cmp.with_gp.m)
+    with pytest.warns(DeprecationWarning, match="to_xarray"):
+        np.testing.assert_array_equal(cmp["exact"].values, cmp.exact_levels.energies)
+    assert plot_vibronic_spectrum(cmp).get_title().startswith("E x e")
+    wp = encircling_wavepacket(k=4.0, t_final=0.4, dt=0.1, n_grid=48, n_saved=2, n_bins=9)
+    check_result(wp, {"density_exact": ["t", "x", "y"], "angular_exact": ["t", "phi"],
+                      "node_ratio_exact": ["t"]})
+
+
+def test_explicit_basis_that_does_not_meet_tol_warns():
+    with pytest.warns(lzsm.LzsmConvergenceWarning, match="still move"):
+        r = jahn_teller_levels(3.0, n_levels=8, n_max=20, tol=1e-12)
+    assert r.status == lzsm.Status.NOT_CONVERGED and not r.converged
+    assert jahn_teller_levels(0.0, n_levels=2, n_max=2).status == lzsm.Status.NOT_CHECKED

@@ -1,7 +1,7 @@
 """Non-linear two-level sweeps: the Dykhne–Davis–Pechukas formula and the exactly solvable
 pulse models of Rosen–Zener, Allen–Eberly and Demkov–Kunike.
 
-Conventions (``PHYSICS.md``): ``H(t) = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` with the bias
+Conventions (``docs/conventions.md``): ``H(t) = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` with the bias
 ``b = E1 - E2`` and the coupling V; ``hbar`` explicit (default 1).  Papers that write
 ``H = (hbar/2) [[Delta, Omega], [Omega, -Delta]]`` map onto it by ``Delta = b/hbar``,
 ``Omega = 2V/hbar``.
@@ -21,15 +21,19 @@ with ``|b0| < |b1|``).
 """
 
 from __future__ import annotations
+
 import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.two_level import TwoLevel
+from lzsm.results import Result
 
 ArrayLike = Any
 
@@ -37,8 +41,8 @@ _GL_X, _GL_W = np.polynomial.legendre.leggauss(96)
 
 
 # =========================================================================== Dykhne–Davis–Pechukas
-@dataclass(frozen=True)
-class DavisPechukas:
+@dataclass(frozen=True, eq=False, repr=False)
+class DavisPechukas(Result):
     """Result of :func:`dykhne_davis_pechukas`.
 
     Attributes
@@ -56,17 +60,26 @@ class DavisPechukas:
     phase_integral: complex
     candidates: tuple[complex, ...] = field(default=())
 
+    kind = "Dykhne-Davis-Pechukas p_jump"
+
     @property
     def p_adiabatic_follow(self) -> float:
         return 1.0 - self.p_jump
 
-    def to_xarray(self):
-        import xarray as xr
+    def _coords(self) -> dict[str, Any]:
+        return {"candidate": np.arange(len(self.candidates))}
 
-        return xr.Dataset({"p_jump": self.p_jump, "crossing_point_real": self.crossing_point.real,
-                           "crossing_point_imag": self.crossing_point.imag,
-                           "phase_integral_imag": self.phase_integral.imag},
-                          attrs={"method": "Dykhne-Davis-Pechukas", "conventions": "lzsm PHYSICS.md"})
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        cand = np.array(self.candidates, dtype=complex)
+        return {"p_jump": ([], self.p_jump), "p_adiabatic_follow": ([], self.p_adiabatic_follow),
+                "crossing_point_real": ([], self.crossing_point.real),
+                "crossing_point_imag": ([], self.crossing_point.imag),
+                "phase_integral_real": ([], self.phase_integral.real),
+                "phase_integral_imag": ([], self.phase_integral.imag),
+                "candidate_real": (["candidate"], cand.real), "candidate_imag": (["candidate"], cand.imag)}
+
+    def _summary(self) -> list[str]:
+        return [f"p_jump {self.p_jump:.6g}", f"t_c = {self.crossing_point:.6g}"]
 
 
 def _complex_callable(f: Any, name: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -229,4 +242,4 @@ def dykhne_davis_pechukas(model: TwoLevel, t_span: tuple[float, float], *, t_gue
     sq = np.array([branch[float(u)] for u in u_nodes])
     d = complex(np.sum(u_w * sq * 2.0 * (tc - t_r) * u_nodes))
     p = math.exp(-2.0 * abs(d.imag) / model.hbar)
-    return DavisPechukas(p, tc, d, tuple(roots))
+    return DavisPechukas(p, tc, d, tuple(roots), method="dykhne-davis-pechukas")

@@ -1,6 +1,6 @@
 """Linear multi-level sweeps ``H(t) = A + B t``: exact transition matrices and closed forms.
 
-Conventions (``PHYSICS.md``): diabatic basis, ``B`` diagonal (diabatic slopes ``beta_j =
+Conventions (``docs/conventions.md``): diabatic basis, ``B`` diagonal (diabatic slopes ``beta_j =
 B_jj``), ``A`` Hermitian (offsets ``A_jj`` and couplings ``A_jk``), ``hbar`` explicit (default 1).
 Diabatic level j is the line ``E_j(t) = A_jj + beta_j t``; levels j and k cross at
 ``t_jk = -(A_jj - A_kk)/(beta_j - beta_k)``.  A pairwise Landau–Zener crossing with coupling
@@ -8,7 +8,7 @@ Diabatic level j is the line ``E_j(t) = A_jj + beta_j t``; levels j and k cross 
 
 .. math::  p_{jk} = \\exp\\left(-\\frac{2\\pi |A_{jk}|^2}{\\hbar |\\beta_j - \\beta_k|}\\right),
 
-the probability to keep the diabatic state (``P_LZ`` of PHYSICS.md with ``alpha = beta_j - beta_k``).
+the probability to keep the diabatic state (``P_LZ`` of docs/conventions.md with ``alpha = beta_j - beta_k``).
 
 **Transition matrices** are indexed ``P[final, initial]`` over the diabatic levels in the
 model's order: ``P[f, i]`` is the probability to end (t -> +inf) in diabatic level f after
@@ -33,15 +33,18 @@ Contents
 """
 
 from __future__ import annotations
+
 import math
 from dataclasses import dataclass
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
 from lzsm.closed_forms.landau_zener import lz_transition_time
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.models.multilevel import LinearSweep
-from lzsm.models.multilevel import _two_j
+from lzsm.models.multilevel import LinearSweep, _two_j
+from lzsm.results import Result
 
 ArrayLike = Any
 
@@ -52,7 +55,7 @@ def _linear_sweep(model: Any, *, single: bool = True) -> LinearSweep:
         raise LzsmTypeError(f"`model` must be an lzsm.LinearSweep (H = A + B t), got {type(model).__name__}")
     off = model.slopes * (1 - np.eye(model.n_levels))
     if np.any(np.abs(off) > 0):
-        raise LzsmValueError("`model.slopes` must be diagonal (diabatic basis, PHYSICS.md): the closed forms "
+        raise LzsmValueError("`model.slopes` must be diagonal (diabatic basis, docs/conventions.md): the closed forms "
                              "of lzsm.multilevel need B = diag(beta)")
     if single and model.batch_shape != ():
         raise LzsmValueError(f"this closed form takes one parameter point; the model has batch shape "
@@ -305,9 +308,10 @@ def majorana_transition_matrix(j: float, coupling: ArrayLike, sweep_rate: ArrayL
 
 
 # --------------------------------------------------------------------------- independent crossings
-@dataclass(frozen=True)
-class IndependentCrossings:
-    """Result of :func:`independent_crossing`.
+@dataclass(frozen=True, eq=False, repr=False)
+class IndependentCrossings(Result):
+    """Result of :func:`independent_crossing`; ``to_xarray()`` holds the matrix over
+    ``(final, initial)`` and the crossings over ``crossing``.
 
     Attributes
     ----------
@@ -333,21 +337,25 @@ class IndependentCrossings:
     overlap: float
     interfering_paths: np.ndarray
 
-    def to_xarray(self):
-        """``xarray.Dataset`` with the matrix over (final, initial) and the crossings over ``crossing``."""
-        import xarray as xr
+    kind = "independent-crossing approximation P[final, initial]"
 
+    def _coords(self) -> dict[str, Any]:
         n = self.transition_matrix.shape[-1]
-        ds = xr.Dataset(
-            {"transition_matrix": (("final", "initial"), self.transition_matrix),
-             "interfering_paths": (("final", "initial"), self.interfering_paths),
-             "level_a": ("crossing", self.pairs[:, 0]), "level_b": ("crossing", self.pairs[:, 1]),
-             "crossing_time": ("crossing", self.crossing_times),
-             "p_diabatic_stay": ("crossing", self.p_diabatic_stay), "width": ("crossing", self.widths)},
-            coords={"final": np.arange(n), "initial": np.arange(n)})
-        ds.attrs.update(overlap=self.overlap, method="independent-crossing approximation",
-                        conventions="lzsm PHYSICS.md; P[final, initial]")
-        return ds
+        return {"final": np.arange(n), "initial": np.arange(n), "crossing": np.arange(self.pairs.shape[0])}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"transition_matrix": (["final", "initial"], self.transition_matrix),
+                "interfering_paths": (["final", "initial"], self.interfering_paths),
+                "level_a": (["crossing"], self.pairs[:, 0]), "level_b": (["crossing"], self.pairs[:, 1]),
+                "crossing_time": (["crossing"], self.crossing_times),
+                "p_diabatic_stay": (["crossing"], self.p_diabatic_stay), "width": (["crossing"], self.widths)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"overlap": self.overlap, "indexing": "P[final, initial]"}
+
+    def _summary(self) -> list[str]:
+        return [f"{self.transition_matrix.shape[-1]} levels", f"{self.pairs.shape[0]} coupled crossings",
+                f"overlap {self.overlap:.3g}"]
 
 
 def _width(coupling: float, rate: float, hbar: float) -> float:
@@ -417,14 +425,25 @@ def independent_crossing(model: LinearSweep) -> IndependentCrossings:
                 sep = abs(times_a[x] - times_a[y])
                 ov = np.inf if sep == 0 else (widths_a[x] + widths_a[y]) / (2 * sep)
                 overlap = max(overlap, ov)
-    return IndependentCrossings(prob, pairs_a, times_a, ps_a, widths_a, float(overlap), paths > 1)
+    return IndependentCrossings(prob, pairs_a, times_a, ps_a, widths_a, float(overlap), paths > 1,
+                                method="independent-crossing")
 
 
 # --------------------------------------------------------------------------- export
-def transition_dataarray(p_transition: ArrayLike, *, name: str = "transition_probability"):
-    """An ``xarray.DataArray`` over ``(final, initial)`` for a transition matrix."""
+def transition_dataarray(p_transition: ArrayLike, *, name: str = "transition_probability") -> Any:
+    """An ``xarray.DataArray`` over ``(final, initial)`` for a transition matrix ``P[final, initial]``.
+
+    A :class:`~lzsm.TransitionMatrix` (from :func:`lzsm.transition_matrix`) keeps its labelled
+    parameter dimensions (its ``to_xarray()["transition_probability"]``); a plain array
+    ``(..., N, N)`` gets ``point_i`` dimensions before ``(final, initial)``."""
     import xarray as xr
 
+    if isinstance(p_transition, Result):
+        ds = p_transition.to_xarray()
+        if "transition_probability" not in ds:
+            raise LzsmTypeError(f"`p_transition` must be a transition matrix (an array or a TransitionMatrix), "
+                                f"got a {type(p_transition).__name__}")
+        return ds["transition_probability"].rename(name)
     p = _checks.real_array(p_transition, "p_transition")
     if p.ndim < 2 or p.shape[-1] != p.shape[-2]:
         raise LzsmValueError(f"`p_transition` must have shape (..., N, N), got {p.shape}")

@@ -1,6 +1,7 @@
 from .berry import (
     BerryFlux as BerryFlux,
     BerryPhase as BerryPhase,
+    BerryPhaseMap as BerryPhaseMap,
     berry_curvature as berry_curvature,
     berry_flux as berry_flux,
     berry_phase as berry_phase,
@@ -18,6 +19,7 @@ from .conical import (
     CoordinateSymmetry as CoordinateSymmetry,
     CrossingClassification as CrossingClassification,
     SeamDimension as SeamDimension,
+    SeamTrace as SeamTrace,
     branching_space as branching_space,
     classify_crossing as classify_crossing,
     find_meci as find_meci,
@@ -35,6 +37,7 @@ from .crossings import (
 )
 from .vibronic import (
     EncirclingWavepacket as EncirclingWavepacket,
+    GeometricPhaseComparison as GeometricPhaseComparison,
     SingleSurfaceLevels as SingleSurfaceLevels,
     VibronicLevels as VibronicLevels,
     encircling_wavepacket as encircling_wavepacket,

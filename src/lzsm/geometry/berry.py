@@ -5,7 +5,7 @@ space, the Berry phase (M. V. Berry, Proc. R. Soc. A 392, 45 (1984)) is
 
     gamma_n(C) = i \\oint_C <n|grad n> . dq ,
 
-computed here gauge-invariantly, as in ``PHYSICS.md``, from the discretised loop
+computed here gauge-invariantly, as in ``docs/conventions.md``, from the discretised loop
 ``q_0, q_1, ..., q_{n-1}, q_n = q_0``:
 
     gamma_n = -arg prod_{k=0}^{n-1} <n(q_k)|n(q_{k+1})>,   with |n(q_n)> = |n(q_0)>,
@@ -28,14 +28,18 @@ H. Suzuki, J. Phys. Soc. Jpn. 74, 1674 (2005)), an integer multiple of 2 pi for 
 """
 
 from __future__ import annotations
+
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
-from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.models.surfaces import SurfaceModel
+from lzsm.results import ArrayResult, Result, Status
 
 ArrayLike = Any
 Loop = Callable[[np.ndarray], np.ndarray]
@@ -116,43 +120,65 @@ def circle_loop(centre: ArrayLike, radius: float, plane: tuple[int, int] = (0, 1
 
 
 # --------------------------------------------------------------------------- the phase of a loop
-@dataclass(frozen=True)
-class BerryPhase:
-    """Berry phase of one closed loop.
+@dataclass(frozen=True, eq=False, repr=False)
+class BerryPhase(Result):
+    """Result of :func:`berry_phase`: the Berry phase of one closed loop.
 
-    ``phase`` in (-pi, pi]; ``n_points`` the number of loop segments used; ``change`` the
-    difference (on the circle) from the previous refinement (or, for a loop given as points,
-    from every other point); ``converged`` is ``change < tol``; ``min_gap`` the smallest gap of
-    the state to its neighbours along the loop; ``min_overlap`` the smallest
-    ``|<n(q_k)|n(q_k+1)>|``; ``history`` pairs (n_points, raw discrete phase) of every
-    refinement (``phase`` itself is Richardson-extrapolated when ``extrapolate`` was on)."""
+    ``phase`` in (-pi, pi] (Richardson-extrapolated when ``extrapolate`` was on);
+    ``n_points`` the number of loop segments used; ``error_estimate`` the difference (on the
+    circle) from the previous refinement (or, for a loop given as points, from every other
+    point; inf where there was nothing to compare with); ``status`` is ``OK`` when it is below
+    ``tol``, ``NOT_CONVERGED`` when it is not, ``NOT_CHECKED`` when it could not be estimated;
+    ``min_gap`` the smallest gap of the state to its neighbours along the loop;
+    ``min_overlap`` the smallest ``|<n(q_k)|n(q_k+1)>|``; ``history`` pairs (n_points, raw
+    discrete phase) of every refinement."""
 
     phase: float
     state: int
     n_points: int
-    change: float
-    converged: bool
     tol: float
     min_gap: float
     min_overlap: float
     history: tuple[tuple[int, float], ...]
 
+    kind = "Berry phase"
+
     @property
     def phase_over_pi(self) -> float:
         return self.phase / np.pi
 
-    def to_xarray(self):
-        """The refinement history as an ``xarray.Dataset`` over ``n_points``."""
-        import xarray as xr
+    @property
+    def converged(self) -> bool:
+        """True when the phase changed by less than ``tol`` at the last refinement."""
+        return bool(int(self.status) == Status.OK)
 
-        from lzsm._version import __version__
+    @property
+    def change(self) -> float:
+        """Deprecated name of :attr:`error_estimate`."""
+        warnings.warn("BerryPhase.change is deprecated since lzsm 0.2; use BerryPhase.error_estimate",
+                      DeprecationWarning, stacklevel=2)
+        return float(self.error_estimate)
 
-        n, ph = zip(*self.history)
-        ds = xr.Dataset({"berry_phase": ("n_points", np.array(ph))}, coords={"n_points": np.array(n)})
+    def _coords(self) -> dict[str, Any]:
+        return {"n_points": np.array([h[0] for h in self.history])}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"phase": ([], self.phase),
+                "berry_phase": (["n_points"], np.array([h[1] for h in self.history]))}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"state": self.state, "tol": self.tol, "min_gap": self.min_gap, "min_overlap": self.min_overlap}
+
+    def to_xarray(self) -> Any:
+        """The phase and its refinement history (``berry_phase`` over ``n_points``)."""
+        ds = super().to_xarray()
+        ds["phase"].attrs.update(units="rad", long_name="Berry phase of the loop, in (-pi, pi]")
         ds["berry_phase"].attrs.update(units="rad", long_name="Berry phase -arg prod <n_k|n_k+1>")
-        ds.attrs.update(state=self.state, change=self.change, converged=int(self.converged), tol=self.tol,
-                        min_gap=self.min_gap, lzsm_version=__version__)
+        ds["error_estimate"].attrs["long_name"] = "change of the phase at the last refinement (rad)"
         return ds
+
+    def _summary(self) -> list[str]:
+        return [f"phase {self.phase_over_pi:.10g} pi", f"state {self.state}", f"{self.n_points} loop points"]
 
 
 def _loop_phase(model: SurfaceModel, pts: np.ndarray, state: int, gap_tol: float):
@@ -165,7 +191,7 @@ def _loop_phase(model: SurfaceModel, pts: np.ndarray, state: int, gap_tol: float
     gaps = []
     if state > 0:
         gaps.append(e[..., state] - e[..., state - 1])
-    if state < model.n_states - 1:
+    if state < model.n_levels - 1:
         gaps.append(e[..., state + 1] - e[..., state])
     gap = np.min(np.stack(gaps), axis=0)
     scale = np.max(e[..., -1] - e[..., 0], axis=-1)
@@ -201,7 +227,7 @@ def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, 
     loop : a callable ``s (n,) -> q (n, f)`` on ``s in [0, 1]`` with ``q(1) = q(0)`` (refined by
         doubling the number of points, starting from ``n_points``, until the phase changes by
         less than ``tol``), or an array of points ``(n + 1, f)`` whose last point repeats the
-        first (used as given; ``change`` compares with every other point).
+        first (used as given; ``error_estimate`` compares with every other point).
     extrapolate : for a callable loop, Richardson-extrapolate successive refinements (the
         discrete phase of a smooth loop converges as n^-2, the extrapolated one as n^-4);
         default: on for complex models (for real ones the phase is exactly 0 or pi).
@@ -210,10 +236,12 @@ def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, 
         neighbour passes through a degeneracy: an error.
 
     A loop that is not closed, passes through a degeneracy, or a non-Hermitian model raises
-    :class:`~lzsm.errors.LzsmValueError`.  If the refinement reaches ``max_points`` without
-    converging, the result has ``converged=False`` and a warning is issued."""
-    if isinstance(state, bool) or not isinstance(state, (int, np.integer)) or not 0 <= state < model.n_states:
-        raise LzsmValueError(f"`state` must be an adiabatic index in [0, {model.n_states - 1}], got {state!r}")
+    :class:`~lzsm.errors.LzsmValueError`.  If the phase still changes by ``tol`` or more (the
+    refinement reached ``max_points``, or the given points do not resolve the loop that well),
+    the result has status ``NOT_CONVERGED`` and an :class:`~lzsm.errors.LzsmConvergenceWarning`
+    is issued."""
+    if isinstance(state, bool) or not isinstance(state, (int, np.integer)) or not 0 <= state < model.n_levels:
+        raise LzsmValueError(f"`state` must be an adiabatic index in [0, {model.n_levels - 1}], got {state!r}")
     tol = _checks.positive_scalar(tol, "tol")
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
     if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 4:
@@ -261,14 +289,12 @@ def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, 
                     raise LzsmValueError(f"the loop passes too close to a degeneracy to be resolved with "
                                          f"{n} points (state turns by {np.degrees(np.arccos(mo)):.0f} degrees "
                                          "between neighbouring points); it may pass through an intersection")
-                warnings.warn(f"Berry phase not converged to {tol:g} with {n} points (last change {change:.3g})",
-                              RuntimeWarning, stacklevel=2)
                 break
             prev = raw if mo >= MIN_OVERLAP else None
             if prev is None:
                 prev_x = None
             n *= 2
-        return BerryPhase(ph, int(state), n, change, change < tol, tol, float(gmin), float(mo), tuple(history))
+        return _berry_result(ph, state, n, change, tol, gmin, mo, history, refined=True)
     if isinstance(loop, (str, bytes)) or loop is None:
         raise LzsmTypeError("`loop` must be a callable s -> q or an array of points (n + 1, f)")
     pts = _closed_points(model, loop)
@@ -286,7 +312,24 @@ def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, 
         if mo2 >= MIN_OVERLAP:
             change = float(phase_difference(ph, ph2))
             history.insert(0, (n // 2, float(ph2)))
-    return BerryPhase(float(ph), int(state), n, change, change < tol, tol, float(gmin), float(mo), tuple(history))
+    return _berry_result(float(ph), state, n, change, tol, gmin, mo, history, refined=False)
+
+
+def _berry_result(phase: float, state: int, n: int, change: float, tol: float, gmin: Any, mo: Any,
+                  history: list[tuple[int, float]], *, refined: bool) -> BerryPhase:
+    """The result, its status (``NOT_CHECKED``: given points with nothing to compare with) and
+    the warning when the phase did not settle to ``tol``."""
+    if change < tol:
+        status = Status.OK
+    elif refined or np.isfinite(change):
+        status = Status.NOT_CONVERGED
+    else:
+        status = Status.NOT_CHECKED
+    if status == Status.NOT_CONVERGED:
+        warnings.warn(f"Berry phase not converged to {tol:g} with {n} points (last change {change:.3g}); "
+                      "see BerryPhase.status", LzsmConvergenceWarning, stacklevel=3)
+    return BerryPhase(phase, int(state), n, tol, float(gmin), float(mo), tuple(history),
+                      status=status, error_estimate=float(change), method="pancharatnam")
 
 
 # --------------------------------------------------------------------------- curvature and flux
@@ -304,28 +347,49 @@ def berry_curvature(model: SurfaceModel, q: ArrayLike, *, state: int = 0, plane:
     a, b = plane
     if not (0 <= a < f and 0 <= b < f and a != b):
         raise LzsmValueError(f"`plane` must be two distinct coordinate indices in [0, {f}), got {plane!r}")
-    if not 0 <= state < model.n_states:
-        raise LzsmValueError(f"`state` must be in [0, {model.n_states - 1}], got {state!r}")
+    if not 0 <= state < model.n_levels:
+        raise LzsmValueError(f"`state` must be in [0, {model.n_levels - 1}], got {state!r}")
     e, m = model._matrix_elements(model.coordinates(q))
     de = e - e[..., state, None]
-    others = np.arange(model.n_states) != state
+    others = np.arange(model.n_levels) != state
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = m[..., a, state, :] * m[..., b, :, state] / de ** 2
     return -2.0 * np.imag(np.sum(terms[..., others], axis=-1))
 
 
-@dataclass(frozen=True)
-class BerryFlux:
-    """Flux of the Berry curvature through a discretised surface: ``total`` and the plaquette
-    phases ``(nu - 1, nv - 1)``; for a closed surface ``total / (2 pi)`` is the Chern number."""
+@dataclass(frozen=True, eq=False, repr=False)
+class BerryFlux(Result):
+    """Result of :func:`berry_flux`: the flux of the Berry curvature through a discretised
+    surface, ``total`` and the plaquette phases ``(nu - 1, nv - 1)``; for a closed surface
+    ``total / (2 pi)`` is the Chern number."""
 
     total: float
     plaquettes: np.ndarray
     state: int
 
+    kind = "Berry flux"
+
     @property
     def chern_number(self) -> float:
         return self.total / (2.0 * np.pi)
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"total": ([], self.total), "chern_number": ([], self.chern_number),
+                "plaquette_phase": (["plaquette_u", "plaquette_v"], self.plaquettes)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"state": self.state}
+
+    def to_xarray(self) -> Any:
+        """The total flux, ``total / (2 pi)`` and the plaquette phases over ``(plaquette_u, plaquette_v)``."""
+        ds = super().to_xarray()
+        ds["total"].attrs.update(units="rad", long_name="flux of the Berry curvature (sum of plaquette phases)")
+        ds["plaquette_phase"].attrs.update(units="rad", long_name="Berry phase of each plaquette, in (-pi, pi]")
+        return ds
+
+    def _summary(self) -> list[str]:
+        return [f"flux {self.total:.10g}", f"total / 2 pi = {self.chern_number:.10g}", f"state {self.state}",
+                f"{self.plaquettes.size} plaquettes"]
 
 
 def berry_flux(model: SurfaceModel, surface: ArrayLike, *, state: int = 0, gap_tol: float = 1e-9) -> BerryFlux:
@@ -341,7 +405,7 @@ def berry_flux(model: SurfaceModel, surface: ArrayLike, *, state: int = 0, gap_t
     gaps = []
     if state > 0:
         gaps.append(e[..., state] - e[..., state - 1])
-    if state < model.n_states - 1:
+    if state < model.n_levels - 1:
         gaps.append(e[..., state + 1] - e[..., state])
     scale = float(np.max(e[..., -1] - e[..., 0]))
     if np.min(np.stack(gaps)) < gap_tol * scale:
@@ -353,23 +417,88 @@ def berry_flux(model: SurfaceModel, surface: ArrayLike, *, state: int = 0, gap_t
     if np.min(mag) < MIN_OVERLAP:
         raise LzsmValueError("the surface grid is too coarse (a plaquette's states are nearly orthogonal); refine it")
     plaq = _phase_of_overlaps(ov / mag)
-    return BerryFlux(float(np.sum(plaq)), plaq, int(state))
+    return BerryFlux(float(np.sum(plaq)), plaq, int(state), method="fukui-hatsugai-suzuki")
 
 
 # --------------------------------------------------------------------------- maps
+@dataclass(frozen=True, eq=False, repr=False)
+class BerryPhaseMap(ArrayResult):
+    """Result of :func:`berry_phase_map`: the Berry phase of circles over a grid of centres and
+    radii, ``phase (radius, y, x)`` in (-pi, pi]; the result behaves as that array.
+
+    The grid points are the loops: ``status`` is ``FAILED`` (and ``phase`` NaN) for loops
+    through or unresolvably close to a degeneracy, ``OK`` elsewhere for a real model (the
+    phase is exactly 0 or pi), ``NOT_CHECKED`` for a complex one (``n_points`` is not refined).
+    ``to_xarray()`` gives the ``berry_phase`` variable of the ``xarray.DataArray`` that
+    lzsm 0.1 returned."""
+
+    phase: np.ndarray
+    radius: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    state: int
+    plane: tuple[int, int]
+    n_points: int
+
+    kind = "Berry phase map"
+    _array = "phase"
+
+    @property
+    def n_unresolved(self) -> int:
+        """Number of loops left NaN."""
+        return int(np.isnan(self.phase).sum())
+
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        return self.phase.shape, ["radius", "y", "x"], {"radius": self.radius, "y": self.y, "x": self.x}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"berry_phase": (["radius", "y", "x"], self.phase)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"state": self.state, "plane": list(self.plane), "n_points": self.n_points,
+                "n_unresolved": self.n_unresolved}
+
+    def to_xarray(self) -> Any:
+        """``berry_phase (radius, y, x)`` with the per-loop status; loop settings in attrs."""
+        ds = super().to_xarray()
+        ds["berry_phase"].attrs.update(units="rad", long_name="Berry phase of the circle")
+        ds["x"].attrs["long_name"] = f"centre q{self.plane[0] + 1}"
+        ds["y"].attrs["long_name"] = f"centre q{self.plane[1] + 1}"
+        return ds
+
+    def _summary(self) -> list[str]:
+        return [f"state {self.state}", f"{self.n_points} points per loop"]
+
+    def __getattr__(self, name: str) -> Any:
+        """NumPy's array attributes act on ``phase``; those of the ``xarray.DataArray`` that
+        :func:`berry_phase_map` returned in lzsm 0.1 (``values``, ``attrs``, ``sel``...) still
+        work, with a DeprecationWarning."""
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            import xarray as xr
+
+            if name.startswith("_") or not hasattr(xr.DataArray, name):
+                raise
+        warnings.warn(f"berry_phase_map returns a BerryPhaseMap since lzsm 0.2; `.{name}` of the former "
+                      f"xarray.DataArray is deprecated: use `.to_xarray()['berry_phase'].{name}` (or `.phase`, "
+                      "`.n_unresolved`)", DeprecationWarning, stacklevel=2)
+        da = self.to_xarray()["berry_phase"]
+        da.attrs.update(self._attrs(), lzsm_version=self.version)
+        return getattr(da, name)
+
+
 def berry_phase_map(model: SurfaceModel, x: ArrayLike, y: ArrayLike, radii: ArrayLike, *, state: int = 0,
                     plane: tuple[int, int] = (0, 1), origin: ArrayLike | None = None, n_points: int = 512,
-                    gap_tol: float = 1e-9):
+                    gap_tol: float = 1e-9) -> BerryPhaseMap:
     """Berry phase of circles of every radius in ``radii`` centred at every ``(x, y)`` of the
-    coordinate plane ``plane`` through ``origin`` (default 0), as an ``xarray.DataArray``
-    ``berry_phase (radius, y, x)`` in (-pi, pi].
+    coordinate plane ``plane`` through ``origin`` (default 0): a :class:`BerryPhaseMap`,
+    ``phase (radius, y, x)`` in (-pi, pi], each loop discretised with ``n_points`` segments
+    (``gamma = -arg prod_k <n(q_k)|n(q_k+1)>``, as :func:`berry_phase`).
 
     Loops that pass within ``gap_tol`` (relative) of a degeneracy, or that ``n_points`` do not
-    resolve (an overlap below 0.5), are NaN; their number is in ``attrs["n_unresolved"]``."""
-    import xarray as xr
-
-    from lzsm._version import __version__
-
+    resolve (an overlap below 0.5), are NaN with status ``FAILED``; their number is
+    ``n_unresolved``."""
     xs = np.atleast_1d(_checks.real_array(x, "x"))
     ys = np.atleast_1d(_checks.real_array(y, "y"))
     rs = np.atleast_1d(_checks.real_array(radii, "radii", positive=True))
@@ -377,8 +506,8 @@ def berry_phase_map(model: SurfaceModel, x: ArrayLike, y: ArrayLike, radii: Arra
     a, b = plane
     if not (0 <= a < f and 0 <= b < f and a != b):
         raise LzsmValueError(f"`plane` must be two distinct coordinate indices in [0, {f}), got {plane!r}")
-    if not 0 <= state < model.n_states:
-        raise LzsmValueError(f"`state` must be in [0, {model.n_states - 1}], got {state!r}")
+    if not 0 <= state < model.n_levels:
+        raise LzsmValueError(f"`state` must be in [0, {model.n_levels - 1}], got {state!r}")
     o = np.zeros(f) if origin is None else model.coordinates(origin, "origin")
     s = np.linspace(0.0, 2 * np.pi, n_points + 1)
     out = np.empty((rs.size, ys.size, xs.size))
@@ -389,12 +518,10 @@ def berry_phase_map(model: SurfaceModel, x: ArrayLike, y: ArrayLike, radii: Arra
         pts[..., -1, :] = pts[..., 0, :]
         ph, mo, rel, _, _ = _loop_phase(model, pts, state, gap_tol)
         out[ir] = np.where((mo >= MIN_OVERLAP) & (rel >= gap_tol), ph, np.nan)
-    da = xr.DataArray(out, dims=("radius", "y", "x"), coords={"radius": rs, "y": ys, "x": xs}, name="berry_phase")
-    da.attrs.update(units="rad", long_name="Berry phase of the circle", state=int(state), plane=list(plane),
-                    n_points=int(n_points), n_unresolved=int(np.isnan(out).sum()), lzsm_version=__version__)
-    da["x"].attrs["long_name"] = f"centre q{a + 1}"
-    da["y"].attrs["long_name"] = f"centre q{b + 1}"
-    return da
+    resolved = Status.OK if model.is_real else Status.NOT_CHECKED
+    status = np.where(np.isnan(out), int(Status.FAILED), int(resolved))
+    return BerryPhaseMap(out, rs, xs, ys, int(state), (int(a), int(b)), int(n_points), status=status,
+                         method="pancharatnam")
 
 
 def enclosed_count(points: ArrayLike, centres: ArrayLike, radius: float) -> np.ndarray:

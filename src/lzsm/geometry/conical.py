@@ -6,7 +6,7 @@ gradient ``dV/dq_i`` and derives every adiabatic quantity (energies, states, Hel
 gradients, non-adiabatic coupling vectors).  Two states of a *real* Hamiltonian become
 degenerate where two conditions hold (equal diagonal elements and zero coupling in any local
 two-state basis), so in ``f`` coordinates they intersect on a seam of dimension ``f - 2``
-(von Neumann & Wigner, Phys. Z. 30, 467 (1929); ``PHYSICS.md``, Geometry).  Near a point of
+(von Neumann & Wigner, Phys. Z. 30, 467 (1929); ``docs/conventions.md``, Geometry).  Near a point of
 the seam the two energies form a double cone over the two-dimensional *branching space*
 spanned by
 
@@ -45,20 +45,26 @@ crossing, by symmetry when the user gives one).
 """
 
 from __future__ import annotations
-from dataclasses import dataclass
+
+import warnings
+from dataclasses import dataclass, field, fields
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
-from lzsm.errors import LzsmValueError
+from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.models.surfaces import SurfaceModel
+from lzsm.results import ArrayResult, Result, Status
 
 ArrayLike = Any
 
 
 # =========================================================================== branching space
-@dataclass(frozen=True)
-class BranchingSpace:
-    """The local double cone at a point of the seam of states ``(i, j)``.
+@dataclass(frozen=True, eq=False, repr=False)
+class BranchingSpace(Result):
+    """Result of :func:`branching_space`: the local double cone at a point of the seam of
+    states ``(i, j)``.
 
     ``g`` (half gradient difference) and ``h`` (coupling vector) after Yarkony's rotation of
     the degenerate pair, so that ``g . h = 0`` and ``|g| >= |h|``; ``s`` the mean gradient;
@@ -86,6 +92,8 @@ class BranchingSpace:
     peaked_sloped: float
     n_descent_paths: int
 
+    kind = "branching space"
+
     @property
     def rank(self) -> int:
         """Dimension of the branching space (2 at a conical intersection)."""
@@ -108,7 +116,31 @@ class BranchingSpace:
         return mean - rad, mean + rad
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in self.__dict__.items()}
+        """The cone's fields (arrays as lists)."""
+        base = {f.name for f in fields(Result)}
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name not in base:
+                v = getattr(self, f.name)
+                out[f.name] = v.tolist() if isinstance(v, np.ndarray) else v
+        return out
+
+    def _coords(self) -> dict[str, Any]:
+        return {"coordinate": np.arange(self.q.size)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        vectors: dict[str, tuple[list[str], Any]] = {
+            name: (["coordinate"], getattr(self, name)) for name in ("q", "g", "h", "s", "x_hat", "y_hat")}
+        scalars: dict[str, tuple[list[str], Any]] = {name: ([], getattr(self, name)) for name in (
+            "energy", "gap", "s_x", "s_y", "pitch", "asymmetry", "relative_tilt", "tilt_heading", "peaked_sloped",
+            "n_descent_paths", "rank")}
+        return {**vectors, **scalars}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"states": list(self.states), "topography": self.topography}
+
+    def _summary(self) -> list[str]:
+        return [f"states {self.states}", f"gap {self.gap:.3g}", self.topography]
 
 
 def _pair_elements(model: SurfaceModel, q: np.ndarray, i: int, j: int):
@@ -168,7 +200,7 @@ def branching_space(model: SurfaceModel, q: ArrayLike, states: tuple[int, int] =
     return BranchingSpace(q=qa.copy(), states=(i, j), energy=float(0.5 * (e[i] + e[j])), gap=float(e[j] - e[i]),
                           g=g, h=h, s=s, x_hat=x_hat, y_hat=y_hat, s_x=sx, s_y=sy, pitch=pitch,
                           asymmetry=asym, relative_tilt=tilt, tilt_heading=heading, peaked_sloped=p,
-                          n_descent_paths=n_min)
+                          n_descent_paths=n_min, method="yarkony")
 
 
 # =========================================================================== finding intersections
@@ -193,18 +225,46 @@ def _mean_gradient(model: SurfaceModel, q: np.ndarray, i: int, j: int) -> np.nda
     return 0.5 * np.real(m[..., 0, 0] + m[..., 1, 1])
 
 
-@dataclass(frozen=True)
-class ConicalIntersection:
-    """Result of :func:`find_meci`: the point, its energy and gap, convergence and the cone."""
+@dataclass(frozen=True, eq=False, repr=False)
+class ConicalIntersection(Result):
+    """Result of :func:`find_meci`: the point ``q``, its mean energy and gap, the gradient
+    projected onto the seam space, the Newton–KKT ``iterations`` and the cone (``branching``).
+
+    ``status`` is ``OK`` when both tolerances were met, ``NOT_CONVERGED`` when
+    ``max_iterations`` ran out (e.g. the states do not intersect: an avoided crossing)."""
 
     q: np.ndarray
     energy: float
     gap: float
     projected_gradient: float
     iterations: int
-    converged: bool
-    message: str
     branching: BranchingSpace
+
+    kind = "conical intersection (MECI)"
+
+    @property
+    def converged(self) -> bool:
+        """True when the gap and the projected gradient met their tolerances."""
+        return bool(int(self.status) == Status.OK)
+
+    @property
+    def message(self) -> str:  # type: ignore[override]
+        """``'converged'`` or why not."""
+        return "converged" if self.converged else "maximum number of iterations reached"
+
+    def _coords(self) -> dict[str, Any]:
+        return {"coordinate": np.arange(self.q.size)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"q": (["coordinate"], self.q), "energy": ([], self.energy), "gap": ([], self.gap),
+                "projected_gradient": ([], self.projected_gradient), "iterations": ([], self.iterations)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"states": list(self.branching.states), "topography": self.branching.topography}
+
+    def _summary(self) -> list[str]:
+        return [f"states {self.branching.states}", f"E = {self.energy:.10g}", f"gap {self.gap:.3g}",
+                f"{self.iterations} iterations"]
 
 
 def find_meci(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 1), *,
@@ -227,7 +287,8 @@ def find_meci(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 
     gradient projection of Bearpark, Robb & Schlegel (Chem. Phys. Lett. 223, 269 (1994)) with
     second-order steps.  Converged when ``gap < gap_tol`` and the gradient projected onto the
     seam space is below ``gradient_tol``.  If the two states do not intersect (an avoided
-    crossing) the result has ``converged=False`` and its ``gap`` is the smallest gap reached."""
+    crossing) the result has status ``NOT_CONVERGED`` (``converged`` False, with an
+    :class:`~lzsm.errors.LzsmConvergenceWarning`) and its ``gap`` is the smallest gap reached."""
     i, j = model._check_states(states)
     if not model.is_real:
         raise LzsmValueError("find_meci needs a real (symmetric) model (two degeneracy conditions)")
@@ -236,9 +297,11 @@ def find_meci(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 
         raise LzsmValueError(f"`q0` must be a single point of shape ({model.n_coordinates},), got {q.shape}")
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
     gradient_tol = _checks.positive_scalar(gradient_tol, "gradient_tol")
+    max_iterations = _checks.integer(max_iterations, "max_iterations", low=1)
     max_step = _checks.positive_scalar(max_step, "max_step")
+    fd_step = _checks.positive_scalar(fd_step, "fd_step")
     f = model.n_coordinates
-    converged, message, it, pg, gap = False, "maximum number of iterations reached", 0, np.inf, np.inf
+    converged, it, pg, gap = False, 0, np.inf, np.inf
     for it in range(1, max_iterations + 1):
         gap, _, a, _ = _degeneracy_step(model, q, i, j)
         grad = _mean_gradient(model, q, i, j)
@@ -249,7 +312,7 @@ def find_meci(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 
         proj = np.eye(f) - qb @ qb.T
         pg = float(np.linalg.norm(proj @ grad))
         if abs(gap) < gap_tol and pg < gradient_tol:
-            converged, message = True, "converged"
+            converged = True
             break
         hess = np.empty((f, f))
         for k in range(f):
@@ -277,9 +340,13 @@ def find_meci(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 
         gap, _, _, _ = _degeneracy_step(model, q, i, j)
     e = model.energies(q)
     br = branching_space(model, q, (i, j))
+    if not converged:
+        warnings.warn(f"find_meci: no intersection of states {(i, j)} reached within {max_iterations} iterations "
+                      f"(gap {float(e[j] - e[i]):.3g}, projected gradient {pg:.3g}); see ConicalIntersection.status",
+                      LzsmConvergenceWarning, stacklevel=2)
     return ConicalIntersection(q=q, energy=float(0.5 * (e[i] + e[j])), gap=float(e[j] - e[i]),
-                               projected_gradient=pg, iterations=it, converged=converged,
-                               message=message, branching=br)
+                               projected_gradient=pg, iterations=it, branching=br, method="newton-kkt",
+                               status=Status.OK if converged else Status.NOT_CONVERGED)
 
 
 def project_to_seam(model: SurfaceModel, seeds: ArrayLike, states: tuple[int, int] = (0, 1), *,
@@ -309,8 +376,8 @@ def project_to_seam(model: SurfaceModel, seeds: ArrayLike, states: tuple[int, in
     return pts, gaps, ok
 
 
-@dataclass(frozen=True)
-class SeamDimension:
+@dataclass(frozen=True, eq=False, repr=False)
+class SeamDimension(Result):
     """Dimension of the seam at a point, two ways.
 
     ``tangent``: ``f - rank(g, h)`` (the null space of the branching vectors);
@@ -324,6 +391,21 @@ class SeamDimension:
     sampled: int
     singular_values: np.ndarray
     radius: float
+
+    kind = "seam dimension"
+
+    def _coords(self) -> dict[str, Any]:
+        return {"coordinate": np.arange(self.q.size), "direction": np.arange(self.singular_values.size)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"q": (["coordinate"], self.q), "tangent": ([], self.tangent), "sampled": ([], self.sampled),
+                "singular_values": (["direction"], self.singular_values)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"radius": self.radius}
+
+    def _summary(self) -> list[str]:
+        return [f"tangent {self.tangent}", f"sampled {self.sampled}", f"f = {self.q.size}"]
 
 
 def seam_dimension(model: SurfaceModel, q: ArrayLike, states: tuple[int, int] = (0, 1), *,
@@ -347,20 +429,52 @@ def seam_dimension(model: SurfaceModel, q: ArrayLike, states: tuple[int, int] = 
     # a seed spread of `radius` per direction gives singular values ~ radius sqrt(n) along the seam
     sv = np.linalg.svd(disp, compute_uv=False) / (radius * np.sqrt(len(disp)))
     return SeamDimension(q=qa.copy(), tangent=f - rank, sampled=int(np.sum(sv > threshold)),
-                         singular_values=sv, radius=float(radius))
+                         singular_values=sv, radius=float(radius), method="tangent and sampled")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SeamTrace(ArrayResult):
+    """Result of :func:`trace_seam`: points along a one-dimensional seam, ``points (n, f)``;
+    the result behaves as that array.  ``gaps`` is the gap of the pair at each point,
+    ``n_steps`` the steps taken; ``status`` is ``NOT_CONVERGED`` when the corrector failed to
+    reach the seam (at the start, or at a step: the trace stops there)."""
+
+    points: np.ndarray
+    gaps: np.ndarray
+    states: tuple[int, int]
+    step: float
+
+    kind = "seam trace"
+    _array = "points"
+
+    def _coords(self) -> dict[str, Any]:
+        return {"seam_point": np.arange(self.points.shape[0]), "coordinate": np.arange(self.points.shape[1])}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"points": (["seam_point", "coordinate"], self.points), "gap": (["seam_point"], self.gaps)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"states": list(self.states), "step": self.step}
+
+    def _summary(self) -> list[str]:
+        return [f"states {self.states}", f"{self.points.shape[0]} points", f"step {self.step:g}"]
 
 
 def trace_seam(model: SurfaceModel, start: ArrayLike, states: tuple[int, int] = (0, 1), *,
-               step: float = 0.05, n_steps: int = 100, direction: ArrayLike | None = None) -> np.ndarray:
+               step: float = 0.05, n_steps: int = 100, direction: ArrayLike | None = None) -> SeamTrace:
     """Follow a one-dimensional seam (``f = 3``, or any seam whose tangent space is a line)
     from ``start``: predictor along the tangent (null space of ``g, h``), corrector by
-    :func:`project_to_seam`.  Returns points ``(n_steps + 1, f)``."""
+    :func:`project_to_seam`.  Returns a :class:`SeamTrace` of up to ``n_steps + 1`` points
+    ``(n, f)``; if the corrector fails the trace stops there with status ``NOT_CONVERGED``
+    and an :class:`~lzsm.errors.LzsmConvergenceWarning`."""
     i, j = model._check_states(states)
     f = model.n_coordinates
-    q = project_to_seam(model, start, (i, j))[0][0]
+    start_pts, start_gap, start_ok = project_to_seam(model, start, (i, j))
+    q = start_pts[0]
     step = _checks.positive_scalar(step, "step")
+    n_steps = _checks.integer(n_steps, "n_steps", low=0)
     prev = None if direction is None else _checks.real_array(direction, "direction")
-    out = [q]
+    out, gaps, ok = [q], [float(start_gap[0])], bool(start_ok[0])
     for _ in range(n_steps):
         _, _, a, _ = _degeneracy_step(model, q, i, j)
         _, sv, vt = np.linalg.svd(a, full_matrices=True)
@@ -371,12 +485,19 @@ def trace_seam(model: SurfaceModel, start: ArrayLike, states: tuple[int, int] = 
         t = tang[0]
         if prev is not None and t @ prev < 0:
             t = -t
-        pts, _, ok = project_to_seam(model, q + step * t, (i, j))
-        if not ok[0]:
+        pts, gap, reached = project_to_seam(model, q + step * t, (i, j))
+        if not reached[0]:
+            ok = False
             break
         q, prev = pts[0], t
         out.append(q)
-    return np.array(out)
+        gaps.append(float(gap[0]))
+    if not ok:
+        where = "at the start" if not start_ok[0] else f"after {len(out) - 1} steps"
+        warnings.warn(f"trace_seam: the corrector did not reach the seam of states {(i, j)} {where}; "
+                      "see SeamTrace.status", LzsmConvergenceWarning, stacklevel=2)
+    return SeamTrace(np.array(out), np.array(gaps), (i, j), step, n_steps=len(out) - 1,
+                     status=Status.OK if ok else Status.NOT_CONVERGED, method="predictor-corrector")
 
 
 # =========================================================================== symmetry
@@ -405,7 +526,7 @@ class CoordinateSymmetry:
 
     def check(self, model: SurfaceModel, n_points: int = 8, seed: int = 0) -> None:
         """Raise unless ``V(R q) = S V(q) S^T`` at random points."""
-        f, n = model.n_coordinates, model.n_states
+        f, n = model.n_coordinates, model.n_levels
         if self.coordinate_map.shape != (f, f) or self.state_operator.shape != (n, n):
             raise LzsmValueError(f"symmetry {self.name!r} has shapes {self.coordinate_map.shape} and "
                                  f"{self.state_operator.shape}; the model needs ({f}, {f}) and ({n}, {n})")
@@ -424,20 +545,34 @@ class CoordinateSymmetry:
         return np.linalg.qr(basis)[0] if basis.size else basis
 
 
-@dataclass(frozen=True)
-class CrossingClassification:
-    """Outcome of :func:`classify_crossing`.
+@dataclass(frozen=True, eq=False, repr=False)
+class CrossingClassification(Result):
+    """Result of :func:`classify_crossing`.
 
     ``kind`` is ``"conical intersection"`` or ``"avoided crossing"``; ``reason`` says why;
     ``labels`` are the symmetry eigenvalues of the two states (None without a symmetry);
     ``minimum_gap`` the smallest gap found and ``q`` where."""
 
-    kind: str
+    kind: str = field()  # type: ignore[misc]  # per instance (the base's is per class)
     reason: str
     q: np.ndarray
     minimum_gap: float
     labels: tuple[float, float] | None
     branching_rank: int
+
+    def _coords(self) -> dict[str, Any]:
+        return {"coordinate": np.arange(self.q.size), "state": np.arange(2)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        labels = np.full(2, np.nan) if self.labels is None else np.array(self.labels, dtype=float)
+        return {"q": (["coordinate"], self.q), "minimum_gap": ([], self.minimum_gap),
+                "branching_rank": ([], self.branching_rank), "symmetry_label": (["state"], labels)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"classification": self.kind, "reason": self.reason}
+
+    def _summary(self) -> list[str]:
+        return [f"minimum gap {self.minimum_gap:.3g}", f"branching rank {self.branching_rank}"]
 
 
 def classify_crossing(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 1), *,
@@ -457,7 +592,9 @@ def classify_crossing(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int
     qa = model.coordinates(q0, "q0")
     scale = max(float(np.abs(model.hamiltonian(qa)).max()), 1e-300)
     if symmetry is None:
-        res = find_meci(model, qa, (i, j), gap_tol=gap_tol * scale)
+        with warnings.catch_warnings():  # a MECI search that does not converge is the avoided-crossing answer
+            warnings.simplefilter("ignore", LzsmConvergenceWarning)
+            res = find_meci(model, qa, (i, j), gap_tol=gap_tol * scale)
         rank = res.branching.rank
         if abs(res.gap) < gap_tol * scale and rank == 2:
             return CrossingClassification("conical intersection", "the gap closes with a two-dimensional "

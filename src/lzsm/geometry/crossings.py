@@ -24,7 +24,7 @@ a time) and, optionally, symmetry operators ``O`` with ``[H(x), O] = 0``, :func:
      exact crossing (a symmetry not supplied, or an accident) from a very weakly avoided one.
 
 Local two-state Landau–Zener parameters of an avoided crossing at ``x_c`` with minimum gap
-``Delta`` (PHYSICS.md conventions):
+``Delta`` (conventions of ``docs/conventions.md``):
 
 .. math::
 
@@ -43,7 +43,7 @@ diabatic state is the Landau–Zener value
 .. math::  P_{LZ} = \\exp\\left(-\\frac{2\\pi V^2}{\\hbar |F v|}\\right)
 
 (``p_diabatic_stay``; C. Zener, Proc. R. Soc. A 137, 696 (1932); semiclassical curve crossing,
-PHYSICS.md).  A true crossing has ``gap = coupling = 0`` and ``p_diabatic_stay = 1``; its
+docs/conventions.md).  A true crossing has ``gap = coupling = 0`` and ``p_diabatic_stay = 1``; its
 ``slope_difference`` is ``|d(E_a - E_b)/dx|`` from the Hellmann–Feynman slopes
 ``dE/dx = <n|dH/dx|n>``.
 
@@ -53,6 +53,7 @@ same pair of levels closer together than the sampling step are seen as one or no
 """
 
 from __future__ import annotations
+
 import itertools
 import json
 import math
@@ -60,12 +61,15 @@ import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
+
 import numpy as np
 from scipy import linalg, optimize
+
 from lzsm import _checks
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.base import Model
+from lzsm.results import Result
 
 ArrayLike = Any
 MIN_PATH_POINTS = 8
@@ -298,9 +302,14 @@ _ATTRS = {
 }
 
 
-@dataclass(frozen=True, eq=False)
-class CrossingTable:
-    """Crossings found along a path, with the level data for plotting.  Immutable.
+_METHOD = ("true: root of E_a - E_b between blocks; avoided: minimum of the gap within a block, "
+           "F = sqrt(Delta gap''); P_LZ = exp(-2 pi V^2/(hbar |v F|))")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CrossingTable(Result):
+    """Result of :func:`find_crossings`: the crossings found along a path, with the level data
+    for plotting.  Immutable; iterating gives the rows.
 
     ``crossings``: tuple of :class:`Crossing` in path order.  ``x``: the path ``(n_x,)``.
     ``energies``: all levels ascending ``(n_x, N)``; ``level_symmetry``: their labels.
@@ -319,6 +328,8 @@ class CrossingTable:
     resolution: float
     energy_scale: float
     coordinate: str = "x"
+
+    kind = "crossing table"
 
     @property
     def classified(self) -> bool:
@@ -339,59 +350,66 @@ class CrossingTable:
         _checks.choice(kind, "kind", KINDS)
         return tuple(c for c in self.crossings if c.kind == kind)
 
-    def to_xarray(self):
-        """``xarray.Dataset``: the table along dim ``crossing`` (one variable per column), and the
-        levels along the path: ``level_energy (x_path, level)``, ``level_symmetry (x_path, level)``,
-        ``energy_by_symmetry (x_path, state)`` with ``state_symmetry``/``state_index``."""
-        import xarray as xr
+    # ------------------------------------------------------------------ export
+    def _coords(self) -> dict[str, Any]:
+        st_lab = np.array([b.label for b, e in zip(self.blocks, self.block_energies) for _ in range(e.shape[1])],
+                          dtype=str)
+        st_idx = np.concatenate([np.arange(e.shape[1]) for e in self.block_energies])
+        return {"crossing": np.arange(len(self.crossings)),
+                "x_path": ("x_path", self.x, {"long_name": self.coordinate}),
+                "level": np.arange(self.energies.shape[1]), "state": np.arange(st_idx.size),
+                "state_symmetry": ("state", st_lab), "state_index": ("state", st_idx)}
 
-        from lzsm._version import __version__
-
-        rows = self.crossings
-        data: dict[str, Any] = {}
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        data: dict[str, tuple[list[str], Any]] = {}
         for name in _COLUMNS:
-            vals = [getattr(c, name) for c in rows]
+            vals = [getattr(c, name) for c in self.crossings]
             if name in ("kind", "symmetry_lower", "symmetry_upper", "note"):
                 arr = np.array(vals, dtype=str) if vals else np.array([], dtype=str)
             elif name.startswith(("level_", "block_index")):
                 arr = np.array(vals, dtype=np.int64)
             else:
                 arr = np.array(vals, dtype=float)
-            data[name] = xr.Variable("crossing", arr, {"long_name": _ATTRS[name]})
-        st_e = np.concatenate(self.block_energies, axis=1)
-        st_lab = np.array([b.label for b, e in zip(self.blocks, self.block_energies) for _ in range(e.shape[1])],
-                          dtype=str)
-        st_idx = np.concatenate([np.arange(e.shape[1]) for e in self.block_energies])
-        data["level_energy"] = xr.Variable(("x_path", "level"), self.energies,
-                                           {"long_name": "adiabatic energies, ascending"})
-        data["level_symmetry"] = xr.Variable(("x_path", "level"), self.level_symmetry.astype(str),
-                                             {"long_name": "symmetry label of each adiabatic level"})
-        data["energy_by_symmetry"] = xr.Variable(("x_path", "state"), st_e,
-                                                 {"long_name": "energies per symmetry block, ascending in each"})
-        coords = {"crossing": np.arange(len(rows)), "x_path": ("x_path", self.x, {"long_name": self.coordinate}),
-                  "level": np.arange(self.energies.shape[1]), "state": np.arange(st_e.shape[1]),
-                  "state_symmetry": ("state", st_lab), "state_index": ("state", st_idx)}
-        attrs = {
-            "hbar": self.hbar, "velocity": float("nan") if self.velocity is None else self.velocity,
-            "resolution": self.resolution, "energy_scale": self.energy_scale,
-            "classified": int(self.classified), "coordinate": self.coordinate,
-            "symmetries": json.dumps([s.describe() for s in self.symmetries]),
-            "method": ("true: root of E_a - E_b between blocks; avoided: minimum of the gap within a block, "
-                       "F = sqrt(Delta gap''); P_LZ = exp(-2 pi V^2/(hbar |v F|))"),
-            "lzsm_version": __version__,
-        }
-        return xr.Dataset(data, coords=coords, attrs=attrs)
+            data[name] = (["crossing"], arr)
+        data["level_energy"] = (["x_path", "level"], self.energies)
+        data["level_symmetry"] = (["x_path", "level"], self.level_symmetry.astype(str))
+        data["energy_by_symmetry"] = (["x_path", "state"], np.concatenate(self.block_energies, axis=1))
+        return data
 
-    def to_dataframe(self):
+    def _attrs(self) -> dict[str, Any]:
+        return {"hbar": self.hbar, "velocity": float("nan") if self.velocity is None else self.velocity,
+                "resolution": self.resolution, "energy_scale": self.energy_scale,
+                "classified": int(self.classified), "coordinate": self.coordinate,
+                "symmetries": json.dumps([s.describe() for s in self.symmetries]), "method": _METHOD}
+
+    def to_xarray(self) -> Any:
+        """``xarray.Dataset``: the table along dim ``crossing`` (one variable per column), and the
+        levels along the path: ``level_energy (x_path, level)``, ``level_symmetry (x_path, level)``,
+        ``energy_by_symmetry (x_path, state)`` with ``state_symmetry``/``state_index``."""
+        ds = super().to_xarray()
+        for name, text in _ATTRS.items():
+            ds[name].attrs["long_name"] = text
+        ds["level_energy"].attrs["long_name"] = "adiabatic energies, ascending"
+        ds["level_symmetry"].attrs["long_name"] = "symmetry label of each adiabatic level"
+        ds["energy_by_symmetry"].attrs["long_name"] = "energies per symmetry block, ascending in each"
+        return ds
+
+    def to_dataframe(self) -> Any:
         """The table as a ``pandas.DataFrame`` (one row per crossing), via xarray."""
         ds = self.to_xarray()
-        return ds.drop_dims(["x_path", "level", "state"]).to_dataframe()
+        return ds[[name for name in ds.data_vars if ds[name].dims == ("crossing",)]].to_dataframe()
 
-    def plot(self, ax=None, **kwargs):
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """:func:`lzsm.plot.geometry.plot_level_diagram` of this table."""
         from lzsm.plot.geometry import plot_level_diagram
 
         return plot_level_diagram(self, ax=ax, **kwargs)
+
+    def _summary(self) -> list[str]:
+        counts = {k: len(self.of_kind(k)) for k in KINDS}
+        found = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "none"
+        return [f"{len(self.crossings)} crossings ({found})", f"{self.energies.shape[1]} levels",
+                f"{self.x.size} path points"]
 
 
 # --------------------------------------------------------------------------- evaluation of H

@@ -36,20 +36,26 @@ In the strong-coupling limit ``E ~ -k^2/(2 omega) + omega (v + 1/2) + omega^3 j^
 """
 
 from __future__ import annotations
+
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
-from lzsm.errors import LzsmValueError
+from lzsm.errors import LzsmConvergenceError, LzsmConvergenceWarning, LzsmValueError
 from lzsm.models.surfaces import JahnTellerExE
+from lzsm.results import Result, Status
 
 ArrayLike = Any
 
 
-def _int(x: Any, name: str, lo: int) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < lo:
-        raise LzsmValueError(f"`{name}` must be an integer >= {lo}, got {x!r}")
-    return int(x)
+def _deprecated_change(result: Result) -> float:
+    name = type(result).__name__
+    warnings.warn(f"{name}.change is deprecated since lzsm 0.2; use {name}.error_estimate", DeprecationWarning,
+                  stacklevel=3)
+    return float(result.error_estimate)
 
 
 # =========================================================================== exact (two states)
@@ -90,7 +96,7 @@ def jahn_teller_hamiltonian(model: JahnTellerExE, n_max: int):
     Quadratic terms are the truncation of the exact operator (built on two more shells)."""
     from scipy import sparse
 
-    n_max = _int(n_max, "n_max", 1)
+    n_max = _checks.integer(n_max, "n_max", low=1)
     ax, ay, nx, ny = _ladder(n_max + 2)
     dim = int((n_max + 1) * (n_max + 2) // 2)
     qx = (ax + ax.T) / np.sqrt(2.0)
@@ -112,37 +118,55 @@ def jahn_teller_hamiltonian(model: JahnTellerExE, n_max: int):
     return h.tocsc().real, j.tocsc()
 
 
-@dataclass(frozen=True)
-class VibronicLevels:
-    """Exact vibronic levels (ascending, each degenerate level repeated).
+@dataclass(frozen=True, eq=False, repr=False)
+class VibronicLevels(Result):
+    """Result of :func:`jahn_teller_levels`: exact vibronic levels (ascending, each degenerate
+    level repeated).
 
     ``j`` the pseudo-rotation quantum number of each level (signed; NaN when ``g != 0``, where
     J is not conserved); ``n_max`` the basis size used (shells); ``history`` the levels for every
-    basis size tried; ``change`` the largest change at the last enlargement."""
+    basis size tried; ``error_estimate`` the largest change at the last enlargement (inf when
+    only one basis was used); ``status`` ``OK`` when it is below ``tol``."""
 
     energies: np.ndarray
     j: np.ndarray
     n_max: int
-    change: float
-    converged: bool
     tol: float
     history: tuple[tuple[int, np.ndarray], ...]
     parameters: dict[str, float] = field(default_factory=dict)
 
-    def to_xarray(self):
-        import xarray as xr
+    kind = "E x e vibronic levels"
 
-        from lzsm._version import __version__
+    @property
+    def converged(self) -> bool:
+        """True when no level moved by ``tol`` or more at the last enlargement of the basis."""
+        return bool(int(self.status) == Status.OK)
 
-        ns = np.array([h[0] for h in self.history])
-        ds = xr.Dataset(
-            {"energy": ("level", self.energies), "j": ("level", self.j),
-             "energy_vs_basis": (("n_max", "level"), np.array([h[1] for h in self.history]))},
-            coords={"level": np.arange(self.energies.size), "n_max": ns})
+    @property
+    def change(self) -> float:
+        """Deprecated name of :attr:`error_estimate`."""
+        return _deprecated_change(self)
+
+    def _coords(self) -> dict[str, Any]:
+        return {"level": np.arange(self.energies.size), "n_max": np.array([h[0] for h in self.history])}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"energy": (["level"], self.energies), "j": (["level"], self.j),
+                "energy_vs_basis": (["n_max", "level"], np.array([h[1] for h in self.history]))}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"tol": self.tol, "basis_n_max": self.n_max, **self.parameters}
+
+    def to_xarray(self) -> Any:
+        """Energies and j over ``level``, the levels for every basis size over ``(n_max, level)``."""
+        ds = super().to_xarray()
         ds["energy"].attrs.update(units="hbar omega (omega = 1)", long_name="exact vibronic energy")
-        ds.attrs.update(change=self.change, converged=int(self.converged), tol=self.tol, lzsm_version=__version__,
-                        **self.parameters)
+        ds["error_estimate"].attrs["long_name"] = "largest change of a level at the last basis enlargement"
         return ds
+
+    def _summary(self) -> list[str]:
+        return [", ".join(f"{k} = {v:g}" for k, v in self.parameters.items()), f"{self.energies.size} levels",
+                f"n_max {self.n_max}"]
 
 
 def _lowest(h, n_levels: int, sigma: float):
@@ -178,13 +202,16 @@ def jahn_teller_levels(k: float, omega: float = 1.0, g: float = 0.0, *, n_levels
 
     With ``n_max=None`` the basis (shells ``n_x + n_y <= n_max``) starts at ``n_start`` and grows
     by ``n_step`` until no level moves by more than ``tol`` (error if ``n_limit`` is reached);
-    with an explicit ``n_max`` that basis alone is used (``change`` then compares it with
-    ``n_max - n_step`` when that basis is large enough, else it is inf).  Pseudo-rotation quantum numbers ``j`` come from diagonalising
-    ``J = L_z + sigma_y/2`` within each degenerate cluster (g = 0 only)."""
+    with an explicit ``n_max`` that basis alone is used (``error_estimate`` then compares it with
+    ``n_max - n_step`` when that basis is large enough, else it is inf).  Pseudo-rotation
+    quantum numbers ``j`` come from diagonalising ``J = L_z + sigma_y/2`` within each
+    degenerate cluster (g = 0 only).  Reaching ``n_limit`` unconverged is an
+    :class:`~lzsm.errors.LzsmConvergenceError`; an explicit ``n_max`` whose levels still move
+    by ``tol`` gives status ``NOT_CONVERGED`` and an :class:`~lzsm.errors.LzsmConvergenceWarning`."""
     model = JahnTellerExE(k=k, omega=omega, g=g)
-    n_levels = _int(n_levels, "n_levels", 1)
+    n_levels = _checks.integer(n_levels, "n_levels", low=1)
     tol = _checks.positive_scalar(tol, "tol")
-    n_step = _int(n_step, "n_step", 1)
+    n_step = _checks.integer(n_step, "n_step", low=1)
     # below every level: the minimum of the lower surface
     rr = np.linspace(0.0, 4.0 * (model.k + 1.0) / model.omega, 400)
     pp = np.linspace(0.0, 2 * np.pi, 96)
@@ -193,13 +220,13 @@ def jahn_teller_levels(k: float, omega: float = 1.0, g: float = 0.0, *, n_levels
     if model.g != 0 and 2 * abs(model.g) >= model.omega:
         raise LzsmValueError(f"`g` must satisfy 2|g| < omega (= {model.omega}) for bound levels, got {model.g}")
     sigma = float(model.energies(grid)[..., 0].min()) - 1.0
-    sizes = [_int(n_max, "n_max", 2)] if n_max is not None else []
+    sizes = [_checks.integer(n_max, "n_max", low=2)] if n_max is not None else []
     if n_max is not None:
         smaller = sizes[0] - n_step
         if (smaller + 1) * (smaller + 2) >= n_levels + 2 and smaller >= 1:
             sizes = [smaller, sizes[0]]
     history: list[tuple[int, np.ndarray]] = []
-    n = sizes[0] if sizes else _int(n_start, "n_start", 2)
+    n = sizes[0] if sizes else _checks.integer(n_start, "n_start", low=2)
     change, vecs, jop = np.inf, None, None
     while True:
         h, jop = jahn_teller_hamiltonian(model, n)
@@ -217,13 +244,21 @@ def jahn_teller_levels(k: float, omega: float = 1.0, g: float = 0.0, *, n_levels
         if change < tol:
             break
         if n + n_step > n_limit:
-            raise LzsmValueError(f"the exact levels did not converge to {tol:g} within n_max = {n_limit} "
-                                 f"(last change {change:.3g}); raise `n_limit` or `tol`")
+            raise LzsmConvergenceError(f"the exact levels did not converge to {tol:g} within n_max = {n_limit} "
+                                       f"(last change {change:.3g}); raise `n_limit` or `tol`")
         n += n_step
     e = history[-1][1]
     j = _j_labels(e, vecs, jop, 1e-6 * max(1.0, model.omega)) if model.g == 0 else np.full(e.size, np.nan)
-    return VibronicLevels(e, j, history[-1][0], change, change < tol, tol, tuple(history),
-                          {"k": model.k, "omega": model.omega, "g": model.g})
+    if change < tol:
+        status = Status.OK
+    elif np.isfinite(change):
+        status = Status.NOT_CONVERGED
+        warnings.warn(f"jahn_teller_levels: with n_max = {history[-1][0]} the levels still move by {change:.3g} "
+                      f"(tol {tol:g}); see VibronicLevels.status", LzsmConvergenceWarning, stacklevel=2)
+    else:
+        status = Status.NOT_CHECKED  # one basis size only: nothing to compare with
+    return VibronicLevels(e, j, history[-1][0], tol, tuple(history), {"k": model.k, "omega": model.omega, "g": model.g},
+                          status=status, error_estimate=change, method="product basis")
 
 
 # =========================================================================== single surface
@@ -246,7 +281,7 @@ def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.nd
     """Eigenvalues of ``(omega/2)(-d^2/drho^2 - (1/rho)d/drho + nu^2/rho^2 + rho^2) - k rho`` for
     real ``nu >= 0``, in the 2-D oscillator radial basis of angular number ``nu`` (ascending)."""
     nu = float(_checks.real_array(nu, "nu", nonnegative=True))
-    n_basis = _int(n_basis, "n_basis", 2)
+    n_basis = _checks.integer(n_basis, "n_basis", low=2)
     _t, w, p = _radial_basis(nu, n_basis)
     rho_mat = (p * w) @ p.T  # <n| rho |n'> = int t^(nu+1/2) e^-t p_n p_n' dt
     n = np.arange(n_basis)
@@ -254,12 +289,13 @@ def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.nd
     return np.linalg.eigvalsh(h)
 
 
-@dataclass(frozen=True)
-class SingleSurfaceLevels:
-    """Levels of the nuclei on the lower adiabatic surface alone (ascending, each ``+/-m``
-    doublet repeated): ``m`` the angular quantum number (half-integer with the geometric phase),
-    ``v`` the radial quantum number; ``change`` the largest level shift between ``n_basis`` and
-    ``n_basis - 10`` radial functions."""
+@dataclass(frozen=True, eq=False, repr=False)
+class SingleSurfaceLevels(Result):
+    """Result of :func:`single_surface_levels`: levels of the nuclei on the lower adiabatic
+    surface alone (ascending, each ``+/-m`` doublet repeated): ``m`` the angular quantum number
+    (half-integer with the geometric phase), ``v`` the radial quantum number;
+    ``error_estimate`` the largest level shift between ``n_basis`` and ``n_basis - 10`` radial
+    functions (reported, not checked against a tolerance: status ``NOT_CHECKED``)."""
 
     energies: np.ndarray
     m: np.ndarray
@@ -267,7 +303,33 @@ class SingleSurfaceLevels:
     geometric_phase: bool
     diagonal_correction: bool
     n_basis: int
-    change: float
+
+    kind = "single-surface levels"
+
+    @property
+    def change(self) -> float:
+        """Deprecated name of :attr:`error_estimate`."""
+        return _deprecated_change(self)
+
+    def _coords(self) -> dict[str, Any]:
+        return {"level": np.arange(self.energies.size)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"energy": (["level"], self.energies), "m": (["level"], self.m), "v": (["level"], self.v)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"geometric_phase": self.geometric_phase, "diagonal_correction": self.diagonal_correction,
+                "n_basis": self.n_basis}
+
+    def to_xarray(self) -> Any:
+        """Energies, m and v over ``level``."""
+        ds = super().to_xarray()
+        ds["energy"].attrs.update(units="hbar omega (omega = 1)", long_name="single-surface vibronic energy")
+        ds["error_estimate"].attrs["long_name"] = "largest level shift from n_basis - 10 to n_basis radial functions"
+        return ds
+
+    def _summary(self) -> list[str]:
+        return [f"{self.energies.size} levels", ("with" if self.geometric_phase else "without") + " the geometric phase"]
 
 
 def single_surface_levels(k: float, omega: float = 1.0, *, geometric_phase: bool = True,
@@ -280,8 +342,8 @@ def single_surface_levels(k: float, omega: float = 1.0, *, geometric_phase: bool
     (the regular 2-D solution)."""
     k = float(_checks.real_array(k, "k", nonnegative=True))
     omega = _checks.positive_scalar(omega, "omega")
-    n_levels = _int(n_levels, "n_levels", 1)
-    n_basis = _int(n_basis, "n_basis", 12)
+    n_levels = _checks.integer(n_levels, "n_levels", low=1)
+    n_basis = _checks.integer(n_basis, "n_basis", low=12)
     if not isinstance(geometric_phase, bool) or not isinstance(diagonal_correction, bool):
         raise LzsmValueError("`geometric_phase` and `diagonal_correction` must be True or False")
     offset = 0.5 if geometric_phase else 0.0
@@ -305,42 +367,106 @@ def single_surface_levels(k: float, omega: float = 1.0, *, geometric_phase: bool
     found = found[:n_levels]
     return SingleSurfaceLevels(np.array([f[0] for f in found]), np.array([f[1] for f in found]),
                                np.array([f[2] for f in found]), geometric_phase, diagonal_correction,
-                               n_basis, change)
+                               n_basis, status=Status.NOT_CHECKED, error_estimate=change,
+                               method="oscillator radial basis")
 
 
 # =========================================================================== comparison and figure
+_COMPARISON_VARIABLES = ("exact", "j_exact", "with_geometric_phase", "m_with_geometric_phase",
+                         "without_geometric_phase", "m_without_geometric_phase")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class GeometricPhaseComparison(Result):
+    """Result of :func:`geometric_phase_comparison`: the exact levels (``exact_levels``) beside the
+    single-surface levels with and without the geometric phase (``with_gp``, ``without_gp``).
+
+    ``to_xarray()`` is the dataset over ``level`` (variables ``exact``, ``j_exact``,
+    ``with_geometric_phase``, ``m_with_geometric_phase``, ``without_geometric_phase``,
+    ``m_without_geometric_phase``) whose attributes :attr:`attrs` gives the largest and mean
+    absolute deviations of each single-surface calculation from the exact levels
+    (``max_error_with_geometric_phase``...)."""
+
+    exact_levels: VibronicLevels
+    with_gp: SingleSurfaceLevels
+    without_gp: SingleSurfaceLevels
+    k: float
+    omega: float
+    diagonal_correction: bool
+
+    kind = "E x e levels with and without the geometric phase"
+
+    def _errors(self) -> dict[str, float]:
+        out = {}
+        for name, lev in (("with_geometric_phase", self.with_gp), ("without_geometric_phase", self.without_gp)):
+            dev = np.abs(lev.energies - self.exact_levels.energies)
+            out[f"max_error_{name}"] = float(dev.max())
+            out[f"mean_error_{name}"] = float(dev.mean())
+        return out
+
+    @property
+    def max_error_with_geometric_phase(self) -> float:
+        """Largest ``|E_single - E_exact|`` over the levels, with the geometric phase."""
+        return self._errors()["max_error_with_geometric_phase"]
+
+    @property
+    def max_error_without_geometric_phase(self) -> float:
+        """Largest ``|E_single - E_exact|`` over the levels, without the geometric phase."""
+        return self._errors()["max_error_without_geometric_phase"]
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        """The attributes of :meth:`to_xarray` (deviations, parameters), as in lzsm 0.1."""
+        return dict(self.to_xarray().attrs)
+
+    def _coords(self) -> dict[str, Any]:
+        return {"level": np.arange(self.exact_levels.energies.size)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        values = (self.exact_levels.energies, self.exact_levels.j, self.with_gp.energies, self.with_gp.m,
+                  self.without_gp.energies, self.without_gp.m)
+        return {name: (["level"], v) for name, v in zip(_COMPARISON_VARIABLES, values)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {**self._errors(), "k": self.k, "omega": self.omega,
+                "diagonal_correction": int(self.diagonal_correction), "exact_n_max": self.exact_levels.n_max,
+                "units": "hbar omega"}
+
+    def _summary(self) -> list[str]:
+        err = self._errors()
+        errors = (f"max error {err['max_error_with_geometric_phase']:.3g} with the geometric phase, "
+                  f"{err['max_error_without_geometric_phase']:.3g} without")
+        return [f"k = {self.k:g}", f"{self.exact_levels.energies.size} levels", errors]
+
+    def __getitem__(self, name: str) -> Any:
+        """lzsm 0.1 returned the ``xarray.Dataset``: ``result["exact"]`` still works, deprecated."""
+        warnings.warn("geometric_phase_comparison returns a GeometricPhaseComparison since lzsm 0.2; item access "
+                      "is deprecated: use .to_xarray()[...] (or .exact_levels, .with_gp, .without_gp)",
+                      DeprecationWarning, stacklevel=2)
+        return self.to_xarray()[name]
+
+
 def geometric_phase_comparison(k: float, omega: float = 1.0, *, n_levels: int = 8,
-                               diagonal_correction: bool = False, tol: float = 1e-9):
-    """Exact levels beside the single-surface levels with and without the geometric phase, as an
-    ``xarray.Dataset`` over ``level``; attrs give the largest and mean absolute deviations of
-    each single-surface calculation from the exact levels (level by level, both sorted)."""
-    import xarray as xr
-
-    from lzsm._version import __version__
-
+                               diagonal_correction: bool = False, tol: float = 1e-9) -> GeometricPhaseComparison:
+    """Exact levels (:func:`jahn_teller_levels`) beside the single-surface levels
+    (:func:`single_surface_levels`) with and without the geometric phase: a
+    :class:`GeometricPhaseComparison` whose dataset is over ``level`` and whose attributes give
+    the largest and mean absolute deviations of each single-surface calculation from the exact
+    levels (level by level, both sorted)."""
     exact = jahn_teller_levels(k, omega, n_levels=n_levels, tol=tol)
     gp = single_surface_levels(k, omega, geometric_phase=True, diagonal_correction=diagonal_correction,
                                n_levels=n_levels)
     nogp = single_surface_levels(k, omega, geometric_phase=False, diagonal_correction=diagonal_correction,
                                  n_levels=n_levels)
-    ds = xr.Dataset(
-        {"exact": ("level", exact.energies), "j_exact": ("level", exact.j),
-         "with_geometric_phase": ("level", gp.energies), "m_with_geometric_phase": ("level", gp.m),
-         "without_geometric_phase": ("level", nogp.energies), "m_without_geometric_phase": ("level", nogp.m)},
-        coords={"level": np.arange(n_levels)})
-    for name, lev in (("with_geometric_phase", gp), ("without_geometric_phase", nogp)):
-        dev = np.abs(lev.energies - exact.energies)
-        ds.attrs[f"max_error_{name}"] = float(dev.max())
-        ds.attrs[f"mean_error_{name}"] = float(dev.mean())
-    ds.attrs.update(k=float(k), omega=float(omega), diagonal_correction=int(diagonal_correction),
-                    exact_n_max=exact.n_max, units="hbar omega", lzsm_version=__version__)
-    return ds
+    return GeometricPhaseComparison(exact, gp, nogp, float(k), float(omega), bool(diagonal_correction),
+                                    status=exact.status, method="exact vs single surface")
 
 
 # =========================================================================== encircling wavepacket
-@dataclass(frozen=True)
-class EncirclingWavepacket:
-    """A wavepacket that splits around the conical intersection and meets itself on the far side.
+@dataclass(frozen=True, eq=False, repr=False)
+class EncirclingWavepacket(Result):
+    """Result of :func:`encircling_wavepacket`: a wavepacket that splits around the conical
+    intersection and meets itself on the far side.
 
     ``density_exact`` is the total nuclear density of the two-state (diabatic, exact) propagation,
     ``density_without_gp`` that of a propagation on the lower adiabatic surface alone (a single
@@ -349,7 +475,7 @@ class EncirclingWavepacket:
     ``|rho - rho_0| < 1.5``, at ``n_bins`` polar angles ``phi`` (one of them ``phi = 0``, the far
     side); ``node_ratio_*`` the value at ``phi = 0`` over the largest one with ``|phi| < pi/2``:
     near 0 when the halves interfere destructively (geometric phase pi), of order 1 when they
-    add up."""
+    add up.  Fixed steps, no error control: status ``NOT_CHECKED`` (the test compares two grids)."""
 
     x: np.ndarray
     y: np.ndarray
@@ -364,22 +490,27 @@ class EncirclingWavepacket:
     upper_population: np.ndarray
     parameters: dict[str, float]
 
-    def to_xarray(self):
-        import xarray as xr
+    kind = "encircling wavepacket"
 
-        from lzsm._version import __version__
+    def _coords(self) -> dict[str, Any]:
+        return {"t": self.times, "x": self.x, "y": self.y, "phi": self.phi}
 
-        ds = xr.Dataset(
-            {"density_exact": (("t", "x", "y"), self.density_exact),
-             "density_without_gp": (("t", "x", "y"), self.density_without_gp),
-             "angular_exact": (("t", "phi"), self.angular_exact),
-             "angular_without_gp": (("t", "phi"), self.angular_without_gp),
-             "node_ratio_exact": ("t", self.node_ratio_exact),
-             "node_ratio_without_gp": ("t", self.node_ratio_without_gp),
-             "upper_population": ("t", self.upper_population)},
-            coords={"t": self.times, "x": self.x, "y": self.y, "phi": self.phi})
-        ds.attrs.update(lzsm_version=__version__, **self.parameters)
-        return ds
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"density_exact": (["t", "x", "y"], self.density_exact),
+                "density_without_gp": (["t", "x", "y"], self.density_without_gp),
+                "angular_exact": (["t", "phi"], self.angular_exact),
+                "angular_without_gp": (["t", "phi"], self.angular_without_gp),
+                "node_ratio_exact": (["t"], self.node_ratio_exact),
+                "node_ratio_without_gp": (["t"], self.node_ratio_without_gp),
+                "upper_population": (["t"], self.upper_population)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return dict(self.parameters)
+
+    def _summary(self) -> list[str]:
+        return [f"k = {self.parameters['k']:g}", f"{self.x.size} x {self.y.size} grid",
+                f"t: {self.times.size} saved times",
+                f"node ratio {self.node_ratio_exact[-1]:.2g} exact vs {self.node_ratio_without_gp[-1]:.2g} without GP"]
 
 
 def encircling_wavepacket(k: float = 4.0, omega: float = 1.0, *, width: float = 0.6, t_final: float = 12.0,
@@ -404,9 +535,9 @@ def encircling_wavepacket(k: float = 4.0, omega: float = 1.0, *, width: float = 
     width = _checks.positive_scalar(width, "width")
     t_final = _checks.positive_scalar(t_final, "t_final")
     dt = _checks.positive_scalar(dt, "dt")
-    n_grid = _int(n_grid, "n_grid", 16)
-    n_saved = _int(n_saved, "n_saved", 1)
-    n_bins = _int(n_bins, "n_bins", 8)
+    n_grid = _checks.integer(n_grid, "n_grid", low=16)
+    n_saved = _checks.integer(n_saved, "n_saved", low=1)
+    n_bins = _checks.integer(n_bins, "n_bins", low=8)
     if n_bins % 2 == 0:
         raise LzsmValueError(f"`n_bins` must be odd (one bin centred on phi = 0), got {n_bins}")
     rho0 = k / omega
@@ -457,4 +588,5 @@ def encircling_wavepacket(k: float = 4.0, omega: float = 1.0, *, width: float = 
 
     return EncirclingWavepacket(grid.axes[0], grid.axes[1], exact.times, d_ex, d_ng, centres, a_ex, a_ng,
                                 ratio(a_ex), ratio(a_ng), exact.adiabatic_populations[:, 1],
-                                {"k": k, "omega": omega, "width": width, "dt": dt, "n_grid": n_grid})
+                                {"k": k, "omega": omega, "width": width, "dt": dt, "n_grid": n_grid},
+                                status=Status.NOT_CHECKED, method="split-operator")

@@ -375,7 +375,7 @@ def figure(cm: CrossingsModel, table: CrossingTable, ax=None):
 def run(cm: CrossingsModel, out_dir: str | os.PathLike | None, *, force: bool = False) -> CrossingTable:
     """Analyse the model; with ``out_dir`` write DIR/{crossings.nc, crossings.csv, level_diagram.png,
     model.json} atomically (assembled in a temporary sibling, then renamed: a failure leaves nothing)."""
-    from lzsm.dynamics.coherent import write_netcdf
+    from lzsm.results import write_netcdf
 
     out = None if out_dir is None else check_output_folder(out_dir, force)
     table = analyse(cm)

@@ -6,7 +6,7 @@ gradient ``dV/dq_i`` and derives every adiabatic quantity (energies, states, Hel
 gradients, non-adiabatic coupling vectors).  Two states of a *real* Hamiltonian become
 degenerate where two conditions hold (equal diagonal elements and zero coupling in any local
 two-state basis), so in ``f`` coordinates they intersect on a seam of dimension ``f - 2``
-(von Neumann & Wigner, Phys. Z. 30, 467 (1929); ``PHYSICS.md``, Geometry).  Near a point of
+(von Neumann & Wigner, Phys. Z. 30, 467 (1929); ``docs/conventions.md``, Geometry).  Near a point of
 the seam the two energies form a double cone over the two-dimensional *branching space*
 spanned by
 
@@ -45,11 +45,15 @@ crossing, by symmetry when the user gives one).
 """
 
 from __future__ import annotations
+
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 
@@ -64,9 +68,17 @@ _SIGMA_Z = np.array([[1.0, 0.0], [0.0, -1.0]])
 class SurfaceModel(ABC):
     """Base class: a diabatic potential matrix of ``f`` nuclear coordinates.
 
-    A subclass defines :attr:`n_coordinates`, :attr:`n_states`, :meth:`potential` and
+    A subclass defines :attr:`n_coordinates`, :attr:`n_levels`, :meth:`potential` and
     :meth:`gradient`; everything adiabatic is derived here.  Coordinates ``q`` have shape
     ``(..., f)``; potentials ``(..., N, N)``; gradients ``(..., f, N, N)``."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # lzsm 0.1 subclasses defined ``n_states``: it still serves as ``n_levels``, with a warning
+        if "n_states" in cls.__dict__ and "n_levels" not in cls.__dict__:
+            warnings.warn(f"{cls.__name__} defines `n_states`, deprecated since lzsm 0.2; define `n_levels`",
+                          DeprecationWarning, stacklevel=3)
+            setattr(cls, "n_levels", property(lambda self: self.n_states))  # the subclass's own n_states
+        super().__init_subclass__(**kwargs)
 
     @property
     @abstractmethod
@@ -75,8 +87,14 @@ class SurfaceModel(ABC):
 
     @property
     @abstractmethod
+    def n_levels(self) -> int:
+        """Number of electronic states N (the ``n_levels`` of every lzsm model)."""
+
+    @property
     def n_states(self) -> int:
-        """Number of electronic states N."""
+        """Deprecated name of :attr:`n_levels`."""
+        warnings.warn("`n_states` is deprecated since lzsm 0.2; use `n_levels`", DeprecationWarning, stacklevel=2)
+        return self.n_levels
 
     @property
     def is_real(self) -> bool:
@@ -136,7 +154,7 @@ class SurfaceModel(ABC):
         states is that of ``numpy.linalg.eigh`` at each point."""
         e, m = self._matrix_elements(q)
         gap = (e[..., None, :] - e[..., :, None])[..., None, :, :]
-        eye = np.eye(self.n_states, dtype=bool)
+        eye = np.eye(self.n_levels, dtype=bool)
         with np.errstate(divide="ignore", invalid="ignore"):
             d = np.where(eye, 0.0, m / np.where(eye, 1.0, gap))
         return np.where(~eye & (gap == 0), np.nan, d)
@@ -146,8 +164,8 @@ class SurfaceModel(ABC):
             i, j = (int(s) for s in states)
         except (TypeError, ValueError):
             raise LzsmTypeError(f"`states` must be a pair of adiabatic indices, got {states!r}") from None
-        if not (0 <= i < j < self.n_states):
-            raise LzsmValueError(f"`states` must satisfy 0 <= i < j < {self.n_states} (n_states), got {states!r}")
+        if not (0 <= i < j < self.n_levels):
+            raise LzsmValueError(f"`states` must satisfy 0 <= i < j < {self.n_levels} (n_levels), got {states!r}")
         return i, j
 
 
@@ -197,7 +215,7 @@ class JahnTellerExE(SurfaceModel):
         return 2
 
     @property
-    def n_states(self) -> int:
+    def n_levels(self) -> int:
         return 2
 
     def potential(self, q: np.ndarray) -> np.ndarray:
@@ -289,20 +307,20 @@ class LinearVibronicCoupling(SurfaceModel):
         return int(self.omega.size)
 
     @property
-    def n_states(self) -> int:
+    def n_levels(self) -> int:
         return int(self.vertical_energies.size)
 
     def potential(self, q: np.ndarray) -> np.ndarray:
         h0 = 0.5 * np.sum(self.omega * q * q, axis=-1)
         v = np.einsum("mni,...i->...mn", self.lam, q)
         diag = self.vertical_energies + q @ self.kappa.T + h0[..., None]
-        idx = np.arange(self.n_states)
+        idx = np.arange(self.n_levels)
         v[..., idx, idx] = diag
         return v
 
     def gradient(self, q: np.ndarray) -> np.ndarray:
         g = np.broadcast_to(np.moveaxis(self.lam, -1, 0), q.shape[:-1] + (self.n_coordinates,) + self.lam.shape[:2]).copy()
-        idx = np.arange(self.n_states)
+        idx = np.arange(self.n_levels)
         g[..., idx, idx] = self.kappa.T + (self.omega * q)[..., None]
         return g
 
@@ -321,7 +339,7 @@ class SpinHalfInField(SurfaceModel):
         return 3
 
     @property
-    def n_states(self) -> int:
+    def n_levels(self) -> int:
         return 2
 
     @property
@@ -381,7 +399,7 @@ class UserSurfaces(SurfaceModel):
         return int(self.n_coordinates_)
 
     @property
-    def n_states(self) -> int:
+    def n_levels(self) -> int:
         return self._n
 
     @property

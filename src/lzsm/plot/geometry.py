@@ -1,78 +1,33 @@
-"""Symmetry, the non-crossing rule and the classification of level crossings along a path.
+"""Figures of the geometry: level diagrams along a path, double cones, surface contours with
+seams and intersections, Berry-phase maps, vibronic spectra and the encircling wavepacket.
 
-Given a Hamiltonian ``H(x)`` along a path of coordinate values (a nuclear distance, a field,
-a time) and, optionally, symmetry operators ``O`` with ``[H(x), O] = 0``, :func:`find_crossings`
-
-1. splits the Hilbert space into the joint eigenspaces of the operators (one *symmetry block*
-   per set of eigenvalues, labelled with the user's names for them, e.g. ``g``/``u``), so that
-   ``H`` is block diagonal;
-2. diagonalises each block along the path;
-3. finds where levels meet and classifies each meeting point:
-
-   * **true crossing** (``kind="true"``): two levels of *different* symmetry become degenerate.
-     Symmetry forbids any coupling between them, so they cross exactly.  The position is the
-     root of ``E_a(x) - E_b(x)`` (bracketed by the sign change on the path, refined on the exact
-     eigenvalues with Brent's method).
-   * **avoided crossing** (``kind="avoided"``): a local minimum of the gap between adjacent
-     levels of the *same* block.  By the von Neumann–Wigner non-crossing rule two levels of the
-     same symmetry of a Hamiltonian depending on one parameter do not cross generically (a
-     crossing needs two conditions, ``H_11 = H_22`` and ``H_12 = 0``, for a real symmetric
-     ``H``; three for a complex Hermitian one).  J. von Neumann & E. Wigner, Phys. Z. 30, 467
-     (1929).
-   * **undecided** (``kind="undecided"``): a gap minimum within one block (or without symmetry
-     information) below the resolution ``resolution * energy_scale``: the numbers cannot tell an
-     exact crossing (a symmetry not supplied, or an accident) from a very weakly avoided one.
-
-Local two-state Landau–Zener parameters of an avoided crossing at ``x_c`` with minimum gap
-``Delta`` (PHYSICS.md conventions):
-
-.. math::
-
-    V = \\Delta / 2, \\qquad
-    \\mathrm{gap}(x)^2 \\simeq \\Delta^2 + F^2 (x - x_c)^2
-    \\;\\Rightarrow\\; F^2 = \\Delta\\, \\mathrm{gap}''(x_c),
-
-so the diabatic slope difference ``F = |d(E_1 - E_2)/dx|`` comes from the curvature of the gap at
-its minimum (``slope_difference``; gap'' by a five-point difference of exact eigenvalues).  An
-independent estimate is ``F = 2 |<k|dH/dx|k+1>|`` at ``x_c`` (``slope_difference_nac``): the
-non-adiabatic coupling of a two-state crossing peaks at ``F/(4V)`` there.  The two agree for an
-isolated two-state crossing; a note flags a disagreement above 1 %.  Along a classical path with
-velocity ``v = dx/dt`` the sweep rate is ``alpha = v F`` and the probability to keep the
-diabatic state is the Landau–Zener value
-
-.. math::  P_{LZ} = \\exp\\left(-\\frac{2\\pi V^2}{\\hbar |F v|}\\right)
-
-(``p_diabatic_stay``; C. Zener, Proc. R. Soc. A 137, 696 (1932); semiclassical curve crossing,
-PHYSICS.md).  A true crossing has ``gap = coupling = 0`` and ``p_diabatic_stay = 1``; its
-``slope_difference`` is ``|d(E_a - E_b)/dx|`` from the Hellmann–Feynman slopes
-``dE/dx = <n|dH/dx|n>``.
-
-Results do not depend on the sampling density of the path beyond its role of bracketing: every
-position, gap and slope is refined on the exact ``H(x)`` between samples.  Two crossings of the
-same pair of levels closer together than the sampling step are seen as one or none.
+Every helper takes ``ax=None`` (``axes=None`` for several panels), makes its axes with
+:func:`lzsm.plot._axes.new_axes` when none are given, and returns them.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.geometry.berry import BerryPhaseMap
+from lzsm.geometry.crossings import KINDS, CrossingTable
+from lzsm.geometry.vibronic import EncirclingWavepacket, GeometricPhaseComparison
 from lzsm.models.surfaces import SurfaceModel
-from numpy.typing import ArrayLike
-from lzsm.geometry.crossings import CrossingTable, KINDS
-from lzsm.geometry.vibronic import EncirclingWavepacket
 from lzsm.plot._axes import new_axes as _new_axes
 
 
 # --------------------------------------------------------------------------- figure
-def plot_level_diagram(table: CrossingTable, ax=None, *, legend: bool = True, markers: bool = True):
+def plot_level_diagram(table: CrossingTable, ax: Any = None, *, legend: bool = True, markers: bool = True) -> Any:
     """Energies along the path coloured by symmetry label; true crossings marked ``x``,
     avoided crossings ``o``, undecided ones ``s``.  Takes ``ax=None`` and returns the axes."""
     if not isinstance(table, CrossingTable):
         raise LzsmTypeError(f"`table` must be a CrossingTable (from find_crossings), got {type(table).__name__}")
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure(figsize=(6.0, 4.2), constrained_layout=True).subplots()
+    ax = _new_axes(ax, size=(6.0, 4.2))
     colours = [f"C{i % 10}" for i in range(len(table.blocks))]
     for b, e, c in zip(table.blocks, table.block_energies, colours):
         for n in range(e.shape[1]):
@@ -108,8 +63,9 @@ def _plane_points(model: SurfaceModel, u: np.ndarray, v: np.ndarray, plane: tupl
     return q
 
 
-def plot_double_cone(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax=None, *, states: tuple[int, int] = (0, 1),
-                     plane: tuple[int, int] = (0, 1), origin: ArrayLike | None = None, cmap: str = "viridis"):
+def plot_double_cone(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax: Any = None, *,
+                     states: tuple[int, int] = (0, 1), plane: tuple[int, int] = (0, 1),
+                     origin: ArrayLike | None = None, cmap: str = "viridis") -> Any:
     """The two adiabatic surfaces over a coordinate plane as a 3-D surface plot (the double
     cone).  ``ax`` must be a 3-D axes if given; returns it."""
     i, j = model._check_states(states)
@@ -127,16 +83,16 @@ def plot_double_cone(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax=None, *
     return ax
 
 
-def plot_surface_contours(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax=None, *, state: int = 0,
+def plot_surface_contours(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax: Any = None, *, state: int = 0,
                           quantity: str = "energy", plane: tuple[int, int] = (0, 1),
                           origin: ArrayLike | None = None, seam: ArrayLike | None = None,
-                          intersections: ArrayLike | None = None, levels: int = 20):
+                          intersections: ArrayLike | None = None, levels: int = 20) -> Any:
     """Contours of adiabatic surface ``state`` (``quantity="energy"``) or of the gap to the next
     state (``"gap"``) over a coordinate plane, with seam points/curves (projected on the plane)
     and intersection markers overlaid.  Returns the axes."""
     _checks.choice(quantity, "quantity", ("energy", "gap"))
-    if not 0 <= state < model.n_states - (quantity == "gap"):
-        raise LzsmValueError(f"`state` must be in [0, {model.n_states - (quantity == 'gap') - 1}], got {state}")
+    if not 0 <= state < model.n_levels - (quantity == "gap"):
+        raise LzsmValueError(f"`state` must be in [0, {model.n_levels - (quantity == 'gap') - 1}], got {state}")
     u = _checks.real_array(u, "u")
     v = _checks.real_array(v, "v")
     q = _plane_points(model, u, v, plane, origin)
@@ -160,17 +116,18 @@ def plot_surface_contours(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax=No
     return ax
 
 
-def plot_berry_phase_map(phase_map, ax=None, *, radius: float | None = None, intersections: ArrayLike | None = None):
+def plot_berry_phase_map(phase_map: Any, ax: Any = None, *, radius: float | None = None,
+                         intersections: ArrayLike | None = None) -> Any:
     """Map of ``phase / pi`` over loop centres for one radius (the first unless ``radius`` is
-    given) from :func:`berry_phase_map`, with intersections marked and the circle drawn around
-    each.  Returns the axes."""
+    given) from :func:`~lzsm.geometry.berry_phase_map` (a :class:`~lzsm.geometry.BerryPhaseMap`,
+    or its ``berry_phase`` ``xarray.DataArray``), with intersections marked and the circle drawn
+    around each.  Returns the axes."""
     from matplotlib.patches import Circle
 
+    if isinstance(phase_map, BerryPhaseMap):
+        phase_map = phase_map.to_xarray()["berry_phase"]
     da = phase_map.sel(radius=radius, method="nearest") if radius is not None else phase_map.isel(radius=0)
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure(figsize=(5.0, 4.2), constrained_layout=True).add_subplot(1, 1, 1)
+    ax = _new_axes(ax, size=(5.0, 4.2))
     mesh = ax.pcolormesh(da["x"], da["y"], np.abs(da.values) / np.pi, cmap="coolwarm", vmin=0, vmax=1,
                          shading="auto")
     ax.figure.colorbar(mesh, ax=ax, label="|Berry phase| / pi")
@@ -196,14 +153,13 @@ def _fmt_half(x: float) -> str:
     return f"{round(2 * a)}/2" if abs(2 * a - round(2 * a)) < 1e-6 and round(2 * a) % 2 else f"{a:.0f}"
 
 
-def plot_vibronic_spectrum(comparison, ax=None):
+def plot_vibronic_spectrum(comparison: Any, ax: Any = None) -> Any:
     """Three columns of levels — single surface without the geometric phase, exact, single
-    surface with it — labelled by |m| or |j|, from :func:`geometric_phase_comparison`.
-    Returns the axes."""
-    if ax is None:
-        from matplotlib.figure import Figure
-
-        ax = Figure(figsize=(5.4, 4.4), constrained_layout=True).add_subplot(1, 1, 1)
+    surface with it — labelled by |m| or |j|, from :func:`~lzsm.geometry.geometric_phase_comparison`
+    (the result or its dataset).  Returns the axes."""
+    if isinstance(comparison, GeometricPhaseComparison):
+        comparison = comparison.to_xarray()
+    ax = _new_axes(ax, size=(5.4, 4.4))
     cols = [("without_geometric_phase", "m_without_geometric_phase", "no GP\n(integer m)", "tab:red"),
             ("exact", "j_exact", "exact\n(two states)", "k"),
             ("with_geometric_phase", "m_with_geometric_phase", "with GP\n(half-integer j)", "tab:blue")]
@@ -224,13 +180,10 @@ def plot_vibronic_spectrum(comparison, ax=None):
     return ax
 
 
-def plot_encircling_wavepacket(result: EncirclingWavepacket, axes=None, *, time_index: int = -1):
+def plot_encircling_wavepacket(result: EncirclingWavepacket, axes: Any = None, *, time_index: int = -1) -> Any:
     """Densities at one time (exact, lower surface without GP) and their angular profiles in the
     moat.  ``axes``: three axes or None; returns them."""
-    if axes is None:
-        from matplotlib.figure import Figure
-
-        axes = Figure(figsize=(12.0, 3.8), constrained_layout=True).subplots(1, 3)
+    axes = _new_axes(axes, ncols=3, size=(12.0, 3.8))
     t = result.times[time_index]
     for ax, dens, title in ((axes[0], result.density_exact, "exact (two states): geometric phase"),
                             (axes[1], result.density_without_gp, "lower surface only: no geometric phase")):
