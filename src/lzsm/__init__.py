@@ -31,7 +31,7 @@ Start with ``help(lzsm.evolve)``, ``help(lzsm.lz_probability)`` or ``help(lzsm.m
 import lazy_loader as _lazy
 
 from lzsm import _compat
-from lzsm._version import __version__
+from lzsm._version import __version__ as __version__
 
 _getattr, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)
 __getattr__ = _compat.module_getattr(__name__, _getattr)
