@@ -24,11 +24,14 @@ parameters of that paper:
 """
 
 from __future__ import annotations
+
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.base import Model
@@ -563,8 +566,8 @@ class CovalentIonicCrossing(Curves):
         """Reduced nuclear mass in electron masses."""
         return float(self._p["mu"])  # type: ignore[attr-defined]
 
-    @property  # type: ignore[override]
-    def mass(self) -> float:
+    @property
+    def mass(self) -> float:  # type: ignore[override]
         """The nuclear mass moving along R: the reduced mass (electron masses)."""
         return self.reduced_mass
 
