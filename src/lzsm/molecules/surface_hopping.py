@@ -429,8 +429,8 @@ def trajectory_scattering(
     if np.any(n_unfinished):
         bad = int(np.sum(n_unfinished > 0))
         warnings.warn(f"trajectory_scattering: at {bad} of {k.size} momenta some trajectories were still in the box "
-                      f"at max_time ({int(n_unfinished.sum())} in all; they count in neither T nor R): see "
-                      "TrajectoryScattering.n_unfinished and .status, or raise max_time", LzsmConvergenceWarning,
+                      f"at max_time ({int(n_unfinished.sum())} in all, trapped in a well or too slow; they count in "
+                      "neither T nor R): see TrajectoryScattering.n_unfinished and .status", LzsmConvergenceWarning,
                       stacklevel=3)  # past the keyword wrapper
     return TrajectoryScattering(
         k, t_p, r_p, t_e, r_e, n_unfinished, outcome.astype(np.int8), state, out_i[..., _k.I_HOPS],
