@@ -271,8 +271,10 @@ def test_wavepacket_scattering_export(tully_runs, tmp_path):
         np.testing.assert_array_equal(back["transmission_resolved"].values, wp.transmission_resolved)
         assert back.attrs["k_center"] == 20.0 and "converged" in back.attrs["convergence"]
     assert len(repr(wp)) < 300 and repr(wp).startswith("WavepacketScattering(wavepacket scattering, k = 20")
-    unchecked = wavepacket_scattering(TullySimple(), 20.0, convergence="none", k_resolved=[20.0])
-    assert unchecked.status == Status.NOT_CHECKED and unchecked.ok
+    unchecked = wavepacket_scattering(TullySimple(), 20.0, convergence="none", k_resolved=[20.0], tol=None)
+    assert unchecked.status == Status.NOT_CHECKED and unchecked.ok and unchecked.options.tol == 1e-4
+    with pytest.raises(LzsmValueError, match="`tol` must be in"):
+        wavepacket_scattering(TullySimple(), 20.0, tol=2.0)
 
 
 def test_initial_channel_grammar():

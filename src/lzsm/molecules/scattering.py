@@ -329,7 +329,7 @@ def _finish_status(convergence: str, converged: bool) -> Status:
                   incoming_state=("initial", old_adiabatic_index))
 def wavepacket_scattering(model: Any, k: float, mass: float | None = None, *, initial: Any = "lower",
                           k_width: float | None = None, k_resolved: ArrayLike | None = None,
-                          convergence: str = "time_step", tol: float = DEFAULT_TOL, dt: float | None = None,
+                          convergence: str = "time_step", tol: float | None = DEFAULT_TOL, dt: float | None = None,
                           hbar: float | None = None, x_range: tuple[float, float] | None = None,
                           max_refinements: int = 2) -> WavepacketScattering:
     """Exact 1-D scattering of a Gaussian wavepacket on a curve model (:class:`~lzsm.models.curves.Curves`).
@@ -374,9 +374,8 @@ def wavepacket_scattering(model: Any, k: float, mass: float | None = None, *, in
                             f"lzsm.TullySimple()), got {type(model).__name__}")
     m, hb = mass_and_hbar(model, mass, hbar, "wavepacket_scattering")
     k0 = _checks.positive_scalar(k, "k")
-    opts = Options(tol=tol)
-    assert opts.tol is not None
-    tol_ = opts.tol
+    opts = Options(tol=DEFAULT_TOL if tol is None else tol)
+    tol_ = float(DEFAULT_TOL if opts.tol is None else opts.tol)
     _checks.choice(convergence, "convergence", ("time_step", "full", "none"))
     refinements_max = _checks.integer(max_refinements, "max_refinements", low=0, high=10)
     dt_user = None if dt is None else _checks.positive_scalar(dt, "dt")
