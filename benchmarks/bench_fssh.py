@@ -77,7 +77,7 @@ TARGET = 50.0
 
 
 def run_lzsm(dt, n_traj, seed):
-    return trajectory_scattering(TullySimple(), list(MOMENTA), mass=MASS, method=FSSH(), n_trajectories=n_traj,
+    return trajectory_scattering(TullySimple(mass=MASS), list(MOMENTA), method=FSSH(), n_trajectories=n_traj,
                                  seed=seed, x0=X0, x_bounds=(X0, X1), dt=dt)
 
 
@@ -113,7 +113,7 @@ def main(argv=None):
 
     exact = None
     if stationary_scattering is not None:
-        ex = stationary_scattering(TullySimple(), momenta=list(MOMENTA), mass=MASS)
+        ex = stationary_scattering(TullySimple(mass=MASS), k=list(MOMENTA))
         exact = ex.transmission
         print("  exact (stationary coupled channels): "
               + ", ".join(f"k={k:g}: T = {np.round(exact[i], 4).tolist()}" for i, k in enumerate(MOMENTA)))
@@ -124,13 +124,13 @@ def main(argv=None):
     cpu, wall, res = bench.timed(lambda: run_lzsm(args.dt, N_TRAJ, args.seed))
     lz = {"cpu_total": cpu, "wall_total": wall, "cpu_per_trajectory": cpu / (N_TRAJ * len(MOMENTA)),
           "wall_per_trajectory": wall / (N_TRAJ * len(MOMENTA)),
-          "transmission": res.transmission.tolist(), "transmission_error": res.transmission_error.tolist(),
+          "transmission": res.transmission.tolist(), "transmission_error": res.transmission_stderr.tolist(),
           "max_energy_error": float(res.energy_error.max())}
     print(f"  lzsm  {N_TRAJ} x {len(MOMENTA)} trajectories: CPU {fmt_t(cpu)}, wall {fmt_t(wall)} "
           f"({fmt_t(lz['cpu_per_trajectory'])} CPU per trajectory)")
     for i, k in enumerate(MOMENTA):
         print(f"    k={k:g}: T = {np.round(res.transmission[i], 4).tolist()} "
-              f"+- {np.round(res.transmission_error[i], 4).tolist()}")
+              f"+- {np.round(res.transmission_stderr[i], 4).tolist()}")
 
     out = {"command": command, "env": env, "dt": args.dt, "momenta": list(MOMENTA), "n_trajectories": N_TRAJ,
            "exact_transmission": None if exact is None else exact.tolist(), "lzsm": lz, "target": TARGET}

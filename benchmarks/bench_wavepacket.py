@@ -52,7 +52,7 @@ def main(argv=None) -> int:
     wavepacket_scattering(model, k, convergence="none")  # warm-up
     w_full, c_full, wp = median_timed(lambda: wavepacket_scattering(model, k), repeats)
     w_one, c_one, _ = median_timed(lambda: wavepacket_scattering(model, k, convergence="none"), repeats)
-    w_st, c_st, st = median_timed(lambda: stationary_scattering(model, momenta=wp.momenta), repeats)
+    w_st, c_st, st = median_timed(lambda: stationary_scattering(model, k=wp.k_resolved), repeats)
     c = wp.convergence
     centre = wp.at_momentum()
     print(f"Tully simple avoided crossing, k = {k:g} a.u., mass 2000")

@@ -42,10 +42,10 @@ def main(argv=None) -> int:
     n = args.trajectories
 
     rows = [
-        ("simple avoided crossing", TullySimple(), -10.0, np.arange(4.0, 31.0, 2.0),
+        ("simple avoided crossing", TullySimple(mass=MASS), -10.0, np.arange(4.0, 31.0, 2.0),
          [("FSSH", FSSH(), "o"), ("LZSH", LZSH(), "s")],
          [("transmission", 0), ("reflection", 0), ("transmission", 1)]),
-        ("extended coupling", TullyExtended(), -15.0, np.arange(4.0, 31.0, 2.0),
+        ("extended coupling", TullyExtended(mass=MASS), -15.0, np.arange(4.0, 31.0, 2.0),
          [("FSSH", FSSH(), "o"), ("FSSH + EDC", FSSH(decoherence="edc"), "D")],
          [("transmission", 0), ("reflection", 0), ("reflection", 1)]),
     ]
@@ -55,9 +55,9 @@ def main(argv=None) -> int:
         exact = None
         if stationary_scattering is not None:
             kf = np.linspace(ks[0], ks[-1], 120)
-            ex = stationary_scattering(model, momenta=kf, mass=MASS)
+            ex = stationary_scattering(model, k=kf)
             exact = (kf, ex)
-        results = [(name, trajectory_scattering(model, ks, mass=MASS, method=m, n_trajectories=n, seed=7,
+        results = [(name, trajectory_scattering(model, ks, method=m, n_trajectories=n, seed=7,
                                                 x0=x0, dt=args.dt), mk) for name, m, mk in methods]
         for c, (quantity, state) in enumerate(panels):
             ax = axes[r, c]

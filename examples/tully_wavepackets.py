@@ -57,7 +57,7 @@ def snapshots_figure(out: Path) -> None:
     x = grid.axes[0]
     _, vecs = np.linalg.eigh(model.potential(np.array(-40.0)))
     psi0 = gaussian_wavepacket(grid, -12.0, 20.0, 1.0, vecs[:, 0])
-    ev = propagate(model, grid, psi0, 2000.0, 2.0, 1200, save_every=200,
+    ev = propagate(model, grid, psi0, model.mass, 2.0, 1200, save_every=200,
                    absorber=absorbing_potential(grid, 8.0, 0.05))
     fig = Figure(figsize=(10, 6), layout="constrained")
     a1, a2 = fig.subplots(1, 2, sharey=True)
@@ -97,9 +97,9 @@ def lz_figure(out: Path) -> None:
     for ax, (label, model, ks) in zip(fig.subplots(1, 2), [
             ("tanh crossing (a=0.05, b=0.1, c=0.003)", tanh, np.linspace(25, 80, 40)),
             ("Tully simple", TullySimple(), np.linspace(9.5, 80, 60))]):
-        res = stationary_scattering(model, momenta=ks, step=0.02)
+        res = stationary_scattering(model, k=ks, step=0.02)
         cr = curve_crossing(model, (-3, 3))
-        p_lz = cr.energy_resolved_p_diabatic_stay(res.energies, 2000.0)
+        p_lz = cr.energy_resolved_p_diabatic_stay(res.energies)
         ax.plot(ks, res.transmission[:, 1], "-", label="exact: T on upper state (diabatic stay)")
         ax.plot(ks, p_lz, "--", label="one-pass Landau–Zener")
         ax.set_xlabel("incident momentum k (a.u.)")

@@ -82,7 +82,7 @@ def test_newton_sutin_kappa_half_closed_form():
 def test_thermal_kappa_against_direct_quadrature(ratio):
     """kappa(T) = int kappa(v) (m v/kT) exp(-m v^2/2kT) dv by adaptive quadrature in v."""
     v12 = ratio * chem.crossover_coupling(LAM, KT, W, HBAR)
-    cr = curve_crossing(chem.marcus_curves(v12, LAM, DG, W), (-1.0, 1.0))
+    cr = curve_crossing(chem.marcus_curves(v12, LAM, DG, W, hbar=HBAR), (-1.0, 1.0))
 
     def integrand(v: float) -> float:
         pa = -math.expm1(-2 * math.pi * v12**2 / (HBAR * v * cr.force_difference))
@@ -90,7 +90,7 @@ def test_thermal_kappa_against_direct_quadrature(ratio):
 
     vt = math.sqrt(KT)
     ref = quad(integrand, 0, 40 * vt, points=[0.01 * vt, 0.1 * vt, vt], limit=200, epsabs=0, epsrel=1e-12)[0]
-    got = float(thermal_transmission_coefficient(cr, KT, 1.0, HBAR))
+    got = float(thermal_transmission_coefficient(cr, KT))  # mass 1 and hbar of the model
     assert got == pytest.approx(ref, rel=1e-7)
     res = chem.electron_transfer_rates([v12], LAM, DG, KT, W, HBAR)
     assert res.transmission_coefficient[0] == pytest.approx(ref, rel=1e-7)

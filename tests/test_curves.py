@@ -241,6 +241,49 @@ def test_diabatize_bad_input():
         diabatize(x, e, np.array([0, 0, np.nan, 0, 0]))
 
 
+def test_diabatization_result_export(tmp_path):
+    """Diabatization is an lzsm result: labelled dataset, NetCDF round trip, one-line repr; its
+    curves carry the nuclear mass and hbar given to them."""
+    import xarray as xr
+
+    m = TullySimple()
+    x = np.linspace(-12, 12, 401)
+    dia = diabatize(x, lzsm.adiabatic_energies(m, x), lzsm.nonadiabatic_coupling(m, x)[:, 0, 1].real,
+                    theta_start=float(lzsm.mixing_angle(m, x[:1])[0]))
+    ds = dia.to_xarray()
+    assert ds["theta"].dims == ("x",)
+    assert ds["adiabatic_energies"].dims == ("x", "adiabatic")
+    assert ds["diabatic_potential"].dims == ("x", "diabatic_i", "diabatic_j")
+    assert "theta(x)" in ds.attrs["convention"]
+    dia.to_netcdf(tmp_path / "dia.nc")
+    with xr.open_dataset(tmp_path / "dia.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["diabatic_potential"].values, dia.potential)
+        np.testing.assert_array_equal(back["x"].values, x)
+    assert len(repr(dia)) < 300 and repr(dia).startswith("Diabatization(two-state diabatisation")
+    tab = dia.curves(mass=1234.0, hbar=0.5)
+    assert (tab.mass, tab.hbar) == (1234.0, 0.5)
+
+
+def test_nuclear_mass_is_on_the_model():
+    """Every curve model carries ``mass`` (default 2000, Tully's) and ``hbar``, checked > 0;
+    the covalent–ionic model's mass is its reduced mass."""
+    for cls in TULLY_MODELS.values():
+        assert cls().mass == 2000.0 and cls(mass=7.0).mass == 7.0
+    assert FunctionCurves(TullySimple().potential, mass=3.0).mass == 3.0
+    nacl = CovalentIonicCrossing.nacl()
+    assert nacl.mass == nacl.reduced_mass
+    tab = TabulatedCurves.from_model(TullyDual(mass=5.0, hbar=0.5), np.linspace(-5, 5, 21))
+    assert (tab.mass, tab.hbar) == (5.0, 0.5)
+    for bad in ({"mass": 0.0}, {"mass": -2.0}, {"hbar": 0.0}):
+        name = next(iter(bad))
+        with pytest.raises(LzsmValueError, match=f"`{name}` must be > 0"):
+            TullyExtended(**bad)
+        with pytest.raises(LzsmValueError, match=f"`{name}` must be > 0"):
+            TabulatedCurves.from_model(TullySimple(), np.linspace(-5, 5, 21), **bad)
+    with pytest.raises(LzsmTypeError, match="`mass` must be a real number"):
+        TullySimple(mass="heavy")
+
+
 def test_plot_curves_returns_axes():
     ax = plot_curves(TullySimple(), np.linspace(-10, 10, 201))
     assert ax.get_xlabel().startswith("x") and len(ax.lines) == 6

@@ -10,13 +10,15 @@ channel n scatters off U alone at the energy E - c_n (c_n the eigenvalues of C).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
+import xarray as xr
 
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.models.curves import TULLY_MODELS, FunctionCurves, TabulatedCurves, TullySimple
+from lzsm.models.curves import TULLY_MODELS, FunctionCurves, TabulatedCurves, TullyExtended, TullySimple
 from lzsm.molecules.stationary import asymptotic_range, stationary_scattering
 
 
@@ -47,7 +49,7 @@ def test_sech2_barrier_in_two_decoupled_channels(u0, length, mass):
     model = barrier_model(u0, length, c)
     e = cn[1] + u0 * np.array([0.3, 0.9, 1.0, 1.1, 2.5])
     for incoming in (0, 1):
-        res = stationary_scattering(model, e, mass=mass, incoming_state=incoming)
+        res = stationary_scattering(dataclasses.replace(model, mass=mass), e, initial=f"adiabatic {incoming}")
         t = sech2_transmission(e - cn[incoming], u0, length, mass)
         assert np.allclose(res.transmission[:, incoming], t, atol=1e-8, rtol=0)
         assert np.allclose(res.reflection[:, incoming], 1 - t, atol=1e-8, rtol=0)
@@ -60,8 +62,8 @@ def test_hbar_scaling():
     """Only hbar^2/m enters: (m, hbar) = (8, 2) equals (2, 1) at the same energies."""
     m1 = barrier_model(0.5, 0.5, np.diag([0.0, 0.2]))
     e = np.array([0.3, 0.6])
-    a = stationary_scattering(m1, e, mass=2.0)
-    b = stationary_scattering(m1, e, mass=8.0, hbar=2.0)
+    a = stationary_scattering(dataclasses.replace(m1, mass=2.0), e)
+    b = stationary_scattering(dataclasses.replace(m1, mass=8.0, hbar=2.0), e)
     assert np.allclose(a.transmission, b.transmission, atol=1e-12)
 
 
@@ -71,10 +73,10 @@ def test_tully_unitarity_and_second_order_sectors(name):
     the un-extrapolated result with h drops by ~4 with h/2; Richardson removes it)."""
     m = TULLY_MODELS[name]()
     ks = np.array([6.0, 12.0, 19.0, 31.0, 45.0])
-    res = stationary_scattering(m, momenta=ks)
+    res = stationary_scattering(m, k=ks)
     assert np.max(res.unitarity_defect) < 1e-6
     assert np.max(res.error_estimate) < 1e-5
-    p = [stationary_scattering(m, momenta=[19.0], step=h).transmission[0] for h in (0.04, 0.02)]
+    p = [stationary_scattering(m, k=[19.0], step=h).transmission[0] for h in (0.04, 0.02)]
     ref = res.transmission[2]
     # Richardson-extrapolated results at h and h/2 differ at O(h^4): check the h = 0.04 one
     assert np.max(np.abs(p[0] - ref)) < 1e-5
@@ -84,14 +86,14 @@ def test_tully_reference_values():
     """Tully 1 at k = 10: below k = 9 the upper channel is closed (asymptotic gap 2A = 0.02 needs
     k^2/(2m) > 0.02, i.e. k > sqrt(80) = 8.94); Tully 3 at k = 10 reflects ~30% (its upper
     state is closed on the right until k ~ 28.3)."""
-    r1 = stationary_scattering(TULLY_MODELS["simple"](), momenta=[8.9, 9.0])
+    r1 = stationary_scattering(TULLY_MODELS["simple"](), k=[8.9, 9.0])
     assert r1.transmission[0, 1] == 0 and r1.reflection[0, 1] == 0
     assert r1.transmission[1, 1] > 0
-    r3 = stationary_scattering(TULLY_MODELS["extended"](), momenta=[10.0, 28.0, 28.6])
+    r3 = stationary_scattering(TULLY_MODELS["extended"](), k=[10.0, 28.0, 28.6])
     assert r3.transmission[:2, 1].max() == 0 and r3.transmission[2, 1] > 0
     assert 0.2 < r3.reflection[0].sum() < 0.4
     # Tully 1 and 2 asymptotes are diabatic: both pictures agree
-    r2 = stationary_scattering(TULLY_MODELS["dual"](), momenta=[20.0, 40.0])
+    r2 = stationary_scattering(TULLY_MODELS["dual"](), k=[20.0, 40.0])
     assert np.allclose(np.sort(r2.transmission_diabatic, -1), np.sort(r2.transmission, -1), atol=1e-12)
 
 
@@ -105,8 +107,8 @@ def test_tabulated_curves_give_the_analytic_results(name, spacing, tol):
     a, b = m.interaction_range
     tab = TabulatedCurves.from_model(m, np.arange(a, b + spacing / 2, spacing))
     ks = np.array([12.0, 20.0, 30.0])
-    ra = stationary_scattering(m, momenta=ks, x_range=(a, b))
-    rt = stationary_scattering(tab, momenta=ks)
+    ra = stationary_scattering(m, k=ks, x_range=(a, b))
+    rt = stationary_scattering(tab, k=ks)
     assert np.max(np.abs(ra.transmission - rt.transmission)) < tol
     assert np.max(np.abs(ra.reflection - rt.reflection)) < tol
 
@@ -125,16 +127,66 @@ def test_asymptotic_range_scan_and_long_range_error():
 def test_bad_input():
     m = TullySimple()
     with pytest.raises(LzsmValueError, match="`mass` must be > 0"):
-        stationary_scattering(m, momenta=[10.0], mass=0.0)
+        stationary_scattering(TullySimple(mass=0.0), k=[10.0])
     with pytest.raises(LzsmValueError, match="exactly one"):
-        stationary_scattering(m, [0.1], momenta=[10.0])
+        stationary_scattering(m, [0.1], k=[10.0])
     with pytest.raises(LzsmValueError, match="closed below"):
         stationary_scattering(m, [-0.02])
-    with pytest.raises(LzsmValueError, match="incoming_state"):
-        stationary_scattering(m, momenta=[10.0], incoming_state=2)
+    with pytest.raises(LzsmValueError, match="`initial`"):
+        stationary_scattering(m, k=[10.0], initial=2)
     with pytest.raises(LzsmTypeError, match="Curves"):
-        stationary_scattering("tully", momenta=[10.0])
-    with pytest.raises(LzsmValueError, match="`momenta` must be > 0"):
-        stationary_scattering(m, momenta=[-1.0])
+        stationary_scattering("tully", k=[10.0])
+    with pytest.raises(LzsmValueError, match="`k` must be > 0"):
+        stationary_scattering(m, k=[-1.0])
     with pytest.raises(LzsmValueError, match="x_range"):
-        stationary_scattering(m, momenta=[10.0], x_range=(5, -5))
+        stationary_scattering(m, k=[10.0], x_range=(5, -5))
+
+
+def test_result_export(tmp_path):
+    """StationaryScattering is an lzsm result over k: labelled dataset, NetCDF round trip,
+    one-line repr."""
+    r = stationary_scattering(TullySimple(), k=[12.0, 20.0, 30.0])
+    ds = r.to_xarray()
+    assert ds["transmission"].dims == ("k", "adiabatic") and ds["reflection"].dims == ("k", "adiabatic")
+    assert ds["transmission_diabatic"].dims == ("k", "diabatic")
+    assert ds["error_estimate"].dims == ("k",) and ds["unitarity_defect"].dims == ("k",)
+    assert ds["energy"].dims == ("k",) and ds["status"].dims == ("k",)
+    np.testing.assert_array_equal(ds["k"].values, [12.0, 20.0, 30.0])
+    assert r.grid_shape == (3,) and r.ok and ds.attrs["mass"] == 2000.0
+    r.to_netcdf(tmp_path / "st.nc")
+    with xr.open_dataset(tmp_path / "st.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["transmission"].values, r.transmission)
+        np.testing.assert_array_equal(back["energy"].values, r.energies)
+    assert len(repr(r)) < 300 and repr(r).startswith("StationaryScattering(stationary scattering, grid k: 3")
+
+
+def test_initial_channel_from_a_diabatic_state():
+    """Tully 3: diabatic state 0 (V11 = +A) is the upper channel at the left, so ``initial=0``
+    is ``'upper'``; where the asymptotic states are mixed half and half a diabatic name is
+    refused."""
+    m = TullyExtended()
+    up = stationary_scattering(m, k=[30.0], initial="upper")
+    for same in (0, "diabatic 0", "adiabatic 1", ("adiabatic", 1)):
+        r = stationary_scattering(m, k=[30.0], initial=same)
+        assert r.incoming_state == 1
+        np.testing.assert_array_equal(r.transmission, up.transmission)
+    assert stationary_scattering(m, k=[30.0], initial="diabatic 1").incoming_state == 0
+    mixed = barrier_model(0.02, 1.0, np.array([[0.0, 0.01], [0.01, 0.0]]))
+    with pytest.raises(LzsmValueError, match="mixed"):
+        stationary_scattering(mixed, k=[5.0], initial="diabatic 0")
+    assert stationary_scattering(mixed, k=[5.0], initial="lower").incoming_state == 0
+
+
+def test_lzsm_0_1_keywords_still_work():
+    """``momenta``, ``incoming_state``, ``mass`` and ``hbar`` still work with DeprecationWarnings
+    (the values they give equal the new call on a model carrying mass and hbar)."""
+    m = barrier_model(0.5, 0.5, np.diag([0.0, 0.2]))
+    new = stationary_scattering(dataclasses.replace(m, mass=8.0, hbar=2.0), k=[1.0, 2.0], initial="adiabatic 1")
+    with pytest.deprecated_call() as record:
+        old = stationary_scattering(m, momenta=[1.0, 2.0], mass=8.0, hbar=2.0, incoming_state=1)
+    messages = " ".join(str(w.message) for w in record)
+    for name in ("momenta", "incoming_state", "mass", "hbar"):
+        assert f"({name}=...)" in messages
+    np.testing.assert_array_equal(old.transmission, new.transmission)
+    with pytest.deprecated_call(match="StationaryScattering.momenta is deprecated"):
+        np.testing.assert_array_equal(old.momenta, [1.0, 2.0])

@@ -9,10 +9,12 @@ of the thermal Landau–Zener rate equals the Marcus golden-rule rate for harmon
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import lzsm
 from lzsm.errors import LzsmTypeError, LzsmValueError
@@ -47,12 +49,12 @@ def test_tully_simple_crossing_parameters():
     v = 0.01
     assert cr.sweep_rate(v) == pytest.approx(v * 0.032, rel=1e-12)
     assert cr.p_diabatic_stay(v) == pytest.approx(math.exp(-2 * math.pi * 0.005**2 / (v * 0.032)), rel=1e-12)
-    assert cr.p_diabatic_stay(v, hbar=2.0) == pytest.approx(math.exp(-math.pi * 0.005**2 / (v * 0.032)), rel=1e-12)
+    assert dataclasses.replace(cr, hbar=2.0).p_diabatic_stay(v) == pytest.approx(math.exp(-math.pi * 0.005**2 / (v * 0.032)), rel=1e-12)
     # velocity from the energy at the crossing; below E_c: NaN
     e = np.array([-0.001, 0.05])
-    vel = cr.velocity(e, 2000.0)
+    vel = cr.velocity(e)  # mass 2000 (TullySimple's)
     assert np.isnan(vel[0]) and vel[1] == pytest.approx(math.sqrt(2 * 0.05 / 2000))
-    assert np.isnan(cr.energy_resolved_p_diabatic_stay(-0.001, 2000.0))
+    assert np.isnan(cr.energy_resolved_p_diabatic_stay(-0.001))
 
 
 def test_dual_has_two_crossings():
@@ -89,15 +91,15 @@ def test_semiclassical_lz_agrees_with_exact_scattering_in_its_regime(k):
     a, b, c = 0.05, 0.1, 0.003
     m = tanh_crossing(a, b, c)
     cr = curve_crossing(m, (-5, 5))
-    res = stationary_scattering(m, momenta=[k], step=0.02)
+    res = stationary_scattering(m, k=[k], step=0.02)
     e = res.energies
-    p_lz = cr.energy_resolved_p_diabatic_stay(e, 2000.0)
+    p_lz = cr.energy_resolved_p_diabatic_stay(e)
     dev = abs(res.transmission[0, 1] - p_lz[0])
     assert dev < 1e-3
     assert res.transmission[0, 1] == pytest.approx(p_lz[0], abs=1e-3)
     m2 = tanh_crossing(2 * a, b / 2, c)  # same slope 2ab at the crossing, half the curvature scale
-    res2 = stationary_scattering(m2, momenta=[math.sqrt(k**2 + 2 * 2000 * a)], step=0.02)  # same energy above E_c
-    p2 = curve_crossing(m2, (-5, 5)).energy_resolved_p_diabatic_stay(res2.energies, 2000.0)
+    res2 = stationary_scattering(m2, k=[math.sqrt(k**2 + 2 * 2000 * a)], step=0.02)  # same energy above E_c
+    p2 = curve_crossing(m2, (-5, 5)).energy_resolved_p_diabatic_stay(res2.energies)
     assert p2[0] == pytest.approx(p_lz[0], rel=1e-3)  # nearly the same energy above E_c
     assert dev / abs(res2.transmission[0, 1] - p2[0]) > 3
 
@@ -107,8 +109,8 @@ def test_lz_is_not_accurate_for_tully_simple_at_low_momentum():
     transition region at k = 20, so one-pass LZ overestimates the diabatic stay by ~0.1."""
     m = TullySimple()
     cr = curve_crossing(m, (-3, 3))
-    res = stationary_scattering(m, momenta=[20.0])
-    assert cr.energy_resolved_p_diabatic_stay(res.energies, 2000.0)[0] - res.transmission[0, 1] > 0.05
+    res = stationary_scattering(m, k=[20.0])
+    assert cr.energy_resolved_p_diabatic_stay(res.energies)[0] - res.transmission[0, 1] > 0.05
 
 
 def test_two_pass_and_transmission_coefficient():
@@ -133,11 +135,11 @@ def test_nonadiabatic_lz_rate_is_the_marcus_rate():
     mass, w, d, dg, vc = 2000.0, 0.005, 1.5, -0.01, 1e-5
     model = FunctionCurves.from_elements({"V11": lambda x: 0.5 * mass * w**2 * x**2,
                                           "V22": lambda x: 0.5 * mass * w**2 * (x - d) ** 2 + dg,
-                                          "V12": lambda x: vc + 0 * x})
+                                          "V12": lambda x: vc + 0 * x}, mass=mass)
     cr = curve_crossing(model, (-5, 5))
     lam = 0.5 * mass * w**2 * d**2
     kt = np.array([0.002, 0.004, 0.01])
-    rate = lz_rate(cr, kt, mass, w / (2 * np.pi))
+    rate = lz_rate(cr, kt, w / (2 * np.pi))
     marcus = marcus_rate(vc, lam, dg, kt)
     assert np.allclose(rate.nonadiabatic_limit, marcus, rtol=1e-12, atol=0)
     assert np.allclose(rate.rate, marcus, rtol=1e-3, atol=0)
@@ -145,8 +147,8 @@ def test_nonadiabatic_lz_rate_is_the_marcus_rate():
     # strong coupling: kappa -> 1 (adiabatic limit)
     strong = curve_crossing(FunctionCurves.from_elements({"V11": lambda x: 0.5 * mass * w**2 * x**2,
                                                           "V22": lambda x: 0.5 * mass * w**2 * (x - d) ** 2 + dg,
-                                                          "V12": lambda x: 0.02 + 0 * x}), (-5, 5))
-    assert thermal_transmission_coefficient(strong, 0.002, mass) == pytest.approx(1.0, abs=1e-6)
+                                                          "V12": lambda x: 0.02 + 0 * x}, mass=mass), (-5, 5))
+    assert thermal_transmission_coefficient(strong, 0.002) == pytest.approx(1.0, abs=1e-6)
 
 
 def test_nacl_two_pass_ionisation():
@@ -156,7 +158,7 @@ def test_nacl_two_pass_ionisation():
     cr = curve_crossing(m, (10, 30))
     assert cr.position * 0.529177210903 == pytest.approx(9.434, abs=2e-3)
     e = 1.0 / 27.211386245988
-    p = cr.energy_resolved_p_diabatic_stay(e, m.reduced_mass)
+    p = cr.energy_resolved_p_diabatic_stay(e)  # the model's mass: the reduced mass
     v = math.sqrt(2 * e / m.reduced_mass)
     assert p == pytest.approx(math.exp(-2 * math.pi * cr.coupling**2 / (v * cr.force_difference)), rel=1e-9)
     assert 0.85 < p < 0.95
@@ -168,10 +170,89 @@ def test_bad_input():
     with pytest.raises(LzsmValueError, match="`velocity` must be > 0"):
         cr.p_diabatic_stay(0.0)
     with pytest.raises(LzsmValueError, match="`mass` must be > 0"):
-        cr.velocity(0.1, 0.0)
+        dataclasses.replace(cr, mass=0.0)
     with pytest.raises(LzsmTypeError, match="Curves"):
         find_curve_crossings(np.eye(2), (-1, 1))
     with pytest.raises(LzsmValueError, match="two different"):
         find_curve_crossings(TullySimple(), (-1, 1), states=(0, 0))
     with pytest.raises(LzsmValueError, match="temperature"):
-        thermal_transmission_coefficient(cr, -1.0, 2000.0)
+        thermal_transmission_coefficient(cr, -1.0)
+    with pytest.raises(LzsmValueError, match="`states` must be two different"):
+        find_curve_crossings(TullySimple(), (-1, 1), states=(0.0, 1.0))
+    with pytest.raises(LzsmValueError, match="`n_scan` must be an integer"):
+        find_curve_crossings(TullySimple(), (-1, 1), n_scan=2.5)
+    with pytest.raises(LzsmValueError, match="`x_range` must be a pair"):
+        find_curve_crossings(TullySimple(), "ab")
+    with pytest.raises(LzsmValueError, match="`bracket` must be a pair"):
+        curve_crossing(TullySimple(), (3, -3))
+    with pytest.raises(LzsmValueError, match=r"\[0, 1\], got 1.5"):
+        two_pass_probability([0.5, 1.5])
+    with pytest.raises(LzsmValueError, match="`frequency` must be > 0"):
+        lz_rate(cr, 0.002, 0.0)
+
+
+def test_crossing_carries_the_model_mass_and_hbar():
+    """The crossing takes mass and hbar from its model: NaCl's reduced mass, a model's hbar."""
+    m = CovalentIonicCrossing.nacl()
+    cr = curve_crossing(m, (10, 30))
+    assert cr.mass == m.reduced_mass == m.mass
+    half = curve_crossing(TullySimple(hbar=0.5, mass=1000.0), (-3, 3))
+    assert (half.hbar, half.mass) == (0.5, 1000.0)
+    assert half.p_diabatic_stay(0.01) == pytest.approx(math.exp(-4 * math.pi * 0.005**2 / (0.01 * 0.032)), rel=1e-12)
+    assert half.velocity(0.05) == pytest.approx(math.sqrt(2 * 0.05 / 1000.0), rel=1e-14)
+    assert half.to_landau_zener(0.01).hbar == 0.5
+
+
+def test_lzsm_0_1_call_forms_still_work():
+    """mass and hbar passed to the crossing formulas (lzsm 0.1) still work, with a
+    DeprecationWarning, and equal the new call on a crossing that carries them."""
+    cr = curve_crossing(TullySimple(), (-3, 3))
+    heavy = dataclasses.replace(cr, mass=4000.0, hbar=2.0)
+    with pytest.deprecated_call(match="`mass`"):
+        assert cr.velocity(0.05, 4000.0) == heavy.velocity(0.05)
+    with pytest.deprecated_call(match="`hbar`"):
+        assert cr.p_diabatic_stay(0.01, hbar=2.0) == heavy.p_diabatic_stay(0.01)
+    with pytest.deprecated_call(match="`mass` and `hbar`"):
+        assert cr.energy_resolved_p_diabatic_stay(0.05, 4000.0, 2.0) == heavy.energy_resolved_p_diabatic_stay(0.05)
+    with pytest.deprecated_call():
+        assert cr.to_landau_zener(0.01, 2.0).hbar == 2.0
+    kt = np.array([0.002, 0.004])
+    with pytest.deprecated_call():
+        old = thermal_transmission_coefficient(cr, kt, 4000.0, 2.0)
+    np.testing.assert_array_equal(old, thermal_transmission_coefficient(heavy, kt))
+    with pytest.deprecated_call():
+        old_rate = lz_rate(cr, kt, 4000.0, 0.01, 0.001, 2.0)
+    np.testing.assert_array_equal(old_rate.rate, lz_rate(heavy, kt, 0.01, reactant_energy=0.001).rate)
+    with pytest.deprecated_call():
+        old_rate = lz_rate(cr, kt, 4000.0, frequency=0.01)
+    np.testing.assert_array_equal(old_rate.rate, lz_rate(dataclasses.replace(cr, mass=4000.0), kt, 0.01).rate)
+
+
+def test_results_export(tmp_path):
+    """CurveCrossing and LandauZenerRate are lzsm results: labelled datasets, NetCDF round
+    trip, one-line repr."""
+    cr = curve_crossing(TullySimple(), (-3, 3))
+    ds = cr.to_xarray()
+    assert {"position", "energy", "coupling", "force", "status", "success"} <= set(ds.data_vars)
+    assert ds["force"].dims == ("curve",) and list(ds["curve"].values) == [0, 1]
+    assert ds.attrs["mass"] == 2000.0 and ds.attrs["hbar"] == 1.0 and ds.attrs["result"] == "CurveCrossing"
+    cr.to_netcdf(tmp_path / "crossing.nc")
+    with xr.open_dataset(tmp_path / "crossing.nc", engine="h5netcdf") as back:
+        assert float(back["coupling"]) == cr.coupling
+        np.testing.assert_array_equal(back["force"].values, [cr.forces[0], cr.forces[1]])
+        assert back.attrs["force_difference"] == cr.force_difference
+    assert len(repr(cr)) < 300 and repr(cr).startswith("CurveCrossing(curve crossing")
+
+    kt = np.array([0.002, 0.004, 0.01])
+    rate = lz_rate(cr, kt, 0.01)
+    ds = rate.to_xarray()
+    for name in ("rate", "transmission_coefficient", "adiabatic_limit", "nonadiabatic_limit"):
+        assert ds[name].dims == ("temperature",)
+        np.testing.assert_array_equal(ds[name].values, getattr(rate, name))
+    np.testing.assert_array_equal(ds["temperature"].values, kt)
+    rate.to_netcdf(tmp_path / "rate.nc")
+    with xr.open_dataset(tmp_path / "rate.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["rate"].values, rate.rate)
+        assert back.attrs["frequency"] == 0.01 and back.attrs["coupling"] == cr.coupling
+    assert len(repr(rate)) < 300 and rate.ok
+    assert float(lz_rate(cr, 0.002, 0.01).rate) == pytest.approx(rate.rate[0], rel=1e-15)  # a single temperature

@@ -29,10 +29,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from lzsm import LzsmTypeError, LzsmValueError
+from lzsm import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import surface_hopping as kern
 from lzsm.models.curves import Curves, TullyExtended, TullySimple
 from lzsm.molecules.surface_hopping import FSSH, LZSH, Ehrenfest, TrajectoryScattering, trajectory_scattering
+from lzsm.results import Status
 
 MASS = 2000.0
 
@@ -141,6 +142,7 @@ class TanhCrossing(Curves):
     L: float = 20.0
     V: float = 0.006
     hbar: float = 1.0
+    mass: float = MASS
     coordinate: str = field(default="x", init=False)
 
     @property
@@ -198,6 +200,7 @@ def test_references_agree_and_conserve_flux():
 
 
 def test_hand_written_models_match_lzsm():
+    assert TullySimple().mass == TullyExtended().mass == MASS  # the nuclear mass is on the model
     x = np.linspace(-12, 12, 101)
     np.testing.assert_allclose(TullySimple().potential(x), simple_potential(x), atol=1e-15)
     np.testing.assert_allclose(TullyExtended().potential(x), extended_potential(x), atol=1e-15)
@@ -208,11 +211,11 @@ def test_hand_written_models_match_lzsm():
 def test_fssh_simple_crossing_matches_exact(k):
     n = 2000
     t_ex, _ = exact_open_channels(k, MASS, -10.0, 10.0)
-    res = trajectory_scattering(TullySimple(), k, mass=MASS, n_trajectories=n, seed=11)
+    res = trajectory_scattering(TullySimple(), k, n_trajectories=n, seed=11)
     assert res.n_unfinished[0] == 0
     for j in range(2):
         assert abs(res.transmission[0, j] - t_ex[j]) <= 4 * sigma(t_ex[j], n), (j, res.transmission, t_ex)
-        assert abs(res.transmission_error[0, j] - sigma(t_ex[j], n)) < 0.002
+        assert abs(res.transmission_stderr[0, j] - sigma(t_ex[j], n)) < 0.002
     np.testing.assert_array_equal(res.reflection, 0.0)  # no reflection at these energies (exact: < 1e-8)
 
 
@@ -220,9 +223,9 @@ def test_ehrenfest_simple_crossing_high_k():
     """Ehrenfest with fixed initial conditions is one deterministic path; at k = 30 its final
     populations agree with the exact transmission to 2e-3 (measured 1.2e-3)."""
     t_ex, _ = exact_open_channels(30.0, MASS, -10.0, 10.0)
-    res = trajectory_scattering(TullySimple(), 30.0, mass=MASS, n_trajectories=2, method="ehrenfest")
+    res = trajectory_scattering(TullySimple(), 30.0, n_trajectories=2, method="ehrenfest")
     np.testing.assert_allclose(res.transmission[0], t_ex, atol=2e-3)
-    np.testing.assert_allclose(res.transmission_error, 0.0, atol=1e-15)  # identical trajectories
+    np.testing.assert_allclose(res.transmission_stderr, 0.0, atol=1e-15)  # identical trajectories
 
 
 def test_wigner_sampling_matches_exact():
@@ -230,7 +233,7 @@ def test_wigner_sampling_matches_exact():
     T_j(k) over N(k, k/40) equals T_j(30) to 1e-3 here, so the same exact reference applies."""
     n, k = 2000, 30.0
     t_ex, _ = exact_open_channels(k, MASS, -10.0, 10.0)
-    res = trajectory_scattering(TullySimple(), k, mass=MASS, n_trajectories=n, seed=5, sampling="wigner",
+    res = trajectory_scattering(TullySimple(), k, n_trajectories=n, seed=5, sampling="wigner",
                                 x0=-12.0, x_bounds=(-12.0, 10.0))
     assert res.settings["sigma_x"] == [20.0 / k]
     for j in range(2):
@@ -250,15 +253,15 @@ def test_linear_crossing_all_methods_give_landau_zener():
     p_lz = math.exp(-2 * math.pi * model.V ** 2 / (v * model.F))
     assert 0.4 < p_lz < 0.6
     for method in (FSSH(), LZSH()):
-        res = trajectory_scattering(model, k, mass=MASS, n_trajectories=n, seed=2, method=method)
+        res = trajectory_scattering(model, k, n_trajectories=n, seed=2, method=method)
         assert abs(res.transmission[0, 1] - p_lz) <= 4 * sigma(p_lz, n), (method, res.transmission, p_lz)
         # a wrong factor of 2 in the exponent would give 0.28 or 0.73
-    ehr = trajectory_scattering(model, k, mass=MASS, n_trajectories=1, method=Ehrenfest())
+    ehr = trajectory_scattering(model, k, n_trajectories=1, method=Ehrenfest())
     assert abs(ehr.transmission[0, 1] - p_lz) < 5e-3
 
 
 def test_lzsh_needs_no_amplitudes_and_hops_once_per_gap_minimum():
-    res = trajectory_scattering(TullySimple(), 25.0, mass=MASS, n_trajectories=500, seed=1, method="lzsh")
+    res = trajectory_scattering(TullySimple(), 25.0, n_trajectories=500, seed=1, method="lzsh")
     assert set(np.unique(res.hops)) <= {0, 1}  # one gap minimum on the way through
     np.testing.assert_array_equal(res.final_populations[0, :, 1], res.final_state[0])
 
@@ -271,6 +274,7 @@ class SimplePlusSpectator(Curves):
     right the adiabatic order is (state 3, state 2, state 1), so T^(3) = (0, T_0, T_1) of model 1."""
 
     hbar: float = 1.0
+    mass: float = MASS
     coordinate: str = field(default="x", init=False)
 
     @property
@@ -303,14 +307,14 @@ def test_three_states_with_trivial_crossings():
     k, n = 30.0, 500
     t_ex, _ = exact_open_channels(k, MASS, -10.0, 10.0)
     for method in (FSSH(), LZSH()):
-        res = trajectory_scattering(SimplePlusSpectator(), k, mass=MASS, n_trajectories=n, seed=6, method=method)
+        res = trajectory_scattering(SimplePlusSpectator(), k, n_trajectories=n, seed=6, method=method)
         # a hop at a sampled cusp has P = 1 - O((slope v dt)^{3/2}): a rare miss lands on the spectator
         assert res.transmission[0, 0] <= 0.005 and res.n_unfinished[0] == 0
         for j in range(2):
             assert abs(res.transmission[0, j + 1] - t_ex[j]) <= 4 * sigma(t_ex[j], n), (method, res.transmission)
         assert np.all(res.hops[0] >= 1)  # at least the trivial crossing on the way out
         assert np.max(res.energy_error) < 1e-3
-    ehr = trajectory_scattering(SimplePlusSpectator(), k, mass=MASS, n_trajectories=1, method="ehrenfest")
+    ehr = trajectory_scattering(SimplePlusSpectator(), k, n_trajectories=1, method="ehrenfest")
     np.testing.assert_allclose(ehr.transmission[0], [0.0, *t_ex], atol=2e-3)
 
 
@@ -318,7 +322,7 @@ def test_three_states_with_trivial_crossings():
 @pytest.fixture(scope="module")
 def extended_runs():
     """Plain and EDC FSSH on Tully's extended coupling model at k = 10, 20 (x0 = -15, dt = 4)."""
-    kw = {"mass": MASS, "n_trajectories": 1000, "seed": 4, "x0": -15.0, "dt": 4.0}
+    kw = {"n_trajectories": 1000, "seed": 4, "x0": -15.0, "dt": 4.0}
     return (trajectory_scattering(TullyExtended(), [10.0, 20.0], **kw),
             trajectory_scattering(TullyExtended(), [10.0, 20.0], method=FSSH(decoherence="edc"), **kw))
 
@@ -421,17 +425,17 @@ def test_energy_conservation_per_trajectory():
     error falls as dt^2 (ratio 4 +- 1 between dt = 2 and 1)."""
     errs = {}
     for dt in (1.0, 2.0):
-        res = trajectory_scattering(TullySimple(), 10.0, mass=MASS, n_trajectories=200, seed=3, dt=dt)
+        res = trajectory_scattering(TullySimple(), 10.0, n_trajectories=200, seed=3, dt=dt)
         errs[dt] = res.energy_error[0]
     assert np.all(errs[1.0] <= 3e-7)
     assert 3.0 < np.median(errs[2.0]) / np.median(errs[1.0]) < 5.0
-    ehr = trajectory_scattering(TullyExtended(), 10.0, mass=MASS, n_trajectories=1, x0=-15.0,
+    ehr = trajectory_scattering(TullyExtended(), 10.0, n_trajectories=1, x0=-15.0,
                                 method="ehrenfest")
     assert ehr.energy_error[0, 0] < 5e-6  # measured 1.8e-6 at dt = 1 (mean-field energy)
 
 
 def test_reproducible_and_independent_of_threads():
-    kw = {"mass": MASS, "n_trajectories": 100, "seed": 42, "method": FSSH(decoherence="edc"), "dt": 2.0}
+    kw = {"n_trajectories": 100, "seed": 42, "method": FSSH(decoherence="edc"), "dt": 2.0}
     a = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
     b = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
     np.testing.assert_array_equal(a.final_state, b.final_state)
@@ -452,10 +456,10 @@ def test_statistical_error_scales_as_inverse_sqrt_n():
     """Spread of T_0 over 16 independent seeds matches the reported binomial error (chi^2 test
     of the variance ratio: 16 samples, accepted range [0.4, 1.9] has > 99.5 % coverage)."""
     n = 200
-    runs = [trajectory_scattering(TullySimple(), 20.0, mass=MASS, n_trajectories=n, seed=s, dt=4.0)
+    runs = [trajectory_scattering(TullySimple(), 20.0, n_trajectories=n, seed=s, dt=4.0)
             for s in range(16)]
     est = np.array([r.transmission[0, 0] for r in runs])
-    reported = np.mean([r.transmission_error[0, 0] for r in runs])
+    reported = np.mean([r.transmission_stderr[0, 0] for r in runs])
     assert 0.4 < np.var(est, ddof=1) / reported ** 2 < 1.9
     assert abs(reported - math.sqrt(0.25 / n)) < 0.003  # T_0 ~ 0.5 here
 
@@ -469,7 +473,7 @@ def test_invariants(k, seed, method, edc):
     well of the upper adiabatic curve (x = 0, +0.005 between walls at +0.01) can stay unfinished,
     i.e. below the upper channel's threshold k = sqrt(2 m 2A) = 8.94."""
     meth = FSSH(decoherence="edc" if edc else None) if method == "fssh" else method
-    res = trajectory_scattering(TullySimple(), k, mass=MASS, n_trajectories=16, seed=seed, method=meth, dt=2.0)
+    res = trajectory_scattering(TullySimple(), k, n_trajectories=16, seed=seed, method=meth, dt=2.0)
     total = res.transmission.sum() + res.reflection.sum() + res.n_unfinished[0] / 16
     assert abs(total - 1.0) < 1e-12
     np.testing.assert_allclose(res.final_populations.sum(axis=-1), 1.0, atol=1e-10)
@@ -491,11 +495,59 @@ def test_potential_table_interpolation(x):
     np.testing.assert_allclose(dv, model.gradient(np.array(x)), atol=1e-8)
 
 
+def test_result_export(tmp_path):
+    """TrajectoryScattering is an lzsm result over k: labelled dataset, NetCDF round trip,
+    one-line repr (the method object in its attrs)."""
+    import xarray as xr
+
+    res = trajectory_scattering(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=0, method=LZSH())
+    ds = res.to_xarray()
+    assert ds["transmission_stderr"].dims == ("k", "adiabatic")
+    assert ds["final_populations"].dims == ("k", "trajectory", "adiabatic")
+    assert ds["n_unfinished"].dims == ("k",) and ds["status"].dims == ("k",)
+    assert ds.attrs["method"] == "LZSH(frustrated='keep')" and ds.attrs["result"] == "TrajectoryScattering"
+    res.to_netcdf(tmp_path / "tsh.nc")
+    with xr.open_dataset(tmp_path / "tsh.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["transmission"].values, res.transmission)
+        np.testing.assert_array_equal(back["outcome"].values, res.outcome)
+        assert back.attrs["seed"] == 0 and back.attrs["sigma_x"] == "none"
+    assert len(repr(res)) < 300 and repr(res).startswith("TrajectoryScattering(trajectory scattering, grid k: 2")
+
+
+def test_unfinished_trajectories_set_the_status():
+    """Trajectories still in the box at max_time: status MAX_STEPS at that k and a
+    convergence warning (their share is missing from T and R)."""
+    with pytest.warns(LzsmConvergenceWarning, match="still in the box"):
+        res = trajectory_scattering(TullySimple(), [10.0, 20.0], n_trajectories=4, max_time=100.0)
+    np.testing.assert_array_equal(res.n_unfinished, [4, 4])
+    assert not res.ok and list(res.status) == [Status.MAX_STEPS] * 2
+    assert "max_steps" in res.message[0]
+
+
+def test_lzsm_0_1_names_still_work():
+    """``momenta``, ``initial_state``, ``mass``, ``hbar`` and the ``*_error`` attributes still work,
+    with DeprecationWarnings, and give the same numbers."""
+    new = trajectory_scattering(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=3, initial="lower")
+    with pytest.deprecated_call() as record:
+        old = trajectory_scattering(TullySimple(), momenta=[15.0, 25.0], mass=MASS, hbar=1.0, n_trajectories=20,
+                                    seed=3, initial_state=0)
+    messages = " ".join(str(w.message) for w in record)
+    for name in ("momenta", "initial_state", "mass", "hbar"):
+        assert f"({name}=...)" in messages
+    np.testing.assert_array_equal(old.final_state, new.final_state)
+    with pytest.deprecated_call(match="use TrajectoryScattering.transmission_stderr"):
+        np.testing.assert_array_equal(old.transmission_error, new.transmission_stderr)
+    with pytest.deprecated_call(match="use TrajectoryScattering.reflection_stderr"):
+        np.testing.assert_array_equal(old.reflection_error, new.reflection_stderr)
+    with pytest.deprecated_call(match="use TrajectoryScattering.k"):
+        np.testing.assert_array_equal(old.momenta, [15.0, 25.0])
+
+
 def test_to_xarray():
-    res = trajectory_scattering(TullySimple(), [15.0, 25.0], mass=MASS, n_trajectories=50, seed=0)
+    res = trajectory_scattering(TullySimple(), [15.0, 25.0], n_trajectories=50, seed=0)
     assert isinstance(res, TrajectoryScattering)
     ds = res.to_xarray()
-    assert ds.transmission.dims == ("k", "state")
+    assert ds.transmission.dims == ("k", "adiabatic")
     np.testing.assert_array_equal(ds.k.values, [15.0, 25.0])
     np.testing.assert_array_equal(ds.transmission.values, res.transmission)
     assert ds.outcome.shape == (2, 50)
@@ -506,16 +558,14 @@ def test_to_xarray():
 
 # ----------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("kwargs, exc, words", [
-    ({"mass": 0.0}, LzsmValueError, "`mass` must be > 0"),
-    ({"mass": -1.0}, LzsmValueError, "`mass`"),
     ({"n_trajectories": 0}, LzsmValueError, "`n_trajectories` must be >= 1"),
     ({"n_trajectories": 2.5}, LzsmTypeError, "`n_trajectories`"),
-    ({"momenta": [10.0, -1.0]}, LzsmValueError, "`momenta` must be > 0"),
-    ({"momenta": [np.nan]}, LzsmValueError, "`momenta` must be finite"),
-    ({"momenta": [[1.0]]}, LzsmValueError, "1-D"),
+    ({"k": [10.0, -1.0]}, LzsmValueError, "`k` must be > 0"),
+    ({"k": [np.nan]}, LzsmValueError, "`k` must be finite"),
+    ({"k": [[1.0]]}, LzsmValueError, "1-D"),
     ({"dt": 0.0}, LzsmValueError, "`dt` must be > 0"),
     ({"seed": -1}, LzsmValueError, "`seed`"),
-    ({"initial_state": 2}, LzsmValueError, "`initial_state` must be an integer in [0, 1]"),
+    ({"initial": 2}, LzsmValueError, "`initial` state index must be in 0..1"),
     ({"method": "tsh"}, LzsmValueError, "`method` must be one of"),
     ({"method": 3}, LzsmTypeError, "`method`"),
     ({"sampling": "boltzmann"}, LzsmValueError, "`sampling` must be one of"),
@@ -526,12 +576,23 @@ def test_to_xarray():
     ({"model": "tully"}, LzsmTypeError, "`model` must be an lzsm Model"),
 ])
 def test_bad_input(kwargs, exc, words):
-    args = {"model": TullySimple(), "momenta": 10.0, "mass": MASS, "n_trajectories": 10}
+    args = {"model": TullySimple(), "k": 10.0, "n_trajectories": 10}
     args.update(kwargs)
-    model, momenta = args.pop("model"), args.pop("momenta")
+    model, k = args.pop("model"), args.pop("k")
     with pytest.raises(exc) as info:
-        trajectory_scattering(model, momenta, **args)
+        trajectory_scattering(model, k, **args)
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize("mass", [0.0, -1.0])
+def test_bad_mass(mass):
+    """The nuclear mass is the model's: curve models refuse a bad one on construction, and the
+    front door checks the mass of any other model."""
+    with pytest.raises(LzsmValueError, match="`mass` must be > 0"):
+        TullySimple(mass=mass)
+
+    with pytest.raises(LzsmValueError, match="`mass` must be > 0"):
+        trajectory_scattering(TanhCrossing(mass=mass), 10.0, n_trajectories=10)  # no check on construction
 
 
 def test_bad_method_options():
@@ -552,13 +613,13 @@ def test_nan_in_curves_is_rejected():
             return out
 
     with pytest.raises(LzsmValueError, match="not finite"):
-        trajectory_scattering(Broken(), 10.0, mass=MASS, n_trajectories=2)
+        trajectory_scattering(Broken(), 10.0, n_trajectories=2)
 
 
 def test_plot_trajectory_scattering():
     from lzsm.plot.molecules import plot_trajectory_scattering
 
-    res = trajectory_scattering(TullySimple(), [15.0, 25.0], mass=MASS, n_trajectories=20, seed=0)
+    res = trajectory_scattering(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=0)
     ax = plot_trajectory_scattering(res, "transmission", 1, exact=([15.0, 25.0], [0.3, 0.6]))
     assert len(ax.lines) >= 1 and len(ax.containers) == 1
     np.testing.assert_array_equal(ax.containers[0].lines[0].get_xdata(), [15.0, 25.0])
@@ -576,8 +637,8 @@ def test_exact_references_agree_with_lzsm_scattering():
     channel closed on the right), to 1e-4."""
     scattering = pytest.importorskip("lzsm.scattering")
     t, _ = exact_open_channels(20.0, MASS, -10.0, 10.0)
-    ex = scattering.stationary_scattering(TullySimple(), momenta=[20.0], mass=MASS)
+    ex = scattering.stationary_scattering(TullySimple(), k=[20.0])
     np.testing.assert_allclose(ex.transmission[0], t, atol=1e-4)
-    ex3 = scattering.stationary_scattering(TullyExtended(), momenta=[10.0], mass=MASS)
+    ex3 = scattering.stationary_scattering(TullyExtended(), k=[10.0])
     np.testing.assert_allclose(ex3.reflection[0], exact_reflection(extended_potential, 10.0, MASS, -15.0, 15.0),
                                atol=1e-4)

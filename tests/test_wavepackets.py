@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 
-from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.models.curves import TULLY_MODELS, TabulatedCurves, TullySimple
 from lzsm.molecules.scattering import wavepacket_scattering
 from lzsm.molecules.stationary import stationary_scattering
 from lzsm.molecules.wavepackets import Grid, absorbing_potential, gaussian_wavepacket, propagate
+from lzsm.results import Status
 
 
 def test_free_gaussian_1d():
@@ -48,7 +50,7 @@ def test_rabi_oscillation_2d_with_per_axis_masses():
     # adiabatic states (|1> -/+ |2>)/sqrt2 stay half-half
     assert np.allclose(ev.adiabatic_populations, 0.5, atol=1e-12)
     ds = ev.to_xarray()
-    assert ds["psi_real"].dims == ("t", "x", "y", "state")
+    assert ds["psi"].dims == ("t", "x", "y", "diabatic")
 
 
 def test_harmonic_revival_2d_and_second_order_convergence():
@@ -123,7 +125,7 @@ def tully_runs():
     for name, k in CASES.items():
         m = TULLY_MODELS[name]()
         wp = wavepacket_scattering(m, k)
-        out[name] = (m, wp, stationary_scattering(m, momenta=wp.momenta))
+        out[name] = (m, wp, stationary_scattering(m, k=wp.k_resolved))
     return out
 
 
@@ -151,8 +153,8 @@ def test_packet_averages_equal_the_momentum_average_of_stationary(tully_runs, na
     (measured ~5e-6: absorber reflection, unabsorbed norm, dt)."""
     m, wp, _ = tully_runs[name]
     x, w = np.polynomial.hermite_e.hermegauss(40)
-    ks = wp.momentum + wp.momentum_width * x
-    st = stationary_scattering(m, momenta=ks)
+    ks = wp.k + wp.k_width * x
+    st = stationary_scattering(m, k=ks)
     w = w / w.sum()
     assert np.allclose(wp.transmission, w @ st.transmission, atol=2e-5)
     assert np.allclose(wp.reflection, w @ st.reflection, atol=2e-5)
@@ -169,11 +171,13 @@ def test_grid_refinement_and_convergence_report():
     c = wp.convergence
     assert c.grid_error < 1e-4 and c.dt_error < 1e-4 and c.converged
     assert "converged to 0.0001" in c.summary()
-    st = stationary_scattering(m, momenta=wp.momenta)
+    st = stationary_scattering(m, k=wp.k_resolved)
     assert np.max(np.abs(wp.transmission_resolved - st.transmission)) < 1e-3
     # a time step far too large is caught by the Richardson estimate
-    coarse = wavepacket_scattering(m, 25.0, dt=40.0)
+    with pytest.warns(LzsmConvergenceWarning, match="NOT converged"):
+        coarse = wavepacket_scattering(m, 25.0, dt=40.0)
     assert coarse.convergence.dt_error > 10 * c.dt_error
+    assert not coarse.ok and coarse.status == Status.NOT_CONVERGED
 
 
 def test_tabulated_curves_scatter_like_the_analytic_model():
@@ -191,13 +195,13 @@ def test_tabulated_curves_scatter_like_the_analytic_model():
 def test_scattering_bad_input():
     m = TullySimple()
     with pytest.raises(LzsmValueError, match="`mass` must be > 0"):
-        wavepacket_scattering(m, 20.0, mass=0.0)
-    with pytest.raises(LzsmValueError, match="`momentum` must be > 0"):
+        wavepacket_scattering(TullySimple(mass=0.0), 20.0)
+    with pytest.raises(LzsmValueError, match="`k` must be > 0"):
         wavepacket_scattering(m, -20.0)
     with pytest.raises(LzsmValueError, match="too broad"):
-        wavepacket_scattering(m, 20.0, momentum_width=5.0)
-    with pytest.raises(LzsmValueError, match="incoming_state"):
-        wavepacket_scattering(m, 20.0, incoming_state=3)
+        wavepacket_scattering(m, 20.0, k_width=5.0)
+    with pytest.raises(LzsmValueError, match="`initial`"):
+        wavepacket_scattering(m, 20.0, initial=3)
     with pytest.raises(LzsmValueError, match="convergence"):
         wavepacket_scattering(m, 20.0, convergence="maybe")
     with pytest.raises(LzsmTypeError, match="Curves"):
@@ -210,11 +214,11 @@ def test_momentum_sweep_and_figures():
 
     m = TullySimple()
     ds = scattering_vs_momentum(m, [12.0, 20.0, 30.0])
-    assert ds["transmission"].dims == ("momentum", "state")
-    assert np.allclose(ds["transmission"].sum("state") + ds["reflection"].sum("state"), 1.0, atol=1e-6)
+    assert ds["transmission"].dims == ("k", "adiabatic")
+    assert np.allclose(ds["transmission"].sum("adiabatic") + ds["reflection"].sum("adiabatic"), 1.0, atol=1e-6)
     # another method's results overlaid with error bars (what surface hopping passes in)
-    other = {"momentum": np.array([20.0]), "transmission": np.array([[0.5, 0.5]]),
-             "transmission_error": np.array([[0.01, 0.01]]), "reflection": np.zeros((1, 2))}
+    other = {"k": np.array([20.0]), "transmission": np.array([[0.5, 0.5]]),
+             "transmission_stderr": np.array([[0.01, 0.01]]), "reflection": np.zeros((1, 2))}
     ax = plot_scattering_vs_momentum(ds, extra=[("FSSH", other)])
     assert len(ax.containers) == 4 and len(ax.lines) >= 4
     g = Grid.uniform((-20, 20), 256)
@@ -227,3 +231,103 @@ def test_momentum_sweep_and_figures():
     ev2 = propagate(np.zeros(g2.shape + (1, 1)), g2, gaussian_wavepacket(g2, (0, 0), (1, 0), (1, 1), [1.0]),
                     1.0, 0.1, 10, save_every=5)
     assert plot_snapshots(ev2).get_ylabel() == "y"
+
+
+# --------------------------------------------------------------------------- results, vocabulary, checks
+def test_wavepacket_evolution_export(tmp_path):
+    """WavepacketEvolution is an lzsm result: complex psi and populations on labelled dims,
+    NetCDF round trip, one-line repr."""
+    g = Grid.uniform([(-10, 10), (-8, 8)], (32, 24))
+    v = np.zeros(g.shape + (2, 2))
+    v[..., 0, 1] = v[..., 1, 0] = 0.3
+    ev = propagate(v, g, gaussian_wavepacket(g, (0, 0), (1, 0.5), (1.5, 1.2), [1, 0]), 1.0, 0.05, 40,
+                   save_every=20)
+    ds = ev.to_xarray()
+    assert ds["psi"].dims == ("t", "x", "y", "diabatic") and ds["psi"].dtype == np.complex128
+    assert ds["population_diabatic"].dims == ("t", "diabatic")
+    assert ds["population_adiabatic"].dims == ("t", "adiabatic")
+    assert ds["absorbed_adiabatic"].dims == ("t", "adiabatic") and ds["norm"].dims == ("t",)
+    assert int(ds["n_steps"]) == 40 and ev.n_steps == 40 and ev.method == "split-operator"
+    ev.to_netcdf(tmp_path / "ev.nc")
+    with xr.open_dataset(tmp_path / "ev.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["psi"].values, ev.psi)
+        np.testing.assert_array_equal(back["t"].values, ev.times)
+        assert back.attrs["dt"] == 0.05
+    assert len(repr(ev)) < 300 and "3 saved times" in repr(ev)
+
+
+def test_wavepacket_scattering_export(tully_runs, tmp_path):
+    _, wp, _ = tully_runs["simple"]
+    ds = wp.to_xarray()
+    assert ds["transmission"].dims == ("adiabatic",) and ds["transmission_diabatic"].dims == ("diabatic",)
+    assert ds["transmission_resolved"].dims == ("k", "adiabatic")
+    assert ds["reflection_resolved_diabatic"].dims == ("k", "diabatic")
+    np.testing.assert_array_equal(ds["k"].values, wp.k_resolved)
+    np.testing.assert_array_equal(ds["energy"].values, wp.energies)
+    assert float(ds["error_estimate"]) == wp.convergence.estimated_error == wp.error_estimate
+    assert wp.ok and wp.status == Status.OK and wp.options.tol == 1e-4
+    wp.to_netcdf(tmp_path / "wp.nc")
+    with xr.open_dataset(tmp_path / "wp.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back["transmission_resolved"].values, wp.transmission_resolved)
+        assert back.attrs["k_center"] == 20.0 and "converged" in back.attrs["convergence"]
+    assert len(repr(wp)) < 300 and repr(wp).startswith("WavepacketScattering(wavepacket scattering, k = 20")
+    unchecked = wavepacket_scattering(TullySimple(), 20.0, convergence="none", k_resolved=[20.0], tol=None)
+    assert unchecked.status == Status.NOT_CHECKED and unchecked.ok and unchecked.options.tol == 1e-4
+    with pytest.raises(LzsmValueError, match="`tol` must be in"):
+        wavepacket_scattering(TullySimple(), 20.0, tol=2.0)
+
+
+def test_initial_channel_grammar():
+    """``initial`` names the incoming channel in the grammar of every front door: Tully 1's
+    diabatic state 1 (V22 = +A at the left) is the upper channel there."""
+    m = TullySimple()
+    a = wavepacket_scattering(m, 20.0, convergence="none", initial="upper", k_resolved=[20.0])
+    b = wavepacket_scattering(m, 20.0, convergence="none", initial=1, k_resolved=[20.0])
+    assert a.incoming_state == b.incoming_state == 1
+    np.testing.assert_array_equal(a.transmission_resolved, b.transmission_resolved)
+    with pytest.raises(LzsmValueError, match="scattering starts in one channel"):
+        wavepacket_scattering(m, 20.0, initial=[1.0, 0.0])
+
+
+def test_lzsm_0_1_keywords_still_work():
+    """The lzsm 0.1 keywords and attribute names still work, with DeprecationWarnings, and give
+    the same numbers as the new ones."""
+    from lzsm.molecules.scattering import scattering_vs_momentum
+
+    m = TullySimple()
+    new = wavepacket_scattering(m, 20.0, convergence="none", k_width=1.5, k_resolved=[19.0, 20.0], tol=1e-3)
+    with pytest.deprecated_call():
+        old = wavepacket_scattering(m, momentum=20.0, mass=2000.0, hbar=1.0, convergence="none", momentum_width=1.5,
+                                    resolved_momenta=[19.0, 20.0], tolerance=1e-3, incoming_state=0)
+    np.testing.assert_array_equal(old.transmission_resolved, new.transmission_resolved)
+    with pytest.deprecated_call(match="WavepacketScattering.momentum is deprecated"):
+        assert old.momentum == 20.0
+    with pytest.deprecated_call(match="use WavepacketScattering.k_width"):
+        assert old.momentum_width == 1.5
+    with pytest.deprecated_call(match="use WavepacketScattering.k_resolved"):
+        np.testing.assert_array_equal(old.momenta, [19.0, 20.0])
+    with pytest.deprecated_call() as record:
+        ds = scattering_vs_momentum(m, momenta=[12.0, 20.0], incoming_state=0)
+    messages = " ".join(str(w.message) for w in record)
+    assert "scattering_vs_momentum(momenta=...)" in messages and "use initial=..." in messages
+    np.testing.assert_array_equal(ds["transmission"].values, scattering_vs_momentum(m, [12.0, 20.0])["transmission"])
+    with pytest.raises(LzsmTypeError, match="got both `momentum` \\(deprecated\\) and `k`"):
+        wavepacket_scattering(m, k=20.0, momentum=20.0)
+
+
+def test_engine_checks_integers_and_takes_hbar_from_the_model():
+    g = Grid.uniform((-20, 20), 256)
+    psi = gaussian_wavepacket(g, -5.0, 10.0, 1.0, [0.0, 1.0])
+    with pytest.raises(LzsmValueError, match="`n_steps` must be an integer >= 0, got True"):
+        propagate(TullySimple(), g, psi, 2000.0, 5.0, True)
+    with pytest.raises(LzsmValueError, match="`save_every` must be an integer >= 1, got 2.5"):
+        propagate(TullySimple(), g, psi, 2000.0, 5.0, 10, save_every=2.5)
+    with pytest.raises(LzsmValueError, match="`n_points` must be an integer in \\[4, "):
+        Grid.uniform((-20, 20), 256.5)
+    with pytest.raises(LzsmValueError, match="`power` must be an integer"):
+        absorbing_potential(g, 2.0, 1.0, power=2.0)
+    # a curve model's hbar is the default: equal to giving it explicitly
+    assert propagate(TullySimple(hbar=2.0), g, psi, 2000.0, 5.0, 1).hbar == 2.0
+    assert propagate(np.zeros(g.shape + (2, 2)), g, psi, 2000.0, 5.0, 1).hbar == 1.0
+    np.testing.assert_allclose(propagate(TullySimple(), g, psi, 2000.0, 5.0, 20, hbar=2.0).psi,
+                               propagate(TullySimple(hbar=2.0), g, psi, 2000.0, 5.0, 20).psi, rtol=0, atol=0)

@@ -148,3 +148,43 @@ def noise_third_positional(func: Callable[..., Any]) -> Callable[..., Any]:
         return func(*args, **kwargs)
 
     return wrapper
+
+
+def renamed_keywords(**renames: str | tuple[str, Callable[[Any], Any]]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator keeping renamed keyword arguments working: ``old=value`` reaches the function as
+    ``new=value`` (or ``new=convert(value)`` for ``old=(new, convert)``) after a DeprecationWarning
+    naming both.  Giving the old and the new name together is an error."""
+    import functools
+
+    def deco(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for old, target in renames.items():
+                if old not in kwargs:
+                    continue
+                new, convert = (target, None) if isinstance(target, str) else target
+                if new in kwargs:
+                    from lzsm.errors import LzsmTypeError
+
+                    raise LzsmTypeError(f"{func.__name__}() got both `{old}` (deprecated) and `{new}`; give `{new}`")
+                warnings.warn(f"{func.__name__}({old}=...) is deprecated since lzsm 0.2; use {new}=...",
+                              DeprecationWarning, stacklevel=2)
+                value = kwargs.pop(old)
+                kwargs[new] = value if convert is None else convert(value)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return deco
+
+
+def renamed_attribute(old: str, new: str) -> property:
+    """A read-only property ``old`` of a result class returning attribute ``new`` after a
+    DeprecationWarning naming both."""
+
+    def get(self: Any) -> Any:
+        name = type(self).__name__
+        _warn(f"{name}.{old}", f"{name}.{new}")
+        return getattr(self, new)
+
+    return property(get, doc=f"Deprecated alias of ``{new}`` (lzsm 0.1 name).")

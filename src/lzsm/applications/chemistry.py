@@ -29,7 +29,7 @@ Units: the electron-transfer functions take consistent user units with ``hbar`` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ _BOHR_ANGSTROM = 0.529177210903
 
 # =========================================================================== electron transfer
 def marcus_curves(coupling: float, reorganization_energy: float, reaction_free_energy: float,
-                  frequency: float, mass: float = 1.0) -> FunctionCurves:
+                  frequency: float, mass: float = 1.0, hbar: float = 1.0) -> FunctionCurves:
     """Harmonic diabatic free-energy curves of an electron transfer along the solvent coordinate x:
 
     .. math:: V_{11} = \\tfrac12 m\\omega^2 x^2,\\quad V_{22} = \\tfrac12 m\\omega^2 (x - d)^2 + \\Delta G,
@@ -61,7 +61,7 @@ def marcus_curves(coupling: float, reorganization_energy: float, reaction_free_e
     ``x_c = d (lambda + Delta G)/(2 lambda)`` at the energy ``Delta G‡ = (lambda + Delta G)^2/(4 lambda)``
     with the slope difference ``|F_1 - F_2| = m omega^2 d = omega sqrt(2 m lambda)``.  ``frequency``
     is the angular frequency omega (rad per time unit); the mass only scales x (every rate is
-    independent of it)."""
+    independent of it).  ``mass`` and ``hbar`` are stored on the returned model."""
     v = abs(float(coupling))
     lam = _checks.positive_scalar(reorganization_energy, "reorganization_energy")
     dg = float(reaction_free_energy)
@@ -76,7 +76,8 @@ def marcus_curves(coupling: float, reorganization_energy: float, reaction_free_e
     def gradient(x: np.ndarray) -> np.ndarray:
         return _sym2(k * x, k * (x - d), np.zeros_like(x))
 
-    return FunctionCurves(potential, gradient, range_hint=(-4 * d - 1.0, 5 * d + 1.0))
+    return FunctionCurves(potential, gradient, range_hint=(-4 * d - 1.0, 5 * d + 1.0), mass=m,
+                          hbar=_checks.positive_scalar(hbar, "hbar"))
 
 
 def activation_free_energy(reorganization_energy: ArrayLike, reaction_free_energy: ArrayLike) -> np.ndarray:
@@ -238,8 +239,8 @@ def electron_transfer_rates(coupling: ArrayLike, reorganization_energy: float, r
     d = np.sqrt(2 * lam / w**2)
     x_c = d * (lam + dg) / (2 * lam)
     for i, vi in enumerate(v):
-        cr = curve_crossing(marcus_curves(vi, lam, dg, w), (x_c - 0.5 * d - 1e-3, x_c + 0.5 * d + 1e-3))
-        r = lz_rate(cr, kt, 1.0, nu, 0.0, hb)
+        cr = curve_crossing(marcus_curves(vi, lam, dg, w, hbar=hb), (x_c - 0.5 * d - 1e-3, x_c + 0.5 * d + 1e-3))
+        r = lz_rate(cr, kt, nu)
         rates[i], kappas[i] = float(r.rate), float(r.transmission_coefficient)
     rate_ns, kappa_ns = newton_sutin_rate(v, lam, dg, kt, w, hb)
     dgs = float(activation_free_energy(lam, dg))
@@ -302,6 +303,11 @@ class WalledCovalentIonic(Curves):
 
     @property
     def reduced_mass(self) -> float:
+        return self.base.reduced_mass
+
+    @property
+    def mass(self) -> float:  # type: ignore[override]
+        """The nuclear mass moving along R: the reduced mass (electron masses)."""
         return self.base.reduced_mass
 
     def parameters(self) -> dict[str, np.ndarray]:
@@ -434,7 +440,7 @@ def photodissociation_paths(model: Curves, energy: float, mass: float, start: fl
     r_in_up = turning_point(up, e, (0.2 * r0, r0)) if float(up(np.array([0.2 * r0]))[0]) > e else r0
     r_in_lo = turning_point(lo, e, (0.05 * rc, rc))
     return PhotodissociationPaths(
-        e, m, cr, float(cr.energy_resolved_p_diabatic_stay(e, m)), r0, (r_in_up, r_in_lo, r_out),
+        e, m, cr, float(replace(cr, mass=m).energy_resolved_p_diabatic_stay(e)), r0, (r_in_up, r_in_lo, r_out),
         transit_time(up, e, m, r0, rc), 2 * transit_time(up, e, m, rc, r_out),
         2 * transit_time(up, e, m, r_in_up, rc), 2 * transit_time(lo, e, m, r_in_lo, rc))
 
@@ -745,7 +751,7 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
     # energy-averaged P_LZ over the packet's (Gaussian) energy distribution
     es = dyn.mean_energy + dyn.energy_spread * np.linspace(-4, 4, 81)
     wts = np.exp(-0.5 * np.linspace(-4, 4, 81) ** 2)
-    p_avg = float(np.sum(wts * cr0.energy_resolved_p_diabatic_stay(es, mu)) / np.sum(wts))
+    p_avg = float(np.sum(wts * replace(cr0, mass=mu).energy_resolved_p_diabatic_stay(es)) / np.sum(wts))
     ev_t, _ = lz_branching_events(paths, float(dyn.times[-1]))
     staircase = lz_branching_staircase(paths, dyn.times)
     plateaus = plateau_times(ev_t, 0.25 * min(paths.t_inner_lower, paths.t_inner_upper))

@@ -4,8 +4,10 @@ A curve model is an lzsm :class:`~lzsm.models.Model` along the nuclear coordinat
 ``hamiltonian(x)`` is the diabatic potential matrix ``V(x)`` (N x N, real symmetric) and
 ``hamiltonian_derivative(x)`` its gradient ``dV/dx``, both vectorised over x, so every
 adiabatic quantity of :mod:`lzsm.bases` (adiabatic curves, states, non-adiabatic couplings
-``d_ij(x)``) applies unchanged.  Units: atomic units unless the model says otherwise (hbar = 1);
-the nuclear mass belongs to the dynamics (wavepackets, trajectories), not to the curves.
+``d_ij(x)``) applies unchanged.  Units: atomic units unless the model says otherwise (hbar = 1).
+Like ``hbar``, the nuclear ``mass`` is on the model (electron masses; default 2000, the mass of
+Tully's models): wavepacket and stationary scattering, surface hopping and the semiclassical
+crossing formulas take both from there.
 
 Tully's three one-dimensional models (J. C. Tully, J. Chem. Phys. 93, 1061 (1990)), with the
 parameters of that paper:
@@ -22,11 +24,14 @@ parameters of that paper:
 """
 
 from __future__ import annotations
+
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.base import Model
@@ -34,13 +39,20 @@ from lzsm.models.base import Model
 ArrayLike = Any
 
 
+#: Nuclear mass of Tully's models (electron masses), the default ``mass`` of every curve model.
+DEFAULT_MASS = 2000.0
+
+
 class Curves(Model):
     """Base of one-coordinate diabatic curve models (a single parameter point).
 
     Subclasses define :meth:`potential` and :meth:`gradient` (vectorised over x, returning
-    ``(*x.shape, N, N)`` real symmetric arrays)."""
+    ``(*x.shape, N, N)`` real symmetric arrays).  ``mass`` is the nuclear (reduced) mass moving
+    along x and ``hbar`` Planck's constant, both in the model's units (atomic units: electron
+    masses, hbar = 1)."""
 
     coordinate = "x"
+    mass: float = DEFAULT_MASS
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
@@ -62,6 +74,11 @@ class Curves(Model):
 
     def point(self, index: tuple[int, ...]) -> Curves:
         return self
+
+    def _check_constants(self) -> None:
+        """``mass`` and ``hbar`` are positive numbers."""
+        _checks.positive_scalar(self.mass, "mass")
+        _checks.positive_scalar(self.hbar, "hbar")
 
     @property
     def interaction_range(self) -> tuple[float, float] | None:
@@ -103,7 +120,11 @@ class TullySimple(Curves):
     C: float = 0.005
     D: float = 1.0
     hbar: float = 1.0
+    mass: float = DEFAULT_MASS
     coordinate: str = field(default="x", init=False)
+
+    def __post_init__(self) -> None:
+        self._check_constants()
 
     @property
     def n_levels(self) -> int:
@@ -136,7 +157,11 @@ class TullyDual(Curves):
     D: float = 0.06
     E0: float = 0.05
     hbar: float = 1.0
+    mass: float = DEFAULT_MASS
     coordinate: str = field(default="x", init=False)
+
+    def __post_init__(self) -> None:
+        self._check_constants()
 
     @property
     def n_levels(self) -> int:
@@ -164,7 +189,11 @@ class TullyExtended(Curves):
     B: float = 0.1
     C: float = 0.9
     hbar: float = 1.0
+    mass: float = DEFAULT_MASS
     coordinate: str = field(default="x", init=False)
+
+    def __post_init__(self) -> None:
+        self._check_constants()
 
     @property
     def n_levels(self) -> int:
@@ -213,6 +242,7 @@ class TabulatedCurves(Curves):
     outside : ``"constant"`` holds the end values beyond the table (zero gradient there: the
         table's ends are taken as the asymptotic regions) or ``"raise"``.
     hbar : Planck's constant in the table's units (atomic units: 1).
+    mass : nuclear mass in the table's units (atomic units: electron masses; default 2000).
 
     Build from a file with :meth:`from_csv` (columns ``x, V11, V22, [V33, ...], [V12, ...]``).
     """
@@ -222,9 +252,11 @@ class TabulatedCurves(Curves):
     interpolation: str = "cubic"
     outside: str = "constant"
     hbar: float = 1.0
+    mass: float = DEFAULT_MASS
     coordinate: str = field(default="x", init=False)
 
     def __post_init__(self) -> None:
+        self._check_constants()
         _checks.choice(self.interpolation, "interpolation", tuple(_SPLINE_ORDERS))
         _checks.choice(self.outside, "outside", ("constant", "raise"))
         x = np.asarray(self.x)
@@ -289,9 +321,10 @@ class TabulatedCurves(Curves):
 
     @classmethod
     def from_model(cls, model: Curves, x: ArrayLike, **kwargs: Any) -> TabulatedCurves:
-        """Tabulate an analytic model on the grid ``x`` (for checks and for export)."""
+        """Tabulate an analytic model on the grid ``x`` (for checks and for export); ``hbar`` and
+        ``mass`` are the model's unless given."""
         xa = _checks.real_array(x, "x")
-        return cls(xa, np.real(model.potential(xa)), hbar=model.hbar, **kwargs)
+        return cls(xa, np.real(model.potential(xa)), **{"hbar": model.hbar, "mass": model.mass, **kwargs})
 
     @classmethod
     def from_csv(cls, path: Any, *, x_unit_factor: float = 1.0, energy_unit_factor: float = 1.0,
@@ -370,16 +403,19 @@ class FunctionCurves(Curves):
     ``potential(x)`` takes an array x and returns ``(*x.shape, N, N)`` real symmetric
     matrices; ``gradient(x)`` likewise (optional: without it the gradient is the fourth-order
     central difference with step ``step``, error ``O(step^4)``).  ``interaction_range`` may be
-    given for scattering calculations.  Build element-wise with :meth:`from_elements`."""
+    given for scattering calculations; ``hbar`` and ``mass`` as for every curve model.  Build
+    element-wise with :meth:`from_elements`."""
 
     potential_function: Callable[[np.ndarray], np.ndarray]
     gradient_function: Callable[[np.ndarray], np.ndarray] | None = None
     step: float = 1e-3
     range_hint: tuple[float, float] | None = None
     hbar: float = 1.0
+    mass: float = DEFAULT_MASS
     coordinate: str = field(default="x", init=False)
 
     def __post_init__(self) -> None:
+        self._check_constants()
         if not callable(self.potential_function):
             raise LzsmTypeError("`potential_function` must be callable x -> (*x.shape, N, N)")
         if self.gradient_function is not None and not callable(self.gradient_function):
@@ -483,8 +519,8 @@ class CovalentIonicCrossing(Curves):
     to ~1 eV near R_e, so the adiabatic well (about -4.2 eV) is not a spectroscopic fit.
 
     Constructor arguments are in the literature's units (eV, Å, cm^-1, u) and converted to
-    atomic units once; :meth:`nacl` gives sodium chloride.  ``reduced_mass`` (electron masses)
-    is provided for dynamics.
+    atomic units once; :meth:`nacl` gives sodium chloride.  The nuclear ``mass`` of the model is
+    the reduced mass of the pair (electron masses; also ``reduced_mass``).
     """
 
     ionization_energy_ev: float
@@ -500,6 +536,7 @@ class CovalentIonicCrossing(Curves):
         for name in ("ionization_energy_ev", "electron_affinity_ev", "equilibrium_distance_angstrom",
                      "harmonic_frequency_cm", "mass_1_u", "mass_2_u"):
             _checks.positive_scalar(getattr(self, name), name)
+        _checks.positive_scalar(self.hbar, "hbar")
         if self.electron_affinity_ev >= self.ionization_energy_ev:
             raise LzsmValueError("`electron_affinity_ev` must be below `ionization_energy_ev` (otherwise the "
                                  "ionic curve lies below the covalent one at every R and never crosses it)")
@@ -528,6 +565,11 @@ class CovalentIonicCrossing(Curves):
     def reduced_mass(self) -> float:
         """Reduced nuclear mass in electron masses."""
         return float(self._p["mu"])  # type: ignore[attr-defined]
+
+    @property
+    def mass(self) -> float:  # type: ignore[override]
+        """The nuclear mass moving along R: the reduced mass (electron masses)."""
+        return self.reduced_mass
 
     def parameters(self) -> dict[str, np.ndarray]:
         """The atomic-unit parameters: Delta E, Born–Mayer A and rho, coupling prefactor and

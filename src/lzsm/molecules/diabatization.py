@@ -1,39 +1,30 @@
-"""Potential-energy curves of molecules in the diabatic representation (one nuclear coordinate).
+"""Two-state diabatisation: the adiabatic-to-diabatic (ADT) angle from the non-adiabatic coupling.
 
-A curve model is an lzsm :class:`~lzsm.models.Model` along the nuclear coordinate ``x``:
-``hamiltonian(x)`` is the diabatic potential matrix ``V(x)`` (N x N, real symmetric) and
-``hamiltonian_derivative(x)`` its gradient ``dV/dx``, both vectorised over x, so every
-adiabatic quantity of :mod:`lzsm.bases` (adiabatic curves, states, non-adiabatic couplings
-``d_ij(x)``) applies unchanged.  Units: atomic units unless the model says otherwise (hbar = 1);
-the nuclear mass belongs to the dynamics (wavepackets, trajectories), not to the curves.
-
-Tully's three one-dimensional models (J. C. Tully, J. Chem. Phys. 93, 1061 (1990)), with the
-parameters of that paper:
-
-* :class:`TullySimple` — single avoided crossing:
-  ``V11 = A (1 - exp(-B x))`` for x >= 0, ``-A (1 - exp(B x))`` for x < 0; ``V22 = -V11``;
-  ``V12 = C exp(-D x^2)``; A = 0.01, B = 1.6, C = 0.005, D = 1.0.
-* :class:`TullyDual` — dual avoided crossing:
-  ``V11 = 0``, ``V22 = -A exp(-B x^2) + E0``, ``V12 = C exp(-D x^2)``; A = 0.1, B = 0.28,
-  C = 0.015, D = 0.06, E0 = 0.05.
-* :class:`TullyExtended` — extended coupling with reflection:
-  ``V11 = A``, ``V22 = -A``, ``V12 = B exp(C x)`` for x < 0, ``B (2 - exp(-C x))`` for x >= 0;
-  A = 6e-4, B = 0.1, C = 0.9.
+:func:`diabatize` turns adiabatic energies and the derivative coupling ``d_01`` on a grid into
+x-independent combinations of the adiabatic states (the diabatic states) and the diabatic
+potential matrix, returned as a :class:`Diabatization` (a result: ``to_xarray()``, ``curves()``
+for a :class:`~lzsm.models.curves.TabulatedCurves` model).  Conventions: the mixing angle of
+PHYSICS.md, adiabatic index 0 the lower state.
 """
 
 from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
+
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
-from numpy.typing import ArrayLike
-from lzsm.models.curves import TabulatedCurves
+from lzsm.models.curves import DEFAULT_MASS, TabulatedCurves
+from lzsm.results import Result
 
 
 # --------------------------------------------------------------------------- diabatisation
-@dataclass(frozen=True)
-class Diabatization:
-    """Two-state adiabatic-to-diabatic transformation on a grid.
+@dataclass(frozen=True, eq=False, repr=False)
+class Diabatization(Result):
+    """Two-state adiabatic-to-diabatic transformation on a grid (result of :func:`diabatize`).
 
     ``theta`` is the mixing angle of PHYSICS.md (``|phi_1> = cos theta |1> + sin theta |2>``,
     ``|phi_0> = -sin theta |1> + cos theta |2>``); ``potential[k]`` the diabatic matrix
@@ -46,18 +37,28 @@ class Diabatization:
     energies: np.ndarray
     potential: np.ndarray
 
-    def curves(self, interpolation: str = "cubic", outside: str = "constant") -> TabulatedCurves:
-        """The diabatic curves as a :class:`TabulatedCurves` model."""
-        return TabulatedCurves(self.x, self.potential, interpolation=interpolation, outside=outside)
+    kind = "two-state diabatisation"
 
-    def to_xarray(self):
-        import xarray as xr
+    def curves(self, interpolation: str = "cubic", outside: str = "constant", *, mass: float = DEFAULT_MASS,
+               hbar: float = 1.0) -> TabulatedCurves:
+        """The diabatic curves as a :class:`TabulatedCurves` model (with the nuclear ``mass``
+        and ``hbar`` the dynamics on it will use)."""
+        return TabulatedCurves(self.x, self.potential, interpolation=interpolation, outside=outside, mass=mass,
+                               hbar=hbar)
 
-        return xr.Dataset(
-            {"theta": ("x", self.theta), "adiabatic_energies": (("x", "adiabatic"), self.energies),
-             "diabatic_potential": (("x", "diabatic_i", "diabatic_j"), self.potential)},
-            coords={"x": self.x, "adiabatic": [0, 1], "diabatic_i": [0, 1], "diabatic_j": [0, 1]},
-            attrs={"convention": "theta(x) = theta(x0) + int_x0^x d_01 dx', d_01 = <phi_0|d phi_1/dx>"})
+    def _coords(self) -> dict[str, Any]:
+        return {"x": self.x, "adiabatic": [0, 1], "diabatic_i": [0, 1], "diabatic_j": [0, 1]}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"theta": (["x"], self.theta), "adiabatic_energies": (["x", "adiabatic"], self.energies),
+                "diabatic_potential": (["x", "diabatic_i", "diabatic_j"], self.potential)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"convention": "theta(x) = theta(x0) + int_x0^x d_01 dx', d_01 = <phi_0|d phi_1/dx>"}
+
+    def _summary(self) -> list[str]:
+        return [f"x: {self.x.size} points in [{self.x[0]:.4g}, {self.x[-1]:.4g}]",
+                f"theta from {self.theta[0]:.4g} to {self.theta[-1]:.4g}"]
 
 
 def diabatize(x: ArrayLike, energies: ArrayLike, coupling: ArrayLike, theta_start: float = 0.0) -> Diabatization:
@@ -84,7 +85,9 @@ def diabatize(x: ArrayLike, energies: ArrayLike, coupling: ArrayLike, theta_star
     xa = _checks.real_array(x, "x")
     e = _checks.real_array(energies, "energies")
     d = _checks.real_array(coupling, "coupling")
-    th0 = float(_checks.real_array(theta_start, "theta_start"))
+    th0 = _checks.real_array(theta_start, "theta_start")
+    if th0.ndim != 0:
+        raise LzsmValueError(f"`theta_start` must be a single angle, got an array of shape {th0.shape}")
     if xa.ndim != 1 or xa.size < 4:
         raise LzsmValueError(f"`x` must be a 1-D grid of at least 4 points, got shape {xa.shape}")
     if np.any(np.diff(xa) <= 0):
@@ -95,12 +98,14 @@ def diabatize(x: ArrayLike, energies: ArrayLike, coupling: ArrayLike, theta_star
     if d.shape != xa.shape:
         raise LzsmValueError(f"`coupling` must have shape (len(x),) = ({xa.size},), got {d.shape}")
     if np.any(e[:, 1] < e[:, 0]):
-        raise LzsmValueError("`energies` must be ascending along the last axis (index 0 the lower state)")
+        row = int(np.flatnonzero(e[:, 1] < e[:, 0])[0])
+        raise LzsmValueError(f"`energies` must be ascending along the last axis (index 0 the lower state); row "
+                             f"{row} has E_0 = {e[row, 0]:g} > E_1 = {e[row, 1]:g}")
     anti = CubicSpline(xa, d).antiderivative()
-    theta = th0 + anti(xa) - anti(xa[0])
+    theta = float(th0) + anti(xa) - anti(xa[0])
     s, c = np.sin(theta), np.cos(theta)
     v = np.empty((xa.size, 2, 2))
     v[:, 0, 0] = s * s * e[:, 0] + c * c * e[:, 1]
     v[:, 1, 1] = c * c * e[:, 0] + s * s * e[:, 1]
     v[:, 0, 1] = v[:, 1, 0] = s * c * (e[:, 1] - e[:, 0])
-    return Diabatization(xa, theta, e, v)
+    return Diabatization(xa, theta, e, v, method="ADT angle: integral of the not-a-knot cubic spline of d_01")

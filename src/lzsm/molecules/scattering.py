@@ -1,47 +1,50 @@
-"""Exact quantum dynamics of nuclear wavepackets on N coupled diabatic potentials (1-D and 2-D).
+"""Exact 1-D scattering of nuclear wavepackets on coupled curves: the wavepacket driver.
 
-The time-dependent Schrödinger equation ``i hbar d psi/dt = (T + V(x)) psi`` with
-``T = sum_d -hbar^2/(2 m_d) d^2/dx_d^2`` and ``psi`` an N-component (diabatic) spinor on a
-uniform periodic grid is propagated by the second-order split-operator (Strang) formula
+:func:`wavepacket_scattering` sends a Gaussian wavepacket from the left through a curve model
+(:class:`~lzsm.models.curves.Curves`) with the split-operator engine of
+:mod:`lzsm.molecules.wavepackets`, choosing the grid, the time step and the absorbers itself, and
+returns a :class:`WavepacketScattering`: transmission/reflection per channel in both pictures
+(packet averages from the norm booked by the absorbers), energy-resolved probabilities at
+incident wavenumbers ``k`` from the time-energy Fourier transform of the channel amplitudes at
+two analysis windows, and a convergence report (:class:`WavepacketConvergence`) whose
+``estimated_error`` is the result's ``error_estimate``.  :func:`scattering_vs_momentum` tabulates
+T and R against ``k`` with this driver or with the stationary coupled-channel solver
+(:func:`lzsm.molecules.stationary.stationary_scattering`).
 
-.. math::  \\psi(t + \\Delta t) = e^{-iV\\Delta t/2\\hbar}\\,\\mathcal F^{-1} e^{-iT(k)\\Delta t/\\hbar}
-           \\mathcal F\\, e^{-iV\\Delta t/2\\hbar}\\,\\psi(t) + O(\\Delta t^3)
-
-(M. D. Feit, J. A. Fleck & A. Steiger, J. Comput. Phys. 47, 412 (1982); G. Strang, SIAM J.
-Numer. Anal. 5, 506 (1968)).  ``exp(-i V dt/hbar)`` is built once from the eigen-decomposition
-of the potential matrix at every grid point (``numpy.linalg.eigh``, vectorised), so the
-non-adiabatic couplings are treated exactly; consecutive half steps are fused.  Absorbing
-boundaries are a complex absorbing potential ``-i W(x)`` (a scalar, so it commutes with V and
-enters as the mask ``exp(-W dt/hbar)``); the norm it removes is booked per state in both
-pictures.
-
-Public pieces:
-
-* :class:`Grid` (1-D or 2-D, uniform), :func:`absorbing_potential`, :func:`gaussian_wavepacket`,
-  :func:`propagate` -> :class:`WavepacketEvolution` (snapshots, populations in both pictures,
-  absorbed norm).  These are dimension-agnostic: the 2-D path is what the conical-intersection
-  models use (give ``potential`` as an array ``(nx, ny, N, N)`` or a callable of the meshes).
-* :func:`wavepacket_scattering` -> :class:`WavepacketScattering`: 1-D scattering on a
-  :class:`~lzsm.curves.Curves` model with automatic grid, time step and absorbers,
-  transmission/reflection per state in both pictures, energy-resolved probabilities from the
-  time-energy Fourier transform of the wavefunction at two analysis points, and a convergence
-  report (:class:`WavepacketConvergence`).
-* Figures: :func:`plot_snapshots`, :func:`plot_scattering_vs_momentum` (with a hook for other
-  methods' results, e.g. surface hopping with error bars).
-
-Units: consistent user units with ``hbar`` explicit (atomic units: hbar = 1, masses in
-electron masses, Tully's models use m = 2000).
+Vocabulary: incident wavenumber ``k`` (hbar k is the momentum), ``initial`` the incoming channel
+(the grammar of every front door: ``'lower'``, ``'adiabatic k'``, a diabatic index ...), ``tol``
+the target accuracy; ``mass`` and ``hbar`` are the model's.  Units: atomic units for Tully's
+models (hbar = 1, mass 2000).
 """
 
 from __future__ import annotations
+
+import json
+import warnings
 from dataclasses import dataclass
 from typing import Any
+
 import numpy as np
-from scipy import fft as sfft
-from lzsm import _checks
-from lzsm.errors import LzsmTypeError, LzsmValueError
 from numpy.typing import ArrayLike
-from lzsm.molecules.wavepackets import Grid, _K_FACTOR, _SplitOperator, _potential_on_grid, absorbing_potential, gaussian_wavepacket
+from scipy import fft as sfft
+
+from lzsm import _checks
+from lzsm._compat import renamed_attribute, renamed_keywords
+from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
+from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
+from lzsm.molecules.wavepackets import (
+    _K_FACTOR,
+    Grid,
+    _potential_on_grid,
+    _SplitOperator,
+    absorbing_potential,
+    gaussian_wavepacket,
+)
+from lzsm.options import Options
+from lzsm.results import Result, Status, status_messages
+
+#: Default target accuracy of :func:`wavepacket_scattering` (probabilities).
+DEFAULT_TOL = 1e-4
 
 
 # =========================================================================== 1-D scattering
@@ -86,30 +89,36 @@ class WavepacketConvergence:
                 f"{self.n_steps} steps to t = {self.final_time:.4g})")
 
 
-@dataclass(frozen=True)
-class WavepacketScattering:
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class WavepacketScattering(Result):
     """Result of :func:`wavepacket_scattering` (incidence from the left).
 
     Packet-averaged probabilities (shape ``(N,)``): ``transmission``/``reflection`` into the
     asymptotic adiabatic channels (index 0 lowest) and ``transmission_diabatic``/
     ``reflection_diabatic`` in the diabatic picture, from the norm taken by the right/left
-    absorbers.  These are averages over the packet's momentum distribution
-    ``|phi(k)|^2 = sqrt(2/pi) sigma_x exp(-2 sigma_x^2 (k - k0)^2)``.
+    absorbers.  These are averages over the packet's wavenumber distribution
+    ``|phi(k')|^2 = sqrt(2/pi) sigma_x exp(-2 sigma_x^2 (k' - k)^2)`` about the central ``k``
+    (spread ``k_width``).
 
-    Energy-resolved probabilities at the incident wavenumbers ``momenta`` (total energies
-    ``energies``), shape ``(n, N)``: ``transmission_resolved``, ``reflection_resolved`` (channels)
-    and their ``_diabatic`` counterparts; :meth:`at_momentum` gives the values at ``momentum``.
+    Energy-resolved probabilities at the incident wavenumbers ``k_resolved`` (total energies
+    ``energies``), shape ``(n, N)``: ``transmission_resolved``, ``reflection_resolved``
+    (channels) and their ``_diabatic`` counterparts; :meth:`at_momentum` gives the values at
+    ``k``.  ``convergence`` is the report; ``error_estimate`` its ``estimated_error``;
+    ``status`` OK (converged to ``options.tol``), NOT_CONVERGED, or NOT_CHECKED
+    (``convergence="none"``).  ``incoming_state`` is the incoming adiabatic channel.
     """
 
-    momentum: float
+    k: float
     mass: float
     incoming_state: int
-    momentum_width: float
+    k_width: float
     transmission: np.ndarray
     reflection: np.ndarray
     transmission_diabatic: np.ndarray
     reflection_diabatic: np.ndarray
-    momenta: np.ndarray
+    k_resolved: np.ndarray
     energies: np.ndarray
     transmission_resolved: np.ndarray
     reflection_resolved: np.ndarray
@@ -119,36 +128,54 @@ class WavepacketScattering:
     hbar: float
     x_range: tuple[float, float]
 
+    kind = "wavepacket scattering"
+
+    momentum = renamed_attribute("momentum", "k")
+    momentum_width = renamed_attribute("momentum_width", "k_width")
+    momenta = renamed_attribute("momenta", "k_resolved")
+
     def at_momentum(self) -> dict[str, np.ndarray]:
-        """Energy-resolved probabilities at the central incident momentum."""
-        i = int(np.argmin(np.abs(self.momenta - self.momentum)))
+        """Energy-resolved probabilities at the central incident wavenumber ``k``."""
+        i = int(np.argmin(np.abs(self.k_resolved - self.k)))
         return {"transmission": self.transmission_resolved[i], "reflection": self.reflection_resolved[i],
                 "transmission_diabatic": self.transmission_resolved_diabatic[i],
                 "reflection_diabatic": self.reflection_resolved_diabatic[i]}
 
-    def to_xarray(self):
-        import xarray as xr
-
+    def _coords(self) -> dict[str, Any]:
         n = self.transmission.size
-        st = ("state",)
-        rd = ("resolved_momentum", "state")
+        return {"k": self.k_resolved, "energy": (["k"], self.energies), "adiabatic": np.arange(n),
+                "diabatic": np.arange(n)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"transmission": (["adiabatic"], self.transmission), "reflection": (["adiabatic"], self.reflection),
+                "transmission_diabatic": (["diabatic"], self.transmission_diabatic),
+                "reflection_diabatic": (["diabatic"], self.reflection_diabatic),
+                "transmission_resolved": (["k", "adiabatic"], self.transmission_resolved),
+                "reflection_resolved": (["k", "adiabatic"], self.reflection_resolved),
+                "transmission_resolved_diabatic": (["k", "diabatic"], self.transmission_resolved_diabatic),
+                "reflection_resolved_diabatic": (["k", "diabatic"], self.reflection_resolved_diabatic)}
+
+    def _attrs(self) -> dict[str, Any]:
         c = self.convergence
-        ds = xr.Dataset(
-            {"transmission": (st, self.transmission), "reflection": (st, self.reflection),
-             "transmission_diabatic": (st, self.transmission_diabatic),
-             "reflection_diabatic": (st, self.reflection_diabatic),
-             "transmission_resolved": (rd, self.transmission_resolved),
-             "reflection_resolved": (rd, self.reflection_resolved),
-             "transmission_resolved_diabatic": (rd, self.transmission_resolved_diabatic),
-             "reflection_resolved_diabatic": (rd, self.reflection_resolved_diabatic)},
-            coords={"state": np.arange(n), "resolved_momentum": self.momenta,
-                    "resolved_energy": ("resolved_momentum", self.energies)},
-            attrs={"method": "split-operator wavepacket, absorbing boundaries, flux Fourier analysis",
-                   "momentum": self.momentum, "momentum_width": self.momentum_width, "mass": self.mass,
-                   "incoming_state": self.incoming_state, "hbar": self.hbar,
-                   "convergence": c.summary(), "estimated_error": c.estimated_error, "dt": c.dt,
-                   "dx": c.dx, "channels": "adiabatic index at each asymptote (0 lowest)"})
+        return {"k_center": self.k, "k_width": self.k_width, "mass": self.mass, "hbar": self.hbar,
+                "incoming_state": self.incoming_state, "x_range": list(self.x_range), "convergence": c.summary(),
+                "estimated_error": c.estimated_error, "dt": c.dt, "dx": c.dx, "n_points": c.n_points,
+                "channels": "adiabatic index at each asymptote (0 lowest)"}
+
+    def to_xarray(self) -> Any:
+        """An ``xarray.Dataset``: packet averages on ``adiabatic``/``diabatic``, energy-resolved
+        values on ``(k, adiabatic)``/``(k, diabatic)``, the convergence report in attrs."""
+        ds = super().to_xarray()
+        ds["k"].attrs.update(long_name="incident wavenumber k (resolved)", units="1/length (a.u.: 1/bohr)")
+        ds["transmission"].attrs["long_name"] = "packet-averaged probability to leave to the right in channel n"
+        ds["reflection"].attrs["long_name"] = "packet-averaged probability to leave to the left in channel n"
+        ds["transmission_resolved"].attrs["long_name"] = "probability to leave to the right at wavenumber k"
+        ds["reflection_resolved"].attrs["long_name"] = "probability to leave to the left at wavenumber k"
         return ds
+
+    def _summary(self) -> list[str]:
+        return [f"k = {self.k:.6g}", f"{self.transmission.size} channels", f"incoming channel {self.incoming_state}",
+                f"{self.k_resolved.size} resolved k"]
 
 
 @dataclass(frozen=True)
@@ -291,69 +318,87 @@ def _resolve(run: dict[str, Any], setup: _Setup, ks: np.ndarray, k0: float, mass
     return out[0], out[1]
 
 
-def wavepacket_scattering(model: Any, momentum: float, mass: float = 2000.0, *, incoming_state: int = 0,
-                          momentum_width: float | None = None, resolved_momenta: ArrayLike | None = None,
-                          convergence: str = "time_step", tolerance: float = 1e-4, dt: float | None = None,
-                          hbar: float = 1.0, x_range: tuple[float, float] | None = None,
-                          max_refinements: int = 2) -> WavepacketScattering:
-    """Exact 1-D scattering of a Gaussian wavepacket on a :class:`~lzsm.curves.Curves` model.
 
-    The packet starts left of the interaction region in the asymptotic adiabatic state
-    ``incoming_state`` with mean wavenumber ``momentum`` (``k0``, > 0) and spread
-    ``momentum_width`` (``sigma_k``, default ``k0/20``).  Everything else is automatic:
+def _finish_status(convergence: str, converged: bool) -> Status:
+    if convergence == "none":
+        return Status.NOT_CHECKED
+    return Status.OK if converged else Status.NOT_CONVERGED
+
+
+@renamed_keywords(momentum="k", momentum_width="k_width", resolved_momenta="k_resolved", tolerance="tol",
+                  incoming_state=("initial", old_adiabatic_index))
+def wavepacket_scattering(model: Any, k: float, mass: float | None = None, *, initial: Any = "lower",
+                          k_width: float | None = None, k_resolved: ArrayLike | None = None,
+                          convergence: str = "time_step", tol: float | None = DEFAULT_TOL, dt: float | None = None,
+                          hbar: float | None = None, x_range: tuple[float, float] | None = None,
+                          max_refinements: int = 2) -> WavepacketScattering:
+    """Exact 1-D scattering of a Gaussian wavepacket on a curve model (:class:`~lzsm.models.curves.Curves`).
+
+    The packet starts left of the interaction region in the asymptotic adiabatic channel named
+    by ``initial`` (default ``'lower'``; ``'adiabatic k'``, ``'upper'``, or a diabatic index /
+    ``'diabatic k'`` for the channel that diabatic state dominates there) with mean wavenumber
+    ``k`` (> 0) and spread ``k_width`` (``sigma_k``, default ``k/20``); the nuclear mass and
+    hbar are the model's (``model.mass``, ``model.hbar``).  Everything else is automatic:
 
     * grid: ``k_max = pi/dx`` is 2x the largest local wavenumber ``k_need`` the packet can
-      reach (``k0 + 7 sigma_k`` accelerated to the potential's minimum; the margin resolves
+      reach (``k + 7 sigma_k`` accelerated to the potential's minimum; the margin resolves
       the evanescent components in closed channels); the box holds the interaction region,
       the packet (6 widths clear of it), an analysis window on each side, and cubic absorbers
       (:func:`absorbing_potential`) 2.5 slow wavelengths long (at least 4 length units),
       strong enough to damp the fastest component by ``e^-30`` before it wraps around;
     * time step: ``dt = 0.25 hbar / (hbar^2 k_need^2/2m + V_max - V_min)``, refined by
-      halving until the Richardson estimate of the dt error is below ``tolerance`` (at most
+      halving until the Richardson estimate of the dt error is below ``tol`` (at most
       ``max_refinements`` times);
-    * run length: until less than ``min(tolerance 1e-4, 1e-9)`` of the norm is left between the
+    * run length: until less than ``min(tol 1e-4, 1e-9)`` of the norm is left between the
       analysis windows (capped at three box crossings of the slowest resolved outgoing wave).
 
-    Probabilities: packet averages from the norm booked by the left/right absorbers, per state
-    in both pictures; energy-resolved ones at ``resolved_momenta`` (default: 11 points over
-    ``k0 +- 2.5 sigma_k``) from the time-energy Fourier transform of the channel amplitudes
+    Probabilities: packet averages from the norm booked by the left/right absorbers, per channel
+    in both pictures; energy-resolved ones at ``k_resolved`` (default: 11 points over
+    ``k +- 2.5 sigma_k``) from the time-energy Fourier transform of the channel amplitudes
     at an analysis point on each side (D. Neuhauser, M. Baer, R. S. Judson & D. J. Kouri,
     Comput. Phys. Commun. 63, 460 (1991); the flux/energy-projection idea of
     G. G. Balint-Kurti, R. N. Dixon & C. C. Marston, Int. Rev. Phys. Chem. 11, 317 (1992)).
 
     ``convergence``: ``"time_step"`` (default: a second run at 2 dt for the Richardson
     estimate), ``"full"`` (also a rerun on a 1.5x finer grid with longer absorbers), or
-    ``"none"``.  The report is ``result.convergence`` (:class:`WavepacketConvergence`).
+    ``"none"``.  The report is ``result.convergence`` (:class:`WavepacketConvergence`); a
+    result that misses ``tol`` has status NOT_CONVERGED and raises an
+    :class:`~lzsm.errors.LzsmConvergenceWarning`.  ``mass`` and ``hbar`` are deprecated
+    keywords (put them on the model).
     """
     from lzsm.models.curves import Curves
     from lzsm.molecules.stationary import asymptotic_range
 
     if not isinstance(model, Curves):
-        raise LzsmTypeError(f"`model` must be an lzsm.curves.Curves model, got {type(model).__name__}")
-    k0 = _checks.positive_scalar(momentum, "momentum")
-    m = _checks.positive_scalar(mass, "mass")
-    hb = _checks.positive_scalar(hbar, "hbar")
-    tol = _checks.positive_scalar(tolerance, "tolerance")
+        raise LzsmTypeError(f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
+                            f"lzsm.TullySimple()), got {type(model).__name__}")
+    m, hb = mass_and_hbar(model, mass, hbar, "wavepacket_scattering")
+    k0 = _checks.positive_scalar(k, "k")
+    opts = Options(tol=DEFAULT_TOL if tol is None else tol)
+    tol_ = float(DEFAULT_TOL if opts.tol is None else opts.tol)
     _checks.choice(convergence, "convergence", ("time_step", "full", "none"))
-    n = model.n_levels
-    if not isinstance(incoming_state, int | np.integer) or not 0 <= incoming_state < n:
-        raise LzsmValueError(f"`incoming_state` must be an integer in [0, {n - 1}], got {incoming_state!r}")
-    sk = k0 / 20 if momentum_width is None else _checks.positive_scalar(momentum_width, "momentum_width")
+    refinements_max = _checks.integer(max_refinements, "max_refinements", low=0, high=10)
+    dt_user = None if dt is None else _checks.positive_scalar(dt, "dt")
+    sk = k0 / 20 if k_width is None else _checks.positive_scalar(k_width, "k_width")
     if k0 - 5 * sk <= 0:
-        raise LzsmValueError(f"`momentum_width` {sk:g} is too broad for momentum {k0:g}: the packet would carry "
-                             f"backward-moving components (need momentum_width < momentum/5)")
-    ks = (k0 + sk * np.linspace(-2.5, 2.5, 11) if resolved_momenta is None
-          else np.atleast_1d(_checks.real_array(resolved_momenta, "resolved_momenta", positive=True)))
-    a, b = asymptotic_range(model) if x_range is None else (float(x_range[0]), float(x_range[1]))
+        raise LzsmValueError(f"`k_width` {sk:g} is too broad for k = {k0:g}: the packet would carry "
+                             f"backward-moving components (need k_width < k/5)")
+    ks = (k0 + sk * np.linspace(-2.5, 2.5, 11) if k_resolved is None
+          else np.atleast_1d(_checks.real_array(k_resolved, "k_resolved", positive=True)))
+    if ks.ndim != 1:
+        raise LzsmValueError(f"`k_resolved` must be a number or a 1-D array, got shape {ks.shape}")
+    a, b = asymptotic_range(model) if x_range is None else _x_range(x_range)
+    incoming_state = initial_channel(initial, model, a)
     el, ul = np.linalg.eigh(model.potential(np.array(a)))
     er, _ = np.linalg.eigh(model.potential(np.array(b)))
     e_in = el[incoming_state]
 
-    def run(k_factor: float, cap_factor: float, dt_value: float | None, dt_factor: float = 0.25):
+    def run(k_factor: float, cap_factor: float, dt_value: float | None,
+            dt_factor: float = 0.25) -> tuple[_Setup, dict[str, Any]]:
         st = _setup(model, k0, sk, m, incoming_state, hb, a, b, el, er, k_factor, cap_factor, dt_factor)
         if dt_value is not None:
             st = _Setup(**{**st.__dict__, "dt": dt_value})
-        r = _run_scattering(model, st, k0, m, incoming_state, hb, ul, min(tol * 1e-4, 1e-9))
+        r = _run_scattering(model, st, k0, m, incoming_state, hb, ul, min(tol_ * 1e-4, 1e-9))
         tr, rr = _resolve(r, st, ks, k0, m, incoming_state, hb, e_in)
         r["resolved"] = (tr, rr)
         return st, r
@@ -361,14 +406,14 @@ def wavepacket_scattering(model: Any, momentum: float, mass: float = 2000.0, *, 
     def values(r: dict[str, Any]) -> np.ndarray:
         return np.concatenate([r["trans_adi"], r["refl_adi"], r["resolved"][0].ravel(), r["resolved"][1].ravel()])
 
-    st, res = run(_K_FACTOR, 1.0, dt)
+    st, res = run(_K_FACTOR, 1.0, dt_user)
     dt_err = np.nan
     refinements = 0
     if convergence != "none":
         _, res2 = run(_K_FACTOR, 1.0, 2 * st.dt)
         while True:
             dt_err = float(np.max(np.abs(values(res) - values(res2)))) / 3
-            if dt_err < tol or refinements >= max_refinements or dt is not None:
+            if dt_err < tol_ or refinements >= refinements_max or dt_user is not None:
                 break
             res2 = res
             st, res = run(_K_FACTOR, 1.0, st.dt / 2)
@@ -381,54 +426,87 @@ def wavepacket_scattering(model: Any, momentum: float, mass: float = 2000.0, *, 
     conv = WavepacketConvergence(
         dx=st.grid.spacing[0], n_points=st.grid.shape[0], k_max=st.grid.k_max[0], dt=st.dt,
         n_steps=res["n_steps"], final_time=res["n_steps"] * st.dt, dt_error=dt_err, grid_error=grid_err,
-        momentum_tail=res["tail"], remaining_norm=res["remaining"], estimated_error=est, tolerance=tol,
-        converged=bool(est < tol) if convergence != "none" else False, refinements=refinements,
+        momentum_tail=res["tail"], remaining_norm=res["remaining"], estimated_error=est, tolerance=tol_,
+        converged=bool(est < tol_) if convergence != "none" else False, refinements=refinements,
         absorber_width=st.cap_width, absorber_strength=st.cap_strength)
+    status = _finish_status(convergence, conv.converged)
+    if status == Status.NOT_CONVERGED:
+        warnings.warn(f"wavepacket_scattering: {conv.summary()}; see WavepacketScattering.convergence",
+                      LzsmConvergenceWarning, stacklevel=3)  # past the keyword wrapper
     tr, rr = res["resolved"]
     tr_dia = tr @ (np.abs(res["u_r"]) ** 2).T
     rr_dia = rr @ (np.abs(res["u_l"]) ** 2).T
     return WavepacketScattering(
-        momentum=k0, mass=m, incoming_state=int(incoming_state), momentum_width=sk,
+        k=k0, mass=m, incoming_state=int(incoming_state), k_width=sk,
         transmission=res["trans_adi"], reflection=res["refl_adi"], transmission_diabatic=res["trans_dia"],
-        reflection_diabatic=res["refl_dia"], momenta=ks, energies=hb**2 * ks**2 / (2 * m) + e_in,
+        reflection_diabatic=res["refl_dia"], k_resolved=ks, energies=hb**2 * ks**2 / (2 * m) + e_in,
         transmission_resolved=tr, reflection_resolved=rr, transmission_resolved_diabatic=tr_dia,
-        reflection_resolved_diabatic=rr_dia, convergence=conv, hbar=hb, x_range=(a, b))
+        reflection_resolved_diabatic=rr_dia, convergence=conv, hbar=hb, x_range=(a, b),
+        method="split-operator wavepacket", options=opts, status=int(status), error_estimate=est,
+        n_steps=int(res["n_steps"]))
 
 
-# =========================================================================== sweeps and figures
-def scattering_vs_momentum(model: Any, momenta: ArrayLike, mass: float = 2000.0, *, method: str = "stationary",
-                           incoming_state: int = 0, hbar: float = 1.0, **options: Any):
-    """Transmission and reflection per state against incident momentum, as an ``xarray.Dataset``.
+def _x_range(x_range: Any) -> tuple[float, float]:
+    try:
+        a, b = (float(v) for v in x_range)
+    except (TypeError, ValueError):
+        raise LzsmValueError(f"`x_range` must be (a, b) with a < b, got {x_range!r}") from None
+    if not (np.isfinite(a) and np.isfinite(b) and b > a):
+        raise LzsmValueError(f"`x_range` must be (a, b) of finite numbers with a < b, got {x_range!r}")
+    return a, b
 
-    ``method="stationary"`` uses :func:`lzsm.scattering.stationary_scattering` (all momenta in
-    one vectorised call); ``"wavepacket"`` runs :func:`wavepacket_scattering` at each momentum
-    and keeps its energy-resolved values at that momentum, with the convergence report's
-    ``estimated_error`` as ``error``.  Variables ``transmission``, ``reflection`` (adiabatic
-    channels) and ``*_diabatic``, dims ``(momentum, state)``; ``options`` go to the method."""
+
+# =========================================================================== tables against k
+_QUANTITIES = ("transmission", "reflection", "transmission_diabatic", "reflection_diabatic")
+
+
+@renamed_keywords(momenta="k", incoming_state=("initial", old_adiabatic_index))
+def scattering_vs_momentum(model: Any, k: ArrayLike, mass: float | None = None, *, method: str = "stationary",
+                           initial: Any = "lower", hbar: float | None = None, **options: Any) -> Any:
+    """Transmission and reflection per channel against the incident wavenumber ``k``, as an
+    ``xarray.Dataset``.
+
+    ``method="stationary"`` uses :func:`lzsm.molecules.stationary.stationary_scattering` (all
+    wavenumbers in one vectorised call); ``"wavepacket"`` runs :func:`wavepacket_scattering` at
+    each ``k`` and keeps its energy-resolved values there.  Variables ``transmission``,
+    ``reflection`` on ``(k, adiabatic)`` (asymptotic channels), ``transmission_diabatic``,
+    ``reflection_diabatic`` on ``(k, diabatic)``, ``error_estimate``, ``status`` and ``success``
+    on ``k``; coordinate ``energy`` along ``k``.  ``initial`` names the incoming channel;
+    ``options`` go to the method (e.g. ``step`` or ``convergence``, ``tol``); mass and hbar are
+    the model's (``mass``/``hbar`` are deprecated keywords)."""
+    import xarray as xr
+
     from lzsm.molecules.stationary import stationary_scattering
 
     _checks.choice(method, "method", ("stationary", "wavepacket"))
-    ks = np.atleast_1d(_checks.real_array(momenta, "momenta", positive=True))
-    import xarray as xr
-
+    ks = np.atleast_1d(_checks.real_array(k, "k", positive=True))
+    if ks.ndim != 1:
+        raise LzsmValueError(f"`k` must be a number or a 1-D array, got shape {ks.shape}")
     if method == "stationary":
-        r = stationary_scattering(model, momenta=ks, mass=mass, incoming_state=incoming_state, hbar=hbar, **options)
-        data = {"transmission": r.transmission, "reflection": r.reflection,
-                "transmission_diabatic": r.transmission_diabatic, "reflection_diabatic": r.reflection_diabatic}
-        err = r.error_estimate
+        r = stationary_scattering(model, k=ks, mass=mass, initial=initial, hbar=hbar, **options)
+        data = {name: getattr(r, name) for name in _QUANTITIES}
+        err, status, energy = r.error_estimate, np.asarray(r.status), r.energies
+        m, hb, channel = r.mass, r.hbar, r.incoming_state
     else:
-        rows = [wavepacket_scattering(model, float(k), mass, incoming_state=incoming_state, hbar=hbar,
-                                      resolved_momenta=[float(k)], **options) for k in ks]
+        rows = [wavepacket_scattering(model, float(kk), mass, initial=initial, hbar=hbar, k_resolved=[float(kk)],
+                                      **options) for kk in ks]
         data = {name: np.array([getattr(w, name.replace("transmission", "transmission_resolved", 1)
                                         .replace("reflection", "reflection_resolved", 1))[0] for w in rows])
-                for name in ("transmission", "reflection", "transmission_diabatic", "reflection_diabatic")}
-        err = np.array([w.convergence.estimated_error for w in rows])
+                for name in _QUANTITIES}
+        err = np.array([w.error_estimate for w in rows])
+        status = np.array([w.status for w in rows])
+        energy = np.array([w.energies[0] for w in rows])
+        m, hb, channel = rows[0].mass, rows[0].hbar, rows[0].incoming_state
     n = data["transmission"].shape[-1]
-    ds = xr.Dataset({k: (("momentum", "state"), v) for k, v in data.items()},
-                    coords={"momentum": ks, "state": np.arange(n)},
-                    attrs={"method": method, "model": type(model).__name__, "mass": mass,
-                           "incoming_state": incoming_state, "hbar": hbar,
-                           "channels": "adiabatic index at each asymptote (0 lowest)"})
-    ds["error"] = ("momentum", err)
-    ds["momentum"].attrs.update(long_name="incident wavenumber k", units="1/length (a.u.: 1/bohr)")
+    variables: dict[str, tuple[tuple[str, ...], Any]] = {
+        name: (("k", "diabatic" if name.endswith("_diabatic") else "adiabatic"), values) for name, values in data.items()}
+    variables["error_estimate"] = (("k",), np.asarray(err, dtype=float))
+    variables["status"] = (("k",), np.broadcast_to(np.asarray(status, dtype=np.int64), ks.shape))
+    variables["success"] = (("k",), np.isin(variables["status"][1], [int(Status.OK), int(Status.NOT_CHECKED)]))
+    ds = xr.Dataset(variables, coords={"k": ks, "energy": ("k", np.asarray(energy, dtype=float)),
+                                       "adiabatic": np.arange(n), "diabatic": np.arange(n)},
+                    attrs={"method": method, "model": type(model).__name__, "mass": m, "incoming_state": channel,
+                           "hbar": hb, "channels": "adiabatic index at each asymptote (0 lowest)",
+                           "status_codes": json.dumps(status_messages())})
+    ds["k"].attrs.update(long_name="incident wavenumber k", units="1/length (a.u.: 1/bohr)")
     return ds

@@ -30,18 +30,26 @@ estimate of the error of the h/2 result before extrapolation (an upper bound in 
 ``unitarity_defect = |1 - sum_n (R_n + T_n)|`` is a further self-check.
 
 Channels: index n of the asymptotic channels is the adiabatic index (0 lowest) of the
-potential at that end.  Diabatic-picture probabilities are the channel probabilities weighted
+potential at that end; the incoming channel is named by ``initial`` (the grammar of every
+front door).  The nuclear mass and hbar are the model's.  Diabatic-picture probabilities are the channel probabilities weighted
 with the channels' diabatic character, ``P_j = sum_n P_n |<j|phi_n>|^2`` (the cross terms
 between channels of different k oscillate in x and average out).
 """
 
 from __future__ import annotations
+
+import warnings
 from dataclasses import dataclass
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
+from lzsm._compat import renamed_attribute, renamed_keywords
+from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.models.curves import Curves
-from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
+from lzsm.results import Result, Status
 
 ArrayLike = Any
 
@@ -73,47 +81,64 @@ def asymptotic_range(model: Curves, tol: float = 1e-10, start: float = 5.0, limi
     return (out[0], out[1])
 
 
-@dataclass(frozen=True)
-class StationaryScattering:
-    """Transmission/reflection probabilities at fixed energies (incidence from the left).
+@dataclass(frozen=True, eq=False, repr=False)
+class StationaryScattering(Result):
+    """Transmission/reflection probabilities at fixed energies (incidence from the left),
+    result of :func:`stationary_scattering`; its grid is the incident wavenumber ``k``.
 
-    Arrays ``(n_energies, N)``: ``transmission[e, n]`` into asymptotic (adiabatic) channel n at
-    the right, ``reflection[e, n]`` into channel n at the left; ``*_diabatic`` the same in
-    the diabatic picture.  ``momenta`` are the incident wavenumbers in ``incoming_state``."""
+    Arrays ``(n_k, N)``: ``transmission[i, n]`` into asymptotic (adiabatic) channel n at the
+    right, ``reflection[i, n]`` into channel n at the left; ``*_diabatic`` the same in the
+    diabatic picture.  ``k`` are the incident wavenumbers in channel ``incoming_state``,
+    ``energies`` the total energies; ``error_estimate`` (per k) the Richardson estimate of the
+    error of the step/2 result, ``unitarity_defect`` ``|1 - sum (R + T)|``."""
 
     energies: np.ndarray
-    momenta: np.ndarray
+    k: np.ndarray
     incoming_state: int
     transmission: np.ndarray
     reflection: np.ndarray
     transmission_diabatic: np.ndarray
     reflection_diabatic: np.ndarray
-    error_estimate: np.ndarray
     unitarity_defect: np.ndarray
     mass: float
     x_range: tuple[float, float]
     step: float
     hbar: float
 
-    def to_xarray(self):
-        import xarray as xr
+    kind = "stationary scattering"
 
+    momenta = renamed_attribute("momenta", "k")
+
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        return self.k.shape, ["k"], {"k": self.k}
+
+    def _coords(self) -> dict[str, Any]:
         n = self.transmission.shape[-1]
-        dims = ("energy", "state")
-        ds = xr.Dataset(
-            {"transmission": (dims, self.transmission), "reflection": (dims, self.reflection),
-             "transmission_diabatic": (dims, self.transmission_diabatic),
-             "reflection_diabatic": (dims, self.reflection_diabatic),
-             "error_estimate": ("energy", self.error_estimate),
-             "unitarity_defect": ("energy", self.unitarity_defect)},
-            coords={"energy": self.energies, "momentum": ("energy", self.momenta), "state": np.arange(n)},
-            attrs={"method": "log-derivative sector propagation (midpoint reference), Richardson h, h/2",
-                   "incoming_state": self.incoming_state, "mass": self.mass, "x_range": list(self.x_range),
-                   "step": self.step, "hbar": self.hbar,
-                   "channels": "adiabatic index of the asymptotic potential at each end (0 lowest)"})
+        return {"energy": (["k"], self.energies), "adiabatic": np.arange(n), "diabatic": np.arange(n)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {"transmission": (["k", "adiabatic"], self.transmission),
+                "reflection": (["k", "adiabatic"], self.reflection),
+                "transmission_diabatic": (["k", "diabatic"], self.transmission_diabatic),
+                "reflection_diabatic": (["k", "diabatic"], self.reflection_diabatic),
+                "unitarity_defect": (["k"], self.unitarity_defect)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"incoming_state": self.incoming_state, "mass": self.mass, "x_range": list(self.x_range),
+                "step": self.step, "hbar": self.hbar,
+                "channels": "adiabatic index of the asymptotic potential at each end (0 lowest)"}
+
+    def to_xarray(self) -> Any:
+        """An ``xarray.Dataset`` on ``(k, adiabatic)`` / ``(k, diabatic)``, energy along ``k``."""
+        ds = super().to_xarray()
+        ds["k"].attrs.update(long_name="incident wavenumber k", units="1/length (a.u.: 1/bohr)")
         ds["transmission"].attrs["long_name"] = "probability to leave to the right in channel n"
         ds["reflection"].attrs["long_name"] = "probability to leave to the left in channel n"
+        ds["error_estimate"].attrs["long_name"] = "Richardson estimate |P(h/2) - P(h)|/3 of the sector error"
         return ds
+
+    def _summary(self) -> list[str]:
+        return [f"{self.transmission.shape[-1]} channels", f"incoming channel {self.incoming_state}"]
 
 
 def _sector_coefficients(w: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
@@ -204,44 +229,51 @@ def _match(y: tuple[np.ndarray, ...], ul: np.ndarray, ur: np.ndarray, el: np.nda
     return trans, refl
 
 
-def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, momenta: ArrayLike | None = None,
-                          mass: float = 2000.0, incoming_state: int = 0, x_range: tuple[float, float] | None = None,
-                          step: float | None = None, hbar: float = 1.0) -> StationaryScattering:
+@renamed_keywords(momenta="k", incoming_state=("initial", old_adiabatic_index))
+def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, k: ArrayLike | None = None,
+                          mass: float | None = None, initial: Any = "lower", x_range: tuple[float, float] | None = None,
+                          step: float | None = None, hbar: float | None = None) -> StationaryScattering:
     """Exact stationary transmission and reflection of a 1-D multichannel model.
 
-    Give either total ``energies`` or incident ``momenta`` (wavenumbers ``k`` in the
-    asymptotic adiabatic channel ``incoming_state`` at the left, ``E = hbar^2 k^2/(2m) +
-    E_in(-inf)``).  ``x_range`` defaults to :func:`asymptotic_range`; ``step`` (sector width)
-    defaults to ``min(0.02, 0.3/k_loc)`` with ``k_loc`` the largest local wavenumber.  Results
-    are Richardson-extrapolated from ``step`` and ``step/2`` (see the module docstring).
-    Atomic units by default (hbar = 1; Tully's models use mass 2000).
+    Give either total ``energies`` or incident wavenumbers ``k`` in the asymptotic adiabatic
+    channel named by ``initial`` at the left (default ``'lower'``; ``'adiabatic n'``, or a
+    diabatic index for the channel it dominates there), ``E = hbar^2 k^2/(2m) + E_in(-inf)``,
+    with the model's ``mass`` and ``hbar``.  ``x_range`` defaults to :func:`asymptotic_range`;
+    ``step`` (sector width) defaults to ``min(0.02, 0.3/k_loc)`` with ``k_loc`` the largest local
+    wavenumber.  Results are Richardson-extrapolated from ``step`` and ``step/2`` (see the module
+    docstring).  Atomic units for Tully's models (hbar = 1, mass 2000).  ``mass`` and ``hbar``
+    are deprecated keywords (put them on the model).
     """
     if not isinstance(model, Curves):
-        raise LzsmTypeError(f"`model` must be an lzsm.curves.Curves model, got {type(model).__name__}")
-    m = _checks.positive_scalar(mass, "mass")
-    hb = _checks.positive_scalar(hbar, "hbar")
-    n = model.n_levels
-    if not isinstance(incoming_state, int | np.integer) or not 0 <= incoming_state < n:
-        raise LzsmValueError(f"`incoming_state` must be an integer in [0, {n - 1}], got {incoming_state!r}")
-    a, b = asymptotic_range(model) if x_range is None else (float(x_range[0]), float(x_range[1]))
-    if not b > a:
-        raise LzsmValueError(f"`x_range` must be (a, b) with a < b, got {x_range!r}")
+        raise LzsmTypeError(f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
+                            f"lzsm.TullySimple()), got {type(model).__name__}")
+    m, hb = mass_and_hbar(model, mass, hbar, "stationary_scattering")
+    if x_range is None:
+        a, b = asymptotic_range(model)
+    else:
+        try:
+            a, b = (float(v) for v in x_range)
+        except (TypeError, ValueError):
+            raise LzsmValueError(f"`x_range` must be (a, b) with a < b, got {x_range!r}") from None
+        if not (np.isfinite(a) and np.isfinite(b) and b > a):
+            raise LzsmValueError(f"`x_range` must be (a, b) of finite numbers with a < b, got {x_range!r}")
+    incoming = initial_channel(initial, model, a)
     el, ul = np.linalg.eigh(model.potential(np.array(a)))
     er, ur = np.linalg.eigh(model.potential(np.array(b)))
-    if (energies is None) == (momenta is None):
-        raise LzsmValueError("give exactly one of `energies` and `momenta`")
-    if momenta is not None:
-        k = np.atleast_1d(_checks.real_array(momenta, "momenta", positive=True))
-        e = hb**2 * k**2 / (2 * m) + el[incoming_state]
+    if (energies is None) == (k is None):
+        raise LzsmValueError("give exactly one of `energies` and `k`")
+    if k is not None:
+        kk = np.atleast_1d(_checks.real_array(k, "k", positive=True))
+        e = hb**2 * kk**2 / (2 * m) + el[incoming]
     else:
         e = np.atleast_1d(_checks.real_array(energies, "energies"))
-        if np.any(e <= el[incoming_state]):
+        if np.any(e <= el[incoming]):
             raise LzsmValueError(
-                f"`energies` must exceed the incoming channel's asymptotic energy {el[incoming_state]:.6g} "
-                f"(channel {incoming_state} is closed below it); got min {np.min(e):.6g}")
-        k = np.sqrt(2 * m * (e - el[incoming_state])) / hb
+                f"`energies` must exceed the incoming channel's asymptotic energy {el[incoming]:.6g} "
+                f"(channel {incoming} is closed below it); got min {np.min(e):.6g}")
+        kk = np.sqrt(2 * m * (e - el[incoming])) / hb
     if e.ndim != 1:
-        raise LzsmValueError(f"`energies`/`momenta` must be a number or a 1-D array, got shape {e.shape}")
+        raise LzsmValueError(f"`energies`/`k` must be a number or a 1-D array, got shape {e.shape}")
     xs = np.linspace(a, b, 2001)
     vmin = np.min(np.linalg.eigvalsh(model.potential(xs)))
     k_loc = np.sqrt(2 * m * max(np.max(e) - vmin, 0.0)) / hb
@@ -250,7 +282,7 @@ def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, m
     results = []
     for ns in (n_sec, 2 * n_sec):
         y = _propagate(model, e, a, b, ns, m, hb)
-        results.append(_match(y, ul, ur, el, er, e, incoming_state, m, hb))
+        results.append(_match(y, ul, ur, el, er, e, incoming, m, hb))
     (t1, r1), (t2, r2) = results
     trans = (4 * t2 - t1) / 3
     refl = (4 * r2 - r1) / 3
@@ -258,5 +290,14 @@ def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, m
     tdia = trans @ (np.abs(ur) ** 2).T
     rdia = refl @ (np.abs(ul) ** 2).T
     defect = np.abs(1 - trans.sum(-1) - refl.sum(-1))
-    return StationaryScattering(e, k, int(incoming_state), trans, refl, tdia, rdia, err, defect, m, (a, b),
-                                (b - a) / n_sec, hb)
+    finite = np.all(np.isfinite(trans), axis=-1) & np.all(np.isfinite(refl), axis=-1)
+    status = np.where(finite, int(Status.OK), int(Status.FAILED))
+    if not np.all(finite):
+        warnings.warn(f"stationary_scattering: the matching failed (non-finite probabilities) at "
+                      f"{int(np.sum(~finite))} of {finite.size} energies; see StationaryScattering.status",
+                      LzsmConvergenceWarning, stacklevel=3)  # past the keyword wrapper
+    return StationaryScattering(
+        energies=e, k=kk, incoming_state=int(incoming), transmission=trans, reflection=refl,
+        transmission_diabatic=tdia, reflection_diabatic=rdia, unitarity_defect=defect, mass=m, x_range=(a, b),
+        step=(b - a) / n_sec, hbar=hb, method="log-derivative (midpoint sectors), Richardson h, h/2",
+        status=status, error_estimate=err)

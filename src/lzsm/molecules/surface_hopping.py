@@ -1,11 +1,11 @@
 """Mixed quantum–classical trajectories at a curve crossing: surface hopping and Ehrenfest.
 
-Scattering along one nuclear coordinate x of a curve model (:class:`lzsm.curves.Curves`, or any
-single-point lzsm model of the coordinate x with a real symmetric diabatic potential): a
-particle of mass ``m`` comes in from the left on adiabatic state ``initial_state`` with
-momentum ``k`` and leaves transmitted (x > x_right, p > 0) or reflected (x < x_left, p < 0) on
-some adiabatic state.  The ensemble estimates the probabilities ``T_j(k)`` and ``R_j(k)`` with
-binomial standard errors.
+Scattering along one nuclear coordinate x of a curve model (:class:`lzsm.models.curves.Curves`,
+or any single-point lzsm model of the coordinate x with a real symmetric diabatic potential and
+a nuclear ``mass``): a particle of the model's mass ``m`` comes in from the left on the adiabatic
+state named by ``initial`` with momentum ``k`` and leaves transmitted (x > x_right, p > 0)
+or reflected (x < x_left, p < 0) on some adiabatic state.  The ensemble estimates the
+probabilities ``T_j(k)`` and ``R_j(k)`` with binomial standard errors (``*_stderr``).
 
 Methods (chosen by a method object; every option belongs to its method)
 
@@ -55,15 +55,21 @@ Initial conditions: ``sampling="fixed"`` starts every trajectory at ``x0`` with 
 """
 
 from __future__ import annotations
+
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
 import numpy as np
-import xarray as xr
+
 from lzsm import _checks
-from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm._compat import renamed_attribute, renamed_keywords
+from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import surface_hopping as _k
 from lzsm.models.base import Model
+from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
+from lzsm.results import Result, Status
 
 ArrayLike = Any
 
@@ -133,25 +139,43 @@ def _method(method: Any) -> Method:
 
 
 # ----------------------------------------------------------------------------- result
-@dataclass(frozen=True, eq=False)
-class TrajectoryScattering:
-    """Transmission and reflection probabilities on each adiabatic state from an ensemble.
+_LONG_NAMES = {
+    "transmission": "transmission probability on adiabatic state",
+    "reflection": "reflection probability on adiabatic state",
+    "transmission_stderr": "standard error of the transmission probability",
+    "reflection_stderr": "standard error of the reflection probability",
+    "n_unfinished": "trajectories still in the box at max_time",
+    "outcome": "0 reflected, 1 transmitted, 2 unfinished",
+    "final_state": "active adiabatic state at the end",
+    "hops": "accepted hops",
+    "frustrated_hops": "frustrated hops",
+    "energy_error": "max |E(t) - E(0)| along the trajectory",
+    "final_populations": "final adiabatic populations |c_j|^2",
+    "final_time": "time at exit",
+}
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TrajectoryScattering(Result):
+    """Transmission and reflection probabilities on each adiabatic state from an ensemble
+    (result of :func:`trajectory_scattering`; its grid is the incident momentum ``k``).
 
     ``transmission[m, j]`` / ``reflection[m, j]``: probability to leave to the right / left on
-    adiabatic state j (0 = lowest) for incident momentum ``momenta[m]``; ``*_error``: standard
+    adiabatic state j (0 = lowest) for incident momentum ``k[m]``; ``*_stderr``: standard
     error (binomial, ``sqrt(P (1 - P) / N)``, for hopping; standard error of the mean of the
     population-weighted outcome for Ehrenfest).  Trajectories that did not leave the box
-    within ``max_time`` count in neither (``n_unfinished``).  Per-trajectory records:
-    ``outcome`` (0 reflected, 1 transmitted, 2 unfinished), ``final_state``, ``hops``,
-    ``frustrated_hops``, ``energy_error`` (max |E(t) - E(0)| along the trajectory),
-    ``final_populations`` (adiabatic |c_j|^2 at the end), ``final_time``."""
+    within ``max_time`` count in neither (``n_unfinished``; such a ``k`` has status
+    MAX_STEPS).  Per-trajectory records: ``outcome`` (0 reflected, 1 transmitted,
+    2 unfinished), ``final_state``, ``hops``, ``frustrated_hops``, ``energy_error`` (max
+    |E(t) - E(0)| along the trajectory), ``final_populations`` (adiabatic |c_j|^2 at the end),
+    ``final_time``.  ``method`` is the method object (:class:`FSSH`, :class:`LZSH`,
+    :class:`Ehrenfest`), ``settings`` the other inputs."""
 
-    method: Method
-    momenta: np.ndarray
+    k: np.ndarray
     transmission: np.ndarray
     reflection: np.ndarray
-    transmission_error: np.ndarray
-    reflection_error: np.ndarray
+    transmission_stderr: np.ndarray
+    reflection_stderr: np.ndarray
     n_unfinished: np.ndarray
     outcome: np.ndarray
     final_state: np.ndarray
@@ -161,6 +185,14 @@ class TrajectoryScattering:
     final_populations: np.ndarray
     final_time: np.ndarray
     settings: dict = field(default_factory=dict)
+    #: The method object (not a name, as in other results): FSSH(...), LZSH(...) or Ehrenfest().
+    method: Method = field(default_factory=FSSH, kw_only=True)  # type: ignore[assignment]
+
+    kind = "trajectory scattering"
+
+    momenta = renamed_attribute("momenta", "k")
+    transmission_error = renamed_attribute("transmission_error", "transmission_stderr")
+    reflection_error = renamed_attribute("reflection_error", "reflection_stderr")
 
     @property
     def n_trajectories(self) -> int:
@@ -170,35 +202,35 @@ class TrajectoryScattering:
     def n_states(self) -> int:
         return int(self.transmission.shape[1])
 
-    def to_xarray(self) -> xr.Dataset:
-        """Dataset over (k, state) and (k, trajectory), settings and method in attrs."""
-        k = xr.DataArray(self.momenta, dims="k", attrs={"long_name": "incident momentum", "units": "hbar/length"})
-        coords = {"k": k, "state": np.arange(self.n_states), "trajectory": np.arange(self.n_trajectories)}
-        kd, ks, kt = ("k",), ("k", "state"), ("k", "trajectory")
-        ds = xr.Dataset(
-            {
-                "transmission": (ks, self.transmission, {"long_name": "transmission probability on adiabatic state"}),
-                "reflection": (ks, self.reflection, {"long_name": "reflection probability on adiabatic state"}),
-                "transmission_error": (ks, self.transmission_error, {"long_name": "standard error"}),
-                "reflection_error": (ks, self.reflection_error, {"long_name": "standard error"}),
-                "n_unfinished": (kd, self.n_unfinished, {"long_name": "trajectories still in the box at max_time"}),
-                "outcome": (kt, self.outcome, {"long_name": "0 reflected, 1 transmitted, 2 unfinished"}),
-                "final_state": (kt, self.final_state, {"long_name": "active adiabatic state at the end"}),
-                "hops": (kt, self.hops, {"long_name": "accepted hops"}),
-                "frustrated_hops": (kt, self.frustrated_hops, {"long_name": "frustrated hops"}),
-                "energy_error": (kt, self.energy_error, {"long_name": "max |E(t) - E(0)| along the trajectory"}),
-                "final_populations": (kt + ("state",), self.final_populations,
-                                      {"long_name": "final adiabatic populations |c_j|^2"}),
-                "final_time": (kt, self.final_time, {"long_name": "time at exit"}),
-            },
-            coords=coords,
-        )
-        from lzsm._version import __version__
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        return self.k.shape, ["k"], {"k": self.k}
 
-        ds.attrs.update({"method": repr(self.method), "lzsm_version": __version__,
-                         **{k_: (str(v) if v is None or isinstance(v, (tuple, list, dict)) else v)
-                            for k_, v in self.settings.items()}})
+    def _coords(self) -> dict[str, Any]:
+        return {"adiabatic": np.arange(self.n_states), "trajectory": np.arange(self.n_trajectories)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        ks, kt = ["k", "adiabatic"], ["k", "trajectory"]
+        return {"transmission": (ks, self.transmission), "reflection": (ks, self.reflection),
+                "transmission_stderr": (ks, self.transmission_stderr),
+                "reflection_stderr": (ks, self.reflection_stderr), "n_unfinished": (["k"], self.n_unfinished),
+                "outcome": (kt, self.outcome), "final_state": (kt, self.final_state), "hops": (kt, self.hops),
+                "frustrated_hops": (kt, self.frustrated_hops), "energy_error": (kt, self.energy_error),
+                "final_populations": (kt + ["adiabatic"], self.final_populations),
+                "final_time": (kt, self.final_time)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {**self.settings, "method": repr(self.method)}
+
+    def to_xarray(self) -> Any:
+        """Dataset over (k, adiabatic) and (k, trajectory); settings and the method in attrs."""
+        ds = super().to_xarray()
+        ds["k"].attrs.update(long_name="incident momentum", units="hbar/length")
+        for name, long in _LONG_NAMES.items():
+            ds[name].attrs["long_name"] = long
         return ds
+
+    def _summary(self) -> list[str]:
+        return [f"{self.n_states} states", f"{self.n_trajectories} trajectories per k"]
 
 
 # ----------------------------------------------------------------------------- front end
@@ -232,15 +264,16 @@ def _tabulate(model: Model, lo: float, hi: float, spacing: float) -> tuple[float
     return float(x[0]), np.ascontiguousarray(v.real, dtype=float), np.ascontiguousarray(dv.real, dtype=float)
 
 
+@renamed_keywords(momenta="k", initial_state=("initial", old_adiabatic_index))
 def trajectory_scattering(
     model: Model,
-    momenta: ArrayLike,
+    k: ArrayLike,
     *,
-    mass: float,
+    mass: float | None = None,
     method: Method | str = "fssh",
     n_trajectories: int = 1000,
     seed: int = 0,
-    initial_state: int = 0,
+    initial: Any = "lower",
     x0: float = -10.0,
     x_bounds: tuple[float, float] | None = None,
     sampling: Literal["fixed", "wigner"] = "fixed",
@@ -254,14 +287,17 @@ def trajectory_scattering(
 
     Parameters
     ----------
-    model : a curve model along x (e.g. :class:`lzsm.TullySimple`) at a single parameter point.
-    momenta : incident momenta k > 0 (scalar or 1-D), in units of hbar / length.
-    mass : nuclear mass (2000 for Tully's models, atomic units).
+    model : a curve model along x (e.g. :class:`lzsm.TullySimple`) at a single parameter point;
+        its ``mass`` (2000 for Tully's models, atomic units) and ``hbar`` are used.
+    k : incident momenta k > 0 (scalar or 1-D): the initial nuclear momentum p = k (the wavenumber
+        when hbar = 1, as in atomic units).
     method : :class:`FSSH` (default, plain), :class:`LZSH`, :class:`Ehrenfest`, or their names.
     n_trajectories : trajectories per momentum (>= 1).
     seed : non-negative integer; trajectory j of momentum m uses random stream
         ``(seed, m * n_trajectories + j)``, so results do not depend on the number of threads.
-    initial_state : adiabatic state the trajectories start on (0 = lowest).
+    initial : the adiabatic state the trajectories start on: ``'lower'`` (default),
+        ``'adiabatic j'``, ``'upper'``, or a diabatic index / ``'diabatic j'`` for the adiabatic
+        state that diabatic state dominates at ``x0``.
     x0 : starting position (-10 for Tully's models; use -15 or further for the extended-coupling
         model, whose coupling decays only as exp(0.9 x)).
     x_bounds : (x_left, x_right); a trajectory ends when x > x_right moving right (transmitted)
@@ -274,11 +310,12 @@ def trajectory_scattering(
     max_time : longest trajectory time; default 10 x (box length + 18 sigma_x) / slowest initial
         speed (trajectories still in the box are counted in ``n_unfinished``).
     grid_spacing : spacing of the potential table (cubic Hermite interpolation of V and dV/dx).
-    hbar : default: the model's ``hbar`` attribute, else 1.
+    mass, hbar : deprecated (lzsm 0.1): they override the model's ``mass`` and ``hbar``.
 
     Returns
     -------
-    TrajectoryScattering
+    TrajectoryScattering; momenta at which some trajectories were still in the box at
+    ``max_time`` get status MAX_STEPS and an :class:`~lzsm.errors.LzsmConvergenceWarning`.
     """
     # ---- convert and check
     if not isinstance(model, Model):
@@ -286,13 +323,13 @@ def trajectory_scattering(
     if getattr(model, "batch_shape", ()) != ():
         raise LzsmValueError(f"`model` must be a single parameter point, got batch shape {model.batch_shape}")
     meth = _method(method)
-    k = _checks.real_array(momenta, "momenta", positive=True)
+    k = _checks.real_array(k, "k", positive=True)
     if k.ndim > 1:
-        raise LzsmValueError(f"`momenta` must be a number or a 1-D array, got shape {k.shape}")
+        raise LzsmValueError(f"`k` must be a number or a 1-D array, got shape {k.shape}")
     k = np.atleast_1d(k)
     if k.size == 0:
-        raise LzsmValueError("`momenta` must contain at least one momentum")
-    mass = _checks.positive_scalar(mass, "mass")
+        raise LzsmValueError("`k` must contain at least one momentum")
+    mass, hbar = mass_and_hbar(model, mass, hbar, "trajectory_scattering")
     if isinstance(n_trajectories, (bool, np.bool_)) or not isinstance(n_trajectories, (int, np.integer)):
         raise LzsmTypeError(f"`n_trajectories` must be an integer >= 1, got {n_trajectories!r}")
     if n_trajectories < 1:
@@ -300,10 +337,11 @@ def trajectory_scattering(
     n_traj = int(n_trajectories)
     seed, s0, s1 = _seed_words(seed)
     n = model.n_levels
-    if isinstance(initial_state, (bool, np.bool_)) or not isinstance(initial_state, (int, np.integer)) \
-            or not 0 <= initial_state < n:
-        raise LzsmValueError(f"`initial_state` must be an integer in [0, {n - 1}], got {initial_state!r}")
-    x0 = float(_checks.real_array(x0, "x0"))
+    x0_arr = _checks.real_array(x0, "x0")
+    if x0_arr.ndim != 0:
+        raise LzsmValueError(f"`x0` must be a single position, got an array of shape {x0_arr.shape}")
+    x0 = float(x0_arr)
+    initial_state = initial_channel(initial, model, x0)
     if x_bounds is None:
         x_bounds = (x0, -x0)
     try:
@@ -317,7 +355,6 @@ def trajectory_scattering(
     if not x0 < x_right:
         raise LzsmValueError(f"`x0` must lie left of x_right = {x_right}, got {x0}")
     sampling = _checks.choice(sampling, "sampling", ("fixed", "wigner"))
-    hbar = float(getattr(model, "hbar", 1.0)) if hbar is None else _checks.positive_scalar(hbar, "hbar")
     if sampling == "wigner":
         sx = np.full(k.shape, 20.0) / k if sigma_x is None else np.full(k.shape, _checks.positive_scalar(
             sigma_x, "sigma_x"))
@@ -387,9 +424,15 @@ def trajectory_scattering(
                 "sampling": sampling, "sigma_x": None if sampling == "fixed" else sx.tolist(),
                 "initial_state": int(initial_state), "seed": seed, "n_trajectories": n_traj,
                 "grid_spacing": grid_spacing, "max_time": t_max.tolist(), "model": repr(model)}
+    n_unfinished = np.sum(outcome == _k.OUTCOME_UNFINISHED, axis=1)
+    status = np.where(n_unfinished > 0, int(Status.MAX_STEPS), int(Status.OK))
+    if np.any(n_unfinished):
+        bad = int(np.sum(n_unfinished > 0))
+        warnings.warn(f"trajectory_scattering: at {bad} of {k.size} momenta some trajectories were still in the box "
+                      f"at max_time ({int(n_unfinished.sum())} in all, trapped in a well or too slow; they count in "
+                      "neither T nor R): see TrajectoryScattering.n_unfinished and .status", LzsmConvergenceWarning,
+                      stacklevel=3)  # past the keyword wrapper
     return TrajectoryScattering(
-        method=meth, momenta=k, transmission=t_p, reflection=r_p, transmission_error=t_e,
-        reflection_error=r_e, n_unfinished=np.sum(outcome == _k.OUTCOME_UNFINISHED, axis=1),
-        outcome=outcome.astype(np.int8), final_state=state, hops=out_i[..., _k.I_HOPS],
-        frustrated_hops=out_i[..., _k.I_FRUSTRATED], energy_error=out_f[..., _k.F_ENERGY_ERROR],
-        final_populations=pops, final_time=out_f[..., _k.F_TIME], settings=settings)
+        k, t_p, r_p, t_e, r_e, n_unfinished, outcome.astype(np.int8), state, out_i[..., _k.I_HOPS],
+        out_i[..., _k.I_FRUSTRATED], out_f[..., _k.F_ENERGY_ERROR], pops, out_f[..., _k.F_TIME], settings,
+        method=meth, status=status)

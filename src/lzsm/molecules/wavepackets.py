@@ -21,26 +21,26 @@ Public pieces:
   :func:`propagate` -> :class:`WavepacketEvolution` (snapshots, populations in both pictures,
   absorbed norm).  These are dimension-agnostic: the 2-D path is what the conical-intersection
   models use (give ``potential`` as an array ``(nx, ny, N, N)`` or a callable of the meshes).
-* :func:`wavepacket_scattering` -> :class:`WavepacketScattering`: 1-D scattering on a
-  :class:`~lzsm.curves.Curves` model with automatic grid, time step and absorbers,
-  transmission/reflection per state in both pictures, energy-resolved probabilities from the
-  time-energy Fourier transform of the wavefunction at two analysis points, and a convergence
-  report (:class:`WavepacketConvergence`).
-* Figures: :func:`plot_snapshots`, :func:`plot_scattering_vs_momentum` (with a hook for other
-  methods' results, e.g. surface hopping with error bars).
+* the scattering driver built on this engine is :func:`lzsm.molecules.scattering.wavepacket_scattering`;
+  figures are :func:`lzsm.plot.molecules.plot_snapshots` and friends.
 
 Units: consistent user units with ``hbar`` explicit (atomic units: hbar = 1, masses in
-electron masses, Tully's models use m = 2000).
+electron masses, Tully's models use m = 2000).  With a curve model as the potential, ``hbar``
+is the model's.
 """
 
 from __future__ import annotations
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
 import numpy as np
 from scipy import fft as sfft
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.results import Result
 
 ArrayLike = Any
 _K_FACTOR = 2.0  # k_max over the largest local wavenumber (closed channels need the margin)
@@ -59,6 +59,8 @@ class Grid:
     names: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "axes", tuple(_checks.real_array(a, "axes") for a in self.axes))
+        object.__setattr__(self, "names", tuple(str(n) for n in self.names))
         if len(self.axes) not in (1, 2) or len(self.names) != len(self.axes):
             raise LzsmValueError(f"a Grid has one or two dimensions with one name each; got {len(self.axes)} "
                                  f"axes and names {self.names}")
@@ -75,14 +77,18 @@ class Grid:
         """``Grid.uniform((-20, 20), 512)`` or ``Grid.uniform([(-5, 5), (-4, 4)], (128, 96))``.
 
         The right bound is excluded (periodic grid: it is the image of the left one)."""
-        b = np.asarray(bounds, dtype=float)
+        try:
+            b = np.asarray(bounds, dtype=float)
+        except (TypeError, ValueError):
+            raise LzsmValueError(f"`bounds` must be (lo, hi) or [(lo, hi), (lo, hi)], got {bounds!r}") from None
         if b.ndim == 1:
             b = b[None, :]
         if b.ndim != 2 or b.shape[1] != 2 or b.shape[0] not in (1, 2):
             raise LzsmValueError(f"`bounds` must be (lo, hi) or [(lo, hi), (lo, hi)], got {bounds!r}")
-        n = np.broadcast_to(np.asarray(n_points, dtype=int), (b.shape[0],))
-        if np.any(n < 4):
-            raise LzsmValueError(f"`n_points` must be >= 4 per axis, got {n_points!r}")
+        counts = [n_points] * b.shape[0] if np.ndim(n_points) == 0 else list(np.asarray(n_points).reshape(-1))
+        if len(counts) != b.shape[0]:
+            raise LzsmValueError(f"`n_points` must be one integer or one per axis ({b.shape[0]}), got {n_points!r}")
+        n = [_checks.integer(c, "n_points", low=4, high=2**26) for c in counts]
         if np.any(b[:, 1] <= b[:, 0]) or not np.all(np.isfinite(b)):
             raise LzsmValueError(f"`bounds` must be finite with lo < hi, got {bounds!r}")
         names = tuple(names) if names is not None else ("x", "y")[: b.shape[0]]
@@ -134,8 +140,7 @@ def absorbing_potential(grid: Grid, width: float | Sequence[float], strength: fl
     strengths = np.broadcast_to(np.asarray(strength, dtype=float), (grid.ndim,))
     if np.any(widths < 0) or np.any(strengths < 0) or not np.all(np.isfinite(widths * strengths)):
         raise LzsmValueError(f"`width` and `strength` must be finite and >= 0, got {width!r}, {strength!r}")
-    if not isinstance(power, int | np.integer) or power < 1:
-        raise LzsmValueError(f"`power` must be a positive integer, got {power!r}")
+    power = _checks.integer(power, "power", low=1, high=16)
     w = np.zeros(grid.shape)
     for d, (ax, wd, s) in enumerate(zip(grid.axes, widths, strengths)):
         if wd == 0 or s == 0:
@@ -308,8 +313,8 @@ class _SplitOperator:
         return float(np.sum(phi[outer]) / total)
 
 
-@dataclass(frozen=True)
-class WavepacketEvolution:
+@dataclass(frozen=True, eq=False, repr=False)
+class WavepacketEvolution(Result):
     """Result of :func:`propagate`.
 
     ``psi[s]`` is the diabatic wavefunction ``(*grid.shape, N)`` at ``times[s]``;
@@ -317,7 +322,9 @@ class WavepacketEvolution:
     state (adiabatic: local eigenstates of V, index 0 lowest); ``norm`` what is left on the
     grid; ``absorbed_diabatic``/``absorbed_adiabatic`` ``(n_saved, N)`` the norm taken by the
     absorber so far (booked in the absorber's region, where the adiabatic basis is the local
-    one); ``momentum_tail`` the largest norm fraction found at ``|k| > 0.8 k_max``."""
+    one); ``momentum_tail`` the largest norm fraction found at ``|k| > 0.8 k_max``; ``n_steps``
+    the number of time steps.  ``to_xarray()``: ``psi`` (complex) on ``(t, *grid.names,
+    diabatic)``, populations and absorbed norm on ``(t, diabatic)`` / ``(t, adiabatic)``."""
 
     grid: Grid
     times: np.ndarray
@@ -331,32 +338,38 @@ class WavepacketEvolution:
     hbar: float
     momentum_tail: float
 
+    kind = "wavepacket evolution"
+
     @property
     def norm(self) -> np.ndarray:
+        """Norm left on the grid at each saved time."""
         return np.sum(self.diabatic_populations, axis=-1)
 
     def densities(self) -> np.ndarray:
         """``|psi_j|^2`` per diabatic state, ``(n_saved, *grid.shape, N)``."""
         return np.abs(self.psi) ** 2
 
-    def to_xarray(self):
-        import xarray as xr
-
+    def _coords(self) -> dict[str, Any]:
         n = self.psi.shape[-1]
-        coords = {"t": self.times, "state": np.arange(n)}
-        coords.update(dict(zip(self.grid.names, self.grid.axes)))
-        ds = xr.Dataset(
-            {"psi_real": (("t", *self.grid.names, "state"), self.psi.real),
-             "psi_imag": (("t", *self.grid.names, "state"), self.psi.imag),
-             "diabatic_populations": (("t", "state"), self.diabatic_populations),
-             "adiabatic_populations": (("t", "state"), self.adiabatic_populations),
-             "absorbed_diabatic": (("t", "state"), self.absorbed_diabatic),
-             "absorbed_adiabatic": (("t", "state"), self.absorbed_adiabatic)},
-            coords=coords,
-            attrs={"method": "split-operator (Strang), FFT kinetic, exact exp(-iV dt) per grid point",
-                   "dt": self.dt, "hbar": self.hbar, "mass": list(self.mass),
-                   "momentum_tail": self.momentum_tail})
-        return ds
+        return {"t": self.times, **dict(zip(self.grid.names, self.grid.axes)), "diabatic": np.arange(n),
+                "adiabatic": np.arange(n)}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        space = list(self.grid.names)
+        return {"psi": (["t", *space, "diabatic"], self.psi),
+                "population_diabatic": (["t", "diabatic"], self.diabatic_populations),
+                "population_adiabatic": (["t", "adiabatic"], self.adiabatic_populations),
+                "absorbed_diabatic": (["t", "diabatic"], self.absorbed_diabatic),
+                "absorbed_adiabatic": (["t", "adiabatic"], self.absorbed_adiabatic),
+                "norm": (["t"], self.norm)}
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"dt": self.dt, "hbar": self.hbar, "mass": list(self.mass), "momentum_tail": self.momentum_tail,
+                "scheme": "split-operator (Strang), FFT kinetic, exact exp(-iV dt) per grid point"}
+
+    def _summary(self) -> list[str]:
+        shape = " x ".join(str(n) for n in self.grid.shape)
+        return [f"{self.psi.shape[-1]} states", f"grid {shape}", f"t: {self.times.size} saved times"]
 
 
 def _masses(mass: Any, ndim: int) -> np.ndarray:
@@ -370,7 +383,7 @@ def _masses(mass: Any, ndim: int) -> np.ndarray:
 
 def propagate(potential: Any, grid: Grid, psi0: ArrayLike, mass: float | Sequence[float], dt: float,
               n_steps: int, *, absorber: ArrayLike | None = None, save_every: int | None = None,
-              hbar: float = 1.0) -> WavepacketEvolution:
+              hbar: float | None = None) -> WavepacketEvolution:
     """Split-operator propagation of an N-state wavepacket on a 1-D or 2-D grid.
 
     Parameters
@@ -385,17 +398,21 @@ def propagate(potential: Any, grid: Grid, psi0: ArrayLike, mass: float | Sequenc
     absorber : grid-shaped ``W >= 0`` of a complex absorbing potential ``-iW``
         (:func:`absorbing_potential`), or None.
     save_every : save a snapshot every this many steps (default: only start and end).
+    hbar : Planck's constant; default the model's ``hbar`` for a curve model, else 1.
 
     The Strang splitting is second order: halving dt divides the error by ~4.  ``dt`` must be
     small against ``hbar`` over the largest energy the wavepacket explores, kinetic or
     potential (the result's ``momentum_tail`` reports whether the grid resolves the momenta).
     """
+    from lzsm.models.curves import Curves
+
+    if hbar is None:
+        hbar = potential.hbar if isinstance(potential, Curves) else 1.0
     hb = _checks.positive_scalar(hbar, "hbar")
     step = _checks.positive_scalar(dt, "dt")
-    if not isinstance(n_steps, int | np.integer) or n_steps < 0:
-        raise LzsmValueError(f"`n_steps` must be a non-negative integer, got {n_steps!r}")
+    n_steps = _checks.integer(n_steps, "n_steps", low=0)
     if not isinstance(grid, Grid):
-        raise LzsmTypeError(f"`grid` must be an lzsm.wavepackets.Grid, got {type(grid).__name__}")
+        raise LzsmTypeError(f"`grid` must be an lzsm.molecules.wavepackets.Grid, got {type(grid).__name__}")
     masses = _masses(mass, grid.ndim)
     v = _potential_on_grid(potential, grid)
     psi = _checks.complex_array(psi0, "psi0")
@@ -407,9 +424,7 @@ def propagate(potential: Any, grid: Grid, psi0: ArrayLike, mass: float | Sequenc
         w = _checks.real_array(absorber, "absorber", nonnegative=True)
         if w.shape != grid.shape:
             raise LzsmValueError(f"`absorber` must have the grid's shape {grid.shape}, got {w.shape}")
-    every = n_steps if save_every is None else int(save_every)
-    if every <= 0 and n_steps > 0:
-        raise LzsmValueError(f"`save_every` must be a positive integer, got {save_every!r}")
+    every = n_steps if save_every is None else _checks.integer(save_every, "save_every", low=1)
     op = _SplitOperator(v, grid, masses, step, hb, w)
     psi = np.ascontiguousarray(np.moveaxis(psi, -1, 0))
     times, snaps, dia, adi, abs_d, abs_a = [], [], [], [], [], []
@@ -441,4 +456,5 @@ def propagate(potential: Any, grid: Grid, psi0: ArrayLike, mass: float | Sequenc
             else:
                 psi = op.potential_step(psi, half=False)
     return WavepacketEvolution(grid, np.array(times), np.array(snaps), np.array(dia), np.array(adi),
-                               np.array(abs_d), np.array(abs_a), tuple(float(m) for m in masses), step, hb, tail)
+                               np.array(abs_d), np.array(abs_a), tuple(float(m) for m in masses), step, hb, tail,
+                               method="split-operator", n_steps=n_steps)

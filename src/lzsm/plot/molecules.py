@@ -1,33 +1,22 @@
-"""Potential-energy curves of molecules in the diabatic representation (one nuclear coordinate).
+"""Figures of molecules at curve crossings (every helper takes ``ax=None`` and returns the axes).
 
-A curve model is an lzsm :class:`~lzsm.models.Model` along the nuclear coordinate ``x``:
-``hamiltonian(x)`` is the diabatic potential matrix ``V(x)`` (N x N, real symmetric) and
-``hamiltonian_derivative(x)`` its gradient ``dV/dx``, both vectorised over x, so every
-adiabatic quantity of :mod:`lzsm.bases` (adiabatic curves, states, non-adiabatic couplings
-``d_ij(x)``) applies unchanged.  Units: atomic units unless the model says otherwise (hbar = 1);
-the nuclear mass belongs to the dynamics (wavepackets, trajectories), not to the curves.
-
-Tully's three one-dimensional models (J. C. Tully, J. Chem. Phys. 93, 1061 (1990)), with the
-parameters of that paper:
-
-* :class:`TullySimple` — single avoided crossing:
-  ``V11 = A (1 - exp(-B x))`` for x >= 0, ``-A (1 - exp(B x))`` for x < 0; ``V22 = -V11``;
-  ``V12 = C exp(-D x^2)``; A = 0.01, B = 1.6, C = 0.005, D = 1.0.
-* :class:`TullyDual` — dual avoided crossing:
-  ``V11 = 0``, ``V22 = -A exp(-B x^2) + E0``, ``V12 = C exp(-D x^2)``; A = 0.1, B = 0.28,
-  C = 0.015, D = 0.06, E0 = 0.05.
-* :class:`TullyExtended` — extended coupling with reflection:
-  ``V11 = A``, ``V22 = -A``, ``V12 = B exp(C x)`` for x < 0, ``B (2 - exp(-C x))`` for x >= 0;
-  A = 6e-4, B = 0.1, C = 0.9.
+* :func:`plot_curves`: diabatic and adiabatic curves with the couplings (Tully 1990, Figs. 1–3);
+* :func:`plot_scattering_vs_momentum`: T and R per channel against the incident ``k``
+  (Tully 1990, Figs. 4–6), with other methods' results overlaid with error bars;
+* :func:`plot_snapshots`: wavepacket snapshots of a :class:`~lzsm.molecules.wavepackets.WavepacketEvolution`;
+* :func:`plot_trajectory_scattering`: one panel of Tully's surface-hopping figures.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from collections.abc import Sequence
-from numpy.typing import ArrayLike
 from lzsm.models.curves import Curves
 from lzsm.molecules.surface_hopping import TrajectoryScattering
 from lzsm.molecules.wavepackets import WavepacketEvolution, _potential_on_grid
@@ -72,16 +61,28 @@ def plot_curves(model: Curves, x: ArrayLike, ax: Any = None, *, coupling_scale: 
 _LABELS = {"transmission": "T", "reflection": "R"}
 
 
+def _first(data: Any, *names: str, required: bool = True) -> Any:
+    """``data[name]`` for the first of ``names`` that ``data`` holds."""
+    for name in names:
+        if name in data:
+            return data[name]
+    if required:
+        raise LzsmValueError(f"the data must hold one of {', '.join(map(repr, names))}")
+    return None
+
+
 def plot_scattering_vs_momentum(data: Any, ax: Any = None, *, quantities: Sequence[str] = ("transmission", "reflection"),
                                 states: Sequence[int] | None = None, extra: Sequence[tuple[str, Any]] = (),
                                 picture: str = "adiabatic"):
     """Transmission/reflection per state against incident momentum (Tully 1990, Figs. 4–6).
 
-    ``data`` is a :func:`scattering_vs_momentum` Dataset (drawn as lines).  ``extra`` overlays
-    other results as markers with error bars: a sequence of ``(label, other)`` where
-    ``other`` is a Dataset or mapping with ``momentum`` (n,), the same quantity names with
-    shape ``(n, N)``, and optionally ``<quantity>_error`` (n, N) standard errors, e.g. surface
-    hopping.  ``picture="diabatic"`` plots the ``*_diabatic`` variables.  Returns the axes."""
+    ``data`` is a :func:`~lzsm.molecules.scattering.scattering_vs_momentum` Dataset (drawn as
+    lines; its ``to_xarray()`` twin from a stationary or trajectory result works too).
+    ``extra`` overlays other results as markers with error bars: a sequence of ``(label, other)``
+    where ``other`` is a Dataset or mapping with ``k`` (n,), the same quantity names with shape
+    ``(n, N)``, and optionally ``<quantity>_stderr`` (n, N) standard errors, e.g. surface
+    hopping (the lzsm 0.1 names ``momentum`` and ``<quantity>_error`` are read too).
+    ``picture="diabatic"`` plots the ``*_diabatic`` variables.  Returns the axes."""
     _checks.choice(picture, "picture", ("adiabatic", "diabatic"))
     if ax is None:
         from matplotlib.figure import Figure
@@ -90,7 +91,7 @@ def plot_scattering_vs_momentum(data: Any, ax: Any = None, *, quantities: Sequen
     suffix = "_diabatic" if picture == "diabatic" else ""
     n = int(np.asarray(data[f"transmission{suffix}"]).shape[-1])
     states = list(range(n)) if states is None else list(states)
-    k = np.asarray(data["momentum"])
+    k = np.asarray(_first(data, "k", "momentum"))
     styles = {"transmission": "-", "reflection": "--"}
     color = 0
     colors = {}
@@ -102,10 +103,10 @@ def plot_scattering_vs_momentum(data: Any, ax: Any = None, *, quantities: Sequen
             color += 1
     markers = "osd^v<>"
     for i, (label, other) in enumerate(extra):
-        ko = np.asarray(other["momentum"])
+        ko = np.asarray(_first(other, "k", "momentum"))
         for q in quantities:
             vals = np.asarray(other[q + suffix])
-            errs = other.get(q + suffix + "_error", None)
+            errs = _first(other, q + suffix + "_stderr", q + suffix + "_error", required=False)
             errs = None if errs is None else np.asarray(errs)
             for s in states:
                 ax.errorbar(ko, vals[:, s], yerr=None if errs is None else errs[:, s], fmt=markers[i % len(markers)],
@@ -172,7 +173,7 @@ def plot_trajectory_scattering(result: TrajectoryScattering, quantity: str = "tr
     """One panel of Tully's figures: ``quantity`` (``"transmission"``/``"reflection"``) on
     adiabatic ``state`` against the incident momentum, with standard-error bars.
 
-    exact : optional ``(momenta, probabilities)`` drawn as a line (e.g. from a stationary
+    exact : optional ``(k, probabilities)`` drawn as a line (e.g. from a stationary
         coupled-channel calculation).  ``label`` defaults to the method's name.  Returns the axes
     (a new one on a fresh :class:`matplotlib.figure.Figure` when ``ax`` is None)."""
     if not isinstance(result, TrajectoryScattering):
@@ -189,10 +190,10 @@ def plot_trajectory_scattering(result: TrajectoryScattering, quantity: str = "tr
         kx, px = (np.asarray(a, dtype=float) for a in exact)
         ax.plot(kx, px, "-", color="0.2", lw=1.2, label=exact_label)
     values = getattr(result, quantity)[:, state]
-    errors = getattr(result, quantity + "_error")[:, state]
+    errors = getattr(result, quantity + "_stderr")[:, state]
     kw = {"fmt": "o", "ms": 4, "capsize": 2, "lw": 1} | errorbar_kwargs
     name = label if label is not None else result.method.name.upper()
-    ax.errorbar(result.momenta, values, yerr=errors, label=name, **kw)
+    ax.errorbar(result.k, values, yerr=errors, label=name, **kw)
     ax.set_xlabel("incident momentum k (hbar / length)")
     ax.set_ylabel(f"{quantity} on adiabatic state {state}")
     ax.set_ylim(-0.03, 1.03)
