@@ -1,6 +1,6 @@
 """Physical units at the boundary (lzsm.units): hbar of a unit system, conversions, errors.
 
-PHYSICS.md: hbar is explicit; physical units are converted once at the boundary.  In the
+hbar is explicit; physical units are converted once at the boundary.  In the
 system (GHz, ns) energies are E/h in GHz, so h = 1 GHz ns, hbar = 1/(2 pi) and
 P_LZ = exp(-2 pi V^2/(hbar alpha)) = exp(-4 pi^2 V^2/alpha).
 
@@ -140,9 +140,17 @@ def test_parse_errors_name_the_parameter(value, dimension, system, fragment):
     assert "model.coupling" in str(info.value)
 
 
-@pytest.mark.parametrize("text", ["1 furlong", "1 GHz ns", "1 ns/GHz", "1 GHz/ns/ns"])
-def test_unknown_unit_raises(text):
-    with pytest.raises(LzsmValueError, match="unknown unit"):
+@pytest.mark.parametrize("text, fragment", [
+    ("1 blargs", "unknown unit 'blargs'"),
+    # pint reads any unit expression; one that is no energy is refused with its dimension
+    ("1 furlong", r"expects an energy; '1 furlong' is a quantity of dimension \[length\]"),
+    ("1 GHz ns", "expects an energy; '1 GHz ns' is a pure number"),
+    ("1 ns/GHz", r"expects an energy; '1 ns/GHz' is a quantity of dimension \[time\] \*\* 2"),
+    ("1 GHz/ns/ns", r"expects an energy; '1 GHz/ns/ns' is a quantity of dimension 1 / \[time\] \*\* 3"),
+    ("1 GHz/", "cannot read the unit 'GHz/'"),
+])
+def test_unknown_or_wrong_unit_raises(text, fragment):
+    with pytest.raises(LzsmValueError, match=fragment):
         parse(text, "energy", GHZ_NS, "model.coupling")
 
 
