@@ -19,10 +19,12 @@ A schema declares the keys of each table as :class:`Field` s: a kind (a unit dim
 The reader reads on demand (``reader.get(section, key)``), so a runner states its bounds where
 it uses a value; fields may carry bounds and defaults of their own.
 
-I chose this small layer over pydantic v2 models: every check here is either a unit conversion
-that depends on the file's ``[units]`` (a custom validator in pydantic too) or a bound stated at
-the call site (applications), and pydantic's messages ("Input should be greater than 0") would
-need translating, error type by error type, into the one form the library uses.
+Why not pydantic v2 models: a sketch of the scenario reader on pydantic took 77 lines for the
+scenario tables alone (this module serves all three kinds of file in ~270), imports in 0.12 s,
+and still needed a unit-converting validator per dimension (the file's ``[units]`` passed as
+validation context), a translation of its messages error type by error type ("Input should be
+greater than or equal to 2" states one bound, not the accepted range), and could not take the
+bounds applications state where they read a value.
 """
 
 from __future__ import annotations
