@@ -228,3 +228,15 @@ def test_check_mixing_names_values_with_and_without_units():
         check_mixing([("a", "1 GHz"), ("b", 2.0)], "declare it", infer=True)
     with pytest.raises(LzsmValueError, match=r"no unit system is set and a = '1 GHz' has a unit: declare it"):
         check_mixing([("a", "1 GHz")], "declare it", infer=False)
+
+
+def test_front_doors_refuse_quantities_instead_of_stripping_their_units():
+    # numpy would take the magnitude of a Quantity and drop its unit without a word
+    pint = pytest.importorskip("pint")
+    from lzsm import LzsmTypeError
+
+    q = pint.UnitRegistry().Quantity(0.1, "GHz")
+    with pytest.raises(LzsmTypeError, match=r"`coupling` is a quantity with a unit .*lzsm.io.units.parse"):
+        lzsm.LandauZener(q, 1.0)
+    with pytest.raises(LzsmTypeError, match="`coupling` is a quantity with a unit"):
+        lzsm.lz_probability(q, 1.0)
