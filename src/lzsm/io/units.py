@@ -21,7 +21,9 @@ Any other unit expression of an energy, a time or a sweep rate (``"0.3 GHz*h"``,
 ~0.3 s, which the common units above never pay).  In these expressions ``h`` is Planck's
 constant (hours are ``hr``), ``hbar`` is h/2pi, ``Ha`` the hartree; a frequency f stands for the
 energy h f, a wavenumber for h c/lambda and a temperature for k_B T, as in the table.  A pint
-``Quantity`` is accepted wherever a value is (the Python API: ``parse(ureg("0.1 GHz"), ...)``).
+``Quantity`` is accepted wherever a value of an input is (``parse(ureg("0.1 GHz"), ...)``, the
+dictionaries of scenarios and applications); the computing functions take plain numbers in the
+model's units and refuse a Quantity rather than drop its unit.
 
 Plain numbers and unit strings never mix silently (:func:`check_mixing`): without a declared
 unit system (``[units]`` in a file, ``--units`` on the command line) values either all carry
