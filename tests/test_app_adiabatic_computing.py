@@ -260,7 +260,7 @@ def test_bad_input_names_the_parameter_and_range(call, match):
     ({"epsilon": 1.5}, "`search.epsilon` must be > 0 and < 1, got 1.5"),
     ({"epsilon": 1.0}, "`search.epsilon` must be > 0 and < 1, got 1"),
     ({"p_success_target": 1.0}, "`search.p_success_target` must be > 0 and < 1"),
-    ({"full_space_qubits": 11}, "`search.full_space_qubits` must be >= 1 and <= 8"),
+    ({"full_space_qubits": 11}, "`search.full_space_qubits` must be an integer >= 1 and <= 8, got 11"),
     ({"n_items": 8}, "unknown key 'n_items' in \\[search\\]"),
 ])
 def test_scenario_bad_input(tmp_path, search, match):

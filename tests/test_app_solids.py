@@ -195,7 +195,7 @@ def test_scenario_accepts_accelerations_in_m_per_s2(tmp_path):
     ({"force": {"f0": 1.0, "acceleration_m_s2": 9.8}}, "either `force.f0` or `force.acceleration_m_s2`"),
     ({"lattice": {"depth_recoil": -1.0}}, "`lattice.depth_recoil` must be > 0"),
     ({"lattice": {"depht": 1.0}}, "unknown key 'depht' in \\[lattice\\]"),
-    ({"bloch_zener": {"periods": 0}}, "`bloch_zener.periods` must be >= 1"),
+    ({"bloch_zener": {"periods": 0}}, "`bloch_zener.periods` must be an integer >= 1 and <= 50, got 0"),
     # accelerations are held to the same F0 range 0.01..100 as `force.f0` (87Rb, 842 nm:
     # 0.353139..3531.39 m/s^2); 1e-6 m/s^2 would otherwise mean a Bloch period of ~1e7 hbar/E_r
     ({"force": {"acceleration_m_s2": [1e-6]}}, r"`force.acceleration_m_s2` must be >= 0.353139 and <= 3531.39"),

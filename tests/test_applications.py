@@ -139,3 +139,24 @@ def test_ranges_defaults_and_messages_state_the_whole_accepted_range():
     assert rates == pytest.approx([1e-3, 1e-2, 1e-1, 1.0], rel=1e-12)
     with pytest.raises(LzsmValueError, match=r"`s.rates` must be > 0 and <= 0.5, got 1"):
         cfg.get_range("s", "rates", [0.1, 1.0], low=0.0, high=0.5, low_open=True)
+
+
+def test_scenario_json_is_the_resolved_configuration_and_reads_back(tmp_path):
+    """scenario.json records every value the runner read, defaults included, in the file's units."""
+    raw = {"application": "_test_lz", "units": {"energy": "GHz", "time": "ns"},
+           "model": {"coupling": "100 MHz", "sweep_rate": "1 GHz/ns"}}
+    first = run(raw, tmp_path / "out")
+    stored = json.loads((tmp_path / "out" / "scenario.json").read_text())
+    assert stored == {"application": "_test_lz", "title": "_test_lz", "units": {"energy": "GHz", "time": "ns"},
+                      "model": {"coupling": pytest.approx(0.1, rel=1e-12), "sweep_rate": 1.0, "n": 3,
+                                "fail": False}}
+    again = run(stored, tmp_path / "again")
+    assert again["p_diabatic_stay"] == pytest.approx(first["p_diabatic_stay"], rel=1e-14)
+
+
+def test_units_in_a_file_without_units_are_named_with_the_plain_numbers(tmp_path):
+    raw = {"application": "_test_lz", "model": {"coupling": "0.1 GHz", "sweep_rate": 1.0}}
+    with pytest.raises(LzsmValueError, match=r"no unit system is set and model.coupling = '0.1 GHz' has a unit but "
+                                             r"model.sweep_rate = 1.0 is a plain number: declare the unit system"):
+        run(raw, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []

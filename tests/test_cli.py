@@ -1,6 +1,6 @@
 """The command line (lzsm.cli): lz, evolve, run; bad input -> one line on stderr, exit 2, no files.
 
-PHYSICS.md: P_LZ = exp(-2 pi V^2/(hbar alpha)); with V = 0.5, alpha = 1, hbar = 1 this is
+P_LZ = exp(-2 pi V^2/(hbar alpha)); with V = 0.5, alpha = 1, hbar = 1 this is
 exp(-pi/2).  In GHz/ns units hbar = 1/(2 pi).  The finite-time reference is lzsm's closed form
 (Vitanov & Garraway 1996), which `lz` prints beside its exact propagation.
 """
@@ -174,9 +174,83 @@ def test_run_existing_out_without_force(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-def test_missing_required_option_is_a_usage_error():
-    r = invoke("lz", "-V", "0.5")
-    assert r.exit_code == 2 and "Missing option" in r.stderr
+USAGE = {
+    "missing option": (["lz", "-V", "0.5"], "Missing option '--sweep-rate' / '-a' (see 'lzsm lz --help')"),
+    "unknown option": (["lz", "--bogus"], "No such option '--bogus' (see 'lzsm lz --help')"),
+    "unknown group option": (["--bogus"], "No such option '--bogus' (see 'lzsm --help')"),
+    "missing argument": (["run"], "Missing argument 'SCENARIO_FILE' (see 'lzsm run --help')"),
+    "unknown command": (["frobnicate"], "No such command 'frobnicate' (see 'lzsm --help')"),
+    "value out of range": (["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--n-save", "1"],
+                           "Invalid value for '--n-save': 1 is not in the range 2<=x<=1000000"),
+    "one value for two": (["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5"], "Option '--t-span' requires 2"),
+}
+
+
+@pytest.mark.parametrize("args, message", USAGE.values(), ids=USAGE.keys())
+def test_usage_errors_are_one_line_exit_2(args, message):
+    # click's own usage errors print the same one line as every other error
+    r = invoke(*args)
+    assert_one_line_error(r)
+    assert message in r.stderr
+
+
+# --------------------------------------------------------------------------- units: never mixed silently
+def test_plain_numbers_and_unit_strings_do_not_mix():
+    # without --units this passage used to run with the plain numbers read as GHz and GHz/ns
+    r = invoke("evolve", "-V", "0.5", "-a", "1", "--t-span", "-5 ns", "5")
+    assert_one_line_error(r)
+    assert ("no unit system is set and --t-span = '-5 ns' has a unit but --coupling = '0.5', --sweep-rate = '1', "
+            "--t-span = '5' are plain numbers: give every value a unit, or declare the unit system with --units "
+            "ENERGY,TIME") in r.stderr
+    r = invoke("lz", "-V", "0.1 GHz", "-a", "1 GHz/ns", "--t-span", "-20", "20")
+    assert_one_line_error(r)
+    assert "--coupling = '0.1 GHz', --sweep-rate = '1 GHz/ns' have units but --t-span = '-20'" in r.stderr
+
+
+def test_declared_units_give_plain_numbers_their_meaning():
+    def p(*args):
+        r = invoke("evolve", *args, "--json")
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    declared = p("-V", "0.5", "-a", "1", "--t-span", "-5 ns", "5", "--units", "GHz,ns")
+    all_units = p("-V", "0.5 GHz", "-a", "1 GHz/ns", "--t-span", "-5 ns", "5 ns")
+    assert declared["p_diabatic_stay"] == all_units["p_diabatic_stay"]
+    assert declared["hbar"] == pytest.approx(1 / (2 * math.pi), abs=1e-15)
+    # plain numbers alone: hbar = 1; the finite-time closed form (Vitanov & Garraway 1996)
+    plain = p("-V", "0.5", "-a", "1", "--t-span", "-5", "5")
+    exact = float(lzsm.finite_time_p_diabatic_stay(0.5, 1.0, 5.0, -5.0, 0, 1.0))
+    assert plain["hbar"] == 1.0 and plain["p_diabatic_stay"] == pytest.approx(exact, abs=1e-8)
+
+
+def test_lz_takes_unit_expressions_and_a_t_span_with_units():
+    r = invoke("lz", "-V", "0.1 GHz*h", "-a", "1e6 MHz/us", "--t-span", "-20 ns", "0.02 us", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d[P_KEY] == pytest.approx(math.exp(-4 * math.pi ** 2 * 0.01), rel=1e-12)
+    assert d["t_span"] == "[-20, 20]" and d["evolve |P - P_exact|"] <= 1e-9
+
+
+# --------------------------------------------------------------------------- a light command line
+HEAVY = ("numpy", "scipy", "xarray", "numba", "matplotlib", "dask", "pint")
+
+
+@pytest.mark.parametrize("code", [
+    "import lzsm",
+    "from lzsm.io.cli import main; main(['--help'])",
+    "from lzsm.io.cli import main; main(['lz', '--help'])",
+    "from lzsm.io.cli import main; main(['evolve', '--bogus'])",
+])
+def test_help_and_import_load_no_numerical_stack(code):
+    # the durable form of "lzsm --help is fast": nothing heavy is imported before a command runs
+    import subprocess
+    import sys
+
+    script = (f"import sys, io, contextlib\nwith contextlib.redirect_stdout(io.StringIO()), "
+              f"contextlib.redirect_stderr(io.StringIO()):\n    try:\n        {code}\n    except SystemExit:\n"
+              f"        pass\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
 
 
 # --------------------------------------------------------------------------- help

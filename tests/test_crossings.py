@@ -450,7 +450,7 @@ def test_cli_crossings_on_the_diatomic_example(tmp_path, monkeypatch):
 @pytest.mark.parametrize("edit, message", [
     (lambda t: t.replace('states = ["X", "D"]', 'states = ["X", "B"]'), "different symmetry and cannot couple"),
     (lambda t: t.replace('form = "exponential"', 'form = "lennard-jones"'), "`state 'D'.form` must be one of"),
-    (lambda t: t.replace("num = 400", "num = 4"), "`coordinate.num` must be an integer in 8..1000000"),
+    (lambda t: t.replace("num = 400", "num = 4"), "`coordinate.num` must be an integer >= 8 and <= 1000000, got 4"),
     (lambda t: t.replace("De = 1.5", "De = 1.5\nDe2 = 3"), "unknown key 'De2' in state 'B'"),
     (lambda t: t.replace("value = 0.05", 'value = "0.05 GHz/ns"'), "expects an energy"),
     (lambda t: t + "\n[extra]\n", "unknown key 'extra' at top level"),

@@ -1,6 +1,6 @@
 """Scenario files (lzsm.scenario): validation of every key, and the all-or-nothing output folder.
 
-PHYSICS.md: a scenario in physical units is converted once into its unit system; with
+A scenario in physical units is converted once into its unit system; with
 [units] energy = "GHz", time = "ns" we have hbar = 1/(2 pi) and P_LZ = exp(-4 pi^2 V^2/alpha).
 The flagship example (examples/qubit_landau_zener.toml) is checked against the exact
 finite-time closed form (Vitanov & Garraway 1996) that lzsm.scenario writes into summary.json.
@@ -344,3 +344,93 @@ def test_example_is_not_modified_by_from_dict():
     before = copy.deepcopy(raw)
     lzsm.io.scenario.from_dict(raw)
     assert raw == before
+
+
+# --------------------------------------------------------------------------- the one reader
+def test_scenario_json_reads_back_as_the_same_scenario(example_run):
+    # scenario.json is the resolved configuration: every default filled in, quantities in [units]
+    sc, out, _ = example_run
+    stored = json.loads((out / "scenario.json").read_text())
+    assert stored["units"] == {"energy": "GHz", "time": "ns"} and stored["figures"]["energies"] is True
+    again = lzsm.io.scenario.from_dict(stored)
+    assert float(again.model.coupling) == pytest.approx(float(sc.model.coupling), rel=1e-15)
+    assert float(again.model.sweep_rate) == pytest.approx(float(sc.model.sweep_rate), rel=1e-15)
+    assert again.t_span == sc.t_span and again.n_save == sc.n_save and again.tol == sc.tol
+    assert again.sweep_rates == pytest.approx(sc.sweep_rates, rel=1e-15)
+    assert again.resolved == sc.resolved
+
+
+def test_plain_numbers_and_units_in_one_file_need_units():
+    raw = small_raw()
+    raw["evolve"]["t_span"] = ["-10 ns", 10.0]
+    with pytest.raises(LzsmValueError, match=r"no unit system is set and evolve.t_span = \['-10 ns', 10.0\] has a "
+                                             r"unit but model.coupling = 0.5, model.sweep_rate = 1.0 are plain "
+                                             r"numbers: declare the unit system in a \[units\] table"):
+        lzsm.io.scenario.from_dict(raw)
+    raw["units"] = {"energy": "GHz", "time": "ns"}  # declared: plain numbers are GHz and GHz/ns
+    sc = lzsm.io.scenario.from_dict(raw)
+    assert sc.t_span == (-10.0, 10.0) and float(sc.model.coupling) == 0.5
+
+
+def test_unit_expressions_and_pint_quantities_in_a_scenario():
+    raw = example_raw()
+    raw["model"]["coupling"] = "0.1 GHz*h"      # h is Planck's constant: the energy of 0.1 GHz
+    raw["model"]["sweep_rate"] = "1e6 MHz/us"
+    sc = lzsm.io.scenario.from_dict(raw)
+    assert float(sc.model.coupling) == pytest.approx(0.1, rel=1e-12)
+    assert float(sc.model.sweep_rate) == pytest.approx(1.0, rel=1e-12)
+    pint = pytest.importorskip("pint")
+    ureg = pint.UnitRegistry()
+    raw["model"]["coupling"] = ureg.Quantity(100, "MHz")
+    raw["evolve"]["t_span"] = [ureg.Quantity(-20, "ns"), ureg.Quantity(0.02, "us")]
+    sc = lzsm.io.scenario.from_dict(raw)
+    assert float(sc.model.coupling) == pytest.approx(0.1, rel=1e-12)
+    assert sc.t_span == pytest.approx((-20.0, 20.0), rel=1e-12)
+
+
+# --------------------------------------------------------------------------- interferometry maps
+EXAMPLES = EXAMPLE.parent
+
+
+def tiny_map(**drive) -> dict:
+    return {"title": "tiny", "drive": {"gap": 1.0, "frequency": 5.0, "offset": [0.0, 5.0],
+                                       "amplitude": {"start": 0.0, "stop": 4.0, "num": 3}, **drive},
+            "map": {"n_periods": 2, "n_samples": 64}}
+
+
+def test_map_examples_load():
+    ms = lzsm.io.scenario.load_map(EXAMPLES / "amplitude_spectroscopy.toml")
+    assert ms.hbar == 1.0 and ms.frequency == 5.0 and ms.n_periods == 20 and ms.n_samples == "auto"
+    assert ms.axes["offset"].shape == (200,) and ms.axes["amplitude"][-1] == 40.0
+    ms = lzsm.io.scenario.load_map(EXAMPLES / "flux_qubit_spectroscopy.toml")
+    assert ms.frequency == pytest.approx(2 * math.pi * 0.27, rel=1e-12)   # rad/ns from 0.27 GHz
+    assert ms.n_periods is None                                          # 0: the infinite-time average
+    assert ms.resolved["drive"]["frequency_hz"] == pytest.approx(0.27, rel=1e-12)  # recorded in cycles/ns
+
+
+@pytest.mark.parametrize("edit, match", [
+    (lambda r: r["drive"].update(frequency_hz=1.0), "give exactly one of `drive.frequency`"),
+    (lambda r: r["drive"].update(frequency=0.0), r"`drive.frequency` must be > 0, got 0"),
+    (lambda r: r["drive"].update(amplitude=[-1.0, 1.0]), r"`drive.amplitude` must be >= 0, got -1"),
+    (lambda r: r["drive"].update(shape="square"), "`drive.shape` must be one of harmonic, triangular"),
+    (lambda r: r["map"].update(n_samples=4), r"`map.n_samples` must be an integer >= 8 or 'auto', got 4"),
+    (lambda r: r["map"].update(initial=2), r"`map.initial` must be an integer >= 0 and <= 1, got 2"),
+    (lambda r: r["map"].update(periods=3), r"unknown key 'periods' in \[map\]; accepted: n_periods"),
+    (lambda r: r.pop("drive"), r"needs a \[drive\] table"),
+    (lambda r: r["drive"].update(gap="1 GHz"), "no unit system is set and drive.gap = '1 GHz' has a unit"),
+])
+def test_map_scenario_errors_name_the_key(edit, match):
+    raw = tiny_map()
+    edit(raw)
+    with pytest.raises(LzsmValueError, match=match):
+        lzsm.io.scenario.map_from_dict(raw)
+
+
+def test_map_run_and_resume_check(tmp_path):
+    out = tmp_path / "map"
+    summary = lzsm.io.scenario.run_map(lzsm.io.scenario.map_from_dict(tiny_map()), out)
+    assert summary["points"] == 6
+    assert {"map.nc", "interferometry.png", "scenario.json", "summary.json"} <= {p.name for p in out.iterdir()}
+    assert json.loads((out / "scenario.json").read_text())["map"]["n_periods"] == 2
+    with pytest.raises(LzsmValueError, match=r"cannot resume .*: the scenario differs in drive.gap$"):
+        lzsm.io.scenario.run_map(lzsm.io.scenario.map_from_dict(tiny_map(gap=2.0)), out, resume=True)

@@ -1,6 +1,6 @@
 """Physical units at the boundary (lzsm.units): hbar of a unit system, conversions, errors.
 
-PHYSICS.md: hbar is explicit; physical units are converted once at the boundary.  In the
+hbar is explicit; physical units are converted once at the boundary.  In the
 system (GHz, ns) energies are E/h in GHz, so h = 1 GHz ns, hbar = 1/(2 pi) and
 P_LZ = exp(-2 pi V^2/(hbar alpha)) = exp(-4 pi^2 V^2/alpha).
 
@@ -140,9 +140,17 @@ def test_parse_errors_name_the_parameter(value, dimension, system, fragment):
     assert "model.coupling" in str(info.value)
 
 
-@pytest.mark.parametrize("text", ["1 furlong", "1 GHz ns", "1 ns/GHz", "1 GHz/ns/ns"])
-def test_unknown_unit_raises(text):
-    with pytest.raises(LzsmValueError, match="unknown unit"):
+@pytest.mark.parametrize("text, fragment", [
+    ("1 blargs", "unknown unit 'blargs'"),
+    # pint reads any unit expression; one that is no energy is refused with its dimension
+    ("1 furlong", r"expects an energy; '1 furlong' is a quantity of dimension \[length\]"),
+    ("1 GHz ns", "expects an energy; '1 GHz ns' is a pure number"),
+    ("1 ns/GHz", r"expects an energy; '1 ns/GHz' is a quantity of dimension \[time\] \*\* 2"),
+    ("1 GHz/ns/ns", r"expects an energy; '1 GHz/ns/ns' is a quantity of dimension 1 / \[time\] \*\* 3"),
+    ("1 GHz/", "cannot read the unit 'GHz/'"),
+])
+def test_unknown_or_wrong_unit_raises(text, fragment):
+    with pytest.raises(LzsmValueError, match=fragment):
         parse(text, "energy", GHZ_NS, "model.coupling")
 
 
@@ -181,3 +189,54 @@ def test_parse_range_forms_and_errors():
                         ({"start": 0, "stop": 1, "num": 3, "step": 1}, "unknown key 'step'")):
         with pytest.raises(LzsmValueError, match=match):
             parse_range(spec, "energy", s, "x")
+
+
+# --------------------------------------------------------------------------- pint (docs/units.md)
+@pytest.mark.parametrize("text, dimension, expected", [
+    ("0.3 GHz*h", "energy", 0.3),                   # h is Planck's constant: h * 0.3 GHz
+    ("2 hbar/ns", "energy", 2 / (2 * math.pi)),     # hbar/(1 ns) = (1/2 pi) GHz
+    ("5 1/cm", "energy", 5 * 29.9792458),           # a wavenumber, as E/(hc)
+    ("40 neV", "energy", 40e-6 * 241.7989242),      # 1 meV = 241.7989242 GHz (CODATA e/h)
+    ("3 MHz^2", "sweep_rate", 3e-6),                # h f^2: (MHz)^2 = 1e-6 GHz/ns
+    ("2 hr", "time", 7.2e12),                       # hours are 'hr'
+    ("0.5 GHz*h/ns", "sweep_rate", 0.5),
+])
+def test_unit_expressions_through_pint(text, dimension, expected):
+    assert parse(text, dimension, GHZ_NS, "x") == pytest.approx(expected, rel=1e-9)
+
+
+def test_pint_quantities_are_accepted_as_in_the_docs():
+    pint = pytest.importorskip("pint")
+    ureg = pint.UnitRegistry()
+    assert parse(ureg.Quantity(100, "MHz"), "energy", UnitSystem("GHz", "ns"), "coupling") == pytest.approx(0.1)
+    assert parse(ureg.Quantity(2, "hour"), "time", GHZ_NS, "t") == pytest.approx(7.2e12)  # 'hour', not h
+    assert parse(ureg.Quantity(1, "meV/ps"), "sweep_rate", GHZ_NS, "a") == pytest.approx(241798.9242, rel=1e-9)
+    with pytest.raises(LzsmValueError, match="`a` expects a sweep rate; .* is an energy"):
+        parse(ureg.Quantity(1, "meV"), "sweep_rate", GHZ_NS, "a")
+    with pytest.raises(LzsmValueError, match="`t` must be a single real quantity"):
+        parse(ureg.Quantity([1.0, 2.0], "ns"), "time", GHZ_NS, "t")
+    assert has_unit(ureg.Quantity(1, "ns"))
+
+
+def test_check_mixing_names_values_with_and_without_units():
+    from lzsm.io.units import check_mixing
+
+    assert check_mixing([("a", "1 GHz"), ("b", ["2 ns", "3 ns"])], "declare it", infer=True) is True
+    assert check_mixing([("a", 1.0), ("b", {"start": 0, "stop": 1, "num": 3})], "declare it", infer=True) is False
+    with pytest.raises(LzsmValueError, match=r"no unit system is set and a = '1 GHz' has a unit but b = 2.0 is a "
+                                             r"plain number: give every value a unit, or declare it"):
+        check_mixing([("a", "1 GHz"), ("b", 2.0)], "declare it", infer=True)
+    with pytest.raises(LzsmValueError, match=r"no unit system is set and a = '1 GHz' has a unit: declare it"):
+        check_mixing([("a", "1 GHz")], "declare it", infer=False)
+
+
+def test_front_doors_refuse_quantities_instead_of_stripping_their_units():
+    # numpy would take the magnitude of a Quantity and drop its unit without a word
+    pint = pytest.importorskip("pint")
+    from lzsm import LzsmTypeError
+
+    q = pint.UnitRegistry().Quantity(0.1, "GHz")
+    with pytest.raises(LzsmTypeError, match=r"`coupling` is a quantity with a unit .*lzsm.io.units.parse"):
+        lzsm.LandauZener(q, 1.0)
+    with pytest.raises(LzsmTypeError, match="`coupling` is a quantity with a unit"):
+        lzsm.lz_probability(q, 1.0)

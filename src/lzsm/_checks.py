@@ -21,9 +21,18 @@ def _describe(x: np.ndarray) -> str:
     return f"an array of shape {x.shape}"
 
 
+def _refuse_quantity(x: Any, name: str) -> None:
+    """A pint Quantity is not a number in the model's units: numpy would strip its unit silently."""
+    if hasattr(x, "magnitude") and hasattr(x, "units") and hasattr(x, "dimensionality"):
+        raise LzsmTypeError(f"`{name}` is a quantity with a unit ({x!r}): lzsm's functions take plain numbers "
+                            f"in the model's units; convert it with lzsm.io.units.parse(value, dimension, "
+                            f"UnitSystem(...), {name!r}) and use that system's hbar")
+
+
 def real_array(x: Any, name: str, *, positive: bool = False, nonnegative: bool = False,
                nonzero: bool = False) -> np.ndarray:
     """Finite real float array; optional sign constraints."""
+    _refuse_quantity(x, name)
     if callable(x):
         raise LzsmTypeError(f"`{name}` must be a number or an array of numbers, not a callable")
     try:
@@ -48,6 +57,7 @@ def real_array(x: Any, name: str, *, positive: bool = False, nonnegative: bool =
 
 def complex_array(x: Any, name: str) -> np.ndarray:
     """Finite complex array."""
+    _refuse_quantity(x, name)
     if callable(x):
         raise LzsmTypeError(f"`{name}` must be a number or an array of numbers, not a callable")
     arr = np.asarray(x)

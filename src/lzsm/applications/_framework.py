@@ -5,15 +5,18 @@ An application module registers a runner::
     @register("zener_breakdown", schema={"lattice": {...}, "sweep": {...}}, doc="docs/zener_breakdown.md")
     def zener_breakdown(cfg: Config, out: Path) -> dict: ...
 
-``schema`` maps section name -> {key: dimension}; a dimension is one of the unit dimensions
-of :mod:`lzsm.units` (``energy``, ``time``, ``sweep_rate``, ``angular_frequency``,
-``frequency_hz``, ``dimensionless``) or ``text``, ``int``, ``bool``, ``any``, ``list``.
-Quantities in a field's own units (recoil energies, gauss, G/ms, ...) are read as
-``dimensionless`` numbers or ``text`` and converted by the application, which says so.
+``schema`` maps section name -> {key: kind or :class:`lzsm.io.schema.Field`}; a kind is one of
+the unit dimensions of :mod:`lzsm.io.units` (``energy``, ``time``, ``sweep_rate``,
+``angular_frequency``, ``frequency_hz``, ``dimensionless``) or ``number``, ``text``, ``int``,
+``bool``, ``any``, ``list``.  Quantities in a field's own units (recoil energies, gauss, G/ms,
+...) are read as ``number`` s or ``text`` and converted by the application, which says so.  The
+file is read by :class:`Config`, the one reader of :mod:`lzsm.io.schema`; the runner states
+each value's bounds where it reads it (``cfg.get("qubit", "gap", low=0.0, low_open=True)``).
 
 The runner writes its files into ``out`` (a temporary folder) and returns a JSON-able summary
-with the key numbers; :func:`run` adds ``summary.json`` and ``scenario.json`` and renames the
-folder into place.
+with the key numbers; :func:`run` adds ``summary.json`` and ``scenario.json`` (the resolved
+configuration: every value the runner read, defaults included, in the file's units) and
+renames the folder into place.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from lzsm.io import units
 from lzsm.io.output import atomic_folder, read_toml
+from lzsm.io.schema import Field, Reader, fields
 from lzsm.errors import LzsmValueError
 
 #: application name -> module that registers it (imported lazily, on first use)
@@ -44,8 +47,6 @@ _MODULES: dict[str, str] = {
     "electron_transfer": "chemistry",
     "nacl_photodissociation": "chemistry",
 }
-
-_NON_UNIT = ("text", "int", "bool", "any", "list", "number")
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,10 @@ def register(name: str, schema: dict[str, dict[str, str]], doc: str = ""):
 
     def deco(fn):
         for section, keys in schema.items():
-            for key, dim in keys.items():
-                if dim not in units.DIMENSIONS and dim not in _NON_UNIT:
-                    raise ValueError(f"schema {name}.{section}.{key}: unknown dimension {dim!r}")
+            try:
+                fields(keys)
+            except ValueError as exc:
+                raise ValueError(f"schema {name}.{section}: {exc}") from None
         APPLICATIONS[name] = Application(name, schema, fn, doc)
         return fn
 
@@ -85,110 +87,18 @@ def _lookup(name: str) -> Application:
     return APPLICATIONS[name]
 
 
-class Config:
-    """A validated scenario table with unit-aware getters that name the key in every error."""
+class Config(Reader):
+    """An application file read against its schema (:class:`lzsm.io.schema.Reader`):
+    ``get``/``get_range``/``has`` name the key in every error, and every value read is
+    recorded in ``resolved`` (written as ``scenario.json``)."""
 
     def __init__(self, raw: dict[str, Any], app: Application):
-        if not isinstance(raw, dict):
-            raise LzsmValueError("a scenario must be a TOML table")
-        top = {"application", "title", "units"} | set(app.schema)
-        for key in raw:
-            if key not in top:
-                raise LzsmValueError(f"unknown key {key!r} at top level of application {app.name!r}; "
-                                     f"accepted: {', '.join(sorted(top))}")
-        for section, keys in app.schema.items():
-            table = raw.get(section, {})
-            if not isinstance(table, dict):
-                raise LzsmValueError(f"`{section}` must be a table [{section}]")
-            for key in table:
-                if key not in keys:
-                    raise LzsmValueError(f"unknown key {key!r} in [{section}]; accepted: {', '.join(keys)}")
-        u = raw.get("units")
-        if u is not None:
-            if not isinstance(u, dict) or set(u) - {"energy", "time"}:
-                raise LzsmValueError("[units] accepts only `energy` and `time` unit names")
-            self.system: units.UnitSystem | None = units.UnitSystem(u.get("energy", "GHz"), u.get("time", "ns"))
-        else:
-            self.system = None
-        self.raw = raw
+        super().__init__(raw, {section: fields(keys) for section, keys in app.schema.items()},
+                         top={"application": Field("text"), "title": Field("text", app.name)},
+                         what=f"of application {app.name!r}")
         self.app = app
-        self.title = str(raw.get("title", app.name))
-
-    @property
-    def hbar(self) -> float:
-        """hbar in the scenario's unit system (1 without [units])."""
-        return self.system.hbar if self.system is not None else 1.0
-
-    def has(self, section: str, key: str) -> bool:
-        return key in self.raw.get(section, {})
-
-    def get(self, section: str, key: str, default: Any = ..., *, low: float | None = None,
-            high: float | None = None, low_open: bool = False, high_open: bool = False) -> Any:
-        """The value of ``[section] key`` in the scenario's units, range-checked.
-
-        ``low``/``high`` bound numbers (``low_open``/``high_open``: strict bounds)."""
-        name = f"{section}.{key}"
-        dim = self.app.schema[section][key]
-        table = self.raw.get(section, {})
-        if key not in table:
-            if default is ...:
-                raise LzsmValueError(f"`{name}` is required")
-            return default
-        v = table[key]
-        if dim == "text":
-            if not isinstance(v, str):
-                raise LzsmValueError(f"`{name}` must be text, got {v!r}")
-            return v
-        if dim == "bool":
-            if not isinstance(v, bool):
-                raise LzsmValueError(f"`{name}` must be true or false, got {v!r}")
-            return v
-        if dim in ("any", "list"):
-            if dim == "list" and not isinstance(v, list):
-                raise LzsmValueError(f"`{name}` must be a list, got {v!r}")
-            return v
-        if dim == "int":
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise LzsmValueError(f"`{name}` must be an integer, got {v!r}")
-            x: float = v
-        else:
-            x = units.parse(v, "dimensionless" if dim == "number" else dim, self.system, name)
-        _check_range(name, x, low, high, low_open, high_open)
-        return x
-
-    def get_range(self, section: str, key: str, default: Any = ..., *, low: float | None = None,
-                  high: float | None = None, low_open: bool = False, high_open: bool = False) -> np.ndarray:
-        """A list, a ``{start, stop, num, scale}`` table or a single value -> 1-D array.
-
-        A default takes any of these forms too and goes through the same reading and checks."""
-        name = f"{section}.{key}"
-        table = self.raw.get(section, {})
-        if key in table:
-            spec = table[key]
-        elif default is ...:
-            raise LzsmValueError(f"`{name}` is required")
-        else:
-            spec = default.tolist() if isinstance(default, np.ndarray) else default
-        dim = self.app.schema[section][key]
-        vals = units.parse_range(spec, "dimensionless" if dim == "number" else dim, self.system, name)
-        for x in vals:
-            _check_range(name, float(x), low, high, low_open, high_open)
-        return vals
-
-
-def _check_range(name: str, x: float, low, high, low_open: bool, high_open: bool = False) -> None:
-    """``x`` finite and within the bounds; the message states the whole accepted range."""
-    if not math.isfinite(x):
-        raise LzsmValueError(f"`{name}` must be finite, got {x!r}")
-    below = low is not None and (x < low or (low_open and x == low))
-    above = high is not None and (x > high or (high_open and x == high))
-    if below or above:
-        parts = []
-        if low is not None:
-            parts.append(f"{'>' if low_open else '>='} {low:g}")
-        if high is not None:
-            parts.append(f"{'<' if high_open else '<='} {high:g}")
-        raise LzsmValueError(f"`{name}` must be {' and '.join(parts)}, got {x:g}")
+        self.top.get("application")
+        self.title: str = self.top.get("title")
 
 
 def is_application(raw: dict[str, Any]) -> bool:
@@ -225,7 +135,7 @@ def run(raw: dict[str, Any], out_dir: str | os.PathLike, *, force: bool = False)
         summary = {"application": name, "title": cfg.title, **summary,
                    "seconds": time.perf_counter() - start}
         (tmp / "summary.json").write_text(json.dumps(_jsonable(summary), indent=2))
-        (tmp / "scenario.json").write_text(json.dumps(_jsonable(raw), indent=2))
+        (tmp / "scenario.json").write_text(json.dumps(_jsonable(cfg.resolved), indent=2))
     return summary
 
 

@@ -898,7 +898,8 @@ def feshbach_association(cfg: Config, out: Path) -> dict:
         if x == 0 or (key == "mass_amu" and x < 0):
             raise LzsmValueError(f"`resonance.{key}` must be " + ("> 0" if key == "mass_amu" else "nonzero")
                                  + f", got {x:g}")
-    res = FeshbachResonance(**values, position_gauss=cfg.get("resonance", "position_gauss", float("nan")),
+    position = cfg.get("resonance", "position_gauss", None)
+    res = FeshbachResonance(**values, position_gauss=float("nan") if position is None else position,
                             name=cfg.get("resonance", "name", ""))
     n = cfg.get("gas", "density_cm3", low=0.0, low_open=True)
     rates = cfg.get_range("ramp", "sweep_rate_gauss_per_ms", low=0.0, low_open=True)

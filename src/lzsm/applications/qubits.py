@@ -627,7 +627,8 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     gap = cfg.get("qubit", "gap", low=0.0, low_open=True)
     om = cfg.get("qubit", "frequency_hz", low=0.0, low_open=True)
     t2 = cfg.get("qubit", "t2", low=0.0, low_open=True)
-    t1 = cfg.get("qubit", "t1", math.inf, low=0.0, low_open=True)
+    t1 = cfg.get("qubit", "t1", None, low=0.0, low_open=True)
+    t1 = math.inf if t1 is None else t1  # no relaxation
     g1, g2 = _rates(t1, t2, ("qubit.t1", "qubit.t2"))
     map_photons = _photon_numbers(cfg, "map", "photon_numbers", [3, 6])
     feat_photons = _photon_numbers(cfg, "features", "photon_numbers", [3, 6, 12])
@@ -778,7 +779,8 @@ def lz_gate(cfg: Config, out: Path) -> dict:
     hbar = cfg.hbar
     gap = cfg.get("qubit", "gap", low=0.0, low_open=True)
     eps_max = cfg.get("qubit", "eps_max", low=0.0, low_open=True)
-    t1 = cfg.get("qubit", "t1", math.inf, low=0.0, low_open=True)
+    t1 = cfg.get("qubit", "t1", None, low=0.0, low_open=True)
+    t1 = math.inf if t1 is None else t1  # no relaxation
     kt = cfg.get("qubit", "temperature", 0.0, low=0.0)
     times = np.sort(cfg.get_range("sweep", "sweep_time", low=0.0, low_open=True))
     t2s = cfg.get_range("decoherence", "t2", low=0.0, low_open=True)

@@ -4,7 +4,6 @@ from .cli import (
     lz as lz,
     main as main,
     map_ as map_,
-    run as run,
 )
 from .crossings_file import (
     CrossingsModel as CrossingsModel,
@@ -13,9 +12,6 @@ from .crossings_file import (
     analyse as analyse,
     figure as figure,
     format_table as format_table,
-    from_dict as from_dict,
-    load as load,
-    run as run,
 )
 from .output import (
     atomic_folder as atomic_folder,
@@ -32,8 +28,13 @@ from .scenario import (
     run as run,
     run_map as run_map,
 )
+from .schema import (
+    Field as Field,
+    Reader as Reader,
+)
 from .units import (
     UnitSystem as UnitSystem,
+    check_mixing as check_mixing,
     has_unit as has_unit,
     parse as parse,
     parse_range as parse_range,
@@ -43,5 +44,6 @@ from . import (
     crossings_file as crossings_file,
     output as output,
     scenario as scenario,
+    schema as schema,
     units as units,
 )

@@ -1,18 +1,27 @@
 """The ``lzsm`` command line: ``lzsm lz``, ``lzsm evolve``, ``lzsm run SCENARIO.toml``, ``lzsm crossings MODEL.toml``.
 
-Bad input prints one line (``lzsm: error: ...``) on stderr and exits with status 2, leaving no
-partial output behind.
+Bad input, click's usage errors included, prints one line (``lzsm: error: ...``) on stderr and
+exits with status 2, leaving no partial output behind.
+
+Units: values are plain numbers or strings with units (``'0.1 GHz'``, ``'1 GHz/ns'``,
+``'-5 ns'``).  Plain numbers and unit strings never mix silently: without ``--units`` either
+every value of a command carries a unit (then the unit system is GHz, ns) or none does (then
+hbar is ``--hbar``, default 1); with ``--units ENERGY,TIME`` plain numbers are in those units.
+
+The module imports nothing heavy: numpy, the closed forms and the integrators are imported
+inside the commands, so ``lzsm --help`` stays fast.
 """
 
 from __future__ import annotations
+import contextlib
+import functools
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 import click
-import numpy as np
-from lzsm.closed_forms import landau_zener as analytic
-from lzsm.io import units
 from lzsm._version import __version__
 from lzsm.errors import LzsmError
 
@@ -21,12 +30,36 @@ class _Fail(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:  # one readable line
-        click.echo(f"lzsm: error: {self.format_message()}", err=True)
+        click.echo(f"lzsm: error: {' '.join(self.format_message().split())}", err=True)
+
+
+@contextlib.contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    """Click's usage errors (unknown option, missing argument, bad value) as one line, exit 2."""
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:  # a bare `lzsm` prints the help
+        raise
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        raise _Fail(exc.format_message().rstrip(".") + hint) from None
+
+
+class _Group(click.Group):
+    """The ``lzsm`` group: usage errors of the group and of every command print one line."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        with _one_line_usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_usage_errors():
+            return super().invoke(ctx)
 
 
 def _guard(fn):
     """Turn library errors into one line and exit status 2."""
-    import functools
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -39,29 +72,29 @@ def _guard(fn):
     return wrapper
 
 
-def _system_and_hbar(units_opt: str | None, hbar: float | None, *values: str):
-    """Unit system from --units (or GHz,ns when a value carries a unit) and hbar."""
-    with_units = any(units.has_unit(v) for v in values)
-    if units_opt is None and not with_units:
-        return None, 1.0 if hbar is None else hbar
+def _system_and_hbar(units_opt: str | None, hbar: float | None, values: list[tuple[str, str]]):
+    """Unit system and hbar: from --units, or GHz,ns when every value carries a unit, or none
+    (plain numbers, hbar from --hbar); plain numbers and unit strings mixed are an error."""
+    from lzsm.io import units
+
+    if units_opt is None:
+        with_units = units.check_mixing(values, "declare the unit system with --units ENERGY,TIME", infer=True)
+        if not with_units:
+            return None, 1.0 if hbar is None else hbar
     if hbar is not None:
         raise LzsmError("--hbar cannot be combined with physical units: hbar follows from --units")
-    e, _, t = (units_opt or "GHz,ns").partition(",")
-    system = units.UnitSystem(e.strip(), t.strip() or "ns")
+    system = units.UnitSystem.from_text(units_opt or "GHz,ns")
     return system, system.hbar
 
 
-def _quantities(system, coupling: str, sweep_rate: str):
-    v = units.parse(_num_or_str(coupling), "energy", system, "--coupling")
-    a = units.parse(_num_or_str(sweep_rate), "sweep_rate", system, "--sweep-rate")
-    return v, a
+def _parse(text: str, dimension: str, system, name: str) -> float:
+    from lzsm.io import units
 
-
-def _num_or_str(x: str):
     try:
-        return float(x)
+        value: float | str = float(text)
     except ValueError:
-        return x
+        value = text
+    return units.parse(value, dimension, system, name)
 
 
 def _fmt(x) -> str:
@@ -70,18 +103,21 @@ def _fmt(x) -> str:
     return f"{x:.10g}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("lzsm", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lzsm", message="%(prog)s %(version)s")
 def main() -> None:
     """lzsm — Landau–Zener–Stückelberg–Majorana physics from the command line.
 
     Conventions: H = [[alpha t/2, V], [V*, -alpha t/2]]; P_LZ = exp(-2 pi V^2/(hbar alpha)) is
     the probability to keep the diabatic state (a jump between adiabatic states).
+
+    Units: give every value a unit ('0.1 GHz', '1 GHz/ns', '-5 ns'; then GHz, ns), or none
+    (then hbar = --hbar, default 1), or declare --units ENERGY,TIME and plain numbers are in it.
     """
 
 
-_units_help = ("unit system 'ENERGY,TIME' for values with units (default GHz,ns when a value "
-               "carries a unit); plain numbers use hbar from --hbar (default 1)")
+_units_help = ("unit system 'ENERGY,TIME': plain numbers are in it, values with units are converted into it "
+               "(default: GHz,ns when every value carries a unit; plain numbers alone use --hbar)")
 
 
 @main.command()
@@ -89,24 +125,29 @@ _units_help = ("unit system 'ENERGY,TIME' for values with units (default GHz,ns 
 @click.option("--sweep-rate", "-a", required=True, help="sweep rate alpha = d(E1-E2)/dt (e.g. '1 GHz/ns')")
 @click.option("--hbar", type=float, default=None, help="hbar in your units (plain numbers only; default 1)")
 @click.option("--units", "units_opt", default=None, help=_units_help)
-@click.option("--t-span", nargs=2, type=float, default=None,
+@click.option("--t-span", nargs=2, type=str, default=None,
               help="finite passage [t0 t1] for the exact comparison (default ±50 LZ times)")
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
 @_guard
 def lz(coupling: str, sweep_rate: str, hbar: float | None, units_opt: str | None,
-       t_span: tuple[float, float] | None, as_json: bool) -> None:
+       t_span: tuple[str, str] | None, as_json: bool) -> None:
     """Closed forms of the Landau–Zener crossing beside an exact propagation."""
+    import numpy as np
+    from lzsm.closed_forms import landau_zener as analytic
     from lzsm.models.two_level import LandauZener
     from lzsm.dynamics.coherent import evolve
 
-    system, hb = _system_and_hbar(units_opt, hbar, coupling, sweep_rate)
-    v, a = _quantities(system, coupling, sweep_rate)
+    given = [("--coupling", coupling), ("--sweep-rate", sweep_rate)] + [("--t-span", t) for t in t_span or ()]
+    system, hb = _system_and_hbar(units_opt, hbar, given)
+    v = _parse(coupling, "energy", system, "--coupling")
+    a = _parse(sweep_rate, "sweep_rate", system, "--sweep-rate")
     model = LandauZener(v, a, hb)
     delta = float(analytic.adiabaticity(v, a, hb))
     if t_span is None:
         tau = float(np.sqrt(hb / abs(a)) * max(1.0, np.sqrt(delta)))
-        t_span = (-50.0 * tau, 50.0 * tau)
-    t0, t1 = t_span
+        t0, t1 = -50.0 * tau, 50.0 * tau
+    else:
+        t0, t1 = (_parse(t, "time", system, "--t-span") for t in t_span)
     start = time.perf_counter()
     ev = evolve(model, (t0, t1), 0)
     seconds = time.perf_counter() - start
@@ -162,12 +203,15 @@ def lz(coupling: str, sweep_rate: str, hbar: float | None, units_opt: str | None
 @_guard
 def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, out, force, as_json) -> None:
     """Exact propagation of a Landau–Zener passage; final probabilities in both pictures."""
+    import numpy as np
     from lzsm.models.two_level import LandauZener
     from lzsm.dynamics.coherent import evolve as _evolve
 
-    system, hb = _system_and_hbar(units_opt, hbar, coupling, sweep_rate, *t_span)
-    v, a = _quantities(system, coupling, sweep_rate)
-    t0, t1 = (units.parse(_num_or_str(x), "time", system, "--t-span") for x in t_span)
+    given = [("--coupling", coupling), ("--sweep-rate", sweep_rate)] + [("--t-span", t) for t in t_span]
+    system, hb = _system_and_hbar(units_opt, hbar, given)
+    v = _parse(coupling, "energy", system, "--coupling")
+    a = _parse(sweep_rate, "sweep_rate", system, "--sweep-rate")
+    t0, t1 = (_parse(t, "time", system, "--t-span") for t in t_span)
     if out is not None and out.exists() and not force:
         raise LzsmError(f"{out} exists; use --force to overwrite it")
     ev = _evolve(LandauZener(v, a, hb), (t0, t1), initial, np.linspace(t0, t1, n_save), tol=tol)

@@ -29,28 +29,31 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 import numpy as np
-from lzsm.io import units
 from lzsm.geometry.crossings import CrossingTable, Symmetry, find_crossings
 from lzsm.plot.geometry import plot_level_diagram
 from lzsm.io.output import atomic_folder, check_output_folder, read_toml
+from lzsm.io.schema import Field, Reader, Table
 from lzsm.errors import LzsmValueError
 from lzsm.models.base import Model
 
-FORMS: dict[str, dict[str, tuple[str, float | None]]] = {
-    # parameter -> (dimension, default or None if required); dimensions: energy, length, inverse_length,
-    # energy_per_length
-    "constant": {"value": ("energy", None)},
-    "linear": {"value": ("energy", None), "slope": ("energy_per_length", None), "R0": ("length", 0.0)},
-    "morse": {"De": ("energy", None), "Re": ("length", None), "a": ("inverse_length", None),
-              "offset": ("energy", 0.0)},
-    "exponential": {"A": ("energy", None), "b": ("inverse_length", None), "R0": ("length", 0.0),
-                    "offset": ("energy", 0.0)},
-    "gaussian": {"A": ("energy", None), "R0": ("length", None), "width": ("length", None),
-                 "offset": ("energy", 0.0)},
+_LENGTH = Field("number")  # lengths, inverse lengths and energies per length: plain numbers
+FORMS: dict[str, dict[str, Field]] = {
+    "constant": {"value": Field("energy")},
+    "linear": {"value": Field("energy"), "slope": _LENGTH, "R0": Field("number", 0.0)},
+    "morse": {"De": Field("energy"), "Re": _LENGTH, "a": _LENGTH, "offset": Field("energy", 0.0)},
+    "exponential": {"A": Field("energy"), "b": _LENGTH, "R0": Field("number", 0.0), "offset": Field("energy", 0.0)},
+    "gaussian": {"A": Field("energy"), "R0": _LENGTH, "width": Field("number", low=0.0, low_open=True),
+                 "offset": Field("energy", 0.0)},
 }
-TOP_KEYS = ("title", "units", "coordinate", "state", "coupling", "crossings")
-COORDINATE_KEYS = ("name", "unit", "start", "stop", "num", "velocity")
-CROSSINGS_KEYS = ("resolution", "contrast")
+TOP = {"title": Field("text", "")}
+SCHEMA: dict[str, dict[str, Field]] = {
+    "coordinate": {"name": Field("text", "R"), "unit": Field("text", ""), "start": Field("number"),
+                   "stop": Field("number"), "num": Field("int", low=8, high=1_000_000),
+                   "velocity": Field("number", None, nonzero=True)},
+    "crossings": {"resolution": Field("number", 1e-8, low=0.0, high=1.0, low_open=True, high_open=True),
+                  "contrast": Field("number", 1.5, low=1.0)},
+}
+_FORM = Field("text", choices=tuple(FORMS))
 
 
 @dataclass(frozen=True)
@@ -153,43 +156,12 @@ class CrossingsModel:
         return Symmetry("term", np.diag(np.array(codes, dtype=float)), {k: lab for k, lab in enumerate(distinct)})
 
 
-def _number(x: Any, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise LzsmValueError(f"`{name}` must be a finite number, got {x!r}")
-    return float(x)
-
-
-def _param(value: Any, dimension: str, system: units.UnitSystem | None, name: str) -> float:
-    if dimension == "energy":
-        return units.parse(value, "energy", system, name)
-    if dimension == "energy_per_length":
-        if isinstance(value, str):
-            raise LzsmValueError(f"`{name}` must be a plain number in energy units per coordinate unit, got {value!r}")
-        return _number(value, name)
-    return _number(value, name)
-
-
-def _curve(table: dict[str, Any], skip: tuple[str, ...], system, where: str) -> Curve:
+def _curve(table: Table) -> Curve:
+    """The analytic form of an item (its keys are checked once the form is known)."""
     form = table.get("form")
-    if form not in FORMS:
-        raise LzsmValueError(f"`{where}.form` must be one of {', '.join(FORMS)}; got {form!r}")
-    spec = FORMS[form]
-    for key in table:
-        if key not in spec and key not in skip and key != "form":
-            raise LzsmValueError(f"unknown key {key!r} in {where} (form {form!r} takes "
-                                 f"{', '.join(spec)})")
-    params = []
-    for key, (dim, default) in spec.items():
-        if key not in table:
-            if default is None:
-                raise LzsmValueError(f"`{where}.{key}` is required for form {form!r}")
-            params.append((key, float(default)))
-        else:
-            params.append((key, _param(table[key], dim, system, f"{where}.{key}")))
-    p = dict(params)
-    if form == "gaussian" and not p["width"] > 0:
-        raise LzsmValueError(f"`{where}.width` must be > 0, got {p['width']!r}")
-    return Curve(form, tuple(params))
+    table.check_keys(FORMS[form])
+    table.reader.check_item_units(table)
+    return Curve(form, tuple((key, table.get(key)) for key in FORMS[form]))
 
 
 def load(path: str | os.PathLike) -> CrossingsModel:
@@ -199,76 +171,43 @@ def load(path: str | os.PathLike) -> CrossingsModel:
 
 
 def from_dict(raw: dict[str, Any]) -> CrossingsModel:
-    for key in raw:
-        if key not in TOP_KEYS:
-            raise LzsmValueError(f"unknown key {key!r} at top level; accepted: {', '.join(TOP_KEYS)}")
-    u = raw.get("units", {})
-    if not isinstance(u, dict):
-        raise LzsmValueError("`units` must be a table [units] with energy and time")
-    for key in u:
-        if key not in ("energy", "time"):
-            raise LzsmValueError(f"unknown key {key!r} in [units]; accepted: energy, time")
-    system = None
-    if u:
-        for key in ("energy", "time"):
-            if key in u and not isinstance(u[key], str):
-                raise LzsmValueError(f"`units.{key}` must be a unit name such as 'eV' or 'fs', got {u[key]!r}")
-        system = units.UnitSystem(u.get("energy", "eV"), u.get("time", "fs"))
-    hbar = system.hbar if system is not None else 1.0
-
-    c = raw.get("coordinate")
-    if not isinstance(c, dict):
+    """Validate a parsed crossings model."""
+    r = Reader(raw, SCHEMA, top=TOP, arrays=("state", "coupling"), units_default=("eV", "fs"))
+    title = r.top.get("title")
+    system = r.system
+    if "coordinate" not in raw:
         raise LzsmValueError("the model needs a [coordinate] table: name, unit, start, stop, num (and velocity)")
-    for key in c:
-        if key not in COORDINATE_KEYS:
-            raise LzsmValueError(f"unknown key {key!r} in [coordinate]; accepted: {', '.join(COORDINATE_KEYS)}")
-    for key in ("start", "stop", "num"):
-        if key not in c:
-            raise LzsmValueError(f"`coordinate.{key}` is required")
-    start, stop = _number(c["start"], "coordinate.start"), _number(c["stop"], "coordinate.stop")
+    cname, cunit = r.get("coordinate", "name"), r.get("coordinate", "unit")
+    if not cname:
+        raise LzsmValueError("`coordinate.name` must be a non-empty text, got ''")
+    start, stop = r.get("coordinate", "start"), r.get("coordinate", "stop")
     if not stop > start:
-        raise LzsmValueError(f"`coordinate.stop` must be > `coordinate.start`, got [{start}, {stop}]")
-    num = c["num"]
-    if isinstance(num, bool) or not isinstance(num, int) or not 8 <= num <= 1_000_000:
-        raise LzsmValueError(f"`coordinate.num` must be an integer in 8..1000000, got {num!r}")
-    cname = c.get("name", "R")
-    cunit = c.get("unit", "")
-    if not isinstance(cname, str) or not cname or not isinstance(cunit, str):
-        raise LzsmValueError("`coordinate.name` and `coordinate.unit` must be text")
-    velocity = None
-    if "velocity" in c:
-        velocity = _number(c["velocity"], "coordinate.velocity")
-        if velocity == 0:
-            raise LzsmValueError("`coordinate.velocity` must be nonzero (dR/dt in coordinate units per time unit)")
+        raise LzsmValueError(f"`coordinate.stop` must be > `coordinate.start`, got [{start:g}, {stop:g}]")
+    num = r.get("coordinate", "num")
+    velocity = r.get("coordinate", "velocity")
 
-    states = raw.get("state")
-    if not isinstance(states, list) or len(states) < 2 or not all(isinstance(s, dict) for s in states):
+    if len(r.items("state")) < 2:
         raise LzsmValueError("the model needs at least two [[state]] tables (name, symmetry, form, parameters)")
-    names, labels, curves = [], [], []
-    for k, s in enumerate(states):
-        where = f"state[{k}]"
-        name = s.get("name", f"{k}")
-        if not isinstance(name, str) or not name:
-            raise LzsmValueError(f"`{where}.name` must be text")
-        if name in names:
-            raise LzsmValueError(f"state name {name!r} is used twice")
-        where = f"state {name!r}"
-        lab = s.get("symmetry")
-        if not isinstance(lab, str) or not lab:
-            raise LzsmValueError(f"`{where}.symmetry` is required: a term symbol such as 'Sigma_g+' or 'Pi_u'")
+    names: list[str] = []
+    labels, curves = [], []
+    for k in range(len(r.items("state"))):
+        t = r.item("state", k, {"name": Field("text", f"{k}"), "symmetry": Field("text"), "form": _FORM})
+        name = t.get("name")
+        if not name or name in names:
+            raise LzsmValueError(f"`state[{k}].name` must be a new non-empty name, got {name!r}")
+        t.key = t.label = f"state {name!r}"
+        lab = t.get("symmetry")
+        if not lab:
+            raise LzsmValueError(f"`{t.key}.symmetry` must be a term symbol such as 'Sigma_g+' or 'Pi_u', got ''")
         names.append(name)
         labels.append(lab)
-        curves.append(_curve(s, ("name", "symmetry"), system, where))
+        curves.append(_curve(t))
 
     couplings = []
     seen = set()
-    raw_c = raw.get("coupling", [])
-    if not isinstance(raw_c, list) or not all(isinstance(x, dict) for x in raw_c):
-        raise LzsmValueError("couplings must be [[coupling]] tables (states, form, parameters)")
-    for k, cp in enumerate(raw_c):
-        pair = cp.get("states")
-        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
-            raise LzsmValueError(f"`coupling[{k}].states` must name two states, e.g. states = ['X', 'B']")
+    for k in range(len(r.items("coupling"))):
+        t = r.item("coupling", k, {"states": Field("text", shape="pair"), "form": _FORM})
+        pair = t.get("states")
         for p in pair:
             if p not in names:
                 raise LzsmValueError(f"`coupling[{k}].states`: unknown state {p!r}; states are {', '.join(names)}")
@@ -281,40 +220,16 @@ def from_dict(raw: dict[str, Any]) -> CrossingsModel:
         if (min(i, j), max(i, j)) in seen:
             raise LzsmValueError(f"`coupling[{k}]`: states {pair[0]!r} and {pair[1]!r} are coupled twice")
         seen.add((min(i, j), max(i, j)))
-        couplings.append((i, j, _curve(cp, ("states",), system, f"coupling {pair[0]}-{pair[1]}")))
+        t.key = t.label = f"coupling {pair[0]}-{pair[1]}"
+        couplings.append((i, j, _curve(t)))
 
-    cr = raw.get("crossings", {})
-    if not isinstance(cr, dict):
-        raise LzsmValueError("`crossings` must be a table [crossings]")
-    for key in cr:
-        if key not in CROSSINGS_KEYS:
-            raise LzsmValueError(f"unknown key {key!r} in [crossings]; accepted: {', '.join(CROSSINGS_KEYS)}")
-    resolution = _number(cr.get("resolution", 1e-8), "crossings.resolution")
-    if not 0 < resolution < 1:
-        raise LzsmValueError(f"`crossings.resolution` must be in (0, 1), got {resolution!r}")
-    contrast = _number(cr.get("contrast", 1.5), "crossings.contrast")
-    if not contrast >= 1:
-        raise LzsmValueError(f"`crossings.contrast` must be >= 1, got {contrast!r}")
-
-    model = DiabaticCurves(tuple(curves), tuple(couplings), hbar, cname)
-    title = raw.get("title", "")
-    if not isinstance(title, str):
-        raise LzsmValueError("`title` must be text")
+    resolution = r.get("crossings", "resolution")
+    contrast = r.get("crossings", "contrast")
+    model = DiabaticCurves(tuple(curves), tuple(couplings), r.hbar, cname)
     energy_unit = system.energy if system is not None else ""
     time_unit = system.time if system is not None else ""
-    resolved = {
-        "title": title, "hbar": hbar,
-        "units": {"energy": energy_unit, "time": time_unit, "coordinate": cunit},
-        "coordinate": {"name": cname, "unit": cunit, "start": start, "stop": stop, "num": num,
-                       "velocity": velocity},
-        "states": [{"name": n, "symmetry": lab, "form": cv.form, **dict(cv.params)}
-                   for n, lab, cv in zip(names, labels, curves)],
-        "couplings": [{"states": [names[i], names[j]], "form": cv.form, **dict(cv.params)}
-                      for i, j, cv in couplings],
-        "crossings": {"resolution": resolution, "contrast": contrast},
-    }
     return CrossingsModel(title, model, tuple(names), tuple(labels), np.linspace(start, stop, num), cunit,
-                          energy_unit, time_unit, velocity, resolution, contrast, resolved)
+                          energy_unit, time_unit, velocity, resolution, contrast, r.resolved)
 
 
 def analyse(cm: CrossingsModel) -> CrossingTable:

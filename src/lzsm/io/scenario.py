@@ -37,23 +37,25 @@ import numpy as np
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.io import units
 from lzsm.io.output import atomic_folder, read_toml
+from lzsm.io.schema import Field, Reader
 from lzsm.errors import LzsmValueError
 from lzsm.models.two_level import LandauZener
 from lzsm.models.multilevel import LinearSweep
 from lzsm.models.base import Model
 
-SCHEMA: dict[str, dict[str, str]] = {
-    "": {"title": "text", "units": "table", "model": "table", "evolve": "table", "sweep": "table",
-         "figures": "table"},
-    "units": {"energy": "text", "time": "text"},
-    "model": {"kind": "text", "coupling": "energy", "sweep_rate": "sweep_rate", "hbar": "number",
-              "constant": "energy-matrix", "slopes": "sweep_rate-vector"},
-    "evolve": {"t_span": "time-pair", "initial": "any", "n_save": "int", "tol": "number"},
-    "sweep": {"sweep_rate": "sweep_rate-range"},
-    "figures": {"energies": "bool", "populations": "bool", "probability_vs_rate": "bool",
-                "nonadiabatic_coupling": "bool"},
-}
 MODEL_KINDS = ("landau_zener", "linear_sweep")
+TOP = {"title": Field("text", "")}
+SCHEMA: dict[str, dict[str, Field]] = {
+    "model": {"kind": Field("text", "landau_zener", choices=MODEL_KINDS), "coupling": Field("energy"),
+              "sweep_rate": Field("sweep_rate", nonzero=True), "hbar": Field("number", 1.0, low=0.0, low_open=True),
+              "constant": Field("energy", shape="matrix"), "slopes": Field("sweep_rate", shape="list")},
+    "evolve": {"t_span": Field("time", shape="pair"), "initial": Field("any", "diabatic 0"),
+               "n_save": Field("int", 401, low=2, high=1_000_000),
+               "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True)},
+    "sweep": {"sweep_rate": Field("sweep_rate", shape="range", nonzero=True)},
+    "figures": {"energies": Field("bool", True), "populations": Field("bool", True),
+                "probability_vs_rate": Field("bool"), "nonadiabatic_coupling": Field("bool", True)},
+}
 
 
 @dataclass
@@ -73,115 +75,52 @@ class Scenario:
     resolved: dict[str, Any] = field(default_factory=dict)
 
 
-def _check_keys(table: dict, section: str) -> None:
-    allowed = SCHEMA[section]
-    for key in table:
-        if key not in allowed:
-            where = f"[{section}]" if section else "top level"
-            raise LzsmValueError(f"unknown scenario key {key!r} at {where}; accepted: {', '.join(allowed)}")
-
-
-def _unit_system(raw: dict[str, Any]) -> units.UnitSystem | None:
-    """The [units] table as a UnitSystem (None: plain numbers in the user's own units)."""
-    u = raw.get("units")
-    if u is None:
-        return None
-    for key in ("energy", "time"):
-        if key in u and not isinstance(u[key], str):
-            raise LzsmValueError(f"`units.{key}` must be a unit name such as 'GHz' or 'ns', got {u[key]!r}")
-    return units.UnitSystem(u.get("energy", "GHz"), u.get("time", "ns"))
-
-
 def load(path: str | os.PathLike) -> Scenario:
     """Read and validate a scenario file."""
     return from_dict(read_toml(path))
 
 
 def from_dict(raw: dict[str, Any]) -> Scenario:
-    _check_keys(raw, "")
-    for section in ("units", "model", "evolve", "sweep", "figures"):
-        if section in raw and not isinstance(raw[section], dict):
-            raise LzsmValueError(f"scenario key {section!r} must be a table [{section}]")
-        _check_keys(raw.get(section, {}), section)
-    system = _unit_system(raw)
-    m = raw.get("model")
-    if m is None:
+    """Validate a parsed scenario (values may be numbers, unit strings or pint Quantities)."""
+    r = Reader(raw, SCHEMA, top=TOP)
+    title = r.top.get("title")
+    if "model" not in raw:
         raise LzsmValueError("scenario needs a [model] table")
-    kind = m.get("kind", "landau_zener")
-    if kind not in MODEL_KINDS:
-        raise LzsmValueError(f"`model.kind` must be one of {', '.join(MODEL_KINDS)}; got {kind!r}")
-    if "hbar" in m and system is not None:
+    system = r.system
+    kind = r.get("model", "kind")
+    if r.has("model", "hbar") and system is not None:
         raise LzsmValueError("`model.hbar` cannot be set together with [units]: hbar follows from the units")
-    hbar = system.hbar if system is not None else units.parse(m.get("hbar", 1.0), "dimensionless", None, "model.hbar")
-    if not hbar > 0:
-        raise LzsmValueError(f"`model.hbar` must be > 0, got {hbar!r}")
-    resolved: dict[str, Any] = {"title": raw.get("title", ""), "hbar": hbar}
-    if system is not None:
-        resolved["units"] = {"energy": system.energy, "time": system.time,
-                             "sweep_rate": system.unit_of("sweep_rate")}
+    hbar = system.hbar if system is not None else r.get("model", "hbar")
     if kind == "landau_zener":
-        for key in ("coupling", "sweep_rate"):
-            if key not in m:
-                raise LzsmValueError(f"`model.{key}` is required for kind 'landau_zener'")
-        v = units.parse(m["coupling"], "energy", system, "model.coupling")
-        a = units.parse(m["sweep_rate"], "sweep_rate", system, "model.sweep_rate")
-        model: Model = LandauZener(v, a, hbar)
-        resolved["model"] = {"kind": kind, "coupling": v, "sweep_rate": a}
+        model: Model = LandauZener(r.get("model", "coupling"), r.get("model", "sweep_rate"), hbar)
     else:
-        for key in ("constant", "slopes"):
-            if key not in m:
-                raise LzsmValueError(f"`model.{key}` is required for kind 'linear_sweep'")
-        rows = m["constant"]
-        if not (isinstance(rows, list) and rows and all(isinstance(r, list) and len(r) == len(rows) for r in rows)):
-            raise LzsmValueError("`model.constant` must be a square matrix given as a list of equal-length rows")
-        if not isinstance(m["slopes"], list) or len(m["slopes"]) != len(rows):
-            raise LzsmValueError(f"`model.slopes` must be a list of {len(rows)} diabatic slopes")
-        const = np.array([[units.parse(x, "energy", system, "model.constant") for x in row] for row in rows])
-        slopes = np.array([units.parse(x, "sweep_rate", system, "model.slopes") for x in m["slopes"]])
-        model = LinearSweep(const, slopes, hbar)
-        resolved["model"] = {"kind": kind, "constant": const.tolist(), "slopes": slopes.tolist()}
-    e = raw.get("evolve", {})
-    if "t_span" not in e:
-        raise LzsmValueError("`evolve.t_span` is required, e.g. t_span = [-50, 50]")
-    ts = e["t_span"]
-    if not isinstance(ts, list) or len(ts) != 2:
-        raise LzsmValueError(f"`evolve.t_span` must be a pair [t0, t1], got {ts!r}")
-    t0, t1 = (units.parse(x, "time", system, "evolve.t_span") for x in ts)
+        const = np.array(r.get("model", "constant"))
+        slopes = r.get("model", "slopes")
+        if len(slopes) != len(const):
+            raise LzsmValueError(f"`model.slopes` must be a list of {len(const)} diabatic slopes, got {len(slopes)}")
+        model = LinearSweep(const, np.array(slopes), hbar)
+    t0, t1 = r.get("evolve", "t_span")
     if not t1 > t0:
-        raise LzsmValueError(f"`evolve.t_span` must be increasing, got [{t0}, {t1}]")
-    n_save = e.get("n_save", 401)
-    if not isinstance(n_save, int) or not 2 <= n_save <= 1_000_000:
-        raise LzsmValueError(f"`evolve.n_save` must be an integer in 2..1000000, got {n_save!r}")
-    tol = e.get("tol", 1e-10)
-    if not isinstance(tol, (int, float)) or not 0 < tol < 1:
-        raise LzsmValueError(f"`evolve.tol` must be a number in (0, 1), got {tol!r}")
-    initial = e.get("initial", "diabatic 0")
+        raise LzsmValueError(f"`evolve.t_span` must be increasing, got [{t0:g}, {t1:g}]")
+    initial = r.get("evolve", "initial")
     from lzsm._checks import initial_state
 
     try:
         initial_state(initial, model, t0)
     except (LzsmValueError, TypeError) as exc:
         raise LzsmValueError(f"`evolve.initial`: {exc}") from None
-    resolved["evolve"] = {"t_span": [t0, t1], "initial": initial, "n_save": n_save, "tol": tol}
+    n_save = r.get("evolve", "n_save")
+    tol = r.get("evolve", "tol")
     sweep_rates = None
-    if "sweep" in raw and "sweep_rate" in raw["sweep"]:
+    if r.has("sweep", "sweep_rate"):
         if kind != "landau_zener":
             raise LzsmValueError("[sweep] sweep_rate applies to kind 'landau_zener' only")
-        sweep_rates = units.parse_range(raw["sweep"]["sweep_rate"], "sweep_rate", system, "sweep.sweep_rate")
-        if np.any(sweep_rates == 0):
-            raise LzsmValueError("`sweep.sweep_rate` must be nonzero")
-        resolved["sweep"] = {"sweep_rate": sweep_rates.tolist()}
-    figs = {"energies": True, "populations": True, "probability_vs_rate": sweep_rates is not None,
-            "nonadiabatic_coupling": True}
-    for k, v in raw.get("figures", {}).items():
-        if not isinstance(v, bool):
-            raise LzsmValueError(f"`figures.{k}` must be true or false, got {v!r}")
-        figs[k] = v
+        sweep_rates = r.get_range("sweep", "sweep_rate")
+    figs = {key: r.get("figures", key) for key in SCHEMA["figures"] if key != "probability_vs_rate"}
+    figs["probability_vs_rate"] = r.get("figures", "probability_vs_rate", sweep_rates is not None)
     if figs["probability_vs_rate"] and sweep_rates is None:
         raise LzsmValueError("`figures.probability_vs_rate` needs a [sweep] sweep_rate range")
-    resolved["figures"] = figs
-    return Scenario(raw.get("title", ""), system, hbar, model, (t0, t1), initial, n_save, float(tol),
-                    sweep_rates, figs, resolved)
+    return Scenario(title, system, hbar, model, (t0, t1), initial, n_save, tol, sweep_rates, figs, r.resolved)
 
 
 def _summary(sc: Scenario, ev, seconds: float) -> dict[str, Any]:
@@ -192,7 +131,8 @@ def _summary(sc: Scenario, ev, seconds: float) -> dict[str, Any]:
         "n_steps": int(ev.n_steps), "seconds": seconds,
     }
     if sc.system is not None:
-        out["units"] = sc.resolved["units"]
+        out["units"] = {"energy": sc.system.energy, "time": sc.system.time,
+                        "sweep_rate": sc.system.unit_of("sweep_rate")}
     m = sc.model
     if isinstance(m, LandauZener):
         v, a = float(np.abs(m.coupling)), float(m.sweep_rate)
@@ -287,13 +227,16 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
 
 
 # --------------------------------------------------------------------------- interferometry maps
-MAP_SCHEMA: dict[str, dict[str, str]] = {
-    "": {"title": "text", "units": "table", "drive": "table", "map": "table"},
-    "units": {"energy": "text", "time": "text"},
-    "drive": {"gap": "energy", "offset": "energy-range", "amplitude": "energy-range",
-              "frequency": "angular_frequency", "frequency_hz": "frequency_hz", "phase": "number",
-              "shape": "text"},
-    "map": {"n_periods": "int", "initial": "int", "tol": "number", "n_samples": "int", "chunk_points": "int"},
+MAP_SCHEMA: dict[str, dict[str, Field]] = {
+    "drive": {"gap": Field("energy"), "offset": Field("energy", shape="range"),
+              "amplitude": Field("energy", shape="range", low=0.0),
+              "frequency": Field("angular_frequency", low=0.0, low_open=True),
+              "frequency_hz": Field("frequency_hz", low=0.0, low_open=True), "phase": Field("number", 0.0),
+              "shape": Field("text", "harmonic", choices=("harmonic", "triangular"))},
+    "map": {"n_periods": Field("int", 20, low=0), "initial": Field("int", 0, low=0, high=1),
+            "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True),
+            "n_samples": Field("int", "auto", low=8, choices=("auto",)),
+            "chunk_points": Field("int", 4096, low=1, high=10**7)},
 }
 
 
@@ -323,65 +266,33 @@ def load_map(path: str | os.PathLike) -> MapScenario:
 
 
 def map_from_dict(raw: dict[str, Any]) -> MapScenario:
-    for section, allowed in MAP_SCHEMA.items():
-        table = raw if section == "" else raw.get(section, {})
-        if not isinstance(table, dict):
-            raise LzsmValueError(f"scenario key {section!r} must be a table [{section}]")
-        for key in table:
-            if key not in allowed:
-                where = f"[{section}]" if section else "top level"
-                raise LzsmValueError(f"unknown scenario key {key!r} at {where}; accepted: {', '.join(allowed)}")
-    system = _unit_system(raw)
-    hbar = system.hbar if system is not None else 1.0
-    d = raw.get("drive")
-    if d is None:
+    """Validate a parsed interferometry-map scenario."""
+    r = Reader(raw, MAP_SCHEMA, top=TOP)
+    title = r.top.get("title")
+    if "drive" not in raw:
         raise LzsmValueError("map scenario needs a [drive] table")
-    if "gap" not in d:
-        raise LzsmValueError("`drive.gap` is required")
-    gap = units.parse(d["gap"], "energy", system, "drive.gap")
-    if ("frequency" in d) == ("frequency_hz" in d):
+    gap = r.get("drive", "gap")
+    if r.has("drive", "frequency") == r.has("drive", "frequency_hz"):
         raise LzsmValueError("give exactly one of `drive.frequency` (angular) and `drive.frequency_hz` (cycles)")
-    freq = (units.parse(d["frequency"], "angular_frequency", system, "drive.frequency") if "frequency" in d
-            else units.parse(d["frequency_hz"], "frequency_hz", system, "drive.frequency_hz"))
-    if not freq > 0:
-        raise LzsmValueError(f"the drive frequency must be > 0, got {freq}")
-    phase = units.parse(d.get("phase", 0.0), "dimensionless", None, "drive.phase")
-    shape = d.get("shape", "harmonic")
-    if shape not in ("harmonic", "triangular"):
-        raise LzsmValueError(f"`drive.shape` must be 'harmonic' or 'triangular', got {shape!r}")
-    axes = {}
-    for name in ("offset", "amplitude"):
-        if name not in d:
-            raise LzsmValueError(f"`drive.{name}` is required (a number, a list or a range table)")
-        axes[name] = units.parse_range(d[name], "energy", system, f"drive.{name}")
-    if np.any(axes["amplitude"] < 0):
-        raise LzsmValueError("`drive.amplitude` must be >= 0")
-    mp = raw.get("map", {})
-    n_periods = mp.get("n_periods", 20)
-    if n_periods == 0:
-        n_periods = None  # 0 in the file means: the infinite-time average only
-    if n_periods is not None and (not isinstance(n_periods, int) or n_periods < 1):
-        raise LzsmValueError(f"`map.n_periods` must be a positive integer (0: infinite-time average), got {n_periods!r}")
-    initial = mp.get("initial", 0)
-    if initial not in (0, 1):
-        raise LzsmValueError(f"`map.initial` must be the diabatic index 0 or 1, got {initial!r}")
-    tol = mp.get("tol", 1e-10)
-    if not isinstance(tol, (int, float)) or not 0 < tol < 1:
-        raise LzsmValueError(f"`map.tol` must be a number in (0, 1), got {tol!r}")
-    n_samples = mp.get("n_samples", "auto")
-    if n_samples != "auto" and (not isinstance(n_samples, int) or n_samples < 8):
-        raise LzsmValueError(f"`map.n_samples` must be an integer >= 8, got {n_samples!r}")
-    chunk_points = mp.get("chunk_points", 4096)
-    if not isinstance(chunk_points, int) or not 1 <= chunk_points <= 10**7:
-        raise LzsmValueError(f"`map.chunk_points` must be an integer in 1..1e7, got {chunk_points!r}")
-    resolved = {"title": raw.get("title", ""), "hbar": hbar, "gap": gap, "frequency": freq, "phase": phase,
-                "shape": shape, "offset": axes["offset"].tolist(), "amplitude": axes["amplitude"].tolist(),
-                "n_periods": n_periods, "initial": initial, "tol": tol, "n_samples": n_samples,
-                "chunk_points": chunk_points}
-    if system is not None:
-        resolved["units"] = {"energy": system.energy, "time": system.time, "frequency": f"rad/{system.time}"}
-    return MapScenario(raw.get("title", ""), system, hbar, gap, freq, phase, shape, axes, n_periods, initial,
-                       float(tol), n_samples, chunk_points, resolved)
+    freq = r.get("drive", "frequency" if r.has("drive", "frequency") else "frequency_hz")
+    phase = r.get("drive", "phase")
+    shape = r.get("drive", "shape")
+    axes = {name: r.get_range("drive", name) for name in ("offset", "amplitude")}
+    n_periods = r.get("map", "n_periods") or None  # 0 in the file means: the infinite-time average only
+    return MapScenario(title, r.system, r.hbar, gap, freq, phase, shape, axes, n_periods, r.get("map", "initial"),
+                       r.get("map", "tol"), r.get("map", "n_samples"), r.get("map", "chunk_points"), r.resolved)
+
+
+def _differences(a: dict[str, Any], b: dict[str, Any], prefix: str = "") -> list[str]:
+    """Dotted keys whose values differ between two resolved scenarios."""
+    out = []
+    for k in sorted(set(a) | set(b)):
+        x, y = a.get(k), b.get(k)
+        if isinstance(x, dict) and isinstance(y, dict):
+            out += _differences(x, y, f"{prefix}{k}.")
+        elif x != y:
+            out.append(prefix + k)
+    return out
 
 
 def run_map(ms: MapScenario, out_dir: str | os.PathLike, *, resume: bool = False, force: bool = False,
@@ -401,8 +312,8 @@ def run_map(ms: MapScenario, out_dir: str | os.PathLike, *, resume: bool = False
         shutil.rmtree(out)
     if resume and out.exists() and (out / "scenario.json").exists():
         stored = json.loads((out / "scenario.json").read_text())
-        if stored != json.loads(json.dumps(ms.resolved)):
-            diff = sorted(k for k in set(stored) | set(ms.resolved) if stored.get(k) != ms.resolved.get(k))
+        diff = _differences(stored, json.loads(json.dumps(ms.resolved)))
+        if diff:
             raise LzsmValueError(f"cannot resume {str(out)!r}: the scenario differs in {', '.join(diff)}")
     out.mkdir(parents=True, exist_ok=True)
     (out / "scenario.json").write_text(json.dumps(ms.resolved, indent=2))
