@@ -56,7 +56,7 @@ import numpy as np
 from _common import fmt_t
 
 from lzsm.models.curves import TullySimple
-from lzsm.molecules.surface_hopping import FSSH, trajectory_scattering
+from lzsm.molecules.surface_hopping import FSSH, surface_hopping
 
 try:
     import mudslide
@@ -77,7 +77,7 @@ TARGET = 50.0
 
 
 def run_lzsm(dt, n_traj, seed):
-    return trajectory_scattering(TullySimple(mass=MASS), list(MOMENTA), method=FSSH(), n_trajectories=n_traj,
+    return surface_hopping(TullySimple(mass=MASS), list(MOMENTA), method=FSSH(), n_trajectories=n_traj,
                                  seed=seed, x0=X0, x_bounds=(X0, X1), dt=dt)
 
 
@@ -107,7 +107,7 @@ def main(argv=None):
     w_start = time.perf_counter()
     command = bench.command_line()
     env = bench.env_info(mudslide=mudslide)
-    bench.print_env_header("FSSH benchmark: lzsm.trajectory_scattering vs mudslide SurfaceHoppingMD, "
+    bench.print_env_header("FSSH benchmark: lzsm.surface_hopping vs mudslide SurfaceHoppingMD, "
                            "Tully simple crossing", env, "mudslide")
     print(f"  k = {MOMENTA}, {N_TRAJ} trajectories each, dt = {args.dt:g} a.u., x0 = {X0:g}, box [{X0:g}, {X1:g}]")
 

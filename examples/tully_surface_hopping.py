@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lzsm.models.curves import TullyExtended, TullySimple
-from lzsm.molecules.surface_hopping import FSSH, LZSH, trajectory_scattering
+from lzsm.molecules.surface_hopping import FSSH, LZSH, surface_hopping
 from lzsm.plot.molecules import plot_trajectory_scattering
 
 try:
@@ -57,7 +57,7 @@ def main(argv=None) -> int:
             kf = np.linspace(ks[0], ks[-1], 120)
             ex = stationary_scattering(model, k=kf)
             exact = (kf, ex)
-        results = [(name, trajectory_scattering(model, ks, method=m, n_trajectories=n, seed=7,
+        results = [(name, surface_hopping(model, ks, method=m, n_trajectories=n, seed=7,
                                                 x0=x0, dt=args.dt), mk) for name, m, mk in methods]
         for c, (quantity, state) in enumerate(panels):
             ax = axes[r, c]

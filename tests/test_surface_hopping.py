@@ -32,7 +32,7 @@ from scipy.integrate import solve_ivp
 from lzsm import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import surface_hopping as kern
 from lzsm.models.curves import Curves, TullyExtended, TullySimple
-from lzsm.molecules.surface_hopping import FSSH, LZSH, Ehrenfest, TrajectoryScattering, trajectory_scattering
+from lzsm.molecules.surface_hopping import FSSH, LZSH, Ehrenfest, TrajectoryScattering, surface_hopping
 from lzsm.results import Status
 
 MASS = 2000.0
@@ -211,7 +211,7 @@ def test_hand_written_models_match_lzsm():
 def test_fssh_simple_crossing_matches_exact(k):
     n = 2000
     t_ex, _ = exact_open_channels(k, MASS, -10.0, 10.0)
-    res = trajectory_scattering(TullySimple(), k, n_trajectories=n, seed=11)
+    res = surface_hopping(TullySimple(), k, n_trajectories=n, seed=11)
     assert res.n_unfinished[0] == 0
     for j in range(2):
         assert abs(res.transmission[0, j] - t_ex[j]) <= 4 * sigma(t_ex[j], n), (j, res.transmission, t_ex)
@@ -223,7 +223,7 @@ def test_ehrenfest_simple_crossing_high_k():
     """Ehrenfest with fixed initial conditions is one deterministic path; at k = 30 its final
     populations agree with the exact transmission to 2e-3 (measured 1.2e-3)."""
     t_ex, _ = exact_open_channels(30.0, MASS, -10.0, 10.0)
-    res = trajectory_scattering(TullySimple(), 30.0, n_trajectories=2, method="ehrenfest")
+    res = surface_hopping(TullySimple(), 30.0, n_trajectories=2, method="ehrenfest")
     np.testing.assert_allclose(res.transmission[0], t_ex, atol=2e-3)
     np.testing.assert_allclose(res.transmission_stderr, 0.0, atol=1e-15)  # identical trajectories
 
@@ -233,7 +233,7 @@ def test_wigner_sampling_matches_exact():
     T_j(k) over N(k, k/40) equals T_j(30) to 1e-3 here, so the same exact reference applies."""
     n, k = 2000, 30.0
     t_ex, _ = exact_open_channels(k, MASS, -10.0, 10.0)
-    res = trajectory_scattering(TullySimple(), k, n_trajectories=n, seed=5, sampling="wigner",
+    res = surface_hopping(TullySimple(), k, n_trajectories=n, seed=5, sampling="wigner",
                                 x0=-12.0, x_bounds=(-12.0, 10.0))
     assert res.settings["sigma_x"] == [20.0 / k]
     for j in range(2):
@@ -253,15 +253,15 @@ def test_linear_crossing_all_methods_give_landau_zener():
     p_lz = math.exp(-2 * math.pi * model.V ** 2 / (v * model.F))
     assert 0.4 < p_lz < 0.6
     for method in (FSSH(), LZSH()):
-        res = trajectory_scattering(model, k, n_trajectories=n, seed=2, method=method)
+        res = surface_hopping(model, k, n_trajectories=n, seed=2, method=method)
         assert abs(res.transmission[0, 1] - p_lz) <= 4 * sigma(p_lz, n), (method, res.transmission, p_lz)
         # a wrong factor of 2 in the exponent would give 0.28 or 0.73
-    ehr = trajectory_scattering(model, k, n_trajectories=1, method=Ehrenfest())
+    ehr = surface_hopping(model, k, n_trajectories=1, method=Ehrenfest())
     assert abs(ehr.transmission[0, 1] - p_lz) < 5e-3
 
 
 def test_lzsh_needs_no_amplitudes_and_hops_once_per_gap_minimum():
-    res = trajectory_scattering(TullySimple(), 25.0, n_trajectories=500, seed=1, method="lzsh")
+    res = surface_hopping(TullySimple(), 25.0, n_trajectories=500, seed=1, method="lzsh")
     assert set(np.unique(res.hops)) <= {0, 1}  # one gap minimum on the way through
     np.testing.assert_array_equal(res.final_populations[0, :, 1], res.final_state[0])
 
@@ -307,14 +307,14 @@ def test_three_states_with_trivial_crossings():
     k, n = 30.0, 500
     t_ex, _ = exact_open_channels(k, MASS, -10.0, 10.0)
     for method in (FSSH(), LZSH()):
-        res = trajectory_scattering(SimplePlusSpectator(), k, n_trajectories=n, seed=6, method=method)
+        res = surface_hopping(SimplePlusSpectator(), k, n_trajectories=n, seed=6, method=method)
         # a hop at a sampled cusp has P = 1 - O((slope v dt)^{3/2}): a rare miss lands on the spectator
         assert res.transmission[0, 0] <= 0.005 and res.n_unfinished[0] == 0
         for j in range(2):
             assert abs(res.transmission[0, j + 1] - t_ex[j]) <= 4 * sigma(t_ex[j], n), (method, res.transmission)
         assert np.all(res.hops[0] >= 1)  # at least the trivial crossing on the way out
         assert np.max(res.energy_error) < 1e-3
-    ehr = trajectory_scattering(SimplePlusSpectator(), k, n_trajectories=1, method="ehrenfest")
+    ehr = surface_hopping(SimplePlusSpectator(), k, n_trajectories=1, method="ehrenfest")
     np.testing.assert_allclose(ehr.transmission[0], [0.0, *t_ex], atol=2e-3)
 
 
@@ -323,8 +323,8 @@ def test_three_states_with_trivial_crossings():
 def extended_runs():
     """Plain and EDC FSSH on Tully's extended coupling model at k = 10, 20 (x0 = -15, dt = 4)."""
     kw = {"n_trajectories": 1000, "seed": 4, "x0": -15.0, "dt": 4.0}
-    return (trajectory_scattering(TullyExtended(), [10.0, 20.0], **kw),
-            trajectory_scattering(TullyExtended(), [10.0, 20.0], method=FSSH(decoherence="edc"), **kw))
+    return (surface_hopping(TullyExtended(), [10.0, 20.0], **kw),
+            surface_hopping(TullyExtended(), [10.0, 20.0], method=FSSH(decoherence="edc"), **kw))
 
 
 def test_decoherence_repairs_extended_coupling_reflection(extended_runs):
@@ -425,30 +425,30 @@ def test_energy_conservation_per_trajectory():
     error falls as dt^2 (ratio 4 +- 1 between dt = 2 and 1)."""
     errs = {}
     for dt in (1.0, 2.0):
-        res = trajectory_scattering(TullySimple(), 10.0, n_trajectories=200, seed=3, dt=dt)
+        res = surface_hopping(TullySimple(), 10.0, n_trajectories=200, seed=3, dt=dt)
         errs[dt] = res.energy_error[0]
     assert np.all(errs[1.0] <= 3e-7)
     assert 3.0 < np.median(errs[2.0]) / np.median(errs[1.0]) < 5.0
-    ehr = trajectory_scattering(TullyExtended(), 10.0, n_trajectories=1, x0=-15.0,
+    ehr = surface_hopping(TullyExtended(), 10.0, n_trajectories=1, x0=-15.0,
                                 method="ehrenfest")
     assert ehr.energy_error[0, 0] < 5e-6  # measured 1.8e-6 at dt = 1 (mean-field energy)
 
 
 def test_reproducible_and_independent_of_threads():
     kw = {"n_trajectories": 100, "seed": 42, "method": FSSH(decoherence="edc"), "dt": 2.0}
-    a = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
-    b = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
+    a = surface_hopping(TullySimple(), [12.0, 20.0], **kw)
+    b = surface_hopping(TullySimple(), [12.0, 20.0], **kw)
     np.testing.assert_array_equal(a.final_state, b.final_state)
     np.testing.assert_array_equal(a.energy_error, b.energy_error)
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
-        c = trajectory_scattering(TullySimple(), [12.0, 20.0], **kw)
+        c = surface_hopping(TullySimple(), [12.0, 20.0], **kw)
     finally:
         numba.set_num_threads(threads)
     np.testing.assert_array_equal(a.final_state, c.final_state)
     np.testing.assert_array_equal(a.final_time, c.final_time)
-    d = trajectory_scattering(TullySimple(), [12.0, 20.0], **{**kw, "seed": 43})
+    d = surface_hopping(TullySimple(), [12.0, 20.0], **{**kw, "seed": 43})
     assert np.any(a.final_state != d.final_state)
 
 
@@ -456,7 +456,7 @@ def test_statistical_error_scales_as_inverse_sqrt_n():
     """Spread of T_0 over 16 independent seeds matches the reported binomial error (chi^2 test
     of the variance ratio: 16 samples, accepted range [0.4, 1.9] has > 99.5 % coverage)."""
     n = 200
-    runs = [trajectory_scattering(TullySimple(), 20.0, n_trajectories=n, seed=s, dt=4.0)
+    runs = [surface_hopping(TullySimple(), 20.0, n_trajectories=n, seed=s, dt=4.0)
             for s in range(16)]
     est = np.array([r.transmission[0, 0] for r in runs])
     reported = np.mean([r.transmission_stderr[0, 0] for r in runs])
@@ -473,7 +473,7 @@ def test_invariants(k, seed, method, edc):
     well of the upper adiabatic curve (x = 0, +0.005 between walls at +0.01) can stay unfinished,
     i.e. below the upper channel's threshold k = sqrt(2 m 2A) = 8.94."""
     meth = FSSH(decoherence="edc" if edc else None) if method == "fssh" else method
-    res = trajectory_scattering(TullySimple(), k, n_trajectories=16, seed=seed, method=meth, dt=2.0)
+    res = surface_hopping(TullySimple(), k, n_trajectories=16, seed=seed, method=meth, dt=2.0)
     total = res.transmission.sum() + res.reflection.sum() + res.n_unfinished[0] / 16
     assert abs(total - 1.0) < 1e-12
     np.testing.assert_allclose(res.final_populations.sum(axis=-1), 1.0, atol=1e-10)
@@ -500,7 +500,7 @@ def test_result_export(tmp_path):
     one-line repr (the method object in its attrs)."""
     import xarray as xr
 
-    res = trajectory_scattering(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=0, method=LZSH())
+    res = surface_hopping(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=0, method=LZSH())
     ds = res.to_xarray()
     assert ds["transmission_stderr"].dims == ("k", "adiabatic")
     assert ds["final_populations"].dims == ("k", "trajectory", "adiabatic")
@@ -518,7 +518,7 @@ def test_unfinished_trajectories_set_the_status():
     """Trajectories still in the box at max_time: status MAX_STEPS at that k and a
     convergence warning (their share is missing from T and R)."""
     with pytest.warns(LzsmConvergenceWarning, match="still in the box"):
-        res = trajectory_scattering(TullySimple(), [10.0, 20.0], n_trajectories=4, max_time=100.0)
+        res = surface_hopping(TullySimple(), [10.0, 20.0], n_trajectories=4, max_time=100.0)
     np.testing.assert_array_equal(res.n_unfinished, [4, 4])
     assert not res.ok and list(res.status) == [Status.MAX_STEPS] * 2
     assert "max_steps" in res.message[0]
@@ -527,9 +527,9 @@ def test_unfinished_trajectories_set_the_status():
 def test_lzsm_0_1_names_still_work():
     """``momenta``, ``initial_state``, ``mass``, ``hbar`` and the ``*_error`` attributes still work,
     with DeprecationWarnings, and give the same numbers."""
-    new = trajectory_scattering(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=3, initial="lower")
+    new = surface_hopping(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=3, initial="lower")
     with pytest.deprecated_call() as record:
-        old = trajectory_scattering(TullySimple(), momenta=[15.0, 25.0], mass=MASS, hbar=1.0, n_trajectories=20,
+        old = surface_hopping(TullySimple(), momenta=[15.0, 25.0], mass=MASS, hbar=1.0, n_trajectories=20,
                                     seed=3, initial_state=0)
     messages = " ".join(str(w.message) for w in record)
     for name in ("momenta", "initial_state", "mass", "hbar"):
@@ -544,7 +544,7 @@ def test_lzsm_0_1_names_still_work():
 
 
 def test_to_xarray():
-    res = trajectory_scattering(TullySimple(), [15.0, 25.0], n_trajectories=50, seed=0)
+    res = surface_hopping(TullySimple(), [15.0, 25.0], n_trajectories=50, seed=0)
     assert isinstance(res, TrajectoryScattering)
     ds = res.to_xarray()
     assert ds.transmission.dims == ("k", "adiabatic")
@@ -580,7 +580,7 @@ def test_bad_input(kwargs, exc, words):
     args.update(kwargs)
     model, k = args.pop("model"), args.pop("k")
     with pytest.raises(exc) as info:
-        trajectory_scattering(model, k, **args)
+        surface_hopping(model, k, **args)
     assert words in str(info.value)
 
 
@@ -592,7 +592,7 @@ def test_bad_mass(mass):
         TullySimple(mass=mass)
 
     with pytest.raises(LzsmValueError, match="`mass` must be > 0"):
-        trajectory_scattering(TanhCrossing(mass=mass), 10.0, n_trajectories=10)  # no check on construction
+        surface_hopping(TanhCrossing(mass=mass), 10.0, n_trajectories=10)  # no check on construction
 
 
 def test_bad_method_options():
@@ -613,13 +613,13 @@ def test_nan_in_curves_is_rejected():
             return out
 
     with pytest.raises(LzsmValueError, match="not finite"):
-        trajectory_scattering(Broken(), 10.0, n_trajectories=2)
+        surface_hopping(Broken(), 10.0, n_trajectories=2)
 
 
 def test_plot_trajectory_scattering():
     from lzsm.plot.molecules import plot_trajectory_scattering
 
-    res = trajectory_scattering(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=0)
+    res = surface_hopping(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=0)
     ax = plot_trajectory_scattering(res, "transmission", 1, exact=([15.0, 25.0], [0.3, 0.6]))
     assert len(ax.lines) >= 1 and len(ax.containers) == 1
     np.testing.assert_array_equal(ax.containers[0].lines[0].get_xdata(), [15.0, 25.0])

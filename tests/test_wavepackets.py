@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+import lzsm
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.models.curves import TULLY_MODELS, TabulatedCurves, TullySimple
 from lzsm.molecules.scattering import wavepacket_scattering
@@ -331,3 +332,17 @@ def test_engine_checks_integers_and_takes_hbar_from_the_model():
     assert propagate(np.zeros(g.shape + (2, 2)), g, psi, 2000.0, 5.0, 1).hbar == 1.0
     np.testing.assert_allclose(propagate(TullySimple(), g, psi, 2000.0, 5.0, 20, hbar=2.0).psi,
                                propagate(TullySimple(hbar=2.0), g, psi, 2000.0, 5.0, 20).psi, rtol=0, atol=0)
+
+
+def test_scattering_scan_is_a_result(tmp_path):
+    import xarray as xr
+
+    scan = scattering_vs_momentum(TullySimple(), [12.0, 20.0])
+    assert isinstance(scan, lzsm.results.Result) and scan.ok
+    ds = scan.to_xarray()
+    assert ds["transmission"].dims == ("k", "adiabatic") and list(ds.k.values) == [12.0, 20.0]
+    assert {"status", "success", "error_estimate", "reflection_diabatic"} <= set(ds.data_vars)
+    scan.to_netcdf(tmp_path / "s.nc")
+    back = xr.open_dataset(tmp_path / "s.nc", engine="h5netcdf")
+    np.testing.assert_array_equal(back["transmission"].values, scan["transmission"].values)
+    assert len(repr(scan)) < 300

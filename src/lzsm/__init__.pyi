@@ -199,7 +199,7 @@ from .molecules.surface_hopping import (
     FSSH as FSSH,
     LZSH as LZSH,
     TrajectoryScattering as TrajectoryScattering,
-    trajectory_scattering as trajectory_scattering,
+    surface_hopping as surface_hopping,
 )
 from .molecules.wavepackets import (
     Grid as Grid,

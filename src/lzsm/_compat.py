@@ -19,6 +19,7 @@ from typing import Any
 RENAMED: dict[str, tuple[str, str]] = {
     "sweep": ("lzsm.scans.engine", "scan"),
     "SweepBlockError": ("lzsm.scans.engine", "ScanBlockError"),
+    "trajectory_scattering": ("lzsm.molecules.surface_hopping", "surface_hopping"),
 }
 
 #: lzsm 0.1 module -> the modules its names live in now (searched in this order).  The old

@@ -288,3 +288,43 @@ class ArrayResult(Result, NDArrayOperatorsMixin):
             return getattr(arr, name)
         except AttributeError:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class DatasetResult(Result):
+    """A result whose data is a labelled ``xarray.Dataset`` on the grid's dimensions (maps, scans).
+
+    ``data`` holds the variables; its ``status`` variable (if any) gives the grid.  Indexing
+    (``result["transmission"]``) and ``in`` act on the dataset; ``.to_xarray()`` returns it with
+    the status, settings and version of every result."""
+
+    data: Any
+
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        dims = list(self.data["status"].dims) if "status" in self.data else []
+        return (tuple(self.data.sizes[d] for d in dims), dims,
+                {d: self.data[d].values for d in dims if d in self.data.coords})
+
+    def _coords(self) -> dict[str, Any]:
+        return {name: (c.dims, c.values, c.attrs) for name, c in self.data.coords.items()
+                if name not in self._grid()[1]}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        return {name: (list(da.dims), da.values) for name, da in self.data.data_vars.items()
+                if name not in ("status", "success")}
+
+    def _attrs(self) -> dict[str, Any]:
+        return dict(self.data.attrs)
+
+    def to_xarray(self) -> Any:
+        ds = super().to_xarray()
+        for name, da in self.data.variables.items():
+            if name in ds.variables:
+                ds[name].attrs.update(da.attrs)
+        return ds
+
+    def __getitem__(self, name: str) -> Any:
+        return self.data[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.data

@@ -26,7 +26,7 @@ from lzsm.dynamics.floquet import floquet
 from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.models.drives import PeriodicDrive
 from lzsm.options import Options
-from lzsm.results import Result, Status
+from lzsm.results import DatasetResult, Status
 AXES = ("gap", "offset", "amplitude", "frequency", "phase")
 
 
@@ -60,14 +60,13 @@ def map_block(*, gap, offset, amplitude, frequency, phase, shape: str, hbar: flo
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class InterferometryMap(Result):
+class InterferometryMap(DatasetResult):
     """Result of :func:`interferometry_map`: an amplitude-spectroscopy map on named axes.
 
     ``data`` is the labelled ``xarray.Dataset`` (dims: the map axes in the order given);
     :attr:`p_upper_final`, :attr:`p_upper_mean` and :attr:`quasienergy` are its variables as
     ``xarray.DataArray``; ``status`` and ``error_estimate`` are per map point."""
 
-    data: Any
     n_periods: int | None
 
     kind = "LZSM interferometry map"
@@ -86,28 +85,6 @@ class InterferometryMap(Result):
     def quasienergy(self) -> Any:
         """The quasienergy pair, folded into [-hbar omega/2, hbar omega/2)."""
         return self.data["quasienergy"]
-
-    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
-        dims = [d for d in self.data["status"].dims]
-        return (tuple(self.data.sizes[d] for d in dims), dims,
-                {d: self.data[d].values for d in dims if d in self.data.coords})
-
-    def _coords(self) -> dict[str, Any]:
-        return {"floquet_state": np.arange(2)}
-
-    def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {name: (list(da.dims), da.values) for name, da in self.data.data_vars.items()
-                if name not in ("status", "success")}
-
-    def _attrs(self) -> dict[str, Any]:
-        return dict(self.data.attrs)
-
-    def to_xarray(self) -> Any:
-        ds = super().to_xarray()
-        for name, da in self.data.data_vars.items():
-            if name in ds:
-                ds[name].attrs.update(da.attrs)
-        return ds
 
     def _summary(self) -> list[str]:
         return ["n_periods: " + ("infinite-time average" if self.n_periods is None else str(self.n_periods))]

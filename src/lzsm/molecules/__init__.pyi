@@ -3,6 +3,7 @@ from .diabatization import (
     diabatize as diabatize,
 )
 from .scattering import (
+    ScatteringScan as ScatteringScan,
     WavepacketConvergence as WavepacketConvergence,
     WavepacketScattering as WavepacketScattering,
     scattering_vs_momentum as scattering_vs_momentum,
@@ -29,7 +30,6 @@ from .surface_hopping import (
     FSSH as FSSH,
     LZSH as LZSH,
     TrajectoryScattering as TrajectoryScattering,
-    trajectory_scattering as trajectory_scattering,
 )
 from .wavepackets import (
     Grid as Grid,

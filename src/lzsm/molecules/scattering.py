@@ -41,7 +41,7 @@ from lzsm.molecules.wavepackets import (
     gaussian_wavepacket,
 )
 from lzsm.options import Options
-from lzsm.results import Result, Status, status_messages
+from lzsm.results import DatasetResult, Result, Status, status_messages
 
 #: Default target accuracy of :func:`wavepacket_scattering` (probabilities).
 DEFAULT_TOL = 1e-4
@@ -460,11 +460,41 @@ def _x_range(x_range: Any) -> tuple[float, float]:
 _QUANTITIES = ("transmission", "reflection", "transmission_diabatic", "reflection_diabatic")
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class ScatteringScan(DatasetResult):
+    """Result of :func:`scattering_vs_momentum`: T and R per channel against ``k``.
+
+    Indexing gives the dataset's variables (``scan["transmission"]`` on ``(k, adiabatic)``);
+    ``.to_xarray()`` the whole labelled dataset."""
+
+    route: str
+
+    kind = "scattering against incident wavenumber"
+
+    @property
+    def k(self) -> np.ndarray:
+        """The incident wavenumbers."""
+        return np.asarray(self.data["k"].values)
+
+    @property
+    def transmission(self) -> Any:
+        """Transmission per asymptotic adiabatic channel, ``(k, adiabatic)``."""
+        return self.data["transmission"]
+
+    @property
+    def reflection(self) -> Any:
+        """Reflection per asymptotic adiabatic channel, ``(k, adiabatic)``."""
+        return self.data["reflection"]
+
+    def _summary(self) -> list[str]:
+        return [f"route {self.route!r}", f"k: {self.data.sizes['k']} values"]
+
+
 @renamed_keywords(momenta="k", incoming_state=("initial", old_adiabatic_index))
 def scattering_vs_momentum(model: Any, k: ArrayLike, mass: float | None = None, *, method: str = "stationary",
-                           initial: Any = "lower", hbar: float | None = None, **options: Any) -> Any:
-    """Transmission and reflection per channel against the incident wavenumber ``k``, as an
-    ``xarray.Dataset``.
+                           initial: Any = "lower", hbar: float | None = None, **options: Any) -> ScatteringScan:
+    """Transmission and reflection per channel against the incident wavenumber ``k``, as a
+    :class:`ScatteringScan` (``.to_xarray()`` gives the labelled dataset).
 
     ``method="stationary"`` uses :func:`lzsm.molecules.stationary.stationary_scattering` (all
     wavenumbers in one vectorised call); ``"wavepacket"`` runs :func:`wavepacket_scattering` at
@@ -509,4 +539,4 @@ def scattering_vs_momentum(model: Any, k: ArrayLike, mass: float | None = None, 
                            "hbar": hb, "channels": "adiabatic index at each asymptote (0 lowest)",
                            "status_codes": json.dumps(status_messages())})
     ds["k"].attrs.update(long_name="incident wavenumber k", units="1/length (a.u.: 1/bohr)")
-    return ds
+    return ScatteringScan(ds, method, method=method, status=ds["status"].values, error_estimate=ds["error_estimate"].values)

@@ -265,7 +265,7 @@ def _tabulate(model: Model, lo: float, hi: float, spacing: float) -> tuple[float
 
 
 @renamed_keywords(momenta="k", initial_state=("initial", old_adiabatic_index))
-def trajectory_scattering(
+def surface_hopping(
     model: Model,
     k: ArrayLike,
     *,
@@ -289,8 +289,8 @@ def trajectory_scattering(
     ----------
     model : a curve model along x (e.g. :class:`lzsm.TullySimple`) at a single parameter point;
         its ``mass`` (2000 for Tully's models, atomic units) and ``hbar`` are used.
-    k : incident momenta k > 0 (scalar or 1-D): the initial nuclear momentum p = k (the wavenumber
-        when hbar = 1, as in atomic units).
+    k : incident wavenumbers k > 0 (scalar or 1-D): the initial nuclear momentum is
+        p = hbar k (= k in atomic units), as for the exact scattering routes.
     method : :class:`FSSH` (default, plain), :class:`LZSH`, :class:`Ehrenfest`, or their names.
     n_trajectories : trajectories per momentum (>= 1).
     seed : non-negative integer; trajectory j of momentum m uses random stream
@@ -302,8 +302,8 @@ def trajectory_scattering(
         model, whose coupling decays only as exp(0.9 x)).
     x_bounds : (x_left, x_right); a trajectory ends when x > x_right moving right (transmitted)
         or x < x_left moving left (reflected).  Default ``(x0, -x0)``.
-    sampling : ``"fixed"`` (x = x0, p = k for every trajectory, as Tully did) or ``"wigner"``
-        (Wigner function of a Gaussian wavepacket: x ~ N(x0, sigma_x), p ~ N(k, hbar/(2 sigma_x))).
+    sampling : ``"fixed"`` (x = x0, p = hbar k for every trajectory, as Tully did) or ``"wigner"``
+        (Wigner function of a Gaussian wavepacket: x ~ N(x0, sigma_x), p ~ N(hbar k, hbar/(2 sigma_x))).
     sigma_x : position spread of the wavepacket (``"wigner"`` only; default 20/k).
     dt : nuclear time step (velocity Verlet); the electronic amplitudes take one fourth-order
         Magnus step per nuclear step (exact exponential, unitary).
@@ -329,7 +329,8 @@ def trajectory_scattering(
     k = np.atleast_1d(k)
     if k.size == 0:
         raise LzsmValueError("`k` must contain at least one momentum")
-    mass, hbar = mass_and_hbar(model, mass, hbar, "trajectory_scattering")
+    mass, hbar = mass_and_hbar(model, mass, hbar, "surface_hopping")
+    p0 = hbar * k  # incident momentum
     if isinstance(n_trajectories, (bool, np.bool_)) or not isinstance(n_trajectories, (int, np.integer)):
         raise LzsmTypeError(f"`n_trajectories` must be an integer >= 1, got {n_trajectories!r}")
     if n_trajectories < 1:
@@ -372,7 +373,7 @@ def trajectory_scattering(
     lo0, hi0 = min(x_left, x0 - reach), max(x_right, x0 + reach)
     _, v_probe, _ = _tabulate(model, lo0, hi0, max(grid_spacing, (hi0 - lo0) / 2000.0))
     spread = float(np.ptp(np.linalg.eigvalsh(v_probe)))
-    p_bound = math.sqrt(float(np.max(k + 9.0 * sp)) ** 2 + 2.0 * mass * spread)
+    p_bound = math.sqrt(float(np.max(p0 + 9.0 * sp)) ** 2 + 2.0 * mass * spread)
     margin = 2.0 * p_bound / mass * dt + 10.0 * grid_spacing
     gx0, vt, dvt = _tabulate(model, lo0 - margin, hi0 + margin, grid_spacing)
     if vt.shape[0] > 20_000_000 // max(n * n, 1):
@@ -381,7 +382,7 @@ def trajectory_scattering(
 
     # ---- time limit per momentum
     if max_time is None:
-        slow = np.maximum(k - 6.0 * sp, 0.25 * k) / mass
+        slow = np.maximum(p0 - 6.0 * sp, 0.25 * p0) / mass
         t_max = 10.0 * ((x_right - x_left) + abs(x0 - x_left) + 18.0 * sx) / slow
     else:
         t_max = np.full(k.shape, _checks.positive_scalar(max_time, "max_time"))
@@ -397,7 +398,7 @@ def trajectory_scattering(
     out_i = np.zeros((k.size, n_traj, _k.N_INT), dtype=np.int64)
     out_f = np.zeros((k.size, n_traj, _k.N_FLOAT + n), dtype=float)
     _k.run_ensemble(gx0, grid_spacing, vt, dvt, code, decoh, edc_c, frus, mass, hbar, dt,
-                    x_left, x_right, max_steps, x0, k.astype(float),
+                    x_left, x_right, max_steps, x0, p0.astype(float),
                     _k.SAMPLING_WIGNER if sampling == "wigner" else _k.SAMPLING_FIXED,
                     sx.astype(float), sp.astype(float), int(initial_state), s0, s1, out_i, out_f)
 
@@ -436,3 +437,12 @@ def trajectory_scattering(
         k, t_p, r_p, t_e, r_e, n_unfinished, outcome.astype(np.int8), state, out_i[..., _k.I_HOPS],
         out_i[..., _k.I_FRUSTRATED], out_f[..., _k.F_ENERGY_ERROR], pops, out_f[..., _k.F_TIME], settings,
         method=meth, status=status)
+
+
+def trajectory_scattering(*args: Any, **kwargs: Any) -> TrajectoryScattering:
+    """Deprecated (lzsm 0.1 name): :func:`surface_hopping`."""
+    import warnings
+
+    warnings.warn("lzsm.trajectory_scattering is deprecated since lzsm 0.2; use lzsm.surface_hopping",
+                  DeprecationWarning, stacklevel=2)
+    return surface_hopping(*args, **kwargs)
