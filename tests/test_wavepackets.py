@@ -337,7 +337,7 @@ def test_engine_checks_integers_and_takes_hbar_from_the_model():
 def test_scattering_scan_is_a_result(tmp_path):
     import xarray as xr
 
-    scan = scattering_vs_momentum(TullySimple(), [12.0, 20.0])
+    scan = lzsm.scattering_vs_momentum(TullySimple(), [12.0, 20.0])
     assert isinstance(scan, lzsm.results.Result) and scan.ok
     ds = scan.to_xarray()
     assert ds["transmission"].dims == ("k", "adiabatic") and list(ds.k.values) == [12.0, 20.0]
