@@ -7,7 +7,7 @@ Fewest-switches surface hopping on Tully's simple avoided crossing (J. Chem. Phy
 each, every trajectory started on the lower adiabatic state at x = -10 with momentum k (fixed
 initial conditions, as Tully did) and run until it leaves [-10, 10].  Observable: the
 transmission probabilities on the two adiabatic states, printed with their binomial standard
-errors beside the exact stationary coupled-channel values (``lzsm.scattering``, when present).
+errors beside the exact stationary coupled-channel values (``lzsm.molecules.stationary``, when present).
 
 Equal settings on both sides
 ----------------------------

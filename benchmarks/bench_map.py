@@ -1,4 +1,4 @@
-"""Benchmark: lzsm.interferometry (LZSM amplitude-spectroscopy map) against QuTiP.
+"""Benchmark: lzsm.interferometry_map (LZSM amplitude-spectroscopy map) against QuTiP.
 
 What it measures
 ----------------
@@ -439,7 +439,7 @@ def table(ref, lz, qa, qb, per, mp, command, runtime):
 
     head = ("case", "lzsm CPU [wall]", "QuTiP CPU [wall]", "ratio CPU [wall]", "target",
             "met", "lzsm err fin/mean (tol)", "QuTiP err fin/mean")
-    title = (f"LZSM interferometry map: lzsm.interferometry vs QuTiP, Delta={GAP:g}, omega={OMEGA:g}, "
+    title = (f"LZSM interferometry map: lzsm.interferometry_map vs QuTiP, Delta={GAP:g}, omega={OMEGA:g}, "
              f"eps0, A in [0, {AXIS_MAX:g}], {N_PERIODS} periods, max error <= {TARGET_ERR:g}")
     bench.print_table(title, head, rows, (
         "ratio = QuTiP time / lzsm time per point; headline uses CPU time (time.process_time, all threads);",

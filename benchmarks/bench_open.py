@@ -6,7 +6,7 @@ A two-level Landau–Zener passage with pure dephasing in the diabatic basis (hb
 
     H(t) = [[alpha t / 2, V], [V, -alpha t / 2]],   L = sqrt(gamma/2) sigma_z,
 
-so that the diabatic coherence decays at gamma when H = 0 (PHYSICS.md, open systems).  Grid:
+so that the diabatic coherence decays at gamma when H = 0 (docs/conventions.md, open systems).  Grid:
 V = 1 fixed, sweep rate alpha log-spaced in [0.5, 20] (40 values: adiabaticity
 delta = V^2/alpha from 2 down to 0.05, P_LZ from 3.5e-6 to 0.73) times dephasing rate gamma
 linearly spaced in [0, 5] (25 values, from coherent to the strong-dephasing regime gamma > 2V

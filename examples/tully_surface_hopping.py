@@ -1,5 +1,5 @@
 """Tully's classic figures: transmission/reflection against incident momentum, surface hopping
-beside the exact stationary coupled-channel result (lzsm.scattering, when present).
+beside the exact stationary coupled-channel result (lzsm.molecules.stationary, when present).
 
     .venv/bin/python examples/tully_surface_hopping.py --out docs/img/tully_surface_hopping.png
 
@@ -70,7 +70,7 @@ def main(argv=None) -> int:
             ax.legend(fontsize=8)
     fig.savefig(args.out, dpi=110)
     print(f"wrote {args.out} in {time.perf_counter() - t0:.1f} s"
-          + ("" if stationary_scattering else " (no exact curves: lzsm.scattering not available)"))
+          + ("" if stationary_scattering else " (no exact curves: lzsm.molecules.stationary not available)"))
     return 0
 
 

@@ -7,7 +7,7 @@ Hypothesis profiles
           loading its compiled kernels).
 Select with the environment variable ``HYPOTHESIS_PROFILE`` (default ``dev``).
 
-Conventions follow PHYSICS.md (shared project conventions): ``H = [[E1, V], [conj(V), E2]]``, Landau-Zener
+Conventions follow docs/conventions.md: ``H = [[E1, V], [conj(V), E2]]``, Landau-Zener
 ``E1 - E2 = alpha t``, ``P_LZ = exp(-2 pi |V|^2 / (hbar |alpha|))``.
 """
 
@@ -39,7 +39,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def lz_hamiltonian(coupling, sweep_rate):
-    """The Landau-Zener H(t) of PHYSICS.md written out by hand (independent of lzsm)."""
+    """The Landau-Zener H(t) of docs/conventions.md written out by hand (independent of lzsm)."""
     v = complex(coupling)
     a = float(sweep_rate)
 

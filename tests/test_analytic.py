@@ -1,6 +1,6 @@
 """Closed forms of the two-level crossing (lzsm.analytic).
 
-Conventions (PHYSICS.md): H = [[alpha t/2, V], [conj(V), -alpha t/2]], delta = |V|^2/(hbar|alpha|),
+Conventions (docs/conventions.md): H = [[alpha t/2, V], [conj(V), -alpha t/2]], delta = |V|^2/(hbar|alpha|),
 P_LZ = exp(-2 pi delta) = probability of the non-adiabatic transition (diabatic stay = jump).
 """
 
@@ -32,7 +32,7 @@ hbars = st.floats(0.5, 2.0)
 
 # --------------------------------------------------------------------------- the basic law
 def test_lz_probability_value():
-    # V = 0.5, alpha = 1: 2 pi V^2 / alpha = pi/2 (Zener 1932, eq. 31 in PHYSICS.md units)
+    # V = 0.5, alpha = 1: 2 pi V^2 / alpha = pi/2 (Zener 1932, eq. 31 in docs/conventions.md units)
     assert lzsm.lz_probability(0.5, 1.0) == pytest.approx(math.exp(-math.pi / 2), rel=1e-14)
     assert lzsm.p_adiabatic_follow(0.5, 1.0) == pytest.approx(1 - math.exp(-math.pi / 2), rel=1e-14)
 
@@ -63,7 +63,7 @@ def test_probabilities_add_to_one(v, a, hbar):
 
 
 def test_one_over_e_sweep_rate():
-    # seed text / PHYSICS.md: P_LZ = 1/e at alpha = 2 pi V^2/hbar = pi Delta^2 / (2 hbar)
+    # seed text / docs/conventions.md: P_LZ = 1/e at alpha = 2 pi V^2/hbar = pi Delta^2 / (2 hbar)
     v, hbar = 0.37, 1.7
     delta_gap = 2 * v
     a = lzsm.sweep_rate_for_probability(math.exp(-1), v, hbar)
@@ -84,7 +84,7 @@ def test_inverse_problems_round_trip(p, v, a, hbar):
 
 @pytest.mark.parametrize("delta", [1e-6, 1e-4, 1e-3, 1e-2])
 def test_golden_rule_limit(delta):
-    """Fast sweep: 1 - P_LZ ~ 2 pi delta (Fermi golden rule, PHYSICS.md).  The relative error
+    """Fast sweep: 1 - P_LZ ~ 2 pi delta (Fermi golden rule, docs/conventions.md).  The relative error
     of that estimate is x/(1 - e^-x) - 1 = x/2 + x^2/12 + O(x^4), x = 2 pi delta (derived:
     Taylor series), i.e. ~ pi delta."""
     v, a = math.sqrt(delta), 1.0
@@ -251,7 +251,7 @@ def test_lz_propagator_hbar_scaling(v, a, t, t0, hbar):
 
 @given(v=couplings, a=sweep_rates, t=times, t0=times)
 def test_conjugation_and_reversal_symmetry_at_finite_times(v, a, t, t0):
-    """sigma_x H(V, alpha) sigma_x = H(conj V, -alpha) (PHYSICS.md H), hence
+    """sigma_x H(V, alpha) sigma_x = H(conj V, -alpha) (docs/conventions.md H), hence
     U(conj V, -alpha) = sigma_x U(V, alpha) sigma_x: populations agree with the initial state swapped."""
     u = lzsm.lz_propagator(v, a, t, t0)
     u_sym = lzsm.lz_propagator(np.conj(v), -a, t, t0)
@@ -272,7 +272,7 @@ def test_amplitudes_from_minus_infinity_are_normalised(v, a, t, hbar, initial):
 def test_minus_infinity_agrees_with_very_early_start(v, a, initial):
     """Starting in a pure diabatic state at t0 = -1e4 instead of -inf misses the admixture
     sin(theta(t0)) ~ |V|/(|alpha| |t0|) of the other diabatic state (derived: mixing angle of
-    PHYSICS.md); unitary evolution keeps that distance, so populations differ by <= 2 |V|/(|alpha| |t0|)."""
+    docs/conventions.md); unitary evolution keeps that distance, so populations differ by <= 2 |V|/(|alpha| |t0|)."""
     t0 = -1e4
     t = np.linspace(-20.0, 20.0, 9)
     p_inf = np.abs(lzsm.lz_amplitudes(v, a, t, -np.inf, initial)) ** 2
@@ -283,7 +283,7 @@ def test_minus_infinity_agrees_with_very_early_start(v, a, initial):
 
 @pytest.mark.parametrize("t", [0.5, 2.0, 5.0, 10.0])
 def test_start_at_crossing_against_solve_ivp(t, reference_solve, lz_h):
-    # independent reference: DOP853, rtol = atol = 1e-12 on the Hamiltonian of PHYSICS.md
+    # independent reference: DOP853, rtol = atol = 1e-12 on the Hamiltonian of docs/conventions.md
     v, a = 0.5, 1.0
     u = lzsm.lz_propagator(v, a, t, 0.0)
     for j in range(2):

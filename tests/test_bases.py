@@ -1,6 +1,6 @@
 """The adiabatic picture (lzsm.bases): energies, states, mixing angle, NACs, basis changes.
 
-Conventions (PHYSICS.md): adiabatic index 0 is the lower state; theta in [0, pi/2] with
+Conventions (docs/conventions.md): adiabatic index 0 is the lower state; theta in [0, pi/2] with
 tan(2 theta) = 2|V|/(E1 - E2); |phi_1> = cos(theta)|1> + e^{-i chi} sin(theta)|2> (upper),
 |phi_0> = -sin(theta)|1> + e^{-i chi} cos(theta)|2> (lower), V = |V| e^{i chi};
 d_01 = <phi_0|d/dx phi_1> = <phi_0|dH/dx|phi_1>/(E_1 - E_0).
@@ -24,7 +24,7 @@ times = st.floats(-50.0, 50.0)
 
 
 def three_level(offset=0.0):
-    """A 3-level linear sweep H = A + B t with well-separated avoided crossings (PHYSICS.md multi-level)."""
+    """A 3-level linear sweep H = A + B t with well-separated avoided crossings (docs/conventions.md multi-level)."""
     a = np.array([[0.2, 0.5, 0.3j], [0.5, 0.0, 0.4], [-0.3j, 0.4, -0.3]]) + offset * np.eye(3)
     return lzsm.LinearSweep(a, [1.0, 0.0, -1.0])
 
@@ -44,7 +44,7 @@ hermitian_sweeps = st.lists(st.floats(-1.0, 1.0), min_size=21, max_size=21).map(
 @given(v=couplings, a=sweep_rates, t=times)
 def test_two_level_energies(v, a, t):
     e = lzsm.adiabatic_energies(lzsm.LandauZener(v, a), t)
-    # E_+- = +- sqrt((alpha t / 2)^2 + |V|^2): eigenvalues of the traceless PHYSICS.md H
+    # E_+- = +- sqrt((alpha t / 2)^2 + |V|^2): eigenvalues of the traceless docs/conventions.md H
     half_gap = math.hypot(a * t / 2, abs(v))
     assert e.shape == (2,)
     assert e[0] <= e[1]
@@ -98,7 +98,7 @@ def test_states_follow_the_physics_md_gauge(v, a, t):
 
 @pytest.mark.parametrize("v", [0.5, 0.3 - 0.4j])
 def test_diabatic_character_of_lower_state(v):
-    """alpha > 0: the lower adiabatic state is |1> at t -> -inf and |2> at t -> +inf (PHYSICS.md);
+    """alpha > 0: the lower adiabatic state is |1> at t -> -inf and |2> at t -> +inf (docs/conventions.md);
     alpha < 0 reverses the roles."""
     t = [-1e6, 0.0, 1e6]
     ch = lzsm.diabatic_character(lzsm.LandauZener(v, 1.0), t)  # [..., j, n] = |<j|phi_n>|^2
@@ -134,7 +134,7 @@ F, V = 2.0, 0.3
 
 
 def lorentzian(x):
-    # PHYSICS.md: height F/(4V), half-width 2V/F about the crossing
+    # docs/conventions.md: height F/(4V), half-width 2V/F about the crossing
     return (F / (4 * V)) / (1 + (F * x / (2 * V)) ** 2)
 
 
@@ -148,7 +148,7 @@ def test_nac_lorentzian_with_analytic_derivative():
     half = lzsm.nonadiabatic_coupling(m, [-2 * V / F, 2 * V / F])[:, 0, 1]
     assert np.allclose(np.abs(half), F / (8 * V), rtol=1e-12)  # half maximum at x = +-2V/F
     assert np.allclose(np.abs(d01), lorentzian(x), rtol=1e-12)
-    # d_01 = d theta / dx (derived from the PHYSICS.md states) < 0 here, antihermitian matrix
+    # d_01 = d theta / dx (derived from the docs/conventions.md states) < 0 here, antihermitian matrix
     assert np.all(d01.real < 0)
     assert np.allclose(d, -np.conj(np.swapaxes(d, -1, -2)), atol=1e-15)
     assert np.all(d[:, 0, 0] == 0) and np.all(d[:, 1, 1] == 0)

@@ -1,6 +1,6 @@
 """Driven models (lzsm.PeriodicDrive, DoublePassage): Hamiltonians, shapes, validation.
 
-PHYSICS.md, periodic driving (Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010), eq. (2)):
+docs/conventions.md, periodic driving (Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010), eq. (2)):
 ``H(t) = -(Delta/2) sigma_x - ((eps0 + A f(omega t + phi))/2) sigma_z`` in the diabatic basis,
 sigma_z = diag(1, -1), f = cos or the triangle wave with the same extrema and phase.
 DoublePassage: bias E1 - E2 crosses zero at -t_c (rising) and +t_c (falling) with slope
@@ -31,7 +31,7 @@ def triangle(theta):
 
 
 def drive_h(gap, offset, amplitude, frequency, phase=0.0, f=np.cos):
-    """The PHYSICS.md H(t) of periodic driving, hand-written."""
+    """The docs/conventions.md H(t) of periodic driving, hand-written."""
     def h(t):
         return -(gap / 2) * SX - ((offset + amplitude * f(frequency * t + phase)) / 2) * SZ
     return h

@@ -5,7 +5,7 @@ time-symmetric half-period shortcut at phase 0) and the lock-step path (callable
 References: lzsm.propagator / lzsm.evolve over the same times (checked against closed forms and
 scipy in test_propagation.py and test_drives.py); brute-force time averages by Simpson's rule
 on a fine grid of evolve populations; matrix powers of U_T.  Floquet theory: J. H. Shirley,
-Phys. Rev. 138, B979 (1965).  Drive convention: PHYSICS.md,
+Phys. Rev. 138, B979 (1965).  Drive convention: docs/conventions.md,
 ``H(t) = -(Delta/2) sigma_x - ((eps0 + A cos(omega t + phi))/2) sigma_z``.
 """
 

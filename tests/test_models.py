@@ -1,6 +1,6 @@
 """Models in the diabatic basis (lzsm.models): construction, validation, shapes, export.
 
-PHYSICS.md: H = [[E1, V], [conj(V), E2]]; Landau-Zener E1 = +alpha t/2, E2 = -alpha t/2;
+docs/conventions.md: H = [[E1, V], [conj(V), E2]]; Landau-Zener E1 = +alpha t/2, E2 = -alpha t/2;
 linear multi-level H(t) = A + B t with A Hermitian and B the diabatic slopes.
 """
 

@@ -6,7 +6,7 @@ against Kayanuma's strong-dephasing limit, against exact noiseless propagation (
 and statistical consistency (error bars ~ 1/sqrt(N), reproducibility with a seed).
 
 Statistical tolerances are stated as multiples of the standard error of the mean; seeds are
-fixed, so every run gives the same numbers.  Conventions (PHYSICS.md): H = [[E1, V], [V*, E2]],
+fixed, so every run gives the same numbers.  Conventions (docs/conventions.md): H = [[E1, V], [V*, E2]],
 bias noise E1 - E2 -> E1 - E2 + xi (O = sigma_z / 2), pure dephasing at gamma_phi means
 coherences decay as exp(-gamma_phi t), L = sqrt(gamma_phi / 2) sigma_z.
 """
@@ -115,7 +115,7 @@ def test_equivalent_lindblad_operator_and_rate():
     noise = lzsm.OrnsteinUhlenbeckNoise.from_dephasing_rate(0.3, correlation_time=0.01, hbar=2.0)
     assert lzsm.equivalent_dephasing_rate(noise, hbar=2.0) == pytest.approx(0.3, rel=1e-13)
     lop = lzsm.equivalent_collapse_operator(noise, hbar=2.0)
-    assert lop == pytest.approx(math.sqrt(0.3 / 2) * SZ, rel=1e-13)  # PHYSICS.md: L = sqrt(g/2) sigma_z
+    assert lop == pytest.approx(math.sqrt(0.3 / 2) * SZ, rel=1e-13)  # docs/conventions.md: L = sqrt(g/2) sigma_z
     # coupling noise: L = sqrt(2 sigma^2 tau) sigma_x / hbar; no diabatic dephasing rate
     cn = lzsm.OrnsteinUhlenbeckNoise(1.0, 0.02, acts_on="coupling")
     assert lzsm.equivalent_collapse_operator(cn) == pytest.approx(math.sqrt(0.04) * SX, rel=1e-13)

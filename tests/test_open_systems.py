@@ -6,7 +6,7 @@ hand-written right-hand side here), QuTiP's mesolve when installed, closed forms
 regimes (Kayanuma's strong-dephasing passage, the finite-window Zeno suppression, the
 rate-equation limits of a double passage and of periodic driving), thermal equilibrium and
 golden-rule rates of the weak-coupling bath, and the density-matrix invariants (trace,
-Hermiticity, positivity) with hypothesis.  Conventions: PHYSICS.md (a dephasing rate is the
+Hermiticity, positivity) with hypothesis.  Conventions: docs/conventions.md (a dephasing rate is the
 decay rate of the coherence, L = sqrt(gamma_phi/2) sigma_z for two levels).
 """
 

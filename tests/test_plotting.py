@@ -1,7 +1,7 @@
 """Figures (lzsm.plotting): each call returns the axes it drew on, draws on a given axes, refuses
 a parameter grid where one point is meant, and leaves matplotlib's global style alone.
 
-PHYSICS.md: P_LZ = exp(-2 pi V^2/(hbar alpha)) is drawn against the sweep rate; exact points
+docs/conventions.md: P_LZ = exp(-2 pi V^2/(hbar alpha)) is drawn against the sweep rate; exact points
 are the (rates, p_diabatic_stay) pairs the caller passes.
 """
 
@@ -59,7 +59,7 @@ def test_plot_energies_on_given_axes():
 def test_plot_nonadiabatic_coupling_returns_axes():
     ax = lzsm.plot.crossing.plot_nonadiabatic_coupling(LZ, Q)
     assert isinstance(ax, Axes) and len(ax.lines) == 1
-    # Lorentzian of height F/(4V) = 1/(4*0.5) = 0.5 at the crossing (PHYSICS.md); Q contains t = 0
+    # Lorentzian of height F/(4V) = 1/(4*0.5) = 0.5 at the crossing (docs/conventions.md); Q contains t = 0
     assert np.max(ax.lines[0].get_ydata()) == pytest.approx(0.5, rel=1e-9)
     _, ax2 = plt.subplots()
     assert lzsm.plot.crossing.plot_nonadiabatic_coupling(THREE, Q, ax=ax2) is ax2

@@ -2,7 +2,7 @@
 
 The reference is the exact finite-time Landau-Zener propagator of lzsm.analytic (itself checked
 against scipy and mpmath in test_analytic.py / test_parabolic_cylinder.py) and, for N levels,
-scipy's DOP853 at rtol = atol = 1e-12.  Conventions: PHYSICS.md.
+scipy's DOP853 at rtol = atol = 1e-12.  Conventions: docs/conventions.md.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def tail_adiabatic(v, a, T, hbar=1.0):
 
 
 def test_one_over_e_sweep_rate():
-    # alpha = 2 pi V^2 / hbar gives P_LZ = 1/e (PHYSICS.md)
+    # alpha = 2 pi V^2 / hbar gives P_LZ = 1/e (docs/conventions.md)
     v = 0.5
     a = 2 * math.pi * v**2
     T = 200.0

@@ -45,7 +45,7 @@ def test_tully_simple_crossing_parameters():
     assert cr.coupling == pytest.approx(0.005, rel=1e-14)
     assert cr.force_difference == pytest.approx(2 * 0.01 * 1.6, rel=1e-12)
     assert cr.gap == pytest.approx(0.01)
-    # alpha = v |dF|; P = exp(-2 pi V^2/(hbar alpha)) (PHYSICS.md)
+    # alpha = v |dF|; P = exp(-2 pi V^2/(hbar alpha)) (docs/conventions.md)
     v = 0.01
     assert cr.sweep_rate(v) == pytest.approx(v * 0.032, rel=1e-12)
     assert cr.p_diabatic_stay(v) == pytest.approx(math.exp(-2 * math.pi * 0.005**2 / (v * 0.032)), rel=1e-12)

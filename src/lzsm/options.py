@@ -2,7 +2,7 @@
 
 Every function that integrates an equation of motion (:func:`lzsm.evolve`,
 :func:`lzsm.propagator`, :func:`lzsm.transition_matrix`, :func:`lzsm.evolve_open`,
-:func:`lzsm.evolve_noisy`, :func:`lzsm.floquet`, ...) takes ``options=Options(...)`` and the
+:func:`lzsm.evolve_noisy`, :func:`lzsm.dynamics.floquet`, ...) takes ``options=Options(...)`` and the
 same fields as keywords (``tol=...``), which override the object.  An option that the chosen
 method would ignore is an error, not a silent no-op (see :mod:`lzsm.methods`).
 """

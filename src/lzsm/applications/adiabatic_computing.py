@@ -31,7 +31,7 @@ frame so that sigma_z is along n1 - n0 and sigma_x perpendicular to it gives, up
 
 .. math::  V = g_{min}/2 = \\frac{1}{2\\sqrt N}, \\qquad B(s) = 2\\sqrt{1 - 1/N}\\,(s - 1/2),
 
-so the sweep rate (PHYSICS.md, alpha = d(E1 - E2)/dt) is ``alpha = 2 (1 - 1/N)^{1/2} ds/dt``.
+so the sweep rate (docs/conventions.md, alpha = d(E1 - E2)/dt) is ``alpha = 2 (1 - 1/N)^{1/2} ds/dt``.
 For the linear schedule s = t/T this is *exactly* the finite-time Landau–Zener problem with
 ``alpha = 2 (1 - 1/N)^{1/2}/T`` on the window t - T/2 in [-T/2, T/2], started in the lower
 adiabatic state; the failure probability is its ``p_jump``, and for T, N >> 1 it tends to

@@ -12,14 +12,14 @@ Two applications (``docs/chemistry.md``):
   R. A. Marcus & N. Sutin, Biochim. Biophys. Acta 811, 265 (1985)).  The sweep rate of the
   crossing is ``alpha = v |F_1 - F_2|`` with the solvent-coordinate velocity v and the slope
   difference ``|F_1 - F_2| = omega sqrt(2 m lambda)``; the thermal average over v is
-  :func:`lzsm.semiclassical.thermal_transmission_coefficient`.
+  :func:`lzsm.thermal_transmission_coefficient`.
 * ``nacl_photodissociation`` — a wavepacket launched on the excited (upper adiabatic) curve of
   NaCl oscillates in the well formed by the covalent repulsion and the ionic Coulomb
   attraction; each pass through the crossing at R_c = 9.4 Å splits it (Landau–Zener), and the
   part that leaves on the covalent curve dissociates to Na + Cl: a staircase in the bound
   population (the NaI experiment of T. S. Rose, M. J. Rosker & A. H. Zewail, J. Chem. Phys.
-  91, 7415 (1989)).  Exact split-operator dynamics (:mod:`lzsm.wavepackets`) on the curves of
-  :meth:`lzsm.curves.CovalentIonicCrossing.nacl` against the semiclassical branching model
+  91, 7415 (1989)).  Exact split-operator dynamics (:mod:`lzsm.molecules.wavepackets`) on the curves of
+  :meth:`lzsm.CovalentIonicCrossing.nacl` against the semiclassical branching model
   built from one-pass Landau–Zener probabilities and classical transit times.
 
 Units: the electron-transfer functions take consistent user units with ``hbar`` explicit
@@ -162,7 +162,7 @@ class ElectronTransferRates:
     """Rates against the electronic coupling at fixed lambda, Delta G, k_BT and omega.
 
     ``rate`` is the Landau–Zener rate with the flux-weighted thermal average of kappa(v)
-    (:func:`lzsm.semiclassical.lz_rate`); ``rate_newton_sutin`` the closed form with LZ at the
+    (:func:`lzsm.lz_rate`); ``rate_newton_sutin`` the closed form with LZ at the
     mean speed (:func:`newton_sutin_rate`); ``marcus_rate`` the golden-rule rate; ``tst_rate``
     the adiabatic limit ``nu_n exp(-Delta G‡/k_BT)``; ``landau_zener_exponent`` 2 pi gamma;
     ``rate_zusman`` the overdamped-solvent interpolation (NaN without a relaxation time)."""
@@ -220,10 +220,10 @@ def electron_transfer_rates(coupling: ArrayLike, reorganization_energy: float, r
     """Electron-transfer rate through the crossing of :func:`marcus_curves` for each coupling.
 
     The crossing's Landau–Zener parameters come from the curves
-    (:func:`lzsm.semiclassical.curve_crossing`: ``E_c = Delta G‡``, ``|dF| = omega sqrt(2 m lambda)``,
+    (:func:`lzsm.curve_crossing`: ``E_c = Delta G‡``, ``|dF| = omega sqrt(2 m lambda)``,
     V = H_ab), and the rate is ``kappa(T) nu_n exp(-Delta G‡/k_BT)`` with ``nu_n = omega/(2 pi)``
     and kappa the flux-weighted thermal average of ``2 P_a/(1 + P_a)``, ``P_a = 1 - P_LZ(v)``
-    (:func:`lzsm.semiclassical.lz_rate`).  ``temperature`` is k_B T and ``frequency`` the angular
+    (:func:`lzsm.lz_rate`).  ``temperature`` is k_B T and ``frequency`` the angular
     frequency omega, both in the units of the energies (hbar explicit)."""
     v = np.abs(_checks.real_array(coupling, "coupling", positive=True)).ravel()
     lam = _checks.positive_scalar(reorganization_energy, "reorganization_energy")
@@ -281,7 +281,7 @@ def plot_rate_vs_coupling(result: ElectronTransferRates, ax: Any = None, *, coup
 # =========================================================================== NaCl photodissociation
 @dataclass(frozen=True, eq=False)
 class WalledCovalentIonic(Curves):
-    """A :class:`~lzsm.curves.CovalentIonicCrossing` with a short-range wall on the covalent curve,
+    """A :class:`~lzsm.CovalentIonicCrossing` with a short-range wall on the covalent curve,
     for wavepacket dynamics (atomic units):
 
     .. math:: V_{11}(R) = A\\,e^{-R/\\rho},\\qquad V_{22}, V_{12}\\ \\text{as in the base model}
@@ -425,7 +425,7 @@ def photodissociation_paths(model: Curves, energy: float, mass: float, start: fl
     """Classical transit times on the adiabatic curves of ``model`` (state 0 covalent, 1 ionic, one
     crossing in [start, r_max]) at total energy ``energy`` for a packet launched at R = ``start``
     on the upper curve moving outward, and P_LZ at the crossing with the velocity of that energy
-    (:meth:`lzsm.semiclassical.CurveCrossing.energy_resolved_p_diabatic_stay`)."""
+    (:meth:`lzsm.CurveCrossing.energy_resolved_p_diabatic_stay`)."""
     m = _checks.positive_scalar(mass, "mass")
     e = float(energy)
     r0 = _checks.positive_scalar(start, "start")
@@ -462,7 +462,7 @@ def lz_branching_events(paths: PhotodissociationPaths, t_end: float, p_diabatic_
       ``t_inner_lower``); 1 - P follows the upper curve inside (back after ``t_inner_upper``).
 
     So the first outward pass dissociates P, and each later round trip ``2 P (1 - P)`` of the
-    trapped population (:func:`lzsm.semiclassical.two_pass_probability`, no Stückelberg phase:
+    trapped population (:func:`lzsm.two_pass_probability`, no Stückelberg phase:
     the two inner branches return at different times); for P -> 0 the staircase is
     ``(1 - P)^n`` over the outward passes of the adiabatic well.  Every branch has the energy
     of ``paths``; branches lighter than ``min_weight`` are dropped."""
@@ -568,7 +568,7 @@ def nacl_wavepacket(model: Curves, center: float, width: float, duration: float,
                     absorber_width: float = 12.0, absorber_strength: float = 0.01) -> PhotodissociationDynamics:
     """Launch a Gaussian packet at rest on the upper adiabatic curve at R = ``center`` (bohr;
     ``width`` = sigma of |psi|^2) and propagate it with the split-operator engine
-    (:func:`lzsm.wavepackets.propagate`) on ``model``'s diabatic curves with the reduced mass
+    (:func:`lzsm.propagate`) on ``model``'s diabatic curves with the reduced mass
     ``model.reduced_mass``, a cubic absorber of ``absorber_width`` bohr at the far end (and a
     thin one at the near end, which nothing should reach), to ``duration`` (a.u.).
 

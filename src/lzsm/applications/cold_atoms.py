@@ -19,7 +19,7 @@ Two applications (``docs/cold_atoms.md``):
   [v/2, -gamma/2 - (c/2)(|b|^2-|a|^2)]]``, ``gamma = alpha t``: looped (swallow-tail) levels
   and tunnelling in the adiabatic limit for ``c > v``, hysteresis.
 
-Conventions (``PHYSICS.md``): in lzsm terms the Wu–Niu model has bias ``E1 - E2 = gamma + c s``
+Conventions (``docs/conventions.md``): in lzsm terms the Wu–Niu model has bias ``E1 - E2 = gamma + c s``
 (``s = |b|^2 - |a|^2``), coupling ``V = v/2`` and sweep rate ``alpha = d gamma/dt``; for ``c = 0``
 its tunnelling probability ``exp(-pi v^2 / (2 alpha))`` is lzsm's ``P_LZ = exp(-2 pi V^2/alpha)``.
 Everything in the nonlinear model is in units of the energy of ``v`` with ``hbar = 1``.
@@ -928,7 +928,7 @@ def feshbach_association(cfg: Config, out: Path) -> dict:
     ds["inverse_sweep_rate"].attrs.update(units="ms/G", long_name="1/|dB/dt|")
     ds["lz_parameter"].attrs["long_name"] = "delta_LZ = 4 pi hbar n |a_bg Delta_B| / (m |dB/dt|)"
     ds["conversion_closed_form"].attrs["long_name"] = "1 - exp(-2 pi delta_LZ) (p_adiabatic_follow)"
-    ds["conversion_exact"].attrs["long_name"] = "p_adiabatic_follow from lzsm.propagation.evolve"
+    ds["conversion_exact"].attrs["long_name"] = "p_adiabatic_follow from lzsm.evolve"
     write_dataset(ds, out / "data.nc")
     fig, ax = new_figure()
     label = f"{res.name or 'Feshbach resonance'}, n = {n:.2g} cm$^{{-3}}$"
@@ -1000,7 +1000,7 @@ def nonlinear_lz(cfg: Config, out: Path) -> dict:
                "model": "H = [[g/2 + (c/2)(|b|^2-|a|^2), v/2], [v/2, -g/2 - (c/2)(|b|^2-|a|^2)]], g = alpha t",
                "reference": "Wu & Niu, PRA 61, 023402 (2000); Liu et al., PRA 66, 023404 (2002), arXiv:quant-ph/0105140"})
     ds["p_jump"].attrs["long_name"] = "final upper-level population starting on the lower level (tunnelling)"
-    ds["p_jump_linear_lz"].attrs["long_name"] = "lzsm.analytic.lz_probability(v/2, alpha) = exp(-pi v^2/(2 alpha))"
+    ds["p_jump_linear_lz"].attrs["long_name"] = "lzsm.lz_probability(v/2, alpha) = exp(-pi v^2/(2 alpha))"
     write_dataset(ds, out / "data.nc")
 
     fig, axes = new_figure(ncols=3, width=4.6, height=3.8)

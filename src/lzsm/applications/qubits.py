@@ -3,7 +3,7 @@
 Two applications (``docs/qubits.md``):
 
 ``flux_qubit_spectroscopy``
-    A flux qubit ``H = -(Delta/2) sigma_x - ((eps0 + A cos(omega t))/2) sigma_z`` (PHYSICS.md
+    A flux qubit ``H = -(Delta/2) sigma_x - ((eps0 + A cos(omega t))/2) sigma_z`` (docs/conventions.md
     LZSM form; in lzsm's diabatic notation ``V = -Delta/2``, ``E1 - E2 = -(eps0 + A cos wt)``,
     so a passage through the crossing has ``|alpha| = A omega |sin(omega t)|``) driven hard
     through its crossing with relaxation (T1) and decoherence (T2): the time-averaged

@@ -16,11 +16,11 @@ plane-wave basis ``|q + 2 n k_L>`` (n integer) the Hamiltonian is
 
 with the dimensionless force ``F0 = F d / E_r``.  The term ``E_r (F0 E_r t / (pi hbar))^2``
 common to all n is a global phase and is dropped, so H(t) = A + B t is a *linear multi-level
-sweep* (PHYSICS.md, multi-level) propagated exactly by :func:`lzsm.evolve`.  One
+sweep* (docs/conventions.md, multi-level) propagated exactly by :func:`lzsm.evolve`.  One
 Bloch period ``T_B = 2 hbar k_L / F = h / (F d) = 2 pi hbar / (F0 E_r)`` moves q across the
 Brillouin zone once.
 
-Mapping onto V and alpha (PHYSICS.md conventions)
+Mapping onto V and alpha (docs/conventions.md conventions)
 --------------------------------------------------
 At the zone edge ``kappa = 1`` the free-particle levels n = 0 and n = -1 cross; the lattice
 couples them with ``V = -V0/4`` (minimum gap ``2|V| = V0/2`` to lowest order; the exact
@@ -92,7 +92,7 @@ from lzsm.results import Result
 ArrayLike = Any
 
 #: reduced Planck constant in J s and atomic mass unit in kg (CODATA via scipy.constants, the
-#: source lzsm.units and cold_atoms use)
+#: source lzsm.io.units and cold_atoms use)
 HBAR_SI = _c.hbar
 ATOMIC_MASS_UNIT = _c.physical_constants["atomic mass constant"][0]
 #: 87Rb atomic mass in u (Steck, "Rubidium 87 D line data", rev. 2.2)

@@ -1,6 +1,6 @@
 """Closed forms for crossings whose coherence is destroyed: dephased and incoherent limits.
 
-When the coherence ``rho_12`` between the diabatic states decays fast (rate gamma, PHYSICS.md:
+When the coherence ``rho_12`` between the diabatic states decays fast (rate gamma, docs/conventions.md:
 pure dephasing) it follows the populations adiabatically, and the populations obey rate
 equations ``dp_1/dt = -k(t) (p_1 - p_2)`` with the golden-rule rate through a Lorentzian of
 width hbar gamma (adiabatic elimination of rho_12):
@@ -15,7 +15,7 @@ gamma^2 >> |alpha|/hbar (the coherence forgets its phase before the populations 
   ``P_stay = (1 + exp(-4 pi delta))/2`` — the populations are driven towards one half.
 * A finite window ``[t0, t1]``: ``int k dt = (2|V|^2/(hbar alpha)) [arctan(alpha t/(hbar gamma))]``;
   at fixed window it vanishes as gamma -> infinity: the quantum Zeno effect.
-* Periodic driving ``eps(t) = eps0 + A cos(omega t)`` (PHYSICS.md LZSM form, ``V = -Delta/2``):
+* Periodic driving ``eps(t) = eps0 + A cos(omega t)`` (docs/conventions.md LZSM form, ``V = -Delta/2``):
   the Jacobi–Anger expansion gives the rate through the multiphoton resonances, and with
   relaxation gamma_1 the time-averaged upper-level population
   ``P_up = W/(2W + gamma_1)``, ``W = (Delta^2/2) sum_n J_n(A/(hbar omega))^2 Gamma_2 /
@@ -133,7 +133,7 @@ def rate_equation_upper_population(gap: ArrayLike, offset: ArrayLike, amplitude:
         P_up = W / (2 W + gamma_1),
         W = (Delta^2 / 2) sum_n J_n(A/(hbar omega))^2 Gamma_2 / ((eps0 - n hbar omega)^2 + (hbar Gamma_2)^2),
 
-    with ``H = -(Delta/2) sigma_x - ((eps0 + A cos(omega t))/2) sigma_z`` (PHYSICS.md),
+    with ``H = -(Delta/2) sigma_x - ((eps0 + A cos(omega t))/2) sigma_z`` (docs/conventions.md),
     ``Gamma_2`` the decay rate of the diabatic coherence, ``gamma_1`` the relaxation rate from
     the upper to the lower diabatic level (Berns et al., PRL 97, 150502 (2006), there with
     hbar = 1; Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010)).  Derived for

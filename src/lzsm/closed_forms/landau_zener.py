@@ -1,7 +1,7 @@
 """Closed forms of the two-level crossing: the Landau–Zener law and its relatives.
 
 Every function is vectorised (NumPy broadcasting over all arguments) and follows
-``PHYSICS.md``: ``alpha = d(E1 - E2)/dt`` is the sweep rate, ``delta = |V|^2/(hbar |alpha|)``
+``docs/conventions.md``: ``alpha = d(E1 - E2)/dt`` is the sweep rate, ``delta = |V|^2/(hbar |alpha|)``
 the adiabaticity parameter, and
 
 .. math::  P_{LZ} = \\exp(-2\\pi |V|^2 / (\\hbar |\\alpha|)) = \\exp(-2\\pi\\delta)
@@ -89,7 +89,7 @@ def sweep_rate_for_probability(p_diabatic_stay: ArrayLike, coupling: ArrayLike,
     """Inverse problem: the sweep rate |alpha| that gives a target P_LZ at coupling V.
 
     ``alpha = 2 pi |V|^2 / (hbar ln(1/P))``; for P = 1/e this is ``2 pi V^2/hbar =
-    pi Delta^2 / (2 hbar)`` (seed text, PHYSICS.md)."""
+    pi Delta^2 / (2 hbar)`` (seed text, docs/conventions.md)."""
     p = _probability(p_diabatic_stay, "p_diabatic_stay")
     v = _coupling(coupling)
     if np.any(v == 0):
@@ -251,7 +251,7 @@ def finite_time_p_diabatic_stay(coupling: ArrayLike, sweep_rate: ArrayLike, t: A
 
 
 def _adiabatic_basis_2(v: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    """Columns (lower, upper) of the two-level adiabatic states, PHYSICS.md gauge."""
+    """Columns (lower, upper) of the two-level adiabatic states, docs/conventions.md gauge."""
     theta = 0.5 * np.arctan2(2.0 * np.abs(v), bias)
     ph = np.exp(-1j * np.angle(v))
     c, s = np.cos(theta), np.sin(theta)

@@ -56,7 +56,7 @@ def _linear_sweep(model: Any, *, single: bool = True) -> LinearSweep:
     off = model.slopes * (1 - np.eye(model.n_levels))
     if np.any(np.abs(off) > 0):
         raise LzsmValueError("`model.slopes` must be diagonal (diabatic basis, docs/conventions.md): the closed forms "
-                             "of lzsm.multilevel need B = diag(beta)")
+                             "of lzsm.closed_forms.multilevel need B = diag(beta)")
     if single and model.batch_shape != ():
         raise LzsmValueError(f"this closed form takes one parameter point; the model has batch shape "
                              f"{model.batch_shape}: pass model.point(index)")

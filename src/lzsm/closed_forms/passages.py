@@ -1,6 +1,6 @@
 """Closed forms for multiple passages and periodic driving (Stückelberg, LZSM interferometry).
 
-Conventions: ``PHYSICS.md``; periodic driving
+Conventions: ``docs/conventions.md``; periodic driving
 ``H(t) = -(Delta/2) sigma_x - ((eps0 + A cos(omega t))/2) sigma_z``.  All functions are
 vectorised.  References: S. N. Shevchenko, S. Ashhab & F. Nori, Phys. Rep. 492, 1 (2010)
 [SAN]; O. V. Ivakhnenko, S. N. Shevchenko & F. Nori, Phys. Rep. 995, 1 (2023) [ISN];

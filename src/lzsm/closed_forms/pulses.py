@@ -1,7 +1,7 @@
 """Non-linear two-level sweeps: the Dykhne–Davis–Pechukas formula and the exactly solvable
 pulse models of Rosen–Zener, Allen–Eberly and Demkov–Kunike.
 
-Conventions (``PHYSICS.md``): ``H(t) = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` with the bias
+Conventions (``docs/conventions.md``): ``H(t) = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` with the bias
 ``b = E1 - E2`` and the coupling V; ``hbar`` explicit (default 1).  Papers that write
 ``H = (hbar/2) [[Delta, Omega], [Omega, -Delta]]`` map onto it by ``Delta = b/hbar``,
 ``Omega = 2V/hbar``.

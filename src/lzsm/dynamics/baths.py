@@ -11,7 +11,7 @@ energy).  :class:`OhmicBath` is the family ``J(e) = eta e^s e_c^(1-s) exp(-e/e_c
 
 Two uses:
 
-* weak coupling: :func:`lzsm.open_systems.evolve_open` with ``bath=`` builds the secular
+* weak coupling: :func:`lzsm.evolve_open` with ``bath=`` builds the secular
   Bloch–Redfield (Davies) generator in the instantaneous eigenbasis, with golden-rule rates
   ``Gamma_{i->j} = (2 pi/hbar) |X_ji|^2 J(E_i - E_j) (n + 1)`` and their detailed-balance
   partners (Breuer & Petruccione, *The Theory of Open Quantum Systems*, Sec. 3.3);
@@ -68,7 +68,7 @@ class OhmicBath:
     operator : the system operator X (diabatic basis): ``'sigma_z'`` (default), ``'sigma_x'``
         or a Hermitian N x N matrix.
 
-    The temperature is given to :func:`lzsm.open_systems.evolve_open` (``temperature=``).
+    The temperature is given to :func:`lzsm.evolve_open` (``temperature=``).
     """
 
     eta: float

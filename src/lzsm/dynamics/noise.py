@@ -26,7 +26,7 @@ White-noise limit (``tau_c -> 0`` at fixed ``sigma^2 tau_c``): the average obeys
 equation with ``L = sqrt(2 sigma^2 tau_c) O / hbar``; for bias noise that is pure dephasing in
 the diabatic basis at ``gamma_phi = sigma^2 tau_c / hbar^2`` (:func:`equivalent_dephasing_rate`).
 
-Conventions: PHYSICS.md (hbar keyword, default 1; ``gamma_phi`` is the decay rate of the
+Conventions: docs/conventions.md (hbar keyword, default 1; ``gamma_phi`` is the decay rate of the
 coherence, ``L = sqrt(gamma_phi / 2) sigma_z``).
 """
 
@@ -290,7 +290,7 @@ def equivalent_dephasing_rate(noise: NoiseProcess, *, hbar: float = 1.0) -> floa
     (``sigma^2 tau_c / hbar^2`` for OU, ``a^2 / (2 gamma hbar^2)`` for telegraph noise).  When
     ``tau_c`` is short compared with ``hbar/|H|``, ``1/gamma_phi`` and the times of interest,
     the noise average obeys the Lindblad equation with ``L = sqrt(gamma_phi / 2) sigma_z``
-    (PHYSICS.md), e.g. ``lzsm.open_systems.evolve_open(model, ..., dephasing=gamma_phi)``.
+    (docs/conventions.md), e.g. ``lzsm.evolve_open(model, ..., dephasing=gamma_phi)``.
     Kubo, J. Math. Phys. 4, 174 (1963); for Landau–Zener with noise, Kayanuma, J. Phys. Soc. Jpn.
     53, 108 (1984) and Pokrovsky & Sinitsyn, Phys. Rev. B 67, 144303 (2003)."""
     noise = _check_noise(noise)

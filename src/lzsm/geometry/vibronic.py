@@ -520,7 +520,7 @@ def encircling_wavepacket(k: float = 4.0, omega: float = 1.0, *, width: float = 
     of the linear E x e model, on the lower adiabatic state, and let it spread around the
     intersection: exact two-state propagation beside the lower surface alone.
 
-    Propagation: :func:`lzsm.wavepackets.propagate` (split operator, FFT) with mass
+    Propagation: :func:`lzsm.propagate` (split operator, FFT) with mass
     ``1/omega`` (the kinetic energy ``-(omega/2) nabla^2`` of dimensionless normal coordinates),
     on ``n_grid^2`` points over ``[-L, L)^2``, ``L = k/omega + margin`` (the box edge, where the
     potential is not periodic, perturbs the density by ~1e-3 relative for ``margin = 5`` and

@@ -18,7 +18,7 @@ Energies (value, slope x length, De, A, offset) are plain numbers in ``[units] e
 strings with a unit (``"350 cm^-1"``); lengths (R0, Re, width) and inverse lengths (a, b) are
 plain numbers in the coordinate's unit, which is a label only.  States of different symmetry
 cannot couple (a coupling between them is an error); the symmetry operator of
-:func:`lzsm.crossings.find_crossings` is built from the labels: diagonal in the diabatic basis,
+:func:`lzsm.find_crossings` is built from the labels: diagonal in the diabatic basis,
 one eigenvalue per distinct label.  Example: ``examples/diatomic_crossings.toml``.
 """
 

@@ -1,4 +1,4 @@
-"""Compiled contraction for exact Floquet time averages (see :mod:`lzsm.floquet`)."""
+"""Compiled contraction for exact Floquet time averages (see :mod:`lzsm.dynamics.floquet`)."""
 
 from __future__ import annotations
 

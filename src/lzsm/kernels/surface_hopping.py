@@ -136,7 +136,7 @@ def _eig_sym(v, e, u):
         theta = 0.5 * math.atan2(b, half)
         c = math.cos(theta)
         s = math.sin(theta)
-        # upper: (c, s); lower: (-s, c)   (PHYSICS.md mixing angle for b >= 0)
+        # upper: (c, s); lower: (-s, c)   (docs/conventions.md mixing angle for b >= 0)
         u[0, 0] = -s
         u[1, 0] = c
         u[0, 1] = c

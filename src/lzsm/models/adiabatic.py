@@ -5,7 +5,7 @@ the adiabatic energies (index 0 lowest), the adiabatic states in a smooth gauge,
 angle, the diabatic character of each adiabatic state, the non-adiabatic (derivative)
 couplings, and the change of basis of state vectors and propagated amplitudes.
 
-Gauge (``PHYSICS.md``): for two levels, ``theta in [0, pi/2]`` with ``tan 2 theta = 2|V|/(E1 - E2)``,
+Gauge (``docs/conventions.md``): for two levels, ``theta in [0, pi/2]`` with ``tan 2 theta = 2|V|/(E1 - E2)``,
 
     |phi_1> = cos(theta)|1> + e^{-i chi} sin(theta)|2>   (upper),
     |phi_0> = -sin(theta)|1> + e^{-i chi} cos(theta)|2>  (lower),   V = |V| e^{i chi},
@@ -100,7 +100,7 @@ def nonadiabatic_coupling(model: Model, q: ArrayLike) -> np.ndarray:
     """Non-adiabatic couplings ``d_mn = <phi_m|d/dq phi_n>`` along the model's coordinate.
 
     Shape ``(*batch, *q.shape, N, N)``, antihermitian, zero diagonal (parallel transport);
-    for two levels ``d[..., 0, 1]`` is ``d_01`` of PHYSICS.md.  For a linear crossing with
+    for two levels ``d[..., 0, 1]`` is ``d_01`` of docs/conventions.md.  For a linear crossing with
     slope difference F and coupling V, ``|d_01|`` is a Lorentzian of height F/(4V) and
     half-width 2V/F about the crossing.  At an exact degeneracy the coupling is undefined
     and returned as NaN.

@@ -4,9 +4,9 @@ Every model gives ``hamiltonian(q)`` and ``hamiltonian_derivative(q)`` as arrays
 ``(*batch_shape, *q.shape, N, N)``, where ``q`` is its coordinate (time ``t`` unless the model
 says otherwise, e.g. a nuclear coordinate ``x``) and ``batch_shape`` is the broadcast shape of
 its array-valued parameters: one model object stands for a whole grid of parameter points.
-Everything adiabatic is derived from these two methods (see :mod:`lzsm.bases`).
+Everything adiabatic is derived from these two methods (see :mod:`lzsm.models.adiabatic`).
 
-Conventions (``PHYSICS.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
+Conventions (``docs/conventions.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
 sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
 """
 

@@ -3,7 +3,7 @@
 A curve model is an lzsm :class:`~lzsm.models.Model` along the nuclear coordinate ``x``:
 ``hamiltonian(x)`` is the diabatic potential matrix ``V(x)`` (N x N, real symmetric) and
 ``hamiltonian_derivative(x)`` its gradient ``dV/dx``, both vectorised over x, so every
-adiabatic quantity of :mod:`lzsm.bases` (adiabatic curves, states, non-adiabatic couplings
+adiabatic quantity of :mod:`lzsm.models.adiabatic` (adiabatic curves, states, non-adiabatic couplings
 ``d_ij(x)``) applies unchanged.  Units: atomic units unless the model says otherwise (hbar = 1).
 Like ``hbar``, the nuclear ``mass`` is on the model (electron masses; default 2000, the mass of
 Tully's models): wavepacket and stationary scattering, surface hopping and the semiclassical
@@ -85,7 +85,7 @@ class Curves(Model):
         """``(x_left, x_right)`` outside which the potential matrix is constant to within
         ``1e-10`` (hartree for the atomic-unit models), or None when not known in closed form
         (scattering calculations then find it by scanning, see
-        :func:`lzsm.scattering.asymptotic_range`)."""
+        :func:`lzsm.molecules.stationary.asymptotic_range`)."""
         return None
 
 

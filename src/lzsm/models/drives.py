@@ -4,9 +4,9 @@ Every model gives ``hamiltonian(q)`` and ``hamiltonian_derivative(q)`` as arrays
 ``(*batch_shape, *q.shape, N, N)``, where ``q`` is its coordinate (time ``t`` unless the model
 says otherwise, e.g. a nuclear coordinate ``x``) and ``batch_shape`` is the broadcast shape of
 its array-valued parameters: one model object stands for a whole grid of parameter points.
-Everything adiabatic is derived from these two methods (see :mod:`lzsm.bases`).
+Everything adiabatic is derived from these two methods (see :mod:`lzsm.models.adiabatic`).
 
-Conventions (``PHYSICS.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
+Conventions (``docs/conventions.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
 sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
 """
 
@@ -28,7 +28,7 @@ DRIVE_SHAPES = ("harmonic", "triangular")
 
 @dataclass(frozen=True, eq=False)
 class PeriodicDrive(_TwoLevelGrid):
-    """Periodically driven two-level system (LZSM interferometry), PHYSICS.md convention:
+    """Periodically driven two-level system (LZSM interferometry), docs/conventions.md convention:
 
     .. math::  H(t) = -\\frac{\\Delta}{2}\\sigma_x - \\frac{\\varepsilon_0 + A f(\\omega t + \\varphi)}{2}\\sigma_z
 
@@ -138,7 +138,7 @@ class DoublePassage(_TwoLevelGrid):
     ``shape="triangular"``: ``E1 - E2 = sweep_rate (t_c - |t|)`` (linear sweeps, a kink at 0);
     ``shape="parabolic"``: ``E1 - E2 = sweep_rate (t_c^2 - t^2) / (2 t_c)``.
     The two passages interfere (Stückelberg oscillations); see
-    :func:`lzsm.passages.double_passage_probability`.
+    :func:`lzsm.double_passage_probability`.
     """
 
     coupling: ArrayLike

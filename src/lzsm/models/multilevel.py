@@ -4,9 +4,9 @@ Every model gives ``hamiltonian(q)`` and ``hamiltonian_derivative(q)`` as arrays
 ``(*batch_shape, *q.shape, N, N)``, where ``q`` is its coordinate (time ``t`` unless the model
 says otherwise, e.g. a nuclear coordinate ``x``) and ``batch_shape`` is the broadcast shape of
 its array-valued parameters: one model object stands for a whole grid of parameter points.
-Everything adiabatic is derived from these two methods (see :mod:`lzsm.bases`).
+Everything adiabatic is derived from these two methods (see :mod:`lzsm.models.adiabatic`).
 
-Conventions (``PHYSICS.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
+Conventions (``docs/conventions.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
 sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
 """
 
@@ -25,7 +25,7 @@ from lzsm.models.base import KernelForm, _kernel_form
 
 @dataclass(frozen=True, eq=False)
 class LinearSweep(Model):
-    """Linear multi-level model ``H(t) = A + B t`` (PHYSICS.md, multi-level).
+    """Linear multi-level model ``H(t) = A + B t`` (docs/conventions.md, multi-level).
 
     ``constant`` is A: Hermitian ``(..., N, N)`` (diagonal offsets and couplings).
     ``slopes`` is B: the diabatic slopes, a vector ``(..., N)`` (B diagonal) or a Hermitian
@@ -221,7 +221,7 @@ def spin_matrices(j: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def spin_sweep(j: float, coupling: complex, sweep_rate: float, *, hbar: float = 1.0) -> LinearSweep:
     """Spin j in a linearly swept field: ``H(t) = alpha t J_z + 2 Re(V) J_x - 2 Im(V) J_y``.
 
-    For j = 1/2 this is the Landau–Zener model of PHYSICS.md, ``[[alpha t/2, V], [conj V,
+    For j = 1/2 this is the Landau–Zener model of docs/conventions.md, ``[[alpha t/2, V], [conj V,
     -alpha t/2]]``.  Levels are ``m = j, ..., -j`` (index 0 is m = j) with slopes ``m alpha``;
     neighbours couple by ``V sqrt(j(j+1) - m(m+1))``."""
     v = complex(_checks.complex_array(coupling, "coupling"))

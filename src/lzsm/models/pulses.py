@@ -1,7 +1,7 @@
 """Non-linear two-level sweeps: the Dykhne–Davis–Pechukas formula and the exactly solvable
 pulse models of Rosen–Zener, Allen–Eberly and Demkov–Kunike.
 
-Conventions (``PHYSICS.md``): ``H(t) = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` with the bias
+Conventions (``docs/conventions.md``): ``H(t) = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` with the bias
 ``b = E1 - E2`` and the coupling V; ``hbar`` explicit (default 1).  Papers that write
 ``H = (hbar/2) [[Delta, Omega], [Omega, -Delta]]`` map onto it by ``Delta = b/hbar``,
 ``Omega = 2V/hbar``.
@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike
 class DemkovKunike(_TwoLevelGrid):
     """Demkov–Kunike pulse: ``V(t) = V0 sech(t/T)``, ``b(t) = b0 + b1 tanh(t/T)``.
 
-    ``H = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` (PHYSICS.md); parameters ``coupling`` V0
+    ``H = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` (docs/conventions.md); parameters ``coupling`` V0
     (complex allowed), ``detuning`` b0 (bias offset), ``chirp`` b1 (half the bias swing),
     ``duration`` T > 0; they broadcast into a parameter grid.  ``chirp = 0`` is the
     Rosen–Zener pulse, ``detuning = 0`` the Allen–Eberly pulse.  Closed form:

@@ -4,7 +4,7 @@
 x-independent combinations of the adiabatic states (the diabatic states) and the diabatic
 potential matrix, returned as a :class:`Diabatization` (a result: ``to_xarray()``, ``curves()``
 for a :class:`~lzsm.models.curves.TabulatedCurves` model).  Conventions: the mixing angle of
-PHYSICS.md, adiabatic index 0 the lower state.
+docs/conventions.md, adiabatic index 0 the lower state.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from lzsm.results import Result
 class Diabatization(Result):
     """Two-state adiabatic-to-diabatic transformation on a grid (result of :func:`diabatize`).
 
-    ``theta`` is the mixing angle of PHYSICS.md (``|phi_1> = cos theta |1> + sin theta |2>``,
+    ``theta`` is the mixing angle of docs/conventions.md (``|phi_1> = cos theta |1> + sin theta |2>``,
     ``|phi_0> = -sin theta |1> + cos theta |2>``); ``potential[k]`` the diabatic matrix
     ``V = U diag(E_0, E_1) U^T`` with ``U = [[-sin, cos], [cos, sin]]``, i.e.
     ``V11 = sin^2 E_0 + cos^2 E_1``, ``V22 = cos^2 E_0 + sin^2 E_1``,
@@ -65,7 +65,7 @@ def diabatize(x: ArrayLike, energies: ArrayLike, coupling: ArrayLike, theta_star
     """Two-state diabatisation from the non-adiabatic coupling (adiabatic-to-diabatic angle).
 
     The diabatic states are x-independent combinations of the adiabatic ones, so with the
-    gauge of PHYSICS.md ``d phi_1/dx = theta' phi_0`` and
+    gauge of docs/conventions.md ``d phi_1/dx = theta' phi_0`` and
 
     .. math::  \\theta(x) = \\theta(x_0) + \\int_{x_0}^{x} d_{01}(x')\\,dx',\\qquad
                d_{01} = \\langle\\phi_0|\\partial_x\\phi_1\\rangle

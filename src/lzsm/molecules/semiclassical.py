@@ -3,7 +3,7 @@
 A nucleus moving with velocity v through the crossing point ``x_c`` of two diabatic curves
 (``V_ii(x_c) = V_jj(x_c) = E_c``) sees the diabatic energy difference change at the rate
 ``alpha = v |F_i - F_j|`` with ``F = -dV/dx`` the diabatic forces at ``x_c``, so a single pass
-keeps its diabatic character with the Landau–Zener probability (PHYSICS.md)
+keeps its diabatic character with the Landau–Zener probability (docs/conventions.md)
 
 .. math::  P_{LZ} = \\exp\\!\\Big(-\\frac{2\\pi |V_{ij}(x_c)|^2}{\\hbar\\, v\\, |F_i - F_j|}\\Big)
 

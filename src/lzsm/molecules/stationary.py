@@ -1,7 +1,7 @@
 """Stationary coupled-channel scattering in one nuclear coordinate (the independent check of
 the wavepackets).
 
-For a :class:`~lzsm.curves.Curves` model the time-independent coupled equations
+For a :class:`~lzsm.Curves` model the time-independent coupled equations
 
 .. math::  \\psi''(x) = W(x)\\,\\psi(x),\\qquad W(x) = \\frac{2m}{\\hbar^2}\\,(V(x) - E)
 

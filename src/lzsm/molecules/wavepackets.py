@@ -390,7 +390,7 @@ def propagate(potential: Any, grid: Grid, psi0: ArrayLike, mass: float | Sequenc
     ----------
     potential : diabatic potential matrices on the grid, ``(*grid.shape, N, N)`` Hermitian; or
         a callable of the coordinate meshes (``potential(X)`` / ``potential(X, Y)``) returning
-        that array; or a 1-D :class:`~lzsm.curves.Curves` model.
+        that array; or a 1-D :class:`~lzsm.Curves` model.
     grid : :class:`Grid`.
     psi0 : initial diabatic wavefunction ``(*grid.shape, N)`` (e.g. :func:`gaussian_wavepacket`).
     mass : nuclear mass (> 0), or one per axis (mass-weighted or normal coordinates).

@@ -178,7 +178,7 @@ def plot_multilevel(model: Model, t: ArrayLike, axes=None, *, evolution: Evoluti
 def plot_transition_matrix(p_transition: ArrayLike, ax=None, *, labels: list[str] | None = None,
                            annotate: bool = True, title: str = "final populations", colorbar: bool = True):
     """Heat map of a transition matrix ``P[final, initial]`` (e.g. from
-    :func:`lzsm.multilevel.transition_matrix` or a closed form): initial level on the x axis,
+    :func:`lzsm.transition_matrix` or a closed form): initial level on the x axis,
     final level on the y axis, values written in the cells.  Returns the axes."""
     p = np.asarray(p_transition, dtype=float)
     if p.ndim != 2 or p.shape[0] != p.shape[1]:

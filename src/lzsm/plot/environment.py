@@ -1,7 +1,7 @@
 """Open-system dynamics at a crossing: the Lindblad master equation over parameter grids.
 
 ``evolve_open(model, t_span, initial, dephasing=..., relaxation=..., temperature=...,
-basis=..., collapse_ops=..., bath=...)`` integrates (PHYSICS.md, open systems)
+basis=..., collapse_ops=..., bath=...)`` integrates (docs/conventions.md, open systems)
 
     d rho/dt = -(i/hbar) [H(t), rho] + sum_k (L_k rho L_k^+ - 1/2 {L_k^+ L_k, rho})
 
@@ -16,7 +16,7 @@ the Bloch vector, N levels on vec(rho)).  Environments:
 * ``basis``: ``'diabatic'`` (the diabatic states; relaxation follows their instantaneous
   diagonal energies) or ``'adiabatic'`` (the instantaneous eigenstates of H(t));
 * ``collapse_ops``: any constant operators L_k in the diabatic basis (rates included);
-* ``bath``: an :class:`lzsm.baths.OhmicBath`: secular Bloch–Redfield (Davies) generator in the
+* ``bath``: an :class:`lzsm.OhmicBath`: secular Bloch–Redfield (Davies) generator in the
   instantaneous eigenbasis with golden-rule rates from its spectral density, for weak
   system–bath coupling.
 

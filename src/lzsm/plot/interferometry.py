@@ -3,7 +3,7 @@
 ``interferometry(model, offset=..., amplitude=...)`` computes, on the outer product of the given
 parameter axes, the populations after ``n_periods`` drive periods and their exact average over
 those periods (or the infinite-time average), from the Floquet propagator of each point: the
-cost does not depend on ``n_periods``.  The grid runs through :func:`lzsm.sweeps.sweep`, so it
+cost does not depend on ``n_periods``.  The grid runs through :func:`lzsm.scan`, so it
 is chunked, can run on Dask, and can be written to (and resumed from) a Zarr store.
 
 Experiments: W. D. Oliver et al., Science 310, 1653 (2005); D. M. Berns et al., Nature 455, 51
