@@ -277,8 +277,9 @@ def initial_state(initial: Any, model: Any, t0: float, *, shape: tuple[int, ...]
     try:
         psi = np.broadcast_to(arr, shape + (n,)).copy()
     except ValueError:
+        hint = " (a density matrix? density matrices: use lzsm.evolve_open)" if arr.shape[-2:] == (n, n) else ""
         raise LzsmValueError(f"`initial` of shape {arr.shape} does not broadcast to the model's grid "
-                             f"{shape} x {n}") from None
+                             f"{shape} x {n}{hint}") from None
     nrm = np.linalg.norm(psi, axis=-1)
     if np.any(np.abs(nrm - 1.0) > 1e-10):
         raise LzsmValueError(f"`initial` state vector must be normalised (|psi| = 1), got |psi| = {nrm.max():.6g}")

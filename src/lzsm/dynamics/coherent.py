@@ -420,7 +420,8 @@ def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) ->
 
 
 for _form in ("compiled", "callable"):
-    methods.register("schrodinger", "dop853", _form, default_tol=1e-10, honours={"tol", "max_step", "max_steps"},
+    methods.register("schrodinger", "dop853", _form, default_tol=1e-10,
+                     honours={"tol", "max_step", "max_steps", "breakpoints"},
                      description="SciPy DOP853 (8th-order Runge-Kutta), point by point; reference method")(_dop853)
 
 

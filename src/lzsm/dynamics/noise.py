@@ -538,8 +538,9 @@ def _seed_words(seed: Any) -> tuple[int, np.uint64, np.uint64]:
 @_compat.noise_third_positional
 def evolve_noisy(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike | None = None, *,
                  noise: NoiseProcess, n_trajectories: int = DEFAULT_TRAJECTORIES, seed: int | None = None,
-                 dt: float | None = None, method: str | None = None, options: Options | None = None,
-                 max_steps: int | None = None, chunk_size: int | None = None,
+                 dt: float | None = None, chunk_size: int | None = None, method: str | None = None,
+                 options: Options | None = None, tol: float | None = None, max_step: float | None = None,
+                 max_steps: int | None = None, breakpoints: ArrayLike | None = None,
                  progress: bool | None = None) -> NoisyEvolution:
     """Average of stochastic Hamiltonian trajectories ``i hbar dpsi/dt = (H(t) + xi(t) O) psi``.
 
@@ -575,7 +576,8 @@ def evolve_noisy(model: Model, t_span: tuple[float, float], initial: Any = 0, t_
     """
     # ---- convert and check
     model = _checks.time_model(model)
-    opts = resolve_options(options, max_steps=max_steps, progress=progress)
+    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints,
+                           progress=progress)
     meth = methods.lookup("noise", method, "compiled" if model.kernel_form() is not None else "callable")
     opts = meth.check(opts)
     noise = _check_noise(noise)

@@ -249,8 +249,8 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
                 dephasing: ArrayLike = 0.0, relaxation: ArrayLike = 0.0, temperature: ArrayLike = 0.0,
                 basis: str = "diabatic", collapse_ops: Any = None, bath: OhmicBath | None = None,
                 method: str | None = None, options: Options | None = None, tol: float | None = None,
-                max_step: float | None = None, max_steps: int | None = None, progress: bool | None = None
-                ) -> OpenEvolution:
+                max_step: float | None = None, max_steps: int | None = None, breakpoints: ArrayLike | None = None,
+                progress: bool | None = None) -> OpenEvolution:
     """Propagate the Lindblad master equation over the model's grid (and the rates' grid).
 
     Parameters
@@ -270,7 +270,7 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
     bath : :class:`lzsm.OhmicBath` for the weak-coupling (Davies) generator in the
         energy basis.
     method : ``'magnus6'`` (default for compiled models) or ``'dop853'`` (any model).
-    options, tol, max_step, max_steps, progress : as in :func:`lzsm.evolve`; ``tol`` is the
+    options, tol, max_step, max_steps, breakpoints, progress : as in :func:`lzsm.evolve`; ``tol`` is the
         local error tolerance per step (Frobenius norm of rho), default 1e-9.
 
     ``dephasing``, ``relaxation`` and ``temperature`` broadcast against the model grid.
@@ -282,7 +282,8 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
     """
     # ---- convert and check
     model = _checks.time_model(model)
-    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps, progress=progress)
+    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints,
+                           progress=progress)
     te = _checks.times(t_span, t_eval)
     meth = methods.lookup("lindblad", method, "compiled" if model.kernel_form() is not None else "callable")
     opts = meth.check(opts)
@@ -339,8 +340,10 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
         offdiag = np.array([1.0 if i != j else 0.0 for i in range(n) for j in range(n)])
         sup -= gphi_b[:, None, None] * np.diag(offdiag)[None]
 
-    problem = _Problem(tuple(shape), te, rho0, sup, dynamic, code_basis, par, xop)
+    te_run = te if not opts.breakpoints else np.union1d(te, [b for b in opts.breakpoints if te[0] < b < te[-1]])
+    problem = _Problem(tuple(shape), te_run, rho0, sup, dynamic, code_basis, par, xop)
     label, rho, err, steps, status = meth.runner(model, problem, opts)
+    rho = np.take(rho, np.searchsorted(te_run, te), axis=-3)
     rho = 0.5 * (rho + np.conj(np.swapaxes(rho, -1, -2)))  # Hermitian to rounding; symmetrise
     bad = int(np.sum(status != int(Status.OK)))
     if bad:
@@ -354,7 +357,7 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
 
 # --------------------------------------------------------------------------- integrators
 @methods.register("lindblad", "magnus6", "compiled", default_tol=DEFAULT_TOL,
-                  honours={"tol", "max_step", "max_steps"},
+                  honours={"tol", "max_step", "max_steps", "breakpoints"},
                   description="sixth-order Magnus on the Bloch vector (2 levels) or vec(rho) (N levels), compiled")
 def _magnus6(model: Model, pr: _Problem, options: Options) -> tuple[Any, ...]:
     return _run_compiled(model.kernel_form(), model.hbar, pr.shape, pr.te, pr.rho0, pr.sup, pr.dynamic,
