@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad
 
+import lzsm
 from lzsm.applications import chemistry as chem
 from lzsm.applications import run
 from lzsm.errors import LzsmValueError
@@ -262,3 +263,20 @@ def test_nacl_bad_input(tmp_path, packet, match):
     with pytest.raises(LzsmValueError, match=match):
         run(raw, tmp_path / "bad")
     assert not (tmp_path / "bad").exists()
+
+
+def test_chemistry_results_export(tmp_path):
+    import xarray as xr
+
+    rates = chem.electron_transfer_rates(np.geomspace(1e-4, 1e-2, 5), 0.05, 0.0, 0.01, 0.005)
+    model = chem.WalledCovalentIonic()
+    paths = chem.photodissociation_paths(model, 0.58 / 27.211386245988, model.reduced_mass, 5.3)
+    for res, var in ((rates, "rate"), (paths, "t_first")):
+        assert isinstance(res, lzsm.results.Result) and res.ok
+        ds = res.to_xarray()
+        assert var in ds
+        res.to_netcdf(tmp_path / f"{type(res).__name__}.nc")
+        back = xr.open_dataset(tmp_path / f"{type(res).__name__}.nc", engine="h5netcdf")
+        np.testing.assert_allclose(back[var].values, ds[var].values)
+        assert len(repr(res)) < 300
+    assert rates.to_xarray()["rate"].dims == ("coupling",)

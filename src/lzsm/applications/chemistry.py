@@ -39,6 +39,7 @@ import numpy as np
 from lzsm import _checks
 from lzsm.models.curves import CovalentIonicCrossing, Curves, FunctionCurves, _sym2
 from lzsm.errors import LzsmValueError
+from lzsm.results import Result
 from lzsm.molecules.semiclassical import CurveCrossing, curve_crossing, lz_rate, lz_transmission_coefficient, marcus_rate
 from ._framework import Config, new_figure, register, write_dataset
 
@@ -157,8 +158,8 @@ def zusman_rate(coupling: ArrayLike, reorganization_energy: float, reaction_free
     return k_na / (1 + 4 * np.pi * v**2 * tau / (hb * lam))
 
 
-@dataclass(frozen=True)
-class ElectronTransferRates:
+@dataclass(frozen=True, eq=False, repr=False)
+class ElectronTransferRates(Result):
     """Rates against the electronic coupling at fixed lambda, Delta G, k_BT and omega.
 
     ``rate`` is the Landau–Zener rate with the flux-weighted thermal average of kappa(v)
@@ -192,26 +193,37 @@ class ElectronTransferRates:
             return float("nan")
         return float(np.exp(np.interp(np.log(kappa), np.log(k), np.log(self.coupling))))
 
-    def to_xarray(self):
-        import xarray as xr
+    kind = "electron-transfer rates against the coupling"
 
-        c = {"coupling": ("coupling", self.coupling, {"long_name": "electronic coupling H_ab = V", "units": "energy"})}
-        ds = xr.Dataset(
-            {"rate": ("coupling", self.rate, {"long_name": "LZ rate, thermal average of kappa(v)"}),
-             "transmission_coefficient": ("coupling", self.transmission_coefficient),
-             "rate_newton_sutin": ("coupling", self.rate_newton_sutin),
-             "transmission_coefficient_newton_sutin": ("coupling", self.transmission_coefficient_newton_sutin),
-             "marcus_rate": ("coupling", self.marcus_rate, {"long_name": "non-adiabatic (golden-rule) limit"}),
-             "tst_rate": ((), self.tst_rate, {"long_name": "adiabatic limit nu_n exp(-dG‡/kT)"}),
-             "landau_zener_exponent": ("coupling", self.landau_zener_exponent, {"long_name": "2 pi gamma"}),
-             "rate_zusman": ("coupling", self.rate_zusman)},
-            coords=c,
-            attrs={"reorganization_energy": self.reorganization_energy,
-                   "reaction_free_energy": self.reaction_free_energy, "kT": self.temperature,
-                   "angular_frequency": self.frequency, "activation_energy": self.activation_energy,
-                   "crossover_coupling": self.crossover_coupling, "hbar": self.hbar,
-                   "reference": "M. D. Newton & N. Sutin, Annu. Rev. Phys. Chem. 35, 437 (1984)"})
+    _LONG_NAMES = {"rate": "LZ rate, thermal average of kappa(v)", "marcus_rate": "non-adiabatic (golden-rule) limit",
+                   "tst_rate": "adiabatic limit nu_n exp(-dG‡/kT)", "landau_zener_exponent": "2 pi gamma"}
+
+    def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
+        return self.coupling.shape, ["coupling"], {"coupling": self.coupling}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        names = ("rate", "transmission_coefficient", "rate_newton_sutin", "transmission_coefficient_newton_sutin",
+                 "marcus_rate", "landau_zener_exponent", "rate_zusman")
+        out: dict[str, tuple[list[str], Any]] = {n: (["coupling"], getattr(self, n)) for n in names}
+        out["tst_rate"] = ([], self.tst_rate)
+        return out
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"reorganization_energy": self.reorganization_energy, "reaction_free_energy": self.reaction_free_energy,
+                "kT": self.temperature, "angular_frequency": self.frequency, "activation_energy": self.activation_energy,
+                "crossover_coupling": self.crossover_coupling, "hbar": self.hbar,
+                "reference": "M. D. Newton & N. Sutin, Annu. Rev. Phys. Chem. 35, 437 (1984)"}
+
+    def to_xarray(self) -> Any:
+        """An ``xarray.Dataset`` of the rates on the ``coupling`` dimension; parameters in attrs."""
+        ds = super().to_xarray()
+        ds["coupling"].attrs.update(long_name="electronic coupling H_ab = V", units="energy")
+        for name, long_name in self._LONG_NAMES.items():
+            ds[name].attrs["long_name"] = long_name
         return ds
+
+    def _summary(self) -> list[str]:
+        return [f"crossover coupling {self.crossover_coupling:.4g}", f"kT {self.temperature:.4g}"]
 
 
 def electron_transfer_rates(coupling: ArrayLike, reorganization_energy: float, reaction_free_energy: float,
@@ -380,8 +392,8 @@ def turning_point(curve: Any, energy: float, bracket: tuple[float, float]) -> fl
     return float(brentq(f, a, b, xtol=1e-12))
 
 
-@dataclass(frozen=True)
-class PhotodissociationPaths:
+@dataclass(frozen=True, eq=False, repr=False)
+class PhotodissociationPaths(Result):
     """Classical motion at energy E on the adiabatic curves of a covalent–ionic crossing, and the
     one-pass Landau–Zener probability at the crossing (atomic units).
 
@@ -411,6 +423,23 @@ class PhotodissociationPaths:
     @property
     def diabatic_period(self) -> float:
         return self.t_outer + self.t_inner_lower
+
+    kind = "classical paths through a covalent-ionic crossing"
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        names = ("t_first", "t_outer", "t_inner_upper", "t_inner_lower", "adiabatic_period", "diabatic_period",
+                 "p_diabatic_stay")
+        out: dict[str, tuple[list[str], Any]] = {n: ([], getattr(self, n)) for n in names}
+        out["turning_point"] = (["turning_point_index"], np.asarray(self.turning_points))
+        return out
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"energy": self.energy, "mass": self.mass, "start": self.start, "crossing_position": self.crossing.position,
+                "units": "atomic units"}
+
+    def _summary(self) -> list[str]:
+        return [f"E = {self.energy:.6g}", f"P_LZ = {self.p_diabatic_stay:.4g}",
+                f"periods {self.adiabatic_period:.6g} / {self.diabatic_period:.6g}"]
 
 
 def _adiabatic_curve(model: Curves, index: int):
@@ -523,8 +552,8 @@ def visit_centroids(times: ArrayLike, signal: ArrayLike, guesses: ArrayLike, hal
     return np.asarray(out)
 
 
-@dataclass(frozen=True)
-class PhotodissociationDynamics:
+@dataclass(frozen=True, eq=False, repr=False)
+class PhotodissociationDynamics(Result):
     """Exact wavepacket dynamics of the covalent–ionic photodissociation (atomic units).
 
     Populations against ``times``: ``upper`` on the upper adiabatic curve (the bound well);
@@ -532,7 +561,8 @@ class PhotodissociationDynamics:
     bound); ``lower_outside`` on the lower curve at R > R_c (covalent, on its way to Na + Cl);
     ``absorbed`` the norm taken by the absorber at the far end (dissociated fragments).
     ``bound = upper + lower_inside`` and ``dissociated = lower_outside + absorbed``;
-    ``bound + dissociated = 1`` up to the propagation's rounding (:attr:`norm_error`).
+    ``bound + dissociated = 1`` up to the propagation's rounding (:attr:`error_estimate`, the
+    largest deviation of that sum from 1).
     ``mean_energy`` is <H> of the initial packet, ``energy_spread`` its standard deviation."""
 
     times: np.ndarray
@@ -558,9 +588,34 @@ class PhotodissociationDynamics:
     def dissociated(self) -> np.ndarray:
         return self.lower_outside + self.absorbed
 
+    kind = "wavepacket photodissociation"
+
     @property
     def norm_error(self) -> float:
-        return float(np.max(np.abs(self.bound + self.dissociated - 1.0)))
+        """Deprecated name of :attr:`error_estimate`."""
+        import warnings
+
+        warnings.warn("PhotodissociationDynamics.norm_error is deprecated since lzsm 0.2; use .error_estimate",
+                      DeprecationWarning, stacklevel=2)
+        return float(self.error_estimate)
+
+    def _coords(self) -> dict[str, Any]:
+        return {"t": self.times, "x": self.grid_x}
+
+    def _variables(self) -> dict[str, tuple[list[str], Any]]:
+        out: dict[str, tuple[list[str], Any]] = {n: (["t"], getattr(self, n)) for n in
+                                                 ("upper", "lower_inside", "lower_outside", "absorbed", "bound",
+                                                  "dissociated")}
+        out["density"] = (["t", "x"], self.density)
+        return out
+
+    def _attrs(self) -> dict[str, Any]:
+        return {"mean_energy": self.mean_energy, "energy_spread": self.energy_spread, "center": self.center,
+                "width": self.width, "crossing_position": self.crossing_position, "momentum_tail": self.momentum_tail,
+                "dt": self.dt, "units": "atomic units"}
+
+    def _summary(self) -> list[str]:
+        return [f"t: {self.times.size} saved times", f"final dissociated {float(self.dissociated[-1]):.4g}"]
 
 
 def nacl_wavepacket(model: Curves, center: float, width: float, duration: float, *, r_min: float = 2.6,
@@ -612,9 +667,11 @@ def nacl_wavepacket(model: Curves, center: float, width: float, duration: float,
     hpsi = np.einsum("xij,xj->xi", v, psi0) + np.fft.ifft(phi * (k**2 / (2 * mu))[:, None], axis=0)
     e_mean = float(np.real(np.sum(np.conj(psi0) * hpsi)) * grid.cell)
     e2 = float(np.real(np.sum(np.conj(hpsi) * hpsi)) * grid.cell)
+    norm_error = float(np.max(np.abs(upper + lower_in + lower_out + absorbed - 1.0)))
     return PhotodissociationDynamics(ev.times, upper, lower_in, lower_out, absorbed, e_mean,
                                      float(np.sqrt(max(e2 - e_mean**2, 0.0))), c, s, cr.position, x,
-                                     np.sum(np.abs(ev.psi) ** 2, axis=-1), ev.momentum_tail, step)
+                                     np.sum(np.abs(ev.psi) ** 2, axis=-1), ev.momentum_tail, step,
+                                     method=ev.method, status=ev.status, error_estimate=norm_error)
 
 
 def diabatic_path_action(model: Curves, energy: float, mass: float, r_max: float = 500.0) -> float:
@@ -815,7 +872,7 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
         "period_from_action_fs": period_action * _AU_TIME_FS,
         "rel_deviation_period_exact_vs_classical": period_exact / paths.diabatic_period - 1,
         "adiabatic_well_period_fs": paths.adiabatic_period * _AU_TIME_FS,
-        "norm_error": dyn.norm_error,
+        "norm_error": float(dyn.error_estimate),
         "momentum_tail": dyn.momentum_tail,
     }
 
