@@ -36,6 +36,7 @@ from lzsm import _checks, methods
 from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.kernels import magnus as _mk
+from lzsm.kernels import stepping as _step
 from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
@@ -302,6 +303,11 @@ def _omega6(hs: np.ndarray, h: float) -> np.ndarray:
     return al1 + al3 / 12 + comm(-20 * al1 - al3 + c1, al2 + c2) / 240
 
 
+#: The step controller of the compiled kernels, as plain Python (one call per lock-step step).
+_control = _step.control.py_func
+_trial_step = _step.trial_step.py_func
+
+
 def _expm_ah(om: np.ndarray) -> np.ndarray:
     herm = 1j * om
     herm = 0.5 * (herm + np.conj(np.swapaxes(herm, -1, -2)))
@@ -323,7 +329,10 @@ def _magnus6_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
 @methods.register("schrodinger", "magnus6", "callable", default_tol=DEFAULT_TOL, honours=_MAGNUS_OPTIONS,
                   description="sixth-order Magnus, exact exponentials, NumPy lock-step over the grid")
 def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
-    """Lock-step sixth-order Magnus over the whole grid for models given by callables.
+    """Lock-step sixth-order Magnus over the whole grid for models given by callables: one step
+    sequence for all points, landing on the saved times and accepted on the largest error
+    estimate by the compiled kernels' controller (:func:`lzsm.kernels.stepping.trial_step`,
+    :func:`lzsm.kernels.stepping.control`).
 
     psi0 (*batch, N, K) -> (*batch, M, N, K)."""
     tol, max_step, max_steps, progress = options.tol, options.max_step, options.max_steps, options.progress
@@ -339,16 +348,15 @@ def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
     h = min(max_step, 1.0 / (np.max(np.linalg.norm(h0, axis=(-1, -2))) + 1e-300))
     err_sum = np.zeros(shape)
     nsteps = 0
-    status = _mk.STATUS_OK
+    status = _step.STATUS_OK
     c = np.asarray(_C)
     bar = progress_bar(float(te[-1] - te[0]), progress, desc="evolve", unit="t",
                        bar_format="{l_bar}{bar}| {n:.3g}/{total:.3g} [{elapsed}<{remaining}]")
     try:
         for j in range(1, te.size):
             t_end = float(te[j])
-            while t < t_end and status == _mk.STATUS_OK:
-                last = t + h >= t_end
-                h_try = t_end - t if last else h
+            while t < t_end and status == _step.STATUS_OK:
+                _, last, h_try, t_next = _trial_step(t, h, t_end, math.inf, 0, None)  # no kinks
                 hh = 0.5 * h_try
                 times = np.concatenate([t + c * h_try, t + c * hh, t + hh + c * hh])
                 hs = model.hamiltonian(times) / model.hbar
@@ -357,21 +365,16 @@ def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
                 half = _expm_ah(_omega6(hs[..., 6:9, :, :], hh)) @ half
                 err = np.linalg.norm(half - full, axis=(-2, -1)) / 63.0
                 emax = float(np.max(err)) if err.size else 0.0
-                if emax <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
+                accept, h_new = _control(emax, tol, h_try, h, t, last, max_step, _step.EXPONENT_RICHARDSON, 0.0)
+                if accept:
                     psi = half
                     err_sum += err
                     nsteps += 1
                     bar.update(h_try)
-                    t = t_end if last else t + h_try
-                    fac = 4.0 if emax == 0 else min(4.0, max(0.2, 0.9 * (tol / emax) ** (1 / 7)))
-                    if not last:
-                        h = min(h_try * fac, max_step)
-                    elif fac < 1:
-                        h = min(h, h_try * fac)
+                    t = t_next
                     if nsteps >= max_steps:
-                        status = _mk.STATUS_MAX_STEPS
-                else:
-                    h = h_try * max(0.2, 0.9 * (tol / emax) ** (1 / 7))
+                        status = _step.STATUS_MAX_STEPS
+                h = h_new
             out[..., j, :, :] = psi
     finally:
         bar.close()

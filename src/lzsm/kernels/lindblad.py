@@ -44,8 +44,10 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .magnus import (MAGNUS_RADIUS, STATUS_MAX_STEPS, STATUS_OK, _C1, _C3, _coef, _next_break, _next_step,
-                     _outside_radius)
+from .drives import _coef, _next_break
+from .magnus import _C1, _C3, omega6_from_nodes
+from .stepping import (EXPONENT_EMBEDDED, EXPONENT_RICHARDSON, STATUS_MAX_STEPS, STATUS_OK, control, outside_radius,
+                       trial_step)
 
 BASIS_DIABATIC = 0
 BASIS_ADIABATIC = 1
@@ -115,23 +117,6 @@ def expm(a):
     for _ in range(s):
         r = r @ r
     return r
-
-
-@njit(cache=True, nogil=True)
-def _comm(x, y):
-    return x @ y - y @ x
-
-
-@njit(cache=True, nogil=True)
-def _omega6(k1, k2, k3, h):
-    """Sixth-order Magnus exponent from the generator at the three Gauss nodes."""
-    al1 = h * k2
-    al2 = (math.sqrt(15.0) * h / 3.0) * (k3 - k1)
-    al3 = (10.0 * h / 3.0) * (k3 - 2.0 * k2 + k1)
-    c1 = _comm(al1, al2)
-    c2 = (-1.0 / 60.0) * _comm(al1, 2.0 * al3 + c1)
-    big = _comm(-20.0 * al1 - al3 + c1, al2 + c2) / 240.0
-    return al1 + al3 / 12.0 + big
 
 
 @njit(cache=True, nogil=True)
@@ -257,7 +242,7 @@ def _step_exp(a, b, code, fp, t, h, dconst, dynamic, basis, par, xop):
     k1 = _generator(a, b, code, fp, t + _C1 * h, dconst, dynamic, basis, par, xop)
     k2 = _generator(a, b, code, fp, t + 0.5 * h, dconst, dynamic, basis, par, xop)
     k3 = _generator(a, b, code, fp, t + _C3 * h, dconst, dynamic, basis, par, xop)
-    return expm(_omega6(k1, k2, k3, h))
+    return expm(omega6_from_nodes(k1, k2, k3, h))
 
 
 @njit(cache=True, nogil=True)
@@ -276,26 +261,21 @@ def _run(a, b, code, fp, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_in
     for j in range(1, t_eval.shape[0]):
         t_end = t_eval[j]
         while t < t_end:
-            while brk <= t:
-                brk = _next_break(code, fp, t)
-            stop = min(t_end, brk)
-            last = t + h >= stop
-            h_try = stop - t if last else h
+            brk, last, h_try, t_next = trial_step(t, h, t_end, brk, code, fp)
             hh = 0.5 * h_try
             full = _step_exp(a, b, code, fp, t, h_try, dconst, dynamic, basis, par, xop) @ r
             half = _step_exp(a, b, code, fp, t, hh, dconst, dynamic, basis, par, xop) @ r
             half = _step_exp(a, b, code, fp, t + hh, hh, dconst, dynamic, basis, par, xop) @ half
             err = math.sqrt(np.sum(np.abs(half - full) ** 2)) / 63.0
-            if err <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
+            accept, h_new = control(err, tol, h_try, h, t, last, max_step, EXPONENT_RICHARDSON, 0.0)
+            if accept:
                 r = half
                 err_sum += err
                 nsteps += 1
-                t = stop if last else t + h_try
-                h = _next_step(err, tol, h_try, h, last, max_step)
+                t = t_next
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
-            else:
-                h = _next_step(err, tol, h_try, h, last, max_step)
+            h = h_new
         out[j] = r
     return err_sum, nsteps, STATUS_OK
 
@@ -561,7 +541,7 @@ def _bloch_generator(a, b, code, fp, t, mc, dynamic, basis, par, xv):
 @njit(cache=True, nogil=True)
 def _bloch_omega(a, b, code, fp, t, h, mc, dynamic, basis, par, xv):
     """Sixth-order Magnus exponent of one step (affine tuple), from the generator at the three
-    Gauss nodes (Blanes, Casas & Ros 2000), as :func:`_omega6`, and its difference to the
+    Gauss nodes (Blanes, Casas & Ros 2000), as :func:`~lzsm.kernels.magnus.omega6_from_nodes`, and its difference to the
     embedded fourth-order exponent (:func:`_run_bloch`)
     Omega4 = (h/6) (G(t) + 4 G(t + h/2) + G(t + h)) - [alpha_1, alpha_2]/12
     (Simpson's rule for the integral of G, the leading commutator of the Magnus series)."""
@@ -638,8 +618,8 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
     a state by Delta (r, 1) to first order, so the Frobenius error of rho is at most
     (||D||_2 |r| + |d|)/sqrt(2) <= (||D||_F + |d|)/sqrt(2) for every state (|r| <= 1); this
     bound, O(h^5) while the propagated step is O(h^7), is the error estimate compared with tol.
-    Steps are further limited to ||Omega6||_1 <= MAGNUS_RADIUS (:func:`~lzsm.kernels.magnus.
-    _outside_radius`; a rejected step of that kind costs no exponential)."""
+    Steps are further limited to ||Omega6||_1 <= MAGNUS_RADIUS (:func:`~lzsm.kernels.stepping.
+    outside_radius`; a rejected step of that kind costs no exponential)."""
     x0, x1, x2 = r0[0], r0[1], r0[2]
     t = t_eval[0]
     out[0, 0], out[0, 1], out[0, 2] = x0, x1, x2
@@ -665,15 +645,10 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
     for j in range(1, t_eval.shape[0]):
         t_end = t_eval[j]
         while t < t_end:
-            while brk <= t:
-                brk = _next_break(code, fp, t)
-            stop = min(t_end, brk)
-            last = t + h >= stop
-            h_try = stop - t if last else h
-            tiny = h_try <= 1e-14 * (abs(t) + 1.0)
+            brk, last, h_try, t_next = trial_step(t, h, t_end, brk, code, fp)
             om, dl = _step_omega(lin, a, b, code, fp, t, h_try, mct, g0, gb, cc, d0, db, dynamic, basis, par, xv)
             nrm = _norm1(om)
-            h_short = _outside_radius(nrm, h_try, t)
+            h_short = outside_radius(nrm, h_try, t)
             if h_short > 0.0:
                 h = h_short
                 continue
@@ -681,18 +656,16 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
             for k in (0, 1, 2, 4, 5, 6, 8, 9, 10):
                 sm += dl[k] * dl[k]
             err = (math.sqrt(sm) + math.sqrt(dl[3] * dl[3] + dl[7] * dl[7] + dl[11] * dl[11])) / math.sqrt(2.0)
-            if err <= tol or tiny:
+            # order-5 estimate; the next step also stays inside the radius (saves a rejected try)
+            accept, h_new = control(err, tol, h_try, h, t, last, max_step, EXPONENT_EMBEDDED, nrm)
+            if accept:
                 x0, x1, x2 = _apply(_expm_affine(om), x0, x1, x2)
                 err_sum += err
                 nsteps += 1
-                t = stop if last else t + h_try
-                h = _next_step(err, tol, h_try, h, last, max_step, 0.2)  # order-5 estimate
-                if nrm > 0.0:  # do not grow straight past the radius (saves a rejected try)
-                    h = min(h, h_try * 0.95 * MAGNUS_RADIUS / nrm)
+                t = t_next
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
-            else:
-                h = _next_step(err, tol, h_try, h, last, max_step, 0.2)
+            h = h_new
         out[j, 0], out[j, 1], out[j, 2] = x0, x1, x2
     return err_sum, nsteps, STATUS_OK
 

@@ -41,7 +41,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .noise import _normal_pair, _seed_state, _uniform
+from .rng import _normal_pair, _seed_state, _uniform
 
 METHOD_FSSH = 0
 METHOD_LZSH = 1

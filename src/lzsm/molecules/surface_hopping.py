@@ -62,6 +62,7 @@ import numpy as np
 import xarray as xr
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.kernels import rng as _rng
 from lzsm.kernels import surface_hopping as _k
 from lzsm.models.base import Model
 
@@ -202,13 +203,6 @@ class TrajectoryScattering:
 
 
 # ----------------------------------------------------------------------------- front end
-def _seed_words(seed: Any) -> tuple[int, np.uint64, np.uint64]:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise LzsmValueError(f"`seed` must be a non-negative integer, got {seed!r}")
-    words = np.random.SeedSequence(int(seed)).generate_state(2, dtype=np.uint64)
-    return int(seed), np.uint64(words[0]), np.uint64(words[1])
-
-
 def _tabulate(model: Model, lo: float, hi: float, spacing: float) -> tuple[float, np.ndarray, np.ndarray]:
     """Grid ``spacing * arange(i0, i1 + 1)`` (so that x = 0 is a node) covering [lo, hi]."""
     i0 = math.floor(lo / spacing)
@@ -298,7 +292,7 @@ def trajectory_scattering(
     if n_trajectories < 1:
         raise LzsmValueError(f"`n_trajectories` must be >= 1, got {n_trajectories}")
     n_traj = int(n_trajectories)
-    seed, s0, s1 = _seed_words(seed)
+    seed, s0, s1 = _rng.seed_words(seed)
     n = model.n_levels
     if isinstance(initial_state, (bool, np.bool_)) or not isinstance(initial_state, (int, np.integer)) \
             or not 0 <= initial_state < n:
