@@ -69,7 +69,9 @@ def _next_break(code: int, fp, t: float) -> float:
     if code == F_TRIANGLE:
         k = math.floor((fp[0] * t + fp[1]) / math.pi) + 1.0
         tk = (k * math.pi - fp[1]) / fp[0]
-        if tk <= t * (1.0 + 1e-15) + 1e-300:
+        # t on a kink (to rounding): the next one.  ``tk <= t`` matters for t < 0, where the
+        # relative margin lies below t (a kink rounded onto t was returned again: steps stalled)
+        if tk <= t or tk <= t * (1.0 + 1e-15) + 1e-300:
             tk = ((k + 1.0) * math.pi - fp[1]) / fp[0]
         return tk
     if code == F_ABS and t < 0.0:
