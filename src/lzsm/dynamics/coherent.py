@@ -37,6 +37,7 @@ from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.kernels import magnus as _mk
 from lzsm.kernels import stepping as _step
+from lzsm.kernels import threads as _threads
 from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
@@ -260,22 +261,24 @@ def run_kernel_form(kf: Any, hbar: float, shape: tuple[int, ...], te: np.ndarray
     npts = int(np.prod(shape, dtype=int))
     a = np.broadcast_to(kf.constant, shape + (n, n)).reshape(npts, n, n) / hbar
     b = np.broadcast_to(kf.coefficient, shape + (n, n)).reshape(npts, n, n) / hbar
-    code = np.ascontiguousarray(np.broadcast_to(kf.code, shape).reshape(npts), dtype=np.int64)
-    fpar = np.ascontiguousarray(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), dtype=float)
-    psi = np.ascontiguousarray(np.broadcast_to(psi0, shape + (n, kcols)).reshape(npts, n, kcols), dtype=complex)
-    serial = npts < 4
+    code = _threads.arg(np.broadcast_to(kf.code, shape).reshape(npts), np.int64)
+    fpar = _threads.arg(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), float)
+    psi = _threads.arg(np.broadcast_to(psi0, shape + (n, kcols)).reshape(npts, n, kcols), complex)
     if n == 2:
-        kernel = _mk.evolve_two_level_serial if serial else _mk.evolve_two_level
-        a_in, b_in = np.ascontiguousarray(_pauli(a)), np.ascontiguousarray(_pauli(b))
+        kernel = _mk.evolve_two_level
+        a_in, b_in = _threads.arg(_pauli(a), float), _threads.arg(_pauli(b), float)
     else:
-        kernel = _mk.evolve_n_level_serial if serial else _mk.evolve_n_level
-        a_in, b_in = np.ascontiguousarray(a, dtype=complex), np.ascontiguousarray(b, dtype=complex)
-    chunk = max(1, min(npts, 2048))
+        kernel = _mk.evolve_n_level
+        a_in, b_in = _threads.arg(a, complex), _threads.arg(b, complex)
+    te = _threads.arg(te, float)
+    tol, max_step, max_steps = float(tol), float(max_step), int(max_steps)
+
+    def call(sl: slice) -> tuple[np.ndarray, ...]:
+        return kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], te, psi[sl], tol, 0.0, max_step, max_steps)
+
     outs, errs, steps, stats = [], [], [], []
-    with progress_bar(npts, progress, desc="evolve", auto_above=chunk) as bar:
-        for s in range(0, npts, chunk):
-            sl = slice(s, s + chunk)
-            o, e, k, st = kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], te, psi[sl], tol, 0.0, max_step, max_steps)
+    with progress_bar(npts, progress, desc="evolve", auto_above=2048) as bar:
+        for _, (o, e, k, st) in _threads.run_chunks(call, npts, 2048):
             outs.append(o)
             errs.append(e)
             steps.append(k)

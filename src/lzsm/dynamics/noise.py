@@ -46,6 +46,7 @@ from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.kernels import noise as _nk
 from lzsm.kernels import drives as _drives
 from lzsm.kernels import rng as _rng
+from lzsm.kernels import threads as _threads
 from lzsm.models.base import Model
 
 
@@ -586,6 +587,7 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
     # ---- kernel inputs (H / hbar)
     kind, npar0, npar1 = noise._kernel_parameters
     npar = np.array([npar0, npar1], dtype=float)
+    grid, save = _threads.arg(grid, float), _threads.arg(save, np.int64)
     if kind == _nk.NOISE_OU:
         ouc = _ou_step_coefficients(steps, noise.sigma, noise.correlation_time)
     else:
@@ -593,25 +595,23 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
     hbar = model.hbar
     shape = model.batch_shape
     npts = int(np.prod(shape, dtype=int))
-    psi_flat = np.ascontiguousarray(psi0.reshape(npts, n), dtype=complex)
+    psi_flat = _threads.arg(psi0.reshape(npts, n), complex)
     two = n == 2
-    op_in = np.ascontiguousarray(_pauli3(op / hbar) if two else op / hbar, dtype=float if two else complex)
+    op_in = _threads.arg(_pauli3(op / hbar) if two else op / hbar, float if two else complex)
     kernel = _nk.trajectories_two_level if two else _nk.trajectories_n_level
     nodes = (grid[:-1, None] + np.array([_nk._C1, _nk._C2]) * steps[:, None])  # (S, 2)
 
     def prepare(a, b, table):
         if two:
-            return (np.ascontiguousarray(_pauli3(a)), np.ascontiguousarray(_pauli3(b)),
-                    np.ascontiguousarray(_pauli3(table)))
-        return (np.ascontiguousarray(a, dtype=complex), np.ascontiguousarray(b, dtype=complex),
-                np.ascontiguousarray(table, dtype=complex))
+            return _threads.arg(_pauli3(a), float), _threads.arg(_pauli3(b), float), _threads.arg(_pauli3(table), float)
+        return _threads.arg(a, complex), _threads.arg(b, complex), _threads.arg(table, complex)
 
     calls = []  # (point indices, a, b, code, fpar, table, use_table)
     if kf is not None:
         a = np.broadcast_to(kf.constant, shape + (n, n)).reshape(npts, n, n) / hbar
         b = np.broadcast_to(kf.coefficient, shape + (n, n)).reshape(npts, n, n) / hbar
-        code = np.ascontiguousarray(np.broadcast_to(kf.code, shape).reshape(npts), dtype=np.int64)
-        fpar = np.ascontiguousarray(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), dtype=float)
+        code = _threads.arg(np.broadcast_to(kf.code, shape).reshape(npts), np.int64)
+        fpar = _threads.arg(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), float)
         a_in, b_in, table = prepare(a, b, np.zeros((1, 2, n, n)))
         calls.append((np.arange(npts), a_in, b_in, code, fpar, table, False))
         method = "magnus4-stochastic-compiled"
@@ -637,8 +637,13 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
         for first in range(0, n_traj, chunk):
             count = min(chunk, n_traj - first)
             for pts, a_in, b_in, code, fpar, table, use_table in calls:
-                amps = kernel(a_in, b_in, code, fpar, table, use_table, op_in, kind, npar, ouc, grid, save,
-                              s0, s1, first, count, psi_flat[pts])
+                psi_pts = _threads.arg(psi_flat[pts], complex)
+
+                def call(sl: slice) -> np.ndarray:
+                    return kernel(a_in, b_in, code, fpar, table, use_table, op_in, kind, npar, ouc, grid, save, s0,
+                                  s1, first + sl.start, sl.stop - sl.start, psi_pts)
+
+                amps = _threads.concatenate(call, count, axis=1)
                 sub_rho, sub_mean, sub_m2 = rho_sum[pts], pop_mean[pts], pop_m2[pts]
                 _nk.accumulate(amps, float(first), sub_rho, sub_mean, sub_m2)
                 rho_sum[pts], pop_mean[pts], pop_m2[pts] = sub_rho, sub_mean, sub_m2

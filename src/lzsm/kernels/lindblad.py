@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .drives import _coef, _next_break
 from .magnus import _C1, _C3, omega6_from_nodes
@@ -280,16 +280,17 @@ def _run(a, b, code, fp, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_in
     return err_sum, nsteps, STATUS_OK
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _outputs(npts, m, n2):
     out = np.full((npts, m, n2), np.nan + 0j)
     return out, np.empty(npts), np.empty(npts, dtype=np.int64), np.empty(npts, dtype=np.int64)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def evolve_lindblad(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step,
                     max_steps):
-    """Propagate P independent master equations, one parameter point per thread.
+    """Propagate P independent master equations, one point after the other without the GIL
+    (callers run chunks of points on several threads: :func:`lzsm.kernels.threads.run_chunks`).
 
     a, b: (P, N, N) complex (H = a + b f(t), divided by hbar); code (P,), fpar (P, 2);
     dconst: (P, N^2, N^2) constant dissipator; dynamic: bool, whether the time-dependent
@@ -297,17 +298,6 @@ def evolve_lindblad(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, 
     xop: (P, N, N) bath coupling operator; r0: (P, N^2) vec(rho0).
     Returns vec(rho) (P, M, N^2) (NaN where never reached), error estimates, steps, status.
     """
-    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], r0.shape[1])
-    for p in prange(a.shape[0]):
-        errs[p], steps[p], status[p] = _run(a[p], b[p], code[p], fpar[p], dconst[p], dynamic, basis, par[p],
-                                            xop[p], t_eval, r0[p], tol, h_init, max_step, max_steps, out[p])
-    return out, errs, steps, status
-
-
-@njit(cache=True)
-def evolve_lindblad_serial(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step,
-                           max_steps):
-    """:func:`evolve_lindblad` on one thread (for a handful of points)."""
     out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], r0.shape[1])
     for p in range(a.shape[0]):
         errs[p], steps[p], status[p] = _run(a[p], b[p], code[p], fpar[p], dconst[p], dynamic, basis, par[p],
@@ -670,30 +660,20 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
     return err_sum, nsteps, STATUS_OK
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _outputs_bloch(npts, m):
     out = np.full((npts, m, 3), np.nan)
     return out, np.empty(npts), np.empty(npts, dtype=np.int64), np.empty(npts, dtype=np.int64)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def evolve_bloch(a, b, code, fpar, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_init, max_step, max_steps):
-    """Two-level master equations on the Bloch vector, one parameter point per thread.
+    """Two-level master equations on the Bloch vector, one point after the other without the
+    GIL (as :func:`evolve_lindblad`).
 
     a, b: (P, 4) Pauli vectors of H/hbar; mc: (P, 4, 4) constant affine dissipator; par:
     (P, 6); xv: (P, 4) Pauli vector of the bath operator; r0: (P, 3) Bloch vectors.
     Returns Bloch vectors (P, M, 3), error estimates, steps, status."""
-    out, errs, steps, status = _outputs_bloch(a.shape[0], t_eval.shape[0])
-    for p in prange(a.shape[0]):
-        errs[p], steps[p], status[p] = _run_bloch(a[p], b[p], code[p], fpar[p], mc[p], dynamic, basis, par[p],
-                                                  xv[p], t_eval, r0[p], tol, h_init, max_step, max_steps, out[p])
-    return out, errs, steps, status
-
-
-@njit(cache=True)
-def evolve_bloch_serial(a, b, code, fpar, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_init, max_step,
-                        max_steps):
-    """:func:`evolve_bloch` on one thread."""
     out, errs, steps, status = _outputs_bloch(a.shape[0], t_eval.shape[0])
     for p in range(a.shape[0]):
         errs[p], steps[p], status[p] = _run_bloch(a[p], b[p], code[p], fpar[p], mc[p], dynamic, basis, par[p],

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .drives import _coef, _next_break
 from .stepping import (EXPONENT_RICHARDSON, STATUS_MAX_STEPS, STATUS_OK, STATUS_STEP_UNDERFLOW,  # noqa: F401
@@ -166,26 +166,16 @@ def _outputs(npts, m, n, k):
     return out, np.empty(npts), np.empty(npts, dtype=np.int64), np.empty(npts, dtype=np.int64)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def evolve_two_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
     """Propagate P independent two-level systems, H_p(t) = a_p + b_p f_p(t) (Pauli 4-vectors).
 
     a, b: (P, 4) float; code: (P,) int; fpar: (P, 2) float (omega, phi); t_eval: (M,)
     increasing, first entry the start time; psi0: (P, 2, K) complex (K columns).
     Returns amplitudes (P, M, 2, K) (NaN where never reached), error estimates (P,), number
-    of steps (P,), status (P,).  One parameter point per thread.
+    of steps (P,), status (P,).  One point after the other, without the GIL: callers run
+    chunks of points on several threads (:func:`lzsm.kernels.threads.run_chunks`).
     """
-    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], 2, psi0.shape[2])
-    for p in prange(a.shape[0]):
-        errs[p], steps[p], status[p] = _run2(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
-                                             max_step, max_steps, out[p])
-    return out, errs, steps, status
-
-
-@njit(cache=True)
-def evolve_two_level_serial(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
-    """:func:`evolve_two_level` on one thread (for a handful of points: idle worker threads of
-    the parallel runtime spin and cost CPU time)."""
     out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], 2, psi0.shape[2])
     for p in range(a.shape[0]):
         errs[p], steps[p], status[p] = _run2(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
@@ -280,20 +270,10 @@ def _run_n(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     return err_sum, nsteps, STATUS_OK
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def evolve_n_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
     """N-level analogue of :func:`evolve_two_level`; a, b: (P, N, N) complex Hermitian,
     psi0: (P, N, K)."""
-    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], a.shape[1], psi0.shape[2])
-    for p in prange(a.shape[0]):
-        errs[p], steps[p], status[p] = _run_n(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
-                                              max_step, max_steps, out[p])
-    return out, errs, steps, status
-
-
-@njit(cache=True)
-def evolve_n_level_serial(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
-    """:func:`evolve_n_level` on one thread."""
     out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], a.shape[1], psi0.shape[2])
     for p in range(a.shape[0]):
         errs[p], steps[p], status[p] = _run_n(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,

@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .drives import _coef
 from .rng import _normal_pair, _seed_state, _uniform, _waiting_time
@@ -161,7 +161,7 @@ def _trajectory2(a, b, code, fp, table, use_table, op, kind, npar, ouc, tg, save
             m += 1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def trajectories_two_level(a, b, code, fpar, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1,
                            first, count, psi0):
     """Trajectories ``first .. first + count - 1`` for every parameter point (two levels).
@@ -171,10 +171,11 @@ def trajectories_two_level(a, b, code, fpar, table, use_table, op, kind, npar, o
     then P must be 1); op: (3,) Pauli vector of O/hbar; kind: NOISE_OU or NOISE_TELEGRAPH;
     npar: (sigma or amplitude, switching rate); ouc: (S, 5) OU step coefficients; tg: (S + 1,)
     grid; save: (M,) grid indices of the saved times; psi0: (P, 2).
-    Returns amplitudes (P, count, M, 2)."""
+    Returns amplitudes (P, count, M, 2).  One trajectory after the other without the GIL;
+    callers split the trajectories over threads (:func:`lzsm.kernels.threads.concatenate`)."""
     npts = a.shape[0]
     out = np.empty((npts, count, save.shape[0], 2), dtype=np.complex128)
-    for k in prange(npts * count):
+    for k in range(npts * count):
         p = k // count
         j = k - p * count
         _trajectory2(a[p], b[p], code[p], fpar[p], table, use_table, op, kind, npar, ouc, tg, save, seed0,
@@ -213,7 +214,7 @@ def _trajectory_n(a, b, code, fp, table, use_table, op, kind, npar, ouc, tg, sav
             m += 1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def trajectories_n_level(a, b, code, fpar, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1,
                          first, count, psi0):
     """N-level analogue of :func:`trajectories_two_level`: a, b (P, N, N) complex (H/hbar),
@@ -221,7 +222,7 @@ def trajectories_n_level(a, b, code, fpar, table, use_table, op, kind, npar, ouc
     npts = a.shape[0]
     nlev = a.shape[1]
     out = np.empty((npts, count, save.shape[0], nlev), dtype=np.complex128)
-    for k in prange(npts * count):
+    for k in range(npts * count):
         p = k // count
         j = k - p * count
         _trajectory_n(a[p], b[p], code[p], fpar[p], table, use_table, op, kind, npar, ouc, tg, save, seed0,

@@ -63,6 +63,7 @@ import xarray as xr
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.kernels import rng as _rng
+from lzsm.kernels import threads as _threads
 from lzsm.kernels import surface_hopping as _k
 from lzsm.models.base import Model
 
@@ -353,10 +354,16 @@ def trajectory_scattering(
     frus = _k.FRUSTRATED_REVERSE if getattr(meth, "frustrated", "keep") == "reverse" else _k.FRUSTRATED_KEEP
     out_i = np.zeros((k.size, n_traj, _k.N_INT), dtype=np.int64)
     out_f = np.zeros((k.size, n_traj, _k.N_FLOAT + n), dtype=float)
-    _k.run_ensemble(gx0, grid_spacing, vt, dvt, code, decoh, edc_c, frus, mass, hbar, dt,
-                    x_left, x_right, max_steps, x0, k.astype(float),
-                    _k.SAMPLING_WIGNER if sampling == "wigner" else _k.SAMPLING_FIXED,
-                    sx.astype(float), sp.astype(float), int(initial_state), s0, s1, out_i, out_f)
+    k_in, sx_in, sp_in = _threads.arg(k, float), _threads.arg(sx, float), _threads.arg(sp, float)
+    samp = _k.SAMPLING_WIGNER if sampling == "wigner" else _k.SAMPLING_FIXED
+
+    def call(sl: slice) -> None:
+        _k.run_ensemble(gx0, grid_spacing, vt, dvt, code, decoh, edc_c, frus, mass, hbar, dt, x_left, x_right,
+                        max_steps, x0, k_in, samp, sx_in, sp_in, int(initial_state), s0, s1, sl.start, sl.stop,
+                        out_i, out_f)
+
+    for _ in _threads.run_chunks(call, k.size * n_traj, 1 << 30):
+        pass
 
     # ---- outcomes
     outcome = out_i[..., _k.I_OUTCOME]
