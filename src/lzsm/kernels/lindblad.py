@@ -91,28 +91,26 @@ def expm(a):
         for i in range(a.shape[0]):
             s += abs(a[i, j])
         nrm = max(nrm, s)
+    s = 0
     if nrm <= _THETA[0]:
         u, v = _pade_low(a, _B3)
-        return np.linalg.solve(v - u, v + u)
-    if nrm <= _THETA[1]:
+    elif nrm <= _THETA[1]:
         u, v = _pade_low(a, _B5)
-        return np.linalg.solve(v - u, v + u)
-    if nrm <= _THETA[2]:
+    elif nrm <= _THETA[2]:
         u, v = _pade_low(a, _B7)
-        return np.linalg.solve(v - u, v + u)
-    if nrm <= _THETA[3]:
+    elif nrm <= _THETA[3]:
         u, v = _pade_low(a, _B9)
-        return np.linalg.solve(v - u, v + u)
-    s = max(0, int(math.ceil(math.log2(nrm / _THETA[4]))))
-    x = a / (2.0 ** s)
-    n = a.shape[0]
-    eye = np.eye(n, dtype=a.dtype)
-    x2 = x @ x
-    x4 = x2 @ x2
-    x6 = x4 @ x2
-    b = _B13
-    u = x @ (x6 @ (b[13] * x6 + b[11] * x4 + b[9] * x2) + b[7] * x6 + b[5] * x4 + b[3] * x2 + b[1] * eye)
-    v = x6 @ (b[12] * x6 + b[10] * x4 + b[8] * x2) + b[6] * x6 + b[4] * x4 + b[2] * x2 + b[0] * eye
+    else:
+        s = max(0, int(math.ceil(math.log2(nrm / _THETA[4]))))
+        x = a / (2.0 ** s)
+        n = a.shape[0]
+        eye = np.eye(n, dtype=a.dtype)
+        x2 = x @ x
+        x4 = x2 @ x2
+        x6 = x4 @ x2
+        b = _B13
+        u = x @ (x6 @ (b[13] * x6 + b[11] * x4 + b[9] * x2) + b[7] * x6 + b[5] * x4 + b[3] * x2 + b[1] * eye)
+        v = x6 @ (b[12] * x6 + b[10] * x4 + b[8] * x2) + b[6] * x6 + b[4] * x4 + b[2] * x2 + b[0] * eye
     r = np.ascontiguousarray(np.linalg.solve(v - u, v + u))
     for _ in range(s):
         r = r @ r
@@ -332,7 +330,7 @@ def evolve_lindblad(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, 
 # step controller chose in the far tails of fast sweeps.)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _amul(x, y):
     """x y for affine 3x4 tuples: [[Mx My, Mx cy]]."""
     return (x[0] * y[0] + x[1] * y[4] + x[2] * y[8],
@@ -349,7 +347,7 @@ def _amul(x, y):
             x[8] * y[3] + x[9] * y[7] + x[10] * y[11])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _alin(a, x, b, y):
     """a x + b y for 12-tuples."""
     return (a * x[0] + b * y[0], a * x[1] + b * y[1], a * x[2] + b * y[2], a * x[3] + b * y[3],
@@ -357,7 +355,7 @@ def _alin(a, x, b, y):
             a * x[8] + b * y[8], a * x[9] + b * y[9], a * x[10] + b * y[10], a * x[11] + b * y[11])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _alin3(a, x, b, y, c, z):
     """a x + b y + c z for 12-tuples."""
     return (a * x[0] + b * y[0] + c * z[0], a * x[1] + b * y[1] + c * z[1], a * x[2] + b * y[2] + c * z[2],
@@ -366,7 +364,7 @@ def _alin3(a, x, b, y, c, z):
             a * x[9] + b * y[9] + c * z[9], a * x[10] + b * y[10] + c * z[10], a * x[11] + b * y[11] + c * z[11])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _acomm(x, y):
     """[x, y] for affine 3x4 tuples."""
     return _alin(1.0, _amul(x, y), -1.0, _amul(y, x))
@@ -485,7 +483,7 @@ def _pair_rates(w, g1, kt, eta, wc, sexp, x01sq):
     return down, up
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _rot(h):
     """Affine generator of dr/dt = 2 h x r for the Pauli vector h = (h0, hx, hy, hz)."""
     return (0.0, -2.0 * h[3], 2.0 * h[2], 0.0,
@@ -586,7 +584,7 @@ def _step_omega(lin, a, b, code, fp, t, h, mct, g0, gb, cc, d0, db, dynamic, bas
     return _bloch_omega(a, b, code, fp, t, h, mct, dynamic, basis, par, xv)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _apply(m, r0, r1, r2):
     """[[E, e]] (r, 1)."""
     return (m[0] * r0 + m[1] * r1 + m[2] * r2 + m[3],
@@ -594,7 +592,7 @@ def _apply(m, r0, r1, r2):
             m[8] * r0 + m[9] * r1 + m[10] * r2 + m[11])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _norm1(g):
     """1-norm (largest column sum) of the 4x4 matrix [[M, c], [0, 0]]."""
     return max(max(abs(g[0]) + abs(g[4]) + abs(g[8]), abs(g[1]) + abs(g[5]) + abs(g[9])),
@@ -602,7 +600,7 @@ def _norm1(g):
 
 
 @njit(cache=True, nogil=True)
-def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_init, max_step, max_steps, out):
+def _run_bloch(a_, b_, code, fp_, mc, dynamic, basis, par_, xv_, t_eval, r0, tol, h_init, max_step, max_steps, out):
     """One point.  Each step propagates with exp(Omega6) (one exponential) and estimates its
     local error by the embedded fourth-order exponent: Omega6 - Omega4 = Delta = [[D, d]] moves
     a state by Delta (r, 1) to first order, so the Frobenius error of rho is at most
@@ -610,6 +608,12 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
     bound, O(h^5) while the propagated step is O(h^7), is the error estimate compared with tol.
     Steps are further limited to ||Omega6||_1 <= MAGNUS_RADIUS (:func:`~lzsm.kernels.stepping.
     outside_radius`; a rejected step of that kind costs no exponential)."""
+    # the point's parameters as tuples (registers: the stores to out cannot alias them)
+    a = (a_[0], a_[1], a_[2], a_[3])
+    b = (b_[0], b_[1], b_[2], b_[3])
+    fp = (fp_[0], fp_[1])
+    par = (par_[0], par_[1], par_[2], par_[3], par_[4], par_[5])
+    xv = (xv_[0], xv_[1], xv_[2], xv_[3])
     x0, x1, x2 = r0[0], r0[1], r0[2]
     t = t_eval[0]
     out[0, 0], out[0, 1], out[0, 2] = x0, x1, x2

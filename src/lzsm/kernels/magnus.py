@@ -105,9 +105,13 @@ def _norm_h2(a, b, code, fp, t):
 
 
 @njit(cache=True, nogil=True)
-def _run2(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
+def _run2(a_, b_, code, fp_, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     """Adaptive integration of K two-component columns psi0 (2, K); saves into out (M, 2, K)."""
     kcols = psi0.shape[1]
+    # the point's parameters as tuples (registers: the stores to the state below cannot alias them)
+    a = (a_[0], a_[1], a_[2], a_[3])
+    b = (b_[0], b_[1], b_[2], b_[3])
+    fp = (fp_[0], fp_[1])
     p = psi0.copy()
     full = np.empty_like(p)
     half = np.empty_like(p)

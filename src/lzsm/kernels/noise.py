@@ -107,9 +107,15 @@ def _noise_nodes(st, kind, npar, ouc, n, h, x, wait):
 
 # ----------------------------------------------------------------------------- two levels
 @njit(cache=True, nogil=True)
-def _trajectory2(a, b, code, fp, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1, index,
+def _trajectory2(a_, b_, code, fp_, table, use_table, op_, kind, npar_, ouc, tg, save, seed0, seed1, index,
                  psi0, out):
     """One two-level trajectory (Pauli 3-vectors; identity parts only add a global phase)."""
+    # the parameters as tuples (registers: the stores to the generator state and out cannot alias them)
+    a = (a_[0], a_[1], a_[2])
+    b = (b_[0], b_[1], b_[2])
+    op = (op_[0], op_[1], op_[2])
+    fp = (fp_[0], fp_[1])
+    npar = (npar_[0], npar_[1])
     st = _seed_state(seed0, seed1, index)
     x, wait = _noise_start(st, kind, npar)
     p0 = psi0[0]
