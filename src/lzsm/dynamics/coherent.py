@@ -16,7 +16,7 @@ Each converts and checks its input (:mod:`lzsm._checks`), resolves the generic o
   (Blanes, Casas & Ros, BIT 40, 434 (2000)) with exact exponentials, so every step is unitary,
   and Richardson step control.  Models with ``H = A + B f(t)`` (Landau–Zener, linear
   multi-level sweeps, periodic drives, double passages) run entirely in compiled code
-  (:mod:`lzsm.kernels.magnus`), one parameter point per thread; models given by Python
+  (:mod:`lzsm.kernels.magnus`), chunks of parameter points on numba's threads; models given by Python
   callables are stepped in lock-step over the grid with NumPy.
 * ``"dop853"``: SciPy's eighth-order Runge–Kutta (Hairer, Nørsett & Wanner), point by point;
   an independent reference (not unitary; no error estimate is reported).
@@ -320,7 +320,7 @@ def _expm_ah(om: np.ndarray) -> np.ndarray:
 
 
 @methods.register("schrodinger", "magnus6", "compiled", default_tol=DEFAULT_TOL, honours=_MAGNUS_OPTIONS,
-                  description="sixth-order Magnus, exact exponentials, compiled (numba), one point per thread")
+                  description="sixth-order Magnus, exact exponentials, compiled (numba), points in parallel")
 def _magnus6_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
     """Compiled kernels for models with a kernel form (``H = A + B f(t)``)."""
     assert options.tol is not None

@@ -244,7 +244,8 @@ def _step_exp(a, b, code, fp, t, h, dconst, dynamic, basis, par, xop):
 
 
 @njit(cache=True, nogil=True)
-def _run(a, b, code, fp, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step, max_steps, out):
+def _run(a, b, code, fp_, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step, max_steps, out):
+    fp = (fp_[0], fp_[1])  # as in _run_bloch (one specialisation of the drive-shape functions)
     r = r0.copy()
     t = t_eval[0]
     out[0] = r

@@ -233,7 +233,8 @@ def _omega_n(a, b, code, fp, t, h):
 
 
 @njit(cache=True, nogil=True)
-def _run_n(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
+def _run_n(a, b, code, fp_, t_eval, psi0, tol, h_init, max_step, max_steps, out):
+    fp = (fp_[0], fp_[1])  # as in _run2 (one specialisation of the drive-shape functions)
     psi = psi0.copy()
     t = t_eval[0]
     out[0] = psi

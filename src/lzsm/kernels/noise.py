@@ -191,8 +191,10 @@ def trajectories_two_level(a, b, code, fpar, table, use_table, op, kind, npar, o
 
 # ----------------------------------------------------------------------------- N levels
 @njit(cache=True, nogil=True)
-def _trajectory_n(a, b, code, fp, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1, index,
+def _trajectory_n(a, b, code, fp_, table, use_table, op, kind, npar_, ouc, tg, save, seed0, seed1, index,
                   psi0, out):
+    fp = (fp_[0], fp_[1])  # as in _trajectory2 (one specialisation of the shared helpers)
+    npar = (npar_[0], npar_[1])
     st = _seed_state(seed0, seed1, index)
     x, wait = _noise_start(st, kind, npar)
     psi = psi0.copy()
