@@ -27,7 +27,7 @@ Equal settings on both sides
 mudslide takes ~0.1 s of CPU per trajectory, so it runs a seeded subsample (``--mudslide-
 trajectories``, default 50 per momentum; ``--quick`` 10) and its time per trajectory is
 extrapolated to 2000 (stated in the output).  lzsm runs all 2000 x 2 trajectories in one call
-(numba ``prange`` over trajectories), after one warm-up call (JIT compile or cache load), and
+(compiled, chunks of trajectories on numba's threads), after one warm-up call (JIT compile or cache load), and
 is timed once.  Target: lzsm >= 50x faster (CPU time).
 
 Timing

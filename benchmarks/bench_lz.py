@@ -28,7 +28,7 @@ whole grid; QuTiP: the subset) is <= 1e-9.  The errors of both sides are printed
 Timing
 ------
 * CPU time (``time.process_time``, all threads of this process) is the headline: ``evolve``
-  runs its compiled kernel in numba parallel threads (one parameter point per thread, 2 cores
+  runs its compiled kernel on numba's threads (chunks of parameter points, 2 cores
   here), so on the grid its wall time is about half its CPU time; QuTiP is single-threaded.
   Wall-clock times (``time.perf_counter``) and the wall-clock ratio are printed as well.
 * lzsm is warmed up once before timing (numba JIT compile / on-disk cache load).  QuTiP is
@@ -51,9 +51,9 @@ Caveats
 * OPENBLAS_* / OMP_* thread variables set in this machine's environment (printed at start) slow
   NumPy a little; they do not affect the numba kernel but do affect the NumPy bookkeeping that
   ``evolve`` does around it (model setup, adiabatic-state transform at t0).
-* numba threads: the CPU time of a single-point ``evolve`` includes the busy-wait of numba's
-  idle OpenMP worker thread, so on (a) lzsm's CPU time is ~2x its wall time and ~2x what it is
-  with ``numba.set_num_threads(1)`` (printed as an info line, not used for the headline).
+* numba threads: a single-point ``evolve`` runs in the calling thread (chunks of points go to
+  ``numba.get_num_threads()`` threads, :mod:`lzsm.kernels.threads`), so on (a) its CPU time is
+  its wall time; the run with ``numba.set_num_threads(1)`` is printed as an info line.
 * Timings are noisy on a shared machine; the full run takes about a minute or two.
 """
 

@@ -42,7 +42,7 @@ The fastest method that meets the target gives the headline ratio.
 Timing
 ------
 CPU time (``time.process_time``, all threads of the process) is the headline: lzsm runs its
-compiled kernel in numba threads (one grid point per thread, 2 cores here), QuTiP is
+compiled kernel on numba's threads (chunks of grid points, 2 cores here), QuTiP is
 single-threaded.  Wall times (``time.perf_counter``) are printed in [brackets] with their ratio.
 The machine may be shared (load average printed); timings are noisy.
 

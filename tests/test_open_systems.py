@@ -248,9 +248,9 @@ def test_kernel_preserves_hermiticity_before_symmetrisation():
     sup = np.zeros((1, 9, 9), dtype=complex)
     par = np.array([[0.2, 0.1, 0.3, 0.0, 1.0, 1.0]])
     r0 = np.diag([0.5, 0.3, 0.2]).astype(complex).reshape(1, 9)
-    out, _, _, st_ = lk.evolve_lindblad_serial(a, b, np.array([1]), np.zeros((1, 2)), sup, True, lk.BASIS_ADIABATIC,
-                                               par, np.zeros((1, n, n), complex), np.array([-10.0, 10.0]), r0, 1e-10,
-                                               0.0, np.inf, 10 ** 7)
+    out, _, _, st_ = lk.evolve_lindblad(a, b, np.array([1]), np.zeros((1, 2)), sup, True, lk.BASIS_ADIABATIC,
+                                        par, np.zeros((1, n, n), complex), np.array([-10.0, 10.0]), r0, 1e-10,
+                                        0.0, np.inf, 10 ** 7)
     rho = out[0, -1].reshape(n, n)
     assert st_[0] == 0
     assert np.abs(rho - rho.conj().T).max() < 1e-13

@@ -24,6 +24,7 @@ from scipy import special
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
 from lzsm.kernels import parabolic_cylinder as _lzk
+from lzsm.kernels import threads as _threads
 from lzsm.kernels.parabolic_cylinder import weber_constants
 
 ArrayLike = Any
@@ -190,9 +191,10 @@ def lz_propagator(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: 
     t_arr = _checks.real_array(t, "t")
     t0_arr = _checks.real_array(t0, "t0")
     shape, g, (s, s0), frame = _canonical(coupling, sweep_rate, hbar, t_arr, t0_arr)
-    gf = np.ascontiguousarray(g.reshape(-1))
-    consts = weber_constants(gf**2)
-    u = _lzk.propagator(gf, np.ascontiguousarray(s.reshape(-1)), np.ascontiguousarray(s0.reshape(-1)), consts)
+    gf = _threads.arg(g.reshape(-1), float)
+    consts = _threads.arg(weber_constants(gf**2), complex)
+    sf, s0f = _threads.arg(s.reshape(-1), float), _threads.arg(s0.reshape(-1), float)
+    u = _threads.concatenate(lambda sl: _lzk.propagator(gf[sl], sf[sl], s0f[sl], consts[sl]), gf.size)
     u = u.reshape(shape + (2, 2))
     return frame @ u @ np.conj(np.swapaxes(frame, -1, -2))
 
@@ -215,8 +217,9 @@ def lz_amplitudes(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: 
             raise LzsmValueError("with t0 = -inf, `initial` must be a diabatic index 0 or 1 "
                                  "(a superposition has no defined relative phase at t0 = -inf)")
         shape, g, (s,), frame = _canonical(coupling, sweep_rate, hbar, t_arr)
-        gf = np.ascontiguousarray(g.reshape(-1))
-        psi = _lzk.from_minus_infinity(gf, np.ascontiguousarray(s.reshape(-1)), weber_constants(gf**2))
+        gf = _threads.arg(g.reshape(-1), float)
+        sf, consts = _threads.arg(s.reshape(-1), float), _threads.arg(weber_constants(gf**2), complex)
+        psi = _threads.concatenate(lambda sl: _lzk.from_minus_infinity(gf[sl], sf[sl], consts[sl]), gf.size)
         psi = psi.reshape(shape + (2,))
         # canonical index j such that G e_j is the requested diabatic state
         pos = np.broadcast_to(_rate(sweep_rate) > 0, shape)

@@ -16,7 +16,7 @@ Each converts and checks its input (:mod:`lzsm._checks`), resolves the generic o
   (Blanes, Casas & Ros, BIT 40, 434 (2000)) with exact exponentials, so every step is unitary,
   and Richardson step control.  Models with ``H = A + B f(t)`` (Landau–Zener, linear
   multi-level sweeps, periodic drives, double passages) run entirely in compiled code
-  (:mod:`lzsm.kernels.magnus`), one parameter point per thread; models given by Python
+  (:mod:`lzsm.kernels.magnus`), chunks of parameter points on numba's threads; models given by Python
   callables are stepped in lock-step over the grid with NumPy.
 * ``"dop853"``: SciPy's eighth-order Runge–Kutta (Hairer, Nørsett & Wanner), point by point;
   an independent reference (not unitary; no error estimate is reported).
@@ -36,6 +36,8 @@ from lzsm import _checks, methods
 from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.kernels import magnus as _mk
+from lzsm.kernels import stepping as _step
+from lzsm.kernels import threads as _threads
 from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
@@ -260,22 +262,24 @@ def run_kernel_form(kf: Any, hbar: float, shape: tuple[int, ...], te: np.ndarray
     npts = int(np.prod(shape, dtype=int))
     a = np.broadcast_to(kf.constant, shape + (n, n)).reshape(npts, n, n) / hbar
     b = np.broadcast_to(kf.coefficient, shape + (n, n)).reshape(npts, n, n) / hbar
-    code = np.ascontiguousarray(np.broadcast_to(kf.code, shape).reshape(npts), dtype=np.int64)
-    fpar = np.ascontiguousarray(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), dtype=float)
-    psi = np.ascontiguousarray(np.broadcast_to(psi0, shape + (n, kcols)).reshape(npts, n, kcols), dtype=complex)
-    serial = npts < 4
+    code = _threads.arg(np.broadcast_to(kf.code, shape).reshape(npts), np.int64)
+    fpar = _threads.arg(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), float)
+    psi = _threads.arg(np.broadcast_to(psi0, shape + (n, kcols)).reshape(npts, n, kcols), complex)
     if n == 2:
-        kernel = _mk.evolve_two_level_serial if serial else _mk.evolve_two_level
-        a_in, b_in = np.ascontiguousarray(_pauli(a)), np.ascontiguousarray(_pauli(b))
+        kernel = _mk.evolve_two_level
+        a_in, b_in = _threads.arg(_pauli(a), float), _threads.arg(_pauli(b), float)
     else:
-        kernel = _mk.evolve_n_level_serial if serial else _mk.evolve_n_level
-        a_in, b_in = np.ascontiguousarray(a, dtype=complex), np.ascontiguousarray(b, dtype=complex)
-    chunk = max(1, min(npts, 2048))
+        kernel = _mk.evolve_n_level
+        a_in, b_in = _threads.arg(a, complex), _threads.arg(b, complex)
+    te = _threads.arg(te, float)
+    tol, max_step, max_steps = float(tol), float(max_step), int(max_steps)
+
+    def call(sl: slice) -> tuple[np.ndarray, ...]:
+        return kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], te, psi[sl], tol, 0.0, max_step, max_steps)
+
     outs, errs, steps, stats = [], [], [], []
-    with progress_bar(npts, progress, desc="evolve", auto_above=chunk) as bar:
-        for s in range(0, npts, chunk):
-            sl = slice(s, s + chunk)
-            o, e, k, st = kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], te, psi[sl], tol, 0.0, max_step, max_steps)
+    with progress_bar(npts, progress, desc="evolve", auto_above=2048) as bar:
+        for _, (o, e, k, st) in _threads.run_chunks(call, npts, 2048):
             outs.append(o)
             errs.append(e)
             steps.append(k)
@@ -303,6 +307,11 @@ def _omega6(hs: np.ndarray, h: float) -> np.ndarray:
     return al1 + al3 / 12 + comm(-20 * al1 - al3 + c1, al2 + c2) / 240
 
 
+#: The step controller of the compiled kernels, as plain Python (one call per lock-step step).
+_control = _step.control.py_func
+_trial_step = _step.trial_step.py_func
+
+
 def _expm_ah(om: np.ndarray) -> np.ndarray:
     herm = 1j * om
     herm = 0.5 * (herm + np.conj(np.swapaxes(herm, -1, -2)))
@@ -312,7 +321,7 @@ def _expm_ah(om: np.ndarray) -> np.ndarray:
 
 
 @methods.register("schrodinger", "magnus6", "compiled", default_tol=DEFAULT_TOL, honours=_MAGNUS_OPTIONS,
-                  description="sixth-order Magnus, exact exponentials, compiled (numba), one point per thread")
+                  description="sixth-order Magnus, exact exponentials, compiled (numba), points in parallel")
 def _magnus6_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
     """Compiled kernels for models with a kernel form (``H = A + B f(t)``)."""
     assert options.tol is not None
@@ -324,7 +333,10 @@ def _magnus6_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
 @methods.register("schrodinger", "magnus6", "callable", default_tol=DEFAULT_TOL, honours=_MAGNUS_OPTIONS,
                   description="sixth-order Magnus, exact exponentials, NumPy lock-step over the grid")
 def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
-    """Lock-step sixth-order Magnus over the whole grid for models given by callables.
+    """Lock-step sixth-order Magnus over the whole grid for models given by callables: one step
+    sequence for all points, landing on the saved times and accepted on the largest error
+    estimate by the compiled kernels' controller (:func:`lzsm.kernels.stepping.trial_step`,
+    :func:`lzsm.kernels.stepping.control`).
 
     psi0 (*batch, N, K) -> (*batch, M, N, K)."""
     tol, max_step, max_steps, progress = options.tol, options.max_step, options.max_steps, options.progress
@@ -340,16 +352,15 @@ def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
     h = min(max_step, 1.0 / (np.max(np.linalg.norm(h0, axis=(-1, -2))) + 1e-300))
     err_sum = np.zeros(shape)
     nsteps = 0
-    status = _mk.STATUS_OK
+    status = _step.STATUS_OK
     c = np.asarray(_C)
     bar = progress_bar(float(te[-1] - te[0]), progress, desc="evolve", unit="t",
                        bar_format="{l_bar}{bar}| {n:.3g}/{total:.3g} [{elapsed}<{remaining}]")
     try:
         for j in range(1, te.size):
             t_end = float(te[j])
-            while t < t_end and status == _mk.STATUS_OK:
-                last = t + h >= t_end
-                h_try = t_end - t if last else h
+            while t < t_end and status == _step.STATUS_OK:
+                _, last, h_try, t_next = _trial_step(t, h, t_end, math.inf, 0, None)  # no kinks
                 hh = 0.5 * h_try
                 times = np.concatenate([t + c * h_try, t + c * hh, t + hh + c * hh])
                 hs = model.hamiltonian(times) / model.hbar
@@ -358,21 +369,16 @@ def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
                 half = _expm_ah(_omega6(hs[..., 6:9, :, :], hh)) @ half
                 err = np.linalg.norm(half - full, axis=(-2, -1)) / 63.0
                 emax = float(np.max(err)) if err.size else 0.0
-                if emax <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
+                accept, h_new = _control(emax, tol, h_try, h, t, last, max_step, _step.EXPONENT_RICHARDSON, 0.0)
+                if accept:
                     psi = half
                     err_sum += err
                     nsteps += 1
                     bar.update(h_try)
-                    t = t_end if last else t + h_try
-                    fac = 4.0 if emax == 0 else min(4.0, max(0.2, 0.9 * (tol / emax) ** (1 / 7)))
-                    if not last:
-                        h = min(h_try * fac, max_step)
-                    elif fac < 1:
-                        h = min(h, h_try * fac)
+                    t = t_next
                     if nsteps >= max_steps:
-                        status = _mk.STATUS_MAX_STEPS
-                else:
-                    h = h_try * max(0.2, 0.9 * (tol / emax) ** (1 / 7))
+                        status = _step.STATUS_MAX_STEPS
+                h = h_new
             out[..., j, :, :] = psi
     finally:
         bar.close()

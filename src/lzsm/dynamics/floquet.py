@@ -31,6 +31,7 @@ from numpy.typing import ArrayLike
 from lzsm import _checks
 from lzsm.dynamics.coherent import _OnModelGrid, propagator
 from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
+from lzsm.kernels import threads as _threads
 from lzsm.kernels.averages import unfold_half_period, weighted_overlaps
 from lzsm.kernels.drives import F_COS, F_TRIANGLE
 from lzsm.models.base import KernelForm, Model
@@ -161,9 +162,11 @@ class Floquet(_OnModelGrid, Result):
         batch = theta.shape[:-1]
 
         def flat(arr, tail):
-            return np.ascontiguousarray(np.broadcast_to(arr, batch + arr.shape[-tail:]).reshape((-1,) + arr.shape[-tail:]))
+            return _threads.arg(np.broadcast_to(arr, batch + arr.shape[-tail:]).reshape((-1,) + arr.shape[-tail:]),
+                                complex if np.iscomplexobj(arr) else float)
 
-        out = weighted_overlaps(flat(self.samples, 3), flat(self.states, 2), flat(theta, 1), flat(weights, 3))
+        args = (flat(self.samples, 3), flat(self.states, 2), flat(theta, 1), flat(weights, 3))
+        out = _threads.concatenate(lambda sl: weighted_overlaps(*(x[sl] for x in args)), args[0].shape[0])
         return out.reshape(batch + (n, n, n))
 
 
@@ -203,8 +206,8 @@ def _unfold_half_period(u: np.ndarray) -> np.ndarray:
     Time reversal of a real H with H(T - s) = H(s) gives U(T - s, T/2) = U(T/2, s)^T, hence
     ``U(T/2 + s, 0) = [U(T/2, 0) U(T/2 - s, 0)^dagger]^T U(T/2, 0)``."""
     batch = u.shape[:-3]
-    flat = np.ascontiguousarray(u.reshape((-1,) + u.shape[-3:]))
-    out = unfold_half_period(flat)
+    flat = _threads.arg(u.reshape((-1,) + u.shape[-3:]), complex)
+    out = _threads.concatenate(lambda sl: unfold_half_period(flat[sl]), flat.shape[0])
     return out.reshape(batch + out.shape[1:])
 
 

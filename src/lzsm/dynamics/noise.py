@@ -44,7 +44,9 @@ from lzsm.options import Options, resolve_options
 from lzsm.results import Result, grid_coordinates
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.kernels import noise as _nk
-from lzsm.kernels.drives import F_ABS, F_COS, F_LINEAR, F_QUADRATIC, F_TRIANGLE
+from lzsm.kernels import drives as _drives
+from lzsm.kernels import rng as _rng
+from lzsm.kernels import threads as _threads
 from lzsm.models.base import Model
 
 
@@ -461,31 +463,13 @@ def _pauli3(h: np.ndarray) -> np.ndarray:
     return out
 
 
-def _f_max(code: np.ndarray, t0: float, t1: float) -> np.ndarray:
-    tmax = max(abs(t0), abs(t1))
-    return np.select([code == F_LINEAR, code == F_ABS, code == F_QUADRATIC, (code == F_COS) | (code == F_TRIANGLE)],
-                     [tmax, tmax, tmax * tmax, 1.0], 0.0)
-
-
 def _kinks(kf, t0: float, t1: float, limit: int = 100_000) -> np.ndarray:
     """Kinks of f(t) inside (t0, t1), union over the grid (steps land on them)."""
-    code = np.asarray(kf.code).reshape(-1)
-    fpar = np.asarray(kf.fpar).reshape(-1, 2)
-    out = []
-    if np.any(code == F_ABS) and t0 < 0 < t1:
-        out.append(np.array([0.0]))
-    tri = code == F_TRIANGLE
-    for om, ph in np.unique(fpar[tri], axis=0) if np.any(tri) else ():
-        k0 = math.ceil((om * t0 + ph) / math.pi)
-        k1 = math.floor((om * t1 + ph) / math.pi)
-        if k1 - k0 > limit:
-            raise LzsmValueError("triangular drive: too many kinks in t_span for the fixed-step noise solver "
-                                 f"({k1 - k0}); shorten t_span")
-        out.append((np.arange(k0, k1 + 1) * math.pi - ph) / om)
-    if not out:
-        return np.empty(0)
-    k = np.unique(np.concatenate(out))
-    return k[(k > t0) & (k < t1)]
+    count = _drives.kink_count(kf.code, kf.fpar, t0, t1)
+    if count > limit:
+        raise LzsmValueError("triangular drive: too many kinks in t_span for the fixed-step noise solver "
+                             f"({count}); shorten t_span")
+    return _drives.kinks(kf.code, kf.fpar, t0, t1)
 
 
 def _time_grid(te: np.ndarray, kinks: np.ndarray, dt: float, max_steps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -512,7 +496,7 @@ def _norm2(m: np.ndarray) -> np.ndarray:
 def _auto_dt(model: Model, kf, noise: NoiseProcess, op: np.ndarray, t0: float, t1: float) -> float:
     """min(tau_c / 10, 0.25 hbar / max |H|) with |H| bounded over the window (noise included)."""
     if kf is not None:
-        fmax = _f_max(np.asarray(kf.code), t0, t1)
+        fmax = _drives.max_abs(kf.code, t0, t1)
         hmax = float(np.max(_norm2(np.asarray(kf.constant)) + _norm2(np.asarray(kf.coefficient)) * fmax))
     else:
         probe = np.linspace(t0, t1, 2001)
@@ -524,15 +508,6 @@ def _auto_dt(model: Model, kf, noise: NoiseProcess, op: np.ndarray, t0: float, t
     if math.isfinite(noise.correlation_time):
         dt = min(dt, noise.correlation_time / STEPS_PER_CORRELATION_TIME)
     return dt
-
-
-def _seed_words(seed: Any) -> tuple[int, np.uint64, np.uint64]:
-    if seed is None:
-        seed = int(np.random.SeedSequence().entropy)
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise LzsmValueError(f"`seed` must be a non-negative integer or None, got {seed!r}")
-    words = np.random.SeedSequence(int(seed)).generate_state(2, dtype=np.uint64)
-    return int(seed), np.uint64(words[0]), np.uint64(words[1])
 
 
 @_compat.noise_third_positional
@@ -584,7 +559,7 @@ def evolve_noisy(model: Model, t_span: tuple[float, float], initial: Any = 0, t_
     n_traj = _checks.integer(n_trajectories, "n_trajectories", low=2)
     if chunk_size is not None:
         chunk_size = _checks.integer(chunk_size, "chunk_size", low=1)
-    seed, s0, s1 = _seed_words(seed)
+    seed, s0, s1 = _rng.seed_words(seed, allow_none=True)
     te = _checks.times(t_span, t_eval)
     init = _checks.initial_state(initial, model, float(te[0]))
     assert init.psi is not None
@@ -614,6 +589,7 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
     # ---- kernel inputs (H / hbar)
     kind, npar0, npar1 = noise._kernel_parameters
     npar = np.array([npar0, npar1], dtype=float)
+    grid, save = _threads.arg(grid, float), _threads.arg(save, np.int64)
     if kind == _nk.NOISE_OU:
         ouc = _ou_step_coefficients(steps, noise.sigma, noise.correlation_time)
     else:
@@ -621,25 +597,23 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
     hbar = model.hbar
     shape = model.batch_shape
     npts = int(np.prod(shape, dtype=int))
-    psi_flat = np.ascontiguousarray(psi0.reshape(npts, n), dtype=complex)
+    psi_flat = _threads.arg(psi0.reshape(npts, n), complex)
     two = n == 2
-    op_in = np.ascontiguousarray(_pauli3(op / hbar) if two else op / hbar, dtype=float if two else complex)
+    op_in = _threads.arg(_pauli3(op / hbar) if two else op / hbar, float if two else complex)
     kernel = _nk.trajectories_two_level if two else _nk.trajectories_n_level
     nodes = (grid[:-1, None] + np.array([_nk._C1, _nk._C2]) * steps[:, None])  # (S, 2)
 
     def prepare(a, b, table):
         if two:
-            return (np.ascontiguousarray(_pauli3(a)), np.ascontiguousarray(_pauli3(b)),
-                    np.ascontiguousarray(_pauli3(table)))
-        return (np.ascontiguousarray(a, dtype=complex), np.ascontiguousarray(b, dtype=complex),
-                np.ascontiguousarray(table, dtype=complex))
+            return _threads.arg(_pauli3(a), float), _threads.arg(_pauli3(b), float), _threads.arg(_pauli3(table), float)
+        return _threads.arg(a, complex), _threads.arg(b, complex), _threads.arg(table, complex)
 
     calls = []  # (point indices, a, b, code, fpar, table, use_table)
     if kf is not None:
         a = np.broadcast_to(kf.constant, shape + (n, n)).reshape(npts, n, n) / hbar
         b = np.broadcast_to(kf.coefficient, shape + (n, n)).reshape(npts, n, n) / hbar
-        code = np.ascontiguousarray(np.broadcast_to(kf.code, shape).reshape(npts), dtype=np.int64)
-        fpar = np.ascontiguousarray(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), dtype=float)
+        code = _threads.arg(np.broadcast_to(kf.code, shape).reshape(npts), np.int64)
+        fpar = _threads.arg(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), float)
         a_in, b_in, table = prepare(a, b, np.zeros((1, 2, n, n)))
         calls.append((np.arange(npts), a_in, b_in, code, fpar, table, False))
         method = "magnus4-stochastic-compiled"
@@ -665,8 +639,13 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
         for first in range(0, n_traj, chunk):
             count = min(chunk, n_traj - first)
             for pts, a_in, b_in, code, fpar, table, use_table in calls:
-                amps = kernel(a_in, b_in, code, fpar, table, use_table, op_in, kind, npar, ouc, grid, save,
-                              s0, s1, first, count, psi_flat[pts])
+                psi_pts = _threads.arg(psi_flat[pts], complex)
+
+                def call(sl: slice) -> np.ndarray:
+                    return kernel(a_in, b_in, code, fpar, table, use_table, op_in, kind, npar, ouc, grid, save, s0,
+                                  s1, first + sl.start, sl.stop - sl.start, psi_pts)
+
+                amps = _threads.concatenate(call, count, axis=1)
                 sub_rho, sub_mean, sub_m2 = rho_sum[pts], pop_mean[pts], pop_m2[pts]
                 _nk.accumulate(amps, float(first), sub_rho, sub_mean, sub_m2)
                 rho_sum[pts], pop_mean[pts], pop_m2[pts] = sub_rho, sub_mean, sub_m2

@@ -42,6 +42,7 @@ from lzsm.dynamics.baths import OhmicBath
 from lzsm.dynamics.coherent import _pauli
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import lindblad as _lk
+from lzsm.kernels import threads as _threads
 from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
@@ -380,32 +381,35 @@ def _run_compiled(kf, hbar, shape, te, rho0, sup, dynamic, code_basis, par, xop,
     npts = int(np.prod(shape, dtype=int))
     a = np.broadcast_to(kf.constant, shape + (n, n)).reshape(npts, n, n) / hbar
     b = np.broadcast_to(kf.coefficient, shape + (n, n)).reshape(npts, n, n) / hbar
-    code = np.ascontiguousarray(np.broadcast_to(kf.code, shape).reshape(npts), dtype=np.int64)
-    fpar = np.ascontiguousarray(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), dtype=float)
+    code = _threads.arg(np.broadcast_to(kf.code, shape).reshape(npts), np.int64)
+    fpar = _threads.arg(np.broadcast_to(kf.fpar, shape + (2,)).reshape(npts, 2), float)
     r0 = rho0.reshape(npts, n, n)
-    serial = npts < 4
     if n == 2:
-        kernel = _lk.evolve_bloch_serial if serial else _lk.evolve_bloch
-        a_in, b_in = np.ascontiguousarray(_pauli(a)), np.ascontiguousarray(_pauli(b))
-        const = np.ascontiguousarray(_bloch_affine(sup))
-        x_in = np.ascontiguousarray(np.broadcast_to(_pauli(xop[None])[0], (npts, 4)))
-        y0 = np.ascontiguousarray(np.einsum("kij,pji->pk", _PAULI, r0).real)
+        kernel = _lk.evolve_bloch
+        a_in, b_in = _threads.arg(_pauli(a), float), _threads.arg(_pauli(b), float)
+        const = _threads.arg(_bloch_affine(sup), float)
+        x_in = _threads.arg(np.broadcast_to(_pauli(xop[None])[0], (npts, 4)), float)
+        y0 = _threads.arg(np.einsum("kij,pji->pk", _PAULI, r0).real, float)
         method = "magnus6-bloch-compiled"
     else:
-        kernel = _lk.evolve_lindblad_serial if serial else _lk.evolve_lindblad
-        a_in, b_in = np.ascontiguousarray(a, dtype=complex), np.ascontiguousarray(b, dtype=complex)
-        const = np.ascontiguousarray(sup)
-        x_in = np.ascontiguousarray(np.broadcast_to(xop, (npts, n, n)), dtype=complex)
-        y0 = np.ascontiguousarray(r0.reshape(npts, n * n), dtype=complex)
+        kernel = _lk.evolve_lindblad
+        a_in, b_in = _threads.arg(a, complex), _threads.arg(b, complex)
+        const = _threads.arg(sup, complex)
+        x_in = _threads.arg(np.broadcast_to(xop, (npts, n, n)), complex)
+        y0 = _threads.arg(r0.reshape(npts, n * n), complex)
         method = "magnus6-lindblad-compiled"
-    par = np.ascontiguousarray(par)
-    chunk = max(1, min(npts, 1024))
+    par = _threads.arg(par, float)
+    te = _threads.arg(te, float)
+    dynamic, code_basis = bool(dynamic), int(code_basis)
+    tol, max_step, max_steps = float(tol), float(max_step), int(max_steps)
+
+    def call(sl: slice) -> tuple[np.ndarray, ...]:
+        return kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], const[sl], dynamic, code_basis, par[sl], x_in[sl], te,
+                      y0[sl], tol, 0.0, max_step, max_steps)
+
     outs, errs, steps, stats = [], [], [], []
-    with progress_bar(npts, progress, desc="evolve_open", auto_above=chunk) as bar:
-        for s in range(0, npts, chunk):
-            sl = slice(s, s + chunk)
-            o, e, k, st = kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], const[sl], dynamic, code_basis, par[sl],
-                                 x_in[sl], te, y0[sl], tol, 0.0, max_step, max_steps)
+    with progress_bar(npts, progress, desc="evolve_open", auto_above=1024) as bar:
+        for _, (o, e, k, st) in _threads.run_chunks(call, npts, 1024):
             outs.append(o)
             errs.append(e)
             steps.append(k)

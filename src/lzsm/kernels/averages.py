@@ -1,14 +1,17 @@
-"""Compiled contraction for exact Floquet time averages (see :mod:`lzsm.dynamics.floquet`)."""
+"""Compiled contraction for exact Floquet time averages (see :mod:`lzsm.dynamics.floquet`).
+
+One point after the other without the GIL; callers split the points over threads
+(:func:`lzsm.kernels.threads.concatenate`)."""
 
 from __future__ import annotations
 
 import cmath
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def weighted_overlaps(samples, states, theta, weights):
     """``out[x, j, a, b] = sum_k p_kja conj(p_kjb) weights[x, a, b, k]`` with the periodic parts
     ``p_kja = <j|U(t_k) u_a> exp(i theta_a k / M)`` of the Floquet modes.
@@ -19,7 +22,7 @@ def weighted_overlaps(samples, states, theta, weights):
     nk = samples.shape[1] - 1
     n = samples.shape[2]
     out = np.zeros((nx, n, n, n), dtype=np.complex128)
-    for x in prange(nx):
+    for x in range(nx):
         p = np.empty((n, n), dtype=np.complex128)
         for k in range(nk):
             for j in range(n):
@@ -35,14 +38,14 @@ def weighted_overlaps(samples, states, theta, weights):
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def unfold_half_period(u):
     """(X, M/2 + 1, N, N) samples of U on [0, T/2] -> (X, M + 1, N, N) on [0, T] for a real,
     time-symmetric H: ``U(T/2 + s) = [U(T/2) U(T/2 - s)^dagger]^T U(T/2)``."""
     nx, h1, n, _ = u.shape
     m2 = h1 - 1
     out = np.empty((nx, 2 * m2 + 1, n, n), dtype=np.complex128)
-    for x in prange(nx):
+    for x in range(nx):
         out[x, :h1] = u[x]
         back = np.empty((n, n), dtype=np.complex128)
         for k in range(1, m2 + 1):

@@ -1,26 +1,87 @@
-"""Models in the diabatic basis: small immutable objects, validated on construction.
+"""Drive shapes f(t) of Hamiltonians ``H(t) = A + B f(t)``, defined once.
 
-Every model gives ``hamiltonian(q)`` and ``hamiltonian_derivative(q)`` as arrays of shape
-``(*batch_shape, *q.shape, N, N)``, where ``q`` is its coordinate (time ``t`` unless the model
-says otherwise, e.g. a nuclear coordinate ``x``) and ``batch_shape`` is the broadcast shape of
-its array-valued parameters: one model object stands for a whole grid of parameter points.
-Everything adiabatic is derived from these two methods (see :mod:`lzsm.models.adiabatic`).
+Every compiled kernel (:mod:`lzsm.kernels.magnus`, :mod:`lzsm.kernels.lindblad`,
+:mod:`lzsm.kernels.noise`), the NumPy side (models, :class:`lzsm.models.base.KernelForm`,
+the noise solver's step grid) and QuTiP export take the shape of f from here.  A shape is an
+integer code with two parameters ``fp = (omega, phi)``:
 
-Conventions (``docs/conventions.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
-sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
+=============== ===================================================================
+``F_CONSTANT``  f = 0
+``F_LINEAR``    f = t
+``F_COS``       f = cos(omega t + phi)
+``F_TRIANGLE``  the triangle wave with the extrema and phase of that cosine:
+                with x = (omega t + phi)/pi, f = 2 |x - 2 floor(x/2) - 1| - 1
+                (kinks where omega t + phi is a multiple of pi)
+``F_QUADRATIC`` f = t^2
+``F_ABS``       f = |t| (a kink at t = 0)
+=============== ===================================================================
+
+Each shape has four forms, which agree to rounding (``tests/test_drives.py``):
+
+* :func:`_coef` (compiled, one point) and :func:`_next_break` (compiled: the first kink
+  strictly after t, where adaptive steps land);
+* :func:`coefficient_function` (NumPy, broadcasting) and :func:`kinks` (NumPy: every kink in
+  an interval, union over a grid; the fixed step grid of the noise solver);
+* :func:`python_coefficient` (plain Python, for QuTiP: called once per solver step);
+* :func:`max_abs` (a bound of |f| over an interval).
 """
 
 from __future__ import annotations
+
 import math
 from typing import Callable
+
 import numpy as np
+from numba import njit
+
+F_CONSTANT = 0
+F_LINEAR = 1
+F_COS = 2
+F_TRIANGLE = 3
+F_QUADRATIC = 4
+F_ABS = 5
+
+#: Every shape code, in order.
+CODES = (F_CONSTANT, F_LINEAR, F_COS, F_TRIANGLE, F_QUADRATIC, F_ABS)
 
 
-F_CONSTANT, F_LINEAR, F_COS, F_TRIANGLE, F_QUADRATIC, F_ABS = range(6)
+# ----------------------------------------------------------------------------- compiled
+@njit(cache=True, nogil=True, inline="always")
+def _coef(code: int, fp, t: float) -> float:
+    """f(t) of shape ``code`` with parameters ``fp = (omega, phi)``."""
+    if code == F_LINEAR:
+        return t
+    if code == F_COS:
+        return math.cos(fp[0] * t + fp[1])
+    if code == F_TRIANGLE:
+        x = (fp[0] * t + fp[1]) / math.pi
+        return 2.0 * abs(x - 2.0 * math.floor(0.5 * x) - 1.0) - 1.0
+    if code == F_QUADRATIC:
+        return t * t
+    if code == F_ABS:
+        return abs(t)
+    return 0.0
 
 
+@njit(cache=True, nogil=True)
+def _next_break(code: int, fp, t: float) -> float:
+    """First kink of f strictly after t (inf if none)."""
+    if code == F_TRIANGLE:
+        k = math.floor((fp[0] * t + fp[1]) / math.pi) + 1.0
+        tk = (k * math.pi - fp[1]) / fp[0]
+        # t on a kink (to rounding): the next one.  ``tk <= t`` matters for t < 0, where the
+        # relative margin lies below t (a kink rounded onto t was returned again: steps stalled)
+        if tk <= t or tk <= t * (1.0 + 1e-15) + 1e-300:
+            tk = ((k + 1.0) * math.pi - fp[1]) / fp[0]
+        return tk
+    if code == F_ABS and t < 0.0:
+        return 0.0
+    return math.inf
+
+
+# ----------------------------------------------------------------------------- NumPy
 def coefficient_function(code: np.ndarray, fpar: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """NumPy twin of the compiled kernels' f(t) (see :mod:`lzsm.kernels.magnus`).
+    """NumPy form of :func:`_coef`.
 
     ``code``/``fpar`` broadcast against ``t``: fpar[..., 0] is omega, fpar[..., 1] is phi."""
     code = np.asarray(code)
@@ -33,8 +94,49 @@ def coefficient_function(code: np.ndarray, fpar: np.ndarray, t: np.ndarray) -> n
         [t + 0 * theta, np.cos(theta), tri, t * t + 0 * theta, np.abs(t) + 0 * theta], 0.0 * theta)
 
 
-def _python_coefficient(code: int, omega: float, phi: float) -> Callable[[float], float]:
-    """Plain-Python f(t) for QuTiP (called once per solver step: no NumPy overhead)."""
+def kink_count(code: np.ndarray, fpar: np.ndarray, t0: float, t1: float) -> int:
+    """Largest number of kinks of one triangle wave of the grid in [t0, t1] (the size of
+    :func:`kinks` before the union; 0 without triangle waves)."""
+    code = np.asarray(code).reshape(-1)
+    fpar = np.asarray(fpar).reshape(-1, 2)
+    tri = code == F_TRIANGLE
+    most = 0
+    for om, ph in np.unique(fpar[tri], axis=0) if np.any(tri) else ():
+        most = max(most, math.floor((om * t1 + ph) / math.pi) - math.ceil((om * t0 + ph) / math.pi))
+    return most
+
+
+def kinks(code: np.ndarray, fpar: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    """NumPy form of :func:`_next_break`: every kink of f inside (t0, t1), sorted, union over
+    a grid of shapes (``code`` (...), ``fpar`` (..., 2))."""
+    code = np.asarray(code).reshape(-1)
+    fpar = np.asarray(fpar).reshape(-1, 2)
+    out = []
+    if np.any(code == F_ABS) and t0 < 0 < t1:
+        out.append(np.array([0.0]))
+    tri = code == F_TRIANGLE
+    for om, ph in np.unique(fpar[tri], axis=0) if np.any(tri) else ():
+        k0 = math.ceil((om * t0 + ph) / math.pi)
+        k1 = math.floor((om * t1 + ph) / math.pi)
+        out.append((np.arange(k0, k1 + 1) * math.pi - ph) / om)
+    if not out:
+        return np.empty(0)
+    k = np.unique(np.concatenate(out))
+    return k[(k > t0) & (k < t1)]
+
+
+def max_abs(code: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    """An upper bound of |f| over [t0, t1] for each code."""
+    code = np.asarray(code)
+    tmax = max(abs(t0), abs(t1))
+    return np.select([code == F_LINEAR, code == F_ABS, code == F_QUADRATIC, (code == F_COS) | (code == F_TRIANGLE)],
+                     [tmax, tmax, tmax * tmax, 1.0], 0.0)
+
+
+# ----------------------------------------------------------------------------- plain Python
+def python_coefficient(code: int, omega: float, phi: float) -> Callable[[float], float]:
+    """Plain-Python form of :func:`_coef` for QuTiP (called once per solver step: no NumPy
+    overhead)."""
     if code == F_LINEAR:
         return lambda t: t
     if code == F_COS:

@@ -42,10 +42,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from .magnus import (MAGNUS_RADIUS, STATUS_MAX_STEPS, STATUS_OK, _C1, _C3, _coef, _next_break, _next_step,
-                     _outside_radius)
+from .drives import _coef, _next_break
+from .magnus import _C1, _C3, omega6_from_nodes
+from .stepping import (EXPONENT_EMBEDDED, EXPONENT_RICHARDSON, STATUS_MAX_STEPS, STATUS_OK, control, outside_radius,
+                       trial_step)
 
 BASIS_DIABATIC = 0
 BASIS_ADIABATIC = 1
@@ -89,49 +91,30 @@ def expm(a):
         for i in range(a.shape[0]):
             s += abs(a[i, j])
         nrm = max(nrm, s)
+    s = 0
     if nrm <= _THETA[0]:
         u, v = _pade_low(a, _B3)
-        return np.linalg.solve(v - u, v + u)
-    if nrm <= _THETA[1]:
+    elif nrm <= _THETA[1]:
         u, v = _pade_low(a, _B5)
-        return np.linalg.solve(v - u, v + u)
-    if nrm <= _THETA[2]:
+    elif nrm <= _THETA[2]:
         u, v = _pade_low(a, _B7)
-        return np.linalg.solve(v - u, v + u)
-    if nrm <= _THETA[3]:
+    elif nrm <= _THETA[3]:
         u, v = _pade_low(a, _B9)
-        return np.linalg.solve(v - u, v + u)
-    s = max(0, int(math.ceil(math.log2(nrm / _THETA[4]))))
-    x = a / (2.0 ** s)
-    n = a.shape[0]
-    eye = np.eye(n, dtype=a.dtype)
-    x2 = x @ x
-    x4 = x2 @ x2
-    x6 = x4 @ x2
-    b = _B13
-    u = x @ (x6 @ (b[13] * x6 + b[11] * x4 + b[9] * x2) + b[7] * x6 + b[5] * x4 + b[3] * x2 + b[1] * eye)
-    v = x6 @ (b[12] * x6 + b[10] * x4 + b[8] * x2) + b[6] * x6 + b[4] * x4 + b[2] * x2 + b[0] * eye
+    else:
+        s = max(0, int(math.ceil(math.log2(nrm / _THETA[4]))))
+        x = a / (2.0 ** s)
+        n = a.shape[0]
+        eye = np.eye(n, dtype=a.dtype)
+        x2 = x @ x
+        x4 = x2 @ x2
+        x6 = x4 @ x2
+        b = _B13
+        u = x @ (x6 @ (b[13] * x6 + b[11] * x4 + b[9] * x2) + b[7] * x6 + b[5] * x4 + b[3] * x2 + b[1] * eye)
+        v = x6 @ (b[12] * x6 + b[10] * x4 + b[8] * x2) + b[6] * x6 + b[4] * x4 + b[2] * x2 + b[0] * eye
     r = np.ascontiguousarray(np.linalg.solve(v - u, v + u))
     for _ in range(s):
         r = r @ r
     return r
-
-
-@njit(cache=True, nogil=True)
-def _comm(x, y):
-    return x @ y - y @ x
-
-
-@njit(cache=True, nogil=True)
-def _omega6(k1, k2, k3, h):
-    """Sixth-order Magnus exponent from the generator at the three Gauss nodes."""
-    al1 = h * k2
-    al2 = (math.sqrt(15.0) * h / 3.0) * (k3 - k1)
-    al3 = (10.0 * h / 3.0) * (k3 - 2.0 * k2 + k1)
-    c1 = _comm(al1, al2)
-    c2 = (-1.0 / 60.0) * _comm(al1, 2.0 * al3 + c1)
-    big = _comm(-20.0 * al1 - al3 + c1, al2 + c2) / 240.0
-    return al1 + al3 / 12.0 + big
 
 
 @njit(cache=True, nogil=True)
@@ -257,11 +240,12 @@ def _step_exp(a, b, code, fp, t, h, dconst, dynamic, basis, par, xop):
     k1 = _generator(a, b, code, fp, t + _C1 * h, dconst, dynamic, basis, par, xop)
     k2 = _generator(a, b, code, fp, t + 0.5 * h, dconst, dynamic, basis, par, xop)
     k3 = _generator(a, b, code, fp, t + _C3 * h, dconst, dynamic, basis, par, xop)
-    return expm(_omega6(k1, k2, k3, h))
+    return expm(omega6_from_nodes(k1, k2, k3, h))
 
 
 @njit(cache=True, nogil=True)
-def _run(a, b, code, fp, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step, max_steps, out):
+def _run(a, b, code, fp_, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step, max_steps, out):
+    fp = (fp_[0], fp_[1])  # as in _run_bloch (one specialisation of the drive-shape functions)
     r = r0.copy()
     t = t_eval[0]
     out[0] = r
@@ -276,40 +260,36 @@ def _run(a, b, code, fp, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_in
     for j in range(1, t_eval.shape[0]):
         t_end = t_eval[j]
         while t < t_end:
-            while brk <= t:
-                brk = _next_break(code, fp, t)
-            stop = min(t_end, brk)
-            last = t + h >= stop
-            h_try = stop - t if last else h
+            brk, last, h_try, t_next = trial_step(t, h, t_end, brk, code, fp)
             hh = 0.5 * h_try
             full = _step_exp(a, b, code, fp, t, h_try, dconst, dynamic, basis, par, xop) @ r
             half = _step_exp(a, b, code, fp, t, hh, dconst, dynamic, basis, par, xop) @ r
             half = _step_exp(a, b, code, fp, t + hh, hh, dconst, dynamic, basis, par, xop) @ half
             err = math.sqrt(np.sum(np.abs(half - full) ** 2)) / 63.0
-            if err <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
+            accept, h_new = control(err, tol, h_try, h, t, last, max_step, EXPONENT_RICHARDSON, 0.0)
+            if accept:
                 r = half
                 err_sum += err
                 nsteps += 1
-                t = stop if last else t + h_try
-                h = _next_step(err, tol, h_try, h, last, max_step)
+                t = t_next
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
-            else:
-                h = _next_step(err, tol, h_try, h, last, max_step)
+            h = h_new
         out[j] = r
     return err_sum, nsteps, STATUS_OK
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _outputs(npts, m, n2):
     out = np.full((npts, m, n2), np.nan + 0j)
     return out, np.empty(npts), np.empty(npts, dtype=np.int64), np.empty(npts, dtype=np.int64)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def evolve_lindblad(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step,
                     max_steps):
-    """Propagate P independent master equations, one parameter point per thread.
+    """Propagate P independent master equations, one point after the other without the GIL
+    (callers run chunks of points on several threads: :func:`lzsm.kernels.threads.run_chunks`).
 
     a, b: (P, N, N) complex (H = a + b f(t), divided by hbar); code (P,), fpar (P, 2);
     dconst: (P, N^2, N^2) constant dissipator; dynamic: bool, whether the time-dependent
@@ -317,17 +297,6 @@ def evolve_lindblad(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, 
     xop: (P, N, N) bath coupling operator; r0: (P, N^2) vec(rho0).
     Returns vec(rho) (P, M, N^2) (NaN where never reached), error estimates, steps, status.
     """
-    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], r0.shape[1])
-    for p in prange(a.shape[0]):
-        errs[p], steps[p], status[p] = _run(a[p], b[p], code[p], fpar[p], dconst[p], dynamic, basis, par[p],
-                                            xop[p], t_eval, r0[p], tol, h_init, max_step, max_steps, out[p])
-    return out, errs, steps, status
-
-
-@njit(cache=True)
-def evolve_lindblad_serial(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step,
-                           max_steps):
-    """:func:`evolve_lindblad` on one thread (for a handful of points)."""
     out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], r0.shape[1])
     for p in range(a.shape[0]):
         errs[p], steps[p], status[p] = _run(a[p], b[p], code[p], fpar[p], dconst[p], dynamic, basis, par[p],
@@ -362,7 +331,7 @@ def evolve_lindblad_serial(a, b, code, fpar, dconst, dynamic, basis, par, xop, t
 # step controller chose in the far tails of fast sweeps.)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _amul(x, y):
     """x y for affine 3x4 tuples: [[Mx My, Mx cy]]."""
     return (x[0] * y[0] + x[1] * y[4] + x[2] * y[8],
@@ -379,7 +348,7 @@ def _amul(x, y):
             x[8] * y[3] + x[9] * y[7] + x[10] * y[11])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _alin(a, x, b, y):
     """a x + b y for 12-tuples."""
     return (a * x[0] + b * y[0], a * x[1] + b * y[1], a * x[2] + b * y[2], a * x[3] + b * y[3],
@@ -387,7 +356,7 @@ def _alin(a, x, b, y):
             a * x[8] + b * y[8], a * x[9] + b * y[9], a * x[10] + b * y[10], a * x[11] + b * y[11])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _alin3(a, x, b, y, c, z):
     """a x + b y + c z for 12-tuples."""
     return (a * x[0] + b * y[0] + c * z[0], a * x[1] + b * y[1] + c * z[1], a * x[2] + b * y[2] + c * z[2],
@@ -396,7 +365,7 @@ def _alin3(a, x, b, y, c, z):
             a * x[9] + b * y[9] + c * z[9], a * x[10] + b * y[10] + c * z[10], a * x[11] + b * y[11] + c * z[11])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _acomm(x, y):
     """[x, y] for affine 3x4 tuples."""
     return _alin(1.0, _amul(x, y), -1.0, _amul(y, x))
@@ -515,7 +484,7 @@ def _pair_rates(w, g1, kt, eta, wc, sexp, x01sq):
     return down, up
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _rot(h):
     """Affine generator of dr/dt = 2 h x r for the Pauli vector h = (h0, hx, hy, hz)."""
     return (0.0, -2.0 * h[3], 2.0 * h[2], 0.0,
@@ -561,7 +530,7 @@ def _bloch_generator(a, b, code, fp, t, mc, dynamic, basis, par, xv):
 @njit(cache=True, nogil=True)
 def _bloch_omega(a, b, code, fp, t, h, mc, dynamic, basis, par, xv):
     """Sixth-order Magnus exponent of one step (affine tuple), from the generator at the three
-    Gauss nodes (Blanes, Casas & Ros 2000), as :func:`_omega6`, and its difference to the
+    Gauss nodes (Blanes, Casas & Ros 2000), as :func:`~lzsm.kernels.magnus.omega6_from_nodes`, and its difference to the
     embedded fourth-order exponent (:func:`_run_bloch`)
     Omega4 = (h/6) (G(t) + 4 G(t + h/2) + G(t + h)) - [alpha_1, alpha_2]/12
     (Simpson's rule for the integral of G, the leading commutator of the Magnus series)."""
@@ -616,7 +585,7 @@ def _step_omega(lin, a, b, code, fp, t, h, mct, g0, gb, cc, d0, db, dynamic, bas
     return _bloch_omega(a, b, code, fp, t, h, mct, dynamic, basis, par, xv)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _apply(m, r0, r1, r2):
     """[[E, e]] (r, 1)."""
     return (m[0] * r0 + m[1] * r1 + m[2] * r2 + m[3],
@@ -624,7 +593,7 @@ def _apply(m, r0, r1, r2):
             m[8] * r0 + m[9] * r1 + m[10] * r2 + m[11])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _norm1(g):
     """1-norm (largest column sum) of the 4x4 matrix [[M, c], [0, 0]]."""
     return max(max(abs(g[0]) + abs(g[4]) + abs(g[8]), abs(g[1]) + abs(g[5]) + abs(g[9])),
@@ -632,14 +601,20 @@ def _norm1(g):
 
 
 @njit(cache=True, nogil=True)
-def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_init, max_step, max_steps, out):
+def _run_bloch(a_, b_, code, fp_, mc, dynamic, basis, par_, xv_, t_eval, r0, tol, h_init, max_step, max_steps, out):
     """One point.  Each step propagates with exp(Omega6) (one exponential) and estimates its
     local error by the embedded fourth-order exponent: Omega6 - Omega4 = Delta = [[D, d]] moves
     a state by Delta (r, 1) to first order, so the Frobenius error of rho is at most
     (||D||_2 |r| + |d|)/sqrt(2) <= (||D||_F + |d|)/sqrt(2) for every state (|r| <= 1); this
     bound, O(h^5) while the propagated step is O(h^7), is the error estimate compared with tol.
-    Steps are further limited to ||Omega6||_1 <= MAGNUS_RADIUS (:func:`~lzsm.kernels.magnus.
-    _outside_radius`; a rejected step of that kind costs no exponential)."""
+    Steps are further limited to ||Omega6||_1 <= MAGNUS_RADIUS (:func:`~lzsm.kernels.stepping.
+    outside_radius`; a rejected step of that kind costs no exponential)."""
+    # the point's parameters as tuples (registers: the stores to out cannot alias them)
+    a = (a_[0], a_[1], a_[2], a_[3])
+    b = (b_[0], b_[1], b_[2], b_[3])
+    fp = (fp_[0], fp_[1])
+    par = (par_[0], par_[1], par_[2], par_[3], par_[4], par_[5])
+    xv = (xv_[0], xv_[1], xv_[2], xv_[3])
     x0, x1, x2 = r0[0], r0[1], r0[2]
     t = t_eval[0]
     out[0, 0], out[0, 1], out[0, 2] = x0, x1, x2
@@ -665,15 +640,10 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
     for j in range(1, t_eval.shape[0]):
         t_end = t_eval[j]
         while t < t_end:
-            while brk <= t:
-                brk = _next_break(code, fp, t)
-            stop = min(t_end, brk)
-            last = t + h >= stop
-            h_try = stop - t if last else h
-            tiny = h_try <= 1e-14 * (abs(t) + 1.0)
+            brk, last, h_try, t_next = trial_step(t, h, t_end, brk, code, fp)
             om, dl = _step_omega(lin, a, b, code, fp, t, h_try, mct, g0, gb, cc, d0, db, dynamic, basis, par, xv)
             nrm = _norm1(om)
-            h_short = _outside_radius(nrm, h_try, t)
+            h_short = outside_radius(nrm, h_try, t)
             if h_short > 0.0:
                 h = h_short
                 continue
@@ -681,46 +651,34 @@ def _run_bloch(a, b, code, fp, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_i
             for k in (0, 1, 2, 4, 5, 6, 8, 9, 10):
                 sm += dl[k] * dl[k]
             err = (math.sqrt(sm) + math.sqrt(dl[3] * dl[3] + dl[7] * dl[7] + dl[11] * dl[11])) / math.sqrt(2.0)
-            if err <= tol or tiny:
+            # order-5 estimate; the next step also stays inside the radius (saves a rejected try)
+            accept, h_new = control(err, tol, h_try, h, t, last, max_step, EXPONENT_EMBEDDED, nrm)
+            if accept:
                 x0, x1, x2 = _apply(_expm_affine(om), x0, x1, x2)
                 err_sum += err
                 nsteps += 1
-                t = stop if last else t + h_try
-                h = _next_step(err, tol, h_try, h, last, max_step, 0.2)  # order-5 estimate
-                if nrm > 0.0:  # do not grow straight past the radius (saves a rejected try)
-                    h = min(h, h_try * 0.95 * MAGNUS_RADIUS / nrm)
+                t = t_next
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
-            else:
-                h = _next_step(err, tol, h_try, h, last, max_step, 0.2)
+            h = h_new
         out[j, 0], out[j, 1], out[j, 2] = x0, x1, x2
     return err_sum, nsteps, STATUS_OK
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _outputs_bloch(npts, m):
     out = np.full((npts, m, 3), np.nan)
     return out, np.empty(npts), np.empty(npts, dtype=np.int64), np.empty(npts, dtype=np.int64)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def evolve_bloch(a, b, code, fpar, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_init, max_step, max_steps):
-    """Two-level master equations on the Bloch vector, one parameter point per thread.
+    """Two-level master equations on the Bloch vector, one point after the other without the
+    GIL (as :func:`evolve_lindblad`).
 
     a, b: (P, 4) Pauli vectors of H/hbar; mc: (P, 4, 4) constant affine dissipator; par:
     (P, 6); xv: (P, 4) Pauli vector of the bath operator; r0: (P, 3) Bloch vectors.
     Returns Bloch vectors (P, M, 3), error estimates, steps, status."""
-    out, errs, steps, status = _outputs_bloch(a.shape[0], t_eval.shape[0])
-    for p in prange(a.shape[0]):
-        errs[p], steps[p], status[p] = _run_bloch(a[p], b[p], code[p], fpar[p], mc[p], dynamic, basis, par[p],
-                                                  xv[p], t_eval, r0[p], tol, h_init, max_step, max_steps, out[p])
-    return out, errs, steps, status
-
-
-@njit(cache=True)
-def evolve_bloch_serial(a, b, code, fpar, mc, dynamic, basis, par, xv, t_eval, r0, tol, h_init, max_step,
-                        max_steps):
-    """:func:`evolve_bloch` on one thread."""
     out, errs, steps, status = _outputs_bloch(a.shape[0], t_eval.shape[0])
     for p in range(a.shape[0]):
         errs[p], steps[p], status[p] = _run_bloch(a[p], b[p], code[p], fpar[p], mc[p], dynamic, basis, par[p],

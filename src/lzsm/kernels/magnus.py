@@ -16,10 +16,9 @@ Step size: Richardson step doubling (one step of h against two of h/2; their dif
 below ``tol``; the sum of the accepted local estimates is reported as the error estimate.
 
 Hamiltonians handled here have the form ``H(t) = A + B f(t)`` with a coefficient function
-chosen per parameter point by an integer code and two parameters ``(omega, phi)``:
-``F_CONSTANT`` f = 0, ``F_LINEAR`` f = t, ``F_COS`` f = cos(omega t + phi), ``F_TRIANGLE`` the
-triangle wave with the extrema and phase of that cosine, ``F_QUADRATIC`` f = t^2,
-``F_ABS`` f = |t|.  Steps never straddle a kink of f (they land on it).  Each kernel carries K
+chosen per parameter point by an integer code and two parameters ``(omega, phi)`` (the drive
+shapes of :mod:`lzsm.kernels.drives`).  Steps never straddle a kink of f (they land on it);
+step acceptance and the next step size come from :mod:`lzsm.kernels.stepping`.  Each kernel carries K
 columns at once (K = 1: a state; K = N: the propagator).
 Two-level Hamiltonians are carried as real Pauli 4-vectors ``(h0, hx, hy, hz)`` with
 ``H = h0 I + hx sigma_x + hy sigma_y + hz sigma_z``.
@@ -30,83 +29,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-F_CONSTANT = 0
-F_LINEAR = 1
-F_COS = 2
-F_TRIANGLE = 3
-F_QUADRATIC = 4
-F_ABS = 5
+from .drives import _coef, _next_break
+from .stepping import (EXPONENT_RICHARDSON, STATUS_MAX_STEPS, STATUS_OK, STATUS_STEP_UNDERFLOW,  # noqa: F401
+                       control, outside_radius, trial_step)
 
 _SQ15 = math.sqrt(15.0)
 _C1 = 0.5 - _SQ15 / 10.0
 _C3 = 0.5 + _SQ15 / 10.0
-
-STATUS_OK = 0
-STATUS_MAX_STEPS = 1
-STATUS_STEP_UNDERFLOW = 2
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _coef(code: int, fp, t: float) -> float:
-    if code == F_LINEAR:
-        return t
-    if code == F_COS:
-        return math.cos(fp[0] * t + fp[1])
-    if code == F_TRIANGLE:
-        x = (fp[0] * t + fp[1]) / math.pi
-        return 2.0 * abs(x - 2.0 * math.floor(0.5 * x) - 1.0) - 1.0
-    if code == F_QUADRATIC:
-        return t * t
-    if code == F_ABS:
-        return abs(t)
-    return 0.0
-
-
-@njit(cache=True, nogil=True)
-def _next_break(code: int, fp, t: float) -> float:
-    """First kink of f strictly after t (inf if none)."""
-    if code == F_TRIANGLE:
-        k = math.floor((fp[0] * t + fp[1]) / math.pi) + 1.0
-        tk = (k * math.pi - fp[1]) / fp[0]
-        if tk <= t * (1.0 + 1e-15) + 1e-300:
-            tk = ((k + 1.0) * math.pi - fp[1]) / fp[0]
-        return tk
-    if code == F_ABS and t < 0.0:
-        return 0.0
-    return math.inf
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _next_step(err: float, tol: float, h_try: float, h: float, last: bool, max_step: float,
-               exponent: float = 1.0 / 7.0) -> float:
-    """Step-size controller: h (tol/err)^exponent with safety 0.9, factor in [0.2, 4].
-
-    ``exponent`` 1/7 for the Richardson-extrapolated (order-7) estimate of step doubling, 1/5
-    for an embedded fourth-order estimate (:func:`lzsm.kernels.lindblad._run_bloch`)."""
-    fac = 4.0 if err == 0.0 else min(4.0, max(0.2, 0.9 * (tol / err) ** exponent))
-    if err > tol:  # rejected: retry smaller
-        return h_try * fac
-    if not last:
-        return min(h_try * fac, max_step)
-    return min(h, h_try * fac) if fac < 1.0 else h
-
-
-#: The Magnus series of one step converges when the integral of ||A(t)|| over the step is below
-#: pi (Moan & Niesen, Found. Comput. Math. 8, 291 (2008)).  Beyond it the step's error estimate
-#: is no longer trustworthy (measured: Richardson estimates too small by up to 10^3 at 10-20 rad
-#: per step, which loose tolerances let the controller choose in the far tails of fast sweeps).
-MAGNUS_RADIUS = math.pi
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _outside_radius(norm: float, h_try: float, t: float) -> float:
-    """The shortened step if the step's exponent has ``norm`` above :data:`MAGNUS_RADIUS`,
-    else 0.0 (the step may proceed; so may a step already at the resolution of t)."""
-    if norm > MAGNUS_RADIUS and h_try > 1e-14 * (abs(t) + 1.0):
-        return h_try * 0.9 * MAGNUS_RADIUS / norm
-    return 0.0
 
 
 # ----------------------------------------------------------------------------- two levels
@@ -174,9 +105,13 @@ def _norm_h2(a, b, code, fp, t):
 
 
 @njit(cache=True, nogil=True)
-def _run2(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
+def _run2(a_, b_, code, fp_, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     """Adaptive integration of K two-component columns psi0 (2, K); saves into out (M, 2, K)."""
     kcols = psi0.shape[1]
+    # the point's parameters as tuples (registers: the stores to the state below cannot alias them)
+    a = (a_[0], a_[1], a_[2], a_[3])
+    b = (b_[0], b_[1], b_[2], b_[3])
+    fp = (fp_[0], fp_[1])
     p = psi0.copy()
     full = np.empty_like(p)
     half = np.empty_like(p)
@@ -192,14 +127,10 @@ def _run2(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     for j in range(1, t_eval.shape[0]):
         t_end = t_eval[j]
         while t < t_end:
-            while brk <= t:
-                brk = _next_break(code, fp, t)
-            stop = min(t_end, brk)
-            last = t + h >= stop
-            h_try = stop - t if last else h
+            brk, last, h_try, t_next = trial_step(t, h, t_end, brk, code, fp)
             # stay inside the Magnus radius (the norm of -i w.sigma is |w|), before any exponential
             w_full = _omega2(a, b, code, fp, t, h_try)
-            h_short = _outside_radius(math.sqrt(w_full[1] ** 2 + w_full[2] ** 2 + w_full[3] ** 2), h_try, t)
+            h_short = outside_radius(math.sqrt(w_full[1] ** 2 + w_full[2] ** 2 + w_full[3] ** 2), h_try, t)
             if h_short > 0.0:
                 h = h_short
                 continue
@@ -220,16 +151,15 @@ def _run2(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
                 half[1, k] = k10 * y0 + k11 * y1
                 err2 += abs(half[0, k] - full[0, k]) ** 2 + abs(half[1, k] - full[1, k]) ** 2
             err = math.sqrt(err2) / 63.0
-            if err <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
+            accept, h_new = control(err, tol, h_try, h, t, last, max_step, EXPONENT_RICHARDSON, 0.0)
+            if accept:
                 p[:, :] = half
                 err_sum += err
                 nsteps += 1
-                t = stop if last else t + h_try
-                h = _next_step(err, tol, h_try, h, last, max_step)
+                t = t_next
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
-            else:
-                h = _next_step(err, tol, h_try, h, last, max_step)
+            h = h_new
         out[j] = p
     return err_sum, nsteps, STATUS_OK
 
@@ -240,26 +170,16 @@ def _outputs(npts, m, n, k):
     return out, np.empty(npts), np.empty(npts, dtype=np.int64), np.empty(npts, dtype=np.int64)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def evolve_two_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
     """Propagate P independent two-level systems, H_p(t) = a_p + b_p f_p(t) (Pauli 4-vectors).
 
     a, b: (P, 4) float; code: (P,) int; fpar: (P, 2) float (omega, phi); t_eval: (M,)
     increasing, first entry the start time; psi0: (P, 2, K) complex (K columns).
     Returns amplitudes (P, M, 2, K) (NaN where never reached), error estimates (P,), number
-    of steps (P,), status (P,).  One parameter point per thread.
+    of steps (P,), status (P,).  One point after the other, without the GIL: callers run
+    chunks of points on several threads (:func:`lzsm.kernels.threads.run_chunks`).
     """
-    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], 2, psi0.shape[2])
-    for p in prange(a.shape[0]):
-        errs[p], steps[p], status[p] = _run2(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
-                                             max_step, max_steps, out[p])
-    return out, errs, steps, status
-
-
-@njit(cache=True)
-def evolve_two_level_serial(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
-    """:func:`evolve_two_level` on one thread (for a handful of points: idle worker threads of
-    the parallel runtime spin and cost CPU time)."""
     out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], 2, psi0.shape[2])
     for p in range(a.shape[0]):
         errs[p], steps[p], status[p] = _run2(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
@@ -313,7 +233,8 @@ def _omega_n(a, b, code, fp, t, h):
 
 
 @njit(cache=True, nogil=True)
-def _run_n(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
+def _run_n(a, b, code, fp_, t_eval, psi0, tol, h_init, max_step, max_steps, out):
+    fp = (fp_[0], fp_[1])  # as in _run2 (one specialisation of the drive-shape functions)
     psi = psi0.copy()
     t = t_eval[0]
     out[0] = psi
@@ -328,15 +249,11 @@ def _run_n(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
     for j in range(1, t_eval.shape[0]):
         t_end = t_eval[j]
         while t < t_end:
-            while brk <= t:
-                brk = _next_break(code, fp, t)
-            stop = min(t_end, brk)
-            last = t + h >= stop
-            h_try = stop - t if last else h
+            brk, last, h_try, t_next = trial_step(t, h, t_end, brk, code, fp)
             # Magnus radius: the norm of Omega less its trace (an exact global phase) is half the
             # spread of its eigenphases; the decomposition serves the exponential too
             lam, vec = _eigenphases(_omega_n(a, b, code, fp, t, h_try))
-            h_short = _outside_radius(0.5 * (lam[-1] - lam[0]), h_try, t)
+            h_short = outside_radius(0.5 * (lam[-1] - lam[0]), h_try, t)
             if h_short > 0.0:
                 h = h_short
                 continue
@@ -345,34 +262,23 @@ def _run_n(a, b, code, fp, t_eval, psi0, tol, h_init, max_step, max_steps, out):
             half = expm_antihermitian(_omega_n(a, b, code, fp, t, hh)) @ psi
             half = expm_antihermitian(_omega_n(a, b, code, fp, t + hh, hh)) @ half
             err = math.sqrt(np.sum(np.abs(half - full) ** 2)) / 63.0
-            if err <= tol or h_try <= 1e-14 * (abs(t) + 1.0):
+            accept, h_new = control(err, tol, h_try, h, t, last, max_step, EXPONENT_RICHARDSON, 0.0)
+            if accept:
                 psi = half
                 err_sum += err
                 nsteps += 1
-                t = stop if last else t + h_try
-                h = _next_step(err, tol, h_try, h, last, max_step)
+                t = t_next
                 if nsteps >= max_steps:
                     return err_sum, nsteps, STATUS_MAX_STEPS
-            else:
-                h = _next_step(err, tol, h_try, h, last, max_step)
+            h = h_new
         out[j] = psi
     return err_sum, nsteps, STATUS_OK
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def evolve_n_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
     """N-level analogue of :func:`evolve_two_level`; a, b: (P, N, N) complex Hermitian,
     psi0: (P, N, K)."""
-    out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], a.shape[1], psi0.shape[2])
-    for p in prange(a.shape[0]):
-        errs[p], steps[p], status[p] = _run_n(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
-                                              max_step, max_steps, out[p])
-    return out, errs, steps, status
-
-
-@njit(cache=True)
-def evolve_n_level_serial(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_steps):
-    """:func:`evolve_n_level` on one thread."""
     out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], a.shape[1], psi0.shape[2])
     for p in range(a.shape[0]):
         errs[p], steps[p], status[p] = _run_n(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,

@@ -4,9 +4,8 @@ Each trajectory draws its own noise path from its own random stream, so the numb
 on (seed, trajectory index), never on chunking or on the number of threads.
 
 Random numbers
-    xoshiro256** (Blackman & Vigna, ACM TOMS 47, 36 (2021)), one generator per trajectory,
-    its 256-bit state filled by SplitMix64 from a hash of (seed words, trajectory index).
-    Uniforms ``(k + 1/2) 2^-53`` in (0, 1); normals by Box–Muller; exponentials ``-ln u``.
+    One generator per trajectory (:mod:`lzsm.kernels.rng`: xoshiro256**), its stream chosen by
+    (seed words, trajectory index).
 
 Noise on a fixed grid ``t_0 < t_1 < ... < t_S``
     Ornstein–Uhlenbeck, ``<xi(t) xi(t')> = sigma^2 exp(-|t - t'|/tau)``: the value ``x_n`` and
@@ -43,113 +42,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
+
+from .drives import _coef
+from .rng import _normal_pair, _seed_state, _uniform, _waiting_time
 
 NOISE_OU = 0
 NOISE_TELEGRAPH = 1
 
-F_CONSTANT = 0
-F_LINEAR = 1
-F_COS = 2
-F_TRIANGLE = 3
-F_QUADRATIC = 4
-F_ABS = 5
-
 _SQ3 = math.sqrt(3.0)
 _C1 = 0.5 - _SQ3 / 6.0
 _C2 = 0.5 + _SQ3 / 6.0
-_TWO_PI = 2.0 * math.pi
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_U5 = np.uint64(5)
-_U9 = np.uint64(9)
-_U7 = np.uint64(7)
-_U11 = np.uint64(11)
-_U17 = np.uint64(17)
-_U27 = np.uint64(27)
-_U30 = np.uint64(30)
-_U31 = np.uint64(31)
-_U45 = np.uint64(45)
-_U57 = np.uint64(57)
-_U64 = np.uint64(64)
-_U53 = np.uint64(53)
-_INV53 = 2.0 ** -53
-
-
-# ----------------------------------------------------------------------------- random numbers
-@njit(cache=True, nogil=True)
-def _mix64(z):
-    z = (z ^ (z >> _U30)) * _MIX1
-    z = (z ^ (z >> _U27)) * _MIX2
-    return z ^ (z >> _U31)
-
-
-@njit(cache=True, nogil=True)
-def _rotl(x, k):
-    return (x << k) | (x >> (_U64 - k))
-
-
-@njit(cache=True, nogil=True)
-def _seed_state(seed0, seed1, index):
-    """xoshiro256** state for stream ``index`` (SplitMix64 from a hash of the seed and index)."""
-    st = np.empty(4, dtype=np.uint64)
-    x = _mix64(seed0 ^ _mix64(np.uint64(index) + seed1))
-    for i in range(4):
-        x = x + _GOLDEN
-        st[i] = _mix64(x)
-    return st
-
-
-@njit(cache=True, nogil=True)
-def _next(st):
-    result = _rotl(st[1] * _U5, _U7) * _U9
-    t = st[1] << _U17
-    st[2] ^= st[0]
-    st[3] ^= st[1]
-    st[1] ^= st[2]
-    st[0] ^= st[3]
-    st[2] ^= t
-    st[3] = _rotl(st[3], _U45)
-    return result
-
-
-@njit(cache=True, nogil=True)
-def _uniform(st):
-    """Uniform in the open interval (0, 1)."""
-    return (float(_next(st) >> _U11) + 0.5) * _INV53
-
-
-@njit(cache=True, nogil=True)
-def _normal_pair(st):
-    r = math.sqrt(-2.0 * math.log(_uniform(st)))
-    phi = _TWO_PI * _uniform(st)
-    return r * math.cos(phi), r * math.sin(phi)
-
-
-@njit(cache=True, nogil=True)
-def _waiting_time(st, rate):
-    if rate <= 0.0:
-        return math.inf
-    return -math.log(_uniform(st)) / rate
-
-
-# ----------------------------------------------------------------------------- deterministic part
-@njit(cache=True, nogil=True)
-def _coef(code, fp, t):
-    if code == F_LINEAR:
-        return t
-    if code == F_COS:
-        return math.cos(fp[0] * t + fp[1])
-    if code == F_TRIANGLE:
-        x = (fp[0] * t + fp[1]) / math.pi
-        return 2.0 * abs(x - 2.0 * math.floor(0.5 * x) - 1.0) - 1.0
-    if code == F_QUADRATIC:
-        return t * t
-    if code == F_ABS:
-        return abs(t)
-    return 0.0
 
 
 # ----------------------------------------------------------------------------- noise on one step
@@ -204,9 +107,15 @@ def _noise_nodes(st, kind, npar, ouc, n, h, x, wait):
 
 # ----------------------------------------------------------------------------- two levels
 @njit(cache=True, nogil=True)
-def _trajectory2(a, b, code, fp, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1, index,
+def _trajectory2(a_, b_, code, fp_, table, use_table, op_, kind, npar_, ouc, tg, save, seed0, seed1, index,
                  psi0, out):
     """One two-level trajectory (Pauli 3-vectors; identity parts only add a global phase)."""
+    # the parameters as tuples (registers: the stores to the generator state and out cannot alias them)
+    a = (a_[0], a_[1], a_[2])
+    b = (b_[0], b_[1], b_[2])
+    op = (op_[0], op_[1], op_[2])
+    fp = (fp_[0], fp_[1])
+    npar = (npar_[0], npar_[1])
     st = _seed_state(seed0, seed1, index)
     x, wait = _noise_start(st, kind, npar)
     p0 = psi0[0]
@@ -258,7 +167,7 @@ def _trajectory2(a, b, code, fp, table, use_table, op, kind, npar, ouc, tg, save
             m += 1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def trajectories_two_level(a, b, code, fpar, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1,
                            first, count, psi0):
     """Trajectories ``first .. first + count - 1`` for every parameter point (two levels).
@@ -268,10 +177,11 @@ def trajectories_two_level(a, b, code, fpar, table, use_table, op, kind, npar, o
     then P must be 1); op: (3,) Pauli vector of O/hbar; kind: NOISE_OU or NOISE_TELEGRAPH;
     npar: (sigma or amplitude, switching rate); ouc: (S, 5) OU step coefficients; tg: (S + 1,)
     grid; save: (M,) grid indices of the saved times; psi0: (P, 2).
-    Returns amplitudes (P, count, M, 2)."""
+    Returns amplitudes (P, count, M, 2).  One trajectory after the other without the GIL;
+    callers split the trajectories over threads (:func:`lzsm.kernels.threads.concatenate`)."""
     npts = a.shape[0]
     out = np.empty((npts, count, save.shape[0], 2), dtype=np.complex128)
-    for k in prange(npts * count):
+    for k in range(npts * count):
         p = k // count
         j = k - p * count
         _trajectory2(a[p], b[p], code[p], fpar[p], table, use_table, op, kind, npar, ouc, tg, save, seed0,
@@ -281,8 +191,10 @@ def trajectories_two_level(a, b, code, fpar, table, use_table, op, kind, npar, o
 
 # ----------------------------------------------------------------------------- N levels
 @njit(cache=True, nogil=True)
-def _trajectory_n(a, b, code, fp, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1, index,
+def _trajectory_n(a, b, code, fp_, table, use_table, op, kind, npar_, ouc, tg, save, seed0, seed1, index,
                   psi0, out):
+    fp = (fp_[0], fp_[1])  # as in _trajectory2 (one specialisation of the shared helpers)
+    npar = (npar_[0], npar_[1])
     st = _seed_state(seed0, seed1, index)
     x, wait = _noise_start(st, kind, npar)
     psi = psi0.copy()
@@ -310,7 +222,7 @@ def _trajectory_n(a, b, code, fp, table, use_table, op, kind, npar, ouc, tg, sav
             m += 1
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def trajectories_n_level(a, b, code, fpar, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1,
                          first, count, psi0):
     """N-level analogue of :func:`trajectories_two_level`: a, b (P, N, N) complex (H/hbar),
@@ -318,7 +230,7 @@ def trajectories_n_level(a, b, code, fpar, table, use_table, op, kind, npar, ouc
     npts = a.shape[0]
     nlev = a.shape[1]
     out = np.empty((npts, count, save.shape[0], nlev), dtype=np.complex128)
-    for k in prange(npts * count):
+    for k in range(npts * count):
         p = k // count
         j = k - p * count
         _trajectory_n(a[p], b[p], code[p], fpar[p], table, use_table, op, kind, npar, ouc, tg, save, seed0,

@@ -41,7 +41,7 @@ import cmath
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 from scipy import special
 
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
@@ -98,7 +98,6 @@ def _asymptotic_series(nu: complex, zz: complex, alternating: bool):
 def _asymptotic_pair(s: float, consts: np.ndarray):
     """(D_mu(z), D_{mu+1}(z), converged) from DLMF 12.9.1/12.9.3 at z = e^{i pi/4} s."""
     mu = consts[4]
-    z = _EIPI4 * s
     # z^2 = i s^2 and log z = ln|s| + i arg z exactly: forming them from the rounded z would
     # put a spurious real part ~1e-16 s^2 into the exponent at large |s|
     zz = 1j * s * s
@@ -191,12 +190,12 @@ def _phi(s, g, consts):
     return m
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def propagator(g, s, s0, consts):
     """U(s, s0) for flat arrays g, s, s0 (P,) and consts (P, 5); returns (P, 2, 2)."""
     n = g.shape[0]
     out = np.empty((n, 2, 2), dtype=np.complex128)
-    for p in prange(n):
+    for p in range(n):
         a = _phi(s[p], g[p], consts[p])
         b = _phi(s0[p], g[p], consts[p])
         det = b[0, 0] * b[1, 1] - b[0, 1] * b[1, 0]
@@ -209,12 +208,12 @@ def propagator(g, s, s0, consts):
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def from_minus_infinity(g, s, consts):
     """Amplitudes (P, 2) at s of the solution that is diabatic |1> at s -> -inf."""
     n = g.shape[0]
     out = np.empty((n, 2), dtype=np.complex128)
-    for p in prange(n):
+    for p in range(n):
         f1, f0 = weber_pair(-s[p], consts[p])
         norm = math.exp(-math.pi * g[p] * g[p] / 4.0)
         out[p, 0] = norm * f0

@@ -1,7 +1,7 @@
 """Compiled ensembles of mixed quantum–classical trajectories on one nuclear coordinate.
 
-One trajectory per (incident momentum, trajectory index); the ensemble runs in numba ``prange``
-threads, each trajectory with its own random stream derived from (seed, momentum index,
+One trajectory per (incident momentum, trajectory index); the ensemble runs on several threads
+(:mod:`lzsm.kernels.threads`), each trajectory with its own random stream derived from (seed, momentum index,
 trajectory index), so the numbers never depend on the number of threads.
 
 Potential
@@ -39,9 +39,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from .noise import _normal_pair, _seed_state, _uniform
+from .rng import _normal_pair, _seed_state, _uniform
 
 METHOD_FSSH = 0
 METHOD_LZSH = 1
@@ -465,17 +465,18 @@ def _trajectory(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, 
             out_f[N_FLOAT + i] = (ca[i] * ca[i].conjugate()).real
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def run_ensemble(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, hbar, dt,
                  x_left, x_right, max_steps, x_start, k0, sampling, sigma_x, sigma_p, state0,
-                 seed0, seed1, out_i, out_f):
-    """All trajectories for all incident momenta ``k0[m]``; ``max_steps``, ``sigma_x`` and
-    ``sigma_p`` are per momentum.  Trajectory (m, j) uses random stream ``m * n_traj + j``.
+                 seed0, seed1, first, last, out_i, out_f):
+    """Trajectories ``first <= idx < last`` of all incident momenta ``k0[m]`` (idx = m n_traj + j);
+    ``max_steps``, ``sigma_x`` and ``sigma_p`` are per momentum.  Trajectory (m, j) uses random
+    stream ``m * n_traj + j``.  One after the other without the GIL: callers split the range over
+    threads (:func:`lzsm.kernels.threads.run_chunks`).
 
     ``out_i`` (n_k, n_traj, N_INT) and ``out_f`` (n_k, n_traj, N_FLOAT + N) are filled."""
-    n_k = out_i.shape[0]
     n_traj = out_i.shape[1]
-    for idx in prange(n_k * n_traj):
+    for idx in range(first, last):
         m = idx // n_traj
         j = idx - m * n_traj
         st = _seed_state(seed0, seed1, idx)

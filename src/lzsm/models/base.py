@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
-from lzsm.kernels.drives import F_CONSTANT, _python_coefficient, coefficient_function
+from lzsm.kernels.drives import F_CONSTANT, python_coefficient, coefficient_function
 
 ArrayLike = Any
 TimeFunction = Callable[[np.ndarray], np.ndarray]
@@ -117,7 +117,7 @@ class Model(ABC):
             a, b = (qutip.Qobj(np.asarray(m) * scale) for m in (kf.constant, kf.coefficient))
             if np.allclose(kf.coefficient, 0) or int(kf.code) == F_CONSTANT:
                 return qutip.QobjEvo(a)
-            return qutip.QobjEvo([a, [b, _python_coefficient(int(kf.code), *map(float, kf.fpar))]])
+            return qutip.QobjEvo([a, [b, python_coefficient(int(kf.code), *map(float, kf.fpar))]])
         return qutip.QobjEvo(lambda t: qutip.Qobj(self.hamiltonian(np.asarray(t)) * scale))
 
 

@@ -66,6 +66,8 @@ import numpy as np
 from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
+from lzsm.kernels import rng as _rng
+from lzsm.kernels import threads as _threads
 from lzsm.kernels import surface_hopping as _k
 from lzsm.models.base import Model
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
@@ -234,13 +236,6 @@ class TrajectoryScattering(Result):
 
 
 # ----------------------------------------------------------------------------- front end
-def _seed_words(seed: Any) -> tuple[int, np.uint64, np.uint64]:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise LzsmValueError(f"`seed` must be a non-negative integer, got {seed!r}")
-    words = np.random.SeedSequence(int(seed)).generate_state(2, dtype=np.uint64)
-    return int(seed), np.uint64(words[0]), np.uint64(words[1])
-
-
 def _tabulate(model: Model, lo: float, hi: float, spacing: float) -> tuple[float, np.ndarray, np.ndarray]:
     """Grid ``spacing * arange(i0, i1 + 1)`` (so that x = 0 is a node) covering [lo, hi]."""
     i0 = math.floor(lo / spacing)
@@ -336,7 +331,7 @@ def surface_hopping(
     if n_trajectories < 1:
         raise LzsmValueError(f"`n_trajectories` must be >= 1, got {n_trajectories}")
     n_traj = int(n_trajectories)
-    seed, s0, s1 = _seed_words(seed)
+    seed, s0, s1 = _rng.seed_words(seed)
     n = model.n_levels
     x0_arr = _checks.real_array(x0, "x0")
     if x0_arr.ndim != 0:
@@ -397,10 +392,16 @@ def surface_hopping(
     frus = _k.FRUSTRATED_REVERSE if getattr(meth, "frustrated", "keep") == "reverse" else _k.FRUSTRATED_KEEP
     out_i = np.zeros((k.size, n_traj, _k.N_INT), dtype=np.int64)
     out_f = np.zeros((k.size, n_traj, _k.N_FLOAT + n), dtype=float)
-    _k.run_ensemble(gx0, grid_spacing, vt, dvt, code, decoh, edc_c, frus, mass, hbar, dt,
-                    x_left, x_right, max_steps, x0, p0.astype(float),
-                    _k.SAMPLING_WIGNER if sampling == "wigner" else _k.SAMPLING_FIXED,
-                    sx.astype(float), sp.astype(float), int(initial_state), s0, s1, out_i, out_f)
+    k_in, sx_in, sp_in = _threads.arg(p0, float), _threads.arg(sx, float), _threads.arg(sp, float)
+    samp = _k.SAMPLING_WIGNER if sampling == "wigner" else _k.SAMPLING_FIXED
+
+    def call(sl: slice) -> None:
+        _k.run_ensemble(gx0, grid_spacing, vt, dvt, code, decoh, edc_c, frus, mass, hbar, dt, x_left, x_right,
+                        max_steps, x0, k_in, samp, sx_in, sp_in, int(initial_state), s0, s1, sl.start, sl.stop,
+                        out_i, out_f)
+
+    for _ in _threads.run_chunks(call, k.size * n_traj, 1 << 30):
+        pass
 
     # ---- outcomes
     outcome = out_i[..., _k.I_OUTCOME]

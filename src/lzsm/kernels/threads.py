@@ -1,0 +1,58 @@
+"""Calling the kernels from Python: one argument type each, many points on many threads.
+
+The batch kernels loop over parameter points (or trajectories) on one thread and release the
+GIL (``nogil``).  Parallelism comes from here: :func:`run_chunks` splits a batch into chunks
+and runs them on as many Python threads as numba would use (``numba.get_num_threads()``, so
+``numba.set_num_threads`` and ``NUMBA_NUM_THREADS`` apply), one chunk per call, results in
+order.  A kernel is therefore compiled once, not as a ``parallel=True`` function (whose parfor
+lowering costs compile time of its own and spins idle worker threads on small batches) plus a
+serial twin; and every point runs the same code whatever the chunking, so results do not depend
+on the number of threads.
+
+Every array handed to a kernel goes through :func:`arg`: C-contiguous, writable and of one
+dtype, so that each kernel has one compiled specialisation (numba types read-only and
+non-contiguous arrays, e.g. views from ``np.broadcast_to``, separately).
+"""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterator
+
+import numba
+import numpy as np
+
+
+def arg(x: Any, dtype: Any) -> np.ndarray:
+    """``x`` as a C-contiguous, writable array of ``dtype`` (copied only when needed)."""
+    a = np.ascontiguousarray(x, dtype=dtype)
+    return a if a.flags.writeable else a.copy()
+
+
+def chunks(n: int, cap: int, workers: int | None = None) -> list[slice]:
+    """Consecutive slices covering range(n): at most ``cap`` long, and about four per worker
+    thread when there are more points than that (so that uneven points balance out)."""
+    workers = numba.get_num_threads() if workers is None else workers
+    size = max(1, min(cap, math.ceil(n / (4 * workers)) if workers > 1 else cap))
+    return [slice(s, min(n, s + size)) for s in range(0, n, size)] or [slice(0, 0)]
+
+
+def run_chunks(call: Callable[[slice], Any], n: int, cap: int) -> Iterator[tuple[slice, Any]]:
+    """``(sl, call(sl))`` for the slices of :func:`chunks`, in order, computed on
+    ``numba.get_num_threads()`` threads (in this thread when that is 1 or there is one chunk)."""
+    workers = numba.get_num_threads()
+    slices = chunks(n, cap, workers)
+    if workers == 1 or len(slices) == 1:
+        for sl in slices:
+            yield sl, call(sl)
+        return
+    with ThreadPoolExecutor(max_workers=min(workers, len(slices))) as pool:
+        yield from zip(slices, pool.map(call, slices))
+
+
+def concatenate(call: Callable[[slice], np.ndarray], n: int, cap: int = 1 << 30, axis: int = 0) -> np.ndarray:
+    """``call(sl)`` over the chunks of :func:`run_chunks`, concatenated along ``axis`` (one
+    call when there is one chunk)."""
+    parts = [out for _, out in run_chunks(call, n, cap)]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=axis)
