@@ -430,7 +430,7 @@ def surface_hopping(
     status = np.where(n_unfinished > 0, int(Status.MAX_STEPS), int(Status.OK))
     if np.any(n_unfinished):
         bad = int(np.sum(n_unfinished > 0))
-        warnings.warn(f"trajectory_scattering: at {bad} of {k.size} momenta some trajectories were still in the box "
+        warnings.warn(f"surface_hopping: at {bad} of {k.size} momenta some trajectories were still in the box "
                       f"at max_time ({int(n_unfinished.sum())} in all, trapped in a well or too slow; they count in "
                       "neither T nor R): see TrajectoryScattering.n_unfinished and .status", LzsmConvergenceWarning,
                       stacklevel=3)  # past the keyword wrapper
