@@ -9,6 +9,13 @@ lowering costs compile time of its own and spins idle worker threads on small ba
 serial twin; and every point runs the same code whatever the chunking, so results do not depend
 on the number of threads.
 
+While kernels run, BLAS/LAPACK (the OpenBLAS of NumPy and SciPy, which numba's ``np.linalg``
+calls) is held to one thread: the kernels' matrices are small (N <= a few hundred), they are
+already spread over threads here, and OpenBLAS threads that spin-wait for a busy core slow a
+propagation down by 3x with one competing process and by 30x or more under load (measured: the
+50-level spin-boson sweep, 4 s alone, 12 s next to one busy process, 220 s under a parallel test
+run).
+
 Every array handed to a kernel goes through :func:`arg`: C-contiguous, writable and of one
 dtype, so that each kernel has one compiled specialisation (numba types read-only and
 non-contiguous arrays, e.g. views from ``np.broadcast_to``, separately).
@@ -17,8 +24,10 @@ non-contiguous arrays, e.g. views from ``np.broadcast_to``, separately).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
 
 import numba
 import numpy as np
@@ -38,17 +47,33 @@ def chunks(n: int, cap: int, workers: int | None = None) -> list[slice]:
     return [slice(s, min(n, s + size)) for s in range(0, n, size)] or [slice(0, 0)]
 
 
+_CONTROLLER: Any = None
+
+
+def single_threaded_blas() -> AbstractContextManager[Any]:
+    """A context in which NumPy's and SciPy's BLAS/LAPACK use one thread (threadpoolctl)."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        import scipy.linalg  # noqa: F401  (load SciPy's OpenBLAS, which numba's np.linalg calls)
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
+
+
 def run_chunks(call: Callable[[slice], Any], n: int, cap: int) -> Iterator[tuple[slice, Any]]:
     """``(sl, call(sl))`` for the slices of :func:`chunks`, in order, computed on
-    ``numba.get_num_threads()`` threads (in this thread when that is 1 or there is one chunk)."""
+    ``numba.get_num_threads()`` threads (in this thread when that is 1 or there is one chunk),
+    with BLAS held to one thread."""
     workers = numba.get_num_threads()
     slices = chunks(n, cap, workers)
-    if workers == 1 or len(slices) == 1:
-        for sl in slices:
-            yield sl, call(sl)
-        return
-    with ThreadPoolExecutor(max_workers=min(workers, len(slices))) as pool:
-        yield from zip(slices, pool.map(call, slices))
+    with single_threaded_blas():
+        if workers == 1 or len(slices) == 1:
+            for sl in slices:
+                yield sl, call(sl)
+            return
+        with ThreadPoolExecutor(max_workers=min(workers, len(slices))) as pool:
+            yield from zip(slices, pool.map(call, slices))
 
 
 def concatenate(call: Callable[[slice], np.ndarray], n: int, cap: int = 1 << 30, axis: int = 0) -> np.ndarray:
