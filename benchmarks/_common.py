@@ -43,8 +43,7 @@ def optional_import(name):
 
 def make_parser(doc, quick_help):
     """ArgumentParser described by the first paragraph of ``doc``, with ``--quick`` and ``--json``."""
-    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help=quick_help)
     ap.add_argument("--json", metavar="PATH", help="write the figures as JSON to PATH")
     return ap
@@ -70,10 +69,14 @@ def env_info(**others):
     import numba
 
     env = {
-        "python": platform.python_version(), "platform": platform.platform(),
-        "cpu_count": os.cpu_count(), "numba_threads": numba.get_num_threads(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "numba_threads": numba.get_num_threads(),
         "loadavg": list(os.getloadavg()),
-        "lzsm": lzsm.__version__, "numpy": np.__version__, "numba": numba.__version__,
+        "lzsm": lzsm.__version__,
+        "numpy": np.__version__,
+        "numba": numba.__version__,
     }
     env.update({name: None if mod is None else mod.__version__ for name, mod in others.items()})
     env["thread_env"] = thread_env()
@@ -84,9 +87,11 @@ def print_env_header(title, env, other):
     """Print the run's title, the versions (``other``: the comparison code's key in ``env``), the
     CPU count, the load average and the thread variables."""
     print(title)
-    print(f"  python {env['python']}, lzsm {env['lzsm']}, numpy {env['numpy']}, numba {env['numba']} "
-          f"({env['numba_threads']} threads), {other} {env[other] or 'NOT INSTALLED'}, "
-          f"{env['cpu_count']} CPUs, load average {env['loadavg'][0]:.2f}")
+    print(
+        f"  python {env['python']}, lzsm {env['lzsm']}, numpy {env['numpy']}, numba {env['numba']} "
+        f"({env['numba_threads']} threads), {other} {env[other] or 'NOT INSTALLED'}, "
+        f"{env['cpu_count']} CPUs, load average {env['loadavg'][0]:.2f}"
+    )
     print(f"  thread env: {env['thread_env'] or '(none set)'}")
 
 
@@ -106,8 +111,12 @@ def timed_runs(fn, repeats):
 def run_summary(runs):
     """Median and best CPU and wall seconds of a list of :func:`timed` results."""
     cpus, walls = [r[0] for r in runs], [r[1] for r in runs]
-    return {"cpu_median": statistics.median(cpus), "cpu_best": min(cpus),
-            "wall_median": statistics.median(walls), "wall_best": min(walls)}
+    return {
+        "cpu_median": statistics.median(cpus),
+        "cpu_best": min(cpus),
+        "wall_median": statistics.median(walls),
+        "wall_best": min(walls),
+    }
 
 
 # ----------------------------------------------------------------------------- matched error

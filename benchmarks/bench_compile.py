@@ -52,9 +52,9 @@ def main() -> None:
 
     lz1 = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
     lzg = lzsm.LandauZener(coupling=np.linspace(0.1, 1, 4)[:, None], sweep_rate=np.array([1.0, 2.0]))
-    a3 = np.array([[0, .3, 0], [.3, 0, .2], [0, .2, 0]])
+    a3 = np.array([[0, 0.3, 0], [0.3, 0, 0.2], [0, 0.2, 0]])
     ls1 = lzsm.LinearSweep(a3, np.diag([1.0, 0, -1]))
-    lsg = lzsm.LinearSweep(a3 * np.linspace(.5, 1, 5)[:, None, None], np.diag([1.0, 0, -1]))
+    lsg = lzsm.LinearSweep(a3 * np.linspace(0.5, 1, 5)[:, None, None], np.diag([1.0, 0, -1]))
     ou = lzsm.OrnsteinUhlenbeckNoise(sigma=0.1, correlation_time=1.0)
     ou3 = lzsm.OrnsteinUhlenbeckNoise(sigma=0.1, correlation_time=1.0, acts_on=np.diag([1.0, 0, -1]))
     pd = lzsm.PeriodicDrive(gap=0.3, offset=0.2, amplitude=2.0, frequency=1.0)
@@ -68,8 +68,10 @@ def main() -> None:
     stage("Lindblad (evolve_open 3 levels, 5 points)", lambda: lzsm.evolve_open(lsg, (-10, 10), 0, dephasing=0.1))
     stage("noise two-level", lambda: lzsm.evolve_noisy(lz1, (-10, 10), 0, noise=ou, n_trajectories=4, seed=1))
     stage("noise N-level", lambda: lzsm.evolve_noisy(ls1, (-10, 10), 0, noise=ou3, n_trajectories=4, seed=1))
-    stage("surface hopping (FSSH)", lambda: lzsm.trajectory_scattering(lzsm.TullySimple(), 10.0, mass=2000.0,
-                                                                        n_trajectories=4, seed=1))
+    stage(
+        "surface hopping (FSSH)",
+        lambda: lzsm.trajectory_scattering(lzsm.TullySimple(), 10.0, mass=2000.0, n_trajectories=4, seed=1),
+    )
     stage("Floquet averages", lambda: lzsm.floquet(pd, n_samples=8))
     stage("parabolic cylinder (closed form)", lambda: lzsm.finite_time_p_diabatic_stay(0.5, 1.0, 20.0, -20.0))
     print(f"{'TOTAL':46s} wall {total[0]:7.2f} s  cpu {total[1]:7.2f} s")

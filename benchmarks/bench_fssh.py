@@ -51,10 +51,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py
-import _common as bench
 import numpy as np
-from _common import fmt_t
 
+import _common as bench
+from _common import fmt_t
 from lzsm.models.curves import TullySimple
 from lzsm.molecules.surface_hopping import FSSH, surface_hopping
 
@@ -77,8 +77,16 @@ TARGET = 50.0
 
 
 def run_lzsm(dt, n_traj, seed):
-    return surface_hopping(TullySimple(mass=MASS), list(MOMENTA), method=FSSH(), n_trajectories=n_traj,
-                                 seed=seed, x0=X0, x_bounds=(X0, X1), dt=dt)
+    return surface_hopping(
+        TullySimple(mass=MASS),
+        list(MOMENTA),
+        method=FSSH(),
+        n_trajectories=n_traj,
+        seed=seed,
+        x0=X0,
+        x_bounds=(X0, X1),
+        dt=dt,
+    )
 
 
 def run_mudslide(k, dt, n_traj, seed):
@@ -87,9 +95,16 @@ def run_mudslide(k, dt, n_traj, seed):
     seeds = np.random.SeedSequence(seed).spawn(n_traj)
     counts = np.zeros((2, 2), dtype=int)  # [reflected/transmitted, state]
     for s in seeds:
-        traj = mudslide.SurfaceHoppingMD(model, np.array([X0]), np.array([k / MASS]), 0, dt=dt,
-                                         bounds=[[X0], [X1]], hopping_method="instantaneous",
-                                         seed_sequence=s)
+        traj = mudslide.SurfaceHoppingMD(
+            model,
+            np.array([X0]),
+            np.array([k / MASS]),
+            0,
+            dt=dt,
+            bounds=[[X0], [X1]],
+            hopping_method="instantaneous",
+            seed_sequence=s,
+        )
         traj.simulate()
         counts[int(traj.position[0] > 0.0), int(traj.state)] += 1
     return counts
@@ -98,8 +113,9 @@ def run_mudslide(k, dt, n_traj, seed):
 def main(argv=None):
     ap = bench.make_parser(__doc__, "smoke run: 10 mudslide trajectories per momentum")
     ap.add_argument("--dt", type=float, default=5.0, help="nuclear time step for both codes (a.u.)")
-    ap.add_argument("--mudslide-trajectories", type=int, default=None,
-                    help="mudslide subsample per momentum (default 50; quick 10)")
+    ap.add_argument(
+        "--mudslide-trajectories", type=int, default=None, help="mudslide subsample per momentum (default 50; quick 10)"
+    )
     ap.add_argument("--seed", type=int, default=2024)
     args = ap.parse_args(argv)
     n_ms = args.mudslide_trajectories or (10 if args.quick else 50)
@@ -107,33 +123,53 @@ def main(argv=None):
     w_start = time.perf_counter()
     command = bench.command_line()
     env = bench.env_info(mudslide=mudslide)
-    bench.print_env_header("FSSH benchmark: lzsm.surface_hopping vs mudslide SurfaceHoppingMD, "
-                           "Tully simple crossing", env, "mudslide")
+    bench.print_env_header(
+        "FSSH benchmark: lzsm.surface_hopping vs mudslide SurfaceHoppingMD, Tully simple crossing", env, "mudslide"
+    )
     print(f"  k = {MOMENTA}, {N_TRAJ} trajectories each, dt = {args.dt:g} a.u., x0 = {X0:g}, box [{X0:g}, {X1:g}]")
 
     exact = None
     if stationary_scattering is not None:
         ex = stationary_scattering(TullySimple(mass=MASS), k=list(MOMENTA))
         exact = ex.transmission
-        print("  exact (stationary coupled channels): "
-              + ", ".join(f"k={k:g}: T = {np.round(exact[i], 4).tolist()}" for i, k in enumerate(MOMENTA)))
+        print(
+            "  exact (stationary coupled channels): "
+            + ", ".join(f"k={k:g}: T = {np.round(exact[i], 4).tolist()}" for i, k in enumerate(MOMENTA))
+        )
 
     # lzsm: warm-up (compile / cache load), then one timed run
     cpu, wall, _ = bench.timed(lambda: run_lzsm(args.dt, 2, args.seed))
     print(f"\n  lzsm warm-up (JIT compile or cache load): {fmt_t(wall)} wall")
     cpu, wall, res = bench.timed(lambda: run_lzsm(args.dt, N_TRAJ, args.seed))
-    lz = {"cpu_total": cpu, "wall_total": wall, "cpu_per_trajectory": cpu / (N_TRAJ * len(MOMENTA)),
-          "wall_per_trajectory": wall / (N_TRAJ * len(MOMENTA)),
-          "transmission": res.transmission.tolist(), "transmission_error": res.transmission_stderr.tolist(),
-          "max_energy_error": float(res.energy_error.max())}
-    print(f"  lzsm  {N_TRAJ} x {len(MOMENTA)} trajectories: CPU {fmt_t(cpu)}, wall {fmt_t(wall)} "
-          f"({fmt_t(lz['cpu_per_trajectory'])} CPU per trajectory)")
+    lz = {
+        "cpu_total": cpu,
+        "wall_total": wall,
+        "cpu_per_trajectory": cpu / (N_TRAJ * len(MOMENTA)),
+        "wall_per_trajectory": wall / (N_TRAJ * len(MOMENTA)),
+        "transmission": res.transmission.tolist(),
+        "transmission_error": res.transmission_stderr.tolist(),
+        "max_energy_error": float(res.energy_error.max()),
+    }
+    print(
+        f"  lzsm  {N_TRAJ} x {len(MOMENTA)} trajectories: CPU {fmt_t(cpu)}, wall {fmt_t(wall)} "
+        f"({fmt_t(lz['cpu_per_trajectory'])} CPU per trajectory)"
+    )
     for i, k in enumerate(MOMENTA):
-        print(f"    k={k:g}: T = {np.round(res.transmission[i], 4).tolist()} "
-              f"+- {np.round(res.transmission_stderr[i], 4).tolist()}")
+        print(
+            f"    k={k:g}: T = {np.round(res.transmission[i], 4).tolist()} "
+            f"+- {np.round(res.transmission_stderr[i], 4).tolist()}"
+        )
 
-    out = {"command": command, "env": env, "dt": args.dt, "momenta": list(MOMENTA), "n_trajectories": N_TRAJ,
-           "exact_transmission": None if exact is None else exact.tolist(), "lzsm": lz, "target": TARGET}
+    out = {
+        "command": command,
+        "env": env,
+        "dt": args.dt,
+        "momenta": list(MOMENTA),
+        "n_trajectories": N_TRAJ,
+        "exact_transmission": None if exact is None else exact.tolist(),
+        "lzsm": lz,
+        "target": TARGET,
+    }
     if mudslide is None:
         print("\n  mudslide not importable: skipping its side (pip install mudslide==0.12)")
         out["mudslide"] = None
@@ -145,12 +181,19 @@ def main(argv=None):
             cpu, wall, counts = bench.timed(lambda k=k: run_mudslide(k, args.dt, n_ms, args.seed))
             t = counts[1] / n_ms
             err = np.sqrt(t * (1 - t) / n_ms)
-            ms["per_momentum"][str(k)] = {"cpu": cpu, "wall": wall, "cpu_per_trajectory": cpu / n_ms,
-                                          "transmission": t.tolist(), "transmission_error": err.tolist()}
+            ms["per_momentum"][str(k)] = {
+                "cpu": cpu,
+                "wall": wall,
+                "cpu_per_trajectory": cpu / n_ms,
+                "transmission": t.tolist(),
+                "transmission_error": err.tolist(),
+            }
             cpu_tot += cpu / n_ms * N_TRAJ
             wall_tot += wall / n_ms * N_TRAJ
-            print(f"    k={k:g}: {fmt_t(cpu / n_ms)} CPU per trajectory; T = {np.round(t, 3).tolist()} "
-                  f"+- {np.round(err, 3).tolist()}")
+            print(
+                f"    k={k:g}: {fmt_t(cpu / n_ms)} CPU per trajectory; T = {np.round(t, 3).tolist()} "
+                f"+- {np.round(err, 3).tolist()}"
+            )
         ms["cpu_extrapolated"] = cpu_tot
         ms["wall_extrapolated"] = wall_tot
         out["mudslide"] = ms
@@ -165,10 +208,14 @@ def main(argv=None):
     print(f"  lzsm:     CPU {fmt_t(lz['cpu_total'])}  [wall {fmt_t(lz['wall_total'])}]  (measured, all trajectories)")
     if out.get("mudslide"):
         ms = out["mudslide"]
-        print(f"  mudslide: CPU {fmt_t(ms['cpu_extrapolated'])}  [wall {fmt_t(ms['wall_extrapolated'])}]  "
-              f"(extrapolated from {n_ms} trajectories per momentum)")
-        print(f"  ratio mudslide/lzsm: CPU {out['ratio_cpu']:.3g}x  [wall {out['ratio_wall']:.3g}x]   "
-              f"target >= {TARGET:g}x: {'met' if out['ratio_cpu'] >= TARGET else 'NOT met'}")
+        print(
+            f"  mudslide: CPU {fmt_t(ms['cpu_extrapolated'])}  [wall {fmt_t(ms['wall_extrapolated'])}]  "
+            f"(extrapolated from {n_ms} trajectories per momentum)"
+        )
+        print(
+            f"  ratio mudslide/lzsm: CPU {out['ratio_cpu']:.3g}x  [wall {out['ratio_wall']:.3g}x]   "
+            f"target >= {TARGET:g}x: {'met' if out['ratio_cpu'] >= TARGET else 'NOT met'}"
+        )
     bench.print_run_footer(command, runtime)
     bench.write_json(args.json, out)
     return 0

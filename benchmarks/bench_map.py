@@ -74,10 +74,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py
-import _common as bench
 import numpy as np
-from _common import fmt_r, fmt_rw, fmt_t, fmt_tw
 
+import _common as bench
+from _common import fmt_r, fmt_rw, fmt_t, fmt_tw
 from lzsm import PeriodicDrive
 from lzsm.dynamics.interferometry import interferometry_map
 
@@ -92,7 +92,7 @@ TARGET_RATIO_A = 1000.0
 TARGET_RATIO_B = 50.0
 TARGET_MAP_WALL = 10.0
 REF_SETTINGS = {"tol": 1e-13, "n_samples": 512}
-LZSM_TOLS = (None, 1e-11, 1e-12)          # None = the default
+LZSM_TOLS = (None, 1e-11, 1e-12)  # None = the default
 QUTIP_OPTS = {"method": "adams", "atol": 1e-9, "rtol": 1e-7, "nsteps": 10**6, "progress_bar": False}
 SCIPY_TOL = 1e-12
 MODEL = PeriodicDrive(GAP, 0.0, 0.0, OMEGA)
@@ -142,8 +142,7 @@ def scipy_point(eps0, amp):
         return [h1i, -h1r, h2i, -h2r, c * c + d * d]
 
     t1 = N_PERIODS * PERIOD
-    sol = solve_ivp(rhs, (0.0, t1), [1.0, 0.0, 0.0, 0.0, 0.0], method="DOP853",
-                    rtol=SCIPY_TOL, atol=SCIPY_TOL)
+    sol = solve_ivp(rhs, (0.0, t1), [1.0, 0.0, 0.0, 0.0, 0.0], method="DOP853", rtol=SCIPY_TOL, atol=SCIPY_TOL)
     if sol.status != 0:
         raise RuntimeError(f"solve_ivp failed at ({eps0}, {amp}): {sol.message}")
     y = sol.y[:, -1]
@@ -152,29 +151,42 @@ def scipy_point(eps0, amp):
 
 def reference(n, check_idx):
     x = axis(n)
-    print(f"\nreference: lzsm interferometry tol={REF_SETTINGS['tol']:.0e}, "
-          f"n_samples={REF_SETTINGS['n_samples']} on {n} x {n}")
+    print(
+        f"\nreference: lzsm interferometry tol={REF_SETTINGS['tol']:.0e}, "
+        f"n_samples={REF_SETTINGS['n_samples']} on {n} x {n}"
+    )
     _, wall, ds = bench.timed(lambda: lzsm_map(x, **REF_SETTINGS))
     ref_f, ref_m = ds.p_upper_final.values, ds.p_upper_mean.values
     print(f"  computed in {fmt_t(wall)} wall (not benchmarked)")
-    print(f"  cross-check: scipy solve_ivp DOP853 rtol=atol={SCIPY_TOL:.0e}, |c2|^2 integrated as an ODE component, "
-          f"{len(check_idx)} points")
+    print(
+        f"  cross-check: scipy solve_ivp DOP853 rtol=atol={SCIPY_TOL:.0e}, |c2|^2 integrated as an ODE component, "
+        f"{len(check_idx)} points"
+    )
     rows = []
     c0, w0 = time.process_time(), time.perf_counter()
     for i, j in check_idx:
         pf, pm = scipy_point(float(x[i]), float(x[j]))
         df, dm = abs(pf - ref_f[i, j]), abs(pm - ref_m[i, j])
-        rows.append({"eps0": float(x[i]), "A": float(x[j]), "p_final": pf, "p_mean": pm,
-                     "diff_final": df, "diff_mean": dm})
-        print(f"    (eps0, A) = ({x[i]:6.3f}, {x[j]:6.3f}): P_final {pf:.12f} (diff {df:.1e}), "
-              f"P_mean {pm:.12f} (diff {dm:.1e})")
-    out = {"settings": REF_SETTINGS, "grid": n, "scipy_points": rows,
-           "scipy_cpu_per_point": (time.process_time() - c0) / len(check_idx),
-           "scipy_wall_per_point": (time.perf_counter() - w0) / len(check_idx),
-           "max_diff_final": max(r["diff_final"] for r in rows),
-           "max_diff_mean": max(r["diff_mean"] for r in rows)}
-    print(f"  max |lzsm reference - scipy|: final {out['max_diff_final']:.1e}, mean {out['max_diff_mean']:.1e} "
-          f"(scipy {fmt_t(out['scipy_cpu_per_point'])} CPU/point)")
+        rows.append(
+            {"eps0": float(x[i]), "A": float(x[j]), "p_final": pf, "p_mean": pm, "diff_final": df, "diff_mean": dm}
+        )
+        print(
+            f"    (eps0, A) = ({x[i]:6.3f}, {x[j]:6.3f}): P_final {pf:.12f} (diff {df:.1e}), "
+            f"P_mean {pm:.12f} (diff {dm:.1e})"
+        )
+    out = {
+        "settings": REF_SETTINGS,
+        "grid": n,
+        "scipy_points": rows,
+        "scipy_cpu_per_point": (time.process_time() - c0) / len(check_idx),
+        "scipy_wall_per_point": (time.perf_counter() - w0) / len(check_idx),
+        "max_diff_final": max(r["diff_final"] for r in rows),
+        "max_diff_mean": max(r["diff_mean"] for r in rows),
+    }
+    print(
+        f"  max |lzsm reference - scipy|: final {out['max_diff_final']:.1e}, mean {out['max_diff_mean']:.1e} "
+        f"(scipy {fmt_t(out['scipy_cpu_per_point'])} CPU/point)"
+    )
     return out, ref_f, ref_m
 
 
@@ -193,18 +205,27 @@ def lzsm_side(n, ref_f, ref_m, repeats):
         ef = float(np.max(np.abs(ds.p_upper_final.values - ref_f)))
         em = float(np.max(np.abs(ds.p_upper_mean.values - ref_m)))
         st = bench.run_summary(runs)
-        rec = {"tol": ds.attrs["tol"], "n_samples": int(ds.attrs["n_samples_per_period"]),
-               "max_error_final": ef, "max_error_mean": em,
-               "cpu_total": st["cpu_median"], "wall_total": st["wall_median"],
-               "cpu_best": st["cpu_best"], "wall_best": st["wall_best"], "repeats": repeats}
+        rec = {
+            "tol": ds.attrs["tol"],
+            "n_samples": int(ds.attrs["n_samples_per_period"]),
+            "max_error_final": ef,
+            "max_error_mean": em,
+            "cpu_total": st["cpu_median"],
+            "wall_total": st["wall_median"],
+            "cpu_best": st["cpu_best"],
+            "wall_best": st["wall_best"],
+            "repeats": repeats,
+        }
         rec["cpu_per_point"] = rec["cpu_total"] / npts
         rec["wall_per_point"] = rec["wall_total"] / npts
         label = "default " if tol is None else ""
         tried[f"{rec['tol']:.0e}"] = rec
-        print(f"  {label}tol={rec['tol']:.0e} (n_samples {rec['n_samples']}) x{repeats}: CPU median "
-              f"{fmt_t(rec['cpu_total'])} ({fmt_t(rec['cpu_per_point'])}/point), wall median "
-              f"{fmt_t(rec['wall_total'])} ({fmt_t(rec['wall_per_point'])}/point); max error final "
-              f"{ef:.1e}, mean {em:.1e}")
+        print(
+            f"  {label}tol={rec['tol']:.0e} (n_samples {rec['n_samples']}) x{repeats}: CPU median "
+            f"{fmt_t(rec['cpu_total'])} ({fmt_t(rec['cpu_per_point'])}/point), wall median "
+            f"{fmt_t(rec['wall_total'])} ({fmt_t(rec['wall_per_point'])}/point); max error final "
+            f"{ef:.1e}, mean {em:.1e}"
+        )
         chosen = rec
         if max(ef, em) <= TARGET_ERR:
             print(f"  -> {label}tol={rec['tol']:.0e} meets max error <= {TARGET_ERR:g}")
@@ -218,11 +239,17 @@ def lzsm_side(n, ref_f, ref_m, repeats):
         ds = runs[-1][2]
         ef = float(np.max(np.abs(ds.p_upper_final.values - ref_f)))
         st = bench.run_summary(runs)
-        final_only = {"tol": ds.attrs["tol"], "max_error_final": ef,
-                      "cpu_per_point": st["cpu_median"] / npts, "wall_per_point": st["wall_median"] / npts}
-        print(f"  final populations only (time_average=False), tol={final_only['tol']:.0e}: CPU "
-              f"{fmt_t(final_only['cpu_per_point'])}/point [wall {fmt_t(final_only['wall_per_point'])}], "
-              f"max error final {ef:.1e}")
+        final_only = {
+            "tol": ds.attrs["tol"],
+            "max_error_final": ef,
+            "cpu_per_point": st["cpu_median"] / npts,
+            "wall_per_point": st["wall_median"] / npts,
+        }
+        print(
+            f"  final populations only (time_average=False), tol={final_only['tol']:.0e}: CPU "
+            f"{fmt_t(final_only['cpu_per_point'])}/point [wall {fmt_t(final_only['wall_per_point'])}], "
+            f"max error final {ef:.1e}"
+        )
         if ef <= TARGET_ERR:
             break
     return {"grid": n, "points": npts, **chosen, "settings_tried": tried, "final_only": final_only}
@@ -251,16 +278,15 @@ def qutip_sesolve_point(eps0, amp, ppp):
     from scipy.integrate import simpson
 
     tl = np.linspace(0.0, N_PERIODS * PERIOD, N_PERIODS * ppp + 1)
-    res = qutip.sesolve(qutip_h(eps0, amp), qutip.basis(2, 0), tl, e_ops=[qutip.basis(2, 1).proj()],
-                        options=QUTIP_OPTS)
+    res = qutip.sesolve(qutip_h(eps0, amp), qutip.basis(2, 0), tl, e_ops=[qutip.basis(2, 1).proj()], options=QUTIP_OPTS)
     p = np.asarray(res.expect[0]).real
     return float(p[-1]), float(simpson(p, x=tl) / tl[-1])
 
 
 def qutip_propagator_point(eps0, amp):
-    opts = {k: v for k, v in QUTIP_OPTS.items()}
+    opts = dict(QUTIP_OPTS.items())
     u = qutip.propagator(qutip_h(eps0, amp), PERIOD, options=opts)
-    u20 = (u ** N_PERIODS).full()
+    u20 = (u**N_PERIODS).full()
     return float(abs(u20[1, 0]) ** 2)
 
 
@@ -278,8 +304,10 @@ def qutip_side(n, idx, ref_f, ref_m, lz, ppp):
     x = axis(n)
     pts = [(float(x[i]), float(x[j])) for i, j in idx]
     k = len(pts)
-    print(f"\nQuTiP {qutip.__version__} on a seeded subset of {k} points (eps0, A): "
-          + ", ".join(f"({a:.2f}, {b:.2f})" for a, b in pts))
+    print(
+        f"\nQuTiP {qutip.__version__} on a seeded subset of {k} points (eps0, A): "
+        + ", ".join(f"({a:.2f}, {b:.2f})" for a, b in pts)
+    )
     check_qutip_h()
     qutip_sesolve_point(1.0, 1.0, 8)  # warm-up
     qutip_propagator_point(1.0, 1.0)
@@ -288,26 +316,45 @@ def qutip_side(n, idx, ref_f, ref_m, lz, ppp):
     cpu, wall, vals = bench.timed(lambda: [qutip_sesolve_point(a, b, ppp) for a, b in pts])
     ef = [abs(v[0] - ref_f[i, j]) for v, (i, j) in zip(vals, idx)]
     em = [abs(v[1] - ref_m[i, j]) for v, (i, j) in zip(vals, idx)]
-    a = {"options": {k_: QUTIP_OPTS[k_] for k_ in ("method", "atol", "rtol")}, "points_per_period": ppp,
-         "subset": [list(p) for p in pts], "errors_final": ef, "errors_mean": em,
-         "max_error_final": max(ef), "max_error_mean": max(em),
-         **per_point_vs(cpu, wall, k, lz, lz["points"])}
-    print(f"  (a) sesolve loop ({opts}; {ppp} points/period, Simpson): CPU {fmt_t(a['cpu_per_point'])}/point "
-          f"[wall {fmt_t(a['wall_per_point'])}], max error final {a['max_error_final']:.1e}, "
-          f"mean {a['max_error_mean']:.1e}")
-    print(f"      extrapolated to {lz['points']} points: CPU {fmt_t(a['cpu_grid_extrapolated'])}; "
-          f"ratio QuTiP/lzsm per point: CPU {fmt_r(a['ratio_cpu'])} [wall {fmt_r(a['ratio_wall'])}]")
+    a = {
+        "options": {k_: QUTIP_OPTS[k_] for k_ in ("method", "atol", "rtol")},
+        "points_per_period": ppp,
+        "subset": [list(p) for p in pts],
+        "errors_final": ef,
+        "errors_mean": em,
+        "max_error_final": max(ef),
+        "max_error_mean": max(em),
+        **per_point_vs(cpu, wall, k, lz, lz["points"]),
+    }
+    print(
+        f"  (a) sesolve loop ({opts}; {ppp} points/period, Simpson): CPU {fmt_t(a['cpu_per_point'])}/point "
+        f"[wall {fmt_t(a['wall_per_point'])}], max error final {a['max_error_final']:.1e}, "
+        f"mean {a['max_error_mean']:.1e}"
+    )
+    print(
+        f"      extrapolated to {lz['points']} points: CPU {fmt_t(a['cpu_grid_extrapolated'])}; "
+        f"ratio QuTiP/lzsm per point: CPU {fmt_r(a['ratio_cpu'])} [wall {fmt_r(a['ratio_wall'])}]"
+    )
 
     cpu, wall, vals = bench.timed(lambda: [qutip_propagator_point(a_, b_) for a_, b_ in pts])
     ef = [abs(v - ref_f[i, j]) for v, (i, j) in zip(vals, idx)]
     lzb = lz.get("final_only") or lz  # like for like: lzsm's final populations only
-    b = {"options": a["options"], "errors_final": ef, "max_error_final": max(ef), "max_error_mean": None,
-         **per_point_vs(cpu, wall, k, lzb, lz["points"])}
-    print(f"  (b) propagator(H, T)**{N_PERIODS} ({opts}): CPU {fmt_t(b['cpu_per_point'])}/point "
-          f"[wall {fmt_t(b['wall_per_point'])}], max error final {b['max_error_final']:.1e} "
-          f"(no time average from U_T alone)")
-    print(f"      ratio QuTiP/lzsm per point: CPU {fmt_r(b['ratio_cpu'])} [wall {fmt_r(b['ratio_wall'])}] "
-          f"(against lzsm's final populations only, time_average=False)")
+    b = {
+        "options": a["options"],
+        "errors_final": ef,
+        "max_error_final": max(ef),
+        "max_error_mean": None,
+        **per_point_vs(cpu, wall, k, lzb, lz["points"]),
+    }
+    print(
+        f"  (b) propagator(H, T)**{N_PERIODS} ({opts}): CPU {fmt_t(b['cpu_per_point'])}/point "
+        f"[wall {fmt_t(b['wall_per_point'])}], max error final {b['max_error_final']:.1e} "
+        f"(no time average from U_T alone)"
+    )
+    print(
+        f"      ratio QuTiP/lzsm per point: CPU {fmt_r(b['ratio_cpu'])} [wall {fmt_r(b['ratio_wall'])}] "
+        f"(against lzsm's final populations only, time_average=False)"
+    )
     return a, b
 
 
@@ -344,9 +391,16 @@ def map_child(n, store):
         kw["store"] = os.path.join(tmp.name, "map.zarr")
     cpu, wall, ds = bench.timed(lambda: lzsm_map(x, **kw))
     rss1 = peak_rss_own_mib()
-    rec = {"grid": n, "store": bool(store), "cpu": cpu, "wall": wall, "peak_rss_before_mib": rss0,
-           "peak_rss_after_mib": rss1, "result_mib": ds.nbytes / 2**20,
-           "n_samples": int(ds.attrs["n_samples_per_period"])}
+    rec = {
+        "grid": n,
+        "store": bool(store),
+        "cpu": cpu,
+        "wall": wall,
+        "peak_rss_before_mib": rss0,
+        "peak_rss_after_mib": rss1,
+        "result_mib": ds.nbytes / 2**20,
+        "n_samples": int(ds.attrs["n_samples_per_period"]),
+    }
     if tmp is not None:
         tmp.cleanup()
     print(json.dumps(rec))
@@ -366,23 +420,33 @@ def map_case(n, with_store):
     print(f"\n(d) {n} x {n} map in a fresh process (after its own warm-up), default settings")
     m = run_child(n, False)
     m["met"] = m["wall"] < TARGET_MAP_WALL
-    print(f"  wall {fmt_t(m['wall'])} (target < {TARGET_MAP_WALL:g} s: {'met' if m['met'] else 'NOT met'}), "
-          f"CPU {fmt_t(m['cpu'])}, {fmt_t(m['cpu'] / n**2)} CPU/point, n_samples {m['n_samples']}")
-    print(f"  peak RSS: {m['peak_rss_before_mib']:.0f} MiB after warm-up -> {m['peak_rss_after_mib']:.0f} MiB "
-          f"after the map (result dataset {m['result_mib']:.1f} MiB)")
+    print(
+        f"  wall {fmt_t(m['wall'])} (target < {TARGET_MAP_WALL:g} s: {'met' if m['met'] else 'NOT met'}), "
+        f"CPU {fmt_t(m['cpu'])}, {fmt_t(m['cpu'] / n**2)} CPU/point, n_samples {m['n_samples']}"
+    )
+    print(
+        f"  peak RSS: {m['peak_rss_before_mib']:.0f} MiB after warm-up -> {m['peak_rss_after_mib']:.0f} MiB "
+        f"after the map (result dataset {m['result_mib']:.1f} MiB)"
+    )
     out = {"no_store": m}
     small = max(8, n // 4)
     q = run_child(small, False)
     out["no_store_small"] = q
-    print(f"  for scale, {small} x {small} map (1/16 of the points): peak RSS {q['peak_rss_before_mib']:.0f} -> "
-          f"{q['peak_rss_after_mib']:.0f} MiB")
+    print(
+        f"  for scale, {small} x {small} map (1/16 of the points): peak RSS {q['peak_rss_before_mib']:.0f} -> "
+        f"{q['peak_rss_after_mib']:.0f} MiB"
+    )
     if with_store:
         s = run_child(n, True)
         out["store"] = s
-        print(f"\n(e) the same map with store= (Zarr in a temporary directory): wall {fmt_t(s['wall'])}, "
-              f"CPU {fmt_t(s['cpu'])}")
-        print(f"  peak RSS: {s['peak_rss_before_mib']:.0f} MiB -> {s['peak_rss_after_mib']:.0f} MiB "
-              f"(the store is loaded back into memory at the end: {s['result_mib']:.1f} MiB)")
+        print(
+            f"\n(e) the same map with store= (Zarr in a temporary directory): wall {fmt_t(s['wall'])}, "
+            f"CPU {fmt_t(s['cpu'])}"
+        )
+        print(
+            f"  peak RSS: {s['peak_rss_before_mib']:.0f} MiB -> {s['peak_rss_after_mib']:.0f} MiB "
+            f"(the store is loaded back into memory at the end: {s['result_mib']:.1f} MiB)"
+        )
     return out
 
 
@@ -391,63 +455,121 @@ def table(ref, lz, qa, qb, per, mp, command, runtime):
     n = lz["grid"]
     lz_cell = fmt_tw(lz["cpu_per_point"], lz["wall_per_point"])
     lz_err = f"{lz['max_error_final']:.1e}/{lz['max_error_mean']:.1e} ({lz['tol']:.0e})"
-    rows = [(
-        f"reference check ({len(ref['scipy_points'])} pts)", "", "", "", "", "",
-        f"{ref['max_diff_final']:.1e}/{ref['max_diff_mean']:.1e}", "lzsm tight vs scipy DOP853",
-    ), (
-        f"lzsm {n}x{n}, whole grid", fmt_tw(lz["cpu_total"], lz["wall_total"]), "", "",
-        f"err <= {TARGET_ERR:g}", "yes" if max(lz["max_error_final"], lz["max_error_mean"]) <= TARGET_ERR else "NO",
-        lz_err, "",
-    )]
+    rows = [
+        (
+            f"reference check ({len(ref['scipy_points'])} pts)",
+            "",
+            "",
+            "",
+            "",
+            "",
+            f"{ref['max_diff_final']:.1e}/{ref['max_diff_mean']:.1e}",
+            "lzsm tight vs scipy DOP853",
+        ),
+        (
+            f"lzsm {n}x{n}, whole grid",
+            fmt_tw(lz["cpu_total"], lz["wall_total"]),
+            "",
+            "",
+            f"err <= {TARGET_ERR:g}",
+            "yes" if max(lz["max_error_final"], lz["max_error_mean"]) <= TARGET_ERR else "NO",
+            lz_err,
+            "",
+        ),
+    ]
     if qa is not None:
-        rows.append((
-            "(a) sesolve loop, per point", lz_cell,
-            fmt_tw(qa["cpu_per_point"], qa["wall_per_point"]),
-            fmt_rw(qa["ratio_cpu"], qa["ratio_wall"]), f">= {TARGET_RATIO_A:g}x",
-            "yes" if qa["ratio_cpu"] >= TARGET_RATIO_A else "NO", lz_err,
-            f"{qa['max_error_final']:.1e}/{qa['max_error_mean']:.1e} [{len(qa['subset'])} pts]",
-        ))
+        rows.append(
+            (
+                "(a) sesolve loop, per point",
+                lz_cell,
+                fmt_tw(qa["cpu_per_point"], qa["wall_per_point"]),
+                fmt_rw(qa["ratio_cpu"], qa["ratio_wall"]),
+                f">= {TARGET_RATIO_A:g}x",
+                "yes" if qa["ratio_cpu"] >= TARGET_RATIO_A else "NO",
+                lz_err,
+                f"{qa['max_error_final']:.1e}/{qa['max_error_mean']:.1e} [{len(qa['subset'])} pts]",
+            )
+        )
         fo = lz.get("final_only") or lz
-        rows.append((
-            f"(b) propagator**{N_PERIODS}, per point (final only)",
-            fmt_tw(fo["cpu_per_point"], fo["wall_per_point"]),
-            fmt_tw(qb["cpu_per_point"], qb["wall_per_point"]),
-            fmt_rw(qb["ratio_cpu"], qb["ratio_wall"]), f">= {TARGET_RATIO_B:g}x",
-            "yes" if qb["ratio_cpu"] >= TARGET_RATIO_B else "NO", f"{fo['max_error_final']:.1e}/n/a ({fo['tol']:.0e})",
-            f"{qb['max_error_final']:.1e}/n/a [{len(qa['subset'])} pts]",
-        ))
+        rows.append(
+            (
+                f"(b) propagator**{N_PERIODS}, per point (final only)",
+                fmt_tw(fo["cpu_per_point"], fo["wall_per_point"]),
+                fmt_tw(qb["cpu_per_point"], qb["wall_per_point"]),
+                fmt_rw(qb["ratio_cpu"], qb["ratio_wall"]),
+                f">= {TARGET_RATIO_B:g}x",
+                "yes" if qb["ratio_cpu"] >= TARGET_RATIO_B else "NO",
+                f"{fo['max_error_final']:.1e}/n/a ({fo['tol']:.0e})",
+                f"{qb['max_error_final']:.1e}/n/a [{len(qa['subset'])} pts]",
+            )
+        )
     else:
         rows.append(("(a), (b) QuTiP", lz_cell, "n/a (QuTiP not installed)", "", "", "", lz_err, ""))
     p20, p2k = per[str(N_PERIODS)], per["2000"]
-    rows.append((
-        f"(c) {per['grid']}x{per['grid']}, n_periods 20 -> 2000",
-        f"{fmt_t(p20['cpu'])} -> {fmt_t(p2k['cpu'])} [{fmt_t(p20['wall'])} -> {fmt_t(p2k['wall'])}]", "",
-        f"{per['ratio_cpu']:.2f} [{per['ratio_wall']:.2f}]", "~1", "yes" if per["ratio_cpu"] < 1.3 else "NO", "", "",
-    ))
+    rows.append(
+        (
+            f"(c) {per['grid']}x{per['grid']}, n_periods 20 -> 2000",
+            f"{fmt_t(p20['cpu'])} -> {fmt_t(p2k['cpu'])} [{fmt_t(p20['wall'])} -> {fmt_t(p2k['wall'])}]",
+            "",
+            f"{per['ratio_cpu']:.2f} [{per['ratio_wall']:.2f}]",
+            "~1",
+            "yes" if per["ratio_cpu"] < 1.3 else "NO",
+            "",
+            "",
+        )
+    )
     m = mp["no_store"]
-    rows.append((
-        f"(d) {m['grid']}x{m['grid']} map (wall)", fmt_tw(m["cpu"], m["wall"]), "", "",
-        f"< {TARGET_MAP_WALL:g} s wall", "yes" if m["met"] else "NO", "", "",
-    ))
+    rows.append(
+        (
+            f"(d) {m['grid']}x{m['grid']} map (wall)",
+            fmt_tw(m["cpu"], m["wall"]),
+            "",
+            "",
+            f"< {TARGET_MAP_WALL:g} s wall",
+            "yes" if m["met"] else "NO",
+            "",
+            "",
+        )
+    )
     q = mp["no_store_small"]
-    mem = (f"peak RSS +{m['peak_rss_after_mib'] - m['peak_rss_before_mib']:.0f} MiB "
-           f"({q['grid']}x{q['grid']}: +{q['peak_rss_after_mib'] - q['peak_rss_before_mib']:.0f} MiB)")
+    mem = (
+        f"peak RSS +{m['peak_rss_after_mib'] - m['peak_rss_before_mib']:.0f} MiB "
+        f"({q['grid']}x{q['grid']}: +{q['peak_rss_after_mib'] - q['peak_rss_before_mib']:.0f} MiB)"
+    )
     if "store" in mp:
         s = mp["store"]
         mem += f"; store=: +{s['peak_rss_after_mib'] - s['peak_rss_before_mib']:.0f} MiB"
     rows.append((f"(e) memory, {m['grid']}x{m['grid']}", mem, "", "", "", "", "", ""))
 
-    head = ("case", "lzsm CPU [wall]", "QuTiP CPU [wall]", "ratio CPU [wall]", "target",
-            "met", "lzsm err fin/mean (tol)", "QuTiP err fin/mean")
-    title = (f"LZSM interferometry map: lzsm.interferometry_map vs QuTiP, Delta={GAP:g}, omega={OMEGA:g}, "
-             f"eps0, A in [0, {AXIS_MAX:g}], {N_PERIODS} periods, max error <= {TARGET_ERR:g}")
-    bench.print_table(title, head, rows, (
-        "ratio = QuTiP time / lzsm time per point; headline uses CPU time (time.process_time, all threads);",
-        "[brackets] = wall clock.  lzsm: median of repeated whole-grid calls / points; QuTiP: seeded subset,",
-        "errors = max over that subset.  err = |P - P_ref| (fin = p_upper_final, mean = p_upper_mean),",
-        (f"P_ref = lzsm at tol {REF_SETTINGS['tol']:.0e}, n_samples {REF_SETTINGS['n_samples']}.  "
-         f"(b) gives no time average.  (d), (e): fresh child process; memory = rise of"),
-        f"peak RSS (VmHWM) over the map, from {m['peak_rss_before_mib']:.0f} MiB after imports and warm-up."))
+    head = (
+        "case",
+        "lzsm CPU [wall]",
+        "QuTiP CPU [wall]",
+        "ratio CPU [wall]",
+        "target",
+        "met",
+        "lzsm err fin/mean (tol)",
+        "QuTiP err fin/mean",
+    )
+    title = (
+        f"LZSM interferometry map: lzsm.interferometry_map vs QuTiP, Delta={GAP:g}, omega={OMEGA:g}, "
+        f"eps0, A in [0, {AXIS_MAX:g}], {N_PERIODS} periods, max error <= {TARGET_ERR:g}"
+    )
+    bench.print_table(
+        title,
+        head,
+        rows,
+        (
+            "ratio = QuTiP time / lzsm time per point; headline uses CPU time (time.process_time, all threads);",
+            "[brackets] = wall clock.  lzsm: median of repeated whole-grid calls / points; QuTiP: seeded subset,",
+            "errors = max over that subset.  err = |P - P_ref| (fin = p_upper_final, mean = p_upper_mean),",
+            (
+                f"P_ref = lzsm at tol {REF_SETTINGS['tol']:.0e}, n_samples {REF_SETTINGS['n_samples']}.  "
+                f"(b) gives no time average.  (d), (e): fresh child process; memory = rise of"
+            ),
+            f"peak RSS (VmHWM) over the map, from {m['peak_rss_before_mib']:.0f} MiB after imports and warm-up.",
+        ),
+    )
     bench.print_run_footer(command, runtime)
 
 
@@ -475,8 +597,7 @@ def main(argv=None):
     w_start = time.perf_counter()
     command = bench.command_line()
     env = bench.env_info(qutip=qutip)
-    bench.print_env_header("lzsm benchmark: interferometry map vs QuTiP (sesolve loop, propagator power)",
-                           env, "qutip")
+    bench.print_env_header("lzsm benchmark: interferometry map vs QuTiP (sesolve loop, propagator power)", env, "qutip")
 
     idx = bench.random_grid_subset((n, n), nq, args.seed)
     extra = [(n - 1, n - 1), (0, n - 1)]
@@ -497,15 +618,35 @@ def main(argv=None):
     table(ref, lz, qa, qb, per, mp, command, runtime)
     print(f"(this process: peak RSS {peak_rss_mib():.0f} MiB by resource.getrusage, dominated by the tight reference)")
 
-    bench.write_json(args.json, {
-        "command": command, "runtime_s": runtime, "env": env, "target_error": TARGET_ERR,
-        "targets": {"ratio_sesolve": TARGET_RATIO_A, "ratio_propagator": TARGET_RATIO_B,
-                    "map_wall_s": TARGET_MAP_WALL},
-        "problem": {"gap": GAP, "frequency": OMEGA, "axis_max": AXIS_MAX, "n_periods": N_PERIODS,
-                    "initial_diabatic_state": 0},
-        "ratio_uses": "cpu (time.process_time); wall ratios also given",
-        "reference": ref, "lzsm": lz, "qutip_sesolve": qa, "qutip_propagator": qb,
-        "periods": per, "map": mp, "parent_peak_rss_mib": peak_rss_mib()})
+    bench.write_json(
+        args.json,
+        {
+            "command": command,
+            "runtime_s": runtime,
+            "env": env,
+            "target_error": TARGET_ERR,
+            "targets": {
+                "ratio_sesolve": TARGET_RATIO_A,
+                "ratio_propagator": TARGET_RATIO_B,
+                "map_wall_s": TARGET_MAP_WALL,
+            },
+            "problem": {
+                "gap": GAP,
+                "frequency": OMEGA,
+                "axis_max": AXIS_MAX,
+                "n_periods": N_PERIODS,
+                "initial_diabatic_state": 0,
+            },
+            "ratio_uses": "cpu (time.process_time); wall ratios also given",
+            "reference": ref,
+            "lzsm": lz,
+            "qutip_sesolve": qa,
+            "qutip_propagator": qb,
+            "periods": per,
+            "map": mp,
+            "parent_peak_rss_mib": peak_rss_mib(),
+        },
+    )
     return 0
 
 

@@ -63,10 +63,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py
-import _common as bench
 import numpy as np
-from _common import fmt_rw, fmt_t, fmt_tw
 
+import _common as bench
+from _common import fmt_rw, fmt_t, fmt_tw
 from lzsm import LandauZener
 from lzsm.dynamics.open import evolve_open
 
@@ -92,8 +92,7 @@ def axes(n_alpha, n_gamma):
 
 def lzsm_rho(alpha, gamma, tol):
     """Final diabatic density matrices (n_alpha, n_gamma, 2, 2) from one evolve_open call."""
-    res = evolve_open(LandauZener(V, alpha[:, None]), (-T, T), 0, dephasing=gamma[None, :], tol=tol,
-                      progress=False)
+    res = evolve_open(LandauZener(V, alpha[:, None]), (-T, T), 0, dephasing=gamma[None, :], tol=tol, progress=False)
     if not res.ok:
         raise RuntimeError(f"evolve_open failed at tol={tol:g}")
     return res.rho[..., -1, :, :]
@@ -104,9 +103,13 @@ def qutip_rho(alpha, gamma, method, tol):
     h = LandauZener(V, alpha).to_qutip()
     rho0 = qutip.ket2dm(qutip.basis(2, 0))
     c_ops = [math.sqrt(gamma / 2.0) * qutip.sigmaz()]
-    res = qutip.mesolve(h, rho0, [-T, T], c_ops=c_ops,
-                        options={"method": method, "atol": tol, "rtol": tol, "nsteps": QUTIP_NSTEPS,
-                                 "progress_bar": False})
+    res = qutip.mesolve(
+        h,
+        rho0,
+        [-T, T],
+        c_ops=c_ops,
+        options={"method": method, "atol": tol, "rtol": tol, "nsteps": QUTIP_NSTEPS, "progress_bar": False},
+    )
     return res.states[-1].full()
 
 
@@ -124,8 +127,10 @@ def reference(alpha, gamma, check_idx):
         c, _, q = bench.timed(lambda i=i, j=j: qutip_rho(float(alpha[i]), float(gamma[j]), "vern9", 1e-12))
         d = float(np.max(np.abs(q - ref[i, j])))
         out["checks"].append({"alpha": float(alpha[i]), "gamma": float(gamma[j]), "diff": d, "qutip_cpu": c})
-        print(f"  check vs QuTiP mesolve vern9 atol=rtol=1e-12 at alpha={alpha[i]:.3g}, gamma={gamma[j]:.3g}: "
-              f"max |drho| {d:.1e} ({fmt_t(c)} CPU)")
+        print(
+            f"  check vs QuTiP mesolve vern9 atol=rtol=1e-12 at alpha={alpha[i]:.3g}, gamma={gamma[j]:.3g}: "
+            f"max |drho| {d:.1e} ({fmt_t(c)} CPU)"
+        )
     out["max_diff"] = max(c["diff"] for c in out["checks"])
     return ref, out
 
@@ -149,46 +154,78 @@ def lzsm_side(alpha, gamma, ref, repeats, target):
     runs = bench.timed_runs(lambda: lzsm_rho(alpha, gamma, tol), repeats)
     st = bench.run_summary(runs)
     err = float(np.max(np.abs(runs[-1][2] - ref)))
-    lz = {"tol": tol, "max_error": err, "points": npts, "repeats": repeats,
-          "cpu_total": st["cpu_median"], "wall_total": st["wall_median"],
-          "cpu_per_point": st["cpu_median"] / npts, "wall_per_point": st["wall_median"] / npts,
-          "cpu_runs": [r[0] for r in runs], "wall_runs": [r[1] for r in runs], "tolerances_tried": tried}
-    print(f"  tol={tol:.0e} x{repeats}: CPU median {fmt_t(lz['cpu_total'])} ({fmt_t(lz['cpu_per_point'])}/point), "
-          f"wall median {fmt_t(lz['wall_total'])} ({fmt_t(lz['wall_per_point'])}/point), max error {err:.2e}")
+    lz = {
+        "tol": tol,
+        "max_error": err,
+        "points": npts,
+        "repeats": repeats,
+        "cpu_total": st["cpu_median"],
+        "wall_total": st["wall_median"],
+        "cpu_per_point": st["cpu_median"] / npts,
+        "wall_per_point": st["wall_median"] / npts,
+        "cpu_runs": [r[0] for r in runs],
+        "wall_runs": [r[1] for r in runs],
+        "tolerances_tried": tried,
+    }
+    print(
+        f"  tol={tol:.0e} x{repeats}: CPU median {fmt_t(lz['cpu_total'])} ({fmt_t(lz['cpu_per_point'])}/point), "
+        f"wall median {fmt_t(lz['wall_total'])} ({fmt_t(lz['wall_per_point'])}/point), max error {err:.2e}"
+    )
     return lz
 
 
 # ----------------------------------------------------------------------------- QuTiP
 def qutip_side(alpha, gamma, ref, idx, extra, methods, target):
     pts = [(float(alpha[i]), float(gamma[j])) for i, j in idx]
-    print(f"\nQuTiP {qutip.__version__} mesolve, one call per point, on a stratified random subsample of "
-          f"{len(idx)} points (alpha, gamma): " + ", ".join(f"({a:.3g}, {g:.3g})" for a, g in pts))
-    print("  error checked on the subsample plus " + ", ".join(
-        f"(alpha={alpha[i]:.3g}, gamma={gamma[j]:.3g})" for i, j in extra) + " (not timed)")
+    print(
+        f"\nQuTiP {qutip.__version__} mesolve, one call per point, on a stratified random subsample of "
+        f"{len(idx)} points (alpha, gamma): " + ", ".join(f"({a:.3g}, {g:.3g})" for a, g in pts)
+    )
+    print(
+        "  error checked on the subsample plus "
+        + ", ".join(f"(alpha={alpha[i]:.3g}, gamma={gamma[j]:.3g})" for i, j in extra)
+        + " (not timed)"
+    )
     qutip_rho(1.0, 0.5, "adams", 1e-6)  # warm-up (imports, integrator set-up)
-    out = {"subsample": [list(p) for p in pts], "extra_error_points": [[float(alpha[i]), float(gamma[j])]
-                                                                       for i, j in extra], "methods": {}}
+    out = {
+        "subsample": [list(p) for p in pts],
+        "extra_error_points": [[float(alpha[i]), float(gamma[j])] for i, j in extra],
+        "methods": {},
+    }
     for method in methods:
         tried = {}
         chosen = None
         for tol in QUTIP_TOLS:
             cpus, walls, errs = [], [], []
             for i, j in idx:
-                c, w, q = bench.timed(lambda i=i, j=j, method=method, tol=tol: qutip_rho(
-                    float(alpha[i]), float(gamma[j]), method, tol))
+                c, w, q = bench.timed(
+                    lambda i=i, j=j, method=method, tol=tol: qutip_rho(float(alpha[i]), float(gamma[j]), method, tol)
+                )
                 cpus.append(c)
                 walls.append(w)
                 errs.append(float(np.max(np.abs(q - ref[i, j]))))
-            errs_x = [float(np.max(np.abs(qutip_rho(float(alpha[i]), float(gamma[j]), method, tol) - ref[i, j])))
-                      for i, j in extra]
+            errs_x = [
+                float(np.max(np.abs(qutip_rho(float(alpha[i]), float(gamma[j]), method, tol) - ref[i, j])))
+                for i, j in extra
+            ]
             err = max(errs + errs_x)
-            rec = {"max_error": err, "max_error_subsample": max(errs), "errors_extra": errs_x,
-                   "cpu_per_point": sum(cpus) / len(cpus), "wall_per_point": sum(walls) / len(walls),
-                   "cpu_points": cpus, "errors": errs}
+            rec = {
+                "max_error": err,
+                "max_error_subsample": max(errs),
+                "errors_extra": errs_x,
+                "cpu_per_point": sum(cpus) / len(cpus),
+                "wall_per_point": sum(walls) / len(walls),
+                "cpu_points": cpus,
+                "errors": errs,
+            }
             tried[f"{tol:.0e}"] = rec
-            print(f"  {method:6s} atol=rtol={tol:.0e}: max error {err:.2e} (subsample {max(errs):.1e}, corners "
-                  + ", ".join(f"{e:.1e}" for e in errs_x) + f"), CPU {fmt_t(rec['cpu_per_point'])}/point "
-                  f"[wall {fmt_t(rec['wall_per_point'])}]", flush=True)
+            print(
+                f"  {method:6s} atol=rtol={tol:.0e}: max error {err:.2e} (subsample {max(errs):.1e}, corners "
+                + ", ".join(f"{e:.1e}" for e in errs_x)
+                + f"), CPU {fmt_t(rec['cpu_per_point'])}/point "
+                f"[wall {fmt_t(rec['wall_per_point'])}]",
+                flush=True,
+            )
             if err <= target:
                 chosen = dict(rec, tol=tol)
                 break
@@ -205,8 +242,7 @@ def table(ref, lz, q, npts, command, runtime, target):
     rows = []
     lz_cell = fmt_tw(lz["cpu_per_point"], lz["wall_per_point"])
     lz_err = f"{lz['max_error']:.1e} (tol {lz['tol']:.0e}, whole grid)"
-    rows.append(("lzsm evolve_open, whole grid", fmt_tw(lz["cpu_total"], lz["wall_total"]), "", "", "",
-                 lz_err, ""))
+    rows.append(("lzsm evolve_open, whole grid", fmt_tw(lz["cpu_total"], lz["wall_total"]), "", "", "", lz_err, ""))
     if q is not None:
         for m, r in q["methods"].items():
             c = r["chosen"]
@@ -217,22 +253,44 @@ def table(ref, lz, q, npts, command, runtime, target):
             rw = c["wall_per_point"] / lz["wall_per_point"]
             c["ratio_cpu"], c["ratio_wall"] = rc, rw
             tag = " (best)" if m == q["best_method"] else ""
-            rows.append((f"per point vs QuTiP {m}{tag}", lz_cell,
-                         fmt_tw(c["cpu_per_point"], c["wall_per_point"]),
-                         fmt_rw(rc, rw), "yes" if rc >= TARGET_RATIO else "NO", lz_err,
-                         f"{c['max_error']:.1e} (tol {c['tol']:.0e})"))
-    head = ("case", "lzsm CPU [wall]", "QuTiP CPU [wall]", "ratio CPU [wall]",
-            f">= {TARGET_RATIO:g}x", "lzsm max err", "QuTiP max err")
-    title = (f"Dephased Landau-Zener map: lzsm.evolve_open vs QuTiP mesolve, {npts} points, "
-             f"max |drho| <= {target:g}")
-    bench.print_table(title, head, rows, (
-        "ratio = QuTiP time / lzsm time per point; headline uses CPU time (time.process_time, all threads);",
-        ("[brackets] = wall clock.  lzsm: median of whole-grid evolve_open calls / points; "
-         "QuTiP: mean over the"),
-        "seeded stratified subsample (one mesolve per point); QuTiP error = max over the subsample and the",
-        f"fast-sweep corners.  err = max |rho - rho_ref| at t = +T; rho_ref = lzsm tol {REF_TOL:.0e}"
-        + ("" if ref["max_diff"] is None else f" (max diff to QuTiP vern9 1e-12 on {len(ref['checks'])} "
-                                               f"points: {ref['max_diff']:.1e})") + "."))
+            rows.append(
+                (
+                    f"per point vs QuTiP {m}{tag}",
+                    lz_cell,
+                    fmt_tw(c["cpu_per_point"], c["wall_per_point"]),
+                    fmt_rw(rc, rw),
+                    "yes" if rc >= TARGET_RATIO else "NO",
+                    lz_err,
+                    f"{c['max_error']:.1e} (tol {c['tol']:.0e})",
+                )
+            )
+    head = (
+        "case",
+        "lzsm CPU [wall]",
+        "QuTiP CPU [wall]",
+        "ratio CPU [wall]",
+        f">= {TARGET_RATIO:g}x",
+        "lzsm max err",
+        "QuTiP max err",
+    )
+    title = f"Dephased Landau-Zener map: lzsm.evolve_open vs QuTiP mesolve, {npts} points, max |drho| <= {target:g}"
+    bench.print_table(
+        title,
+        head,
+        rows,
+        (
+            "ratio = QuTiP time / lzsm time per point; headline uses CPU time (time.process_time, all threads);",
+            ("[brackets] = wall clock.  lzsm: median of whole-grid evolve_open calls / points; QuTiP: mean over the"),
+            "seeded stratified subsample (one mesolve per point); QuTiP error = max over the subsample and the",
+            f"fast-sweep corners.  err = max |rho - rho_ref| at t = +T; rho_ref = lzsm tol {REF_TOL:.0e}"
+            + (
+                ""
+                if ref["max_diff"] is None
+                else f" (max diff to QuTiP vern9 1e-12 on {len(ref['checks'])} points: {ref['max_diff']:.1e})"
+            )
+            + ".",
+        ),
+    )
     bench.print_run_footer(command, runtime)
 
 
@@ -256,9 +314,12 @@ def main(argv=None):
     command = bench.command_line()
     env = bench.env_info(qutip=qutip)
     bench.print_env_header(
-        "lzsm benchmark: evolve_open (two-level Lindblad, compiled Bloch kernel) vs QuTiP mesolve", env, "qutip")
-    print(f"  grid: V={V:g}, alpha geomspace{ALPHA_RANGE} x {n_alpha}, gamma linspace{GAMMA_RANGE} x {n_gamma}, "
-          f"t in [{-T:g}, {T:g}] (T = 10 x 2V/alpha_min), start in diabatic |1>")
+        "lzsm benchmark: evolve_open (two-level Lindblad, compiled Bloch kernel) vs QuTiP mesolve", env, "qutip"
+    )
+    print(
+        f"  grid: V={V:g}, alpha geomspace{ALPHA_RANGE} x {n_alpha}, gamma linspace{GAMMA_RANGE} x {n_gamma}, "
+        f"t in [{-T:g}, {T:g}] (T = 10 x 2V/alpha_min), start in diabatic |1>"
+    )
 
     # stratified subsample: one point from each of nq equal blocks of the flattened grid (alpha-major)
     rng = np.random.default_rng(args.seed)
@@ -277,12 +338,28 @@ def main(argv=None):
     runtime = time.perf_counter() - w_start
     table(ref_info, lz, q, npts, command, runtime, args.target)
 
-    bench.write_json(args.json, {
-        "command": command, "runtime_s": runtime, "env": env, "target_error": args.target,
-        "target_ratio": TARGET_RATIO, "ratio_uses": "cpu (time.process_time); wall ratios also given",
-        "problem": {"V": V, "alpha": alpha.tolist(), "gamma": gamma.tolist(), "t_span": [-T, T],
-                    "initial_diabatic_state": 0, "c_ops": "sqrt(gamma/2) sigma_z (diabatic)"},
-        "reference": ref_info, "lzsm": lz, "qutip": q})
+    bench.write_json(
+        args.json,
+        {
+            "command": command,
+            "runtime_s": runtime,
+            "env": env,
+            "target_error": args.target,
+            "target_ratio": TARGET_RATIO,
+            "ratio_uses": "cpu (time.process_time); wall ratios also given",
+            "problem": {
+                "V": V,
+                "alpha": alpha.tolist(),
+                "gamma": gamma.tolist(),
+                "t_span": [-T, T],
+                "initial_diabatic_state": 0,
+                "c_ops": "sqrt(gamma/2) sigma_z (diabatic)",
+            },
+            "reference": ref_info,
+            "lzsm": lz,
+            "qutip": q,
+        },
+    )
     return 0
 
 

@@ -26,9 +26,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py
-import _common as bench
 import numpy as np
 
+import _common as bench
 from lzsm.models.curves import TullySimple
 from lzsm.molecules.scattering import wavepacket_scattering
 from lzsm.molecules.stationary import stationary_scattering
@@ -63,18 +63,30 @@ def main(argv=None) -> int:
     print(f"  stationary (11 energies):    wall {w_st:.3f} s, CPU {c_st:.3f} s")
     print(f"  T(k0) wavepacket  = {np.array2string(centre['transmission'], precision=6)}")
     print(f"  T(k0) stationary  = {np.array2string(st.transmission[5], precision=6)}")
-    dev = max(np.max(np.abs(wp.transmission_resolved - st.transmission)),
-              np.max(np.abs(wp.reflection_resolved - st.reflection)))
+    dev = max(
+        np.max(np.abs(wp.transmission_resolved - st.transmission)),
+        np.max(np.abs(wp.reflection_resolved - st.reflection)),
+    )
     print(f"  max |P_wavepacket - P_stationary| over the 11 momenta: {dev:.1e}")
-    bench.write_json(args.json, {
-        "command": bench.command_line(), "env": bench.env_info(), "momentum": k, "repeats": repeats,
-        "wavepacket_with_dt_check": {"wall": w_full, "cpu": c_full},
-        "wavepacket_single_run": {"wall": w_one, "cpu": c_one},
-        "stationary": {"wall": w_st, "cpu": c_st},
-        "grid_points": c.n_points, "dx": c.dx, "dt": c.dt, "n_steps": c.n_steps,
-        "transmission_k0_wavepacket": centre["transmission"].tolist(),
-        "transmission_k0_stationary": st.transmission[5].tolist(),
-        "max_deviation_wavepacket_stationary": float(dev)})
+    bench.write_json(
+        args.json,
+        {
+            "command": bench.command_line(),
+            "env": bench.env_info(),
+            "momentum": k,
+            "repeats": repeats,
+            "wavepacket_with_dt_check": {"wall": w_full, "cpu": c_full},
+            "wavepacket_single_run": {"wall": w_one, "cpu": c_one},
+            "stationary": {"wall": w_st, "cpu": c_st},
+            "grid_points": c.n_points,
+            "dx": c.dx,
+            "dt": c.dt,
+            "n_steps": c.n_steps,
+            "transmission_k0_wavepacket": centre["transmission"].tolist(),
+            "transmission_k0_stationary": st.transmission[5].tolist(),
+            "max_deviation_wavepacket_stationary": float(dev),
+        },
+    )
     return 0
 
 

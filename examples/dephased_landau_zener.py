@@ -43,8 +43,9 @@ def main(argv=None) -> int:
         ax.figure.savefig(tmp / "probability_vs_sweep_rate.png", dpi=120)
         write_netcdf(ax.figure.lzsm_data, tmp / "probability_vs_sweep_rate.nc")
 
-        ax = lzsm.plot_fringe_washout(0.3, 1.0, np.linspace(4.0, 12.0, 40 if args.quick else 161),
-                                      [0.0, 0.02, 0.1, 1.0], (-40.0, 40.0))
+        ax = lzsm.plot_fringe_washout(
+            0.3, 1.0, np.linspace(4.0, 12.0, 40 if args.quick else 161), [0.0, 0.02, 0.1, 1.0], (-40.0, 40.0)
+        )
         ax.figure.savefig(tmp / "fringes_washing_out.png", dpi=120)
         write_netcdf(ax.figure.lzsm_data, tmp / "fringes_washing_out.nc")
 
@@ -52,7 +53,9 @@ def main(argv=None) -> int:
         gphi, tau = 0.5, 0.02
         t = np.linspace(-10, 10, 201)
         noise = lzsm.OrnsteinUhlenbeckNoise.from_dephasing_rate(gphi, tau)
-        noisy = lzsm.evolve_noisy(model, (-10, 10), 0, t, n_trajectories=200 if args.quick else 1000, seed=2026, noise=noise)
+        noisy = lzsm.evolve_noisy(
+            model, (-10, 10), 0, t, n_trajectories=200 if args.quick else 1000, seed=2026, noise=noise
+        )
         lind = lzsm.evolve_open(model, (-10, 10), 0, t, dephasing=gphi)
         ax = lzsm.plot_noisy_populations(noisy)
         ax.plot(t, lind.populations[:, 0], "k:", lw=2, label=rf"Lindblad, $\gamma_\phi$ = {gphi}")

@@ -43,34 +43,45 @@ def main(out: Path) -> None:
 
     # ------------------------------------------------------------------ contours and the seam
     warped = JahnTellerExE(k=1.0, g=0.3)
-    lvc = LinearVibronicCoupling(omega=[1.0, 0.8, 1.3], vertical_energies=[0.0, 0.6],
-                                 kappa=[[0.5, 0.3, -0.2], [-0.7, 0.1, 0.4]], lam=[0.0, 0.6, 0.35])
+    lvc = LinearVibronicCoupling(
+        omega=[1.0, 0.8, 1.3],
+        vertical_energies=[0.0, 0.6],
+        kappa=[[0.5, 0.3, -0.2], [-0.7, 0.1, 0.4]],
+        lam=[0.0, 0.6, 0.35],
+    )
     meci = find_meci(lvc, np.zeros(3))
     fwd = trace_seam(lvc, meci.q, step=0.05, n_steps=60)
     bwd = trace_seam(lvc, meci.q, step=0.05, n_steps=60, direction=-(fwd[1] - fwd[0]))
     seam = np.concatenate([bwd[::-1], fwd[1:]])
     dim = seam_dimension(lvc, meci.q)
-    print(f"LVC (f = 3): MECI at q = {np.round(meci.q, 6)}, E = {meci.energy:.6f}, gap = {meci.gap:.1e}, "
-          f"{meci.iterations} iterations; seam dimension {dim.tangent} (tangent), {dim.sampled} (sampled)")
+    print(
+        f"LVC (f = 3): MECI at q = {np.round(meci.q, 6)}, E = {meci.energy:.6f}, gap = {meci.gap:.1e}, "
+        f"{meci.iterations} iterations; seam dimension {dim.tangent} (tangent), {dim.sampled} (sampled)"
+    )
     b = meci.branching
-    print(f"  cone: |g| = {np.linalg.norm(b.g):.4f}, |h| = {np.linalg.norm(b.h):.4f}, asymmetry {b.asymmetry:.3f}, "
-          f"relative tilt {b.relative_tilt:.3f}, P = {b.peaked_sloped:.3f} -> {b.topography}")
+    print(
+        f"  cone: |g| = {np.linalg.norm(b.g):.4f}, |h| = {np.linalg.norm(b.h):.4f}, asymmetry {b.asymmetry:.3f}, "
+        f"relative tilt {b.relative_tilt:.3f}, P = {b.peaked_sloped:.3f} -> {b.topography}"
+    )
     fig = Figure(figsize=(11, 4.4), constrained_layout=True)
     a1, a2 = fig.subplots(1, 2)
     g = np.linspace(-5, 5, 161)
     plot_surface_contours(warped, g, g, ax=a1, intersections=warped.intersections(), levels=24)
     a1.set_title("E x e with warping (g = 0.3): lower surface, four intersections")
     h = np.linspace(-2, 2, 121)
-    plot_surface_contours(lvc, h, h, ax=a2, quantity="gap", origin=[0, 0, meci.q[2]], seam=seam,
-                          intersections=meci.q, levels=24)
+    plot_surface_contours(
+        lvc, h, h, ax=a2, quantity="gap", origin=[0, 0, meci.q[2]], seam=seam, intersections=meci.q, levels=24
+    )
     a2.set_title(f"3-mode LVC: gap at q3 = {meci.q[2]:.2f}, seam (projected), MECI")
     fig.savefig(out / "ci_contours.png", dpi=120)
 
     # ------------------------------------------------------------------ Berry phases
     for centre, radius in (((0, 0), 1.0), ((0, 0), 4.5), ((-10 / 3, 0), 0.8), ((1.0, 0.0), 3.2)):
         res = berry_phase(warped, circle_loop(centre, radius))
-        print(f"Berry phase, circle r = {radius} about {centre}: {res.phase / np.pi:+.12f} pi "
-              f"(n = {res.n_points}, error estimate {res.error_estimate:.1e})")
+        print(
+            f"Berry phase, circle r = {radius} about {centre}: {res.phase / np.pi:+.12f} pi "
+            f"(n = {res.n_points}, error estimate {res.error_estimate:.1e})"
+        )
     xs = np.linspace(-6, 5, 111)
     ys = np.linspace(-5, 5, 101)
     pm = berry_phase_map(warped, xs, ys, [1.0, 2.5])
@@ -84,16 +95,20 @@ def main(out: Path) -> None:
     levels = geometric_phase_comparison(3.0, n_levels=8)
     ds = levels.to_xarray()
     print(ds[["exact", "j_exact", "with_geometric_phase", "without_geometric_phase"]].to_dataframe().round(5))
-    print(f"largest deviation from exact: with GP {levels.max_error_with_geometric_phase:.4f}, "
-          f"without {levels.max_error_without_geometric_phase:.4f} (hbar omega)")
+    print(
+        f"largest deviation from exact: with GP {levels.max_error_with_geometric_phase:.4f}, "
+        f"without {levels.max_error_without_geometric_phase:.4f} (hbar omega)"
+    )
     fig = Figure(figsize=(6, 4.8), constrained_layout=True)
     plot_vibronic_spectrum(levels, ax=fig.add_subplot(1, 1, 1))
     fig.savefig(out / "jt_vibronic_spectrum.png", dpi=120)
 
     # ------------------------------------------------------------------ encircling wavepacket
     wp = encircling_wavepacket(k=4.0, t_final=12.0)
-    print(f"encircling wavepacket, t = {wp.times[-1]:g}: density at phi = 0 / far-side maximum = "
-          f"{wp.node_ratio_exact[-1]:.1e} (exact, with GP) vs {wp.node_ratio_without_gp[-1]:.2f} (no GP)")
+    print(
+        f"encircling wavepacket, t = {wp.times[-1]:g}: density at phi = 0 / far-side maximum = "
+        f"{wp.node_ratio_exact[-1]:.1e} (exact, with GP) vs {wp.node_ratio_without_gp[-1]:.2f} (no GP)"
+    )
     fig = Figure(figsize=(13, 4.0), constrained_layout=True)
     plot_encircling_wavepacket(wp, fig.subplots(1, 3))
     fig.savefig(out / "jt_encircling_wavepacket.png", dpi=110)

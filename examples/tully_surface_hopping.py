@@ -42,12 +42,22 @@ def main(argv=None) -> int:
     n = args.trajectories
 
     rows = [
-        ("simple avoided crossing", TullySimple(mass=MASS), -10.0, np.arange(4.0, 31.0, 2.0),
-         [("FSSH", FSSH(), "o"), ("LZSH", LZSH(), "s")],
-         [("transmission", 0), ("reflection", 0), ("transmission", 1)]),
-        ("extended coupling", TullyExtended(mass=MASS), -15.0, np.arange(4.0, 31.0, 2.0),
-         [("FSSH", FSSH(), "o"), ("FSSH + EDC", FSSH(decoherence="edc"), "D")],
-         [("transmission", 0), ("reflection", 0), ("reflection", 1)]),
+        (
+            "simple avoided crossing",
+            TullySimple(mass=MASS),
+            -10.0,
+            np.arange(4.0, 31.0, 2.0),
+            [("FSSH", FSSH(), "o"), ("LZSH", LZSH(), "s")],
+            [("transmission", 0), ("reflection", 0), ("transmission", 1)],
+        ),
+        (
+            "extended coupling",
+            TullyExtended(mass=MASS),
+            -15.0,
+            np.arange(4.0, 31.0, 2.0),
+            [("FSSH", FSSH(), "o"), ("FSSH + EDC", FSSH(decoherence="edc"), "D")],
+            [("transmission", 0), ("reflection", 0), ("reflection", 1)],
+        ),
     ]
     fig = Figure(figsize=(13.0, 7.5), layout="constrained")
     axes = fig.subplots(2, 3)
@@ -57,8 +67,10 @@ def main(argv=None) -> int:
             kf = np.linspace(ks[0], ks[-1], 120)
             ex = stationary_scattering(model, k=kf)
             exact = (kf, ex)
-        results = [(name, surface_hopping(model, ks, method=m, n_trajectories=n, seed=7,
-                                                x0=x0, dt=args.dt), mk) for name, m, mk in methods]
+        results = [
+            (name, surface_hopping(model, ks, method=m, n_trajectories=n, seed=7, x0=x0, dt=args.dt), mk)
+            for name, m, mk in methods
+        ]
         for c, (quantity, state) in enumerate(panels):
             ax = axes[r, c]
             for i, (name, res, mk) in enumerate(results):
@@ -69,8 +81,10 @@ def main(argv=None) -> int:
             ax.set_title(f"{title}: {quantity}, state {state}", fontsize=10)
             ax.legend(fontsize=8)
     fig.savefig(args.out, dpi=110)
-    print(f"wrote {args.out} in {time.perf_counter() - t0:.1f} s"
-          + ("" if stationary_scattering else " (no exact curves: lzsm.molecules.stationary not available)"))
+    print(
+        f"wrote {args.out} in {time.perf_counter() - t0:.1f} s"
+        + ("" if stationary_scattering else " (no exact curves: lzsm.molecules.stationary not available)")
+    )
     return 0
 
 

@@ -30,9 +30,11 @@ from lzsm.molecules.stationary import stationary_scattering
 from lzsm.molecules.wavepackets import Grid, absorbing_potential, gaussian_wavepacket, propagate
 from lzsm.plot.molecules import plot_curves, plot_scattering_vs_momentum, plot_snapshots
 
-MOMENTA = {"simple": (np.linspace(9.2, 35, 120), [12.0, 20.0, 30.0]),
-           "dual": (np.linspace(10, 60, 200), [20.0, 30.0, 45.0]),
-           "extended": (np.linspace(4, 35, 160), [10.0, 15.0, 22.0])}
+MOMENTA = {
+    "simple": (np.linspace(9.2, 35, 120), [12.0, 20.0, 30.0]),
+    "dual": (np.linspace(10, 60, 200), [20.0, 30.0, 45.0]),
+    "extended": (np.linspace(4, 35, 160), [10.0, 15.0, 22.0]),
+}
 
 
 def curves_figure(out: Path) -> None:
@@ -44,8 +46,7 @@ def curves_figure(out: Path) -> None:
     nacl = CovalentIonicCrossing.nacl()
     r = np.linspace(3.0, 30.0, 1200)
     fig = Figure(figsize=(6, 4), layout="constrained")
-    ax = plot_curves(nacl, r, ax=fig.add_subplot(), energy_unit="eV", energy_factor=27.211386245988,
-                     coupling_scale=1.0)
+    ax = plot_curves(nacl, r, ax=fig.add_subplot(), energy_unit="eV", energy_factor=27.211386245988, coupling_scale=1.0)
     ax.set_ylim(-4.5, 3)
     ax.set_title("NaCl: covalent Na + Cl / ionic Na$^+$ + Cl$^-$ (x = R in bohr)")
     fig.savefig(out / "nacl_curves.png", dpi=110)
@@ -57,8 +58,9 @@ def snapshots_figure(out: Path) -> None:
     x = grid.axes[0]
     _, vecs = np.linalg.eigh(model.potential(np.array(-40.0)))
     psi0 = gaussian_wavepacket(grid, -12.0, 20.0, 1.0, vecs[:, 0])
-    ev = propagate(model, grid, psi0, model.mass, 2.0, 1200, save_every=200,
-                   absorber=absorbing_potential(grid, 8.0, 0.05))
+    ev = propagate(
+        model, grid, psi0, model.mass, 2.0, 1200, save_every=200, absorber=absorbing_potential(grid, 8.0, 0.05)
+    )
     fig = Figure(figsize=(10, 6), layout="constrained")
     a1, a2 = fig.subplots(1, 2, sharey=True)
     plot_snapshots(ev, ax=a1)
@@ -91,12 +93,18 @@ def transmission_figure(out: Path) -> None:
 def lz_figure(out: Path) -> None:
     a, b, c = 0.05, 0.1, 0.003
     r = np.log(4 * a / 1e-8) / (2 * b)
-    tanh = FunctionCurves.from_elements({"V11": lambda x: a * np.tanh(b * x), "V22": lambda x: -a * np.tanh(b * x),
-                                         "V12": lambda x: c + 0 * x}, range_hint=(-r, r))
+    tanh = FunctionCurves.from_elements(
+        {"V11": lambda x: a * np.tanh(b * x), "V22": lambda x: -a * np.tanh(b * x), "V12": lambda x: c + 0 * x},
+        range_hint=(-r, r),
+    )
     fig = Figure(figsize=(10, 4), layout="constrained")
-    for ax, (label, model, ks) in zip(fig.subplots(1, 2), [
+    for ax, (label, model, ks) in zip(
+        fig.subplots(1, 2),
+        [
             ("tanh crossing (a=0.05, b=0.1, c=0.003)", tanh, np.linspace(25, 80, 40)),
-            ("Tully simple", TullySimple(), np.linspace(9.5, 80, 60))]):
+            ("Tully simple", TullySimple(), np.linspace(9.5, 80, 60)),
+        ],
+    ):
         res = stationary_scattering(model, k=ks, step=0.02)
         cr = curve_crossing(model, (-3, 3))
         p_lz = cr.energy_resolved_p_diabatic_stay(res.energies)

@@ -82,8 +82,15 @@ def _solve(hamiltonian, t_span, psi0, hbar=1.0, t_eval=None):
     def rhs(t, y):
         return (-1j / hbar) * (hamiltonian(t) @ y)
 
-    sol = solve_ivp(rhs, t_span, psi0, method="DOP853", rtol=1e-12, atol=1e-12,
-                    t_eval=None if t_eval is None else np.asarray(t_eval, dtype=float))
+    sol = solve_ivp(
+        rhs,
+        t_span,
+        psi0,
+        method="DOP853",
+        rtol=1e-12,
+        atol=1e-12,
+        t_eval=None if t_eval is None else np.asarray(t_eval, dtype=float),
+    )
     assert sol.success, sol.message
     return sol.y[:, -1] if t_eval is None else sol.y.T
 

@@ -23,7 +23,8 @@ SIGMA_X = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=complex)
 # --------------------------------------------------------------------------- strategies
 couplings = st.builds(
     lambda r, phi: r * np.exp(1j * phi),
-    st.floats(0.02, 2.0), st.floats(0.0, 2 * math.pi),
+    st.floats(0.02, 2.0),
+    st.floats(0.0, 2 * math.pi),
 )
 sweep_rates = st.builds(lambda sign, mag: sign * mag, st.sampled_from([-1.0, 1.0]), st.floats(0.3, 5.0))
 times = st.floats(-60.0, 60.0)
@@ -203,7 +204,8 @@ def test_finite_time_long_after_crossing():
     assert abs(lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t) - p_lz) <= 1.05 * envelope_diabatic(0.5, 1.0) / t
     # both diabatic states keep their character with the same probability (sigma_x symmetry)
     assert lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t, initial=1) == pytest.approx(
-        lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t), abs=1e-12)
+        lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t), abs=1e-12
+    )
 
 
 def test_finite_time_very_long_after_crossing():

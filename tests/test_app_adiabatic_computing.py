@@ -67,8 +67,9 @@ def test_landau_zener_form_of_the_reduced_hamiltonian(s, n):
 
 @pytest.mark.parametrize("n", [4, 64, 4096])
 def test_minimum_gap_is_at_half_and_equals_inverse_sqrt_n(n):
-    res = optimize.minimize_scalar(lambda s: float(ac.grover_gap(s, n)), bounds=(0, 1), method="bounded",
-                                   options={"xatol": 1e-10})
+    res = optimize.minimize_scalar(
+        lambda s: float(ac.grover_gap(s, n)), bounds=(0, 1), method="bounded", options={"xatol": 1e-10}
+    )
     assert res.x == pytest.approx(0.5, abs=1e-6)
     assert res.fun == pytest.approx(1 / math.sqrt(n), rel=1e-10)
     assert float(ac.grover_minimum_gap(n)) == pytest.approx(1 / math.sqrt(n), rel=1e-15)
@@ -80,14 +81,22 @@ def test_minimum_gap_is_at_half_and_equals_inverse_sqrt_n(n):
 def test_local_schedule_obeys_its_ode_and_closed_form_runtime(n, eps):
     T = float(ac.local_adiabatic_runtime(n, eps))
     # runtime = (1/eps) int_0^1 ds / g(s)^2 by quadrature (independent of the closed form)
-    quad, _ = integrate.quad(lambda s: 1 / ac.grover_gap(s, n) ** 2, 0, 1, points=[0.5], limit=200,
-                             epsabs=0, epsrel=1e-12)
-    assert T == pytest.approx(quad / eps, rel=1e-9)
+    quad, _ = integrate.quad(
+        lambda s: 1 / ac.grover_gap(s, n) ** 2, 0, 1, points=[0.5], limit=200, epsabs=0, epsrel=1e-12
+    )
+    assert pytest.approx(quad / eps, rel=1e-9) == T
     # s(t) is the solution of ds/dt = eps g(s)^2, s(0) = 0 (scipy DOP853 as the reference; the
     # forward ODE amplifies errors by ~N after s = 1/2, hence N <= 4096 here)
     t = np.linspace(0.0, T, 17)
-    sol = integrate.solve_ivp(lambda _, y: eps * (1 - 4 * (1 - 1 / n) * y * (1 - y)), (0, T), [0.0],
-                              method="DOP853", t_eval=t, rtol=1e-12, atol=1e-14)
+    sol = integrate.solve_ivp(
+        lambda _, y: eps * (1 - 4 * (1 - 1 / n) * y * (1 - y)),
+        (0, T),
+        [0.0],
+        method="DOP853",
+        t_eval=t,
+        rtol=1e-12,
+        atol=1e-14,
+    )
     assert np.max(np.abs(sol.y[0] - ac.local_adiabatic_schedule(t, n, eps))) < 1e-9
     assert float(ac.local_adiabatic_schedule(0.0, n, eps)) == pytest.approx(0.0, abs=1e-15)
     assert float(ac.local_adiabatic_schedule(T, n, eps)) == pytest.approx(1.0, abs=1e-12)
@@ -129,8 +138,9 @@ def test_local_schedule_propagation_matches_an_independent_ode_solution(n, eps):
         return np.concatenate([d.real, d.imag])
 
     psi0 = ac.grover_initial_state(n)
-    sol = integrate.solve_ivp(rhs, (0.0, T), np.concatenate([psi0.real, psi0.imag]), method="DOP853",
-                              rtol=1e-11, atol=1e-12)
+    sol = integrate.solve_ivp(
+        rhs, (0.0, T), np.concatenate([psi0.real, psi0.imag]), method="DOP853", rtol=1e-11, atol=1e-12
+    )
     p_ref = sol.y[0, -1] ** 2 + sol.y[2, -1] ** 2
     assert 1e-3 < 1 - p_ref < 0.9
     p = ac.p_success(n, T, "local")
@@ -179,8 +189,7 @@ def test_local_schedule_lz_rate_at_the_crossing():
     assert float(ds["coupling"]) == pytest.approx(0.5 / 32, rel=1e-15)
 
 
-@given(st.integers(min_value=1, max_value=12).map(lambda q: 2.0**q),
-       st.floats(min_value=0.05, max_value=5.0))
+@given(st.integers(min_value=1, max_value=12).map(lambda q: 2.0**q), st.floats(min_value=0.05, max_value=5.0))
 def test_linear_lz_failure_decreases_with_runtime_and_stays_a_probability(n, x):
     T = np.array([x, 2 * x]) * n
     lz = ac.linear_p_fail_lz(n, T)
@@ -191,17 +200,31 @@ def test_linear_lz_failure_decreases_with_runtime_and_stays_a_probability(n, x):
 @pytest.fixture(scope="module")
 def reduced_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("grover") / "out"
-    raw = {"application": "adiabatic_grover",
-           "search": {"n_qubits_curves": [4, 10], "n_qubits_scaling": list(range(4, 13)),
-                      "p_success_target": 0.9, "epsilon": 0.1, "num_runtimes": 8, "full_space_qubits": 3}}
+    raw = {
+        "application": "adiabatic_grover",
+        "search": {
+            "n_qubits_curves": [4, 10],
+            "n_qubits_scaling": list(range(4, 13)),
+            "p_success_target": 0.9,
+            "epsilon": 0.1,
+            "num_runtimes": 8,
+            "full_space_qubits": 3,
+        },
+    }
     summary = run(raw, out)
     return summary, out
 
 
 def test_reduced_run_runtime_exponents(reduced_run):
     summary, out = reduced_run
-    assert sorted(p.name for p in out.iterdir()) == ["data.nc", "grover_gap.png", "grover_runtime_scaling.png",
-                                                      "grover_success.png", "scenario.json", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "data.nc",
+        "grover_gap.png",
+        "grover_runtime_scaling.png",
+        "grover_success.png",
+        "scenario.json",
+        "summary.json",
+    ]
     # runtime ~ 1/g_min^2 = N (linear) and ~ 1/g_min = sqrt(N) (local), fitted over N = 2^4..2^12;
     # measured 1.0034 and 0.5016
     assert summary["exponent_runtime_vs_n_linear"] == pytest.approx(1.0, abs=0.08)
@@ -234,35 +257,41 @@ def test_reduced_run_local_runtime_follows_the_closed_form(reduced_run):
 
 
 # --------------------------------------------------------------------------- bad input
-@pytest.mark.parametrize("call, match", [
-    (lambda: ac.grover_gap(0.5, 1), "`n_items` must be an integer >= 2"),
-    (lambda: ac.grover_gap(0.5, 7.5), "`n_items` must be an integer >= 2"),
-    (lambda: ac.grover_gap(1.2, 8), "`s` must be in \\[0, 1\\]"),
-    (lambda: ac.local_adiabatic_runtime(16, 0.0), "`epsilon` .* must be in \\(0, 1\\)"),
-    (lambda: ac.local_adiabatic_runtime(16, 1.0), "`epsilon` .* must be in \\(0, 1\\)"),
-    (lambda: ac.linear_adiabatic_runtime(16, -0.1), "`epsilon` .* must be in \\(0, 1\\)"),
-    (lambda: ac.p_success(16, 10.0, "quadratic"), "`schedule` must be one of"),
-    (lambda: ac.p_success(16, -1.0), "`runtime` must be > 0"),
-    (lambda: ac.p_success(4096, 10.0, space="full"), "`n_items` must be <= 1024"),
-    (lambda: ac.p_success([8, 16], 10.0, space="full"), "single value"),
-    (lambda: ac.runtime_for_success(16, 1.0), "`p_success_target` must be in \\(0, 1\\)"),
-    (lambda: ac.grover_hamiltonian(0.5, 8, marked=8), "`marked` must be an integer in \\[0, 7\\]"),
-    (lambda: ac.local_adiabatic_schedule(100.0, 16, 0.5), "`t` must be in \\[0, T\\]"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: ac.grover_gap(0.5, 1), "`n_items` must be an integer >= 2"),
+        (lambda: ac.grover_gap(0.5, 7.5), "`n_items` must be an integer >= 2"),
+        (lambda: ac.grover_gap(1.2, 8), "`s` must be in \\[0, 1\\]"),
+        (lambda: ac.local_adiabatic_runtime(16, 0.0), "`epsilon` .* must be in \\(0, 1\\)"),
+        (lambda: ac.local_adiabatic_runtime(16, 1.0), "`epsilon` .* must be in \\(0, 1\\)"),
+        (lambda: ac.linear_adiabatic_runtime(16, -0.1), "`epsilon` .* must be in \\(0, 1\\)"),
+        (lambda: ac.p_success(16, 10.0, "quadratic"), "`schedule` must be one of"),
+        (lambda: ac.p_success(16, -1.0), "`runtime` must be > 0"),
+        (lambda: ac.p_success(4096, 10.0, space="full"), "`n_items` must be <= 1024"),
+        (lambda: ac.p_success([8, 16], 10.0, space="full"), "single value"),
+        (lambda: ac.runtime_for_success(16, 1.0), "`p_success_target` must be in \\(0, 1\\)"),
+        (lambda: ac.grover_hamiltonian(0.5, 8, marked=8), "`marked` must be an integer in \\[0, 7\\]"),
+        (lambda: ac.local_adiabatic_schedule(100.0, 16, 0.5), "`t` must be in \\[0, T\\]"),
+    ],
+)
 def test_bad_input_names_the_parameter_and_range(call, match):
     with pytest.raises(LzsmValueError, match=match):
         call()
 
 
-@pytest.mark.parametrize("search, match", [
-    ({"n_qubits_scaling": [5]}, "at least two sizes"),
-    ({"n_qubits_curves": [0, 3]}, "`search.n_qubits_curves` must be a non-empty list of integers"),
-    ({"epsilon": 1.5}, "`search.epsilon` must be > 0 and < 1, got 1.5"),
-    ({"epsilon": 1.0}, "`search.epsilon` must be > 0 and < 1, got 1"),
-    ({"p_success_target": 1.0}, "`search.p_success_target` must be > 0 and < 1"),
-    ({"full_space_qubits": 11}, "`search.full_space_qubits` must be an integer >= 1 and <= 8, got 11"),
-    ({"n_items": 8}, "unknown key 'n_items' in \\[search\\]"),
-])
+@pytest.mark.parametrize(
+    "search, match",
+    [
+        ({"n_qubits_scaling": [5]}, "at least two sizes"),
+        ({"n_qubits_curves": [0, 3]}, "`search.n_qubits_curves` must be a non-empty list of integers"),
+        ({"epsilon": 1.5}, "`search.epsilon` must be > 0 and < 1, got 1.5"),
+        ({"epsilon": 1.0}, "`search.epsilon` must be > 0 and < 1, got 1"),
+        ({"p_success_target": 1.0}, "`search.p_success_target` must be > 0 and < 1"),
+        ({"full_space_qubits": 11}, "`search.full_space_qubits` must be an integer >= 1 and <= 8, got 11"),
+        ({"n_items": 8}, "unknown key 'n_items' in \\[search\\]"),
+    ],
+)
 def test_scenario_bad_input(tmp_path, search, match):
     with pytest.raises(LzsmValueError, match=match):
         run({"application": "adiabatic_grover", "search": search}, tmp_path / "out")
@@ -274,9 +303,11 @@ def test_linear_schedule_and_physical_units(tmp_path):
     with pytest.raises(LzsmValueError, match="`t` must be in \\[0, runtime\\]"):
         ac.linear_schedule(11.0, 10.0)
     # E/h = 10 MHz: hbar/E = 1/(2 pi 0.01 GHz) = 15.915 ns multiplies every runtime
-    raw = {"application": "adiabatic_grover", "units": {"energy": "GHz", "time": "ns"},
-           "search": {"n_qubits_curves": [4], "n_qubits_scaling": [4, 6], "energy_scale": "10 MHz",
-                      "num_runtimes": 6}}
+    raw = {
+        "application": "adiabatic_grover",
+        "units": {"energy": "GHz", "time": "ns"},
+        "search": {"n_qubits_curves": [4], "n_qubits_scaling": [4, 6], "energy_scale": "10 MHz", "num_runtimes": 6},
+    }
     summary = run(raw, tmp_path / "out")
     unit = 1 / (2 * math.pi * 0.01)
     assert summary["time_unit_hbar_over_energy_scale"] == pytest.approx(unit, rel=1e-12)
@@ -289,7 +320,9 @@ def test_linear_schedule_and_physical_units(tmp_path):
 
 def test_scenario_rejects_registers_beyond_the_feasible_size(tmp_path):
     # 2^30 items used to be accepted and failed after minutes ("propagation did not reach the end")
-    with pytest.raises(LzsmValueError, match=r"`search.n_qubits_curves` must be a non-empty list of integers in \[1, 20\]"):
+    with pytest.raises(
+        LzsmValueError, match=r"`search.n_qubits_curves` must be a non-empty list of integers in \[1, 20\]"
+    ):
         run({"application": "adiabatic_grover", "search": {"n_qubits_curves": [30]}}, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

@@ -52,7 +52,7 @@ def test_limits_marcus_and_tst():
     # Newton–Sutin's non-adiabatic limit is the Marcus rate exactly
     assert res.rate_newton_sutin[0] == pytest.approx(res.marcus_rate[0], rel=1e-7)
     # adiabatic limit: TST nu exp(-dG‡/kT) with nu = w/(2 pi)
-    tst = W / (2 * math.pi) * math.exp(-(LAM + DG) ** 2 / (4 * LAM) / KT)
+    tst = W / (2 * math.pi) * math.exp(-((LAM + DG) ** 2) / (4 * LAM) / KT)
     assert res.tst_rate == pytest.approx(tst, rel=1e-12)
     assert res.rate[-1] == pytest.approx(tst, rel=1e-6)
     assert res.rate[2] == pytest.approx(tst, rel=3e-2)
@@ -60,7 +60,7 @@ def test_limits_marcus_and_tst():
 
 def test_crossover_coupling_is_where_the_limits_meet():
     hstar = chem.crossover_coupling(LAM, KT, W, HBAR)
-    tst = W / (2 * math.pi) * math.exp(-(LAM + DG) ** 2 / (4 * LAM) / KT)
+    tst = W / (2 * math.pi) * math.exp(-((LAM + DG) ** 2) / (4 * LAM) / KT)
     assert float(marcus_rate(hstar, LAM, DG, KT, HBAR)) == pytest.approx(tst, rel=1e-12)
     # and 2 pi gamma = nu_el/(2 nu_n) = 1/2 there
     assert float(chem.landau_zener_exponent(hstar, LAM, KT, W, HBAR)) == pytest.approx(0.5, rel=1e-12)
@@ -75,7 +75,7 @@ def test_newton_sutin_kappa_half_closed_form():
     rate, kappa = chem.newton_sutin_rate([h_half, hstar], LAM, DG, KT, W, HBAR)
     assert kappa[0] == pytest.approx(0.5, rel=1e-12)
     assert kappa[1] == pytest.approx(2 * (1 - math.exp(-0.5)) / (2 - math.exp(-0.5)), rel=1e-12)
-    tst = W / (2 * math.pi) * math.exp(-(LAM + DG) ** 2 / (4 * LAM) / KT)
+    tst = W / (2 * math.pi) * math.exp(-((LAM + DG) ** 2) / (4 * LAM) / KT)
     assert rate[0] == pytest.approx(0.5 * tst, rel=1e-12)
 
 
@@ -128,15 +128,22 @@ def test_zusman_limits():
     hs = np.array([1e-6, 10.0])
     k = chem.zusman_rate(hs, LAM, DG, KT, tau, HBAR)
     assert k[0] == pytest.approx(float(marcus_rate(hs[0], LAM, DG, KT, HBAR)), rel=1e-9)
-    ad = 1 / tau * math.sqrt(LAM / (16 * math.pi * KT)) * math.exp(-(LAM + DG) ** 2 / (4 * LAM) / KT)
+    ad = 1 / tau * math.sqrt(LAM / (16 * math.pi * KT)) * math.exp(-((LAM + DG) ** 2) / (4 * LAM) / KT)
     assert k[1] == pytest.approx(ad, rel=1e-5)
 
 
 def test_electron_transfer_reduced_run(tmp_path):
-    raw = {"application": "electron_transfer", "units": {"energy": "eV", "time": "ps"},
-           "marcus": {"reorganization_energy": "1 eV", "reaction_free_energy": "0 eV", "temperature": "298.15 K",
-                      "solvent_frequency": "100 cm^-1"},
-           "sweep": {"coupling": {"start": "0.01 cm^-1", "stop": "1e5 cm^-1", "num": 15, "scale": "log"}}}
+    raw = {
+        "application": "electron_transfer",
+        "units": {"energy": "eV", "time": "ps"},
+        "marcus": {
+            "reorganization_energy": "1 eV",
+            "reaction_free_energy": "0 eV",
+            "temperature": "298.15 K",
+            "solvent_frequency": "100 cm^-1",
+        },
+        "sweep": {"coupling": {"start": "0.01 cm^-1", "stop": "1e5 cm^-1", "num": 15, "scale": "log"}},
+    }
     s = run(raw, tmp_path / "et")
     # H* from the closed form with CODATA-rounded constants: 107.74 cm^-1
     h_nu = 100 * 1.239841984e-4
@@ -149,16 +156,32 @@ def test_electron_transfer_reduced_run(tmp_path):
     assert {p.name for p in (tmp_path / "et").iterdir()} >= {"data.nc", "chem_et_rate.png", "summary.json"}
 
 
-@pytest.mark.parametrize("marcus, match", [
-    ({"reorganization_energy": "1 eV", "temperature": "-3 K", "solvent_frequency": "100 cm^-1"},
-     "`marcus.temperature` must be > 0"),
-    ({"reorganization_energy": "1 eV", "reaction_free_energy": "4 eV", "temperature": "300 K",
-      "solvent_frequency": "100 cm^-1"}, "reaction_free_energy"),
-    ({"temperature": "300 K", "solvent_frequency": "100 cm^-1"}, "`marcus.reorganization_energy` is required"),
-])
+@pytest.mark.parametrize(
+    "marcus, match",
+    [
+        (
+            {"reorganization_energy": "1 eV", "temperature": "-3 K", "solvent_frequency": "100 cm^-1"},
+            "`marcus.temperature` must be > 0",
+        ),
+        (
+            {
+                "reorganization_energy": "1 eV",
+                "reaction_free_energy": "4 eV",
+                "temperature": "300 K",
+                "solvent_frequency": "100 cm^-1",
+            },
+            "reaction_free_energy",
+        ),
+        ({"temperature": "300 K", "solvent_frequency": "100 cm^-1"}, "`marcus.reorganization_energy` is required"),
+    ],
+)
 def test_electron_transfer_bad_input(tmp_path, marcus, match):
-    raw = {"application": "electron_transfer", "units": {"energy": "eV", "time": "ps"}, "marcus": marcus,
-           "sweep": {"coupling": ["1 cm^-1", "10 cm^-1"]}}
+    raw = {
+        "application": "electron_transfer",
+        "units": {"energy": "eV", "time": "ps"},
+        "marcus": marcus,
+        "sweep": {"coupling": ["1 cm^-1", "10 cm^-1"]},
+    }
     with pytest.raises(LzsmValueError, match=match):
         run(raw, tmp_path / "bad")
     assert not (tmp_path / "bad").exists()
@@ -205,13 +228,15 @@ def test_nacl_period_is_the_action_derivative():
     paths = chem.photodissociation_paths(model, e, model.reduced_mass, 5.3)
     de = 1e-4 * e
     ds = chem.diabatic_path_action(model, e + de, model.reduced_mass) - chem.diabatic_path_action(
-        model, e - de, model.reduced_mass)
+        model, e - de, model.reduced_mass
+    )
     assert ds / (2 * de) == pytest.approx(paths.diabatic_period, rel=1e-6)
     # P_LZ at the crossing with the velocity of this energy
     cr = paths.crossing
     v = math.sqrt(2 * e / model.reduced_mass)
     assert paths.p_diabatic_stay == pytest.approx(
-        math.exp(-2 * math.pi * cr.coupling**2 / (v * cr.force_difference)), rel=1e-10)
+        math.exp(-2 * math.pi * cr.coupling**2 / (v * cr.force_difference)), rel=1e-10
+    )
 
 
 @pytest.mark.parametrize("p", [0.0, 0.13, 0.5, 0.87, 1.0])
@@ -233,9 +258,12 @@ def test_nacl_reduced_run(tmp_path):
     0.19 bohr, and nearly linear); LZ-branching plateaus within 0.01 absolute (measured 0.0065,
     growing as the packet's energy spread dephases the branches); the period of the ionic
     path within 1% of dS/dE (measured 0.1%); norm bookkeeping to 1e-9."""
-    raw = {"application": "nacl_photodissociation", "units": {"energy": "eV", "time": "fs"},
-           "packet": {"excess_energy": "0.58 eV"},
-           "propagation": {"duration": "3500 fs", "time_step": "0.4838 fs", "n_points": 1536, "n_save": 200}}
+    raw = {
+        "application": "nacl_photodissociation",
+        "units": {"energy": "eV", "time": "fs"},
+        "packet": {"excess_energy": "0.58 eV"},
+        "propagation": {"duration": "3500 fs", "time_step": "0.4838 fs", "n_points": 1536, "n_save": 200},
+    }
     s = run(raw, tmp_path / "nacl")
     assert s["p_lz_mean_energy"] == pytest.approx(0.8748, abs=2e-3)
     assert s["leak_first_pass_exact"] == pytest.approx(s["p_lz_mean_energy"], rel=1e-2)
@@ -246,16 +274,20 @@ def test_nacl_reduced_run(tmp_path):
     assert s["norm_error"] < 1e-9
     assert s["crossing_angstrom"] == pytest.approx(9.434, abs=1e-3)
     assert {"data.nc", "chem_nacl_curves.png", "chem_nacl_staircase.png"} <= {
-        p.name for p in (tmp_path / "nacl").iterdir()}
+        p.name for p in (tmp_path / "nacl").iterdir()
+    }
 
 
-@pytest.mark.parametrize("packet, match", [
-    ({"excess_energy": "2 eV"}, "`packet.excess_energy` must lie between 0 and the ionic asymptote"),
-    ({"excess_energy": "-0.1 eV"}, "`packet.excess_energy` must be > 0"),
-    ({"width_angstrom": 0}, "`packet.width_angstrom` must be > 0"),
-    ({"propagation": {"duration": "-5 fs"}}, "`propagation.duration` must be > 0"),
-    ({"propagation": {"time_step": "100 fs"}}, "`propagation.time_step` must be <= propagation.duration / "),
-])
+@pytest.mark.parametrize(
+    "packet, match",
+    [
+        ({"excess_energy": "2 eV"}, "`packet.excess_energy` must lie between 0 and the ionic asymptote"),
+        ({"excess_energy": "-0.1 eV"}, "`packet.excess_energy` must be > 0"),
+        ({"width_angstrom": 0}, "`packet.width_angstrom` must be > 0"),
+        ({"propagation": {"duration": "-5 fs"}}, "`propagation.duration` must be > 0"),
+        ({"propagation": {"time_step": "100 fs"}}, "`propagation.time_step` must be <= propagation.duration / "),
+    ],
+)
 def test_nacl_bad_input(tmp_path, packet, match):
     raw = {"application": "nacl_photodissociation", "units": {"energy": "eV", "time": "fs"}, "packet": packet}
     if "propagation" in packet:

@@ -75,11 +75,14 @@ def test_exact_propagation_agrees_with_the_closed_form():
     np.testing.assert_allclose(exact, closed, atol=1e-4)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"mass_amu": -1.0, "a_bg_bohr": 100.0, "width_gauss": 1.0}, "`mass_amu` must be > 0"),
-    ({"mass_amu": 40.0, "a_bg_bohr": 0.0, "width_gauss": 1.0}, "`a_bg_bohr` must be nonzero"),
-    ({"mass_amu": 40.0, "a_bg_bohr": 174.0, "width_gauss": 0.0}, "`width_gauss` must be nonzero"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"mass_amu": -1.0, "a_bg_bohr": 100.0, "width_gauss": 1.0}, "`mass_amu` must be > 0"),
+        ({"mass_amu": 40.0, "a_bg_bohr": 0.0, "width_gauss": 1.0}, "`a_bg_bohr` must be nonzero"),
+        ({"mass_amu": 40.0, "a_bg_bohr": 174.0, "width_gauss": 0.0}, "`width_gauss` must be nonzero"),
+    ],
+)
 def test_resonance_rejects_bad_parameters(kwargs, match):
     with pytest.raises(LzsmValueError, match=match):
         ca.FeshbachResonance(**kwargs)
@@ -96,11 +99,19 @@ def test_feshbach_functions_reject_bad_input():
 
 FESHBACH_RAW = {
     "application": "feshbach_association",
-    "resonance": {"name": "85Rb 155 G", "mass_amu": 84.9118, "a_bg_bohr": -443.0, "width_gauss": 10.71,
-                  "delta_mu_bohr_magneton": -2.23},
+    "resonance": {
+        "name": "85Rb 155 G",
+        "mass_amu": 84.9118,
+        "a_bg_bohr": -443.0,
+        "width_gauss": 10.71,
+        "delta_mu_bohr_magneton": -2.23,
+    },
     "gas": {"density_cm3": 1e12},
-    "ramp": {"sweep_rate_gauss_per_ms": {"start": 3.0, "stop": 1000.0, "num": 6, "scale": "log"},
-             "window_gauss": 2.0, "p_max": 0.5},
+    "ramp": {
+        "sweep_rate_gauss_per_ms": {"start": 3.0, "stop": 1000.0, "num": 6, "scale": "log"},
+        "window_gauss": 2.0,
+        "p_max": 0.5,
+    },
 }
 
 
@@ -119,17 +130,20 @@ def test_feshbach_reduced_run(tmp_path):
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["n_sweep_rates"] == 6
 
 
-@pytest.mark.parametrize("section, key, value, match", [
-    ("gas", "density_cm3", -1.0, "`gas.density_cm3` must be > 0"),
-    ("ramp", "p_max", 1.2, "`ramp.p_max` must be > 0 and <= 1"),
-    ("resonance", "width_gauss", 0.0, "`resonance.width_gauss` must be nonzero"),
-    ("ramp", "sweep_rate_gauss_per_ms", [1.0, -2.0], "`ramp.sweep_rate_gauss_per_ms` must be > 0"),
-    # ramps too slow / windows too wide / gases too dense for exact propagation: refused at once
-    # (1e-9 G/ms ran 10 s and then failed with "`amplitudes` must be finite")
-    ("ramp", "sweep_rate_gauss_per_ms", [1e-9], "raise `sweep_rate_gauss_per_ms` \\(slowest 1e-09 G/ms\\)"),
-    ("ramp", "window_gauss", 1e9, "`window_gauss` = 1e\\+09 G would accumulate"),
-    ("gas", "density_cm3", 1e30, "or lower `density_cm3`"),
-])
+@pytest.mark.parametrize(
+    "section, key, value, match",
+    [
+        ("gas", "density_cm3", -1.0, "`gas.density_cm3` must be > 0"),
+        ("ramp", "p_max", 1.2, "`ramp.p_max` must be > 0 and <= 1"),
+        ("resonance", "width_gauss", 0.0, "`resonance.width_gauss` must be nonzero"),
+        ("ramp", "sweep_rate_gauss_per_ms", [1.0, -2.0], "`ramp.sweep_rate_gauss_per_ms` must be > 0"),
+        # ramps too slow / windows too wide / gases too dense for exact propagation: refused at once
+        # (1e-9 G/ms ran 10 s and then failed with "`amplitudes` must be finite")
+        ("ramp", "sweep_rate_gauss_per_ms", [1e-9], "raise `sweep_rate_gauss_per_ms` \\(slowest 1e-09 G/ms\\)"),
+        ("ramp", "window_gauss", 1e9, "`window_gauss` = 1e\\+09 G would accumulate"),
+        ("gas", "density_cm3", 1e30, "or lower `density_cm3`"),
+    ],
+)
 def test_feshbach_run_rejects_bad_input(tmp_path, section, key, value, match):
     raw = json.loads(json.dumps(FESHBACH_RAW))
     raw[section][key] = value
@@ -198,7 +212,9 @@ def test_adiabatic_limit_area_against_a_phase_space_count(c):
     assert ca.nonlinear_lz_adiabatic_p_jump(1.0, c) == pytest.approx(_brute_force_area(1.0, c), abs=2e-3)
 
 
-@pytest.mark.parametrize("c, documented", [(1.5, 0.11527), (2.0, 0.22510), (4.0, 0.46842), (10.0, 0.695), (50.0, 0.892)])
+@pytest.mark.parametrize(
+    "c, documented", [(1.5, 0.11527), (2.0, 0.22510), (4.0, 0.46842), (10.0, 0.695), (50.0, 0.892)]
+)
 def test_adiabatic_limit_matches_the_numbers_quoted_in_the_docs(c, documented):
     # docs/cold_atoms.md quotes these to the digits given; the independent check is the
     # phase-space count above (2e-3), this pins the quoted digits (half a unit in the last one)
@@ -239,28 +255,33 @@ def test_hysteresis_jumps_at_the_loop_tips():
     assert math.isnan(h0.jump_gamma_forward) and h0.max_population_difference < 1e-3
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (5.0, -5.0)), "`gamma_span` must run in the direction"),
-    (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), kappa=1.0), "`kappa` must be in"),
-    (lambda: ca.nonlinear_lz_evolve(0.0, 1.0, 2.0, (-5.0, 5.0)), "`sweep_rate` must be nonzero"),
-    (lambda: ca.nonlinear_lz_evolve(1.0, -1.0, 2.0, (-5.0, 5.0)), "`coupling_v` must be > 0"),
-    (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), method="euler"), "`method` must be"),
-    (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), gamma_eval=[9.0]), "`gamma_eval` must lie"),
-    (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial=[1.0, 1.0]), "normalised"),
-    # a sweep this slow would need ~1e13 RK4 steps: refused up front instead of running for hours
-    (lambda: ca.nonlinear_lz_evolve(1e-9, 1.0, 2.0, (-50.0, 50.0)), "`sweep_rate` = 1e-09 is too slow"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (5.0, -5.0)), "`gamma_span` must run in the direction"),
+        (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), kappa=1.0), "`kappa` must be in"),
+        (lambda: ca.nonlinear_lz_evolve(0.0, 1.0, 2.0, (-5.0, 5.0)), "`sweep_rate` must be nonzero"),
+        (lambda: ca.nonlinear_lz_evolve(1.0, -1.0, 2.0, (-5.0, 5.0)), "`coupling_v` must be > 0"),
+        (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), method="euler"), "`method` must be"),
+        (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), gamma_eval=[9.0]), "`gamma_eval` must lie"),
+        (lambda: ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial=[1.0, 1.0]), "normalised"),
+        # a sweep this slow would need ~1e13 RK4 steps: refused up front instead of running for hours
+        (lambda: ca.nonlinear_lz_evolve(1e-9, 1.0, 2.0, (-50.0, 50.0)), "`sweep_rate` = 1e-09 is too slow"),
+    ],
+)
 def test_nonlinear_functions_reject_bad_input(call, match):
     with pytest.raises(LzsmValueError, match=match):
         call()
 
 
 def test_nonlinear_reduced_run(tmp_path):
-    raw = {"application": "nonlinear_lz",
-           "model": {"coupling_v": 1.0, "nonlinearities_c": [0.0, 2.0]},
-           "sweep": {"sweep_rates": [0.3, 1.0, 3.0]},
-           "adiabatic": {"sweep_rate": 0.003, "nonlinearities_c": [2.0]},
-           "hysteresis": {"nonlinearity_c": 2.0, "sweep_rate": 0.02}}
+    raw = {
+        "application": "nonlinear_lz",
+        "model": {"coupling_v": 1.0, "nonlinearities_c": [0.0, 2.0]},
+        "sweep": {"sweep_rates": [0.3, 1.0, 3.0]},
+        "adiabatic": {"sweep_rate": 0.003, "nonlinearities_c": [2.0]},
+        "hysteresis": {"nonlinearity_c": 2.0, "sweep_rate": 0.02},
+    }
     summary = run(raw, tmp_path / "out")
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == ["data.nc", "nonlinear_lz.png", "scenario.json", "summary.json"]
@@ -283,9 +304,12 @@ def test_nonlinear_reduced_run(tmp_path):
 def test_nonlinear_run_with_default_sweep_rates(tmp_path):
     # [sweep] omitted: the default 13 rates 0.01..10 v^2 (a table default used to raise TypeError);
     # the bounds scale with v (v = 2: rates 0.04..40, the c = 0 row still matches linear LZ)
-    raw = {"application": "nonlinear_lz", "model": {"coupling_v": 2.0, "nonlinearities_c": [0.0]},
-           "adiabatic": {"sweep_rate": 0.04, "nonlinearities_c": [1.0]},
-           "hysteresis": {"nonlinearity_c": 1.0, "sweep_rate": 0.08}}
+    raw = {
+        "application": "nonlinear_lz",
+        "model": {"coupling_v": 2.0, "nonlinearities_c": [0.0]},
+        "adiabatic": {"sweep_rate": 0.04, "nonlinearities_c": [1.0]},
+        "hysteresis": {"nonlinearity_c": 1.0, "sweep_rate": 0.08},
+    }
     summary = run(raw, tmp_path / "out")
     assert summary["max_abs_deviation_c0_vs_linear_lz"] < 2e-4
     import xarray as xr
@@ -313,15 +337,23 @@ def _check_result(res, tmp_path, variables, dims):
 def test_mean_field_levels_is_a_result(tmp_path):
     lv = ca.nonlinear_lz_levels(np.linspace(-3, 3, 7), 1.0, 2.0)
     assert lv.ok and lv.method == "brentq" and lv.grid_shape == (7,)
-    _check_result(lv, tmp_path, ["mu", "energy", "population_difference", "level"],
-                  {"mu": ("gamma", "solution"), "status": ("gamma",)})
+    _check_result(
+        lv,
+        tmp_path,
+        ["mu", "energy", "population_difference", "level"],
+        {"mu": ("gamma", "solution"), "status": ("gamma",)},
+    )
 
 
 def test_nonlinear_evolution_is_a_result_with_its_integrator_label(tmp_path):
     ev = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), gamma_eval=np.linspace(-10, 10, 5))
     assert ev.method == "rk4-compiled" and ev.ok and ev.n_steps > 1000 and ev.error_estimate < 1e-7
-    _check_result(ev, tmp_path, ["amplitude_a", "amplitude_b", "population_difference", "p_upper",
-                                 "error_estimate", "n_steps"], {"p_upper": ("gamma",), "error_estimate": ()})
+    _check_result(
+        ev,
+        tmp_path,
+        ["amplitude_a", "amplitude_b", "population_difference", "p_upper", "error_estimate", "n_steps"],
+        {"p_upper": ("gamma",), "error_estimate": ()},
+    )
     assert ev.to_xarray().attrs["kappa"] == 0.04
     ref = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), method="dop853", tol=1e-11)
     assert ref.method == "dop853" and ref.options.tol == 1e-11
@@ -350,14 +382,17 @@ def test_rk4_step_budget_gives_a_status_not_an_exception():
 def test_initial_state_uses_the_one_grammar():
     lower = ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0)).amplitudes[0]
     for name in ("lower", "ground", "adiabatic 0"):
-        np.testing.assert_array_equal(ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial=name).amplitudes[0],
-                                      lower)
+        np.testing.assert_array_equal(
+            ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial=name).amplitudes[0], lower
+        )
     upper = ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="upper").amplitudes[0]
-    np.testing.assert_array_equal(ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="adiabatic 1")
-                                  .amplitudes[0], upper)
+    np.testing.assert_array_equal(
+        ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="adiabatic 1").amplitudes[0], upper
+    )
     assert abs(lower[0]) > 0.99 and abs(upper[1]) > 0.98  # at gamma0 = -5: lower ~ |a>, upper ~ |b>
-    np.testing.assert_array_equal(ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="diabatic 1")
-                                  .amplitudes[0], [0, 1])
+    np.testing.assert_array_equal(
+        ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="diabatic 1").amplitudes[0], [0, 1]
+    )
     np.testing.assert_array_equal(ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial=0).amplitudes[0], [1, 0])
     with pytest.raises(LzsmValueError, match="`initial` state index must be in 0..1"):
         ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-5.0, 5.0), initial="adiabatic 2")
@@ -366,8 +401,12 @@ def test_initial_state_uses_the_one_grammar():
 def test_hysteresis_is_a_result(tmp_path):
     h = ca.nonlinear_lz_hysteresis(0.05, 1.0, 2.0, gamma_max=4.0, n_eval=51)
     assert h.ok and h.method == "rk4-compiled" and h.sweep_rate == 0.05
-    _check_result(h, tmp_path, ["population_b_forward", "population_b_backward", "jump_gamma_forward",
-                                "critical_gamma"], {"population_b_backward": ("gamma",), "jump_gamma_forward": ()})
+    _check_result(
+        h,
+        tmp_path,
+        ["population_b_forward", "population_b_backward", "jump_gamma_forward", "critical_gamma"],
+        {"population_b_backward": ("gamma",), "jump_gamma_forward": ()},
+    )
 
 
 def test_feshbach_exact_takes_the_integrator_and_options():

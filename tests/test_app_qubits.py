@@ -40,8 +40,7 @@ def test_flux_detuning_conversion_from_phi0_and_h():
 
 
 # --------------------------------------------------------------------------- rate model
-@given(eps0=st.floats(-3.0, 3.0), amp=st.floats(0.0, 3.0), t2=st.floats(2.0, 200.0),
-       t1_over_t2=st.floats(0.6, 1e4))
+@given(eps0=st.floats(-3.0, 3.0), amp=st.floats(0.0, 3.0), t2=st.floats(2.0, 200.0), t1_over_t2=st.floats(0.6, 1e4))
 def test_rate_model_map_is_the_berns_formula(eps0, amp, t2, t1_over_t2):
     # the matrix-product evaluation equals lzsm.incoherent's broadcast sum, lies in [0, 1/2]
     # and is even in eps0
@@ -94,16 +93,33 @@ def test_lindblad_steady_state_is_reached_by_plain_propagation():
     period = 1 / NU
     te = np.concatenate([[0.0], np.linspace(95 * period, 100 * period, 2001)[:-1]])
     lower = np.sqrt(1 / t1) * np.array([[0, 1], [0, 0]], dtype=complex)
-    res = evolve_open(PeriodicDrive(GAP, eps0, amp, OM, hbar=HBAR), (0.0, 100 * period), 0, te,
-                      dephasing=1 / t2 - 0.5 / t1, collapse_ops=[lower], tol=1e-8)
+    res = evolve_open(
+        PeriodicDrive(GAP, eps0, amp, OM, hbar=HBAR),
+        (0.0, 100 * period),
+        0,
+        te,
+        dephasing=1 / t2 - 0.5 / t1,
+        collapse_ops=[lower],
+        tol=1e-8,
+    )
     brute = res.populations[1:, 1].mean()
     assert fixed == pytest.approx(brute, abs=2e-4)
 
 
 def test_published_features_resonances_bessel_nodes_and_diamond_edges():
     hw = NU
-    f = q.spectroscopy_features(GAP, OM, 2e4, 20.0, hbar=HBAR, cut_amplitude=2.0, photon_numbers=(3, 6, 12),
-                                amplitude_max=3.0, offset_max=2.0, n_fine=2000)
+    f = q.spectroscopy_features(
+        GAP,
+        OM,
+        2e4,
+        20.0,
+        hbar=HBAR,
+        cut_amplitude=2.0,
+        photon_numbers=(3, 6, 12),
+        amplitude_max=3.0,
+        offset_max=2.0,
+        n_fine=2000,
+    )
     # multiphoton resonances eps0 = n h nu inside the diamond (measured: 4e-5 h nu)
     assert f.resonance_peaks.size == 12
     assert np.array_equal(np.rint(f.resonance_peaks / hw), np.arange(1, 13))
@@ -215,15 +231,30 @@ def test_optimal_sweep_time_against_the_two_term_estimate():
 
 
 # --------------------------------------------------------------------------- reduced scenario runs
-SPEC = {"application": "flux_qubit_spectroscopy", "units": {"energy": "GHz", "time": "ns"},
-        "qubit": {"gap": "0.013 GHz", "frequency_hz": "0.16 GHz", "t1": "100 ns", "t2": "20 ns",
-                  "persistent_current_na": 160},
-        "map": {"flux_detuning_mphi0": {"start": -0.5, "stop": 1.5, "num": 81},
-                "amplitude": {"start": "0 GHz", "stop": "1.6 GHz", "num": 41}, "coherent": True,
-                "coherent_offset": {"start": "0.4 GHz", "stop": "0.9 GHz", "num": 21}, "coherent_amplitude_num": 9},
-        "check": {"offset": ["0.8 GHz", "0.8 GHz", "0.808 GHz", "0.4 GHz"],
-                  "amplitude": ["1.0 GHz", "1.3 GHz", "1.0 GHz", "1.5 GHz"], "n_samples": 256},
-        "features": {"cut_amplitude": "1.5 GHz", "photon_numbers": [3, 6], "n_fine": 800}}
+SPEC = {
+    "application": "flux_qubit_spectroscopy",
+    "units": {"energy": "GHz", "time": "ns"},
+    "qubit": {
+        "gap": "0.013 GHz",
+        "frequency_hz": "0.16 GHz",
+        "t1": "100 ns",
+        "t2": "20 ns",
+        "persistent_current_na": 160,
+    },
+    "map": {
+        "flux_detuning_mphi0": {"start": -0.5, "stop": 1.5, "num": 81},
+        "amplitude": {"start": "0 GHz", "stop": "1.6 GHz", "num": 41},
+        "coherent": True,
+        "coherent_offset": {"start": "0.4 GHz", "stop": "0.9 GHz", "num": 21},
+        "coherent_amplitude_num": 9,
+    },
+    "check": {
+        "offset": ["0.8 GHz", "0.8 GHz", "0.808 GHz", "0.4 GHz"],
+        "amplitude": ["1.0 GHz", "1.3 GHz", "1.0 GHz", "1.5 GHz"],
+        "n_samples": 256,
+    },
+    "features": {"cut_amplitude": "1.5 GHz", "photon_numbers": [3, 6], "n_fine": 800},
+}
 
 
 def test_reduced_spectroscopy_scenario(tmp_path):
@@ -244,11 +275,13 @@ def test_reduced_spectroscopy_scenario(tmp_path):
 
 
 def test_reduced_gate_scenario(tmp_path):
-    raw = {"application": "lz_gate", "units": {"energy": "GHz", "time": "ns"},
-           "qubit": {"gap": "0.5 GHz", "eps_max": "20 GHz"},
-           "sweep": {"sweep_time": {"start": "40 ns", "stop": "200 ns", "num": 21, "scale": "log"},
-                     "n_evolve_check": 3},
-           "decoherence": {"t2": ["20 ns", "100 ns"]}}
+    raw = {
+        "application": "lz_gate",
+        "units": {"energy": "GHz", "time": "ns"},
+        "qubit": {"gap": "0.5 GHz", "eps_max": "20 GHz"},
+        "sweep": {"sweep_time": {"start": "40 ns", "stop": "200 ns", "num": 21, "scale": "log"}, "n_evolve_check": 3},
+        "decoherence": {"t2": ["20 ns", "100 ns"]},
+    }
     s = run(raw, tmp_path / "gate")
     assert s["coherent_closed_form_vs_evolve_max_abs_deviation"] < 1e-8
     assert np.all(np.abs(s["optimal_sweep_time_relative_deviation"]) < 0.12)
@@ -257,15 +290,26 @@ def test_reduced_gate_scenario(tmp_path):
 
 
 # --------------------------------------------------------------------------- bad input
-@pytest.mark.parametrize("patch, match", [
-    ({"qubit": {"gap": "0.013 GHz", "frequency_hz": "0.16 GHz", "t1": "10 ns", "t2": "30 ns"}}, "`qubit.t2` must be <= 2 qubit.t1"),
-    ({"map": {"flux_detuning_mphi0": [0, 1], "amplitude": [0, 1]},
-      "qubit": {"gap": "0.013 GHz", "frequency_hz": "0.16 GHz", "t2": "20 ns"}}, "needs `qubit.persistent_current_na`"),
-    ({"map": {"offset": [0, 1], "flux_detuning_mphi0": [0, 1], "amplitude": [0, 1]}}, "either `map.offset`"),
-    ({"check": {"offset": [0.8], "amplitude": [1.0, 1.2]}}, "must have the same length"),
-    ({"qubit": {"gap": "0.013 GHz", "frequency_hz": "0.16 GHz", "t2": "-1 ns"}}, "`qubit.t2` must be > 0"),
-    ({"features": {"photon_numbers": [3, "x"]}}, "`features.photon_numbers` must be a non-empty list"),
-])
+@pytest.mark.parametrize(
+    "patch, match",
+    [
+        (
+            {"qubit": {"gap": "0.013 GHz", "frequency_hz": "0.16 GHz", "t1": "10 ns", "t2": "30 ns"}},
+            "`qubit.t2` must be <= 2 qubit.t1",
+        ),
+        (
+            {
+                "map": {"flux_detuning_mphi0": [0, 1], "amplitude": [0, 1]},
+                "qubit": {"gap": "0.013 GHz", "frequency_hz": "0.16 GHz", "t2": "20 ns"},
+            },
+            "needs `qubit.persistent_current_na`",
+        ),
+        ({"map": {"offset": [0, 1], "flux_detuning_mphi0": [0, 1], "amplitude": [0, 1]}}, "either `map.offset`"),
+        ({"check": {"offset": [0.8], "amplitude": [1.0, 1.2]}}, "must have the same length"),
+        ({"qubit": {"gap": "0.013 GHz", "frequency_hz": "0.16 GHz", "t2": "-1 ns"}}, "`qubit.t2` must be > 0"),
+        ({"features": {"photon_numbers": [3, "x"]}}, "`features.photon_numbers` must be a non-empty list"),
+    ],
+)
 def test_spectroscopy_bad_input(tmp_path, patch, match):
     raw = {**SPEC, "map": {"offset": [0.1, 0.2], "amplitude": [0.0, 1.0], "coherent": False}, **patch}
     with pytest.raises(LzsmValueError, match=match):
@@ -274,9 +318,13 @@ def test_spectroscopy_bad_input(tmp_path, patch, match):
 
 
 def test_gate_bad_input(tmp_path):
-    raw = {"application": "lz_gate", "units": {"energy": "GHz", "time": "ns"},
-           "qubit": {"gap": "0.5 GHz", "eps_max": "1 GHz"}, "sweep": {"sweep_time": ["10 ns", "20 ns"]},
-           "decoherence": {"t2": ["20 ns"]}}
+    raw = {
+        "application": "lz_gate",
+        "units": {"energy": "GHz", "time": "ns"},
+        "qubit": {"gap": "0.5 GHz", "eps_max": "1 GHz"},
+        "sweep": {"sweep_time": ["10 ns", "20 ns"]},
+        "decoherence": {"t2": ["20 ns"]},
+    }
     with pytest.raises(LzsmValueError, match="`qubit.eps_max` must be >= 5 gap"):
         run(raw, tmp_path / "out")
     with pytest.raises(LzsmValueError, match="no optimum"):
@@ -308,8 +356,18 @@ def test_spectroscopy_features_is_a_result(tmp_path):
 
     import lzsm
 
-    f = q.spectroscopy_features(GAP, OM, 2e4, 20.0, hbar=HBAR, cut_amplitude=1.0, photon_numbers=(3, 6),
-                                amplitude_max=1.5, offset_max=1.0, n_fine=400)
+    f = q.spectroscopy_features(
+        GAP,
+        OM,
+        2e4,
+        20.0,
+        hbar=HBAR,
+        cut_amplitude=1.0,
+        photon_numbers=(3, 6),
+        amplitude_max=1.5,
+        offset_max=1.0,
+        n_fine=400,
+    )
     assert isinstance(f, lzsm.Result) and f.ok and f.photon_numbers == (3, 6)
     ds = f.to_xarray()
     assert ds["resonance_peak_offset"].dims == ("resonance",) and ds.sizes["resonance"] == f.resonance_peaks.size
@@ -332,14 +390,15 @@ def test_gate_functions_take_the_integrator_and_options():
 
     t = np.array([5.0, 20.0])
     magnus = q.gate_infidelity_evolve(D_GATE, E_GATE, t, HBAR)
-    np.testing.assert_allclose(q.gate_infidelity_evolve(D_GATE, E_GATE, t, HBAR, method="dop853"), magnus,
-                               atol=1e-8)
+    np.testing.assert_allclose(q.gate_infidelity_evolve(D_GATE, E_GATE, t, HBAR, method="dop853"), magnus, atol=1e-8)
     open_magnus = q.gate_infidelity_open(D_GATE, E_GATE, [50.0], [0.01], hbar=HBAR)
-    np.testing.assert_allclose(q.gate_infidelity_open(D_GATE, E_GATE, [50.0], [0.01], hbar=HBAR, method="dop853"),
-                               open_magnus, atol=1e-6)
+    np.testing.assert_allclose(
+        q.gate_infidelity_open(D_GATE, E_GATE, [50.0], [0.01], hbar=HBAR, method="dop853"), open_magnus, atol=1e-6
+    )
     with pytest.warns(lzsm.LzsmConvergenceWarning):
         p = q.gate_infidelity_open(D_GATE, E_GATE, [50.0], [0.01], hbar=HBAR, options=lzsm.Options(max_steps=2))
     assert np.isnan(p).all()
     with pytest.raises(LzsmValueError, match="does not use the option"):
-        q.lindblad_upper_population(GAP, 0.8, 1.0, OM, 100.0, 20.0, HBAR, n_samples=8, method="dop853",
-                                    options=lzsm.Options(max_steps=10))
+        q.lindblad_upper_population(
+            GAP, 0.8, 1.0, OM, 100.0, 20.0, HBAR, n_samples=8, method="dop853", options=lzsm.Options(max_steps=10)
+        )

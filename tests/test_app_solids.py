@@ -148,16 +148,19 @@ def test_first_zone_momentum_follows_the_folded_plane_wave():
 
 
 # ------------------------------------------------------------------ errors
-@pytest.mark.parametrize("call, match", [
-    (lambda: zb.band_gap(0.0), "`depth` must be > 0"),
-    (lambda: zb.band_gap(50.0), r"`depth` \(V0/E_r\) must be in \(0, 40\]"),
-    (lambda: zb.tunnelling_per_bloch_period(1.0, -1.0), "`f0` must be > 0"),
-    (lambda: zb.tunnelling_per_bloch_period(1.0, 1.0, "wkb"), "`model` must be one of"),
-    (lambda: zb.tunnelling_per_bloch_period(1.0, 1.0, n_max=1), "`n_max` must be an integer in 2..60"),
-    (lambda: zb.force_from_acceleration(0.0), "`acceleration` must be > 0"),
-    (lambda: zb.recoil_energy(wavelength_nm=-1), "`wavelength_nm` must be > 0"),
-    (lambda: zb.bloch_zener_trace(1.0, 1.0, periods=0), "`periods` must be an integer in 1..50"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: zb.band_gap(0.0), "`depth` must be > 0"),
+        (lambda: zb.band_gap(50.0), r"`depth` \(V0/E_r\) must be in \(0, 40\]"),
+        (lambda: zb.tunnelling_per_bloch_period(1.0, -1.0), "`f0` must be > 0"),
+        (lambda: zb.tunnelling_per_bloch_period(1.0, 1.0, "wkb"), "`model` must be one of"),
+        (lambda: zb.tunnelling_per_bloch_period(1.0, 1.0, n_max=1), "`n_max` must be an integer in 2..60"),
+        (lambda: zb.force_from_acceleration(0.0), "`acceleration` must be > 0"),
+        (lambda: zb.recoil_energy(wavelength_nm=-1), "`wavelength_nm` must be > 0"),
+        (lambda: zb.bloch_zener_trace(1.0, 1.0, periods=0), "`periods` must be an integer in 1..50"),
+    ],
+)
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(LzsmValueError, match=match):
         call()
@@ -165,10 +168,12 @@ def test_bad_input_names_the_parameter(call, match):
 
 # ------------------------------------------------------------------ the scenario (reduced)
 def test_reduced_scenario_run(tmp_path):
-    raw = {"application": "zener_breakdown",
-           "lattice": {"depth_recoil": [0.8], "n_max": 3},
-           "force": {"f0": [0.4, 0.8, 1.6]},
-           "bloch_zener": {"depth_recoil": 0.8, "f0": 0.8, "periods": 2, "points_per_period": 16}}
+    raw = {
+        "application": "zener_breakdown",
+        "lattice": {"depth_recoil": [0.8], "n_max": 3},
+        "force": {"f0": [0.4, 0.8, 1.6]},
+        "bloch_zener": {"depth_recoil": 0.8, "f0": 0.8, "periods": 2, "points_per_period": 16},
+    }
     summary = run(raw, tmp_path / "out")
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == ["data.nc", "scenario.json", "summary.json", "zener_breakdown.png"]
@@ -183,24 +188,30 @@ def test_reduced_scenario_run(tmp_path):
 
 
 def test_scenario_accepts_accelerations_in_m_per_s2(tmp_path):
-    raw = {"application": "zener_breakdown", "lattice": {"depth_recoil": 0.8, "n_max": 2},
-           "force": {"acceleration_m_s2": [35.31394848]},
-           "bloch_zener": {"periods": 1, "points_per_period": 8}}
+    raw = {
+        "application": "zener_breakdown",
+        "lattice": {"depth_recoil": 0.8, "n_max": 2},
+        "force": {"acceleration_m_s2": [35.31394848]},
+        "bloch_zener": {"periods": 1, "points_per_period": 8},
+    }
     summary = run(raw, tmp_path / "out")
     assert summary["f0"][0] == pytest.approx(1.0, rel=1e-8)
 
 
-@pytest.mark.parametrize("raw, match", [
-    ({"units": {"energy": "GHz"}}, "works in recoil units"),
-    ({"force": {"f0": 1.0, "acceleration_m_s2": 9.8}}, "either `force.f0` or `force.acceleration_m_s2`"),
-    ({"lattice": {"depth_recoil": -1.0}}, "`lattice.depth_recoil` must be > 0"),
-    ({"lattice": {"depht": 1.0}}, "unknown key 'depht' in \\[lattice\\]"),
-    ({"bloch_zener": {"periods": 0}}, "`bloch_zener.periods` must be an integer >= 1 and <= 50, got 0"),
-    # accelerations are held to the same F0 range 0.01..100 as `force.f0` (87Rb, 842 nm:
-    # 0.353139..3531.39 m/s^2); 1e-6 m/s^2 would otherwise mean a Bloch period of ~1e7 hbar/E_r
-    ({"force": {"acceleration_m_s2": [1e-6]}}, r"`force.acceleration_m_s2` must be >= 0.353139 and <= 3531.39"),
-    ({"force": {"acceleration_m_s2": [1e9]}}, r"`force.acceleration_m_s2` must be >= 0.353139 and <= 3531.39"),
-])
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        ({"units": {"energy": "GHz"}}, "works in recoil units"),
+        ({"force": {"f0": 1.0, "acceleration_m_s2": 9.8}}, "either `force.f0` or `force.acceleration_m_s2`"),
+        ({"lattice": {"depth_recoil": -1.0}}, "`lattice.depth_recoil` must be > 0"),
+        ({"lattice": {"depht": 1.0}}, "unknown key 'depht' in \\[lattice\\]"),
+        ({"bloch_zener": {"periods": 0}}, "`bloch_zener.periods` must be an integer >= 1 and <= 50, got 0"),
+        # accelerations are held to the same F0 range 0.01..100 as `force.f0` (87Rb, 842 nm:
+        # 0.353139..3531.39 m/s^2); 1e-6 m/s^2 would otherwise mean a Bloch period of ~1e7 hbar/E_r
+        ({"force": {"acceleration_m_s2": [1e-6]}}, r"`force.acceleration_m_s2` must be >= 0.353139 and <= 3531.39"),
+        ({"force": {"acceleration_m_s2": [1e9]}}, r"`force.acceleration_m_s2` must be >= 0.353139 and <= 3531.39"),
+    ],
+)
 def test_scenario_bad_input(tmp_path, raw, match):
     with pytest.raises(LzsmValueError, match=match):
         run({"application": "zener_breakdown", **raw}, tmp_path / "out")
@@ -239,8 +250,16 @@ def test_bloch_zener_trace_is_a_result(tmp_path):
     tr = zb.bloch_zener_trace(1.0, 0.5, periods=2, points_per_period=10)
     assert tr.ok and tr.method == "magnus6-compiled + magnus6-lockstep" and tr.n_levels == 11  # n = -6 .. 4
     ds = tr.to_xarray()
-    assert {"ground_band_population", "first_zone_momentum_population", "two_band_lower_population",
-            "staircase", "status", "success", "n_steps", "error_estimate"} <= set(ds.data_vars)
+    assert {
+        "ground_band_population",
+        "first_zone_momentum_population",
+        "two_band_lower_population",
+        "staircase",
+        "status",
+        "success",
+        "n_steps",
+        "error_estimate",
+    } <= set(ds.data_vars)
     assert ds["staircase"].dims == ("t_over_bloch_period",) and ds["t_over_bloch_period"].attrs["units"] == "T_B"
     assert ds.attrs["p_tunnel_per_bloch_period"] == tr.p_tunnel_per_bloch_period
     tr.to_netcdf(tmp_path / "trace.nc")

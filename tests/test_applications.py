@@ -17,8 +17,7 @@ from lzsm.applications._framework import APPLICATIONS, new_figure, write_dataset
 from lzsm.errors import LzsmValueError
 
 
-@register("_test_lz", schema={"model": {"coupling": "energy", "sweep_rate": "sweep_rate", "n": "int",
-                                        "fail": "bool"}})
+@register("_test_lz", schema={"model": {"coupling": "energy", "sweep_rate": "sweep_rate", "n": "int", "fail": "bool"}})
 def _test_lz(cfg: Config, out: Path) -> dict:
     import numpy as np
 
@@ -37,8 +36,11 @@ def _test_lz(cfg: Config, out: Path) -> dict:
 
 def test_units_are_converted_at_the_edge(tmp_path):
     # V/h = 0.1 GHz, alpha/h = 1 GHz/ns, hbar = 1/(2 pi) GHz ns: P_LZ = exp(-4 pi^2 * 0.01 / 1)
-    raw = {"application": "_test_lz", "units": {"energy": "GHz", "time": "ns"},
-           "model": {"coupling": "100 MHz", "sweep_rate": "1 GHz/ns"}}
+    raw = {
+        "application": "_test_lz",
+        "units": {"energy": "GHz", "time": "ns"},
+        "model": {"coupling": "100 MHz", "sweep_rate": "1 GHz/ns"},
+    }
     summary = run(raw, tmp_path / "out")
     assert summary["p_diabatic_stay"] == pytest.approx(math.exp(-4 * math.pi**2 * 0.01), rel=1e-12)
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
@@ -46,17 +48,28 @@ def test_units_are_converted_at_the_edge(tmp_path):
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["application"] == "_test_lz"
 
 
-@pytest.mark.parametrize("raw, match", [
-    ({"application": "nope"}, "unknown application 'nope'"),
-    ({"application": 3}, "`application` must be a name"),
-    ({"application": "_test_lz", "modle": {}}, "unknown key 'modle' at top level"),
-    ({"application": "_test_lz", "model": {"coupling": 1, "sweep_rate": 1, "rate": 2}}, "unknown key 'rate' in \\[model\\]"),
-    ({"application": "_test_lz", "model": {"sweep_rate": 1}}, "`model.coupling` is required"),
-    ({"application": "_test_lz", "model": {"coupling": 1, "sweep_rate": 0}}, "`model.sweep_rate` must be > 0"),
-    ({"application": "_test_lz", "model": {"coupling": 1, "sweep_rate": 1, "n": 1.5}}, "`model.n` must be an integer"),
-    ({"application": "_test_lz", "model": {"coupling": "1 s", "sweep_rate": 1}, "units": {"energy": "GHz"}},
-     "`model.coupling` expects an energy"),
-])
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        ({"application": "nope"}, "unknown application 'nope'"),
+        ({"application": 3}, "`application` must be a name"),
+        ({"application": "_test_lz", "modle": {}}, "unknown key 'modle' at top level"),
+        (
+            {"application": "_test_lz", "model": {"coupling": 1, "sweep_rate": 1, "rate": 2}},
+            "unknown key 'rate' in \\[model\\]",
+        ),
+        ({"application": "_test_lz", "model": {"sweep_rate": 1}}, "`model.coupling` is required"),
+        ({"application": "_test_lz", "model": {"coupling": 1, "sweep_rate": 0}}, "`model.sweep_rate` must be > 0"),
+        (
+            {"application": "_test_lz", "model": {"coupling": 1, "sweep_rate": 1, "n": 1.5}},
+            "`model.n` must be an integer",
+        ),
+        (
+            {"application": "_test_lz", "model": {"coupling": "1 s", "sweep_rate": 1}, "units": {"energy": "GHz"}},
+            "`model.coupling` expects an energy",
+        ),
+    ],
+)
 def test_bad_input_names_the_key_and_writes_nothing(tmp_path, raw, match):
     with pytest.raises(LzsmValueError, match=match):
         run(raw, tmp_path / "out")
@@ -143,20 +156,29 @@ def test_ranges_defaults_and_messages_state_the_whole_accepted_range():
 
 def test_scenario_json_is_the_resolved_configuration_and_reads_back(tmp_path):
     """scenario.json records every value the runner read, defaults included, in the file's units."""
-    raw = {"application": "_test_lz", "units": {"energy": "GHz", "time": "ns"},
-           "model": {"coupling": "100 MHz", "sweep_rate": "1 GHz/ns"}}
+    raw = {
+        "application": "_test_lz",
+        "units": {"energy": "GHz", "time": "ns"},
+        "model": {"coupling": "100 MHz", "sweep_rate": "1 GHz/ns"},
+    }
     first = run(raw, tmp_path / "out")
     stored = json.loads((tmp_path / "out" / "scenario.json").read_text())
-    assert stored == {"application": "_test_lz", "title": "_test_lz", "units": {"energy": "GHz", "time": "ns"},
-                      "model": {"coupling": pytest.approx(0.1, rel=1e-12), "sweep_rate": 1.0, "n": 3,
-                                "fail": False}}
+    assert stored == {
+        "application": "_test_lz",
+        "title": "_test_lz",
+        "units": {"energy": "GHz", "time": "ns"},
+        "model": {"coupling": pytest.approx(0.1, rel=1e-12), "sweep_rate": 1.0, "n": 3, "fail": False},
+    }
     again = run(stored, tmp_path / "again")
     assert again["p_diabatic_stay"] == pytest.approx(first["p_diabatic_stay"], rel=1e-14)
 
 
 def test_units_in_a_file_without_units_are_named_with_the_plain_numbers(tmp_path):
     raw = {"application": "_test_lz", "model": {"coupling": "0.1 GHz", "sweep_rate": 1.0}}
-    with pytest.raises(LzsmValueError, match=r"no unit system is set and model.coupling = '0.1 GHz' has a unit but "
-                                             r"model.sweep_rate = 1.0 is a plain number: declare the unit system"):
+    with pytest.raises(
+        LzsmValueError,
+        match=r"no unit system is set and model.coupling = '0.1 GHz' has a unit but "
+        r"model.sweep_rate = 1.0 is a plain number: declare the unit system",
+    ):
         run(raw, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []

@@ -171,16 +171,21 @@ def test_numerical_derivative_of_a_curved_bias():
     numeric = lzsm.TwoLevel(bias=np.sinh, coupling=0.2, coordinate="x")
     x = np.linspace(-2.0, 2.0, 41)
     assert np.allclose(numeric.hamiltonian_derivative(x), exact.hamiltonian_derivative(x), rtol=1e-9, atol=0)
-    assert np.allclose(lzsm.nonadiabatic_coupling(numeric, x), lzsm.nonadiabatic_coupling(exact, x),
-                       rtol=1e-9, atol=1e-12)
+    assert np.allclose(
+        lzsm.nonadiabatic_coupling(numeric, x), lzsm.nonadiabatic_coupling(exact, x), rtol=1e-9, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize(
     "model",
     [
         lzsm.TwoLevel(bias=np.sinh, coupling=0.3 - 0.2j, coordinate="x", bias_derivative=np.cosh),
-        lzsm.TwoLevel(bias=lambda t: 1.5 * t, coupling=lambda t: 0.3 + 0.1 * t**2,
-                      bias_derivative=lambda t: 1.5 + 0 * t, coupling_derivative=lambda t: 0.2 * t),
+        lzsm.TwoLevel(
+            bias=lambda t: 1.5 * t,
+            coupling=lambda t: 0.3 + 0.1 * t**2,
+            bias_derivative=lambda t: 1.5 + 0 * t,
+            coupling_derivative=lambda t: 0.2 * t,
+        ),
         three_level(),
     ],
     ids=["two-level-sinh", "two-level-varying-coupling", "three-level"],
@@ -207,7 +212,8 @@ def test_nac_undefined_at_exact_degeneracy():
 # --------------------------------------------------------------------------- basis changes
 vectors2 = st.tuples(*[st.floats(-1.0, 1.0)] * 4).map(lambda r: np.array([r[0] + 1j * r[1], r[2] + 1j * r[3]]))
 vectors3 = st.tuples(*[st.floats(-1.0, 1.0)] * 6).map(
-    lambda r: np.array([r[0] + 1j * r[1], r[2] + 1j * r[3], r[4] + 1j * r[5]]))
+    lambda r: np.array([r[0] + 1j * r[1], r[2] + 1j * r[3], r[4] + 1j * r[5]])
+)
 
 
 @given(v=couplings, a=sweep_rates, t=times, c=vectors2)

@@ -30,11 +30,14 @@ def test_window_and_truncation_without_bath(p_lz):
     assert lzsm.spin_boson_p_diabatic_stay(m, [1.0], [0.0], WINDOW, n_fock=4) == pytest.approx(p_lz, abs=1e-5)
 
 
-@pytest.mark.parametrize("energies, couplings, n_fock", [
-    ([1.0], [0.5], 8),
-    ([1.0], [0.8], 8),  # strong: displacement g/e = 0.8
-    ([0.7, 1.5], [0.5, 0.4], 5),  # two modes
-])
+@pytest.mark.parametrize(
+    "energies, couplings, n_fock",
+    [
+        ([1.0], [0.5], 8),
+        ([1.0], [0.8], 8),  # strong: displacement g/e = 0.8
+        ([0.7, 1.5], [0.5, 0.4], 5),  # two modes
+    ],
+)
 def test_wubs_zero_temperature_probability_unchanged(p_lz, energies, couplings, n_fock):
     """T = 0: P_stay = P_LZ to 2e-5 whatever the coupling (Wubs et al. 2006)."""
     m = lzsm.LandauZener(coupling=V, sweep_rate=ALPHA)
@@ -64,12 +67,12 @@ def test_spectral_density_and_discretisation():
     bath = lzsm.OhmicBath(eta=0.1, cutoff=2.0)
     e, g = lzsm.dynamics.baths.discretize(bath, 400)
     # sum g_k^2 f(e_k) -> int J(e) f(e) de; reorganisation energy int J(e)/e de = eta e_c
-    assert np.sum(g ** 2 / e) == pytest.approx(0.1 * 2.0, rel=1e-2)
+    assert np.sum(g**2 / e) == pytest.approx(0.1 * 2.0, rel=1e-2)
     exact, _ = integrate.quad(lambda x: float(bath.spectral_density(x)), 0, 12.0)
-    assert np.sum(g ** 2) == pytest.approx(exact, rel=1e-4)
+    assert np.sum(g**2) == pytest.approx(exact, rel=1e-4)
     assert bath.spectral_density(-1.0) == 0.0
     sup = lzsm.OhmicBath(eta=0.1, cutoff=2.0, exponent=3.0)
-    assert float(sup.spectral_density(1.0)) == pytest.approx(0.1 * 1.0 ** 3 * 2.0 ** -2 * np.exp(-0.5))
+    assert float(sup.spectral_density(1.0)) == pytest.approx(0.1 * 1.0**3 * 2.0**-2 * np.exp(-0.5))
 
 
 def test_spin_boson_sweep_structure():

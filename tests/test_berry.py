@@ -48,8 +48,9 @@ def star_loop(centre, radius, coeffs, phases):
     return loop
 
 
-shapes = st.tuples(st.lists(st.floats(-0.12, 0.12), min_size=3, max_size=3),
-                   st.lists(st.floats(0, 2 * np.pi), min_size=3, max_size=3))
+shapes = st.tuples(
+    st.lists(st.floats(-0.12, 0.12), min_size=3, max_size=3), st.lists(st.floats(0, 2 * np.pi), min_size=3, max_size=3)
+)
 
 
 def random_gauge_phase(model, loop, n, state, seed):
@@ -70,8 +71,9 @@ def test_pancharatnam_phase_is_gauge_invariant(seed, n, dim):
 
 
 # --------------------------------------------------------------------------- real: pi or 0
-@given(shapes, st.floats(0.3, 2.5), st.floats(-0.2, 0.2), st.floats(-0.2, 0.2), st.integers(0, 1),
-       st.integers(0, 10_000))
+@given(
+    shapes, st.floats(0.3, 2.5), st.floats(-0.2, 0.2), st.floats(-0.2, 0.2), st.integers(0, 1), st.integers(0, 10_000)
+)
 def test_jahn_teller_loop_around_intersection_gives_pi(shape, radius, cx, cy, state, seed):
     model = JahnTellerExE(k=1.3)
     loop = star_loop([cx * radius, cy * radius], radius, *shape)
@@ -91,12 +93,19 @@ def test_jahn_teller_loop_not_enclosing_gives_zero(shape, radius, direction, sta
     assert phase_difference(random_gauge_phase(model, loop, 400, state, seed), 0.0) < TOL
 
 
-@pytest.mark.parametrize(("centre", "radius", "n_enclosed"), [
-    ((0.0, 0.0), 0.8, 1), ((-3.0, 0.0), 0.8, 1), ((1.5, 2.6), 0.5, 1),
-    ((-1.6, 0.0), 2.0, 2),    # origin and (-k/g, 0)
-    ((0.6, 1.2), 2.3, 2),     # origin and the upper outer one
-    ((1.0, 0.0), 3.2, 3),     # origin and the two at (k/2g, +/- sqrt(3) k/2g)
-    ((0.0, 0.0), 4.5, 4), ((6.0, 6.0), 1.0, 0)])
+@pytest.mark.parametrize(
+    ("centre", "radius", "n_enclosed"),
+    [
+        ((0.0, 0.0), 0.8, 1),
+        ((-3.0, 0.0), 0.8, 1),
+        ((1.5, 2.6), 0.5, 1),
+        ((-1.6, 0.0), 2.0, 2),  # origin and (-k/g, 0)
+        ((0.6, 1.2), 2.3, 2),  # origin and the upper outer one
+        ((1.0, 0.0), 3.2, 3),  # origin and the two at (k/2g, +/- sqrt(3) k/2g)
+        ((0.0, 0.0), 4.5, 4),
+        ((6.0, 6.0), 1.0, 0),
+    ],
+)
 def test_quadratic_jahn_teller_phase_counts_intersections_mod_2(centre, radius, n_enclosed):
     model = JahnTellerExE(k=1.0, g=0.3)
     count = int(enclosed_count(model.intersections(), np.array(centre), radius))
@@ -112,8 +121,9 @@ def test_three_state_model_phases_by_state():
     lam = np.zeros((3, 3, 2))
     lam[1, 2] = lam[2, 1] = [0.0, 0.8]
     lam[0, 1] = lam[1, 0] = [0.1, 0.05]
-    model = LinearVibronicCoupling([1.0, 1.2], [-3.0, 0.0, 0.2], rng.normal(0, 0.3, (3, 2)) + [[0, 0], [1, 0], [-1, 0]],
-                                   lam)
+    model = LinearVibronicCoupling(
+        [1.0, 1.2], [-3.0, 0.0, 0.2], rng.normal(0, 0.3, (3, 2)) + [[0, 0], [1, 0], [-1, 0]], lam
+    )
     q = lzsm.find_meci(model, [0.0, 0.0], states=(1, 2)).q
     loop = circle_loop(q, 0.3)
     assert phase_difference(berry_phase(model, loop, state=0).phase, 0.0) < TOL
@@ -143,8 +153,9 @@ def test_berry_phase_map_against_counting():
         count = enclosed_count(model.intersections(), np.stack([cx, cy], -1), r)
         ok = ~np.isnan(m.phase[ir])
         # unresolved loops are only those passing close to an intersection
-        dist = np.min(np.abs(np.linalg.norm(np.stack([cx, cy], -1)[..., None, :] - model.intersections(), axis=-1) - r),
-                      axis=-1)
+        dist = np.min(
+            np.abs(np.linalg.norm(np.stack([cx, cy], -1)[..., None, :] - model.intersections(), axis=-1) - r), axis=-1
+        )
         assert np.all(dist[~ok] < 0.05)
         assert ok.mean() > 0.9
         np.testing.assert_array_less(phase_difference(m.phase[ir][ok], np.pi * (count[ok] % 2)), TOL)
@@ -174,8 +185,8 @@ def test_spin_curvature_is_a_monopole_and_agrees_with_loop_phases():
     model = SpinHalfInField()
     b = np.random.default_rng(0).standard_normal((50, 3))
     r = np.linalg.norm(b, axis=-1)
-    np.testing.assert_allclose(berry_curvature(model, b, state=1, plane=(0, 1)), -b[:, 2] / (2 * r ** 3), rtol=1e-10)
-    np.testing.assert_allclose(berry_curvature(model, b, state=0, plane=(1, 2)), b[:, 0] / (2 * r ** 3), rtol=1e-10)
+    np.testing.assert_allclose(berry_curvature(model, b, state=1, plane=(0, 1)), -b[:, 2] / (2 * r**3), rtol=1e-10)
+    np.testing.assert_allclose(berry_curvature(model, b, state=0, plane=(1, 2)), b[:, 0] / (2 * r**3), rtol=1e-10)
     # Stokes: the flux of the curvature through the disc z = z0, |(x,y)| < a equals the loop phase
     z0, a = 0.7, 1.1
     rad = np.linspace(0, a, 801)
@@ -223,8 +234,9 @@ def test_bad_loops_and_models():
     with pytest.raises(lzsm.LzsmValueError, match="degeneracy"):
         berry_phase(model, pts)
     # Hermitian at q = 0 (where user_surfaces probes it) but not elsewhere
-    bad = user_surfaces(lambda q: np.stack([np.stack([q[..., 0], q[..., 1]], -1),
-                                            np.stack([2 * q[..., 1], -q[..., 0]], -1)], -2), 2)
+    bad = user_surfaces(
+        lambda q: np.stack([np.stack([q[..., 0], q[..., 1]], -1), np.stack([2 * q[..., 1], -q[..., 0]], -1)], -2), 2
+    )
     with pytest.raises(lzsm.LzsmValueError, match="Hermitian"):
         berry_phase(bad, circle_loop([0.0, 0.0], 1.0))
     with pytest.raises(lzsm.LzsmValueError, match="state"):
@@ -279,8 +291,10 @@ def test_berry_results_export_and_repr(check_result):
     spin = SpinHalfInField()
     th, ph = np.meshgrid(np.linspace(0, np.pi, 9), np.linspace(0, 2 * np.pi, 13), indexing="ij")
     sphere = np.stack([np.sin(th) * np.cos(ph), np.sin(th) * np.sin(ph), np.cos(th)], -1)
-    check_result(berry_flux(spin, sphere, state=1), {"total": [], "chern_number": [],
-                                                       "plaquette_phase": ["plaquette_u", "plaquette_v"]})
+    check_result(
+        berry_flux(spin, sphere, state=1),
+        {"total": [], "chern_number": [], "plaquette_phase": ["plaquette_u", "plaquette_v"]},
+    )
     m = berry_phase_map(model, np.linspace(-4, 3, 8), np.linspace(-3, 3, 7), [1.0, 2.0], n_points=128)
     assert m.shape == (2, 7, 8) and m.dims == ("radius", "y", "x")
     assert np.array_equal(np.isnan(m.phase), m.status == lzsm.Status.FAILED)

@@ -62,7 +62,7 @@ def test_lz_with_units_has_hbar_one_over_two_pi():
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["hbar"] == pytest.approx(1 / (2 * math.pi), abs=1e-12)
-    assert d[P_KEY] == pytest.approx(math.exp(-4 * math.pi ** 2 * 0.01), rel=1e-12)
+    assert d[P_KEY] == pytest.approx(math.exp(-4 * math.pi**2 * 0.01), rel=1e-12)
     assert d["units"].startswith("energy GHz, time ns")
     assert d["evolve |P - P_exact|"] <= 1e-9
     # the same passage in MHz and us: identical physics
@@ -83,8 +83,7 @@ def test_lz_json_is_strict_json_for_zero_coupling():
 # --------------------------------------------------------------------------- evolve
 def test_evolve_writes_readable_netcdf(tmp_path):
     out = tmp_path / "lz.nc"
-    r = invoke("evolve", "-V", "0.5", "-a", "1", "--t-span", "-10", "10", "--n-save", "21",
-               "--out", out, "--json")
+    r = invoke("evolve", "-V", "0.5", "-a", "1", "--t-span", "-10", "10", "--n-save", "21", "--out", out, "--json")
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
     assert d["written"] == str(out)
@@ -110,8 +109,16 @@ def test_run_example(tmp_path):
     r = invoke("run", EXAMPLE, "--out", out)
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith(f"wrote {out}/")
-    for name in ("evolution.nc", "sweep.nc", "summary.json", "scenario.json", "energies.png",
-                 "populations.png", "probability_vs_rate.png", "nonadiabatic_coupling.png"):
+    for name in (
+        "evolution.nc",
+        "sweep.nc",
+        "summary.json",
+        "scenario.json",
+        "energies.png",
+        "populations.png",
+        "probability_vs_rate.png",
+        "nonadiabatic_coupling.png",
+    ):
         assert (out / name).is_file(), name
     assert json.loads((out / "summary.json").read_text())["abs_error_vs_exact"] <= 1e-9
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
@@ -126,13 +133,49 @@ BAD = {
     "lz zero sweep rate": ["lz", "-V", "0.5", "-a", "0"],
     "lz unknown unit": ["lz", "-V", "0.1 furlong", "-a", "1 GHz/ns"],
     "evolve NaN": ["evolve", "-V", "nan", "-a", "1", "--t-span", "-5", "5", "--out", "{tmp}/x.nc"],
-    "evolve wrong dimension": ["evolve", "-V", "0.1 GHz", "-a", "1 GHz/ns", "--t-span", "-5 ns", "5 GHz",
-                               "--out", "{tmp}/x.nc"],
+    "evolve wrong dimension": [
+        "evolve",
+        "-V",
+        "0.1 GHz",
+        "-a",
+        "1 GHz/ns",
+        "--t-span",
+        "-5 ns",
+        "5 GHz",
+        "--out",
+        "{tmp}/x.nc",
+    ],
     "evolve reversed t-span": ["evolve", "-V", "0.5", "-a", "1", "--t-span", "5", "-5", "--out", "{tmp}/x.nc"],
-    "evolve hbar with units": ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--hbar", "2",
-                               "--units", "GHz,ns", "--out", "{tmp}/x.nc"],
-    "evolve bad initial": ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--initial", "sideways",
-                           "--out", "{tmp}/x.nc"],
+    "evolve hbar with units": [
+        "evolve",
+        "-V",
+        "0.5",
+        "-a",
+        "1",
+        "--t-span",
+        "-5",
+        "5",
+        "--hbar",
+        "2",
+        "--units",
+        "GHz,ns",
+        "--out",
+        "{tmp}/x.nc",
+    ],
+    "evolve bad initial": [
+        "evolve",
+        "-V",
+        "0.5",
+        "-a",
+        "1",
+        "--t-span",
+        "-5",
+        "5",
+        "--initial",
+        "sideways",
+        "--out",
+        "{tmp}/x.nc",
+    ],
     "run missing file": ["run", "{tmp}/missing.toml", "--out", "{tmp}/out"],
 }
 
@@ -146,8 +189,7 @@ def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, args):
 
 def test_run_unknown_scenario_key(tmp_path):
     f = tmp_path / "s.toml"
-    f.write_text(EXAMPLE.read_text(encoding="utf-8").replace("[evolve]", "[evolve]\nstepsize = 3"),
-                 encoding="utf-8")
+    f.write_text(EXAMPLE.read_text(encoding="utf-8").replace("[evolve]", "[evolve]\nstepsize = 3"), encoding="utf-8")
     r = invoke("run", f, "--out", tmp_path / "out")
     assert_one_line_error(r)
     assert "'stepsize'" in r.stderr and "[evolve]" in r.stderr
@@ -180,8 +222,10 @@ USAGE = {
     "unknown group option": (["--bogus"], "No such option '--bogus' (see 'lzsm --help')"),
     "missing argument": (["run"], "Missing argument 'SCENARIO_FILE' (see 'lzsm run --help')"),
     "unknown command": (["frobnicate"], "No such command 'frobnicate' (see 'lzsm --help')"),
-    "value out of range": (["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--n-save", "1"],
-                           "Invalid value for '--n-save': 1 is not in the range 2<=x<=1000000"),
+    "value out of range": (
+        ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--n-save", "1"],
+        "Invalid value for '--n-save': 1 is not in the range 2<=x<=1000000",
+    ),
     "one value for two": (["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5"], "Option '--t-span' requires 2"),
 }
 
@@ -199,9 +243,11 @@ def test_plain_numbers_and_unit_strings_do_not_mix():
     # without --units this passage used to run with the plain numbers read as GHz and GHz/ns
     r = invoke("evolve", "-V", "0.5", "-a", "1", "--t-span", "-5 ns", "5")
     assert_one_line_error(r)
-    assert ("no unit system is set and --t-span = '-5 ns' has a unit but --coupling = '0.5', --sweep-rate = '1', "
-            "--t-span = '5' are plain numbers: give every value a unit, or declare the unit system with --units "
-            "ENERGY,TIME") in r.stderr
+    assert (
+        "no unit system is set and --t-span = '-5 ns' has a unit but --coupling = '0.5', --sweep-rate = '1', "
+        "--t-span = '5' are plain numbers: give every value a unit, or declare the unit system with --units "
+        "ENERGY,TIME"
+    ) in r.stderr
     r = invoke("lz", "-V", "0.1 GHz", "-a", "1 GHz/ns", "--t-span", "-20", "20")
     assert_one_line_error(r)
     assert "--coupling = '0.1 GHz', --sweep-rate = '1 GHz/ns' have units but --t-span = '-20'" in r.stderr
@@ -227,7 +273,7 @@ def test_lz_takes_unit_expressions_and_a_t_span_with_units():
     r = invoke("lz", "-V", "0.1 GHz*h", "-a", "1e6 MHz/us", "--t-span", "-20 ns", "0.02 us", "--json")
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    assert d[P_KEY] == pytest.approx(math.exp(-4 * math.pi ** 2 * 0.01), rel=1e-12)
+    assert d[P_KEY] == pytest.approx(math.exp(-4 * math.pi**2 * 0.01), rel=1e-12)
     assert d["t_span"] == "[-20, 20]" and d["evolve |P - P_exact|"] <= 1e-9
 
 
@@ -235,20 +281,25 @@ def test_lz_takes_unit_expressions_and_a_t_span_with_units():
 HEAVY = ("numpy", "scipy", "xarray", "numba", "matplotlib", "dask", "pint")
 
 
-@pytest.mark.parametrize("code", [
-    "import lzsm",
-    "from lzsm.io.cli import main; main(['--help'])",
-    "from lzsm.io.cli import main; main(['lz', '--help'])",
-    "from lzsm.io.cli import main; main(['evolve', '--bogus'])",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import lzsm",
+        "from lzsm.io.cli import main; main(['--help'])",
+        "from lzsm.io.cli import main; main(['lz', '--help'])",
+        "from lzsm.io.cli import main; main(['evolve', '--bogus'])",
+    ],
+)
 def test_help_and_import_load_no_numerical_stack(code):
     # the durable form of "lzsm --help is fast": nothing heavy is imported before a command runs
     import subprocess
     import sys
 
-    script = (f"import sys, io, contextlib\nwith contextlib.redirect_stdout(io.StringIO()), "
-              f"contextlib.redirect_stderr(io.StringIO()):\n    try:\n        {code}\n    except SystemExit:\n"
-              f"        pass\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    script = (
+        f"import sys, io, contextlib\nwith contextlib.redirect_stdout(io.StringIO()), "
+        f"contextlib.redirect_stderr(io.StringIO()):\n    try:\n        {code}\n    except SystemExit:\n"
+        f"        pass\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
 
@@ -268,7 +319,7 @@ def test_version():
 
 
 # --------------------------------------------------------------------------- run: applications
-ET_TOML = '''application = "electron_transfer"
+ET_TOML = """application = "electron_transfer"
 [units]
 energy = "eV"
 time = "ps"
@@ -279,7 +330,7 @@ temperature = "298.15 K"
 solvent_frequency = "100 cm^-1"
 [sweep]
 coupling = { start = "0.1 cm^-1", stop = "3000 cm^-1", num = 9, scale = "log" }
-'''
+"""
 
 
 def test_run_dispatches_an_application_file(tmp_path):

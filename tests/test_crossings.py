@@ -54,12 +54,17 @@ GU = {1: "g", -1: "u"}
 def three_sites(a=0.0, t=1.0, c=0.1, f=1.0):
     def h(x):
         return np.array([[a, c, t], [c, f * x, c], [t, c, a]], dtype=complex)
+
     return h
 
 
 def three_sites_answer(a=0.0, t=1.0, c=0.1, f=1.0):
-    return {"x_g": (a + t) / f, "gap": 2 * math.sqrt(2) * c, "x_u": (a - t + c * c / t) / f,
-            "true_slope": abs(f) / (1 + c * c / (2 * t * t))}
+    return {
+        "x_g": (a + t) / f,
+        "gap": 2 * math.sqrt(2) * c,
+        "x_u": (a - t + c * c / t) / f,
+        "true_slope": abs(f) / (1 + c * c / (2 * t * t)),
+    }
 
 
 F1, V1, F2, V2, X2 = 2.0, 0.3, 1.5, 0.2, 1.0
@@ -69,8 +74,15 @@ PARITY4 = U_SITES @ np.diag([1.0, 1.0, -1.0, -1.0]) @ U_SITES.T  # swaps sites 1
 
 
 def four_level_blocks(x):
-    return np.array([[F1 * x / 2, V1, 0, 0], [V1, -F1 * x / 2, 0, 0],
-                     [0, 0, F2 * (x - X2) / 2, V2], [0, 0, V2, -F2 * (x - X2) / 2]], dtype=complex)
+    return np.array(
+        [
+            [F1 * x / 2, V1, 0, 0],
+            [V1, -F1 * x / 2, 0, 0],
+            [0, 0, F2 * (x - X2) / 2, V2],
+            [0, 0, V2, -F2 * (x - X2) / 2],
+        ],
+        dtype=complex,
+    )
 
 
 def four_level(x):
@@ -112,9 +124,9 @@ def test_mirror_sites_true_and_avoided_crossing_exact():
     assert avoided.x == pytest.approx(want["x_g"], abs=1e-10)
     assert avoided.gap == pytest.approx(want["gap"], rel=1e-12)
     assert avoided.coupling == pytest.approx(want["gap"] / 2, rel=1e-12)
-    assert avoided.slope_difference == pytest.approx(1.0, rel=1e-8)       # curvature method
-    assert avoided.slope_difference_nac == pytest.approx(1.0, rel=1e-9)   # 2|<k|H'|k+1>|
-    assert avoided.energy == pytest.approx(1.0, rel=1e-10)                # a + t at the crossing
+    assert avoided.slope_difference == pytest.approx(1.0, rel=1e-8)  # curvature method
+    assert avoided.slope_difference_nac == pytest.approx(1.0, rel=1e-9)  # 2|<k|H'|k+1>|
+    assert avoided.energy == pytest.approx(1.0, rel=1e-10)  # a + t at the crossing
     assert avoided.note == ""
 
 
@@ -200,14 +212,18 @@ def test_near_miss_within_a_block_is_undecided():
     assert av[0].x == pytest.approx(1.0, abs=1e-12)
     assert av[0].slope_difference == pytest.approx(1.0, rel=1e-7)
     # a coarser resolution turns it into an undecided one
-    table = lzsm.find_crossings(three_sites(c=1e-3 / math.sqrt(2)), np.linspace(-3, 3, 121), {"parity": (PARITY3, GU)},
-                              resolution=1e-3)
+    table = lzsm.find_crossings(
+        three_sites(c=1e-3 / math.sqrt(2)), np.linspace(-3, 3, 121), {"parity": (PARITY3, GU)}, resolution=1e-3
+    )
     assert [c.kind for c in table] == ["true", "undecided"]
 
 
 def test_shallow_gap_ripple_is_not_a_crossing():
     def h(x):  # gap 2 + 0.1 cos x: minima at odd multiples of pi, rising only 10 %
-        return np.diag([1 + 0.05 * math.cos(x), -1 - 0.05 * math.cos(x)]).astype(complex) + 0.1 * np.array([[0, 1], [1, 0]])
+        return np.diag([1 + 0.05 * math.cos(x), -1 - 0.05 * math.cos(x)]).astype(complex) + 0.1 * np.array(
+            [[0, 1], [1, 0]]
+        )
+
     assert len(lzsm.find_crossings(h, np.linspace(0, 6, 100))) == 0
     loose = lzsm.find_crossings(h, np.linspace(0, 6, 100), contrast=1.0)
     assert len(loose) == 1 and loose[0].x == pytest.approx(math.pi, abs=1e-9)
@@ -267,8 +283,9 @@ def test_unitary_change_of_basis_leaves_crossings_invariant(seed, c, t):
 # --------------------------------------------------------------------------- Landau–Zener along the path
 def test_local_lz_probability_matches_closed_form():
     v, hbar = 0.7, 0.5
-    table = lzsm.find_crossings(four_level, np.linspace(-3.5, 4.0, 150), {"parity": (PARITY4, GU)},
-                              velocity=-v, hbar=hbar)
+    table = lzsm.find_crossings(
+        four_level, np.linspace(-3.5, 4.0, 150), {"parity": (PARITY4, GU)}, velocity=-v, hbar=hbar
+    )
     g, u = table.of_kind("avoided")
     assert g.sweep_rate == pytest.approx(v * F1, rel=1e-8)
     # P = exp(-2 pi V^2/(hbar |F v|)) with the exact V = 0.3, F = 2: exp(-2 pi 0.09 / 0.7)
@@ -308,8 +325,11 @@ def test_table_converts_to_xarray_and_pandas_and_is_immutable(tmp_path):
     ds = table.to_xarray()
     assert ds.sizes["crossing"] == 2 and ds.sizes["x_path"] == 64 and ds.sizes["level"] == 3
     assert list(ds["kind"].values) == ["true", "avoided"]
-    np.testing.assert_allclose(ds["level_energy"].values, np.linalg.eigvalsh(np.stack(
-        [three_sites()(x) for x in np.linspace(-3, 3, 64)])), atol=1e-12)
+    np.testing.assert_allclose(
+        ds["level_energy"].values,
+        np.linalg.eigvalsh(np.stack([three_sites()(x) for x in np.linspace(-3, 3, 64)])),
+        atol=1e-12,
+    )
     assert list(ds["state_symmetry"].values) == ["g", "g", "u"]
     df = table.to_dataframe()
     assert len(df) == 2 and {"kind", "x", "gap", "coupling", "slope_difference", "p_diabatic_stay"} <= set(df.columns)
@@ -409,8 +429,13 @@ def _diatomic_reference():
     r_true = optimize.brentq(lambda r: morse(b_, r) - upper_sigma(r), 1.5, 3.0, xtol=1e-15)
     hbar = constants.hbar / (constants.e * 1e-15)  # eV fs
     v = raw["coordinate"]["velocity"]
-    return {"r_av": r_av, "f_av": f_av, "gap": 2 * vc, "r_true": r_true,
-            "p": math.exp(-2 * math.pi * vc**2 / (hbar * f_av * v))}
+    return {
+        "r_av": r_av,
+        "f_av": f_av,
+        "gap": 2 * vc,
+        "r_true": r_true,
+        "p": math.exp(-2 * math.pi * vc**2 / (hbar * f_av * v)),
+    }
 
 
 def test_cli_crossings_on_the_diatomic_example(tmp_path, monkeypatch):
@@ -419,8 +444,7 @@ def test_cli_crossings_on_the_diatomic_example(tmp_path, monkeypatch):
     r = runner.invoke(main, ["crossings", str(EXAMPLE), "--out", "crossings-output"])
     assert r.exit_code == 0, (r.output, r.exception)
     out = tmp_path / "crossings-output"
-    assert sorted(p.name for p in out.iterdir()) == ["crossings.csv", "crossings.nc", "level_diagram.png",
-                                                     "model.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["crossings.csv", "crossings.nc", "level_diagram.png", "model.json"]
     assert (out / "level_diagram.png").stat().st_size > 10_000
     assert "Pi_u x Sigma_g+" in r.stdout and "avoided" in r.stdout and "R [bohr]" in r.stdout
     ref = _diatomic_reference()
@@ -430,7 +454,7 @@ def test_cli_crossings_on_the_diatomic_example(tmp_path, monkeypatch):
     assert {str(ds["symmetry_lower"].values[true]), str(ds["symmetry_upper"].values[true])} == {"Pi_u", "Sigma_g+"}
     assert float(ds["x"][true]) == pytest.approx(ref["r_true"], abs=1e-9)
     assert float(ds["x"][av]) == pytest.approx(ref["r_av"], abs=1e-9)
-    assert float(ds["gap"][av]) == pytest.approx(ref["gap"], rel=1e-10)        # 2V for a constant coupling
+    assert float(ds["gap"][av]) == pytest.approx(ref["gap"], rel=1e-10)  # 2V for a constant coupling
     assert float(ds["slope_difference"][av]) == pytest.approx(ref["f_av"], rel=1e-7)
     assert float(ds["p_diabatic_stay"][av]) == pytest.approx(ref["p"], rel=1e-6)
     assert ds["x"].attrs["units"] == "bohr" and ds["gap"].attrs["units"] == "eV"
@@ -447,14 +471,17 @@ def test_cli_crossings_on_the_diatomic_example(tmp_path, monkeypatch):
     assert r4.exit_code == 0 and "wrote" not in r4.stdout and "p_diabatic_stay" in r4.stdout
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda t: t.replace('states = ["X", "D"]', 'states = ["X", "B"]'), "different symmetry and cannot couple"),
-    (lambda t: t.replace('form = "exponential"', 'form = "lennard-jones"'), "`state 'D'.form` must be one of"),
-    (lambda t: t.replace("num = 400", "num = 4"), "`coordinate.num` must be an integer >= 8 and <= 1000000, got 4"),
-    (lambda t: t.replace("De = 1.5", "De = 1.5\nDe2 = 3"), "unknown key 'De2' in state 'B'"),
-    (lambda t: t.replace("value = 0.05", 'value = "0.05 GHz/ns"'), "expects an energy"),
-    (lambda t: t + "\n[extra]\n", "unknown key 'extra' at top level"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda t: t.replace('states = ["X", "D"]', 'states = ["X", "B"]'), "different symmetry and cannot couple"),
+        (lambda t: t.replace('form = "exponential"', 'form = "lennard-jones"'), "`state 'D'.form` must be one of"),
+        (lambda t: t.replace("num = 400", "num = 4"), "`coordinate.num` must be an integer >= 8 and <= 1000000, got 4"),
+        (lambda t: t.replace("De = 1.5", "De = 1.5\nDe2 = 3"), "unknown key 'De2' in state 'B'"),
+        (lambda t: t.replace("value = 0.05", 'value = "0.05 GHz/ns"'), "expects an energy"),
+        (lambda t: t + "\n[extra]\n", "unknown key 'extra' at top level"),
+    ],
+)
 def test_cli_crossings_bad_model_is_one_line_and_writes_nothing(tmp_path, monkeypatch, edit, message):
     monkeypatch.chdir(tmp_path)
     bad = tmp_path / "bad.toml"
@@ -469,9 +496,17 @@ def test_cli_crossings_bad_model_is_one_line_and_writes_nothing(tmp_path, monkey
 def test_table_is_a_result(check_result):
     table = lzsm.find_crossings(three_sites(), np.linspace(-3, 3, 64), {"parity": (PARITY3, GU)}, velocity=1.0)
     assert isinstance(table, lzsm.Result) and table.ok
-    ds = check_result(table, {"kind": ["crossing"], "gap": ["crossing"], "level_energy": ["x_path", "level"],
-                              "energy_by_symmetry": ["x_path", "state"]})
+    ds = check_result(
+        table,
+        {
+            "kind": ["crossing"],
+            "gap": ["crossing"],
+            "level_energy": ["x_path", "level"],
+            "energy_by_symmetry": ["x_path", "state"],
+        },
+    )
     assert ds["gap"].attrs["long_name"].startswith("minimum adiabatic gap")
     assert "status" not in table.to_dataframe().columns
-    assert repr(table) == ("CrossingTable(crossing table, 2 crossings (1 true, 1 avoided), 3 levels, "
-                           "64 path points, ok)")
+    assert repr(table) == (
+        "CrossingTable(crossing table, 2 crossings (1 true, 1 avoided), 3 levels, 64 path points, ok)"
+    )

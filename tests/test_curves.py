@@ -137,9 +137,13 @@ def test_bad_table_arrays():
 
 def test_function_curves_match_tully_and_difference_gradient():
     t = TullyDual()
-    f = FunctionCurves.from_elements({
-        "V11": lambda x: 0 * x, "V22": lambda x: -t.A * np.exp(-t.B * x**2) + t.E0,
-        "V12": lambda x: t.C * np.exp(-t.D * x**2)})
+    f = FunctionCurves.from_elements(
+        {
+            "V11": lambda x: 0 * x,
+            "V22": lambda x: -t.A * np.exp(-t.B * x**2) + t.E0,
+            "V12": lambda x: t.C * np.exp(-t.D * x**2),
+        }
+    )
     x = np.linspace(-5, 5, 41) + 0.01
     assert np.allclose(f.potential(x), t.potential(x), atol=1e-16)
     # fourth-order central difference with step 1e-3: error ~ h^4 |f^(5)| / 30 < 1e-12
@@ -170,8 +174,11 @@ def test_nacl_covalent_ionic_crossing():
     g = m.gradient(np.array([r_e]))[0]
     assert abs(g[1, 1]) < 1e-12
     h = 1e-4
-    curv = (m.potential(np.array([r_e + h]))[0, 1, 1] - 2 * m.potential(np.array([r_e]))[0, 1, 1]
-            + m.potential(np.array([r_e - h]))[0, 1, 1]) / h**2
+    curv = (
+        m.potential(np.array([r_e + h]))[0, 1, 1]
+        - 2 * m.potential(np.array([r_e]))[0, 1, 1]
+        + m.potential(np.array([r_e - h]))[0, 1, 1]
+    ) / h**2
     assert curv == pytest.approx(mu * (366.0 / 219474.6313632) ** 2, rel=1e-5)
     rc = brentq(lambda r: m.potential(np.array(r))[1, 1], 5, 40, xtol=1e-13)
     assert rc * bohr == pytest.approx(9.434, abs=2e-3)
@@ -190,8 +197,7 @@ def test_nacl_covalent_ionic_crossing():
 
 
 # --------------------------------------------------------------------------- diabatisation
-@pytest.mark.parametrize("name, n_points, tol", [("simple", 2001, 2e-6), ("dual", 801, 1e-8),
-                                                 ("extended", 801, 1e-6)])
+@pytest.mark.parametrize("name, n_points, tol", [("simple", 2001, 2e-6), ("dual", 801, 1e-8), ("extended", 801, 1e-6)])
 def test_diabatization_round_trip(name, n_points, tol):
     """Adiabatic curves + d_01 of an analytic diabatic model -> its diabatic curves.
 
@@ -248,8 +254,12 @@ def test_diabatization_result_export(tmp_path):
 
     m = TullySimple()
     x = np.linspace(-12, 12, 401)
-    dia = diabatize(x, lzsm.adiabatic_energies(m, x), lzsm.nonadiabatic_coupling(m, x)[:, 0, 1].real,
-                    theta_start=float(lzsm.mixing_angle(m, x[:1])[0]))
+    dia = diabatize(
+        x,
+        lzsm.adiabatic_energies(m, x),
+        lzsm.nonadiabatic_coupling(m, x)[:, 0, 1].real,
+        theta_start=float(lzsm.mixing_angle(m, x[:1])[0]),
+    )
     ds = dia.to_xarray()
     assert ds["theta"].dims == ("x",)
     assert ds["adiabatic_energies"].dims == ("x", "adiabatic")

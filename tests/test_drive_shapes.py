@@ -28,14 +28,26 @@ def triangle(theta):
 
 def reference(code, om, ph, t):
     theta = om * t + ph
-    return {drives.F_CONSTANT: 0 * t, drives.F_LINEAR: t, drives.F_COS: np.cos(theta),
-            drives.F_TRIANGLE: triangle(theta), drives.F_QUADRATIC: t * t, drives.F_ABS: np.abs(t)}[code]
+    return {
+        drives.F_CONSTANT: 0 * t,
+        drives.F_LINEAR: t,
+        drives.F_COS: np.cos(theta),
+        drives.F_TRIANGLE: triangle(theta),
+        drives.F_QUADRATIC: t * t,
+        drives.F_ABS: np.abs(t),
+    }[code]
 
 
 def test_codes_are_distinct_and_complete():
-    assert drives.CODES == tuple(range(6))
-    assert (drives.F_CONSTANT, drives.F_LINEAR, drives.F_COS, drives.F_TRIANGLE, drives.F_QUADRATIC,
-            drives.F_ABS) == drives.CODES
+    assert tuple(range(6)) == drives.CODES
+    assert (
+        drives.F_CONSTANT,
+        drives.F_LINEAR,
+        drives.F_COS,
+        drives.F_TRIANGLE,
+        drives.F_QUADRATIC,
+        drives.F_ABS,
+    ) == drives.CODES
 
 
 @pytest.mark.parametrize("code", drives.CODES)
@@ -68,8 +80,7 @@ def test_kinks_agree_between_compiled_and_numpy(code, om, ph):
     if code == drives.F_TRIANGLE:
         # the kinks are where the phase is a multiple of pi: the wave's extrema
         assert len(walked) == drives.kink_count(np.array([code]), fp[None], t0, t1) + 1
-        np.testing.assert_allclose(np.abs(drives.coefficient_function(code, fp, np.asarray(walked))), 1.0,
-                                   atol=1e-12)
+        np.testing.assert_allclose(np.abs(drives.coefficient_function(code, fp, np.asarray(walked))), 1.0, atol=1e-12)
     elif code == drives.F_ABS:
         assert walked == [0.0]
     else:

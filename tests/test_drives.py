@@ -32,8 +32,10 @@ def triangle(theta):
 
 def drive_h(gap, offset, amplitude, frequency, phase=0.0, f=np.cos):
     """The docs/conventions.md H(t) of periodic driving, hand-written."""
+
     def h(t):
         return -(gap / 2) * SX - ((offset + amplitude * f(frequency * t + phase)) / 2) * SZ
+
     return h
 
 
@@ -45,9 +47,14 @@ def kink_times(frequency, phase, t0, t1):
 
 
 # --------------------------------------------------------------------------- PeriodicDrive: H(t)
-@given(gap=st.floats(0.0, 3.0), offset=st.floats(-10.0, 10.0), amp=st.floats(0.0, 10.0),
-       om=st.floats(0.1, 10.0), ph=st.floats(-math.pi, math.pi),
-       t=st.lists(st.floats(-20.0, 20.0), min_size=1, max_size=5))
+@given(
+    gap=st.floats(0.0, 3.0),
+    offset=st.floats(-10.0, 10.0),
+    amp=st.floats(0.0, 10.0),
+    om=st.floats(0.1, 10.0),
+    ph=st.floats(-math.pi, math.pi),
+    t=st.lists(st.floats(-20.0, 20.0), min_size=1, max_size=5),
+)
 def test_harmonic_hamiltonian_matches_physics_md(gap, offset, amp, om, ph, t):
     t = np.array(t)
     m = lzsm.PeriodicDrive(gap, offset, amp, om, ph)
@@ -56,7 +63,9 @@ def test_harmonic_hamiltonian_matches_physics_md(gap, offset, amp, om, ph, t):
     assert h.shape == t.shape + (2, 2)
     assert np.max(np.abs(h - ref)) <= 1e-12 * (1 + abs(offset) + amp)
     # lzsm's diabatic notation: bias E1 - E2 = -(eps0 + A cos), coupling V = -Delta/2
-    assert np.allclose((h[..., 0, 0] - h[..., 1, 1]).real, -(offset + amp * np.cos(om * t + ph)), atol=1e-12 * (1 + amp))
+    assert np.allclose(
+        (h[..., 0, 0] - h[..., 1, 1]).real, -(offset + amp * np.cos(om * t + ph)), atol=1e-12 * (1 + amp)
+    )
     assert np.allclose(h[..., 0, 1], -gap / 2, atol=0)
     # the compiled kernels' form gives the same H
     assert np.max(np.abs(m.kernel_form().hamiltonian(t) - h)) <= 1e-12 * (1 + abs(offset) + amp)
@@ -155,8 +164,9 @@ def test_callable_harmonic_evolution_equals_compiled():
     gap, eps, amp, om, ph = 1.0, 1.5, 6.0, 2.0, 0.4
     t1 = 3 * 2 * np.pi / om
     named = lzsm.evolve(lzsm.PeriodicDrive(gap, eps, amp, om, ph), (0.0, t1), 0, t_eval=np.linspace(0, t1, 7))
-    call = lzsm.evolve(lzsm.PeriodicDrive(gap, eps, amp, om, ph, shape=np.cos), (0.0, t1), 0,
-                       t_eval=np.linspace(0, t1, 7))
+    call = lzsm.evolve(
+        lzsm.PeriodicDrive(gap, eps, amp, om, ph, shape=np.cos), (0.0, t1), 0, t_eval=np.linspace(0, t1, 7)
+    )
     assert named.method == "magnus6-compiled" and call.method == "magnus6-lockstep"
     assert np.max(np.abs(named.amplitudes - call.amplitudes)) <= 1e-9
 
@@ -204,10 +214,10 @@ def test_hbar_scaling_of_the_periodic_drive(h):
         ({"offset": np.inf}, "offset"),
         ({"phase": np.nan}, "phase"),
         ({"shape": "square"}, "shape"),
-        ({"shape": lambda th: th}, "shape"),                     # not 2 pi periodic
-        ({"shape": lambda th: np.cos(th)[:1]}, "shape"),         # wrong output shape
+        ({"shape": lambda th: th}, "shape"),  # not 2 pi periodic
+        ({"shape": lambda th: np.cos(th)[:1]}, "shape"),  # wrong output shape
         ({"hbar": 0.0}, "hbar"),
-        ({"gap": np.ones(3), "offset": np.ones(4)}, "gap"),      # grid shapes do not broadcast
+        ({"gap": np.ones(3), "offset": np.ones(4)}, "gap"),  # grid shapes do not broadcast
     ],
 )
 def test_periodic_drive_validation_names_the_parameter(kwargs, name):

@@ -89,11 +89,16 @@ def test_grid_with_period_dependent_frequency():
 
 
 # --------------------------------------------------------------------------- spectrum invariants
-drives = st.fixed_dictionaries({
-    "gap": st.floats(0.0, 3.0), "offset": st.floats(-8.0, 8.0), "amplitude": st.floats(0.0, 10.0),
-    "frequency": st.floats(0.5, 6.0), "phase": st.sampled_from([0.0, 0.3, -1.9]),
-    "shape": st.sampled_from(["harmonic", "triangular"]),
-})
+drives = st.fixed_dictionaries(
+    {
+        "gap": st.floats(0.0, 3.0),
+        "offset": st.floats(-8.0, 8.0),
+        "amplitude": st.floats(0.0, 10.0),
+        "frequency": st.floats(0.5, 6.0),
+        "phase": st.sampled_from([0.0, 0.3, -1.9]),
+        "shape": st.sampled_from(["harmonic", "triangular"]),
+    }
+)
 
 
 @given(p=drives, center=st.floats(-5.0, 5.0), hbar=st.sampled_from([1.0, 0.5, 2.0]))
@@ -101,13 +106,13 @@ def test_floquet_spectrum_invariants(p, center, hbar):
     m = lzsm.PeriodicDrive(**p, hbar=hbar)
     fl = lzsm.floquet(m, zone_center=center)
     u, lam, vec, eps = fl.propagator, fl.eigenvalues, fl.states, fl.quasienergies
-    assert np.max(np.abs(u @ np.conj(u.T) - np.eye(2))) <= 1e-12                 # unitary
-    assert np.max(np.abs(np.abs(lam) - 1.0)) <= 1e-12                              # on the unit circle
-    assert np.max(np.abs(np.conj(vec.T) @ vec - np.eye(2))) <= 1e-10              # orthonormal states
-    assert np.max(np.abs(u @ vec - vec * lam)) <= 1e-9                             # U_T u_a = lambda_a u_a
+    assert np.max(np.abs(u @ np.conj(u.T) - np.eye(2))) <= 1e-12  # unitary
+    assert np.max(np.abs(np.abs(lam) - 1.0)) <= 1e-12  # on the unit circle
+    assert np.max(np.abs(np.conj(vec.T) @ vec - np.eye(2))) <= 1e-10  # orthonormal states
+    assert np.max(np.abs(u @ vec - vec * lam)) <= 1e-9  # U_T u_a = lambda_a u_a
     hw = hbar * p["frequency"]
-    assert np.all(eps >= center - hw / 2) and np.all(eps < center + hw / 2)         # folded into the zone
-    assert np.all(np.diff(eps) >= 0)                                               # ascending
+    assert np.all(eps >= center - hw / 2) and np.all(eps < center + hw / 2)  # folded into the zone
+    assert np.all(np.diff(eps) >= 0)  # ascending
     # lambda_a = exp(-i eps_a T / hbar)
     assert np.max(np.abs(np.exp(-1j * eps * fl.period / hbar) - lam)) <= 1e-9
     # traceless H: det U_T = 1, so the quasienergies come in pairs +-e (mod hbar omega)

@@ -23,17 +23,28 @@ CALLS = {
     "propagator": lambda **kw: lzsm.propagator(LZ, (-20, 20), **kw),
     "transition_matrix": lambda **kw: lzsm.transition_matrix(LZ, (-60, 60), **kw),
     "evolve_open": lambda **kw: lzsm.evolve_open(LZ, (-20, 20), "adiabatic 0", dephasing=0.1, **kw),
-    "evolve_noisy": lambda **kw: lzsm.evolve_noisy(LZ, (-5, 5), "adiabatic 0", noise=NOISE, n_trajectories=8,
-                                                   seed=1, **kw),
+    "evolve_noisy": lambda **kw: lzsm.evolve_noisy(
+        LZ, (-5, 5), "adiabatic 0", noise=NOISE, n_trajectories=8, seed=1, **kw
+    ),
     "floquet": lambda **kw: lzsm.floquet(DRIVE, **kw),
-    "spin_boson": lambda **kw: lzsm.spin_boson(LZ, (-20, 20), "diabatic 0", mode_energies=[1.0],
-                                               couplings=[0.2], n_fock=3, **kw),
-    "interferometry_map": lambda **kw: lzsm.interferometry_map(DRIVE, offset=[0.0, 5.0], amplitude=[0.0, 5.0],
-                                                               n_periods=3, **kw),
+    "spin_boson": lambda **kw: lzsm.spin_boson(
+        LZ, (-20, 20), "diabatic 0", mode_energies=[1.0], couplings=[0.2], n_fock=3, **kw
+    ),
+    "interferometry_map": lambda **kw: lzsm.interferometry_map(
+        DRIVE, offset=[0.0, 5.0], amplitude=[0.0, 5.0], n_periods=3, **kw
+    ),
 }
 #: the generic options each front door honours besides ``progress``
-HONOURS = {"evolve": "tol", "propagator": "tol", "transition_matrix": "tol", "evolve_open": "tol",
-           "evolve_noisy": "max_steps", "floquet": "tol", "spin_boson": "tol", "interferometry_map": "tol"}
+HONOURS = {
+    "evolve": "tol",
+    "propagator": "tol",
+    "transition_matrix": "tol",
+    "evolve_open": "tol",
+    "evolve_noisy": "max_steps",
+    "floquet": "tol",
+    "spin_boson": "tol",
+    "interferometry_map": "tol",
+}
 
 
 @pytest.mark.parametrize("name", ["evolve", "evolve_open", "evolve_noisy"])
@@ -97,8 +108,9 @@ def test_one_initial_grammar(initial):
     initial state."""
     psi = lzsm.evolve(LZ, (-20, 20), initial, [-20.0, -20.0 + 1e-9, 20.0]).amplitudes[0]
     rho = lzsm.evolve_open(LZ, (-20, 20), initial).rho[0]
-    noisy = lzsm.evolve_noisy(lzsm.LandauZener(0.5, 1.0), (-20, 20), initial, noise=NOISE, n_trajectories=2,
-                              seed=0).initial
+    noisy = lzsm.evolve_noisy(
+        lzsm.LandauZener(0.5, 1.0), (-20, 20), initial, noise=NOISE, n_trajectories=2, seed=0
+    ).initial
     np.testing.assert_allclose(rho, np.outer(psi, psi.conj()), atol=1e-14)
     np.testing.assert_allclose(np.abs(noisy), np.abs(psi), atol=1e-14)
 

@@ -35,8 +35,12 @@ def random_lvc(seed: int, f: int, n_states: int = 2, gap: float = 0.4) -> Linear
     lam = rng.standard_normal((n_states, n_states, f))
     lam = 0.5 * (lam + np.swapaxes(lam, 0, 1))
     lam[np.arange(n_states), np.arange(n_states)] = 0.0
-    return LinearVibronicCoupling(omega=rng.uniform(0.5, 2.0, f), vertical_energies=gap * np.arange(n_states),
-                                  kappa=rng.standard_normal((n_states, f)), lam=lam)
+    return LinearVibronicCoupling(
+        omega=rng.uniform(0.5, 2.0, f),
+        vertical_energies=gap * np.arange(n_states),
+        kappa=rng.standard_normal((n_states, f)),
+        lam=lam,
+    )
 
 
 def fd_gradient(fun, q, h=1e-6):
@@ -79,8 +83,9 @@ def test_lvc_gradient_and_hellmann_feynman(seed, f, n):
 def test_jahn_teller_surfaces_and_coupling_closed_form(k, omega, rho, phi):
     m = JahnTellerExE(k=k, omega=omega)
     q = rho * np.array([np.cos(phi), np.sin(phi)])
-    np.testing.assert_allclose(m.energies(q), [omega * rho ** 2 / 2 - k * rho, omega * rho ** 2 / 2 + k * rho],
-                               atol=1e-12 * (1 + k * rho + rho ** 2))
+    np.testing.assert_allclose(
+        m.energies(q), [omega * rho**2 / 2 - k * rho, omega * rho**2 / 2 + k * rho], atol=1e-12 * (1 + k * rho + rho**2)
+    )
     d = m.derivative_couplings(q)[:, 0, 1]
     assert np.linalg.norm(d) == pytest.approx(1 / (2 * rho), rel=1e-10)
     assert abs(d @ q) < 1e-10  # tangential (along phi-hat)
@@ -193,7 +198,7 @@ def test_cone_is_exact_up_to_the_harmonic_term(seed, f):
     disp = x * b.x_hat + y * b.y_hat
     lower, upper = b.cone(x, y)
     exact = m.energies(b.q + disp)
-    harm = 0.5 * np.sum(m.omega * disp ** 2)
+    harm = 0.5 * np.sum(m.omega * disp**2)
     np.testing.assert_allclose(exact - np.array([lower, upper]), harm, atol=1e-10)
 
 
@@ -217,8 +222,7 @@ def test_peaked_sloped_indicator_against_direct_sampling(seed):
 def test_branching_parameters_are_independent_of_the_diabatic_basis():
     m = random_lvc(11, 4)
     rot = np.array([[np.cos(0.7), -np.sin(0.7)], [np.sin(0.7), np.cos(0.7)]])
-    rotated = user_surfaces(lambda q: rot @ m.potential(q) @ rot.T, 4,
-                            lambda q: rot @ m.gradient(q) @ rot.T)
+    rotated = user_surfaces(lambda q: rot @ m.potential(q) @ rot.T, 4, lambda q: rot @ m.gradient(q) @ rot.T)
     b1 = find_meci(m, np.zeros(4)).branching
     b2 = find_meci(rotated, np.zeros(4)).branching
     for name in ("pitch", "asymmetry", "relative_tilt", "peaked_sloped"):
@@ -229,14 +233,16 @@ def test_branching_parameters_are_independent_of_the_diabatic_basis():
 # --------------------------------------------------------------------------- symmetry
 def _cs_model(c: float):
     """Two states A' (even) and A'' (odd) under q2 -> -q2 (c = 0), or two A' states coupled by c."""
+
     def pot(q):
         x, y = q[..., 0], q[..., 1]
-        h0 = 0.5 * (x ** 2 + y ** 2)
+        h0 = 0.5 * (x**2 + y**2)
         v = np.empty(q.shape[:-1] + (2, 2))
         v[..., 0, 0] = h0 + 0.8 * x + 0.1
         v[..., 1, 1] = h0 - 0.6 * x
-        v[..., 0, 1] = v[..., 1, 0] = 0.5 * y if c == 0 else c + 0.3 * y ** 2
+        v[..., 0, 1] = v[..., 1, 0] = 0.5 * y if c == 0 else c + 0.3 * y**2
         return v
+
     return user_surfaces(pot, 2)
 
 
@@ -279,8 +285,7 @@ def test_bad_input_errors():
     with pytest.raises(lzsm.LzsmValueError, match="real"):
         find_meci(SpinHalfInField(), [0.1, 0.1, 0.1])
     with pytest.raises(lzsm.LzsmValueError, match="symmetric"):
-        LinearVibronicCoupling([1.0, 1.0], [0.0, 1.0, 2.0], np.zeros((3, 2)),
-                               np.arange(18.0).reshape(3, 3, 2))
+        LinearVibronicCoupling([1.0, 1.0], [0.0, 1.0, 2.0], np.zeros((3, 2)), np.arange(18.0).reshape(3, 3, 2))
     with pytest.raises(lzsm.LzsmValueError, match="omega"):
         JahnTellerExE(k=1.0, omega=0.0)
     with pytest.raises(lzsm.LzsmValueError, match="kappa"):
@@ -316,9 +321,25 @@ def test_geometry_results_export_and_repr(check_result):
     assert ci.status == lzsm.Status.OK and ci.ok and ci.message == "converged"
     check_result(ci, {"q": ["coordinate"], "energy": [], "gap": [], "iterations": []})
     check_result(ci.branching, {"g": ["coordinate"], "h": ["coordinate"], "pitch": [], "peaked_sloped": []})
-    assert set(ci.branching.to_dict()) == {"q", "states", "energy", "gap", "g", "h", "s", "x_hat", "y_hat", "s_x",
-                                           "s_y", "pitch", "asymmetry", "relative_tilt", "tilt_heading",
-                                           "peaked_sloped", "n_descent_paths"}
+    assert set(ci.branching.to_dict()) == {
+        "q",
+        "states",
+        "energy",
+        "gap",
+        "g",
+        "h",
+        "s",
+        "x_hat",
+        "y_hat",
+        "s_x",
+        "s_y",
+        "pitch",
+        "asymmetry",
+        "relative_tilt",
+        "tilt_heading",
+        "peaked_sloped",
+        "n_descent_paths",
+    }
     check_result(seam_dimension(m, ci.q), {"q": ["coordinate"], "tangent": [], "singular_values": ["direction"]})
     seam = trace_seam(m, ci.q, n_steps=4)
     assert seam.n_steps == 4 and seam.shape == (5, 3) and seam.ok
@@ -352,6 +373,7 @@ def test_n_levels_and_deprecated_n_states():
         assert jt.n_states == 2
     # an lzsm 0.1 subclass that defines n_states still works, with a warning at its definition
     with pytest.warns(DeprecationWarning, match="define `n_levels`"):
+
         class Old(lzsm.SurfaceModel):
             n_coordinates = 2
             n_states = 2

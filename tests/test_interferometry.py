@@ -58,7 +58,7 @@ def test_dims_coords_attrs(small_map):
     assert a["model"] == "PeriodicDrive" and a["shape"] == "harmonic" and a["hbar"] == 1.0
     assert a["n_periods"] == 7 and a["initial_diabatic_state"] == 0 and a["n_samples_per_period"] == 64
     assert a["fixed_gap"] == 1.0 and a["fixed_frequency"] == 5.0 and a["fixed_phase"] == 0.0
-    assert "offset" not in {k[len("fixed_"):] for k in a if k.startswith("fixed_")}
+    assert "offset" not in {k[len("fixed_") :] for k in a if k.startswith("fixed_")}
     assert "7 periods" in ds["p_upper_final"].attrs["long_name"]
     # quasienergies folded into [-hbar omega/2, hbar omega/2), ascending
     q = ds["quasienergy"].values
@@ -69,8 +69,9 @@ def test_dims_coords_attrs(small_map):
 
 
 def test_axis_order_and_other_axes():
-    ds = lzsm.interferometry_map(BASE, amplitude=AMPLITUDE[:3], frequency=np.array([4.0, 5.0]), n_periods=3,
-                             n_samples=32).to_xarray()
+    ds = lzsm.interferometry_map(
+        BASE, amplitude=AMPLITUDE[:3], frequency=np.array([4.0, 5.0]), n_periods=3, n_samples=32
+    ).to_xarray()
     assert ds["p_upper_mean"].dims == ("amplitude", "frequency")
     assert ds.attrs["fixed_offset"] == 0.0 and "fixed_frequency" not in ds.attrs
     fl = lzsm.floquet(lzsm.PeriodicDrive(1.0, 0.0, AMPLITUDE[2], 4.0), n_samples=32)
@@ -79,15 +80,18 @@ def test_axis_order_and_other_axes():
 
 def test_initial_upper_state_and_triangular_shape():
     m = lzsm.PeriodicDrive(1.0, 0.0, 0.0, 5.0, shape="triangular")
-    ds = lzsm.interferometry_map(m, offset=np.array([2.0, 5.0]), amplitude=np.array([3.0]), n_periods=4, initial=1,
-                             n_samples=32).to_xarray()
+    ds = lzsm.interferometry_map(
+        m, offset=np.array([2.0, 5.0]), amplitude=np.array([3.0]), n_periods=4, initial=1, n_samples=32
+    ).to_xarray()
     assert ds.attrs["shape"] == "triangular" and ds.attrs["initial_diabatic_state"] == 1
     fl = lzsm.floquet(lzsm.PeriodicDrive(1.0, 5.0, 3.0, 5.0, shape="triangular"), n_samples=32)
     assert ds["p_upper_final"].values[1, 0] == pytest.approx(abs(fl.stroboscopic(1, [4])[0, 1]) ** 2, abs=1e-13)
 
 
 def test_infinite_time_map_has_only_the_mean():
-    ds = lzsm.interferometry_map(BASE, offset=OFFSET[:3], amplitude=AMPLITUDE[:2], n_periods=None, n_samples=32).to_xarray()
+    ds = lzsm.interferometry_map(
+        BASE, offset=OFFSET[:3], amplitude=AMPLITUDE[:2], n_periods=None, n_samples=32
+    ).to_xarray()
     assert "p_upper_final" not in ds and "p_upper_mean" in ds
     assert ds.attrs["n_periods"] == -1
     assert "infinite" in ds["p_upper_mean"].attrs["long_name"]
@@ -127,18 +131,29 @@ def test_auto_samples_are_enough():
 
 
 def test_plot_interferometry_draws_resonance_lines():
-    ds = lzsm.interferometry_map(BASE, offset=np.linspace(-12.0, 12.0, 7), amplitude=np.linspace(0.0, 20.0, 5),
-                             n_periods=None, n_samples=32).to_xarray()
+    ds = lzsm.interferometry_map(
+        BASE, offset=np.linspace(-12.0, 12.0, 7), amplitude=np.linspace(0.0, 20.0, 5), n_periods=None, n_samples=32
+    ).to_xarray()
     ax = lzsm.plot_interferometry(ds)
     try:
         assert isinstance(ax, matplotlib.axes.Axes)
         # vertical lines at the k-photon resonances eps0 = k hbar omega inside [-12, 12]: k = -2..2
-        vlines = sorted({float(ln.get_xdata()[0]) for ln in ax.lines
-                         if len(ln.get_xdata()) == 2 and ln.get_xdata()[0] == ln.get_xdata()[1]})
+        vlines = sorted(
+            {
+                float(ln.get_xdata()[0])
+                for ln in ax.lines
+                if len(ln.get_xdata()) == 2 and ln.get_xdata()[0] == ln.get_xdata()[1]
+            }
+        )
         assert np.allclose(vlines, [-10.0, -5.0, 0.0, 5.0, 10.0])
         # coherent-destruction markers: A = hbar omega j_{k,n} <= 20, e.g. k = 0: A = 12.02 (j_{0,1} = 2.405)
-        markers = np.concatenate([np.column_stack([ln.get_xdata(), ln.get_ydata()]) for ln in ax.lines
-                                  if ln.get_marker() == "o" and len(ln.get_xdata())])
+        markers = np.concatenate(
+            [
+                np.column_stack([ln.get_xdata(), ln.get_ydata()])
+                for ln in ax.lines
+                if ln.get_marker() == "o" and len(ln.get_xdata())
+            ]
+        )
         assert np.any(np.all(np.isclose(markers, [0.0, 5 * 2.404825557695773]), axis=1))
         assert np.any(np.all(np.isclose(markers, [5.0, 5 * 3.8317059702075125]), axis=1))
         assert ax.get_xlim() == (-12.0, 12.0) and ax.get_ylim() == (0.0, 20.0)

@@ -46,7 +46,8 @@ def test_landau_zener_matrix_elements(v, a, t):
 
 
 @given(
-    b=st.floats(-5.0, 5.0), v=couplings,
+    b=st.floats(-5.0, 5.0),
+    v=couplings,
     t=st.lists(st.floats(-10.0, 10.0), min_size=1, max_size=4),
 )
 def test_two_level_hamiltonians_are_hermitian(b, v, t):

@@ -90,7 +90,8 @@ def test_brundobler_elser_two_levels_is_p_lz(v, a, hbar, sign):
     model = lzsm.LinearSweep([[0, v * 1j], [-v * 1j, 0]], [sign * a / 2, -sign * a / 2], hbar)
     for level in (0, 1):
         assert lzsm.brundobler_elser_p_diabatic_stay(model, level) == pytest.approx(
-            lzsm.lz_probability(v, a, hbar), rel=1e-13)
+            lzsm.lz_probability(v, a, hbar), rel=1e-13
+        )
 
 
 @pytest.mark.parametrize("n, seed", [(3, 1), (4, 5)])
@@ -139,15 +140,19 @@ def test_independent_crossing_reproduces_brundobler_elser(seed, n):
     ica = lzsm.independent_crossing(model)
     for level in (0, n - 1):
         assert ica.transition_matrix[level, level] == pytest.approx(
-            lzsm.brundobler_elser_p_diabatic_stay(model, level), rel=1e-12)
+            lzsm.brundobler_elser_p_diabatic_stay(model, level), rel=1e-12
+        )
     np.testing.assert_allclose(ica.transition_matrix.sum(axis=0), 1.0, atol=1e-13)
 
 
 # --------------------------------------------------------------------------- Demkov–Osherov
-@pytest.mark.parametrize("couplings, energies, slope, band_slope, offset", [
-    ([0.3, 0.25 + 0.15j], [-5.0, 6.0], 1.0, 0.0, 0.0),                  # 3 levels
-    ([0.3, 0.2 + 0.1j, 0.4], [-6.0, 2.0, 8.0], -0.8, 0.2, 1.0),         # 4 levels, sweep downwards
-])
+@pytest.mark.parametrize(
+    "couplings, energies, slope, band_slope, offset",
+    [
+        ([0.3, 0.25 + 0.15j], [-5.0, 6.0], 1.0, 0.0, 0.0),  # 3 levels
+        ([0.3, 0.2 + 0.1j, 0.4], [-6.0, 2.0, 8.0], -0.8, 0.2, 1.0),  # 4 levels, sweep downwards
+    ],
+)
 def test_demkov_osherov_against_propagation(couplings, energies, slope, band_slope, offset):
     model = lzsm.demkov_osherov_model(couplings, energies, slope, band_slope=band_slope, sloped_offset=offset)
     closed = lzsm.demkov_osherov_transition_matrix(model)
@@ -163,8 +168,11 @@ def test_demkov_osherov_against_propagation(couplings, energies, slope, band_slo
             assert exact[order[l_], order[k]] < 1e-6
 
 
-@given(g=st.lists(st.floats(0.05, 0.6), min_size=1, max_size=4), slope=st.sampled_from([-1.3, 0.7, 2.0]),
-       seed=st.integers(0, 1000))
+@given(
+    g=st.lists(st.floats(0.05, 0.6), min_size=1, max_size=4),
+    slope=st.sampled_from([-1.3, 0.7, 2.0]),
+    seed=st.integers(0, 1000),
+)
 def test_demkov_osherov_is_the_independent_crossing_result_and_doubly_stochastic(g, slope, seed):
     energies = np.sort(np.random.default_rng(seed).uniform(-10, 10, len(g))) + 0.5 * np.arange(len(g))
     model = lzsm.demkov_osherov_model(g, energies, slope)
@@ -186,13 +194,16 @@ def test_demkov_osherov_validation():
 
 
 # --------------------------------------------------------------------------- bow-tie
-@pytest.mark.parametrize("couplings, slopes", [
-    ([0.3, 0.4], [1.0, -1.5]),                       # 3 levels, one on each side
-    ([0.3, 0.4 + 0.2j, 0.25], [1.0, 2.0, -1.5]),     # 4 levels, two on one side
-    ([0.3, 0.2, 0.35], [1.0, 2.0, 0.6]),             # 4 levels, all on one side
-    # 7 levels, three on each side, complex couplings (measured deviation 3e-7)
-    ([0.3, 0.25 + 0.1j, 0.4, 0.35, 0.2 - 0.15j, 0.3], [0.7, 1.6, 2.4, -0.9, -1.8, -0.5]),
-])
+@pytest.mark.parametrize(
+    "couplings, slopes",
+    [
+        ([0.3, 0.4], [1.0, -1.5]),  # 3 levels, one on each side
+        ([0.3, 0.4 + 0.2j, 0.25], [1.0, 2.0, -1.5]),  # 4 levels, two on one side
+        ([0.3, 0.2, 0.35], [1.0, 2.0, 0.6]),  # 4 levels, all on one side
+        # 7 levels, three on each side, complex couplings (measured deviation 3e-7)
+        ([0.3, 0.25 + 0.1j, 0.4, 0.35, 0.2 - 0.15j, 0.3], [0.7, 1.6, 2.4, -0.9, -1.8, -0.5]),
+    ],
+)
 def test_bow_tie_against_propagation(couplings, slopes):
     model = lzsm.bow_tie_model(couplings, slopes)
     closed = lzsm.bow_tie_transition_matrix(model)
@@ -220,8 +231,9 @@ def test_bow_tie_reduces_to_landau_zener_and_to_majorana_spin_one():
     assert two[0, 0] == pytest.approx(lzsm.lz_probability(0.4, 1.3, 0.8), rel=1e-13)
     # spin 1 in a swept field is a bow-tie (m = 0 is the central level): two closed forms agree
     spin1 = lzsm.spin_sweep(1, 0.35, 1.2)
-    np.testing.assert_allclose(lzsm.bow_tie_transition_matrix(spin1), lzsm.majorana_transition_matrix(1, 0.35, 1.2),
-                               atol=1e-13)
+    np.testing.assert_allclose(
+        lzsm.bow_tie_transition_matrix(spin1), lzsm.majorana_transition_matrix(1, 0.35, 1.2), atol=1e-13
+    )
 
 
 def test_bow_tie_validation():
@@ -246,8 +258,11 @@ def test_spin_matrices_algebra_and_half_spin_is_landau_zener():
         np.testing.assert_allclose(jx @ jy - jy @ jx, 1j * jz, atol=1e-13)
         np.testing.assert_allclose(jx @ jx + jy @ jy + jz @ jz, j * (j + 1) * np.eye(int(2 * j + 1)), atol=1e-12)
     t = np.array([-1.0, 0.3, 2.0])
-    np.testing.assert_allclose(lzsm.spin_sweep(0.5, 0.3 - 0.2j, 1.7).hamiltonian(t),
-                               lzsm.LandauZener(0.3 - 0.2j, 1.7).hamiltonian(t), atol=1e-15)
+    np.testing.assert_allclose(
+        lzsm.spin_sweep(0.5, 0.3 - 0.2j, 1.7).hamiltonian(t),
+        lzsm.LandauZener(0.3 - 0.2j, 1.7).hamiltonian(t),
+        atol=1e-15,
+    )
     p = lzsm.majorana_transition_matrix(0.5, 0.3, 1.7, hbar=0.9)
     assert p[0, 0] == pytest.approx(lzsm.lz_probability(0.3, 1.7, 0.9), rel=1e-13)
     with pytest.raises(lzsm.LzsmValueError, match="half-integer"):
@@ -260,8 +275,8 @@ def test_majorana_against_propagation(j):
     closed = lzsm.majorana_transition_matrix(j, 0.3, 1.0)
     np.testing.assert_allclose(lzsm.transition_matrix(model, (-T, T)), closed, atol=TOL)
     p_lz = lzsm.lz_probability(0.3, 1.0)
-    assert closed[0, 0] == pytest.approx(p_lz ** (2 * j), rel=1e-12)          # Brundobler–Elser
-    assert closed[-1, 0] == pytest.approx((1 - p_lz) ** (2 * j), rel=1e-12)   # full spin flip
+    assert closed[0, 0] == pytest.approx(p_lz ** (2 * j), rel=1e-12)  # Brundobler–Elser
+    assert closed[-1, 0] == pytest.approx((1 - p_lz) ** (2 * j), rel=1e-12)  # full spin flip
 
 
 def test_majorana_holds_at_finite_times_in_the_diabatic_picture():
@@ -276,8 +291,10 @@ def test_majorana_holds_at_finite_times_in_the_diabatic_picture():
 # --------------------------------------------------------------------------- independent crossings
 def test_independent_crossing_accurate_for_separated_crossings():
     # chains (tree coupling graphs: one diabatic path per pair of levels) with crossings far apart
-    cases = [chain([0.3, 0.35], [1.0, 0.0, -1.0], [0, 15, 0]),                          # 3 levels
-             chain([0.3, 0.35, 0.25], [1.5, 0.5, -0.5, -1.5], [0, 40, 0, 40])]           # 4 levels
+    cases = [
+        chain([0.3, 0.35], [1.0, 0.0, -1.0], [0, 15, 0]),  # 3 levels
+        chain([0.3, 0.35, 0.25], [1.5, 0.5, -0.5, -1.5], [0, 40, 0, 40]),
+    ]  # 4 levels
     for model in cases:
         ica = lzsm.independent_crossing(model)
         exact = lzsm.transition_matrix(model, (-T, T))
@@ -311,8 +328,8 @@ def test_independent_crossing_flags_interfering_paths():
     flagged = ica.interfering_paths
     assert flagged.any() and not flagged.all() and ica.overlap < 0.25
     swing = exact.max(axis=0) - exact.min(axis=0)
-    assert np.all(swing[flagged] > 0.2)            # measured 0.34
-    assert np.all(swing[~flagged] < 0.01)          # measured 0.002
+    assert np.all(swing[flagged] > 0.2)  # measured 0.34
+    assert np.all(swing[~flagged] < 0.01)  # measured 0.002
     for k in range(len(offsets)):
         other = lzsm.independent_crossing(grid.point((k,))).transition_matrix
         np.testing.assert_allclose(exact[k][~flagged], other[~flagged], atol=0.01)
@@ -369,8 +386,15 @@ def test_multilevel_figures_return_axes_and_leave_style_alone():
 def test_independent_crossings_result_export_and_repr(check_result):
     model = chain([0.3, 0.35], [1.0, 0.0, -1.0], [0, 15, 0])
     ica = lzsm.independent_crossing(model)
-    check_result(ica, {"transition_matrix": ["final", "initial"], "interfering_paths": ["final", "initial"],
-                       "crossing_time": ["crossing"], "p_diabatic_stay": ["crossing"]})
+    check_result(
+        ica,
+        {
+            "transition_matrix": ["final", "initial"],
+            "interfering_paths": ["final", "initial"],
+            "crossing_time": ["crossing"],
+            "p_diabatic_stay": ["crossing"],
+        },
+    )
 
 
 def test_transition_dataarray_of_a_transition_matrix_keeps_the_grid():

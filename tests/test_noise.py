@@ -48,8 +48,9 @@ def lindblad_reference(coupling, sweep_rate, dephasing, t_eval, hbar=1.0, rho0=N
         return d.reshape(-1)
 
     r0 = np.diag([1.0, 0.0]).astype(complex) if rho0 is None else rho0
-    sol = solve_ivp(rhs, (t_eval[0], t_eval[-1]), r0.reshape(-1), t_eval=t_eval, method="DOP853",
-                    rtol=1e-10, atol=1e-12)
+    sol = solve_ivp(
+        rhs, (t_eval[0], t_eval[-1]), r0.reshape(-1), t_eval=t_eval, method="DOP853", rtol=1e-10, atol=1e-12
+    )
     assert sol.success
     return sol.y.T.reshape(-1, 2, 2)
 
@@ -168,7 +169,9 @@ def test_coupling_noise_on_a_degenerate_pair():
     v, a, gamma = 0.4, 0.6, 0.8
     model = lzsm.TwoLevel(bias=0.0, coupling=v)
     t = np.linspace(0, 8, 17)
-    res = lzsm.evolve_noisy(model, (0, 8), 0, t, n_trajectories=3000, seed=2, noise=lzsm.TelegraphNoise(a, gamma, acts_on="coupling"))
+    res = lzsm.evolve_noisy(
+        model, (0, 8), 0, t, n_trajectories=3000, seed=2, noise=lzsm.TelegraphNoise(a, gamma, acts_on="coupling")
+    )
     expected = 0.5 * (1 + (np.exp(-2j * v * t) * lzsm.TelegraphNoise(2 * a, gamma).coherence_decay(t)).real)
     err = np.abs(res.populations[:, 0] - expected)
     assert np.all(err <= Z * res.population_stderr[:, 0] + 1e-12)
@@ -238,7 +241,8 @@ def test_white_noise_limit_matches_evolve_open(white_noise_run):
     tol = Z * res.p_diabatic_stay_stderr + 0.005
     assert abs(float(np.asarray(ref.p_diabatic_stay)) - float(res.p_diabatic_stay)) <= tol
     assert np.max(np.abs(np.asarray(ref.rho)[..., 0, 0].real - res.populations[:, 0])) <= np.max(
-        Z * res.population_stderr[:, 0] + 0.005)
+        Z * res.population_stderr[:, 0] + 0.005
+    )
 
 
 def test_white_coupling_noise_is_the_equivalent_collapse_operator():
@@ -273,7 +277,9 @@ def test_kayanuma_strong_dephasing_limit():
     assert ref == pytest.approx(windowed, abs=0.005)
     # white OU noise (tau_c = 0.01 << 1/gamma): dt = tau_c / 2 (the step integrals are exact)
     noise = lzsm.OrnsteinUhlenbeckNoise.from_dephasing_rate(gamma, 0.01)
-    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-half, half), 0, n_trajectories=1000, seed=8, dt=0.005, noise=noise)
+    res = lzsm.evolve_noisy(
+        lzsm.LandauZener(v, alpha), (-half, half), 0, n_trajectories=1000, seed=8, dt=0.005, noise=noise
+    )
     tol = Z * res.p_diabatic_stay_stderr + 0.01
     assert abs(res.p_diabatic_stay - windowed) <= tol
     assert abs(res.p_diabatic_stay - ref) <= tol
@@ -283,13 +289,17 @@ def test_kayanuma_strong_dephasing_limit():
 
 
 # --------------------------------------------------------------------------- noiseless: exact propagation
-@pytest.mark.parametrize("model", [
-    lzsm.LandauZener(0.4 + 0.2j, -1.3),
-    lzsm.PeriodicDrive(gap=0.6, offset=1.0, amplitude=3.0, frequency=2.0),
-    lzsm.DoublePassage(0.3, 1.0, crossing_time=4.0, shape="triangular"),
-    lzsm.TwoLevel(bias=lambda t: 0.8 * np.sin(t), coupling=0.3),
-    lzsm.LinearSweep(np.array([[0, 0.3, 0.1], [0.3, 0.5, 0.2], [0.1, 0.2, 0.0]]), [1.0, 0.0, -1.0]),
-], ids=["lz", "periodic", "double-passage", "callable", "3-level"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        lzsm.LandauZener(0.4 + 0.2j, -1.3),
+        lzsm.PeriodicDrive(gap=0.6, offset=1.0, amplitude=3.0, frequency=2.0),
+        lzsm.DoublePassage(0.3, 1.0, crossing_time=4.0, shape="triangular"),
+        lzsm.TwoLevel(bias=lambda t: 0.8 * np.sin(t), coupling=0.3),
+        lzsm.LinearSweep(np.array([[0, 0.3, 0.1], [0.3, 0.5, 0.2], [0.1, 0.2, 0.0]]), [1.0, 0.0, -1.0]),
+    ],
+    ids=["lz", "periodic", "double-passage", "callable", "3-level"],
+)
 def test_zero_noise_is_exact_propagation(model):
     t = np.linspace(-6, 6, 7)
     op = None if model.n_levels == 2 else np.diag([1.0, 0.0, -1.0])
@@ -305,8 +315,10 @@ def test_fourth_order_convergence():
     model = lzsm.LandauZener(0.5, 1.0)
     exact = lzsm.evolve(model, (-8, 8)).populations[-1, 0]
     noise = lzsm.OrnsteinUhlenbeckNoise(0.0, 1.0)
-    errs = [abs(lzsm.evolve_noisy(model, (-8, 8), n_trajectories=2, seed=0, dt=h, noise=noise).p_diabatic_stay - exact)
-            for h in (0.1, 0.05)]
+    errs = [
+        abs(lzsm.evolve_noisy(model, (-8, 8), n_trajectories=2, seed=0, dt=h, noise=noise).p_diabatic_stay - exact)
+        for h in (0.1, 0.05)
+    ]
     assert 16 / 1.6 < errs[0] / errs[1] < 16 * 1.6  # order 4
 
 
@@ -321,7 +333,9 @@ def test_telegraph_paths_converge_with_step(target):
     t = np.linspace(-5, 5, 6)
     kw = {"n_trajectories": 50, "seed": 3}
     ref = lzsm.evolve_noisy(model, (-5, 5), 0, t, dt=0.005, **kw, noise=noise).rho
-    errs = [np.max(np.abs(lzsm.evolve_noisy(model, (-5, 5), 0, t, dt=h, **kw, noise=noise).rho - ref)) for h in (0.2, 0.1)]
+    errs = [
+        np.max(np.abs(lzsm.evolve_noisy(model, (-5, 5), 0, t, dt=h, **kw, noise=noise).rho - ref)) for h in (0.2, 0.1)
+    ]
     assert errs[0] / errs[1] > 6.0  # order >= ~2.6
     assert errs[1] < 1e-4
 
@@ -374,13 +388,25 @@ def test_parameter_grid_shares_noise_paths():
 
 
 @settings(max_examples=15)
-@given(v=st.floats(0.05, 1.0), alpha=st.floats(0.3, 3.0), sigma=st.floats(0.0, 2.0), tau=st.floats(0.2, 3.0),
-       telegraph=st.booleans(), on_coupling=st.booleans(), n=st.integers(2, 5), seed=st.integers(0, 2**40),
-       start=st.sampled_from([0, 1, "lower", "upper"]))
+@given(
+    v=st.floats(0.05, 1.0),
+    alpha=st.floats(0.3, 3.0),
+    sigma=st.floats(0.0, 2.0),
+    tau=st.floats(0.2, 3.0),
+    telegraph=st.booleans(),
+    on_coupling=st.booleans(),
+    n=st.integers(2, 5),
+    seed=st.integers(0, 2**40),
+    start=st.sampled_from([0, 1, "lower", "upper"]),
+)
 def test_density_matrix_invariants(v, alpha, sigma, tau, telegraph, on_coupling, n, seed, start):
     target = "coupling" if on_coupling else "bias"
-    noise = lzsm.TelegraphNoise(sigma, 1 / tau, target) if telegraph else lzsm.OrnsteinUhlenbeckNoise(sigma, tau, target)
-    res = lzsm.evolve_noisy(lzsm.LandauZener(v, alpha), (-3, 3), start, np.linspace(-3, 3, 4), n_trajectories=n, seed=seed, noise=noise)
+    noise = (
+        lzsm.TelegraphNoise(sigma, 1 / tau, target) if telegraph else lzsm.OrnsteinUhlenbeckNoise(sigma, tau, target)
+    )
+    res = lzsm.evolve_noisy(
+        lzsm.LandauZener(v, alpha), (-3, 3), start, np.linspace(-3, 3, 4), n_trajectories=n, seed=seed, noise=noise
+    )
     rho = res.rho
     assert np.max(np.abs(np.trace(rho, axis1=-2, axis2=-1) - 1)) < 1e-12
     assert np.max(np.abs(rho - np.conj(np.swapaxes(rho, -1, -2)))) < 1e-15

@@ -151,8 +151,13 @@ def test_sech_pulse_closed_forms_at_large_arguments():
     assert np.isfinite(p) and 0 <= p <= 1
 
 
-@given(v0=st.floats(0.0, 2.0), b0=st.floats(-3, 3), b1=st.floats(-3, 3), duration=st.floats(0.1, 20.0),
-       hbar=st.floats(0.3, 3.0))
+@given(
+    v0=st.floats(0.0, 2.0),
+    b0=st.floats(-3, 3),
+    b1=st.floats(-3, 3),
+    duration=st.floats(0.1, 20.0),
+    hbar=st.floats(0.3, 3.0),
+)
 def test_demkov_kunike_is_a_probability_with_its_symmetries(v0, b0, b1, duration, hbar):
     p = lzsm.demkov_kunike_p_diabatic_stay(v0, b0, b1, duration, hbar)
     assert -1e-15 <= p <= 1 + 1e-15
@@ -182,6 +187,7 @@ def test_demkov_kunike_model_derivative_point_and_validation():
 
 def test_davis_pechukas_result_export_and_repr(check_result):
     res = lzsm.dykhne_davis_pechukas(lzsm.TwoLevel(lambda t: t + 0.02 * t**3, 1.0), (-10, 10))
-    ds = check_result(res, {"p_jump": [], "crossing_point_imag": [], "phase_integral_imag": [],
-                            "candidate_imag": ["candidate"]})
+    ds = check_result(
+        res, {"p_jump": [], "crossing_point_imag": [], "phase_integral_imag": [], "candidate_imag": ["candidate"]}
+    )
     assert float(ds["p_adiabatic_follow"]) == res.p_adiabatic_follow and ds.attrs["method"] == "dykhne-davis-pechukas"

@@ -71,20 +71,27 @@ def test_dephased_passage_against_hand_written_lindblad():
     master equation (L = sqrt(gamma/2) sigma_z), to 1e-8."""
     v, alpha, g = 0.5, 1.0, 0.3
     r = evolve_open(lzsm.LandauZener(coupling=v, sweep_rate=alpha), (-30, 30), 0, dephasing=g, tol=1e-10)
-    ref = lindblad_by_hand(lambda t: np.array([[alpha * t / 2, v], [v, -alpha * t / 2]]),
-                           [math.sqrt(g / 2) * SZ], np.diag([1.0, 0.0]), (-30, 30))
+    ref = lindblad_by_hand(
+        lambda t: np.array([[alpha * t / 2, v], [v, -alpha * t / 2]]),
+        [math.sqrt(g / 2) * SZ],
+        np.diag([1.0, 0.0]),
+        (-30, 30),
+    )
     assert np.allclose(r.rho[-1], ref, atol=1e-8)
     # the coherent result is far away: the test resolves the dephasing
     assert abs(r.p_diabatic_stay - lzsm.finite_time_p_diabatic_stay(v, alpha, 30.0, t0=-30.0)) > 0.05
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(dephasing=0.2, basis="adiabatic"),
-    dict(relaxation=0.2, basis="adiabatic", temperature=0.5),
-    dict(relaxation=0.1, temperature=0.3),  # diabatic basis: follows the diagonal energies
-    dict(bath=OhmicBath(0.05, 5.0), temperature=0.4),
-    dict(collapse_ops=[math.sqrt(0.1) * LOWER, math.sqrt(0.05) * SX], dephasing=0.1),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(dephasing=0.2, basis="adiabatic"),
+        dict(relaxation=0.2, basis="adiabatic", temperature=0.5),
+        dict(relaxation=0.1, temperature=0.3),  # diabatic basis: follows the diagonal energies
+        dict(bath=OhmicBath(0.05, 5.0), temperature=0.4),
+        dict(collapse_ops=[math.sqrt(0.1) * LOWER, math.sqrt(0.05) * SX], dephasing=0.1),
+    ],
+)
 def test_compiled_kernels_against_scipy_path(kwargs):
     """The compiled kernels (Bloch for two levels) against the independent SciPy DOP853 path
     taken for models given by callables, tolerance 1e-8."""
@@ -96,12 +103,15 @@ def test_compiled_kernels_against_scipy_path(kwargs):
     assert np.allclose(a.rho[-1], b.rho[-1], atol=1e-8)
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(dephasing=0.1),
-    dict(relaxation=0.1, basis="adiabatic", temperature=0.2),
-    dict(collapse_ops=[np.sqrt(0.2) * np.eye(3, k=1)]),
-    dict(bath=OhmicBath(0.03, 4.0, operator=np.diag([1.0, 0.0, -1.0])), temperature=0.3),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(dephasing=0.1),
+        dict(relaxation=0.1, basis="adiabatic", temperature=0.2),
+        dict(collapse_ops=[np.sqrt(0.2) * np.eye(3, k=1)]),
+        dict(bath=OhmicBath(0.03, 4.0, operator=np.diag([1.0, 0.0, -1.0])), temperature=0.3),
+    ],
+)
 def test_n_level_kernel_against_scipy_path(kwargs):
     a3 = np.array([[0.0, 0.3, 0.1], [0.3, 0.0, 0.2], [0.1, 0.2, 0.5]])
     b3 = np.array([1.0, -0.5, 0.2])
@@ -118,9 +128,13 @@ def test_against_qutip_mesolve():
     m = lzsm.LandauZener(coupling=v, sweep_rate=alpha)
     ops = [math.sqrt(g / 2) * SZ, math.sqrt(g1) * LOWER]
     r = evolve_open(m, (-25, 25), 0, collapse_ops=ops, tol=1e-10)
-    res = qutip.mesolve(m.to_qutip(), qutip.Qobj(np.diag([1.0, 0.0])), [-25, 25],
-                        c_ops=[qutip.Qobj(o) for o in ops], options={"atol": 1e-11, "rtol": 1e-11,
-                                                                    "nsteps": 10 ** 7})
+    res = qutip.mesolve(
+        m.to_qutip(),
+        qutip.Qobj(np.diag([1.0, 0.0])),
+        [-25, 25],
+        c_ops=[qutip.Qobj(o) for o in ops],
+        options={"atol": 1e-11, "rtol": 1e-11, "nsteps": 10**7},
+    )
     assert np.allclose(r.rho[-1], res.states[-1].full(), atol=1e-7)
 
 
@@ -220,16 +234,32 @@ def test_ohmic_bath_golden_rule_rate_and_equilibrium():
 
 # --------------------------------------------------------------------------- invariants
 @settings(max_examples=25)
-@given(v=st.floats(0.05, 1.0), alpha=st.floats(0.2, 5.0), gphi=st.floats(0.0, 3.0), g1=st.floats(0.0, 1.0),
-       kt=st.floats(0.0, 2.0), basis=st.sampled_from(["diabatic", "adiabatic"]), n=st.sampled_from([2, 3]))
+@given(
+    v=st.floats(0.05, 1.0),
+    alpha=st.floats(0.2, 5.0),
+    gphi=st.floats(0.0, 3.0),
+    g1=st.floats(0.0, 1.0),
+    kt=st.floats(0.0, 2.0),
+    basis=st.sampled_from(["diabatic", "adiabatic"]),
+    n=st.sampled_from([2, 3]),
+)
 def test_density_matrix_invariants(v, alpha, gphi, g1, kt, basis, n):
     """Trace one, Hermitian and positive at every saved time (hypothesis)."""
     if n == 2:
         m = lzsm.LandauZener(coupling=v, sweep_rate=alpha)
     else:
         m = lzsm.LinearSweep(np.array([[0, v, 0.1], [v, 0, v / 2], [0.1, v / 2, 0.3]]), np.array([alpha, 0, -alpha]))
-    r = evolve_open(m, (-8, 8), 0, t_eval=np.linspace(-8, 8, 5), dephasing=gphi, relaxation=g1, temperature=kt,
-                    basis=basis, tol=1e-9)
+    r = evolve_open(
+        m,
+        (-8, 8),
+        0,
+        t_eval=np.linspace(-8, 8, 5),
+        dephasing=gphi,
+        relaxation=g1,
+        temperature=kt,
+        basis=basis,
+        tol=1e-9,
+    )
     rho = r.rho
     assert np.allclose(np.trace(rho, axis1=-2, axis2=-1), 1.0, atol=1e-10)
     assert np.allclose(rho, np.conj(np.swapaxes(rho, -1, -2)), atol=1e-14)
@@ -248,9 +278,23 @@ def test_kernel_preserves_hermiticity_before_symmetrisation():
     sup = np.zeros((1, 9, 9), dtype=complex)
     par = np.array([[0.2, 0.1, 0.3, 0.0, 1.0, 1.0]])
     r0 = np.diag([0.5, 0.3, 0.2]).astype(complex).reshape(1, 9)
-    out, _, _, st_ = lk.evolve_lindblad(a, b, np.array([1]), np.zeros((1, 2)), sup, True, lk.BASIS_ADIABATIC,
-                                        par, np.zeros((1, n, n), complex), np.array([-10.0, 10.0]), r0, 1e-10,
-                                        0.0, np.inf, 10 ** 7)
+    out, _, _, st_ = lk.evolve_lindblad(
+        a,
+        b,
+        np.array([1]),
+        np.zeros((1, 2)),
+        sup,
+        True,
+        lk.BASIS_ADIABATIC,
+        par,
+        np.zeros((1, n, n), complex),
+        np.array([-10.0, 10.0]),
+        r0,
+        1e-10,
+        0.0,
+        np.inf,
+        10**7,
+    )
     rho = out[0, -1].reshape(n, n)
     assert st_[0] == 0
     assert np.abs(rho - rho.conj().T).max() < 1e-13
@@ -325,18 +369,21 @@ def test_initial_density_matrix_and_hbar():
     assert abs(r2.p_diabatic_stay - r0.p_diabatic_stay) < 1e-9
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(dephasing=-0.1), "dephasing"),
-    (dict(relaxation=-1.0), "relaxation"),
-    (dict(temperature=-0.5), "temperature"),
-    (dict(basis="energy"), "basis"),
-    (dict(collapse_ops=[np.eye(3)]), "collapse_ops"),
-    (dict(collapse_ops=[[1, 2, 3]]), "collapse_ops"),
-    (dict(dephasing=np.ones(3), relaxation=np.ones(4)), "broadcast"),
-    (dict(initial=np.array([[0.6, 0.0], [0.0, 0.6]])), "trace"),
-    (dict(initial=np.array([[1.2, 0.0], [0.0, -0.2]])), "positive"),
-    (dict(initial=np.array([[0.5, 0.5], [0.0, 0.5]])), "Hermitian"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(dephasing=-0.1), "dephasing"),
+        (dict(relaxation=-1.0), "relaxation"),
+        (dict(temperature=-0.5), "temperature"),
+        (dict(basis="energy"), "basis"),
+        (dict(collapse_ops=[np.eye(3)]), "collapse_ops"),
+        (dict(collapse_ops=[[1, 2, 3]]), "collapse_ops"),
+        (dict(dephasing=np.ones(3), relaxation=np.ones(4)), "broadcast"),
+        (dict(initial=np.array([[0.6, 0.0], [0.0, 0.6]])), "trace"),
+        (dict(initial=np.array([[1.2, 0.0], [0.0, -0.2]])), "positive"),
+        (dict(initial=np.array([[0.5, 0.5], [0.0, 0.5]])), "Hermitian"),
+    ],
+)
 def test_bad_input_is_named(kwargs, match):
     m = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
     kwargs = dict(kwargs)

@@ -29,8 +29,27 @@ RTOL = 1e-10  # required accuracy of the kernel relative to mpmath (issue's done
 DELTAS = [0.0, 0.01, 0.3, 1.0, 4.0, 10.0]
 # both sides of the crossing, both sides of the switch-over |s| = 8 between the Taylor
 # stepper and the asymptotic expansions (DLMF 12.9.1/12.9.3), and large |s|
-S_VALUES = [-300.0, -60.0, -12.0, -8.0001, -8.0, -7.9999, -3.5, -1.0, -0.25, 0.0,
-            0.25, 1.0, 3.5, 7.9999, 8.0, 8.0001, 12.0, 60.0, 300.0]
+S_VALUES = [
+    -300.0,
+    -60.0,
+    -12.0,
+    -8.0001,
+    -8.0,
+    -7.9999,
+    -3.5,
+    -1.0,
+    -0.25,
+    0.0,
+    0.25,
+    1.0,
+    3.5,
+    7.9999,
+    8.0,
+    8.0001,
+    12.0,
+    60.0,
+    300.0,
+]
 
 
 def mp_pair(delta: float, s: float) -> tuple[complex, complex]:

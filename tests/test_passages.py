@@ -52,8 +52,16 @@ def test_dynamical_phase_triangular_closed_form():
 
 def test_dynamical_phase_parabolic_quadrature():
     for v, a, tc in ((0.3, 1.0, 5.0), (0.5, 2.0, 1.3), (0.05, 0.7, 9.0)):
-        ref = quad(lambda t, v=v, a=a, tc=tc: math.sqrt((a * (tc**2 - t**2) / (2 * tc)) ** 2 + 4 * v * v),
-                   -tc, tc, epsabs=1e-13, epsrel=1e-13)[0] / 2
+        ref = (
+            quad(
+                lambda t, v=v, a=a, tc=tc: math.sqrt((a * (tc**2 - t**2) / (2 * tc)) ** 2 + 4 * v * v),
+                -tc,
+                tc,
+                epsabs=1e-13,
+                epsrel=1e-13,
+            )[0]
+            / 2
+        )
         assert double_passage_dynamical_phase(v, a, tc) == pytest.approx(ref, rel=1e-11)
     # large-t_c limit: zeta -> (1/2) int |bias| = alpha t_c^2 / 3 (parabolic), alpha t_c^2 / 2 (triangular)
     assert double_passage_dynamical_phase(1e-3, 1.0, 30.0) == pytest.approx(300.0, rel=1e-4)
@@ -113,8 +121,17 @@ def test_incoherent_two_passages_is_the_fringe_average(shape):
     v, a = 0.2, 1.0
     z0 = double_passage_dynamical_phase(v, a, 15.0, shape)
     n = 16
-    tcs = np.array([brentq(lambda tc, k=k: double_passage_dynamical_phase(v, a, tc, shape) - (z0 + k * np.pi / n),
-                           14.0, 17.0, xtol=1e-13) for k in range(n)])
+    tcs = np.array(
+        [
+            brentq(
+                lambda tc, k=k: double_passage_dynamical_phase(v, a, tc, shape) - (z0 + k * np.pi / n),
+                14.0,
+                17.0,
+                xtol=1e-13,
+            )
+            for k in range(n)
+        ]
+    )
     exact = exact_double_passage(v, a, tcs, shape)
     p = lzsm.lz_probability(v, a)
     inc = lzsm.incoherent_passages_probability(p, 2)
@@ -143,8 +160,9 @@ def test_incoherent_passages_values():
     assert out.shape == (2, 2) and np.allclose(out, [[0.18, 0.5], [0.244, 0.5]], atol=1e-14)
 
 
-@pytest.mark.parametrize("args, name", [((-0.1, 2), "p_lz"), ((1.5, 2), "p_lz"), ((0.3, -1), "n_passages"),
-                                        ((0.3, 2.5), "n_passages")])
+@pytest.mark.parametrize(
+    "args, name", [((-0.1, 2), "p_lz"), ((1.5, 2), "p_lz"), ((0.3, -1), "n_passages"), ((0.3, 2.5), "n_passages")]
+)
 def test_incoherent_passages_bad_input(args, name):
     with pytest.raises(ValueError, match=name):
         lzsm.incoherent_passages_probability(*args)
@@ -160,11 +178,16 @@ def test_multiphoton_resonances_values():
     assert np.array_equal(lzsm.multiphoton_resonances(1.0, 0), [0.0])
 
 
-@pytest.mark.parametrize("call, name", [(lambda: lzsm.multiphoton_resonances(0.0, 2), "frequency"),
-                                        (lambda: lzsm.multiphoton_resonances(1.0, -1), "k_max"),
-                                        (lambda: lzsm.multiphoton_resonances(1.0, 2.5), "k_max"),
-                                        (lambda: dressed_gap(1.0, -1.0, 1.0, 1), "amplitude"),
-                                        (lambda: dressed_gap(1.0, 1.0, 0.0, 1), "frequency")])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: lzsm.multiphoton_resonances(0.0, 2), "frequency"),
+        (lambda: lzsm.multiphoton_resonances(1.0, -1), "k_max"),
+        (lambda: lzsm.multiphoton_resonances(1.0, 2.5), "k_max"),
+        (lambda: dressed_gap(1.0, -1.0, 1.0, 1), "amplitude"),
+        (lambda: dressed_gap(1.0, 1.0, 0.0, 1), "frequency"),
+    ],
+)
 def test_periodic_closed_forms_bad_input(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -247,11 +270,14 @@ def test_coherent_destruction_of_tunnelling(k):
     assert lzsm.fast_driving_upper_population(gap, k * w + 0.05, 2.4 * w, w) > 0.2
 
 
-@pytest.mark.parametrize("call", [
-    lambda h: lzsm.multiphoton_resonances(1.0, 2, hbar=h),
-    lambda h: dressed_gap(0.2, 1.0, 1.0, 1, hbar=h),
-    lambda h: lzsm.fast_driving_upper_population(0.2, 1.0, 1.0, 1.0, hbar=h),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda h: lzsm.multiphoton_resonances(1.0, 2, hbar=h),
+        lambda h: dressed_gap(0.2, 1.0, 1.0, 1, hbar=h),
+        lambda h: lzsm.fast_driving_upper_population(0.2, 1.0, 1.0, 1.0, hbar=h),
+    ],
+)
 @pytest.mark.parametrize("h", [0.0, -1.0])
 def test_periodic_closed_forms_validate_hbar(call, h):
     with pytest.raises(ValueError, match="hbar"):

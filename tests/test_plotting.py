@@ -35,7 +35,7 @@ def lz_evolution():
 
 
 def _rc_snapshot():
-    return {k: v for k, v in matplotlib.rcParams.items()}
+    return dict(matplotlib.rcParams.items())
 
 
 # --------------------------------------------------------------------------- return / ax=
@@ -44,9 +44,9 @@ def test_plot_energies_returns_axes(model):
     ax = lzsm.plot.crossing.plot_energies(model, Q)
     assert isinstance(ax, Axes)
     n = model.n_levels
-    assert len(ax.lines) == n          # diabatic levels, dashed
+    assert len(ax.lines) == n  # diabatic levels, dashed
     assert all(line.get_linestyle() == "--" for line in ax.lines)
-    assert len(ax.collections) == n    # adiabatic levels, coloured by diabatic character
+    assert len(ax.collections) == n  # adiabatic levels, coloured by diabatic character
     np.testing.assert_allclose(ax.lines[0].get_xdata(), Q)
 
 
@@ -125,7 +125,7 @@ def test_plot_probability_vs_rate_on_given_axes_and_options():
     # P = 1/e marker at alpha = 2 pi V^2/hbar = 4 pi^2 V^2 (GHz/ns units)
     vlines = [line for line in ax.lines if np.ptp(np.asarray(line.get_xdata(), dtype=float)) == 0]
     assert len(vlines) == 1
-    assert float(vlines[0].get_xdata()[0]) == pytest.approx(4 * np.pi ** 2 * 0.01, rel=1e-12)
+    assert float(vlines[0].get_xdata()[0]) == pytest.approx(4 * np.pi**2 * 0.01, rel=1e-12)
 
 
 # --------------------------------------------------------------------------- refusals
@@ -136,7 +136,7 @@ def test_grid_model_is_refused(fn):
     with pytest.raises(ValueError, match="batch shape"):
         fn(grid, Q)
     assert len(plt.get_fignums()) == n  # refused before a figure is made
-    fn(grid.point((1,)), Q)             # one point is fine
+    fn(grid.point((1,)), Q)  # one point is fine
 
 
 # --------------------------------------------------------------------------- global state
@@ -155,9 +155,11 @@ def test_new_axes_leaves_no_pyplot_state_unless_pyplot_is_in_use():
     import subprocess
     import sys
 
-    code = ("import sys, matplotlib; matplotlib.use('Agg'); from lzsm.plot._axes import new_axes; "
-            "ax = new_axes(); assert 'matplotlib.pyplot' not in sys.modules; "
-            "import matplotlib.pyplot as plt; ax2 = new_axes(ncols=2); assert plt.get_fignums() == [1]; "
-            "assert len(ax2) == 2; print('ok')")
+    code = (
+        "import sys, matplotlib; matplotlib.use('Agg'); from lzsm.plot._axes import new_axes; "
+        "ax = new_axes(); assert 'matplotlib.pyplot' not in sys.modules; "
+        "import matplotlib.pyplot as plt; ax2 = new_axes(ncols=2); assert plt.get_fignums() == [1]; "
+        "assert len(ax2) == 2; print('ok')"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"

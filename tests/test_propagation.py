@@ -205,8 +205,7 @@ def test_three_level_compiled_vs_callable_vs_scipy(reference_solve):
 
 
 def test_three_level_diabatic_start(reference_solve):
-    ev = lzsm.evolve(lzsm.LinearSweep(A3, B3), (-20.0, 20.0), initial=2,
-                     t_eval=np.linspace(-20.0, 20.0, 5))
+    ev = lzsm.evolve(lzsm.LinearSweep(A3, B3), (-20.0, 20.0), initial=2, t_eval=np.linspace(-20.0, 20.0, 5))
     ref = reference_solve(lambda t: A3 + np.diag(B3) * t, (-20.0, 20.0), [0, 0, 1], t_eval=ev.t)
     assert np.max(np.abs(ev.amplitudes - ref)) <= 1e-8
     assert ev.p_diabatic_stay == pytest.approx(abs(ref[-1, 2]) ** 2, abs=1e-8)
@@ -262,8 +261,11 @@ def test_to_xarray_labels_the_grid():
 
 
 def test_to_netcdf_round_trip(tmp_path):
-    ev = lzsm.evolve(lzsm.LandauZener(np.array([0.1, 0.3])[:, None], np.array([1.0, 2.0, 3.0]), hbar=0.5),
-                     (-5.0, 5.0), t_eval=np.linspace(-5.0, 5.0, 4))
+    ev = lzsm.evolve(
+        lzsm.LandauZener(np.array([0.1, 0.3])[:, None], np.array([1.0, 2.0, 3.0]), hbar=0.5),
+        (-5.0, 5.0),
+        t_eval=np.linspace(-5.0, 5.0, 4),
+    )
     path = tmp_path / "evolution.nc"
     ev.to_netcdf(path)
     with xr.open_dataset(path, engine="h5netcdf") as back:
@@ -333,8 +335,12 @@ def test_max_steps_reports_status_and_warns():
 def test_unreached_saved_times_are_not_garbage():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ev = lzsm.evolve(lzsm.LandauZener(np.array([0.5, 0.6, 0.7]), 1.0), (-200.0, 200.0),
-                         t_eval=np.linspace(-200.0, 200.0, 5), max_steps=10)
+        ev = lzsm.evolve(
+            lzsm.LandauZener(np.array([0.5, 0.6, 0.7]), 1.0),
+            (-200.0, 200.0),
+            t_eval=np.linspace(-200.0, 200.0, 5),
+            max_steps=10,
+        )
     tail = ev.amplitudes[:, 1:]
     # either flagged as missing (NaN) or at least a normalised state
     assert np.all(np.isnan(tail)) or np.allclose(np.linalg.norm(tail, axis=-1), 1.0)

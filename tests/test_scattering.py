@@ -97,8 +97,7 @@ def test_tully_reference_values():
     assert np.allclose(np.sort(r2.transmission_diabatic, -1), np.sort(r2.transmission, -1), atol=1e-12)
 
 
-@pytest.mark.parametrize("name, spacing, tol", [("simple", 0.02, 2e-5), ("dual", 0.05, 2e-6),
-                                                ("extended", 0.05, 1e-5)])
+@pytest.mark.parametrize("name, spacing, tol", [("simple", 0.02, 2e-5), ("dual", 0.05, 2e-6), ("extended", 0.05, 1e-5)])
 def test_tabulated_curves_give_the_analytic_results(name, spacing, tol):
     """Cubic-spline tables sampled from the analytic models scatter alike.  Tolerance: the
     spline's potential error (O(h^4) ~ 1e-8 for the smooth Tully 2; Tully 1 (V11'') and Tully 3
@@ -120,8 +119,11 @@ def test_asymptotic_range_scan_and_long_range_error():
     assert a <= -m.interaction_range[1] / 2 and b >= m.interaction_range[1] / 2
     assert np.max(np.abs(f.potential(np.array([a, 2 * a])) - m.potential(np.array([2 * a, 2 * a])))) < 1e-10
     with pytest.raises(LzsmValueError, match="long-range"):
-        asymptotic_range(FunctionCurves(lambda x: np.stack(
-            [np.stack([-1 / (np.abs(x) + 1), 0 * x], -1), np.stack([0 * x, 0 * x + 1], -1)], -2)))
+        asymptotic_range(
+            FunctionCurves(
+                lambda x: np.stack([np.stack([-1 / (np.abs(x) + 1), 0 * x], -1), np.stack([0 * x, 0 * x + 1], -1)], -2)
+            )
+        )
 
 
 def test_bad_input():

@@ -26,8 +26,16 @@ import lzsm
 from lzsm import LzsmValueError
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "qubit_landau_zener.toml"
-OUTPUT_FILES = ("evolution.nc", "sweep.nc", "summary.json", "scenario.json",
-                "energies.png", "populations.png", "nonadiabatic_coupling.png", "probability_vs_rate.png")
+OUTPUT_FILES = (
+    "evolution.nc",
+    "sweep.nc",
+    "summary.json",
+    "scenario.json",
+    "energies.png",
+    "populations.png",
+    "nonadiabatic_coupling.png",
+    "probability_vs_rate.png",
+)
 
 
 def example_raw() -> dict:
@@ -38,8 +46,12 @@ def small_raw(**figures) -> dict:
     """A fast scenario in plain units (hbar = 1): V = 0.5, alpha = 1, t in [-10, 10]."""
     figs = {"energies": False, "populations": False, "nonadiabatic_coupling": False}
     figs.update(figures)
-    return {"title": "small", "model": {"kind": "landau_zener", "coupling": 0.5, "sweep_rate": 1.0},
-            "evolve": {"t_span": [-10.0, 10.0], "n_save": 11}, "figures": figs}
+    return {
+        "title": "small",
+        "model": {"kind": "landau_zener", "coupling": 0.5, "sweep_rate": 1.0},
+        "evolve": {"t_span": [-10.0, 10.0], "n_save": 11},
+        "figures": figs,
+    }
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -59,8 +71,8 @@ def test_example_loads_in_ghz_ns():
     sc = lzsm.io.scenario.load(EXAMPLE)
     assert sc.hbar == pytest.approx(1.0 / (2.0 * math.pi), abs=1e-12)
     assert isinstance(sc.model, lzsm.LandauZener)
-    assert float(sc.model.coupling) == pytest.approx(0.1, rel=1e-12)      # "0.1 GHz"
-    assert float(sc.model.sweep_rate) == pytest.approx(1.0, rel=1e-12)    # "1 GHz/ns"
+    assert float(sc.model.coupling) == pytest.approx(0.1, rel=1e-12)  # "0.1 GHz"
+    assert float(sc.model.sweep_rate) == pytest.approx(1.0, rel=1e-12)  # "1 GHz/ns"
     assert sc.t_span == pytest.approx((-20.0, 20.0), rel=1e-12)
     assert sc.n_save == 801
     assert sc.sweep_rates.shape == (25,)
@@ -82,7 +94,7 @@ def test_example_summary(example_run):
     assert on_disk["abs_error_vs_exact"] <= 1e-9
     assert on_disk["sweep_max_abs_error_vs_exact"] <= 1e-9
     # P_LZ = exp(-4 pi^2 V^2/alpha) with V = 0.1 GHz, alpha = 1 GHz/ns
-    assert on_disk["lz_probability"] == pytest.approx(math.exp(-4 * math.pi ** 2 * 0.01), rel=1e-12)
+    assert on_disk["lz_probability"] == pytest.approx(math.exp(-4 * math.pi**2 * 0.01), rel=1e-12)
     assert on_disk["hbar"] == pytest.approx(1 / (2 * math.pi), abs=1e-12)
     assert on_disk["units"] == {"energy": "GHz", "time": "ns", "sweep_rate": "GHz/ns"}
     assert on_disk["p_jump"] + on_disk["p_adiabatic_follow"] == pytest.approx(1.0, abs=1e-9)
@@ -161,7 +173,7 @@ def test_invalid_scenarios(edit, fragment):
         ({"start": "-1 GHz/ns", "stop": "2 GHz/ns", "num": 5, "scale": "log"}, "positive start and stop"),
         ({"start": "1 GHz/ns", "stop": "2 GHz/ns", "num": 5, "step": 1}, "unknown key 'step'"),
         ({"start": "1 GHz", "stop": "2 GHz/ns", "num": 5}, "sweep.sweep_rate.start` expects a sweep rate"),
-        ({"start": "-1 GHz/ns", "stop": "1 GHz/ns", "num": 3}, "nonzero"),   # linspace hits 0
+        ({"start": "-1 GHz/ns", "stop": "1 GHz/ns", "num": 3}, "nonzero"),  # linspace hits 0
         (["0 GHz/ns", "1 GHz/ns"], "nonzero"),
         ("abc", "cannot read"),
     ],
@@ -222,17 +234,25 @@ def test_invalid_toml(tmp_path):
 def test_linear_sweep_3x3_runs(tmp_path, reference_solve):
     raw = {
         "units": {"energy": "GHz", "time": "ns"},
-        "model": {"kind": "linear_sweep",
-                  "constant": [["0 GHz", "0.1 GHz", 0], ["0.1 GHz", "0.2 GHz", "50 MHz"], [0, "50 MHz", 0]],
-                  "slopes": ["1 GHz/ns", 0, "-1 GHz/ns"]},
+        "model": {
+            "kind": "linear_sweep",
+            "constant": [["0 GHz", "0.1 GHz", 0], ["0.1 GHz", "0.2 GHz", "50 MHz"], [0, "50 MHz", 0]],
+            "slopes": ["1 GHz/ns", 0, "-1 GHz/ns"],
+        },
         "evolve": {"t_span": ["-10 ns", "10 ns"], "n_save": 21},
     }
     sc = lzsm.io.scenario.from_dict(raw)
     assert isinstance(sc.model, lzsm.LinearSweep) and sc.model.n_levels == 3
     out = tmp_path / "three"
     summary = lzsm.io.scenario.run(sc, out)
-    for name in ("evolution.nc", "summary.json", "scenario.json", "energies.png", "populations.png",
-                 "nonadiabatic_coupling.png"):
+    for name in (
+        "evolution.nc",
+        "summary.json",
+        "scenario.json",
+        "energies.png",
+        "populations.png",
+        "nonadiabatic_coupling.png",
+    ):
         assert (out / name).is_file(), name
     assert not (out / "sweep.nc").exists() and not (out / "probability_vs_rate.png").exists()
     assert "abs_error_vs_exact" not in summary  # the closed form is for kind landau_zener only
@@ -334,8 +354,10 @@ def test_run_leaves_no_open_figures(tmp_path):
     import matplotlib.pyplot as plt
 
     n = len(plt.get_fignums())
-    lzsm.io.scenario.run(lzsm.io.scenario.from_dict(small_raw(energies=True, populations=True, nonadiabatic_coupling=True)),
-                 tmp_path / "out")
+    lzsm.io.scenario.run(
+        lzsm.io.scenario.from_dict(small_raw(energies=True, populations=True, nonadiabatic_coupling=True)),
+        tmp_path / "out",
+    )
     assert len(plt.get_fignums()) == n
 
 
@@ -363,9 +385,12 @@ def test_scenario_json_reads_back_as_the_same_scenario(example_run):
 def test_plain_numbers_and_units_in_one_file_need_units():
     raw = small_raw()
     raw["evolve"]["t_span"] = ["-10 ns", 10.0]
-    with pytest.raises(LzsmValueError, match=r"no unit system is set and evolve.t_span = \['-10 ns', 10.0\] has a "
-                                             r"unit but model.coupling = 0.5, model.sweep_rate = 1.0 are plain "
-                                             r"numbers: declare the unit system in a \[units\] table"):
+    with pytest.raises(
+        LzsmValueError,
+        match=r"no unit system is set and evolve.t_span = \['-10 ns', 10.0\] has a "
+        r"unit but model.coupling = 0.5, model.sweep_rate = 1.0 are plain "
+        r"numbers: declare the unit system in a \[units\] table",
+    ):
         lzsm.io.scenario.from_dict(raw)
     raw["units"] = {"energy": "GHz", "time": "ns"}  # declared: plain numbers are GHz and GHz/ns
     sc = lzsm.io.scenario.from_dict(raw)
@@ -374,7 +399,7 @@ def test_plain_numbers_and_units_in_one_file_need_units():
 
 def test_unit_expressions_and_pint_quantities_in_a_scenario():
     raw = example_raw()
-    raw["model"]["coupling"] = "0.1 GHz*h"      # h is Planck's constant: the energy of 0.1 GHz
+    raw["model"]["coupling"] = "0.1 GHz*h"  # h is Planck's constant: the energy of 0.1 GHz
     raw["model"]["sweep_rate"] = "1e6 MHz/us"
     sc = lzsm.io.scenario.from_dict(raw)
     assert float(sc.model.coupling) == pytest.approx(0.1, rel=1e-12)
@@ -393,9 +418,17 @@ EXAMPLES = EXAMPLE.parent
 
 
 def tiny_map(**drive) -> dict:
-    return {"title": "tiny", "drive": {"gap": 1.0, "frequency": 5.0, "offset": [0.0, 5.0],
-                                       "amplitude": {"start": 0.0, "stop": 4.0, "num": 3}, **drive},
-            "map": {"n_periods": 2, "n_samples": 64}}
+    return {
+        "title": "tiny",
+        "drive": {
+            "gap": 1.0,
+            "frequency": 5.0,
+            "offset": [0.0, 5.0],
+            "amplitude": {"start": 0.0, "stop": 4.0, "num": 3},
+            **drive,
+        },
+        "map": {"n_periods": 2, "n_samples": 64},
+    }
 
 
 def test_map_examples_load():
@@ -403,22 +436,25 @@ def test_map_examples_load():
     assert ms.hbar == 1.0 and ms.frequency == 5.0 and ms.n_periods == 20 and ms.n_samples == "auto"
     assert ms.axes["offset"].shape == (200,) and ms.axes["amplitude"][-1] == 40.0
     ms = lzsm.io.scenario.load_map(EXAMPLES / "flux_qubit_spectroscopy.toml")
-    assert ms.frequency == pytest.approx(2 * math.pi * 0.27, rel=1e-12)   # rad/ns from 0.27 GHz
-    assert ms.n_periods is None                                          # 0: the infinite-time average
+    assert ms.frequency == pytest.approx(2 * math.pi * 0.27, rel=1e-12)  # rad/ns from 0.27 GHz
+    assert ms.n_periods is None  # 0: the infinite-time average
     assert ms.resolved["drive"]["frequency_hz"] == pytest.approx(0.27, rel=1e-12)  # recorded in cycles/ns
 
 
-@pytest.mark.parametrize("edit, match", [
-    (lambda r: r["drive"].update(frequency_hz=1.0), "give exactly one of `drive.frequency`"),
-    (lambda r: r["drive"].update(frequency=0.0), r"`drive.frequency` must be > 0, got 0"),
-    (lambda r: r["drive"].update(amplitude=[-1.0, 1.0]), r"`drive.amplitude` must be >= 0, got -1"),
-    (lambda r: r["drive"].update(shape="square"), "`drive.shape` must be one of harmonic, triangular"),
-    (lambda r: r["map"].update(n_samples=4), r"`map.n_samples` must be an integer >= 8 or 'auto', got 4"),
-    (lambda r: r["map"].update(initial=2), r"`map.initial` must be an integer >= 0 and <= 1, got 2"),
-    (lambda r: r["map"].update(periods=3), r"unknown key 'periods' in \[map\]; accepted: n_periods"),
-    (lambda r: r.pop("drive"), r"needs a \[drive\] table"),
-    (lambda r: r["drive"].update(gap="1 GHz"), "no unit system is set and drive.gap = '1 GHz' has a unit"),
-])
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda r: r["drive"].update(frequency_hz=1.0), "give exactly one of `drive.frequency`"),
+        (lambda r: r["drive"].update(frequency=0.0), r"`drive.frequency` must be > 0, got 0"),
+        (lambda r: r["drive"].update(amplitude=[-1.0, 1.0]), r"`drive.amplitude` must be >= 0, got -1"),
+        (lambda r: r["drive"].update(shape="square"), "`drive.shape` must be one of harmonic, triangular"),
+        (lambda r: r["map"].update(n_samples=4), r"`map.n_samples` must be an integer >= 8 or 'auto', got 4"),
+        (lambda r: r["map"].update(initial=2), r"`map.initial` must be an integer >= 0 and <= 1, got 2"),
+        (lambda r: r["map"].update(periods=3), r"unknown key 'periods' in \[map\]; accepted: n_periods"),
+        (lambda r: r.pop("drive"), r"needs a \[drive\] table"),
+        (lambda r: r["drive"].update(gap="1 GHz"), "no unit system is set and drive.gap = '1 GHz' has a unit"),
+    ],
+)
 def test_map_scenario_errors_name_the_key(edit, match):
     raw = tiny_map()
     edit(raw)

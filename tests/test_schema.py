@@ -17,12 +17,18 @@ from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.io.schema import Field, Reader, accepted_range, fields
 
 SCHEMA = {
-    "model": {"coupling": Field("energy"), "sweep_rate": Field("sweep_rate", nonzero=True),
-              "n": Field("int", 3, low=1, high=10), "tol": Field("number", 1e-10, low=0.0, high=1.0,
-                                                               low_open=True, high_open=True),
-              "kind": Field("text", "a", choices=("a", "b")), "plot": Field("bool", True),
-              "t_span": Field("time", shape="pair"), "rates": Field("sweep_rate", shape="range"),
-              "matrix": Field("energy", shape="matrix"), "freq": Field("frequency_hz", 0.5)},
+    "model": {
+        "coupling": Field("energy"),
+        "sweep_rate": Field("sweep_rate", nonzero=True),
+        "n": Field("int", 3, low=1, high=10),
+        "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True),
+        "kind": Field("text", "a", choices=("a", "b")),
+        "plot": Field("bool", True),
+        "t_span": Field("time", shape="pair"),
+        "rates": Field("sweep_rate", shape="range"),
+        "matrix": Field("energy", shape="matrix"),
+        "freq": Field("frequency_hz", 0.5),
+    },
 }
 UNITS = {"energy": "GHz", "time": "ns"}
 
@@ -36,7 +42,9 @@ def reader(model: dict, units: dict | None = UNITS) -> Reader:
 def test_unknown_keys_are_named_with_the_accepted_ones():
     with pytest.raises(LzsmValueError, match=r"unknown key 'colour' at top level; accepted: title, units, model$"):
         Reader({"colour": 1}, SCHEMA, top={"title": Field("text", "")})
-    with pytest.raises(LzsmValueError, match=r"unknown key 'copuling' in \[model\]; accepted: coupling, sweep_rate, n,"):
+    with pytest.raises(
+        LzsmValueError, match=r"unknown key 'copuling' in \[model\]; accepted: coupling, sweep_rate, n,"
+    ):
         reader({"copuling": 1})
     with pytest.raises(LzsmValueError, match=r"unknown key 'length' in \[units\]; accepted: energy, time"):
         reader({}, {"energy": "GHz", "length": "m"})
@@ -66,11 +74,14 @@ def test_required_keys_and_types_name_the_key_and_the_value():
         reader({"n": True}).get("model", "n")
 
 
-@pytest.mark.parametrize("value, message", [
-    (0.0, r"`model.tol` must be > 0 and < 1, got 0$"),
-    (1.0, r"`model.tol` must be > 0 and < 1, got 1$"),
-    (-1e-3, r"`model.tol` must be > 0 and < 1, got -0.001$"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (0.0, r"`model.tol` must be > 0 and < 1, got 0$"),
+        (1.0, r"`model.tol` must be > 0 and < 1, got 1$"),
+        (-1e-3, r"`model.tol` must be > 0 and < 1, got -0.001$"),
+    ],
+)
 def test_exclusive_bounds_are_stated(value, message):
     with pytest.raises(LzsmValueError, match=message):
         reader({"tol": value}).get("model", "tol")
@@ -92,7 +103,7 @@ def test_inclusive_bounds_are_stated_and_the_bounds_themselves_accepted():
 def test_defaults_go_through_the_same_reading_and_checks():
     r = reader({})
     assert r.get("model", "n") == 3 and r.get("model", "kind") == "a" and r.get("model", "plot") is True
-    assert r.get("model", "coupling", "100 MHz") == pytest.approx(0.1, rel=1e-12)   # a default with a unit
+    assert r.get("model", "coupling", "100 MHz") == pytest.approx(0.1, rel=1e-12)  # a default with a unit
     with pytest.raises(LzsmValueError, match=r"`model.n` must be an integer >= 1 and <= 10, got 20"):
         r.get("model", "n", 20)
     assert r.get("model", "sweep_rate", None) is None and "sweep_rate" not in r.resolved["model"]
@@ -104,13 +115,20 @@ def test_defaults_go_through_the_same_reading_and_checks():
 
 # --------------------------------------------------------------------------- units
 def test_quantities_are_converted_once_into_the_files_units():
-    r = reader({"coupling": "5 cm^-1", "sweep_rate": "0.3 GHz*h/ns", "t_span": ["-0.02 us", 20],
-                "matrix": [["0 GHz", "100 MHz"], [0.1, 0]], "freq": "270 MHz"})
+    r = reader(
+        {
+            "coupling": "5 cm^-1",
+            "sweep_rate": "0.3 GHz*h/ns",
+            "t_span": ["-0.02 us", 20],
+            "matrix": [["0 GHz", "100 MHz"], [0.1, 0]],
+            "freq": "270 MHz",
+        }
+    )
     assert r.get("model", "coupling") == pytest.approx(149.896229, rel=1e-12)
     assert r.get("model", "sweep_rate") == pytest.approx(0.3, rel=1e-12)
     assert r.get("model", "t_span") == pytest.approx([-20.0, 20.0], rel=1e-12)
     assert np.allclose(r.get("model", "matrix"), [[0, 0.1], [0.1, 0]], rtol=1e-12)
-    assert r.get("model", "freq") == pytest.approx(2 * math.pi * 0.27, rel=1e-12)   # rad/ns
+    assert r.get("model", "freq") == pytest.approx(2 * math.pi * 0.27, rel=1e-12)  # rad/ns
     assert r.hbar == pytest.approx(1 / (2 * math.pi), abs=1e-15)
 
 
@@ -124,12 +142,18 @@ def test_pint_quantities_are_values_too():
 
 
 def test_units_without_a_unit_system_name_the_values_with_and_without_units():
-    with pytest.raises(LzsmValueError, match=r"no unit system is set and model.coupling = '0.1 GHz' has a unit but "
-                                             r"model.sweep_rate = 1.0 is a plain number: declare the unit system in "
-                                             r"a \[units\] table"):
+    with pytest.raises(
+        LzsmValueError,
+        match=r"no unit system is set and model.coupling = '0.1 GHz' has a unit but "
+        r"model.sweep_rate = 1.0 is a plain number: declare the unit system in "
+        r"a \[units\] table",
+    ):
         reader({"coupling": "0.1 GHz", "sweep_rate": 1.0}, None)
-    with pytest.raises(LzsmValueError, match=r"no unit system is set and model.t_span = \['-5 ns', '5 ns'\] has a "
-                                             r"unit: declare"):
+    with pytest.raises(
+        LzsmValueError,
+        match=r"no unit system is set and model.t_span = \['-5 ns', '5 ns'\] has a "
+        r"unit: declare",
+    ):
         reader({"t_span": ["-5 ns", "5 ns"]}, None)
     # plain numbers alone need no unit system; with [units] plain numbers are in it
     assert reader({"coupling": 0.5}, None).get("model", "coupling") == 0.5
@@ -139,19 +163,40 @@ def test_units_without_a_unit_system_name_the_values_with_and_without_units():
 # --------------------------------------------------------------------------- resolved configuration
 def test_resolved_configuration_records_what_was_read_and_reads_back_the_same():
     # frequency_hz is recorded in cycles per time unit (1 GHz = 1/ns), read back as 2 pi rad/ns
-    raw = {"title": "t", "units": {"energy": "MHz"},
-           "model": {"coupling": "0.1 GHz", "t_span": ["-1 us", "1 us"], "freq": "1 GHz",
-                     "rates": {"start": 1, "stop": 3, "num": 3}}}
+    raw = {
+        "title": "t",
+        "units": {"energy": "MHz"},
+        "model": {
+            "coupling": "0.1 GHz",
+            "t_span": ["-1 us", "1 us"],
+            "freq": "1 GHz",
+            "rates": {"start": 1, "stop": 3, "num": 3},
+        },
+    }
     r = Reader(raw, SCHEMA, top={"title": Field("text", "")})
+
     def read(r: Reader) -> list:
-        return [r.get("model", "coupling"), *r.get("model", "t_span"), r.get("model", "n"), r.get("model", "freq"),
-                *r.get_range("model", "rates")]
+        return [
+            r.get("model", "coupling"),
+            *r.get("model", "t_span"),
+            r.get("model", "n"),
+            r.get("model", "freq"),
+            *r.get_range("model", "rates"),
+        ]
 
     assert r.top.get("title") == "t"
     values = read(r)
-    assert r.resolved == {"title": "t", "units": {"energy": "MHz", "time": "ns"},
-                          "model": {"coupling": pytest.approx(100.0), "t_span": pytest.approx([-1000.0, 1000.0]),
-                                    "n": 3, "freq": pytest.approx(1.0), "rates": [1.0, 2.0, 3.0]}}
+    assert r.resolved == {
+        "title": "t",
+        "units": {"energy": "MHz", "time": "ns"},
+        "model": {
+            "coupling": pytest.approx(100.0),
+            "t_span": pytest.approx([-1000.0, 1000.0]),
+            "n": 3,
+            "freq": pytest.approx(1.0),
+            "rates": [1.0, 2.0, 3.0],
+        },
+    }
     again = Reader(json.loads(json.dumps(r.resolved)), SCHEMA, top={"title": Field("text", "")})
     assert read(again) == pytest.approx(values, rel=1e-12)
 

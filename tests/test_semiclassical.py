@@ -34,8 +34,10 @@ from lzsm.molecules.stationary import stationary_scattering
 def tanh_crossing(a, b, c):
     """V11 = -V22 = a tanh(b x), V12 = c: slope difference 2ab at x = 0, linear for |x| << 1/b."""
     r = math.log(4 * a / 1e-8) / (2 * b)  # tanh within 1e-8 of its asymptote
-    return FunctionCurves.from_elements({"V11": lambda x: a * np.tanh(b * x), "V22": lambda x: -a * np.tanh(b * x),
-                                         "V12": lambda x: c + 0 * x}, range_hint=(-r, r))
+    return FunctionCurves.from_elements(
+        {"V11": lambda x: a * np.tanh(b * x), "V22": lambda x: -a * np.tanh(b * x), "V12": lambda x: c + 0 * x},
+        range_hint=(-r, r),
+    )
 
 
 def test_tully_simple_crossing_parameters():
@@ -49,7 +51,9 @@ def test_tully_simple_crossing_parameters():
     v = 0.01
     assert cr.sweep_rate(v) == pytest.approx(v * 0.032, rel=1e-12)
     assert cr.p_diabatic_stay(v) == pytest.approx(math.exp(-2 * math.pi * 0.005**2 / (v * 0.032)), rel=1e-12)
-    assert dataclasses.replace(cr, hbar=2.0).p_diabatic_stay(v) == pytest.approx(math.exp(-math.pi * 0.005**2 / (v * 0.032)), rel=1e-12)
+    assert dataclasses.replace(cr, hbar=2.0).p_diabatic_stay(v) == pytest.approx(
+        math.exp(-math.pi * 0.005**2 / (v * 0.032)), rel=1e-12
+    )
     # velocity from the energy at the crossing; below E_c: NaN
     e = np.array([-0.001, 0.05])
     vel = cr.velocity(e)  # mass 2000 (TullySimple's)
@@ -133,9 +137,14 @@ def test_nonadiabatic_lz_rate_is_the_marcus_rate():
     exp(-(dG + lambda)^2/(4 lambda kT)) with lambda = m w^2 d^2/2 (identity: relative 1e-12);
     for weak coupling the full kappa(T) reaches it (2 pi V^2/(hbar v dF) ~ 1e-4: 1e-3)."""
     mass, w, d, dg, vc = 2000.0, 0.005, 1.5, -0.01, 1e-5
-    model = FunctionCurves.from_elements({"V11": lambda x: 0.5 * mass * w**2 * x**2,
-                                          "V22": lambda x: 0.5 * mass * w**2 * (x - d) ** 2 + dg,
-                                          "V12": lambda x: vc + 0 * x}, mass=mass)
+    model = FunctionCurves.from_elements(
+        {
+            "V11": lambda x: 0.5 * mass * w**2 * x**2,
+            "V22": lambda x: 0.5 * mass * w**2 * (x - d) ** 2 + dg,
+            "V12": lambda x: vc + 0 * x,
+        },
+        mass=mass,
+    )
     cr = curve_crossing(model, (-5, 5))
     lam = 0.5 * mass * w**2 * d**2
     kt = np.array([0.002, 0.004, 0.01])
@@ -145,9 +154,17 @@ def test_nonadiabatic_lz_rate_is_the_marcus_rate():
     assert np.allclose(rate.rate, marcus, rtol=1e-3, atol=0)
     assert np.all(rate.rate <= rate.adiabatic_limit)
     # strong coupling: kappa -> 1 (adiabatic limit)
-    strong = curve_crossing(FunctionCurves.from_elements({"V11": lambda x: 0.5 * mass * w**2 * x**2,
-                                                          "V22": lambda x: 0.5 * mass * w**2 * (x - d) ** 2 + dg,
-                                                          "V12": lambda x: 0.02 + 0 * x}, mass=mass), (-5, 5))
+    strong = curve_crossing(
+        FunctionCurves.from_elements(
+            {
+                "V11": lambda x: 0.5 * mass * w**2 * x**2,
+                "V22": lambda x: 0.5 * mass * w**2 * (x - d) ** 2 + dg,
+                "V12": lambda x: 0.02 + 0 * x,
+            },
+            mass=mass,
+        ),
+        (-5, 5),
+    )
     assert thermal_transmission_coefficient(strong, 0.002) == pytest.approx(1.0, abs=1e-6)
 
 

@@ -28,16 +28,18 @@ def by_hand(err, tol, h_try, h, t, last, max_step, exponent):
     return accept, min(h, h_try * fac) if fac < 1 else h
 
 
-CASES = list(itertools.product(
-    [0.0, 1e-14, 3e-11, 1e-10, 2e-10, 1e-6, 5.0],  # err
-    [1e-10],  # tol
-    [1e-16, 0.03, 0.5],  # h_try
-    [0.5, 2.0],  # h
-    [-3.0, 100.0],  # t
-    [False, True],  # last
-    [0.1, math.inf],  # max_step
-    [stepping.EXPONENT_RICHARDSON, stepping.EXPONENT_EMBEDDED],
-))
+CASES = list(
+    itertools.product(
+        [0.0, 1e-14, 3e-11, 1e-10, 2e-10, 1e-6, 5.0],  # err
+        [1e-10],  # tol
+        [1e-16, 0.03, 0.5],  # h_try
+        [0.5, 2.0],  # h
+        [-3.0, 100.0],  # t
+        [False, True],  # last
+        [0.1, math.inf],  # max_step
+        [stepping.EXPONENT_RICHARDSON, stepping.EXPONENT_EMBEDDED],
+    )
+)
 
 
 @pytest.mark.parametrize("norm", [0.0, 2.0])

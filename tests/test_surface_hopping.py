@@ -87,8 +87,14 @@ def exact_open_channels(k, mass, x_left, x_right, pot=simple_potential, pot_scal
         return np.concatenate([y[4:], (w @ psi).ravel()])
 
     psi = u_r * np.exp(1j * k_r * x_right)  # column j: outgoing wave in channel j
-    sol = solve_ivp(rhs, (x_right, x_left), np.concatenate([psi.ravel(), (psi * 1j * k_r).ravel()]),
-                    method="DOP853", rtol=1e-11, atol=1e-13)
+    sol = solve_ivp(
+        rhs,
+        (x_right, x_left),
+        np.concatenate([psi.ravel(), (psi * 1j * k_r).ravel()]),
+        method="DOP853",
+        rtol=1e-11,
+        atol=1e-13,
+    )
     assert sol.success
     psi_l = u_l.T @ sol.y[:4, -1].reshape(2, 2)
     dpsi_l = u_l.T @ sol.y[4:, -1].reshape(2, 2)
@@ -170,7 +176,7 @@ def sigma(p, n):
 def barrier_potential(x):
     """Model 1 plus a narrow barrier 0.09 exp(-(x/0.15)^2) on both diabats (strong reflection)."""
     out = simple_potential(x).copy()
-    b = 0.09 * np.exp(-(np.asarray(x) / 0.15) ** 2)
+    b = 0.09 * np.exp(-((np.asarray(x) / 0.15) ** 2))
     out[..., 0, 0] += b
     out[..., 1, 1] += b
     return out
@@ -178,7 +184,7 @@ def barrier_potential(x):
 
 def barrier_potential_scalar(x):
     out = simple_potential_scalar(x)
-    b = 0.09 * math.exp(-(x / 0.15) ** 2)
+    b = 0.09 * math.exp(-((x / 0.15) ** 2))
     out[0, 0] += b
     out[1, 1] += b
     return out
@@ -233,8 +239,9 @@ def test_wigner_sampling_matches_exact():
     T_j(k) over N(k, k/40) equals T_j(30) to 1e-3 here, so the same exact reference applies."""
     n, k = 2000, 30.0
     t_ex, _ = exact_open_channels(k, MASS, -10.0, 10.0)
-    res = surface_hopping(TullySimple(), k, n_trajectories=n, seed=5, sampling="wigner",
-                                x0=-12.0, x_bounds=(-12.0, 10.0))
+    res = surface_hopping(
+        TullySimple(), k, n_trajectories=n, seed=5, sampling="wigner", x0=-12.0, x_bounds=(-12.0, 10.0)
+    )
     assert res.settings["sigma_x"] == [20.0 / k]
     for j in range(2):
         assert abs(res.transmission[0, j] - t_ex[j]) <= 4 * sigma(t_ex[j], n)
@@ -250,7 +257,7 @@ def test_linear_crossing_all_methods_give_landau_zener():
     k, n = 40.0, 2000
     e_in = -math.hypot(0.5 * model.F * model.L * math.tanh(-10.0 / model.L), model.V)
     v = math.sqrt(k * k - 2 * MASS * (-model.V - e_in)) / MASS
-    p_lz = math.exp(-2 * math.pi * model.V ** 2 / (v * model.F))
+    p_lz = math.exp(-2 * math.pi * model.V**2 / (v * model.F))
     assert 0.4 < p_lz < 0.6
     for method in (FSSH(), LZSH()):
         res = surface_hopping(model, k, n_trajectories=n, seed=2, method=method)
@@ -323,8 +330,10 @@ def test_three_states_with_trivial_crossings():
 def extended_runs():
     """Plain and EDC FSSH on Tully's extended coupling model at k = 10, 20 (x0 = -15, dt = 4)."""
     kw = {"n_trajectories": 1000, "seed": 4, "x0": -15.0, "dt": 4.0}
-    return (surface_hopping(TullyExtended(), [10.0, 20.0], **kw),
-            surface_hopping(TullyExtended(), [10.0, 20.0], method=FSSH(decoherence="edc"), **kw))
+    return (
+        surface_hopping(TullyExtended(), [10.0, 20.0], **kw),
+        surface_hopping(TullyExtended(), [10.0, 20.0], method=FSSH(decoherence="edc"), **kw),
+    )
 
 
 def test_decoherence_repairs_extended_coupling_reflection(extended_runs):
@@ -384,16 +393,21 @@ def fssh_reference(k, n, dt, seed, edc):
         g = np.hypot(gz, gy)
         cg, sg, ph = np.cos(g), np.sin(g) / g, np.exp(-0.5j * (m0 + m1) * dt)
         ca = c[i]
-        cn = np.stack([ph * ((cg - 1j * sg * gz) * ca[:, 0] - sg * gy * ca[:, 1]),
-                       ph * (sg * gy * ca[:, 0] + (cg + 1j * sg * gz) * ca[:, 1])], axis=1)
+        cn = np.stack(
+            [
+                ph * ((cg - 1j * sg * gz) * ca[:, 0] - sg * gy * ca[:, 1]),
+                ph * (sg * gy * ca[:, 0] + (cg + 1j * sg * gz) * ca[:, 1]),
+            ],
+            axis=1,
+        )
         c_a, c_b = cn[rows, aa], cn[rows, 1 - aa]
         g_hop = -2 * pn / MASS * dt * np.real(np.conj(c_b) * c_a * np.where(aa == 0, -nac, nac)) / np.abs(c_a) ** 2
-        kin = pn ** 2 / (2 * MASS) - np.where(aa == 0, e1 - e0, e0 - e1)
+        kin = pn**2 / (2 * MASS) - np.where(aa == 0, e1 - e0, e0 - e1)
         ok = (rng.random(i.size) < g_hop) & (kin >= 0)
         pn = np.where(ok, np.sign(pn) * np.sqrt(2 * MASS * np.maximum(kin, 0)), pn)
         aa = np.where(ok, 1 - aa, aa)
         if edc:
-            cb = cn[rows, 1 - aa] * np.exp(-dt * (e1 - e0) / (1 + 0.1 / (pn ** 2 / (2 * MASS))))
+            cb = cn[rows, 1 - aa] * np.exp(-dt * (e1 - e0) / (1 + 0.1 / (pn**2 / (2 * MASS))))
             cn[rows, aa] *= np.sqrt((1 - np.abs(cb) ** 2) / np.abs(cn[rows, aa]) ** 2)
             cn[rows, 1 - aa] = cb
         x[i], p[i], act[i], c[i] = xn, pn, aa, cn
@@ -429,8 +443,7 @@ def test_energy_conservation_per_trajectory():
         errs[dt] = res.energy_error[0]
     assert np.all(errs[1.0] <= 3e-7)
     assert 3.0 < np.median(errs[2.0]) / np.median(errs[1.0]) < 5.0
-    ehr = surface_hopping(TullyExtended(), 10.0, n_trajectories=1, x0=-15.0,
-                                method="ehrenfest")
+    ehr = surface_hopping(TullyExtended(), 10.0, n_trajectories=1, x0=-15.0, method="ehrenfest")
     assert ehr.energy_error[0, 0] < 5e-6  # measured 1.8e-6 at dt = 1 (mean-field energy)
 
 
@@ -456,16 +469,19 @@ def test_statistical_error_scales_as_inverse_sqrt_n():
     """Spread of T_0 over 16 independent seeds matches the reported binomial error (chi^2 test
     of the variance ratio: 16 samples, accepted range [0.4, 1.9] has > 99.5 % coverage)."""
     n = 200
-    runs = [surface_hopping(TullySimple(), 20.0, n_trajectories=n, seed=s, dt=4.0)
-            for s in range(16)]
+    runs = [surface_hopping(TullySimple(), 20.0, n_trajectories=n, seed=s, dt=4.0) for s in range(16)]
     est = np.array([r.transmission[0, 0] for r in runs])
     reported = np.mean([r.transmission_stderr[0, 0] for r in runs])
-    assert 0.4 < np.var(est, ddof=1) / reported ** 2 < 1.9
+    assert 0.4 < np.var(est, ddof=1) / reported**2 < 1.9
     assert abs(reported - math.sqrt(0.25 / n)) < 0.003  # T_0 ~ 0.5 here
 
 
-@given(k=st.floats(6.0, 40.0), seed=st.integers(0, 2**32), method=st.sampled_from(["fssh", "lzsh", "ehrenfest"]),
-       edc=st.booleans())
+@given(
+    k=st.floats(6.0, 40.0),
+    seed=st.integers(0, 2**32),
+    method=st.sampled_from(["fssh", "lzsh", "ehrenfest"]),
+    edc=st.booleans(),
+)
 def test_invariants(k, seed, method, edc):
     """Any momentum and seed: outcomes are complete (T + R + unfinished = 1), final populations
     are normalised, energy is conserved per trajectory to 5e-5 of the incident kinetic energy at
@@ -529,8 +545,9 @@ def test_lzsm_0_1_names_still_work():
     with DeprecationWarnings, and give the same numbers."""
     new = surface_hopping(TullySimple(), [15.0, 25.0], n_trajectories=20, seed=3, initial="lower")
     with pytest.deprecated_call() as record:
-        old = surface_hopping(TullySimple(), momenta=[15.0, 25.0], mass=MASS, hbar=1.0, n_trajectories=20,
-                                    seed=3, initial_state=0)
+        old = surface_hopping(
+            TullySimple(), momenta=[15.0, 25.0], mass=MASS, hbar=1.0, n_trajectories=20, seed=3, initial_state=0
+        )
     messages = " ".join(str(w.message) for w in record)
     for name in ("momenta", "initial_state", "mass", "hbar"):
         assert f"({name}=...)" in messages
@@ -557,24 +574,27 @@ def test_to_xarray():
 
 
 # ----------------------------------------------------------------------------- bad input
-@pytest.mark.parametrize("kwargs, exc, words", [
-    ({"n_trajectories": 0}, LzsmValueError, "`n_trajectories` must be >= 1"),
-    ({"n_trajectories": 2.5}, LzsmTypeError, "`n_trajectories`"),
-    ({"k": [10.0, -1.0]}, LzsmValueError, "`k` must be > 0"),
-    ({"k": [np.nan]}, LzsmValueError, "`k` must be finite"),
-    ({"k": [[1.0]]}, LzsmValueError, "1-D"),
-    ({"dt": 0.0}, LzsmValueError, "`dt` must be > 0"),
-    ({"seed": -1}, LzsmValueError, "`seed`"),
-    ({"initial": 2}, LzsmValueError, "`initial` state index must be in 0..1"),
-    ({"method": "tsh"}, LzsmValueError, "`method` must be one of"),
-    ({"method": 3}, LzsmTypeError, "`method`"),
-    ({"sampling": "boltzmann"}, LzsmValueError, "`sampling` must be one of"),
-    ({"sigma_x": 1.0}, LzsmValueError, "sampling='wigner'"),
-    ({"sampling": "wigner", "sigma_x": 0.0}, LzsmValueError, "`sigma_x` must be > 0"),
-    ({"x_bounds": (5.0, -5.0)}, LzsmValueError, "x_left < x_right"),
-    ({"x0": 20.0, "x_bounds": (-10.0, 10.0)}, LzsmValueError, "`x0` must lie left of x_right"),
-    ({"model": "tully"}, LzsmTypeError, "`model` must be an lzsm Model"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, words",
+    [
+        ({"n_trajectories": 0}, LzsmValueError, "`n_trajectories` must be >= 1"),
+        ({"n_trajectories": 2.5}, LzsmTypeError, "`n_trajectories`"),
+        ({"k": [10.0, -1.0]}, LzsmValueError, "`k` must be > 0"),
+        ({"k": [np.nan]}, LzsmValueError, "`k` must be finite"),
+        ({"k": [[1.0]]}, LzsmValueError, "1-D"),
+        ({"dt": 0.0}, LzsmValueError, "`dt` must be > 0"),
+        ({"seed": -1}, LzsmValueError, "`seed`"),
+        ({"initial": 2}, LzsmValueError, "`initial` state index must be in 0..1"),
+        ({"method": "tsh"}, LzsmValueError, "`method` must be one of"),
+        ({"method": 3}, LzsmTypeError, "`method`"),
+        ({"sampling": "boltzmann"}, LzsmValueError, "`sampling` must be one of"),
+        ({"sigma_x": 1.0}, LzsmValueError, "sampling='wigner'"),
+        ({"sampling": "wigner", "sigma_x": 0.0}, LzsmValueError, "`sigma_x` must be > 0"),
+        ({"x_bounds": (5.0, -5.0)}, LzsmValueError, "x_left < x_right"),
+        ({"x0": 20.0, "x_bounds": (-10.0, 10.0)}, LzsmValueError, "`x0` must lie left of x_right"),
+        ({"model": "tully"}, LzsmTypeError, "`model` must be an lzsm Model"),
+    ],
+)
 def test_bad_input(kwargs, exc, words):
     args = {"model": TullySimple(), "k": 10.0, "n_trajectories": 10}
     args.update(kwargs)
@@ -640,5 +660,6 @@ def test_exact_references_agree_with_lzsm_scattering():
     ex = scattering.stationary_scattering(TullySimple(), k=[20.0])
     np.testing.assert_allclose(ex.transmission[0], t, atol=1e-4)
     ex3 = scattering.stationary_scattering(TullyExtended(), k=[10.0])
-    np.testing.assert_allclose(ex3.reflection[0], exact_reflection(extended_potential, 10.0, MASS, -15.0, 15.0),
-                               atol=1e-4)
+    np.testing.assert_allclose(
+        ex3.reflection[0], exact_reflection(extended_potential, 10.0, MASS, -15.0, 15.0), atol=1e-4
+    )

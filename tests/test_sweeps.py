@@ -29,17 +29,15 @@ Y = np.array([-1.0, 0.5, 2.0])
 
 # Knobs for _logged_toy, set by tests (monkeypatch) or by the subprocess; not part of the sweep's
 # configuration, so a resumed run matches the interrupted one.
-SWEEP_LOG: str | None = None      # append "x y" of each block's first point
-SWEEP_DELAY = 0.0                 # seconds of sleep per block
-FAIL_AT: float | None = None      # raise ZeroDivisionError on the block containing this x
+SWEEP_LOG: str | None = None  # append "x y" of each block's first point
+SWEEP_DELAY = 0.0  # seconds of sleep per block
+FAIL_AT: float | None = None  # raise ZeroDivisionError on the block containing this x
 INTERRUPT_AT: float | None = None  # raise KeyboardInterrupt on the block containing this x
 
 
 def _toy(x, y):
     """Exactly reproducible arithmetic: float, complex and integer outputs."""
-    return {"f": x**2 * y + 3.0 * x - y,
-            "z": (x + 1j * y) ** 2,
-            "status": (x * y > 0).astype(np.int8)}
+    return {"f": x**2 * y + 3.0 * x - y, "z": (x + 1j * y) ** 2, "status": (x * y > 0).astype(np.int8)}
 
 
 def _toy_reference(x, y):
@@ -62,8 +60,15 @@ def _logged_toy(x, y):
 
 def run_logged_sweep(store=None, resume=False):
     """The sweep the interruption tests run (12 blocks of one x value each)."""
-    return scan(_logged_toy, {"x": X, "y": Y}, chunks={"x": 1}, store=store, resume=resume,
-                 progress=False, attrs={"purpose": "test"})
+    return scan(
+        _logged_toy,
+        {"x": X, "y": Y},
+        chunks={"x": 1},
+        store=store,
+        resume=resume,
+        progress=False,
+        attrs={"purpose": "test"},
+    )
 
 
 def _lz_passage(coupling, sweep_rate):
@@ -87,8 +92,14 @@ def _shape_probe(a, b, c):
 
 # --------------------------------------------------------------------------- in-process
 def test_in_process_equals_numpy_with_uneven_chunks():
-    ds = scan(_toy, {"x": X, "y": Y}, chunks={"x": 5, "y": 2}, progress=False,
-               name_units={"x": "energy", "f": "arb"}, attrs={"note": "toy"})
+    ds = scan(
+        _toy,
+        {"x": X, "y": Y},
+        chunks={"x": 5, "y": 2},
+        progress=False,
+        name_units={"x": "energy", "f": "arb"},
+        attrs={"note": "toy"},
+    )
     ref = _toy_reference(X, Y)
     assert ds["f"].dims == ("x", "y") and ds.sizes == {"x": 12, "y": 3}
     for name in ref:
@@ -116,8 +127,15 @@ def test_default_chunks_bound_the_block():
 
 def test_trailing_output_dims_with_coords():
     t = T
-    ds = scan(_signal, {"x": X}, chunks={"x": 5}, progress=False, output_dims={"signal": ["t"]},
-               output_coords={"t": t}, name_units={"t": "time"})
+    ds = scan(
+        _signal,
+        {"x": X},
+        chunks={"x": 5},
+        progress=False,
+        output_dims={"signal": ["t"]},
+        output_coords={"t": t},
+        name_units={"t": "time"},
+    )
     assert ds["signal"].dims == ("x", "t") and ds["pair"].dims == ("x", "pair_dim_0")
     np.testing.assert_array_equal(ds["t"].values, t)
     assert ds["t"].attrs["units"] == "time"
@@ -128,8 +146,7 @@ def test_trailing_output_dims_with_coords():
 def test_sweep_of_exact_propagation_matches_closed_form():
     v = np.linspace(0.1, 0.8, 6)
     a = np.array([-2.0, -0.5, 0.7, 1.0, 3.0])
-    ds = scan(_lz_passage, {"coupling": v, "sweep_rate": a}, chunks={"coupling": 4, "sweep_rate": 3},
-               progress=False)
+    ds = scan(_lz_passage, {"coupling": v, "sweep_rate": a}, chunks={"coupling": 4, "sweep_rate": 3}, progress=False)
     exact = lzsm.finite_time_p_diabatic_stay(v[:, None], a[None, :], 50.0, -50.0)
     assert ds["p_diabatic_stay"].shape == (6, 5) and np.all(ds["status"].values == 0)
     assert np.max(np.abs(ds["p_diabatic_stay"].values - exact)) <= 1e-9
@@ -160,13 +177,16 @@ def test_existing_store_without_resume_is_refused(tmp_path):
         run_logged_sweep(store)
 
 
-@pytest.mark.parametrize("change, setting", [
-    ({"axes": {"x": X + 0.25, "y": Y}}, r"`axes\['x'\]`"),
-    ({"axes": {"y": Y, "x": X}}, r"`axes` \(names/order"),
-    ({"chunks": {"x": 2}}, r"`chunks`"),
-    ({"func": _toy}, r"`func`"),
-    ({"attrs": {"purpose": "other"}}, r"`attrs`"),
-])
+@pytest.mark.parametrize(
+    "change, setting",
+    [
+        ({"axes": {"x": X + 0.25, "y": Y}}, r"`axes\['x'\]`"),
+        ({"axes": {"y": Y, "x": X}}, r"`axes` \(names/order"),
+        ({"chunks": {"x": 2}}, r"`chunks`"),
+        ({"func": _toy}, r"`func`"),
+        ({"attrs": {"purpose": "other"}}, r"`attrs`"),
+    ],
+)
 def test_resume_with_changed_configuration_is_refused(tmp_path, change, setting):
     store = tmp_path / "s.zarr"
     run_logged_sweep(store)
@@ -178,13 +198,17 @@ def test_resume_with_changed_configuration_is_refused(tmp_path, change, setting)
 
 def test_resume_after_sigkill_skips_finished_blocks(tmp_path, monkeypatch):
     store, log = tmp_path / "killed.zarr", tmp_path / "calls.log"
-    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-            f"import {__name__} as m\n"
-            f"m.SWEEP_LOG = {str(log)!r}; m.SWEEP_DELAY = 0.3\n"
-            f"m.run_logged_sweep({str(store)!r})\n")
+    code = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        f"import {__name__} as m\n"
+        f"m.SWEEP_LOG = {str(log)!r}; m.SWEEP_DELAY = 0.3\n"
+        f"m.run_logged_sweep({str(store)!r})\n"
+    )
     stderr = tmp_path / "stderr.txt"
-    with open(stderr, "wb") as err, subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
-                                                     stderr=err) as proc:
+    with (
+        open(stderr, "wb") as err,
+        subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=err) as proc,
+    ):
         try:
             deadline = time.monotonic() + 120
             while not (store.exists() and completed_blocks(store).any()):
@@ -248,20 +272,23 @@ def _wrong_shape(x, y):
     return {"f": np.zeros(3)}
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"axes": {"x": X, "y": np.zeros((2, 2))}}, lzsm.LzsmValueError, r"`axes\['y'\]` must be a non-empty"),
-    ({"axes": {"x": [0.0, np.nan]}}, lzsm.LzsmValueError, r"`axes\['x'\]` must be finite"),
-    ({"axes": {}}, lzsm.LzsmTypeError, r"`axes` must be a non-empty dict"),
-    ({"chunks": {"z": 2}}, lzsm.LzsmValueError, r"`chunks` names unknown axes \['z'\]"),
-    ({"chunks": {"x": 0}}, lzsm.LzsmValueError, r"`chunks\['x'\]` must be an integer >= 1"),
-    ({"resume": True}, lzsm.LzsmValueError, r"`resume=True` needs a `store`"),
-    ({"scheduler": "threads"}, lzsm.LzsmValueError, r"`scheduler` must be 'local' or a scheduler address"),
-    ({"progress": "yes"}, lzsm.LzsmTypeError, r"`progress` must be None"),
-    ({"attrs": {"lzsm_version": "x"}}, lzsm.LzsmValueError, r"`attrs` keys \['lzsm_version'\] are reserved"),
-    ({"output_coords": {"t": [1.0]}}, lzsm.LzsmValueError, r"`output_coords\['t'\]` is not a dim"),
-    ({"name_units": {"w": "m"}}, lzsm.LzsmValueError, r"`name_units` names \['w'\]"),
-    ({"func": _wrong_shape}, lzsm.LzsmValueError, r"func output 'f' has shape \(3,\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"axes": {"x": X, "y": np.zeros((2, 2))}}, lzsm.LzsmValueError, r"`axes\['y'\]` must be a non-empty"),
+        ({"axes": {"x": [0.0, np.nan]}}, lzsm.LzsmValueError, r"`axes\['x'\]` must be finite"),
+        ({"axes": {}}, lzsm.LzsmTypeError, r"`axes` must be a non-empty dict"),
+        ({"chunks": {"z": 2}}, lzsm.LzsmValueError, r"`chunks` names unknown axes \['z'\]"),
+        ({"chunks": {"x": 0}}, lzsm.LzsmValueError, r"`chunks\['x'\]` must be an integer >= 1"),
+        ({"resume": True}, lzsm.LzsmValueError, r"`resume=True` needs a `store`"),
+        ({"scheduler": "threads"}, lzsm.LzsmValueError, r"`scheduler` must be 'local' or a scheduler address"),
+        ({"progress": "yes"}, lzsm.LzsmTypeError, r"`progress` must be None"),
+        ({"attrs": {"lzsm_version": "x"}}, lzsm.LzsmValueError, r"`attrs` keys \['lzsm_version'\] are reserved"),
+        ({"output_coords": {"t": [1.0]}}, lzsm.LzsmValueError, r"`output_coords\['t'\]` is not a dim"),
+        ({"name_units": {"w": "m"}}, lzsm.LzsmValueError, r"`name_units` names \['w'\]"),
+        ({"func": _wrong_shape}, lzsm.LzsmValueError, r"func output 'f' has shape \(3,\)"),
+    ],
+)
 def test_bad_input_names_the_argument(kwargs, error, message):
     args = {"func": _toy, "axes": {"x": X, "y": Y}, "progress": False}
     args.update(kwargs)
@@ -273,27 +300,39 @@ def test_bad_input_names_the_argument(kwargs, error, message):
 @pytest.mark.slow
 def test_local_dask_cluster_equals_in_process(tmp_path):
     axes = {"coupling": np.linspace(0.1, 1.0, 9), "sweep_rate": np.array([-1.0, 0.5, 2.0, 4.0])}
-    kwargs = {"chunks": {"coupling": 2, "sweep_rate": 3}, "progress": False,
-              "name_units": {"coupling": "energy"}}
+    kwargs = {"chunks": {"coupling": 2, "sweep_rate": 3}, "progress": False, "name_units": {"coupling": "energy"}}
     local = scan(example_lz_probability, axes, **kwargs)
     on_dask = scan(example_lz_probability, axes, scheduler="local", **kwargs)
     xr.testing.assert_identical(on_dask, local)
     stored = scan(example_lz_probability, axes, scheduler="local", store=tmp_path / "d.zarr", **kwargs)
     xr.testing.assert_identical(stored, local)
-    np.testing.assert_allclose(local["p_diabatic_stay"].values,
-                               lzsm.lz_probability(axes["coupling"][:, None], axes["sweep_rate"]), rtol=1e-15)
+    np.testing.assert_allclose(
+        local["p_diabatic_stay"].values, lzsm.lz_probability(axes["coupling"][:, None], axes["sweep_rate"]), rtol=1e-15
+    )
 
 
 @pytest.mark.slow
 def test_dask_block_error_names_the_block(tmp_path):
     distributed = pytest.importorskip("distributed")
     axes = {"coupling": np.array([0.2, 0.4]), "sweep_rate": np.array([-1.0, 0.0, 1.0])}
-    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=":0", scheduler_kwargs={"dashboard": False})
+    cluster = distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=":0",
+        scheduler_kwargs={"dashboard": False},
+    )
     with cluster, distributed.Client(cluster) as client:
         with pytest.raises(ScanBlockError, match=r"sweep_rate = 0\.0") as info:
-            scan(example_lz_probability, axes, chunks={"sweep_rate": 1}, scheduler=client,
-                  store=tmp_path / "d.zarr", progress=False)
+            scan(
+                example_lz_probability,
+                axes,
+                chunks={"sweep_rate": 1},
+                scheduler=client,
+                store=tmp_path / "d.zarr",
+                progress=False,
+            )
         assert isinstance(info.value.__cause__, ValueError)
         assert client.status != "closed"  # a client passed in is left open
     if (tmp_path / "d.zarr").exists():

@@ -66,19 +66,19 @@ def test_unknown_unit_system_raises(energy, time):
         ("2000 MHz", "energy", GHZ_NS, 2.0, 1e-12),
         ("2e9 Hz", "energy", GHZ_NS, 2.0, 1e-12),
         ("1 GHz/ns", "sweep_rate", GHZ_NS, 1.0, 1e-12),
-        ("1 MHz/us", "sweep_rate", GHZ_NS, 1e-6, 1e-12),       # 1e6 Hz / 1e-6 s = 1e12 Hz/s
-        ("-3 GHz/ns", "sweep_rate", GHZ_NS, -3.0, 1e-12),      # the sign is kept
-        ("1 meV", "energy", GHZ_NS, 241.7989242, 1e-9),        # CODATA e/h = 2.417989242e14 Hz/V
+        ("1 MHz/us", "sweep_rate", GHZ_NS, 1e-6, 1e-12),  # 1e6 Hz / 1e-6 s = 1e12 Hz/s
+        ("-3 GHz/ns", "sweep_rate", GHZ_NS, -3.0, 1e-12),  # the sign is kept
+        ("1 meV", "energy", GHZ_NS, 241.7989242, 1e-9),  # CODATA e/h = 2.417989242e14 Hz/V
         ("1 µeV", "energy", GHZ_NS, 0.2417989242, 1e-9),
-        ("1 cm^-1", "energy", GHZ_NS, 29.9792458, 1e-12),      # c = 299792458 m/s (exact)
+        ("1 cm^-1", "energy", GHZ_NS, 29.9792458, 1e-12),  # c = 299792458 m/s (exact)
         ("1 cm-1", "energy", GHZ_NS, 29.9792458, 1e-12),
-        ("1 K", "energy", GHZ_NS, 20.83661912, 1e-9),          # CODATA k_B/h = 2.083661912e10 Hz/K
-        ("1 Ha", "energy", GHZ_NS, 6579683.920502, 1e-10),     # CODATA E_h/h = 6.579683920502e15 Hz
+        ("1 K", "energy", GHZ_NS, 20.83661912, 1e-9),  # CODATA k_B/h = 2.083661912e10 Hz/K
+        ("1 Ha", "energy", GHZ_NS, 6579683.920502, 1e-10),  # CODATA E_h/h = 6.579683920502e15 Hz
         ("0.5 us", "time", GHZ_NS, 500.0, 1e-12),
         ("1 ns", "time", UnitSystem("hartree", "au"), 41341373.34, 1e-9),  # hbar/E_h = 2.4188843266e-17 s
         ("1 eV/fs", "sweep_rate", UnitSystem("eV", "fs"), 1.0, 1e-12),
-        ("  7.5e-1   GHz ", "energy", GHZ_NS, 0.75, 1e-12),   # surrounding/inner blanks
-        ("2GHz", "energy", GHZ_NS, 2.0, 1e-12),                # no blank needed
+        ("  7.5e-1   GHz ", "energy", GHZ_NS, 0.75, 1e-12),  # surrounding/inner blanks
+        ("2GHz", "energy", GHZ_NS, 2.0, 1e-12),  # no blank needed
     ],
 )
 def test_parse_conversions(text, dimension, system, expected, rel):
@@ -102,14 +102,14 @@ def test_has_unit():
 @pytest.mark.parametrize("v, alpha", [(0.1, 1.0), (0.05, 0.2), (0.3, 5.0), (0.02, -0.7)])
 def test_lz_probability_in_ghz_ns(v, alpha):
     # P_LZ = exp(-2 pi V^2/(hbar |alpha|)) with hbar = 1/(2 pi)  ->  exp(-4 pi^2 V^2/|alpha|)
-    expected = math.exp(-4.0 * math.pi ** 2 * v ** 2 / abs(alpha))
+    expected = math.exp(-4.0 * math.pi**2 * v**2 / abs(alpha))
     assert float(lzsm.lz_probability(v, alpha, hbar=UnitSystem().hbar)) == pytest.approx(expected, rel=1e-12)
 
 
 def test_lz_probability_from_quantity_strings():
     v = parse("100 MHz", "energy", GHZ_NS, "coupling")
     a = parse("1000 MHz/ns", "sweep_rate", GHZ_NS, "sweep_rate")
-    expected = math.exp(-4.0 * math.pi ** 2 * 0.01)  # V = 0.1 GHz, alpha = 1 GHz/ns
+    expected = math.exp(-4.0 * math.pi**2 * 0.01)  # V = 0.1 GHz, alpha = 1 GHz/ns
     assert float(lzsm.lz_probability(v, a, hbar=GHZ_NS.hbar)) == pytest.approx(expected, rel=1e-12)
 
 
@@ -117,17 +117,17 @@ def test_lz_probability_from_quantity_strings():
 @pytest.mark.parametrize(
     "value, dimension, system, fragment",
     [
-        ("1 GHz", "sweep_rate", GHZ_NS, "expects a sweep rate"),   # energy given for a sweep rate
+        ("1 GHz", "sweep_rate", GHZ_NS, "expects a sweep rate"),  # energy given for a sweep rate
         ("1 GHz/ns", "energy", GHZ_NS, "expects an energy"),
         ("5 ns", "energy", GHZ_NS, "expects an energy"),
-        ("abc", "energy", GHZ_NS, "cannot read"),                 # garbage
+        ("abc", "energy", GHZ_NS, "cannot read"),  # garbage
         ("", "energy", GHZ_NS, "cannot read"),
         ("nan", "energy", GHZ_NS, "cannot read"),
         ("inf GHz", "energy", GHZ_NS, "cannot read"),
         (float("nan"), "energy", GHZ_NS, "finite"),
         (float("inf"), "time", GHZ_NS, "finite"),
-        ("1e400 GHz", "energy", GHZ_NS, "finite"),                # overflows to inf
-        ("1 GHz", "energy", None, "no unit system"),              # a unit without a system
+        ("1e400 GHz", "energy", GHZ_NS, "finite"),  # overflows to inf
+        ("1 GHz", "energy", None, "no unit system"),  # a unit without a system
         (True, "energy", GHZ_NS, "number or a quantity"),
         (None, "energy", GHZ_NS, "number or a quantity"),
         ([1.0], "energy", GHZ_NS, "number or a quantity"),
@@ -140,15 +140,18 @@ def test_parse_errors_name_the_parameter(value, dimension, system, fragment):
     assert "model.coupling" in str(info.value)
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("1 blargs", "unknown unit 'blargs'"),
-    # pint reads any unit expression; one that is no energy is refused with its dimension
-    ("1 furlong", r"expects an energy; '1 furlong' is a quantity of dimension \[length\]"),
-    ("1 GHz ns", "expects an energy; '1 GHz ns' is a pure number"),
-    ("1 ns/GHz", r"expects an energy; '1 ns/GHz' is a quantity of dimension \[time\] \*\* 2"),
-    ("1 GHz/ns/ns", r"expects an energy; '1 GHz/ns/ns' is a quantity of dimension 1 / \[time\] \*\* 3"),
-    ("1 GHz/", "cannot read the unit 'GHz/'"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("1 blargs", "unknown unit 'blargs'"),
+        # pint reads any unit expression; one that is no energy is refused with its dimension
+        ("1 furlong", r"expects an energy; '1 furlong' is a quantity of dimension \[length\]"),
+        ("1 GHz ns", "expects an energy; '1 GHz ns' is a pure number"),
+        ("1 ns/GHz", r"expects an energy; '1 ns/GHz' is a quantity of dimension \[time\] \*\* 2"),
+        ("1 GHz/ns/ns", r"expects an energy; '1 GHz/ns/ns' is a quantity of dimension 1 / \[time\] \*\* 3"),
+        ("1 GHz/", "cannot read the unit 'GHz/'"),
+    ],
+)
 def test_unknown_or_wrong_unit_raises(text, fragment):
     with pytest.raises(LzsmValueError, match=fragment):
         parse(text, "energy", GHZ_NS, "model.coupling")
@@ -180,27 +183,36 @@ def test_parse_range_forms_and_errors():
 
     s = UnitSystem("GHz", "ns")
     assert np.allclose(parse_range(["100 MHz", 0.5], "energy", s, "x"), [0.1, 0.5], rtol=1e-14)
-    assert np.allclose(parse_range({"start": "1 MHz", "stop": "1 GHz", "num": 4, "scale": "log"}, "energy", s, "x"),
-                       [1e-3, 1e-2, 1e-1, 1.0], rtol=1e-12)
+    assert np.allclose(
+        parse_range({"start": "1 MHz", "stop": "1 GHz", "num": 4, "scale": "log"}, "energy", s, "x"),
+        [1e-3, 1e-2, 1e-1, 1.0],
+        rtol=1e-12,
+    )
     assert parse_range("2 GHz", "energy", s, "x").tolist() == [2.0]
-    for spec, match in (([], "`x` must not be empty"), ({"start": 0, "stop": 1}, "needs start, stop and num"),
-                        ({"start": 0, "stop": 1, "num": 0}, "`x.num` must be an integer"),
-                        ({"start": 0, "stop": 1, "num": 3, "scale": "log"}, "positive start and stop"),
-                        ({"start": 0, "stop": 1, "num": 3, "step": 1}, "unknown key 'step'")):
+    for spec, match in (
+        ([], "`x` must not be empty"),
+        ({"start": 0, "stop": 1}, "needs start, stop and num"),
+        ({"start": 0, "stop": 1, "num": 0}, "`x.num` must be an integer"),
+        ({"start": 0, "stop": 1, "num": 3, "scale": "log"}, "positive start and stop"),
+        ({"start": 0, "stop": 1, "num": 3, "step": 1}, "unknown key 'step'"),
+    ):
         with pytest.raises(LzsmValueError, match=match):
             parse_range(spec, "energy", s, "x")
 
 
 # --------------------------------------------------------------------------- pint (docs/units.md)
-@pytest.mark.parametrize("text, dimension, expected", [
-    ("0.3 GHz*h", "energy", 0.3),                   # h is Planck's constant: h * 0.3 GHz
-    ("2 hbar/ns", "energy", 2 / (2 * math.pi)),     # hbar/(1 ns) = (1/2 pi) GHz
-    ("5 1/cm", "energy", 5 * 29.9792458),           # a wavenumber, as E/(hc)
-    ("40 neV", "energy", 40e-6 * 241.7989242),      # 1 meV = 241.7989242 GHz (CODATA e/h)
-    ("3 MHz^2", "sweep_rate", 3e-6),                # h f^2: (MHz)^2 = 1e-6 GHz/ns
-    ("2 hr", "time", 7.2e12),                       # hours are 'hr'
-    ("0.5 GHz*h/ns", "sweep_rate", 0.5),
-])
+@pytest.mark.parametrize(
+    "text, dimension, expected",
+    [
+        ("0.3 GHz*h", "energy", 0.3),  # h is Planck's constant: h * 0.3 GHz
+        ("2 hbar/ns", "energy", 2 / (2 * math.pi)),  # hbar/(1 ns) = (1/2 pi) GHz
+        ("5 1/cm", "energy", 5 * 29.9792458),  # a wavenumber, as E/(hc)
+        ("40 neV", "energy", 40e-6 * 241.7989242),  # 1 meV = 241.7989242 GHz (CODATA e/h)
+        ("3 MHz^2", "sweep_rate", 3e-6),  # h f^2: (MHz)^2 = 1e-6 GHz/ns
+        ("2 hr", "time", 7.2e12),  # hours are 'hr'
+        ("0.5 GHz*h/ns", "sweep_rate", 0.5),
+    ],
+)
 def test_unit_expressions_through_pint(text, dimension, expected):
     assert parse(text, dimension, GHZ_NS, "x") == pytest.approx(expected, rel=1e-9)
 
@@ -223,8 +235,11 @@ def test_check_mixing_names_values_with_and_without_units():
 
     assert check_mixing([("a", "1 GHz"), ("b", ["2 ns", "3 ns"])], "declare it", infer=True) is True
     assert check_mixing([("a", 1.0), ("b", {"start": 0, "stop": 1, "num": 3})], "declare it", infer=True) is False
-    with pytest.raises(LzsmValueError, match=r"no unit system is set and a = '1 GHz' has a unit but b = 2.0 is a "
-                                             r"plain number: give every value a unit, or declare it"):
+    with pytest.raises(
+        LzsmValueError,
+        match=r"no unit system is set and a = '1 GHz' has a unit but b = 2.0 is a "
+        r"plain number: give every value a unit, or declare it",
+    ):
         check_mixing([("a", "1 GHz"), ("b", 2.0)], "declare it", infer=True)
     with pytest.raises(LzsmValueError, match=r"no unit system is set and a = '1 GHz' has a unit: declare it"):
         check_mixing([("a", "1 GHz")], "declare it", infer=False)

@@ -37,8 +37,8 @@ def fd_radial_levels(k, omega, nu, n_states=3, rho_max=12.0):
     def solve(n):
         rho = np.linspace(0, rho_max, n + 2)[1:-1]
         h = rho[1] - rho[0]
-        diag = omega / h ** 2 + 0.5 * omega * ((nu ** 2 - 0.25) / rho ** 2 + rho ** 2) - k * rho
-        off = np.full(n - 1, -0.5 * omega / h ** 2)
+        diag = omega / h**2 + 0.5 * omega * ((nu**2 - 0.25) / rho**2 + rho**2) - k * rho
+        off = np.full(n - 1, -0.5 * omega / h**2)
         return eigh_tridiagonal(diag, off, select="i", select_range=(0, n_states - 1))[0]
 
     e1, e2 = solve(4000), solve(8001)
@@ -61,7 +61,7 @@ def test_uncoupled_limit_is_two_oscillators():
 @pytest.mark.parametrize("k", [0.01, 0.03])
 def test_weak_coupling_second_order(k):
     e0 = jahn_teller_levels(k, omega=1.0, n_levels=2).energies[0]
-    assert e0 == pytest.approx(1.0 - k ** 2, abs=2 * k ** 4)
+    assert e0 == pytest.approx(1.0 - k**2, abs=2 * k**4)
 
 
 def test_exact_levels_converge_in_basis_size():
@@ -108,13 +108,15 @@ def test_single_surface_converged_in_radial_basis():
     assert a.error_estimate < 1e-6
 
 
-@pytest.mark.parametrize(("k", "diagonal_correction", "gp_max", "nogp_min", "ratio"), [
-    (2.0, False, 0.04, 0.20, 6.0),
-    (3.0, False, 0.02, 0.15, 8.0),
-    (3.0, True, 0.003, 0.15, 50.0),
-])
-def test_geometric_phase_brings_single_surface_levels_close_to_exact(k, diagonal_correction, gp_max, nogp_min,
-                                                                     ratio):
+@pytest.mark.parametrize(
+    ("k", "diagonal_correction", "gp_max", "nogp_min", "ratio"),
+    [
+        (2.0, False, 0.04, 0.20, 6.0),
+        (3.0, False, 0.02, 0.15, 8.0),
+        (3.0, True, 0.003, 0.15, 50.0),
+    ],
+)
+def test_geometric_phase_brings_single_surface_levels_close_to_exact(k, diagonal_correction, gp_max, nogp_min, ratio):
     """The stated margin: over the lowest 8 levels (4 doublets with GP), the largest deviation
     from the exact levels is below gp_max with the geometric phase and above nogp_min without it,
     a factor >= ratio (measured: k=2: 0.036 vs 0.238; k=3: 0.017 vs 0.174; k=3 with the diagonal
@@ -177,27 +179,39 @@ def test_encircling_wavepacket_bad_input():
 def test_vibronic_results_export_and_repr(check_result):
     r = jahn_teller_levels(2.0, n_levels=4)
     assert r.status == lzsm.Status.OK
-    check_result(r, {"energy": ["level"], "j": ["level"], "energy_vs_basis": ["n_max", "level"],
-                     "error_estimate": []})
+    check_result(r, {"energy": ["level"], "j": ["level"], "energy_vs_basis": ["n_max", "level"], "error_estimate": []})
     with pytest.warns(DeprecationWarning, match="error_estimate"):
         assert r.change == r.error_estimate
     single = single_surface_levels(2.0, n_levels=4)
     assert single.status == lzsm.Status.NOT_CHECKED and single.ok
     check_result(single, {"energy": ["level"], "m": ["level"], "v": ["level"]})
     cmp = geometric_phase_comparison(2.0, n_levels=4)
-    ds = check_result(cmp, {name: ["level"] for name in ("exact", "j_exact", "with_geometric_phase",
-                                                          "m_with_geometric_phase", "without_geometric_phase",
-                                                          "m_without_geometric_phase")})
-    assert cmp.attrs["max_error_with_geometric_phase"] == ds.attrs["max_error_with_geometric_phase"] \
+    ds = check_result(
+        cmp,
+        {
+            name: ["level"]
+            for name in (
+                "exact",
+                "j_exact",
+                "with_geometric_phase",
+                "m_with_geometric_phase",
+                "without_geometric_phase",
+                "m_without_geometric_phase",
+            )
+        },
+    )
+    assert (
+        cmp.attrs["max_error_with_geometric_phase"]
+        == ds.attrs["max_error_with_geometric_phase"]
         == cmp.max_error_with_geometric_phase
+    )
     assert cmp.attrs["exact_n_max"] == cmp.exact_levels.n_max
     np.testing.assert_array_equal(ds["m_with_geometric_phase"].values, cmp.with_gp.m)
     with pytest.warns(DeprecationWarning, match="to_xarray"):
         np.testing.assert_array_equal(cmp["exact"].values, cmp.exact_levels.energies)
     assert plot_vibronic_spectrum(cmp).get_title().startswith("E x e")
     wp = encircling_wavepacket(k=4.0, t_final=0.4, dt=0.1, n_grid=48, n_saved=2, n_bins=9)
-    check_result(wp, {"density_exact": ["t", "x", "y"], "angular_exact": ["t", "phi"],
-                      "node_ratio_exact": ["t"]})
+    check_result(wp, {"density_exact": ["t", "x", "y"], "angular_exact": ["t", "phi"], "node_ratio_exact": ["t"]})
 
 
 def test_explicit_basis_that_does_not_meet_tol_warns():

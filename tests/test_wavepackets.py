@@ -140,8 +140,13 @@ def test_energy_resolved_probabilities_agree_with_stationary(tully_runs, name):
     assert wp.convergence.converged, wp.convergence.summary()
     assert np.max(np.abs(wp.transmission_resolved - st.transmission)) < 1e-3
     assert np.max(np.abs(wp.reflection_resolved - st.reflection)) < 1e-3
-    assert max(np.max(np.abs(wp.transmission_resolved - st.transmission)),
-               np.max(np.abs(wp.reflection_resolved - st.reflection))) < 2e-4
+    assert (
+        max(
+            np.max(np.abs(wp.transmission_resolved - st.transmission)),
+            np.max(np.abs(wp.reflection_resolved - st.reflection)),
+        )
+        < 2e-4
+    )
     assert np.max(np.abs(wp.transmission_resolved_diabatic - st.transmission_diabatic)) < 1e-3
     centre = wp.at_momentum()
     assert np.allclose(centre["transmission"], st.transmission[5], atol=1e-3)
@@ -218,8 +223,12 @@ def test_momentum_sweep_and_figures():
     assert ds["transmission"].dims == ("k", "adiabatic")
     assert np.allclose(ds["transmission"].sum("adiabatic") + ds["reflection"].sum("adiabatic"), 1.0, atol=1e-6)
     # another method's results overlaid with error bars (what surface hopping passes in)
-    other = {"k": np.array([20.0]), "transmission": np.array([[0.5, 0.5]]),
-             "transmission_stderr": np.array([[0.01, 0.01]]), "reflection": np.zeros((1, 2))}
+    other = {
+        "k": np.array([20.0]),
+        "transmission": np.array([[0.5, 0.5]]),
+        "transmission_stderr": np.array([[0.01, 0.01]]),
+        "reflection": np.zeros((1, 2)),
+    }
     ax = plot_scattering_vs_momentum(ds, extra=[("FSSH", other)])
     assert len(ax.containers) == 4 and len(ax.lines) >= 4
     g = Grid.uniform((-20, 20), 256)
@@ -229,8 +238,15 @@ def test_momentum_sweep_and_figures():
     with pytest.raises(LzsmValueError, match="needs the `potential`"):
         plot_snapshots(ev, picture="adiabatic")
     g2 = Grid.uniform([(-5, 5), (-5, 5)], (32, 32))
-    ev2 = propagate(np.zeros(g2.shape + (1, 1)), g2, gaussian_wavepacket(g2, (0, 0), (1, 0), (1, 1), [1.0]),
-                    1.0, 0.1, 10, save_every=5)
+    ev2 = propagate(
+        np.zeros(g2.shape + (1, 1)),
+        g2,
+        gaussian_wavepacket(g2, (0, 0), (1, 0), (1, 1), [1.0]),
+        1.0,
+        0.1,
+        10,
+        save_every=5,
+    )
     assert plot_snapshots(ev2).get_ylabel() == "y"
 
 
@@ -241,8 +257,7 @@ def test_wavepacket_evolution_export(tmp_path):
     g = Grid.uniform([(-10, 10), (-8, 8)], (32, 24))
     v = np.zeros(g.shape + (2, 2))
     v[..., 0, 1] = v[..., 1, 0] = 0.3
-    ev = propagate(v, g, gaussian_wavepacket(g, (0, 0), (1, 0.5), (1.5, 1.2), [1, 0]), 1.0, 0.05, 40,
-                   save_every=20)
+    ev = propagate(v, g, gaussian_wavepacket(g, (0, 0), (1, 0.5), (1.5, 1.2), [1, 0]), 1.0, 0.05, 40, save_every=20)
     ds = ev.to_xarray()
     assert ds["psi"].dims == ("t", "x", "y", "diabatic") and ds["psi"].dtype == np.complex128
     assert ds["population_diabatic"].dims == ("t", "diabatic")
@@ -298,8 +313,17 @@ def test_lzsm_0_1_keywords_still_work():
     m = TullySimple()
     new = wavepacket_scattering(m, 20.0, convergence="none", k_width=1.5, k_resolved=[19.0, 20.0], tol=1e-3)
     with pytest.deprecated_call():
-        old = wavepacket_scattering(m, momentum=20.0, mass=2000.0, hbar=1.0, convergence="none", momentum_width=1.5,
-                                    resolved_momenta=[19.0, 20.0], tolerance=1e-3, incoming_state=0)
+        old = wavepacket_scattering(
+            m,
+            momentum=20.0,
+            mass=2000.0,
+            hbar=1.0,
+            convergence="none",
+            momentum_width=1.5,
+            resolved_momenta=[19.0, 20.0],
+            tolerance=1e-3,
+            incoming_state=0,
+        )
     np.testing.assert_array_equal(old.transmission_resolved, new.transmission_resolved)
     with pytest.deprecated_call(match="WavepacketScattering.momentum is deprecated"):
         assert old.momentum == 20.0
@@ -330,8 +354,12 @@ def test_engine_checks_integers_and_takes_hbar_from_the_model():
     # a curve model's hbar is the default: equal to giving it explicitly
     assert propagate(TullySimple(hbar=2.0), g, psi, 2000.0, 5.0, 1).hbar == 2.0
     assert propagate(np.zeros(g.shape + (2, 2)), g, psi, 2000.0, 5.0, 1).hbar == 1.0
-    np.testing.assert_allclose(propagate(TullySimple(), g, psi, 2000.0, 5.0, 20, hbar=2.0).psi,
-                               propagate(TullySimple(hbar=2.0), g, psi, 2000.0, 5.0, 20).psi, rtol=0, atol=0)
+    np.testing.assert_allclose(
+        propagate(TullySimple(), g, psi, 2000.0, 5.0, 20, hbar=2.0).psi,
+        propagate(TullySimple(hbar=2.0), g, psi, 2000.0, 5.0, 20).psi,
+        rtol=0,
+        atol=0,
+    )
 
 
 def test_scattering_scan_is_a_result(tmp_path):

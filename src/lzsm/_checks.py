@@ -24,13 +24,16 @@ def _describe(x: np.ndarray) -> str:
 def _refuse_quantity(x: Any, name: str) -> None:
     """A pint Quantity is not a number in the model's units: numpy would strip its unit silently."""
     if hasattr(x, "magnitude") and hasattr(x, "units") and hasattr(x, "dimensionality"):
-        raise LzsmTypeError(f"`{name}` is a quantity with a unit ({x!r}): lzsm's functions take plain numbers "
-                            f"in the model's units; convert it with lzsm.io.units.parse(value, dimension, "
-                            f"UnitSystem(...), {name!r}) and use that system's hbar")
+        raise LzsmTypeError(
+            f"`{name}` is a quantity with a unit ({x!r}): lzsm's functions take plain numbers "
+            f"in the model's units; convert it with lzsm.io.units.parse(value, dimension, "
+            f"UnitSystem(...), {name!r}) and use that system's hbar"
+        )
 
 
-def real_array(x: Any, name: str, *, positive: bool = False, nonnegative: bool = False,
-               nonzero: bool = False) -> np.ndarray:
+def real_array(
+    x: Any, name: str, *, positive: bool = False, nonnegative: bool = False, nonzero: bool = False
+) -> np.ndarray:
     """Finite real float array; optional sign constraints."""
     _refuse_quantity(x, name)
     if callable(x):
@@ -95,8 +98,7 @@ def hermitian(h: np.ndarray, name: str, *, rtol: float = 1e-10) -> np.ndarray:
     dev = np.max(np.abs(h - np.conj(np.swapaxes(h, -1, -2)))) if h.size else 0.0
     scale = max(np.max(np.abs(h)) if h.size else 0.0, 1e-300)
     if dev > rtol * scale:
-        raise LzsmValueError(
-            f"`{name}` must be Hermitian: max |H - H^dagger| = {dev:.3g} exceeds {rtol:g} x max |H|")
+        raise LzsmValueError(f"`{name}` must be Hermitian: max |H - H^dagger| = {dev:.3g} exceeds {rtol:g} x max |H|")
     return h
 
 
@@ -146,8 +148,10 @@ def time_model(model: Any) -> Any:
     if not isinstance(model, Model):
         raise LzsmTypeError(f"`model` must be an lzsm model (e.g. lzsm.LandauZener), got {type(model).__name__}")
     if model.coordinate != "t":
-        raise LzsmValueError(f"`model` is given along '{model.coordinate}', not time: it cannot be "
-                             "propagated (use lzsm.models.adiabatic for its adiabatic picture)")
+        raise LzsmValueError(
+            f"`model` is given along '{model.coordinate}', not time: it cannot be "
+            "propagated (use lzsm.models.adiabatic for its adiabatic picture)"
+        )
     return model
 
 
@@ -172,9 +176,11 @@ def times(t_span: Any, t_eval: Any = None) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- initial states
-INITIAL_GRAMMAR = ("a diabatic index k (int), a name ('diabatic k', 'adiabatic k', 'lower' = 'ground' = "
-                   "'adiabatic 0', 'upper' = the highest adiabatic state), a normalised state vector (..., N) "
-                   "in the diabatic basis")
+INITIAL_GRAMMAR = (
+    "a diabatic index k (int), a name ('diabatic k', 'adiabatic k', 'lower' = 'ground' = "
+    "'adiabatic 0', 'upper' = the highest adiabatic state), a normalised state vector (..., N) "
+    "in the diabatic basis"
+)
 
 
 class InitialState:
@@ -221,8 +227,9 @@ def _named_state(initial: Any, n: int) -> tuple[str, int] | None:
     return None
 
 
-def initial_state(initial: Any, model: Any, t0: float, *, shape: tuple[int, ...] | None = None,
-                  density: bool = False) -> InitialState:
+def initial_state(
+    initial: Any, model: Any, t0: float, *, shape: tuple[int, ...] | None = None, density: bool = False
+) -> InitialState:
     """The one grammar of initial states.
 
     ``initial`` is a diabatic index, a name (``'diabatic 1'``, ``'adiabatic 0'``, ``'lower'``,
@@ -261,8 +268,9 @@ def initial_state(initial: Any, model: Any, t0: float, *, shape: tuple[int, ...]
             raise LzsmValueError(f"`initial` density matrix must have trace 1, got {tr.reshape(-1)[0]:.6g}")
         ev = np.linalg.eigvalsh(rho)
         if np.any(ev < -1e-10):
-            raise LzsmValueError(f"`initial` density matrix must be positive semidefinite, "
-                                 f"smallest eigenvalue {ev.min():.3g}")
+            raise LzsmValueError(
+                f"`initial` density matrix must be positive semidefinite, smallest eigenvalue {ev.min():.3g}"
+            )
         try:
             rho = np.broadcast_to(rho, shape + (n, n)).copy()
         except ValueError:
@@ -278,8 +286,9 @@ def initial_state(initial: Any, model: Any, t0: float, *, shape: tuple[int, ...]
         psi = np.broadcast_to(arr, shape + (n,)).copy()
     except ValueError:
         hint = " (a density matrix? density matrices: use lzsm.evolve_open)" if arr.shape[-2:] == (n, n) else ""
-        raise LzsmValueError(f"`initial` of shape {arr.shape} does not broadcast to the model's grid "
-                             f"{shape} x {n}{hint}") from None
+        raise LzsmValueError(
+            f"`initial` of shape {arr.shape} does not broadcast to the model's grid {shape} x {n}{hint}"
+        ) from None
     nrm = np.linalg.norm(psi, axis=-1)
     if np.any(np.abs(nrm - 1.0) > 1e-10):
         raise LzsmValueError(f"`initial` state vector must be normalised (|psi| = 1), got |psi| = {nrm.max():.6g}")

@@ -142,8 +142,12 @@ def noise_third_positional(func: Callable[..., Any]) -> Callable[..., Any]:
         from lzsm.dynamics.noise import NoiseProcess
 
         if len(args) >= 3 and isinstance(args[2], NoiseProcess) and "noise" not in kwargs:
-            warnings.warn("evolve_noisy(model, t_span, noise, ...) is deprecated since lzsm 0.2; use "
-                          "evolve_noisy(model, t_span, initial, t_eval, noise=...)", DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "evolve_noisy(model, t_span, noise, ...) is deprecated since lzsm 0.2; use "
+                "evolve_noisy(model, t_span, initial, t_eval, noise=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             args = list(args)
             kwargs["noise"] = args.pop(2)
         return func(*args, **kwargs)
@@ -151,7 +155,9 @@ def noise_third_positional(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def renamed_keywords(**renames: str | tuple[str, Callable[[Any], Any]]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def renamed_keywords(
+    **renames: str | tuple[str, Callable[[Any], Any]],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator keeping renamed keyword arguments working: ``old=value`` reaches the function as
     ``new=value`` (or ``new=convert(value)`` for ``old=(new, convert)``) after a DeprecationWarning
     naming both.  Giving the old and the new name together is an error."""
@@ -168,8 +174,11 @@ def renamed_keywords(**renames: str | tuple[str, Callable[[Any], Any]]) -> Calla
                     from lzsm.errors import LzsmTypeError
 
                     raise LzsmTypeError(f"{func.__name__}() got both `{old}` (deprecated) and `{new}`; give `{new}`")
-                warnings.warn(f"{func.__name__}({old}=...) is deprecated since lzsm 0.2; use {new}=...",
-                              DeprecationWarning, stacklevel=2)
+                warnings.warn(
+                    f"{func.__name__}({old}=...) is deprecated since lzsm 0.2; use {new}=...",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
                 value = kwargs.pop(old)
                 kwargs[new] = value if convert is None else convert(value)
             return func(*args, **kwargs)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def progress_bar(total: float, progress: bool | None, *, desc: str, unit: str = "point",
-                 auto_above: float = 0.0, **kwargs: Any) -> Any:
+def progress_bar(
+    total: float, progress: bool | None, *, desc: str, unit: str = "point", auto_above: float = 0.0, **kwargs: Any
+) -> Any:
     """A ``tqdm.auto.tqdm`` bar (use as a context manager; ``.update(n)`` as work completes)."""
     from tqdm.auto import tqdm
 

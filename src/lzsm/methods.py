@@ -43,9 +43,11 @@ class Method:
         """The options with ``tol`` filled in; an error for any chosen option this method ignores."""
         ignored = sorted(set(options.given()) - self.honours - ALWAYS)
         if ignored:
-            raise LzsmValueError(f"method {self.name!r} ({self.form} models) does not use the option(s) "
-                                 f"{', '.join(map(repr, ignored))}; it honours "
-                                 f"{', '.join(sorted(self.honours | ALWAYS))}")
+            raise LzsmValueError(
+                f"method {self.name!r} ({self.form} models) does not use the option(s) "
+                f"{', '.join(map(repr, ignored))}; it honours "
+                f"{', '.join(sorted(self.honours | ALWAYS))}"
+            )
         return options if options.tol is not None else options.replace(tol=self.default_tol)
 
     @property
@@ -59,15 +61,17 @@ _REGISTRY: dict[tuple[str, str, str], Method] = {}
 DEFAULTS: dict[str, str] = {"schrodinger": "magnus6", "lindblad": "magnus6", "noise": "magnus4"}
 
 
-def register(equation: str, name: str, form: str, *, default_tol: float, honours: set[str] | frozenset[str],
-             description: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def register(
+    equation: str, name: str, form: str, *, default_tol: float, honours: set[str] | frozenset[str], description: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: register ``runner`` as ``method=name`` for models of ``form`` under ``equation``."""
     if equation not in EQUATIONS or form not in FORMS:
         raise LzsmValueError(f"unknown equation {equation!r} or form {form!r}")
 
     def deco(runner: Callable[..., Any]) -> Callable[..., Any]:
-        _REGISTRY[(equation, name, form)] = Method(name, equation, form, runner, float(default_tol),
-                                                   frozenset(honours), description)
+        _REGISTRY[(equation, name, form)] = Method(
+            name, equation, form, runner, float(default_tol), frozenset(honours), description
+        )
         return runner
 
     return deco
@@ -76,9 +80,9 @@ def register(equation: str, name: str, form: str, *, default_tol: float, honours
 def _load(equation: str) -> None:
     """Import the modules whose runners register themselves."""
     if equation == "schrodinger":
-        import lzsm.dynamics.coherent  # noqa: F401
+        import lzsm.dynamics.coherent
     elif equation == "lindblad":
-        import lzsm.dynamics.open  # noqa: F401
+        import lzsm.dynamics.open
     elif equation == "noise":
         import lzsm.dynamics.noise  # noqa: F401
 
@@ -95,8 +99,10 @@ def lookup(equation: str, method: str | None, form: str) -> Method:
     key = (equation, method, form)
     if key not in _REGISTRY:
         names = sorted(m.name for (eq, _, f), m in _REGISTRY.items() if eq == equation and f == form)
-        raise LzsmValueError(f"`method` must be one of {', '.join(map(repr, names))} for {form} models "
-                             f"({equation} equation), got {method!r}")
+        raise LzsmValueError(
+            f"`method` must be one of {', '.join(map(repr, names))} for {form} models "
+            f"({equation} equation), got {method!r}"
+        )
     return _REGISTRY[key]
 
 

@@ -56,8 +56,10 @@ class Options:
                 raise LzsmTypeError(f"`tol` must be a number, got {tol!r}")
             tol = float(tol)
             if not (MIN_TOL <= tol <= MAX_TOL):
-                raise LzsmValueError(f"`tol` must be in [{MIN_TOL:g}, {MAX_TOL:g}] (double precision cannot "
-                                     f"deliver less than {MIN_TOL:g}), got {tol!r}")
+                raise LzsmValueError(
+                    f"`tol` must be in [{MIN_TOL:g}, {MAX_TOL:g}] (double precision cannot "
+                    f"deliver less than {MIN_TOL:g}), got {tol!r}"
+                )
             object.__setattr__(self, "tol", tol)
         ms = self.max_step
         if isinstance(ms, bool) or not isinstance(ms, (int, float, np.integer, np.floating)) or not ms > 0:
@@ -85,8 +87,11 @@ class Options:
     def given(self) -> dict[str, Any]:
         """The fields that differ from their defaults (what the user chose)."""
         default = Options()
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-                if getattr(self, f.name) != getattr(default, f.name)}
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != getattr(default, f.name)
+        }
 
     def describe(self) -> str:
         """A short text of the chosen fields, for result attributes and reprs."""

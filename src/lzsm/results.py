@@ -196,11 +196,20 @@ class Result:
             ds["error_estimate"].attrs["long_name"] = "the method's estimate of the error of this point"
         if "t" in ds.coords and "units" not in ds["t"].attrs:
             ds["t"].attrs.update(units="user time unit (hbar / energy unit)", long_name="time")
-        attrs = {"lzsm_version": self.version, "result": type(self).__name__, "method": self.method,
-                 "options": json.dumps({k: (v if not isinstance(v, float) or math.isfinite(v) else str(v))
-                                        for k, v in self.options.given().items()}, default=str),
-                 "status_codes": json.dumps(status_messages()),
-                 "conventions": "lzsm (docs/conventions.md)"}
+        attrs = {
+            "lzsm_version": self.version,
+            "result": type(self).__name__,
+            "method": self.method,
+            "options": json.dumps(
+                {
+                    k: (v if not isinstance(v, float) or math.isfinite(v) else str(v))
+                    for k, v in self.options.given().items()
+                },
+                default=str,
+            ),
+            "status_codes": json.dumps(status_messages()),
+            "conventions": "lzsm (docs/conventions.md)",
+        }
         attrs.update(self._attrs())
         ds.attrs.update({k: _attr_value(v) for k, v in attrs.items()})
         return ds
@@ -302,16 +311,23 @@ class DatasetResult(Result):
 
     def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
         dims = list(self.data["status"].dims) if "status" in self.data else []
-        return (tuple(self.data.sizes[d] for d in dims), dims,
-                {d: self.data[d].values for d in dims if d in self.data.coords})
+        return (
+            tuple(self.data.sizes[d] for d in dims),
+            dims,
+            {d: self.data[d].values for d in dims if d in self.data.coords},
+        )
 
     def _coords(self) -> dict[str, Any]:
-        return {name: (c.dims, c.values, c.attrs) for name, c in self.data.coords.items()
-                if name not in self._grid()[1]}
+        return {
+            name: (c.dims, c.values, c.attrs) for name, c in self.data.coords.items() if name not in self._grid()[1]
+        }
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {name: (list(da.dims), da.values) for name, da in self.data.data_vars.items()
-                if name not in ("status", "success")}
+        return {
+            name: (list(da.dims), da.values)
+            for name, da in self.data.data_vars.items()
+            if name not in ("status", "success")
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return dict(self.data.attrs)

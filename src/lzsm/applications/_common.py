@@ -48,8 +48,11 @@ def warn_unfinished(status: Any, where: str, result: str) -> None:
     bad = ~np.isin(st, [int(s) for s in SUCCESS])
     if np.any(bad):
         worst = Status(int(np.max(st[bad])))
-        warnings.warn(f"{where}: {int(bad.sum())} of {st.size} points did not finish ({worst.message}); "
-                      f"see {result}.status", LzsmConvergenceWarning, stacklevel=3)
+        warnings.warn(
+            f"{where}: {int(bad.sum())} of {st.size} points did not finish ({worst.message}); see {result}.status",
+            LzsmConvergenceWarning,
+            stacklevel=3,
+        )
 
 
 def deprecated(old: str, new: str) -> None:

@@ -26,15 +26,16 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from lzsm.errors import LzsmValueError
 from lzsm.io.output import atomic_folder, read_toml
 from lzsm.io.schema import Field, Reader, fields
-from lzsm.errors import LzsmValueError
 
 #: application name -> module that registers it (imported lazily, on first use)
 _MODULES: dict[str, str] = {
@@ -55,7 +56,7 @@ class Application:
 
     name: str
     schema: dict[str, dict[str, str]]
-    runner: Callable[["Config", Path], dict]
+    runner: Callable[[Config, Path], dict]
     doc: str = ""
 
 
@@ -93,9 +94,12 @@ class Config(Reader):
     recorded in ``resolved`` (written as ``scenario.json``)."""
 
     def __init__(self, raw: dict[str, Any], app: Application):
-        super().__init__(raw, {section: fields(keys) for section, keys in app.schema.items()},
-                         top={"application": Field("text"), "title": Field("text", app.name)},
-                         what=f"of application {app.name!r}")
+        super().__init__(
+            raw,
+            {section: fields(keys) for section, keys in app.schema.items()},
+            top={"application": Field("text"), "title": Field("text", app.name)},
+            what=f"of application {app.name!r}",
+        )
         self.app = app
         self.top.get("application")
         self.title: str = self.top.get("title")
@@ -132,8 +136,7 @@ def run(raw: dict[str, Any], out_dir: str | os.PathLike, *, force: bool = False)
     with atomic_folder(out_dir, force) as tmp:
         start = time.perf_counter()
         summary = dict(app.runner(cfg, tmp))
-        summary = {"application": name, "title": cfg.title, **summary,
-                   "seconds": time.perf_counter() - start}
+        summary = {"application": name, "title": cfg.title, **summary, "seconds": time.perf_counter() - start}
         (tmp / "summary.json").write_text(json.dumps(_jsonable(summary), indent=2))
         (tmp / "scenario.json").write_text(json.dumps(_jsonable(cfg.resolved), indent=2))
     return summary

@@ -64,7 +64,7 @@ from lzsm.dynamics import coherent as propagation
 from lzsm.errors import LzsmConvergenceError, LzsmValueError
 from lzsm.options import Options
 from lzsm.plot._axes import new_axes
-from lzsm.results import Result, SUCCESS
+from lzsm.results import SUCCESS, Result
 
 ArrayLike = Any
 
@@ -74,8 +74,10 @@ SPACES = ("reduced", "full")
 #: per time point)
 MAX_FULL_ITEMS = 1024
 
-REFERENCE = ("J. Roland and N. J. Cerf, Quantum search by local adiabatic evolution, "
-             "Phys. Rev. A 65, 042308 (2002), arXiv:quant-ph/0107015")
+REFERENCE = (
+    "J. Roland and N. J. Cerf, Quantum search by local adiabatic evolution, "
+    "Phys. Rev. A 65, 042308 (2002), arXiv:quant-ph/0107015"
+)
 
 
 # --------------------------------------------------------------------------- validation
@@ -300,8 +302,14 @@ class LandauZenerMap(Result):
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         _, dims, _ = self._grid()
-        data = {"n_items": self.n_items, "runtime": self.runtime, "coupling": self.coupling,
-                "sweep_rate": self.sweep_rate, "adiabaticity": self.adiabaticity, "p_jump_lz": self.p_jump_lz}
+        data = {
+            "n_items": self.n_items,
+            "runtime": self.runtime,
+            "coupling": self.coupling,
+            "sweep_rate": self.sweep_rate,
+            "adiabaticity": self.adiabaticity,
+            "p_jump_lz": self.p_jump_lz,
+        }
         return {k: (dims, np.asarray(v)) for k, v in data.items()}
 
     def _attrs(self) -> dict[str, Any]:
@@ -312,8 +320,9 @@ class LandauZenerMap(Result):
         return [f"{self.schedule} schedule", f"N = {lo:g}" if lo == hi else f"N in [{lo:g}, {hi:g}]"]
 
 
-def landau_zener_map(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear",
-                     hbar: float = 1.0) -> LandauZenerMap:
+def landau_zener_map(
+    n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear", hbar: float = 1.0
+) -> LandauZenerMap:
     """Map the Grover crossing onto V and alpha (derivation in the module docstring).
 
     .. math::  V = \\frac{g_{min}}{2} = \\frac{1}{2\\sqrt N}, \\qquad
@@ -333,9 +342,18 @@ def landau_zener_map(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "li
         rate = slope / T
     else:
         rate = slope * np.asarray(local_adiabatic_epsilon(n, T, hb)) / hb / n
-    return LandauZenerMap(n_items=n, runtime=T, schedule=schedule, coupling=0.5 / np.sqrt(n),
-                          sweep_rate=rate, t_crossing=T / 2, t_start=-T / 2, t_end=T / 2, hbar=hb,
-                          method="closed form")
+    return LandauZenerMap(
+        n_items=n,
+        runtime=T,
+        schedule=schedule,
+        coupling=0.5 / np.sqrt(n),
+        sweep_rate=rate,
+        t_crossing=T / 2,
+        t_start=-T / 2,
+        t_end=T / 2,
+        hbar=hb,
+        method="closed form",
+    )
 
 
 def linear_p_fail_lz(n_items: ArrayLike, runtime: ArrayLike, hbar: float = 1.0) -> np.ndarray:
@@ -399,9 +417,18 @@ def _scaled_model(n: np.ndarray, T: np.ndarray, schedule: str, hbar: float, spac
     return models.NLevel(h_of, hbar, "t", dh_of)
 
 
-def p_success(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear", *, hbar: float = 1.0,
-              space: str = "reduced", method: str | None = None, options: Options | None = None,
-              tol: float | None = None, progress: bool | None = None) -> np.ndarray:
+def p_success(
+    n_items: ArrayLike,
+    runtime: ArrayLike,
+    schedule: str = "linear",
+    *,
+    hbar: float = 1.0,
+    space: str = "reduced",
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    progress: bool | None = None,
+) -> np.ndarray:
     """Probability to find the marked item, ``|<m|psi(T)>|^2``, by exact propagation.
 
     Solves ``i hbar dpsi/dt = H(s(t)) psi`` from |psi0> over [0, T] with :func:`lzsm.evolve`
@@ -424,8 +451,11 @@ def p_success(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear", 
         raise LzsmValueError("`n_items` must be a single value for space='full'")
     opts = propagation_options(options, 1e-10, tol=tol, progress=progress)
     model = _scaled_model(n, T, schedule, hb, space)
-    psi0 = grover_initial_state(int(n.reshape(-1)[0]), space) if space == "full" else \
-        np.stack([1.0 / np.sqrt(n), np.sqrt(1.0 - 1.0 / n)], axis=-1).astype(complex)
+    psi0 = (
+        grover_initial_state(int(n.reshape(-1)[0]), space)
+        if space == "full"
+        else np.stack([1.0 / np.sqrt(n), np.sqrt(1.0 - 1.0 / n)], axis=-1).astype(complex)
+    )
     ev = propagation.evolve(model, (0.0, 1.0), psi0, method=method, options=opts)
     if not ev.ok:
         bad = ~np.isin(np.broadcast_to(ev.status, ev.grid_shape), [int(st) for st in SUCCESS])
@@ -433,14 +463,24 @@ def p_success(n_items: ArrayLike, runtime: ArrayLike, schedule: str = "linear", 
         raise LzsmConvergenceError(
             f"p_success: the propagation stopped before the end of the run at {int(bad.sum())} of {bad.size} "
             f"points ({ev.message[tuple(where)]}), first at n_items = {n[tuple(where)]:g}, runtime = "
-            f"{T[tuple(where)]:g}; raise `max_steps` (options) or loosen `tol`")
+            f"{T[tuple(where)]:g}; raise `max_steps` (options) or loosen `tol`"
+        )
     return _out((np.abs(ev.amplitudes[..., -1, 0]) ** 2).reshape(shape))
 
 
-def runtime_for_success(n_items: ArrayLike, p_success_target: float, schedule: str = "linear", *,
-                        hbar: float = 1.0, runtime_grid: ArrayLike | None = None, rtol: float = 1e-4,
-                        method: str | None = None, options: Options | None = None, tol: float | None = None,
-                        progress: bool | None = None) -> np.ndarray:
+def runtime_for_success(
+    n_items: ArrayLike,
+    p_success_target: float,
+    schedule: str = "linear",
+    *,
+    hbar: float = 1.0,
+    runtime_grid: ArrayLike | None = None,
+    rtol: float = 1e-4,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    progress: bool | None = None,
+) -> np.ndarray:
     """Shortest runtime T at which the exact success probability first reaches the target.
 
     For each N, :func:`p_success` is evaluated on a geometric grid of T (default: 48 points
@@ -457,8 +497,11 @@ def runtime_for_success(n_items: ArrayLike, p_success_target: float, schedule: s
     rt = _checks.positive_scalar(rtol, "rtol")
     if runtime_grid is None:
         unit = n if schedule == "linear" else np.sqrt(n)
-        grid = unit[:, None] * np.geomspace(0.05, 20.0, 48)[None, :] if schedule == "linear" \
+        grid = (
+            unit[:, None] * np.geomspace(0.05, 20.0, 48)[None, :]
+            if schedule == "linear"
             else unit[:, None] * np.geomspace(0.2, 100.0, 48)[None, :]
+        )
         grid = grid * hb
     else:
         g = _checks.real_array(runtime_grid, "runtime_grid", positive=True)
@@ -505,7 +548,7 @@ def plot_gap(n_items: ArrayLike, ax: Any = None) -> Any:
     ax = new_axes(ax)
     s = np.linspace(0.0, 1.0, 801)
     for nn in np.atleast_1d(_n_items(n_items)):
-        line, = ax.plot(s, grover_gap(s, nn), label=f"N = {int(nn)}")
+        (line,) = ax.plot(s, grover_gap(s, nn), label=f"N = {int(nn)}")
         ax.plot([0.5], [grover_minimum_gap(nn)], "o", color=line.get_color(), ms=4)
     ax.set_yscale("log")
     ax.set_xlabel("s")
@@ -523,13 +566,24 @@ def plot_success_vs_runtime(ds: xr.Dataset, ax: Any = None, schedule: str = "lin
     tvar = f"runtime_{schedule}"
     for i, nn in enumerate(ds["n_items_curve"].values):
         T = ds[tvar].values[i]
-        line, = ax.plot(T, ds[var].values[i], label=f"N = {int(nn)} exact")
+        (line,) = ax.plot(T, ds[var].values[i], label=f"N = {int(nn)} exact")
         if schedule == "linear":
-            ax.plot(T, 1.0 - ds["p_fail_lz_linear"].values[i], "--", color=line.get_color(), lw=1,
-                    label="LZ: $1-e^{-2\\pi V^2/\\hbar\\alpha}$" if i == 0 else None)
+            ax.plot(
+                T,
+                1.0 - ds["p_fail_lz_linear"].values[i],
+                "--",
+                color=line.get_color(),
+                lw=1,
+                label="LZ: $1-e^{-2\\pi V^2/\\hbar\\alpha}$" if i == 0 else None,
+            )
         else:
-            ax.axvline(ds["runtime_local_closed_form"].values[i], color=line.get_color(), ls=":", lw=1,
-                       label=f"closed-form T(eps={float(ds.attrs['epsilon']):g})" if i == 0 else None)
+            ax.axvline(
+                ds["runtime_local_closed_form"].values[i],
+                color=line.get_color(),
+                ls=":",
+                lw=1,
+                label=f"closed-form T(eps={float(ds.attrs['epsilon']):g})" if i == 0 else None,
+            )
     ax.set_xscale("log")
     ax.set_xlabel("runtime T / (hbar/E)")
     ax.set_ylabel("success probability $|\\langle m|\\psi(T)\\rangle|^2$")
@@ -552,8 +606,14 @@ def plot_runtime_scaling(ds: xr.Dataset, ax: Any = None) -> Any:
     ax.loglog(n, tl[-1] * gmin[-1] ** 2 / gmin**2, "-", lw=1, color="C0", label="$\\propto 1/g_{min}^2 = N$")
     ax.loglog(n, tc[-1] * gmin[-1] / gmin, "-", lw=1, color="C1", label="$\\propto 1/g_{min} = \\sqrt{N}$")
     eps_star = float(local_adiabatic_epsilon(n[-1], tc[-1]))
-    ax.loglog(n, local_adiabatic_runtime(n, min(eps_star, 0.999)), ":", lw=1.5, color="C1",
-              label=f"Roland–Cerf $T(\\varepsilon={eps_star:.3f})$")
+    ax.loglog(
+        n,
+        local_adiabatic_runtime(n, min(eps_star, 0.999)),
+        ":",
+        lw=1.5,
+        color="C1",
+        label=f"Roland–Cerf $T(\\varepsilon={eps_star:.3f})$",
+    )
     if "runtime_linear_lz" in ds:
         ax.loglog(n, ds["runtime_linear_lz"].values, "--", lw=1, color="C0", label="linear, LZ prediction")
     ax.set_xlabel("number of items N")
@@ -568,20 +628,30 @@ def plot_runtime_scaling(ds: xr.Dataset, ax: Any = None) -> Any:
 MAX_QUBITS = 20
 
 
-@register("adiabatic_grover", schema={
-    "search": {"n_qubits_curves": "list", "n_qubits_scaling": "list", "p_success_target": "number",
-               "epsilon": "number", "energy_scale": "energy", "num_runtimes": "int",
-               "full_space_qubits": "int"},
-}, doc="docs/adiabatic_computing.md")
+@register(
+    "adiabatic_grover",
+    schema={
+        "search": {
+            "n_qubits_curves": "list",
+            "n_qubits_scaling": "list",
+            "p_success_target": "number",
+            "epsilon": "number",
+            "energy_scale": "energy",
+            "num_runtimes": "int",
+            "full_space_qubits": "int",
+        },
+    },
+    doc="docs/adiabatic_computing.md",
+)
 def adiabatic_grover(cfg: Config, out: Path) -> dict:
     """Adiabatic Grover search: gap, success vs runtime, runtime vs N for the linear and local
     schedules, the LZ reading of the linear schedule, and the full-space check of the reduction."""
+
     def qubits(key, default):
         # exact propagation time grows with the runtime ~ N: 2^20 items take ~10 s per curve
         v = cfg.get("search", key, default)
         if not v or not all(isinstance(q, int) and not isinstance(q, bool) and 1 <= q <= MAX_QUBITS for q in v):
-            raise LzsmValueError(f"`search.{key}` must be a non-empty list of integers in [1, {MAX_QUBITS}], "
-                                 f"got {v!r}")
+            raise LzsmValueError(f"`search.{key}` must be a non-empty list of integers in [1, {MAX_QUBITS}], got {v!r}")
         return np.array(sorted(set(v)), dtype=float)
 
     nq_curves = qubits("n_qubits_curves", [4, 8, 12])
@@ -599,8 +669,8 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     e_units = cfg.system.energy if cfg.system is not None else "E"
 
     n_c = 2.0**nq_curves
-    x_lin = np.geomspace(0.05, 10.0, num)       # T g_min^2 = T/N
-    x_loc = np.geomspace(0.3, 60.0, num)        # T g_min = T/sqrt(N)
+    x_lin = np.geomspace(0.05, 10.0, num)  # T g_min^2 = T/N
+    x_loc = np.geomspace(0.3, 60.0, num)  # T g_min = T/sqrt(N)
     T_lin = n_c[:, None] * x_lin[None, :]
     T_loc = np.sqrt(n_c)[:, None] * x_loc[None, :]
     p_lin = p_success(n_c[:, None], T_lin, "linear")
@@ -621,7 +691,7 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     k_loc, _ = power_law_exponent(n_s[good], t_loc[good])
     kg_lin, _ = power_law_exponent(1 / gmin[good], t_lin[good])
     kg_loc, _ = power_law_exponent(1 / gmin[good], t_loc[good])
-    upper = np.flatnonzero(good)[np.flatnonzero(good).size // 2:]
+    upper = np.flatnonzero(good)[np.flatnonzero(good).size // 2 :]
     upper = upper if upper.size >= 2 else np.flatnonzero(good)
     ku_lin, _ = power_law_exponent(n_s[upper], t_lin[upper])
     ku_loc, _ = power_law_exponent(n_s[upper], t_loc[upper])
@@ -629,7 +699,7 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     t_lin_lz = 4.0 * n_s * np.sqrt(1 - 1 / n_s) * math.log(1.0 / (1.0 - target)) / math.pi
     eps_needed = local_adiabatic_epsilon(n_s, t_loc)
 
-    n_full = 2 ** nq_full
+    n_full = 2**nq_full
     T_check = np.array([0.5, 2.0, 8.0]) * n_full
     dev_full = {}
     for sched in SCHEDULES:
@@ -644,37 +714,70 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     s = np.linspace(0, 1, 201)
     ds = xr.Dataset(
         {
-            "gap": (("n_items_curve", "s"), grover_gap(s[None, :], n_c[:, None]),
-                    {"units": "E", "long_name": "gap between the two lowest levels g(s) in units of energy_scale"}),
+            "gap": (
+                ("n_items_curve", "s"),
+                grover_gap(s[None, :], n_c[:, None]),
+                {"units": "E", "long_name": "gap between the two lowest levels g(s) in units of energy_scale"},
+            ),
             "runtime_linear": (("n_items_curve", "k"), T_lin * time_unit, {"units": t_units}),
             "runtime_local": (("n_items_curve", "k"), T_loc * time_unit, {"units": t_units}),
-            "p_success_linear": (("n_items_curve", "k"), p_lin,
-                                 {"long_name": "exact |<m|psi(T)>|^2, linear schedule"}),
-            "p_success_local": (("n_items_curve", "k"), p_loc,
-                                {"long_name": "exact |<m|psi(T)>|^2, local adiabatic schedule"}),
-            "p_fail_lz_linear": (("n_items_curve", "k"), p_fail_lz,
-                                 {"long_name": "asymptotic LZ exp(-2 pi V^2/(hbar alpha)), V=1/(2 sqrt N), "
-                                               "alpha=2 sqrt(1-1/N)/T"}),
-            "p_fail_finite_time_lz_linear": (("n_items_curve", "k"), p_fail_ft,
-                                             {"long_name": "exact finite-time LZ p_jump on [-T/2, T/2]"}),
-            "runtime_local_closed_form": (("n_items_curve",), T_closed * time_unit,
-                                          {"units": t_units, "long_name": "Roland-Cerf T(eps)"}),
+            "p_success_linear": (("n_items_curve", "k"), p_lin, {"long_name": "exact |<m|psi(T)>|^2, linear schedule"}),
+            "p_success_local": (
+                ("n_items_curve", "k"),
+                p_loc,
+                {"long_name": "exact |<m|psi(T)>|^2, local adiabatic schedule"},
+            ),
+            "p_fail_lz_linear": (
+                ("n_items_curve", "k"),
+                p_fail_lz,
+                {"long_name": "asymptotic LZ exp(-2 pi V^2/(hbar alpha)), V=1/(2 sqrt N), alpha=2 sqrt(1-1/N)/T"},
+            ),
+            "p_fail_finite_time_lz_linear": (
+                ("n_items_curve", "k"),
+                p_fail_ft,
+                {"long_name": "exact finite-time LZ p_jump on [-T/2, T/2]"},
+            ),
+            "runtime_local_closed_form": (
+                ("n_items_curve",),
+                T_closed * time_unit,
+                {"units": t_units, "long_name": "Roland-Cerf T(eps)"},
+            ),
             "p_success_local_closed_form": (("n_items_curve",), p_at_closed),
-            "runtime_linear_scaling": (("n_items",), t_lin * time_unit,
-                                       {"units": t_units, "long_name": "runtime for p_success_target, linear"}),
-            "runtime_local_scaling": (("n_items",), t_loc * time_unit,
-                                      {"units": t_units, "long_name": "runtime for p_success_target, local"}),
-            "runtime_linear_lz": (("n_items",), t_lin_lz * time_unit,
-                                  {"units": t_units, "long_name": "LZ: (4N/pi) sqrt(1-1/N) ln(1/(1-target))"}),
+            "runtime_linear_scaling": (
+                ("n_items",),
+                t_lin * time_unit,
+                {"units": t_units, "long_name": "runtime for p_success_target, linear"},
+            ),
+            "runtime_local_scaling": (
+                ("n_items",),
+                t_loc * time_unit,
+                {"units": t_units, "long_name": "runtime for p_success_target, local"},
+            ),
+            "runtime_linear_lz": (
+                ("n_items",),
+                t_lin_lz * time_unit,
+                {"units": t_units, "long_name": "LZ: (4N/pi) sqrt(1-1/N) ln(1/(1-target))"},
+            ),
             "minimum_gap": (("n_items",), gmin * energy, {"units": e_units}),
-            "epsilon_local_needed": (("n_items",), eps_needed,
-                                     {"long_name": "eps of the local schedule lasting runtime_local_scaling"}),
+            "epsilon_local_needed": (
+                ("n_items",),
+                eps_needed,
+                {"long_name": "eps of the local schedule lasting runtime_local_scaling"},
+            ),
         },
         coords={"n_items_curve": n_c, "s": s, "n_items": n_s, "k": np.arange(num)},
-        attrs={"reference": REFERENCE, "p_success_target": target, "epsilon": eps,
-               "exponent_linear": k_lin, "exponent_local": k_loc,
-               "exponent_linear_upper_half": ku_lin, "exponent_local_upper_half": ku_loc,
-               "energy_scale": energy, "time_unit_hbar_over_E": time_unit, "lzsm_version": _lzsm_version},
+        attrs={
+            "reference": REFERENCE,
+            "p_success_target": target,
+            "epsilon": eps,
+            "exponent_linear": k_lin,
+            "exponent_local": k_loc,
+            "exponent_linear_upper_half": ku_lin,
+            "exponent_local_upper_half": ku_loc,
+            "energy_scale": energy,
+            "time_unit_hbar_over_E": time_unit,
+            "lzsm_version": _lzsm_version,
+        },
     )
     write_dataset(ds, out / "data.nc")
 
@@ -683,17 +786,25 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     plot_gap(n_c, ax)
     fig.savefig(out / "grover_gap.png", dpi=120)
     fig, axs = new_figure(ncols=2)
-    ds_hbar_over_e = ds.assign(runtime_linear=(("n_items_curve", "k"), T_lin),
-                               runtime_local=(("n_items_curve", "k"), T_loc),
-                               runtime_local_closed_form=(("n_items_curve",), T_closed))
+    ds_hbar_over_e = ds.assign(
+        runtime_linear=(("n_items_curve", "k"), T_lin),
+        runtime_local=(("n_items_curve", "k"), T_loc),
+        runtime_local_closed_form=(("n_items_curve",), T_closed),
+    )
     plot_success_vs_runtime(ds_hbar_over_e, axs[0], "linear")
     plot_success_vs_runtime(ds_hbar_over_e, axs[1], "local")
     fig.savefig(out / "grover_success.png", dpi=120)
     fig, ax = new_figure()
-    scal = xr.Dataset({"runtime_linear": ("n_items", t_lin), "runtime_local": ("n_items", t_loc),
-                       "runtime_linear_lz": ("n_items", t_lin_lz), "minimum_gap": ("n_items", gmin)},
-                      coords={"n_items": n_s}, attrs={"exponent_linear": k_lin, "exponent_local": k_loc,
-                                                      "p_success_target": target})
+    scal = xr.Dataset(
+        {
+            "runtime_linear": ("n_items", t_lin),
+            "runtime_local": ("n_items", t_loc),
+            "runtime_linear_lz": ("n_items", t_lin_lz),
+            "minimum_gap": ("n_items", gmin),
+        },
+        coords={"n_items": n_s},
+        attrs={"exponent_linear": k_lin, "exponent_local": k_loc, "p_success_target": target},
+    )
     plot_runtime_scaling(scal.isel(n_items=np.flatnonzero(good)), ax)
     fig.savefig(out / "grover_runtime_scaling.png", dpi=120)
 

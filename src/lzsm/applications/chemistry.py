@@ -32,15 +32,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from lzsm import _checks
-from lzsm.models.curves import CovalentIonicCrossing, Curves, FunctionCurves, _sym2
 from lzsm.errors import LzsmValueError
+from lzsm.models.curves import CovalentIonicCrossing, Curves, FunctionCurves, _sym2
+from lzsm.molecules.semiclassical import (
+    CurveCrossing,
+    curve_crossing,
+    lz_rate,
+    lz_transmission_coefficient,
+    marcus_rate,
+)
 from lzsm.results import Result
-from lzsm.molecules.semiclassical import CurveCrossing, curve_crossing, lz_rate, lz_transmission_coefficient, marcus_rate
+
 from ._framework import Config, new_figure, register, write_dataset
 
 ArrayLike = Any
@@ -51,8 +58,14 @@ _BOHR_ANGSTROM = 0.529177210903
 
 
 # =========================================================================== electron transfer
-def marcus_curves(coupling: float, reorganization_energy: float, reaction_free_energy: float,
-                  frequency: float, mass: float = 1.0, hbar: float = 1.0) -> FunctionCurves:
+def marcus_curves(
+    coupling: float,
+    reorganization_energy: float,
+    reaction_free_energy: float,
+    frequency: float,
+    mass: float = 1.0,
+    hbar: float = 1.0,
+) -> FunctionCurves:
     """Harmonic diabatic free-energy curves of an electron transfer along the solvent coordinate x:
 
     .. math:: V_{11} = \\tfrac12 m\\omega^2 x^2,\\quad V_{22} = \\tfrac12 m\\omega^2 (x - d)^2 + \\Delta G,
@@ -77,8 +90,9 @@ def marcus_curves(coupling: float, reorganization_energy: float, reaction_free_e
     def gradient(x: np.ndarray) -> np.ndarray:
         return _sym2(k * x, k * (x - d), np.zeros_like(x))
 
-    return FunctionCurves(potential, gradient, range_hint=(-4 * d - 1.0, 5 * d + 1.0), mass=m,
-                          hbar=_checks.positive_scalar(hbar, "hbar"))
+    return FunctionCurves(
+        potential, gradient, range_hint=(-4 * d - 1.0, 5 * d + 1.0), mass=m, hbar=_checks.positive_scalar(hbar, "hbar")
+    )
 
 
 def activation_free_energy(reorganization_energy: ArrayLike, reaction_free_energy: ArrayLike) -> np.ndarray:
@@ -88,8 +102,9 @@ def activation_free_energy(reorganization_energy: ArrayLike, reaction_free_energ
     return (lam + dg) ** 2 / (4 * lam)
 
 
-def landau_zener_exponent(coupling: ArrayLike, reorganization_energy: float, temperature: float,
-                          frequency: float, hbar: float = 1.0) -> np.ndarray:
+def landau_zener_exponent(
+    coupling: ArrayLike, reorganization_energy: float, temperature: float, frequency: float, hbar: float = 1.0
+) -> np.ndarray:
     """Newton–Sutin adiabaticity exponent ``2 pi gamma`` at the mean thermal speed of the solvent
     coordinate:
 
@@ -108,8 +123,14 @@ def landau_zener_exponent(coupling: ArrayLike, reorganization_energy: float, tem
     return v**2 / (hb * w) * np.sqrt(np.pi**3 / (lam * kt))
 
 
-def newton_sutin_rate(coupling: ArrayLike, reorganization_energy: float, reaction_free_energy: float,
-                      temperature: float, frequency: float, hbar: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def newton_sutin_rate(
+    coupling: ArrayLike,
+    reorganization_energy: float,
+    reaction_free_energy: float,
+    temperature: float,
+    frequency: float,
+    hbar: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
     """The Newton–Sutin interpolation formula ``k = kappa_el nu_n exp(-Delta G‡/k_BT)`` with
 
     .. math:: \\kappa_{el} = \\frac{2P_0}{1 + P_0},\\qquad P_0 = 1 - e^{-\\nu_{el}/2\\nu_n}
@@ -126,8 +147,7 @@ def newton_sutin_rate(coupling: ArrayLike, reorganization_energy: float, reactio
     return kappa * nu * boltz, kappa
 
 
-def crossover_coupling(reorganization_energy: float, temperature: float, frequency: float,
-                       hbar: float = 1.0) -> float:
+def crossover_coupling(reorganization_energy: float, temperature: float, frequency: float, hbar: float = 1.0) -> float:
     """Coupling where the non-adiabatic (Marcus) and adiabatic (TST) limits meet, ``nu_el = nu_n``
     (``2 pi gamma = 1/2``, ``kappa_NA = 1``):
 
@@ -142,8 +162,14 @@ def crossover_coupling(reorganization_energy: float, temperature: float, frequen
     return float(np.sqrt(0.5 * hb * w * np.sqrt(lam * kt / np.pi**3)))
 
 
-def zusman_rate(coupling: ArrayLike, reorganization_energy: float, reaction_free_energy: float,
-                temperature: float, relaxation_time: float, hbar: float = 1.0) -> np.ndarray:
+def zusman_rate(
+    coupling: ArrayLike,
+    reorganization_energy: float,
+    reaction_free_energy: float,
+    temperature: float,
+    relaxation_time: float,
+    hbar: float = 1.0,
+) -> np.ndarray:
     """Solvent-controlled (overdamped, Debye solvent) interpolation
     ``k = k_NA/(1 + kappa_A)``, ``kappa_A = 4 pi H_ab^2 tau_L/(hbar lambda)``
     (L. D. Zusman, Chem. Phys. 49, 295 (1980); I. Rips & J. Jortner, J. Chem. Phys. 87, 2090
@@ -195,24 +221,41 @@ class ElectronTransferRates(Result):
 
     kind = "electron-transfer rates against the coupling"
 
-    _LONG_NAMES = {"rate": "LZ rate, thermal average of kappa(v)", "marcus_rate": "non-adiabatic (golden-rule) limit",
-                   "tst_rate": "adiabatic limit nu_n exp(-dG‡/kT)", "landau_zener_exponent": "2 pi gamma"}
+    _LONG_NAMES: ClassVar[dict[str, str]] = {
+        "rate": "LZ rate, thermal average of kappa(v)",
+        "marcus_rate": "non-adiabatic (golden-rule) limit",
+        "tst_rate": "adiabatic limit nu_n exp(-dG‡/kT)",
+        "landau_zener_exponent": "2 pi gamma",
+    }
 
     def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:
         return self.coupling.shape, ["coupling"], {"coupling": self.coupling}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        names = ("rate", "transmission_coefficient", "rate_newton_sutin", "transmission_coefficient_newton_sutin",
-                 "marcus_rate", "landau_zener_exponent", "rate_zusman")
+        names = (
+            "rate",
+            "transmission_coefficient",
+            "rate_newton_sutin",
+            "transmission_coefficient_newton_sutin",
+            "marcus_rate",
+            "landau_zener_exponent",
+            "rate_zusman",
+        )
         out: dict[str, tuple[list[str], Any]] = {n: (["coupling"], getattr(self, n)) for n in names}
         out["tst_rate"] = ([], self.tst_rate)
         return out
 
     def _attrs(self) -> dict[str, Any]:
-        return {"reorganization_energy": self.reorganization_energy, "reaction_free_energy": self.reaction_free_energy,
-                "kT": self.temperature, "angular_frequency": self.frequency, "activation_energy": self.activation_energy,
-                "crossover_coupling": self.crossover_coupling, "hbar": self.hbar,
-                "reference": "M. D. Newton & N. Sutin, Annu. Rev. Phys. Chem. 35, 437 (1984)"}
+        return {
+            "reorganization_energy": self.reorganization_energy,
+            "reaction_free_energy": self.reaction_free_energy,
+            "kT": self.temperature,
+            "angular_frequency": self.frequency,
+            "activation_energy": self.activation_energy,
+            "crossover_coupling": self.crossover_coupling,
+            "hbar": self.hbar,
+            "reference": "M. D. Newton & N. Sutin, Annu. Rev. Phys. Chem. 35, 437 (1984)",
+        }
 
     def to_xarray(self) -> Any:
         """An ``xarray.Dataset`` of the rates on the ``coupling`` dimension; parameters in attrs."""
@@ -226,9 +269,15 @@ class ElectronTransferRates(Result):
         return [f"crossover coupling {self.crossover_coupling:.4g}", f"kT {self.temperature:.4g}"]
 
 
-def electron_transfer_rates(coupling: ArrayLike, reorganization_energy: float, reaction_free_energy: float,
-                            temperature: float, frequency: float, hbar: float = 1.0,
-                            relaxation_time: float | None = None) -> ElectronTransferRates:
+def electron_transfer_rates(
+    coupling: ArrayLike,
+    reorganization_energy: float,
+    reaction_free_energy: float,
+    temperature: float,
+    frequency: float,
+    hbar: float = 1.0,
+    relaxation_time: float | None = None,
+) -> ElectronTransferRates:
     """Electron-transfer rate through the crossing of :func:`marcus_curves` for each coupling.
 
     The crossing's Landau–Zener parameters come from the curves
@@ -244,8 +293,10 @@ def electron_transfer_rates(coupling: ArrayLike, reorganization_energy: float, r
     w = _checks.positive_scalar(frequency, "frequency")
     hb = _checks.positive_scalar(hbar, "hbar")
     if dg <= -lam * 3 or dg >= lam * 3:
-        raise LzsmValueError(f"`reaction_free_energy` must lie within ±3 lambda = ±{3 * lam:g} (the crossing "
-                             f"of the harmonic curves lies between their minima), got {dg:g}")
+        raise LzsmValueError(
+            f"`reaction_free_energy` must lie within ±3 lambda = ±{3 * lam:g} (the crossing "
+            f"of the harmonic curves lies between their minima), got {dg:g}"
+        )
     rates, kappas = np.empty(v.size), np.empty(v.size)
     nu = w / (2 * np.pi)
     d = np.sqrt(2 * lam / w**2)
@@ -256,16 +307,36 @@ def electron_transfer_rates(coupling: ArrayLike, reorganization_energy: float, r
         rates[i], kappas[i] = float(r.rate), float(r.transmission_coefficient)
     rate_ns, kappa_ns = newton_sutin_rate(v, lam, dg, kt, w, hb)
     dgs = float(activation_free_energy(lam, dg))
-    zus = (zusman_rate(v, lam, dg, kt, relaxation_time, hb) if relaxation_time is not None
-           else np.full(v.size, np.nan))
-    return ElectronTransferRates(v, rates, kappas, np.asarray(rate_ns), np.asarray(kappa_ns),
-                                 np.asarray(marcus_rate(v, lam, dg, kt, hb)), float(nu * np.exp(-dgs / kt)),
-                                 np.asarray(landau_zener_exponent(v, lam, kt, w, hb)), np.asarray(zus),
-                                 lam, dg, kt, w, dgs, crossover_coupling(lam, kt, w, hb), hb)
+    zus = zusman_rate(v, lam, dg, kt, relaxation_time, hb) if relaxation_time is not None else np.full(v.size, np.nan)
+    return ElectronTransferRates(
+        v,
+        rates,
+        kappas,
+        np.asarray(rate_ns),
+        np.asarray(kappa_ns),
+        np.asarray(marcus_rate(v, lam, dg, kt, hb)),
+        float(nu * np.exp(-dgs / kt)),
+        np.asarray(landau_zener_exponent(v, lam, kt, w, hb)),
+        np.asarray(zus),
+        lam,
+        dg,
+        kt,
+        w,
+        dgs,
+        crossover_coupling(lam, kt, w, hb),
+        hb,
+    )
 
 
-def plot_rate_vs_coupling(result: ElectronTransferRates, ax: Any = None, *, coupling_factor: float = 1.0,
-                          coupling_unit: str = "", rate_factor: float = 1.0, rate_unit: str = ""):
+def plot_rate_vs_coupling(
+    result: ElectronTransferRates,
+    ax: Any = None,
+    *,
+    coupling_factor: float = 1.0,
+    coupling_unit: str = "",
+    rate_factor: float = 1.0,
+    rate_unit: str = "",
+):
     """log k against log H_ab: the LZ rate (thermal average), the Newton–Sutin formula, the
     non-adiabatic (Marcus, ∝ H_ab^2) and adiabatic (TST) limits, the crossover coupling
     (where the limits meet) and, when computed, the Zusman rate.  Returns the axes."""
@@ -281,8 +352,12 @@ def plot_rate_vs_coupling(result: ElectronTransferRates, ax: Any = None, *, coup
     if np.all(np.isfinite(result.rate_zusman)):
         ax.loglog(h, result.rate_zusman * rate_factor, "-", color="C2", lw=1, label="Zusman (overdamped solvent)")
     ax.axvline(result.crossover_coupling * coupling_factor, color="C3", lw=0.8)
-    ax.annotate("$H_{ab}^*$", (result.crossover_coupling * coupling_factor, result.tst_rate * rate_factor * 0.05),
-                color="C3", ha="right")
+    ax.annotate(
+        "$H_{ab}^*$",
+        (result.crossover_coupling * coupling_factor, result.tst_rate * rate_factor * 0.05),
+        color="C3",
+        ha="right",
+    )
     ax.set_ylim(np.min(result.rate) * rate_factor * 0.5, result.tst_rate * rate_factor * 3)
     ax.set_xlabel(f"electronic coupling $H_{{ab}}$ {('(' + coupling_unit + ')') if coupling_unit else ''}")
     ax.set_ylabel(f"rate k {('(' + rate_unit + ')') if rate_unit else ''}")
@@ -361,8 +436,10 @@ def transit_time(curve: Any, energy: float, mass: float, start: float, end: floa
     r = a + (b - a) * 0.5 * (1 - np.cos(th))
     ke = float(energy) - np.asarray(curve(r), dtype=float)
     if np.any(ke < -1e-12 * max(1.0, abs(float(energy)))):
-        raise LzsmValueError(f"the curve rises above the energy {float(energy):g} between {a:g} and {b:g}: "
-                             "the motion is not classically allowed there")
+        raise LzsmValueError(
+            f"the curve rises above the energy {float(energy):g} between {a:g} and {b:g}: "
+            "the motion is not classically allowed there"
+        )
     v = np.sqrt(np.maximum(2 * ke / m, 1e-300))
     return float(np.sum(w * (b - a) * 0.5 * np.sin(th) / v))
 
@@ -427,19 +504,34 @@ class PhotodissociationPaths(Result):
     kind = "classical paths through a covalent-ionic crossing"
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        names = ("t_first", "t_outer", "t_inner_upper", "t_inner_lower", "adiabatic_period", "diabatic_period",
-                 "p_diabatic_stay")
+        names = (
+            "t_first",
+            "t_outer",
+            "t_inner_upper",
+            "t_inner_lower",
+            "adiabatic_period",
+            "diabatic_period",
+            "p_diabatic_stay",
+        )
         out: dict[str, tuple[list[str], Any]] = {n: ([], getattr(self, n)) for n in names}
         out["turning_point"] = (["turning_point_index"], np.asarray(self.turning_points))
         return out
 
     def _attrs(self) -> dict[str, Any]:
-        return {"energy": self.energy, "mass": self.mass, "start": self.start, "crossing_position": self.crossing.position,
-                "units": "atomic units"}
+        return {
+            "energy": self.energy,
+            "mass": self.mass,
+            "start": self.start,
+            "crossing_position": self.crossing.position,
+            "units": "atomic units",
+        }
 
     def _summary(self) -> list[str]:
-        return [f"E = {self.energy:.6g}", f"P_LZ = {self.p_diabatic_stay:.4g}",
-                f"periods {self.adiabatic_period:.6g} / {self.diabatic_period:.6g}"]
+        return [
+            f"E = {self.energy:.6g}",
+            f"P_LZ = {self.p_diabatic_stay:.4g}",
+            f"periods {self.adiabatic_period:.6g} / {self.diabatic_period:.6g}",
+        ]
 
 
 def _adiabatic_curve(model: Curves, index: int):
@@ -449,8 +541,9 @@ def _adiabatic_curve(model: Curves, index: int):
     return curve
 
 
-def photodissociation_paths(model: Curves, energy: float, mass: float, start: float,
-                            r_max: float = 500.0) -> PhotodissociationPaths:
+def photodissociation_paths(
+    model: Curves, energy: float, mass: float, start: float, r_max: float = 500.0
+) -> PhotodissociationPaths:
     """Classical transit times on the adiabatic curves of ``model`` (state 0 covalent, 1 ionic, one
     crossing in [start, r_max]) at total energy ``energy`` for a packet launched at R = ``start``
     on the upper curve moving outward, and P_LZ at the crossing with the velocity of that energy
@@ -469,13 +562,22 @@ def photodissociation_paths(model: Curves, energy: float, mass: float, start: fl
     r_in_up = turning_point(up, e, (0.2 * r0, r0)) if float(up(np.array([0.2 * r0]))[0]) > e else r0
     r_in_lo = turning_point(lo, e, (0.05 * rc, rc))
     return PhotodissociationPaths(
-        e, m, cr, float(replace(cr, mass=m).energy_resolved_p_diabatic_stay(e)), r0, (r_in_up, r_in_lo, r_out),
-        transit_time(up, e, m, r0, rc), 2 * transit_time(up, e, m, rc, r_out),
-        2 * transit_time(up, e, m, r_in_up, rc), 2 * transit_time(lo, e, m, r_in_lo, rc))
+        e,
+        m,
+        cr,
+        float(replace(cr, mass=m).energy_resolved_p_diabatic_stay(e)),
+        r0,
+        (r_in_up, r_in_lo, r_out),
+        transit_time(up, e, m, r0, rc),
+        2 * transit_time(up, e, m, rc, r_out),
+        2 * transit_time(up, e, m, r_in_up, rc),
+        2 * transit_time(lo, e, m, r_in_lo, rc),
+    )
 
 
-def lz_branching_events(paths: PhotodissociationPaths, t_end: float, p_diabatic_stay: float | None = None,
-                        min_weight: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
+def lz_branching_events(
+    paths: PhotodissociationPaths, t_end: float, p_diabatic_stay: float | None = None, min_weight: float = 1e-8
+) -> tuple[np.ndarray, np.ndarray]:
     """Times and weights of the dissociation events of one-pass Landau–Zener branching with
     classical transit times (the semiclassical picture of Rose, Rosker & Zewail 1989), up to
     ``t_end``, sorted by time.
@@ -521,8 +623,9 @@ def lz_branching_events(paths: PhotodissociationPaths, t_end: float, p_diabatic_
     return np.asarray(diss_t), np.asarray(diss_w)
 
 
-def lz_branching_staircase(paths: PhotodissociationPaths, times: ArrayLike,
-                           p_diabatic_stay: float | None = None) -> np.ndarray:
+def lz_branching_staircase(
+    paths: PhotodissociationPaths, times: ArrayLike, p_diabatic_stay: float | None = None
+) -> np.ndarray:
     """Bound (not yet dissociated) population at ``times`` from :func:`lz_branching_events`:
     ``1 - sum of the weights of the events at or before t``."""
     t = _checks.real_array(times, "times")
@@ -595,32 +698,54 @@ class PhotodissociationDynamics(Result):
         """Deprecated name of :attr:`error_estimate`."""
         import warnings
 
-        warnings.warn("PhotodissociationDynamics.norm_error is deprecated since lzsm 0.2; use .error_estimate",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "PhotodissociationDynamics.norm_error is deprecated since lzsm 0.2; use .error_estimate",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return float(self.error_estimate)
 
     def _coords(self) -> dict[str, Any]:
         return {"t": self.times, "x": self.grid_x}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        out: dict[str, tuple[list[str], Any]] = {n: (["t"], getattr(self, n)) for n in
-                                                 ("upper", "lower_inside", "lower_outside", "absorbed", "bound",
-                                                  "dissociated")}
+        out: dict[str, tuple[list[str], Any]] = {
+            n: (["t"], getattr(self, n))
+            for n in ("upper", "lower_inside", "lower_outside", "absorbed", "bound", "dissociated")
+        }
         out["density"] = (["t", "x"], self.density)
         return out
 
     def _attrs(self) -> dict[str, Any]:
-        return {"mean_energy": self.mean_energy, "energy_spread": self.energy_spread, "center": self.center,
-                "width": self.width, "crossing_position": self.crossing_position, "momentum_tail": self.momentum_tail,
-                "dt": self.dt, "units": "atomic units"}
+        return {
+            "mean_energy": self.mean_energy,
+            "energy_spread": self.energy_spread,
+            "center": self.center,
+            "width": self.width,
+            "crossing_position": self.crossing_position,
+            "momentum_tail": self.momentum_tail,
+            "dt": self.dt,
+            "units": "atomic units",
+        }
 
     def _summary(self) -> list[str]:
         return [f"t: {self.times.size} saved times", f"final dissociated {float(self.dissociated[-1]):.4g}"]
 
 
-def nacl_wavepacket(model: Curves, center: float, width: float, duration: float, *, r_min: float = 2.6,
-                    r_max: float = 50.0, n_points: int = 2048, dt: float = 10.0, n_save: int = 400,
-                    absorber_width: float = 12.0, absorber_strength: float = 0.01) -> PhotodissociationDynamics:
+def nacl_wavepacket(
+    model: Curves,
+    center: float,
+    width: float,
+    duration: float,
+    *,
+    r_min: float = 2.6,
+    r_max: float = 50.0,
+    n_points: int = 2048,
+    dt: float = 10.0,
+    n_save: int = 400,
+    absorber_width: float = 12.0,
+    absorber_strength: float = 0.01,
+) -> PhotodissociationDynamics:
     """Launch a Gaussian packet at rest on the upper adiabatic curve at R = ``center`` (bohr;
     ``width`` = sigma of |psi|^2) and propagate it with the split-operator engine
     (:func:`lzsm.propagate`) on ``model``'s diabatic curves with the reduced mass
@@ -668,10 +793,25 @@ def nacl_wavepacket(model: Curves, center: float, width: float, duration: float,
     e_mean = float(np.real(np.sum(np.conj(psi0) * hpsi)) * grid.cell)
     e2 = float(np.real(np.sum(np.conj(hpsi) * hpsi)) * grid.cell)
     norm_error = float(np.max(np.abs(upper + lower_in + lower_out + absorbed - 1.0)))
-    return PhotodissociationDynamics(ev.times, upper, lower_in, lower_out, absorbed, e_mean,
-                                     float(np.sqrt(max(e2 - e_mean**2, 0.0))), c, s, cr.position, x,
-                                     np.sum(np.abs(ev.psi) ** 2, axis=-1), ev.momentum_tail, step,
-                                     method=ev.method, status=ev.status, error_estimate=norm_error)
+    return PhotodissociationDynamics(
+        ev.times,
+        upper,
+        lower_in,
+        lower_out,
+        absorbed,
+        e_mean,
+        float(np.sqrt(max(e2 - e_mean**2, 0.0))),
+        c,
+        s,
+        cr.position,
+        x,
+        np.sum(np.abs(ev.psi) ** 2, axis=-1),
+        ev.momentum_tail,
+        step,
+        method=ev.method,
+        status=ev.status,
+        error_estimate=norm_error,
+    )
 
 
 def diabatic_path_action(model: Curves, energy: float, mass: float, r_max: float = 500.0) -> float:
@@ -709,11 +849,20 @@ def _au(cfg: Config, x: float, dim: str) -> float:
     return _si(cfg, x, dim) / table[key]
 
 
-@register("electron_transfer", schema={
-    "marcus": {"reorganization_energy": "energy", "reaction_free_energy": "energy", "temperature": "energy",
-               "solvent_frequency": "energy", "relaxation_time": "time"},
-    "sweep": {"coupling": "energy"},
-}, doc="docs/chemistry.md")
+@register(
+    "electron_transfer",
+    schema={
+        "marcus": {
+            "reorganization_energy": "energy",
+            "reaction_free_energy": "energy",
+            "temperature": "energy",
+            "solvent_frequency": "energy",
+            "relaxation_time": "time",
+        },
+        "sweep": {"coupling": "energy"},
+    },
+    doc="docs/chemistry.md",
+)
 def electron_transfer(cfg: Config, out: Path) -> dict:
     """Rate against electronic coupling across the non-adiabatic -> adiabatic crossover.
 
@@ -737,8 +886,14 @@ def electron_transfer(cfg: Config, out: Path) -> dict:
     cm = _si(cfg, 1.0, "energy") / (6.62607015e-34 * 2.99792458e10) if cfg.system else 1.0
     fig, (ax, ax2) = new_figure(ncols=2, width=5.6, height=4.4)
     cu = "cm$^{-1}$" if cfg.system else ""
-    plot_rate_vs_coupling(res, ax, coupling_factor=cm, coupling_unit=cu,
-                          rate_factor=per_second, rate_unit="s$^{-1}$" if cfg.system else "")
+    plot_rate_vs_coupling(
+        res,
+        ax,
+        coupling_factor=cm,
+        coupling_unit=cu,
+        rate_factor=per_second,
+        rate_unit="s$^{-1}$" if cfg.system else "",
+    )
     ax.set_title(cfg.title, fontsize="medium")
     h = res.coupling * cm
     ax2.semilogx(h, res.transmission_coefficient, "-", lw=2.5, color="C0", label="thermal average of κ(v)")
@@ -765,11 +920,20 @@ def electron_transfer(cfg: Config, out: Path) -> dict:
     }
 
 
-@register("nacl_photodissociation", schema={
-    "packet": {"excess_energy": "energy", "width_angstrom": "number"},
-    "propagation": {"duration": "time", "time_step": "time", "n_points": "int", "r_max_angstrom": "number",
-                    "n_save": "int"},
-}, doc="docs/chemistry.md")
+@register(
+    "nacl_photodissociation",
+    schema={
+        "packet": {"excess_energy": "energy", "width_angstrom": "number"},
+        "propagation": {
+            "duration": "time",
+            "time_step": "time",
+            "n_points": "int",
+            "r_max_angstrom": "number",
+            "n_save": "int",
+        },
+    },
+    doc="docs/chemistry.md",
+)
 def nacl_photodissociation(cfg: Config, out: Path) -> dict:
     """Femtosecond photodissociation of NaCl: exact wavepacket vs Landau–Zener branching.
 
@@ -794,13 +958,17 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
     r_max = cfg.get("propagation", "r_max_angstrom", 26.5, low=12.0) / _BOHR_ANGSTROM
     n_save = cfg.get("propagation", "n_save", 400, low=10)
     if dt > duration / n_save:
-        raise LzsmValueError(f"`propagation.time_step` must be <= propagation.duration / propagation.n_save "
-                             f"({duration / n_save:.4g} a.u.; default 10 a.u. = 0.24 fs), got {dt:.4g} a.u.")
+        raise LzsmValueError(
+            f"`propagation.time_step` must be <= propagation.duration / propagation.n_save "
+            f"({duration / n_save:.4g} a.u.; default 10 a.u. = 0.24 fs), got {dt:.4g} a.u."
+        )
     up = _adiabatic_curve(model, 1)
     cr0 = curve_crossing(model, (3.0, 60.0))
     if not 0.0 < e_launch < float(model.parameters()["delta_e"]):
-        raise LzsmValueError(f"`packet.excess_energy` must lie between 0 and the ionic asymptote "
-                             f"{float(model.parameters()['delta_e']) * _HARTREE_EV:.3f} eV (bound well)")
+        raise LzsmValueError(
+            f"`packet.excess_energy` must lie between 0 and the ionic asymptote "
+            f"{float(model.parameters()['delta_e']) * _HARTREE_EV:.3f} eV (bound well)"
+        )
     center = turning_point(up, e_launch, (2.0, cr0.position))
     dyn = nacl_wavepacket(model, center, sigma, duration, r_max=r_max, n_points=n_points, dt=dt, n_save=n_save)
     paths = photodissociation_paths(model, dyn.mean_energy, mu, center)
@@ -825,31 +993,44 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
     else:
         period_exact = float("nan")
     de = 1e-4 * dyn.mean_energy
-    period_action = (diabatic_path_action(model, dyn.mean_energy + de, mu)
-                     - diabatic_path_action(model, dyn.mean_energy - de, mu)) / (2 * de)
+    period_action = (
+        diabatic_path_action(model, dyn.mean_energy + de, mu) - diabatic_path_action(model, dyn.mean_energy - de, mu)
+    ) / (2 * de)
     # two-pass staircase: first outward pass leaks P, then each diabatic period 2P(1-P)
     n_round = np.floor(np.maximum(dyn.times - paths.t_first, 0) / paths.diabatic_period)
-    simple = np.where(dyn.times < paths.t_first, 1.0,
-                      (1 - p_lz) * (1 - float(two_pass_probability(p_lz))) ** n_round)
+    simple = np.where(dyn.times < paths.t_first, 1.0, (1 - p_lz) * (1 - float(two_pass_probability(p_lz))) ** n_round)
 
     import xarray as xr
 
     t_fs = dyn.times * _AU_TIME_FS
     ds = xr.Dataset(
-        {"bound": ("t", dyn.bound, {"long_name": "bound population (upper curve + lower curve inside R_c)"}),
-         "dissociated": ("t", dyn.dissociated), "upper_adiabatic": ("t", dyn.upper),
-         "lower_adiabatic_inside": ("t", dyn.lower_inside), "lower_adiabatic_outside": ("t", dyn.lower_outside),
-         "absorbed": ("t", dyn.absorbed),
-         "bound_lz_branching": ("t", staircase, {"long_name": "semiclassical LZ branching staircase"}),
-         "bound_two_pass": ("t", simple, {"long_name": "(1-P) (1 - 2P(1-P))^n"}),
-         "density": (("t", "R"), dyn.density),
-         "plateau_bound_exact": ("plateau", exact_at), "plateau_bound_lz": ("plateau", lz_at)},
-        coords={"t": ("t", t_fs, {"units": "fs"}), "R": ("R", dyn.grid_x, {"units": "bohr"}),
-                "plateau": ("plateau", plateaus * _AU_TIME_FS, {"units": "fs"})},
-        attrs={"mean_energy_eV": dyn.mean_energy * _HARTREE_EV, "p_lz_mean_energy": p_lz,
-               "crossing_bohr": paths.crossing.position, "coupling_at_crossing_hartree": paths.crossing.coupling,
-               "force_difference_hartree_per_bohr": paths.crossing.force_difference,
-               "reference": "T. S. Rose, M. J. Rosker & A. H. Zewail, J. Chem. Phys. 91, 7415 (1989)"})
+        {
+            "bound": ("t", dyn.bound, {"long_name": "bound population (upper curve + lower curve inside R_c)"}),
+            "dissociated": ("t", dyn.dissociated),
+            "upper_adiabatic": ("t", dyn.upper),
+            "lower_adiabatic_inside": ("t", dyn.lower_inside),
+            "lower_adiabatic_outside": ("t", dyn.lower_outside),
+            "absorbed": ("t", dyn.absorbed),
+            "bound_lz_branching": ("t", staircase, {"long_name": "semiclassical LZ branching staircase"}),
+            "bound_two_pass": ("t", simple, {"long_name": "(1-P) (1 - 2P(1-P))^n"}),
+            "density": (("t", "R"), dyn.density),
+            "plateau_bound_exact": ("plateau", exact_at),
+            "plateau_bound_lz": ("plateau", lz_at),
+        },
+        coords={
+            "t": ("t", t_fs, {"units": "fs"}),
+            "R": ("R", dyn.grid_x, {"units": "bohr"}),
+            "plateau": ("plateau", plateaus * _AU_TIME_FS, {"units": "fs"}),
+        },
+        attrs={
+            "mean_energy_eV": dyn.mean_energy * _HARTREE_EV,
+            "p_lz_mean_energy": p_lz,
+            "crossing_bohr": paths.crossing.position,
+            "coupling_at_crossing_hartree": paths.crossing.coupling,
+            "force_difference_hartree_per_bohr": paths.crossing.force_difference,
+            "reference": "T. S. Rose, M. J. Rosker & A. H. Zewail, J. Chem. Phys. 91, 7415 (1989)",
+        },
+    )
     write_dataset(ds, out / "data.nc")
     _nacl_figures(model, dyn, paths, staircase, simple, plateaus, exact_at, out, cfg.title)
     return {
@@ -877,9 +1058,17 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
     }
 
 
-def _nacl_figures(model: Curves, dyn: PhotodissociationDynamics, paths: PhotodissociationPaths,
-                  staircase: np.ndarray, simple: np.ndarray, plateaus: np.ndarray, exact_at: np.ndarray,
-                  out: Path, title: str) -> None:
+def _nacl_figures(
+    model: Curves,
+    dyn: PhotodissociationDynamics,
+    paths: PhotodissociationPaths,
+    staircase: np.ndarray,
+    simple: np.ndarray,
+    plateaus: np.ndarray,
+    exact_at: np.ndarray,
+    out: Path,
+    title: str,
+) -> None:
     from lzsm.plot.molecules import plot_curves
 
     x = dyn.grid_x
@@ -889,8 +1078,14 @@ def _nacl_figures(model: Curves, dyn: PhotodissociationDynamics, paths: Photodis
     e = dyn.mean_energy * _HARTREE_EV
     for k, colour in ((0, "C4"), (int(np.searchsorted(dyn.times, paths.t_first + 0.2 * paths.t_outer)), "C5")):
         k = min(k, dyn.times.size - 1)
-        ax.fill_between(x, e, e + 0.7 * dyn.density[k] / float(np.max(dyn.density[k])), color=colour, alpha=0.5,
-                        label=f"|ψ|² at {dyn.times[k] * _AU_TIME_FS:.0f} fs (scaled)")
+        ax.fill_between(
+            x,
+            e,
+            e + 0.7 * dyn.density[k] / float(np.max(dyn.density[k])),
+            color=colour,
+            alpha=0.5,
+            label=f"|ψ|² at {dyn.times[k] * _AU_TIME_FS:.0f} fs (scaled)",
+        )
     ax.axhline(e, color="0.6", lw=0.6)
     ax.axvline(paths.crossing.position, color="0.6", lw=0.6, ls="--")
     ax.set_ylim(-4.5, 2.0)

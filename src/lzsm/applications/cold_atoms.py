@@ -40,8 +40,7 @@ from scipy import constants as _c
 
 from lzsm import _checks
 from lzsm._checks import real_array
-from lzsm.applications._common import (combined_status, deprecated, point_loop,
-                                       propagation_options, warn_unfinished)
+from lzsm.applications._common import combined_status, deprecated, point_loop, propagation_options, warn_unfinished
 from lzsm.applications._framework import Config, new_figure, register, write_dataset
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.errors import LzsmValueError
@@ -58,8 +57,7 @@ BOHR_MAGNETON = _c.physical_constants["Bohr magneton"][0]
 GAUSS = 1e-4  # tesla
 
 
-def _scalar(x: Any, name: str, *, positive: bool = False, nonzero: bool = False,
-            nonnegative: bool = False) -> float:
+def _scalar(x: Any, name: str, *, positive: bool = False, nonzero: bool = False, nonnegative: bool = False) -> float:
     arr = real_array(x, name, positive=positive, nonzero=nonzero, nonnegative=nonnegative)
     if arr.ndim != 0:
         raise LzsmValueError(f"`{name}` must be a single number, got an array of shape {arr.shape}")
@@ -117,8 +115,9 @@ def _rate_gauss_per_s(sweep_rate_gauss_per_ms: ArrayLike) -> np.ndarray:
     return np.abs(real_array(sweep_rate_gauss_per_ms, "sweep_rate_gauss_per_ms", nonzero=True)) * 1e3
 
 
-def feshbach_lz_parameter(resonance: FeshbachResonance, density_cm3: ArrayLike,
-                          sweep_rate_gauss_per_ms: ArrayLike) -> np.ndarray:
+def feshbach_lz_parameter(
+    resonance: FeshbachResonance, density_cm3: ArrayLike, sweep_rate_gauss_per_ms: ArrayLike
+) -> np.ndarray:
     """Landau–Zener parameter of Feshbach association by a linear ramp.
 
     .. math::  \\delta_{LZ} = \\frac{4\\pi\\hbar\\, n}{m} \\left|\\frac{a_{bg}\\,\\Delta B}{\\dot B}\\right|
@@ -142,8 +141,9 @@ def feshbach_beta_lz(resonance: FeshbachResonance) -> float:
     return beta_si * 1e6  # m^3 G/s -> cm^3 G/s
 
 
-def feshbach_conversion_efficiency(resonance: FeshbachResonance, density_cm3: ArrayLike,
-                                   sweep_rate_gauss_per_ms: ArrayLike, p_max: float = 1.0) -> np.ndarray:
+def feshbach_conversion_efficiency(
+    resonance: FeshbachResonance, density_cm3: ArrayLike, sweep_rate_gauss_per_ms: ArrayLike, p_max: float = 1.0
+) -> np.ndarray:
     """Molecule conversion efficiency of a linear ramp (two-body Landau–Zener model).
 
     .. math::  P_{mol} = P_{max}\\,[1 - \\exp(-2\\pi\\delta_{LZ})]
@@ -161,8 +161,7 @@ def feshbach_conversion_efficiency(resonance: FeshbachResonance, density_cm3: Ar
     return out[()] if out.ndim == 0 else out
 
 
-def feshbach_crossing(resonance: FeshbachResonance, density_cm3: ArrayLike,
-                      sweep_rate_gauss_per_ms: ArrayLike):
+def feshbach_crossing(resonance: FeshbachResonance, density_cm3: ArrayLike, sweep_rate_gauss_per_ms: ArrayLike):
     """The mapped two-level crossing: an lzsm :class:`~lzsm.models.LandauZener` along the field.
 
     Mapping (two-channel model, pair of atoms in a box of volume 1/n): the closed-channel
@@ -194,10 +193,17 @@ def feshbach_crossing(resonance: FeshbachResonance, density_cm3: ArrayLike,
 MAX_EXACT_PHASE = 1e7
 
 
-def feshbach_conversion_exact(resonance: FeshbachResonance, density_cm3: float,
-                              sweep_rate_gauss_per_ms: ArrayLike, *, window_gauss: float = 2.0,
-                              method: str | None = None, options: Options | None = None, tol: float | None = None,
-                              progress: bool | None = None) -> np.ndarray:
+def feshbach_conversion_exact(
+    resonance: FeshbachResonance,
+    density_cm3: float,
+    sweep_rate_gauss_per_ms: ArrayLike,
+    *,
+    window_gauss: float = 2.0,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    progress: bool | None = None,
+) -> np.ndarray:
     """Conversion efficiency from exact propagation of the mapped crossing.
 
     :func:`lzsm.evolve` runs :func:`feshbach_crossing` from ``B0 - window`` to ``B0 + window``
@@ -218,7 +224,8 @@ def feshbach_conversion_exact(resonance: FeshbachResonance, density_cm3: float,
             f"exact propagation over B0 +- `window_gauss` = {w:g} G would accumulate {phase:.2g} rad of phase "
             f"(limit {MAX_EXACT_PHASE:.0e}): raise `sweep_rate_gauss_per_ms` (slowest "
             f"{float(np.min(_rate_gauss_per_s(sweep_rate_gauss_per_ms))) * 1e-3:g} G/ms), narrow `window_gauss` "
-            "or lower `density_cm3`; the closed form feshbach_conversion_efficiency has no such limit")
+            "or lower `density_cm3`; the closed form feshbach_conversion_efficiency has no such limit"
+        )
     ev = evolve(model, (-w, w), initial="lower", method=method, options=opts)
     final = ev.adiabatic_populations[..., -1, :]
     return np.take_along_axis(final, ev.initial_adiabatic[..., None], axis=-1)[..., 0]
@@ -226,8 +233,14 @@ def feshbach_conversion_exact(resonance: FeshbachResonance, density_cm3: float,
 
 #: 85Rb resonance near 155 G: B0 = 155.041 G, Delta_B = 10.71 G, a_bg = -443 a0 (Claussen et al.,
 #: PRA 67, 060701(R) (2003)); Delta_mu = -2.23 mu_B (Köhler, Góral & Julienne, RMP 78, 1311 (2006)).
-RB85_155G = FeshbachResonance(mass_amu=84.9118, a_bg_bohr=-443.0, width_gauss=10.71,
-                              delta_mu_bohr_magneton=-2.23, position_gauss=155.041, name="85Rb 155 G")
+RB85_155G = FeshbachResonance(
+    mass_amu=84.9118,
+    a_bg_bohr=-443.0,
+    width_gauss=10.71,
+    delta_mu_bohr_magneton=-2.23,
+    position_gauss=155.041,
+    name="85Rb 155 G",
+)
 
 
 # =================================================================================== nonlinear LZ
@@ -282,16 +295,26 @@ class MeanFieldLevels(Result):
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         dims = ["gamma", "solution"]
-        return {"mu": (dims, self.mu), "energy": (dims, self.energy),
-                "population_difference": (dims, self.population_difference), "level": (dims, self.level)}
+        return {
+            "mu": (dims, self.mu),
+            "energy": (dims, self.energy),
+            "population_difference": (dims, self.population_difference),
+            "level": (dims, self.level),
+        }
 
     def _attrs(self) -> dict[str, Any]:
-        return {"model": WU_NIU, "coupling_v": self.coupling_v, "nonlinearity_c": self.nonlinearity_c,
-                "units": "energies in units of v's unit, hbar = 1"}
+        return {
+            "model": WU_NIU,
+            "coupling_v": self.coupling_v,
+            "nonlinearity_c": self.nonlinearity_c,
+            "units": "energies in units of v's unit, hbar = 1",
+        }
 
     def _summary(self) -> list[str]:
-        return [f"v = {self.coupling_v:g}, c = {self.nonlinearity_c:g}",
-                f"up to {int(np.max(np.sum(self.level >= 0, axis=-1), initial=0))} solutions"]
+        return [
+            f"v = {self.coupling_v:g}, c = {self.nonlinearity_c:g}",
+            f"up to {int(np.max(np.sum(self.level >= 0, axis=-1), initial=0))} solutions",
+        ]
 
 
 def nonlinear_lz_levels(gamma: ArrayLike, coupling_v: float, nonlinearity_c: float) -> MeanFieldLevels:
@@ -316,6 +339,7 @@ def nonlinear_lz_levels(gamma: ArrayLike, coupling_v: float, nonlinearity_c: flo
     for i, gm in enumerate(gam):
         found: list[tuple[float, int]] = []
         for level, k in ((0, -c), (1, c)):
+
             def h(g: float, k: float = k, gm: float = gm) -> float:
                 return g + k * g / math.sqrt(g * g + v * v) - gm
 
@@ -346,8 +370,9 @@ def nonlinear_lz_levels(gamma: ArrayLike, coupling_v: float, nonlinearity_c: flo
     mu = -sign * 0.5 * sq
     energy = -0.5 * gam[:, None] * s + 0.5 * v * (-sign) * np.sqrt(np.clip(1 - s * s, 0, None)) - 0.25 * c * s * s
     ok = lev >= 0
-    return MeanFieldLevels(gam, np.where(ok, mu, np.nan), np.where(ok, energy, np.nan),
-                           np.where(ok, s, np.nan), lev, v, c, method="brentq")
+    return MeanFieldLevels(
+        gam, np.where(ok, mu, np.nan), np.where(ok, energy, np.nan), np.where(ok, s, np.nan), lev, v, c, method="brentq"
+    )
 
 
 def _lower_state(gamma: float, v: float, c: float) -> np.ndarray:
@@ -409,10 +434,26 @@ def _nlz_rk4(t_eval, y0, alpha, v, c, kappa, max_steps):  # pragma: no cover - c
             if t + h >= t_end:
                 h = t_end - t
             k1 = _nlz_f(t, ar, ai, br, bi, alpha, v, c)
-            k2 = _nlz_f(t + 0.5 * h, ar + 0.5 * h * k1[0], ai + 0.5 * h * k1[1], br + 0.5 * h * k1[2],
-                        bi + 0.5 * h * k1[3], alpha, v, c)
-            k3 = _nlz_f(t + 0.5 * h, ar + 0.5 * h * k2[0], ai + 0.5 * h * k2[1], br + 0.5 * h * k2[2],
-                        bi + 0.5 * h * k2[3], alpha, v, c)
+            k2 = _nlz_f(
+                t + 0.5 * h,
+                ar + 0.5 * h * k1[0],
+                ai + 0.5 * h * k1[1],
+                br + 0.5 * h * k1[2],
+                bi + 0.5 * h * k1[3],
+                alpha,
+                v,
+                c,
+            )
+            k3 = _nlz_f(
+                t + 0.5 * h,
+                ar + 0.5 * h * k2[0],
+                ai + 0.5 * h * k2[1],
+                br + 0.5 * h * k2[2],
+                bi + 0.5 * h * k2[3],
+                alpha,
+                v,
+                c,
+            )
             k4 = _nlz_f(t + h, ar + h * k3[0], ai + h * k3[1], br + h * k3[2], bi + h * k3[3], alpha, v, c)
             ar += h / 6.0 * (k1[0] + 2.0 * k2[0] + 2.0 * k3[0] + k4[0])
             ai += h / 6.0 * (k1[1] + 2.0 * k2[1] + 2.0 * k3[1] + k4[1])
@@ -501,13 +542,21 @@ class NonlinearEvolution(Result):
         return {"gamma": self.gamma}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"amplitude_a": (["gamma"], self.amplitudes[:, 0]), "amplitude_b": (["gamma"], self.amplitudes[:, 1]),
-                "population_difference": (["gamma"], self.population_difference),
-                "p_upper": (["gamma"], self.p_upper)}
+        return {
+            "amplitude_a": (["gamma"], self.amplitudes[:, 0]),
+            "amplitude_b": (["gamma"], self.amplitudes[:, 1]),
+            "population_difference": (["gamma"], self.population_difference),
+            "p_upper": (["gamma"], self.p_upper),
+        }
 
     def _attrs(self) -> dict[str, Any]:
-        attrs = {"model": WU_NIU, "sweep_rate": self.sweep_rate, "coupling_v": self.coupling_v,
-                 "nonlinearity_c": self.nonlinearity_c, "units": "energies in units of v's unit, hbar = 1"}
+        attrs = {
+            "model": WU_NIU,
+            "sweep_rate": self.sweep_rate,
+            "coupling_v": self.coupling_v,
+            "nonlinearity_c": self.nonlinearity_c,
+            "units": "energies in units of v's unit, hbar = 1",
+        }
         if self.method.startswith("rk4"):
             attrs["kappa"] = self.kappa
         return attrs
@@ -520,8 +569,11 @@ class NonlinearEvolution(Result):
         return ds
 
     def _summary(self) -> list[str]:
-        return [f"alpha = {self.sweep_rate:g}, v = {self.coupling_v:g}, c = {self.nonlinearity_c:g}",
-                f"gamma: {self.gamma.size} saved", f"p_jump {self.p_jump:.4g}"]
+        return [
+            f"alpha = {self.sweep_rate:g}, v = {self.coupling_v:g}, c = {self.nonlinearity_c:g}",
+            f"gamma: {self.gamma.size} saved",
+            f"p_jump {self.p_jump:.4g}",
+        ]
 
 
 def _nonlinear_options(method: str, options: Options | None, tol: float | None, max_steps: int | None) -> Options:
@@ -532,8 +584,10 @@ def _nonlinear_options(method: str, options: Options | None, tol: float | None, 
     honours = NONLINEAR_METHODS[method][1]
     ignored = sorted(set(opts.given()) - honours - {"progress"})
     if ignored:
-        raise LzsmValueError(f"method {method!r} of nonlinear_lz_evolve does not use the option(s) "
-                             f"{', '.join(map(repr, ignored))}; it honours {', '.join(sorted(honours | {'progress'}))}")
+        raise LzsmValueError(
+            f"method {method!r} of nonlinear_lz_evolve does not use the option(s) "
+            f"{', '.join(map(repr, ignored))}; it honours {', '.join(sorted(honours | {'progress'}))}"
+        )
     if method == "dop853" and opts.tol is None:
         opts = opts.replace(tol=DOP853_TOL)
     return opts
@@ -554,11 +608,21 @@ def _initial_amplitudes(initial: Any, gamma0: float, alpha: float, v: float, c: 
     return init.psi.astype(complex)
 
 
-def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: float,
-                        gamma_span: tuple[float, float], *, initial: Any = "lower",
-                        gamma_eval: ArrayLike = None, method: str = "rk4", kappa: float = 0.04,
-                        options: Options | None = None, tol: float | None = None, max_steps: int | None = None,
-                        rtol: float | None = None) -> NonlinearEvolution:
+def nonlinear_lz_evolve(
+    sweep_rate: float,
+    coupling_v: float,
+    nonlinearity_c: float,
+    gamma_span: tuple[float, float],
+    *,
+    initial: Any = "lower",
+    gamma_eval: ArrayLike = None,
+    method: str = "rk4",
+    kappa: float = 0.04,
+    options: Options | None = None,
+    tol: float | None = None,
+    max_steps: int | None = None,
+    rtol: float | None = None,
+) -> NonlinearEvolution:
     """Propagate the Wu–Niu mean-field equations ``i d/dt (a, b) = H(|a|, |b|, t) (a, b)``.
 
     .. math::  H = \\begin{pmatrix} \\gamma/2 + (c/2)(|b|^2-|a|^2) & v/2 \\\\
@@ -593,8 +657,9 @@ def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: fl
     c = _scalar(nonlinearity_c, "nonlinearity_c")
     g0, g1 = (_scalar(x, "gamma_span") for x in gamma_span)
     if (g1 - g0) * alpha <= 0:
-        raise LzsmValueError(f"`gamma_span` must run in the direction of `sweep_rate` (alpha = {alpha:g}), "
-                             f"got ({g0:g}, {g1:g})")
+        raise LzsmValueError(
+            f"`gamma_span` must run in the direction of `sweep_rate` (alpha = {alpha:g}), got ({g0:g}, {g1:g})"
+        )
     opts = _nonlinear_options(method, options, tol, max_steps)
     kappa = _scalar(kappa, "kappa", positive=True)
     if kappa > 0.5:
@@ -604,7 +669,8 @@ def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: fl
         raise LzsmValueError(
             f"`sweep_rate` = {alpha:g} is too slow for `gamma_span` ({g0:g}, {g1:g}), `nonlinearity_c` = {c:g} "
             f"and `kappa` = {kappa:g}: about {steps:.2g} RK4 steps, limit {MAX_RK4_STEPS:.0e} (~10 s); "
-            "sweep faster, narrow the span or raise kappa")
+            "sweep faster, narrow the span or raise kappa"
+        )
     psi0 = _initial_amplitudes(initial, g0, alpha, v, c)
     ge = np.array([g0, g1]) if gamma_eval is None else np.asarray(real_array(gamma_eval, "gamma_eval"), float)
     lo_g, hi_g = min(g0, g1), max(g0, g1)
@@ -621,8 +687,16 @@ def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: fl
     else:
         from scipy.integrate import solve_ivp
 
-        sol = solve_ivp(_rhs_dop, (t[0], t[-1]), y0, method="DOP853", t_eval=t, rtol=opts.tol,
-                        atol=opts.tol * 1e-2, args=(alpha, v, c))
+        sol = solve_ivp(
+            _rhs_dop,
+            (t[0], t[-1]),
+            y0,
+            method="DOP853",
+            t_eval=t,
+            rtol=opts.tol,
+            atol=opts.tol * 1e-2,
+            args=(alpha, v, c),
+        )
         ys = np.full((t.size, 4), np.nan)
         ys[: sol.y.shape[1]] = sol.y.T
         n, status = int(sol.nfev), int(Status.OK if sol.success else Status.FAILED)
@@ -630,8 +704,20 @@ def nonlinear_lz_evolve(sweep_rate: float, coupling_v: float, nonlinearity_c: fl
     norm_err = float(np.nanmax(np.abs(np.sum(np.abs(amps) ** 2, axis=1) - 1.0)))
     p_up = np.array([_upper_population(amps[k], ge[k], v, c) for k in range(ge.size)])
     warn_unfinished(status, "nonlinear_lz_evolve", "NonlinearEvolution")
-    return NonlinearEvolution(ge, amps, p_up, alpha, v, c, kappa, method=NONLINEAR_METHODS[method][0], options=opts,
-                              status=int(status), error_estimate=norm_err, n_steps=int(n))
+    return NonlinearEvolution(
+        ge,
+        amps,
+        p_up,
+        alpha,
+        v,
+        c,
+        kappa,
+        method=NONLINEAR_METHODS[method][0],
+        options=opts,
+        status=int(status),
+        error_estimate=norm_err,
+        n_steps=int(n),
+    )
 
 
 def _upper_state(gamma: float, v: float, c: float) -> np.ndarray:
@@ -645,10 +731,19 @@ def _default_gamma_max(alpha: float, v: float, c: float) -> float:
     return 6.0 * max(v, abs(c)) + 40.0 * math.sqrt(abs(alpha))
 
 
-def nonlinear_lz_p_jump(sweep_rate: ArrayLike, coupling_v: float, nonlinearity_c: float, *,
-                        gamma_max: float | None = None, method: str = "rk4", kappa: float = 0.04,
-                        options: Options | None = None, tol: float | None = None, max_steps: int | None = None,
-                        progress: bool | None = None) -> np.ndarray:
+def nonlinear_lz_p_jump(
+    sweep_rate: ArrayLike,
+    coupling_v: float,
+    nonlinearity_c: float,
+    *,
+    gamma_max: float | None = None,
+    method: str = "rk4",
+    kappa: float = 0.04,
+    options: Options | None = None,
+    tol: float | None = None,
+    max_steps: int | None = None,
+    progress: bool | None = None,
+) -> np.ndarray:
     """Tunnelling probability of the nonlinear LZ model: start on the lower level at
     ``gamma = -gamma_max``, sweep to ``+gamma_max`` and return the population of the upper level
     (``p_jump``; Wu & Niu's Gamma).  For c = 0 it is ``exp(-pi v^2/(2 alpha))``.
@@ -665,8 +760,9 @@ def nonlinear_lz_p_jump(sweep_rate: ArrayLike, coupling_v: float, nonlinearity_c
     with bar:
         for i, a in np.ndenumerate(rates):
             gm = _default_gamma_max(a, coupling_v, nonlinearity_c) if gamma_max is None else gamma_max
-            out[i] = nonlinear_lz_evolve(a, coupling_v, nonlinearity_c, (-gm, gm), method=method, kappa=kappa,
-                                         options=each).p_jump
+            out[i] = nonlinear_lz_evolve(
+                a, coupling_v, nonlinearity_c, (-gm, gm), method=method, kappa=kappa, options=each
+            ).p_jump
             bar.update(1)
     return out.reshape(np.shape(sweep_rate)) if np.ndim(sweep_rate) else out[0]
 
@@ -774,28 +870,46 @@ class Hysteresis(Result):
         return {"gamma": self.gamma}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"population_b_forward": (["gamma"], self.population_b_forward),
-                "population_b_backward": (["gamma"], self.population_b_backward),
-                "jump_gamma_forward": ([], self.jump_gamma_forward),
-                "jump_gamma_backward": ([], self.jump_gamma_backward),
-                "critical_gamma": ([], self.critical_gamma),
-                "max_population_difference": ([], self.max_population_difference)}
+        return {
+            "population_b_forward": (["gamma"], self.population_b_forward),
+            "population_b_backward": (["gamma"], self.population_b_backward),
+            "jump_gamma_forward": ([], self.jump_gamma_forward),
+            "jump_gamma_backward": ([], self.jump_gamma_backward),
+            "critical_gamma": ([], self.critical_gamma),
+            "max_population_difference": ([], self.max_population_difference),
+        }
 
     def _attrs(self) -> dict[str, Any]:
-        return {"model": WU_NIU, "sweep_rate": self.sweep_rate, "coupling_v": self.coupling_v,
-                "nonlinearity_c": self.nonlinearity_c, "units": "energies in units of v's unit, hbar = 1"}
+        return {
+            "model": WU_NIU,
+            "sweep_rate": self.sweep_rate,
+            "coupling_v": self.coupling_v,
+            "nonlinearity_c": self.nonlinearity_c,
+            "units": "energies in units of v's unit, hbar = 1",
+        }
 
     def _summary(self) -> list[str]:
-        return [f"alpha = {self.sweep_rate:g}, v = {self.coupling_v:g}, c = {self.nonlinearity_c:g}",
-                f"jumps at gamma {self.jump_gamma_forward:.4g} (up), {self.jump_gamma_backward:.4g} (down)",
-                f"gamma_c {self.critical_gamma:.4g}"]
+        return [
+            f"alpha = {self.sweep_rate:g}, v = {self.coupling_v:g}, c = {self.nonlinearity_c:g}",
+            f"jumps at gamma {self.jump_gamma_forward:.4g} (up), {self.jump_gamma_backward:.4g} (down)",
+            f"gamma_c {self.critical_gamma:.4g}",
+        ]
 
 
-def nonlinear_lz_hysteresis(sweep_rate: float, coupling_v: float, nonlinearity_c: float, *,
-                            gamma_max: float | None = None, n_eval: int = 801,
-                            threshold: float = 0.05, kappa: float = 0.04, method: str = "rk4",
-                            options: Options | None = None, tol: float | None = None,
-                            max_steps: int | None = None) -> Hysteresis:
+def nonlinear_lz_hysteresis(
+    sweep_rate: float,
+    coupling_v: float,
+    nonlinearity_c: float,
+    *,
+    gamma_max: float | None = None,
+    n_eval: int = 801,
+    threshold: float = 0.05,
+    kappa: float = 0.04,
+    method: str = "rk4",
+    options: Options | None = None,
+    tol: float | None = None,
+    max_steps: int | None = None,
+) -> Hysteresis:
     """Sweep gamma forth (``-gamma_max -> +gamma_max``) and back, each time starting in the
     lower-level stationary state, and compare ``|b|^2(gamma)``.
 
@@ -811,8 +925,7 @@ def nonlinear_lz_hysteresis(sweep_rate: float, coupling_v: float, nonlinearity_c
     if not isinstance(n_eval, int) or n_eval < 11:
         raise LzsmValueError(f"`n_eval` must be an integer >= 11, got {n_eval!r}")
     grid = np.linspace(-gm, gm, n_eval)
-    kw = {"gamma_eval": grid, "kappa": kappa, "method": method, "options": options, "tol": tol,
-          "max_steps": max_steps}
+    kw = {"gamma_eval": grid, "kappa": kappa, "method": method, "options": options, "tol": tol, "max_steps": max_steps}
     fwd = nonlinear_lz_evolve(alpha, v, c, (-gm, gm), **kw)
     bwd = nonlinear_lz_evolve(-alpha, v, c, (gm, -gm), **kw)
     pf = np.abs(fwd.amplitudes[:, 1]) ** 2
@@ -831,15 +944,34 @@ def nonlinear_lz_hysteresis(sweep_rate: float, coupling_v: float, nonlinearity_c
     jf = first(np.abs(pf - branch_f) > threshold, idx)
     jb = first(np.abs(pb - branch_b) > threshold, idx[::-1])
     diff = np.abs(pf - pb)
-    return Hysteresis(grid, pf, pb, jf, jb, nonlinear_lz_critical_gamma(v, c), float(diff.max()), alpha, v, c,
-                      method=fwd.method, options=fwd.options, status=combined_status(fwd.status, bwd.status),
-                      error_estimate=float(np.fmax(fwd.error_estimate, bwd.error_estimate)),
-                      n_steps=fwd.n_steps + bwd.n_steps)
+    return Hysteresis(
+        grid,
+        pf,
+        pb,
+        jf,
+        jb,
+        nonlinear_lz_critical_gamma(v, c),
+        float(diff.max()),
+        alpha,
+        v,
+        c,
+        method=fwd.method,
+        options=fwd.options,
+        status=combined_status(fwd.status, bwd.status),
+        error_estimate=float(np.fmax(fwd.error_estimate, bwd.error_estimate)),
+        n_steps=fwd.n_steps + bwd.n_steps,
+    )
 
 
 # =================================================================================== figures
-def plot_feshbach_conversion(inverse_rate_ms_per_gauss: np.ndarray, closed_form: np.ndarray,
-                             exact: np.ndarray, *, label: str = "", ax: Any = None) -> Any:
+def plot_feshbach_conversion(
+    inverse_rate_ms_per_gauss: np.ndarray,
+    closed_form: np.ndarray,
+    exact: np.ndarray,
+    *,
+    label: str = "",
+    ax: Any = None,
+) -> Any:
     """Conversion efficiency against inverse ramp rate: closed form (line) and exact (dots);
     returns the axes."""
     ax = new_axes(ax)
@@ -881,8 +1013,14 @@ def plot_nonlinear_levels(coupling_v: float, nonlinearity_c: float, gamma_max: f
 
 # =================================================================================== runners
 _FESHBACH_SCHEMA = {
-    "resonance": {"name": "text", "mass_amu": "number", "a_bg_bohr": "number", "width_gauss": "number",
-                  "delta_mu_bohr_magneton": "number", "position_gauss": "number"},
+    "resonance": {
+        "name": "text",
+        "mass_amu": "number",
+        "a_bg_bohr": "number",
+        "width_gauss": "number",
+        "delta_mu_bohr_magneton": "number",
+        "position_gauss": "number",
+    },
     "gas": {"density_cm3": "number"},
     "ramp": {"sweep_rate_gauss_per_ms": "number", "window_gauss": "number", "p_max": "number"},
 }
@@ -891,16 +1029,24 @@ _FESHBACH_SCHEMA = {
 @register("feshbach_association", schema=_FESHBACH_SCHEMA, doc="docs/cold_atoms.md")
 def feshbach_association(cfg: Config, out: Path) -> dict:
     """Conversion efficiency against inverse ramp rate: LZ closed form and exact propagation."""
-    values = {key: cfg.get("resonance", key, default)
-              for key, default in (("mass_amu", ...), ("a_bg_bohr", ...), ("width_gauss", ...),
-                                   ("delta_mu_bohr_magneton", 2.0))}
+    values = {
+        key: cfg.get("resonance", key, default)
+        for key, default in (
+            ("mass_amu", ...),
+            ("a_bg_bohr", ...),
+            ("width_gauss", ...),
+            ("delta_mu_bohr_magneton", 2.0),
+        )
+    }
     for key, x in values.items():
         if x == 0 or (key == "mass_amu" and x < 0):
-            raise LzsmValueError(f"`resonance.{key}` must be " + ("> 0" if key == "mass_amu" else "nonzero")
-                                 + f", got {x:g}")
+            raise LzsmValueError(
+                f"`resonance.{key}` must be " + ("> 0" if key == "mass_amu" else "nonzero") + f", got {x:g}"
+            )
     position = cfg.get("resonance", "position_gauss", None)
-    res = FeshbachResonance(**values, position_gauss=float("nan") if position is None else position,
-                            name=cfg.get("resonance", "name", ""))
+    res = FeshbachResonance(
+        **values, position_gauss=float("nan") if position is None else position, name=cfg.get("resonance", "name", "")
+    )
     n = cfg.get("gas", "density_cm3", low=0.0, low_open=True)
     rates = cfg.get_range("ramp", "sweep_rate_gauss_per_ms", low=0.0, low_open=True)
     window = cfg.get("ramp", "window_gauss", 2.0, low=0.0, low_open=True)
@@ -913,17 +1059,27 @@ def feshbach_association(cfg: Config, out: Path) -> dict:
     import xarray as xr
 
     ds = xr.Dataset(
-        {"lz_parameter": ("sweep_rate", np.atleast_1d(delta)),
-         "conversion_closed_form": ("sweep_rate", np.atleast_1d(closed)),
-         "conversion_exact": ("sweep_rate", exact),
-         "conversion_closed_form_with_p_max": ("sweep_rate", p_max * np.atleast_1d(closed))},
+        {
+            "lz_parameter": ("sweep_rate", np.atleast_1d(delta)),
+            "conversion_closed_form": ("sweep_rate", np.atleast_1d(closed)),
+            "conversion_exact": ("sweep_rate", exact),
+            "conversion_closed_form_with_p_max": ("sweep_rate", p_max * np.atleast_1d(closed)),
+        },
         coords={"sweep_rate": rates, "inverse_sweep_rate": ("sweep_rate", inv)},
-        attrs={"resonance": res.name, "mass_amu": res.mass_amu, "a_bg_bohr": res.a_bg_bohr,
-               "width_gauss": res.width_gauss, "delta_mu_bohr_magneton": res.delta_mu_bohr_magneton,
-               "density_cm3": n, "window_gauss": window, "p_max_empirical": p_max,
-               "beta_lz_cm3_gauss_per_s": beta,
-               "reference": "Goral et al., J. Phys. B 37, 3457 (2004); Kohler, Goral & Julienne, RMP 78, "
-                            "1311 (2006); fit form of Hodby et al., PRL 94, 120402 (2005)"})
+        attrs={
+            "resonance": res.name,
+            "mass_amu": res.mass_amu,
+            "a_bg_bohr": res.a_bg_bohr,
+            "width_gauss": res.width_gauss,
+            "delta_mu_bohr_magneton": res.delta_mu_bohr_magneton,
+            "density_cm3": n,
+            "window_gauss": window,
+            "p_max_empirical": p_max,
+            "beta_lz_cm3_gauss_per_s": beta,
+            "reference": "Goral et al., J. Phys. B 37, 3457 (2004); Kohler, Goral & Julienne, RMP 78, "
+            "1311 (2006); fit form of Hodby et al., PRL 94, 120402 (2005)",
+        },
+    )
     ds["sweep_rate"].attrs.update(units="G/ms", long_name="|dB/dt|")
     ds["inverse_sweep_rate"].attrs.update(units="ms/G", long_name="1/|dB/dt|")
     ds["lz_parameter"].attrs["long_name"] = "delta_LZ = 4 pi hbar n |a_bg Delta_B| / (m |dB/dt|)"
@@ -935,16 +1091,23 @@ def feshbach_association(cfg: Config, out: Path) -> dict:
     plot_feshbach_conversion(inv, np.atleast_1d(closed), exact, label=label, ax=ax)
     if p_max < 1:
         order = np.argsort(inv)
-        ax.plot(inv[order] * 1e3, p_max * np.atleast_1d(closed)[order], "--", color="0.4",
-                label=f"× empirical P_max = {p_max:g}")
+        ax.plot(
+            inv[order] * 1e3,
+            p_max * np.atleast_1d(closed)[order],
+            "--",
+            color="0.4",
+            label=f"× empirical P_max = {p_max:g}",
+        )
         ax.legend(loc="lower right", fontsize=8)
     fig.savefig(out / "feshbach_conversion.png", dpi=120)
     # inverse rate giving 50 % conversion: 2 pi delta = ln 2
     half = math.log(2.0) / (2.0 * math.pi) / float(feshbach_lz_parameter(res, n, 1.0))
-    return {"beta_lz_cm3_gauss_per_s": beta,
-            "inverse_rate_for_half_conversion_ms_per_gauss": half,
-            "max_abs_deviation_exact_vs_closed_form": float(np.max(np.abs(exact - np.atleast_1d(closed)))),
-            "n_sweep_rates": int(rates.size)}
+    return {
+        "beta_lz_cm3_gauss_per_s": beta,
+        "inverse_rate_for_half_conversion_ms_per_gauss": half,
+        "max_abs_deviation_exact_vs_closed_form": float(np.max(np.abs(exact - np.atleast_1d(closed)))),
+        "n_sweep_rates": int(rates.size),
+    }
 
 
 _NLZ_SCHEMA = {
@@ -984,21 +1147,35 @@ def nonlinear_lz(cfg: Config, out: Path) -> dict:
     import xarray as xr
 
     ds = xr.Dataset(
-        {"p_jump": (("nonlinearity_c", "sweep_rate"), p),
-         "p_jump_linear_lz": ("sweep_rate", p_lin),
-         "p_jump_adiabatic_numerical": ("nonlinearity_c_adiabatic", p_ad_num),
-         "p_jump_adiabatic_closed_form": ("nonlinearity_c_adiabatic", p_ad_cf),
-         "population_b_forward": ("gamma", hyst.population_b_forward),
-         "population_b_backward": ("gamma", hyst.population_b_backward),
-         "level_mu": (("gamma_levels", "solution"), lv.mu),
-         "level_population_difference": (("gamma_levels", "solution"), lv.population_difference),
-         "level_index": (("gamma_levels", "solution"), lv.level)},
-        coords={"nonlinearity_c": cs, "sweep_rate": rates, "nonlinearity_c_adiabatic": cs_ad,
-                "gamma": hyst.gamma, "gamma_levels": lv.gamma},
-        attrs={"coupling_v": v, "hbar": 1.0, "units": "energies in units of v's unit, hbar = 1",
-               "adiabatic_sweep_rate": a_ad, "hysteresis_nonlinearity_c": c_h, "hysteresis_sweep_rate": a_h,
-               "model": "H = [[g/2 + (c/2)(|b|^2-|a|^2), v/2], [v/2, -g/2 - (c/2)(|b|^2-|a|^2)]], g = alpha t",
-               "reference": "Wu & Niu, PRA 61, 023402 (2000); Liu et al., PRA 66, 023404 (2002), arXiv:quant-ph/0105140"})
+        {
+            "p_jump": (("nonlinearity_c", "sweep_rate"), p),
+            "p_jump_linear_lz": ("sweep_rate", p_lin),
+            "p_jump_adiabatic_numerical": ("nonlinearity_c_adiabatic", p_ad_num),
+            "p_jump_adiabatic_closed_form": ("nonlinearity_c_adiabatic", p_ad_cf),
+            "population_b_forward": ("gamma", hyst.population_b_forward),
+            "population_b_backward": ("gamma", hyst.population_b_backward),
+            "level_mu": (("gamma_levels", "solution"), lv.mu),
+            "level_population_difference": (("gamma_levels", "solution"), lv.population_difference),
+            "level_index": (("gamma_levels", "solution"), lv.level),
+        },
+        coords={
+            "nonlinearity_c": cs,
+            "sweep_rate": rates,
+            "nonlinearity_c_adiabatic": cs_ad,
+            "gamma": hyst.gamma,
+            "gamma_levels": lv.gamma,
+        },
+        attrs={
+            "coupling_v": v,
+            "hbar": 1.0,
+            "units": "energies in units of v's unit, hbar = 1",
+            "adiabatic_sweep_rate": a_ad,
+            "hysteresis_nonlinearity_c": c_h,
+            "hysteresis_sweep_rate": a_h,
+            "model": "H = [[g/2 + (c/2)(|b|^2-|a|^2), v/2], [v/2, -g/2 - (c/2)(|b|^2-|a|^2)]], g = alpha t",
+            "reference": "Wu & Niu, PRA 61, 023402 (2000); Liu et al., PRA 66, 023404 (2002), arXiv:quant-ph/0105140",
+        },
+    )
     ds["p_jump"].attrs["long_name"] = "final upper-level population starting on the lower level (tunnelling)"
     ds["p_jump_linear_lz"].attrs["long_name"] = "lzsm.lz_probability(v/2, alpha) = exp(-pi v^2/(2 alpha))"
     write_dataset(ds, out / "data.nc")
@@ -1009,7 +1186,7 @@ def nonlinear_lz(cfg: Config, out: Path) -> dict:
     for k, c in enumerate(cs):
         ax.semilogx(rates, p[k], "o-", ms=3, color=f"C{k}", label=f"c/v = {c / v:g}")
     ax.semilogx(rates, p_lin, "k:", lw=1, label="linear LZ $e^{-\\pi v^2/2\\alpha}$")
-    for k, c in enumerate(cs_ad):
+    for k in range(len(cs_ad)):
         if p_ad_cf[k] > 0:
             ax.plot([rates.min()], [p_ad_cf[k]], marker="<", ms=7, color="0.3", ls="none")
     ax.set_xlabel("sweep rate $\\alpha$ (units of $v^2$)")
@@ -1031,12 +1208,14 @@ def nonlinear_lz(cfg: Config, out: Path) -> dict:
     ax.set_title(f"hysteresis, c/v = {c_h / v:g}, α = {a_h:g}", fontsize=9)
     ax.legend(fontsize=8)
     fig.savefig(out / "nonlinear_lz.png", dpi=120)
-    return {"max_abs_deviation_c0_vs_linear_lz": dev_lin,
-            "adiabatic_sweep_rate": a_ad,
-            "p_jump_adiabatic_numerical": dict(zip(map(str, cs_ad.tolist()), p_ad_num.tolist())),
-            "p_jump_adiabatic_closed_form": dict(zip(map(str, cs_ad.tolist()), p_ad_cf.tolist())),
-            "max_abs_deviation_adiabatic_numerical_vs_closed_form": float(np.max(np.abs(p_ad_num - p_ad_cf))),
-            "critical_gamma_closed_form": hyst.critical_gamma,
-            "hysteresis_jump_gamma_forward": hyst.jump_gamma_forward,
-            "hysteresis_jump_gamma_backward": hyst.jump_gamma_backward,
-            "hysteresis_max_population_difference": hyst.max_population_difference}
+    return {
+        "max_abs_deviation_c0_vs_linear_lz": dev_lin,
+        "adiabatic_sweep_rate": a_ad,
+        "p_jump_adiabatic_numerical": dict(zip(map(str, cs_ad.tolist()), p_ad_num.tolist())),
+        "p_jump_adiabatic_closed_form": dict(zip(map(str, cs_ad.tolist()), p_ad_cf.tolist())),
+        "max_abs_deviation_adiabatic_numerical_vs_closed_form": float(np.max(np.abs(p_ad_num - p_ad_cf))),
+        "critical_gamma_closed_form": hyst.critical_gamma,
+        "hysteresis_jump_gamma_forward": hyst.jump_gamma_forward,
+        "hysteresis_jump_gamma_backward": hyst.jump_gamma_backward,
+        "hysteresis_max_population_difference": hyst.max_population_difference,
+    }

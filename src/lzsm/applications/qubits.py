@@ -93,14 +93,24 @@ def _rates(t1: float, t2: float, names: tuple[str, str] = ("t1", "t2")) -> tuple
     if not (t1 > 0):
         raise LzsmValueError(f"`{n1}` must be > 0 (inf for no relaxation), got {t1!r}")
     if t2 > 2 * t1 * (1 + 1e-12):
-        raise LzsmValueError(f"`{n2}` must be <= 2 {n1} (a Lindblad qubit has 1/T2 = 1/(2 T1) + gamma_phi, "
-                             f"gamma_phi >= 0), got {n2} = {t2:g}, {n1} = {t1:g}")
+        raise LzsmValueError(
+            f"`{n2}` must be <= 2 {n1} (a Lindblad qubit has 1/T2 = 1/(2 T1) + gamma_phi, "
+            f"gamma_phi >= 0), got {n2} = {t2:g}, {n1} = {t1:g}"
+        )
     return (0.0 if math.isinf(t1) else 1.0 / t1), 1.0 / t2
 
 
 # =========================================================================== spectroscopy
-def rate_model_map(gap: float, offset: ArrayLike, amplitude: ArrayLike, frequency: float, t1: float, t2: float,
-                   hbar: float = 1.0, n_max: int | None = None) -> np.ndarray:
+def rate_model_map(
+    gap: float,
+    offset: ArrayLike,
+    amplitude: ArrayLike,
+    frequency: float,
+    t1: float,
+    t2: float,
+    hbar: float = 1.0,
+    n_max: int | None = None,
+) -> np.ndarray:
     """Time-averaged upper-diabatic-level population of the driven, relaxing, dephased qubit on
     the grid ``offset x amplitude`` (shape ``(len(offset), len(amplitude))``):
 
@@ -133,15 +143,26 @@ def rate_model_map(gap: float, offset: ArrayLike, amplitude: ArrayLike, frequenc
     n = np.arange(-n_max, n_max + 1)
     bessel2 = special.jv(n[:, None], x[None, :]) ** 2  # (n, A)
     lorentz = g2 / ((e0[:, None] - n[None, :] * hw) ** 2 + (hbar * g2) ** 2)  # (eps0, n)
-    w = 0.5 * d ** 2 * (lorentz @ bessel2)
+    w = 0.5 * d**2 * (lorentz @ bessel2)
     with np.errstate(invalid="ignore"):
         return np.where(2 * w + g1 > 0, w / (2 * w + g1), 0.5)
 
 
-def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLike, frequency: float, t1: float,
-                              t2: float, hbar: float = 1.0, n_samples: int = 512, tol: float | None = None, *,
-                              method: str | None = None, options: Options | None = None,
-                              progress: bool | None = None) -> np.ndarray:
+def lindblad_upper_population(
+    gap: float,
+    offset: ArrayLike,
+    amplitude: ArrayLike,
+    frequency: float,
+    t1: float,
+    t2: float,
+    hbar: float = 1.0,
+    n_samples: int = 512,
+    tol: float | None = None,
+    *,
+    method: str | None = None,
+    options: Options | None = None,
+    progress: bool | None = None,
+) -> np.ndarray:
     """Exact time-averaged upper-diabatic-level population in the periodic steady state of the
     Lindblad equation of the driven qubit (broadcast over ``offset`` and ``amplitude``).
 
@@ -159,8 +180,8 @@ def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLik
     time average.  Points with eps0 < 0 use the symmetry ``sigma_x H(eps0) sigma_x = H(-eps0)``
     (the upper level is then diabatic |1>).  ``method``, ``options``, ``tol`` (default 1e-9) and
     ``progress`` go to both :func:`lzsm.evolve_open` calls."""
-    from lzsm.models.drives import PeriodicDrive
     from lzsm.dynamics.open import evolve_open
+    from lzsm.models.drives import PeriodicDrive
 
     d = float(_checks.real_array(gap, "gap", nonnegative=True))
     e0 = _checks.real_array(offset, "offset")
@@ -182,8 +203,15 @@ def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLik
     pauli = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex)
     starts = np.stack([0.5 * np.eye(2)] + [0.5 * (np.eye(2) + p) for p in pauli])  # (4, 2, 2)
     # the grid (points, 4 starts) comes from broadcasting the dephasing rate against the model
-    res = evolve_open(model, (0.0, period), starts[None], dephasing=np.full((1, 4), gphi),
-                      collapse_ops=[lower], method=method, options=opts)
+    res = evolve_open(
+        model,
+        (0.0, period),
+        starts[None],
+        dephasing=np.full((1, 4), gphi),
+        collapse_ops=[lower],
+        method=method,
+        options=opts,
+    )
     rho1 = res.rho[:, :, -1]  # (points, 4, 2, 2)
     bloch = np.einsum("kij,psji->psk", pauli, rho1).real  # (points, 4, 3)
     c = bloch[:, 0]
@@ -191,8 +219,16 @@ def lindblad_upper_population(gap: float, offset: ArrayLike, amplitude: ArrayLik
     r_star = np.linalg.solve(np.eye(3)[None] - m, c[..., None])[..., 0]
     rho_star = 0.5 * (np.eye(2)[None] + np.einsum("pk,kij->pij", r_star, pauli))
     te = np.linspace(0.0, period, n_samples + 1)
-    res2 = evolve_open(model, (0.0, period), rho_star[:, None], te, dephasing=np.zeros((1, 1)) + gphi,
-                       collapse_ops=[lower], method=method, options=opts)
+    res2 = evolve_open(
+        model,
+        (0.0, period),
+        rho_star[:, None],
+        te,
+        dephasing=np.zeros((1, 1)) + gphi,
+        collapse_ops=[lower],
+        method=method,
+        options=opts,
+    )
     p_up = res2.populations[:, 0, :-1, 1].mean(axis=-1)  # periodic: drop the repeated end point
     return _out(p_up.reshape(shape))
 
@@ -225,7 +261,7 @@ def local_extrema(x: ArrayLike, y: ArrayLike, kind: str = "max") -> np.ndarray:
     y0, y1, y2 = s[i - 1], s[i], s[i + 1]
     den = (x0 - x1) * (x0 - x2) * (x1 - x2)
     a = (x2 * (y1 - y0) + x1 * (y0 - y2) + x0 * (y2 - y1)) / den
-    b = (x2 ** 2 * (y0 - y1) + x1 ** 2 * (y2 - y0) + x0 ** 2 * (y1 - y2)) / den
+    b = (x2**2 * (y0 - y1) + x1**2 * (y2 - y0) + x0**2 * (y1 - y2)) / den
     with np.errstate(divide="ignore", invalid="ignore"):
         vertex = np.where(a < 0, -b / (2 * a), x1)
     return np.clip(vertex, x0, x2)
@@ -246,8 +282,15 @@ def first_crossing(x: ArrayLike, y: ArrayLike, level: float) -> float:
 
 
 _FEATURES = {  # the keys of the dict that spectroscopy_features returned in lzsm 0.1
-    "resonance_peaks", "resonance_expected", "resonance_max_abs_deviation_over_hw", "node_amplitudes",
-    "node_expected", "node_max_abs_deviation_over_hw", "edge_amplitudes", "edge_deviation_over_airy_scale"}
+    "resonance_peaks",
+    "resonance_expected",
+    "resonance_max_abs_deviation_over_hw",
+    "node_amplitudes",
+    "node_expected",
+    "node_max_abs_deviation_over_hw",
+    "edge_amplitudes",
+    "edge_deviation_over_airy_scale",
+}
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -302,18 +345,33 @@ class SpectroscopyFeatures(Result):
         }
 
     def _attrs(self) -> dict[str, Any]:
-        return {"hbar_omega": self.hbar_omega, "source": "fine cuts of rate_model_map (Berns et al., PRL 97, "
-                                                         "150502 (2006))"}
+        return {
+            "hbar_omega": self.hbar_omega,
+            "source": "fine cuts of rate_model_map (Berns et al., PRL 97, 150502 (2006))",
+        }
 
     def _summary(self) -> list[str]:
         n_nodes = sum(len(v) for v in self.node_expected.values())
-        return [f"resonances: {self.resonance_peaks.size}", f"Bessel nodes: {n_nodes}",
-                f"edges on the lines n = {', '.join(map(str, self.photon_numbers))}"]
+        return [
+            f"resonances: {self.resonance_peaks.size}",
+            f"Bessel nodes: {n_nodes}",
+            f"edges on the lines n = {', '.join(map(str, self.photon_numbers))}",
+        ]
 
 
-def spectroscopy_features(gap: float, frequency: float, t1: float, t2: float, *, hbar: float = 1.0,
-                          cut_amplitude: float, photon_numbers: tuple[int, ...], amplitude_max: float,
-                          offset_max: float, n_fine: int = 4000) -> SpectroscopyFeatures:
+def spectroscopy_features(
+    gap: float,
+    frequency: float,
+    t1: float,
+    t2: float,
+    *,
+    hbar: float = 1.0,
+    cut_amplitude: float,
+    photon_numbers: tuple[int, ...],
+    amplitude_max: float,
+    offset_max: float,
+    n_fine: int = 4000,
+) -> SpectroscopyFeatures:
     """The published features of the map, located on fine 1-D cuts of :func:`rate_model_map`
     and compared with their closed-form positions:
 
@@ -350,9 +408,19 @@ def spectroscopy_features(gap: float, frequency: float, t1: float, t2: float, *,
         edge = first_crossing(a_fine, p_line, 0.5 * (p_line[0] + p_line.max()))
         edges[n] = edge
         dev_edges.append((edge - abs(n) * hw) / (hw * abs(n) ** (1 / 3)))
-    return SpectroscopyFeatures(float(hw), tuple(photon_numbers), peaks, n_of_peak * hw, dev_peaks, nodes, expected,
-                                float(max(dev_nodes)) if dev_nodes else math.nan, edges, dev_edges,
-                                method="rate model, fine cuts")
+    return SpectroscopyFeatures(
+        float(hw),
+        tuple(photon_numbers),
+        peaks,
+        n_of_peak * hw,
+        dev_peaks,
+        nodes,
+        expected,
+        float(max(dev_nodes)) if dev_nodes else math.nan,
+        edges,
+        dev_edges,
+        method="rate model, fine cuts",
+    )
 
 
 # =========================================================================== LZ gate
@@ -365,8 +433,9 @@ def gate_parameters(gap: ArrayLike, eps_max: ArrayLike, sweep_time: ArrayLike) -
     return 0.5 * d, 2.0 * e / t
 
 
-def gate_infidelity_coherent(gap: ArrayLike, eps_max: ArrayLike, sweep_time: ArrayLike,
-                             hbar: float = 1.0) -> np.ndarray:
+def gate_infidelity_coherent(
+    gap: ArrayLike, eps_max: ArrayLike, sweep_time: ArrayLike, hbar: float = 1.0
+) -> np.ndarray:
     """Infidelity ``1 - F`` of the Landau–Zener gate without decoherence.
 
     The qubit starts in diabatic |0> (lzsm index 0, the ground state at the start bias
@@ -384,27 +453,45 @@ def gate_infidelity_coherent(gap: ArrayLike, eps_max: ArrayLike, sweep_time: Arr
     return _out(finite_time_p_diabatic_stay(v, a, 0.5 * t, -0.5 * t, 0, hbar))
 
 
-def gate_infidelity_evolve(gap: float, eps_max: float, sweep_time: ArrayLike, hbar: float = 1.0,
-                           tol: float | None = None, *, method: str | None = None, options: Options | None = None,
-                           progress: bool | None = None) -> np.ndarray:
+def gate_infidelity_evolve(
+    gap: float,
+    eps_max: float,
+    sweep_time: ArrayLike,
+    hbar: float = 1.0,
+    tol: float | None = None,
+    *,
+    method: str | None = None,
+    options: Options | None = None,
+    progress: bool | None = None,
+) -> np.ndarray:
     """The same infidelity from the numerical propagation :func:`lzsm.evolve` (independent of the
     closed form), in the rescaled time ``s = t/T`` in ``[-1/2, 1/2]`` so that one call covers all
     T: ``T H(sT)`` is a Landau–Zener model with coupling ``V T`` and sweep rate ``alpha T^2``.
     ``method``, ``options``, ``tol`` (default 1e-11) and ``progress`` go to :func:`lzsm.evolve`."""
-    from lzsm.models.two_level import LandauZener
     from lzsm.dynamics.coherent import evolve
+    from lzsm.models.two_level import LandauZener
 
     t = _checks.real_array(sweep_time, "sweep_time", positive=True)
     v, a = gate_parameters(gap, eps_max, t)
     opts = propagation_options(options, 1e-11, tol=tol, progress=progress)
-    model = LandauZener(coupling=v * t, sweep_rate=a * t ** 2, hbar=hbar)
+    model = LandauZener(coupling=v * t, sweep_rate=a * t**2, hbar=hbar)
     return _out(evolve(model, (-0.5, 0.5), 0, method=method, options=opts).p_diabatic_stay)
 
 
-def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: ArrayLike, *,
-                         t1: float = math.inf, temperature: float = 0.0, hbar: float = 1.0,
-                         method: str | None = None, options: Options | None = None, tol: float | None = None,
-                         progress: bool | None = None) -> np.ndarray:
+def gate_infidelity_open(
+    gap: float,
+    eps_max: float,
+    sweep_time: ArrayLike,
+    t2: ArrayLike,
+    *,
+    t1: float = math.inf,
+    temperature: float = 0.0,
+    hbar: float = 1.0,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    progress: bool | None = None,
+) -> np.ndarray:
     """Infidelity of the gate with decoherence (Lindblad, :func:`lzsm.evolve_open`), shape
     ``(len(sweep_time), len(t2))``.
 
@@ -418,8 +505,8 @@ def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: 
     ``tol`` (default 1e-8) go to :func:`lzsm.evolve_open` for every point; ``progress`` shows one
     bar over the points; a point that did not finish is NaN (with the warning of
     :func:`lzsm.evolve_open`)."""
-    from lzsm.models.two_level import LandauZener
     from lzsm.dynamics.open import evolve_open
+    from lzsm.models.two_level import LandauZener
 
     ts = _checks.real_array(sweep_time, "sweep_time", positive=True).reshape(-1)
     t2s = _checks.real_array(t2, "t2", positive=True).reshape(-1)
@@ -434,17 +521,26 @@ def gate_infidelity_open(gap: float, eps_max: float, sweep_time: ArrayLike, t2: 
     with bar:
         for j in range(t2s.size):
             for i, t in enumerate(ts):
-                model = LandauZener(coupling=v * t, sweep_rate=a[i] * t ** 2, hbar=hbar)
-                res = evolve_open(model, (-0.5, 0.5), 0, collapse_ops=[np.sqrt(0.5 * gphi[j] * t) * sz],
-                                  relaxation=g1 * t, temperature=kt * t, basis="adiabatic", method=method,
-                                  options=each)
+                model = LandauZener(coupling=v * t, sweep_rate=a[i] * t**2, hbar=hbar)
+                res = evolve_open(
+                    model,
+                    (-0.5, 0.5),
+                    0,
+                    collapse_ops=[np.sqrt(0.5 * gphi[j] * t) * sz],
+                    relaxation=g1 * t,
+                    temperature=kt * t,
+                    basis="adiabatic",
+                    method=method,
+                    options=each,
+                )
                 out[i, j] = float(res.p_diabatic_stay)
                 bar.update(1)
     return out
 
 
-def gate_error_estimate(gap: ArrayLike, eps_max: ArrayLike, sweep_time: ArrayLike, t2: ArrayLike,
-                        hbar: float = 1.0) -> np.ndarray:
+def gate_error_estimate(
+    gap: ArrayLike, eps_max: ArrayLike, sweep_time: ArrayLike, t2: ArrayLike, hbar: float = 1.0
+) -> np.ndarray:
     """Two-term estimate of the gate infidelity, non-adiabatic + dephasing:
 
     .. math::  1 - F \\approx e^{-bT} + cT,\\qquad
@@ -464,13 +560,14 @@ def gate_error_estimate(gap: ArrayLike, eps_max: ArrayLike, sweep_time: ArrayLik
     e = np.asarray(eps_max, dtype=float)
     t = np.asarray(sweep_time, dtype=float)
     g = 1.0 / _checks.real_array(t2, "t2", positive=True)
-    b = np.pi * d ** 2 / (4 * hbar * e)
+    b = np.pi * d**2 / (4 * hbar * e)
     c = g * d * np.arctan(e / d) / (2 * e)
     return _out(np.exp(-b * t) + c * t)
 
 
-def optimal_sweep_time_estimate(gap: ArrayLike, eps_max: ArrayLike, t2: ArrayLike,
-                                hbar: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def optimal_sweep_time_estimate(
+    gap: ArrayLike, eps_max: ArrayLike, t2: ArrayLike, hbar: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Minimum of :func:`gate_error_estimate` ``exp(-bT) + cT``: ``b exp(-bT*) = c``, so
 
     .. math::  T^* = \\frac{\\ln(b/c)}{b},\\qquad (1 - F)_{min} = \\frac{c}{b}\\,(1 + \\ln(b/c)),
@@ -481,7 +578,7 @@ def optimal_sweep_time_estimate(gap: ArrayLike, eps_max: ArrayLike, t2: ArrayLik
     d = _checks.real_array(gap, "gap", positive=True)
     e = _checks.real_array(eps_max, "eps_max", positive=True)
     g = 1.0 / _checks.real_array(t2, "t2", positive=True)
-    b = np.pi * d ** 2 / (4 * hbar * e)
+    b = np.pi * d**2 / (4 * hbar * e)
     c = g * d * np.arctan(e / d) / (2 * e)
     if np.any(b <= c):
         raise LzsmValueError("no optimum: dephasing dominates at every sweep time (need Delta T2/hbar > ~1)")
@@ -519,9 +616,19 @@ def minimum_of_curve(x: ArrayLike, y: ArrayLike, window: float = 1.35) -> tuple[
 
 
 # =========================================================================== figures
-def plot_spectroscopy_map(offset: ArrayLike, amplitude: ArrayLike, population: ArrayLike, ax: Any = None, *,
-                          frequency: float, hbar: float = 1.0, photon_numbers: tuple[int, ...] = (),
-                          edges: bool = True, title: str = "", vmax: float | None = None) -> Any:
+def plot_spectroscopy_map(
+    offset: ArrayLike,
+    amplitude: ArrayLike,
+    population: ArrayLike,
+    ax: Any = None,
+    *,
+    frequency: float,
+    hbar: float = 1.0,
+    photon_numbers: tuple[int, ...] = (),
+    edges: bool = True,
+    title: str = "",
+    vmax: float | None = None,
+) -> Any:
     """An amplitude-spectroscopy map (eps0 horizontal, A vertical) with the multiphoton
     resonance lines eps0 = n hbar omega (white, faint), the Bessel nodes
     ``A = hbar omega j_{n,k}`` on the lines of ``photon_numbers`` (circles) and the diamond edges
@@ -530,8 +637,15 @@ def plot_spectroscopy_map(offset: ArrayLike, amplitude: ArrayLike, population: A
     e = np.asarray(offset, dtype=float)
     a = np.asarray(amplitude, dtype=float)
     p = np.asarray(population, dtype=float)
-    mesh = ax.pcolormesh(e, a, p.T, shading="auto", cmap="magma", vmin=0.0,
-                         vmax=vmax if vmax is not None else max(0.5, float(np.nanmax(p))))
+    mesh = ax.pcolormesh(
+        e,
+        a,
+        p.T,
+        shading="auto",
+        cmap="magma",
+        vmin=0.0,
+        vmax=vmax if vmax is not None else max(0.5, float(np.nanmax(p))),
+    )
     ax.figure.colorbar(mesh, ax=ax, label=r"$\overline{P}_{\rm up}$ (upper diabatic state)")
     hw = hbar * frequency
     for n in range(int(np.ceil(e.min() / hw)), int(np.floor(e.max() / hw)) + 1):
@@ -552,10 +666,20 @@ def plot_spectroscopy_map(offset: ArrayLike, amplitude: ArrayLike, population: A
     return ax
 
 
-def plot_gate_infidelity(sweep_time: ArrayLike, coherent: ArrayLike, open_: ArrayLike, t2: ArrayLike,
-                         ax: Any = None, *, estimate: ArrayLike | None = None, optimum: ArrayLike | None = None,
-                         optimum_estimate: ArrayLike | None = None, time_unit: str = "",
-                         coherent_time: ArrayLike | None = None, p_lz: ArrayLike | None = None) -> Any:
+def plot_gate_infidelity(
+    sweep_time: ArrayLike,
+    coherent: ArrayLike,
+    open_: ArrayLike,
+    t2: ArrayLike,
+    ax: Any = None,
+    *,
+    estimate: ArrayLike | None = None,
+    optimum: ArrayLike | None = None,
+    optimum_estimate: ArrayLike | None = None,
+    time_unit: str = "",
+    coherent_time: ArrayLike | None = None,
+    p_lz: ArrayLike | None = None,
+) -> Any:
     """Infidelity against sweep time: the exact coherent curve (sampled at ``coherent_time`` if
     given, else at ``sweep_time``), the Landau–Zener limit ``p_lz`` (dotted), the Lindblad curves
     for each T2, the two-term estimates (dashed) and the optima (numerical: filled, estimate:
@@ -605,19 +729,36 @@ def _ghz_in_scenario_units(cfg: Config, name: str) -> float:
     from lzsm.io import units
 
     if cfg.system is None:
-        raise LzsmValueError(f"`{name}` (a flux detuning in mPhi0) needs a [units] table: the bias it gives is "
-                             "an energy E/h in GHz")
+        raise LzsmValueError(
+            f"`{name}` (a flux detuning in mPhi0) needs a [units] table: the bias it gives is an energy E/h in GHz"
+        )
     return units.parse("1 GHz", "energy", cfg.system, name)
 
 
-@register("flux_qubit_spectroscopy", schema={
-    "qubit": {"gap": "energy", "frequency_hz": "frequency_hz", "t1": "time", "t2": "time",
-              "persistent_current_na": "number"},
-    "map": {"offset": "energy", "flux_detuning_mphi0": "number", "amplitude": "energy", "coherent": "bool",
-            "coherent_offset": "energy", "coherent_amplitude_num": "int", "photon_numbers": "list"},
-    "check": {"offset": "energy", "amplitude": "energy", "n_samples": "int", "tolerance": "number"},
-    "features": {"cut_amplitude": "energy", "photon_numbers": "list", "n_fine": "int"},
-}, doc="docs/qubits.md")
+@register(
+    "flux_qubit_spectroscopy",
+    schema={
+        "qubit": {
+            "gap": "energy",
+            "frequency_hz": "frequency_hz",
+            "t1": "time",
+            "t2": "time",
+            "persistent_current_na": "number",
+        },
+        "map": {
+            "offset": "energy",
+            "flux_detuning_mphi0": "number",
+            "amplitude": "energy",
+            "coherent": "bool",
+            "coherent_offset": "energy",
+            "coherent_amplitude_num": "int",
+            "photon_numbers": "list",
+        },
+        "check": {"offset": "energy", "amplitude": "energy", "n_samples": "int", "tolerance": "number"},
+        "features": {"cut_amplitude": "energy", "photon_numbers": "list", "n_fine": "int"},
+    },
+    doc="docs/qubits.md",
+)
 def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     """Decohered amplitude-spectroscopy map of a flux qubit (rate model), checked against the
     Lindblad steady state, with the resonance, Bessel-node and diamond-edge positions."""
@@ -654,8 +795,9 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     off_k = cfg.get_range("check", "offset", [hw * 5, hw * 5, hw * 5, hw * 5.1, hw * 10])
     amp_k = cfg.get_range("check", "amplitude", [hw * 6, hw * 8.771, hw * 12, hw * 6, hw * 14], low=0.0)
     if off_k.size != amp_k.size:
-        raise LzsmValueError(f"`check.offset` and `check.amplitude` must have the same length, "
-                             f"got {off_k.size} and {amp_k.size}")
+        raise LzsmValueError(
+            f"`check.offset` and `check.amplitude` must have the same length, got {off_k.size} and {amp_k.size}"
+        )
     tol_check = cfg.get("check", "tolerance", 0.005, low=0.0, low_open=True)
     ns = cfg.get("check", "n_samples", 512, low=8)
     cut = cfg.get("features", "cut_amplitude", float(amplitude.max()) * 0.6, low=0.0, low_open=True)
@@ -667,8 +809,10 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
         to_flux = 1.0 / (ip * GHZ_PER_MPHI0_PER_NA * _ghz_in_scenario_units(cfg, "qubit.persistent_current_na"))
         coords["flux_detuning_mphi0"] = ("offset", offset * to_flux)
     ds = xr.Dataset({"p_up_rate_model": (("offset", "amplitude"), p_rate)}, coords=coords)
-    ds["p_up_rate_model"].attrs.update(long_name="time-averaged population of the upper diabatic state, rate model",
-                                       reference="Berns et al., PRL 97, 150502 (2006)")
+    ds["p_up_rate_model"].attrs.update(
+        long_name="time-averaged population of the upper diabatic state, rate model",
+        reference="Berns et al., PRL 97, 150502 (2006)",
+    )
     # ---- coherent map beside it (Floquet, infinite-time average) on a window fine enough to
     # resolve lines of width Delta J_n
     if coherent:
@@ -676,12 +820,17 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
         from lzsm.models.drives import PeriodicDrive
 
         amp_c = np.linspace(amplitude.min(), amplitude.max(), na)
-        dsc = interferometry_map(PeriodicDrive(gap, 0.0, 0.0, om, hbar=hbar), n_periods=None, progress=False,
-                             offset=off_c, amplitude=amp_c).to_xarray()
-        ds["p_up_coherent"] = (("offset_coherent", "amplitude_coherent"),
-                               dsc["p_upper_mean"].transpose("offset", "amplitude").values)
+        dsc = interferometry_map(
+            PeriodicDrive(gap, 0.0, 0.0, om, hbar=hbar), n_periods=None, progress=False, offset=off_c, amplitude=amp_c
+        ).to_xarray()
+        ds["p_up_coherent"] = (
+            ("offset_coherent", "amplitude_coherent"),
+            dsc["p_upper_mean"].transpose("offset", "amplitude").values,
+        )
         ds = ds.assign_coords(offset_coherent=off_c, amplitude_coherent=amp_c)
-        ds["p_up_coherent"].attrs["long_name"] = "infinite-time average of the upper diabatic population, no decoherence"
+        ds["p_up_coherent"].attrs["long_name"] = (
+            "infinite-time average of the upper diabatic population, no decoherence"
+        )
     # ---- Lindblad check points against the same formula, point by point
     p_lind = lindblad_upper_population(gap, off_k, amp_k, om, t1, t2, hbar, n_samples=ns)
     p_rate_k = np.asarray(rate_equation_upper_population(gap, off_k, amp_k, om, g2, g1, hbar))
@@ -692,8 +841,18 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     ds["p_up_rate_model_at_check"] = ("check_point", p_rate_k)
     ds["p_up_lindblad"].attrs["long_name"] = "exact periodic steady state of the Lindblad equation, time-averaged"
     # ---- published features
-    feats = spectroscopy_features(gap, om, t1, t2, hbar=hbar, cut_amplitude=cut, photon_numbers=feat_photons,
-                                  amplitude_max=float(amplitude.max()), offset_max=cut, n_fine=n_fine)
+    feats = spectroscopy_features(
+        gap,
+        om,
+        t1,
+        t2,
+        hbar=hbar,
+        cut_amplitude=cut,
+        photon_numbers=feat_photons,
+        amplitude_max=float(amplitude.max()),
+        offset_max=cut,
+        n_fine=n_fine,
+    )
     ds["resonance_peak_offset"] = ("resonance", feats.resonance_peaks)
     ds["resonance_offset_n_hbar_omega"] = ("resonance", feats.resonance_expected)
     node_n = np.concatenate([[n] * len(feats.node_expected[n]) for n in feat_photons]).astype(int)
@@ -703,26 +862,49 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     ds["edge_photon_number"] = ("edge", np.array(feat_photons, dtype=int))
     ds["edge_amplitude"] = ("edge", np.array([feats.edge_amplitudes[n] for n in feat_photons]))
     ds["edge_offset"] = ("edge", np.array(feat_photons, dtype=float) * hw)
-    ds.attrs.update(application="flux_qubit_spectroscopy", hbar=hbar, energy_unit=_energy_unit(cfg),
-                    time_unit=_time_unit(cfg), gap=gap, frequency=om, t1=t1 if math.isfinite(t1) else -1.0, t2=t2,
-                    hamiltonian="-(gap/2) sx - ((offset + amplitude cos(frequency t))/2) sz",
-                    references="Oliver et al., Science 310, 1653 (2005); Berns et al., Nature 455, 51 (2008); "
-                               "Berns et al., PRL 97, 150502 (2006)")
+    ds.attrs.update(
+        application="flux_qubit_spectroscopy",
+        hbar=hbar,
+        energy_unit=_energy_unit(cfg),
+        time_unit=_time_unit(cfg),
+        gap=gap,
+        frequency=om,
+        t1=t1 if math.isfinite(t1) else -1.0,
+        t2=t2,
+        hamiltonian="-(gap/2) sx - ((offset + amplitude cos(frequency t))/2) sz",
+        references="Oliver et al., Science 310, 1653 (2005); Berns et al., Nature 455, 51 (2008); "
+        "Berns et al., PRL 97, 150502 (2006)",
+    )
     write_dataset(ds, out / "data.nc")
     # ---- figures
     ncols = 2 if coherent else 1
     fig, axes = new_figure(ncols=ncols, width=5.4, height=4.3)
     axes = np.atleast_1d(axes)
     eu = _energy_unit(cfg)
-    plot_spectroscopy_map(offset, amplitude, p_rate, axes[0], frequency=om, hbar=hbar, photon_numbers=map_photons,
-                          title=f"decohered (rate model): T1 = {t1:g} {_time_unit(cfg)}, T2 = {t2:g} {_time_unit(cfg)}")
+    plot_spectroscopy_map(
+        offset,
+        amplitude,
+        p_rate,
+        axes[0],
+        frequency=om,
+        hbar=hbar,
+        photon_numbers=map_photons,
+        title=f"decohered (rate model): T1 = {t1:g} {_time_unit(cfg)}, T2 = {t2:g} {_time_unit(cfg)}",
+    )
     axes[0].plot(off_k, amp_k, "x", color="lime", ms=6, mew=1.5, label="Lindblad check points")
     axes[0].legend(loc="upper left", fontsize=7, framealpha=0.6)
     if coherent:
-        plot_spectroscopy_map(ds["offset_coherent"].values, ds["amplitude_coherent"].values,
-                              ds["p_up_coherent"].values, axes[1], frequency=om, hbar=hbar,
-                              photon_numbers=map_photons, edges=False,
-                              title="coherent (Floquet, infinite-time average), zoom")
+        plot_spectroscopy_map(
+            ds["offset_coherent"].values,
+            ds["amplitude_coherent"].values,
+            ds["p_up_coherent"].values,
+            axes[1],
+            frequency=om,
+            hbar=hbar,
+            photon_numbers=map_photons,
+            edges=False,
+            title="coherent (Floquet, infinite-time average), zoom",
+        )
     for ax in axes:
         ax.set_xlabel(rf"dc bias $\varepsilon_0/h$ ({eu})")
         ax.set_ylabel(rf"drive amplitude $A/h$ ({eu})")
@@ -730,8 +912,9 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     fig2, axc = new_figure(ncols=2, width=5.0, height=3.8)
     a_fine = np.linspace(0.0, float(amplitude.max()), 1500)
     for n in feat_photons:
-        line = axc[0].plot(a_fine, rate_model_map(gap, [n * hw], a_fine, om, t1, t2, hbar)[0], lw=1,
-                           label=rf"$n$ = {n}")[0]
+        line = axc[0].plot(
+            a_fine, rate_model_map(gap, [n * hw], a_fine, om, t1, t2, hbar)[0], lw=1, label=rf"$n$ = {n}"
+        )[0]
         for z in feats.node_expected[n]:
             axc[0].axvline(z, color=line.get_color(), lw=0.6, ls=":")
         axc[0].axvline(n * hw, color=line.get_color(), lw=0.8, ls="--")
@@ -759,18 +942,23 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
         "bessel_nodes_max_abs_deviation_over_hbar_omega": feats.node_max_abs_deviation_over_hw,
         "n_bessel_nodes_compared": int(node_n.size),
         "diamond_edge_amplitude": {str(n): feats.edge_amplitudes[n] for n in feat_photons},
-        "diamond_edge_deviation_over_airy_scale": dict(zip(map(str, feat_photons),
-                                                           feats.edge_deviation_over_airy_scale)),
+        "diamond_edge_deviation_over_airy_scale": dict(
+            zip(map(str, feat_photons), feats.edge_deviation_over_airy_scale)
+        ),
         "diamond_edge_relative_deviation": {str(n): feats.edge_amplitudes[n] / (n * hw) - 1 for n in feat_photons},
         "flux_detuning_axis": flux is not None,
     }
 
 
-@register("lz_gate", schema={
-    "qubit": {"gap": "energy", "eps_max": "energy", "t1": "time", "temperature": "energy"},
-    "sweep": {"sweep_time": "time", "n_evolve_check": "int"},
-    "decoherence": {"t2": "time"},
-}, doc="docs/qubits.md")
+@register(
+    "lz_gate",
+    schema={
+        "qubit": {"gap": "energy", "eps_max": "energy", "t1": "time", "temperature": "energy"},
+        "sweep": {"sweep_time": "time", "n_evolve_check": "int"},
+        "decoherence": {"t2": "time"},
+    },
+    doc="docs/qubits.md",
+)
 def lz_gate(cfg: Config, out: Path) -> dict:
     """Landau–Zener gate |0> -> |1>: infidelity against sweep time, coherent and with dephasing,
     and the optimal sweep time against its two-term estimate."""
@@ -787,8 +975,10 @@ def lz_gate(cfg: Config, out: Path) -> dict:
     for t2 in t2s:
         _rates(t1, t2, ("qubit.t1", "decoherence.t2"))
     if eps_max < 5 * gap:
-        raise LzsmValueError(f"`qubit.eps_max` must be >= 5 gap so that the diabatic states are the computational "
-                             f"states at the ends of the sweep, got eps_max = {eps_max:g}, gap = {gap:g}")
+        raise LzsmValueError(
+            f"`qubit.eps_max` must be >= 5 gap so that the diabatic states are the computational "
+            f"states at the ends of the sweep, got eps_max = {eps_max:g}, gap = {gap:g}"
+        )
     coh = np.asarray(gate_infidelity_coherent(gap, eps_max, times, hbar))
     n_ev = cfg.get("sweep", "n_evolve_check", 6, low=1)
     idx = np.unique(np.linspace(0, times.size - 1, min(n_ev, times.size)).astype(int))
@@ -798,31 +988,52 @@ def lz_gate(cfg: Config, out: Path) -> dict:
     est = np.asarray(gate_error_estimate(gap, eps_max, times[:, None], t2s[None, :], hbar))
     t_opt = np.array([minimum_of_curve(times, opn[:, j]) for j in range(t2s.size)])
     t_est = np.array([optimal_sweep_time_estimate(gap, eps_max, t2, hbar) for t2 in t2s], dtype=float)
-    ds = xr.Dataset({
-        "infidelity_coherent": ("sweep_time", coh),
-        "infidelity_lindblad": (("sweep_time", "t2"), opn),
-        "infidelity_estimate": (("sweep_time", "t2"), est),
-        "optimal_sweep_time": ("t2", t_opt[:, 0]),
-        "minimal_infidelity": ("t2", t_opt[:, 1]),
-        "optimal_sweep_time_estimate": ("t2", t_est[:, 0]),
-        "minimal_infidelity_estimate": ("t2", t_est[:, 1]),
-        "infidelity_evolve_check": ("sweep_time_check", ev),
-    }, coords={"sweep_time": times, "t2": t2s, "sweep_time_check": times[idx]})
+    ds = xr.Dataset(
+        {
+            "infidelity_coherent": ("sweep_time", coh),
+            "infidelity_lindblad": (("sweep_time", "t2"), opn),
+            "infidelity_estimate": (("sweep_time", "t2"), est),
+            "optimal_sweep_time": ("t2", t_opt[:, 0]),
+            "minimal_infidelity": ("t2", t_opt[:, 1]),
+            "optimal_sweep_time_estimate": ("t2", t_est[:, 0]),
+            "minimal_infidelity_estimate": ("t2", t_est[:, 1]),
+            "infidelity_evolve_check": ("sweep_time_check", ev),
+        },
+        coords={"sweep_time": times, "t2": t2s, "sweep_time_check": times[idx]},
+    )
     ds["infidelity_coherent"].attrs["long_name"] = "1 - F, exact finite-time Landau-Zener (no decoherence)"
     ds["infidelity_lindblad"].attrs["long_name"] = "1 - F with diabatic (flux) dephasing 1/T2 (and T1 if given)"
     ds["infidelity_estimate"].attrs["long_name"] = "exp(-bT) + cT"
-    ds.attrs.update(application="lz_gate", hbar=hbar, gap=gap, eps_max=eps_max, energy_unit=_energy_unit(cfg),
-                    time_unit=_time_unit(cfg), t1=t1 if math.isfinite(t1) else -1.0, temperature=kt,
-                    gate="diabatic |0> -> |1> by an adiabatic passage; F = final population of diabatic |1>",
-                    hamiltonian="[[alpha t/2, gap/2], [gap/2, -alpha t/2]], alpha = 2 eps_max/T, t in [-T/2, T/2]")
+    ds.attrs.update(
+        application="lz_gate",
+        hbar=hbar,
+        gap=gap,
+        eps_max=eps_max,
+        energy_unit=_energy_unit(cfg),
+        time_unit=_time_unit(cfg),
+        t1=t1 if math.isfinite(t1) else -1.0,
+        temperature=kt,
+        gate="diabatic |0> -> |1> by an adiabatic passage; F = final population of diabatic |1>",
+        hamiltonian="[[alpha t/2, gap/2], [gap/2, -alpha t/2]], alpha = 2 eps_max/T, t in [-T/2, T/2]",
+    )
     write_dataset(ds, out / "data.nc")
     tu = _time_unit(cfg)
     fig, axes = new_figure(ncols=2, width=5.2, height=4.0)
     t_dense = np.geomspace(times.min(), times.max(), 3000)
-    p_lz = np.exp(-np.pi * gap ** 2 * t_dense / (4 * hbar * eps_max))
-    plot_gate_infidelity(times, gate_infidelity_coherent(gap, eps_max, t_dense, hbar), opn, t2s, axes[0],
-                         estimate=est, optimum=t_opt, optimum_estimate=t_est, time_unit=tu, coherent_time=t_dense,
-                         p_lz=p_lz)
+    p_lz = np.exp(-np.pi * gap**2 * t_dense / (4 * hbar * eps_max))
+    plot_gate_infidelity(
+        times,
+        gate_infidelity_coherent(gap, eps_max, t_dense, hbar),
+        opn,
+        t2s,
+        axes[0],
+        estimate=est,
+        optimum=t_opt,
+        optimum_estimate=t_est,
+        time_unit=tu,
+        coherent_time=t_dense,
+        p_lz=p_lz,
+    )
     t2_dense = np.geomspace(t2s.min() / 2, t2s.max() * 2, 100)
     t2_ok = t2_dense[gap * t2_dense / hbar > 3.0]
     dense = np.array([optimal_sweep_time_estimate(gap, eps_max, t2, hbar) for t2 in t2_ok], dtype=float)

@@ -77,8 +77,7 @@ import numpy as np
 from scipy import constants as _c
 
 from lzsm import _checks
-from lzsm.applications._common import (combined_status, deprecated, point_loop,
-                                       propagation_options, renamed_attributes)
+from lzsm.applications._common import combined_status, deprecated, point_loop, propagation_options, renamed_attributes
 from lzsm.applications._framework import Config, new_figure, register, write_dataset
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.dynamics.coherent import evolve
@@ -127,8 +126,9 @@ def recoil_energy(mass_u: float = RB87_MASS_U, wavelength_nm: float = 842.0) -> 
     return HBAR_SI**2 * k**2 / (2.0 * m)
 
 
-def force_from_acceleration(acceleration: ArrayLike, mass_u: float = RB87_MASS_U,
-                            wavelength_nm: float = 842.0) -> np.ndarray:
+def force_from_acceleration(
+    acceleration: ArrayLike, mass_u: float = RB87_MASS_U, wavelength_nm: float = 842.0
+) -> np.ndarray:
     """Dimensionless force ``F0 = M a d / E_r`` of a lattice accelerated at ``a`` (m/s^2).
 
     By hand for 87Rb at lambda = 842 nm (d = 421 nm, E_r = 2.14557e-30 J, see
@@ -141,8 +141,7 @@ def force_from_acceleration(acceleration: ArrayLike, mass_u: float = RB87_MASS_U
     return m * a * d / recoil_energy(mass_u, wavelength_nm)
 
 
-def acceleration_from_force(f0: ArrayLike, mass_u: float = RB87_MASS_U,
-                            wavelength_nm: float = 842.0) -> np.ndarray:
+def acceleration_from_force(f0: ArrayLike, mass_u: float = RB87_MASS_U, wavelength_nm: float = 842.0) -> np.ndarray:
     """Inverse of :func:`force_from_acceleration`: ``a = F0 E_r / (M d)`` in m/s^2."""
     f = _positive(f0, "f0")
     m = _checks.positive_scalar(mass_u, "mass_u") * ATOMIC_MASS_UNIT
@@ -159,8 +158,10 @@ def bloch_period(f0: ArrayLike) -> np.ndarray:
 def _depth(depth: ArrayLike) -> np.ndarray:
     v = _positive(depth, "depth")
     if np.any(v > 40.0):
-        raise LzsmValueError(f"`depth` (V0/E_r) must be in (0, 40], got {float(np.max(v)):g}: deeper "
-                             "lattices need more plane waves and tunnel negligibly")
+        raise LzsmValueError(
+            f"`depth` (V0/E_r) must be in (0, 40], got {float(np.max(v)):g}: deeper "
+            "lattices need more plane waves and tunnel negligibly"
+        )
     return v
 
 
@@ -248,7 +249,7 @@ def weak_lattice_lz_probability(depth: ArrayLike, f0: ArrayLike) -> np.ndarray:
     docstring).  By hand: V0 = 1.8 E_r, F0 = 1: pi^2 x 3.24 / 32 = 0.99930, P = 0.36814."""
     v = _depth(depth)
     f = _positive(f0, "f0")
-    return np.exp(-np.pi**2 * v**2 / (32.0 * f))
+    return np.exp(-(np.pi**2) * v**2 / (32.0 * f))
 
 
 # --------------------------------------------------------------------------- models
@@ -265,8 +266,9 @@ def plane_wave_sweep(depth: float, f0: float, orders: ArrayLike, quasimomentum0:
     return LinearSweep(a, b)
 
 
-def two_band_model(gap: float, f0: float, hopping: float = TWO_BAND_HOPPING_DEFAULT,
-                   quasimomentum0: float = 0.0) -> TwoLevel:
+def two_band_model(
+    gap: float, f0: float, hopping: float = TWO_BAND_HOPPING_DEFAULT, quasimomentum0: float = 0.0
+) -> TwoLevel:
     """Binary tight-binding lattice under force F0 (module docstring), time in hbar/E_r.
 
     ``E1 - E2 = -4 J cos(pi kappa(t) / 2)``, ``V = Delta/2``, ``kappa(t) = kappa0 + F0 t / pi``;
@@ -292,10 +294,18 @@ def _orders_for(periods: int, n_max: int) -> np.ndarray:
     return np.arange(-(periods + n_max), n_max + 1)
 
 
-def tunnelling_per_bloch_period(depth: ArrayLike, f0: ArrayLike, model: str = "plane_wave", *,
-                                n_max: int = 4, hopping: float = TWO_BAND_HOPPING_DEFAULT,
-                                method: str | None = None, options: Options | None = None,
-                                tol: float | None = None, progress: bool | None = None) -> np.ndarray:
+def tunnelling_per_bloch_period(
+    depth: ArrayLike,
+    f0: ArrayLike,
+    model: str = "plane_wave",
+    *,
+    n_max: int = 4,
+    hopping: float = TWO_BAND_HOPPING_DEFAULT,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    progress: bool | None = None,
+) -> np.ndarray:
     """Probability to leave the lowest band in one Bloch period (exact propagation).
 
     Starts in the lowest band at the zone centre (kappa = 0), propagates one Bloch period
@@ -310,8 +320,10 @@ def tunnelling_per_bloch_period(depth: ArrayLike, f0: ArrayLike, model: str = "p
     (with an :class:`lzsm.errors.LzsmConvergenceWarning` from :func:`lzsm.evolve`).
     """
     if method in LATTICE_MODELS:
-        deprecated(f"tunnelling_per_bloch_period(method={method!r})",
-                   f"model={method!r} (method= names the integrator, e.g. 'magnus6')")
+        deprecated(
+            f"tunnelling_per_bloch_period(method={method!r})",
+            f"model={method!r} (method= names the integrator, e.g. 'magnus6')",
+        )
         model, method = method, None
     model = _checks.choice(model, "model", LATTICE_MODELS)
     v, f = np.broadcast_arrays(_depth(depth), _positive(f0, "f0"))
@@ -338,8 +350,10 @@ def tunnelling_per_bloch_period(depth: ArrayLike, f0: ArrayLike, model: str = "p
 # --------------------------------------------------------------------------- Bloch–Zener time traces
 _TRACE_VARIABLES = {
     "ground_band_population": ("ground_band", "lowest-band population (adiabatic), plane waves"),
-    "first_zone_momentum_population": ("first_zone_momentum",
-                                       "population of momenta in the first Brillouin zone (diabatic)"),
+    "first_zone_momentum_population": (
+        "first_zone_momentum",
+        "population of momenta in the first Brillouin zone (diabatic)",
+    ),
     "two_band_lower_population": ("two_band_lower", "lower-band population, binary tight-binding lattice"),
     "staircase": ("staircase", "(1 - P)^n with P the one-period tunnelling"),
 }
@@ -378,8 +392,13 @@ class BlochZenerTrace(Result):
         return {name: (["t_over_bloch_period"], getattr(self, attr)) for name, (attr, _) in _TRACE_VARIABLES.items()}
 
     def _attrs(self) -> dict[str, Any]:
-        return {"depth_recoil": self.depth, "f0": self.f0, "p_tunnel_per_bloch_period": self.p_tunnel_per_bloch_period,
-                "n_levels": self.n_levels, "units": "energies in E_r, times in T_B = 2 pi hbar / (F0 E_r)"}
+        return {
+            "depth_recoil": self.depth,
+            "f0": self.f0,
+            "p_tunnel_per_bloch_period": self.p_tunnel_per_bloch_period,
+            "n_levels": self.n_levels,
+            "units": "energies in E_r, times in T_B = 2 pi hbar / (F0 E_r)",
+        }
 
     def to_xarray(self) -> Any:
         """The populations against ``t_over_bloch_period`` (units T_B), with long names."""
@@ -390,14 +409,26 @@ class BlochZenerTrace(Result):
         return ds
 
     def _summary(self) -> list[str]:
-        return [f"V0 = {self.depth:g} E_r, F0 = {self.f0:g}", f"{self.t_over_bloch_period[-1]:g} Bloch periods",
-                f"P per period {self.p_tunnel_per_bloch_period:.4g}"]
+        return [
+            f"V0 = {self.depth:g} E_r, F0 = {self.f0:g}",
+            f"{self.t_over_bloch_period[-1]:g} Bloch periods",
+            f"P per period {self.p_tunnel_per_bloch_period:.4g}",
+        ]
 
 
-def bloch_zener_trace(depth: float, f0: float, periods: int = 4, points_per_period: int = 100, *,
-                      n_max: int = 4, hopping: float = TWO_BAND_HOPPING_DEFAULT, method: str | None = None,
-                      options: Options | None = None, tol: float | None = None,
-                      progress: bool | None = None) -> BlochZenerTrace:
+def bloch_zener_trace(
+    depth: float,
+    f0: float,
+    periods: int = 4,
+    points_per_period: int = 100,
+    *,
+    n_max: int = 4,
+    hopping: float = TWO_BAND_HOPPING_DEFAULT,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    progress: bool | None = None,
+) -> BlochZenerTrace:
     """Populations of the bands over ``periods`` Bloch periods, starting in the lowest band at
     kappa = 0 (plane-wave model with waves ``n = -(periods + n_max) .. n_max``; binary lattice).
 
@@ -420,21 +451,33 @@ def bloch_zener_trace(depth: float, f0: float, periods: int = 4, points_per_peri
     centre = np.floor((1.0 - kappa) / 2.0).astype(int)  # n with -1 < kappa + 2n <= 1
     col = centre - int(orders[0])
     first_zone = ev.populations[np.arange(te.size), col]
-    ev2 = evolve(two_band_model(float(band_gap(v0)), f, hopping), (0.0, te[-1]), "adiabatic 0", te,
-                 method=method, options=opts)
+    ev2 = evolve(
+        two_band_model(float(band_gap(v0)), f, hopping), (0.0, te[-1]), "adiabatic 0", te, method=method, options=opts
+    )
     lower = ev2.adiabatic_populations[:, 0]
     p1 = float(1.0 - ground[points_per_period])
     stairs = (1.0 - p1) ** np.floor(s + 0.5)
     label = ev.method if ev.method == ev2.method else f"{ev.method} + {ev2.method}"
-    return BlochZenerTrace(v0, f, s, ground, first_zone, lower, stairs, p1, int(orders.size), method=label,
-                           options=ev.options, status=combined_status(ev.status, ev2.status),
-                           error_estimate=np.fmax(ev.error_estimate, ev2.error_estimate),
-                           n_steps=ev.n_steps + ev2.n_steps)
+    return BlochZenerTrace(
+        v0,
+        f,
+        s,
+        ground,
+        first_zone,
+        lower,
+        stairs,
+        p1,
+        int(orders.size),
+        method=label,
+        options=ev.options,
+        status=combined_status(ev.status, ev2.status),
+        error_estimate=np.fmax(ev.error_estimate, ev2.error_estimate),
+        n_steps=ev.n_steps + ev2.n_steps,
+    )
 
 
 # --------------------------------------------------------------------------- figures
-def plot_tunnelling(f0: ArrayLike, curves: dict[str, ArrayLike], ax: Any = None, *,
-                    styles: dict | None = None) -> Any:
+def plot_tunnelling(f0: ArrayLike, curves: dict[str, ArrayLike], ax: Any = None, *, styles: dict | None = None) -> Any:
     """Tunnelling probability per Bloch period against 1/F0 (log scale); returns the axes."""
     ax = new_axes(ax, size=(6.4, 4.8))
     x = 1.0 / _positive(f0, "f0")
@@ -476,8 +519,10 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
     """Tunnelling per Bloch period vs force (plane waves, two-band model, Landau–Zener) and a
     Bloch–Zener time trace; recoil units, accelerations converted with mass and wavelength."""
     if cfg.system is not None:
-        raise LzsmValueError("zener_breakdown works in recoil units (depth in E_r, force as F0 = F d/E_r "
-                             "or acceleration in m/s^2); remove the [units] table")
+        raise LzsmValueError(
+            "zener_breakdown works in recoil units (depth in E_r, force as F0 = F d/E_r "
+            "or acceleration in m/s^2); remove the [units] table"
+        )
     depths = cfg.get_range("lattice", "depth_recoil", [1.0, 1.8], low=0.0, low_open=True, high=40.0)
     lam = cfg.get("lattice", "wavelength_nm", 842.0, low=100.0, high=20000.0)
     mass = cfg.get("lattice", "mass_u", RB87_MASS_U, low=1.0, high=300.0)
@@ -487,8 +532,9 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
     f0_low, f0_high = 1e-2, 100.0  # accepted F0 = F d / E_r, however it is given
     if cfg.has("force", "acceleration_m_s2"):
         a_low, a_high = (float(acceleration_from_force(x, mass, lam)) for x in (f0_low, f0_high))
-        f0 = np.asarray(force_from_acceleration(
-            cfg.get_range("force", "acceleration_m_s2", low=a_low, high=a_high), mass, lam))
+        f0 = np.asarray(
+            force_from_acceleration(cfg.get_range("force", "acceleration_m_s2", low=a_low, high=a_high), mass, lam)
+        )
     else:
         f0 = cfg.get_range("force", "f0", np.geomspace(0.25, 3.0, 12), low=f0_low, high=f0_high)
     f0 = np.sort(f0)
@@ -512,19 +558,33 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
 
     ds = xr.Dataset(
         {
-            "p_tunnel_plane_wave": (("depth", "f0"), p_pw, {"long_name": "tunnelling per Bloch period, multi-band plane waves (p_jump)"}),
-            "p_tunnel_two_band": (("depth", "f0"), p_tb, {"long_name": "tunnelling per Bloch period, binary tight-binding lattice"}),
+            "p_tunnel_plane_wave": (
+                ("depth", "f0"),
+                p_pw,
+                {"long_name": "tunnelling per Bloch period, multi-band plane waves (p_jump)"},
+            ),
+            "p_tunnel_two_band": (
+                ("depth", "f0"),
+                p_tb,
+                {"long_name": "tunnelling per Bloch period, binary tight-binding lattice"},
+            ),
             "p_lz": (("depth", "f0"), p_lz, {"long_name": "Landau-Zener exp(-pi^2 Delta^2/(8 F0)), exact gap"}),
             "p_lz_weak_lattice": (("depth", "f0"), p_weak, {"long_name": "exp(-pi^2 V0^2/(32 F0)) (gap V0/2)"}),
             "band_gap": ("depth", gap, {"units": "E_r", "long_name": "gap of the two lowest bands at the zone edge"}),
             "acceleration": ("f0", acc, {"units": "m/s^2"}),
         },
-        coords={"depth": ("depth", depths, {"units": "E_r", "long_name": "lattice depth V0"}),
-                "f0": ("f0", f0, {"units": "E_r/d", "long_name": "dimensionless force F0 = F d / E_r"})},
-        attrs={"wavelength_nm": lam, "mass_u": mass, "recoil_energy_J": e_r,
-               "recoil_frequency_hz": e_r / (2 * math.pi * HBAR_SI),
-               "references": "Zener, Proc. R. Soc. A 145, 523 (1934); Jona-Lasinio et al., PRL 91, 230406 (2003); "
-                             "Zenesini et al., PRL 103, 090403 (2009)"},
+        coords={
+            "depth": ("depth", depths, {"units": "E_r", "long_name": "lattice depth V0"}),
+            "f0": ("f0", f0, {"units": "E_r/d", "long_name": "dimensionless force F0 = F d / E_r"}),
+        },
+        attrs={
+            "wavelength_nm": lam,
+            "mass_u": mass,
+            "recoil_energy_J": e_r,
+            "recoil_frequency_hz": e_r / (2 * math.pi * HBAR_SI),
+            "references": "Zener, Proc. R. Soc. A 145, 523 (1934); Jona-Lasinio et al., PRL 91, 230406 (2003); "
+            "Zenesini et al., PRL 103, 090403 (2009)",
+        },
     )
     tr = trace.to_xarray()[list(_TRACE_VARIABLES)]
     ds = xr.merge([ds, tr.rename({k: f"bz_{k}" for k in tr.data_vars})], combine_attrs="override")
@@ -533,13 +593,22 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
     fig, (ax1, ax2) = new_figure(ncols=2)
     for i, v0 in enumerate(depths):
         c, tag = f"C{i}", ("" if i == 0 else f"_{i}")  # method labels once; '_' hides the repeats
-        plot_tunnelling(f0, {f"plane waves, $V_0={v0:g}\\,E_r$": p_pw[i], f"{tag}two-band model": p_tb[i],
-                             f"{tag}LZ, exact gap": p_lz[i], f"{tag}LZ, $\\pi^2V_0^2/32F_0$": p_weak[i]},
-                        ax=ax1,
-                        styles={f"plane waves, $V_0={v0:g}\\,E_r$": {"marker": "o", "ls": "none", "color": c},
-                                f"{tag}two-band model": {"marker": "x", "ls": "none", "color": c},
-                                f"{tag}LZ, exact gap": {"color": c},
-                                f"{tag}LZ, $\\pi^2V_0^2/32F_0$": {"color": c, "ls": ":"}})
+        plot_tunnelling(
+            f0,
+            {
+                f"plane waves, $V_0={v0:g}\\,E_r$": p_pw[i],
+                f"{tag}two-band model": p_tb[i],
+                f"{tag}LZ, exact gap": p_lz[i],
+                f"{tag}LZ, $\\pi^2V_0^2/32F_0$": p_weak[i],
+            },
+            ax=ax1,
+            styles={
+                f"plane waves, $V_0={v0:g}\\,E_r$": {"marker": "o", "ls": "none", "color": c},
+                f"{tag}two-band model": {"marker": "x", "ls": "none", "color": c},
+                f"{tag}LZ, exact gap": {"color": c},
+                f"{tag}LZ, $\\pi^2V_0^2/32F_0$": {"color": c, "ls": ":"},
+            },
+        )
     ax1.set_title("Zener tunnelling per Bloch period", fontsize=9)
     plot_bloch_zener(trace, ax=ax2)
     fig.savefig(out / "zener_breakdown.png", dpi=120)
@@ -551,15 +620,21 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
         ok = (p_pw[i] > 1e-3) & (p_pw[i] < 0.9)
         fc_fit.append(float(-np.polyfit(1.0 / f0[ok], np.log(p_pw[i][ok]), 1)[0]) if ok.sum() >= 2 else float("nan"))
     return {
-        "depth_recoil": depths, "f0": f0, "acceleration_m_s2": acc,
-        "recoil_energy_J": e_r, "recoil_frequency_hz": e_r / (2 * math.pi * HBAR_SI),
+        "depth_recoil": depths,
+        "f0": f0,
+        "acceleration_m_s2": acc,
+        "recoil_energy_J": e_r,
+        "recoil_frequency_hz": e_r / (2 * math.pi * HBAR_SI),
         "band_gap_recoil": gap,
-        "p_tunnel_per_bloch_period_plane_wave": p_pw, "p_tunnel_per_bloch_period_two_band": p_tb,
-        "p_lz_exact_gap": p_lz, "p_lz_weak_lattice": p_weak,
+        "p_tunnel_per_bloch_period_plane_wave": p_pw,
+        "p_tunnel_per_bloch_period_two_band": p_tb,
+        "p_lz_exact_gap": p_lz,
+        "p_lz_weak_lattice": p_weak,
         "max_rel_deviation_plane_wave_vs_lz": rel.max(axis=1),
         "max_rel_deviation_two_band_vs_plane_wave": np.abs(p_tb / p_pw - 1.0).max(axis=1),
         "max_rel_deviation_plane_wave_vs_weak_lattice_lz": np.abs(p_pw / p_weak - 1.0).max(axis=1),
-        "critical_force_fit": fc_fit, "critical_force_lz": np.pi**2 * gap**2 / 8.0,
+        "critical_force_fit": fc_fit,
+        "critical_force_lz": np.pi**2 * gap**2 / 8.0,
         "bloch_zener_p_tunnel_per_bloch_period": trace.p_tunnel_per_bloch_period,
         "bloch_zener_ground_band_after_periods": trace.ground_band[::ppp],
         "bloch_zener_staircase_after_periods": trace.staircase[::ppp],

@@ -71,12 +71,16 @@ class DavisPechukas(Result):
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         cand = np.array(self.candidates, dtype=complex)
-        return {"p_jump": ([], self.p_jump), "p_adiabatic_follow": ([], self.p_adiabatic_follow),
-                "crossing_point_real": ([], self.crossing_point.real),
-                "crossing_point_imag": ([], self.crossing_point.imag),
-                "phase_integral_real": ([], self.phase_integral.real),
-                "phase_integral_imag": ([], self.phase_integral.imag),
-                "candidate_real": (["candidate"], cand.real), "candidate_imag": (["candidate"], cand.imag)}
+        return {
+            "p_jump": ([], self.p_jump),
+            "p_adiabatic_follow": ([], self.p_adiabatic_follow),
+            "crossing_point_real": ([], self.crossing_point.real),
+            "crossing_point_imag": ([], self.crossing_point.imag),
+            "phase_integral_real": ([], self.phase_integral.real),
+            "phase_integral_imag": ([], self.phase_integral.imag),
+            "candidate_real": (["candidate"], cand.real),
+            "candidate_imag": (["candidate"], cand.imag),
+        }
 
     def _summary(self) -> list[str]:
         return [f"p_jump {self.p_jump:.6g}", f"t_c = {self.crossing_point:.6g}"]
@@ -105,12 +109,15 @@ def _check_analytic(f, name: str, t_scale: float, t_mid: float) -> None:
         d_re = (f(z + h) - f(z - h)) / (2 * h)
         d_im = (f(z + 1j * h) - f(z - 1j * h)) / (2j * h)
     except Exception as exc:
-        raise LzsmTypeError(f"`{name}` must accept complex arrays of t (use numpy functions such as np.tanh): "
-                            f"{exc}") from exc
+        raise LzsmTypeError(
+            f"`{name}` must accept complex arrays of t (use numpy functions such as np.tanh): {exc}"
+        ) from exc
     scale = np.max(np.abs(d_re)) + np.max(np.abs(f(z))) / t_scale + 1e-300
     if np.max(np.abs(d_re - d_im)) > 1e-5 * scale:
-        raise LzsmValueError(f"`{name}` must be an analytic function of complex t (it fails the Cauchy–Riemann "
-                             "test: it may drop the imaginary part, e.g. via math.* functions, abs or real)")
+        raise LzsmValueError(
+            f"`{name}` must be an analytic function of complex t (it fails the Cauchy–Riemann "
+            "test: it may drop the imaginary part, e.g. via math.* functions, abs or real)"
+        )
 
 
 def _newton(f, z0: complex, scale: float, max_iter: int = 60) -> complex | None:
@@ -130,8 +137,9 @@ def _newton(f, z0: complex, scale: float, max_iter: int = 60) -> complex | None:
     return z if abs(complex(f(np.array([z]))[0])) < 1e-10 else None
 
 
-def dykhne_davis_pechukas(model: TwoLevel, t_span: tuple[float, float], *, t_guess: complex | None = None,
-                          n_grid: int = 801) -> DavisPechukas:
+def dykhne_davis_pechukas(
+    model: TwoLevel, t_span: tuple[float, float], *, t_guess: complex | None = None, n_grid: int = 801
+) -> DavisPechukas:
     """Dykhne–Davis–Pechukas probability of the non-adiabatic transition for a non-linear sweep.
 
     .. math::  p_{jump} \\simeq \\exp\\left(-\\frac{2}{\\hbar}\\,\\mathrm{Im}\\int_{t_r}^{t_c}
@@ -161,8 +169,9 @@ def dykhne_davis_pechukas(model: TwoLevel, t_span: tuple[float, float], *, t_gue
     n_grid : points of the search grid along the real direction.
     """
     if not isinstance(model, TwoLevel):
-        raise LzsmTypeError(f"`model` must be an lzsm.TwoLevel (bias and coupling callables), got "
-                            f"{type(model).__name__}")
+        raise LzsmTypeError(
+            f"`model` must be an lzsm.TwoLevel (bias and coupling callables), got {type(model).__name__}"
+        )
     if model.coordinate != "t" or model.batch_shape != ():
         raise LzsmValueError("`model` must be a single two-level model in time (no parameter grid)")
     t0, t1 = _checks.time_span(t_span)
@@ -182,8 +191,9 @@ def dykhne_davis_pechukas(model: TwoLevel, t_span: tuple[float, float], *, t_gue
         raise LzsmValueError("the coupling vanishes on the whole of `t_span`: there is no avoided crossing")
     phase = v_real[k] / abs(v_real[k])
     if np.max(np.abs((v_real / phase).imag)) > 1e-10 * abs(v_real[k]):
-        raise LzsmValueError("`coupling` must be real on the real axis up to a constant phase for the "
-                             "Dykhne–Davis–Pechukas formula")
+        raise LzsmValueError(
+            "`coupling` must be real on the real axis up to a constant phase for the Dykhne–Davis–Pechukas formula"
+        )
 
     def gap2(z):
         return bias(z) ** 2 + 4.0 * (coup(z) / phase) ** 2
@@ -201,7 +211,7 @@ def dykhne_davis_pechukas(model: TwoLevel, t_span: tuple[float, float], *, t_gue
     for di in (-1, 0, 1):
         for dj in (-1, 0, 1):
             if di or dj:
-                is_min &= core <= pad[1 + di:pad.shape[0] - 1 + di, 1 + dj:pad.shape[1] - 1 + dj]
+                is_min &= core <= pad[1 + di : pad.shape[0] - 1 + di, 1 + dj : pad.shape[1] - 1 + dj]
     seeds = list(zz[is_min & np.isfinite(core)])
     if t_guess is not None:
         seeds.append(complex(t_guess))
@@ -217,14 +227,18 @@ def dykhne_davis_pechukas(model: TwoLevel, t_span: tuple[float, float], *, t_gue
         if all(abs(z - r) > 1e-8 * (abs(z) + scale) for r in roots):
             roots.append(z)
     if not roots:
-        raise LzsmValueError("no complex degeneracy point (zero of b^2 + 4V^2 in the upper half plane) found "
-                             "over `t_span`; widen it or give `t_guess` near the point")
+        raise LzsmValueError(
+            "no complex degeneracy point (zero of b^2 + 4V^2 in the upper half plane) found "
+            "over `t_span`; widen it or give `t_guess` near the point"
+        )
     roots.sort(key=lambda z: z.imag)
     tc = roots[0]
     if len(roots) > 1 and roots[1].imag - tc.imag <= 1e-6 * tc.imag:
-        warnings.warn(f"dykhne_davis_pechukas: degeneracy points {tc:.6g} and {roots[1]:.6g} are equally close to "
-                      "the real axis; their contributions interfere and the one-point formula does not apply",
-                      stacklevel=2)
+        warnings.warn(
+            f"dykhne_davis_pechukas: degeneracy points {tc:.6g} and {roots[1]:.6g} are equally close to "
+            "the real axis; their contributions interfere and the one-point formula does not apply",
+            stacklevel=2,
+        )
     # D = int_{Re tc}^{tc} sqrt(gap2) dt, with t = tc - (tc - t_r) u^2 so the sqrt endpoint
     # singularity becomes smooth: dt = -2 (tc - t_r) u du, integral over u from 1 to 0
     t_r = tc.real

@@ -24,9 +24,13 @@ gamma^2 >> |alpha|/hbar (the coherence forgets its phase before the populations 
 """
 
 from __future__ import annotations
+
+import itertools
 from typing import Any
+
 import numpy as np
 from scipy import integrate, special
+
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
 from lzsm.models.base import Model
@@ -50,11 +54,12 @@ def kayanuma_p_diabatic_stay(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: f
     if np.any(a == 0):
         raise LzsmValueError("`sweep_rate` must be non-zero")
     hbar = _checks.positive_scalar(hbar, "hbar")
-    return _out(0.5 * (1.0 + np.exp(-4.0 * np.pi * v ** 2 / (hbar * np.abs(a)))))
+    return _out(0.5 * (1.0 + np.exp(-4.0 * np.pi * v**2 / (hbar * np.abs(a)))))
 
 
-def dephased_transition_rate(coupling: ArrayLike, bias: ArrayLike, dephasing: ArrayLike,
-                             hbar: float = 1.0) -> np.ndarray:
+def dephased_transition_rate(
+    coupling: ArrayLike, bias: ArrayLike, dephasing: ArrayLike, hbar: float = 1.0
+) -> np.ndarray:
     """Golden-rule rate between two diabatic states broadened by dephasing:
     ``k = 2 |V|^2 gamma / (eps^2 + (hbar gamma)^2)`` (1/time), ``eps = E1 - E2``.
 
@@ -64,11 +69,16 @@ def dephased_transition_rate(coupling: ArrayLike, bias: ArrayLike, dephasing: Ar
     eps = _checks.real_array(bias, "bias")
     g = _checks.real_array(dephasing, "dephasing", positive=True)
     hbar = _checks.positive_scalar(hbar, "hbar")
-    return _out(2.0 * v ** 2 * g / (eps ** 2 + (hbar * g) ** 2))
+    return _out(2.0 * v**2 * g / (eps**2 + (hbar * g) ** 2))
 
 
-def rate_equation_p_diabatic_stay(coupling: ArrayLike, sweep_rate: ArrayLike, dephasing: ArrayLike,
-                                  t_span: tuple[float, float] = (-np.inf, np.inf), hbar: float = 1.0) -> np.ndarray:
+def rate_equation_p_diabatic_stay(
+    coupling: ArrayLike,
+    sweep_rate: ArrayLike,
+    dephasing: ArrayLike,
+    t_span: tuple[float, float] = (-np.inf, np.inf),
+    hbar: float = 1.0,
+) -> np.ndarray:
     """Incoherent (rate-equation) probability to stay in the initial diabatic state of a linear
     sweep ``E1 - E2 = alpha t`` over the window ``t_span``:
 
@@ -86,12 +96,11 @@ def rate_equation_p_diabatic_stay(coupling: ArrayLike, sweep_rate: ArrayLike, de
     if not t0 < t1:
         raise LzsmValueError(f"`t_span` must satisfy t0 < t1, got {t_span!r}")
     aa = np.abs(a)
-    k = 2.0 * v ** 2 / (hbar * aa) * (np.arctan(aa * t1 / (hbar * g)) - np.arctan(aa * t0 / (hbar * g)))
+    k = 2.0 * v**2 / (hbar * aa) * (np.arctan(aa * t1 / (hbar * g)) - np.arctan(aa * t0 / (hbar * g)))
     return _out(0.5 * (1.0 + np.exp(-2.0 * k)))
 
 
-def rate_equation_populations(model: Model, t_span: tuple[float, float], dephasing: float,
-                              initial: int = 0) -> float:
+def rate_equation_populations(model: Model, t_span: tuple[float, float], dephasing: float, initial: int = 0) -> float:
     """Rate-equation probability to stay in diabatic state ``initial`` for any two-level model
     (multiple passages, periodic drives, non-linear sweeps): ``(1 + exp(-2 int k dt))/2`` with
     the dephased golden-rule rate :func:`dephased_transition_rate` along ``H(t)`` (integrated
@@ -109,7 +118,7 @@ def rate_equation_populations(model: Model, t_span: tuple[float, float], dephasi
     def k(t):
         h = model.hamiltonian(np.asarray(t))
         eps = (h[0, 0] - h[1, 1]).real
-        return 2.0 * abs(h[0, 1]) ** 2 * g / (eps ** 2 + (hbar * g) ** 2)
+        return 2.0 * abs(h[0, 1]) ** 2 * g / (eps**2 + (hbar * g) ** 2)
 
     # split the window where the bias changes sign (the resonances) for the quadrature
     ts = np.linspace(t0, t1, 4001)
@@ -118,15 +127,22 @@ def rate_equation_populations(model: Model, t_span: tuple[float, float], dephasi
     roots = ts[:-1][np.sign(eps[:-1]) != np.sign(eps[1:])]
     edges = np.unique(np.concatenate([[t0], roots, [t1]]))
     total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in itertools.pairwise(edges):
         val, _ = integrate.quad(k, lo, hi, limit=400, epsabs=1e-13, epsrel=1e-11)
         total += val
     return 0.5 * (1.0 + np.exp(-2.0 * total))
 
 
-def rate_equation_upper_population(gap: ArrayLike, offset: ArrayLike, amplitude: ArrayLike, frequency: ArrayLike,
-                                   decoherence: ArrayLike, relaxation: ArrayLike, hbar: float = 1.0,
-                                   n_max: int | None = None) -> np.ndarray:
+def rate_equation_upper_population(
+    gap: ArrayLike,
+    offset: ArrayLike,
+    amplitude: ArrayLike,
+    frequency: ArrayLike,
+    decoherence: ArrayLike,
+    relaxation: ArrayLike,
+    hbar: float = 1.0,
+    n_max: int | None = None,
+) -> np.ndarray:
     """Time-averaged stationary upper-diabatic-level population of a periodically driven,
     strongly dephased qubit (rate-equation limit of LZSM interferometry):
 
@@ -154,7 +170,7 @@ def rate_equation_upper_population(gap: ArrayLike, offset: ArrayLike, amplitude:
     if not isinstance(n_max, (int, np.integer)) or n_max < 0:
         raise LzsmValueError(f"`n_max` must be a non-negative integer, got {n_max!r}")
     n = np.arange(-n_max, n_max + 1).reshape((-1,) + (1,) * np.broadcast(d, e0, amp, om, g2, g1).ndim)
-    w = 0.5 * d ** 2 * np.sum(special.jv(n, x) ** 2 * g2 / ((e0 - n * hbar * om) ** 2 + (hbar * g2) ** 2), axis=0)
+    w = 0.5 * d**2 * np.sum(special.jv(n, x) ** 2 * g2 / ((e0 - n * hbar * om) ** 2 + (hbar * g2) ** 2), axis=0)
     with np.errstate(invalid="ignore"):
         p = np.where(2 * w + g1 > 0, w / (2 * w + g1), 0.5)
     return _out(p)

@@ -18,9 +18,12 @@ F. Nori, Phys. Rep. 492, 1 (2010) (Stokes phase).
 """
 
 from __future__ import annotations
+
 from typing import Any
+
 import numpy as np
 from scipy import special
+
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
 from lzsm.kernels import parabolic_cylinder as _lzk
@@ -85,8 +88,7 @@ def p_adiabatic_follow(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLi
     return _out(-np.expm1(-2.0 * np.pi * np.asarray(adiabaticity(coupling, sweep_rate, hbar))))
 
 
-def sweep_rate_for_probability(p_diabatic_stay: ArrayLike, coupling: ArrayLike,
-                               hbar: ArrayLike = 1.0) -> np.ndarray:
+def sweep_rate_for_probability(p_diabatic_stay: ArrayLike, coupling: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
     """Inverse problem: the sweep rate |alpha| that gives a target P_LZ at coupling V.
 
     ``alpha = 2 pi |V|^2 / (hbar ln(1/P))``; for P = 1/e this is ``2 pi V^2/hbar =
@@ -98,8 +100,7 @@ def sweep_rate_for_probability(p_diabatic_stay: ArrayLike, coupling: ArrayLike,
     return _out(2.0 * np.pi * v**2 / (_hbar(hbar) * -np.log(p)))
 
 
-def coupling_for_probability(p_diabatic_stay: ArrayLike, sweep_rate: ArrayLike,
-                             hbar: ArrayLike = 1.0) -> np.ndarray:
+def coupling_for_probability(p_diabatic_stay: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
     """Inverse problem: the coupling |V| that gives a target P_LZ at sweep rate alpha.
 
     ``|V| = sqrt(hbar |alpha| ln(1/P) / (2 pi))``."""
@@ -125,8 +126,7 @@ def golden_rule_error(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLik
     return _out(err)
 
 
-def regime(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0,
-           tolerance: float = 0.01) -> np.ndarray:
+def regime(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0, tolerance: float = 0.01) -> np.ndarray:
     """'adiabatic' where P_LZ <= tolerance, 'diabatic' where P_LZ >= 1 - tolerance, else
     'intermediate' (string array)."""
     tol = float(_probability(tolerance, "tolerance"))
@@ -166,7 +166,8 @@ def _canonical(coupling, sweep_rate, hbar, *times):
     if np.any(g**2 > MAX_FINITE_TIME_DELTA):
         raise LzsmValueError(
             f"finite-time closed form supports adiabaticity delta = |V|^2/(hbar|alpha|) <= "
-            f"{MAX_FINITE_TIME_DELTA:g}; got {np.max(g**2):.4g} (the transition is exp(-2 pi delta) ~ 0 there)")
+            f"{MAX_FINITE_TIME_DELTA:g}; got {np.max(g**2):.4g} (the transition is exp(-2 pi delta) ~ 0 there)"
+        )
     ss = [np.broadcast_to(t, shape) * scale for t in ts]
     ph = np.exp(1j * np.angle(v))
     frame = np.zeros(shape + (2, 2), dtype=complex)
@@ -178,8 +179,9 @@ def _canonical(coupling, sweep_rate, hbar, *times):
     return shape, g, ss, frame
 
 
-def lz_propagator(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: ArrayLike,
-                  hbar: ArrayLike = 1.0) -> np.ndarray:
+def lz_propagator(
+    coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: ArrayLike, hbar: ArrayLike = 1.0
+) -> np.ndarray:
     """Exact Landau–Zener propagator ``U(t, t0)`` in the diabatic basis, shape ``(..., 2, 2)``.
 
     Arbitrary finite start and stop times (either side of the crossing, t < t0 allowed).
@@ -199,8 +201,14 @@ def lz_propagator(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: 
     return frame @ u @ np.conj(np.swapaxes(frame, -1, -2))
 
 
-def lz_amplitudes(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: ArrayLike = -np.inf,
-                  initial: int | ArrayLike = 0, hbar: ArrayLike = 1.0) -> np.ndarray:
+def lz_amplitudes(
+    coupling: ArrayLike,
+    sweep_rate: ArrayLike,
+    t: ArrayLike,
+    t0: ArrayLike = -np.inf,
+    initial: int | ArrayLike = 0,
+    hbar: ArrayLike = 1.0,
+) -> np.ndarray:
     """Exact diabatic amplitudes ``(c1, c2)`` at time t, shape ``(..., 2)``.
 
     ``initial`` is a diabatic index (0 for |1>, 1 for |2>) or, for finite ``t0``, a state
@@ -214,8 +222,10 @@ def lz_amplitudes(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: 
         raise LzsmValueError("`t0` must be finite or -inf")
     if np.all(np.isneginf(t0_arr)):
         if not (isinstance(initial, (int, np.integer)) and initial in (0, 1)):
-            raise LzsmValueError("with t0 = -inf, `initial` must be a diabatic index 0 or 1 "
-                                 "(a superposition has no defined relative phase at t0 = -inf)")
+            raise LzsmValueError(
+                "with t0 = -inf, `initial` must be a diabatic index 0 or 1 "
+                "(a superposition has no defined relative phase at t0 = -inf)"
+            )
         shape, g, (s,), frame = _canonical(coupling, sweep_rate, hbar, t_arr)
         gf = _threads.arg(g.reshape(-1), float)
         sf, consts = _threads.arg(s.reshape(-1), float), _threads.arg(weber_constants(gf**2), complex)
@@ -243,9 +253,14 @@ def lz_amplitudes(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike, t0: 
     return np.einsum("...ij,...j->...i", u, psi0)
 
 
-def finite_time_p_diabatic_stay(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike,
-                                t0: ArrayLike = -np.inf, initial: int = 0,
-                                hbar: ArrayLike = 1.0) -> np.ndarray:
+def finite_time_p_diabatic_stay(
+    coupling: ArrayLike,
+    sweep_rate: ArrayLike,
+    t: ArrayLike,
+    t0: ArrayLike = -np.inf,
+    initial: int = 0,
+    hbar: ArrayLike = 1.0,
+) -> np.ndarray:
     """Exact probability to be in the initial diabatic state at time t (start at t0, default
     -inf).  Tends to :func:`lz_probability` as ``t -> inf, t0 -> -inf``; at finite times it
     oscillates about it (Vitanov & Garraway 1996)."""
@@ -266,8 +281,14 @@ def _adiabatic_basis_2(v: np.ndarray, bias: np.ndarray) -> np.ndarray:
     return basis
 
 
-def finite_time_p_jump(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike,
-                       t0: ArrayLike = -np.inf, initial: int = 0, hbar: ArrayLike = 1.0) -> np.ndarray:
+def finite_time_p_jump(
+    coupling: ArrayLike,
+    sweep_rate: ArrayLike,
+    t: ArrayLike,
+    t0: ArrayLike = -np.inf,
+    initial: int = 0,
+    hbar: ArrayLike = 1.0,
+) -> np.ndarray:
     """Exact probability at time t to be in the *other* adiabatic state than the one the
     system started in (adiabatic index ``initial``: 0 lower, 1 upper) at t0 (default -inf).
 
@@ -286,8 +307,11 @@ def finite_time_p_jump(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike,
         elif not np.any(dia):
             amp = lz_amplitudes(v, a, t_arr, -np.inf, 1, hbar)
         else:
-            amp = np.where(dia[..., None], lz_amplitudes(v, a, t_arr, -np.inf, 0, hbar),
-                           lz_amplitudes(v, a, t_arr, -np.inf, 1, hbar))
+            amp = np.where(
+                dia[..., None],
+                lz_amplitudes(v, a, t_arr, -np.inf, 0, hbar),
+                lz_amplitudes(v, a, t_arr, -np.inf, 1, hbar),
+            )
     else:
         b0 = _adiabatic_basis_2(v, a * t0_arr)
         amp = lz_amplitudes(v, a, t_arr, t0_arr, b0[..., :, initial], hbar)
@@ -296,8 +320,9 @@ def finite_time_p_jump(coupling: ArrayLike, sweep_rate: ArrayLike, t: ArrayLike,
     return _out(np.abs(ad[..., 1 - initial]) ** 2)
 
 
-def lz_transition_time(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0,
-                       picture: str = "diabatic") -> np.ndarray:
+def lz_transition_time(
+    coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0, picture: str = "diabatic"
+) -> np.ndarray:
     """Landau–Zener transition (jump) time ``tau = P(inf) / P'(0)`` (Vitanov, PRA 59, 988 (1999)).
 
     ``P(t)`` is the transition probability in the chosen picture for a system starting in
@@ -342,5 +367,7 @@ def lz_closed_forms(coupling: ArrayLike, sweep_rate: ArrayLike, *, hbar: float =
     (Landau 1932, Zener 1932).  Example: ``lzsm.scan(lzsm.closed_forms.landau_zener.lz_closed_forms,
     {"coupling": v, "sweep_rate": a})``; bind ``hbar`` with ``functools.partial``.
     """
-    return {"p_diabatic_stay": lz_probability(coupling, sweep_rate, hbar),
-            "adiabaticity": adiabaticity(coupling, sweep_rate, hbar)}
+    return {
+        "p_diabatic_stay": lz_probability(coupling, sweep_rate, hbar),
+        "adiabaticity": adiabaticity(coupling, sweep_rate, hbar),
+    }

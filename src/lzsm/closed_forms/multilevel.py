@@ -55,11 +55,15 @@ def _linear_sweep(model: Any, *, single: bool = True) -> LinearSweep:
         raise LzsmTypeError(f"`model` must be an lzsm.LinearSweep (H = A + B t), got {type(model).__name__}")
     off = model.slopes * (1 - np.eye(model.n_levels))
     if np.any(np.abs(off) > 0):
-        raise LzsmValueError("`model.slopes` must be diagonal (diabatic basis, docs/conventions.md): the closed forms "
-                             "of lzsm.closed_forms.multilevel need B = diag(beta)")
+        raise LzsmValueError(
+            "`model.slopes` must be diagonal (diabatic basis, docs/conventions.md): the closed forms "
+            "of lzsm.closed_forms.multilevel need B = diag(beta)"
+        )
     if single and model.batch_shape != ():
-        raise LzsmValueError(f"this closed form takes one parameter point; the model has batch shape "
-                             f"{model.batch_shape}: pass model.point(index)")
+        raise LzsmValueError(
+            f"this closed form takes one parameter point; the model has batch shape "
+            f"{model.batch_shape}: pass model.point(index)"
+        )
     return model
 
 
@@ -107,14 +111,18 @@ def brundobler_elser_p_diabatic_stay(model: LinearSweep, level: int) -> np.ndarr
     is_max = np.all(bi[..., None] >= others, axis=-1)
     is_min = np.all(bi[..., None] <= others, axis=-1)
     if not np.all(is_max | is_min):
-        raise LzsmValueError(f"`level` {i} must have the largest or the smallest slope for the Brundobler–Elser "
-                             f"formula; slopes are {np.round(beta, 6).tolist()}")
+        raise LzsmValueError(
+            f"`level` {i} must have the largest or the smallest slope for the Brundobler–Elser "
+            f"formula; slopes are {np.round(beta, 6).tolist()}"
+        )
     coup = np.abs(np.delete(model.constant[..., i, :], i, axis=-1)) ** 2
     diff = np.abs(bi[..., None] - others)
     parallel = diff <= 1e-12 * (np.abs(bi[..., None]) + np.abs(others) + 1e-300)
     if np.any(parallel & (coup > 0)):
-        raise LzsmValueError(f"level {i} is coupled to a level of equal slope: the Brundobler–Elser formula "
-                             "needs every level coupled to it to cross it")
+        raise LzsmValueError(
+            f"level {i} is coupled to a level of equal slope: the Brundobler–Elser formula "
+            "needs every level coupled to it to cross it"
+        )
     terms = np.where(parallel, 0.0, coup / np.where(parallel, 1.0, diff))
     out = np.exp(-2.0 * np.pi * np.sum(terms, axis=-1) / model.hbar)
     return out[()] if out.ndim == 0 else out
@@ -134,8 +142,10 @@ def _demkov_osherov_structure(model: LinearSweep) -> tuple[int, np.ndarray]:
         if np.max(np.abs(inner)) > tol:
             continue
         return s, band
-    raise LzsmValueError("`model` is not a Demkov–Osherov model: it needs one level whose slope differs from a "
-                         "common slope of all the others, and no couplings among those others")
+    raise LzsmValueError(
+        "`model` is not a Demkov–Osherov model: it needs one level whose slope differs from a "
+        "common slope of all the others, and no couplings among those others"
+    )
 
 
 def demkov_osherov_transition_matrix(model: LinearSweep) -> np.ndarray:
@@ -167,8 +177,10 @@ def demkov_osherov_transition_matrix(model: LinearSweep) -> np.ndarray:
     rate = beta[s] - beta[band[0]]
     times = (off[band] - off[s]) / rate
     if np.any(np.diff(np.sort(times)) <= 1e-12 * (1 + np.max(np.abs(times)))):
-        raise LzsmValueError("the Demkov–Osherov band energies must be distinct (degenerate band levels: "
-                             "rotate them so that only one couples to the sloped level)")
+        raise LzsmValueError(
+            "the Demkov–Osherov band energies must be distinct (degenerate band levels: "
+            "rotate them so that only one couples to the sloped level)"
+        )
     order = band[np.argsort(times)]
     p = np.exp(-2.0 * np.pi * np.abs(a[s, order]) ** 2 / (model.hbar * abs(rate)))
     m = len(order)
@@ -178,10 +190,10 @@ def demkov_osherov_transition_matrix(model: LinearSweep) -> np.ndarray:
     for k in range(m):
         ik = order[k]
         out[ik, s] = (1 - p[k]) * np.prod(p[:k])
-        out[s, ik] = (1 - p[k]) * np.prod(p[k + 1:])
+        out[s, ik] = (1 - p[k]) * np.prod(p[k + 1 :])
         out[ik, ik] = p[k]
         for l_ in range(k + 1, m):
-            out[order[l_], ik] = (1 - p[k]) * (1 - p[l_]) * np.prod(p[k + 1:l_])
+            out[order[l_], ik] = (1 - p[k]) * (1 - p[l_]) * np.prod(p[k + 1 : l_])
     return out
 
 
@@ -204,9 +216,11 @@ def _bow_tie_structure(model: LinearSweep) -> int:
         if np.ptp(tc) > 1e-9 * (1 + np.max(np.abs(tc))):
             continue
         return c
-    raise LzsmValueError("`model` is not a bow-tie model: it needs one central level coupled to all others, "
-                         "no couplings among the others, no level parallel to the central one, and all "
-                         "diabatic lines crossing at one point")
+    raise LzsmValueError(
+        "`model` is not a bow-tie model: it needs one central level coupled to all others, "
+        "no couplings among the others, no level parallel to the central one, and all "
+        "diabatic lines crossing at one point"
+    )
 
 
 def bow_tie_transition_matrix(model: LinearSweep) -> np.ndarray:
@@ -244,8 +258,7 @@ def bow_tie_transition_matrix(model: LinearSweep) -> np.ndarray:
             raise LzsmValueError("bow-tie levels on one side of the central level must have distinct slopes")
     p = np.exp(-np.pi * np.abs(model.constant[c, rest]) ** 2 / (model.hbar * np.abs(rel)))
     p_plus, p_minus = np.prod(p[rel > 0]), np.prod(p[rel < 0])
-    q = np.array([(1 - p[k]) * np.prod(p[(rel * rel[k] > 0) & (np.abs(rel) > abs(rel[k]))])
-                  for k in range(rest.size)])
+    q = np.array([(1 - p[k]) * np.prod(p[(rel * rel[k] > 0) & (np.abs(rel) > abs(rel[k]))]) for k in range(rest.size)])
     out = np.empty((n, n))
     out[c, c] = (1 - p_plus - p_minus) ** 2
     out[rest, c] = out[c, rest] = q * (p_plus + p_minus)
@@ -273,8 +286,8 @@ def wigner_small_d(j: float, beta: ArrayLike) -> np.ndarray:
     fact = math.factorial
     for ip in range(n):
         for im in range(n):
-            a_p, b_p = tj - ip, ip    # j + m', j - m'  (as integers since m' = j - ip)
-            a_m, b_m = tj - im, im    # j + m, j - m
+            a_p, b_p = tj - ip, ip  # j + m', j - m'  (as integers since m' = j - ip)
+            a_m, b_m = tj - im, im  # j + m, j - m
             # m' - m = im - ip
             dm = im - ip
             pref = math.sqrt(fact(a_p) * fact(b_p) * fact(a_m) * fact(b_m))
@@ -287,8 +300,9 @@ def wigner_small_d(j: float, beta: ArrayLike) -> np.ndarray:
     return out
 
 
-def majorana_transition_matrix(j: float, coupling: ArrayLike, sweep_rate: ArrayLike, *,
-                               hbar: ArrayLike = 1.0) -> np.ndarray:
+def majorana_transition_matrix(
+    j: float, coupling: ArrayLike, sweep_rate: ArrayLike, *, hbar: ArrayLike = 1.0
+) -> np.ndarray:
     """Exact transition matrix ``P[m', m] = |d^j_{m'm}(beta)|^2`` of :func:`spin_sweep`.
 
     H(t) lies in the spin Lie algebra, so its propagator is the spin-j representation of the
@@ -344,18 +358,25 @@ class IndependentCrossings(Result):
         return {"final": np.arange(n), "initial": np.arange(n), "crossing": np.arange(self.pairs.shape[0])}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"transition_matrix": (["final", "initial"], self.transition_matrix),
-                "interfering_paths": (["final", "initial"], self.interfering_paths),
-                "level_a": (["crossing"], self.pairs[:, 0]), "level_b": (["crossing"], self.pairs[:, 1]),
-                "crossing_time": (["crossing"], self.crossing_times),
-                "p_diabatic_stay": (["crossing"], self.p_diabatic_stay), "width": (["crossing"], self.widths)}
+        return {
+            "transition_matrix": (["final", "initial"], self.transition_matrix),
+            "interfering_paths": (["final", "initial"], self.interfering_paths),
+            "level_a": (["crossing"], self.pairs[:, 0]),
+            "level_b": (["crossing"], self.pairs[:, 1]),
+            "crossing_time": (["crossing"], self.crossing_times),
+            "p_diabatic_stay": (["crossing"], self.p_diabatic_stay),
+            "width": (["crossing"], self.widths),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return {"overlap": self.overlap, "indexing": "P[final, initial]"}
 
     def _summary(self) -> list[str]:
-        return [f"{self.transition_matrix.shape[-1]} levels", f"{self.pairs.shape[0]} coupled crossings",
-                f"overlap {self.overlap:.3g}"]
+        return [
+            f"{self.transition_matrix.shape[-1]} levels",
+            f"{self.pairs.shape[0]} coupled crossings",
+            f"overlap {self.overlap:.3g}",
+        ]
 
 
 def _width(coupling: float, rate: float, hbar: float) -> float:
@@ -396,8 +417,10 @@ def independent_crossing(model: LinearSweep) -> IndependentCrossings:
                 continue
             rate = beta[j] - beta[k]
             if abs(rate) <= tol:
-                raise LzsmValueError(f"levels {j} and {k} are parallel and coupled: they never cross, which the "
-                                     "independent-crossing approximation cannot describe")
+                raise LzsmValueError(
+                    f"levels {j} and {k} are parallel and coupled: they never cross, which the "
+                    "independent-crossing approximation cannot describe"
+                )
             pairs.append((j, k))
             times.append(-(off[j] - off[k]) / rate)
             ps.append(math.exp(-2.0 * math.pi * g**2 / (model.hbar * abs(rate))))
@@ -425,8 +448,9 @@ def independent_crossing(model: LinearSweep) -> IndependentCrossings:
                 sep = abs(times_a[x] - times_a[y])
                 ov = np.inf if sep == 0 else (widths_a[x] + widths_a[y]) / (2 * sep)
                 overlap = max(overlap, ov)
-    return IndependentCrossings(prob, pairs_a, times_a, ps_a, widths_a, float(overlap), paths > 1,
-                                method="independent-crossing")
+    return IndependentCrossings(
+        prob, pairs_a, times_a, ps_a, widths_a, float(overlap), paths > 1, method="independent-crossing"
+    )
 
 
 # --------------------------------------------------------------------------- export
@@ -441,8 +465,10 @@ def transition_dataarray(p_transition: ArrayLike, *, name: str = "transition_pro
     if isinstance(p_transition, Result):
         ds = p_transition.to_xarray()
         if "transition_probability" not in ds:
-            raise LzsmTypeError(f"`p_transition` must be a transition matrix (an array or a TransitionMatrix), "
-                                f"got a {type(p_transition).__name__}")
+            raise LzsmTypeError(
+                f"`p_transition` must be a transition matrix (an array or a TransitionMatrix), "
+                f"got a {type(p_transition).__name__}"
+            )
         return ds["transition_probability"].rename(name)
     p = _checks.real_array(p_transition, "p_transition")
     if p.ndim < 2 or p.shape[-1] != p.shape[-2]:

@@ -27,9 +27,12 @@ E. C. G. Stückelberg, Helv. Phys. Acta 5, 369 (1932).
 """
 
 from __future__ import annotations
+
 from typing import Any
+
 import numpy as np
 from scipy import special
+
 from lzsm import _checks
 from lzsm.closed_forms.landau_zener import lz_probability, stokes_phase
 from lzsm.errors import LzsmValueError
@@ -44,8 +47,9 @@ def _out(x):
 
 
 # --------------------------------------------------------------------------- double passage
-def double_passage_dynamical_phase(coupling: ArrayLike, sweep_rate: ArrayLike, crossing_time: ArrayLike,
-                                   shape: str = "parabolic", hbar: float = 1.0) -> np.ndarray:
+def double_passage_dynamical_phase(
+    coupling: ArrayLike, sweep_rate: ArrayLike, crossing_time: ArrayLike, shape: str = "parabolic", hbar: float = 1.0
+) -> np.ndarray:
     """``zeta = (1/2 hbar) int_{-t_c}^{t_c} sqrt(bias(t)^2 + 4|V|^2) dt`` for
     :class:`lzsm.DoublePassage` (200-point Gauss–Legendre per half, exact to ~1e-13 here)."""
     _checks.choice(shape, "shape", ("parabolic", "triangular"))
@@ -65,8 +69,9 @@ def double_passage_dynamical_phase(coupling: ArrayLike, sweep_rate: ArrayLike, c
     return _out(2 * half / (2 * hb))
 
 
-def double_passage_probability(coupling: ArrayLike, sweep_rate: ArrayLike, crossing_time: ArrayLike,
-                               shape: str = "parabolic", hbar: float = 1.0) -> np.ndarray:
+def double_passage_probability(
+    coupling: ArrayLike, sweep_rate: ArrayLike, crossing_time: ArrayLike, shape: str = "parabolic", hbar: float = 1.0
+) -> np.ndarray:
     """Adiabatic-impulse probability to end in the upper adiabatic level after a double
     passage (:class:`lzsm.DoublePassage`), starting in the lower one:
     ``P_+ = 4 P_LZ (1 - P_LZ) sin^2(zeta + phi_S)``.
@@ -105,8 +110,9 @@ def multiphoton_resonances(frequency: ArrayLike, k_max: int, hbar: float = 1.0) 
     return hbar * om[..., None] * k
 
 
-def dressed_gap(gap: ArrayLike, amplitude: ArrayLike, frequency: ArrayLike, k: ArrayLike,
-                hbar: float = 1.0) -> np.ndarray:
+def dressed_gap(
+    gap: ArrayLike, amplitude: ArrayLike, frequency: ArrayLike, k: ArrayLike, hbar: float = 1.0
+) -> np.ndarray:
     """k-photon dressed tunnelling amplitude ``Delta_k = Delta J_k(A / (hbar omega))`` (SAN eq. (37));
     it vanishes at the zeros of J_k: coherent destruction of tunnelling."""
     d = _checks.real_array(gap, "gap")
@@ -116,8 +122,14 @@ def dressed_gap(gap: ArrayLike, amplitude: ArrayLike, frequency: ArrayLike, k: A
     return _out(d * special.jv(np.asarray(k), a / (hbar * om)))
 
 
-def fast_driving_upper_population(gap: ArrayLike, offset: ArrayLike, amplitude: ArrayLike,
-                                  frequency: ArrayLike, hbar: float = 1.0, k_max: int | None = None) -> np.ndarray:
+def fast_driving_upper_population(
+    gap: ArrayLike,
+    offset: ArrayLike,
+    amplitude: ArrayLike,
+    frequency: ArrayLike,
+    hbar: float = 1.0,
+    k_max: int | None = None,
+) -> np.ndarray:
     """Time-averaged upper-level population for fast driving (``hbar omega >> Delta``):
 
     .. math::  \\overline{P_+} = \\frac12 \\sum_k \\frac{\\Delta_k^2}{\\Delta_k^2 + (\\varepsilon_0 - k\\hbar\\omega)^2}

@@ -21,8 +21,11 @@ with ``|b0| < |b1|``).
 """
 
 from __future__ import annotations
+
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
 
 ArrayLike = Any
@@ -38,8 +41,9 @@ def _scaled_cosh(x: np.ndarray, m: np.ndarray) -> np.ndarray:
     return 0.5 * (np.exp(ax - m) + np.exp(-ax - m))
 
 
-def demkov_kunike_p_diabatic_stay(coupling: ArrayLike, detuning: ArrayLike, chirp: ArrayLike,
-                                  duration: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
+def demkov_kunike_p_diabatic_stay(
+    coupling: ArrayLike, detuning: ArrayLike, chirp: ArrayLike, duration: ArrayLike, hbar: ArrayLike = 1.0
+) -> np.ndarray:
     """Exact probability to keep the initial diabatic state after a Demkov–Kunike pulse.
 
     For ``V(t) = V0 sech(t/T)`` and ``b(t) = b0 + b1 tanh(t/T)`` (t from -inf to +inf), with
@@ -70,8 +74,9 @@ def demkov_kunike_p_diabatic_stay(coupling: ArrayLike, detuning: ArrayLike, chir
     return _out(np.clip(num / den, 0.0, 1.0))
 
 
-def rosen_zener_p_diabatic_stay(coupling: ArrayLike, detuning: ArrayLike, duration: ArrayLike,
-                                hbar: ArrayLike = 1.0) -> np.ndarray:
+def rosen_zener_p_diabatic_stay(
+    coupling: ArrayLike, detuning: ArrayLike, duration: ArrayLike, hbar: ArrayLike = 1.0
+) -> np.ndarray:
     """Rosen–Zener: probability to keep the initial diabatic state after ``V0 sech(t/T)`` at
     constant bias ``b0``:
 
@@ -86,12 +91,14 @@ def rosen_zener_p_diabatic_stay(coupling: ArrayLike, detuning: ArrayLike, durati
     b0 = _checks.real_array(detuning, "detuning")
     tt = _checks.real_array(duration, "duration", positive=True)
     hb = _checks.real_array(hbar, "hbar", positive=True)
-    return _out(1.0 - np.sin(np.pi * v0 * tt / hb) ** 2 / np.cosh(np.minimum(np.abs(np.pi * b0 * tt / (2 * hb)),
-                                                                          350.0)) ** 2)
+    return _out(
+        1.0 - np.sin(np.pi * v0 * tt / hb) ** 2 / np.cosh(np.minimum(np.abs(np.pi * b0 * tt / (2 * hb)), 350.0)) ** 2
+    )
 
 
-def allen_eberly_p_diabatic_stay(coupling: ArrayLike, chirp: ArrayLike, duration: ArrayLike,
-                                 hbar: ArrayLike = 1.0) -> np.ndarray:
+def allen_eberly_p_diabatic_stay(
+    coupling: ArrayLike, chirp: ArrayLike, duration: ArrayLike, hbar: ArrayLike = 1.0
+) -> np.ndarray:
     """Allen–Eberly: probability to keep the initial diabatic state after ``V0 sech(t/T)`` with
     ``b(t) = b1 tanh(t/T)``:
 

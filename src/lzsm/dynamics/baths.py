@@ -24,15 +24,18 @@ Two uses:
 """
 
 from __future__ import annotations
+
 from dataclasses import dataclass
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
+from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.models.multilevel import LinearSweep
+from lzsm.models.two_level import LandauZener
 from lzsm.options import Options, resolve_options
 from lzsm.results import Result
-from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.models.two_level import LandauZener
-from lzsm.models.multilevel import LinearSweep
 
 ArrayLike = Any
 
@@ -81,8 +84,10 @@ class OhmicBath:
         _checks.positive_scalar(self.cutoff, "cutoff")
         s = _checks.positive_scalar(self.exponent, "exponent")
         if s < 1.0:
-            raise LzsmValueError(f"`exponent` must be >= 1 for a Markovian weak-coupling bath (sub-Ohmic "
-                                 f"zero-frequency noise diverges), got {s}")
+            raise LzsmValueError(
+                f"`exponent` must be >= 1 for a Markovian weak-coupling bath (sub-Ohmic "
+                f"zero-frequency noise diverges), got {s}"
+            )
 
     def spectral_density(self, energy: ArrayLike) -> np.ndarray:
         """J(e) in energy units (0 for e <= 0)."""
@@ -93,8 +98,9 @@ class OhmicBath:
             out = self.eta * np.abs(e) ** s * ec ** (1.0 - s) * np.exp(-np.abs(e) / ec)
         return np.where(e > 0, out, 0.0)
 
-    def transition_rates(self, gap: ArrayLike, temperature: ArrayLike = 0.0, matrix_element: ArrayLike = 1.0,
-                         hbar: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    def transition_rates(
+        self, gap: ArrayLike, temperature: ArrayLike = 0.0, matrix_element: ArrayLike = 1.0, hbar: float = 1.0
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Golden-rule rates (down, up) between two levels split by ``gap`` > 0 (energy):
         ``Gamma_down = (2 pi/hbar) |X_01|^2 J(gap) (n + 1)``, ``Gamma_up = (2 pi/hbar) |X_01|^2 J(gap) n``
         with the Bose occupation ``n = 1/(exp(gap/kT) - 1)`` (Fermi's golden rule; detailed
@@ -126,8 +132,9 @@ def discretize(bath: OhmicBath, n_modes: int, max_energy: float | None = None) -
     return e, np.sqrt(bath.spectral_density(e) * de)
 
 
-def spin_boson_sweep(model: LandauZener, mode_energies: ArrayLike, couplings: ArrayLike, n_fock: int = 8,
-                     operator: Any = "sigma_z") -> LinearSweep:
+def spin_boson_sweep(
+    model: LandauZener, mode_energies: ArrayLike, couplings: ArrayLike, n_fock: int = 8, operator: Any = "sigma_z"
+) -> LinearSweep:
     """The Landau–Zener sweep with explicit bath modes, as a linear sweep ``A + B t`` in the
     product space (system (x) Fock spaces truncated at ``n_fock`` quanta per mode).
 
@@ -145,7 +152,7 @@ def spin_boson_sweep(model: LandauZener, mode_energies: ArrayLike, couplings: Ar
     if not isinstance(n_fock, (int, np.integer)) or n_fock < 2:
         raise LzsmValueError(f"`n_fock` must be an integer >= 2, got {n_fock!r}")
     k = e.size
-    dim_b = n_fock ** k
+    dim_b = n_fock**k
     if 2 * dim_b > 4096:
         raise LzsmValueError(f"product space too large: 2 * n_fock^modes = {2 * dim_b} > 4096")
     x = _operator(operator, 2, "operator")
@@ -156,7 +163,7 @@ def spin_boson_sweep(model: LandauZener, mode_energies: ArrayLike, couplings: Ar
     ops_q = []
     num = []
     for i in range(k):
-        left = np.eye(n_fock ** i)
+        left = np.eye(n_fock**i)
         right = np.eye(n_fock ** (k - 1 - i))
         q = bdag_b + bdag_b.T
         ops_q.append(np.kron(np.kron(left, q), right))
@@ -193,29 +200,56 @@ class SpinBosonResult(Result):
         return {"initial_state": np.arange(self.p_each.size)}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"p_diabatic_stay": ([], self.p_diabatic_stay),
-                "p_diabatic_stay_each": (["initial_state"], self.p_each),
-                "weight": (["initial_state"], self.weights)}
+        return {
+            "p_diabatic_stay": ([], self.p_diabatic_stay),
+            "p_diabatic_stay_each": (["initial_state"], self.p_each),
+            "weight": (["initial_state"], self.weights),
+        }
 
     def _attrs(self) -> dict[str, Any]:
-        return {"model": "LandauZener", "coupling": complex(self.model.coupling).real if np.isrealobj(
-            self.model.coupling) else str(complex(self.model.coupling)), "sweep_rate": float(self.model.sweep_rate),
-            "hbar": self.model.hbar, "n_fock": self.n_fock, "temperature": self.temperature,
-            "product_space_dimension": self.sweep.n_levels, "t0": self.t_span[0], "t1": self.t_span[1]}
+        return {
+            "model": "LandauZener",
+            "coupling": complex(self.model.coupling).real
+            if np.isrealobj(self.model.coupling)
+            else str(complex(self.model.coupling)),
+            "sweep_rate": float(self.model.sweep_rate),
+            "hbar": self.model.hbar,
+            "n_fock": self.n_fock,
+            "temperature": self.temperature,
+            "product_space_dimension": self.sweep.n_levels,
+            "t0": self.t_span[0],
+            "t1": self.t_span[1],
+        }
 
     def _summary(self) -> list[str]:
-        return [f"p_diabatic_stay {self.p_diabatic_stay:.6g}", f"product space {self.sweep.n_levels}",
-                f"{self.p_each.size} initial states"]
+        return [
+            f"p_diabatic_stay {self.p_diabatic_stay:.6g}",
+            f"product space {self.sweep.n_levels}",
+            f"{self.p_each.size} initial states",
+        ]
 
     def __float__(self) -> float:
         return float(self.p_diabatic_stay)
 
 
-def spin_boson(model: LandauZener, t_span: tuple[float, float], initial: Any = 0, *, mode_energies: ArrayLike,
-               couplings: ArrayLike, temperature: float = 0.0, n_fock: int = 8, operator: Any = "sigma_z",
-               min_weight: float = 1e-8, method: str | None = None, options: Options | None = None,
-               tol: float | None = None, max_step: float | None = None, max_steps: int | None = None,
-               progress: bool | None = None) -> SpinBosonResult:
+def spin_boson(
+    model: LandauZener,
+    t_span: tuple[float, float],
+    initial: Any = 0,
+    *,
+    mode_energies: ArrayLike,
+    couplings: ArrayLike,
+    temperature: float = 0.0,
+    n_fock: int = 8,
+    operator: Any = "sigma_z",
+    min_weight: float = 1e-8,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    max_step: float | None = None,
+    max_steps: int | None = None,
+    progress: bool | None = None,
+) -> SpinBosonResult:
     """Exact dissipative Landau–Zener passage with a few explicit bath modes.
 
     Probability that the system ends in its initial diabatic state after the sweep, with
@@ -266,15 +300,46 @@ def spin_boson(model: LandauZener, t_span: tuple[float, float], initial: Any = 0
     p_each = np.sum(np.abs(amps) ** 2, axis=0)
     weights = w[keep] / np.sum(w[keep])
     p = float(np.sum(weights * p_each))
-    return SpinBosonResult(model, sweep, p, p_each, weights, int(n_fock), temp, (t0, t1), method=prop.method,
-                           options=prop.options, status=prop.status, error_estimate=prop.error_estimate,
-                           n_steps=prop.n_steps)
+    return SpinBosonResult(
+        model,
+        sweep,
+        p,
+        p_each,
+        weights,
+        int(n_fock),
+        temp,
+        (t0, t1),
+        method=prop.method,
+        options=prop.options,
+        status=prop.status,
+        error_estimate=prop.error_estimate,
+        n_steps=prop.n_steps,
+    )
 
 
-def spin_boson_p_diabatic_stay(model: LandauZener, mode_energies: ArrayLike, couplings: ArrayLike, t_span: Any,
-                               *, temperature: float = 0.0, n_fock: int = 8, operator: Any = "sigma_z",
-                               initial: Any = 0, tol: float = 1e-9, min_weight: float = 1e-8) -> float:
+def spin_boson_p_diabatic_stay(
+    model: LandauZener,
+    mode_energies: ArrayLike,
+    couplings: ArrayLike,
+    t_span: Any,
+    *,
+    temperature: float = 0.0,
+    n_fock: int = 8,
+    operator: Any = "sigma_z",
+    initial: Any = 0,
+    tol: float = 1e-9,
+    min_weight: float = 1e-8,
+) -> float:
     """The number ``spin_boson(model, t_span, initial, ...).p_diabatic_stay`` (see :func:`spin_boson`)."""
-    return spin_boson(model, t_span, initial, mode_energies=mode_energies, couplings=couplings,
-                      temperature=temperature, n_fock=n_fock, operator=operator, min_weight=min_weight,
-                      tol=tol).p_diabatic_stay
+    return spin_boson(
+        model,
+        t_span,
+        initial,
+        mode_energies=mode_energies,
+        couplings=couplings,
+        temperature=temperature,
+        n_fock=n_fock,
+        operator=operator,
+        min_weight=min_weight,
+        tol=tol,
+    ).p_diabatic_stay

@@ -43,8 +43,16 @@ from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
 from lzsm.results import ArrayResult, Result, Status, grid_coordinates, status_messages, write_netcdf
 
-__all__ = ["DEFAULT_TOL", "Evolution", "Propagator", "TransitionMatrix", "evolve", "propagator",
-           "transition_matrix", "write_netcdf"]
+__all__ = [
+    "DEFAULT_TOL",
+    "Evolution",
+    "Propagator",
+    "TransitionMatrix",
+    "evolve",
+    "propagator",
+    "transition_matrix",
+    "write_netcdf",
+]
 
 #: Default local error tolerance per step (amplitude norm) of the Magnus integrator.  With it
 #: Landau–Zener passages (e.g. V = 0.5, alpha = 1, t in [-200, 200]) land within ~1e-10 of the
@@ -235,8 +243,11 @@ class TransitionMatrix(_OnModelGrid, ArrayResult):
         return {**super()._attrs(), "picture": self.picture, "t0": self.t_span[0], "t1": self.t_span[1]}
 
     def _summary(self) -> list[str]:
-        return [f"{self.model.n_levels} levels", f"picture {self.picture!r}",
-                f"t in [{self.t_span[0]:g}, {self.t_span[1]:g}]"]
+        return [
+            f"{self.model.n_levels} levels",
+            f"picture {self.picture!r}",
+            f"t in [{self.t_span[0]:g}, {self.t_span[1]:g}]",
+        ]
 
 
 # =========================================================================== integrators
@@ -250,10 +261,17 @@ def _pauli(h: np.ndarray) -> np.ndarray:
     return out
 
 
-
-def run_kernel_form(kf: Any, hbar: float, shape: tuple[int, ...], te: np.ndarray, psi0: np.ndarray, tol: float,
-                    max_step: float = math.inf, max_steps: int = 10_000_000,
-                    progress: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def run_kernel_form(
+    kf: Any,
+    hbar: float,
+    shape: tuple[int, ...],
+    te: np.ndarray,
+    psi0: np.ndarray,
+    tol: float,
+    max_step: float = math.inf,
+    max_steps: int = 10_000_000,
+    progress: bool | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Compiled kernels over a flattened grid of ``H = A + B f(t)`` (a :class:`KernelForm`).
 
     psi0 (*shape, N, K) -> amplitudes (*shape, M, N, K), error estimates, steps, status."""
@@ -285,8 +303,12 @@ def run_kernel_form(kf: Any, hbar: float, shape: tuple[int, ...], te: np.ndarray
             steps.append(k)
             stats.append(st)
             bar.update(o.shape[0])
-    return (np.concatenate(outs).reshape(shape + (te.size, n, kcols)), np.concatenate(errs).reshape(shape),
-            np.concatenate(steps).reshape(shape), np.concatenate(stats).reshape(shape))
+    return (
+        np.concatenate(outs).reshape(shape + (te.size, n, kcols)),
+        np.concatenate(errs).reshape(shape),
+        np.concatenate(steps).reshape(shape),
+        np.concatenate(stats).reshape(shape),
+    )
 
 
 _C = (0.5 - math.sqrt(15) / 10, 0.5, 0.5 + math.sqrt(15) / 10)
@@ -319,19 +341,39 @@ def _expm_ah(om: np.ndarray) -> np.ndarray:
     return (vec * np.exp(-1j * lam)[..., None, :]) @ np.conj(np.swapaxes(vec, -1, -2))
 
 
-
-@methods.register("schrodinger", "magnus6", "compiled", default_tol=DEFAULT_TOL, honours=_MAGNUS_OPTIONS,
-                  description="sixth-order Magnus, exact exponentials, compiled (numba), points in parallel")
+@methods.register(
+    "schrodinger",
+    "magnus6",
+    "compiled",
+    default_tol=DEFAULT_TOL,
+    honours=_MAGNUS_OPTIONS,
+    description="sixth-order Magnus, exact exponentials, compiled (numba), points in parallel",
+)
 def _magnus6_compiled(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
     """Compiled kernels for models with a kernel form (``H = A + B f(t)``)."""
     assert options.tol is not None
-    out = run_kernel_form(model.kernel_form(), model.hbar, model.batch_shape, te, psi0, options.tol,
-                          options.max_step, options.max_steps, options.progress)
+    out = run_kernel_form(
+        model.kernel_form(),
+        model.hbar,
+        model.batch_shape,
+        te,
+        psi0,
+        options.tol,
+        options.max_step,
+        options.max_steps,
+        options.progress,
+    )
     return ("magnus6-compiled",) + out
 
 
-@methods.register("schrodinger", "magnus6", "callable", default_tol=DEFAULT_TOL, honours=_MAGNUS_OPTIONS,
-                  description="sixth-order Magnus, exact exponentials, NumPy lock-step over the grid")
+@methods.register(
+    "schrodinger",
+    "magnus6",
+    "callable",
+    default_tol=DEFAULT_TOL,
+    honours=_MAGNUS_OPTIONS,
+    description="sixth-order Magnus, exact exponentials, NumPy lock-step over the grid",
+)
 def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
     """Lock-step sixth-order Magnus over the whole grid for models given by callables: one step
     sequence for all points, landing on the saved times and accepted on the largest error
@@ -354,8 +396,13 @@ def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
     nsteps = 0
     status = _step.STATUS_OK
     c = np.asarray(_C)
-    bar = progress_bar(float(te[-1] - te[0]), progress, desc="evolve", unit="t",
-                       bar_format="{l_bar}{bar}| {n:.3g}/{total:.3g} [{elapsed}<{remaining}]")
+    bar = progress_bar(
+        float(te[-1] - te[0]),
+        progress,
+        desc="evolve",
+        unit="t",
+        bar_format="{l_bar}{bar}| {n:.3g}/{total:.3g} [{elapsed}<{remaining}]",
+    )
     try:
         for j in range(1, te.size):
             t_end = float(te[j])
@@ -385,7 +432,6 @@ def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
     return "magnus6-lockstep", out, err_sum, np.full(shape, nsteps), np.full(shape, status)
 
 
-
 def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
     """SciPy DOP853 point by point (rtol = atol = tol), segment by segment between saved
     times; no error estimate (NaN)."""
@@ -410,8 +456,15 @@ def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) ->
             y = psi[idx].reshape(-1)
             out[idx + (0,)] = psi[idx]
             for j in range(1, te.size):
-                sol = solve_ivp(rhs, (te[j - 1], te[j]), y, method="DOP853", rtol=options.tol, atol=options.tol,
-                                max_step=options.max_step)
+                sol = solve_ivp(
+                    rhs,
+                    (te[j - 1], te[j]),
+                    y,
+                    method="DOP853",
+                    rtol=options.tol,
+                    atol=options.tol,
+                    max_step=options.max_step,
+                )
                 steps[idx] += sol.t.size - 1
                 if not sol.success:
                     status[idx] = int(Status.FAILED)
@@ -426,9 +479,14 @@ def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) ->
 
 
 for _form in ("compiled", "callable"):
-    methods.register("schrodinger", "dop853", _form, default_tol=1e-10,
-                     honours={"tol", "max_step", "max_steps", "breakpoints"},
-                     description="SciPy DOP853 (8th-order Runge-Kutta), point by point; reference method")(_dop853)
+    methods.register(
+        "schrodinger",
+        "dop853",
+        _form,
+        default_tol=1e-10,
+        honours={"tol", "max_step", "max_steps", "breakpoints"},
+        description="SciPy DOP853 (8th-order Runge-Kutta), point by point; reference method",
+    )(_dop853)
 
 
 # =========================================================================== front doors
@@ -447,12 +505,16 @@ def _warn_unfinished(status: np.ndarray, where: str, result: str) -> None:
     bad = int(np.sum(status != int(Status.OK)))
     if bad:
         worst = Status(int(np.max(status)))
-        warnings.warn(f"{where}: {bad} of {status.size} parameter points did not reach t1 ({worst.message}); "
-                      f"see {result}.status", LzsmConvergenceWarning, stacklevel=3)
+        warnings.warn(
+            f"{where}: {bad} of {status.size} parameter points did not reach t1 ({worst.message}); see {result}.status",
+            LzsmConvergenceWarning,
+            stacklevel=3,
+        )
 
 
-def _solve(model: Model, t_span: Any, t_eval: Any, psi0: np.ndarray | None, method: str | None,
-           options: Options) -> tuple[methods.Method, Options, np.ndarray, np.ndarray, tuple[Any, ...]]:
+def _solve(
+    model: Model, t_span: Any, t_eval: Any, psi0: np.ndarray | None, method: str | None, options: Options
+) -> tuple[methods.Method, Options, np.ndarray, np.ndarray, tuple[Any, ...]]:
     """Shared dispatch: (method, options, saved times, times with breakpoints, runner output)."""
     te_user = _checks.times(t_span, t_eval)
     meth = methods.lookup("schrodinger", method, _form(model))
@@ -465,10 +527,20 @@ def _solve(model: Model, t_span: Any, t_eval: Any, psi0: np.ndarray | None, meth
     return meth, opts, te_user, te, out
 
 
-def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike | None = None, *,
-           method: str | None = None, options: Options | None = None, tol: float | None = None,
-           max_step: float | None = None, max_steps: int | None = None, breakpoints: ArrayLike | None = None,
-           progress: bool | None = None) -> Evolution:
+def evolve(
+    model: Model,
+    t_span: tuple[float, float],
+    initial: Any = 0,
+    t_eval: ArrayLike | None = None,
+    *,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    max_step: float | None = None,
+    max_steps: int | None = None,
+    breakpoints: ArrayLike | None = None,
+    progress: bool | None = None,
+) -> Evolution:
     """Propagate ``i hbar dpsi/dt = H(t) psi`` exactly over the model's whole parameter grid.
 
     Parameters
@@ -502,45 +574,75 @@ def evolve(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: 
     True
     """
     model = _checks.time_model(model)
-    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps,
-                           breakpoints=breakpoints, progress=progress)
+    opts = resolve_options(
+        options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
+    )
     t0 = _checks.time_span(t_span)[0]
     init = _checks.initial_state(initial, model, t0)
     assert init.psi is not None
-    meth, opts, te_user, te, (label, amps, err, steps, status) = _solve(model, t_span, t_eval, init.psi[..., None],
-                                                                      method, opts)
+    _meth, opts, te_user, te, (label, amps, err, steps, status) = _solve(
+        model, t_span, t_eval, init.psi[..., None], method, opts
+    )
     amps = np.take(amps[..., 0], np.searchsorted(te, te_user), axis=-2)
     _warn_unfinished(status, "evolve", "Evolution")
-    return Evolution(model, te_user, amps, init.adiabatic(model, t0), init.diabatic, method=label, options=opts,
-                     status=status, error_estimate=err, n_steps=steps)
+    return Evolution(
+        model,
+        te_user,
+        amps,
+        init.adiabatic(model, t0),
+        init.diabatic,
+        method=label,
+        options=opts,
+        status=status,
+        error_estimate=err,
+        n_steps=steps,
+    )
 
 
-def propagator(model: Model, t_span: tuple[float, float], t_eval: ArrayLike | None = None, *,
-               method: str | None = None, options: Options | None = None, tol: float | None = None,
-               max_step: float | None = None, max_steps: int | None = None, breakpoints: ArrayLike | None = None,
-               progress: bool | None = None) -> Propagator:
+def propagator(
+    model: Model,
+    t_span: tuple[float, float],
+    t_eval: ArrayLike | None = None,
+    *,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    max_step: float | None = None,
+    max_steps: int | None = None,
+    breakpoints: ArrayLike | None = None,
+    progress: bool | None = None,
+) -> Propagator:
     """The propagator ``U(t, t0)`` in the diabatic basis at the saved times.
 
     Same arguments as :func:`evolve` (no initial state: all N columns are propagated together,
     with one step sequence).  Returns a :class:`Propagator`, which behaves as the array
     ``(*grid, M, N, N)`` (``M = len(t_eval)``, t0 and t1 included)."""
     model = _checks.time_model(model)
-    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps,
-                           breakpoints=breakpoints, progress=progress)
-    meth, opts, te_user, te, (label, u, err, steps, status) = _solve(model, t_span, t_eval, None, method, opts)
+    opts = resolve_options(
+        options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
+    )
+    _meth, opts, te_user, te, (label, u, err, steps, status) = _solve(model, t_span, t_eval, None, method, opts)
     _warn_unfinished(status, "propagator", "Propagator")
     u = np.take(u, np.searchsorted(te, te_user), axis=-3)
-    return Propagator(model, te_user, u, method=label, options=opts, status=status, error_estimate=err,
-                      n_steps=steps)
+    return Propagator(model, te_user, u, method=label, options=opts, status=status, error_estimate=err, n_steps=steps)
 
 
 PICTURES = ("asymptotic", "diabatic")
 
 
-def transition_matrix(model: Model, t_span: tuple[float, float], *, picture: str = "asymptotic",
-                      method: str | None = None, options: Options | None = None, tol: float | None = None,
-                      max_step: float | None = None, max_steps: int | None = None,
-                      breakpoints: ArrayLike | None = None, progress: bool | None = None) -> TransitionMatrix:
+def transition_matrix(
+    model: Model,
+    t_span: tuple[float, float],
+    *,
+    picture: str = "asymptotic",
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    max_step: float | None = None,
+    max_steps: int | None = None,
+    breakpoints: ArrayLike | None = None,
+    progress: bool | None = None,
+) -> TransitionMatrix:
     """Transition probabilities ``P[..., final, initial]`` by exact propagation (any time-dependent
     model; written for :class:`lzsm.LinearSweep`).
 
@@ -568,13 +670,31 @@ def transition_matrix(model: Model, t_span: tuple[float, float], *, picture: str
     model = _checks.time_model(model)
     _checks.choice(picture, "picture", PICTURES)
     t0, t1 = _checks.time_span(t_span)
-    prop = propagator(model, (t0, t1), method=method, options=options, tol=tol, max_step=max_step,
-                      max_steps=max_steps, breakpoints=breakpoints, progress=progress)
+    prop = propagator(
+        model,
+        (t0, t1),
+        method=method,
+        options=options,
+        tol=tol,
+        max_step=max_step,
+        max_steps=max_steps,
+        breakpoints=breakpoints,
+        progress=progress,
+    )
     u = prop.u[..., -1, :, :]
 
     def result(p: np.ndarray) -> TransitionMatrix:
-        return TransitionMatrix(model, p, picture, (t0, t1), method=prop.method, options=prop.options,
-                                status=prop.status, error_estimate=prop.error_estimate, n_steps=prop.n_steps)
+        return TransitionMatrix(
+            model,
+            p,
+            picture,
+            (t0, t1),
+            method=prop.method,
+            options=prop.options,
+            status=prop.status,
+            error_estimate=prop.error_estimate,
+            n_steps=prop.n_steps,
+        )
 
     if picture == "diabatic":
         return result(np.abs(u) ** 2)
@@ -584,9 +704,11 @@ def transition_matrix(model: Model, t_span: tuple[float, float], *, picture: str
         par = np.abs(beta[..., :, None] - beta[..., None, :]) <= tol_
         coupled = np.abs(model.constant) > tol_
         if np.any(par & coupled & ~np.eye(model.n_levels, dtype=bool)):
-            raise LzsmValueError("picture='asymptotic' needs every pair of coupled levels to cross; this model has "
-                                 "coupled parallel levels, whose adiabatic states never become diabatic: use "
-                                 "picture='diabatic'")
+            raise LzsmValueError(
+                "picture='asymptotic' needs every pair of coupled levels to cross; this model has "
+                "coupled parallel levels, whose adiabatic states never become diabatic: use "
+                "picture='diabatic'"
+            )
     s0 = bases.adiabatic_states(model, np.asarray(t0))
     s1 = bases.adiabatic_states(model, np.asarray(t1))
     p_ad = np.abs(np.conj(np.swapaxes(s1, -1, -2)) @ u @ s0) ** 2  # [adiabatic f, adiabatic i]
@@ -600,7 +722,8 @@ def transition_matrix(model: Model, t_span: tuple[float, float], *, picture: str
             raise LzsmValueError(
                 f"picture='asymptotic' needs each adiabatic state at t = {when:g} to be dominated by its own "
                 "diabatic level; it is not (window too short, or coupled parallel levels): widen `t_span` or "
-                "use picture='diabatic'")
+                "use picture='diabatic'"
+            )
         labels.append(lab)
     out = np.empty_like(p_ad)
     lab0 = np.broadcast_to(labels[0][..., None, :], p_ad.shape)

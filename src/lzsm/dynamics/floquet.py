@@ -77,8 +77,7 @@ class Floquet(_OnModelGrid, Result):
 
     def _coords(self) -> dict[str, Any]:
         n = self.model.n_levels
-        return {"floquet_state": np.arange(n), "diabatic": np.arange(n), "final": np.arange(n),
-                "initial": np.arange(n)}
+        return {"floquet_state": np.arange(n), "diabatic": np.arange(n), "final": np.arange(n), "initial": np.arange(n)}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         _, g, _ = self._grid()
@@ -91,20 +90,28 @@ class Floquet(_OnModelGrid, Result):
         }
 
     def _attrs(self) -> dict[str, Any]:
-        return {**super()._attrs(), "t0": self.t0, "zone_center": self.zone_center,
-                "n_samples_per_period": 0 if self.samples is None else self.samples.shape[-3] - 1}
+        return {
+            **super()._attrs(),
+            "t0": self.t0,
+            "zone_center": self.zone_center,
+            "n_samples_per_period": 0 if self.samples is None else self.samples.shape[-3] - 1,
+        }
 
     def to_xarray(self) -> Any:
         """An ``xarray.Dataset``: quasienergies (folded into the zone), Floquet states at t0,
         the one-period propagator and the period, per grid point."""
         ds = super().to_xarray()
-        ds["quasienergy"].attrs.update(units="energy", long_name="quasienergy, folded into the zone "
-                                       "[zone_center - hbar omega/2, zone_center + hbar omega/2)")
+        ds["quasienergy"].attrs.update(
+            units="energy",
+            long_name="quasienergy, folded into the zone [zone_center - hbar omega/2, zone_center + hbar omega/2)",
+        )
         return ds
 
     def _summary(self) -> list[str]:
-        return [f"{self.model.n_levels} levels", "samples per period: "
-                + ("none" if self.samples is None else str(self.samples.shape[-3] - 1))]
+        return [
+            f"{self.model.n_levels} levels",
+            "samples per period: " + ("none" if self.samples is None else str(self.samples.shape[-3] - 1)),
+        ]
 
     def stroboscopic(self, initial: ArrayLike, n_periods: ArrayLike) -> np.ndarray:
         """Diabatic amplitudes at ``t0 + n T`` for each n in ``n_periods``:
@@ -130,8 +137,7 @@ class Floquet(_OnModelGrid, Result):
             if not isinstance(n_periods, (int, np.integer)) or n_periods < 1:
                 raise LzsmValueError(f"`n_periods` must be a positive integer or None, got {n_periods!r}")
             with np.errstate(divide="ignore", invalid="ignore"):
-                g = np.where(np.abs(prod - 1.0) < 1e-12, 1.0 + 0j,
-                             (1.0 - prod**n_periods) / (n_periods * (1.0 - prod)))
+                g = np.where(np.abs(prod - 1.0) < 1e-12, 1.0 + 0j, (1.0 - prod**n_periods) / (n_periods * (1.0 - prod)))
         pops = np.einsum("...a,...b,...ab,...jab->...j", c, np.conj(c), g, self._period_overlaps())
         return pops.real
 
@@ -162,8 +168,10 @@ class Floquet(_OnModelGrid, Result):
         batch = theta.shape[:-1]
 
         def flat(arr, tail):
-            return _threads.arg(np.broadcast_to(arr, batch + arr.shape[-tail:]).reshape((-1,) + arr.shape[-tail:]),
-                                complex if np.iscomplexobj(arr) else float)
+            return _threads.arg(
+                np.broadcast_to(arr, batch + arr.shape[-tail:]).reshape((-1,) + arr.shape[-tail:]),
+                complex if np.iscomplexobj(arr) else float,
+            )
 
         args = (flat(self.samples, 3), flat(self.states, 2), flat(theta, 1), flat(weights, 3))
         out = _threads.concatenate(lambda sl: weighted_overlaps(*(x[sl] for x in args)), args[0].shape[0])
@@ -221,10 +229,21 @@ def _eig_unitary(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lam / np.abs(lam), vec
 
 
-def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, zone_center: float = 0.0,
-            n_samples: int = 0, method: str | None = None, options: Options | None = None, tol: float | None = None,
-            max_step: float | None = None, max_steps: int | None = None, breakpoints: ArrayLike | None = None,
-            progress: bool | None = None) -> Floquet:
+def floquet(
+    model: Model,
+    *,
+    t0: float = 0.0,
+    period: ArrayLike | None = None,
+    zone_center: float = 0.0,
+    n_samples: int = 0,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    max_step: float | None = None,
+    max_steps: int | None = None,
+    breakpoints: ArrayLike | None = None,
+    progress: bool | None = None,
+) -> Floquet:
     """Floquet analysis over the model's parameter grid: one-period propagator, quasienergies,
     Floquet states (and optionally the propagator sampled within the period).
 
@@ -253,8 +272,9 @@ def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, z
     [-0.5, 0.5]
     """
     model = _checks.time_model(model)
-    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints,
-                           progress=progress)
+    opts = resolve_options(
+        options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
+    )
     n_samples = _checks.integer(n_samples, "n_samples", low=0)
     t0 = float(_checks.real_array(t0, "t0"))
     zone_center = float(_checks.real_array(zone_center, "zone_center"))
@@ -274,9 +294,12 @@ def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, z
         else:
             run_grid = grid
         scaled = _ScaledModel(skf, model)
-        label, u, err, steps, status = meth.runner(scaled, run_grid, np.broadcast_to(
-            np.eye(n, dtype=complex), model.batch_shape + (n, n)), opts.replace(max_step=opts.max_step / float(
-                np.min(per))))
+        label, u, err, steps, status = meth.runner(
+            scaled,
+            run_grid,
+            np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n)),
+            opts.replace(max_step=opts.max_step / float(np.min(per))),
+        )
         if half:
             u = _unfold_half_period(np.where(np.isfinite(u), u, 0.0))
             if not n_samples:
@@ -287,8 +310,14 @@ def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, z
             raise LzsmValueError("floquet for models given by callables needs one period for the whole grid")
         tp = float(per.reshape(-1)[0])
         prop = propagator(model, (t0, t0 + tp), t0 + tp * grid, method=method, options=opts)
-        u, err, steps, status, label, opts = prop.u, prop.error_estimate, prop.n_steps, prop.status, prop.method, \
-            prop.options
+        u, err, steps, status, label, opts = (
+            prop.u,
+            prop.error_estimate,
+            prop.n_steps,
+            prop.status,
+            prop.method,
+            prop.options,
+        )
     status = np.asarray(status)
     bad = status != int(Status.OK)
     u = np.where(bad[..., None, None, None], np.nan, u)
@@ -298,8 +327,12 @@ def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, z
     vec = np.where(bad[..., None, None], np.nan, vec)
     if np.any(bad):
         worst = Status(int(np.max(status)))
-        warnings.warn(f"floquet: the one-period propagation did not finish at {int(np.sum(bad))} of {bad.size} "
-                      f"points ({worst.message}); see Floquet.status", LzsmConvergenceWarning, stacklevel=2)
+        warnings.warn(
+            f"floquet: the one-period propagation did not finish at {int(np.sum(bad))} of {bad.size} "
+            f"points ({worst.message}); see Floquet.status",
+            LzsmConvergenceWarning,
+            stacklevel=2,
+        )
     hw = 2 * np.pi * model.hbar / per
     eps = -model.hbar * np.angle(lam) / per[..., None]
     eps = zone_center + np.mod(eps - zone_center + hw[..., None] / 2, hw[..., None]) - hw[..., None] / 2
@@ -309,8 +342,23 @@ def floquet(model: Model, *, t0: float = 0.0, period: ArrayLike | None = None, z
     eps = np.take_along_axis(eps, order, axis=-1)
     lam = np.take_along_axis(lam, order, axis=-1)
     vec = np.take_along_axis(vec, order[..., None, :], axis=-1)
-    return Floquet(model, t0, per, u_t, lam, eps, vec, u if n_samples else None, model.hbar, zone_center,
-                   method=label, options=opts, status=status, error_estimate=err, n_steps=steps)
+    return Floquet(
+        model,
+        t0,
+        per,
+        u_t,
+        lam,
+        eps,
+        vec,
+        u if n_samples else None,
+        model.hbar,
+        zone_center,
+        method=label,
+        options=opts,
+        status=status,
+        error_estimate=err,
+        n_steps=steps,
+    )
 
 
 class _ScaledModel:

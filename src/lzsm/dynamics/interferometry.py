@@ -27,11 +27,13 @@ from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.models.drives import PeriodicDrive
 from lzsm.options import Options
 from lzsm.results import DatasetResult, Status
+
 AXES = ("gap", "offset", "amplitude", "frequency", "phase")
 
 
-def auto_samples(gap: ArrayLike, offset: ArrayLike, amplitude: ArrayLike, frequency: ArrayLike,
-                 hbar: float = 1.0) -> int:
+def auto_samples(
+    gap: ArrayLike, offset: ArrayLike, amplitude: ArrayLike, frequency: ArrayLike, hbar: float = 1.0
+) -> int:
     """Samples per period for the time averages: a power of two above 2.5 times the number of
     drive harmonics that the Floquet modes carry, ``~ (|eps0| + A + Delta) / (hbar omega) + 8``
     (the products of two modes need twice the bandwidth; measured: errors ~1e-9 at
@@ -40,8 +42,20 @@ def auto_samples(gap: ArrayLike, offset: ArrayLike, amplitude: ArrayLike, freque
     return int(2 ** np.ceil(np.log2(max(32.0, 2.5 * (ratio + 8.0)))))
 
 
-def map_block(*, gap, offset, amplitude, frequency, phase, shape: str, hbar: float, n_periods: int | None,
-              initial: int, n_samples: int, tol: float) -> dict[str, np.ndarray]:
+def map_block(
+    *,
+    gap,
+    offset,
+    amplitude,
+    frequency,
+    phase,
+    shape: str,
+    hbar: float,
+    n_periods: int | None,
+    initial: int,
+    n_samples: int,
+    tol: float,
+) -> dict[str, np.ndarray]:
     """One block of an interferometry map (a pure function of broadcastable parameter arrays)."""
     model = PeriodicDrive(gap, offset, amplitude, frequency, phase, shape, hbar)
     fl = floquet(model, n_samples=n_samples, tol=tol)
@@ -90,10 +104,22 @@ class InterferometryMap(DatasetResult):
         return ["n_periods: " + ("infinite-time average" if self.n_periods is None else str(self.n_periods))]
 
 
-def interferometry_map(model: PeriodicDrive, *, n_periods: int | None = 20, initial: Any = 0,
-                       n_samples: int | str = "auto", time_average: bool = True, options: Options | None = None,
-                       tol: float | None = None, chunks: Any = None, store: Any = None, resume: bool = False,
-                       scheduler: Any = None, progress: bool | None = None, **axes: ArrayLike) -> InterferometryMap:
+def interferometry_map(
+    model: PeriodicDrive,
+    *,
+    n_periods: int | None = 20,
+    initial: Any = 0,
+    n_samples: int | str = "auto",
+    time_average: bool = True,
+    options: Options | None = None,
+    tol: float | None = None,
+    chunks: Any = None,
+    store: Any = None,
+    resume: bool = False,
+    scheduler: Any = None,
+    progress: bool | None = None,
+    **axes: ArrayLike,
+) -> InterferometryMap:
     """Amplitude-spectroscopy map over parameter axes given as keyword arrays.
 
     Parameters
@@ -143,8 +169,7 @@ def interferometry_map(model: PeriodicDrive, *, n_periods: int | None = 20, init
         if name not in AXES:
             raise LzsmValueError(f"unknown map axis {name!r}; accepted: {', '.join(AXES)}")
     grid = {}
-    limits = {"gap": {}, "offset": {}, "amplitude": {"nonnegative": True}, "frequency": {"positive": True},
-              "phase": {}}
+    limits = {"gap": {}, "offset": {}, "amplitude": {"nonnegative": True}, "frequency": {"positive": True}, "phase": {}}
     for name, vals in axes.items():
         arr = _checks.real_array(vals, name, **limits[name]).reshape(-1)
         if arr.size == 0:
@@ -172,32 +197,71 @@ def interferometry_map(model: PeriodicDrive, *, n_periods: int | None = 20, init
         n_samples = auto_samples(vals["gap"], vals["offset"], vals["amplitude"], vals["frequency"], model.hbar)
     elif not isinstance(n_samples, (int, np.integer)) or n_samples < 8:
         raise LzsmValueError(f"`n_samples` must be 'auto' or an integer >= 8, got {n_samples!r}")
-    func = functools.partial(map_block, shape=model.shape, hbar=model.hbar, n_periods=n_periods,
-                             initial=int(initial), n_samples=int(n_samples), tol=float(tol), **fixed)
-    attrs = {"model": "PeriodicDrive", "hamiltonian": "-(gap/2) sx - ((offset + amplitude f(frequency t + phase))/2) sz",
-             "shape": str(model.shape), "hbar": model.hbar, "n_periods": -1 if n_periods is None else int(n_periods),
-             "initial_diabatic_state": int(initial), "n_samples_per_period": int(n_samples), "tol": float(tol),
-             **{f"fixed_{k}": v for k, v in fixed.items()}}
-    ds = scan(func, grid, chunks=chunks, store=store, resume=resume, scheduler=scheduler, progress=progress,
-               attrs=attrs, output_dims={"quasienergy": ["floquet_state"]},
-               output_coords={"floquet_state": np.arange(2)})
+    func = functools.partial(
+        map_block,
+        shape=model.shape,
+        hbar=model.hbar,
+        n_periods=n_periods,
+        initial=int(initial),
+        n_samples=int(n_samples),
+        tol=float(tol),
+        **fixed,
+    )
+    attrs = {
+        "model": "PeriodicDrive",
+        "hamiltonian": "-(gap/2) sx - ((offset + amplitude f(frequency t + phase))/2) sz",
+        "shape": str(model.shape),
+        "hbar": model.hbar,
+        "n_periods": -1 if n_periods is None else int(n_periods),
+        "initial_diabatic_state": int(initial),
+        "n_samples_per_period": int(n_samples),
+        "tol": float(tol),
+        **{f"fixed_{k}": v for k, v in fixed.items()},
+    }
+    ds = scan(
+        func,
+        grid,
+        chunks=chunks,
+        store=store,
+        resume=resume,
+        scheduler=scheduler,
+        progress=progress,
+        attrs=attrs,
+        output_dims={"quasienergy": ["floquet_state"]},
+        output_coords={"floquet_state": np.arange(2)},
+    )
     if "p_upper_mean" in ds:
-        ds["p_upper_mean"].attrs["long_name"] = ("population of diabatic |2>, averaged over the periods"
-                                                if n_periods is not None else
-                                                "population of diabatic |2>, infinite-time average")
+        ds["p_upper_mean"].attrs["long_name"] = (
+            "population of diabatic |2>, averaged over the periods"
+            if n_periods is not None
+            else "population of diabatic |2>, infinite-time average"
+        )
     if "p_upper_final" in ds:
         ds["p_upper_final"].attrs["long_name"] = f"population of diabatic |2> after {n_periods} periods"
     status = ds["status"].values
     bad = status != int(Status.OK)
     if np.any(bad):
-        warnings.warn(f"interferometry_map: the one-period propagation did not finish at {int(np.sum(bad))} of "
-                      f"{bad.size} points; see InterferometryMap.status", LzsmConvergenceWarning, stacklevel=2)
-    return InterferometryMap(ds, n_periods, method="floquet/magnus6", options=opts.replace(tol=tol),
-                             status=status, error_estimate=ds["error_estimate"].values)
+        warnings.warn(
+            f"interferometry_map: the one-period propagation did not finish at {int(np.sum(bad))} of "
+            f"{bad.size} points; see InterferometryMap.status",
+            LzsmConvergenceWarning,
+            stacklevel=2,
+        )
+    return InterferometryMap(
+        ds,
+        n_periods,
+        method="floquet/magnus6",
+        options=opts.replace(tol=tol),
+        status=status,
+        error_estimate=ds["error_estimate"].values,
+    )
 
 
 def interferometry(model: PeriodicDrive, **kwargs: Any) -> Any:
     """Deprecated (lzsm 0.1): ``interferometry_map(model, **kwargs).to_xarray()``."""
-    warnings.warn("lzsm.interferometry is deprecated since lzsm 0.2; use lzsm.interferometry_map (a result with "
-                  ".to_xarray())", DeprecationWarning, stacklevel=2)
+    warnings.warn(
+        "lzsm.interferometry is deprecated since lzsm 0.2; use lzsm.interferometry_map (a result with .to_xarray())",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     return interferometry_map(model, **kwargs).data

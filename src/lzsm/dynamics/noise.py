@@ -31,24 +31,25 @@ coherence, ``L = sqrt(gamma_phi / 2) sigma_z``).
 """
 
 from __future__ import annotations
+
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
-from numpy.typing import ArrayLike
 import numpy as np
+from numpy.typing import ArrayLike
+
 from lzsm import _checks, _compat, methods
 from lzsm._progress import progress_bar
-from lzsm.options import Options, resolve_options
-from lzsm.results import Result, grid_coordinates
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.kernels import noise as _nk
 from lzsm.kernels import drives as _drives
+from lzsm.kernels import noise as _nk
 from lzsm.kernels import rng as _rng
 from lzsm.kernels import threads as _threads
 from lzsm.models.base import Model
-
+from lzsm.options import Options, resolve_options
+from lzsm.results import Result, grid_coordinates
 
 NOISE_TARGETS = ("bias", "coupling")
 
@@ -126,12 +127,15 @@ class NoiseProcess(ABC):
             if n_levels != 2:
                 raise LzsmValueError(
                     f"`acts_on={self.acts_on!r}` is defined for two-level models; this model has {n_levels} "
-                    f"levels: pass a Hermitian ({n_levels}, {n_levels}) noise operator as `acts_on`")
+                    f"levels: pass a Hermitian ({n_levels}, {n_levels}) noise operator as `acts_on`"
+                )
             return (_SZ_HALF if self.acts_on == "bias" else _SX).copy()
         op = np.asarray(self.acts_on)
         if op.shape != (n_levels, n_levels):
-            raise LzsmValueError(f"noise operator `acts_on` has shape {op.shape} but the model has "
-                                 f"{n_levels} levels: it must be ({n_levels}, {n_levels})")
+            raise LzsmValueError(
+                f"noise operator `acts_on` has shape {op.shape} but the model has "
+                f"{n_levels} levels: it must be ({n_levels}, {n_levels})"
+            )
         return op.copy()
 
 
@@ -166,8 +170,9 @@ class OrnsteinUhlenbeckNoise(NoiseProcess):
         object.__setattr__(self, "acts_on", _acts_on(self.acts_on))
 
     @classmethod
-    def from_dephasing_rate(cls, dephasing_rate: float, correlation_time: float, *, hbar: float = 1.0,
-                            acts_on: str | np.ndarray = "bias") -> OrnsteinUhlenbeckNoise:
+    def from_dephasing_rate(
+        cls, dephasing_rate: float, correlation_time: float, *, hbar: float = 1.0, acts_on: str | np.ndarray = "bias"
+    ) -> OrnsteinUhlenbeckNoise:
         """The OU bias noise whose white-noise limit dephases at ``gamma_phi``:
         ``sigma = hbar sqrt(gamma_phi / tau_c)``."""
         g = _checks.real_array(dephasing_rate, "dephasing_rate", nonnegative=True)
@@ -177,7 +182,7 @@ class OrnsteinUhlenbeckNoise(NoiseProcess):
 
     @property
     def variance(self) -> float:
-        return self.sigma ** 2
+        return self.sigma**2
 
     def coherence_decay(self, t: ArrayLike, *, hbar: float = 1.0) -> np.ndarray:
         """Kubo's Gaussian result (Kubo, J. Phys. Soc. Jpn. 9, 935 (1954)):
@@ -193,7 +198,7 @@ class OrnsteinUhlenbeckNoise(NoiseProcess):
         hbar = _checks.positive_scalar(hbar, "hbar")
         tau = self.correlation_time
         r = t / tau
-        return np.exp(-(self.sigma * tau / hbar) ** 2 * (r + np.expm1(-r)))
+        return np.exp(-((self.sigma * tau / hbar) ** 2) * (r + np.expm1(-r)))
 
     @property
     def _kernel_parameters(self) -> tuple[int, float, float]:
@@ -235,7 +240,7 @@ class TelegraphNoise(NoiseProcess):
 
     @property
     def variance(self) -> float:
-        return self.amplitude ** 2
+        return self.amplitude**2
 
     @property
     def correlation_time(self) -> float:  # type: ignore[override]
@@ -279,8 +284,10 @@ class TelegraphNoise(NoiseProcess):
 
 def _check_noise(noise: Any) -> NoiseProcess:
     if not isinstance(noise, NoiseProcess):
-        raise LzsmTypeError("`noise` must be an lzsm noise process (OrnsteinUhlenbeckNoise or TelegraphNoise), "
-                            f"got {type(noise).__name__}")
+        raise LzsmTypeError(
+            "`noise` must be an lzsm noise process (OrnsteinUhlenbeckNoise or TelegraphNoise), "
+            f"got {type(noise).__name__}"
+        )
     return noise
 
 
@@ -298,11 +305,13 @@ def equivalent_dephasing_rate(noise: NoiseProcess, *, hbar: float = 1.0) -> floa
     noise = _check_noise(noise)
     hbar = _checks.positive_scalar(hbar, "hbar")
     if not (isinstance(noise.acts_on, str) and noise.acts_on == "bias"):
-        raise LzsmValueError("equivalent_dephasing_rate is defined for noise on the bias (acts_on='bias'); "
-                             "for other operators use equivalent_collapse_operator")
+        raise LzsmValueError(
+            "equivalent_dephasing_rate is defined for noise on the bias (acts_on='bias'); "
+            "for other operators use equivalent_collapse_operator"
+        )
     if math.isinf(noise.correlation_time):
         raise LzsmValueError("static noise (switching_rate = 0) has no white-noise limit")
-    return noise.variance * noise.correlation_time / hbar ** 2
+    return noise.variance * noise.correlation_time / hbar**2
 
 
 def equivalent_collapse_operator(noise: NoiseProcess, n_levels: int = 2, *, hbar: float = 1.0) -> np.ndarray:
@@ -402,12 +411,21 @@ class NoisyEvolution(Result):
 
     def _attrs(self) -> dict[str, Any]:
         noise = self.noise
-        params = {k: getattr(noise, k) for k in ("sigma", "correlation_time", "amplitude", "switching_rate")
-                  if hasattr(noise, k) and k in type(noise).__dataclass_fields__}
-        return {"model": type(self.model).__name__, "hbar": self.model.hbar, "noise": type(noise).__name__,
-                "noise_acts_on": noise.acts_on if isinstance(noise.acts_on, str) else "operator",
-                **{f"noise_{k}": v for k, v in params.items()}, "seed": str(self.seed),
-                "n_trajectories": self.n_trajectories, "dt": self.dt}
+        params = {
+            k: getattr(noise, k)
+            for k in ("sigma", "correlation_time", "amplitude", "switching_rate")
+            if hasattr(noise, k) and k in type(noise).__dataclass_fields__
+        }
+        return {
+            "model": type(self.model).__name__,
+            "hbar": self.model.hbar,
+            "noise": type(noise).__name__,
+            "noise_acts_on": noise.acts_on if isinstance(noise.acts_on, str) else "operator",
+            **{f"noise_{k}": v for k, v in params.items()},
+            "seed": str(self.seed),
+            "n_trajectories": self.n_trajectories,
+            "dt": self.dt,
+        }
 
     def to_xarray(self) -> Any:
         """``xarray.Dataset``: rho, populations with standard errors, p_diabatic_stay with its
@@ -419,9 +437,12 @@ class NoisyEvolution(Result):
         return ds
 
     def _summary(self) -> list[str]:
-        return [f"{self.model.n_levels} levels", f"t: {self.t.size} saved times",
-                f"{type(self.noise).__name__} on the {self.noise.acts_on if isinstance(self.noise.acts_on, str) else 'operator'}",
-                f"{self.n_trajectories} trajectories (seed {self.seed})"]
+        return [
+            f"{self.model.n_levels} levels",
+            f"t: {self.t.size} saved times",
+            f"{type(self.noise).__name__} on the {self.noise.acts_on if isinstance(self.noise.acts_on, str) else 'operator'}",
+            f"{self.n_trajectories} trajectories (seed {self.seed})",
+        ]
 
 
 # =========================================================================== propagation
@@ -440,7 +461,7 @@ def _ou_step_coefficients(h: np.ndarray, sigma: float, tau: float) -> np.ndarray
     for k in range(1, 31):
         term_fact *= k
         if k >= 3:
-            series += (-1.0) ** k * (4.0 - 2.0 ** k) * rs ** k / term_fact
+            series += (-1.0) ** k * (4.0 - 2.0**k) * rs**k / term_fact
     f[small] = series
     out[:, 0] = e
     if sigma == 0.0:
@@ -449,7 +470,7 @@ def _ou_step_coefficients(h: np.ndarray, sigma: float, tau: float) -> np.ndarray
     out[:, 1] = sd_x
     out[:, 2] = tau * om
     out[:, 3] = sigma * tau * om * om / np.sqrt(om * (1.0 + e))  # Cov / sd_x
-    cond = np.maximum(f - om ** 3 / (1.0 + e), 0.0)
+    cond = np.maximum(f - om**3 / (1.0 + e), 0.0)
     out[:, 4] = sigma * tau * np.sqrt(cond)
     return out
 
@@ -467,8 +488,9 @@ def _kinks(kf, t0: float, t1: float, limit: int = 100_000) -> np.ndarray:
     """Kinks of f(t) inside (t0, t1), union over the grid (steps land on them)."""
     count = _drives.kink_count(kf.code, kf.fpar, t0, t1)
     if count > limit:
-        raise LzsmValueError("triangular drive: too many kinks in t_span for the fixed-step noise solver "
-                             f"({count}); shorten t_span")
+        raise LzsmValueError(
+            f"triangular drive: too many kinks in t_span for the fixed-step noise solver ({count}); shorten t_span"
+        )
     return _drives.kinks(kf.code, kf.fpar, t0, t1)
 
 
@@ -480,7 +502,8 @@ def _time_grid(te: np.ndarray, kinks: np.ndarray, dt: float, max_steps: int) -> 
     if total > max_steps:
         raise LzsmValueError(
             f"the noise solver would take {total} steps of dt = {dt:.3g} per trajectory, more than "
-            f"max_steps = {max_steps}: pass a larger `dt`, a shorter `t_span` or a larger `max_steps`")
+            f"max_steps = {max_steps}: pass a larger `dt`, a shorter `t_span` or a larger `max_steps`"
+        )
     pieces = [np.linspace(a, b, c + 1)[:-1] for a, b, c in zip(nodes[:-1], nodes[1:], counts)]
     grid = np.concatenate(pieces + [nodes[-1:]])
     save = np.searchsorted(grid, te)
@@ -502,7 +525,7 @@ def _auto_dt(model: Model, kf, noise: NoiseProcess, op: np.ndarray, t0: float, t
         probe = np.linspace(t0, t1, 2001)
         hmax = float(np.max(_norm2(model.hamiltonian(probe))))
     hmax += noise._amplitude_bound * float(_norm2(op))
-    dt = (t1 - t0)
+    dt = t1 - t0
     if hmax > 0:
         dt = min(dt, MAX_PHASE_PER_STEP * model.hbar / hmax)
     if math.isfinite(noise.correlation_time):
@@ -511,12 +534,25 @@ def _auto_dt(model: Model, kf, noise: NoiseProcess, op: np.ndarray, t0: float, t
 
 
 @_compat.noise_third_positional
-def evolve_noisy(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike | None = None, *,
-                 noise: NoiseProcess, n_trajectories: int = DEFAULT_TRAJECTORIES, seed: int | None = None,
-                 dt: float | None = None, chunk_size: int | None = None, method: str | None = None,
-                 options: Options | None = None, tol: float | None = None, max_step: float | None = None,
-                 max_steps: int | None = None, breakpoints: ArrayLike | None = None,
-                 progress: bool | None = None) -> NoisyEvolution:
+def evolve_noisy(
+    model: Model,
+    t_span: tuple[float, float],
+    initial: Any = 0,
+    t_eval: ArrayLike | None = None,
+    *,
+    noise: NoiseProcess,
+    n_trajectories: int = DEFAULT_TRAJECTORIES,
+    seed: int | None = None,
+    dt: float | None = None,
+    chunk_size: int | None = None,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    max_step: float | None = None,
+    max_steps: int | None = None,
+    breakpoints: ArrayLike | None = None,
+    progress: bool | None = None,
+) -> NoisyEvolution:
     """Average of stochastic Hamiltonian trajectories ``i hbar dpsi/dt = (H(t) + xi(t) O) psi``.
 
     .. math::  \\rho(t) = \\mathbb{E}_\\xi\\big[\\,|\\psi_\\xi(t)\\rangle\\langle\\psi_\\xi(t)|\\,\\big]
@@ -551,8 +587,9 @@ def evolve_noisy(model: Model, t_span: tuple[float, float], initial: Any = 0, t_
     """
     # ---- convert and check
     model = _checks.time_model(model)
-    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints,
-                           progress=progress)
+    opts = resolve_options(
+        options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
+    )
     meth = methods.lookup("noise", method, "compiled" if model.kernel_form() is not None else "callable")
     opts = meth.check(opts)
     noise = _check_noise(noise)
@@ -565,15 +602,37 @@ def evolve_noisy(model: Model, t_span: tuple[float, float], initial: Any = 0, t_
     assert init.psi is not None
     if dt is not None:
         dt = _checks.positive_scalar(dt, "dt")
-    label, rho, stderr, dt_used, n_steps = meth.runner(model, noise, te, init.psi, n_traj, (s0, s1), dt, opts,
-                                                       chunk_size)
-    return NoisyEvolution(model, noise, te, rho, stderr, init.psi, init.diabatic, seed, n_traj, dt_used,
-                          method=label, options=opts, n_steps=n_steps)
+    label, rho, stderr, dt_used, n_steps = meth.runner(
+        model, noise, te, init.psi, n_traj, (s0, s1), dt, opts, chunk_size
+    )
+    return NoisyEvolution(
+        model,
+        noise,
+        te,
+        rho,
+        stderr,
+        init.psi,
+        init.diabatic,
+        seed,
+        n_traj,
+        dt_used,
+        method=label,
+        options=opts,
+        n_steps=n_steps,
+    )
 
 
-def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: np.ndarray, n_traj: int,
-                      seed_words: tuple[Any, Any], dt: float | None, options: Options,
-                      chunk_size: int | None) -> tuple[Any, ...]:
+def _run_trajectories(
+    model: Model,
+    noise: NoiseProcess,
+    te: np.ndarray,
+    psi0: np.ndarray,
+    n_traj: int,
+    seed_words: tuple[Any, Any],
+    dt: float | None,
+    options: Options,
+    chunk_size: int | None,
+) -> tuple[Any, ...]:
     """Fourth-order stochastic Magnus trajectories, compiled (kernel form) or on a tabulated H."""
     s0, s1 = seed_words
     t0, t1 = float(te[0]), float(te[-1])
@@ -583,7 +642,9 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
     if dt is None:
         dt = _auto_dt(model, kf, noise, op, t0, t1)
     progress = options.progress
-    grid, save = _time_grid(te, _kinks(kf, t0, t1) if kf is not None else np.empty(0), float(dt), int(options.max_steps))
+    grid, save = _time_grid(
+        te, _kinks(kf, t0, t1) if kf is not None else np.empty(0), float(dt), int(options.max_steps)
+    )
     steps = np.diff(grid)
 
     # ---- kernel inputs (H / hbar)
@@ -601,7 +662,7 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
     two = n == 2
     op_in = _threads.arg(_pauli3(op / hbar) if two else op / hbar, float if two else complex)
     kernel = _nk.trajectories_two_level if two else _nk.trajectories_n_level
-    nodes = (grid[:-1, None] + np.array([_nk._C1, _nk._C2]) * steps[:, None])  # (S, 2)
+    nodes = grid[:-1, None] + np.array([_nk._C1, _nk._C2]) * steps[:, None]  # (S, 2)
 
     def prepare(a, b, table):
         if two:
@@ -641,9 +702,12 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
             for pts, a_in, b_in, code, fpar, table, use_table in calls:
                 psi_pts = _threads.arg(psi_flat[pts], complex)
 
-                def call(sl: slice) -> np.ndarray:
-                    return kernel(a_in, b_in, code, fpar, table, use_table, op_in, kind, npar, ouc, grid, save, s0,
-                                  s1, first + sl.start, sl.stop - sl.start, psi_pts)
+                args = (a_in, b_in, code, fpar, table, use_table, op_in, kind, npar, ouc, grid, save, s0, s1)
+
+                def call(
+                    sl: slice, args: tuple[Any, ...] = args, first: int = first, psi_pts: np.ndarray = psi_pts
+                ) -> np.ndarray:
+                    return kernel(*args, first + sl.start, sl.stop - sl.start, psi_pts)
 
                 amps = _threads.concatenate(call, count, axis=1)
                 sub_rho, sub_mean, sub_m2 = rho_sum[pts], pop_mean[pts], pop_m2[pts]
@@ -653,10 +717,21 @@ def _run_trajectories(model: Model, noise: NoiseProcess, te: np.ndarray, psi0: n
 
     rho = rho_sum / n_traj  # Hermitian exactly: (r, c) and (c, r) sums are conjugates term by term
     stderr = np.sqrt(np.maximum(pop_m2, 0.0) / (n_traj - 1) / n_traj)
-    return (method, rho.reshape(shape + (m, n, n)), stderr.reshape(shape + (m, n)), float(np.max(steps)),
-            int(steps.size))
+    return (
+        method,
+        rho.reshape(shape + (m, n, n)),
+        stderr.reshape(shape + (m, n)),
+        float(np.max(steps)),
+        int(steps.size),
+    )
 
 
 for _form in ("compiled", "callable"):
-    methods.register("noise", "magnus4", _form, default_tol=1e-9, honours={"max_steps"},
-                     description="fourth-order Magnus trajectories with exact noise step integrals")(_run_trajectories)
+    methods.register(
+        "noise",
+        "magnus4",
+        _form,
+        default_tol=1e-9,
+        honours={"max_steps"},
+        description="fourth-order Magnus trajectories with exact noise step integrals",
+    )(_run_trajectories)

@@ -141,8 +141,13 @@ class OpenEvolution(Result):
 
     def _coords(self) -> dict[str, Any]:
         n = self.model.n_levels
-        return {"t": self.t, "row": np.arange(n), "col": np.arange(n), "diabatic": np.arange(n),
-                "adiabatic": np.arange(n)}
+        return {
+            "t": self.t,
+            "row": np.arange(n),
+            "col": np.arange(n),
+            "diabatic": np.arange(n),
+            "adiabatic": np.arange(n),
+        }
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         _, g, _ = self._grid()
@@ -158,10 +163,18 @@ class OpenEvolution(Result):
         }
 
     def _attrs(self) -> dict[str, Any]:
-        env = {k: (str(v) if not isinstance(v, (int, float, str)) else v) for k, v in self.environment.items()
-               if not isinstance(v, np.ndarray)}
-        return {"model": type(self.model).__name__, "hbar": self.model.hbar, "equation": "Lindblad",
-                "tol": float(self.options.tol) if self.options.tol is not None else "default", **env}
+        env = {
+            k: (str(v) if not isinstance(v, (int, float, str)) else v)
+            for k, v in self.environment.items()
+            if not isinstance(v, np.ndarray)
+        }
+        return {
+            "model": type(self.model).__name__,
+            "hbar": self.model.hbar,
+            "equation": "Lindblad",
+            "tol": float(self.options.tol) if self.options.tol is not None else "default",
+            **env,
+        }
 
     def to_xarray(self) -> Any:
         """An ``xarray.Dataset``: rho, populations in both pictures, purity, final
@@ -178,8 +191,11 @@ class OpenEvolution(Result):
             env.append("collapse operators")
         if self.environment.get("bath", "none") != "none":
             env.append("bath")
-        return [f"{self.model.n_levels} levels", f"t: {self.t.size} saved times",
-                "environment: " + (", ".join(env) if env else "none") + f" ({self.environment.get('basis')} basis)"]
+        return [
+            f"{self.model.n_levels} levels",
+            f"t: {self.t.size} saved times",
+            "environment: " + (", ".join(env) if env else "none") + f" ({self.environment.get('basis')} basis)",
+        ]
 
 
 # --------------------------------------------------------------------------- input
@@ -201,8 +217,9 @@ def _collapse_ops(ops: Any, n: int) -> np.ndarray:
         raise LzsmTypeError("`collapse_ops` must be a list of N x N matrices") from None
     for k, o in enumerate(arrs):
         if o.shape != (n, n):
-            raise LzsmValueError(f"`collapse_ops[{k}]` must be an {n} x {n} matrix (the model has {n} levels), "
-                                 f"got shape {o.shape}")
+            raise LzsmValueError(
+                f"`collapse_ops[{k}]` must be an {n} x {n} matrix (the model has {n} levels), got shape {o.shape}"
+            )
         if not np.all(np.isfinite(o)):
             raise LzsmValueError(f"`collapse_ops[{k}]` has non-finite entries")
     return np.array(arrs, dtype=complex).reshape(-1, n, n)
@@ -246,12 +263,26 @@ class _Problem:
 
 
 # --------------------------------------------------------------------------- entry point
-def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_eval: ArrayLike | None = None, *,
-                dephasing: ArrayLike = 0.0, relaxation: ArrayLike = 0.0, temperature: ArrayLike = 0.0,
-                basis: str = "diabatic", collapse_ops: Any = None, bath: OhmicBath | None = None,
-                method: str | None = None, options: Options | None = None, tol: float | None = None,
-                max_step: float | None = None, max_steps: int | None = None, breakpoints: ArrayLike | None = None,
-                progress: bool | None = None) -> OpenEvolution:
+def evolve_open(
+    model: Model,
+    t_span: tuple[float, float],
+    initial: Any = 0,
+    t_eval: ArrayLike | None = None,
+    *,
+    dephasing: ArrayLike = 0.0,
+    relaxation: ArrayLike = 0.0,
+    temperature: ArrayLike = 0.0,
+    basis: str = "diabatic",
+    collapse_ops: Any = None,
+    bath: OhmicBath | None = None,
+    method: str | None = None,
+    options: Options | None = None,
+    tol: float | None = None,
+    max_step: float | None = None,
+    max_steps: int | None = None,
+    breakpoints: ArrayLike | None = None,
+    progress: bool | None = None,
+) -> OpenEvolution:
     """Propagate the Lindblad master equation over the model's grid (and the rates' grid).
 
     Parameters
@@ -283,8 +314,9 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
     """
     # ---- convert and check
     model = _checks.time_model(model)
-    opts = resolve_options(options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints,
-                           progress=progress)
+    opts = resolve_options(
+        options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
+    )
     te = _checks.times(t_span, t_eval)
     meth = methods.lookup("lindblad", method, "compiled" if model.kernel_form() is not None else "callable")
     opts = meth.check(opts)
@@ -300,14 +332,21 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
     try:
         shape = np.broadcast_shapes(model.batch_shape, gphi.shape, g1.shape, kt.shape)
     except ValueError:
-        raise LzsmValueError(f"`dephasing` {gphi.shape}, `relaxation` {g1.shape} and `temperature` {kt.shape} "
-                             f"do not broadcast against the model's grid {model.batch_shape}") from None
+        raise LzsmValueError(
+            f"`dephasing` {gphi.shape}, `relaxation` {g1.shape} and `temperature` {kt.shape} "
+            f"do not broadcast against the model's grid {model.batch_shape}"
+        ) from None
     init = _checks.initial_state(initial, model, float(te[0]), shape=shape, density=True)
     rho0, dia = init.rho, init.diabatic
     assert rho0 is not None
-    environment = {"dephasing": gphi, "relaxation": g1, "temperature": kt, "basis": basis,
-                   "n_collapse_ops": int(ops.shape[0]),
-                   "bath": repr(bath) if bath is not None else "none"}
+    environment = {
+        "dephasing": gphi,
+        "relaxation": g1,
+        "temperature": kt,
+        "basis": basis,
+        "n_collapse_ops": int(ops.shape[0]),
+        "bath": repr(bath) if bath is not None else "none",
+    }
 
     # ---- per-point kernel inputs (rates in 1/time, energies / hbar)
     npts = int(np.prod(shape, dtype=int))
@@ -332,8 +371,10 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
     # the bath always acts in the energy basis; diabatic dephasing is constant (below), but
     # diabatic relaxation would need a second basis in the same generator
     if bath is not None and basis == "diabatic" and np.any(g1_b > 0):
-        raise LzsmValueError("`relaxation` with basis='diabatic' cannot be combined with a `bath` (which acts "
-                             "in the energy basis): use basis='adiabatic' or collapse_ops")
+        raise LzsmValueError(
+            "`relaxation` with basis='diabatic' cannot be combined with a `bath` (which acts "
+            "in the energy basis): use basis='adiabatic' or collapse_ops"
+        )
     code_basis = _lk.BASIS_ADIABATIC if (basis == "adiabatic" or bath is not None) else _lk.BASIS_DIABATIC
     sup_ops = _superop_dissipator(ops)  # (N^2, N^2)
     sup = np.broadcast_to(sup_ops, (npts, n * n, n * n)).copy()
@@ -349,31 +390,82 @@ def evolve_open(model: Model, t_span: tuple[float, float], initial: Any = 0, t_e
     bad = int(np.sum(status != int(Status.OK)))
     if bad:
         worst = Status(int(np.max(status)))
-        warnings.warn(f"evolve_open: {bad} of {status.size} grid points did not reach t1 ({worst.message}); "
-                      "see OpenEvolution.status", LzsmConvergenceWarning, stacklevel=2)
-    return OpenEvolution(model, te, rho, tuple(shape), init.adiabatic(model, float(te[0])), np.asarray(dia),
-                         environment, method=label, options=opts, status=status, error_estimate=err,
-                         n_steps=steps)
+        warnings.warn(
+            f"evolve_open: {bad} of {status.size} grid points did not reach t1 ({worst.message}); "
+            "see OpenEvolution.status",
+            LzsmConvergenceWarning,
+            stacklevel=2,
+        )
+    return OpenEvolution(
+        model,
+        te,
+        rho,
+        tuple(shape),
+        init.adiabatic(model, float(te[0])),
+        np.asarray(dia),
+        environment,
+        method=label,
+        options=opts,
+        status=status,
+        error_estimate=err,
+        n_steps=steps,
+    )
 
 
 # --------------------------------------------------------------------------- integrators
-@methods.register("lindblad", "magnus6", "compiled", default_tol=DEFAULT_TOL,
-                  honours={"tol", "max_step", "max_steps", "breakpoints"},
-                  description="sixth-order Magnus on the Bloch vector (2 levels) or vec(rho) (N levels), compiled")
+@methods.register(
+    "lindblad",
+    "magnus6",
+    "compiled",
+    default_tol=DEFAULT_TOL,
+    honours={"tol", "max_step", "max_steps", "breakpoints"},
+    description="sixth-order Magnus on the Bloch vector (2 levels) or vec(rho) (N levels), compiled",
+)
 def _magnus6(model: Model, pr: _Problem, options: Options) -> tuple[Any, ...]:
-    return _run_compiled(model.kernel_form(), model.hbar, pr.shape, pr.te, pr.rho0, pr.sup, pr.dynamic,
-                         pr.code_basis, pr.par, pr.xop, options.tol, options.max_step, options.max_steps,
-                         options.progress)
+    return _run_compiled(
+        model.kernel_form(),
+        model.hbar,
+        pr.shape,
+        pr.te,
+        pr.rho0,
+        pr.sup,
+        pr.dynamic,
+        pr.code_basis,
+        pr.par,
+        pr.xop,
+        options.tol,
+        options.max_step,
+        options.max_steps,
+        options.progress,
+    )
 
 
 def _dop853(model: Model, pr: _Problem, options: Options) -> tuple[Any, ...]:
-    return _run_scipy(model, pr.shape, pr.te, pr.rho0, pr.sup, pr.dynamic, pr.code_basis, pr.par, pr.xop,
-                      options.tol, options.max_step, options.progress)
+    return _run_scipy(
+        model,
+        pr.shape,
+        pr.te,
+        pr.rho0,
+        pr.sup,
+        pr.dynamic,
+        pr.code_basis,
+        pr.par,
+        pr.xop,
+        options.tol,
+        options.max_step,
+        options.progress,
+    )
 
 
 for _form in ("compiled", "callable"):
-    methods.register("lindblad", "dop853", _form, default_tol=DEFAULT_TOL, honours={"tol", "max_step"},
-                     description="SciPy DOP853 on vec(rho), point by point; any model")(_dop853)
+    methods.register(
+        "lindblad",
+        "dop853",
+        _form,
+        default_tol=DEFAULT_TOL,
+        honours={"tol", "max_step"},
+        description="SciPy DOP853 on vec(rho), point by point; any model",
+    )(_dop853)
 
 
 def _run_compiled(kf, hbar, shape, te, rho0, sup, dynamic, code_basis, par, xop, tol, max_step, max_steps, progress):
@@ -404,8 +496,23 @@ def _run_compiled(kf, hbar, shape, te, rho0, sup, dynamic, code_basis, par, xop,
     tol, max_step, max_steps = float(tol), float(max_step), int(max_steps)
 
     def call(sl: slice) -> tuple[np.ndarray, ...]:
-        return kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], const[sl], dynamic, code_basis, par[sl], x_in[sl], te,
-                      y0[sl], tol, 0.0, max_step, max_steps)
+        return kernel(
+            a_in[sl],
+            b_in[sl],
+            code[sl],
+            fpar[sl],
+            const[sl],
+            dynamic,
+            code_basis,
+            par[sl],
+            x_in[sl],
+            te,
+            y0[sl],
+            tol,
+            0.0,
+            max_step,
+            max_steps,
+        )
 
     outs, errs, steps, stats = [], [], [], []
     with progress_bar(npts, progress, desc="evolve_open", auto_above=1024) as bar:
@@ -420,8 +527,13 @@ def _run_compiled(kf, hbar, shape, te, rho0, sup, dynamic, code_basis, par, xop,
         rho = 0.5 * (np.eye(2) + np.einsum("pmk,kij->pmij", y, _PAULI))
     else:
         rho = y.reshape(npts, te.size, n, n)
-    return (method, rho.reshape(shape + (te.size, n, n)), np.concatenate(errs).reshape(shape),
-            np.concatenate(steps).reshape(shape), np.concatenate(stats).reshape(shape))
+    return (
+        method,
+        rho.reshape(shape + (te.size, n, n)),
+        np.concatenate(errs).reshape(shape),
+        np.concatenate(steps).reshape(shape),
+        np.concatenate(stats).reshape(shape),
+    )
 
 
 def _run_scipy(model, shape, te, rho0, sup, dynamic, code_basis, par, xop, tol, max_step, progress=None):
@@ -438,7 +550,7 @@ def _run_scipy(model, shape, te, rho0, sup, dynamic, code_basis, par, xop, tol, 
     eye = np.eye(n)
     for p in range(npts):
         idx = np.unravel_index(p, shape) if shape else ()
-        bidx = tuple(i if s > 1 else 0 for i, s in zip(idx[len(shape) - len(bshape):], bshape))
+        bidx = tuple(i if s > 1 else 0 for i, s in zip(idx[len(shape) - len(bshape) :], bshape))
         pm = model.point(bidx) if bshape else model
 
         def rhs(t, y, pm=pm, p=p):
@@ -448,12 +560,25 @@ def _run_scipy(model, shape, te, rho0, sup, dynamic, code_basis, par, xop, tol, 
                 gen = gen + _lk._dynamic_dissipator(np.ascontiguousarray(h, dtype=complex), code_basis, par[p], xop)
             return gen @ y
 
-        sol = solve_ivp(rhs, (te[0], te[-1]), rho0.reshape(npts, n * n)[p], t_eval=te, method="DOP853",
-                        rtol=tol, atol=tol, max_step=max_step)
+        sol = solve_ivp(
+            rhs,
+            (te[0], te[-1]),
+            rho0.reshape(npts, n * n)[p],
+            t_eval=te,
+            method="DOP853",
+            rtol=tol,
+            atol=tol,
+            max_step=max_step,
+        )
         status[p] = int(Status.OK) if sol.success else int(Status.FAILED)
         if sol.success:
             rho[p] = sol.y.T.reshape(te.size, n, n)
         steps[p] = sol.t.size
         err[p] = math.nan
-    return ("scipy-dop853", rho.reshape(shape + (te.size, n, n)), err.reshape(shape), steps.reshape(shape),
-            status.reshape(shape))
+    return (
+        "scipy-dop853",
+        rho.reshape(shape + (te.size, n, n)),
+        err.reshape(shape),
+        steps.reshape(shape),
+        status.reshape(shape),
+    )

@@ -74,8 +74,9 @@ def pancharatnam_phase(vectors: ArrayLike) -> np.ndarray:
     norms = np.linalg.norm(v, axis=-1) * np.linalg.norm(np.roll(v, -1, axis=-2), axis=-1)
     mag = np.abs(ov)
     if np.any(mag <= 1e-12 * norms):
-        raise LzsmValueError("`vectors`: two consecutive vectors are orthogonal, so the phase is undefined "
-                             "(refine the loop)")
+        raise LzsmValueError(
+            "`vectors`: two consecutive vectors are orthogonal, so the phase is undefined (refine the loop)"
+        )
     return _phase_of_overlaps(ov / mag)
 
 
@@ -155,16 +156,18 @@ class BerryPhase(Result):
     @property
     def change(self) -> float:
         """Deprecated name of :attr:`error_estimate`."""
-        warnings.warn("BerryPhase.change is deprecated since lzsm 0.2; use BerryPhase.error_estimate",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "BerryPhase.change is deprecated since lzsm 0.2; use BerryPhase.error_estimate",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return float(self.error_estimate)
 
     def _coords(self) -> dict[str, Any]:
         return {"n_points": np.array([h[0] for h in self.history])}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"phase": ([], self.phase),
-                "berry_phase": (["n_points"], np.array([h[1] for h in self.history]))}
+        return {"phase": ([], self.phase), "berry_phase": (["n_points"], np.array([h[1] for h in self.history]))}
 
     def _attrs(self) -> dict[str, Any]:
         return {"state": self.state, "tol": self.tol, "min_gap": self.min_gap, "min_overlap": self.min_overlap}
@@ -207,18 +210,30 @@ def _loop_phase(model: SurfaceModel, pts: np.ndarray, state: int, gap_tol: float
 def _closed_points(model: SurfaceModel, loop: ArrayLike) -> np.ndarray:
     pts = model.coordinates(loop, "loop")
     if pts.ndim != 2 or pts.shape[0] < 4:
-        raise LzsmValueError(f"`loop` given as points must have shape (n + 1, {model.n_coordinates}) with "
-                             f"n >= 3 and the last point equal to the first; got shape {pts.shape}")
+        raise LzsmValueError(
+            f"`loop` given as points must have shape (n + 1, {model.n_coordinates}) with "
+            f"n >= 3 and the last point equal to the first; got shape {pts.shape}"
+        )
     size = 1.0 + np.abs(pts).max()
     if np.linalg.norm(pts[0] - pts[-1]) > 1e-10 * size:
-        raise LzsmValueError(f"`loop` is not closed: its last point {pts[-1].tolist()} differs from its first "
-                             f"{pts[0].tolist()} (repeat the first point at the end)")
+        raise LzsmValueError(
+            f"`loop` is not closed: its last point {pts[-1].tolist()} differs from its first "
+            f"{pts[0].tolist()} (repeat the first point at the end)"
+        )
     return pts
 
 
-def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, n_points: int = 64,
-                tol: float = 1e-10, max_points: int = 2 ** 18, gap_tol: float = 1e-9,
-                extrapolate: bool | None = None) -> BerryPhase:
+def berry_phase(
+    model: SurfaceModel,
+    loop: Loop | ArrayLike,
+    *,
+    state: int = 0,
+    n_points: int = 64,
+    tol: float = 1e-10,
+    max_points: int = 2**18,
+    gap_tol: float = 1e-9,
+    extrapolate: bool | None = None,
+) -> BerryPhase:
     """Berry phase of adiabatic ``state`` around a closed loop, ``-arg prod_k <n(q_k)|n(q_k+1)>``.
 
     Parameters
@@ -249,9 +264,11 @@ def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, 
 
     def check_gap(rel, gmin, pts, where):
         if rel < gap_tol:
-            raise LzsmValueError(f"the loop passes through a degeneracy of state {state} with a neighbour "
-                                 f"(gap {gmin:.3g} at q = {np.round(pts[where], 12).tolist()}); the Berry phase "
-                                 "of a loop through an intersection is undefined")
+            raise LzsmValueError(
+                f"the loop passes through a degeneracy of state {state} with a neighbour "
+                f"(gap {gmin:.3g} at q = {np.round(pts[where], 12).tolist()}); the Berry phase "
+                "of a loop through an intersection is undefined"
+            )
 
     if extrapolate is None:
         extrapolate = not model.is_real
@@ -259,8 +276,9 @@ def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, 
         start = _checks.real_array(loop(np.array([0.0])), "loop(0)")
         end = _checks.real_array(loop(np.array([1.0])), "loop(1)")
         if start.shape != (1, model.n_coordinates):
-            raise LzsmValueError(f"`loop(s)` must return shape (len(s), {model.n_coordinates}), "
-                                 f"got {start.shape} for s of length 1")
+            raise LzsmValueError(
+                f"`loop(s)` must return shape (len(s), {model.n_coordinates}), got {start.shape} for s of length 1"
+            )
         if np.linalg.norm(start - end) > 1e-10 * (1.0 + np.abs(start).max()):
             raise LzsmValueError(f"`loop` is not closed: loop(0) = {start[0].tolist()} but loop(1) = {end[0].tolist()}")
         history: list[tuple[int, float]] = []
@@ -286,9 +304,11 @@ def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, 
                     break
             if 2 * n > max_points:
                 if mo < MIN_OVERLAP:
-                    raise LzsmValueError(f"the loop passes too close to a degeneracy to be resolved with "
-                                         f"{n} points (state turns by {np.degrees(np.arccos(mo)):.0f} degrees "
-                                         "between neighbouring points); it may pass through an intersection")
+                    raise LzsmValueError(
+                        f"the loop passes too close to a degeneracy to be resolved with "
+                        f"{n} points (state turns by {np.degrees(np.arccos(mo)):.0f} degrees "
+                        "between neighbouring points); it may pass through an intersection"
+                    )
                 break
             prev = raw if mo >= MIN_OVERLAP else None
             if prev is None:
@@ -301,9 +321,11 @@ def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, 
     ph, mo, rel, gmin, where = _loop_phase(model, pts, state, gap_tol)
     check_gap(rel, gmin, pts, where)
     if mo < MIN_OVERLAP:
-        raise LzsmValueError(f"the loop is under-resolved: the state turns by {np.degrees(np.arccos(mo)):.0f} "
-                             "degrees between neighbouring points (refine it; it may pass through or close to "
-                             "an intersection)")
+        raise LzsmValueError(
+            f"the loop is under-resolved: the state turns by {np.degrees(np.arccos(mo)):.0f} "
+            "degrees between neighbouring points (refine it; it may pass through or close to "
+            "an intersection)"
+        )
     n = pts.shape[0] - 1
     history = [(n, float(ph))]
     change = np.inf
@@ -315,8 +337,18 @@ def berry_phase(model: SurfaceModel, loop: Loop | ArrayLike, *, state: int = 0, 
     return _berry_result(float(ph), state, n, change, tol, gmin, mo, history, refined=False)
 
 
-def _berry_result(phase: float, state: int, n: int, change: float, tol: float, gmin: Any, mo: Any,
-                  history: list[tuple[int, float]], *, refined: bool) -> BerryPhase:
+def _berry_result(
+    phase: float,
+    state: int,
+    n: int,
+    change: float,
+    tol: float,
+    gmin: Any,
+    mo: Any,
+    history: list[tuple[int, float]],
+    *,
+    refined: bool,
+) -> BerryPhase:
     """The result, its status (``NOT_CHECKED``: given points with nothing to compare with) and
     the warning when the phase did not settle to ``tol``."""
     if change < tol:
@@ -326,15 +358,29 @@ def _berry_result(phase: float, state: int, n: int, change: float, tol: float, g
     else:
         status = Status.NOT_CHECKED
     if status == Status.NOT_CONVERGED:
-        warnings.warn(f"Berry phase not converged to {tol:g} with {n} points (last change {change:.3g}); "
-                      "see BerryPhase.status", LzsmConvergenceWarning, stacklevel=3)
-    return BerryPhase(phase, int(state), n, tol, float(gmin), float(mo), tuple(history),
-                      status=status, error_estimate=float(change), method="pancharatnam")
+        warnings.warn(
+            f"Berry phase not converged to {tol:g} with {n} points (last change {change:.3g}); see BerryPhase.status",
+            LzsmConvergenceWarning,
+            stacklevel=3,
+        )
+    return BerryPhase(
+        phase,
+        int(state),
+        n,
+        tol,
+        float(gmin),
+        float(mo),
+        tuple(history),
+        status=status,
+        error_estimate=float(change),
+        method="pancharatnam",
+    )
 
 
 # --------------------------------------------------------------------------- curvature and flux
-def berry_curvature(model: SurfaceModel, q: ArrayLike, *, state: int = 0, plane: tuple[int, int] = (0, 1)
-                    ) -> np.ndarray:
+def berry_curvature(
+    model: SurfaceModel, q: ArrayLike, *, state: int = 0, plane: tuple[int, int] = (0, 1)
+) -> np.ndarray:
     """Berry curvature ``F_ab = d_a A_b - d_b A_a`` (``A = i<n|grad n>``) of adiabatic ``state``
     in the coordinate plane ``(a, b)``, from the sum over states
 
@@ -353,7 +399,7 @@ def berry_curvature(model: SurfaceModel, q: ArrayLike, *, state: int = 0, plane:
     de = e - e[..., state, None]
     others = np.arange(model.n_levels) != state
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = m[..., a, state, :] * m[..., b, :, state] / de ** 2
+        terms = m[..., a, state, :] * m[..., b, :, state] / de**2
     return -2.0 * np.imag(np.sum(terms[..., others], axis=-1))
 
 
@@ -374,8 +420,11 @@ class BerryFlux(Result):
         return self.total / (2.0 * np.pi)
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"total": ([], self.total), "chern_number": ([], self.chern_number),
-                "plaquette_phase": (["plaquette_u", "plaquette_v"], self.plaquettes)}
+        return {
+            "total": ([], self.total),
+            "chern_number": ([], self.chern_number),
+            "plaquette_phase": (["plaquette_u", "plaquette_v"], self.plaquettes),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return {"state": self.state}
@@ -388,8 +437,12 @@ class BerryFlux(Result):
         return ds
 
     def _summary(self) -> list[str]:
-        return [f"flux {self.total:.10g}", f"total / 2 pi = {self.chern_number:.10g}", f"state {self.state}",
-                f"{self.plaquettes.size} plaquettes"]
+        return [
+            f"flux {self.total:.10g}",
+            f"total / 2 pi = {self.chern_number:.10g}",
+            f"state {self.state}",
+            f"{self.plaquettes.size} plaquettes",
+        ]
 
 
 def berry_flux(model: SurfaceModel, surface: ArrayLike, *, state: int = 0, gap_tol: float = 1e-9) -> BerryFlux:
@@ -399,8 +452,10 @@ def berry_flux(model: SurfaceModel, surface: ArrayLike, *, state: int = 0, gap_t
     towards the second.  A closed surface repeats its first row/column at the end."""
     pts = model.coordinates(surface, "surface")
     if pts.ndim != 3 or pts.shape[0] < 2 or pts.shape[1] < 2:
-        raise LzsmValueError(f"`surface` must be a grid of points (nu, nv, {model.n_coordinates}) with nu, nv >= 2, "
-                             f"got shape {pts.shape}")
+        raise LzsmValueError(
+            f"`surface` must be a grid of points (nu, nv, {model.n_coordinates}) with nu, nv >= 2, "
+            f"got shape {pts.shape}"
+        )
     e, u = model.eigensystem(pts)
     gaps = []
     if state > 0:
@@ -455,8 +510,12 @@ class BerryPhaseMap(ArrayResult):
         return {"berry_phase": (["radius", "y", "x"], self.phase)}
 
     def _attrs(self) -> dict[str, Any]:
-        return {"state": self.state, "plane": list(self.plane), "n_points": self.n_points,
-                "n_unresolved": self.n_unresolved}
+        return {
+            "state": self.state,
+            "plane": list(self.plane),
+            "n_points": self.n_points,
+            "n_unresolved": self.n_unresolved,
+        }
 
     def to_xarray(self) -> Any:
         """``berry_phase (radius, y, x)`` with the per-loop status; loop settings in attrs."""
@@ -480,17 +539,30 @@ class BerryPhaseMap(ArrayResult):
 
             if name.startswith("_") or not hasattr(xr.DataArray, name):
                 raise
-        warnings.warn(f"berry_phase_map returns a BerryPhaseMap since lzsm 0.2; `.{name}` of the former "
-                      f"xarray.DataArray is deprecated: use `.to_xarray()['berry_phase'].{name}` (or `.phase`, "
-                      "`.n_unresolved`)", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            f"berry_phase_map returns a BerryPhaseMap since lzsm 0.2; `.{name}` of the former "
+            f"xarray.DataArray is deprecated: use `.to_xarray()['berry_phase'].{name}` (or `.phase`, "
+            "`.n_unresolved`)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         da = self.to_xarray()["berry_phase"]
         da.attrs.update(self._attrs(), lzsm_version=self.version)
         return getattr(da, name)
 
 
-def berry_phase_map(model: SurfaceModel, x: ArrayLike, y: ArrayLike, radii: ArrayLike, *, state: int = 0,
-                    plane: tuple[int, int] = (0, 1), origin: ArrayLike | None = None, n_points: int = 512,
-                    gap_tol: float = 1e-9) -> BerryPhaseMap:
+def berry_phase_map(
+    model: SurfaceModel,
+    x: ArrayLike,
+    y: ArrayLike,
+    radii: ArrayLike,
+    *,
+    state: int = 0,
+    plane: tuple[int, int] = (0, 1),
+    origin: ArrayLike | None = None,
+    n_points: int = 512,
+    gap_tol: float = 1e-9,
+) -> BerryPhaseMap:
     """Berry phase of circles of every radius in ``radii`` centred at every ``(x, y)`` of the
     coordinate plane ``plane`` through ``origin`` (default 0): a :class:`BerryPhaseMap`,
     ``phase (radius, y, x)`` in (-pi, pi], each loop discretised with ``n_points`` segments
@@ -520,8 +592,9 @@ def berry_phase_map(model: SurfaceModel, x: ArrayLike, y: ArrayLike, radii: Arra
         out[ir] = np.where((mo >= MIN_OVERLAP) & (rel >= gap_tol), ph, np.nan)
     resolved = Status.OK if model.is_real else Status.NOT_CHECKED
     status = np.where(np.isnan(out), int(Status.FAILED), int(resolved))
-    return BerryPhaseMap(out, rs, xs, ys, int(state), (int(a), int(b)), int(n_points), status=status,
-                         method="pancharatnam")
+    return BerryPhaseMap(
+        out, rs, xs, ys, int(state), (int(a), int(b)), int(n_points), status=status, method="pancharatnam"
+    )
 
 
 def enclosed_count(points: ArrayLike, centres: ArrayLike, radius: float) -> np.ndarray:

@@ -97,8 +97,11 @@ class BranchingSpace(Result):
     @property
     def rank(self) -> int:
         """Dimension of the branching space (2 at a conical intersection)."""
-        return int(np.sum(np.array([np.linalg.norm(self.g), np.linalg.norm(self.h)])
-                          > 1e-10 * max(np.linalg.norm(self.g), 1e-300)))
+        return int(
+            np.sum(
+                np.array([np.linalg.norm(self.g), np.linalg.norm(self.h)]) > 1e-10 * max(np.linalg.norm(self.g), 1e-300)
+            )
+        )
 
     @property
     def topography(self) -> str:
@@ -130,10 +133,24 @@ class BranchingSpace(Result):
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         vectors: dict[str, tuple[list[str], Any]] = {
-            name: (["coordinate"], getattr(self, name)) for name in ("q", "g", "h", "s", "x_hat", "y_hat")}
-        scalars: dict[str, tuple[list[str], Any]] = {name: ([], getattr(self, name)) for name in (
-            "energy", "gap", "s_x", "s_y", "pitch", "asymmetry", "relative_tilt", "tilt_heading", "peaked_sloped",
-            "n_descent_paths", "rank")}
+            name: (["coordinate"], getattr(self, name)) for name in ("q", "g", "h", "s", "x_hat", "y_hat")
+        }
+        scalars: dict[str, tuple[list[str], Any]] = {
+            name: ([], getattr(self, name))
+            for name in (
+                "energy",
+                "gap",
+                "s_x",
+                "s_y",
+                "pitch",
+                "asymmetry",
+                "relative_tilt",
+                "tilt_heading",
+                "peaked_sloped",
+                "n_descent_paths",
+                "rank",
+            )
+        }
         return {**vectors, **scalars}
 
     def _attrs(self) -> dict[str, Any]:
@@ -163,8 +180,10 @@ def branching_space(model: SurfaceModel, q: ArrayLike, states: tuple[int, int] =
     Meaningful at (or very near) a point of the seam; ``gap`` reports how near.  Requires a
     real model (for a complex one the degeneracy has codimension 3)."""
     if not model.is_real:
-        raise LzsmValueError("branching_space needs a real (symmetric) model; a complex Hermitian "
-                             "degeneracy has three conditions, not two")
+        raise LzsmValueError(
+            "branching_space needs a real (symmetric) model; a complex Hermitian "
+            "degeneracy has three conditions, not two"
+        )
     i, j = model._check_states(states)
     qa = model.coordinates(q)
     if qa.ndim != 1:
@@ -185,22 +204,38 @@ def branching_space(model: SurfaceModel, q: ArrayLike, states: tuple[int, int] =
     x_hat = g / ng if ng > 0 else g
     y_hat = h / nh if nh > 0 else h
     sx, sy = float(s @ x_hat), float(s @ y_hat)
-    pitch = float(np.sqrt(0.5 * (ng ** 2 + nh ** 2)))
-    asym = float((ng ** 2 - nh ** 2) / (ng ** 2 + nh ** 2)) if pitch > 0 else 0.0
+    pitch = float(np.sqrt(0.5 * (ng**2 + nh**2)))
+    asym = float((ng**2 - nh**2) / (ng**2 + nh**2)) if pitch > 0 else 0.0
     tilt = float(np.hypot(sx, sy) / pitch) if pitch > 0 else np.inf
     heading = float(np.arctan2(sy, sx))
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = float(sx ** 2 / ng ** 2 + (sy ** 2 / nh ** 2 if nh > 0 else (np.inf if sy != 0 else 0.0)))
+        p = float(sx**2 / ng**2 + (sy**2 / nh**2 if nh > 0 else (np.inf if sy != 0 else 0.0)))
     theta = np.linspace(0.0, 2 * np.pi, 3600, endpoint=False)
     lower = sx * np.cos(theta) + sy * np.sin(theta) - np.hypot(ng * np.cos(theta), nh * np.sin(theta))
     if np.ptp(lower) <= 1e-9 * max(pitch, 1e-300):
         n_min = 0  # circular cone, no tilt: every direction is equivalent
     else:
         n_min = int(np.sum((lower < np.roll(lower, 1)) & (lower < np.roll(lower, -1))))
-    return BranchingSpace(q=qa.copy(), states=(i, j), energy=float(0.5 * (e[i] + e[j])), gap=float(e[j] - e[i]),
-                          g=g, h=h, s=s, x_hat=x_hat, y_hat=y_hat, s_x=sx, s_y=sy, pitch=pitch,
-                          asymmetry=asym, relative_tilt=tilt, tilt_heading=heading, peaked_sloped=p,
-                          n_descent_paths=n_min, method="yarkony")
+    return BranchingSpace(
+        q=qa.copy(),
+        states=(i, j),
+        energy=float(0.5 * (e[i] + e[j])),
+        gap=float(e[j] - e[i]),
+        g=g,
+        h=h,
+        s=s,
+        x_hat=x_hat,
+        y_hat=y_hat,
+        s_x=sx,
+        s_y=sy,
+        pitch=pitch,
+        asymmetry=asym,
+        relative_tilt=tilt,
+        tilt_heading=heading,
+        peaked_sloped=p,
+        n_descent_paths=n_min,
+        method="yarkony",
+    )
 
 
 # =========================================================================== finding intersections
@@ -256,20 +291,37 @@ class ConicalIntersection(Result):
         return {"coordinate": np.arange(self.q.size)}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"q": (["coordinate"], self.q), "energy": ([], self.energy), "gap": ([], self.gap),
-                "projected_gradient": ([], self.projected_gradient), "iterations": ([], self.iterations)}
+        return {
+            "q": (["coordinate"], self.q),
+            "energy": ([], self.energy),
+            "gap": ([], self.gap),
+            "projected_gradient": ([], self.projected_gradient),
+            "iterations": ([], self.iterations),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return {"states": list(self.branching.states), "topography": self.branching.topography}
 
     def _summary(self) -> list[str]:
-        return [f"states {self.branching.states}", f"E = {self.energy:.10g}", f"gap {self.gap:.3g}",
-                f"{self.iterations} iterations"]
+        return [
+            f"states {self.branching.states}",
+            f"E = {self.energy:.10g}",
+            f"gap {self.gap:.3g}",
+            f"{self.iterations} iterations",
+        ]
 
 
-def find_meci(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 1), *,
-              gap_tol: float = 1e-10, gradient_tol: float = 1e-8, max_iterations: int = 100,
-              max_step: float = 0.5, fd_step: float = 1e-5) -> ConicalIntersection:
+def find_meci(
+    model: SurfaceModel,
+    q0: ArrayLike,
+    states: tuple[int, int] = (0, 1),
+    *,
+    gap_tol: float = 1e-10,
+    gradient_tol: float = 1e-8,
+    max_iterations: int = 100,
+    max_step: float = 0.5,
+    fd_step: float = 1e-5,
+) -> ConicalIntersection:
     """Minimum-energy conical intersection of states ``(i, j)`` starting from ``q0``.
 
     Minimises the mean energy ``(E_i + E_j)/2`` subject to ``E_j - E_i = 0`` (on the seam the
@@ -302,7 +354,7 @@ def find_meci(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 
     fd_step = _checks.positive_scalar(fd_step, "fd_step")
     f = model.n_coordinates
     converged, it, pg, gap = False, 0, np.inf, np.inf
-    for it in range(1, max_iterations + 1):
+    for it in range(1, max_iterations + 1):  # noqa: B007 - the count is reported after the loop
         gap, _, a, _ = _degeneracy_step(model, q, i, j)
         grad = _mean_gradient(model, q, i, j)
         # projector onto the seam space (orthogonal complement of the branching space)
@@ -341,17 +393,33 @@ def find_meci(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 
     e = model.energies(q)
     br = branching_space(model, q, (i, j))
     if not converged:
-        warnings.warn(f"find_meci: no intersection of states {(i, j)} reached within {max_iterations} iterations "
-                      f"(gap {float(e[j] - e[i]):.3g}, projected gradient {pg:.3g}); see ConicalIntersection.status",
-                      LzsmConvergenceWarning, stacklevel=2)
-    return ConicalIntersection(q=q, energy=float(0.5 * (e[i] + e[j])), gap=float(e[j] - e[i]),
-                               projected_gradient=pg, iterations=it, branching=br, method="newton-kkt",
-                               status=Status.OK if converged else Status.NOT_CONVERGED)
+        warnings.warn(
+            f"find_meci: no intersection of states {(i, j)} reached within {max_iterations} iterations "
+            f"(gap {float(e[j] - e[i]):.3g}, projected gradient {pg:.3g}); see ConicalIntersection.status",
+            LzsmConvergenceWarning,
+            stacklevel=2,
+        )
+    return ConicalIntersection(
+        q=q,
+        energy=float(0.5 * (e[i] + e[j])),
+        gap=float(e[j] - e[i]),
+        projected_gradient=pg,
+        iterations=it,
+        branching=br,
+        method="newton-kkt",
+        status=Status.OK if converged else Status.NOT_CONVERGED,
+    )
 
 
-def project_to_seam(model: SurfaceModel, seeds: ArrayLike, states: tuple[int, int] = (0, 1), *,
-                    gap_tol: float = 1e-11, max_iterations: int = 60, max_step: float = 1.0
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def project_to_seam(
+    model: SurfaceModel,
+    seeds: ArrayLike,
+    states: tuple[int, int] = (0, 1),
+    *,
+    gap_tol: float = 1e-11,
+    max_iterations: int = 60,
+    max_step: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points of the seam nearest (to first order) to each seed: minimum-norm Newton steps on
     the two degeneracy conditions (the energy is not minimised).
 
@@ -398,8 +466,12 @@ class SeamDimension(Result):
         return {"coordinate": np.arange(self.q.size), "direction": np.arange(self.singular_values.size)}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"q": (["coordinate"], self.q), "tangent": ([], self.tangent), "sampled": ([], self.sampled),
-                "singular_values": (["direction"], self.singular_values)}
+        return {
+            "q": (["coordinate"], self.q),
+            "tangent": ([], self.tangent),
+            "sampled": ([], self.sampled),
+            "singular_values": (["direction"], self.singular_values),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return {"radius": self.radius}
@@ -408,9 +480,16 @@ class SeamDimension(Result):
         return [f"tangent {self.tangent}", f"sampled {self.sampled}", f"f = {self.q.size}"]
 
 
-def seam_dimension(model: SurfaceModel, q: ArrayLike, states: tuple[int, int] = (0, 1), *,
-                   radius: float = 1e-3, n_samples: int | None = None, threshold: float = 0.05,
-                   seed: int = 0) -> SeamDimension:
+def seam_dimension(
+    model: SurfaceModel,
+    q: ArrayLike,
+    states: tuple[int, int] = (0, 1),
+    *,
+    radius: float = 1e-3,
+    n_samples: int | None = None,
+    threshold: float = 0.05,
+    seed: int = 0,
+) -> SeamDimension:
     """Local dimension of the intersection seam at a seam point ``q`` (``f - 2`` generically)."""
     i, j = model._check_states(states)
     qa = model.coordinates(q)
@@ -424,12 +503,19 @@ def seam_dimension(model: SurfaceModel, q: ArrayLike, states: tuple[int, int] = 
     pts, _, ok = project_to_seam(model, seeds, (i, j))
     disp = pts[ok] - qa
     if len(disp) < f:
-        raise LzsmValueError(f"too few seeds reached the seam ({len(disp)} of {n}); is q on the seam? "
-                             f"(gap there {gap:.3g})")
+        raise LzsmValueError(
+            f"too few seeds reached the seam ({len(disp)} of {n}); is q on the seam? (gap there {gap:.3g})"
+        )
     # a seed spread of `radius` per direction gives singular values ~ radius sqrt(n) along the seam
     sv = np.linalg.svd(disp, compute_uv=False) / (radius * np.sqrt(len(disp)))
-    return SeamDimension(q=qa.copy(), tangent=f - rank, sampled=int(np.sum(sv > threshold)),
-                         singular_values=sv, radius=float(radius), method="tangent and sampled")
+    return SeamDimension(
+        q=qa.copy(),
+        tangent=f - rank,
+        sampled=int(np.sum(sv > threshold)),
+        singular_values=sv,
+        radius=float(radius),
+        method="tangent and sampled",
+    )
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -460,8 +546,15 @@ class SeamTrace(ArrayResult):
         return [f"states {self.states}", f"{self.points.shape[0]} points", f"step {self.step:g}"]
 
 
-def trace_seam(model: SurfaceModel, start: ArrayLike, states: tuple[int, int] = (0, 1), *,
-               step: float = 0.05, n_steps: int = 100, direction: ArrayLike | None = None) -> SeamTrace:
+def trace_seam(
+    model: SurfaceModel,
+    start: ArrayLike,
+    states: tuple[int, int] = (0, 1),
+    *,
+    step: float = 0.05,
+    n_steps: int = 100,
+    direction: ArrayLike | None = None,
+) -> SeamTrace:
     """Follow a one-dimensional seam (``f = 3``, or any seam whose tangent space is a line)
     from ``start``: predictor along the tangent (null space of ``g, h``), corrector by
     :func:`project_to_seam`.  Returns a :class:`SeamTrace` of up to ``n_steps + 1`` points
@@ -480,8 +573,9 @@ def trace_seam(model: SurfaceModel, start: ArrayLike, states: tuple[int, int] = 
         _, sv, vt = np.linalg.svd(a, full_matrices=True)
         tang = vt[2:] if len(sv) == 2 else vt[1:]
         if tang.shape[0] != 1:
-            raise LzsmValueError(f"trace_seam follows one-dimensional seams; here the seam has dimension "
-                                 f"{tang.shape[0]} (f = {f})")
+            raise LzsmValueError(
+                f"trace_seam follows one-dimensional seams; here the seam has dimension {tang.shape[0]} (f = {f})"
+            )
         t = tang[0]
         if prev is not None and t @ prev < 0:
             t = -t
@@ -494,10 +588,20 @@ def trace_seam(model: SurfaceModel, start: ArrayLike, states: tuple[int, int] = 
         gaps.append(float(gap[0]))
     if not ok:
         where = "at the start" if not start_ok[0] else f"after {len(out) - 1} steps"
-        warnings.warn(f"trace_seam: the corrector did not reach the seam of states {(i, j)} {where}; "
-                      "see SeamTrace.status", LzsmConvergenceWarning, stacklevel=2)
-    return SeamTrace(np.array(out), np.array(gaps), (i, j), step, n_steps=len(out) - 1,
-                     status=Status.OK if ok else Status.NOT_CONVERGED, method="predictor-corrector")
+        warnings.warn(
+            f"trace_seam: the corrector did not reach the seam of states {(i, j)} {where}; see SeamTrace.status",
+            LzsmConvergenceWarning,
+            stacklevel=2,
+        )
+    return SeamTrace(
+        np.array(out),
+        np.array(gaps),
+        (i, j),
+        step,
+        n_steps=len(out) - 1,
+        status=Status.OK if ok else Status.NOT_CONVERGED,
+        method="predictor-corrector",
+    )
 
 
 # =========================================================================== symmetry
@@ -528,15 +632,18 @@ class CoordinateSymmetry:
         """Raise unless ``V(R q) = S V(q) S^T`` at random points."""
         f, n = model.n_coordinates, model.n_levels
         if self.coordinate_map.shape != (f, f) or self.state_operator.shape != (n, n):
-            raise LzsmValueError(f"symmetry {self.name!r} has shapes {self.coordinate_map.shape} and "
-                                 f"{self.state_operator.shape}; the model needs ({f}, {f}) and ({n}, {n})")
+            raise LzsmValueError(
+                f"symmetry {self.name!r} has shapes {self.coordinate_map.shape} and "
+                f"{self.state_operator.shape}; the model needs ({f}, {f}) and ({n}, {n})"
+            )
         q = np.random.default_rng(seed).standard_normal((n_points, f))
         lhs = model.hamiltonian(q @ self.coordinate_map.T)
         rhs = self.state_operator @ model.hamiltonian(q) @ self.state_operator.T
         dev = np.abs(lhs - rhs).max()
         if dev > 1e-9 * max(np.abs(rhs).max(), 1.0):
-            raise LzsmValueError(f"the model is not invariant under symmetry {self.name!r}: "
-                                 f"max |V(Rq) - S V(q) S^T| = {dev:.3g}")
+            raise LzsmValueError(
+                f"the model is not invariant under symmetry {self.name!r}: max |V(Rq) - S V(q) S^T| = {dev:.3g}"
+            )
 
     def symmetric_subspace(self) -> np.ndarray:
         """Orthonormal basis ``(f, d)`` of ``{q : R q = q}``."""
@@ -565,8 +672,12 @@ class CrossingClassification(Result):
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         labels = np.full(2, np.nan) if self.labels is None else np.array(self.labels, dtype=float)
-        return {"q": (["coordinate"], self.q), "minimum_gap": ([], self.minimum_gap),
-                "branching_rank": ([], self.branching_rank), "symmetry_label": (["state"], labels)}
+        return {
+            "q": (["coordinate"], self.q),
+            "minimum_gap": ([], self.minimum_gap),
+            "branching_rank": ([], self.branching_rank),
+            "symmetry_label": (["state"], labels),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return {"classification": self.kind, "reason": self.reason}
@@ -575,8 +686,14 @@ class CrossingClassification(Result):
         return [f"minimum gap {self.minimum_gap:.3g}", f"branching rank {self.branching_rank}"]
 
 
-def classify_crossing(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int] = (0, 1), *,
-                      symmetry: CoordinateSymmetry | None = None, gap_tol: float = 1e-8) -> CrossingClassification:
+def classify_crossing(
+    model: SurfaceModel,
+    q0: ArrayLike,
+    states: tuple[int, int] = (0, 1),
+    *,
+    symmetry: CoordinateSymmetry | None = None,
+    gap_tol: float = 1e-8,
+) -> CrossingClassification:
     """Conical intersection or avoided crossing of states ``(i, j)`` near ``q0``.
 
     Without a symmetry: search for a degeneracy (:func:`find_meci`); a conical intersection if
@@ -597,10 +714,17 @@ def classify_crossing(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int
             res = find_meci(model, qa, (i, j), gap_tol=gap_tol * scale)
         rank = res.branching.rank
         if abs(res.gap) < gap_tol * scale and rank == 2:
-            return CrossingClassification("conical intersection", "the gap closes with a two-dimensional "
-                                          "branching space", res.q, abs(res.gap), None, rank)
-        return CrossingClassification("avoided crossing", f"the smallest gap found is {abs(res.gap):.6g} > 0",
-                                      res.q, abs(res.gap), None, rank)
+            return CrossingClassification(
+                "conical intersection",
+                "the gap closes with a two-dimensional branching space",
+                res.q,
+                abs(res.gap),
+                None,
+                rank,
+            )
+        return CrossingClassification(
+            "avoided crossing", f"the smallest gap found is {abs(res.gap):.6g} > 0", res.q, abs(res.gap), None, rank
+        )
     symmetry.check(model)
     basis = symmetry.symmetric_subspace()  # R q = q is linear: the subspace contains q = 0
 
@@ -609,9 +733,8 @@ def classify_crossing(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int
         return (e[j] - e[i]) ** 2
 
     z0 = basis.T @ qa
-    best = minimize(gap2, z0, method="BFGS", options={"gtol": 1e-14 * scale ** 2, "maxiter": 400})
-    best = minimize(gap2, best.x, method="Nelder-Mead",
-                    options={"xatol": 1e-12, "fatol": 1e-30, "maxiter": 4000})
+    best = minimize(gap2, z0, method="BFGS", options={"gtol": 1e-14 * scale**2, "maxiter": 400})
+    best = minimize(gap2, best.x, method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-30, "maxiter": 4000})
     q = basis @ best.x
     e, u = model.eigensystem(q)
     sp = u[:, [i, j]].T @ symmetry.state_operator @ u[:, [i, j]]
@@ -621,15 +744,41 @@ def classify_crossing(model: SurfaceModel, q0: ArrayLike, states: tuple[int, int
     rank = branching_space(model, q, (i, j)).rank
     if abs(labels[0] - labels[1]) > 1e-6:
         if gmin < gap_tol * scale and rank == 2:
-            return CrossingClassification("conical intersection", f"states of different symmetry under "
-                                          f"{symmetry.name!r} ({labels[0]:+g}, {labels[1]:+g}) cross in the "
-                                          "symmetric subspace; the symmetry-breaking coupling opens the cone",
-                                          q, gmin, labels, rank)
-        return CrossingClassification("avoided crossing", f"states of different symmetry under {symmetry.name!r} "
-                                      f"but their gap does not close here (minimum {gmin:.6g})", q, gmin, labels, rank)
+            return CrossingClassification(
+                "conical intersection",
+                f"states of different symmetry under "
+                f"{symmetry.name!r} ({labels[0]:+g}, {labels[1]:+g}) cross in the "
+                "symmetric subspace; the symmetry-breaking coupling opens the cone",
+                q,
+                gmin,
+                labels,
+                rank,
+            )
+        return CrossingClassification(
+            "avoided crossing",
+            f"states of different symmetry under {symmetry.name!r} "
+            f"but their gap does not close here (minimum {gmin:.6g})",
+            q,
+            gmin,
+            labels,
+            rank,
+        )
     if gmin < gap_tol * scale:
-        return CrossingClassification("conical intersection", f"accidental: states of the same symmetry under "
-                                      f"{symmetry.name!r} are degenerate here", q, gmin, labels, rank)
-    return CrossingClassification("avoided crossing", f"states of the same symmetry under {symmetry.name!r} "
-                                  f"({labels[0]:+g}) do not cross in the symmetric subspace; minimum gap "
-                                  f"{gmin:.6g}", q, gmin, labels, rank)
+        return CrossingClassification(
+            "conical intersection",
+            f"accidental: states of the same symmetry under {symmetry.name!r} are degenerate here",
+            q,
+            gmin,
+            labels,
+            rank,
+        )
+    return CrossingClassification(
+        "avoided crossing",
+        f"states of the same symmetry under {symmetry.name!r} "
+        f"({labels[0]:+g}) do not cross in the symmetric subspace; minimum gap "
+        f"{gmin:.6g}",
+        q,
+        gmin,
+        labels,
+        rank,
+    )

@@ -107,15 +107,19 @@ class Symmetry:
             raise LzsmValueError(f"`{where}` operator is zero; a symmetry operator must be nonzero")
         dev = float(np.linalg.norm(op @ op.conj().T - op.conj().T @ op))
         if dev > 1e-10 * norm**2:
-            raise LzsmValueError(f"`{where}` operator must be normal (O O^dagger = O^dagger O, e.g. unitary "
-                                 f"or Hermitian): ||[O, O^dagger]|| = {dev:.3g}")
+            raise LzsmValueError(
+                f"`{where}` operator must be normal (O O^dagger = O^dagger O, e.g. unitary "
+                f"or Hermitian): ||[O, O^dagger]|| = {dev:.3g}"
+            )
         op = op.copy()
         op.setflags(write=False)
         object.__setattr__(self, "operator", op)
         if self.labels is not None:
             if not isinstance(self.labels, Mapping) or not self.labels:
-                raise LzsmTypeError(f"`{where}` labels must be a non-empty mapping eigenvalue -> name, "
-                                    f"e.g. {{1: 'g', -1: 'u'}}; got {self.labels!r}")
+                raise LzsmTypeError(
+                    f"`{where}` labels must be a non-empty mapping eigenvalue -> name, "
+                    f"e.g. {{1: 'g', -1: 'u'}}; got {self.labels!r}"
+                )
             clean: dict[complex, str] = {}
             for k, v in self.labels.items():
                 if isinstance(k, bool) or not isinstance(k, (int, float, complex, np.number)):
@@ -139,8 +143,10 @@ class Symmetry:
             if abs(eigenvalue - key) <= 1e-6 * max(1.0, abs(key)):
                 return rank, lab
         keys = ", ".join(_format_eigenvalue(k) for k in self.labels)
-        raise LzsmValueError(f"symmetry {self.name!r}: eigenvalue {_format_eigenvalue(eigenvalue)} of the operator "
-                             f"has no label (labels are given for {keys})")
+        raise LzsmValueError(
+            f"symmetry {self.name!r}: eigenvalue {_format_eigenvalue(eigenvalue)} of the operator "
+            f"has no label (labels are given for {keys})"
+        )
 
     def describe(self) -> dict[str, Any]:
         labels = None if self.labels is None else {_format_eigenvalue(k): v for k, v in self.labels.items()}
@@ -193,9 +199,11 @@ def _as_symmetries(symmetries: Any) -> tuple[Symmetry, ...]:
         return tuple(out)
     if isinstance(symmetries, (list, tuple)) and all(isinstance(s, Symmetry) for s in symmetries):
         return tuple(symmetries)
-    raise LzsmTypeError("`symmetries` must be None, a Symmetry, a sequence of Symmetry, or a mapping "
-                        "name -> operator or name -> (operator, {eigenvalue: label}); "
-                        f"got {type(symmetries).__name__}")
+    raise LzsmTypeError(
+        "`symmetries` must be None, a Symmetry, a sequence of Symmetry, or a mapping "
+        "name -> operator or name -> (operator, {eigenvalue: label}); "
+        f"got {type(symmetries).__name__}"
+    )
 
 
 def symmetry_blocks(symmetries: Any, n_levels: int) -> tuple[SymmetryBlock, ...]:
@@ -209,14 +217,17 @@ def symmetry_blocks(symmetries: Any, n_levels: int) -> tuple[SymmetryBlock, ...]
     syms = _as_symmetries(symmetries)
     for s in syms:
         if s.n_levels != n_levels:
-            raise LzsmValueError(f"`symmetries[{s.name!r}]` is {s.n_levels}x{s.n_levels} but H is "
-                                 f"{n_levels}x{n_levels}")
+            raise LzsmValueError(
+                f"`symmetries[{s.name!r}]` is {s.n_levels}x{s.n_levels} but H is {n_levels}x{n_levels}"
+            )
     for i, a in enumerate(syms):
-        for b in syms[i + 1:]:
+        for b in syms[i + 1 :]:
             c = float(np.linalg.norm(a.operator @ b.operator - b.operator @ a.operator))
             if c > 1e-8 * np.linalg.norm(a.operator) * np.linalg.norm(b.operator):
-                raise LzsmValueError(f"symmetry operators {a.name!r} and {b.name!r} do not commute "
-                                     f"(||[A, B]|| = {c:.3g}); joint eigenspaces need commuting operators")
+                raise LzsmValueError(
+                    f"symmetry operators {a.name!r} and {b.name!r} do not commute "
+                    f"(||[A, B]|| = {c:.3g}); joint eigenspaces need commuting operators"
+                )
     parts: list[tuple[tuple, tuple, tuple, np.ndarray]] = [((), (), (), np.eye(n_levels, dtype=complex))]
     for s in syms:
         new = []
@@ -302,8 +313,10 @@ _ATTRS = {
 }
 
 
-_METHOD = ("true: root of E_a - E_b between blocks; avoided: minimum of the gap within a block, "
-           "F = sqrt(Delta gap''); P_LZ = exp(-2 pi V^2/(hbar |v F|))")
+_METHOD = (
+    "true: root of E_a - E_b between blocks; avoided: minimum of the gap within a block, "
+    "F = sqrt(Delta gap''); P_LZ = exp(-2 pi V^2/(hbar |v F|))"
+)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -352,13 +365,18 @@ class CrossingTable(Result):
 
     # ------------------------------------------------------------------ export
     def _coords(self) -> dict[str, Any]:
-        st_lab = np.array([b.label for b, e in zip(self.blocks, self.block_energies) for _ in range(e.shape[1])],
-                          dtype=str)
+        st_lab = np.array(
+            [b.label for b, e in zip(self.blocks, self.block_energies) for _ in range(e.shape[1])], dtype=str
+        )
         st_idx = np.concatenate([np.arange(e.shape[1]) for e in self.block_energies])
-        return {"crossing": np.arange(len(self.crossings)),
-                "x_path": ("x_path", self.x, {"long_name": self.coordinate}),
-                "level": np.arange(self.energies.shape[1]), "state": np.arange(st_idx.size),
-                "state_symmetry": ("state", st_lab), "state_index": ("state", st_idx)}
+        return {
+            "crossing": np.arange(len(self.crossings)),
+            "x_path": ("x_path", self.x, {"long_name": self.coordinate}),
+            "level": np.arange(self.energies.shape[1]),
+            "state": np.arange(st_idx.size),
+            "state_symmetry": ("state", st_lab),
+            "state_index": ("state", st_idx),
+        }
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         data: dict[str, tuple[list[str], Any]] = {}
@@ -377,10 +395,16 @@ class CrossingTable(Result):
         return data
 
     def _attrs(self) -> dict[str, Any]:
-        return {"hbar": self.hbar, "velocity": float("nan") if self.velocity is None else self.velocity,
-                "resolution": self.resolution, "energy_scale": self.energy_scale,
-                "classified": int(self.classified), "coordinate": self.coordinate,
-                "symmetries": json.dumps([s.describe() for s in self.symmetries]), "method": _METHOD}
+        return {
+            "hbar": self.hbar,
+            "velocity": float("nan") if self.velocity is None else self.velocity,
+            "resolution": self.resolution,
+            "energy_scale": self.energy_scale,
+            "classified": int(self.classified),
+            "coordinate": self.coordinate,
+            "symmetries": json.dumps([s.describe() for s in self.symmetries]),
+            "method": _METHOD,
+        }
 
     def to_xarray(self) -> Any:
         """``xarray.Dataset``: the table along dim ``crossing`` (one variable per column), and the
@@ -408,8 +432,11 @@ class CrossingTable(Result):
     def _summary(self) -> list[str]:
         counts = {k: len(self.of_kind(k)) for k in KINDS}
         found = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "none"
-        return [f"{len(self.crossings)} crossings ({found})", f"{self.energies.shape[1]} levels",
-                f"{self.x.size} path points"]
+        return [
+            f"{len(self.crossings)} crossings ({found})",
+            f"{self.energies.shape[1]} levels",
+            f"{self.x.size} path points",
+        ]
 
 
 # --------------------------------------------------------------------------- evaluation of H
@@ -428,17 +455,24 @@ def _wrap(hamiltonian: Any, path: np.ndarray) -> _Hamiltonian:
     if isinstance(hamiltonian, Model):
         model = hamiltonian
         if model.batch_shape != ():
-            raise LzsmValueError(f"`hamiltonian` must be a single parameter point; the model has batch shape "
-                                 f"{model.batch_shape}: pass model.point(index)")
+            raise LzsmValueError(
+                f"`hamiltonian` must be a single parameter point; the model has batch shape "
+                f"{model.batch_shape}: pass model.point(index)"
+            )
         n = model.n_levels
         return _Hamiltonian(
             lambda x: np.asarray(model.hamiltonian(np.asarray(float(x))), dtype=complex),
             lambda xs: np.asarray(model.hamiltonian(xs), dtype=complex),
             lambda x: np.asarray(model.hamiltonian_derivative(np.asarray(float(x))), dtype=complex),
-            n, float(model.hbar), model.coordinate)
+            n,
+            float(model.hbar),
+            model.coordinate,
+        )
     if not callable(hamiltonian):
-        raise LzsmTypeError("`hamiltonian` must be an lzsm Model or a callable x -> (N, N) Hermitian array, "
-                            f"got {type(hamiltonian).__name__}")
+        raise LzsmTypeError(
+            "`hamiltonian` must be an lzsm Model or a callable x -> (N, N) Hermitian array, "
+            f"got {type(hamiltonian).__name__}"
+        )
     f = hamiltonian
     try:
         first = np.asarray(f(float(path[0])))
@@ -484,14 +518,22 @@ def _check_commute(h: np.ndarray, x: np.ndarray, syms: tuple[Symmetry, ...], tol
         if c[k] > bound:
             raise LzsmValueError(
                 f"symmetry operator {s.name!r} does not commute with H: max ||[H(x), O]|| = {c[k]:.3g} at "
-                f"x = {x[k]:.6g} (accepted: <= {tol:g} x ||H|| ||O|| = {bound:.3g})")
+                f"x = {x[k]:.6g} (accepted: <= {tol:g} x ||H|| ||O|| = {bound:.3g})"
+            )
 
 
 # --------------------------------------------------------------------------- the search
-def find_crossings(hamiltonian: Model | Callable[[float], ArrayLike], path: ArrayLike,
-                   symmetries: Any = None, *, velocity: float | None = None, hbar: float | None = None,
-                   resolution: float = 1e-8, contrast: float = 1.5,
-                   commutator_tol: float = 1e-8) -> CrossingTable:
+def find_crossings(
+    hamiltonian: Model | Callable[[float], ArrayLike],
+    path: ArrayLike,
+    symmetries: Any = None,
+    *,
+    velocity: float | None = None,
+    hbar: float | None = None,
+    resolution: float = 1e-8,
+    contrast: float = 1.5,
+    commutator_tol: float = 1e-8,
+) -> CrossingTable:
     """Find and classify the level crossings of ``H(x)`` along ``path``.
 
     Parameters
@@ -575,8 +617,9 @@ def find_crossings(hamiltonian: Model | Callable[[float], ArrayLike], path: Arra
     x.setflags(write=False)
     for e in block_e:
         e.setflags(write=False)
-    return CrossingTable(tuple(rows), x, energies, level_symmetry.astype(str), blocks, block_e, syms, vel, hb,
-                         res, scale, ham.coordinate)
+    return CrossingTable(
+        tuple(rows), x, energies, level_symmetry.astype(str), blocks, block_e, syms, vel, hb, res, scale, ham.coordinate
+    )
 
 
 @dataclass(frozen=True)
@@ -642,9 +685,26 @@ class _Context:
             (la, ka), (lb, kb) = (self.blocks[ia].label, i), (self.blocks[ib].label, j)
             lower, upper = ((la, ka), (lb, kb)) if a_first else ((lb, kb), (la, ka))
             alpha, p = self.lz(0.0, slope)
-            out.append(Crossing("true", xc, mid, below, below + 1, lower[0], upper[0], lower[1], upper[1],
-                                0.0, 0.0, slope, float("nan"), alpha, p,
-                                "different symmetry: no coupling, exact crossing"))
+            out.append(
+                Crossing(
+                    "true",
+                    xc,
+                    mid,
+                    below,
+                    below + 1,
+                    lower[0],
+                    upper[0],
+                    lower[1],
+                    upper[1],
+                    0.0,
+                    0.0,
+                    slope,
+                    float("nan"),
+                    alpha,
+                    p,
+                    "different symmetry: no coupling, exact crossing",
+                )
+            )
         return out
 
     # ---- gap minima within one block
@@ -669,10 +729,15 @@ class _Context:
             if undecided:
                 f_curv = self._asymptotic_slope_difference(ib, k, xc)
                 f_nac = float("nan")
-                why = ("same symmetry block" + (f" {label!r}" if label else "")) if self.classified \
+                why = (
+                    ("same symmetry block" + (f" {label!r}" if label else ""))
+                    if self.classified
                     else "no symmetry operators given"
-                note = (f"gap below resolution ({delta:.3g} < {self.thr:.3g}): exact or very weakly avoided "
-                        f"crossing cannot be told apart ({why}); slope difference from the adiabatic slopes")
+                )
+                note = (
+                    f"gap below resolution ({delta:.3g} < {self.thr:.3g}): exact or very weakly avoided "
+                    f"crossing cannot be told apart ({why}); slope difference from the adiabatic slopes"
+                )
                 if re - le >= 2:
                     note += f"; levels degenerate on [{x[le]:.6g}, {x[re]:.6g}]"
                 kind = "undecided"
@@ -684,13 +749,33 @@ class _Context:
                 if not self.classified:
                     notes.append("unclassified: no symmetry operators given")
                 if abs(f_curv - f_nac) > 1e-2 * max(f_curv, f_nac):
-                    notes.append(f"curvature and derivative-coupling slope differences differ by "
-                                 f"{100 * abs(f_curv - f_nac) / max(f_curv, f_nac):.3g} %: not an isolated "
-                                 "two-state crossing")
+                    notes.append(
+                        f"curvature and derivative-coupling slope differences differ by "
+                        f"{100 * abs(f_curv - f_nac) / max(f_curv, f_nac):.3g} %: not an isolated "
+                        "two-state crossing"
+                    )
                 note = "; ".join(notes)
             alpha, pr = self.lz(delta, f_curv)
-            out.append(Crossing(kind, xc, mid, below, below + 1, label, label, k, k + 1, delta, delta / 2,
-                                f_curv, f_nac, alpha, pr, note))
+            out.append(
+                Crossing(
+                    kind,
+                    xc,
+                    mid,
+                    below,
+                    below + 1,
+                    label,
+                    label,
+                    k,
+                    k + 1,
+                    delta,
+                    delta / 2,
+                    f_curv,
+                    f_nac,
+                    alpha,
+                    pr,
+                    note,
+                )
+            )
         return out
 
     def _gap(self, ib: int, k: int, t: float) -> float:
@@ -706,11 +791,16 @@ class _Context:
         sign there, else bounded Brent minimisation."""
         d_lo, d_hi = self._dgap(ib, k, lo), self._dgap(ib, k, hi)
         if d_lo < 0 < d_hi:
-            xc = optimize.brentq(lambda t: self._dgap(ib, k, t), lo, hi, xtol=1e-14 * self.span,
-                                 rtol=4 * _EPS, maxiter=500)
+            xc = optimize.brentq(
+                lambda t: self._dgap(ib, k, t), lo, hi, xtol=1e-14 * self.span, rtol=4 * _EPS, maxiter=500
+            )
         else:
-            xc = optimize.minimize_scalar(lambda t: self._gap(ib, k, t), bounds=(lo, hi), method="bounded",
-                                          options={"xatol": 1e-13 * self.span, "maxiter": 500}).x
+            xc = optimize.minimize_scalar(
+                lambda t: self._gap(ib, k, t),
+                bounds=(lo, hi),
+                method="bounded",
+                options={"xatol": 1e-13 * self.span, "maxiter": 500},
+            ).x
         delta = self._gap(ib, k, xc)
         if gs < delta:  # never worse than the best sample
             xc, delta = xs, gs

@@ -53,8 +53,9 @@ ArrayLike = Any
 
 def _deprecated_change(result: Result) -> float:
     name = type(result).__name__
-    warnings.warn(f"{name}.change is deprecated since lzsm 0.2; use {name}.error_estimate", DeprecationWarning,
-                  stacklevel=3)
+    warnings.warn(
+        f"{name}.change is deprecated since lzsm 0.2; use {name}.error_estimate", DeprecationWarning, stacklevel=3
+    )
     return float(result.error_estimate)
 
 
@@ -101,7 +102,7 @@ def jahn_teller_hamiltonian(model: JahnTellerExE, n_max: int):
     dim = int((n_max + 1) * (n_max + 2) // 2)
     qx = (ax + ax.T) / np.sqrt(2.0)
     qy = (ay + ay.T) / np.sqrt(2.0)
-    lz = (1j * (ax @ ay.T - ax.T @ ay))
+    lz = 1j * (ax @ ay.T - ax.T @ ay)
     cut = slice(0, dim)
     qxx = (qx @ qx)[cut, cut]
     qyy = (qy @ qy)[cut, cut]
@@ -112,8 +113,11 @@ def jahn_teller_hamiltonian(model: JahnTellerExE, n_max: int):
     sx = sparse.csr_matrix(np.array([[0.0, 1.0], [1.0, 0.0]]))
     sy = sparse.csr_matrix(np.array([[0.0, -1j], [1j, 0.0]]))
     eye2 = sparse.identity(2)
-    h = (sparse.kron(h0, eye2) + model.k * (sparse.kron(qx, sz) + sparse.kron(qy, sx))
-         + model.g * (sparse.kron(qxx - qyy, sz) - 2.0 * sparse.kron(qxy, sx)))
+    h = (
+        sparse.kron(h0, eye2)
+        + model.k * (sparse.kron(qx, sz) + sparse.kron(qy, sx))
+        + model.g * (sparse.kron(qxx - qyy, sz) - 2.0 * sparse.kron(qxy, sx))
+    )
     j = sparse.kron(lz, eye2) + 0.5 * sparse.kron(sparse.identity(dim), sy)
     return h.tocsc().real, j.tocsc()
 
@@ -151,8 +155,11 @@ class VibronicLevels(Result):
         return {"level": np.arange(self.energies.size), "n_max": np.array([h[0] for h in self.history])}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"energy": (["level"], self.energies), "j": (["level"], self.j),
-                "energy_vs_basis": (["n_max", "level"], np.array([h[1] for h in self.history]))}
+        return {
+            "energy": (["level"], self.energies),
+            "j": (["level"], self.j),
+            "energy_vs_basis": (["n_max", "level"], np.array([h[1] for h in self.history])),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return {"tol": self.tol, "basis_n_max": self.n_max, **self.parameters}
@@ -165,8 +172,11 @@ class VibronicLevels(Result):
         return ds
 
     def _summary(self) -> list[str]:
-        return [", ".join(f"{k} = {v:g}" for k, v in self.parameters.items()), f"{self.energies.size} levels",
-                f"n_max {self.n_max}"]
+        return [
+            ", ".join(f"{k} = {v:g}" for k, v in self.parameters.items()),
+            f"{self.energies.size} levels",
+            f"n_max {self.n_max}",
+        ]
 
 
 def _lowest(h, n_levels: int, sigma: float):
@@ -195,9 +205,18 @@ def _j_labels(e: np.ndarray, v: np.ndarray, jop, tol: float) -> np.ndarray:
     return out
 
 
-def jahn_teller_levels(k: float, omega: float = 1.0, g: float = 0.0, *, n_levels: int = 8,
-                       n_max: int | None = None, tol: float = 1e-9, n_start: int = 10, n_step: int = 10,
-                       n_limit: int = 160) -> VibronicLevels:
+def jahn_teller_levels(
+    k: float,
+    omega: float = 1.0,
+    g: float = 0.0,
+    *,
+    n_levels: int = 8,
+    n_max: int | None = None,
+    tol: float = 1e-9,
+    n_start: int = 10,
+    n_step: int = 10,
+    n_limit: int = 160,
+) -> VibronicLevels:
     """Exact lowest ``n_levels`` vibronic levels of the E x e Jahn–Teller model.
 
     With ``n_max=None`` the basis (shells ``n_x + n_y <= n_max``) starts at ``n_start`` and grows
@@ -244,8 +263,10 @@ def jahn_teller_levels(k: float, omega: float = 1.0, g: float = 0.0, *, n_levels
         if change < tol:
             break
         if n + n_step > n_limit:
-            raise LzsmConvergenceError(f"the exact levels did not converge to {tol:g} within n_max = {n_limit} "
-                                       f"(last change {change:.3g}); raise `n_limit` or `tol`")
+            raise LzsmConvergenceError(
+                f"the exact levels did not converge to {tol:g} within n_max = {n_limit} "
+                f"(last change {change:.3g}); raise `n_limit` or `tol`"
+            )
         n += n_step
     e = history[-1][1]
     j = _j_labels(e, vecs, jop, 1e-6 * max(1.0, model.omega)) if model.g == 0 else np.full(e.size, np.nan)
@@ -253,12 +274,25 @@ def jahn_teller_levels(k: float, omega: float = 1.0, g: float = 0.0, *, n_levels
         status = Status.OK
     elif np.isfinite(change):
         status = Status.NOT_CONVERGED
-        warnings.warn(f"jahn_teller_levels: with n_max = {history[-1][0]} the levels still move by {change:.3g} "
-                      f"(tol {tol:g}); see VibronicLevels.status", LzsmConvergenceWarning, stacklevel=2)
+        warnings.warn(
+            f"jahn_teller_levels: with n_max = {history[-1][0]} the levels still move by {change:.3g} "
+            f"(tol {tol:g}); see VibronicLevels.status",
+            LzsmConvergenceWarning,
+            stacklevel=2,
+        )
     else:
         status = Status.NOT_CHECKED  # one basis size only: nothing to compare with
-    return VibronicLevels(e, j, history[-1][0], tol, tuple(history), {"k": model.k, "omega": model.omega, "g": model.g},
-                          status=status, error_estimate=change, method="product basis")
+    return VibronicLevels(
+        e,
+        j,
+        history[-1][0],
+        tol,
+        tuple(history),
+        {"k": model.k, "omega": model.omega, "g": model.g},
+        status=status,
+        error_estimate=change,
+        method="product basis",
+    )
 
 
 # =========================================================================== single surface
@@ -318,8 +352,11 @@ class SingleSurfaceLevels(Result):
         return {"energy": (["level"], self.energies), "m": (["level"], self.m), "v": (["level"], self.v)}
 
     def _attrs(self) -> dict[str, Any]:
-        return {"geometric_phase": self.geometric_phase, "diagonal_correction": self.diagonal_correction,
-                "n_basis": self.n_basis}
+        return {
+            "geometric_phase": self.geometric_phase,
+            "diagonal_correction": self.diagonal_correction,
+            "n_basis": self.n_basis,
+        }
 
     def to_xarray(self) -> Any:
         """Energies, m and v over ``level``."""
@@ -329,12 +366,21 @@ class SingleSurfaceLevels(Result):
         return ds
 
     def _summary(self) -> list[str]:
-        return [f"{self.energies.size} levels", ("with" if self.geometric_phase else "without") + " the geometric phase"]
+        return [
+            f"{self.energies.size} levels",
+            ("with" if self.geometric_phase else "without") + " the geometric phase",
+        ]
 
 
-def single_surface_levels(k: float, omega: float = 1.0, *, geometric_phase: bool = True,
-                          diagonal_correction: bool = False, n_levels: int = 8,
-                          n_basis: int = 80) -> SingleSurfaceLevels:
+def single_surface_levels(
+    k: float,
+    omega: float = 1.0,
+    *,
+    geometric_phase: bool = True,
+    diagonal_correction: bool = False,
+    n_levels: int = 8,
+    n_basis: int = 80,
+) -> SingleSurfaceLevels:
     """Lowest ``n_levels`` levels on the lower adiabatic surface of the linear E x e model,
     with (``psi(phi + 2 pi) = -psi(phi)``, half-integer m) or without (integer m) the
     geometric-phase boundary condition; optionally with the diagonal Born–Oppenheimer
@@ -358,22 +404,35 @@ def single_surface_levels(k: float, omega: float = 1.0, *, geometric_phase: bool
         change = max(change, float(np.max(np.abs(e[:keep] - e_small[:keep]))))
         mult = 1 if m == 0 else 2
         for v, en in enumerate(e[:keep]):
-            for sign in ((1,) if mult == 1 else (1, -1)):
+            for sign in (1,) if mult == 1 else (1, -1):
                 found.append((float(en), sign * m, v))
         found.sort()
         if len(found) >= n_levels and e[0] > found[n_levels - 1][0]:
             break
         m += 1.0
     found = found[:n_levels]
-    return SingleSurfaceLevels(np.array([f[0] for f in found]), np.array([f[1] for f in found]),
-                               np.array([f[2] for f in found]), geometric_phase, diagonal_correction,
-                               n_basis, status=Status.NOT_CHECKED, error_estimate=change,
-                               method="oscillator radial basis")
+    return SingleSurfaceLevels(
+        np.array([f[0] for f in found]),
+        np.array([f[1] for f in found]),
+        np.array([f[2] for f in found]),
+        geometric_phase,
+        diagonal_correction,
+        n_basis,
+        status=Status.NOT_CHECKED,
+        error_estimate=change,
+        method="oscillator radial basis",
+    )
 
 
 # =========================================================================== comparison and figure
-_COMPARISON_VARIABLES = ("exact", "j_exact", "with_geometric_phase", "m_with_geometric_phase",
-                         "without_geometric_phase", "m_without_geometric_phase")
+_COMPARISON_VARIABLES = (
+    "exact",
+    "j_exact",
+    "with_geometric_phase",
+    "m_with_geometric_phase",
+    "without_geometric_phase",
+    "m_without_geometric_phase",
+)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -423,43 +482,70 @@ class GeometricPhaseComparison(Result):
         return {"level": np.arange(self.exact_levels.energies.size)}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        values = (self.exact_levels.energies, self.exact_levels.j, self.with_gp.energies, self.with_gp.m,
-                  self.without_gp.energies, self.without_gp.m)
+        values = (
+            self.exact_levels.energies,
+            self.exact_levels.j,
+            self.with_gp.energies,
+            self.with_gp.m,
+            self.without_gp.energies,
+            self.without_gp.m,
+        )
         return {name: (["level"], v) for name, v in zip(_COMPARISON_VARIABLES, values)}
 
     def _attrs(self) -> dict[str, Any]:
-        return {**self._errors(), "k": self.k, "omega": self.omega,
-                "diagonal_correction": int(self.diagonal_correction), "exact_n_max": self.exact_levels.n_max,
-                "units": "hbar omega"}
+        return {
+            **self._errors(),
+            "k": self.k,
+            "omega": self.omega,
+            "diagonal_correction": int(self.diagonal_correction),
+            "exact_n_max": self.exact_levels.n_max,
+            "units": "hbar omega",
+        }
 
     def _summary(self) -> list[str]:
         err = self._errors()
-        errors = (f"max error {err['max_error_with_geometric_phase']:.3g} with the geometric phase, "
-                  f"{err['max_error_without_geometric_phase']:.3g} without")
+        errors = (
+            f"max error {err['max_error_with_geometric_phase']:.3g} with the geometric phase, "
+            f"{err['max_error_without_geometric_phase']:.3g} without"
+        )
         return [f"k = {self.k:g}", f"{self.exact_levels.energies.size} levels", errors]
 
     def __getitem__(self, name: str) -> Any:
         """lzsm 0.1 returned the ``xarray.Dataset``: ``result["exact"]`` still works, deprecated."""
-        warnings.warn("geometric_phase_comparison returns a GeometricPhaseComparison since lzsm 0.2; item access "
-                      "is deprecated: use .to_xarray()[...] (or .exact_levels, .with_gp, .without_gp)",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "geometric_phase_comparison returns a GeometricPhaseComparison since lzsm 0.2; item access "
+            "is deprecated: use .to_xarray()[...] (or .exact_levels, .with_gp, .without_gp)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self.to_xarray()[name]
 
 
-def geometric_phase_comparison(k: float, omega: float = 1.0, *, n_levels: int = 8,
-                               diagonal_correction: bool = False, tol: float = 1e-9) -> GeometricPhaseComparison:
+def geometric_phase_comparison(
+    k: float, omega: float = 1.0, *, n_levels: int = 8, diagonal_correction: bool = False, tol: float = 1e-9
+) -> GeometricPhaseComparison:
     """Exact levels (:func:`jahn_teller_levels`) beside the single-surface levels
     (:func:`single_surface_levels`) with and without the geometric phase: a
     :class:`GeometricPhaseComparison` whose dataset is over ``level`` and whose attributes give
     the largest and mean absolute deviations of each single-surface calculation from the exact
     levels (level by level, both sorted)."""
     exact = jahn_teller_levels(k, omega, n_levels=n_levels, tol=tol)
-    gp = single_surface_levels(k, omega, geometric_phase=True, diagonal_correction=diagonal_correction,
-                               n_levels=n_levels)
-    nogp = single_surface_levels(k, omega, geometric_phase=False, diagonal_correction=diagonal_correction,
-                                 n_levels=n_levels)
-    return GeometricPhaseComparison(exact, gp, nogp, float(k), float(omega), bool(diagonal_correction),
-                                    status=exact.status, method="exact vs single surface")
+    gp = single_surface_levels(
+        k, omega, geometric_phase=True, diagonal_correction=diagonal_correction, n_levels=n_levels
+    )
+    nogp = single_surface_levels(
+        k, omega, geometric_phase=False, diagonal_correction=diagonal_correction, n_levels=n_levels
+    )
+    return GeometricPhaseComparison(
+        exact,
+        gp,
+        nogp,
+        float(k),
+        float(omega),
+        bool(diagonal_correction),
+        status=exact.status,
+        method="exact vs single surface",
+    )
 
 
 # =========================================================================== encircling wavepacket
@@ -496,26 +582,40 @@ class EncirclingWavepacket(Result):
         return {"t": self.times, "x": self.x, "y": self.y, "phi": self.phi}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"density_exact": (["t", "x", "y"], self.density_exact),
-                "density_without_gp": (["t", "x", "y"], self.density_without_gp),
-                "angular_exact": (["t", "phi"], self.angular_exact),
-                "angular_without_gp": (["t", "phi"], self.angular_without_gp),
-                "node_ratio_exact": (["t"], self.node_ratio_exact),
-                "node_ratio_without_gp": (["t"], self.node_ratio_without_gp),
-                "upper_population": (["t"], self.upper_population)}
+        return {
+            "density_exact": (["t", "x", "y"], self.density_exact),
+            "density_without_gp": (["t", "x", "y"], self.density_without_gp),
+            "angular_exact": (["t", "phi"], self.angular_exact),
+            "angular_without_gp": (["t", "phi"], self.angular_without_gp),
+            "node_ratio_exact": (["t"], self.node_ratio_exact),
+            "node_ratio_without_gp": (["t"], self.node_ratio_without_gp),
+            "upper_population": (["t"], self.upper_population),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return dict(self.parameters)
 
     def _summary(self) -> list[str]:
-        return [f"k = {self.parameters['k']:g}", f"{self.x.size} x {self.y.size} grid",
-                f"t: {self.times.size} saved times",
-                f"node ratio {self.node_ratio_exact[-1]:.2g} exact vs {self.node_ratio_without_gp[-1]:.2g} without GP"]
+        return [
+            f"k = {self.parameters['k']:g}",
+            f"{self.x.size} x {self.y.size} grid",
+            f"t: {self.times.size} saved times",
+            f"node ratio {self.node_ratio_exact[-1]:.2g} exact vs {self.node_ratio_without_gp[-1]:.2g} without GP",
+        ]
 
 
-def encircling_wavepacket(k: float = 4.0, omega: float = 1.0, *, width: float = 0.6, t_final: float = 12.0,
-                          dt: float = 0.02, n_grid: int = 128, n_saved: int = 7, n_bins: int = 71,
-                          margin: float = 6.5) -> EncirclingWavepacket:
+def encircling_wavepacket(
+    k: float = 4.0,
+    omega: float = 1.0,
+    *,
+    width: float = 0.6,
+    t_final: float = 12.0,
+    dt: float = 0.02,
+    n_grid: int = 128,
+    n_saved: int = 7,
+    n_bins: int = 71,
+    margin: float = 6.5,
+) -> EncirclingWavepacket:
     """Launch a Gaussian (standard deviation ``width``) at rest at ``(-k/omega, 0)`` in the moat
     of the linear E x e model, on the lower adiabatic state, and let it spread around the
     intersection: exact two-state propagation beside the lower surface alone.
@@ -542,8 +642,10 @@ def encircling_wavepacket(k: float = 4.0, omega: float = 1.0, *, width: float = 
         raise LzsmValueError(f"`n_bins` must be odd (one bin centred on phi = 0), got {n_bins}")
     rho0 = k / omega
     if rho0 < 4 * width:
-        raise LzsmValueError(f"the moat radius k/omega = {rho0:g} must exceed 4 x width = {4 * width:g}: "
-                             "the wavepacket must not overlap the intersection")
+        raise LzsmValueError(
+            f"the moat radius k/omega = {rho0:g} must exceed 4 x width = {4 * width:g}: "
+            "the wavepacket must not overlap the intersection"
+        )
     model = JahnTellerExE(k=k, omega=omega)
     half = rho0 + margin
     grid = Grid.uniform([(-half, half), (-half, half)], (n_grid, n_grid))
@@ -586,7 +688,19 @@ def encircling_wavepacket(k: float = 4.0, omega: float = 1.0, *, width: float = 
         top = a[:, far].max(axis=1)
         return np.where(top > 0, a[:, mid] / np.where(top > 0, top, 1.0), np.nan)
 
-    return EncirclingWavepacket(grid.axes[0], grid.axes[1], exact.times, d_ex, d_ng, centres, a_ex, a_ng,
-                                ratio(a_ex), ratio(a_ng), exact.adiabatic_populations[:, 1],
-                                {"k": k, "omega": omega, "width": width, "dt": dt, "n_grid": n_grid},
-                                status=Status.NOT_CHECKED, method="split-operator")
+    return EncirclingWavepacket(
+        grid.axes[0],
+        grid.axes[1],
+        exact.times,
+        d_ex,
+        d_ng,
+        centres,
+        a_ex,
+        a_ng,
+        ratio(a_ex),
+        ratio(a_ng),
+        exact.adiabatic_populations[:, 1],
+        {"k": k, "omega": omega, "width": width, "dt": dt, "n_grid": n_grid},
+        status=Status.NOT_CHECKED,
+        method="split-operator",
+    )

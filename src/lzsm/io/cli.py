@@ -13,6 +13,7 @@ inside the commands, so ``lzsm --help`` stays fast.
 """
 
 from __future__ import annotations
+
 import contextlib
 import functools
 import json
@@ -21,7 +22,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
 import click
+
 from lzsm._version import __version__
 from lzsm.errors import LzsmError
 
@@ -48,8 +51,9 @@ def _one_line_usage_errors() -> Iterator[None]:
 class _Group(click.Group):
     """The ``lzsm`` group: usage errors of the group and of every command print one line."""
 
-    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
-                     **extra: Any) -> click.Context:
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
         with _one_line_usage_errors():
             return super().make_context(info_name, args, parent, **extra)
 
@@ -69,6 +73,7 @@ def _guard(fn):
             raise
         except (LzsmError, ValueError, TypeError, OSError) as exc:
             raise _Fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
     return wrapper
 
 
@@ -116,8 +121,10 @@ def main() -> None:
     """
 
 
-_units_help = ("unit system 'ENERGY,TIME': plain numbers are in it, values with units are converted into it "
-               "(default: GHz,ns when every value carries a unit; plain numbers alone use --hbar)")
+_units_help = (
+    "unit system 'ENERGY,TIME': plain numbers are in it, values with units are converted into it "
+    "(default: GHz,ns when every value carries a unit; plain numbers alone use --hbar)"
+)
 
 
 @main.command()
@@ -125,17 +132,29 @@ _units_help = ("unit system 'ENERGY,TIME': plain numbers are in it, values with 
 @click.option("--sweep-rate", "-a", required=True, help="sweep rate alpha = d(E1-E2)/dt (e.g. '1 GHz/ns')")
 @click.option("--hbar", type=float, default=None, help="hbar in your units (plain numbers only; default 1)")
 @click.option("--units", "units_opt", default=None, help=_units_help)
-@click.option("--t-span", nargs=2, type=str, default=None,
-              help="finite passage [t0 t1] for the exact comparison (default ±50 LZ times)")
+@click.option(
+    "--t-span",
+    nargs=2,
+    type=str,
+    default=None,
+    help="finite passage [t0 t1] for the exact comparison (default ±50 LZ times)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
 @_guard
-def lz(coupling: str, sweep_rate: str, hbar: float | None, units_opt: str | None,
-       t_span: tuple[str, str] | None, as_json: bool) -> None:
+def lz(
+    coupling: str,
+    sweep_rate: str,
+    hbar: float | None,
+    units_opt: str | None,
+    t_span: tuple[str, str] | None,
+    as_json: bool,
+) -> None:
     """Closed forms of the Landau–Zener crossing beside an exact propagation."""
     import numpy as np
+
     from lzsm.closed_forms import landau_zener as analytic
-    from lzsm.models.two_level import LandauZener
     from lzsm.dynamics.coherent import evolve
+    from lzsm.models.two_level import LandauZener
 
     given = [("--coupling", coupling), ("--sweep-rate", sweep_rate)] + [("--t-span", t) for t in t_span or ()]
     system, hb = _system_and_hbar(units_opt, hbar, given)
@@ -153,7 +172,9 @@ def lz(coupling: str, sweep_rate: str, hbar: float | None, units_opt: str | None
     seconds = time.perf_counter() - start
     exact = float(analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, hb))
     rows = {
-        "coupling V": v, "sweep_rate alpha": a, "hbar": hb,
+        "coupling V": v,
+        "sweep_rate alpha": a,
+        "hbar": hb,
         "minimum gap 2|V|": float(analytic.minimum_gap(v)),
         "adiabaticity delta = V^2/(hbar|alpha|)": delta,
         "P_LZ (p_diabatic_stay, t: -inf..inf)": float(analytic.lz_probability(v, a, hb)),
@@ -189,23 +210,30 @@ def lz(coupling: str, sweep_rate: str, hbar: float | None, units_opt: str | None
 @click.option("--coupling", "-V", required=True, help="diabatic coupling V")
 @click.option("--sweep-rate", "-a", required=True, help="sweep rate alpha = d(E1-E2)/dt")
 @click.option("--t-span", nargs=2, type=str, required=True, help="start and end time, e.g. -50 50 or '-5 ns' '5 ns'")
-@click.option("--initial", default="diabatic 0", show_default=True,
-              help="'diabatic K', 'adiabatic K', 'lower' or 'upper'")
-@click.option("--n-save", type=click.IntRange(2, 1_000_000), default=401, show_default=True,
-              help="number of saved times")
+@click.option(
+    "--initial", default="diabatic 0", show_default=True, help="'diabatic K', 'adiabatic K', 'lower' or 'upper'"
+)
+@click.option(
+    "--n-save", type=click.IntRange(2, 1_000_000), default=401, show_default=True, help="number of saved times"
+)
 @click.option("--tol", type=float, default=1e-10, show_default=True, help="local error tolerance per step")
 @click.option("--hbar", type=float, default=None, help="hbar in your units (plain numbers only; default 1)")
 @click.option("--units", "units_opt", default=None, help=_units_help)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="write the evolution as NetCDF (h5netcdf) to this file")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="write the evolution as NetCDF (h5netcdf) to this file",
+)
 @click.option("--force", is_flag=True, help="overwrite --out if it exists")
 @click.option("--json", "as_json", is_flag=True, help="print the final probabilities as JSON")
 @_guard
 def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, out, force, as_json) -> None:
     """Exact propagation of a Landau–Zener passage; final probabilities in both pictures."""
     import numpy as np
-    from lzsm.models.two_level import LandauZener
+
     from lzsm.dynamics.coherent import evolve as _evolve
+    from lzsm.models.two_level import LandauZener
 
     given = [("--coupling", coupling), ("--sweep-rate", sweep_rate)] + [("--t-span", t) for t in t_span]
     system, hb = _system_and_hbar(units_opt, hbar, given)
@@ -215,9 +243,14 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, 
     if out is not None and out.exists() and not force:
         raise LzsmError(f"{out} exists; use --force to overwrite it")
     ev = _evolve(LandauZener(v, a, hb), (t0, t1), initial, np.linspace(t0, t1, n_save), tol=tol)
-    result = {"p_diabatic_stay": float(ev.p_diabatic_stay), "p_adiabatic_follow": float(ev.p_adiabatic_follow),
-              "p_jump": float(ev.p_jump), "error_estimate": float(ev.error_estimate),
-              "n_steps": int(ev.n_steps), "hbar": hb}
+    result = {
+        "p_diabatic_stay": float(ev.p_diabatic_stay),
+        "p_adiabatic_follow": float(ev.p_adiabatic_follow),
+        "p_jump": float(ev.p_jump),
+        "error_estimate": float(ev.error_estimate),
+        "n_steps": int(ev.n_steps),
+        "hbar": hb,
+    }
     if out is not None:
         tmp = out.with_name(out.name + ".partial")
         try:
@@ -235,8 +268,12 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, 
 
 @main.command()
 @click.argument("scenario_file", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="output folder (created; must not exist unless --force)")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="output folder (created; must not exist unless --force)",
+)
 @click.option("--force", is_flag=True, help="replace an existing output folder")
 @_guard
 def run(scenario_file: Path, out: Path, force: bool) -> None:
@@ -260,20 +297,32 @@ def run(scenario_file: Path, out: Path, force: bool) -> None:
     sc = scenario.from_dict(raw)
     summary = scenario.run(sc, out, force=force)
     click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
-    for k in ("p_diabatic_stay", "lz_probability", "finite_time_exact_p_diabatic_stay", "abs_error_vs_exact",
-              "sweep_max_abs_error_vs_exact"):
+    for k in (
+        "p_diabatic_stay",
+        "lz_probability",
+        "finite_time_exact_p_diabatic_stay",
+        "abs_error_vs_exact",
+        "sweep_max_abs_error_vs_exact",
+    ):
         if k in summary and summary[k] is not None:
             click.echo(f"  {k:<36} {_fmt(summary[k])}")
 
 
 @main.command(name="map")
 @click.argument("scenario_file", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="output folder: map.zarr (resumable), map.nc, PNG figures, summary.json")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="output folder: map.zarr (resumable), map.nc, PNG figures, summary.json",
+)
 @click.option("--resume", is_flag=True, help="continue an interrupted map in --out (finished chunks are kept)")
 @click.option("--force", is_flag=True, help="replace an existing output folder")
-@click.option("--scheduler", default=None,
-              help="run chunks on Dask: 'local' (a LocalCluster on this machine) or a scheduler address tcp://host:port")
+@click.option(
+    "--scheduler",
+    default=None,
+    help="run chunks on Dask: 'local' (a LocalCluster on this machine) or a scheduler address tcp://host:port",
+)
 @_guard
 def map_(scenario_file: Path, out: Path, resume: bool, force: bool, scheduler: str | None) -> None:
     """Compute an LZSM interferometry (amplitude-spectroscopy) map from a scenario file."""
@@ -287,8 +336,12 @@ def map_(scenario_file: Path, out: Path, resume: bool, force: bool, scheduler: s
 
 @main.command()
 @click.argument("model_file", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="output folder: crossings.nc, crossings.csv, level_diagram.png, model.json")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="output folder: crossings.nc, crossings.csv, level_diagram.png, model.json",
+)
 @click.option("--force", is_flag=True, help="replace an existing output folder")
 @_guard
 def crossings(model_file: Path, out: Path | None, force: bool) -> None:

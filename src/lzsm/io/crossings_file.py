@@ -23,18 +23,21 @@ one eigenvalue per distinct label.  Example: ``examples/diatomic_crossings.toml`
 """
 
 from __future__ import annotations
+
 import json
 import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
+
 import numpy as np
+
+from lzsm.errors import LzsmValueError
 from lzsm.geometry.crossings import CrossingTable, Symmetry, find_crossings
-from lzsm.plot.geometry import plot_level_diagram
 from lzsm.io.output import atomic_folder, check_output_folder, read_toml
 from lzsm.io.schema import Field, Reader, Table
-from lzsm.errors import LzsmValueError
 from lzsm.models.base import Model
+from lzsm.plot.geometry import plot_level_diagram
 
 _LENGTH = Field("number")  # lengths, inverse lengths and energies per length: plain numbers
 FORMS: dict[str, dict[str, Field]] = {
@@ -42,16 +45,27 @@ FORMS: dict[str, dict[str, Field]] = {
     "linear": {"value": Field("energy"), "slope": _LENGTH, "R0": Field("number", 0.0)},
     "morse": {"De": Field("energy"), "Re": _LENGTH, "a": _LENGTH, "offset": Field("energy", 0.0)},
     "exponential": {"A": Field("energy"), "b": _LENGTH, "R0": Field("number", 0.0), "offset": Field("energy", 0.0)},
-    "gaussian": {"A": Field("energy"), "R0": _LENGTH, "width": Field("number", low=0.0, low_open=True),
-                 "offset": Field("energy", 0.0)},
+    "gaussian": {
+        "A": Field("energy"),
+        "R0": _LENGTH,
+        "width": Field("number", low=0.0, low_open=True),
+        "offset": Field("energy", 0.0),
+    },
 }
 TOP = {"title": Field("text", "")}
 SCHEMA: dict[str, dict[str, Field]] = {
-    "coordinate": {"name": Field("text", "R"), "unit": Field("text", ""), "start": Field("number"),
-                   "stop": Field("number"), "num": Field("int", low=8, high=1_000_000),
-                   "velocity": Field("number", None, nonzero=True)},
-    "crossings": {"resolution": Field("number", 1e-8, low=0.0, high=1.0, low_open=True, high_open=True),
-                  "contrast": Field("number", 1.5, low=1.0)},
+    "coordinate": {
+        "name": Field("text", "R"),
+        "unit": Field("text", ""),
+        "start": Field("number"),
+        "stop": Field("number"),
+        "num": Field("int", low=8, high=1_000_000),
+        "velocity": Field("number", None, nonzero=True),
+    },
+    "crossings": {
+        "resolution": Field("number", 1e-8, low=0.0, high=1.0, low_open=True, high_open=True),
+        "contrast": Field("number", 1.5, low=1.0),
+    },
 }
 _FORM = Field("text", choices=tuple(FORMS))
 
@@ -153,7 +167,7 @@ class CrossingsModel:
         """The symmetry operator built from the labels: diag(code of each state's label)."""
         distinct = list(dict.fromkeys(self.symmetry_labels))
         codes = [distinct.index(lab) for lab in self.symmetry_labels]
-        return Symmetry("term", np.diag(np.array(codes, dtype=float)), {k: lab for k, lab in enumerate(distinct)})
+        return Symmetry("term", np.diag(np.array(codes, dtype=float)), dict(enumerate(distinct)))
 
 
 def _curve(table: Table) -> Curve:
@@ -215,8 +229,10 @@ def from_dict(raw: dict[str, Any]) -> CrossingsModel:
         if i == j:
             raise LzsmValueError(f"`coupling[{k}]` couples state {pair[0]!r} to itself; use its potential instead")
         if labels[i] != labels[j]:
-            raise LzsmValueError(f"`coupling[{k}]`: states {pair[0]!r} ({labels[i]}) and {pair[1]!r} ({labels[j]}) "
-                                 "have different symmetry and cannot couple; remove the coupling or relabel")
+            raise LzsmValueError(
+                f"`coupling[{k}]`: states {pair[0]!r} ({labels[i]}) and {pair[1]!r} ({labels[j]}) "
+                "have different symmetry and cannot couple; remove the coupling or relabel"
+            )
         if (min(i, j), max(i, j)) in seen:
             raise LzsmValueError(f"`coupling[{k}]`: states {pair[0]!r} and {pair[1]!r} are coupled twice")
         seen.add((min(i, j), max(i, j)))
@@ -228,14 +244,27 @@ def from_dict(raw: dict[str, Any]) -> CrossingsModel:
     model = DiabaticCurves(tuple(curves), tuple(couplings), r.hbar, cname)
     energy_unit = system.energy if system is not None else ""
     time_unit = system.time if system is not None else ""
-    return CrossingsModel(title, model, tuple(names), tuple(labels), np.linspace(start, stop, num), cunit,
-                          energy_unit, time_unit, velocity, resolution, contrast, r.resolved)
+    return CrossingsModel(
+        title,
+        model,
+        tuple(names),
+        tuple(labels),
+        np.linspace(start, stop, num),
+        cunit,
+        energy_unit,
+        time_unit,
+        velocity,
+        resolution,
+        contrast,
+        r.resolved,
+    )
 
 
 def analyse(cm: CrossingsModel) -> CrossingTable:
     """Find and classify the crossings of a crossings model."""
-    return find_crossings(cm.model, cm.path, cm.symmetry(), velocity=cm.velocity, resolution=cm.resolution,
-                          contrast=cm.contrast)
+    return find_crossings(
+        cm.model, cm.path, cm.symmetry(), velocity=cm.velocity, resolution=cm.resolution, contrast=cm.contrast
+    )
 
 
 def format_table(cm: CrossingsModel, table: CrossingTable) -> list[str]:
@@ -244,14 +273,22 @@ def format_table(cm: CrossingsModel, table: CrossingTable) -> list[str]:
     xu = f" [{cm.coordinate_unit}]" if cm.coordinate_unit else ""
     fu = f" [{cm.energy_unit or 'E'}/{cm.coordinate_unit or 'x'}]" if (cm.energy_unit or cm.coordinate_unit) else ""
     cname = cm.model.coordinate
-    head = ["kind", f"{cname}{xu}", "levels", "symmetry", f"gap{eu}", f"V{eu}", f"F{fu}",
-            "p_diabatic_stay"]
+    head = ["kind", f"{cname}{xu}", "levels", "symmetry", f"gap{eu}", f"V{eu}", f"F{fu}", "p_diabatic_stay"]
     rows = []
     for c in table:
         sym = c.symmetry_lower if c.symmetry_lower == c.symmetry_upper else f"{c.symmetry_lower} x {c.symmetry_upper}"
-        rows.append([c.kind, f"{c.x:.6g}", f"{c.level_lower}-{c.level_upper}", sym, f"{c.gap:.6g}",
-                     f"{c.coupling:.6g}", f"{c.slope_difference:.6g}",
-                     "-" if math.isnan(c.p_diabatic_stay) else f"{c.p_diabatic_stay:.6g}"])
+        rows.append(
+            [
+                c.kind,
+                f"{c.x:.6g}",
+                f"{c.level_lower}-{c.level_upper}",
+                sym,
+                f"{c.gap:.6g}",
+                f"{c.coupling:.6g}",
+                f"{c.slope_difference:.6g}",
+                "-" if math.isnan(c.p_diabatic_stay) else f"{c.p_diabatic_stay:.6g}",
+            ]
+        )
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
@@ -259,7 +296,9 @@ def format_table(cm: CrossingsModel, table: CrossingTable) -> list[str]:
         lines.append("(no crossings on the path)")
     if cm.velocity is not None:
         vu = f" {cm.coordinate_unit or 'x'}/{cm.time_unit}" if cm.time_unit else ""
-        lines.append(f"p_diabatic_stay = exp(-2 pi V^2/(hbar |F v|)) at v = {cm.velocity:g}{vu}, hbar = {cm.model.hbar:.6g}")
+        lines.append(
+            f"p_diabatic_stay = exp(-2 pi V^2/(hbar |F v|)) at v = {cm.velocity:g}{vu}, hbar = {cm.model.hbar:.6g}"
+        )
     return lines
 
 
@@ -279,7 +318,7 @@ def figure(cm: CrossingsModel, table: CrossingTable, ax=None):
     # repulsive walls reach very high energies at short R: show the outer half of the path in full
     e = table.energies
     lo = float(e.min())
-    top = float(np.max(e[e.shape[0] // 2:]))
+    top = float(np.max(e[e.shape[0] // 2 :]))
     pad = 0.1 * (top - lo) if top > lo else 1.0
     ax.set_ylim(lo - 0.5 * pad, min(float(e.max()) + 0.5 * pad, top + 3 * pad))
     if cm.title:

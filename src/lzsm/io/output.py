@@ -6,13 +6,16 @@ an error or an interrupt leaves no partial output behind.
 """
 
 from __future__ import annotations
+
 import os
 import shutil
 import tempfile
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+
 from lzsm.errors import LzsmValueError
 
 

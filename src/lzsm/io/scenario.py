@@ -25,6 +25,7 @@ Example (``examples/qubit_landau_zener.toml``)::
 """
 
 from __future__ import annotations
+
 import json
 import os
 import shutil
@@ -33,28 +34,42 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
 import numpy as np
+
 from lzsm.closed_forms import landau_zener as analytic
+from lzsm.errors import LzsmValueError
 from lzsm.io import units
 from lzsm.io.output import atomic_folder, read_toml
 from lzsm.io.schema import Field, Reader
-from lzsm.errors import LzsmValueError
-from lzsm.models.two_level import LandauZener
-from lzsm.models.multilevel import LinearSweep
 from lzsm.models.base import Model
+from lzsm.models.multilevel import LinearSweep
+from lzsm.models.two_level import LandauZener
 
 MODEL_KINDS = ("landau_zener", "linear_sweep")
 TOP = {"title": Field("text", "")}
 SCHEMA: dict[str, dict[str, Field]] = {
-    "model": {"kind": Field("text", "landau_zener", choices=MODEL_KINDS), "coupling": Field("energy"),
-              "sweep_rate": Field("sweep_rate", nonzero=True), "hbar": Field("number", 1.0, low=0.0, low_open=True),
-              "constant": Field("energy", shape="matrix"), "slopes": Field("sweep_rate", shape="list")},
-    "evolve": {"t_span": Field("time", shape="pair"), "initial": Field("any", "diabatic 0"),
-               "n_save": Field("int", 401, low=2, high=1_000_000),
-               "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True)},
+    "model": {
+        "kind": Field("text", "landau_zener", choices=MODEL_KINDS),
+        "coupling": Field("energy"),
+        "sweep_rate": Field("sweep_rate", nonzero=True),
+        "hbar": Field("number", 1.0, low=0.0, low_open=True),
+        "constant": Field("energy", shape="matrix"),
+        "slopes": Field("sweep_rate", shape="list"),
+    },
+    "evolve": {
+        "t_span": Field("time", shape="pair"),
+        "initial": Field("any", "diabatic 0"),
+        "n_save": Field("int", 401, low=2, high=1_000_000),
+        "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True),
+    },
     "sweep": {"sweep_rate": Field("sweep_rate", shape="range", nonzero=True)},
-    "figures": {"energies": Field("bool", True), "populations": Field("bool", True),
-                "probability_vs_rate": Field("bool"), "nonadiabatic_coupling": Field("bool", True)},
+    "figures": {
+        "energies": Field("bool", True),
+        "populations": Field("bool", True),
+        "probability_vs_rate": Field("bool"),
+        "nonadiabatic_coupling": Field("bool", True),
+    },
 }
 
 
@@ -125,27 +140,37 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
 
 def _summary(sc: Scenario, ev, seconds: float) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "title": sc.title, "hbar": sc.hbar, "t_span": list(sc.t_span),
-        "p_diabatic_stay": float(ev.p_diabatic_stay), "p_adiabatic_follow": float(ev.p_adiabatic_follow),
-        "p_jump": float(ev.p_jump), "error_estimate": float(ev.error_estimate),
-        "n_steps": int(ev.n_steps), "seconds": seconds,
+        "title": sc.title,
+        "hbar": sc.hbar,
+        "t_span": list(sc.t_span),
+        "p_diabatic_stay": float(ev.p_diabatic_stay),
+        "p_adiabatic_follow": float(ev.p_adiabatic_follow),
+        "p_jump": float(ev.p_jump),
+        "error_estimate": float(ev.error_estimate),
+        "n_steps": int(ev.n_steps),
+        "seconds": seconds,
     }
     if sc.system is not None:
-        out["units"] = {"energy": sc.system.energy, "time": sc.system.time,
-                        "sweep_rate": sc.system.unit_of("sweep_rate")}
+        out["units"] = {
+            "energy": sc.system.energy,
+            "time": sc.system.time,
+            "sweep_rate": sc.system.unit_of("sweep_rate"),
+        }
     m = sc.model
     if isinstance(m, LandauZener):
         v, a = float(np.abs(m.coupling)), float(m.sweep_rate)
         t0, t1 = sc.t_span
         exact = analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, sc.hbar)
-        out.update({
-            "adiabaticity_delta": float(analytic.adiabaticity(v, a, sc.hbar)),
-            "minimum_gap": float(analytic.minimum_gap(v)),
-            "lz_probability": float(analytic.lz_probability(v, a, sc.hbar)),
-            "golden_rule_p_adiabatic_follow": float(analytic.golden_rule_probability(v, a, sc.hbar)),
-            "regime": str(analytic.regime(v, a, sc.hbar)),
-            "finite_time_exact_p_diabatic_stay": float(exact) if ev.initial_diabatic == 0 else None,
-        })
+        out.update(
+            {
+                "adiabaticity_delta": float(analytic.adiabaticity(v, a, sc.hbar)),
+                "minimum_gap": float(analytic.minimum_gap(v)),
+                "lz_probability": float(analytic.lz_probability(v, a, sc.hbar)),
+                "golden_rule_p_adiabatic_follow": float(analytic.golden_rule_probability(v, a, sc.hbar)),
+                "regime": str(analytic.regime(v, a, sc.hbar)),
+                "finite_time_exact_p_diabatic_stay": float(exact) if ev.initial_diabatic == 0 else None,
+            }
+        )
         if ev.initial_diabatic == 0:
             out["abs_error_vs_exact"] = abs(float(ev.p_diabatic_stay) - float(exact))
     return out
@@ -164,8 +189,8 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
     """Run a scenario and write DIR/{scenario.json, evolution.nc, summary.json, *.png}.
 
     Refuses to overwrite an existing folder unless ``force``; writes nothing if it fails."""
-    from lzsm.plot import crossing as plotting
     from lzsm.dynamics.coherent import evolve, write_netcdf
+    from lzsm.plot import crossing as plotting
 
     with atomic_folder(out_dir, force) as tmp:
         start = time.perf_counter()
@@ -183,8 +208,9 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
             assert isinstance(m, LandauZener)
             grid = LandauZener(np.abs(m.coupling), sc.sweep_rates, sc.hbar)
             sw = evolve(grid, sc.t_span, 0, tol=sc.tol, progress=progress)
-            exact = analytic.finite_time_p_diabatic_stay(np.abs(m.coupling), sc.sweep_rates, sc.t_span[1],
-                                                         sc.t_span[0], 0, sc.hbar)
+            exact = analytic.finite_time_p_diabatic_stay(
+                np.abs(m.coupling), sc.sweep_rates, sc.t_span[1], sc.t_span[0], 0, sc.hbar
+            )
             sweep_ds = sw.to_xarray()[["p_diabatic_stay", "p_jump", "error_estimate", "n_steps"]]
             sweep_ds["p_lz"] = ("sweep_rate", analytic.lz_probability(np.abs(m.coupling), sc.sweep_rates, sc.hbar))
             sweep_ds["p_diabatic_stay_exact_finite_time"] = ("sweep_rate", exact)
@@ -215,9 +241,14 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
             ax.figure.savefig(tmp / "nonadiabatic_coupling.png", dpi=130)
         if sc.figures["probability_vs_rate"] and sc.sweep_rates is not None:
             assert isinstance(m, LandauZener)
-            ax = plotting.plot_probability_vs_rate(float(np.abs(m.coupling)), sc.sweep_rates, ax=_axes(), hbar=sc.hbar,
-                                                   exact=(sc.sweep_rates, sw.p_diabatic_stay),
-                                                   exact_label=f"lzsm.evolve, t in [{sc.t_span[0]:g}, {sc.t_span[1]:g}]")
+            ax = plotting.plot_probability_vs_rate(
+                float(np.abs(m.coupling)),
+                sc.sweep_rates,
+                ax=_axes(),
+                hbar=sc.hbar,
+                exact=(sc.sweep_rates, sw.p_diabatic_stay),
+                exact_label=f"lzsm.evolve, t in [{sc.t_span[0]:g}, {sc.t_span[1]:g}]",
+            )
             if sc.system is not None:
                 ax.set_xlabel(f"sweep rate alpha [{sc.system.unit_of('sweep_rate')}]")
             ax.figure.savefig(tmp / "probability_vs_rate.png", dpi=130)
@@ -228,15 +259,22 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
 
 # --------------------------------------------------------------------------- interferometry maps
 MAP_SCHEMA: dict[str, dict[str, Field]] = {
-    "drive": {"gap": Field("energy"), "offset": Field("energy", shape="range"),
-              "amplitude": Field("energy", shape="range", low=0.0),
-              "frequency": Field("angular_frequency", low=0.0, low_open=True),
-              "frequency_hz": Field("frequency_hz", low=0.0, low_open=True), "phase": Field("number", 0.0),
-              "shape": Field("text", "harmonic", choices=("harmonic", "triangular"))},
-    "map": {"n_periods": Field("int", 20, low=0), "initial": Field("int", 0, low=0, high=1),
-            "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True),
-            "n_samples": Field("int", "auto", low=8, choices=("auto",)),
-            "chunk_points": Field("int", 4096, low=1, high=10**7)},
+    "drive": {
+        "gap": Field("energy"),
+        "offset": Field("energy", shape="range"),
+        "amplitude": Field("energy", shape="range", low=0.0),
+        "frequency": Field("angular_frequency", low=0.0, low_open=True),
+        "frequency_hz": Field("frequency_hz", low=0.0, low_open=True),
+        "phase": Field("number", 0.0),
+        "shape": Field("text", "harmonic", choices=("harmonic", "triangular")),
+    },
+    "map": {
+        "n_periods": Field("int", 20, low=0),
+        "initial": Field("int", 0, low=0, high=1),
+        "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True),
+        "n_samples": Field("int", "auto", low=8, choices=("auto",)),
+        "chunk_points": Field("int", 4096, low=1, high=10**7),
+    },
 }
 
 
@@ -279,8 +317,22 @@ def map_from_dict(raw: dict[str, Any]) -> MapScenario:
     shape = r.get("drive", "shape")
     axes = {name: r.get_range("drive", name) for name in ("offset", "amplitude")}
     n_periods = r.get("map", "n_periods") or None  # 0 in the file means: the infinite-time average only
-    return MapScenario(title, r.system, r.hbar, gap, freq, phase, shape, axes, n_periods, r.get("map", "initial"),
-                       r.get("map", "tol"), r.get("map", "n_samples"), r.get("map", "chunk_points"), r.resolved)
+    return MapScenario(
+        title,
+        r.system,
+        r.hbar,
+        gap,
+        freq,
+        phase,
+        shape,
+        axes,
+        n_periods,
+        r.get("map", "initial"),
+        r.get("map", "tol"),
+        r.get("map", "n_samples"),
+        r.get("map", "chunk_points"),
+        r.resolved,
+    )
 
 
 def _differences(a: dict[str, Any], b: dict[str, Any], prefix: str = "") -> list[str]:
@@ -295,20 +347,29 @@ def _differences(a: dict[str, Any], b: dict[str, Any], prefix: str = "") -> list
     return out
 
 
-def run_map(ms: MapScenario, out_dir: str | os.PathLike, *, resume: bool = False, force: bool = False,
-            scheduler: Any = None, progress: bool | None = None) -> dict:
+def run_map(
+    ms: MapScenario,
+    out_dir: str | os.PathLike,
+    *,
+    resume: bool = False,
+    force: bool = False,
+    scheduler: Any = None,
+    progress: bool | None = None,
+) -> dict:
     """Compute an interferometry map into ``DIR``: ``map.zarr`` (the resumable store, written as
     chunks finish), then ``map.nc``, ``interferometry.png`` (+ ``final_population.png``),
     ``scenario.json`` and ``summary.json`` once the map is complete."""
     from lzsm.dynamics.interferometry import interferometry_map
-    from lzsm.plot.interferometry import plot_interferometry
     from lzsm.models.drives import PeriodicDrive
+    from lzsm.plot.interferometry import plot_interferometry
 
     out = Path(out_dir)
     store = out / "map.zarr"
     if out.exists() and not resume:
         if not force:
-            raise LzsmValueError(f"output folder {str(out)!r} exists; use --resume to continue it or --force to replace it")
+            raise LzsmValueError(
+                f"output folder {str(out)!r} exists; use --resume to continue it or --force to replace it"
+            )
         shutil.rmtree(out)
     if resume and out.exists() and (out / "scenario.json").exists():
         stored = json.loads((out / "scenario.json").read_text())
@@ -321,9 +382,19 @@ def run_map(ms: MapScenario, out_dir: str | os.PathLike, *, resume: bool = False
     nx = len(ms.axes["amplitude"])
     rows = max(1, ms.chunk_points // nx)
     start = time.perf_counter()
-    ds = interferometry_map(model, n_periods=ms.n_periods, initial=ms.initial, n_samples=ms.n_samples, tol=ms.tol,
-                        chunks={"offset": rows, "amplitude": nx}, store=store, resume=True,
-                        scheduler=scheduler, progress=progress, **ms.axes).to_xarray()
+    ds = interferometry_map(
+        model,
+        n_periods=ms.n_periods,
+        initial=ms.initial,
+        n_samples=ms.n_samples,
+        tol=ms.tol,
+        chunks={"offset": rows, "amplitude": nx},
+        store=store,
+        resume=True,
+        scheduler=scheduler,
+        progress=progress,
+        **ms.axes,
+    ).to_xarray()
     seconds = time.perf_counter() - start
     tmp = Path(tempfile.mkdtemp(prefix=".final-", dir=out))
     try:
@@ -338,10 +409,14 @@ def run_map(ms: MapScenario, out_dir: str | os.PathLike, *, resume: bool = False
             ax = plot_interferometry(ds, "p_upper_final", ax=_axes())
             ax.set_title(f"after {ms.n_periods} periods")
             ax.figure.savefig(tmp / "final_population.png", dpi=130)
-        summary = {"title": ms.title, "points": int(ds["p_upper_mean"].size), "seconds": seconds,
-                   "max_p_upper_mean": float(ds["p_upper_mean"].max()),
-                   "max_error_estimate": float(ds["error_estimate"].max()),
-                   "n_samples_per_period": int(ds.attrs["n_samples_per_period"])}
+        summary = {
+            "title": ms.title,
+            "points": int(ds["p_upper_mean"].size),
+            "seconds": seconds,
+            "max_p_upper_mean": float(ds["p_upper_mean"].max()),
+            "max_error_estimate": float(ds["error_estimate"].max()),
+            "n_samples_per_period": int(ds.attrs["n_samples_per_period"]),
+        }
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2))
         for f in tmp.iterdir():
             os.replace(f, out / f.name)

@@ -28,12 +28,15 @@ bounds applications state where they read a value.
 """
 
 from __future__ import annotations
+
 import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+
 import numpy as np
+
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.io import units
 
@@ -126,8 +129,15 @@ class Table:
     ``key`` prefixes the dotted names in messages (``'evolve'`` -> ``evolve.t_span``), ``label``
     names the table in unknown-key messages (``'[evolve]'``, ``"state 'X'"``)."""
 
-    def __init__(self, reader: Reader, raw: dict[str, Any], spec: Mapping[str, Field], key: str, label: str,
-                 record: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        reader: Reader,
+        raw: dict[str, Any],
+        spec: Mapping[str, Field],
+        key: str,
+        label: str,
+        record: dict[str, Any],
+    ) -> None:
         self.reader = reader
         self.raw = raw
         self.fields = dict(spec)
@@ -173,8 +183,7 @@ class Table:
     def _read(self, f: Field, value: Any, name: str) -> Any:
         if f.shape == "range":
             spec = value.tolist() if isinstance(value, np.ndarray) else value
-            vals = units.parse_range(spec, "dimensionless" if f.kind == "number" else f.kind, self.reader.system,
-                                     name)
+            vals = units.parse_range(spec, "dimensionless" if f.kind == "number" else f.kind, self.reader.system, name)
             for x in vals:
                 check_range(name, float(x), f)
             return vals
@@ -187,10 +196,12 @@ class Table:
                 raise LzsmValueError(f"`{name}` must be a non-empty list, got {value!r}")
             return [self._scalar(f, v, name) for v in value]
         if f.shape == "matrix":
-            if not (isinstance(value, list) and value
-                    and all(isinstance(r, list) and len(r) == len(value) for r in value)):
-                raise LzsmValueError(f"`{name}` must be a square matrix given as a list of equal-length rows, "
-                                     f"got {value!r}")
+            if not (
+                isinstance(value, list) and value and all(isinstance(r, list) and len(r) == len(value) for r in value)
+            ):
+                raise LzsmValueError(
+                    f"`{name}` must be a square matrix given as a list of equal-length rows, got {value!r}"
+                )
             return [[self._scalar(f, v, name) for v in row] for row in value]
         return self._scalar(f, value, name)
 
@@ -232,9 +243,16 @@ class Reader:
     :meth:`item`.  ``units_default``: the (energy, time) units a ``[units]`` table leaves out.
     ``what`` qualifies the top-level unknown-key message (``"of application 'lz_gate'"``)."""
 
-    def __init__(self, raw: Any, sections: Mapping[str, Mapping[str, Field]], *,
-                 top: Mapping[str, Field] | None = None, arrays: tuple[str, ...] = (),
-                 units_default: tuple[str, str] = ("GHz", "ns"), what: str = "") -> None:
+    def __init__(
+        self,
+        raw: Any,
+        sections: Mapping[str, Mapping[str, Field]],
+        *,
+        top: Mapping[str, Field] | None = None,
+        arrays: tuple[str, ...] = (),
+        units_default: tuple[str, str] = ("GHz", "ns"),
+        what: str = "",
+    ) -> None:
         if not isinstance(raw, dict):
             raise LzsmTypeError(f"a scenario must be a TOML table, got {type(raw).__name__}")
         self.raw = raw
@@ -259,21 +277,22 @@ class Reader:
             table.check_keys()
             self.sections[name] = table
         if self.system is None:
-            found = [(t.name(k), v) for t in self.sections.values() for k, v in t.raw.items()
-                     if t.fields[k].quantity]
+            found = [(t.name(k), v) for t in self.sections.values() for k, v in t.raw.items() if t.fields[k].quantity]
             units.check_mixing(found, "declare the unit system in a [units] table (energy, time)", infer=False)
 
     def _unit_system(self, default: tuple[str, str]) -> units.UnitSystem | None:
         u = self.raw.get("units")
         if u is None:
             return None
-        table = Table(self, u, {"energy": Field("text", default[0]), "time": Field("text", default[1])},
-                      "units", "[units]", {})
+        table = Table(
+            self, u, {"energy": Field("text", default[0]), "time": Field("text", default[1])}, "units", "[units]", {}
+        )
         table.check_keys()
         for key in ("energy", "time"):
             if key in u and not isinstance(u[key], str):
-                raise LzsmValueError(f"`units.{key}` must be a unit name such as {default[0]!r} or "
-                                     f"{default[1]!r}, got {u[key]!r}")
+                raise LzsmValueError(
+                    f"`units.{key}` must be a unit name such as {default[0]!r} or {default[1]!r}, got {u[key]!r}"
+                )
         system = units.UnitSystem(table.get("energy"), table.get("time"))
         self.resolved["units"] = table.record
         return system
@@ -316,4 +335,3 @@ class Reader:
         if self.system is None:
             found = [(table.name(k), v) for k, v in table.raw.items() if table.fields[k].quantity]
             units.check_mixing(found, "declare the unit system in a [units] table (energy, time)", infer=False)
-

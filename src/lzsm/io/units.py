@@ -31,6 +31,7 @@ units or none does; with one, plain numbers are in its units.
 """
 
 from __future__ import annotations
+
 import functools
 import math
 import numbers
@@ -38,23 +39,43 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
 import numpy as np
 from scipy import constants as _c
+
 from lzsm.errors import LzsmValueError
 
 _E_H = _c.physical_constants["Hartree energy"][0]
 
 ENERGY_UNITS: dict[str, float] = {
     "J": 1.0,
-    "eV": _c.e, "meV": 1e-3 * _c.e, "ueV": 1e-6 * _c.e, "µeV": 1e-6 * _c.e,
-    "Hz": _c.h, "kHz": 1e3 * _c.h, "MHz": 1e6 * _c.h, "GHz": 1e9 * _c.h, "THz": 1e12 * _c.h,
-    "cm^-1": _c.h * _c.c * 100.0, "cm-1": _c.h * _c.c * 100.0,
-    "hartree": _E_H, "Ha": _E_H, "Eh": _E_H,
-    "K": _c.k, "mK": 1e-3 * _c.k,
+    "eV": _c.e,
+    "meV": 1e-3 * _c.e,
+    "ueV": 1e-6 * _c.e,
+    "µeV": 1e-6 * _c.e,
+    "Hz": _c.h,
+    "kHz": 1e3 * _c.h,
+    "MHz": 1e6 * _c.h,
+    "GHz": 1e9 * _c.h,
+    "THz": 1e12 * _c.h,
+    "cm^-1": _c.h * _c.c * 100.0,
+    "cm-1": _c.h * _c.c * 100.0,
+    "hartree": _E_H,
+    "Ha": _E_H,
+    "Eh": _E_H,
+    "K": _c.k,
+    "mK": 1e-3 * _c.k,
 }
 TIME_UNITS: dict[str, float] = {
-    "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ps": 1e-12, "fs": 1e-15,
-    "as": 1e-18, "au": _c.hbar / _E_H,
+    "s": 1.0,
+    "ms": 1e-3,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "ns": 1e-9,
+    "ps": 1e-12,
+    "fs": 1e-15,
+    "as": 1e-18,
+    "au": _c.hbar / _E_H,
 }
 DIMENSIONS = ("energy", "time", "sweep_rate", "angular_frequency", "frequency_hz", "dimensionless")
 HZ_UNITS = {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9, "THz": 1e12}
@@ -90,13 +111,20 @@ class UnitSystem:
         return _c.hbar / (ENERGY_UNITS[self.energy] * TIME_UNITS[self.time])
 
     def unit_of(self, dimension: str) -> str:
-        return {"energy": self.energy, "time": self.time, "sweep_rate": f"{self.energy}/{self.time}",
-                "dimensionless": ""}[dimension]
+        return {
+            "energy": self.energy,
+            "time": self.time,
+            "sweep_rate": f"{self.energy}/{self.time}",
+            "dimensionless": "",
+        }[dimension]
 
     def si_factor(self, dimension: str) -> float:
         """One unit of ``dimension`` (energy, time or sweep_rate) of this system in SI units."""
-        return {"energy": ENERGY_UNITS[self.energy], "time": TIME_UNITS[self.time],
-                "sweep_rate": ENERGY_UNITS[self.energy] / TIME_UNITS[self.time]}[dimension]
+        return {
+            "energy": ENERGY_UNITS[self.energy],
+            "time": TIME_UNITS[self.time],
+            "sweep_rate": ENERGY_UNITS[self.energy] / TIME_UNITS[self.time],
+        }[dimension]
 
 
 def _table_dimension(unit: str) -> tuple[str, float] | None:
@@ -136,16 +164,20 @@ def _pint_dimension(unit: str) -> tuple[str, float]:
         raise LzsmValueError(
             f"unknown unit {unit!r} ({exc}): use an energy unit ({', '.join(ENERGY_UNITS)}), a time unit "
             f"({', '.join(TIME_UNITS)}), energy/time for a sweep rate, or a pint expression such as "
-            "'GHz*h'") from None
+            "'GHz*h'"
+        ) from None
     except Exception:  # pint's parser raises assorted errors on malformed expressions
         raise LzsmValueError(f"cannot read the unit {unit!r}") from None
     if not isinstance(q, reg.Quantity):  # a bare number such as '2'
         raise LzsmValueError(f"cannot read the unit {unit!r}")
 
     def energy_si(x: Any) -> float | None:
-        for to_energy, dims in ((1.0, "[energy]"), (reg.planck_constant, "1/[time]"),
-                                (reg.planck_constant * reg.speed_of_light, "1/[length]"),
-                                (reg.boltzmann_constant, "[temperature]")):
+        for to_energy, dims in (
+            (1.0, "[energy]"),
+            (reg.planck_constant, "1/[time]"),
+            (reg.planck_constant * reg.speed_of_light, "1/[length]"),
+            (reg.boltzmann_constant, "[temperature]"),
+        ):
             if x.check(dims):
                 return float((x * to_energy).to("J").magnitude)
         return None
@@ -188,8 +220,9 @@ def _number_and_unit(value: Any, name: str) -> tuple[float, str]:
         return float(magnitude), short if _table_dimension(short) else str(value.units)
     m = _QUANTITY.match(value)
     if not m:
-        raise LzsmValueError(f"`{name}`: cannot read {value!r} as a number with an optional unit, "
-                             "e.g. '2 GHz' or '1 GHz/ns'")
+        raise LzsmValueError(
+            f"`{name}`: cannot read {value!r} as a number with an optional unit, e.g. '2 GHz' or '1 GHz/ns'"
+        )
     return float(m.group(1)), m.group(2)
 
 
@@ -221,8 +254,9 @@ def parse(value: Any, dimension: str, system: UnitSystem | None, name: str) -> f
             if dim == "dimensionless":
                 x = number * factor
             elif system is None:
-                raise LzsmValueError(f"`{name}` = {value!r} has a unit but no unit system is set "
-                                     "(give [units] energy/time, or --units)")
+                raise LzsmValueError(
+                    f"`{name}` = {value!r} has a unit but no unit system is set (give [units] energy/time, or --units)"
+                )
             else:
                 x = number * factor / system.si_factor(dimension)
     else:
@@ -250,15 +284,17 @@ def _frequency(value: Any, dimension: str, system: UnitSystem | None, name: str)
             t_unit = TIME_UNITS[system.time]
             if cycles and unit in HZ_UNITS:
                 x = 2 * math.pi * number * HZ_UNITS[unit] * t_unit
-            elif not cycles and (unit.startswith("rad/") or unit.startswith("1/")) and unit.split("/", 1)[1] in TIME_UNITS:
+            elif not cycles and (unit.startswith(("rad/", "1/"))) and unit.split("/", 1)[1] in TIME_UNITS:
                 x = number * t_unit / TIME_UNITS[unit.split("/", 1)[1]]
             else:
                 want = "Hz, kHz, MHz, GHz or THz" if cycles else "rad/<time> or 1/<time>"
-                raise LzsmValueError(f"`{name}`: unit {unit!r} is not a {'cycle' if cycles else 'angular'} "
-                                     f"frequency; use {want}")
+                raise LzsmValueError(
+                    f"`{name}`: unit {unit!r} is not a {'cycle' if cycles else 'angular'} frequency; use {want}"
+                )
     else:
-        raise LzsmValueError(f"`{name}` must be a number or a frequency string such as '0.27 GHz' or "
-                             f"'1.7 rad/ns', got {value!r}")
+        raise LzsmValueError(
+            f"`{name}` must be a number or a frequency string such as '0.27 GHz' or '1.7 rad/ns', got {value!r}"
+        )
     if not math.isfinite(x):
         raise LzsmValueError(f"`{name}` must be finite, got {value!r}")
     return x
@@ -311,8 +347,7 @@ def check_mixing(values: Iterable[tuple[str, Any]], declare: str, *, infer: bool
     if plain:
         said += f" but {', '.join(plain)} {'is a plain number' if len(plain) == 1 else 'are plain numbers'}"
     fix = "give every value a unit, or " if infer else ""
-    raise LzsmValueError(f"no unit system is set and {said}: {fix}{declare} (plain numbers are then in "
-                         "its units)")
+    raise LzsmValueError(f"no unit system is set and {said}: {fix}{declare} (plain numbers are then in its units)")
 
 
 def parse_range(spec: Any, dimension: str, system: UnitSystem | None, name: str) -> np.ndarray:
@@ -339,8 +374,9 @@ def parse_range(spec: Any, dimension: str, system: UnitSystem | None, name: str)
         scale = spec.get("scale", "linear")
         if scale == "log":
             if start <= 0 or stop <= 0:
-                raise LzsmValueError(f"`{name}`: a log range needs positive start and stop, got "
-                                     f"start = {start:g}, stop = {stop:g}")
+                raise LzsmValueError(
+                    f"`{name}`: a log range needs positive start and stop, got start = {start:g}, stop = {stop:g}"
+                )
             vals = np.geomspace(start, stop, num)
         elif scale == "linear":
             vals = np.linspace(start, stop, num)

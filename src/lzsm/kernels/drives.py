@@ -29,7 +29,7 @@ Each shape has four forms, which agree to rounding (``tests/test_drives.py``):
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from numba import njit
@@ -91,7 +91,9 @@ def coefficient_function(code: np.ndarray, fpar: np.ndarray, t: np.ndarray) -> n
     tri = 2.0 * np.abs(x - 2.0 * np.floor(0.5 * x) - 1.0) - 1.0
     return np.select(
         [code == F_LINEAR, code == F_COS, code == F_TRIANGLE, code == F_QUADRATIC, code == F_ABS],
-        [t + 0 * theta, np.cos(theta), tri, t * t + 0 * theta, np.abs(t) + 0 * theta], 0.0 * theta)
+        [t + 0 * theta, np.cos(theta), tri, t * t + 0 * theta, np.abs(t) + 0 * theta],
+        0.0 * theta,
+    )
 
 
 def kink_count(code: np.ndarray, fpar: np.ndarray, t0: float, t1: float) -> int:
@@ -129,8 +131,11 @@ def max_abs(code: np.ndarray, t0: float, t1: float) -> np.ndarray:
     """An upper bound of |f| over [t0, t1] for each code."""
     code = np.asarray(code)
     tmax = max(abs(t0), abs(t1))
-    return np.select([code == F_LINEAR, code == F_ABS, code == F_QUADRATIC, (code == F_COS) | (code == F_TRIANGLE)],
-                     [tmax, tmax, tmax * tmax, 1.0], 0.0)
+    return np.select(
+        [code == F_LINEAR, code == F_ABS, code == F_QUADRATIC, (code == F_COS) | (code == F_TRIANGLE)],
+        [tmax, tmax, tmax * tmax, 1.0],
+        0.0,
+    )
 
 
 # ----------------------------------------------------------------------------- plain Python
@@ -142,9 +147,11 @@ def python_coefficient(code: int, omega: float, phi: float) -> Callable[[float],
     if code == F_COS:
         return lambda t: math.cos(omega * t + phi)
     if code == F_TRIANGLE:
+
         def tri(t: float) -> float:
             x = (omega * t + phi) / math.pi
             return 2.0 * abs(x - 2.0 * math.floor(0.5 * x) - 1.0) - 1.0
+
         return tri
     if code == F_QUADRATIC:
         return lambda t: t * t

@@ -46,8 +46,15 @@ from numba import njit
 
 from .drives import _coef, _next_break
 from .magnus import _C1, _C3, omega6_from_nodes
-from .stepping import (EXPONENT_EMBEDDED, EXPONENT_RICHARDSON, STATUS_MAX_STEPS, STATUS_OK, control, outside_radius,
-                       trial_step)
+from .stepping import (
+    EXPONENT_EMBEDDED,
+    EXPONENT_RICHARDSON,
+    STATUS_MAX_STEPS,
+    STATUS_OK,
+    control,
+    outside_radius,
+    trial_step,
+)
 
 BASIS_DIABATIC = 0
 BASIS_ADIABATIC = 1
@@ -56,13 +63,28 @@ BASIS_ADIABATIC = 1
 _B3 = np.array([120.0, 60.0, 12.0, 1.0])
 _B5 = np.array([30240.0, 15120.0, 3360.0, 420.0, 30.0, 1.0])
 _B7 = np.array([17297280.0, 8648640.0, 1995840.0, 277200.0, 25200.0, 1512.0, 56.0, 1.0])
-_B9 = np.array([17643225600.0, 8821612800.0, 2075673600.0, 302702400.0, 30270240.0, 2162160.0,
-                110880.0, 3960.0, 90.0, 1.0])
-_B13 = np.array([64764752532480000.0, 32382376266240000.0, 7771770303897600.0, 1187353796428800.0,
-                 129060195264000.0, 10559470521600.0, 670442572800.0, 33522128640.0, 1323241920.0,
-                 40840800.0, 960960.0, 16380.0, 182.0, 1.0])
-_THETA = (1.495585217958292e-2, 2.539398330063230e-1, 9.504178996162932e-1, 2.097847961257068,
-          5.371920351148152)
+_B9 = np.array(
+    [17643225600.0, 8821612800.0, 2075673600.0, 302702400.0, 30270240.0, 2162160.0, 110880.0, 3960.0, 90.0, 1.0]
+)
+_B13 = np.array(
+    [
+        64764752532480000.0,
+        32382376266240000.0,
+        7771770303897600.0,
+        1187353796428800.0,
+        129060195264000.0,
+        10559470521600.0,
+        670442572800.0,
+        33522128640.0,
+        1323241920.0,
+        40840800.0,
+        960960.0,
+        16380.0,
+        182.0,
+        1.0,
+    ]
+)
+_THETA = (1.495585217958292e-2, 2.539398330063230e-1, 9.504178996162932e-1, 2.097847961257068, 5.371920351148152)
 
 
 @njit(cache=True, nogil=True)
@@ -101,8 +123,8 @@ def expm(a):
     elif nrm <= _THETA[3]:
         u, v = _pade_low(a, _B9)
     else:
-        s = max(0, int(math.ceil(math.log2(nrm / _THETA[4]))))
-        x = a / (2.0 ** s)
+        s = max(0, math.ceil(math.log2(nrm / _THETA[4])))
+        x = a / (2.0**s)
         n = a.shape[0]
         eye = np.eye(n, dtype=a.dtype)
         x2 = x @ x
@@ -133,7 +155,7 @@ def _spectral(w, eta, wc, s):
     """J(w) = eta w^s wc^(1-s) exp(-w/wc) for w >= 0."""
     if w <= 0.0:
         return 0.0
-    return eta * w ** s * wc ** (1.0 - s) * math.exp(-w / wc)
+    return eta * w**s * wc ** (1.0 - s) * math.exp(-w / wc)
 
 
 @njit(cache=True, nogil=True)
@@ -286,8 +308,7 @@ def _outputs(npts, m, n2):
 
 
 @njit(cache=True, nogil=True)
-def evolve_lindblad(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step,
-                    max_steps):
+def evolve_lindblad(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, r0, tol, h_init, max_step, max_steps):
     """Propagate P independent master equations, one point after the other without the GIL
     (callers run chunks of points on several threads: :func:`lzsm.kernels.threads.run_chunks`).
 
@@ -299,8 +320,24 @@ def evolve_lindblad(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, 
     """
     out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], r0.shape[1])
     for p in range(a.shape[0]):
-        errs[p], steps[p], status[p] = _run(a[p], b[p], code[p], fpar[p], dconst[p], dynamic, basis, par[p],
-                                            xop[p], t_eval, r0[p], tol, h_init, max_step, max_steps, out[p])
+        errs[p], steps[p], status[p] = _run(
+            a[p],
+            b[p],
+            code[p],
+            fpar[p],
+            dconst[p],
+            dynamic,
+            basis,
+            par[p],
+            xop[p],
+            t_eval,
+            r0[p],
+            tol,
+            h_init,
+            max_step,
+            max_steps,
+            out[p],
+        )
     return out, errs, steps, status
 
 
@@ -334,35 +371,58 @@ def evolve_lindblad(a, b, code, fpar, dconst, dynamic, basis, par, xop, t_eval, 
 @njit(cache=True, nogil=True)
 def _amul(x, y):
     """x y for affine 3x4 tuples: [[Mx My, Mx cy]]."""
-    return (x[0] * y[0] + x[1] * y[4] + x[2] * y[8],
-            x[0] * y[1] + x[1] * y[5] + x[2] * y[9],
-            x[0] * y[2] + x[1] * y[6] + x[2] * y[10],
-            x[0] * y[3] + x[1] * y[7] + x[2] * y[11],
-            x[4] * y[0] + x[5] * y[4] + x[6] * y[8],
-            x[4] * y[1] + x[5] * y[5] + x[6] * y[9],
-            x[4] * y[2] + x[5] * y[6] + x[6] * y[10],
-            x[4] * y[3] + x[5] * y[7] + x[6] * y[11],
-            x[8] * y[0] + x[9] * y[4] + x[10] * y[8],
-            x[8] * y[1] + x[9] * y[5] + x[10] * y[9],
-            x[8] * y[2] + x[9] * y[6] + x[10] * y[10],
-            x[8] * y[3] + x[9] * y[7] + x[10] * y[11])
+    return (
+        x[0] * y[0] + x[1] * y[4] + x[2] * y[8],
+        x[0] * y[1] + x[1] * y[5] + x[2] * y[9],
+        x[0] * y[2] + x[1] * y[6] + x[2] * y[10],
+        x[0] * y[3] + x[1] * y[7] + x[2] * y[11],
+        x[4] * y[0] + x[5] * y[4] + x[6] * y[8],
+        x[4] * y[1] + x[5] * y[5] + x[6] * y[9],
+        x[4] * y[2] + x[5] * y[6] + x[6] * y[10],
+        x[4] * y[3] + x[5] * y[7] + x[6] * y[11],
+        x[8] * y[0] + x[9] * y[4] + x[10] * y[8],
+        x[8] * y[1] + x[9] * y[5] + x[10] * y[9],
+        x[8] * y[2] + x[9] * y[6] + x[10] * y[10],
+        x[8] * y[3] + x[9] * y[7] + x[10] * y[11],
+    )
 
 
 @njit(cache=True, nogil=True)
 def _alin(a, x, b, y):
     """a x + b y for 12-tuples."""
-    return (a * x[0] + b * y[0], a * x[1] + b * y[1], a * x[2] + b * y[2], a * x[3] + b * y[3],
-            a * x[4] + b * y[4], a * x[5] + b * y[5], a * x[6] + b * y[6], a * x[7] + b * y[7],
-            a * x[8] + b * y[8], a * x[9] + b * y[9], a * x[10] + b * y[10], a * x[11] + b * y[11])
+    return (
+        a * x[0] + b * y[0],
+        a * x[1] + b * y[1],
+        a * x[2] + b * y[2],
+        a * x[3] + b * y[3],
+        a * x[4] + b * y[4],
+        a * x[5] + b * y[5],
+        a * x[6] + b * y[6],
+        a * x[7] + b * y[7],
+        a * x[8] + b * y[8],
+        a * x[9] + b * y[9],
+        a * x[10] + b * y[10],
+        a * x[11] + b * y[11],
+    )
 
 
 @njit(cache=True, nogil=True)
 def _alin3(a, x, b, y, c, z):
     """a x + b y + c z for 12-tuples."""
-    return (a * x[0] + b * y[0] + c * z[0], a * x[1] + b * y[1] + c * z[1], a * x[2] + b * y[2] + c * z[2],
-            a * x[3] + b * y[3] + c * z[3], a * x[4] + b * y[4] + c * z[4], a * x[5] + b * y[5] + c * z[5],
-            a * x[6] + b * y[6] + c * z[6], a * x[7] + b * y[7] + c * z[7], a * x[8] + b * y[8] + c * z[8],
-            a * x[9] + b * y[9] + c * z[9], a * x[10] + b * y[10] + c * z[10], a * x[11] + b * y[11] + c * z[11])
+    return (
+        a * x[0] + b * y[0] + c * z[0],
+        a * x[1] + b * y[1] + c * z[1],
+        a * x[2] + b * y[2] + c * z[2],
+        a * x[3] + b * y[3] + c * z[3],
+        a * x[4] + b * y[4] + c * z[4],
+        a * x[5] + b * y[5] + c * z[5],
+        a * x[6] + b * y[6] + c * z[6],
+        a * x[7] + b * y[7] + c * z[7],
+        a * x[8] + b * y[8] + c * z[8],
+        a * x[9] + b * y[9] + c * z[9],
+        a * x[10] + b * y[10] + c * z[10],
+        a * x[11] + b * y[11] + c * z[11],
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -382,12 +442,14 @@ def _expm_affine(g):
     and u_c the last column of U.  P is inverted by its adjugate (for ||X|| <= theta_m the Pade
     denominator is well conditioned, Higham 2005 Sec. 2).  Squaring: [[E, e]]^2 = [[E E, E e + e]].
     """
-    nrm = max(max(abs(g[0]) + abs(g[4]) + abs(g[8]), abs(g[1]) + abs(g[5]) + abs(g[9])),
-              max(abs(g[2]) + abs(g[6]) + abs(g[10]), abs(g[3]) + abs(g[7]) + abs(g[11])))
+    nrm = max(
+        max(abs(g[0]) + abs(g[4]) + abs(g[8]), abs(g[1]) + abs(g[5]) + abs(g[9])),
+        max(abs(g[2]) + abs(g[6]) + abs(g[10]), abs(g[3]) + abs(g[7]) + abs(g[11])),
+    )
     sq = 0
     if nrm > _THETA[4]:
         sq = math.ceil(math.log2(nrm / _THETA[4]))
-    x = _alin(1.0 / (2.0 ** sq), g, 0.0, g)
+    x = _alin(1.0 / (2.0**sq), g, 0.0, g)
     x2 = _amul(x, x)
     if nrm <= _THETA[0]:
         b = _B3
@@ -434,14 +496,24 @@ def _expm_affine(g):
     a22 = p00 * p11 - p01 * p10
     d = 1.0 / (p00 * a00 + p01 * a10 + p02 * a20)
     inv = (a00 * d, a01 * d, a02 * d, 0.0, a10 * d, a11 * d, a12 * d, 0.0, a20 * d, a21 * d, a22 * d, 0.0)
-    q = (b0 + v[0] + u[0], v[1] + u[1], v[2] + u[2], 2.0 * u[3],
-         v[4] + u[4], b0 + v[5] + u[5], v[6] + u[6], 2.0 * u[7],
-         v[8] + u[8], v[9] + u[9], b0 + v[10] + u[10], 2.0 * u[11])
+    q = (
+        b0 + v[0] + u[0],
+        v[1] + u[1],
+        v[2] + u[2],
+        2.0 * u[3],
+        v[4] + u[4],
+        b0 + v[5] + u[5],
+        v[6] + u[6],
+        2.0 * u[7],
+        v[8] + u[8],
+        v[9] + u[9],
+        b0 + v[10] + u[10],
+        2.0 * u[11],
+    )
     r = _amul(inv, q)
     for _ in range(sq):
         r2 = _amul(r, r)
-        r = (r2[0], r2[1], r2[2], r2[3] + r[3], r2[4], r2[5], r2[6], r2[7] + r[7],
-             r2[8], r2[9], r2[10], r2[11] + r[11])
+        r = (r2[0], r2[1], r2[2], r2[3] + r[3], r2[4], r2[5], r2[6], r2[7] + r[7], r2[8], r2[9], r2[10], r2[11] + r[11])
     return r
 
 
@@ -452,9 +524,20 @@ def _axis_dissipator(nx, ny, nz, gphi, g_down, g_up):
     tr = gphi + 0.5 * (g_down + g_up)
     k = tr - (g_down + g_up)  # coefficient of n n^T
     dl = g_down - g_up
-    return (-tr + k * nx * nx, k * nx * ny, k * nx * nz, -dl * nx,
-            k * ny * nx, -tr + k * ny * ny, k * ny * nz, -dl * ny,
-            k * nz * nx, k * nz * ny, -tr + k * nz * nz, -dl * nz)
+    return (
+        -tr + k * nx * nx,
+        k * nx * ny,
+        k * nx * nz,
+        -dl * nx,
+        k * ny * nx,
+        -tr + k * ny * ny,
+        k * ny * nz,
+        -dl * ny,
+        k * nz * nx,
+        k * nz * ny,
+        -tr + k * nz * nz,
+        -dl * nz,
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -487,9 +570,7 @@ def _pair_rates(w, g1, kt, eta, wc, sexp, x01sq):
 @njit(cache=True, nogil=True)
 def _rot(h):
     """Affine generator of dr/dt = 2 h x r for the Pauli vector h = (h0, hx, hy, hz)."""
-    return (0.0, -2.0 * h[3], 2.0 * h[2], 0.0,
-            2.0 * h[3], 0.0, -2.0 * h[1], 0.0,
-            -2.0 * h[2], 2.0 * h[1], 0.0, 0.0)
+    return (0.0, -2.0 * h[3], 2.0 * h[2], 0.0, 2.0 * h[3], 0.0, -2.0 * h[1], 0.0, -2.0 * h[2], 2.0 * h[1], 0.0, 0.0)
 
 
 @njit(cache=True, nogil=True)
@@ -500,9 +581,20 @@ def _bloch_generator(a, b, code, fp, t, mc, dynamic, basis, par, xv):
     hx = a[1] + b[1] * f
     hy = a[2] + b[2] * f
     hz = a[3] + b[3] * f
-    g = (mc[0], mc[1] - 2.0 * hz, mc[2] + 2.0 * hy, mc[3],
-         mc[4] + 2.0 * hz, mc[5], mc[6] - 2.0 * hx, mc[7],
-         mc[8] - 2.0 * hy, mc[9] + 2.0 * hx, mc[10], mc[11])
+    g = (
+        mc[0],
+        mc[1] - 2.0 * hz,
+        mc[2] + 2.0 * hy,
+        mc[3],
+        mc[4] + 2.0 * hz,
+        mc[5],
+        mc[6] - 2.0 * hx,
+        mc[7],
+        mc[8] - 2.0 * hy,
+        mc[9] + 2.0 * hx,
+        mc[10],
+        mc[11],
+    )
     if not dynamic:
         return g
     gphi, g1, kt, eta, wc, sexp = par[0], par[1], par[2], par[3], par[4], par[5]
@@ -580,24 +672,39 @@ def _omega_lin(g0, gb, cc, d0, db, fs, f1, f2, f3, fe, h):
 def _step_omega(lin, a, b, code, fp, t, h, mct, g0, gb, cc, d0, db, dynamic, basis, par, xv):
     """(Omega6, Omega6 - Omega4) of the step [t, t + h]."""
     if lin:
-        return _omega_lin(g0, gb, cc, d0, db, _coef(code, fp, t), _coef(code, fp, t + _C1 * h),
-                          _coef(code, fp, t + 0.5 * h), _coef(code, fp, t + _C3 * h), _coef(code, fp, t + h), h)
+        return _omega_lin(
+            g0,
+            gb,
+            cc,
+            d0,
+            db,
+            _coef(code, fp, t),
+            _coef(code, fp, t + _C1 * h),
+            _coef(code, fp, t + 0.5 * h),
+            _coef(code, fp, t + _C3 * h),
+            _coef(code, fp, t + h),
+            h,
+        )
     return _bloch_omega(a, b, code, fp, t, h, mct, dynamic, basis, par, xv)
 
 
 @njit(cache=True, nogil=True)
 def _apply(m, r0, r1, r2):
     """[[E, e]] (r, 1)."""
-    return (m[0] * r0 + m[1] * r1 + m[2] * r2 + m[3],
-            m[4] * r0 + m[5] * r1 + m[6] * r2 + m[7],
-            m[8] * r0 + m[9] * r1 + m[10] * r2 + m[11])
+    return (
+        m[0] * r0 + m[1] * r1 + m[2] * r2 + m[3],
+        m[4] * r0 + m[5] * r1 + m[6] * r2 + m[7],
+        m[8] * r0 + m[9] * r1 + m[10] * r2 + m[11],
+    )
 
 
 @njit(cache=True, nogil=True)
 def _norm1(g):
     """1-norm (largest column sum) of the 4x4 matrix [[M, c], [0, 0]]."""
-    return max(max(abs(g[0]) + abs(g[4]) + abs(g[8]), abs(g[1]) + abs(g[5]) + abs(g[9])),
-               max(abs(g[2]) + abs(g[6]) + abs(g[10]), abs(g[3]) + abs(g[7]) + abs(g[11])))
+    return max(
+        max(abs(g[0]) + abs(g[4]) + abs(g[8]), abs(g[1]) + abs(g[5]) + abs(g[9])),
+        max(abs(g[2]) + abs(g[6]) + abs(g[10]), abs(g[3]) + abs(g[7]) + abs(g[11])),
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -618,8 +725,20 @@ def _run_bloch(a_, b_, code, fp_, mc, dynamic, basis, par_, xv_, t_eval, r0, tol
     x0, x1, x2 = r0[0], r0[1], r0[2]
     t = t_eval[0]
     out[0, 0], out[0, 1], out[0, 2] = x0, x1, x2
-    mct = (mc[0, 0], mc[0, 1], mc[0, 2], mc[0, 3], mc[1, 0], mc[1, 1], mc[1, 2], mc[1, 3],
-           mc[2, 0], mc[2, 1], mc[2, 2], mc[2, 3])
+    mct = (
+        mc[0, 0],
+        mc[0, 1],
+        mc[0, 2],
+        mc[0, 3],
+        mc[1, 0],
+        mc[1, 1],
+        mc[1, 2],
+        mc[1, 3],
+        mc[2, 0],
+        mc[2, 1],
+        mc[2, 2],
+        mc[2, 3],
+    )
     lin = not dynamic
     g0 = _alin(1.0, mct, 1.0, _rot(a))
     gb = _rot(b)
@@ -681,6 +800,22 @@ def evolve_bloch(a, b, code, fpar, mc, dynamic, basis, par, xv, t_eval, r0, tol,
     Returns Bloch vectors (P, M, 3), error estimates, steps, status."""
     out, errs, steps, status = _outputs_bloch(a.shape[0], t_eval.shape[0])
     for p in range(a.shape[0]):
-        errs[p], steps[p], status[p] = _run_bloch(a[p], b[p], code[p], fpar[p], mc[p], dynamic, basis, par[p],
-                                                  xv[p], t_eval, r0[p], tol, h_init, max_step, max_steps, out[p])
+        errs[p], steps[p], status[p] = _run_bloch(
+            a[p],
+            b[p],
+            code[p],
+            fpar[p],
+            mc[p],
+            dynamic,
+            basis,
+            par[p],
+            xv[p],
+            t_eval,
+            r0[p],
+            tol,
+            h_init,
+            max_step,
+            max_steps,
+            out[p],
+        )
     return out, errs, steps, status

@@ -32,8 +32,15 @@ import numpy as np
 from numba import njit
 
 from .drives import _coef, _next_break
-from .stepping import (EXPONENT_RICHARDSON, STATUS_MAX_STEPS, STATUS_OK, STATUS_STEP_UNDERFLOW,  # noqa: F401
-                       control, outside_radius, trial_step)
+from .stepping import (  # noqa: F401
+    EXPONENT_RICHARDSON,
+    STATUS_MAX_STEPS,
+    STATUS_OK,
+    STATUS_STEP_UNDERFLOW,
+    control,
+    outside_radius,
+    trial_step,
+)
 
 _SQ15 = math.sqrt(15.0)
 _C1 = 0.5 - _SQ15 / 10.0
@@ -87,8 +94,12 @@ def _exp2_matrix(w):
     s = math.sin(n) / n if n > 1e-300 else 1.0
     ph = complex(math.cos(w[0]), -math.sin(w[0]))
     # -i s (w.sigma) = -i s [[wz, wx - i wy], [wx + i wy, -wz]]
-    return (ph * complex(c, -s * w[3]), ph * (-1j * s) * complex(w[1], -w[2]),
-            ph * (-1j * s) * complex(w[1], w[2]), ph * complex(c, s * w[3]))
+    return (
+        ph * complex(c, -s * w[3]),
+        ph * (-1j * s) * complex(w[1], -w[2]),
+        ph * (-1j * s) * complex(w[1], w[2]),
+        ph * complex(c, s * w[3]),
+    )
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -182,8 +193,9 @@ def evolve_two_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_
     """
     out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], 2, psi0.shape[2])
     for p in range(a.shape[0]):
-        errs[p], steps[p], status[p] = _run2(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
-                                             max_step, max_steps, out[p])
+        errs[p], steps[p], status[p] = _run2(
+            a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init, max_step, max_steps, out[p]
+        )
     return out, errs, steps, status
 
 
@@ -281,6 +293,7 @@ def evolve_n_level(a, b, code, fpar, t_eval, psi0, tol, h_init, max_step, max_st
     psi0: (P, N, K)."""
     out, errs, steps, status = _outputs(a.shape[0], t_eval.shape[0], a.shape[1], psi0.shape[2])
     for p in range(a.shape[0]):
-        errs[p], steps[p], status[p] = _run_n(a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init,
-                                              max_step, max_steps, out[p])
+        errs[p], steps[p], status[p] = _run_n(
+            a[p], b[p], code[p], fpar[p], t_eval, psi0[p], tol, h_init, max_step, max_steps, out[p]
+        )
     return out, errs, steps, status

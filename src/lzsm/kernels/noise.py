@@ -107,8 +107,7 @@ def _noise_nodes(st, kind, npar, ouc, n, h, x, wait):
 
 # ----------------------------------------------------------------------------- two levels
 @njit(cache=True, nogil=True)
-def _trajectory2(a_, b_, code, fp_, table, use_table, op_, kind, npar_, ouc, tg, save, seed0, seed1, index,
-                 psi0, out):
+def _trajectory2(a_, b_, code, fp_, table, use_table, op_, kind, npar_, ouc, tg, save, seed0, seed1, index, psi0, out):
     """One two-level trajectory (Pauli 3-vectors; identity parts only add a global phase)."""
     # the parameters as tuples (registers: the stores to the generator state and out cannot alias them)
     a = (a_[0], a_[1], a_[2])
@@ -168,8 +167,9 @@ def _trajectory2(a_, b_, code, fp_, table, use_table, op_, kind, npar_, ouc, tg,
 
 
 @njit(cache=True, nogil=True)
-def trajectories_two_level(a, b, code, fpar, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1,
-                           first, count, psi0):
+def trajectories_two_level(
+    a, b, code, fpar, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1, first, count, psi0
+):
     """Trajectories ``first .. first + count - 1`` for every parameter point (two levels).
 
     a, b: (P, 3) Pauli vectors (x, y, z) of A/hbar, B/hbar; code (P,); fpar (P, 2);
@@ -184,15 +184,31 @@ def trajectories_two_level(a, b, code, fpar, table, use_table, op, kind, npar, o
     for k in range(npts * count):
         p = k // count
         j = k - p * count
-        _trajectory2(a[p], b[p], code[p], fpar[p], table, use_table, op, kind, npar, ouc, tg, save, seed0,
-                     seed1, first + j, psi0[p], out[p, j])
+        _trajectory2(
+            a[p],
+            b[p],
+            code[p],
+            fpar[p],
+            table,
+            use_table,
+            op,
+            kind,
+            npar,
+            ouc,
+            tg,
+            save,
+            seed0,
+            seed1,
+            first + j,
+            psi0[p],
+            out[p, j],
+        )
     return out
 
 
 # ----------------------------------------------------------------------------- N levels
 @njit(cache=True, nogil=True)
-def _trajectory_n(a, b, code, fp_, table, use_table, op, kind, npar_, ouc, tg, save, seed0, seed1, index,
-                  psi0, out):
+def _trajectory_n(a, b, code, fp_, table, use_table, op, kind, npar_, ouc, tg, save, seed0, seed1, index, psi0, out):
     fp = (fp_[0], fp_[1])  # as in _trajectory2 (one specialisation of the shared helpers)
     npar = (npar_[0], npar_[1])
     st = _seed_state(seed0, seed1, index)
@@ -223,8 +239,9 @@ def _trajectory_n(a, b, code, fp_, table, use_table, op, kind, npar_, ouc, tg, s
 
 
 @njit(cache=True, nogil=True)
-def trajectories_n_level(a, b, code, fpar, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1,
-                         first, count, psi0):
+def trajectories_n_level(
+    a, b, code, fpar, table, use_table, op, kind, npar, ouc, tg, save, seed0, seed1, first, count, psi0
+):
     """N-level analogue of :func:`trajectories_two_level`: a, b (P, N, N) complex (H/hbar),
     table (S, 2, N, N), op (N, N), psi0 (P, N).  Returns amplitudes (P, count, M, N)."""
     npts = a.shape[0]
@@ -233,8 +250,25 @@ def trajectories_n_level(a, b, code, fpar, table, use_table, op, kind, npar, ouc
     for k in range(npts * count):
         p = k // count
         j = k - p * count
-        _trajectory_n(a[p], b[p], code[p], fpar[p], table, use_table, op, kind, npar, ouc, tg, save, seed0,
-                      seed1, first + j, psi0[p], out[p, j])
+        _trajectory_n(
+            a[p],
+            b[p],
+            code[p],
+            fpar[p],
+            table,
+            use_table,
+            op,
+            kind,
+            npar,
+            ouc,
+            tg,
+            save,
+            seed0,
+            seed1,
+            first + j,
+            psi0[p],
+            out[p, j],
+        )
     return out
 
 

@@ -144,7 +144,7 @@ def _taylor_pair(s: float, consts: np.ndarray):
         val = c[0] + c[1]
         der = dw + 0.0j
         small = 0
-        for m in range(0, 126):
+        for m in range(126):
             acc = qh2 * c[m]
             if m >= 1:
                 acc += zh3 * c[m - 1]

@@ -37,7 +37,7 @@ _U45 = np.uint64(45)
 _U57 = np.uint64(57)
 _U64 = np.uint64(64)
 _U53 = np.uint64(53)
-_INV53 = 2.0 ** -53
+_INV53 = 2.0**-53
 
 
 # ----------------------------------------------------------------------------- compiled
@@ -97,7 +97,6 @@ def _waiting_time(st, rate):
     return -math.log(_uniform(st)) / rate
 
 
-
 # ----------------------------------------------------------------------------- Python side
 def seed_words(seed: Any, *, allow_none: bool = False) -> tuple[int, np.uint64, np.uint64]:
     """Check a user's seed and turn it into the two words of :func:`_seed_state`:
@@ -108,7 +107,6 @@ def seed_words(seed: Any, *, allow_none: bool = False) -> tuple[int, np.uint64, 
     if seed is None and allow_none:
         seed = int(np.random.SeedSequence().entropy)
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise LzsmValueError(f"`seed` must be a non-negative integer{' or None' if allow_none else ''}, "
-                             f"got {seed!r}")
+        raise LzsmValueError(f"`seed` must be a non-negative integer{' or None' if allow_none else ''}, got {seed!r}")
     words = np.random.SeedSequence(int(seed)).generate_state(2, dtype=np.uint64)
     return int(seed), np.uint64(words[0]), np.uint64(words[1])

@@ -257,9 +257,31 @@ def _rescale(p, mass, de):
 
 # ----------------------------------------------------------------------------- one trajectory
 @njit(cache=True, nogil=True)
-def _trajectory(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, hbar, dt,
-                x_left, x_right, max_steps, x_start, k0, sampling, sigma_x, sigma_p, state0,
-                st, out_i, out_f):
+def _trajectory(
+    gx0,
+    gh,
+    vt,
+    dvt,
+    method,
+    decoherence,
+    edc_c,
+    frustrated,
+    mass,
+    hbar,
+    dt,
+    x_left,
+    x_right,
+    max_steps,
+    x_start,
+    k0,
+    sampling,
+    sigma_x,
+    sigma_p,
+    state0,
+    st,
+    out_i,
+    out_f,
+):
     n = vt.shape[1]
     v = np.zeros((n, n))
     dv = np.zeros((n, n))
@@ -313,7 +335,7 @@ def _trajectory(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, 
 
     outcome = OUTCOME_UNFINISHED
     step = 0
-    for step in range(1, max_steps + 1):
+    for step in range(1, max_steps + 1):  # noqa: B007 - the count is reported after the loop
         acc = force / mass
         vel = p / mass
         # electronic propagator along the Verlet path (not needed for LZSH)
@@ -353,8 +375,7 @@ def _trajectory(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, 
                 rho_new = (ca_new[a_state] * ca_new[a_state].conjugate()).real
                 gtot = 0.0
                 if rho_old > 1e-300 and rho_new < rho_old:
-                    denom = rho_old - (ca_new[a_state] * tcol[a_state].conjugate()
-                                       * ca[a_state].conjugate()).real
+                    denom = rho_old - (ca_new[a_state] * tcol[a_state].conjugate() * ca[a_state].conjugate()).real
                     if denom > 1e-300:
                         loss = (rho_old - rho_new) / rho_old
                         for b in range(n):
@@ -386,11 +407,11 @@ def _trajectory(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, 
                 if zl1 < zl2 and zl1 < zl0 and zl2 < math.inf:
                     zdd = (zl0 - 2.0 * zl1 + zl2) / (dt * dt)
                     if zdd > 0.0:
-                        p_lo = math.exp(-(0.5 * math.pi / hbar) * math.sqrt(zl1 ** 3 / zdd))
+                        p_lo = math.exp(-(0.5 * math.pi / hbar) * math.sqrt(zl1**3 / zdd))
                 if zu1 < zu2 and zu1 < zu0 and zu2 < math.inf:
                     zdd = (zu0 - 2.0 * zu1 + zu2) / (dt * dt)
                     if zdd > 0.0:
-                        p_up = math.exp(-(0.5 * math.pi / hbar) * math.sqrt(zu1 ** 3 / zdd))
+                        p_up = math.exp(-(0.5 * math.pi / hbar) * math.sqrt(zu1**3 / zdd))
                 if p_lo > 0.0 or p_up > 0.0:
                     zeta = _uniform(st)
                     if zeta < p_lo:
@@ -466,9 +487,34 @@ def _trajectory(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, 
 
 
 @njit(cache=True, nogil=True)
-def run_ensemble(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, hbar, dt,
-                 x_left, x_right, max_steps, x_start, k0, sampling, sigma_x, sigma_p, state0,
-                 seed0, seed1, first, last, out_i, out_f):
+def run_ensemble(
+    gx0,
+    gh,
+    vt,
+    dvt,
+    method,
+    decoherence,
+    edc_c,
+    frustrated,
+    mass,
+    hbar,
+    dt,
+    x_left,
+    x_right,
+    max_steps,
+    x_start,
+    k0,
+    sampling,
+    sigma_x,
+    sigma_p,
+    state0,
+    seed0,
+    seed1,
+    first,
+    last,
+    out_i,
+    out_f,
+):
     """Trajectories ``first <= idx < last`` of all incident momenta ``k0[m]`` (idx = m n_traj + j);
     ``max_steps``, ``sigma_x`` and ``sigma_p`` are per momentum.  Trajectory (m, j) uses random
     stream ``m * n_traj + j``.  One after the other without the GIL: callers split the range over
@@ -480,6 +526,28 @@ def run_ensemble(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass,
         m = idx // n_traj
         j = idx - m * n_traj
         st = _seed_state(seed0, seed1, idx)
-        _trajectory(gx0, gh, vt, dvt, method, decoherence, edc_c, frustrated, mass, hbar, dt,
-                    x_left, x_right, max_steps[m], x_start, k0[m], sampling, sigma_x[m], sigma_p[m],
-                    state0, st, out_i[m, j], out_f[m, j])
+        _trajectory(
+            gx0,
+            gh,
+            vt,
+            dvt,
+            method,
+            decoherence,
+            edc_c,
+            frustrated,
+            mass,
+            hbar,
+            dt,
+            x_left,
+            x_right,
+            max_steps[m],
+            x_start,
+            k0[m],
+            sampling,
+            sigma_x[m],
+            sigma_p[m],
+            state0,
+            st,
+            out_i[m, j],
+            out_f[m, j],
+        )

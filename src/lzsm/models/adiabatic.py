@@ -18,8 +18,11 @@ state's largest diabatic component is real and positive.  Non-adiabatic coupling
 """
 
 from __future__ import annotations
+
 from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
 from lzsm.models.base import Model
@@ -157,8 +160,12 @@ def adiabatic_picture(model: Model, q: ArrayLike):
             "diabatic_character": (dims + ["diabatic", "adiabatic"], diabatic_character(model, qa)),
             "nonadiabatic_coupling": (dims + ["adiabatic_m", "adiabatic"], nonadiabatic_coupling(model, qa)),
         },
-        coords={name: qa, "diabatic": np.arange(model.n_levels), "adiabatic": np.arange(model.n_levels),
-                "adiabatic_m": np.arange(model.n_levels)},
+        coords={
+            name: qa,
+            "diabatic": np.arange(model.n_levels),
+            "adiabatic": np.arange(model.n_levels),
+            "adiabatic_m": np.arange(model.n_levels),
+        },
     )
     if model.n_levels == 2:
         ds["mixing_angle"] = (dims, mixing_angle(model, qa))

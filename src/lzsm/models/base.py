@@ -11,13 +11,17 @@ sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
 """
 
 from __future__ import annotations
+
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+
 import numpy as np
+
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
-from lzsm.kernels.drives import F_CONSTANT, python_coefficient, coefficient_function
+from lzsm.kernels.drives import F_CONSTANT, coefficient_function, python_coefficient
 
 ArrayLike = Any
 TimeFunction = Callable[[np.ndarray], np.ndarray]
@@ -42,15 +46,20 @@ class KernelForm:
         return self.constant[mat] + self.coefficient[mat] * f[..., None, None]
 
 
-def _kernel_form(constant: np.ndarray, coefficient: np.ndarray, code: int,
-                 omega: Any = 0.0, phase: Any = 0.0) -> KernelForm:
+def _kernel_form(
+    constant: np.ndarray, coefficient: np.ndarray, code: int, omega: Any = 0.0, phase: Any = 0.0
+) -> KernelForm:
     batch = np.broadcast_shapes(constant.shape[:-2], coefficient.shape[:-2], np.shape(omega), np.shape(phase))
     n = constant.shape[-1]
     fpar = np.empty(batch + (2,))
     fpar[..., 0] = omega
     fpar[..., 1] = phase
-    return KernelForm(np.broadcast_to(constant, batch + (n, n)), np.broadcast_to(coefficient, batch + (n, n)),
-                      np.full(batch, code, dtype=np.int64), fpar)
+    return KernelForm(
+        np.broadcast_to(constant, batch + (n, n)),
+        np.broadcast_to(coefficient, batch + (n, n)),
+        np.full(batch, code, dtype=np.int64),
+        fpar,
+    )
 
 
 def _expand(param: np.ndarray, batch_shape: tuple[int, ...], q_ndim: int) -> np.ndarray:
@@ -86,7 +95,7 @@ class Model(ABC):
         """dH/dq, same shape as :meth:`hamiltonian`."""
 
     @abstractmethod
-    def point(self, index: tuple[int, ...]) -> "Model":
+    def point(self, index: tuple[int, ...]) -> Model:
         """The model at one grid point (used to export single points, e.g. to QuTiP)."""
 
     def kernel_form(self) -> KernelForm | None:
@@ -108,7 +117,8 @@ class Model(ABC):
         if self.batch_shape != ():
             raise LzsmValueError(
                 f"to_qutip() exports a single parameter point; this model has batch shape "
-                f"{self.batch_shape}: pick one with model.point(index)")
+                f"{self.batch_shape}: pick one with model.point(index)"
+            )
         if self.coordinate != "t":
             raise LzsmValueError("to_qutip() needs a time-dependent model (coordinate 't')")
         kf = self.kernel_form()

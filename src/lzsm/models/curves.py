@@ -140,11 +140,11 @@ class TullySimple(Curves):
 
     def potential(self, x: np.ndarray) -> np.ndarray:
         v11 = np.sign(x) * self.A * (1.0 - np.exp(-self.B * np.abs(x)))
-        return _sym2(v11, -v11, self.C * np.exp(-self.D * x ** 2))
+        return _sym2(v11, -v11, self.C * np.exp(-self.D * x**2))
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         d11 = self.A * self.B * np.exp(-self.B * np.abs(x))
-        return _sym2(d11, -d11, -2.0 * self.C * self.D * x * np.exp(-self.D * x ** 2))
+        return _sym2(d11, -d11, -2.0 * self.C * self.D * x * np.exp(-self.D * x**2))
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,12 +173,14 @@ class TullyDual(Curves):
         return (-r, r)
 
     def potential(self, x: np.ndarray) -> np.ndarray:
-        return _sym2(np.zeros_like(x), -self.A * np.exp(-self.B * x ** 2) + self.E0,
-                     self.C * np.exp(-self.D * x ** 2))
+        return _sym2(np.zeros_like(x), -self.A * np.exp(-self.B * x**2) + self.E0, self.C * np.exp(-self.D * x**2))
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
-        return _sym2(np.zeros_like(x), 2.0 * self.A * self.B * x * np.exp(-self.B * x ** 2),
-                     -2.0 * self.C * self.D * x * np.exp(-self.D * x ** 2))
+        return _sym2(
+            np.zeros_like(x),
+            2.0 * self.A * self.B * x * np.exp(-self.B * x**2),
+            -2.0 * self.C * self.D * x * np.exp(-self.D * x**2),
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,19 +207,22 @@ class TullyExtended(Curves):
         return (-r, r)
 
     def potential(self, x: np.ndarray) -> np.ndarray:
-        v12 = np.where(x < 0, self.B * np.exp(self.C * np.minimum(x, 0.0)),
-                       self.B * (2.0 - np.exp(-self.C * np.maximum(x, 0.0))))
+        v12 = np.where(
+            x < 0, self.B * np.exp(self.C * np.minimum(x, 0.0)), self.B * (2.0 - np.exp(-self.C * np.maximum(x, 0.0)))
+        )
         return _sym2(np.full_like(x, self.A), np.full_like(x, -self.A), v12)
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
-        d12 = np.where(x < 0, self.B * self.C * np.exp(self.C * np.minimum(x, 0.0)),
-                       self.B * self.C * np.exp(-self.C * np.maximum(x, 0.0)))
+        d12 = np.where(
+            x < 0,
+            self.B * self.C * np.exp(self.C * np.minimum(x, 0.0)),
+            self.B * self.C * np.exp(-self.C * np.maximum(x, 0.0)),
+        )
         return _sym2(np.zeros_like(x), np.zeros_like(x), d12)
 
 
 #: Tully's three models by their usual names.
 TULLY_MODELS = {"simple": TullySimple, "dual": TullyDual, "extended": TullyExtended}
-
 
 
 # --------------------------------------------------------------------------- tabulated curves
@@ -268,8 +273,7 @@ class TabulatedCurves(Curves):
         x = _checks.real_array(x, "x")
         v = np.asarray(self.potential_table, dtype=float)
         if v.ndim != 3 or v.shape[0] != x.size or v.shape[1] != v.shape[2]:
-            raise LzsmValueError(f"`potential_table` must have shape (len(x), N, N) = ({x.size}, N, N), "
-                                 f"got {v.shape}")
+            raise LzsmValueError(f"`potential_table` must have shape (len(x), N, N) = ({x.size}, N, N), got {v.shape}")
         if not np.all(np.isfinite(v)):
             row, i, j = np.argwhere(~np.isfinite(v))[0]
             raise LzsmValueError(f"the table holds NaN or inf: V{i + 1}{j + 1} at row {row} (x = {x[row]:g})")
@@ -278,12 +282,15 @@ class TabulatedCurves(Curves):
         steps = np.diff(x)
         if np.any(steps <= 0):
             row = int(np.flatnonzero(steps <= 0)[0]) + 1
-            raise LzsmValueError(f"`x` must be strictly increasing: row {row} has x = {x[row]:g} after "
-                                 f"x = {x[row - 1]:g} (sort the table and remove duplicates)")
+            raise LzsmValueError(
+                f"`x` must be strictly increasing: row {row} has x = {x[row]:g} after "
+                f"x = {x[row - 1]:g} (sort the table and remove duplicates)"
+            )
         k = _SPLINE_ORDERS[self.interpolation]
         if x.size < k + 3:
-            raise LzsmValueError(f"a {self.interpolation} spline needs at least {k + 3} grid points, "
-                                 f"the table has {x.size}")
+            raise LzsmValueError(
+                f"a {self.interpolation} spline needs at least {k + 3} grid points, the table has {x.size}"
+            )
         from scipy.interpolate import CubicSpline, make_interp_spline
 
         flat = v.reshape(x.size, -1)
@@ -304,8 +311,10 @@ class TabulatedCurves(Curves):
     def _inside(self, x: np.ndarray) -> np.ndarray:
         lo, hi = self.x[0], self.x[-1]
         if self.outside == "raise" and (np.any(x < lo) or np.any(x > hi)):
-            raise LzsmValueError(f"`x` must lie in the table's range [{lo:g}, {hi:g}] (outside='raise'); "
-                                 f"got values in [{np.min(x):g}, {np.max(x):g}]")
+            raise LzsmValueError(
+                f"`x` must lie in the table's range [{lo:g}, {hi:g}] (outside='raise'); "
+                f"got values in [{np.min(x):g}, {np.max(x):g}]"
+            )
         return np.clip(x, lo, hi)
 
     def potential(self, x: np.ndarray) -> np.ndarray:
@@ -327,8 +336,9 @@ class TabulatedCurves(Curves):
         return cls(xa, np.real(model.potential(xa)), **{"hbar": model.hbar, "mass": model.mass, **kwargs})
 
     @classmethod
-    def from_csv(cls, path: Any, *, x_unit_factor: float = 1.0, energy_unit_factor: float = 1.0,
-                 **kwargs: Any) -> TabulatedCurves:
+    def from_csv(
+        cls, path: Any, *, x_unit_factor: float = 1.0, energy_unit_factor: float = 1.0, **kwargs: Any
+    ) -> TabulatedCurves:
         """Read curves from a CSV file with a header row.
 
         Columns: ``x`` and the diabatic potential matrix elements ``V11, V22, ..., VNN`` (all
@@ -343,7 +353,7 @@ class TabulatedCurves(Curves):
         if not path.is_file():
             raise LzsmValueError(f"curve table {str(path)!r} does not exist")
         with path.open(newline="") as fh:
-            rows = [r for r in csv.reader(line for line in fh if line.strip() and not line.lstrip().startswith("#"))]
+            rows = list(csv.reader(line for line in fh if line.strip() and not line.lstrip().startswith("#")))
         if not rows:
             raise LzsmValueError(f"curve table {path.name!r} is empty")
         header = [h.strip() for h in rows[0]]
@@ -352,13 +362,23 @@ class TabulatedCurves(Curves):
         diag = [h for h in header if len(h) == 3 and h[0] == "V" and h[1:].isdigit() and h[1] == h[2]]
         n = len(diag)
         if n < 2 or sorted(diag) != [f"V{i}{i}" for i in range(1, n + 1)]:
-            raise LzsmValueError(f"curve table {path.name!r} needs at least two diagonal columns V11, V22, ... "
-                                 f"(numbered from 1 without gaps); header is {header}")
-        stray = [h for h in header if len(h) == 3 and h[0] == "V" and h[1:].isdigit()
-                 and not (h in _column_names(n) or h[0] + h[2] + h[1] in _column_names(n))]
+            raise LzsmValueError(
+                f"curve table {path.name!r} needs at least two diagonal columns V11, V22, ... "
+                f"(numbered from 1 without gaps); header is {header}"
+            )
+        stray = [
+            h
+            for h in header
+            if len(h) == 3
+            and h[0] == "V"
+            and h[1:].isdigit()
+            and not (h in _column_names(n) or h[0] + h[2] + h[1] in _column_names(n))
+        ]
         if stray:
-            raise LzsmValueError(f"curve table {path.name!r}: columns {stray} refer to states beyond the {n} "
-                                 f"diagonal columns V11..V{n}{n}")
+            raise LzsmValueError(
+                f"curve table {path.name!r}: columns {stray} refer to states beyond the {n} "
+                f"diagonal columns V11..V{n}{n}"
+            )
         data = np.empty((len(rows) - 1, len(header)))
         for r, row in enumerate(rows[1:], start=2):
             if len(row) != len(header):
@@ -367,8 +387,9 @@ class TabulatedCurves(Curves):
                 try:
                     data[r - 2, c] = float(val)
                 except ValueError:
-                    raise LzsmValueError(f"{path.name}: line {r}, column {header[c]!r}: {val!r} is not a number") \
-                        from None
+                    raise LzsmValueError(
+                        f"{path.name}: line {r}, column {header[c]!r}: {val!r} is not a number"
+                    ) from None
         col = {h: data[:, i] for i, h in enumerate(header)}
         for h in ["x"] + _column_names(n):
             if h in col and not np.all(np.isfinite(col[h])):
@@ -391,8 +412,7 @@ class TabulatedCurves(Curves):
         names = _column_names(n)
         idx = [(i, i) for i in range(n)] + [(i, j) for i in range(n) for j in range(i + 1, n)]
         cols = [self.x] + [self.potential_table[:, i, j] for i, j in idx]
-        np.savetxt(path, np.column_stack(cols), delimiter=",", header=",".join(["x"] + names), comments="",
-                   fmt="%.17g")
+        np.savetxt(path, np.column_stack(cols), delimiter=",", header=",".join(["x"] + names), comments="", fmt="%.17g")
 
 
 # --------------------------------------------------------------------------- user functions
@@ -424,15 +444,18 @@ class FunctionCurves(Curves):
         probe = np.array([-1.0, 0.0, 1.0])
         v = np.asarray(self.potential_function(probe))
         if v.ndim != 3 or v.shape[0] != 3 or v.shape[1] != v.shape[2]:
-            raise LzsmValueError(f"`potential_function` must return shape (*x.shape, N, N); for x of shape (3,) "
-                                 f"it returned {v.shape}")
+            raise LzsmValueError(
+                f"`potential_function` must return shape (*x.shape, N, N); for x of shape (3,) it returned {v.shape}"
+            )
         if v.dtype.kind == "c" or not np.all(np.isfinite(v)) or not np.allclose(v, np.swapaxes(v, 1, 2)):
             raise LzsmValueError("`potential_function` must return finite real symmetric matrices")
         object.__setattr__(self, "_n", v.shape[-1])
         if self.range_hint is not None:
             lo, hi = (float(r) for r in self.range_hint)
             if not lo < hi:
-                raise LzsmValueError(f"`range_hint` must be (x_left, x_right) with x_left < x_right, got {self.range_hint}")
+                raise LzsmValueError(
+                    f"`range_hint` must be (x_left, x_right) with x_left < x_right, got {self.range_hint}"
+                )
 
     @classmethod
     def from_elements(cls, elements: dict[str, Callable[[np.ndarray], np.ndarray]], **kwargs: Any) -> FunctionCurves:
@@ -488,9 +511,9 @@ def _born_mayer_from_spectroscopy(r_e: float, omega_e: float, mu: float) -> tupl
     """Born–Mayer ``A exp(-R/rho)`` (atomic units) making ``-1/R + A exp(-R/rho)`` have its
     minimum at ``r_e`` with curvature ``mu omega_e^2``: ``1/r_e^2 = (A/rho) e^{-r_e/rho}``,
     ``-2/r_e^3 + (A/rho^2) e^{-r_e/rho} = mu omega_e^2``."""
-    k = mu * omega_e ** 2
-    rho = 1.0 / (r_e ** 2 * (k + 2.0 / r_e ** 3))
-    a = rho / r_e ** 2 * np.exp(r_e / rho)
+    k = mu * omega_e**2
+    rho = 1.0 / (r_e**2 * (k + 2.0 / r_e**3))
+    a = rho / r_e**2 * np.exp(r_e / rho)
     return float(a), float(rho)
 
 
@@ -533,21 +556,39 @@ class CovalentIonicCrossing(Curves):
     coordinate: str = field(default="x", init=False)
 
     def __post_init__(self) -> None:
-        for name in ("ionization_energy_ev", "electron_affinity_ev", "equilibrium_distance_angstrom",
-                     "harmonic_frequency_cm", "mass_1_u", "mass_2_u"):
+        for name in (
+            "ionization_energy_ev",
+            "electron_affinity_ev",
+            "equilibrium_distance_angstrom",
+            "harmonic_frequency_cm",
+            "mass_1_u",
+            "mass_2_u",
+        ):
             _checks.positive_scalar(getattr(self, name), name)
         _checks.positive_scalar(self.hbar, "hbar")
         if self.electron_affinity_ev >= self.ionization_energy_ev:
-            raise LzsmValueError("`electron_affinity_ev` must be below `ionization_energy_ev` (otherwise the "
-                                 "ionic curve lies below the covalent one at every R and never crosses it)")
+            raise LzsmValueError(
+                "`electron_affinity_ev` must be below `ionization_energy_ev` (otherwise the "
+                "ionic curve lies below the covalent one at every R and never crosses it)"
+            )
         mu = self.mass_1_u * self.mass_2_u / (self.mass_1_u + self.mass_2_u) * _AMU_ME
         ip = self.ionization_energy_ev / _HARTREE_EV
         ea = self.electron_affinity_ev / _HARTREE_EV
-        a, rho = _born_mayer_from_spectroscopy(self.equilibrium_distance_angstrom / _BOHR_ANGSTROM,
-                                               self.harmonic_frequency_cm / _HARTREE_CM, mu)
-        object.__setattr__(self, "_p", {"mu": mu, "delta_e": ip - ea, "a": a, "rho": rho,
-                                        "c": 1.044 * np.sqrt(ip * ea),
-                                        "s": 0.5 * (np.sqrt(2 * ip) + np.sqrt(2 * ea))})
+        a, rho = _born_mayer_from_spectroscopy(
+            self.equilibrium_distance_angstrom / _BOHR_ANGSTROM, self.harmonic_frequency_cm / _HARTREE_CM, mu
+        )
+        object.__setattr__(
+            self,
+            "_p",
+            {
+                "mu": mu,
+                "delta_e": ip - ea,
+                "a": a,
+                "rho": rho,
+                "c": 1.044 * np.sqrt(ip * ea),
+                "s": 0.5 * (np.sqrt(2 * ip) + np.sqrt(2 * ea)),
+            },
+        )
 
     @classmethod
     def nacl(cls) -> CovalentIonicCrossing:
@@ -592,7 +633,7 @@ class CovalentIonicCrossing(Curves):
     def gradient(self, x: np.ndarray) -> np.ndarray:
         r = self._r(x)
         p = self._p  # type: ignore[attr-defined]
-        d22 = 1.0 / r ** 2 - p["a"] / p["rho"] * np.exp(-r / p["rho"])
+        d22 = 1.0 / r**2 - p["a"] / p["rho"] * np.exp(-r / p["rho"])
         rs = p["s"] * r
         d12 = p["c"] * p["s"] * np.exp(-0.857 * rs) * (1.0 - 0.857 * rs)
         return _sym2(np.zeros_like(r), d22, d12)

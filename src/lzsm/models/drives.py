@@ -11,15 +11,17 @@ sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from numpy.typing import ArrayLike
 from lzsm.kernels.drives import F_ABS, F_COS, F_QUADRATIC, F_TRIANGLE, coefficient_function
-from lzsm.models.base import KernelForm, _TwoLevelGrid, _kernel_form
-
+from lzsm.models.base import KernelForm, _kernel_form, _TwoLevelGrid
 
 _SX = np.array([[0, 1], [1, 0]], dtype=complex)
 _SZ = np.array([[1, 0], [0, -1]], dtype=complex)
@@ -75,8 +77,9 @@ class PeriodicDrive(_TwoLevelGrid):
             if abs(out[0] - out[-1]) > 1e-9 * (1 + np.max(np.abs(out))):
                 raise LzsmValueError("`shape` callable must be 2 pi periodic: f(0) != f(2 pi)")
         elif self.shape not in DRIVE_SHAPES:
-            raise LzsmValueError(f"`shape` must be one of {', '.join(map(repr, DRIVE_SHAPES))} or a callable; "
-                                 f"got {self.shape!r}")
+            raise LzsmValueError(
+                f"`shape` must be one of {', '.join(map(repr, DRIVE_SHAPES))} or a callable; got {self.shape!r}"
+            )
 
     @property
     def period(self) -> np.ndarray:
@@ -86,7 +89,7 @@ class PeriodicDrive(_TwoLevelGrid):
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: np.asarray(getattr(self, k)) for k in ("gap", "offset", "amplitude", "frequency", "phase")}
 
-    def point(self, index: tuple[int, ...]) -> "PeriodicDrive":
+    def point(self, index: tuple[int, ...]) -> PeriodicDrive:
         p = {k: np.broadcast_to(v, self.batch_shape)[index] for k, v in self.parameters().items()}
         return PeriodicDrive(**p, shape=self.shape, hbar=self.hbar)
 
@@ -157,14 +160,16 @@ class DoublePassage(_TwoLevelGrid):
         object.__setattr__(self, "crossing_time", tc)
         object.__setattr__(self, "hbar", _checks.positive_scalar(self.hbar, "hbar"))
         _checks.choice(self.shape, "shape", ("parabolic", "triangular"))
-        object.__setattr__(self, "_batch", _checks.broadcast({"coupling": v, "sweep_rate": a,
-                                                              "crossing_time": tc}))
+        object.__setattr__(self, "_batch", _checks.broadcast({"coupling": v, "sweep_rate": a, "crossing_time": tc}))
 
     def parameters(self) -> dict[str, np.ndarray]:
-        return {"coupling": np.asarray(self.coupling), "sweep_rate": self.sweep_rate,
-                "crossing_time": self.crossing_time}
+        return {
+            "coupling": np.asarray(self.coupling),
+            "sweep_rate": self.sweep_rate,
+            "crossing_time": self.crossing_time,
+        }
 
-    def point(self, index: tuple[int, ...]) -> "DoublePassage":
+    def point(self, index: tuple[int, ...]) -> DoublePassage:
         p = {k: np.broadcast_to(v, self.batch_shape)[index] for k, v in self.parameters().items()}
         return DoublePassage(**p, shape=self.shape, hbar=self.hbar)
 

@@ -11,16 +11,19 @@ sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
 """
 
 from __future__ import annotations
+
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from lzsm.models.base import Model
-from numpy.typing import ArrayLike
 from lzsm.kernels.drives import F_LINEAR
-from lzsm.models.base import KernelForm, _kernel_form
+from lzsm.models.base import KernelForm, Model, _kernel_form
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,8 +52,9 @@ class LinearSweep(Model):
             b[..., idx, idx] = diag
         b = _checks.hermitian(b, "slopes")
         if a.shape[-1] != b.shape[-1]:
-            raise LzsmValueError(f"`constant` is {a.shape[-1]}x{a.shape[-1]} but `slopes` describe "
-                                 f"{b.shape[-1]} levels")
+            raise LzsmValueError(
+                f"`constant` is {a.shape[-1]}x{a.shape[-1]} but `slopes` describe {b.shape[-1]} levels"
+            )
         batch = _checks.broadcast({"constant": a[..., 0, 0], "slopes": b[..., 0, 0]})
         n = a.shape[-1]
         object.__setattr__(self, "constant", np.broadcast_to(a, batch + (n, n)).copy())
@@ -65,7 +69,7 @@ class LinearSweep(Model):
     def batch_shape(self) -> tuple[int, ...]:
         return self.constant.shape[:-2]
 
-    def point(self, index: tuple[int, ...]) -> "LinearSweep":
+    def point(self, index: tuple[int, ...]) -> LinearSweep:
         return LinearSweep(self.constant[index], self.slopes[index], self.hbar)
 
     def kernel_form(self) -> KernelForm:
@@ -107,8 +111,8 @@ class NLevel(Model):
             raise LzsmTypeError(f"`function` failed on an array of {self.coordinate} values: {exc}") from exc
         if out.ndim < 3 or out.shape[-3] != 2 or out.shape[-1] != out.shape[-2]:
             raise LzsmValueError(
-                f"`function` must return shape (*batch, *q.shape, N, N); for q of shape (2,) it "
-                f"returned {out.shape}")
+                f"`function` must return shape (*batch, *q.shape, N, N); for q of shape (2,) it returned {out.shape}"
+            )
         _checks.hermitian(out, "function(q)")
         object.__setattr__(self, "_batch", out.shape[:-3])
         object.__setattr__(self, "_n", out.shape[-1])
@@ -121,7 +125,7 @@ class NLevel(Model):
     def batch_shape(self) -> tuple[int, ...]:
         return self._batch  # type: ignore[attr-defined]
 
-    def point(self, index: tuple[int, ...]) -> "NLevel":
+    def point(self, index: tuple[int, ...]) -> NLevel:
         nb = len(self.batch_shape)
         f = self.function
         d = self.derivative
@@ -153,8 +157,15 @@ class NLevel(Model):
 
 
 # --------------------------------------------------------------------------- Demkov–Osherov
-def demkov_osherov_model(couplings: ArrayLike, band_energies: ArrayLike, slope: float, *,
-                         sloped_offset: float = 0.0, band_slope: float = 0.0, hbar: float = 1.0) -> LinearSweep:
+def demkov_osherov_model(
+    couplings: ArrayLike,
+    band_energies: ArrayLike,
+    slope: float,
+    *,
+    sloped_offset: float = 0.0,
+    band_slope: float = 0.0,
+    hbar: float = 1.0,
+) -> LinearSweep:
     """The Demkov–Osherov model as a :class:`lzsm.LinearSweep`: level 0 is the sloped level
     ``E_0 = sloped_offset + slope t``; levels ``1..n`` form a band of parallel levels
     ``E_k = band_energies[k-1] + band_slope t``, each coupled to level 0 only, by
@@ -162,8 +173,9 @@ def demkov_osherov_model(couplings: ArrayLike, band_energies: ArrayLike, slope: 
     g = _checks.complex_array(couplings, "couplings").reshape(-1)
     e = _checks.real_array(band_energies, "band_energies").reshape(-1)
     if g.size == 0 or g.size != e.size:
-        raise LzsmValueError(f"`couplings` and `band_energies` must be non-empty and of equal length, got "
-                             f"{g.size} and {e.size}")
+        raise LzsmValueError(
+            f"`couplings` and `band_energies` must be non-empty and of equal length, got {g.size} and {e.size}"
+        )
     s = float(_checks.real_array(slope, "slope"))
     bs = float(_checks.real_array(band_slope, "band_slope"))
     if s == bs:
@@ -185,8 +197,9 @@ def bow_tie_model(couplings: ArrayLike, slopes: ArrayLike, *, hbar: float = 1.0)
     g = _checks.complex_array(couplings, "couplings").reshape(-1)
     b = _checks.real_array(slopes, "slopes", nonzero=True).reshape(-1)
     if g.size == 0 or g.size != b.size:
-        raise LzsmValueError(f"`couplings` and `slopes` must be non-empty and of equal length, got {g.size} "
-                             f"and {b.size}")
+        raise LzsmValueError(
+            f"`couplings` and `slopes` must be non-empty and of equal length, got {g.size} and {b.size}"
+        )
     n = g.size + 1
     a = np.zeros((n, n), dtype=complex)
     a[0, 1:] = g

@@ -21,11 +21,14 @@ with ``|b0| < |b1|``).
 """
 
 from __future__ import annotations
+
 from dataclasses import dataclass, field
+
 import numpy as np
+from numpy.typing import ArrayLike
+
 from lzsm import _checks
 from lzsm.models.base import _TwoLevelGrid
-from numpy.typing import ArrayLike
 
 
 # =========================================================================== sech pulses
@@ -49,10 +52,12 @@ class DemkovKunike(_TwoLevelGrid):
 
     def __post_init__(self) -> None:
         v = _checks.complex_array(self.coupling, "coupling")
-        vals = {"coupling": v if np.any(v.imag != 0) else v.real.copy(),
-                "detuning": _checks.real_array(self.detuning, "detuning"),
-                "chirp": _checks.real_array(self.chirp, "chirp"),
-                "duration": _checks.real_array(self.duration, "duration", positive=True)}
+        vals = {
+            "coupling": v if np.any(v.imag != 0) else v.real.copy(),
+            "detuning": _checks.real_array(self.detuning, "detuning"),
+            "chirp": _checks.real_array(self.chirp, "chirp"),
+            "duration": _checks.real_array(self.duration, "duration", positive=True),
+        }
         for k, x in vals.items():
             object.__setattr__(self, k, x)
         object.__setattr__(self, "hbar", _checks.positive_scalar(self.hbar, "hbar"))
@@ -68,8 +73,9 @@ class DemkovKunike(_TwoLevelGrid):
     def _parts(self, t: np.ndarray):
         ex = (Ellipsis,) + (None,) * t.ndim
         b = self.batch_shape
-        v0, b0, b1, tt = (np.broadcast_to(np.asarray(getattr(self, k)), b)[ex]
-                          for k in ("coupling", "detuning", "chirp", "duration"))
+        v0, b0, b1, tt = (
+            np.broadcast_to(np.asarray(getattr(self, k)), b)[ex] for k in ("coupling", "detuning", "chirp", "duration")
+        )
         x = t / tt
         return v0, b0, b1, tt, x
 

@@ -75,9 +75,12 @@ class SurfaceModel(ABC):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # lzsm 0.1 subclasses defined ``n_states``: it still serves as ``n_levels``, with a warning
         if "n_states" in cls.__dict__ and "n_levels" not in cls.__dict__:
-            warnings.warn(f"{cls.__name__} defines `n_states`, deprecated since lzsm 0.2; define `n_levels`",
-                          DeprecationWarning, stacklevel=3)
-            setattr(cls, "n_levels", property(lambda self: self.n_states))  # the subclass's own n_states
+            warnings.warn(
+                f"{cls.__name__} defines `n_states`, deprecated since lzsm 0.2; define `n_levels`",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            cls.n_levels = property(lambda self: self.n_states)  # the subclass's own n_states
         super().__init_subclass__(**kwargs)
 
     @property
@@ -114,8 +117,10 @@ class SurfaceModel(ABC):
         """``q`` as a finite real array ending in a length-f axis (or an error naming it)."""
         qa = _checks.real_array(q, name)
         if qa.ndim == 0 or qa.shape[-1] != self.n_coordinates:
-            raise LzsmValueError(f"`{name}` must have shape (..., {self.n_coordinates}) for this "
-                                 f"{self.n_coordinates}-coordinate model, got shape {qa.shape}")
+            raise LzsmValueError(
+                f"`{name}` must have shape (..., {self.n_coordinates}) for this "
+                f"{self.n_coordinates}-coordinate model, got shape {qa.shape}"
+            )
         return qa
 
     def hamiltonian(self, q: ArrayLike) -> np.ndarray:
@@ -227,8 +232,9 @@ class JahnTellerExE(SurfaceModel):
 
     def gradient(self, q: np.ndarray) -> np.ndarray:
         x, y = q[..., 0], q[..., 1]
-        gx = _sym2(self.omega * x + self.k + 2 * self.g * x, self.omega * x - self.k - 2 * self.g * x,
-                   -2.0 * self.g * y)
+        gx = _sym2(
+            self.omega * x + self.k + 2 * self.g * x, self.omega * x - self.k - 2 * self.g * x, -2.0 * self.g * y
+        )
         gy = _sym2(self.omega * y - 2 * self.g * y, self.omega * y + 2 * self.g * y, self.k - 2.0 * self.g * x)
         return np.stack([gx, gy], axis=-3)
 
@@ -246,7 +252,7 @@ class JahnTellerExE(SurfaceModel):
     @property
     def jahn_teller_energy(self) -> float:
         """``E_JT = k^2 / (2 omega)`` (linear coupling): depth of the moat below the cone tip."""
-        return self.k ** 2 / (2.0 * self.omega)
+        return self.k**2 / (2.0 * self.omega)
 
 
 @dataclass(frozen=True, eq=False)
@@ -281,7 +287,9 @@ class LinearVibronicCoupling(SurfaceModel):
         f = om.size
         en = _checks.real_array(self.vertical_energies, "vertical_energies")
         if en.ndim != 1 or en.size < 2:
-            raise LzsmValueError(f"`vertical_energies` must be a 1-D array of N >= 2 vertical energies, got shape {en.shape}")
+            raise LzsmValueError(
+                f"`vertical_energies` must be a 1-D array of N >= 2 vertical energies, got shape {en.shape}"
+            )
         n = en.size
         ka = _checks.real_array(self.kappa, "kappa")
         if ka.shape != (n, f):
@@ -319,7 +327,9 @@ class LinearVibronicCoupling(SurfaceModel):
         return v
 
     def gradient(self, q: np.ndarray) -> np.ndarray:
-        g = np.broadcast_to(np.moveaxis(self.lam, -1, 0), q.shape[:-1] + (self.n_coordinates,) + self.lam.shape[:2]).copy()
+        g = np.broadcast_to(
+            np.moveaxis(self.lam, -1, 0), q.shape[:-1] + (self.n_coordinates,) + self.lam.shape[:2]
+        ).copy()
         idx = np.arange(self.n_levels)
         g[..., idx, idx] = self.kappa.T + (self.omega * q)[..., None]
         return g
@@ -347,8 +357,9 @@ class SpinHalfInField(SurfaceModel):
         return False
 
     def potential(self, q: np.ndarray) -> np.ndarray:
-        return 0.5 * (q[..., 0, None, None] * _SIGMA_X + q[..., 1, None, None] * _SIGMA_Y
-                      + q[..., 2, None, None] * _SIGMA_Z)
+        return 0.5 * (
+            q[..., 0, None, None] * _SIGMA_X + q[..., 1, None, None] * _SIGMA_Y + q[..., 2, None, None] * _SIGMA_Z
+        )
 
     def gradient(self, q: np.ndarray) -> np.ndarray:
         mats = 0.5 * np.stack([_SIGMA_X, _SIGMA_Y, _SIGMA_Z]).astype(complex)
@@ -382,14 +393,19 @@ class UserSurfaces(SurfaceModel):
             raise LzsmTypeError("`potential_function` must be callable q (..., f) -> V (..., N, N)")
         if self.gradient_function is not None and not callable(self.gradient_function):
             raise LzsmTypeError("`gradient_function` must be callable q (..., f) -> dV/dq (..., f, N, N) or None")
-        if isinstance(self.n_coordinates_, bool) or not isinstance(self.n_coordinates_, (int, np.integer)) \
-                or self.n_coordinates_ < 1:
+        if (
+            isinstance(self.n_coordinates_, bool)
+            or not isinstance(self.n_coordinates_, (int, np.integer))
+            or self.n_coordinates_ < 1
+        ):
             raise LzsmValueError(f"`n_coordinates` must be an integer >= 1, got {self.n_coordinates_!r}")
         object.__setattr__(self, "fd_step", _checks.positive_scalar(self.fd_step, "fd_step"))
         v = np.asarray(self.potential_function(np.zeros((1, int(self.n_coordinates_)))))
         if v.ndim != 3 or v.shape[0] != 1 or v.shape[1] != v.shape[2] or v.shape[1] < 2:
-            raise LzsmValueError("`potential_function` must map q of shape (..., f) to V of shape (..., N, N) "
-                                 f"with N >= 2; for q of shape (1, {self.n_coordinates_}) it returned shape {v.shape}")
+            raise LzsmValueError(
+                "`potential_function` must map q of shape (..., f) to V of shape (..., N, N) "
+                f"with N >= 2; for q of shape (1, {self.n_coordinates_}) it returned shape {v.shape}"
+            )
         _checks.hermitian(v, "potential_function(q)")
         object.__setattr__(self, "_n", int(v.shape[-1]))
         object.__setattr__(self, "_real", v.dtype.kind != "c")
@@ -422,8 +438,12 @@ class UserSurfaces(SurfaceModel):
         return np.stack(out, axis=-3)
 
 
-def user_surfaces(potential: Callable[[np.ndarray], np.ndarray], n_coordinates: int,
-                  gradient: Callable[[np.ndarray], np.ndarray] | None = None, *,
-                  fd_step: float = 1e-4) -> UserSurfaces:
+def user_surfaces(
+    potential: Callable[[np.ndarray], np.ndarray],
+    n_coordinates: int,
+    gradient: Callable[[np.ndarray], np.ndarray] | None = None,
+    *,
+    fd_step: float = 1e-4,
+) -> UserSurfaces:
     """Surfaces from a user function ``q (..., f) -> V (..., N, N)`` (see :class:`UserSurfaces`)."""
     return UserSurfaces(potential, n_coordinates, gradient, fd_step)

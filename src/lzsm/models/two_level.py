@@ -11,13 +11,16 @@ sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
 """
 
 from __future__ import annotations
+
 from dataclasses import dataclass, field
+
 import numpy as np
+from numpy.typing import ArrayLike
+
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
-from numpy.typing import ArrayLike
 from lzsm.kernels.drives import F_CONSTANT, F_LINEAR
-from lzsm.models.base import KernelForm, TimeFunction, _TwoLevelGrid, _expand, _kernel_form, _numeric_or_callable
+from lzsm.models.base import KernelForm, TimeFunction, _expand, _kernel_form, _numeric_or_callable, _TwoLevelGrid
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,7 +55,7 @@ class LandauZener(_TwoLevelGrid):
     def parameters(self) -> dict[str, np.ndarray]:
         return {"coupling": np.asarray(self.coupling), "sweep_rate": np.asarray(self.sweep_rate)}
 
-    def point(self, index: tuple[int, ...]) -> "LandauZener":
+    def point(self, index: tuple[int, ...]) -> LandauZener:
         v = np.broadcast_to(self.coupling, self.batch_shape)[index]
         a = np.broadcast_to(self.sweep_rate, self.batch_shape)[index]
         return LandauZener(v, a, self.hbar)
@@ -124,22 +127,32 @@ class TwoLevel(_TwoLevelGrid):
                 try:
                     out = np.asarray(f(probe))
                 except Exception as exc:
-                    raise LzsmTypeError(f"`{name}` callable failed on an array of {self.coordinate} "
-                                        f"values: {exc}") from exc
+                    raise LzsmTypeError(
+                        f"`{name}` callable failed on an array of {self.coordinate} values: {exc}"
+                    ) from exc
                 if out.shape not in (probe.shape, ()):
-                    raise LzsmValueError(f"`{name}` callable must return an array of the shape of its "
-                                         f"argument; got shape {out.shape} for input shape {probe.shape}")
+                    raise LzsmValueError(
+                        f"`{name}` callable must return an array of the shape of its "
+                        f"argument; got shape {out.shape} for input shape {probe.shape}"
+                    )
                 if name == "bias" and np.iscomplexobj(out) and np.any(np.imag(out) != 0):
                     raise LzsmValueError("`bias` callable must return real values (H must be Hermitian)")
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: x for k, x in (("bias", self.bias), ("coupling", self.coupling)) if isinstance(x, np.ndarray)}
 
-    def point(self, index: tuple[int, ...]) -> "TwoLevel":
+    def point(self, index: tuple[int, ...]) -> TwoLevel:
         def pick(x):
             return x if callable(x) else np.broadcast_to(x, self.batch_shape)[index]
-        return TwoLevel(pick(self.bias), pick(self.coupling), self.hbar, self.coordinate,
-                        self.bias_derivative, self.coupling_derivative)
+
+        return TwoLevel(
+            pick(self.bias),
+            pick(self.coupling),
+            self.hbar,
+            self.coordinate,
+            self.bias_derivative,
+            self.coupling_derivative,
+        )
 
     def _values(self, q: np.ndarray, f, name: str) -> np.ndarray:
         if callable(f):
@@ -174,8 +187,10 @@ class TwoLevel(_TwoLevelGrid):
 
     def hamiltonian_derivative(self, q: ArrayLike) -> np.ndarray:
         q = _checks.real_array(q, self.coordinate)
-        return self._assemble(self._derivative(q, self.bias, self.bias_derivative, "bias"),
-                              self._derivative(q, self.coupling, self.coupling_derivative, "coupling"))
+        return self._assemble(
+            self._derivative(q, self.bias, self.bias_derivative, "bias"),
+            self._derivative(q, self.coupling, self.coupling_derivative, "coupling"),
+        )
 
     def kernel_form(self) -> KernelForm | None:
         if callable(self.bias) or callable(self.coupling) or self.coordinate != "t":

@@ -23,14 +23,19 @@ def mass_and_hbar(model: Any, mass: Any, hbar: Any, where: str) -> tuple[float, 
     (not None) replaces the model's value after a DeprecationWarning naming ``where``."""
     for name, value in (("mass", mass), ("hbar", hbar)):
         if value is not None:
-            warnings.warn(f"{where}({name}=...) is deprecated since lzsm 0.2: {name} is a property of the model "
-                          f"(e.g. TullySimple({name}=...), or dataclasses.replace(model, {name}=...))",
-                          DeprecationWarning, stacklevel=4)  # caller -> keyword wrapper -> front door -> here
+            warnings.warn(
+                f"{where}({name}=...) is deprecated since lzsm 0.2: {name} is a property of the model "
+                f"(e.g. TullySimple({name}=...), or dataclasses.replace(model, {name}=...))",
+                DeprecationWarning,
+                stacklevel=4,
+            )  # caller -> keyword wrapper -> front door -> here
     if mass is None:
         mass = getattr(model, "mass", None)
         if mass is None:
-            raise LzsmValueError(f"`model` ({type(model).__name__}) has no nuclear mass: give the model a `mass` "
-                                 "attribute (every lzsm curve model has one, default 2000)")
+            raise LzsmValueError(
+                f"`model` ({type(model).__name__}) has no nuclear mass: give the model a `mass` "
+                "attribute (every lzsm curve model has one, default 2000)"
+            )
     if hbar is None:
         hbar = getattr(model, "hbar", 1.0)
     return _checks.positive_scalar(mass, "mass"), _checks.positive_scalar(hbar, "hbar")
@@ -42,8 +47,10 @@ def old_adiabatic_index(value: Any) -> str:
     return f"adiabatic {value}"
 
 
-CHANNEL_GRAMMAR = ("an adiabatic channel ('adiabatic k', 'lower' = 'ground' = 'adiabatic 0', 'upper') or a "
-                   "diabatic state (an index k or 'diabatic k') that dominates one channel there")
+CHANNEL_GRAMMAR = (
+    "an adiabatic channel ('adiabatic k', 'lower' = 'ground' = 'adiabatic 0', 'upper') or a "
+    "diabatic state (an index k or 'diabatic k') that dominates one channel there"
+)
 
 
 def initial_channel(initial: Any, model: Any, x: float) -> int:
@@ -57,10 +64,12 @@ def initial_channel(initial: Any, model: Any, x: float) -> int:
     n = model.n_levels
     named = _checks._named_state(initial, n)
     if named is None:
-        raise LzsmValueError(f"`initial` must be {CHANNEL_GRAMMAR}; got {type(initial).__name__} {initial!r}"
-                             if np.ndim(initial) == 0 else
-                             f"`initial` must be {CHANNEL_GRAMMAR}; got an array of shape {np.shape(initial)} "
-                             "(a state vector: scattering starts in one channel)")
+        raise LzsmValueError(
+            f"`initial` must be {CHANNEL_GRAMMAR}; got {type(initial).__name__} {initial!r}"
+            if np.ndim(initial) == 0
+            else f"`initial` must be {CHANNEL_GRAMMAR}; got an array of shape {np.shape(initial)} "
+            "(a state vector: scattering starts in one channel)"
+        )
     kind, k = named
     if kind not in ("diabatic", "adiabatic"):
         raise LzsmValueError(f"`initial` must be {CHANNEL_GRAMMAR}; got {initial!r}")
@@ -72,6 +81,8 @@ def initial_channel(initial: Any, model: Any, x: float) -> int:
     weights = np.abs(vectors[k, :]) ** 2
     channel = int(np.argmax(weights))
     if weights[channel] <= 0.5:
-        raise LzsmValueError(f"`initial` diabatic state {k} is mixed at x = {x:g} (largest adiabatic weight "
-                             f"{weights[channel]:.3g} <= 1/2): name the channel as 'adiabatic k'")
+        raise LzsmValueError(
+            f"`initial` diabatic state {k} is mixed at x = {x:g} (largest adiabatic weight "
+            f"{weights[channel]:.3g} <= 1/2): name the channel as 'adiabatic k'"
+        )
     return channel

@@ -39,26 +39,33 @@ class Diabatization(Result):
 
     kind = "two-state diabatisation"
 
-    def curves(self, interpolation: str = "cubic", outside: str = "constant", *, mass: float = DEFAULT_MASS,
-               hbar: float = 1.0) -> TabulatedCurves:
+    def curves(
+        self, interpolation: str = "cubic", outside: str = "constant", *, mass: float = DEFAULT_MASS, hbar: float = 1.0
+    ) -> TabulatedCurves:
         """The diabatic curves as a :class:`TabulatedCurves` model (with the nuclear ``mass``
         and ``hbar`` the dynamics on it will use)."""
-        return TabulatedCurves(self.x, self.potential, interpolation=interpolation, outside=outside, mass=mass,
-                               hbar=hbar)
+        return TabulatedCurves(
+            self.x, self.potential, interpolation=interpolation, outside=outside, mass=mass, hbar=hbar
+        )
 
     def _coords(self) -> dict[str, Any]:
         return {"x": self.x, "adiabatic": [0, 1], "diabatic_i": [0, 1], "diabatic_j": [0, 1]}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"theta": (["x"], self.theta), "adiabatic_energies": (["x", "adiabatic"], self.energies),
-                "diabatic_potential": (["x", "diabatic_i", "diabatic_j"], self.potential)}
+        return {
+            "theta": (["x"], self.theta),
+            "adiabatic_energies": (["x", "adiabatic"], self.energies),
+            "diabatic_potential": (["x", "diabatic_i", "diabatic_j"], self.potential),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return {"convention": "theta(x) = theta(x0) + int_x0^x d_01 dx', d_01 = <phi_0|d phi_1/dx>"}
 
     def _summary(self) -> list[str]:
-        return [f"x: {self.x.size} points in [{self.x[0]:.4g}, {self.x[-1]:.4g}]",
-                f"theta from {self.theta[0]:.4g} to {self.theta[-1]:.4g}"]
+        return [
+            f"x: {self.x.size} points in [{self.x[0]:.4g}, {self.x[-1]:.4g}]",
+            f"theta from {self.theta[0]:.4g} to {self.theta[-1]:.4g}",
+        ]
 
 
 def diabatize(x: ArrayLike, energies: ArrayLike, coupling: ArrayLike, theta_start: float = 0.0) -> Diabatization:
@@ -99,8 +106,10 @@ def diabatize(x: ArrayLike, energies: ArrayLike, coupling: ArrayLike, theta_star
         raise LzsmValueError(f"`coupling` must have shape (len(x),) = ({xa.size},), got {d.shape}")
     if np.any(e[:, 1] < e[:, 0]):
         row = int(np.flatnonzero(e[:, 1] < e[:, 0])[0])
-        raise LzsmValueError(f"`energies` must be ascending along the last axis (index 0 the lower state); row "
-                             f"{row} has E_0 = {e[row, 0]:g} > E_1 = {e[row, 1]:g}")
+        raise LzsmValueError(
+            f"`energies` must be ascending along the last axis (index 0 the lower state); row "
+            f"{row} has E_0 = {e[row, 0]:g} > E_1 = {e[row, 1]:g}"
+        )
     anti = CubicSpline(xa, d).antiderivative()
     theta = float(th0) + anti(xa) - anti(xa[0])
     s, c = np.sin(theta), np.cos(theta)

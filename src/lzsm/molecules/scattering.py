@@ -82,13 +82,13 @@ class WavepacketConvergence:
     def summary(self) -> str:
         status = "converged" if self.converged else "NOT converged"
         grid = "not checked" if np.isnan(self.grid_error) else f"{self.grid_error:.1e}"
-        return (f"{status} to {self.tolerance:g}: estimated error {self.estimated_error:.1e} "
-                f"(time step dt = {self.dt:.4g}: {self.dt_error:.1e}; grid dx = {self.dx:.4g}, "
-                f"{self.n_points} points, k_max = {self.k_max:.4g}: {grid}, momentum tail "
-                f"{self.momentum_tail:.1e}; unabsorbed norm {self.remaining_norm:.1e}; "
-                f"{self.n_steps} steps to t = {self.final_time:.4g})")
-
-
+        return (
+            f"{status} to {self.tolerance:g}: estimated error {self.estimated_error:.1e} "
+            f"(time step dt = {self.dt:.4g}: {self.dt_error:.1e}; grid dx = {self.dx:.4g}, "
+            f"{self.n_points} points, k_max = {self.k_max:.4g}: {grid}, momentum tail "
+            f"{self.momentum_tail:.1e}; unabsorbed norm {self.remaining_norm:.1e}; "
+            f"{self.n_steps} steps to t = {self.final_time:.4g})"
+        )
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -137,30 +137,50 @@ class WavepacketScattering(Result):
     def at_momentum(self) -> dict[str, np.ndarray]:
         """Energy-resolved probabilities at the central incident wavenumber ``k``."""
         i = int(np.argmin(np.abs(self.k_resolved - self.k)))
-        return {"transmission": self.transmission_resolved[i], "reflection": self.reflection_resolved[i],
-                "transmission_diabatic": self.transmission_resolved_diabatic[i],
-                "reflection_diabatic": self.reflection_resolved_diabatic[i]}
+        return {
+            "transmission": self.transmission_resolved[i],
+            "reflection": self.reflection_resolved[i],
+            "transmission_diabatic": self.transmission_resolved_diabatic[i],
+            "reflection_diabatic": self.reflection_resolved_diabatic[i],
+        }
 
     def _coords(self) -> dict[str, Any]:
         n = self.transmission.size
-        return {"k": self.k_resolved, "energy": (["k"], self.energies), "adiabatic": np.arange(n),
-                "diabatic": np.arange(n)}
+        return {
+            "k": self.k_resolved,
+            "energy": (["k"], self.energies),
+            "adiabatic": np.arange(n),
+            "diabatic": np.arange(n),
+        }
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"transmission": (["adiabatic"], self.transmission), "reflection": (["adiabatic"], self.reflection),
-                "transmission_diabatic": (["diabatic"], self.transmission_diabatic),
-                "reflection_diabatic": (["diabatic"], self.reflection_diabatic),
-                "transmission_resolved": (["k", "adiabatic"], self.transmission_resolved),
-                "reflection_resolved": (["k", "adiabatic"], self.reflection_resolved),
-                "transmission_resolved_diabatic": (["k", "diabatic"], self.transmission_resolved_diabatic),
-                "reflection_resolved_diabatic": (["k", "diabatic"], self.reflection_resolved_diabatic)}
+        return {
+            "transmission": (["adiabatic"], self.transmission),
+            "reflection": (["adiabatic"], self.reflection),
+            "transmission_diabatic": (["diabatic"], self.transmission_diabatic),
+            "reflection_diabatic": (["diabatic"], self.reflection_diabatic),
+            "transmission_resolved": (["k", "adiabatic"], self.transmission_resolved),
+            "reflection_resolved": (["k", "adiabatic"], self.reflection_resolved),
+            "transmission_resolved_diabatic": (["k", "diabatic"], self.transmission_resolved_diabatic),
+            "reflection_resolved_diabatic": (["k", "diabatic"], self.reflection_resolved_diabatic),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         c = self.convergence
-        return {"k_center": self.k, "k_width": self.k_width, "mass": self.mass, "hbar": self.hbar,
-                "incoming_state": self.incoming_state, "x_range": list(self.x_range), "convergence": c.summary(),
-                "estimated_error": c.estimated_error, "dt": c.dt, "dx": c.dx, "n_points": c.n_points,
-                "channels": "adiabatic index at each asymptote (0 lowest)"}
+        return {
+            "k_center": self.k,
+            "k_width": self.k_width,
+            "mass": self.mass,
+            "hbar": self.hbar,
+            "incoming_state": self.incoming_state,
+            "x_range": list(self.x_range),
+            "convergence": c.summary(),
+            "estimated_error": c.estimated_error,
+            "dt": c.dt,
+            "dx": c.dx,
+            "n_points": c.n_points,
+            "channels": "adiabatic index at each asymptote (0 lowest)",
+        }
 
     def to_xarray(self) -> Any:
         """An ``xarray.Dataset``: packet averages on ``adiabatic``/``diabatic``, energy-resolved
@@ -174,8 +194,12 @@ class WavepacketScattering(Result):
         return ds
 
     def _summary(self) -> list[str]:
-        return [f"k = {self.k:.6g}", f"{self.transmission.size} channels", f"incoming channel {self.incoming_state}",
-                f"{self.k_resolved.size} resolved k"]
+        return [
+            f"k = {self.k:.6g}",
+            f"{self.transmission.size} channels",
+            f"incoming channel {self.incoming_state}",
+            f"{self.k_resolved.size} resolved k",
+        ]
 
 
 @dataclass(frozen=True)
@@ -191,8 +215,21 @@ class _Setup:
     max_time: float
 
 
-def _setup(model: Any, k0: float, sk: float, mass: float, incoming: int, hbar: float, a: float, b: float,
-           el: np.ndarray, er: np.ndarray, k_factor: float, cap_factor: float, dt_factor: float) -> _Setup:
+def _setup(
+    model: Any,
+    k0: float,
+    sk: float,
+    mass: float,
+    incoming: int,
+    hbar: float,
+    a: float,
+    b: float,
+    el: np.ndarray,
+    er: np.ndarray,
+    k_factor: float,
+    cap_factor: float,
+    dt_factor: float,
+) -> _Setup:
     sx = 0.5 / sk
     e_in = el[incoming]
     e_hi = hbar**2 * (k0 + 7 * sk) ** 2 / (2 * mass) + e_in
@@ -237,16 +274,16 @@ def _setup(model: Any, k0: float, sk: float, mass: float, incoming: int, hbar: f
     return _Setup(grid, x0, window_left, window_right, sx, cap_width, cap_strength, dt, max_time)
 
 
-def _run_scattering(model: Any, setup: _Setup, k0: float, mass: float, incoming: int, hbar: float,
-                    ul: np.ndarray, remaining_tol: float) -> dict[str, Any]:
+def _run_scattering(
+    model: Any, setup: _Setup, k0: float, mass: float, incoming: int, hbar: float, ul: np.ndarray, remaining_tol: float
+) -> dict[str, Any]:
     g = setup.grid
     v = _potential_on_grid(model, g)
     w = absorbing_potential(g, setup.cap_width, setup.cap_strength)
     op = _SplitOperator(v, g, np.array([mass]), setup.dt, hbar, w)
     x = g.axes[0]
     op.set_regions(np.where(x < setup.x0, 0, 1))
-    psi = np.ascontiguousarray(gaussian_wavepacket(g, setup.x0, hbar * k0, setup.width, ul[:, incoming],
-                                                   hbar=hbar).T)
+    psi = np.ascontiguousarray(gaussian_wavepacket(g, setup.x0, hbar * k0, setup.width, ul[:, incoming], hbar=hbar).T)
     rec_l, rec_r = [], []
     wl, wr = setup.window_left, setup.window_right
     il, ir = int(wl[0]), int(wr[-1])
@@ -262,7 +299,7 @@ def _run_scattering(model: Any, setup: _Setup, k0: float, mass: float, incoming:
             rec_r.append(psi[:, wr])
             psi = op.potential_step(psi, half=False)
         n_steps += chunk
-        remaining = float(np.sum(np.abs(psi[:, il:ir + 1]) ** 2) * g.cell)
+        remaining = float(np.sum(np.abs(psi[:, il : ir + 1]) ** 2) * g.cell)
         if n_steps % (5 * chunk) == 0:
             tail = max(tail, op.momentum_tail(psi))
         if remaining < remaining_tol or n_steps >= max_steps:
@@ -270,7 +307,7 @@ def _run_scattering(model: Any, setup: _Setup, k0: float, mass: float, incoming:
     # what is already in the absorbers has passed the analysis windows and will be absorbed:
     # book it now (mask 0 = full absorption)
     outside = np.ones(g.shape[0], dtype=bool)
-    outside[il:ir + 1] = False
+    outside[il : ir + 1] = False
     op.book(np.where(outside, psi, 0.0), np.full(g.shape[0], g.cell))
     vecs_l = op.vectors[il]
     vecs_r = op.vectors[ir]
@@ -278,15 +315,28 @@ def _run_scattering(model: Any, setup: _Setup, k0: float, mass: float, incoming:
     amp_l = np.swapaxes(np.array(rec_l), 1, 2) @ np.conj(vecs_l)
     amp_r = np.swapaxes(np.array(rec_r), 1, 2) @ np.conj(vecs_r)
     x = g.axes[0]
-    return {"amp_l": amp_l, "amp_r": amp_r, "x_l": x[wl], "x_r": x[wr], "e_l": op.energies[il],
-            "e_r": op.energies[ir], "u_l": vecs_l, "u_r": vecs_r, "refl_adi": op.region_adiabatic[0].copy(),
-            "trans_adi": op.region_adiabatic[1].copy(), "refl_dia": op.region_diabatic[0].copy(),
-            "trans_dia": op.region_diabatic[1].copy(), "n_steps": n_steps, "remaining": remaining,
-            "tail": tail}
+    return {
+        "amp_l": amp_l,
+        "amp_r": amp_r,
+        "x_l": x[wl],
+        "x_r": x[wr],
+        "e_l": op.energies[il],
+        "e_r": op.energies[ir],
+        "u_l": vecs_l,
+        "u_r": vecs_r,
+        "refl_adi": op.region_adiabatic[0].copy(),
+        "trans_adi": op.region_adiabatic[1].copy(),
+        "refl_dia": op.region_diabatic[0].copy(),
+        "trans_dia": op.region_diabatic[1].copy(),
+        "n_steps": n_steps,
+        "remaining": remaining,
+        "tail": tail,
+    }
 
 
-def _resolve(run: dict[str, Any], setup: _Setup, ks: np.ndarray, k0: float, mass: float, incoming: int,
-             hbar: float, e_in: float) -> tuple[np.ndarray, np.ndarray]:
+def _resolve(
+    run: dict[str, Any], setup: _Setup, ks: np.ndarray, k0: float, mass: float, incoming: int, hbar: float, e_in: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Energy-resolved channel probabilities from the time-energy Fourier transform in the
     analysis windows.  In a window (constant potential) each channel's transform is
     ``A_n(x, E) = A_out e^{+-ik_n x} + A_in e^{-+ik_n x}``; a least-squares fit over the
@@ -302,7 +352,10 @@ def _resolve(run: dict[str, Any], setup: _Setup, ks: np.ndarray, k0: float, mass
     phi0 = np.sqrt(2 / np.pi) * sx * np.exp(-2 * sx**2 * (ks - k0) ** 2)
     v_in = hbar * ks / mass
     out = []
-    for amp, en, xw, sign in ((run["amp_r"], run["e_r"], run["x_r"], 1.0), (run["amp_l"], run["e_l"], run["x_l"], -1.0)):
+    for amp, en, xw, sign in (
+        (run["amp_r"], run["e_r"], run["x_r"], 1.0),
+        (run["amp_l"], run["e_l"], run["x_l"], -1.0),
+    ):
         a_e = np.einsum("et,tpn->epn", phase, amp)  # (nE, points, N)
         k2 = 2 * mass * (e[:, None] - en[None, :]) / hbar**2
         kn = np.sqrt(np.where(k2 > 0, k2, 0.0))
@@ -318,20 +371,34 @@ def _resolve(run: dict[str, Any], setup: _Setup, ks: np.ndarray, k0: float, mass
     return out[0], out[1]
 
 
-
 def _finish_status(convergence: str, converged: bool) -> Status:
     if convergence == "none":
         return Status.NOT_CHECKED
     return Status.OK if converged else Status.NOT_CONVERGED
 
 
-@renamed_keywords(momentum="k", momentum_width="k_width", resolved_momenta="k_resolved", tolerance="tol",
-                  incoming_state=("initial", old_adiabatic_index))
-def wavepacket_scattering(model: Any, k: float, mass: float | None = None, *, initial: Any = "lower",
-                          k_width: float | None = None, k_resolved: ArrayLike | None = None,
-                          convergence: str = "time_step", tol: float | None = DEFAULT_TOL, dt: float | None = None,
-                          hbar: float | None = None, x_range: tuple[float, float] | None = None,
-                          max_refinements: int = 2) -> WavepacketScattering:
+@renamed_keywords(
+    momentum="k",
+    momentum_width="k_width",
+    resolved_momenta="k_resolved",
+    tolerance="tol",
+    incoming_state=("initial", old_adiabatic_index),
+)
+def wavepacket_scattering(
+    model: Any,
+    k: float,
+    mass: float | None = None,
+    *,
+    initial: Any = "lower",
+    k_width: float | None = None,
+    k_resolved: ArrayLike | None = None,
+    convergence: str = "time_step",
+    tol: float | None = DEFAULT_TOL,
+    dt: float | None = None,
+    hbar: float | None = None,
+    x_range: tuple[float, float] | None = None,
+    max_refinements: int = 2,
+) -> WavepacketScattering:
     """Exact 1-D scattering of a Gaussian wavepacket on a curve model (:class:`~lzsm.models.curves.Curves`).
 
     The packet starts left of the interaction region in the asymptotic adiabatic channel named
@@ -370,8 +437,10 @@ def wavepacket_scattering(model: Any, k: float, mass: float | None = None, *, in
     from lzsm.molecules.stationary import asymptotic_range
 
     if not isinstance(model, Curves):
-        raise LzsmTypeError(f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
-                            f"lzsm.TullySimple()), got {type(model).__name__}")
+        raise LzsmTypeError(
+            f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
+            f"lzsm.TullySimple()), got {type(model).__name__}"
+        )
     m, hb = mass_and_hbar(model, mass, hbar, "wavepacket_scattering")
     k0 = _checks.positive_scalar(k, "k")
     opts = Options(tol=DEFAULT_TOL if tol is None else tol)
@@ -381,10 +450,15 @@ def wavepacket_scattering(model: Any, k: float, mass: float | None = None, *, in
     dt_user = None if dt is None else _checks.positive_scalar(dt, "dt")
     sk = k0 / 20 if k_width is None else _checks.positive_scalar(k_width, "k_width")
     if k0 - 5 * sk <= 0:
-        raise LzsmValueError(f"`k_width` {sk:g} is too broad for k = {k0:g}: the packet would carry "
-                             f"backward-moving components (need k_width < k/5)")
-    ks = (k0 + sk * np.linspace(-2.5, 2.5, 11) if k_resolved is None
-          else np.atleast_1d(_checks.real_array(k_resolved, "k_resolved", positive=True)))
+        raise LzsmValueError(
+            f"`k_width` {sk:g} is too broad for k = {k0:g}: the packet would carry "
+            f"backward-moving components (need k_width < k/5)"
+        )
+    ks = (
+        k0 + sk * np.linspace(-2.5, 2.5, 11)
+        if k_resolved is None
+        else np.atleast_1d(_checks.real_array(k_resolved, "k_resolved", positive=True))
+    )
     if ks.ndim != 1:
         raise LzsmValueError(f"`k_resolved` must be a number or a 1-D array, got shape {ks.shape}")
     a, b = asymptotic_range(model) if x_range is None else _x_range(x_range)
@@ -393,8 +467,9 @@ def wavepacket_scattering(model: Any, k: float, mass: float | None = None, *, in
     er, _ = np.linalg.eigh(model.potential(np.array(b)))
     e_in = el[incoming_state]
 
-    def run(k_factor: float, cap_factor: float, dt_value: float | None,
-            dt_factor: float = 0.25) -> tuple[_Setup, dict[str, Any]]:
+    def run(
+        k_factor: float, cap_factor: float, dt_value: float | None, dt_factor: float = 0.25
+    ) -> tuple[_Setup, dict[str, Any]]:
         st = _setup(model, k0, sk, m, incoming_state, hb, a, b, el, er, k_factor, cap_factor, dt_factor)
         if dt_value is not None:
             st = _Setup(**{**st.__dict__, "dt": dt_value})
@@ -424,26 +499,57 @@ def wavepacket_scattering(model: Any, k: float, mass: float | None = None, *, in
         grid_err = float(np.max(np.abs(values(res) - values(fine))))
     est = float(np.nanmax([dt_err, grid_err, res["remaining"]]))
     conv = WavepacketConvergence(
-        dx=st.grid.spacing[0], n_points=st.grid.shape[0], k_max=st.grid.k_max[0], dt=st.dt,
-        n_steps=res["n_steps"], final_time=res["n_steps"] * st.dt, dt_error=dt_err, grid_error=grid_err,
-        momentum_tail=res["tail"], remaining_norm=res["remaining"], estimated_error=est, tolerance=tol_,
-        converged=bool(est < tol_) if convergence != "none" else False, refinements=refinements,
-        absorber_width=st.cap_width, absorber_strength=st.cap_strength)
+        dx=st.grid.spacing[0],
+        n_points=st.grid.shape[0],
+        k_max=st.grid.k_max[0],
+        dt=st.dt,
+        n_steps=res["n_steps"],
+        final_time=res["n_steps"] * st.dt,
+        dt_error=dt_err,
+        grid_error=grid_err,
+        momentum_tail=res["tail"],
+        remaining_norm=res["remaining"],
+        estimated_error=est,
+        tolerance=tol_,
+        converged=bool(est < tol_) if convergence != "none" else False,
+        refinements=refinements,
+        absorber_width=st.cap_width,
+        absorber_strength=st.cap_strength,
+    )
     status = _finish_status(convergence, conv.converged)
     if status == Status.NOT_CONVERGED:
-        warnings.warn(f"wavepacket_scattering: {conv.summary()}; see WavepacketScattering.convergence",
-                      LzsmConvergenceWarning, stacklevel=3)  # past the keyword wrapper
+        warnings.warn(
+            f"wavepacket_scattering: {conv.summary()}; see WavepacketScattering.convergence",
+            LzsmConvergenceWarning,
+            stacklevel=3,
+        )  # past the keyword wrapper
     tr, rr = res["resolved"]
     tr_dia = tr @ (np.abs(res["u_r"]) ** 2).T
     rr_dia = rr @ (np.abs(res["u_l"]) ** 2).T
     return WavepacketScattering(
-        k=k0, mass=m, incoming_state=int(incoming_state), k_width=sk,
-        transmission=res["trans_adi"], reflection=res["refl_adi"], transmission_diabatic=res["trans_dia"],
-        reflection_diabatic=res["refl_dia"], k_resolved=ks, energies=hb**2 * ks**2 / (2 * m) + e_in,
-        transmission_resolved=tr, reflection_resolved=rr, transmission_resolved_diabatic=tr_dia,
-        reflection_resolved_diabatic=rr_dia, convergence=conv, hbar=hb, x_range=(a, b),
-        method="split-operator wavepacket", options=opts, status=int(status), error_estimate=est,
-        n_steps=int(res["n_steps"]))
+        k=k0,
+        mass=m,
+        incoming_state=int(incoming_state),
+        k_width=sk,
+        transmission=res["trans_adi"],
+        reflection=res["refl_adi"],
+        transmission_diabatic=res["trans_dia"],
+        reflection_diabatic=res["refl_dia"],
+        k_resolved=ks,
+        energies=hb**2 * ks**2 / (2 * m) + e_in,
+        transmission_resolved=tr,
+        reflection_resolved=rr,
+        transmission_resolved_diabatic=tr_dia,
+        reflection_resolved_diabatic=rr_dia,
+        convergence=conv,
+        hbar=hb,
+        x_range=(a, b),
+        method="split-operator wavepacket",
+        options=opts,
+        status=int(status),
+        error_estimate=est,
+        n_steps=int(res["n_steps"]),
+    )
 
 
 def _x_range(x_range: Any) -> tuple[float, float]:
@@ -491,8 +597,16 @@ class ScatteringScan(DatasetResult):
 
 
 @renamed_keywords(momenta="k", incoming_state=("initial", old_adiabatic_index))
-def scattering_vs_momentum(model: Any, k: ArrayLike, mass: float | None = None, *, method: str = "stationary",
-                           initial: Any = "lower", hbar: float | None = None, **options: Any) -> ScatteringScan:
+def scattering_vs_momentum(
+    model: Any,
+    k: ArrayLike,
+    mass: float | None = None,
+    *,
+    method: str = "stationary",
+    initial: Any = "lower",
+    hbar: float | None = None,
+    **options: Any,
+) -> ScatteringScan:
     """Transmission and reflection per channel against the incident wavenumber ``k``, as a
     :class:`ScatteringScan` (``.to_xarray()`` gives the labelled dataset).
 
@@ -518,25 +632,55 @@ def scattering_vs_momentum(model: Any, k: ArrayLike, mass: float | None = None, 
         err, status, energy = r.error_estimate, np.asarray(r.status), r.energies
         m, hb, channel = r.mass, r.hbar, r.incoming_state
     else:
-        rows = [wavepacket_scattering(model, float(kk), mass, initial=initial, hbar=hbar, k_resolved=[float(kk)],
-                                      **options) for kk in ks]
-        data = {name: np.array([getattr(w, name.replace("transmission", "transmission_resolved", 1)
-                                        .replace("reflection", "reflection_resolved", 1))[0] for w in rows])
-                for name in _QUANTITIES}
+        rows = [
+            wavepacket_scattering(model, float(kk), mass, initial=initial, hbar=hbar, k_resolved=[float(kk)], **options)
+            for kk in ks
+        ]
+        data = {
+            name: np.array(
+                [
+                    getattr(
+                        w,
+                        name.replace("transmission", "transmission_resolved", 1).replace(
+                            "reflection", "reflection_resolved", 1
+                        ),
+                    )[0]
+                    for w in rows
+                ]
+            )
+            for name in _QUANTITIES
+        }
         err = np.array([w.error_estimate for w in rows])
         status = np.array([w.status for w in rows])
         energy = np.array([w.energies[0] for w in rows])
         m, hb, channel = rows[0].mass, rows[0].hbar, rows[0].incoming_state
     n = data["transmission"].shape[-1]
     variables: dict[str, tuple[tuple[str, ...], Any]] = {
-        name: (("k", "diabatic" if name.endswith("_diabatic") else "adiabatic"), values) for name, values in data.items()}
+        name: (("k", "diabatic" if name.endswith("_diabatic") else "adiabatic"), values)
+        for name, values in data.items()
+    }
     variables["error_estimate"] = (("k",), np.asarray(err, dtype=float))
     variables["status"] = (("k",), np.broadcast_to(np.asarray(status, dtype=np.int64), ks.shape))
     variables["success"] = (("k",), np.isin(variables["status"][1], [int(Status.OK), int(Status.NOT_CHECKED)]))
-    ds = xr.Dataset(variables, coords={"k": ks, "energy": ("k", np.asarray(energy, dtype=float)),
-                                       "adiabatic": np.arange(n), "diabatic": np.arange(n)},
-                    attrs={"method": method, "model": type(model).__name__, "mass": m, "incoming_state": channel,
-                           "hbar": hb, "channels": "adiabatic index at each asymptote (0 lowest)",
-                           "status_codes": json.dumps(status_messages())})
+    ds = xr.Dataset(
+        variables,
+        coords={
+            "k": ks,
+            "energy": ("k", np.asarray(energy, dtype=float)),
+            "adiabatic": np.arange(n),
+            "diabatic": np.arange(n),
+        },
+        attrs={
+            "method": method,
+            "model": type(model).__name__,
+            "mass": m,
+            "incoming_state": channel,
+            "hbar": hb,
+            "channels": "adiabatic index at each asymptote (0 lowest)",
+            "status_codes": json.dumps(status_messages()),
+        },
+    )
     ds["k"].attrs.update(long_name="incident wavenumber k", units="1/length (a.u.: 1/bohr)")
-    return ScatteringScan(ds, method, method=method, status=ds["status"].values, error_estimate=ds["error_estimate"].values)
+    return ScatteringScan(
+        ds, method, method=method, status=ds["status"].values, error_estimate=ds["error_estimate"].values
+    )

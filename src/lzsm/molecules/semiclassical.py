@@ -76,12 +76,14 @@ def _constants_from_crossing(*old: str) -> Callable[[Callable[..., Any]], Callab
 
         @functools.wraps(func)
         def wrapper(crossing: Any, *args: Any, **kwargs: Any) -> Any:
-            positional = {p.name for p in params[:len(args)]}
+            positional = {p.name for p in params[: len(args)]}
             if len(args) <= n_positional and not ({"mass", "hbar"} & kwargs.keys()) and not positional & kwargs.keys():
                 return func(crossing, *args, **kwargs)
             if len(args) > len(old):
-                raise LzsmTypeError(f"{func.__name__}() takes at most {len(old)} arguments after the crossing "
-                                    f"({', '.join(old)}), got {len(args)}")
+                raise LzsmTypeError(
+                    f"{func.__name__}() takes at most {len(old)} arguments after the crossing "
+                    f"({', '.join(old)}), got {len(args)}"
+                )
             given = dict(zip(old, args))
             for key, value in kwargs.items():
                 if key in given:
@@ -91,10 +93,13 @@ def _constants_from_crossing(*old: str) -> Callable[[Callable[..., Any]], Callab
             constants = {k: v for k, v in constants.items() if v is not None}
             if constants:
                 names = " and ".join(f"`{k}`" for k in constants)
-                warnings.warn(f"{func.__name__}(): passing {names} is deprecated since lzsm 0.2; the crossing "
-                              "carries them from its model (TullySimple(mass=...), or "
-                              f"dataclasses.replace(crossing, {', '.join(f'{k}=...' for k in constants)}))",
-                              DeprecationWarning, stacklevel=2)
+                warnings.warn(
+                    f"{func.__name__}(): passing {names} is deprecated since lzsm 0.2; the crossing "
+                    "carries them from its model (TullySimple(mass=...), or "
+                    f"dataclasses.replace(crossing, {', '.join(f'{k}=...' for k in constants)}))",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
                 crossing = dataclasses.replace(crossing, **constants)
             return func(crossing, **given)
 
@@ -144,8 +149,7 @@ class CurveCrossing(Result):
         """Velocity at the crossing for total energy E: ``sqrt(2 (E - E_c)/m)``; NaN below E_c."""
         e = _checks.real_array(energy, "energy")
         with np.errstate(invalid="ignore"):
-            return _out(np.where(e > self.energy, np.sqrt(np.maximum(2 * (e - self.energy) / self.mass, 0.0)),
-                                 np.nan))
+            return _out(np.where(e > self.energy, np.sqrt(np.maximum(2 * (e - self.energy) / self.mass, 0.0)), np.nan))
 
     @_constants_from_crossing("velocity", "hbar")
     def p_diabatic_stay(self, velocity: ArrayLike) -> Any:
@@ -172,31 +176,46 @@ class CurveCrossing(Result):
 
     # ------------------------------------------------------------------ result
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"position": ([], self.position), "energy": ([], self.energy), "coupling": ([], self.coupling),
-                "force": (["curve"], np.asarray(self.forces, dtype=float))}
+        return {
+            "position": ([], self.position),
+            "energy": ([], self.energy),
+            "coupling": ([], self.coupling),
+            "force": (["curve"], np.asarray(self.forces, dtype=float)),
+        }
 
     def _coords(self) -> dict[str, Any]:
         return {"curve": np.asarray(self.states)}
 
     def _attrs(self) -> dict[str, Any]:
-        return {"mass": self.mass, "hbar": self.hbar, "force_difference": self.force_difference,
-                "force_convention": "F = -dV_ii/dx at the crossing; curve = diabatic index"}
+        return {
+            "mass": self.mass,
+            "hbar": self.hbar,
+            "force_difference": self.force_difference,
+            "force_convention": "F = -dV_ii/dx at the crossing; curve = diabatic index",
+        }
 
     def _summary(self) -> list[str]:
-        return [f"diabatic {self.states[0]} x {self.states[1]} at x = {self.position:.6g}",
-                f"E_c = {self.energy:.6g}", f"|V| = {abs(self.coupling):.4g}", f"|dF| = {self.force_difference:.4g}"]
+        return [
+            f"diabatic {self.states[0]} x {self.states[1]} at x = {self.position:.6g}",
+            f"E_c = {self.energy:.6g}",
+            f"|V| = {abs(self.coupling):.4g}",
+            f"|dF| = {self.force_difference:.4g}",
+        ]
 
 
 def _check_model(model: Any, states: Any) -> tuple[int, int]:
     if not isinstance(model, Curves):
-        raise LzsmTypeError(f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
-                            f"lzsm.TullySimple()), got {type(model).__name__}")
+        raise LzsmTypeError(
+            f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
+            f"lzsm.TullySimple()), got {type(model).__name__}"
+        )
     n = model.n_levels
     try:
         i, j = states
     except (TypeError, ValueError):
-        raise LzsmValueError(f"`states` must be two different diabatic indices in [0, {n - 1}], "
-                             f"got {states!r}") from None
+        raise LzsmValueError(
+            f"`states` must be two different diabatic indices in [0, {n - 1}], got {states!r}"
+        ) from None
     ok = all(isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_)) for s in (i, j))
     if not (ok and 0 <= i < n and 0 <= j < n and i != j):
         raise LzsmValueError(f"`states` must be two different diabatic indices in [0, {n - 1}], got {states!r}")
@@ -218,13 +237,21 @@ def _crossing_at(model: Curves, x_c: float, i: int, j: int) -> CurveCrossing:
     xa = np.array([x_c])
     v = model.potential(xa)[0]
     g = model.gradient(xa)[0]
-    return CurveCrossing(float(x_c), float(0.5 * (v[i, i] + v[j, j])), float(abs(v[i, j])),
-                         (float(-g[i, i]), float(-g[j, j])), (i, j), mass=float(model.mass), hbar=float(model.hbar),
-                         method="sign change on a grid, Brent to 1e-12")
+    return CurveCrossing(
+        float(x_c),
+        float(0.5 * (v[i, i] + v[j, j])),
+        float(abs(v[i, j])),
+        (float(-g[i, i]), float(-g[j, j])),
+        (i, j),
+        mass=float(model.mass),
+        hbar=float(model.hbar),
+        method="sign change on a grid, Brent to 1e-12",
+    )
 
 
-def find_curve_crossings(model: Curves, x_range: tuple[float, float], states: tuple[int, int] = (0, 1),
-                         n_scan: int = 4001) -> list[CurveCrossing]:
+def find_curve_crossings(
+    model: Curves, x_range: tuple[float, float], states: tuple[int, int] = (0, 1), n_scan: int = 4001
+) -> list[CurveCrossing]:
     """All crossings of diabatic curves ``states`` in ``x_range``: sign changes of
     ``V_ii - V_jj`` on an ``n_scan``-point grid, refined by Brent's method to 1e-12."""
     from scipy.optimize import brentq
@@ -300,7 +327,7 @@ def thermal_transmission_coefficient(crossing: CurveCrossing, temperature: Array
     kt = _checks.real_array(temperature, "temperature", positive=True)
     v = _S * np.sqrt(2 * kt[..., None] / crossing.mass)
     pa = 1 - crossing.p_diabatic_stay(v)
-    return _out(np.sum(_SW * 2 * _S * np.exp(-_S**2) * 2 * pa / (1 + pa), axis=-1))
+    return _out(np.sum(_SW * 2 * _S * np.exp(-(_S**2)) * 2 * pa / (1 + pa), axis=-1))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -330,20 +357,30 @@ class LandauZenerRate(Result):
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         shape, dims, _ = self._grid()
-        long = {"rate": "Landau-Zener rate kappa(T) nu exp(-(E_c - E_r)/k_B T)",
-                "transmission_coefficient": "thermal transmission coefficient kappa(T)",
-                "adiabatic_limit": "rate with kappa = 1 (transition-state theory)",
-                "nonadiabatic_limit": "rate with kappa -> 2 P_a (golden rule, Marcus)"}
-        return {name: (dims, np.broadcast_to(np.asarray(getattr(self, name), dtype=float), shape))
-                for name in long}
+        long = {
+            "rate": "Landau-Zener rate kappa(T) nu exp(-(E_c - E_r)/k_B T)",
+            "transmission_coefficient": "thermal transmission coefficient kappa(T)",
+            "adiabatic_limit": "rate with kappa = 1 (transition-state theory)",
+            "nonadiabatic_limit": "rate with kappa -> 2 P_a (golden rule, Marcus)",
+        }
+        return {name: (dims, np.broadcast_to(np.asarray(getattr(self, name), dtype=float), shape)) for name in long}
 
     def _attrs(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"frequency": self.frequency, "reactant_energy": self.reactant_energy,
-                               "temperature_units": "k_B T in energy units"}
+        out: dict[str, Any] = {
+            "frequency": self.frequency,
+            "reactant_energy": self.reactant_energy,
+            "temperature_units": "k_B T in energy units",
+        }
         if self.crossing is not None:
             c = self.crossing
-            out.update(crossing_position=c.position, crossing_energy=c.energy, coupling=c.coupling,
-                       force_difference=c.force_difference, mass=c.mass, hbar=c.hbar)
+            out.update(
+                crossing_position=c.position,
+                crossing_energy=c.energy,
+                coupling=c.coupling,
+                force_difference=c.force_difference,
+                mass=c.mass,
+                hbar=c.hbar,
+            )
         return out
 
     def _summary(self) -> list[str]:
@@ -351,8 +388,9 @@ class LandauZenerRate(Result):
 
 
 @_constants_from_crossing("temperature", "mass", "frequency", "reactant_energy", "hbar")
-def lz_rate(crossing: CurveCrossing, temperature: ArrayLike, frequency: float, *,
-            reactant_energy: float = 0.0) -> LandauZenerRate:
+def lz_rate(
+    crossing: CurveCrossing, temperature: ArrayLike, frequency: float, *, reactant_energy: float = 0.0
+) -> LandauZenerRate:
     """Landau–Zener(–Marcus) rate of a reaction passing the crossing, with named limits.
 
     ``frequency`` is the reactant's attempt frequency nu = omega/(2 pi) (cycles per time
@@ -366,12 +404,26 @@ def lz_rate(crossing: CurveCrossing, temperature: ArrayLike, frequency: float, *
     boltz = nu * np.exp(-(crossing.energy - e_r) / kt)
     kappa = np.asarray(thermal_transmission_coefficient(crossing, kt))
     k_na = 4 * np.pi * crossing.coupling**2 / (hb * crossing.force_difference) * np.sqrt(np.pi * m / (2 * kt))
-    return LandauZenerRate(_out(kappa * boltz), _out(kappa), _out(boltz), _out(k_na * boltz), _out(kt),
-                           crossing, nu, e_r, method="Gauss-Legendre thermal average of kappa(v)")
+    return LandauZenerRate(
+        _out(kappa * boltz),
+        _out(kappa),
+        _out(boltz),
+        _out(k_na * boltz),
+        _out(kt),
+        crossing,
+        nu,
+        e_r,
+        method="Gauss-Legendre thermal average of kappa(v)",
+    )
 
 
-def marcus_rate(coupling: ArrayLike, reorganization_energy: ArrayLike, reaction_free_energy: ArrayLike,
-                temperature: ArrayLike, hbar: float = 1.0) -> Any:
+def marcus_rate(
+    coupling: ArrayLike,
+    reorganization_energy: ArrayLike,
+    reaction_free_energy: ArrayLike,
+    temperature: ArrayLike,
+    hbar: float = 1.0,
+) -> Any:
     """Non-adiabatic (golden-rule) Marcus rate
     ``(2 pi/hbar) |V|^2 (4 pi lambda k_B T)^(-1/2) exp(-(Delta G + lambda)^2/(4 lambda k_B T))``
     (``temperature`` = k_B T; ``reaction_free_energy`` Delta G = E_products - E_reactants)."""

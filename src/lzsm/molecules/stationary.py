@@ -77,7 +77,8 @@ def asymptotic_range(model: Curves, tol: float = 1e-10, start: float = 5.0, limi
                 raise LzsmValueError(
                     f"the potential does not become constant (to {tol:g}) within |x| < {limit:g} on the "
                     f"{'left' if sign < 0 else 'right'}: a long-range potential has no asymptotic channels "
-                    "here; give the model an interaction_range")
+                    "here; give the model an interaction_range"
+                )
     return (out[0], out[1])
 
 
@@ -117,16 +118,23 @@ class StationaryScattering(Result):
         return {"energy": (["k"], self.energies), "adiabatic": np.arange(n), "diabatic": np.arange(n)}
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
-        return {"transmission": (["k", "adiabatic"], self.transmission),
-                "reflection": (["k", "adiabatic"], self.reflection),
-                "transmission_diabatic": (["k", "diabatic"], self.transmission_diabatic),
-                "reflection_diabatic": (["k", "diabatic"], self.reflection_diabatic),
-                "unitarity_defect": (["k"], self.unitarity_defect)}
+        return {
+            "transmission": (["k", "adiabatic"], self.transmission),
+            "reflection": (["k", "adiabatic"], self.reflection),
+            "transmission_diabatic": (["k", "diabatic"], self.transmission_diabatic),
+            "reflection_diabatic": (["k", "diabatic"], self.reflection_diabatic),
+            "unitarity_defect": (["k"], self.unitarity_defect),
+        }
 
     def _attrs(self) -> dict[str, Any]:
-        return {"incoming_state": self.incoming_state, "mass": self.mass, "x_range": list(self.x_range),
-                "step": self.step, "hbar": self.hbar,
-                "channels": "adiabatic index of the asymptotic potential at each end (0 lowest)"}
+        return {
+            "incoming_state": self.incoming_state,
+            "mass": self.mass,
+            "x_range": list(self.x_range),
+            "step": self.step,
+            "hbar": self.hbar,
+            "channels": "adiabatic index of the asymptotic potential at each end (0 lowest)",
+        }
 
     def to_xarray(self) -> Any:
         """An ``xarray.Dataset`` on ``(k, adiabatic)`` / ``(k, diabatic)``, energy along ``k``."""
@@ -166,8 +174,9 @@ def _sector_coefficients(w: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarra
     return a, b
 
 
-def _propagate(model: Curves, energies: np.ndarray, a: float, b: float, n_sectors: int, mass: float,
-               hbar: float) -> tuple[np.ndarray, ...]:
+def _propagate(
+    model: Curves, energies: np.ndarray, a: float, b: float, n_sectors: int, mass: float, hbar: float
+) -> tuple[np.ndarray, ...]:
     """Two-point log-derivative propagator (Y1, Y2, Y3, Y4) over [a, b], each (nE, N, N)."""
     h = (b - a) / n_sectors
     mid = a + h * (np.arange(n_sectors) + 0.5)
@@ -195,8 +204,17 @@ def _propagate(model: Curves, energies: np.ndarray, a: float, b: float, n_sector
     return y1, y2, y3, y4
 
 
-def _match(y: tuple[np.ndarray, ...], ul: np.ndarray, ur: np.ndarray, el: np.ndarray, er: np.ndarray,
-           energies: np.ndarray, incoming: int, mass: float, hbar: float) -> tuple[np.ndarray, np.ndarray]:
+def _match(
+    y: tuple[np.ndarray, ...],
+    ul: np.ndarray,
+    ur: np.ndarray,
+    el: np.ndarray,
+    er: np.ndarray,
+    energies: np.ndarray,
+    incoming: int,
+    mass: float,
+    hbar: float,
+) -> tuple[np.ndarray, np.ndarray]:
     y1, y2, y3, y4 = (yy.astype(complex) for yy in y)
     y1 = ul.T @ y1 @ ul
     y2 = ul.T @ y2 @ ur
@@ -219,8 +237,9 @@ def _match(y: tuple[np.ndarray, ...], ul: np.ndarray, ur: np.ndarray, el: np.nda
     lhs[:, :n, n:] = -y2
     lhs[:, n:, :n] = -y3
     lhs[:, n:, n:] = dr[:, :, None] * eye - y4
-    rhs = np.concatenate([np.einsum("eij,ej->ei", y1, e_in) - ik_in[:, None] * e_in,
-                          np.einsum("eij,ej->ei", y3, e_in)], axis=1)
+    rhs = np.concatenate(
+        [np.einsum("eij,ej->ei", y1, e_in) - ik_in[:, None] * e_in, np.einsum("eij,ej->ei", y3, e_in)], axis=1
+    )
     sol = np.linalg.solve(lhs, rhs[..., None])[..., 0]
     r, t = sol[:, :n], sol[:, n:]
     k_in = kl[:, incoming]
@@ -230,9 +249,17 @@ def _match(y: tuple[np.ndarray, ...], ul: np.ndarray, ur: np.ndarray, el: np.nda
 
 
 @renamed_keywords(momenta="k", incoming_state=("initial", old_adiabatic_index))
-def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, k: ArrayLike | None = None,
-                          mass: float | None = None, initial: Any = "lower", x_range: tuple[float, float] | None = None,
-                          step: float | None = None, hbar: float | None = None) -> StationaryScattering:
+def stationary_scattering(
+    model: Curves,
+    energies: ArrayLike | None = None,
+    *,
+    k: ArrayLike | None = None,
+    mass: float | None = None,
+    initial: Any = "lower",
+    x_range: tuple[float, float] | None = None,
+    step: float | None = None,
+    hbar: float | None = None,
+) -> StationaryScattering:
     """Exact stationary transmission and reflection of a 1-D multichannel model.
 
     Give either total ``energies`` or incident wavenumbers ``k`` in the asymptotic adiabatic
@@ -245,8 +272,10 @@ def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, k
     are deprecated keywords (put them on the model).
     """
     if not isinstance(model, Curves):
-        raise LzsmTypeError(f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
-                            f"lzsm.TullySimple()), got {type(model).__name__}")
+        raise LzsmTypeError(
+            f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
+            f"lzsm.TullySimple()), got {type(model).__name__}"
+        )
     m, hb = mass_and_hbar(model, mass, hbar, "stationary_scattering")
     if x_range is None:
         a, b = asymptotic_range(model)
@@ -270,7 +299,8 @@ def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, k
         if np.any(e <= el[incoming]):
             raise LzsmValueError(
                 f"`energies` must exceed the incoming channel's asymptotic energy {el[incoming]:.6g} "
-                f"(channel {incoming} is closed below it); got min {np.min(e):.6g}")
+                f"(channel {incoming} is closed below it); got min {np.min(e):.6g}"
+            )
         kk = np.sqrt(2 * m * (e - el[incoming])) / hb
     if e.ndim != 1:
         raise LzsmValueError(f"`energies`/`k` must be a number or a 1-D array, got shape {e.shape}")
@@ -293,11 +323,26 @@ def stationary_scattering(model: Curves, energies: ArrayLike | None = None, *, k
     finite = np.all(np.isfinite(trans), axis=-1) & np.all(np.isfinite(refl), axis=-1)
     status = np.where(finite, int(Status.OK), int(Status.FAILED))
     if not np.all(finite):
-        warnings.warn(f"stationary_scattering: the matching failed (non-finite probabilities) at "
-                      f"{int(np.sum(~finite))} of {finite.size} energies; see StationaryScattering.status",
-                      LzsmConvergenceWarning, stacklevel=3)  # past the keyword wrapper
+        warnings.warn(
+            f"stationary_scattering: the matching failed (non-finite probabilities) at "
+            f"{int(np.sum(~finite))} of {finite.size} energies; see StationaryScattering.status",
+            LzsmConvergenceWarning,
+            stacklevel=3,
+        )  # past the keyword wrapper
     return StationaryScattering(
-        energies=e, k=kk, incoming_state=int(incoming), transmission=trans, reflection=refl,
-        transmission_diabatic=tdia, reflection_diabatic=rdia, unitarity_defect=defect, mass=m, x_range=(a, b),
-        step=(b - a) / n_sec, hbar=hb, method="log-derivative (midpoint sectors), Richardson h, h/2",
-        status=status, error_estimate=err)
+        energies=e,
+        k=kk,
+        incoming_state=int(incoming),
+        transmission=trans,
+        reflection=refl,
+        transmission_diabatic=tdia,
+        reflection_diabatic=rdia,
+        unitarity_defect=defect,
+        mass=m,
+        x_range=(a, b),
+        step=(b - a) / n_sec,
+        hbar=hb,
+        method="log-derivative (midpoint sectors), Richardson h, h/2",
+        status=status,
+        error_estimate=err,
+    )

@@ -67,8 +67,8 @@ from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import rng as _rng
-from lzsm.kernels import threads as _threads
 from lzsm.kernels import surface_hopping as _k
+from lzsm.kernels import threads as _threads
 from lzsm.models.base import Model
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
 from lzsm.results import Result, Status
@@ -132,8 +132,10 @@ _METHODS = {"fssh": FSSH, "lzsh": LZSH, "ehrenfest": Ehrenfest}
 def _method(method: Any) -> Method:
     if isinstance(method, str):
         if method.lower() not in _METHODS:
-            raise LzsmValueError(f"`method` must be one of 'fssh', 'lzsh', 'ehrenfest' (or FSSH(...), "
-                                 f"LZSH(...), Ehrenfest()); got {method!r}")
+            raise LzsmValueError(
+                f"`method` must be one of 'fssh', 'lzsh', 'ehrenfest' (or FSSH(...), "
+                f"LZSH(...), Ehrenfest()); got {method!r}"
+            )
         return _METHODS[method.lower()]()
     if not isinstance(method, (FSSH, LZSH, Ehrenfest)):
         raise LzsmTypeError(f"`method` must be FSSH(...), LZSH(...), Ehrenfest() or its name, got {method!r}")
@@ -212,13 +214,20 @@ class TrajectoryScattering(Result):
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         ks, kt = ["k", "adiabatic"], ["k", "trajectory"]
-        return {"transmission": (ks, self.transmission), "reflection": (ks, self.reflection),
-                "transmission_stderr": (ks, self.transmission_stderr),
-                "reflection_stderr": (ks, self.reflection_stderr), "n_unfinished": (["k"], self.n_unfinished),
-                "outcome": (kt, self.outcome), "final_state": (kt, self.final_state), "hops": (kt, self.hops),
-                "frustrated_hops": (kt, self.frustrated_hops), "energy_error": (kt, self.energy_error),
-                "final_populations": (kt + ["adiabatic"], self.final_populations),
-                "final_time": (kt, self.final_time)}
+        return {
+            "transmission": (ks, self.transmission),
+            "reflection": (ks, self.reflection),
+            "transmission_stderr": (ks, self.transmission_stderr),
+            "reflection_stderr": (ks, self.reflection_stderr),
+            "n_unfinished": (["k"], self.n_unfinished),
+            "outcome": (kt, self.outcome),
+            "final_state": (kt, self.final_state),
+            "hops": (kt, self.hops),
+            "frustrated_hops": (kt, self.frustrated_hops),
+            "energy_error": (kt, self.energy_error),
+            "final_populations": (kt + ["adiabatic"], self.final_populations),
+            "final_time": (kt, self.final_time),
+        }
 
     def _attrs(self) -> dict[str, Any]:
         return {**self.settings, "method": repr(self.method)}
@@ -245,8 +254,9 @@ def _tabulate(model: Model, lo: float, hi: float, spacing: float) -> tuple[float
     dv = np.asarray(model.hamiltonian_derivative(x))
     n = model.n_levels
     if v.shape != (x.size, n, n) or dv.shape != (x.size, n, n):
-        raise LzsmValueError(f"the model's potential must have shape (*x.shape, {n}, {n}) at a single "
-                             f"parameter point; got {v.shape}")
+        raise LzsmValueError(
+            f"the model's potential must have shape (*x.shape, {n}, {n}) at a single parameter point; got {v.shape}"
+        )
     for name, arr in (("potential", v), ("gradient", dv)):
         if np.iscomplexobj(arr):
             if np.max(np.abs(arr.imag)) > 1e-12 * max(np.max(np.abs(arr.real)), 1e-300):
@@ -352,8 +362,11 @@ def surface_hopping(
         raise LzsmValueError(f"`x0` must lie left of x_right = {x_right}, got {x0}")
     sampling = _checks.choice(sampling, "sampling", ("fixed", "wigner"))
     if sampling == "wigner":
-        sx = np.full(k.shape, 20.0) / k if sigma_x is None else np.full(k.shape, _checks.positive_scalar(
-            sigma_x, "sigma_x"))
+        sx = (
+            np.full(k.shape, 20.0) / k
+            if sigma_x is None
+            else np.full(k.shape, _checks.positive_scalar(sigma_x, "sigma_x"))
+        )
         sp = hbar / (2.0 * sx)
     else:
         if sigma_x is not None:
@@ -372,8 +385,10 @@ def surface_hopping(
     margin = 2.0 * p_bound / mass * dt + 10.0 * grid_spacing
     gx0, vt, dvt = _tabulate(model, lo0 - margin, hi0 + margin, grid_spacing)
     if vt.shape[0] > 20_000_000 // max(n * n, 1):
-        raise LzsmValueError(f"`grid_spacing` = {grid_spacing:g} gives a table of {vt.shape[0]} points; "
-                             "use a larger spacing or a smaller box")
+        raise LzsmValueError(
+            f"`grid_spacing` = {grid_spacing:g} gives a table of {vt.shape[0]} points; "
+            "use a larger spacing or a smaller box"
+        )
 
     # ---- time limit per momentum
     if max_time is None:
@@ -396,9 +411,34 @@ def surface_hopping(
     samp = _k.SAMPLING_WIGNER if sampling == "wigner" else _k.SAMPLING_FIXED
 
     def call(sl: slice) -> None:
-        _k.run_ensemble(gx0, grid_spacing, vt, dvt, code, decoh, edc_c, frus, mass, hbar, dt, x_left, x_right,
-                        max_steps, x0, k_in, samp, sx_in, sp_in, int(initial_state), s0, s1, sl.start, sl.stop,
-                        out_i, out_f)
+        _k.run_ensemble(
+            gx0,
+            grid_spacing,
+            vt,
+            dvt,
+            code,
+            decoh,
+            edc_c,
+            frus,
+            mass,
+            hbar,
+            dt,
+            x_left,
+            x_right,
+            max_steps,
+            x0,
+            k_in,
+            samp,
+            sx_in,
+            sp_in,
+            int(initial_state),
+            s0,
+            s1,
+            sl.start,
+            sl.stop,
+            out_i,
+            out_f,
+        )
 
     for _ in _threads.run_chunks(call, k.size * n_traj, 1 << 30):
         pass
@@ -406,7 +446,7 @@ def surface_hopping(
     # ---- outcomes
     outcome = out_i[..., _k.I_OUTCOME]
     state = out_i[..., _k.I_STATE]
-    pops = out_f[..., _k.N_FLOAT:]
+    pops = out_f[..., _k.N_FLOAT :]
     trans = outcome == _k.OUTCOME_TRANSMITTED
     refl = outcome == _k.OUTCOME_REFLECTED
     if isinstance(meth, Ehrenfest):
@@ -422,28 +462,60 @@ def surface_hopping(
         r_p = (refl[..., None] & onehot).mean(axis=1)
         t_e = np.sqrt(t_p * (1.0 - t_p) / n_traj)
         r_e = np.sqrt(r_p * (1.0 - r_p) / n_traj)
-    settings = {"mass": mass, "hbar": hbar, "dt": dt, "x0": x0, "x_left": x_left, "x_right": x_right,
-                "sampling": sampling, "sigma_x": None if sampling == "fixed" else sx.tolist(),
-                "initial_state": int(initial_state), "seed": seed, "n_trajectories": n_traj,
-                "grid_spacing": grid_spacing, "max_time": t_max.tolist(), "model": repr(model)}
+    settings = {
+        "mass": mass,
+        "hbar": hbar,
+        "dt": dt,
+        "x0": x0,
+        "x_left": x_left,
+        "x_right": x_right,
+        "sampling": sampling,
+        "sigma_x": None if sampling == "fixed" else sx.tolist(),
+        "initial_state": int(initial_state),
+        "seed": seed,
+        "n_trajectories": n_traj,
+        "grid_spacing": grid_spacing,
+        "max_time": t_max.tolist(),
+        "model": repr(model),
+    }
     n_unfinished = np.sum(outcome == _k.OUTCOME_UNFINISHED, axis=1)
     status = np.where(n_unfinished > 0, int(Status.MAX_STEPS), int(Status.OK))
     if np.any(n_unfinished):
         bad = int(np.sum(n_unfinished > 0))
-        warnings.warn(f"surface_hopping: at {bad} of {k.size} momenta some trajectories were still in the box "
-                      f"at max_time ({int(n_unfinished.sum())} in all, trapped in a well or too slow; they count in "
-                      "neither T nor R): see TrajectoryScattering.n_unfinished and .status", LzsmConvergenceWarning,
-                      stacklevel=3)  # past the keyword wrapper
+        warnings.warn(
+            f"surface_hopping: at {bad} of {k.size} momenta some trajectories were still in the box "
+            f"at max_time ({int(n_unfinished.sum())} in all, trapped in a well or too slow; they count in "
+            "neither T nor R): see TrajectoryScattering.n_unfinished and .status",
+            LzsmConvergenceWarning,
+            stacklevel=3,
+        )  # past the keyword wrapper
     return TrajectoryScattering(
-        k, t_p, r_p, t_e, r_e, n_unfinished, outcome.astype(np.int8), state, out_i[..., _k.I_HOPS],
-        out_i[..., _k.I_FRUSTRATED], out_f[..., _k.F_ENERGY_ERROR], pops, out_f[..., _k.F_TIME], settings,
-        method=meth, status=status)
+        k,
+        t_p,
+        r_p,
+        t_e,
+        r_e,
+        n_unfinished,
+        outcome.astype(np.int8),
+        state,
+        out_i[..., _k.I_HOPS],
+        out_i[..., _k.I_FRUSTRATED],
+        out_f[..., _k.F_ENERGY_ERROR],
+        pops,
+        out_f[..., _k.F_TIME],
+        settings,
+        method=meth,
+        status=status,
+    )
 
 
 def trajectory_scattering(*args: Any, **kwargs: Any) -> TrajectoryScattering:
     """Deprecated (lzsm 0.1 name): :func:`surface_hopping`."""
     import warnings
 
-    warnings.warn("lzsm.trajectory_scattering is deprecated since lzsm 0.2; use lzsm.surface_hopping",
-                  DeprecationWarning, stacklevel=2)
+    warnings.warn(
+        "lzsm.trajectory_scattering is deprecated since lzsm 0.2; use lzsm.surface_hopping",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     return surface_hopping(*args, **kwargs)

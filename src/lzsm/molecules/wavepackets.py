@@ -62,8 +62,9 @@ class Grid:
         object.__setattr__(self, "axes", tuple(_checks.real_array(a, "axes") for a in self.axes))
         object.__setattr__(self, "names", tuple(str(n) for n in self.names))
         if len(self.axes) not in (1, 2) or len(self.names) != len(self.axes):
-            raise LzsmValueError(f"a Grid has one or two dimensions with one name each; got {len(self.axes)} "
-                                 f"axes and names {self.names}")
+            raise LzsmValueError(
+                f"a Grid has one or two dimensions with one name each; got {len(self.axes)} axes and names {self.names}"
+            )
         for name, ax in zip(self.names, self.axes):
             if ax.ndim != 1 or ax.size < 4:
                 raise LzsmValueError(f"grid axis {name!r} needs at least 4 points, got {ax.size}")
@@ -72,8 +73,12 @@ class Grid:
                 raise LzsmValueError(f"grid axis {name!r} must be uniform and increasing")
 
     @classmethod
-    def uniform(cls, bounds: Sequence[float] | Sequence[Sequence[float]], n_points: int | Sequence[int],
-                names: Sequence[str] | None = None) -> Grid:
+    def uniform(
+        cls,
+        bounds: Sequence[float] | Sequence[Sequence[float]],
+        n_points: int | Sequence[int],
+        names: Sequence[str] | None = None,
+    ) -> Grid:
         """``Grid.uniform((-20, 20), 512)`` or ``Grid.uniform([(-5, 5), (-4, 4)], (128, 96))``.
 
         The right bound is excluded (periodic grid: it is the image of the left one)."""
@@ -126,8 +131,9 @@ class Grid:
         return tuple(np.meshgrid(*self.axes, indexing="ij"))
 
 
-def absorbing_potential(grid: Grid, width: float | Sequence[float], strength: float | Sequence[float],
-                        power: int = 3) -> np.ndarray:
+def absorbing_potential(
+    grid: Grid, width: float | Sequence[float], strength: float | Sequence[float], power: int = 3
+) -> np.ndarray:
     """Complex absorbing potential ``W`` (grid-shaped, >= 0) at both ends of every axis.
 
     With d the distance from the nearer edge of an axis, inside a layer of thickness ``width``
@@ -156,8 +162,14 @@ def absorbing_potential(grid: Grid, width: float | Sequence[float], strength: fl
     return w
 
 
-def gaussian_wavepacket(grid: Grid, center: float | Sequence[float], momentum: float | Sequence[float],
-                        width: float | Sequence[float], electronic: ArrayLike, hbar: float = 1.0) -> np.ndarray:
+def gaussian_wavepacket(
+    grid: Grid,
+    center: float | Sequence[float],
+    momentum: float | Sequence[float],
+    width: float | Sequence[float],
+    electronic: ArrayLike,
+    hbar: float = 1.0,
+) -> np.ndarray:
     """A normalised Gaussian wavepacket times an electronic vector: shape ``(*grid.shape, N)``.
 
     ``psi(x) = prod_d (2 pi sigma_d^2)^(-1/4) exp(-(x_d - x0_d)^2/(4 sigma_d^2) + i p_d x_d/hbar)``
@@ -176,11 +188,14 @@ def gaussian_wavepacket(grid: Grid, center: float | Sequence[float], momentum: f
             raise LzsmValueError(
                 f"grid too coarse for the momentum on axis {grid.names[d]!r}: dx = {grid.spacing[d]:.4g} "
                 f"represents wavenumbers up to pi/dx = {grid.k_max[d]:.4g}, the wavepacket needs "
-                f"|p|/hbar + 6 sigma_k = {need:.4g} (use dx < {np.pi / need:.4g})")
+                f"|p|/hbar + 6 sigma_k = {need:.4g} (use dx < {np.pi / need:.4g})"
+            )
         lo, hi = grid.axes[d][0], grid.axes[d][-1]
         if not lo + 4 * s[d] <= c[d] <= hi - 4 * s[d]:
-            raise LzsmValueError(f"`center` {c[d]:g} must lie at least 4 widths inside the grid on axis "
-                                 f"{grid.names[d]!r} ([{lo:g}, {hi:g}])")
+            raise LzsmValueError(
+                f"`center` {c[d]:g} must lie at least 4 widths inside the grid on axis "
+                f"{grid.names[d]!r} ([{lo:g}, {hi:g}])"
+            )
     meshes = grid.meshes()
     amp = np.ones(grid.shape, dtype=complex)
     for d, x in enumerate(meshes):
@@ -189,8 +204,9 @@ def gaussian_wavepacket(grid: Grid, center: float | Sequence[float], momentum: f
     if e.ndim == 1:
         e = e / np.linalg.norm(e)
     elif e.shape[:-1] != grid.shape:
-        raise LzsmValueError(f"`electronic` must be an N-vector or have shape (*grid.shape, N) = "
-                             f"{grid.shape + ('N',)}, got {e.shape}")
+        raise LzsmValueError(
+            f"`electronic` must be an N-vector or have shape (*grid.shape, N) = {grid.shape + ('N',)}, got {e.shape}"
+        )
     psi = amp[..., None] * e
     return psi / np.sqrt(np.sum(np.abs(psi) ** 2) * grid.cell)
 
@@ -208,8 +224,9 @@ def _potential_on_grid(potential: Any, grid: Grid) -> np.ndarray:
     else:
         v = np.asarray(potential)
     if v.shape[: grid.ndim] != grid.shape or v.ndim != grid.ndim + 2 or v.shape[-1] != v.shape[-2]:
-        raise LzsmValueError(f"`potential` must give shape (*grid.shape, N, N) = {grid.shape + ('N', 'N')}, "
-                             f"got {v.shape}")
+        raise LzsmValueError(
+            f"`potential` must give shape (*grid.shape, N, N) = {grid.shape + ('N', 'N')}, got {v.shape}"
+        )
     return _checks.hermitian(v, "potential")
 
 
@@ -219,8 +236,9 @@ class _SplitOperator:
     Works on component-major wavefunctions ``(N, *grid.shape)`` (contiguous FFTs, and the
     N x N potential propagator applied as explicit sums of products)."""
 
-    def __init__(self, v: np.ndarray, grid: Grid, masses: np.ndarray, dt: float, hbar: float,
-                 absorber: np.ndarray | None):
+    def __init__(
+        self, v: np.ndarray, grid: Grid, masses: np.ndarray, dt: float, hbar: float, absorber: np.ndarray | None
+    ):
         self.grid, self.dt, self.hbar = grid, dt, hbar
         self.n = v.shape[-1]
         self.energies, self.vectors = np.linalg.eigh(v)
@@ -255,8 +273,9 @@ class _SplitOperator:
         self.region_points = [self.absorbing[lab == r] for r in range(self.n_regions)]
         flat_vecs = self.vectors.reshape(-1, self.n, self.n)
         # conj(U)^T per absorbing point, component-major: uc[n, j, p] = conj(U[p, j, n])
-        self.region_uc = [np.ascontiguousarray(np.conj(flat_vecs[idx]).transpose(2, 1, 0))
-                          for idx in self.region_points]
+        self.region_uc = [
+            np.ascontiguousarray(np.conj(flat_vecs[idx]).transpose(2, 1, 0)) for idx in self.region_points
+        ]
         self.region_diabatic = np.zeros((self.n_regions, self.n))
         self.region_adiabatic = np.zeros((self.n_regions, self.n))
 
@@ -351,21 +370,32 @@ class WavepacketEvolution(Result):
 
     def _coords(self) -> dict[str, Any]:
         n = self.psi.shape[-1]
-        return {"t": self.times, **dict(zip(self.grid.names, self.grid.axes)), "diabatic": np.arange(n),
-                "adiabatic": np.arange(n)}
+        return {
+            "t": self.times,
+            **dict(zip(self.grid.names, self.grid.axes)),
+            "diabatic": np.arange(n),
+            "adiabatic": np.arange(n),
+        }
 
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         space = list(self.grid.names)
-        return {"psi": (["t", *space, "diabatic"], self.psi),
-                "population_diabatic": (["t", "diabatic"], self.diabatic_populations),
-                "population_adiabatic": (["t", "adiabatic"], self.adiabatic_populations),
-                "absorbed_diabatic": (["t", "diabatic"], self.absorbed_diabatic),
-                "absorbed_adiabatic": (["t", "adiabatic"], self.absorbed_adiabatic),
-                "norm": (["t"], self.norm)}
+        return {
+            "psi": (["t", *space, "diabatic"], self.psi),
+            "population_diabatic": (["t", "diabatic"], self.diabatic_populations),
+            "population_adiabatic": (["t", "adiabatic"], self.adiabatic_populations),
+            "absorbed_diabatic": (["t", "diabatic"], self.absorbed_diabatic),
+            "absorbed_adiabatic": (["t", "adiabatic"], self.absorbed_adiabatic),
+            "norm": (["t"], self.norm),
+        }
 
     def _attrs(self) -> dict[str, Any]:
-        return {"dt": self.dt, "hbar": self.hbar, "mass": list(self.mass), "momentum_tail": self.momentum_tail,
-                "scheme": "split-operator (Strang), FFT kinetic, exact exp(-iV dt) per grid point"}
+        return {
+            "dt": self.dt,
+            "hbar": self.hbar,
+            "mass": list(self.mass),
+            "momentum_tail": self.momentum_tail,
+            "scheme": "split-operator (Strang), FFT kinetic, exact exp(-iV dt) per grid point",
+        }
 
     def _summary(self) -> list[str]:
         shape = " x ".join(str(n) for n in self.grid.shape)
@@ -381,9 +411,18 @@ def _masses(mass: Any, ndim: int) -> np.ndarray:
     return np.broadcast_to(m, (ndim,)).astype(float)
 
 
-def propagate(potential: Any, grid: Grid, psi0: ArrayLike, mass: float | Sequence[float], dt: float,
-              n_steps: int, *, absorber: ArrayLike | None = None, save_every: int | None = None,
-              hbar: float | None = None) -> WavepacketEvolution:
+def propagate(
+    potential: Any,
+    grid: Grid,
+    psi0: ArrayLike,
+    mass: float | Sequence[float],
+    dt: float,
+    n_steps: int,
+    *,
+    absorber: ArrayLike | None = None,
+    save_every: int | None = None,
+    hbar: float | None = None,
+) -> WavepacketEvolution:
     """Split-operator propagation of an N-state wavepacket on a 1-D or 2-D grid.
 
     Parameters
@@ -417,8 +456,9 @@ def propagate(potential: Any, grid: Grid, psi0: ArrayLike, mass: float | Sequenc
     v = _potential_on_grid(potential, grid)
     psi = _checks.complex_array(psi0, "psi0")
     if psi.shape != grid.shape + (v.shape[-1],):
-        raise LzsmValueError(f"`psi0` must have shape (*grid.shape, N) = {grid.shape + (v.shape[-1],)}, "
-                             f"got {psi.shape}")
+        raise LzsmValueError(
+            f"`psi0` must have shape (*grid.shape, N) = {grid.shape + (v.shape[-1],)}, got {psi.shape}"
+        )
     w = None
     if absorber is not None:
         w = _checks.real_array(absorber, "absorber", nonnegative=True)
@@ -455,6 +495,18 @@ def propagate(potential: Any, grid: Grid, psi0: ArrayLike, mass: float | Sequenc
                     psi = op.potential_step(out, half=True)
             else:
                 psi = op.potential_step(psi, half=False)
-    return WavepacketEvolution(grid, np.array(times), np.array(snaps), np.array(dia), np.array(adi),
-                               np.array(abs_d), np.array(abs_a), tuple(float(m) for m in masses), step, hb, tail,
-                               method="split-operator", n_steps=n_steps)
+    return WavepacketEvolution(
+        grid,
+        np.array(times),
+        np.array(snaps),
+        np.array(dia),
+        np.array(adi),
+        np.array(abs_d),
+        np.array(abs_a),
+        tuple(float(m) for m in masses),
+        step,
+        hb,
+        tail,
+        method="split-operator",
+        n_steps=n_steps,
+    )

@@ -6,8 +6,15 @@ import sys
 from typing import Any
 
 
-def new_axes(ax: Any = None, ncols: int = 1, *, nrows: int = 1, size: tuple[float, float] | None = None,
-             projection: str | None = None, **subplots_kw: Any) -> Any:
+def new_axes(
+    ax: Any = None,
+    ncols: int = 1,
+    *,
+    nrows: int = 1,
+    size: tuple[float, float] | None = None,
+    projection: str | None = None,
+    **subplots_kw: Any,
+) -> Any:
     """``ax`` itself when given, else new axes on a new figure.
 
     When ``matplotlib.pyplot`` is in use (a notebook, an interactive session, a script that

@@ -2,13 +2,16 @@
 axes it drew on; nothing changes matplotlib's global style."""
 
 from __future__ import annotations
+
 from typing import Any
+
 import numpy as np
+
 from lzsm.closed_forms import landau_zener as analytic
-from lzsm.models import adiabatic as bases
-from lzsm.errors import LzsmValueError
-from lzsm.models.base import Model
 from lzsm.dynamics.coherent import Evolution
+from lzsm.errors import LzsmValueError
+from lzsm.models import adiabatic as bases
+from lzsm.models.base import Model
 from lzsm.plot._axes import new_axes as _new_axes
 
 ArrayLike = Any
@@ -16,8 +19,10 @@ ArrayLike = Any
 
 def _single(model: Model) -> Model:
     if model.batch_shape != ():
-        raise LzsmValueError(f"this figure shows one parameter point; the model has batch shape "
-                             f"{model.batch_shape}: pass model.point(index)")
+        raise LzsmValueError(
+            f"this figure shows one parameter point; the model has batch shape "
+            f"{model.batch_shape}: pass model.point(index)"
+        )
     return model
 
 
@@ -73,16 +78,25 @@ def plot_populations(evolution: Evolution, axes=None, *, index: tuple[int, ...] 
     return axes
 
 
-def plot_probability_vs_rate(coupling: float, sweep_rates: ArrayLike, ax=None, *, hbar: float = 1.0,
-                             exact: tuple[ArrayLike, ArrayLike] | None = None,
-                             exact_label: str = "exact propagation", golden_rule: bool = True):
+def plot_probability_vs_rate(
+    coupling: float,
+    sweep_rates: ArrayLike,
+    ax=None,
+    *,
+    hbar: float = 1.0,
+    exact: tuple[ArrayLike, ArrayLike] | None = None,
+    exact_label: str = "exact propagation",
+    golden_rule: bool = True,
+):
     """P_LZ against sweep rate: the Landau–Zener law, its golden-rule limit, and exact points.
 
     ``exact`` is ``(rates, p_diabatic_stay)`` from :func:`lzsm.evolve` or the finite-time
     closed form."""
     ax = _new_axes(ax)
     rates = np.asarray(sweep_rates, dtype=float)
-    grid = np.geomspace(rates.min(), rates.max(), 400) if np.all(rates > 0) else np.linspace(rates.min(), rates.max(), 400)
+    grid = (
+        np.geomspace(rates.min(), rates.max(), 400) if np.all(rates > 0) else np.linspace(rates.min(), rates.max(), 400)
+    )
     ax.plot(grid, analytic.lz_probability(coupling, grid, hbar), "k-", label=r"$P_{LZ}=e^{-2\pi V^2/\hbar\alpha}$")
     if golden_rule:
         gr = 1.0 - analytic.golden_rule_probability(coupling, grid, hbar)
@@ -120,8 +134,15 @@ def plot_nonadiabatic_coupling(model: Model, q: ArrayLike, ax=None):
 
 
 # --------------------------------------------------------------------------- multi-level sweeps
-def plot_multilevel(model: Model, t: ArrayLike, axes=None, *, evolution: Evolution | None = None,
-                    index: tuple[int, ...] = (), max_width: float = 10.0):
+def plot_multilevel(
+    model: Model,
+    t: ArrayLike,
+    axes=None,
+    *,
+    evolution: Evolution | None = None,
+    index: tuple[int, ...] = (),
+    max_width: float = 10.0,
+):
     """A multi-level sweep in both pictures, with populations through it.
 
     Left: diabatic levels (diagonal of H, dashed, one colour per level) and adiabatic levels
@@ -159,8 +180,11 @@ def plot_multilevel(model: Model, t: ArrayLike, axes=None, *, evolution: Evoluti
         ax_e.plot(t, e[:, k], "-", color="0.25", lw=1.0, label="adiabatic" if k == 0 else None)
     ax_e.set_xlabel("t")
     ax_e.set_ylabel("energy")
-    ax_e.set_title("diabatic (dashed), adiabatic (solid)"
-                   + ("\nband width: adiabatic population" if evolution is not None else ""), fontsize=9)
+    ax_e.set_title(
+        "diabatic (dashed), adiabatic (solid)"
+        + ("\nband width: adiabatic population" if evolution is not None else ""),
+        fontsize=9,
+    )
     ax_e.legend(frameon=False, fontsize=7, loc="best")
     if evolution is not None:
         ax_p = axes[1]
@@ -175,8 +199,15 @@ def plot_multilevel(model: Model, t: ArrayLike, axes=None, *, evolution: Evoluti
     return axes
 
 
-def plot_transition_matrix(p_transition: ArrayLike, ax=None, *, labels: list[str] | None = None,
-                           annotate: bool = True, title: str = "final populations", colorbar: bool = True):
+def plot_transition_matrix(
+    p_transition: ArrayLike,
+    ax=None,
+    *,
+    labels: list[str] | None = None,
+    annotate: bool = True,
+    title: str = "final populations",
+    colorbar: bool = True,
+):
     """Heat map of a transition matrix ``P[final, initial]`` (e.g. from
     :func:`lzsm.transition_matrix` or a closed form): initial level on the x axis,
     final level on the y axis, values written in the cells.  Returns the axes."""
@@ -197,8 +228,15 @@ def plot_transition_matrix(p_transition: ArrayLike, ax=None, *, labels: list[str
     if annotate:
         for f in range(n):
             for i in range(n):
-                ax.text(i, f, f"{p[f, i]:.3f}", ha="center", va="center", fontsize=8,
-                        color="white" if p[f, i] < 0.6 else "black")
+                ax.text(
+                    i,
+                    f,
+                    f"{p[f, i]:.3f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if p[f, i] < 0.6 else "black",
+                )
     if colorbar:
         ax.figure.colorbar(im, ax=ax, label="probability")
     return ax

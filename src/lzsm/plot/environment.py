@@ -26,22 +26,32 @@ integrated point by point with SciPy's DOP853 (method ``'scipy-dop853'``).
 """
 
 from __future__ import annotations
+
 import numpy as np
-from lzsm.errors import LzsmTypeError, LzsmValueError
 from numpy.typing import ArrayLike
+
 from lzsm.dynamics.noise import NoisyEvolution, OrnsteinUhlenbeckNoise
-from lzsm.plot._axes import new_axes as _new_axes
 from lzsm.dynamics.open import evolve_open
+from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.plot._axes import new_axes as _new_axes
 
 
-def plot_dephased_lz(coupling: float, sweep_rates: ArrayLike, dephasings: ArrayLike, t_span: tuple[float, float],
-                     ax=None, *, hbar: float = 1.0, tol: float = 1e-8):
+def plot_dephased_lz(
+    coupling: float,
+    sweep_rates: ArrayLike,
+    dephasings: ArrayLike,
+    t_span: tuple[float, float],
+    ax=None,
+    *,
+    hbar: float = 1.0,
+    tol: float = 1e-8,
+):
     """Probability to stay in the initial diabatic state against sweep rate for several
     dephasing rates (Lindblad, diabatic basis), with the coherent ``P_LZ`` and Kayanuma's
     strong-dephasing limit ``(1 + P_LZ^2)/2``.  Returns the axes (their figure holds the data
     as ``ax.figure.lzsm_data``, an xarray Dataset)."""
-    from lzsm.closed_forms.landau_zener import lz_probability
     from lzsm.closed_forms.incoherent import kayanuma_p_diabatic_stay
+    from lzsm.closed_forms.landau_zener import lz_probability
     from lzsm.models.two_level import LandauZener
 
     ax = _new_axes(ax, size=(5.5, 4.0))
@@ -52,8 +62,7 @@ def plot_dephased_lz(coupling: float, sweep_rates: ArrayLike, dephasings: ArrayL
     p = res.p_diabatic_stay
     dense = np.geomspace(rates.min(), rates.max(), 300)
     ax.plot(dense, lz_probability(coupling, dense, hbar), "k-", lw=1.5, label=r"coherent $P_{LZ}$")
-    ax.plot(dense, kayanuma_p_diabatic_stay(coupling, dense, hbar), "k--", lw=1.5,
-            label=r"Kayanuma $(1+P_{LZ}^2)/2$")
+    ax.plot(dense, kayanuma_p_diabatic_stay(coupling, dense, hbar), "k--", lw=1.5, label=r"Kayanuma $(1+P_{LZ}^2)/2$")
     for j, g in enumerate(gam):
         ax.plot(rates, p[:, j], "o-", ms=3, lw=1, label=rf"$\gamma_\phi$ = {g:g}")
     ax.set_xscale("log")
@@ -65,14 +74,23 @@ def plot_dephased_lz(coupling: float, sweep_rates: ArrayLike, dephasings: ArrayL
     return ax
 
 
-def plot_fringe_washout(coupling: float, sweep_rate: float, crossing_times: ArrayLike, dephasings: ArrayLike,
-                        t_span: tuple[float, float], ax=None, *, hbar: float = 1.0, tol: float = 1e-8):
+def plot_fringe_washout(
+    coupling: float,
+    sweep_rate: float,
+    crossing_times: ArrayLike,
+    dephasings: ArrayLike,
+    t_span: tuple[float, float],
+    ax=None,
+    *,
+    hbar: float = 1.0,
+    tol: float = 1e-8,
+):
     """Stückelberg fringes of a double passage against the crossing time for several
     dephasing rates: the fringes wash out into the incoherent sum ``2 P (1 - P)``-like
     rate-equation value.  Returns the axes (data in ``ax.figure.lzsm_data``)."""
     from lzsm.closed_forms.landau_zener import lz_probability
-    from lzsm.models.drives import DoublePassage
     from lzsm.closed_forms.passages import incoherent_passages_probability
+    from lzsm.models.drives import DoublePassage
 
     ax = _new_axes(ax, size=(5.5, 4.0))
     tc = np.asarray(crossing_times, dtype=float)
@@ -82,8 +100,9 @@ def plot_fringe_washout(coupling: float, sweep_rate: float, crossing_times: Arra
     for j, g in enumerate(gam):
         ax.plot(tc, 1.0 - res.p_diabatic_stay[:, j], lw=1.2, label=rf"$\gamma_\phi$ = {g:g}")
     p = float(lz_probability(coupling, sweep_rate, hbar))
-    ax.axhline(float(incoherent_passages_probability(1.0 - p, 2)), color="k", ls="--", lw=1,
-               label=r"incoherent $2P(1-P)$")
+    ax.axhline(
+        float(incoherent_passages_probability(1.0 - p, 2)), color="k", ls="--", lw=1, label=r"incoherent $2P(1-P)$"
+    )
     ax.set_xlabel(r"crossing time $t_c$ (passages at $\pm t_c$)")
     ax.set_ylabel(r"$1 - P_{\rm stay}$ after the double passage")
     ax.set_title("Stückelberg fringes washing out")
@@ -93,8 +112,9 @@ def plot_fringe_washout(coupling: float, sweep_rate: float, crossing_times: Arra
 
 
 # =========================================================================== figure
-def plot_noisy_populations(result: NoisyEvolution, ax=None, *, noiseless: bool = True, index: tuple[int, ...] = (),
-                           n_sigma: float = 2.0):
+def plot_noisy_populations(
+    result: NoisyEvolution, ax=None, *, noiseless: bool = True, index: tuple[int, ...] = (), n_sigma: float = 2.0
+):
     """Diabatic populations against time: the noise average with a band of ``+- n_sigma``
     standard errors, and (``noiseless=True``) the noiseless evolution from the same initial
     state (dashed, :func:`lzsm.evolve`).  Takes ``ax=None`` and returns the axes."""
@@ -111,8 +131,9 @@ def plot_noisy_populations(result: NoisyEvolution, ax=None, *, noiseless: bool =
     for j in range(pops.shape[-1]):
         color = f"C{j}"
         ax.plot(t, pops[:, j], color=color, label=f"|{j + 1}> with noise")
-        ax.fill_between(t, pops[:, j] - n_sigma * err[:, j], pops[:, j] + n_sigma * err[:, j], color=color,
-                        alpha=0.25, lw=0)
+        ax.fill_between(
+            t, pops[:, j] - n_sigma * err[:, j], pops[:, j] + n_sigma * err[:, j], color=color, alpha=0.25, lw=0
+        )
     if noiseless:
         model = result.model.point(index) if result.model.batch_shape else result.model
         clean = evolve(model, (t[0], t[-1]), result.initial_state[index], t_eval=t).populations

@@ -33,11 +33,25 @@ def plot_level_diagram(table: CrossingTable, ax: Any = None, *, legend: bool = T
         for n in range(e.shape[1]):
             ax.plot(table.x, e[:, n], color=c, lw=1.8, label=(b.label or "levels") if n == 0 else None)
     if markers:
-        style = {"true": {"marker": "x", "color": "k", "s": 70, "linewidths": 2, "label": "true crossing"},
-                 "avoided": {"marker": "o", "facecolors": "none", "edgecolors": "k", "s": 70, "linewidths": 1.5,
-                                 "label": "avoided crossing"},
-                 "undecided": {"marker": "s", "facecolors": "none", "edgecolors": "tab:red", "s": 70, "linewidths": 1.5,
-                                   "label": "undecided"}}
+        style = {
+            "true": {"marker": "x", "color": "k", "s": 70, "linewidths": 2, "label": "true crossing"},
+            "avoided": {
+                "marker": "o",
+                "facecolors": "none",
+                "edgecolors": "k",
+                "s": 70,
+                "linewidths": 1.5,
+                "label": "avoided crossing",
+            },
+            "undecided": {
+                "marker": "s",
+                "facecolors": "none",
+                "edgecolors": "tab:red",
+                "s": 70,
+                "linewidths": 1.5,
+                "label": "undecided",
+            },
+        }
         for kind in KINDS:
             rows = table.of_kind(kind)
             if rows:
@@ -49,8 +63,9 @@ def plot_level_diagram(table: CrossingTable, ax: Any = None, *, legend: bool = T
     return ax
 
 
-def _plane_points(model: SurfaceModel, u: np.ndarray, v: np.ndarray, plane: tuple[int, int],
-                  origin: ArrayLike | None) -> np.ndarray:
+def _plane_points(
+    model: SurfaceModel, u: np.ndarray, v: np.ndarray, plane: tuple[int, int], origin: ArrayLike | None
+) -> np.ndarray:
     f = model.n_coordinates
     o = np.zeros(f) if origin is None else model.coordinates(origin, "origin")
     a, b = plane
@@ -63,9 +78,17 @@ def _plane_points(model: SurfaceModel, u: np.ndarray, v: np.ndarray, plane: tupl
     return q
 
 
-def plot_double_cone(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax: Any = None, *,
-                     states: tuple[int, int] = (0, 1), plane: tuple[int, int] = (0, 1),
-                     origin: ArrayLike | None = None, cmap: str = "viridis") -> Any:
+def plot_double_cone(
+    model: SurfaceModel,
+    u: ArrayLike,
+    v: ArrayLike,
+    ax: Any = None,
+    *,
+    states: tuple[int, int] = (0, 1),
+    plane: tuple[int, int] = (0, 1),
+    origin: ArrayLike | None = None,
+    cmap: str = "viridis",
+) -> Any:
     """The two adiabatic surfaces over a coordinate plane as a 3-D surface plot (the double
     cone).  ``ax`` must be a 3-D axes if given; returns it."""
     i, j = model._check_states(states)
@@ -83,10 +106,20 @@ def plot_double_cone(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax: Any = 
     return ax
 
 
-def plot_surface_contours(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax: Any = None, *, state: int = 0,
-                          quantity: str = "energy", plane: tuple[int, int] = (0, 1),
-                          origin: ArrayLike | None = None, seam: ArrayLike | None = None,
-                          intersections: ArrayLike | None = None, levels: int = 20) -> Any:
+def plot_surface_contours(
+    model: SurfaceModel,
+    u: ArrayLike,
+    v: ArrayLike,
+    ax: Any = None,
+    *,
+    state: int = 0,
+    quantity: str = "energy",
+    plane: tuple[int, int] = (0, 1),
+    origin: ArrayLike | None = None,
+    seam: ArrayLike | None = None,
+    intersections: ArrayLike | None = None,
+    levels: int = 20,
+) -> Any:
     """Contours of adiabatic surface ``state`` (``quantity="energy"``) or of the gap to the next
     state (``"gap"``) over a coordinate plane, with seam points/curves (projected on the plane)
     and intersection markers overlaid.  Returns the axes."""
@@ -116,8 +149,9 @@ def plot_surface_contours(model: SurfaceModel, u: ArrayLike, v: ArrayLike, ax: A
     return ax
 
 
-def plot_berry_phase_map(phase_map: Any, ax: Any = None, *, radius: float | None = None,
-                         intersections: ArrayLike | None = None) -> Any:
+def plot_berry_phase_map(
+    phase_map: Any, ax: Any = None, *, radius: float | None = None, intersections: ArrayLike | None = None
+) -> Any:
     """Map of ``phase / pi`` over loop centres for one radius (the first unless ``radius`` is
     given) from :func:`~lzsm.geometry.berry_phase_map` (a :class:`~lzsm.geometry.BerryPhaseMap`,
     or its ``berry_phase`` ``xarray.DataArray``), with intersections marked and the circle drawn
@@ -128,8 +162,7 @@ def plot_berry_phase_map(phase_map: Any, ax: Any = None, *, radius: float | None
         phase_map = phase_map.to_xarray()["berry_phase"]
     da = phase_map.sel(radius=radius, method="nearest") if radius is not None else phase_map.isel(radius=0)
     ax = _new_axes(ax, size=(5.0, 4.2))
-    mesh = ax.pcolormesh(da["x"], da["y"], np.abs(da.values) / np.pi, cmap="coolwarm", vmin=0, vmax=1,
-                         shading="auto")
+    mesh = ax.pcolormesh(da["x"], da["y"], np.abs(da.values) / np.pi, cmap="coolwarm", vmin=0, vmax=1, shading="auto")
     ax.figure.colorbar(mesh, ax=ax, label="|Berry phase| / pi")
     r = float(da["radius"])
     if intersections is not None:
@@ -160,10 +193,12 @@ def plot_vibronic_spectrum(comparison: Any, ax: Any = None) -> Any:
     if isinstance(comparison, GeometricPhaseComparison):
         comparison = comparison.to_xarray()
     ax = _new_axes(ax, size=(5.4, 4.4))
-    cols = [("without_geometric_phase", "m_without_geometric_phase", "no GP\n(integer m)", "tab:red"),
-            ("exact", "j_exact", "exact\n(two states)", "k"),
-            ("with_geometric_phase", "m_with_geometric_phase", "with GP\n(half-integer j)", "tab:blue")]
-    for x, (name, lab, title, colour) in enumerate(cols):
+    cols = [
+        ("without_geometric_phase", "m_without_geometric_phase", "no GP\n(integer m)", "tab:red"),
+        ("exact", "j_exact", "exact\n(two states)", "k"),
+        ("with_geometric_phase", "m_with_geometric_phase", "with GP\n(half-integer j)", "tab:blue"),
+    ]
+    for x, (name, lab, _title, colour) in enumerate(cols):
         e = comparison[name].values
         labels = comparison[lab].values
         seen = set()
@@ -185,8 +220,10 @@ def plot_encircling_wavepacket(result: EncirclingWavepacket, axes: Any = None, *
     moat.  ``axes``: three axes or None; returns them."""
     axes = _new_axes(axes, ncols=3, size=(12.0, 3.8))
     t = result.times[time_index]
-    for ax, dens, title in ((axes[0], result.density_exact, "exact (two states): geometric phase"),
-                            (axes[1], result.density_without_gp, "lower surface only: no geometric phase")):
+    for ax, dens, title in (
+        (axes[0], result.density_exact, "exact (two states): geometric phase"),
+        (axes[1], result.density_without_gp, "lower surface only: no geometric phase"),
+    ):
         ax.pcolormesh(result.x, result.y, dens[time_index].T, shading="auto", cmap="magma")
         ax.plot([0], [0], "c*", ms=10)
         ax.set_title(f"{title}\n t = {t:g}", fontsize=9)

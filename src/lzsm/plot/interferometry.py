@@ -11,13 +11,24 @@ Experiments: W. D. Oliver et al., Science 310, 1653 (2005); D. M. Berns et al., 
 """
 
 from __future__ import annotations
+
 import numpy as np
+
 from lzsm.errors import LzsmValueError
 from lzsm.plot._axes import new_axes
 
 
-def plot_interferometry(ds, var: str = "p_upper_mean", ax=None, *, x: str = "offset", y: str = "amplitude",
-                        resonances: bool = True, k_max: int | None = None, cmap: str = "viridis"):
+def plot_interferometry(
+    ds,
+    var: str = "p_upper_mean",
+    ax=None,
+    *,
+    x: str = "offset",
+    y: str = "amplitude",
+    resonances: bool = True,
+    k_max: int | None = None,
+    cmap: str = "viridis",
+):
     """The map as in the experiments' amplitude-spectroscopy figures (offset horizontal,
     amplitude vertical), with the k-photon resonance lines ``eps0 = k hbar omega`` and the
     coherent-destruction points ``J_k(A / hbar omega) = 0`` on them overlaid on request."""
@@ -27,8 +38,15 @@ def plot_interferometry(ds, var: str = "p_upper_mean", ax=None, *, x: str = "off
     if var not in ds:
         raise LzsmValueError(f"`var` must be one of {', '.join(ds.data_vars)}; got {var!r}")
     da = ds[var].transpose(y, x)
-    mesh = ax.pcolormesh(ds[x].values, ds[y].values, da.values, shading="auto", cmap=cmap, vmin=0.0,
-                         vmax=max(0.5, float(np.nanmax(da.values))))
+    mesh = ax.pcolormesh(
+        ds[x].values,
+        ds[y].values,
+        da.values,
+        shading="auto",
+        cmap=cmap,
+        vmin=0.0,
+        vmax=max(0.5, float(np.nanmax(da.values))),
+    )
     ax.figure.colorbar(mesh, ax=ax, label=da.attrs.get("long_name", var))
     ax.set_xlabel(f"offset {x}" if x != "offset" else "offset eps0")
     ax.set_ylabel("amplitude A" if y == "amplitude" else y)

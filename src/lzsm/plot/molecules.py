@@ -23,8 +23,15 @@ from lzsm.molecules.wavepackets import WavepacketEvolution, _potential_on_grid
 
 
 # --------------------------------------------------------------------------- figure
-def plot_curves(model: Curves, x: ArrayLike, ax: Any = None, *, coupling_scale: float | None = None,
-                energy_unit: str = "hartree", energy_factor: float = 1.0):
+def plot_curves(
+    model: Curves,
+    x: ArrayLike,
+    ax: Any = None,
+    *,
+    coupling_scale: float | None = None,
+    energy_unit: str = "hartree",
+    energy_factor: float = 1.0,
+):
     """Curves in both pictures with the couplings (the layout of Tully 1990, Fig. 1–3).
 
     Adiabatic energies solid, diabatic energies dashed, the diabatic coupling ``V12`` dotted
@@ -49,8 +56,11 @@ def plot_curves(model: Curves, x: ArrayLike, ax: Any = None, *, coupling_scale: 
             ax.plot(xa, v[:, i, j], ":", color="k", label=f"coupling $V_{{{i + 1}{j + 1}}}$")
     d = np.real(bases.nonadiabatic_coupling(model, xa)[:, 0, 1])
     span = max(np.ptp(e), 1e-300)
-    scale = coupling_scale if coupling_scale is not None else (
-        10 ** np.ceil(np.log10(max(np.nanmax(np.abs(d)), 1e-300) / span)))
+    scale = (
+        coupling_scale
+        if coupling_scale is not None
+        else (10 ** np.ceil(np.log10(max(np.nanmax(np.abs(d)), 1e-300) / span)))
+    )
     ax.plot(xa, d / scale, "-.", color="0.4", label=f"$d_{{01}}$ / {scale:g}")
     ax.set_xlabel(f"{model.coordinate} (bohr)")
     ax.set_ylabel(f"energy ({energy_unit})")
@@ -71,9 +81,15 @@ def _first(data: Any, *names: str, required: bool = True) -> Any:
     return None
 
 
-def plot_scattering_vs_momentum(data: Any, ax: Any = None, *, quantities: Sequence[str] = ("transmission", "reflection"),
-                                states: Sequence[int] | None = None, extra: Sequence[tuple[str, Any]] = (),
-                                picture: str = "adiabatic"):
+def plot_scattering_vs_momentum(
+    data: Any,
+    ax: Any = None,
+    *,
+    quantities: Sequence[str] = ("transmission", "reflection"),
+    states: Sequence[int] | None = None,
+    extra: Sequence[tuple[str, Any]] = (),
+    picture: str = "adiabatic",
+):
     """Transmission/reflection per state against incident momentum (Tully 1990, Figs. 4–6).
 
     ``data`` is a :func:`~lzsm.molecules.scattering.scattering_vs_momentum` Dataset (drawn as
@@ -109,9 +125,17 @@ def plot_scattering_vs_momentum(data: Any, ax: Any = None, *, quantities: Sequen
             errs = _first(other, q + suffix + "_stderr", q + suffix + "_error", required=False)
             errs = None if errs is None else np.asarray(errs)
             for s in states:
-                ax.errorbar(ko, vals[:, s], yerr=None if errs is None else errs[:, s], fmt=markers[i % len(markers)],
-                            ms=4, mfc="none", color=colors.get((q, s), "k"), capsize=2,
-                            label=f"{_LABELS.get(q, q)}$_{s}$ {label}")
+                ax.errorbar(
+                    ko,
+                    vals[:, s],
+                    yerr=None if errs is None else errs[:, s],
+                    fmt=markers[i % len(markers)],
+                    ms=4,
+                    mfc="none",
+                    color=colors.get((q, s), "k"),
+                    capsize=2,
+                    label=f"{_LABELS.get(q, q)}$_{s}$ {label}",
+                )
     ax.set_xlabel("incident momentum k (a.u.)")
     ax.set_ylabel("probability" + (" (diabatic)" if suffix else ""))
     ax.set_ylim(-0.02, 1.02)
@@ -119,8 +143,14 @@ def plot_scattering_vs_momentum(data: Any, ax: Any = None, *, quantities: Sequen
     return ax
 
 
-def plot_snapshots(evolution: WavepacketEvolution, ax: Any = None, *, potential: Any = None, offset: float | None = None,
-                   picture: str = "diabatic"):
+def plot_snapshots(
+    evolution: WavepacketEvolution,
+    ax: Any = None,
+    *,
+    potential: Any = None,
+    offset: float | None = None,
+    picture: str = "diabatic",
+):
     """Wavepacket snapshots: ``|psi_n(x)|^2`` per state, one row per saved time (1-D), or
     contours of the total density per saved time (2-D).
 
@@ -167,9 +197,17 @@ def plot_snapshots(evolution: WavepacketEvolution, ax: Any = None, *, potential:
 _QUANTITIES = ("transmission", "reflection")
 
 
-def plot_trajectory_scattering(result: TrajectoryScattering, quantity: str = "transmission", state: int = 0, *,
-                               exact: tuple[ArrayLike, ArrayLike] | None = None, label: str | None = None,
-                               exact_label: str = "exact", ax: Any = None, **errorbar_kwargs: Any) -> Any:
+def plot_trajectory_scattering(
+    result: TrajectoryScattering,
+    quantity: str = "transmission",
+    state: int = 0,
+    *,
+    exact: tuple[ArrayLike, ArrayLike] | None = None,
+    label: str | None = None,
+    exact_label: str = "exact",
+    ax: Any = None,
+    **errorbar_kwargs: Any,
+) -> Any:
     """One panel of Tully's figures: ``quantity`` (``"transmission"``/``"reflection"``) on
     adiabatic ``state`` against the incident momentum, with standard-error bars.
 
@@ -179,8 +217,11 @@ def plot_trajectory_scattering(result: TrajectoryScattering, quantity: str = "tr
     if not isinstance(result, TrajectoryScattering):
         raise LzsmTypeError(f"`result` must be a TrajectoryScattering, got {type(result).__name__}")
     quantity = _checks.choice(quantity, "quantity", _QUANTITIES)
-    if isinstance(state, (bool, np.bool_)) or not isinstance(state, (int, np.integer)) \
-            or not 0 <= state < result.n_states:
+    if (
+        isinstance(state, (bool, np.bool_))
+        or not isinstance(state, (int, np.integer))
+        or not 0 <= state < result.n_states
+    ):
         raise LzsmValueError(f"`state` must be an integer in [0, {result.n_states - 1}], got {state!r}")
     if ax is None:
         from matplotlib.figure import Figure

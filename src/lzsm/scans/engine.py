@@ -26,6 +26,7 @@ naming the block's parameter ranges, after the blocks already finished have been
 """
 
 from __future__ import annotations
+
 import functools
 import hashlib
 import json
@@ -37,8 +38,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
 import numpy as np
 import xarray as xr
+
 from lzsm.errors import LzsmError, LzsmTypeError, LzsmValueError
 
 #: Default upper bound on the number of grid points in one block.
@@ -56,8 +59,7 @@ _RESERVED_ATTRS = (CONFIG_ATTR, HASH_ATTR, FUNC_ATTR, VERSION_ATTR)
 _MARKER_GROUP = "_lzsm"
 _MARKER_ARRAY = "done"
 # BLAS/OpenMP/numba threads per Dask worker process (one worker thread each).
-_WORKER_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-               "NUMBA_NUM_THREADS": "1"}
+_WORKER_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
 
 
 class ScanBlockError(LzsmError, RuntimeError):
@@ -101,8 +103,10 @@ class _Plan:
         return out
 
     def ranges(self, block: tuple[int, ...]) -> dict[str, tuple[Any, Any]]:
-        return {name: (vals[sl][0].item(), vals[sl][-1].item())
-                for name, vals, sl in zip(self.names, self.values, self.slices(block))}
+        return {
+            name: (vals[sl][0].item(), vals[sl][-1].item())
+            for name, vals, sl in zip(self.names, self.values, self.slices(block))
+        }
 
     def describe(self, block: tuple[int, ...]) -> str:
         parts = []
@@ -120,8 +124,8 @@ def _check_axes(axes: Any) -> tuple[tuple[str, ...], tuple[np.ndarray, ...]]:
     for name, vals in axes.items():
         if not isinstance(name, str) or not name.isidentifier():
             raise LzsmValueError(
-                "`axes` names must be Python identifiers (they are passed to func as keywords), "
-                f"got {name!r}")
+                f"`axes` names must be Python identifiers (they are passed to func as keywords), got {name!r}"
+            )
         if callable(vals):
             raise LzsmTypeError(f"`axes[{name!r}]` must be a 1-D array of numbers, not a callable")
         arr = np.asarray(vals)
@@ -179,7 +183,8 @@ def _check_output_dims(output_dims: Any, names: tuple[str, ...]) -> dict[str, li
                 raise LzsmValueError(f"`output_dims[{var!r}]` must hold dim names (strings), got {d!r}")
             if d in names:
                 raise LzsmValueError(
-                    f"`output_dims[{var!r}]` dim {d!r} is also a scan axis; trailing dims need other names")
+                    f"`output_dims[{var!r}]` dim {d!r} is also a scan axis; trailing dims need other names"
+                )
         if len(set(dims)) != len(dims):
             raise LzsmValueError(f"`output_dims[{var!r}]` repeats a dim name: {dims}")
         out[str(var)] = dims
@@ -197,12 +202,13 @@ def _check_output_coords(output_coords: Any, output_dims: dict[str, list[str]]) 
         if name not in declared:
             raise LzsmValueError(
                 f"`output_coords[{name!r}]` is not a dim of any output; declare it in `output_dims` "
-                f"(declared dims: {sorted(declared)})")
+                f"(declared dims: {sorted(declared)})"
+            )
         arr = np.asarray(vals)
         if arr.dtype == object or arr.dtype.kind not in "biufc" or arr.ndim != 1:
             raise LzsmValueError(
-                f"`output_coords[{name!r}]` must be a 1-D array of numbers, "
-                f"got shape {arr.shape}, dtype {arr.dtype}")
+                f"`output_coords[{name!r}]` must be a 1-D array of numbers, got shape {arr.shape}, dtype {arr.dtype}"
+            )
         out[name] = arr.copy()
     return out
 
@@ -226,14 +232,12 @@ def _check_attrs(attrs: Any) -> dict[str, Any]:
     try:  # stored as Zarr (JSON) attributes and hashed: normalise through JSON here already
         return json.loads(json.dumps(dict(attrs), allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise LzsmTypeError(
-            f"`attrs` must be JSON-serialisable (numbers, strings, lists, dicts): {exc}") from None
+        raise LzsmTypeError(f"`attrs` must be JSON-serialisable (numbers, strings, lists, dicts): {exc}") from None
 
 
 def _check_progress(progress: Any) -> bool | None:
     if progress is not None and not isinstance(progress, bool):
-        raise LzsmTypeError(
-            f"`progress` must be None (bar only on a terminal), True or False; got {progress!r}")
+        raise LzsmTypeError(f"`progress` must be None (bar only on a terminal), True or False; got {progress!r}")
     return progress
 
 
@@ -264,7 +268,7 @@ def _canonical(x: Any) -> Any:
         return {"repr": text}
     try:
         return {"pickle_sha256": hashlib.sha256(pickle.dumps(x)).hexdigest()}
-    except Exception:  # noqa: BLE001 - unpicklable: fall back to the type
+    except Exception:
         return {"type": f"{type(x).__module__}.{type(x).__qualname__}"}
 
 
@@ -329,17 +333,19 @@ def _first_difference(stored: dict, current: dict) -> str:
 def _version() -> str:
     try:
         from lzsm._version import __version__
+
         return str(__version__)
     except ImportError:  # pragma: no cover - during a partial import of the package
         from importlib.metadata import version
+
         return version("lzsm")
 
 
 # --------------------------------------------------------------------------- outputs
 @dataclass(frozen=True)
 class _Output:
-    dims: tuple[str, ...]       # trailing dims
-    shape: tuple[int, ...]      # trailing shape
+    dims: tuple[str, ...]  # trailing dims
+    shape: tuple[int, ...]  # trailing shape
     dtype: np.dtype
 
 
@@ -354,8 +360,7 @@ def _call_block(func: Callable, params: dict[str, np.ndarray]) -> Any:
 def _check_outputs(out: Any, plan: _Plan, block: tuple[int, ...]) -> dict[str, np.ndarray]:
     where = plan.describe(block)
     if not isinstance(out, Mapping) or not out:
-        raise LzsmTypeError(
-            f"func must return a non-empty dict {{name: array}}; got {type(out).__name__} on {where}")
+        raise LzsmTypeError(f"func must return a non-empty dict {{name: array}}; got {type(out).__name__} on {where}")
     bshape = tuple(s.stop - s.start for s in plan.slices(block))
     nd = len(bshape)
     res = {}
@@ -374,17 +379,18 @@ def _check_outputs(out: Any, plan: _Plan, block: tuple[int, ...]) -> dict[str, n
         except ValueError:
             raise LzsmValueError(
                 f"func output {name!r} has shape {arr.shape} on {where}; expected the block shape {bshape} "
-                "(or shapes broadcasting to it) followed by the output's fixed trailing dims") from None
+                "(or shapes broadcasting to it) followed by the output's fixed trailing dims"
+            ) from None
         res[name] = arr
     return res
 
 
-def _derive_spec(out: dict[str, np.ndarray], nd: int, output_dims: dict[str, list[str]],
-                 output_coords: dict[str, np.ndarray]) -> dict[str, _Output]:
+def _derive_spec(
+    out: dict[str, np.ndarray], nd: int, output_dims: dict[str, list[str]], output_coords: dict[str, np.ndarray]
+) -> dict[str, _Output]:
     undeclared = [v for v in output_dims if v not in out]
     if undeclared:
-        raise LzsmValueError(
-            f"`output_dims` names {undeclared}, which func does not return (it returns {list(out)})")
+        raise LzsmValueError(f"`output_dims` names {undeclared}, which func does not return (it returns {list(out)})")
     spec, lengths = {}, {}
     for name, arr in out.items():
         shape = arr.shape[nd:]
@@ -392,34 +398,32 @@ def _derive_spec(out: dict[str, np.ndarray], nd: int, output_dims: dict[str, lis
         if len(dims) != len(shape):
             raise LzsmValueError(
                 f"`output_dims[{name!r}]` names {len(dims)} trailing dims {dims}, but func returns "
-                f"{len(shape)} trailing dims (shape {shape})")
+                f"{len(shape)} trailing dims (shape {shape})"
+            )
         for d, n in zip(dims, shape):
             if lengths.setdefault(d, n) != n:
-                raise LzsmValueError(
-                    f"trailing dim {d!r} has length {lengths[d]} in one output and {n} in another")
+                raise LzsmValueError(f"trailing dim {d!r} has length {lengths[d]} in one output and {n} in another")
         spec[name] = _Output(tuple(dims), tuple(shape), arr.dtype)
     for name, vals in output_coords.items():
         if name in lengths and lengths[name] != vals.size:
             raise LzsmValueError(
-                f"`output_coords[{name!r}]` has {vals.size} values; the outputs' dim has {lengths[name]}")
+                f"`output_coords[{name!r}]` has {vals.size} values; the outputs' dim has {lengths[name]}"
+            )
     return spec
 
 
-def _conform(out: dict[str, np.ndarray], spec: dict[str, _Output], nd: int,
-             where: str) -> dict[str, np.ndarray]:
+def _conform(out: dict[str, np.ndarray], spec: dict[str, _Output], nd: int, where: str) -> dict[str, np.ndarray]:
     if set(out) != set(spec):
-        raise LzsmValueError(
-            f"func returned outputs {sorted(out)} on {where}; earlier blocks returned {sorted(spec)}")
+        raise LzsmValueError(f"func returned outputs {sorted(out)} on {where}; earlier blocks returned {sorted(spec)}")
     res = {}
     for name, arr in out.items():
         o = spec[name]
         if arr.shape[nd:] != o.shape:
             raise LzsmValueError(
-                f"func output {name!r} has trailing shape {arr.shape[nd:]} on {where}; "
-                f"earlier blocks had {o.shape}")
+                f"func output {name!r} has trailing shape {arr.shape[nd:]} on {where}; earlier blocks had {o.shape}"
+            )
         if not np.can_cast(arr.dtype, o.dtype, "same_kind"):
-            raise LzsmValueError(
-                f"func output {name!r} has dtype {arr.dtype} on {where}; earlier blocks had {o.dtype}")
+            raise LzsmValueError(f"func output {name!r} has dtype {arr.dtype} on {where}; earlier blocks had {o.dtype}")
         res[name] = arr.astype(o.dtype, copy=False)
     return res
 
@@ -432,18 +436,25 @@ def _zarr_chunks(plan: _Plan, o: _Output) -> tuple[int, ...]:
     return plan.chunks + tuple(extra)
 
 
-def _dataset(plan: _Plan, spec: dict[str, _Output], data: dict[str, Any],
-             output_coords: dict[str, np.ndarray], name_units: dict[str, str],
-             attrs: dict[str, Any]) -> xr.Dataset:
+def _dataset(
+    plan: _Plan,
+    spec: dict[str, _Output],
+    data: dict[str, Any],
+    output_coords: dict[str, np.ndarray],
+    name_units: dict[str, str],
+    attrs: dict[str, Any],
+) -> xr.Dataset:
     unknown = [k for k in name_units if k not in plan.names and k not in spec and k not in output_coords]
     if unknown:
         raise LzsmValueError(
             f"`name_units` names {unknown}, which are neither axes, outputs nor output coords "
-            f"(axes {list(plan.names)}, outputs {sorted(spec)})")
+            f"(axes {list(plan.names)}, outputs {sorted(spec)})"
+        )
     coords = {n: (n, v) for n, v in zip(plan.names, plan.values)}
     coords.update({n: (n, v) for n, v in output_coords.items()})
-    ds = xr.Dataset({name: (plan.names + spec[name].dims, data[name]) for name in sorted(spec)},
-                    coords=coords, attrs=attrs)
+    ds = xr.Dataset(
+        {name: (plan.names + spec[name].dims, data[name]) for name in sorted(spec)}, coords=coords, attrs=attrs
+    )
     for name, units in name_units.items():
         ds[name].attrs["units"] = units
     return ds
@@ -466,8 +477,7 @@ def completed_blocks(store: str | os.PathLike) -> np.ndarray:
     try:
         return np.asarray(_marker(store, "r")[...]) == 1
     except (KeyError, FileNotFoundError, ValueError) as exc:
-        raise LzsmValueError(
-            f"`store` {str(store)!r} is not an lzsm scan store (no block markers): {exc}") from None
+        raise LzsmValueError(f"`store` {str(store)!r} is not an lzsm scan store (no block markers): {exc}") from None
 
 
 def _write_template(store: Path, template: xr.Dataset, plan: _Plan, encoding: dict) -> None:
@@ -477,15 +487,17 @@ def _write_template(store: Path, template: xr.Dataset, plan: _Plan, encoding: di
     tmp = store.with_name(f".{store.name}.partial-{uuid.uuid4().hex[:12]}")
     template.to_zarr(str(tmp), compute=False, consolidated=False, mode="w-", encoding=encoding)
     group = zarr.open_group(str(tmp), mode="r+").create_group(
-        _MARKER_GROUP, attributes={"description": "lzsm scan bookkeeping: done[i, j, ...] = 1 once block "
-                                                  "(i, j, ...) is fully written (written after its data)"})
-    group.create_array(_MARKER_ARRAY, shape=plan.grid, chunks=(1,) * len(plan.grid), dtype="uint8",
-                       fill_value=0)
+        _MARKER_GROUP,
+        attributes={
+            "description": "lzsm scan bookkeeping: done[i, j, ...] = 1 once block "
+            "(i, j, ...) is fully written (written after its data)"
+        },
+    )
+    group.create_array(_MARKER_ARRAY, shape=plan.grid, chunks=(1,) * len(plan.grid), dtype="uint8", fill_value=0)
     try:
         os.rename(tmp, store)
     except OSError as exc:
-        raise LzsmValueError(
-            f"`store` {str(store)!r} appeared while the scan ran; template left in {tmp}") from exc
+        raise LzsmValueError(f"`store` {str(store)!r} appeared while the scan ran; template left in {tmp}") from exc
 
 
 def _read_store(store: Path, current: dict, current_hash: str, nd: int):
@@ -496,20 +508,23 @@ def _read_store(store: Path, current: dict, current_hash: str, nd: int):
         raise LzsmValueError(f"`store` {str(store)!r} exists but is not a directory (Zarr store)")
     try:
         stored_attrs = dict(zarr.open_group(str(store), mode="r").attrs)
-    except Exception as exc:  # noqa: BLE001 - any failure to read means "not a scan store"
-        raise LzsmValueError(
-            f"`store` {str(store)!r} is not a readable Zarr store ({exc}); delete it") from None
+    except Exception as exc:
+        raise LzsmValueError(f"`store` {str(store)!r} is not a readable Zarr store ({exc}); delete it") from None
     if HASH_ATTR not in stored_attrs or CONFIG_ATTR not in stored_attrs:
-        raise LzsmValueError(f"`store` {str(store)!r} is not an lzsm scan store (no scan configuration); "
-                             "choose another path or delete it")
+        raise LzsmValueError(
+            f"`store` {str(store)!r} is not an lzsm scan store (no scan configuration); "
+            "choose another path or delete it"
+        )
     if stored_attrs[HASH_ATTR] != current_hash:
         diff = _first_difference(json.loads(stored_attrs[CONFIG_ATTR]), current)
         raise LzsmValueError(
             f"cannot resume: `store` {str(store)!r} holds a scan with a different {diff}; "
-            "rerun with the stored settings or delete the store to start over")
+            "rerun with the stored settings or delete the store to start over"
+        )
     with xr.open_zarr(str(store), consolidated=False) as ds:
-        spec = {name: _Output(tuple(var.dims[nd:]), tuple(var.shape[nd:]), var.dtype)
-                for name, var in ds.data_vars.items()}
+        spec = {
+            name: _Output(tuple(var.dims[nd:]), tuple(var.shape[nd:]), var.dtype) for name, var in ds.data_vars.items()
+        }
     done = np.asarray(_marker(store, "r")[...]) == 1
     return spec, done
 
@@ -527,10 +542,10 @@ def _run_in_process(func, plan: _Plan, todo: list, handle: Callable) -> None:
 def _block_error(plan: _Plan, block: tuple[int, ...], exc: BaseException) -> ScanBlockError:
     hint = ""
     if isinstance(exc, ImportError):
-        hint = (" (with Dask, func must be importable on the workers: a module-level function of an "
-                "installed module)")
-    return ScanBlockError(f"func raised on {plan.describe(block)}: {type(exc).__name__}: {exc}{hint}",
-                           block, plan.ranges(block))
+        hint = " (with Dask, func must be importable on the workers: a module-level function of an installed module)"
+    return ScanBlockError(
+        f"func raised on {plan.describe(block)}: {type(exc).__name__}: {exc}{hint}", block, plan.ranges(block)
+    )
 
 
 def _open_client(scheduler: Any):
@@ -541,9 +556,15 @@ def _open_client(scheduler: Any):
         return scheduler, []
     if scheduler == "local":
         # the scheduler's HTTP server (health, metrics) on a free loopback port, no dashboard
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           host="127.0.0.1", dashboard_address=":0",
-                                           scheduler_kwargs={"dashboard": False}, env=dict(_WORKER_ENV))
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
+            env=dict(_WORKER_ENV),
+        )
         try:
             client = distributed.Client(cluster)
         except BaseException:
@@ -568,8 +589,9 @@ def _run_on_dask(client, func, plan: _Plan, todo: list, handle: Callable) -> Non
     def submit_next() -> None:
         block = next(pending, None)
         if block is not None:
-            fut = client.submit(_call_block, func, plan.params(block), pure=False,
-                                key=f"lzsm-sweep-{tag}-{'-'.join(map(str, block))}")
+            fut = client.submit(
+                _call_block, func, plan.params(block), pure=False, key=f"lzsm-sweep-{tag}-{'-'.join(map(str, block))}"
+            )
             in_flight[fut] = block
             ac.add(fut)
 
@@ -596,12 +618,20 @@ def _run_on_dask(client, func, plan: _Plan, todo: list, handle: Callable) -> Non
 
 
 # --------------------------------------------------------------------------- front door
-def scan(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
-          chunks: Mapping[str, int] | None = None, store: str | os.PathLike | None = None,
-          resume: bool = False, scheduler: Any = None, progress: bool | None = None,
-          attrs: Mapping[str, Any] | None = None, name_units: Mapping[str, str] | None = None,
-          output_dims: Mapping[str, Any] | None = None,
-          output_coords: Mapping[str, Any] | None = None) -> xr.Dataset:
+def scan(
+    func: Callable[..., Mapping[str, Any]],
+    axes: Mapping[str, Any],
+    *,
+    chunks: Mapping[str, int] | None = None,
+    store: str | os.PathLike | None = None,
+    resume: bool = False,
+    scheduler: Any = None,
+    progress: bool | None = None,
+    attrs: Mapping[str, Any] | None = None,
+    name_units: Mapping[str, str] | None = None,
+    output_dims: Mapping[str, Any] | None = None,
+    output_coords: Mapping[str, Any] | None = None,
+) -> xr.Dataset:
     """Evaluate ``func`` on the outer product of ``axes``, block by block.
 
     Parameters
@@ -666,16 +696,22 @@ def scan(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
 
         if not isinstance(scheduler, distributed.Client):
             raise LzsmTypeError(
-                "`scheduler` must be None, 'local', a scheduler address or a distributed.Client; "
-                f"got {scheduler!r}")
+                f"`scheduler` must be None, 'local', a scheduler address or a distributed.Client; got {scheduler!r}"
+            )
     elif isinstance(scheduler, str) and scheduler != "local" and "://" not in scheduler:
         raise LzsmValueError(
-            f"`scheduler` must be 'local' or a scheduler address like 'tcp://host:8786', got {scheduler!r}")
+            f"`scheduler` must be 'local' or a scheduler address like 'tcp://host:8786', got {scheduler!r}"
+        )
 
     config = _config(plan, func, output_dims_, output_coords_, name_units_, attrs_)
     config_hash = _hash(config)
-    ds_attrs = {VERSION_ATTR: _version(), FUNC_ATTR: config["func"], CONFIG_ATTR: _dumps(config),
-                HASH_ATTR: config_hash, **attrs_}
+    ds_attrs = {
+        VERSION_ATTR: _version(),
+        FUNC_ATTR: config["func"],
+        CONFIG_ATTR: _dumps(config),
+        HASH_ATTR: config_hash,
+        **attrs_,
+    }
     nd = len(names)
 
     spec: dict[str, _Output] | None = None
@@ -687,7 +723,8 @@ def scan(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
             if not resume:
                 raise LzsmValueError(
                     f"`store` {str(path)!r} already exists; pass resume=True to continue that scan, "
-                    "or delete it to start over")
+                    "or delete it to start over"
+                )
             spec, done = _read_store(path, config, config_hash, nd)
     elif resume:
         raise LzsmValueError("`resume=True` needs a `store` to resume from")
@@ -708,8 +745,10 @@ def scan(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
                 import dask.array as da
 
                 zchunks = {name: _zarr_chunks(plan, o) for name, o in spec.items()}
-                lazy = {name: da.empty(plan.shape + o.shape, chunks=zchunks[name], dtype=o.dtype)
-                        for name, o in spec.items()}
+                lazy = {
+                    name: da.empty(plan.shape + o.shape, chunks=zchunks[name], dtype=o.dtype)
+                    for name, o in spec.items()
+                }
                 template = _dataset(plan, spec, lazy, output_coords_, name_units_, ds_attrs)
                 _write_template(path, template, plan, {n: {"chunks": c} for n, c in zchunks.items()})
         out = _conform(out, spec, nd, plan.describe(block))
@@ -727,8 +766,13 @@ def scan(func: Callable[..., Mapping[str, Any]], axes: Mapping[str, Any], *,
 
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=math.prod(plan.grid), initial=int(done.sum()), unit="block", desc="scan",
-               disable=None if progress is None else not progress)
+    bar = tqdm(
+        total=math.prod(plan.grid),
+        initial=int(done.sum()),
+        unit="block",
+        desc="scan",
+        disable=None if progress is None else not progress,
+    )
     try:
         # dispatch
         if todo:
