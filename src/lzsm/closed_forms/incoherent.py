@@ -156,7 +156,7 @@ def rate_equation_upper_population(
     ``W, Delta << hbar Gamma_2``; for the time-averaged steady state it also holds at long T2
     as long as the multiphoton resonances do not overlap (``Delta << hbar omega``,
     ``Gamma_2 << omega``), where each term equals the rotating-wave Bloch steady state
-    (checked against exact Lindblad dynamics in tests/test_app_qubits.py).  The sum runs over ``|n| <= n_max`` (default: A/(hbar omega) + 30)."""
+    (checked against exact Lindblad dynamics in tests/test_applications_qubits.py).  The sum runs over ``|n| <= n_max`` (default: A/(hbar omega) + 30)."""
     d = _checks.real_array(gap, "gap", nonnegative=True)
     e0 = _checks.real_array(offset, "offset")
     amp = _checks.real_array(amplitude, "amplitude", nonnegative=True)

@@ -16,7 +16,7 @@ integer code with two parameters ``fp = (omega, phi)``:
 ``F_ABS``       f = |t| (a kink at t = 0)
 =============== ===================================================================
 
-Each shape has four forms, which agree to rounding (``tests/test_drives.py``):
+Each shape has four forms, which agree to rounding (``tests/test_models_drives.py``):
 
 * :func:`_coef` (compiled, one point) and :func:`_next_break` (compiled: the first kink
   strictly after t, where adaptive steps land);

@@ -1,4 +1,4 @@
-"""Surfaces in f coordinates and their conical intersections (lzsm.geometry).
+"""Surfaces in f coordinates and their conical intersections (lzsm.models.surfaces, lzsm.geometry.conical).
 
 Closed forms used as references:
 * E x e Jahn–Teller (linear): E_-/+ = omega rho^2/2 -/+ k rho; one intersection at q = 0 with

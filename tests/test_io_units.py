@@ -1,4 +1,4 @@
-"""Physical units at the boundary (lzsm.units): hbar of a unit system, conversions, errors.
+"""Physical units at the boundary (lzsm.io.units): hbar of a unit system, conversions, errors.
 
 hbar is explicit; physical units are converted once at the boundary.  In the
 system (GHz, ns) energies are E/h in GHz, so h = 1 GHz ns, hbar = 1/(2 pi) and

@@ -1,4 +1,4 @@
-"""The adiabatic picture (lzsm.bases): energies, states, mixing angle, NACs, basis changes.
+"""The adiabatic picture (lzsm.models.adiabatic): energies, states, mixing angle, NACs, basis changes.
 
 Conventions (docs/conventions.md): adiabatic index 0 is the lower state; theta in [0, pi/2] with
 tan(2 theta) = 2|V|/(E1 - E2); |phi_1> = cos(theta)|1> + e^{-i chi} sin(theta)|2> (upper),

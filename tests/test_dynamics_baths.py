@@ -1,4 +1,4 @@
-"""Bosonic baths (lzsm.baths): spectral densities, discretisation, and the exact few-mode
+"""Bosonic baths (lzsm.dynamics.baths): spectral densities, discretisation, and the exact few-mode
 spin–boson sweep that checks the zero-temperature result of Wubs, Saito, Kohler, Hänggi &
 Kayanuma, PRL 97, 200404 (2006): a bath coupled through sigma_z leaves the probability to stay
 in the initial diabatic state at P_LZ = exp(-2 pi V^2/(hbar alpha)), however strong the

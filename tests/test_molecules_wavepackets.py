@@ -1,4 +1,4 @@
-"""Split-operator wavepackets (lzsm.wavepackets): the engine in 1-D and 2-D against closed forms,
+"""Split-operator wavepackets (lzsm.molecules.wavepackets): the engine in 1-D and 2-D against closed forms,
 and 1-D scattering on Tully's models against the stationary coupled-channel calculation.
 
 Closed forms used:

@@ -1,4 +1,4 @@
-"""Diabatic curve models (lzsm.curves): Tully's three models (J. Chem. Phys. 93, 1061 (1990))."""
+"""Diabatic curve models (lzsm.models.curves): Tully's three models (J. Chem. Phys. 93, 1061 (1990))."""
 
 from __future__ import annotations
 

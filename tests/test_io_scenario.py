@@ -1,4 +1,4 @@
-"""Scenario files (lzsm.scenario): validation of every key, and the all-or-nothing output folder.
+"""Scenario files (lzsm.io.scenario): validation of every key, and the all-or-nothing output folder.
 
 A scenario in physical units is converted once into its unit system; with
 [units] energy = "GHz", time = "ns" we have hbar = 1/(2 pi) and P_LZ = exp(-4 pi^2 V^2/alpha).

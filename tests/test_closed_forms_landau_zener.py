@@ -1,4 +1,4 @@
-"""Closed forms of the two-level crossing (lzsm.analytic).
+"""Closed forms of the two-level crossing (lzsm.closed_forms.landau_zener).
 
 Conventions (docs/conventions.md): H = [[alpha t/2, V], [conj(V), -alpha t/2]], delta = |V|^2/(hbar|alpha|),
 P_LZ = exp(-2 pi delta) = probability of the non-adiabatic transition (diabatic stay = jump).

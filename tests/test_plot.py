@@ -1,4 +1,4 @@
-"""Figures (lzsm.plotting): each call returns the axes it drew on, draws on a given axes, refuses
+"""Figures (lzsm.plot): each call returns the axes it drew on, draws on a given axes, refuses
 a parameter grid where one point is meant, and leaves matplotlib's global style alone.
 
 docs/conventions.md: P_LZ = exp(-2 pi V^2/(hbar alpha)) is drawn against the sweep rate; exact points

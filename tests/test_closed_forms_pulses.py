@@ -1,4 +1,4 @@
-"""Non-linear two-level sweeps (lzsm.nonlinear): closed forms against exact propagation.
+"""Non-linear two-level sweeps (lzsm.closed_forms.pulses, lzsm.closed_forms.dykhne): closed forms against exact propagation.
 
 Conventions (docs/conventions.md): H = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]], hbar explicit.  The main
 check of every closed form is lzsm.evolve on the same model (sixth-order Magnus; models given by

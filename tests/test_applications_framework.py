@@ -1,6 +1,6 @@
 """The application framework (lzsm.applications): schema checks, unit-aware getters, atomic output.
 
-The physics of each application is tested in its own file (tests/test_app_*.py)."""
+The physics of each application is tested in its own file (tests/test_applications_*.py)."""
 
 from __future__ import annotations
 

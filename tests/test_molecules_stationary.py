@@ -1,4 +1,4 @@
-"""Stationary coupled-channel scattering (lzsm.scattering), the independent check of the wavepackets.
+"""Stationary coupled-channel scattering (lzsm.molecules.stationary), the independent check of the wavepackets.
 
 Closed form used: the sech^2 barrier U(x) = U0 / cosh^2(x/L) transmits (Landau & Lifshitz,
 Quantum Mechanics, section 25, problem 4)

@@ -3,7 +3,7 @@
 References:
 * real Hamiltonians: the phase of a loop is pi when it encloses an odd number of conical
   intersections and 0 otherwise (Longuet-Higgins 1975; Mead & Truhlar 1979) — E x e
-  Jahn–Teller with quadratic coupling has four, at 0 and at distance k/g (lzsm.geometry);
+  Jahn–Teller with quadratic coupling has four, at 0 and at distance k/g (lzsm.models.surfaces, lzsm.geometry.conical);
 * a spin 1/2 in a field b, V = b.sigma/2: the state along b has gamma = -Omega/2, the state
   against b +Omega/2, Omega the solid angle of the loop at b = 0 (Berry 1984); its curvature is
   the monopole F_xy = -b_z / (2|b|^3) (state along b); the flux through a closed surface around

@@ -1,4 +1,4 @@
-"""The command line (lzsm.cli): lz, evolve, run; bad input -> one line on stderr, exit 2, no files.
+"""The command line (lzsm.io.cli): lz, evolve, run; bad input -> one line on stderr, exit 2, no files.
 
 P_LZ = exp(-2 pi V^2/(hbar alpha)); with V = 0.5, alpha = 1, hbar = 1 this is
 exp(-pi/2).  In GHz/ns units hbar = 1/(2 pi).  The finite-time reference is lzsm's closed form

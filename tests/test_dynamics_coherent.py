@@ -1,6 +1,6 @@
 """Exact time propagation (lzsm.evolve): sixth-order Magnus, compiled and generic paths.
 
-The reference is the exact finite-time Landau-Zener propagator of lzsm.analytic (itself checked
+The reference is the exact finite-time Landau-Zener propagator of lzsm.closed_forms.landau_zener (itself checked
 against scipy and mpmath in test_analytic.py / test_parabolic_cylinder.py) and, for N levels,
 scipy's DOP853 at rtol = atol = 1e-12.  Conventions: docs/conventions.md.
 """
