@@ -24,6 +24,8 @@ io            units, scenario files, the ``lzsm`` command line
 plot          figures (every helper takes ``ax=None`` and returns the axes)
 applications  Zener breakdown, cold atoms, qubits, chemistry, adiabatic computing
 
+Every front door: ``(model, t_span, initial, t_eval, *, method=..., options=lzsm.Options(...))``,
+results with a status per point and ``.to_xarray()``.  ``dir(lzsm)`` lists every name.
 Conventions (units, signs, which probability is meant): docs/conventions.md.
 Start with ``help(lzsm.evolve)``, ``help(lzsm.lz_probability)`` or ``help(lzsm.models)``.
 """
@@ -33,6 +35,10 @@ import lazy_loader as _lazy
 from lzsm import _compat
 from lzsm._version import __version__ as __version__
 
-_getattr, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)
+_getattr, __dir__, _public = _lazy.attach_stub(__name__, __file__)
 __getattr__ = _compat.module_getattr(__name__, _getattr)
 _compat.install_old_module_finder()
+
+#: The subpackages.  ``dir(lzsm)`` lists every public name (each loads on first use); ``__all__``
+#: names the subpackages only, so that ``help(lzsm)`` stays this page and not the whole library.
+__all__ = ["applications", "closed_forms", "dynamics", "geometry", "io", "models", "molecules", "plot", "scans"]
