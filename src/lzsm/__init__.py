@@ -17,8 +17,8 @@ dynamics      evolve, propagator, transition_matrix (coherent); evolve_open (Lin
 molecules     curve crossings: curve_crossing (semiclassical LZ), wavepacket_scattering,
               stationary_scattering, surface hopping (FSSH, LZSH, Ehrenfest), diabatize
 geometry      find_crossings (non-crossing rule by symmetry), conical intersections
-              (find_meci, seam_dimension, branching_space), berry_phase, vibronic levels
-              with and without the geometric phase
+              (find_meci, seam_dimension, branching_space), Berry phases (berry_phase),
+              vibronic levels with and without the geometric phase
 scans         scan a batched function over a parameter grid, resumable, on Dask
 io            units, scenario files, the ``lzsm`` command line
 plot          figures (every helper takes ``ax=None`` and returns the axes)
