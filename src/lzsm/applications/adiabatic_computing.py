@@ -54,6 +54,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from lzsm import _checks, models
 from lzsm._version import __version__ as _lzsm_version
@@ -65,8 +66,6 @@ from lzsm.errors import LzsmConvergenceError, LzsmValueError
 from lzsm.options import Options
 from lzsm.plot._axes import new_axes
 from lzsm.results import SUCCESS, Result
-
-ArrayLike = Any
 
 SCHEDULES = ("linear", "local")
 SPACES = ("reduced", "full")

@@ -36,6 +36,7 @@ from typing import Any
 
 import numba
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants as _c
 
 from lzsm import _checks
@@ -47,8 +48,6 @@ from lzsm.errors import LzsmValueError
 from lzsm.options import Options, resolve_options
 from lzsm.plot._axes import new_axes
 from lzsm.results import Result, Status
-
-ArrayLike = Any
 
 #: physical constants (CODATA via scipy): atomic mass unit, Bohr radius, Bohr magneton
 AMU = _c.physical_constants["atomic mass constant"][0]

@@ -39,14 +39,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.closed_forms.landau_zener import lz_transition_time
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.multilevel import LinearSweep, _two_j
 from lzsm.results import Result
-
-ArrayLike = Any
 
 
 # --------------------------------------------------------------------------- helpers

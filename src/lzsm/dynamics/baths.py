@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
@@ -36,8 +37,6 @@ from lzsm.models.multilevel import LinearSweep
 from lzsm.models.two_level import LandauZener
 from lzsm.options import Options, resolve_options
 from lzsm.results import Result
-
-ArrayLike = Any
 
 SIGMA_Z = np.diag([1.0, -1.0]).astype(complex)
 SIGMA_X = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=complex)

@@ -51,13 +51,12 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.models.surfaces import SurfaceModel
 from lzsm.results import ArrayResult, Result, Status
-
-ArrayLike = Any
 
 
 # =========================================================================== branching space

@@ -63,6 +63,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import linalg, optimize
 
 from lzsm import _checks
@@ -71,7 +72,6 @@ from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.base import Model
 from lzsm.results import Result
 
-ArrayLike = Any
 MIN_PATH_POINTS = 8
 KINDS = ("true", "avoided", "undecided")
 _EPS = np.finfo(float).eps

@@ -48,8 +48,6 @@ from lzsm.errors import LzsmConvergenceError, LzsmConvergenceWarning, LzsmValueE
 from lzsm.models.surfaces import JahnTellerExE
 from lzsm.results import Result, Status
 
-ArrayLike = Any
-
 
 def _deprecated_change(result: Result) -> float:
     name = type(result).__name__

@@ -53,11 +53,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
-
-ArrayLike = Any
 
 _SIGMA_X = np.array([[0.0, 1.0], [1.0, 0.0]])
 _SIGMA_Y = np.array([[0.0, -1j], [1j, 0.0]])

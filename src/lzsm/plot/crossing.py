@@ -3,9 +3,8 @@ axes it drew on; nothing changes matplotlib's global style."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.dynamics.coherent import Evolution
@@ -13,8 +12,6 @@ from lzsm.errors import LzsmValueError
 from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
 from lzsm.plot._axes import new_axes as _new_axes
-
-ArrayLike = Any
 
 
 def _single(model: Model) -> Model:
