@@ -334,6 +334,7 @@ def tunnelling_per_bloch_period(
     with bar:
         for i in np.ndindex(v.shape):
             v0, ff = float(v[i]), float(f[i])
+            lattice: LinearSweep | TwoLevel
             if model == "plane_wave":
                 lattice = plane_wave_sweep(v0, ff, _orders_for(1, nm))
             else:

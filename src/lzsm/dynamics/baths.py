@@ -208,10 +208,10 @@ class SpinBosonResult(Result):
     def _attrs(self) -> dict[str, Any]:
         return {
             "model": "LandauZener",
-            "coupling": complex(self.model.coupling).real
+            "coupling": complex(np.asarray(self.model.coupling)).real
             if np.isrealobj(self.model.coupling)
-            else str(complex(self.model.coupling)),
-            "sweep_rate": float(self.model.sweep_rate),
+            else str(complex(np.asarray(self.model.coupling))),
+            "sweep_rate": float(np.asarray(self.model.sweep_rate)),
             "hbar": self.model.hbar,
             "n_fock": self.n_fock,
             "temperature": self.temperature,

@@ -359,7 +359,7 @@ def surface_hopping(
         raise LzsmValueError(f"`x_bounds` must satisfy x_left < x_right, got ({x_left}, {x_right})")
     if not x0 < x_right:
         raise LzsmValueError(f"`x0` must lie left of x_right = {x_right}, got {x0}")
-    sampling = _checks.choice(sampling, "sampling", ("fixed", "wigner"))
+    _checks.choice(sampling, "sampling", ("fixed", "wigner"))  # validates; returns `sampling` itself
     if sampling == "wigner":
         sx = (
             np.full(k.shape, 20.0) / k

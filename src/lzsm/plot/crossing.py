@@ -40,7 +40,7 @@ def plot_energies(model: Model, q: ArrayLike, ax=None, *, colorbar: bool = True)
     for n in range(model.n_levels):
         pts = np.column_stack([q, e[:, n]]).reshape(-1, 1, 2)
         seg = np.concatenate([pts[:-1], pts[1:]], axis=1)
-        lc = LineCollection(seg, cmap="coolwarm", norm=None, linewidths=2.2)
+        lc = LineCollection(list(seg), cmap="coolwarm", norm=None, linewidths=2.2)
         lc.set_array(0.5 * (w[:-1, n] + w[1:, n]))
         lc.set_clim(0.0, 1.0)
         ax.add_collection(lc)
