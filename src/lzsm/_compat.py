@@ -148,8 +148,8 @@ def noise_third_positional(func: Callable[..., Any]) -> Callable[..., Any]:
                 DeprecationWarning,
                 stacklevel=2,
             )
-            args = list(args)
-            kwargs["noise"] = args.pop(2)
+            kwargs["noise"] = args[2]
+            args = args[:2] + args[3:]
         return func(*args, **kwargs)
 
     return wrapper

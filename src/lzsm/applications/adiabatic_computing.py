@@ -54,6 +54,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from numpy.typing import ArrayLike
 
 from lzsm import _checks, models
 from lzsm._version import __version__ as _lzsm_version
@@ -65,8 +66,6 @@ from lzsm.errors import LzsmConvergenceError, LzsmValueError
 from lzsm.options import Options
 from lzsm.plot._axes import new_axes
 from lzsm.results import SUCCESS, Result
-
-ArrayLike = Any
 
 SCHEDULES = ("linear", "local")
 SPACES = ("reduced", "full")
@@ -480,7 +479,7 @@ def runtime_for_success(
     options: Options | None = None,
     tol: float | None = None,
     progress: bool | None = None,
-) -> np.ndarray:
+) -> np.ndarray | float:
     """Shortest runtime T at which the exact success probability first reaches the target.
 
     For each N, :func:`p_success` is evaluated on a geometric grid of T (default: 48 points
@@ -508,8 +507,11 @@ def runtime_for_success(
         grid = np.broadcast_to(np.sort(g, axis=-1), (n.size, g.shape[-1])) if g.ndim else None
         if grid is None or grid.shape[-1] < 2:
             raise LzsmValueError("`runtime_grid` must hold at least two runtimes")
-    run = {"hbar": hb, "method": method, "options": options, "tol": tol, "progress": progress}
-    p = p_success(n[:, None], grid, schedule, **run)
+
+    def run(n_: np.ndarray, runtime: np.ndarray) -> np.ndarray:
+        return p_success(n_, runtime, schedule, hbar=hb, method=method, options=options, tol=tol, progress=progress)
+
+    p = run(n[:, None], grid)
     below = p < target
     # first grid point after the last one below the target: success stays >= target beyond it
     first = grid.shape[1] - np.argmax(below[:, ::-1], axis=1)
@@ -523,7 +525,7 @@ def runtime_for_success(
     lo_k, hi_k = lo[idx], hi[idx]
     while np.max(hi_k / lo_k) > 1 + rt:
         mid = np.sqrt(lo_k * hi_k)
-        pm = p_success(n[idx], mid, schedule, **run)
+        pm = run(n[idx], mid)
         up = pm >= target
         hi_k = np.where(up, mid, hi_k)
         lo_k = np.where(up, lo_k, mid)
@@ -682,8 +684,8 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
 
     n_s = 2.0**nq_scaling
     gmin = grover_minimum_gap(n_s)
-    t_lin = runtime_for_success(n_s, target, "linear")
-    t_loc = runtime_for_success(n_s, target, "local")
+    t_lin = np.asarray(runtime_for_success(n_s, target, "linear"))  # n_s is 1-d: arrays back
+    t_loc = np.asarray(runtime_for_success(n_s, target, "local"))
     good = np.isfinite(t_lin) & np.isfinite(t_loc)
     if good.sum() < 2:
         raise LzsmValueError("the target success was not reached on the runtime grid for enough sizes")

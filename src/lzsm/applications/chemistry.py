@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
@@ -49,8 +50,6 @@ from lzsm.molecules.semiclassical import (
 from lzsm.results import Result
 
 from ._framework import Config, new_figure, register, write_dataset
-
-ArrayLike = Any
 
 _AU_TIME_FS = 2.4188843265857e-2  # hbar/E_h in fs (CODATA 2018)
 _HARTREE_EV = 27.211386245988

@@ -36,6 +36,7 @@ from typing import Any
 
 import numba
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants as _c
 
 from lzsm import _checks
@@ -47,8 +48,6 @@ from lzsm.errors import LzsmValueError
 from lzsm.options import Options, resolve_options
 from lzsm.plot._axes import new_axes
 from lzsm.results import Result, Status
-
-ArrayLike = Any
 
 #: physical constants (CODATA via scipy): atomic mass unit, Bohr radius, Bohr magneton
 AMU = _c.physical_constants["atomic mass constant"][0]
@@ -615,7 +614,7 @@ def nonlinear_lz_evolve(
     gamma_span: tuple[float, float],
     *,
     initial: Any = "lower",
-    gamma_eval: ArrayLike = None,
+    gamma_eval: ArrayLike | None = None,
     method: str = "rk4",
     kappa: float = 0.04,
     options: Options | None = None,
@@ -687,6 +686,7 @@ def nonlinear_lz_evolve(
     else:
         from scipy.integrate import solve_ivp
 
+        assert opts.tol is not None  # _nonlinear_options gives dop853 its default tolerance
         sol = solve_ivp(
             _rhs_dop,
             (t[0], t[-1]),
@@ -925,9 +925,23 @@ def nonlinear_lz_hysteresis(
     if not isinstance(n_eval, int) or n_eval < 11:
         raise LzsmValueError(f"`n_eval` must be an integer >= 11, got {n_eval!r}")
     grid = np.linspace(-gm, gm, n_eval)
-    kw = {"gamma_eval": grid, "kappa": kappa, "method": method, "options": options, "tol": tol, "max_steps": max_steps}
-    fwd = nonlinear_lz_evolve(alpha, v, c, (-gm, gm), **kw)
-    bwd = nonlinear_lz_evolve(-alpha, v, c, (gm, -gm), **kw)
+
+    def sweep(rate: float, span: tuple[float, float]) -> NonlinearEvolution:
+        return nonlinear_lz_evolve(
+            rate,
+            v,
+            c,
+            span,
+            gamma_eval=grid,
+            kappa=kappa,
+            method=method,
+            options=options,
+            tol=tol,
+            max_steps=max_steps,
+        )
+
+    fwd = sweep(alpha, (-gm, gm))
+    bwd = sweep(-alpha, (gm, -gm))
     pf = np.abs(fwd.amplitudes[:, 1]) ** 2
     pb = (np.abs(bwd.amplitudes[:, 1]) ** 2)[::-1]
     lv = nonlinear_lz_levels(grid, v, c)

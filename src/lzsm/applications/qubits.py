@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants, special
 
 from lzsm import _checks
@@ -49,8 +50,6 @@ from lzsm.errors import LzsmValueError
 from lzsm.options import Options
 from lzsm.plot._axes import new_axes
 from lzsm.results import Result
-
-ArrayLike = Any
 
 #: Conversion of the flux detuning into the bias: eps0/h [GHz] per (mPhi0 * nA).
 #: ``eps0/h = (I_p / e) delta_f``: 1 nA and 1 mPhi0 give 1e-9 * 1e-3 / e Hz = 6.2415e-3 GHz.

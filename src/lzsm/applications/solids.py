@@ -74,6 +74,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants as _c
 
 from lzsm import _checks
@@ -87,8 +88,6 @@ from lzsm.models.two_level import TwoLevel
 from lzsm.options import Options
 from lzsm.plot._axes import new_axes
 from lzsm.results import Result
-
-ArrayLike = Any
 
 #: reduced Planck constant in J s and atomic mass unit in kg (CODATA via scipy.constants, the
 #: source lzsm.io.units and cold_atoms use)
@@ -335,6 +334,7 @@ def tunnelling_per_bloch_period(
     with bar:
         for i in np.ndindex(v.shape):
             v0, ff = float(v[i]), float(f[i])
+            lattice: LinearSweep | TwoLevel
             if model == "plane_wave":
                 lattice = plane_wave_sweep(v0, ff, _orders_for(1, nm))
             else:

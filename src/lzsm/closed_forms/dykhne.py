@@ -35,8 +35,6 @@ from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.two_level import TwoLevel
 from lzsm.results import Result
 
-ArrayLike = Any
-
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(96)
 
 

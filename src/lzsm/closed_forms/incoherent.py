@@ -26,16 +26,14 @@ gamma^2 >> |alpha|/hbar (the coherence forgets its phase before the populations 
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import integrate, special
 
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
 from lzsm.models.base import Model
-
-ArrayLike = Any
 
 
 def _out(x):

@@ -19,9 +19,8 @@ F. Nori, Phys. Rep. 492, 1 (2010) (Stokes phase).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from lzsm import _checks
@@ -29,8 +28,6 @@ from lzsm.errors import LzsmValueError
 from lzsm.kernels import parabolic_cylinder as _lzk
 from lzsm.kernels import threads as _threads
 from lzsm.kernels.parabolic_cylinder import weber_constants
-
-ArrayLike = Any
 
 #: Largest adiabaticity parameter for which the finite-time closed form is evaluated: beyond
 #: it the parabolic-cylinder functions overflow double precision (|D| ~ exp(3 pi delta / 4))

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.closed_forms.landau_zener import lz_transition_time
@@ -46,14 +47,12 @@ from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.multilevel import LinearSweep, _two_j
 from lzsm.results import Result
 
-ArrayLike = Any
-
 
 # --------------------------------------------------------------------------- helpers
 def _linear_sweep(model: Any, *, single: bool = True) -> LinearSweep:
     if not isinstance(model, LinearSweep):
         raise LzsmTypeError(f"`model` must be an lzsm.LinearSweep (H = A + B t), got {type(model).__name__}")
-    off = model.slopes * (1 - np.eye(model.n_levels))
+    off = np.asarray(model.slopes) * (1 - np.eye(model.n_levels))
     if np.any(np.abs(off) > 0):
         raise LzsmValueError(
             "`model.slopes` must be diagonal (diabatic basis, docs/conventions.md): the closed forms "
@@ -115,7 +114,7 @@ def brundobler_elser_p_diabatic_stay(model: LinearSweep, level: int) -> np.ndarr
             f"`level` {i} must have the largest or the smallest slope for the Brundobler–Elser "
             f"formula; slopes are {np.round(beta, 6).tolist()}"
         )
-    coup = np.abs(np.delete(model.constant[..., i, :], i, axis=-1)) ** 2
+    coup = np.abs(np.delete(np.asarray(model.constant)[..., i, :], i, axis=-1)) ** 2
     diff = np.abs(bi[..., None] - others)
     parallel = diff <= 1e-12 * (np.abs(bi[..., None]) + np.abs(others) + 1e-300)
     if np.any(parallel & (coup > 0)):
@@ -132,7 +131,7 @@ def _demkov_osherov_structure(model: LinearSweep) -> tuple[int, np.ndarray]:
     """(index of the sloped level, band levels) or an error describing what is wrong."""
     beta = _slopes(model)
     n = model.n_levels
-    a = model.constant
+    a = np.asarray(model.constant)
     tol = 1e-12 * _scale(model)
     for s in range(n):
         band = np.array([k for k in range(n) if k != s])
@@ -172,7 +171,7 @@ def demkov_osherov_transition_matrix(model: LinearSweep) -> np.ndarray:
     model = _linear_sweep(model)
     s, band = _demkov_osherov_structure(model)
     beta = _slopes(model)
-    a = model.constant
+    a = np.asarray(model.constant)
     off = _offsets(model)
     rate = beta[s] - beta[band[0]]
     times = (off[band] - off[s]) / rate
@@ -200,7 +199,7 @@ def demkov_osherov_transition_matrix(model: LinearSweep) -> np.ndarray:
 def _bow_tie_structure(model: LinearSweep) -> int:
     """Index of the central level, or an error."""
     n = model.n_levels
-    a = model.constant
+    a = np.asarray(model.constant)
     beta = _slopes(model)
     off = _offsets(model)
     tol = 1e-12 * _scale(model)
@@ -256,7 +255,7 @@ def bow_tie_transition_matrix(model: LinearSweep) -> np.ndarray:
     for x in (rel[rel > 0], rel[rel < 0]):
         if np.any(np.diff(np.sort(np.abs(x))) <= 1e-12 * np.max(np.abs(rel))):
             raise LzsmValueError("bow-tie levels on one side of the central level must have distinct slopes")
-    p = np.exp(-np.pi * np.abs(model.constant[c, rest]) ** 2 / (model.hbar * np.abs(rel)))
+    p = np.exp(-np.pi * np.abs(np.asarray(model.constant)[c, rest]) ** 2 / (model.hbar * np.abs(rel)))
     p_plus, p_minus = np.prod(p[rel > 0]), np.prod(p[rel < 0])
     q = np.array([(1 - p[k]) * np.prod(p[(rel * rel[k] > 0) & (np.abs(rel) > abs(rel[k]))]) for k in range(rest.size)])
     out = np.empty((n, n))
@@ -406,7 +405,7 @@ def independent_crossing(model: LinearSweep) -> IndependentCrossings:
     model = _linear_sweep(model)
     beta = _slopes(model)
     off = _offsets(model)
-    a = model.constant
+    a = np.asarray(model.constant)
     n = model.n_levels
     tol = 1e-12 * _scale(model)
     pairs, times, ps, widths = [], [], [], []

@@ -28,16 +28,13 @@ E. C. G. Stückelberg, Helv. Phys. Acta 5, 369 (1932).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from lzsm import _checks
 from lzsm.closed_forms.landau_zener import lz_probability, stokes_phase
 from lzsm.errors import LzsmValueError
-
-ArrayLike = Any
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(200)
 

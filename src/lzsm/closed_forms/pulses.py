@@ -22,13 +22,10 @@ with ``|b0| < |b1|``).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
-
-ArrayLike = Any
 
 
 def _out(x):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
@@ -36,8 +37,6 @@ from lzsm.models.multilevel import LinearSweep
 from lzsm.models.two_level import LandauZener
 from lzsm.options import Options, resolve_options
 from lzsm.results import Result
-
-ArrayLike = Any
 
 SIGMA_Z = np.diag([1.0, -1.0]).astype(complex)
 SIGMA_X = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=complex)
@@ -209,10 +208,10 @@ class SpinBosonResult(Result):
     def _attrs(self) -> dict[str, Any]:
         return {
             "model": "LandauZener",
-            "coupling": complex(self.model.coupling).real
+            "coupling": complex(np.asarray(self.model.coupling)).real
             if np.isrealobj(self.model.coupling)
-            else str(complex(self.model.coupling)),
-            "sweep_rate": float(self.model.sweep_rate),
+            else str(complex(np.asarray(self.model.coupling))),
+            "sweep_rate": float(np.asarray(self.model.sweep_rate)),
             "hbar": self.model.hbar,
             "n_fock": self.n_fock,
             "temperature": self.temperature,

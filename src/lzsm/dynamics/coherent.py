@@ -478,11 +478,11 @@ def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) ->
     return "dop853", out, np.full(shape, np.nan), steps, status
 
 
-for _form in ("compiled", "callable"):
+for _dop853_form in ("compiled", "callable"):
     methods.register(
         "schrodinger",
         "dop853",
-        _form,
+        _dop853_form,
         default_tol=1e-10,
         honours={"tol", "max_step", "max_steps", "breakpoints"},
         description="SciPy DOP853 (8th-order Runge-Kutta), point by point; reference method",

@@ -193,8 +193,8 @@ def interferometry_map(
             raise LzsmValueError("with time_average=False, `n_periods` must be given (nothing else to compute)")
         n_samples = 0
     elif n_samples == "auto":
-        vals = {**{k: np.asarray(v) for k, v in fixed.items()}, **grid}
-        n_samples = auto_samples(vals["gap"], vals["offset"], vals["amplitude"], vals["frequency"], model.hbar)
+        values = {**{k: np.asarray(v) for k, v in fixed.items()}, **grid}
+        n_samples = auto_samples(values["gap"], values["offset"], values["amplitude"], values["frequency"], model.hbar)
     elif not isinstance(n_samples, (int, np.integer)) or n_samples < 8:
         raise LzsmValueError(f"`n_samples` must be 'auto' or an integer >= 8, got {n_samples!r}")
     func = functools.partial(

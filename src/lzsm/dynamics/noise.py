@@ -34,8 +34,9 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -83,6 +84,7 @@ def _acts_on(x: Any) -> str | np.ndarray:
 class NoiseProcess(ABC):
     """A stationary classical noise ``xi(t)`` (an energy) coupled through an operator ``O``."""
 
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # every concrete noise process is a dataclass
     acts_on: str | np.ndarray
 
     @property
@@ -194,10 +196,10 @@ class OrnsteinUhlenbeckNoise(NoiseProcess):
         (motional narrowing) and ``exp(-sigma^2 t^2 / (2 hbar^2))`` for ``t << tau_c``.
         It is the decay of the diabatic coherence of a static two-level system with this noise
         on the bias."""
-        t = np.abs(_checks.real_array(t, "t"))
+        ta = np.abs(_checks.real_array(t, "t"))
         hbar = _checks.positive_scalar(hbar, "hbar")
         tau = self.correlation_time
-        r = t / tau
+        r = ta / tau
         return np.exp(-((self.sigma * tau / hbar) ** 2) * (r + np.expm1(-r)))
 
     @property
@@ -256,22 +258,22 @@ class TelegraphNoise(NoiseProcess):
         (``cos``/``sin`` of ``sqrt(u^2 - gamma^2) t`` when ``u > gamma``: the coherence oscillates,
         slow-fluctuation regime; ``exp(-u^2 t / (2 gamma))`` for ``gamma >> u``, motional
         narrowing).  It solves ``D'' + 2 gamma D' + u^2 D = 0``, ``D(0) = 1``, ``D'(0) = 0``."""
-        t = np.abs(_checks.real_array(t, "t"))
+        ta = np.abs(_checks.real_array(t, "t"))
         hbar = _checks.positive_scalar(hbar, "hbar")
         u = self.amplitude / hbar
         g = self.switching_rate
         if u <= g:
             om = math.sqrt((g - u) * (g + u))
             slow = u * u / (g + om)  # = g - om without cancellation
-            x = 2.0 * om * t
+            x = 2.0 * om * ta
             with np.errstate(invalid="ignore", divide="ignore"):
                 ratio = np.where(x > 0, -np.expm1(-x) / np.where(x > 0, x, 1.0), 1.0)
-            return np.exp(-slow * t) * (0.5 * (1.0 + np.exp(-x)) + g * t * ratio)
+            return np.exp(-slow * ta) * (0.5 * (1.0 + np.exp(-x)) + g * ta * ratio)
         nu = math.sqrt((u - g) * (u + g))
-        x = nu * t
+        x = nu * ta
         with np.errstate(invalid="ignore", divide="ignore"):
             sinc = np.where(x > 0, np.sin(x) / np.where(x > 0, x, 1.0), 1.0)
-        return np.exp(-g * t) * (np.cos(x) + g * t * sinc)
+        return np.exp(-g * ta) * (np.cos(x) + g * ta * sinc)
 
     @property
     def _kernel_parameters(self) -> tuple[int, float, float]:
@@ -652,7 +654,7 @@ def _run_trajectories(
     npar = np.array([npar0, npar1], dtype=float)
     grid, save = _threads.arg(grid, float), _threads.arg(save, np.int64)
     if kind == _nk.NOISE_OU:
-        ouc = _ou_step_coefficients(steps, noise.sigma, noise.correlation_time)
+        ouc = _ou_step_coefficients(steps, npar0, noise.correlation_time)  # npar0: the OU sigma
     else:
         ouc = np.zeros((steps.size, 5))
     hbar = model.hbar
@@ -661,7 +663,9 @@ def _run_trajectories(
     psi_flat = _threads.arg(psi0.reshape(npts, n), complex)
     two = n == 2
     op_in = _threads.arg(_pauli3(op / hbar) if two else op / hbar, float if two else complex)
-    kernel = _nk.trajectories_two_level if two else _nk.trajectories_n_level
+    # a compiled kernel; called below with its arguments packed in a tuple, which numba's
+    # ParamSpec-typed dispatcher cannot match, hence the plain callable type
+    kernel: Callable[..., np.ndarray] = _nk.trajectories_two_level if two else _nk.trajectories_n_level
     nodes = grid[:-1, None] + np.array([_nk._C1, _nk._C2]) * steps[:, None]  # (S, 2)
 
     def prepare(a, b, table):

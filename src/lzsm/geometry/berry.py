@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.models.surfaces import SurfaceModel
 from lzsm.results import ArrayResult, Result, Status
 
-ArrayLike = Any
 Loop = Callable[[np.ndarray], np.ndarray]
 
 #: smallest |<n(q_k)|n(q_k+1)>| accepted: below it the loop is under-resolved (the state turns

@@ -51,13 +51,12 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.models.surfaces import SurfaceModel
 from lzsm.results import ArrayResult, Result, Status
-
-ArrayLike = Any
 
 
 # =========================================================================== branching space
@@ -99,7 +98,8 @@ class BranchingSpace(Result):
         """Dimension of the branching space (2 at a conical intersection)."""
         return int(
             np.sum(
-                np.array([np.linalg.norm(self.g), np.linalg.norm(self.h)]) > 1e-10 * max(np.linalg.norm(self.g), 1e-300)
+                np.array([np.linalg.norm(self.g), np.linalg.norm(self.h)])
+                > 1e-10 * max(float(np.linalg.norm(self.g)), 1e-300)
             )
         )
 
@@ -631,14 +631,14 @@ class CoordinateSymmetry:
     def check(self, model: SurfaceModel, n_points: int = 8, seed: int = 0) -> None:
         """Raise unless ``V(R q) = S V(q) S^T`` at random points."""
         f, n = model.n_coordinates, model.n_levels
-        if self.coordinate_map.shape != (f, f) or self.state_operator.shape != (n, n):
+        r, s = np.asarray(self.coordinate_map), np.asarray(self.state_operator)  # arrays since __post_init__
+        if r.shape != (f, f) or s.shape != (n, n):
             raise LzsmValueError(
-                f"symmetry {self.name!r} has shapes {self.coordinate_map.shape} and "
-                f"{self.state_operator.shape}; the model needs ({f}, {f}) and ({n}, {n})"
+                f"symmetry {self.name!r} has shapes {r.shape} and {s.shape}; the model needs ({f}, {f}) and ({n}, {n})"
             )
         q = np.random.default_rng(seed).standard_normal((n_points, f))
-        lhs = model.hamiltonian(q @ self.coordinate_map.T)
-        rhs = self.state_operator @ model.hamiltonian(q) @ self.state_operator.T
+        lhs = model.hamiltonian(q @ r.T)
+        rhs = s @ model.hamiltonian(q) @ s.T
         dev = np.abs(lhs - rhs).max()
         if dev > 1e-9 * max(np.abs(rhs).max(), 1.0):
             raise LzsmValueError(
@@ -647,7 +647,7 @@ class CoordinateSymmetry:
 
     def symmetric_subspace(self) -> np.ndarray:
         """Orthonormal basis ``(f, d)`` of ``{q : R q = q}``."""
-        w, v = np.linalg.eig(self.coordinate_map)
+        w, v = np.linalg.eig(np.asarray(self.coordinate_map))
         basis = np.real(v[:, np.abs(w - 1) < 1e-9])
         return np.linalg.qr(basis)[0] if basis.size else basis
 

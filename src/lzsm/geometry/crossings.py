@@ -63,6 +63,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import linalg, optimize
 
 from lzsm import _checks
@@ -71,7 +72,6 @@ from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.base import Model
 from lzsm.results import Result
 
-ArrayLike = Any
 MIN_PATH_POINTS = 8
 KINDS = ("true", "avoided", "undecided")
 _EPS = np.finfo(float).eps
@@ -133,7 +133,7 @@ class Symmetry:
 
     @property
     def n_levels(self) -> int:
-        return self.operator.shape[0]
+        return np.asarray(self.operator).shape[0]
 
     def label_of(self, eigenvalue: complex) -> tuple[int, str]:
         """(rank, label) of an eigenvalue: rank orders blocks (order of the labels given)."""
@@ -222,8 +222,9 @@ def symmetry_blocks(symmetries: Any, n_levels: int) -> tuple[SymmetryBlock, ...]
             )
     for i, a in enumerate(syms):
         for b in syms[i + 1 :]:
-            c = float(np.linalg.norm(a.operator @ b.operator - b.operator @ a.operator))
-            if c > 1e-8 * np.linalg.norm(a.operator) * np.linalg.norm(b.operator):
+            oa, ob = np.asarray(a.operator), np.asarray(b.operator)
+            c = float(np.linalg.norm(oa @ ob - ob @ oa))
+            if c > 1e-8 * np.linalg.norm(oa) * np.linalg.norm(ob):
                 raise LzsmValueError(
                     f"symmetry operators {a.name!r} and {b.name!r} do not commute "
                     f"(||[A, B]|| = {c:.3g}); joint eigenspaces need commuting operators"
@@ -231,16 +232,17 @@ def symmetry_blocks(symmetries: Any, n_levels: int) -> tuple[SymmetryBlock, ...]
     parts: list[tuple[tuple, tuple, tuple, np.ndarray]] = [((), (), (), np.eye(n_levels, dtype=complex))]
     for s in syms:
         new = []
-        scale = max(1.0, float(np.max(np.abs(np.linalg.eigvals(s.operator)))))
+        op = np.asarray(s.operator)
+        scale = max(1.0, float(np.max(np.abs(np.linalg.eigvals(op)))))
         for ranks, labs, eigs, q in parts:
-            m = q.conj().T @ s.operator @ q
+            m = q.conj().T @ op @ q
             t, z = linalg.schur(m, output="complex")
             lam = np.diag(t)
             centres: list[complex] = []
             groups: list[list[int]] = []
             for i, val in enumerate(lam):
-                for g, c in enumerate(centres):
-                    if abs(val - c) <= 1e-6 * scale:
+                for g, centre in enumerate(centres):
+                    if abs(val - centre) <= 1e-6 * scale:
                         groups[g].append(i)
                         break
                 else:

@@ -48,8 +48,6 @@ from lzsm.errors import LzsmConvergenceError, LzsmConvergenceWarning, LzsmValueE
 from lzsm.models.surfaces import JahnTellerExE
 from lzsm.results import Result, Status
 
-ArrayLike = Any
-
 
 def _deprecated_change(result: Result) -> float:
     name = type(result).__name__
@@ -61,12 +59,8 @@ def _deprecated_change(result: Result) -> float:
 
 # =========================================================================== exact (two states)
 def _product_basis(n_max: int) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, int], int]]:
-    nx, ny = [], []
-    for n in range(n_max + 1):
-        for a in range(n + 1):
-            nx.append(a)
-            ny.append(n - a)
-    nx, ny = np.array(nx), np.array(ny)
+    quanta = [(a, n - a) for n in range(n_max + 1) for a in range(n + 1)]
+    nx, ny = np.array([q[0] for q in quanta]), np.array([q[1] for q in quanta])
     return nx, ny, {(a, b): i for i, (a, b) in enumerate(zip(nx, ny))}
 
 

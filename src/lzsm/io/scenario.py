@@ -158,7 +158,7 @@ def _summary(sc: Scenario, ev, seconds: float) -> dict[str, Any]:
         }
     m = sc.model
     if isinstance(m, LandauZener):
-        v, a = float(np.abs(m.coupling)), float(m.sweep_rate)
+        v, a = float(np.abs(m.coupling)), float(np.asarray(m.sweep_rate))
         t0, t1 = sc.t_span
         exact = analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, sc.hbar)
         out.update(
@@ -221,7 +221,7 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
         tq = np.linspace(*sc.t_span, 801)
         if isinstance(m, LandauZener) and np.abs(m.coupling) > 0:
             # zoom the level diagrams onto the crossing region, |alpha t| < 12 |V|
-            half = 12.0 * float(np.abs(m.coupling)) / abs(float(m.sweep_rate))
+            half = 12.0 * float(np.abs(m.coupling)) / abs(float(np.asarray(m.sweep_rate)))
             tq = np.linspace(max(sc.t_span[0], -half), min(sc.t_span[1], half), 801)
         t_label = f"t [{sc.system.time}]" if sc.system is not None else "t"
         if sc.figures["energies"]:
@@ -393,7 +393,8 @@ def run_map(
         resume=True,
         scheduler=scheduler,
         progress=progress,
-        **ms.axes,
+        offset=ms.axes["offset"],  # the map's axes, in this order
+        amplitude=ms.axes["amplitude"],
     ).to_xarray()
     seconds = time.perf_counter() - start
     tmp = Path(tempfile.mkdtemp(prefix=".final-", dir=out))

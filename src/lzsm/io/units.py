@@ -144,7 +144,7 @@ def _registry() -> Any:
     """pint's unit registry with lzsm's definitions (imported on first use: it costs ~0.3 s)."""
     import pint
 
-    reg = pint.UnitRegistry(on_redefinition="ignore")
+    reg: pint.UnitRegistry[Any] = pint.UnitRegistry(on_redefinition="ignore")
     for definition in _PINT_DEFINITIONS:
         reg.define(definition)
     return reg

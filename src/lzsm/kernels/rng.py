@@ -105,7 +105,9 @@ def seed_words(seed: Any, *, allow_none: bool = False) -> tuple[int, np.uint64, 
     ``seed`` must be a non-negative integer; with ``allow_none``, None draws a fresh seed
     from the operating system (returned, so that results record it)."""
     if seed is None and allow_none:
-        seed = int(np.random.SeedSequence().entropy)
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # drawn from the OS when no entropy is given: a Python int
+        seed = entropy
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise LzsmValueError(f"`seed` must be a non-negative integer{' or None' if allow_none else ''}, got {seed!r}")
     words = np.random.SeedSequence(int(seed)).generate_state(2, dtype=np.uint64)

@@ -19,15 +19,12 @@ state's largest diabatic component is real and positive.  Non-adiabatic coupling
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
 from lzsm.models.base import Model
-
-ArrayLike = Any
 
 
 def _q(model: Model, q: ArrayLike) -> np.ndarray:

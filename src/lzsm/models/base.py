@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
 from lzsm.kernels.drives import F_CONSTANT, coefficient_function, python_coefficient
 
-ArrayLike = Any
 TimeFunction = Callable[[np.ndarray], np.ndarray]
 
 

@@ -31,13 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.base import Model
-
-ArrayLike = Any
-
 
 #: Nuclear mass of Tully's models (electron masses), the default ``mass`` of every curve model.
 DEFAULT_MASS = 2000.0

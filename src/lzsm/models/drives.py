@@ -165,8 +165,8 @@ class DoublePassage(_TwoLevelGrid):
     def parameters(self) -> dict[str, np.ndarray]:
         return {
             "coupling": np.asarray(self.coupling),
-            "sweep_rate": self.sweep_rate,
-            "crossing_time": self.crossing_time,
+            "sweep_rate": np.asarray(self.sweep_rate),
+            "crossing_time": np.asarray(self.crossing_time),
         }
 
     def point(self, index: tuple[int, ...]) -> DoublePassage:

@@ -61,29 +61,32 @@ class LinearSweep(Model):
         object.__setattr__(self, "slopes", np.broadcast_to(b, batch + (n, n)).copy())
         object.__setattr__(self, "hbar", _checks.positive_scalar(self.hbar, "hbar"))
 
+    # `constant` and `slopes` hold complex (..., N, N) arrays after __post_init__; np.asarray
+    # returns those very arrays (no copy, no conversion)
     @property
     def n_levels(self) -> int:
-        return self.constant.shape[-1]
+        return np.asarray(self.constant).shape[-1]
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
-        return self.constant.shape[:-2]
+        return np.asarray(self.constant).shape[:-2]
 
     def point(self, index: tuple[int, ...]) -> LinearSweep:
-        return LinearSweep(self.constant[index], self.slopes[index], self.hbar)
+        return LinearSweep(np.asarray(self.constant)[index], np.asarray(self.slopes)[index], self.hbar)
 
     def kernel_form(self) -> KernelForm:
-        return _kernel_form(self.constant, self.slopes, F_LINEAR)
+        return _kernel_form(np.asarray(self.constant), np.asarray(self.slopes), F_LINEAR)
 
     def hamiltonian(self, q: ArrayLike) -> np.ndarray:
         t = _checks.real_array(q, "t")
         ex = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
-        return self.constant[ex] + self.slopes[ex] * t[..., None, None]
+        return np.asarray(self.constant)[ex] + np.asarray(self.slopes)[ex] * t[..., None, None]
 
     def hamiltonian_derivative(self, q: ArrayLike) -> np.ndarray:
         t = _checks.real_array(q, "t")
         ex = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
-        return np.broadcast_to(self.slopes[ex], self.batch_shape + t.shape + self.slopes.shape[-2:]).copy()
+        b = np.asarray(self.slopes)
+        return np.broadcast_to(b[ex], self.batch_shape + t.shape + b.shape[-2:]).copy()
 
 
 @dataclass(frozen=True, eq=False)

@@ -53,11 +53,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
-
-ArrayLike = Any
 
 _SIGMA_X = np.array([[0.0, 1.0], [1.0, 0.0]])
 _SIGMA_Y = np.array([[0.0, -1j], [1j, 0.0]])
@@ -80,7 +79,8 @@ class SurfaceModel(ABC):
                 DeprecationWarning,
                 stacklevel=3,
             )
-            cls.n_levels = property(lambda self: self.n_states)  # the subclass's own n_states
+            # the subclass's own n_states (a property over a method: beyond what mypy models)
+            cls.n_levels = property(lambda self: self.n_states)  # type: ignore[method-assign, assignment]
         super().__init_subclass__(**kwargs)
 
     @property
@@ -137,7 +137,7 @@ class SurfaceModel(ABC):
         """(energies ``(..., N)``, states ``(..., N, N)`` as columns, arbitrary gauge)."""
         return np.linalg.eigh(self.hamiltonian(q))
 
-    def _matrix_elements(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _matrix_elements(self, q: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(energies, ``<m|dV/dq_i|n>`` of shape ``(..., f, N, N)``)."""
         e, u = self.eigensystem(q)
         dv = self.gradient(self.coordinates(q))
@@ -310,28 +310,29 @@ class LinearVibronicCoupling(SurfaceModel):
             val.setflags(write=False)
             object.__setattr__(self, name, val)
 
+    # the four fields hold read-only arrays after __post_init__; np.asarray returns them as they are
     @property
     def n_coordinates(self) -> int:
-        return int(self.omega.size)
+        return int(np.asarray(self.omega).size)
 
     @property
     def n_levels(self) -> int:
-        return int(self.vertical_energies.size)
+        return int(np.asarray(self.vertical_energies).size)
 
     def potential(self, q: np.ndarray) -> np.ndarray:
-        h0 = 0.5 * np.sum(self.omega * q * q, axis=-1)
-        v = np.einsum("mni,...i->...mn", self.lam, q)
-        diag = self.vertical_energies + q @ self.kappa.T + h0[..., None]
+        omega, kappa, lam = np.asarray(self.omega), np.asarray(self.kappa), np.asarray(self.lam)
+        h0 = 0.5 * np.sum(omega * q * q, axis=-1)
+        v = np.einsum("mni,...i->...mn", lam, q)
+        diag = self.vertical_energies + q @ kappa.T + h0[..., None]
         idx = np.arange(self.n_levels)
         v[..., idx, idx] = diag
         return v
 
     def gradient(self, q: np.ndarray) -> np.ndarray:
-        g = np.broadcast_to(
-            np.moveaxis(self.lam, -1, 0), q.shape[:-1] + (self.n_coordinates,) + self.lam.shape[:2]
-        ).copy()
+        omega, kappa, lam = np.asarray(self.omega), np.asarray(self.kappa), np.asarray(self.lam)
+        g = np.broadcast_to(np.moveaxis(lam, -1, 0), q.shape[:-1] + (self.n_coordinates,) + lam.shape[:2]).copy()
         idx = np.arange(self.n_levels)
-        g[..., idx, idx] = self.kappa.T + (self.omega * q)[..., None]
+        g[..., idx, idx] = kappa.T + (omega * q)[..., None]
         return g
 
 

@@ -47,13 +47,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.curves import DEFAULT_MASS, Curves
 from lzsm.results import Result, grid_coordinates
-
-ArrayLike = Any
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(400)
 # s in [0, 9] (e^{-81} beyond): nodes and weights for int_0^9 f(s) ds

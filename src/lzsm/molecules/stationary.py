@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
@@ -50,8 +51,6 @@ from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.models.curves import Curves
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
 from lzsm.results import Result, Status
-
-ArrayLike = Any
 
 
 def asymptotic_range(model: Curves, tol: float = 1e-10, start: float = 5.0, limit: float = 1e4) -> tuple[float, float]:

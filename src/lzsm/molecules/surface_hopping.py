@@ -62,6 +62,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
@@ -72,8 +73,6 @@ from lzsm.kernels import threads as _threads
 from lzsm.models.base import Model
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
 from lzsm.results import Result, Status
-
-ArrayLike = Any
 
 #: Default nuclear time step (atomic units of time for Tully's models).
 DEFAULT_DT = 1.0
@@ -360,7 +359,7 @@ def surface_hopping(
         raise LzsmValueError(f"`x_bounds` must satisfy x_left < x_right, got ({x_left}, {x_right})")
     if not x0 < x_right:
         raise LzsmValueError(f"`x0` must lie left of x_right = {x_right}, got {x0}")
-    sampling = _checks.choice(sampling, "sampling", ("fixed", "wigner"))
+    _checks.choice(sampling, "sampling", ("fixed", "wigner"))  # validates; returns `sampling` itself
     if sampling == "wigner":
         sx = (
             np.full(k.shape, 20.0) / k

@@ -36,13 +36,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import fft as sfft
 
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.results import Result
 
-ArrayLike = Any
 _K_FACTOR = 2.0  # k_max over the largest local wavenumber (closed channels need the margin)
 
 

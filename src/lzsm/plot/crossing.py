@@ -3,9 +3,8 @@ axes it drew on; nothing changes matplotlib's global style."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.dynamics.coherent import Evolution
@@ -13,8 +12,6 @@ from lzsm.errors import LzsmValueError
 from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
 from lzsm.plot._axes import new_axes as _new_axes
-
-ArrayLike = Any
 
 
 def _single(model: Model) -> Model:
@@ -43,7 +40,7 @@ def plot_energies(model: Model, q: ArrayLike, ax=None, *, colorbar: bool = True)
     for n in range(model.n_levels):
         pts = np.column_stack([q, e[:, n]]).reshape(-1, 1, 2)
         seg = np.concatenate([pts[:-1], pts[1:]], axis=1)
-        lc = LineCollection(seg, cmap="coolwarm", norm=None, linewidths=2.2)
+        lc = LineCollection(list(seg), cmap="coolwarm", norm=None, linewidths=2.2)
         lc.set_array(0.5 * (w[:-1, n] + w[1:, n]))
         lc.set_clim(0.0, 1.0)
         ax.add_collection(lc)

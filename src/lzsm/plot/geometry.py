@@ -169,7 +169,7 @@ def plot_berry_phase_map(
         pts = _checks.real_array(intersections, "intersections").reshape(-1, 2)
         ax.plot(pts[:, 0], pts[:, 1], "k*", ms=10, mec="w")
         for p in pts:
-            ax.add_patch(Circle(p, r, fill=False, ls="--", lw=0.8, color="k"))
+            ax.add_patch(Circle((float(p[0]), float(p[1])), r, fill=False, ls="--", lw=0.8, color="k"))
     ax.set_xlim(float(da["x"].min()), float(da["x"].max()))
     ax.set_ylim(float(da["y"].min()), float(da["y"].max()))
     ax.set_title(f"loops of radius {r:g}")

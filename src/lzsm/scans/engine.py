@@ -37,7 +37,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import xarray as xr
@@ -315,7 +315,7 @@ def _summary(x: Any) -> str:
 
 def _first_difference(stored: dict, current: dict) -> str:
     """Human-readable name and values of the first setting that differs."""
-    s_axes, c_axes = stored.get("axes"), current.get("axes")
+    s_axes, c_axes = stored.get("axes"), current["axes"]  # the current configuration always has its axes
     if s_axes != c_axes and isinstance(s_axes, list):
         s_names, c_names = [a[0] for a in s_axes], [a[0] for a in c_axes]
         if s_names != c_names:
@@ -391,7 +391,8 @@ def _derive_spec(
     undeclared = [v for v in output_dims if v not in out]
     if undeclared:
         raise LzsmValueError(f"`output_dims` names {undeclared}, which func does not return (it returns {list(out)})")
-    spec, lengths = {}, {}
+    spec: dict[str, _Output] = {}
+    lengths: dict[str, int] = {}
     for name, arr in out.items():
         shape = arr.shape[nd:]
         dims = output_dims.get(name) or [f"{name}_dim_{i}" for i in range(len(shape))]
@@ -461,7 +462,7 @@ def _dataset(
 
 
 # --------------------------------------------------------------------------- the store
-def _marker(store: Path, mode: str = "r+"):
+def _marker(store: Path, mode: Literal["r", "r+"] = "r+") -> Any:
     import zarr
 
     return zarr.open_group(str(store), mode=mode)[f"{_MARKER_GROUP}/{_MARKER_ARRAY}"]
@@ -510,13 +511,14 @@ def _read_store(store: Path, current: dict, current_hash: str, nd: int):
         stored_attrs = dict(zarr.open_group(str(store), mode="r").attrs)
     except Exception as exc:
         raise LzsmValueError(f"`store` {str(store)!r} is not a readable Zarr store ({exc}); delete it") from None
-    if HASH_ATTR not in stored_attrs or CONFIG_ATTR not in stored_attrs:
+    stored_config = stored_attrs.get(CONFIG_ATTR)
+    if HASH_ATTR not in stored_attrs or not isinstance(stored_config, str):
         raise LzsmValueError(
             f"`store` {str(store)!r} is not an lzsm scan store (no scan configuration); "
             "choose another path or delete it"
         )
     if stored_attrs[HASH_ATTR] != current_hash:
-        diff = _first_difference(json.loads(stored_attrs[CONFIG_ATTR]), current)
+        diff = _first_difference(json.loads(stored_config), current)
         raise LzsmValueError(
             f"cannot resume: `store` {str(store)!r} holds a scan with a different {diff}; "
             "rerun with the stored settings or delete the store to start over"
@@ -731,7 +733,7 @@ def scan(
 
     todo = [b for b in np.ndindex(*plan.grid) if not done[b]]
     memory: dict[str, np.ndarray] = {}
-    marker = [None]
+    marker: list[Any] = [None]  # the store's block-marker array, opened on first write
 
     def handle(block: tuple[int, ...], raw: Any) -> None:
         nonlocal spec
