@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# numba caches compiled kernels next to their modules but does not notice edits to the kernels
+# they call in other modules: any change under kernels/ clears every cache.
+KERNELS := $(VENV)/.kernels
+KERNEL_SOURCES := $(wildcard src/lzsm/kernels/*.py)
+LINTED := src tests benchmarks examples
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,13 +17,23 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+$(KERNELS): $(STAMP) $(KERNEL_SOURCES)
+	find src -name '*.nbi' -delete -o -name '*.nbc' -delete
+	touch $(KERNELS)
+
+demo: $(STAMP) $(KERNELS)
 	$(VENV)/bin/lzsm run examples/qubit_landau_zener.toml --out demo-output --force
 
-test: $(STAMP)
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
 
-bench: $(STAMP)
+# pytest exits 5 when it collects no test, which make treats as a failure.
+test: lint $(KERNELS)
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n auto
+
+bench: $(STAMP) $(KERNELS)
 	$(PY) benchmarks/bench_lz.py
 	$(PY) benchmarks/bench_map.py
 	$(PY) benchmarks/bench_open.py
@@ -26,3 +41,4 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
+	find src -name '*.nbi' -delete -o -name '*.nbc' -delete
