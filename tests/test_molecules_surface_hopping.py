@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numba
@@ -489,7 +490,11 @@ def test_invariants(k, seed, method, edc):
     well of the upper adiabatic curve (x = 0, +0.005 between walls at +0.01) can stay unfinished,
     i.e. below the upper channel's threshold k = sqrt(2 m 2A) = 8.94."""
     meth = FSSH(decoherence="edc" if edc else None) if method == "fssh" else method
-    res = surface_hopping(TullySimple(), k, n_trajectories=16, seed=seed, method=meth, dt=2.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LzsmConvergenceWarning)
+        res = surface_hopping(TullySimple(), k, n_trajectories=16, seed=seed, method=meth, dt=2.0)
+    # trapped trajectories are reported, by status and warning, and only then
+    assert bool(caught) == bool(res.n_unfinished[0]) == (res.status[0] == Status.MAX_STEPS)
     total = res.transmission.sum() + res.reflection.sum() + res.n_unfinished[0] / 16
     assert abs(total - 1.0) < 1e-12
     np.testing.assert_allclose(res.final_populations.sum(axis=-1), 1.0, atol=1e-10)
