@@ -20,7 +20,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
@@ -103,6 +103,54 @@ def _attr_value(v: Any) -> Any:
         return json.dumps(v, default=str)
     except TypeError:
         return str(v)
+
+
+def final_of(values: np.ndarray, index: Any) -> np.ndarray:
+    """``values[..., -1, index]`` per grid point (values ``(*grid, M, N)``, index ``grid``,
+    broadcast), NaN where ``index < 0`` (no such state)."""
+    index = np.broadcast_to(np.asarray(index), values.shape[:-2])
+    out = np.take_along_axis(values[..., -1, :], np.maximum(index, 0)[..., None], axis=-1)[..., 0]
+    return np.where(index >= 0, out, np.nan)
+
+
+class _InBothPictures(Protocol):
+    @property
+    def populations(self) -> np.ndarray: ...
+
+    @property
+    def adiabatic_populations(self) -> np.ndarray: ...
+
+    @property
+    def initial_diabatic(self) -> np.ndarray: ...
+
+    @property
+    def initial_adiabatic(self) -> np.ndarray: ...
+
+    @property
+    def p_adiabatic_follow(self) -> np.ndarray: ...
+
+
+class FinalProbabilities:
+    """``p_diabatic_stay``, ``p_adiabatic_follow`` and ``p_jump`` of a result that has populations
+    in both pictures at its saved times and the indices of the states it started in."""
+
+    @property
+    def p_diabatic_stay(self: _InBothPictures) -> np.ndarray:
+        """Population of the initial diabatic state at the final time (NaN where the system
+        did not start in a diabatic basis state)."""
+        return final_of(self.populations, self.initial_diabatic)
+
+    @property
+    def p_adiabatic_follow(self: _InBothPictures) -> np.ndarray:
+        """Population at the final time of the adiabatic state the system started in (the
+        adiabatic states at the ends of the window: equal to ``1 - p_diabatic_stay`` only
+        asymptotically)."""
+        return final_of(self.adiabatic_populations, self.initial_adiabatic)
+
+    @property
+    def p_jump(self: _InBothPictures) -> np.ndarray:
+        """``1 - p_adiabatic_follow``: probability of a non-adiabatic transition."""
+        return 1.0 - self.p_adiabatic_follow
 
 
 # --------------------------------------------------------------------------- the base

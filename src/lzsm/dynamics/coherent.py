@@ -41,7 +41,15 @@ from lzsm.kernels import threads as _threads
 from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
-from lzsm.results import ArrayResult, Result, Status, grid_coordinates, status_messages, write_netcdf
+from lzsm.results import (
+    ArrayResult,
+    FinalProbabilities,
+    Result,
+    Status,
+    grid_coordinates,
+    status_messages,
+    write_netcdf,
+)
 
 __all__ = [
     "DEFAULT_TOL",
@@ -82,7 +90,7 @@ class _OnModelGrid:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Evolution(_OnModelGrid, Result):
+class Evolution(FinalProbabilities, _OnModelGrid, Result):
     """Result of :func:`evolve`: amplitudes at the saved times in both pictures.
 
     Attributes
@@ -133,27 +141,6 @@ class Evolution(_OnModelGrid, Result):
     def adiabatic_populations(self) -> np.ndarray:
         """Populations of the instantaneous eigenstates (index 0 lowest), ``(*grid, M, N)``."""
         return np.abs(self.adiabatic_amplitudes) ** 2
-
-    # ------------------------------------------------------------------ final probabilities
-    @property
-    def p_diabatic_stay(self) -> np.ndarray:
-        """Population of the initial diabatic state at the final time (NaN where the system
-        did not start in a diabatic basis state)."""
-        idx = self.initial_diabatic
-        pops = self.populations[..., -1, :]
-        out = np.take_along_axis(pops, np.maximum(idx, 0)[..., None], axis=-1)[..., 0]
-        return np.where(idx >= 0, out, np.nan)
-
-    @property
-    def p_adiabatic_follow(self) -> np.ndarray:
-        """Population at the final time of the adiabatic state the system started in."""
-        pops = self.adiabatic_populations[..., -1, :]
-        return np.take_along_axis(pops, self.initial_adiabatic[..., None], axis=-1)[..., 0]
-
-    @property
-    def p_jump(self) -> np.ndarray:
-        """``1 - p_adiabatic_follow``: probability of a non-adiabatic transition."""
-        return 1.0 - self.p_adiabatic_follow
 
     # ------------------------------------------------------------------ export
     def _coords(self) -> dict[str, Any]:

@@ -50,7 +50,7 @@ from lzsm.kernels import rng as _rng
 from lzsm.kernels import threads as _threads
 from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
-from lzsm.results import Result, grid_coordinates
+from lzsm.results import Result, final_of, grid_coordinates
 
 NOISE_TARGETS = ("bias", "coupling")
 
@@ -381,9 +381,7 @@ class NoisyEvolution(Result):
         return self._final(self.population_stderr)
 
     def _final(self, arr: np.ndarray) -> np.ndarray:
-        idx = self.initial_diabatic
-        out = np.take_along_axis(arr[..., -1, :], np.maximum(idx, 0)[..., None], axis=-1)[..., 0]
-        return np.where(idx >= 0, out, np.nan)
+        return final_of(arr, self.initial_diabatic)
 
     @property
     def coherence(self) -> np.ndarray:

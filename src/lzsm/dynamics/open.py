@@ -46,7 +46,7 @@ from lzsm.kernels import threads as _threads
 from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
-from lzsm.results import Result, Status, grid_coordinates
+from lzsm.results import FinalProbabilities, Result, Status, grid_coordinates
 
 #: Default local error tolerance per step (Frobenius norm of rho).
 DEFAULT_TOL = 1e-9
@@ -56,7 +56,7 @@ _PAULI = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dt
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True, eq=False, repr=False)
-class OpenEvolution(Result):
+class OpenEvolution(FinalProbabilities, Result):
     """Result of :func:`evolve_open`: density matrices at the saved times in both pictures.
 
     Attributes
@@ -110,27 +110,6 @@ class OpenEvolution(Result):
     def coherence(self) -> np.ndarray:
         """``|rho_01|`` in the diabatic basis (two levels) at the saved times."""
         return np.abs(self.rho[..., 0, 1])
-
-    @property
-    def p_diabatic_stay(self) -> np.ndarray:
-        """Population of the initial diabatic state at the final time (NaN if rho0 was not a
-        diabatic basis state)."""
-        pops = self.populations[..., -1, :]
-        idx = np.broadcast_to(self.initial_diabatic, self.shape)
-        out = np.take_along_axis(pops, np.maximum(idx, 0)[..., None], axis=-1)[..., 0]
-        return np.where(idx >= 0, out, np.nan)
-
-    @property
-    def p_adiabatic_follow(self) -> np.ndarray:
-        """Final population of the adiabatic state the system started in."""
-        pops = self.adiabatic_populations[..., -1, :]
-        idx = np.broadcast_to(self.initial_adiabatic, self.shape)
-        return np.take_along_axis(pops, idx[..., None], axis=-1)[..., 0]
-
-    @property
-    def p_jump(self) -> np.ndarray:
-        """``1 - p_adiabatic_follow``."""
-        return 1.0 - self.p_adiabatic_follow
 
     # ------------------------------------------------------------------ export
     def _grid(self) -> tuple[tuple[int, ...], list[str], dict[str, np.ndarray]]:

@@ -1,4 +1,4 @@
-"""Potential-energy surfaces in f nuclear coordinates and their conical intersections.
+"""Conical intersections of potential-energy surfaces: seams, branching spaces, MECIs.
 
 A surface model is a diabatic potential matrix ``V(q)`` (N x N, Hermitian) of ``f`` nuclear
 coordinates, evaluated on arrays ``q`` of shape ``(..., f)``; it defines only ``V`` and its
@@ -28,12 +28,7 @@ and the peaked/sloped indicator
 peaked for ``P < 1``, sloped for ``P > 1`` (I. Fdez. Galván, M. G. Delcey, T. B. Pedersen,
 F. Aquilante and R. Lindh, J. Chem. Theory Comput. 12, 3636 (2016)).
 
-Models here: the E x e Jahn–Teller model (:class:`JahnTellerExE`, H. C. Longuet-Higgins,
-U. Öpik, M. H. L. Pryce and R. A. Sack, Proc. R. Soc. A 244, 1 (1958); M. C. M. O'Brien,
-Proc. R. Soc. A 281, 323 (1964) for the quadratic (warping) term, citation not verified), the linear vibronic
-coupling model (:class:`LinearVibronicCoupling`, H. Köppel, W. Domcke and L. S. Cederbaum,
-Adv. Chem. Phys. 57, 59 (1984)), a spin 1/2 in a magnetic field (:class:`SpinHalfInField`,
-complex) and user functions (:class:`UserSurfaces`).
+Models: :mod:`lzsm.models.surfaces`.
 
 Finding intersections: :func:`find_meci` (minimum-energy conical intersection: Newton steps
 on the two degeneracy conditions in the branching space, energy minimised in its orthogonal

@@ -1,13 +1,11 @@
-"""Models in the diabatic basis: small immutable objects, validated on construction.
+"""Periodic drives and double passages: the models of Stückelberg oscillations and LZSM
+interferometry.
 
-Every model gives ``hamiltonian(q)`` and ``hamiltonian_derivative(q)`` as arrays of shape
-``(*batch_shape, *q.shape, N, N)``, where ``q`` is its coordinate (time ``t`` unless the model
-says otherwise, e.g. a nuclear coordinate ``x``) and ``batch_shape`` is the broadcast shape of
-its array-valued parameters: one model object stands for a whole grid of parameter points.
-Everything adiabatic is derived from these two methods (see :mod:`lzsm.models.adiabatic`).
-
-Conventions (``docs/conventions.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
-sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
+:class:`PeriodicDrive` is ``H(t) = -(Delta/2) sigma_x - ((eps0 + A f(omega t + phi))/2) sigma_z``
+with a harmonic, triangular or user drive shape (Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1
+(2010)); :class:`DoublePassage` sweeps the bias through zero and back, so the two passages
+interfere.  Both run in the compiled kernels (their drive shapes and kinks are in
+:mod:`lzsm.kernels.drives`).
 """
 
 from __future__ import annotations

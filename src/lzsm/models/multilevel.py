@@ -1,13 +1,12 @@
-"""Models in the diabatic basis: small immutable objects, validated on construction.
+"""Several levels in the diabatic basis: linear sweeps ``H(t) = A + B t``, spin-j, Demkov–Osherov
+and bow-tie models, and models given by any callable.
 
-Every model gives ``hamiltonian(q)`` and ``hamiltonian_derivative(q)`` as arrays of shape
-``(*batch_shape, *q.shape, N, N)``, where ``q`` is its coordinate (time ``t`` unless the model
-says otherwise, e.g. a nuclear coordinate ``x``) and ``batch_shape`` is the broadcast shape of
-its array-valued parameters: one model object stands for a whole grid of parameter points.
-Everything adiabatic is derived from these two methods (see :mod:`lzsm.models.adiabatic`).
-
-Conventions (``docs/conventions.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
-sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
+:class:`LinearSweep` takes the Hermitian ``A`` (offsets and couplings) and the diabatic slopes
+``B``; :func:`spin_sweep` is a spin j in a linearly swept field (Majorana, Nuovo Cimento 9, 43
+(1932)); :func:`demkov_osherov_model` one sloped level across a band of parallel ones (Demkov &
+Osherov, Sov. Phys. JETP 26, 916 (1968)); :func:`bow_tie_model` all levels crossing at one
+point (Carroll & Hioe, J. Phys. A 19, 1151 (1986)); :class:`NLevel` any callable
+``q -> H(q)``.  Their closed forms are in :mod:`lzsm.closed_forms.multilevel`.
 """
 
 from __future__ import annotations

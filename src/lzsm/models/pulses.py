@@ -1,23 +1,11 @@
-"""Non-linear two-level sweeps: the Dykhne–Davis–Pechukas formula and the exactly solvable
-pulse models of Rosen–Zener, Allen–Eberly and Demkov–Kunike.
+"""Switched pulses: the Demkov–Kunike model and its Rosen–Zener and Allen–Eberly cases.
 
-Conventions (``docs/conventions.md``): ``H(t) = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` with the bias
-``b = E1 - E2`` and the coupling V; ``hbar`` explicit (default 1).  Papers that write
-``H = (hbar/2) [[Delta, Omega], [Omega, -Delta]]`` map onto it by ``Delta = b/hbar``,
-``Omega = 2V/hbar``.
-
-* :func:`dykhne_davis_pechukas` — ``p_jump = exp(-2 Im int_{t_r}^{t_c} (E_+ - E_-) dt / hbar)``
-  with the complex degeneracy point ``t_c`` found numerically (A. M. Dykhne, Sov. Phys. JETP 14,
-  941 (1962); J. P. Davis & P. Pechukas, J. Chem. Phys. 64, 3129 (1976)).
-* :class:`DemkovKunike` — ``V(t) = V0 sech(t/T)``, ``b(t) = b0 + b1 tanh(t/T)``; with
-  :func:`rosen_zener` (b1 = 0) and :func:`allen_eberly` (b0 = 0) as special cases, and the
-  closed forms :func:`demkov_kunike_p_diabatic_stay`, :func:`rosen_zener_p_diabatic_stay`,
-  :func:`allen_eberly_p_diabatic_stay`.
-
-For these pulses the coupling vanishes at t -> +-inf, so diabatic and adiabatic states agree
-there: the diabatic transfer probability ``1 - p_diabatic_stay`` is ``p_jump`` when the bias
-keeps its sign (Rosen–Zener) and ``p_adiabatic_follow`` when it changes sign (Allen–Eberly
-with ``|b0| < |b1|``).
+:class:`DemkovKunike` is ``H(t) = [[b(t)/2, V(t)], [conj V(t), -b(t)/2]]`` with
+``V(t) = V0 sech(t/T)`` and ``b(t) = b0 + b1 tanh(t/T)``; :func:`rosen_zener` (b1 = 0) and
+:func:`allen_eberly` (b0 = 0) are its special cases.  Papers that write ``H = (hbar/2)
+[[Delta, Omega], [Omega, -Delta]]`` map onto it by ``Delta = b/hbar``, ``Omega = 2V/hbar``.
+The coupling vanishes at t -> +-inf, so these models have asymptotic states on both sides;
+their transition probabilities are in :mod:`lzsm.closed_forms.pulses`.
 """
 
 from __future__ import annotations

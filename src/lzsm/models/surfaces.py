@@ -1,47 +1,19 @@
-"""Potential-energy surfaces in f nuclear coordinates and their conical intersections.
+"""Potential-energy surfaces in f nuclear coordinates: the models of conical intersections.
 
 A surface model is a diabatic potential matrix ``V(q)`` (N x N, Hermitian) of ``f`` nuclear
 coordinates, evaluated on arrays ``q`` of shape ``(..., f)``; it defines only ``V`` and its
-gradient ``dV/dq_i`` and derives every adiabatic quantity (energies, states, Hellmann–Feynman
-gradients, non-adiabatic coupling vectors).  Two states of a *real* Hamiltonian become
-degenerate where two conditions hold (equal diagonal elements and zero coupling in any local
-two-state basis), so in ``f`` coordinates they intersect on a seam of dimension ``f - 2``
-(von Neumann & Wigner, Phys. Z. 30, 467 (1929); ``docs/conventions.md``, Geometry).  Near a point of
-the seam the two energies form a double cone over the two-dimensional *branching space*
-spanned by
+gradient ``dV/dq_i``, and :class:`SurfaceModel` derives every adiabatic quantity (energies,
+states, Hellmann–Feynman gradients, non-adiabatic coupling vectors).  Two states of a *real*
+Hamiltonian become degenerate where two conditions hold, so in ``f`` coordinates they intersect
+on a seam of dimension ``f - 2`` (von Neumann & Wigner, Phys. Z. 30, 467 (1929)); finding and
+characterising the seam is :mod:`lzsm.geometry.conical`.
 
-    g = (grad E_j - grad E_i) / 2          (half the gradient difference),
-    h = <i| grad V |j>                      (the interstate coupling vector),
-
-and, with ``s = (grad E_i + grad E_j)/2`` and the displacement written as ``x g^ + y h^``,
-
-    E_(i,j)(x, y) = E_X + s_x x + s_y y  -/+  sqrt(|g|^2 x^2 + |h|^2 y^2),
-
-once the degenerate pair has been rotated so that ``g . h = 0`` (D. R. Yarkony, J. Chem.
-Phys. 114, 2601 (2001)).  The shape of the cone is summarised by the pitch
-``delta_gh = sqrt((|g|^2 + |h|^2)/2)``, the asymmetry ``Delta_gh = (|g|^2 - |h|^2)/(|g|^2 + |h|^2)``,
-the relative tilt ``sigma = |(s_x, s_y)| / delta_gh`` with heading ``theta_s = atan2(s_y, s_x)``
-and the peaked/sloped indicator
-
-    P = sigma^2 / (1 - Delta_gh^2) * (1 - Delta_gh cos 2 theta_s)  =  s_x^2/|g|^2 + s_y^2/|h|^2,
-
-peaked for ``P < 1``, sloped for ``P > 1`` (I. Fdez. Galván, M. G. Delcey, T. B. Pedersen,
-F. Aquilante and R. Lindh, J. Chem. Theory Comput. 12, 3636 (2016)).
-
-Models here: the E x e Jahn–Teller model (:class:`JahnTellerExE`, H. C. Longuet-Higgins,
-U. Öpik, M. H. L. Pryce and R. A. Sack, Proc. R. Soc. A 244, 1 (1958); M. C. M. O'Brien,
-Proc. R. Soc. A 281, 323 (1964) for the quadratic (warping) term, citation not verified), the linear vibronic
-coupling model (:class:`LinearVibronicCoupling`, H. Köppel, W. Domcke and L. S. Cederbaum,
-Adv. Chem. Phys. 57, 59 (1984)), a spin 1/2 in a magnetic field (:class:`SpinHalfInField`,
-complex) and user functions (:class:`UserSurfaces`).
-
-Finding intersections: :func:`find_meci` (minimum-energy conical intersection: Newton steps
-on the two degeneracy conditions in the branching space, energy minimised in its orthogonal
-complement — the gradient-projection idea of M. J. Bearpark, M. A. Robb and H. B. Schlegel,
-Chem. Phys. Lett. 223, 269 (1994), with a Newton (KKT) step in place of their steepest
-descent), :func:`project_to_seam`, :func:`seam_dimension`, :func:`trace_seam`,
-:func:`branching_space`, and :func:`classify_crossing` (conical intersection or avoided
-crossing, by symmetry when the user gives one).
+Models: the E x e Jahn–Teller model (:class:`JahnTellerExE`, H. C. Longuet-Higgins, U. Öpik,
+M. H. L. Pryce and R. A. Sack, Proc. R. Soc. A 244, 1 (1958); M. C. M. O'Brien, Proc. R. Soc.
+A 281, 323 (1964) for the quadratic (warping) term, citation not verified), the linear vibronic
+coupling model (:class:`LinearVibronicCoupling`, H. Köppel, W. Domcke and L. S. Cederbaum, Adv.
+Chem. Phys. 57, 59 (1984)), a spin 1/2 in a magnetic field (:class:`SpinHalfInField`, complex)
+and user functions (:func:`user_surfaces`).
 """
 
 from __future__ import annotations

@@ -1,13 +1,10 @@
-"""Models in the diabatic basis: small immutable objects, validated on construction.
+"""Two-level crossings in the diabatic basis: the Landau–Zener model and any two-level sweep.
 
-Every model gives ``hamiltonian(q)`` and ``hamiltonian_derivative(q)`` as arrays of shape
-``(*batch_shape, *q.shape, N, N)``, where ``q`` is its coordinate (time ``t`` unless the model
-says otherwise, e.g. a nuclear coordinate ``x``) and ``batch_shape`` is the broadcast shape of
-its array-valued parameters: one model object stands for a whole grid of parameter points.
-Everything adiabatic is derived from these two methods (see :mod:`lzsm.models.adiabatic`).
-
-Conventions (``docs/conventions.md``): ``H = [[E1, V], [conj(V), E2]]``, bias ``E1 - E2``, Landau–Zener
-sweep ``E1 - E2 = alpha t`` with ``E1 = +alpha t/2``, ``E2 = -alpha t/2``.
+:class:`LandauZener` is ``H(t) = [[alpha t/2, V], [conj(V), -alpha t/2]]`` (Zener, Proc. R.
+Soc. A 137, 696 (1932); Landau, Phys. Z. Sowjetunion 2, 46 (1932)); :class:`TwoLevel` takes a
+bias ``E1 - E2`` and a coupling ``V`` that are numbers, arrays (a parameter grid) or callables of
+time or of any other coordinate.  Conventions (``docs/conventions.md``): ``H = [[E1, V],
+[conj(V), E2]]``, sweep rate ``alpha = d(E1 - E2)/dt``.
 """
 
 from __future__ import annotations

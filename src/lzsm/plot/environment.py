@@ -1,28 +1,10 @@
-"""Open-system dynamics at a crossing: the Lindblad master equation over parameter grids.
+"""Figures of a crossing with an environment: dephasing, fringes washing out, classical noise.
 
-``evolve_open(model, t_span, initial, dephasing=..., relaxation=..., temperature=...,
-basis=..., collapse_ops=..., bath=...)`` integrates (docs/conventions.md, open systems)
-
-    d rho/dt = -(i/hbar) [H(t), rho] + sum_k (L_k rho L_k^+ - 1/2 {L_k^+ L_k, rho})
-
-with the compiled sixth-order Magnus kernels of :mod:`lzsm.kernels.lindblad` (two levels on
-the Bloch vector, N levels on vec(rho)).  Environments:
-
-* ``dephasing`` gamma_phi: every coherence between basis states decays at gamma_phi
-  (``L_k = sqrt(gamma_phi) |k><k|``; for two levels ``L = sqrt(gamma_phi/2) sigma_z``);
-* ``relaxation`` gamma_1 = 1/T1: downward and upward jumps between every pair of basis
-  states, ``Gamma_down + Gamma_up = gamma_1``, ``Gamma_up/Gamma_down = exp(-dE/k_B T)``
-  (detailed balance at ``temperature`` k_B T, energy units; T = 0: only downward);
-* ``basis``: ``'diabatic'`` (the diabatic states; relaxation follows their instantaneous
-  diagonal energies) or ``'adiabatic'`` (the instantaneous eigenstates of H(t));
-* ``collapse_ops``: any constant operators L_k in the diabatic basis (rates included);
-* ``bath``: an :class:`lzsm.OhmicBath`: secular Bloch–Redfield (Davies) generator in the
-  instantaneous eigenbasis with golden-rule rates from its spectral density, for weak
-  system–bath coupling.
-
-Rates and temperature broadcast against the model's parameter grid, so a map over (sweep
-rate, dephasing rate) is one call.  Models without a compiled form (Python callables) are
-integrated point by point with SciPy's DOP853 (method ``'scipy-dop853'``).
+:func:`plot_dephased_lz` (P against sweep rate for several dephasing rates, with P_LZ and
+Kayanuma's strong-dephasing limit ``(1 + P_LZ^2)/2``), :func:`plot_fringe_washout` (Stückelberg
+fringes of a double passage fading into the incoherent sum as dephasing grows),
+:func:`plot_noisy_populations` (noise-averaged populations with standard-error bands beside the
+noiseless run).  Each takes ``ax=None`` and returns the axes.
 """
 
 from __future__ import annotations
