@@ -120,3 +120,16 @@ def test_density_matrices_only_where_they_make_sense():
     assert lzsm.evolve_open(LZ, (-5, 5), rho).ok
     with pytest.raises(lzsm.LzsmValueError, match="density matrices: use lzsm.evolve_open"):
         lzsm.evolve(LZ, (-5, 5), rho)
+
+
+def test_molecular_front_doors_take_the_options_object():
+    """Scattering front doors take lzsm.Options too and refuse what they cannot honour."""
+    with pytest.warns(lzsm.LzsmConvergenceWarning, match="still in the box"):
+        sh = lzsm.surface_hopping(lzsm.TullySimple(), 20.0, n_trajectories=4, options=lzsm.Options(max_steps=50))
+    assert sh.n_unfinished[0] == 4 and sh.status[0] == lzsm.Status.MAX_STEPS  # 50 steps of dt = 1 go nowhere
+    with pytest.raises(lzsm.LzsmValueError, match="surface_hopping does not use the option.*'tol'.*fixed dt"):
+        lzsm.surface_hopping(lzsm.TullySimple(), 20.0, n_trajectories=4, options=lzsm.Options(tol=1e-6))
+    wp = lzsm.wavepacket_scattering(lzsm.TullySimple(), 20.0, convergence="none", options=lzsm.Options(tol=1e-3))
+    assert wp.options.tol == 1e-3
+    with pytest.raises(lzsm.LzsmValueError, match="wavepacket_scattering does not use the option.*'max_steps'"):
+        lzsm.wavepacket_scattering(lzsm.TullySimple(), 20.0, options=lzsm.Options(max_steps=10))

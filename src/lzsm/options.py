@@ -106,3 +106,15 @@ def resolve_options(options: Options | None = None, **keywords: Any) -> Options:
         raise LzsmTypeError(f"`options` must be an lzsm.Options, got {type(options).__name__}")
     changes = {k: v for k, v in keywords.items() if v is not None}
     return options.replace(**changes) if changes else options
+
+
+def only(options: Options, allowed: set[str], where: str, why: str) -> Options:
+    """``options`` if it sets nothing but ``allowed`` (and ``progress``); else an error naming
+    the options ``where`` does not use, and ``why``."""
+    extra = sorted(set(options.given()) - set(allowed) - {"progress"})
+    if extra:
+        raise LzsmValueError(
+            f"{where} does not use the option(s) {', '.join(map(repr, extra))} ({why}); "
+            f"it honours {', '.join(sorted(set(allowed) | {'progress'}))}"
+        )
+    return options

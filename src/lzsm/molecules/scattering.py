@@ -40,7 +40,7 @@ from lzsm.molecules.wavepackets import (
     absorbing_potential,
     gaussian_wavepacket,
 )
-from lzsm.options import Options
+from lzsm.options import Options, only, resolve_options
 from lzsm.results import DatasetResult, Result, Status, status_messages
 
 #: Default target accuracy of :func:`wavepacket_scattering` (probabilities).
@@ -393,11 +393,13 @@ def wavepacket_scattering(
     k_width: float | None = None,
     k_resolved: ArrayLike | None = None,
     convergence: str = "time_step",
-    tol: float | None = DEFAULT_TOL,
+    tol: float | None = None,
     dt: float | None = None,
     hbar: float | None = None,
     x_range: tuple[float, float] | None = None,
     max_refinements: int = 2,
+    options: Options | None = None,
+    progress: bool | None = None,
 ) -> WavepacketScattering:
     """Exact 1-D scattering of a Gaussian wavepacket on a curve model (:class:`~lzsm.models.curves.Curves`).
 
@@ -430,8 +432,9 @@ def wavepacket_scattering(
     estimate), ``"full"`` (also a rerun on a 1.5x finer grid with longer absorbers), or
     ``"none"``.  The report is ``result.convergence`` (:class:`WavepacketConvergence`); a
     result that misses ``tol`` has status NOT_CONVERGED and raises an
-    :class:`~lzsm.errors.LzsmConvergenceWarning`.  ``mass`` and ``hbar`` are deprecated
-    keywords (put them on the model).
+    :class:`~lzsm.errors.LzsmConvergenceWarning`.  ``options``/``tol``/``progress``: the
+    generic options (:class:`lzsm.Options`); only ``tol`` (the convergence target, default 1e-4)
+    and ``progress`` apply.  ``mass`` and ``hbar`` are deprecated keywords (put them on the model).
     """
     from lzsm.models.curves import Curves
     from lzsm.molecules.stationary import asymptotic_range
@@ -443,7 +446,14 @@ def wavepacket_scattering(
         )
     m, hb = mass_and_hbar(model, mass, hbar, "wavepacket_scattering")
     k0 = _checks.positive_scalar(k, "k")
-    opts = Options(tol=DEFAULT_TOL if tol is None else tol)
+    opts = only(
+        resolve_options(options, tol=tol, progress=progress),
+        {"tol"},
+        "wavepacket_scattering",
+        "its grid, time step and absorbers are set by its convergence check",
+    )
+    if opts.tol is None:
+        opts = opts.replace(tol=DEFAULT_TOL)
     tol_ = float(DEFAULT_TOL if opts.tol is None else opts.tol)
     _checks.choice(convergence, "convergence", ("time_step", "full", "none"))
     refinements_max = _checks.integer(max_refinements, "max_refinements", low=0, high=10)

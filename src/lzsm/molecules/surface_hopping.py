@@ -72,6 +72,7 @@ from lzsm.kernels import surface_hopping as _k
 from lzsm.kernels import threads as _threads
 from lzsm.models.base import Model
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
+from lzsm.options import Options, only, resolve_options
 from lzsm.results import Result, Status
 
 #: Default nuclear time step (atomic units of time for Tully's models).
@@ -286,6 +287,9 @@ def surface_hopping(
     max_time: float | None = None,
     grid_spacing: float = DEFAULT_GRID_SPACING,
     hbar: float | None = None,
+    options: Options | None = None,
+    max_steps: int | None = None,
+    progress: bool | None = None,
 ) -> TrajectoryScattering:
     """Scatter an ensemble of trajectories for each incident momentum and count the outcomes.
 
@@ -314,6 +318,9 @@ def surface_hopping(
     max_time : longest trajectory time; default 10 x (box length + 18 sigma_x) / slowest initial
         speed (trajectories still in the box are counted in ``n_unfinished``).
     grid_spacing : spacing of the potential table (cubic Hermite interpolation of V and dV/dx).
+    options, max_steps, progress : :class:`lzsm.Options`; ``max_steps`` caps the steps of every
+        trajectory (below the cap that ``max_time`` sets); ``tol``, ``max_step`` and
+        ``breakpoints`` do not apply (the nuclear step is the fixed ``dt``) and are refused.
     mass, hbar : deprecated (lzsm 0.1): they override the model's ``mass`` and ``hbar``.
 
     Returns
@@ -395,8 +402,16 @@ def surface_hopping(
         t_max = 10.0 * ((x_right - x_left) + abs(x0 - x_left) + 18.0 * sx) / slow
     else:
         t_max = np.full(k.shape, _checks.positive_scalar(max_time, "max_time"))
-    max_steps = np.ceil(t_max / dt).astype(np.int64)
-    if np.any(max_steps > 10**9):
+    opts = only(
+        resolve_options(options, max_steps=max_steps, progress=progress),
+        {"max_steps"},
+        "surface_hopping",
+        "the nuclear step is the fixed dt",
+    )
+    steps = np.ceil(t_max / dt).astype(np.int64)
+    if "max_steps" in opts.given():
+        steps = np.minimum(steps, opts.max_steps)
+    if np.any(steps > 10**9):
         raise LzsmValueError(f"`dt` = {dt:g} needs more than 1e9 steps for max_time = {float(np.max(t_max)):g}")
 
     # ---- dispatch
@@ -424,7 +439,7 @@ def surface_hopping(
             dt,
             x_left,
             x_right,
-            max_steps,
+            steps,
             x0,
             k_in,
             samp,
