@@ -120,11 +120,9 @@ def check_output_folder(out_dir: str | os.PathLike, force: bool) -> Path:
 
 
 def check_output_file(path: str | os.PathLike, force: bool) -> Path:
-    """An output file (``lzsm evolve --out``): absolute; an existing one only with ``force``, never
-    a folder; its folder must exist or be creatable."""
+    """An output file (``lzsm evolve --out``) as an absolute Path: an existing one only with
+    ``force``; its folder must exist or be creatable."""
     out = target_path(path, "--out")
-    if out.is_dir():
-        raise LzsmValueError(f"--out {str(out)!r} is a folder; give a file name such as {str(out / 'evolution.nc')!r}")
     if _exists(out) and not force:
         raise LzsmValueError(f"--out {str(out)!r} exists; use --force to overwrite it")
     check_creatable(out, "--out")
