@@ -539,7 +539,7 @@ def test_a_map_failing_before_its_first_chunk_leaves_no_folder(tmp_path, files, 
 
 def test_resume_and_force_together_are_refused(tmp_path, files):
     r = invoke("map", files / "map.toml", "--out", tmp_path / "res" / "out", "--resume", "--force")
-    assert_one_line_error(r, "give at most one of `resume`")
+    assert_one_line_error(r, "give at most one of --resume (`resume`: continue the map in the folder) and --force")
     assert listing(tmp_path / "res") == []
 
 

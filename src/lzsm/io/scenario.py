@@ -426,7 +426,10 @@ def run_map(
     from lzsm.scans.engine import check_scheduler
 
     if resume and force:
-        raise LzsmValueError("give at most one of `resume` (continue the map in the folder) and `force` (replace it)")
+        raise LzsmValueError(
+            "give at most one of --resume (`resume`: continue the map in the folder) and --force (`force`: replace "
+            "it); got both"
+        )
     check_scheduler(scheduler)
     model = PeriodicDrive(ms.gap, 0.0, 0.0, ms.frequency, ms.phase, ms.shape, ms.hbar)
     out = target_path(out_dir)
