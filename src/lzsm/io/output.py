@@ -68,7 +68,8 @@ def _exists(p: Path) -> bool:
 
 
 def check_creatable(target: Path, what: str = "output folder") -> None:
-    """The nearest existing ancestor of ``target`` is a writable folder (so it can be created)."""
+    """The nearest existing ancestor of ``target``'s folder is a writable folder (so ``target``
+    and its siblings, the lock and temporary folders, can be created)."""
     ancestor = target.parent
     while not _exists(ancestor):
         ancestor = ancestor.parent
@@ -114,8 +115,7 @@ def check_output_folder(out_dir: str | os.PathLike, force: bool) -> Path:
         if not force:
             raise LzsmValueError(f"output folder {str(out)!r} exists; use --force to replace it")
         check_replaceable(out)
-    else:
-        check_creatable(out)
+    check_creatable(out)  # the folder that will hold it (and its lock) is writable
     return out
 
 
@@ -215,7 +215,7 @@ def locked(target: Path, what: str = "output folder") -> Iterator[None]:
 
     path = lock_path(target)
     for _ in range(100):
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         try:
             got = filelock.lock_descriptor(fd, blocking=False)
         except BaseException:

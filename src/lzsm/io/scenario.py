@@ -368,6 +368,7 @@ def _map_folder(out: Path, ms: MapScenario, resume: bool, force: bool) -> str:
         return "new"
     if force:
         check_replaceable(out)
+        check_creatable(out)
         return "replace"
     if out.is_symlink() or not out.is_dir():
         raise LzsmValueError(f"output folder {str(out)!r} exists and is not a folder; choose another folder")
