@@ -26,3 +26,5 @@ from ._framework import (  # noqa: F401
     run,
     run_file,
 )
+
+__all__ = ["APPLICATIONS", "Application", "Config", "is_application", "register", "run", "run_file"]
