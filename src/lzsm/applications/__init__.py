@@ -17,7 +17,7 @@ Fields (one module each, one docs page each):
 
 from __future__ import annotations
 
-from ._framework import (  # noqa: F401
+from ._framework import (
     APPLICATIONS,
     Application,
     Config,
