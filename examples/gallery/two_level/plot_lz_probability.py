@@ -17,8 +17,9 @@ amount :math:`\\approx \\pi\\delta`.  A slow sweep (:math:`\\delta \\gg 1`) foll
 adiabatic state, and the jump probability is exponentially small.  The figure shows the
 exact law against both limits, with points from exact numerical propagation.
 
-Compare Fig. 2 of S. N. Shevchenko, S. Ashhab and F. Nori, Phys. Rep. 492, 1 (2010), and the
-original result of C. Zener, Proc. R. Soc. A 137, 696 (1932).
+Reproduces the result of C. Zener, Proc. R. Soc. A 137, 696 (1932) (and L. D. Landau, Phys. Z.
+Sowjetunion 2, 46 (1932)); compare the probability against the adiabaticity parameter in the
+review S. N. Shevchenko, S. Ashhab and F. Nori, Phys. Rep. 492, 1 (2010).
 """
 
 # %%
