@@ -86,7 +86,7 @@ def p_adiabatic_follow(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLi
 
 
 def sweep_rate_for_probability(p_diabatic_stay: ArrayLike, coupling: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
-    """Inverse problem: the sweep rate |alpha| that gives a target P_LZ at coupling V.
+    """Inverse problem: the sweep rate ``|alpha|`` that gives a target P_LZ at coupling V.
 
     ``alpha = 2 pi |V|^2 / (hbar ln(1/P))``; for P = 1/e this is ``2 pi V^2/hbar =
     pi Delta^2 / (2 hbar)`` (seed text, docs/conventions.md)."""
@@ -98,7 +98,7 @@ def sweep_rate_for_probability(p_diabatic_stay: ArrayLike, coupling: ArrayLike, 
 
 
 def coupling_for_probability(p_diabatic_stay: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
-    """Inverse problem: the coupling |V| that gives a target P_LZ at sweep rate alpha.
+    """Inverse problem: the coupling ``|V|`` that gives a target P_LZ at sweep rate alpha.
 
     ``|V| = sqrt(hbar |alpha| ln(1/P) / (2 pi))``."""
     p = _probability(p_diabatic_stay, "p_diabatic_stay")
@@ -208,7 +208,7 @@ def lz_amplitudes(
 ) -> np.ndarray:
     """Exact diabatic amplitudes ``(c1, c2)`` at time t, shape ``(..., 2)``.
 
-    ``initial`` is a diabatic index (0 for |1>, 1 for |2>) or, for finite ``t0``, a state
+    ``initial`` is a diabatic index (0 for ``|1>``, 1 for ``|2>``) or, for finite ``t0``, a state
     vector.  With ``t0 = -inf`` the system starts in diabatic state ``initial`` in the infinite
     past; the amplitudes are then defined up to a global phase (the diabatic phase diverges
     logarithmically), populations are exact.
@@ -323,8 +323,8 @@ def lz_transition_time(
     """Landau–Zener transition (jump) time ``tau = P(inf) / P'(0)`` (Vitanov, PRA 59, 988 (1999)).
 
     ``P(t)`` is the transition probability in the chosen picture for a system starting in
-    state |1> (lower adiabatic state for alpha > 0) at ``t = -inf``: the population of
-    diabatic |2> (``picture='diabatic'``, ``P(inf) = 1 - P_LZ``) or of the upper adiabatic
+    state ``|1>`` (lower adiabatic state for alpha > 0) at ``t = -inf``: the population of
+    diabatic ``|2>`` (``picture='diabatic'``, ``P(inf) = 1 - P_LZ``) or of the upper adiabatic
     state (``picture='adiabatic'``, ``P(inf) = P_LZ``).  ``P'(0)`` is its rate of change at the
     crossing, evaluated exactly from the parabolic-cylinder solution.
     """

@@ -25,7 +25,7 @@ Contents
 * :func:`bow_tie_model`, :func:`bow_tie_transition_matrix` — all levels crossing at one point,
   one of them coupled to all others (Carroll & Hioe, J. Phys. A 19, 1151 (1986); Ostrovsky &
   Nakamura, J. Phys. A 30, 6939 (1997)).
-* :func:`spin_matrices`, :func:`spin_sweep`, :func:`wigner_small_d`,
+* :func:`lzsm.models.spin_matrices`, :func:`spin_sweep`, :func:`wigner_small_d`,
   :func:`majorana_transition_matrix` — a spin j in a linearly swept field (Majorana, Nuovo
   Cimento 9, 43 (1932)).
 * :func:`independent_crossing` — the independent-crossing approximation for any linear sweep,
@@ -397,8 +397,8 @@ def independent_crossing(model: LinearSweep) -> IndependentCrossings:
 
     Uncoupled pairs are transparent.  Exact for two levels, for the Demkov–Osherov model and
     for the survival of a level of extremal slope (Brundobler–Elser); otherwise it fails when
-    transition regions overlap (:attr:`IndependentCrossings.overlap` of order 1) and it drops
-    path interference (:attr:`IndependentCrossings.interfering_paths`).  See e.g. S. Brundobler
+    transition regions overlap (``IndependentCrossings.overlap`` of order 1) and it drops
+    path interference (``IndependentCrossings.interfering_paths``).  See e.g. S. Brundobler
     & V. Elser (1993); N. A. Sinitsyn, J. Phys. A 37, 10691 (2004).  Coupled parallel levels
     (which never cross) are rejected.
     """

@@ -3,7 +3,8 @@
 A bath of harmonic oscillators couples to the system through a Hermitian operator X (in the
 diabatic basis):
 
-    H_total = H_S(t) + X (x) sum_k g_k (b_k + b_k^+) + sum_k hbar w_k b_k^+ b_k,
+.. math::  H_{total} = H_S(t) + X \\otimes \\sum_k g_k (b_k + b_k^\\dagger)
+           + \\sum_k \\hbar w_k\\, b_k^\\dagger b_k,
 
 characterised by the spectral density ``J(e) = sum_k g_k^2 delta(e - hbar w_k)`` (units of
 energy).  :class:`OhmicBath` is the family ``J(e) = eta e^s e_c^(1-s) exp(-e/e_c)``

@@ -259,9 +259,9 @@ def run_kernel_form(
     max_steps: int = 10_000_000,
     progress: bool | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Compiled kernels over a flattened grid of ``H = A + B f(t)`` (a :class:`KernelForm`).
+    """Compiled kernels over a flattened grid of ``H = A + B f(t)`` (a :class:`lzsm.models.KernelForm`).
 
-    psi0 (*shape, N, K) -> amplitudes (*shape, M, N, K), error estimates, steps, status."""
+    ``psi0 (*shape, N, K) -> amplitudes (*shape, M, N, K)``, error estimates, steps, status."""
     n = kf.constant.shape[-1]
     kcols = psi0.shape[-1]
     npts = int(np.prod(shape, dtype=int))

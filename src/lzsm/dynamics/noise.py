@@ -361,7 +361,7 @@ class NoisyEvolution(Result):
 
     @property
     def initial_state(self) -> np.ndarray:
-        """Deprecated name of :attr:`initial`."""
+        """Deprecated name of ``initial``."""
         return self.initial
 
     @property

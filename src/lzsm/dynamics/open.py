@@ -3,7 +3,8 @@
 ``evolve_open(model, t_span, initial, dephasing=..., relaxation=..., temperature=...,
 basis=..., collapse_ops=..., bath=...)`` integrates (docs/conventions.md, open systems)
 
-    d rho/dt = -(i/hbar) [H(t), rho] + sum_k (L_k rho L_k^+ - 1/2 {L_k^+ L_k, rho})
+.. math::  \\frac{d\\rho}{dt} = -\\frac{i}{\\hbar} [H(t), \\rho]
+           + \\sum_k \\left(L_k \\rho L_k^\\dagger - \\tfrac12 \\{L_k^\\dagger L_k, \\rho\\}\\right)
 
 with the compiled sixth-order Magnus kernels of :mod:`lzsm.kernels.lindblad` (two levels on
 the Bloch vector, N levels on vec(rho)).  Environments:

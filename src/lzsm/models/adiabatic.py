@@ -7,8 +7,11 @@ couplings, and the change of basis of state vectors and propagated amplitudes.
 
 Gauge (``docs/conventions.md``): for two levels, ``theta in [0, pi/2]`` with ``tan 2 theta = 2|V|/(E1 - E2)``,
 
-    |phi_1> = cos(theta)|1> + e^{-i chi} sin(theta)|2>   (upper),
-    |phi_0> = -sin(theta)|1> + e^{-i chi} cos(theta)|2>  (lower),   V = |V| e^{i chi},
+.. math::
+
+    |\\phi_1\\rangle &= \\cos\\theta\\,|1\\rangle + e^{-i\\chi} \\sin\\theta\\,|2\\rangle \\quad \\text{(upper)}, \\\\
+    |\\phi_0\\rangle &= -\\sin\\theta\\,|1\\rangle + e^{-i\\chi} \\cos\\theta\\,|2\\rangle \\quad \\text{(lower)},
+    \\qquad V = |V| e^{i\\chi},
 
 which is the parallel-transport gauge for a real coupling.  For N levels the eigenvectors of
 ``numpy.linalg.eigh`` are parallel-transported along the last axis of ``q`` (each

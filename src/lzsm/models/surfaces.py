@@ -310,7 +310,7 @@ class LinearVibronicCoupling(SurfaceModel):
 
 @dataclass(frozen=True, eq=False)
 class SpinHalfInField(SurfaceModel):
-    """A spin 1/2 in a magnetic field ``b`` (in energy units): ``V(b) = (b . sigma) / 2``.
+    """A spin 1/2 in a magnetic field ``b`` (in energy units): :math:`V(\\mathbf b) = \\mathbf b \\cdot \\boldsymbol\\sigma / 2`.
 
     Complex Hermitian, three coordinates ``b = (b_x, b_y, b_z)``; a single degeneracy at
     ``b = 0`` (complex Hamiltonians need three conditions).  The upper state (spin along ``b``)

@@ -167,7 +167,7 @@ class CurveCrossing(Result):
 
     @_constants_from_crossing("velocity", "hbar")
     def to_landau_zener(self, velocity: float) -> Any:
-        """The equivalent time-domain :class:`lzsm.LandauZener` model (alpha = v |dF|, the
+        """The equivalent time-domain :class:`lzsm.LandauZener` model (``alpha = v |dF|``, the
         crossing's hbar)."""
         from lzsm.models.two_level import LandauZener
 

@@ -56,7 +56,7 @@ from lzsm.results import Result, Status
 def asymptotic_range(model: Curves, tol: float = 1e-10, start: float = 5.0, limit: float = 1e4) -> tuple[float, float]:
     """``(a, b)`` outside which ``model``'s potential is constant to ``tol``.
 
-    Uses ``model.interaction_range`` when the model knows it; otherwise doubles |x| from
+    Uses ``model.interaction_range`` when the model knows it; otherwise doubles ``|x|`` from
     ``start`` on each side until ``max |V(x) - V(2x)|`` over ``[x, 2x]`` (200 samples) drops
     below ``tol``.  Raises for long-range potentials (e.g. Coulomb) that never settle."""
     known = model.interaction_range

@@ -171,7 +171,7 @@ class TrajectoryScattering(Result):
     within ``max_time`` count in neither (``n_unfinished``; such a ``k`` has status
     MAX_STEPS).  Per-trajectory records: ``outcome`` (0 reflected, 1 transmitted,
     2 unfinished), ``final_state``, ``hops``, ``frustrated_hops``, ``energy_error`` (max
-    |E(t) - E(0)| along the trajectory), ``final_populations`` (adiabatic |c_j|^2 at the end),
+    ``|E(t) - E(0)|`` along the trajectory), ``final_populations`` (adiabatic ``|c_j|^2`` at the end),
     ``final_time``.  ``method`` is the method object (:class:`FSSH`, :class:`LZSH`,
     :class:`Ehrenfest`), ``settings`` the other inputs."""
 

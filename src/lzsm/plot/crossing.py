@@ -25,7 +25,7 @@ def _single(model: Model) -> Model:
 
 def plot_energies(model: Model, q: ArrayLike, ax=None, *, colorbar: bool = True):
     """Energy diagram in both pictures: diabatic levels dashed, adiabatic levels coloured by
-    their diabatic character (weight of diabatic state |1>)."""
+    their diabatic character (weight of diabatic state ``|1>``)."""
     from matplotlib.collections import LineCollection
 
     model = _single(model)
@@ -114,7 +114,7 @@ def plot_probability_vs_rate(
 
 
 def plot_nonadiabatic_coupling(model: Model, q: ArrayLike, ax=None):
-    """|d_01| along the model's coordinate (two levels) or all |d_mn|, m < n (N levels)."""
+    """``|d_01|`` along the model's coordinate (two levels) or all ``|d_mn|``, m < n (N levels)."""
     model = _single(model)
     q = np.asarray(q, dtype=float)
     ax = _new_axes(ax)

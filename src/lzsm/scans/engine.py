@@ -703,7 +703,7 @@ def scan(
         (e.g. ``status``); an exception stops the scan (see Raises).
     axes : ordered ``{name: 1-D array}``; the dataset's dims in this order.
     chunks : ``{axis name: block length}``; axes not named are chosen (from the last axis
-        backwards) so that a block holds at most :data:`DEFAULT_BLOCK_POINTS` points.
+        backwards) so that a block holds at most ``DEFAULT_BLOCK_POINTS`` points.
     store : path (str or os.PathLike) of a Zarr store (directory) written block by block; memory
         then scales with a block, not the grid.  Must not exist unless ``resume=True``; its folder
         must exist or be creatable (checked before anything is computed).  Locked for the whole
