@@ -47,7 +47,16 @@ def kayanuma_p_diabatic_stay(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: f
     with ``delta = |V|^2/(hbar |alpha|)`` (Kayanuma, J. Phys. Soc. Jpn. 53, 108 (1984)).
 
     Compare the coherent ``P_LZ = exp(-2 pi delta)``: dephasing doubles the exponent and
-    drives the populations towards 1/2."""
+    drives the populations towards 1/2.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> round(float(lzsm.kayanuma_p_diabatic_stay(0.3, 1.0)), 4)  # (1 + exp(-4 pi delta))/2, delta = 0.09
+    0.6614
+    >>> round(float(lzsm.lz_probability(0.3, 1.0)), 4)  # coherent: exp(-2 pi delta)
+    0.5681
+    """
     v = np.abs(_checks.complex_array(coupling, "coupling"))
     a = _checks.real_array(sweep_rate, "sweep_rate")
     if np.any(a == 0):

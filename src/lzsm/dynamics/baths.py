@@ -268,6 +268,16 @@ def spin_boson(
     options are those of :func:`lzsm.propagator` (default ``tol`` 1e-9).  At zero temperature a
     bath coupled through sigma_z leaves P_LZ unchanged (Wubs, Saito, Kohler, Hänggi & Kayanuma,
     Phys. Rev. Lett. 97, 200404 (2006)).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.3, sweep_rate=1.0)
+    >>> run = lzsm.spin_boson(model, (-30, 30), mode_energies=[0.5], couplings=[0.2], n_fock=6)
+    >>> round(float(run.p_diabatic_stay), 4)  # T = 0, sigma_z coupling: P_LZ unchanged
+    0.5681
+    >>> round(float(lzsm.lz_probability(0.3, 1.0)), 4)
+    0.5681
     """
     from lzsm.dynamics.coherent import propagator
 

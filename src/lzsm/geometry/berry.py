@@ -108,7 +108,17 @@ def loop_from_vectors(centre: ArrayLike, u: ArrayLike, v: ArrayLike) -> Loop:
 
 def circle_loop(centre: ArrayLike, radius: float, plane: tuple[int, int] = (0, 1)) -> Loop:
     """Circle of ``radius`` about ``centre`` in the plane of coordinates ``plane = (a, b)``,
-    traversed anticlockwise (from ``+a`` towards ``+b``)."""
+    traversed anticlockwise (from ``+a`` towards ``+b``).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> loop = lzsm.circle_loop(centre=(0.0, 0.0), radius=0.5)
+    >>> loop([0.0, 0.25, 0.5]).round(4)  # s in [0, 1] -> points q (n, 2), anticlockwise
+    array([[ 0.5,  0. ],
+           [ 0. ,  0.5],
+           [-0.5,  0. ]])
+    """
     c = _checks.real_array(centre, "centre")
     r = _checks.positive_scalar(radius, "radius")
     f = c.size
@@ -256,7 +266,19 @@ def berry_phase(
     :class:`~lzsm.errors.LzsmValueError`.  If the phase still changes by ``tol`` or more (the
     refinement reached ``max_points``, or the given points do not resolve the loop that well),
     the result has status ``NOT_CONVERGED`` and an :class:`~lzsm.errors.LzsmConvergenceWarning`
-    is issued."""
+    is issued.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.JahnTellerExE(k=1.0)
+    >>> around_origin = lzsm.berry_phase(model, lzsm.circle_loop((0.0, 0.0), 0.5))
+    >>> round(float(around_origin.phase), 6)  # the loop encloses the conical intersection: pi
+    3.141593
+    >>> elsewhere = lzsm.berry_phase(model, lzsm.circle_loop((2.0, 0.0), 0.5))
+    >>> round(abs(float(elsewhere.phase)), 6)  # it does not: 0
+    0.0
+    """
     if isinstance(state, bool) or not isinstance(state, (int, np.integer)) or not 0 <= state < model.n_levels:
         raise LzsmValueError(f"`state` must be an adiabatic index in [0, {model.n_levels - 1}], got {state!r}")
     tol = _checks.positive_scalar(tol, "tol")

@@ -336,7 +336,16 @@ def find_meci(
     second-order steps.  Converged when ``gap < gap_tol`` and the gradient projected onto the
     seam space is below ``gradient_tol``.  If the two states do not intersect (an avoided
     crossing) the result has status ``NOT_CONVERGED`` (``converged`` False, with an
-    :class:`~lzsm.errors.LzsmConvergenceWarning`) and its ``gap`` is the smallest gap reached."""
+    :class:`~lzsm.errors.LzsmConvergenceWarning`) and its ``gap`` is the smallest gap reached.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.JahnTellerExE(k=1.0, g=0.2)  # quadratic coupling: three more intersections
+    >>> ci = lzsm.find_meci(model, [4.0, 0.5])
+    >>> ci.converged, ci.q.round(4)  # the one at (k/(2g), sqrt(3) k/(2g))
+    (True, array([2.5   , 4.3301]))
+    """
     i, j = model._check_states(states)
     if not model.is_real:
         raise LzsmValueError("find_meci needs a real (symmetric) model (two degeneracy conditions)")

@@ -221,7 +221,17 @@ def jahn_teller_levels(
     quantum numbers ``j`` come from diagonalising ``J = L_z + sigma_y/2`` within each
     degenerate cluster (g = 0 only).  Reaching ``n_limit`` unconverged is an
     :class:`~lzsm.errors.LzsmConvergenceError`; an explicit ``n_max`` whose levels still move
-    by ``tol`` gives status ``NOT_CONVERGED`` and an :class:`~lzsm.errors.LzsmConvergenceWarning`."""
+    by ``tol`` gives status ``NOT_CONVERGED`` and an :class:`~lzsm.errors.LzsmConvergenceWarning`.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> levels = lzsm.jahn_teller_levels(k=1.0, n_levels=2)
+    >>> levels.energies.round(6)  # the ground doublet
+    array([0.233031, 0.233031])
+    >>> levels.j  # half-integer pseudo-rotation quantum numbers: the geometric phase
+    array([-0.5,  0.5])
+    """
     model = JahnTellerExE(k=k, omega=omega, g=g)
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
     tol = _checks.positive_scalar(tol, "tol")

@@ -269,6 +269,14 @@ def stationary_scattering(
     wavenumber.  Results are Richardson-extrapolated from ``step`` and ``step/2`` (see the module
     docstring).  Atomic units for Tully's models (hbar = 1, mass 2000).  ``mass`` and ``hbar``
     are deprecated keywords (put them on the model).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> result = lzsm.stationary_scattering(lzsm.TullySimple(), k=[10.0, 20.0])
+    >>> result.transmission.round(4)  # [k, adiabatic state]: lower, upper
+    array([[0.8445, 0.1555],
+           [0.5068, 0.4932]])
     """
     if not isinstance(model, Curves):
         raise LzsmTypeError(

@@ -327,6 +327,15 @@ def surface_hopping(
     -------
     TrajectoryScattering; momenta at which some trajectories were still in the box at
     ``max_time`` get status MAX_STEPS and an :class:`~lzsm.errors.LzsmConvergenceWarning`.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.TullySimple()
+    >>> fssh = lzsm.surface_hopping(model, k=20.0, n_trajectories=200, seed=1)
+    >>> exact = lzsm.stationary_scattering(model, k=20.0).transmission
+    >>> bool(abs(fssh.transmission - exact).max() < 3 * fssh.transmission_stderr.max())
+    True
     """
     # ---- convert and check
     if not isinstance(model, Model):

@@ -741,6 +741,18 @@ def scan(
     LzsmLockedError : another process is writing the store (its PID, host and start time in
         the message).
     KeyboardInterrupt : passed through; finished blocks stay marked and the store stays valid.
+
+    Examples
+    --------
+    >>> import numpy as np, lzsm
+    >>> def p_lz(coupling, sweep_rate):
+    ...     return {'p_diabatic_stay': lzsm.lz_probability(coupling, sweep_rate)}
+    >>> ds = lzsm.scan(p_lz, {'coupling': np.array([0.1, 0.5]), 'sweep_rate': np.array([1.0, 2.0, 4.0])})
+    >>> ds.p_diabatic_stay.dims
+    ('coupling', 'sweep_rate')
+    >>> ds.p_diabatic_stay.values.round(4)
+    array([[0.9391, 0.9691, 0.9844],
+           [0.2079, 0.4559, 0.6752]])
     """
     # convert, check
     if not callable(func):
