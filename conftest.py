@@ -118,3 +118,9 @@ pytest_collect_file = Sybil(
     setup=_setup,
     teardown=_teardown,
 ).pytest()
+
+# The docstrings' `Examples` run as doctests (``--doctest-modules``, pyproject.toml), which
+# imports every Python module under the test paths.  The ones under docs/ are not lzsm: the
+# Sphinx configuration and its extension, and the gallery scripts sphinx-gallery copies into
+# docs/gallery/ (importing one runs the whole example).  Their pages are tested above (sybil).
+collect_ignore_glob = ["docs/*.py"]

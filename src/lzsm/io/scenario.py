@@ -1,6 +1,6 @@
 """Scenario files (TOML): a model, a propagation and the figures, in physical units.
 
-A scenario is read with :mod:`tomllib`, every key is checked (an unknown key is an error that
+A scenario is read with ``tomllib``, every key is checked (an unknown key is an error that
 names it), quantities with units are converted once into the scenario's unit system, and
 :func:`run` writes one output folder holding the resolved configuration, the NetCDF data, the
 PNG figures and a JSON summary.  The folder appears only when everything has been written
@@ -198,7 +198,7 @@ def _axes(ncols: int = 1):
 
 
 def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progress: bool | None = None) -> dict:
-    """Run a scenario and write DIR/{scenario.json, evolution.nc, summary.json, *.png}.
+    """Run a scenario and write ``DIR/{scenario.json, evolution.nc, summary.json, *.png}``.
 
     Refuses to overwrite an existing folder unless ``force``; writes nothing if it fails."""
     from lzsm.dynamics.coherent import evolve, write_netcdf

@@ -146,7 +146,7 @@ def plot_probability_vs_rate(
 
 
 def plot_nonadiabatic_coupling(model: Model, q: ArrayLike, ax=None, *, coordinate_unit: str | None = None):
-    """|d_01| along the model's coordinate (two levels) or all |d_mn|, m < n (N levels)."""
+    """``|d_01|`` along the model's coordinate (two levels) or all ``|d_mn|``, m < n (N levels)."""
     model = _single(model)
     q = np.asarray(q, dtype=float)
     ax = _new_axes(ax)
