@@ -35,7 +35,6 @@ quasimomentum :math:`\\kappa = q/k_L`, force :math:`F_0 = F d/E_r` (:math:`d = \
 import matplotlib.pyplot as plt
 import numpy as np
 
-import lzsm
 from lzsm.applications import solids
 
 kappa = np.linspace(-2.0, 2.0, 401)
