@@ -21,7 +21,7 @@ Here it is compared with exact propagation (:func:`lzsm.evolve`) for two couplin
 fringes have full contrast :math:`4P(1-P) = 1` when :math:`P = 1/2`, and they oscillate about
 the phase-averaged value :math:`2P(1-P)` that dephasing between the passages would leave.
 
-Compare Sec. 3 (the adiabatic-impulse model and Stückelberg oscillations, Figs. 3–4) of
+Compare Sec. 3 (the adiabatic-impulse model and Stückelberg oscillations) of
 S. N. Shevchenko, S. Ashhab and F. Nori, Phys. Rep. 492, 1 (2010); E. C. G. Stückelberg,
 Helv. Phys. Acta 5, 369 (1932).
 

@@ -20,7 +20,7 @@ come from :func:`lzsm.stationary_scattering`; fewest-switches surface hopping
 (:func:`lzsm.surface_hopping`) carries the electronic phase along each trajectory and
 reproduces the oscillation.
 
-Compare Fig. 4 of J. C. Tully, J. Chem. Phys. 93, 1061 (1990) (transmission probabilities
+Compare Fig. 5 of J. C. Tully, J. Chem. Phys. 93, 1061 (1990) (transmission probabilities
 against :math:`\\ln E`); E. C. G. Stückelberg, Helv. Phys. Acta 5, 369 (1932).
 
 Units: atomic units (:math:`\\hbar = 1`, mass 2000, lengths in bohr, energies :math:`E` in

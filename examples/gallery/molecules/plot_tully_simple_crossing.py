@@ -13,7 +13,7 @@ momenta, from converged wavepackets (:func:`lzsm.wavepacket_scattering`); fewest
 surface hopping (:func:`lzsm.surface_hopping`) follows classical trajectories that hop
 between the curves.
 
-Compare Fig. 3 of J. C. Tully, J. Chem. Phys. 93, 1061 (1990) (transmission on the lower
+Compare Fig. 4 of J. C. Tully, J. Chem. Phys. 93, 1061 (1990) (transmission on the lower
 and upper state and reflection on the lower state against :math:`k`, surface hopping
 against exact quantum results).
 
