@@ -106,7 +106,7 @@ def _fraction(s: ArrayLike, name: str) -> np.ndarray:
 
 
 def _probability_open(p: ArrayLike, name: str) -> float:
-    x = float(_checks.real_array(p, name))
+    x = _checks.real_scalar(p, name)
     if not 0 < x < 1:
         raise LzsmValueError(f"`{name}` must be in (0, 1), got {x!r}")
     return x
@@ -144,7 +144,7 @@ def grover_initial_state(n_items: int, space: str = "reduced") -> np.ndarray:
     ``space="reduced"``: ``(N^{-1/2}, (1 - 1/N)^{1/2})`` in the basis (|m>, |m_perp>);
     ``space="full"``: ``N^{-1/2} (1, ..., 1)`` in the computational basis."""
     _checks.choice(space, "space", SPACES)
-    n = float(_n_items(n_items))
+    n = float(_n_items(_checks.real_scalar(n_items, "n_items")))
     if space == "reduced":
         return np.array([1.0 / math.sqrt(n), math.sqrt(1.0 - 1.0 / n)], dtype=complex)
     if n > MAX_FULL_ITEMS:
@@ -159,7 +159,7 @@ def grover_hamiltonian(s: ArrayLike, n_items: int, marked: int = 0) -> np.ndarra
     .. math::  H(s) = (1 - s)(1 - |\\psi_0\\rangle\\langle\\psi_0|) + s (1 - |m\\rangle\\langle m|)
     """
     s = _fraction(s, "s")
-    n = int(_n_items(n_items))
+    n = int(_n_items(_checks.real_scalar(n_items, "n_items")))
     if n > MAX_FULL_ITEMS:
         raise LzsmValueError(f"`n_items` must be <= {MAX_FULL_ITEMS} for the full Hamiltonian, got {n}")
     if not isinstance(marked, (int, np.integer)) or not 0 <= marked < n:

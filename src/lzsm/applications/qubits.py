@@ -88,9 +88,9 @@ def _rates(t1: float, t2: float, names: tuple[str, str] = ("t1", "t2")) -> tuple
     ``names`` are the parameter names used in the error messages (scenario keys in runners)."""
     n1, n2 = names
     t2 = float(_checks.positive_scalar(t2, n2))
+    if isinstance(t1, (bool, np.bool_)) or not isinstance(t1, (int, float, np.integer, np.floating)) or not t1 > 0:
+        raise LzsmValueError(f"`{n1}` must be a number > 0 (inf for no relaxation), got {_checks.short(t1)}")
     t1 = float(t1)
-    if not (t1 > 0):
-        raise LzsmValueError(f"`{n1}` must be > 0 (inf for no relaxation), got {t1!r}")
     if t2 > 2 * t1 * (1 + 1e-12):
         raise LzsmValueError(
             f"`{n2}` must be <= 2 {n1} (a Lindblad qubit has 1/T2 = 1/(2 T1) + gamma_phi, "
@@ -127,7 +127,7 @@ def rate_model_map(
     time-averaged steady state needs independent resonances (``Delta << hbar omega``,
     ``Gamma_2 << omega``) rather than ``hbar Gamma_2 >> Delta J_n``, which the rate (incoherent)
     reading and the transients need — see :func:`lindblad_upper_population` for the exact check.  The map is even in eps0."""
-    d = float(_checks.real_array(gap, "gap", nonnegative=True))
+    d = _checks.real_scalar(gap, "gap", nonnegative=True)
     e0 = _checks.real_array(offset, "offset").reshape(-1)
     amp = _checks.real_array(amplitude, "amplitude", nonnegative=True).reshape(-1)
     om = float(_checks.positive_scalar(frequency, "frequency"))
@@ -182,7 +182,7 @@ def lindblad_upper_population(
     from lzsm.dynamics.open import evolve_open
     from lzsm.models.drives import PeriodicDrive
 
-    d = float(_checks.real_array(gap, "gap", nonnegative=True))
+    d = _checks.real_scalar(gap, "gap", nonnegative=True)
     e0 = _checks.real_array(offset, "offset")
     amp = _checks.real_array(amplitude, "amplitude", nonnegative=True)
     om = float(_checks.positive_scalar(frequency, "frequency"))
@@ -240,7 +240,7 @@ def bessel_nodes(n_photons: int, frequency: float, amplitude_max: float, hbar: f
     if not isinstance(n_photons, (int, np.integer)):
         raise LzsmValueError(f"`n_photons` must be an integer, got {n_photons!r}")
     hw = float(_checks.positive_scalar(hbar, "hbar")) * float(_checks.positive_scalar(frequency, "frequency"))
-    amax = float(_checks.real_array(amplitude_max, "amplitude_max", nonnegative=True))
+    amax = _checks.real_scalar(amplitude_max, "amplitude_max", nonnegative=True)
     k = int(amax / hw / np.pi) + abs(int(n_photons)) + 3
     zeros = special.jn_zeros(abs(int(n_photons)), k) * hw
     return zeros[zeros <= amax]
@@ -271,6 +271,9 @@ def first_crossing(x: ArrayLike, y: ArrayLike, level: float) -> float:
     NaN if it never does."""
     x = _checks.real_array(x, "x").reshape(-1)
     y = _checks.real_array(y, "y").reshape(-1)
+    level = _checks.real_scalar(level, "level")
+    if x.size != y.size or x.size == 0:
+        raise LzsmValueError(f"`x` and `y` must be non-empty and of one length, got {x.size} and {y.size}")
     idx = np.nonzero(y >= level)[0]
     if idx.size == 0:
         return math.nan
@@ -429,6 +432,7 @@ def gate_parameters(gap: ArrayLike, eps_max: ArrayLike, sweep_time: ArrayLike) -
     d = _checks.real_array(gap, "gap", positive=True)
     e = _checks.real_array(eps_max, "eps_max", positive=True)
     t = _checks.real_array(sweep_time, "sweep_time", positive=True)
+    _checks.broadcast({"gap": d, "eps_max": e, "sweep_time": t})
     return 0.5 * d, 2.0 * e / t
 
 
@@ -471,7 +475,7 @@ def gate_infidelity_evolve(
     from lzsm.models.two_level import LandauZener
 
     t = _checks.real_array(sweep_time, "sweep_time", positive=True)
-    v, a = gate_parameters(gap, eps_max, t)
+    v, a = gate_parameters(_checks.positive_scalar(gap, "gap"), _checks.positive_scalar(eps_max, "eps_max"), t)
     opts = propagation_options(options, 1e-11, tol=tol, progress=progress)
     model = LandauZener(coupling=v * t, sweep_rate=a * t**2, hbar=hbar)
     return _out(evolve(model, (-0.5, 0.5), 0, method=method, options=opts).p_diabatic_stay)
@@ -509,8 +513,11 @@ def gate_infidelity_open(
 
     ts = _checks.real_array(sweep_time, "sweep_time", positive=True).reshape(-1)
     t2s = _checks.real_array(t2, "t2", positive=True).reshape(-1)
-    kt = float(_checks.real_array(temperature, "temperature", nonnegative=True))
-    v, a = gate_parameters(gap, eps_max, ts)
+    kt = _checks.real_scalar(temperature, "temperature", nonnegative=True)
+    hbar = _checks.positive_scalar(hbar, "hbar")
+    if ts.size == 0 or t2s.size == 0:
+        raise LzsmValueError("`sweep_time` and `t2` must not be empty")
+    v, a = gate_parameters(_checks.positive_scalar(gap, "gap"), _checks.positive_scalar(eps_max, "eps_max"), ts)
     g1 = _rates(t1, float(np.max(t2s)))[0]
     gphi = 1.0 / t2s - 0.5 * g1
     opts = propagation_options(options, 1e-8, tol=tol, progress=progress)
@@ -556,9 +563,11 @@ def gate_error_estimate(
     ``gamma_phi = 1/T2``, no relaxation)."""
     v, _ = gate_parameters(gap, eps_max, sweep_time)
     d = 2 * v
-    e = np.asarray(eps_max, dtype=float)
-    t = np.asarray(sweep_time, dtype=float)
+    e = _checks.real_array(eps_max, "eps_max")
+    t = _checks.real_array(sweep_time, "sweep_time")
     g = 1.0 / _checks.real_array(t2, "t2", positive=True)
+    hbar = _checks.positive_scalar(hbar, "hbar")
+    _checks.broadcast({"gap": d, "eps_max": e, "sweep_time": t, "t2": g})
     b = np.pi * d**2 / (4 * hbar * e)
     c = g * d * np.arctan(e / d) / (2 * e)
     return _out(np.exp(-b * t) + c * t)
@@ -577,6 +586,8 @@ def optimal_sweep_time_estimate(
     d = _checks.real_array(gap, "gap", positive=True)
     e = _checks.real_array(eps_max, "eps_max", positive=True)
     g = 1.0 / _checks.real_array(t2, "t2", positive=True)
+    hbar = _checks.positive_scalar(hbar, "hbar")
+    _checks.broadcast({"gap": d, "eps_max": e, "t2": g})
     b = np.pi * d**2 / (4 * hbar * e)
     c = g * d * np.arctan(e / d) / (2 * e)
     if np.any(b <= c):

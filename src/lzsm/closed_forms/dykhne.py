@@ -199,7 +199,7 @@ def dykhne_davis_pechukas(
                 is_min &= core <= pad[1 + di : pad.shape[0] - 1 + di, 1 + dj : pad.shape[1] - 1 + dj]
     seeds = list(zz[is_min & np.isfinite(core)])
     if t_guess is not None:
-        seeds.append(complex(t_guess))
+        seeds.append(_checks.complex_scalar(t_guess, "t_guess"))
     scale = width / 100
     roots: list[complex] = []
     for s in seeds:

@@ -270,7 +270,8 @@ def spin_boson(
     """
     from lzsm.dynamics.coherent import propagator
 
-    temp = float(_checks.real_array(temperature, "temperature", nonnegative=True))
+    temp = _checks.real_scalar(temperature, "temperature", nonnegative=True)
+    min_weight = _checks.real_scalar(min_weight, "min_weight", nonnegative=True)
     t0, t1 = _checks.time_span(t_span)
     sweep = spin_boson_sweep(model, mode_energies, couplings, n_fock, operator)
     init = _checks.initial_state(initial, model, t0)

@@ -225,6 +225,7 @@ def jahn_teller_levels(
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
     tol = _checks.positive_scalar(tol, "tol")
     n_step = _checks.integer(n_step, "n_step", low=1)
+    n_limit = _checks.integer(n_limit, "n_limit", low=2)
     # below every level: the minimum of the lower surface
     rr = np.linspace(0.0, 4.0 * (model.k + 1.0) / model.omega, 400)
     pp = np.linspace(0.0, 2 * np.pi, 96)
@@ -308,7 +309,7 @@ def _radial_basis(nu: float, n_basis: int) -> tuple[np.ndarray, np.ndarray, np.n
 def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.ndarray:
     """Eigenvalues of ``(omega/2)(-d^2/drho^2 - (1/rho)d/drho + nu^2/rho^2 + rho^2) - k rho`` for
     real ``nu >= 0``, in the 2-D oscillator radial basis of angular number ``nu`` (ascending)."""
-    nu = float(_checks.real_array(nu, "nu", nonnegative=True))
+    nu = _checks.real_scalar(nu, "nu", nonnegative=True)
     n_basis = _checks.integer(n_basis, "n_basis", low=2)
     _t, w, p = _radial_basis(nu, n_basis)
     rho_mat = (p * w) @ p.T  # <n| rho |n'> = int t^(nu+1/2) e^-t p_n p_n' dt
@@ -380,7 +381,7 @@ def single_surface_levels(
     geometric-phase boundary condition; optionally with the diagonal Born–Oppenheimer
     correction ``omega/(8 rho^2)``.  ``m = 0`` without the correction is solved with ``nu = 0``
     (the regular 2-D solution)."""
-    k = float(_checks.real_array(k, "k", nonnegative=True))
+    k = _checks.real_scalar(k, "k", nonnegative=True)
     omega = _checks.positive_scalar(omega, "omega")
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
     n_basis = _checks.integer(n_basis, "n_basis", low=12)
@@ -627,6 +628,7 @@ def encircling_wavepacket(
     k = float(_checks.positive_scalar(k, "k"))
     omega = _checks.positive_scalar(omega, "omega")
     width = _checks.positive_scalar(width, "width")
+    margin = _checks.positive_scalar(margin, "margin")
     t_final = _checks.positive_scalar(t_final, "t_final")
     dt = _checks.positive_scalar(dt, "dt")
     n_grid = _checks.integer(n_grid, "n_grid", low=16)

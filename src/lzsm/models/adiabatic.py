@@ -28,7 +28,7 @@ from lzsm.models.base import Model
 
 
 def _q(model: Model, q: ArrayLike) -> np.ndarray:
-    return _checks.real_array(q, model.coordinate)
+    return _checks.real_array(q, _checks.model(model).coordinate)
 
 
 def _two_level_parts(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -38,14 +38,16 @@ def _two_level_parts(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def adiabatic_energies(model: Model, q: ArrayLike) -> np.ndarray:
     """Adiabatic energies, ascending along the last axis: shape ``(*batch, *q.shape, N)``."""
-    return np.linalg.eigvalsh(model.hamiltonian(_q(model, q)))
+    qa = _q(model, q)
+    return np.linalg.eigvalsh(model.hamiltonian(qa))
 
 
 def mixing_angle(model: Model, q: ArrayLike) -> np.ndarray:
     """Two-level mixing angle ``theta = atan2(2|V|, E1 - E2)/2`` in [0, pi/2]."""
+    qa = _q(model, q)
     if model.n_levels != 2:
         raise LzsmValueError(f"the mixing angle is defined for two levels; this model has {model.n_levels}")
-    bias, v = _two_level_parts(model.hamiltonian(_q(model, q)))
+    bias, v = _two_level_parts(model.hamiltonian(qa))
     return 0.5 * np.arctan2(2.0 * np.abs(v), bias)
 
 

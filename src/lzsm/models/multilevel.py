@@ -178,13 +178,13 @@ def demkov_osherov_model(
         raise LzsmValueError(
             f"`couplings` and `band_energies` must be non-empty and of equal length, got {g.size} and {e.size}"
         )
-    s = float(_checks.real_array(slope, "slope"))
-    bs = float(_checks.real_array(band_slope, "band_slope"))
+    s = _checks.real_scalar(slope, "slope")
+    bs = _checks.real_scalar(band_slope, "band_slope")
     if s == bs:
         raise LzsmValueError("`slope` must differ from `band_slope` (the sloped level must cross the band)")
     n = g.size + 1
     a = np.zeros((n, n), dtype=complex)
-    a[0, 0] = float(_checks.real_array(sloped_offset, "sloped_offset"))
+    a[0, 0] = _checks.real_scalar(sloped_offset, "sloped_offset")
     a[0, 1:] = g
     a[1:, 0] = np.conj(g)
     a[np.arange(1, n), np.arange(1, n)] = e
@@ -239,7 +239,7 @@ def spin_sweep(j: float, coupling: complex, sweep_rate: float, *, hbar: float = 
     For j = 1/2 this is the Landau–Zener model of docs/conventions.md, ``[[alpha t/2, V], [conj V,
     -alpha t/2]]``.  Levels are ``m = j, ..., -j`` (index 0 is m = j) with slopes ``m alpha``;
     neighbours couple by ``V sqrt(j(j+1) - m(m+1))``."""
-    v = complex(_checks.complex_array(coupling, "coupling"))
-    a = float(_checks.real_array(sweep_rate, "sweep_rate", nonzero=True))
+    v = _checks.complex_scalar(coupling, "coupling")
+    a = _checks.real_scalar(sweep_rate, "sweep_rate", nonzero=True)
     jx, jy, jz = spin_matrices(j)
     return LinearSweep(2 * v.real * jx - 2 * v.imag * jy, a * jz, hbar)

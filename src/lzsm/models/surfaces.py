@@ -180,7 +180,7 @@ class JahnTellerExE(SurfaceModel):
     g: float = 0.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "k", float(_checks.real_array(self.k, "k", nonnegative=True)))
+        object.__setattr__(self, "k", _checks.real_scalar(self.k, "k", nonnegative=True))
         object.__setattr__(self, "omega", _checks.positive_scalar(self.omega, "omega"))
         g = _checks.real_array(self.g, "g")
         if g.ndim != 0:

@@ -471,7 +471,7 @@ def wavepacket_scattering(
     )
     if ks.ndim != 1:
         raise LzsmValueError(f"`k_resolved` must be a number or a 1-D array, got shape {ks.shape}")
-    a, b = asymptotic_range(model) if x_range is None else _x_range(x_range)
+    a, b = asymptotic_range(model) if x_range is None else _checks.interval(x_range, "x_range")
     incoming_state = initial_channel(initial, model, a)
     el, ul = np.linalg.eigh(model.potential(np.array(a)))
     er, _ = np.linalg.eigh(model.potential(np.array(b)))
@@ -560,16 +560,6 @@ def wavepacket_scattering(
         error_estimate=est,
         n_steps=int(res["n_steps"]),
     )
-
-
-def _x_range(x_range: Any) -> tuple[float, float]:
-    try:
-        a, b = (float(v) for v in x_range)
-    except (TypeError, ValueError):
-        raise LzsmValueError(f"`x_range` must be (a, b) with a < b, got {x_range!r}") from None
-    if not (np.isfinite(a) and np.isfinite(b) and b > a):
-        raise LzsmValueError(f"`x_range` must be (a, b) of finite numbers with a < b, got {x_range!r}")
-    return a, b
 
 
 # =========================================================================== tables against k

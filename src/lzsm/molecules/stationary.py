@@ -301,8 +301,8 @@ def stationary_scattering(
                 f"(channel {incoming} is closed below it); got min {np.min(e):.6g}"
             )
         kk = np.sqrt(2 * m * (e - el[incoming])) / hb
-    if e.ndim != 1:
-        raise LzsmValueError(f"`energies`/`k` must be a number or a 1-D array, got shape {e.shape}")
+    if e.ndim != 1 or e.size == 0:
+        raise LzsmValueError(f"`energies`/`k` must be a number or a non-empty 1-D array, got shape {e.shape}")
     xs = np.linspace(a, b, 2001)
     vmin = np.min(np.linalg.eigvalsh(model.potential(xs)))
     k_loc = np.sqrt(2 * m * max(np.max(e) - vmin, 0.0)) / hb

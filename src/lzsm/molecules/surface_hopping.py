@@ -96,7 +96,7 @@ class FSSH:
     frustrated: Literal["keep", "reverse"] = "keep"
 
     def __post_init__(self) -> None:
-        if self.decoherence not in (None, "edc"):
+        if not (self.decoherence is None or (isinstance(self.decoherence, str) and self.decoherence == "edc")):
             raise LzsmValueError(f"`decoherence` must be None or 'edc', got {self.decoherence!r}")
         _checks.positive_scalar(self.edc_constant, "edc_constant")
         _checks.choice(self.frustrated, "frustrated", ("keep", "reverse"))
@@ -356,14 +356,7 @@ def surface_hopping(
     initial_state = initial_channel(initial, model, x0)
     if x_bounds is None:
         x_bounds = (x0, -x0)
-    try:
-        x_left, x_right = (float(_checks.real_array(b, "x_bounds")) for b in x_bounds)
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, (LzsmValueError, LzsmTypeError)):
-            raise
-        raise LzsmValueError(f"`x_bounds` must be a pair (x_left, x_right), got {x_bounds!r}") from None
-    if not x_left < x_right:
-        raise LzsmValueError(f"`x_bounds` must satisfy x_left < x_right, got ({x_left}, {x_right})")
+    x_left, x_right = _checks.interval(x_bounds, "x_bounds", ends="x_left, x_right")
     if not x0 < x_right:
         raise LzsmValueError(f"`x0` must lie left of x_right = {x_right}, got {x0}")
     _checks.choice(sampling, "sampling", ("fixed", "wigner"))  # validates; returns `sampling` itself

@@ -59,8 +59,12 @@ class Grid:
     names: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        if not isinstance(self.axes, (tuple, list)):
+            raise LzsmTypeError(f"`axes` must be a tuple of 1-D coordinate arrays, got {type(self.axes).__name__}")
+        if not isinstance(self.names, (tuple, list)) or not all(isinstance(n, str) for n in self.names):
+            raise LzsmTypeError(f"`names` must be a tuple of axis names (text), got {_checks.short(self.names)}")
         object.__setattr__(self, "axes", tuple(_checks.real_array(a, "axes") for a in self.axes))
-        object.__setattr__(self, "names", tuple(str(n) for n in self.names))
+        object.__setattr__(self, "names", tuple(self.names))
         if len(self.axes) not in (1, 2) or len(self.names) != len(self.axes):
             raise LzsmValueError(
                 f"a Grid has one or two dimensions with one name each; got {len(self.axes)} axes and names {self.names}"
@@ -131,6 +135,15 @@ class Grid:
         return tuple(np.meshgrid(*self.axes, indexing="ij"))
 
 
+def _per_axis(x: Any, name: str, grid: Grid, *, positive: bool = False, nonnegative: bool = False) -> np.ndarray:
+    """A number, or one per axis of ``grid`` (which must be a :class:`Grid`), as an array ``(ndim,)``."""
+    _checks.instance(grid, "grid", Grid, "an lzsm.Grid (e.g. lzsm.Grid.uniform(...))")
+    arr = _checks.real_array(x, name, positive=positive, nonnegative=nonnegative)
+    if arr.ndim > 1 or arr.size not in (1, grid.ndim):
+        raise LzsmValueError(f"`{name}` must be a number or one per grid axis ({grid.ndim}), got shape {arr.shape}")
+    return np.broadcast_to(arr.reshape(-1), (grid.ndim,))
+
+
 def absorbing_potential(
     grid: Grid, width: float | Sequence[float], strength: float | Sequence[float], power: int = 3
 ) -> np.ndarray:
@@ -142,10 +155,8 @@ def absorbing_potential(
     polynomial ramp reflects little when ``width`` spans a few wavelengths (U. V. Riss &
     H.-D. Meyer, J. Phys. B 26, 4503 (1993); Á. Vibók & G. G. Balint-Kurti, J. Phys. Chem. 96,
     8712 (1992))."""
-    widths = np.broadcast_to(np.asarray(width, dtype=float), (grid.ndim,))
-    strengths = np.broadcast_to(np.asarray(strength, dtype=float), (grid.ndim,))
-    if np.any(widths < 0) or np.any(strengths < 0) or not np.all(np.isfinite(widths * strengths)):
-        raise LzsmValueError(f"`width` and `strength` must be finite and >= 0, got {width!r}, {strength!r}")
+    widths = _per_axis(width, "width", grid, nonnegative=True)
+    strengths = _per_axis(strength, "strength", grid, nonnegative=True)
     power = _checks.integer(power, "power", low=1, high=16)
     w = np.zeros(grid.shape)
     for d, (ax, wd, s) in enumerate(zip(grid.axes, widths, strengths)):
@@ -179,9 +190,9 @@ def gaussian_wavepacket(
     the grid cannot represent the momentum: ``|p|/hbar + 6 hbar/(2 sigma)`` must stay below
     ``pi/dx``."""
     hb = _checks.positive_scalar(hbar, "hbar")
-    c = np.broadcast_to(_checks.real_array(center, "center"), (grid.ndim,))
-    p = np.broadcast_to(_checks.real_array(momentum, "momentum"), (grid.ndim,))
-    s = np.broadcast_to(_checks.real_array(width, "width", positive=True), (grid.ndim,))
+    c = _per_axis(center, "center", grid)
+    p = _per_axis(momentum, "momentum", grid)
+    s = _per_axis(width, "width", grid, positive=True)
     for d in range(grid.ndim):
         need = abs(p[d]) / hb + 6 * 0.5 / s[d]
         if need > grid.k_max[d]:
@@ -222,7 +233,7 @@ def _potential_on_grid(potential: Any, grid: Grid) -> np.ndarray:
     elif callable(potential):
         v = np.asarray(potential(*grid.meshes()))
     else:
-        v = np.asarray(potential)
+        v = _checks.numeric_array(potential, "potential", "an array (*grid.shape, N, N), a callable or a Curves model")
     if v.shape[: grid.ndim] != grid.shape or v.ndim != grid.ndim + 2 or v.shape[-1] != v.shape[-2]:
         raise LzsmValueError(
             f"`potential` must give shape (*grid.shape, N, N) = {grid.shape + ('N', 'N')}, got {v.shape}"
