@@ -21,6 +21,13 @@ def _describe(x: np.ndarray) -> str:
     return f"an array of shape {x.shape}"
 
 
+def _nonfinite(x: np.ndarray) -> str:
+    """What is not finite in ``x``, for messages."""
+    if x.size == 1:
+        return repr(x.reshape(-1)[0].item())
+    return f"an array of shape {x.shape} containing NaN or inf"
+
+
 def _refuse_quantity(x: Any, name: str) -> None:
     """A pint Quantity is not a number in the model's units: numpy would strip its unit silently."""
     if hasattr(x, "magnitude") and hasattr(x, "units") and hasattr(x, "dimensionality"):
@@ -73,13 +80,13 @@ def real_array(
     arr = arr.astype(float)
     if not np.all(np.isfinite(arr) | (minus_infinity & np.isneginf(arr))):
         what = "finite or -inf" if minus_infinity else "finite"
-        raise LzsmValueError(f"`{name}` must be {what}, got {_describe(arr)} containing NaN or inf")
+        raise LzsmValueError(f"`{name}` must be {what}, got {_nonfinite(arr)}")
     if positive and np.any(arr <= 0):
         raise LzsmValueError(f"`{name}` must be > 0, got {_describe(arr[arr <= 0])}")
     if nonnegative and np.any(arr < 0):
         raise LzsmValueError(f"`{name}` must be >= 0, got {_describe(arr[arr < 0])}")
     if nonzero and np.any(arr == 0):
-        raise LzsmValueError(f"`{name}` must be nonzero (its sign sets the sweep direction), got 0")
+        raise LzsmValueError(f"`{name}` must be nonzero, got {_describe(arr[arr == 0])}")
     return arr
 
 
@@ -90,7 +97,7 @@ def complex_array(x: Any, name: str) -> np.ndarray:
         raise LzsmTypeError(f"`{name}` must be a number or array of numbers, got {short(x)}")
     arr = arr.astype(complex)
     if not np.all(np.isfinite(arr)):
-        raise LzsmValueError(f"`{name}` must be finite, got {_describe(arr)} containing NaN or inf")
+        raise LzsmValueError(f"`{name}` must be finite, got {_nonfinite(arr)}")
     return arr
 
 
@@ -139,11 +146,18 @@ def hermitian(h: np.ndarray, name: str, *, rtol: float = 1e-10) -> np.ndarray:
     return h
 
 
+def _is_pair(x: Any) -> bool:
+    """Whether ``x`` is a sequence of two items (a list, tuple or 1-D array; not text)."""
+    if isinstance(x, np.ndarray):
+        return x.ndim >= 1 and len(x) == 2
+    return isinstance(x, (list, tuple)) and len(x) == 2
+
+
 def pair(x: Any, name: str, *, infinite: bool = False, ends: str = "a, b", order: str = "") -> tuple[float, float]:
     """Two real numbers ``(a, b)``, finite (``infinite``: a may be -inf, b +inf); ``ends`` names
     them and ``order`` states their order (e.g. ``' with a < b'``) in messages."""
     accepted = f"a pair ({ends}) of {'numbers' if infinite else 'finite numbers'}{order}"
-    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != 2:
+    if not _is_pair(x):
         raise LzsmValueError(f"`{name}` must be {accepted}, got {short(x)}")
     values = []
     for v in x:
@@ -160,9 +174,11 @@ def interval(x: Any, name: str, *, infinite: bool = False, ends: str = "a, b") -
     """A pair ``(a, b)`` of real numbers with a < b, finite (``infinite``: a may be -inf, b +inf);
     ``ends`` names the two ends in messages."""
     lo, hi = ends.split(", ")
-    a, b = pair(x, name, infinite=infinite, ends=ends, order=f" with {lo} < {hi}")
+    order = f" with {lo} < {hi}"
+    a, b = pair(x, name, infinite=infinite, ends=ends, order=order)
     if not b > a:
-        raise LzsmValueError(f"`{name}` must be increasing ({lo} < {hi}), got ({a}, {b})")
+        kind = "numbers" if infinite else "finite numbers"
+        raise LzsmValueError(f"`{name}` must be a pair ({ends}) of {kind}{order} (increasing), got ({a:g}, {b:g})")
     return a, b
 
 
@@ -200,7 +216,7 @@ def index_pair(x: Any, name: str, n: int, *, ordered: bool = False) -> tuple[int
     """Two distinct indices in ``0..n-1`` (``ordered``: the first below the second)."""
     relation = "i < j" if ordered else "i != j"
     accepted = f"a pair (i, j) of integers in 0..{n - 1} with {relation}"
-    if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != 2:
+    if not _is_pair(x):
         raise LzsmTypeError(f"`{name}` must be {accepted}, got {short(x)}")
     i, j = x
     for v in (i, j):
