@@ -115,7 +115,11 @@ def dressed_gap(
     a = _checks.real_array(amplitude, "amplitude", nonnegative=True)
     om = _checks.real_array(frequency, "frequency", positive=True)
     hbar = _checks.positive_scalar(hbar, "hbar")
-    return _out(d * special.jv(np.asarray(k), a / (hbar * om)))
+    kk = _checks.real_array(k, "k")
+    if np.any(kk != np.round(kk)):
+        raise LzsmValueError(f"`k` (photon number) must be an integer or an array of integers, got {_checks.short(k)}")
+    _checks.broadcast({"gap": d, "amplitude": a, "frequency": om, "k": kk})
+    return _out(d * special.jv(kk, a / (hbar * om)))
 
 
 def fast_driving_upper_population(

@@ -604,7 +604,12 @@ def berry_phase_map(
 
 def enclosed_count(points: ArrayLike, centres: ArrayLike, radius: float) -> np.ndarray:
     """How many of the 2-D ``points (n, 2)`` lie inside circles of ``radius`` about ``centres (..., 2)``."""
-    p = _checks.real_array(points, "points").reshape(-1, 2)
+    p = _checks.real_array(points, "points")
+    if p.ndim != 2 or p.shape[1] != 2:
+        raise LzsmValueError(f"`points` must be 2-D points of shape (n, 2), got shape {p.shape}")
     c = _checks.real_array(centres, "centres")
+    if c.ndim == 0 or c.shape[-1] != 2:
+        raise LzsmValueError(f"`centres` must be 2-D points of shape (..., 2), got shape {c.shape}")
+    r = _checks.real_scalar(radius, "radius", nonnegative=True)
     d = np.linalg.norm(c[..., None, :] - p, axis=-1)
-    return np.sum(d < radius, axis=-1)
+    return np.sum(d < r, axis=-1)

@@ -567,11 +567,16 @@ def trace_seam(
     and an :class:`~lzsm.errors.LzsmConvergenceWarning`."""
     i, j = _checks.surface_model(model)._check_states(states)
     f = model.n_coordinates
-    start_pts, start_gap, start_ok = project_to_seam(model, start, (i, j))
-    q = start_pts[0]
+    q_start = model.coordinates(start, "start")
+    if q_start.shape != (f,):
+        raise LzsmValueError(f"`start` must be one point ({f},), got shape {q_start.shape}")
     step = _checks.positive_scalar(step, "step")
     n_steps = _checks.integer(n_steps, "n_steps", low=0)
     prev = None if direction is None else _checks.real_array(direction, "direction")
+    if prev is not None and prev.shape != (f,):
+        raise LzsmValueError(f"`direction` must be a vector ({f},) in coordinate space, got shape {prev.shape}")
+    start_pts, start_gap, start_ok = project_to_seam(model, q_start, (i, j))
+    q = start_pts[0]
     out, gaps, ok = [q], [float(start_gap[0])], bool(start_ok[0])
     for _ in range(n_steps):
         _, _, a, _ = _degeneracy_step(model, q, i, j)

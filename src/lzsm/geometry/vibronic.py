@@ -91,6 +91,7 @@ def jahn_teller_hamiltonian(model: JahnTellerExE, n_max: int):
     Quadratic terms are the truncation of the exact operator (built on two more shells)."""
     from scipy import sparse
 
+    _checks.instance(model, "model", JahnTellerExE, "an lzsm.JahnTellerExE")
     n_max = _checks.integer(n_max, "n_max", low=1)
     ax, ay, nx, ny = _ladder(n_max + 2)
     dim = int((n_max + 1) * (n_max + 2) // 2)
@@ -309,6 +310,8 @@ def _radial_basis(nu: float, n_basis: int) -> tuple[np.ndarray, np.ndarray, np.n
 def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.ndarray:
     """Eigenvalues of ``(omega/2)(-d^2/drho^2 - (1/rho)d/drho + nu^2/rho^2 + rho^2) - k rho`` for
     real ``nu >= 0``, in the 2-D oscillator radial basis of angular number ``nu`` (ascending)."""
+    k = _checks.real_scalar(k, "k")
+    omega = _checks.positive_scalar(omega, "omega")
     nu = _checks.real_scalar(nu, "nu", nonnegative=True)
     n_basis = _checks.integer(n_basis, "n_basis", low=2)
     _t, w, p = _radial_basis(nu, n_basis)

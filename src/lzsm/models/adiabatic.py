@@ -28,7 +28,9 @@ from lzsm.models.base import Model
 
 
 def _q(model: Model, q: ArrayLike) -> np.ndarray:
-    return _checks.real_array(q, _checks.model(model).coordinate)
+    """The coordinate values ``q`` (the model's ``t``, ``x``, ...) as a finite real array."""
+    _checks.model(model)
+    return _checks.real_array(q, "q")
 
 
 def _two_level_parts(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
