@@ -66,6 +66,7 @@ from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
+from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import rng as _rng
 from lzsm.kernels import surface_hopping as _k
@@ -79,6 +80,10 @@ from lzsm.results import Result, Status
 DEFAULT_DT = 1.0
 #: Spacing of the table on which the diabatic potential is interpolated (cubic Hermite).
 DEFAULT_GRID_SPACING = 0.01
+#: The ensemble runs in about this many kernel calls (progress and Ctrl-C between them).
+PROGRESS_CHUNKS = 64
+#: With ``progress=None`` a bar is shown (on a terminal or in a notebook) above this many trajectories.
+PROGRESS_AUTO_ABOVE = 1000
 
 
 # ----------------------------------------------------------------------------- methods
@@ -321,6 +326,8 @@ def surface_hopping(
     options, max_steps, progress : :class:`lzsm.Options`; ``max_steps`` caps the steps of every
         trajectory (below the cap that ``max_time`` sets); ``tol``, ``max_step`` and
         ``breakpoints`` do not apply (the nuclear step is the fixed ``dt``) and are refused.
+        ``progress`` shows a bar over the trajectories (``None``: above 1000 trajectories, on a
+        terminal or in a notebook).
     mass, hbar : deprecated (lzsm 0.1): they override the model's ``mass`` and ``hbar``.
 
     Returns
@@ -355,6 +362,10 @@ def surface_hopping(
     x0 = float(x0_arr)
     initial_state = initial_channel(initial, model, x0)
     if x_bounds is None:
+        if not x0 < 0:
+            raise LzsmValueError(
+                f"`x0` must be < 0 when `x_bounds` is not given (they default to (x0, -x0)), got {x0:g}"
+            )
         x_bounds = (x0, -x0)
     x_left, x_right = _checks.interval(x_bounds, "x_bounds", ends="x_left, x_right")
     if not x0 < x_right:
@@ -447,8 +458,15 @@ def surface_hopping(
             out_f,
         )
 
-    for _ in _threads.run_chunks(call, k.size * n_traj, 1 << 30):
-        pass
+    total = k.size * n_traj
+    # about PROGRESS_CHUNKS calls: the bar moves and Ctrl-C is honoured between calls; trajectory j
+    # of momentum m draws from its own random stream, so the chunking does not change any number
+    cap = max(1, -(-total // PROGRESS_CHUNKS))
+    with progress_bar(
+        total, opts.progress, desc="surface_hopping", unit="trajectory", auto_above=PROGRESS_AUTO_ABOVE
+    ) as bar:
+        for sl, _ in _threads.run_chunks(call, total, cap):
+            bar.update(sl.stop - sl.start)
 
     # ---- outcomes
     outcome = out_i[..., _k.I_OUTCOME]

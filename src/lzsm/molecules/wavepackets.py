@@ -31,6 +31,7 @@ is the model's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,9 +41,12 @@ from numpy.typing import ArrayLike
 from scipy import fft as sfft
 
 from lzsm import _checks
+from lzsm._progress import progress_bar
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.results import Result
 
+#: With ``progress=None``, :func:`propagate` shows a bar above this many grid-point steps (~1 s).
+PROGRESS_WORK = 1e7
 _K_FACTOR = 2.0  # k_max over the largest local wavenumber (closed channels need the margin)
 
 
@@ -94,12 +98,17 @@ class Grid:
             b = b[None, :]
         if b.ndim != 2 or b.shape[1] != 2 or b.shape[0] not in (1, 2):
             raise LzsmValueError(f"`bounds` must be (lo, hi) or [(lo, hi), (lo, hi)], got {bounds!r}")
-        counts = [n_points] * b.shape[0] if np.ndim(n_points) == 0 else list(np.asarray(n_points).reshape(-1))
+        if isinstance(n_points, (list, tuple, np.ndarray)):
+            counts = list(np.asarray(n_points, dtype=object).reshape(-1))
+        else:
+            counts = [n_points] * b.shape[0]
         if len(counts) != b.shape[0]:
             raise LzsmValueError(f"`n_points` must be one integer or one per axis ({b.shape[0]}), got {n_points!r}")
         n = [_checks.integer(c, "n_points", low=4, high=2**26) for c in counts]
         if np.any(b[:, 1] <= b[:, 0]) or not np.all(np.isfinite(b)):
             raise LzsmValueError(f"`bounds` must be finite with lo < hi, got {bounds!r}")
+        if names is not None and not isinstance(names, (list, tuple)):
+            raise LzsmTypeError(f"`names` must be a tuple of axis names (text), got {_checks.short(names)}")
         names = tuple(names) if names is not None else ("x", "y")[: b.shape[0]]
         axes = tuple(lo + (hi - lo) / m * np.arange(m) for (lo, hi), m in zip(b, n))
         return cls(axes, names)
@@ -433,6 +442,7 @@ def propagate(
     absorber: ArrayLike | None = None,
     save_every: int | None = None,
     hbar: float | None = None,
+    progress: bool | None = None,
 ) -> WavepacketEvolution:
     """Split-operator propagation of an N-state wavepacket on a 1-D or 2-D grid.
 
@@ -449,6 +459,8 @@ def propagate(
         (:func:`absorbing_potential`), or None.
     save_every : save a snapshot every this many steps (default: only start and end).
     hbar : Planck's constant; default the model's ``hbar`` for a curve model, else 1.
+    progress : a bar over the time steps (``None``: for runs of more than ~1e7 grid-point steps,
+        on a terminal or in a notebook).
 
     The Strang splitting is second order: halving dt divides the error by ~4.  ``dt`` must be
     small against ``hbar`` over the largest energy the wavepacket explores, kinetic or
@@ -476,6 +488,8 @@ def propagate(
         if w.shape != grid.shape:
             raise LzsmValueError(f"`absorber` must have the grid's shape {grid.shape}, got {w.shape}")
     every = n_steps if save_every is None else _checks.integer(save_every, "save_every", low=1)
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise LzsmTypeError(f"`progress` must be True, False or None, got {_checks.short(progress)}")
     op = _SplitOperator(v, grid, masses, step, hb, w)
     psi = np.ascontiguousarray(np.moveaxis(psi, -1, 0))
     times, snaps, dia, adi, abs_d, abs_a = [], [], [], [], [], []
@@ -493,8 +507,12 @@ def propagate(
         tail = max(tail, op.momentum_tail(phi))
 
     save(0, psi)
-    if n_steps > 0:
-        psi = op.potential_step(psi, half=True)
+    bar = progress_bar(
+        n_steps, progress, desc="propagate", unit="step", auto_above=PROGRESS_WORK / math.prod(grid.shape)
+    )
+    with bar:
+        if n_steps > 0:
+            psi = op.potential_step(psi, half=True)
         for k in range(1, n_steps + 1):
             psi = op.kinetic_step(psi)
             if k % every == 0 or k == n_steps:
@@ -506,6 +524,7 @@ def propagate(
                     psi = op.potential_step(out, half=True)
             else:
                 psi = op.potential_step(psi, half=False)
+            bar.update(1)
     return WavepacketEvolution(
         grid,
         np.array(times),
