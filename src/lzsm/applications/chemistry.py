@@ -761,6 +761,7 @@ def nacl_wavepacket(
     n_save: int = 400,
     absorber_width: float = 12.0,
     absorber_strength: float = 0.01,
+    progress: bool | None = None,
 ) -> PhotodissociationDynamics:
     """Launch a Gaussian packet at rest on the upper adiabatic curve at R = ``center`` (bohr;
     ``width`` = sigma of |psi|^2) and propagate it with the split-operator engine
@@ -769,7 +770,8 @@ def nacl_wavepacket(
     thin one at the near end, which nothing should reach), to ``duration`` (a.u.).
 
     The electronic part of the initial packet is the local upper adiabatic state (a vertical
-    excitation: the pump puts the ground-state vibrational packet on the excited curve)."""
+    excitation: the pump puts the ground-state vibrational packet on the excited curve).
+    ``progress``: a bar over the time steps (as in :func:`lzsm.propagate`)."""
     from lzsm.models import adiabatic as bases
     from lzsm.molecules.wavepackets import Grid, absorbing_potential, gaussian_wavepacket, propagate
 
@@ -777,11 +779,17 @@ def nacl_wavepacket(
     s = _checks.positive_scalar(width, "width")
     t_end = _checks.positive_scalar(duration, "duration")
     step = _checks.positive_scalar(dt, "dt")
-    if not (isinstance(n_points, int) and n_points >= 64):
-        raise LzsmValueError(f"`n_points` must be an integer >= 64, got {n_points!r}")
-    if not 0 < r_min < c < r_max:
-        raise LzsmValueError(f"need 0 < r_min < center < r_max, got {r_min:g}, {c:g}, {r_max:g}")
-    mu = float(model.reduced_mass)  # type: ignore[attr-defined]
+    n_points = _checks.integer(n_points, "n_points", low=64, high=2**22)
+    n_save = _checks.integer(n_save, "n_save", low=1)
+    r_min = _checks.positive_scalar(r_min, "r_min")
+    r_max = _checks.positive_scalar(r_max, "r_max")
+    if not r_min < c < r_max:
+        raise LzsmValueError(
+            f"`r_min`, `center` and `r_max` must satisfy 0 < r_min < center < r_max, got {r_min:g}, {c:g}, {r_max:g}"
+        )
+    absorber_width = _checks.positive_scalar(absorber_width, "absorber_width")
+    absorber_strength = _checks.real_scalar(absorber_strength, "absorber_strength", nonnegative=True)
+    mu = _checks.positive_scalar(getattr(model, "reduced_mass", None), "model.reduced_mass")
     grid = Grid.uniform((float(r_min), float(r_max)), n_points, names=("R",))
     x = grid.axes[0]
     states = np.real(bases.adiabatic_states(model, x))  # (nx, 2 diabatic, 2 adiabatic)
@@ -791,7 +799,7 @@ def nacl_wavepacket(
     w = w + absorber_strength * ramp
     n_steps = int(np.ceil(t_end / step))
     every = max(1, n_steps // max(int(n_save), 1))
-    ev = propagate(model, grid, psi0, mu, step, n_steps, absorber=w, save_every=every)
+    ev = propagate(model, grid, psi0, mu, step, n_steps, absorber=w, save_every=every, progress=progress)
     # populations on the local adiabatic states, inside/outside R_c
     cr = curve_crossing(model, (c, float(r_max)))
     amps = np.einsum("xjn,txj->txn", states, ev.psi)
@@ -986,7 +994,9 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
             f"{float(model.parameters()['delta_e']) * _HARTREE_EV:.3f} eV (bound well)"
         )
     center = turning_point(up, e_launch, (2.0, cr0.position))
-    dyn = nacl_wavepacket(model, center, sigma, duration, r_max=r_max, n_points=n_points, dt=dt, n_save=n_save)
+    dyn = nacl_wavepacket(
+        model, center, sigma, duration, r_max=r_max, n_points=n_points, dt=dt, n_save=n_save, progress=cfg.progress
+    )
     paths = photodissociation_paths(model, dyn.mean_energy, mu, center)
     p_lz = paths.p_diabatic_stay
     # energy-averaged P_LZ over the packet's (Gaussian) energy distribution

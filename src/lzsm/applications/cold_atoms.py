@@ -808,6 +808,7 @@ def nonlinear_lz_adiabatic_p_jump(coupling_v: float, nonlinearity_c: float, *, n
     """
     v = _checks.real_scalar(coupling_v, "coupling_v", positive=True)
     c = abs(_checks.real_scalar(nonlinearity_c, "nonlinearity_c"))
+    n_nodes = _checks.integer(n_nodes, "n_nodes", low=2, high=100_000)
     if c <= v:
         return 0.0
     gc = nonlinear_lz_critical_gamma(v, c)
@@ -842,7 +843,7 @@ def nonlinear_lz_adiabatic_p_jump(coupling_v: float, nonlinearity_c: float, *, n
     edges = np.unique(np.clip(breaks, -1.0, 1.0))
     # Gauss-Legendre in u on each sub-interval with s = lo + (hi - lo)(3u^2 - 2u^3): ds/du vanishes
     # at both ends, which smooths the square-root behaviour of the measure at the kinks
-    x, w = _gauss_legendre(int(n_nodes))
+    x, w = _gauss_legendre(n_nodes)
     u = 0.5 * (x + 1.0)
     step, dstep = 3 * u**2 - 2 * u**3, 6 * u * (1 - u)
     area = 0.0
@@ -1080,7 +1081,7 @@ def feshbach_association(cfg: Config, out: Path) -> dict:
     p_max = cfg.get("ramp", "p_max", 1.0, low=0.0, low_open=True, high=1.0)
     delta = np.asarray(feshbach_lz_parameter(res, n, rates))
     closed = np.asarray(feshbach_conversion_efficiency(res, n, rates))
-    exact = np.atleast_1d(feshbach_conversion_exact(res, n, rates, window_gauss=window))
+    exact = np.atleast_1d(feshbach_conversion_exact(res, n, rates, window_gauss=window, progress=cfg.progress))
     beta = feshbach_beta_lz(res)
     inv = 1.0 / rates
     import xarray as xr
@@ -1161,11 +1162,11 @@ def nonlinear_lz(cfg: Config, out: Path) -> dict:
     c_h = cfg.get("hysteresis", "nonlinearity_c", 2.0 * v, **c_rng)
     a_h = cfg.get("hysteresis", "sweep_rate", 0.01 * v * v, **a_rng)
 
-    p = np.array([[nonlinear_lz_p_jump(a, v, c, kappa=kappa) for a in rates] for c in cs])
+    p = np.array([nonlinear_lz_p_jump(rates, v, c, kappa=kappa, progress=cfg.progress) for c in cs])
     p_lin = np.asarray(analytic.lz_probability(v / 2.0, rates))
     lin_rows = np.nonzero(cs == 0)[0]
     dev_lin = float(np.max(np.abs(p[lin_rows] - p_lin))) if lin_rows.size else float("nan")
-    p_ad_num = np.array([nonlinear_lz_p_jump(a_ad, v, c, kappa=kappa) for c in cs_ad])
+    p_ad_num = np.array([nonlinear_lz_p_jump(a_ad, v, c, kappa=kappa, progress=cfg.progress) for c in cs_ad])
     p_ad_cf = np.array([nonlinear_lz_adiabatic_p_jump(v, c) for c in cs_ad])
     hyst = nonlinear_lz_hysteresis(a_h, v, c_h, kappa=kappa)
     gm_lv = 3.0 * max(v, abs(c_h))

@@ -842,7 +842,7 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
             "infinite-time average of the upper diabatic population, no decoherence"
         )
     # ---- Lindblad check points against the same formula, point by point
-    p_lind = lindblad_upper_population(gap, off_k, amp_k, om, t1, t2, hbar, n_samples=ns)
+    p_lind = lindblad_upper_population(gap, off_k, amp_k, om, t1, t2, hbar, n_samples=ns, progress=cfg.progress)
     p_rate_k = np.asarray(rate_equation_upper_population(gap, off_k, amp_k, om, g2, g1, hbar))
     dev = np.abs(p_lind - p_rate_k)
     ds["check_offset"] = ("check_point", off_k)
@@ -992,9 +992,9 @@ def lz_gate(cfg: Config, out: Path) -> dict:
     coh = np.asarray(gate_infidelity_coherent(gap, eps_max, times, hbar))
     n_ev = cfg.get("sweep", "n_evolve_check", 6, low=1)
     idx = np.unique(np.linspace(0, times.size - 1, min(n_ev, times.size)).astype(int))
-    ev = np.asarray(gate_infidelity_evolve(gap, eps_max, times[idx], hbar))
+    ev = np.asarray(gate_infidelity_evolve(gap, eps_max, times[idx], hbar, progress=cfg.progress))
     ev_dev = float(np.max(np.abs(ev - coh[idx])))
-    opn = gate_infidelity_open(gap, eps_max, times, t2s, t1=t1, temperature=kt, hbar=hbar)
+    opn = gate_infidelity_open(gap, eps_max, times, t2s, t1=t1, temperature=kt, hbar=hbar, progress=cfg.progress)
     est = np.asarray(gate_error_estimate(gap, eps_max, times[:, None], t2s[None, :], hbar))
     t_opt = np.array([minimum_of_curve(times, opn[:, j]) for j in range(t2s.size)])
     t_est = np.array([optimal_sweep_time_estimate(gap, eps_max, t2, hbar) for t2 in t2s], dtype=float)

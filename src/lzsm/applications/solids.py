@@ -547,11 +547,11 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
 
     vv, ff = np.meshgrid(depths, f0, indexing="ij")
     gap = np.asarray(band_gap(depths))
-    p_pw = np.asarray(tunnelling_per_bloch_period(vv, ff, "plane_wave", n_max=n_max))
-    p_tb = np.asarray(tunnelling_per_bloch_period(vv, ff, "two_band", hopping=hop))
+    p_pw = np.asarray(tunnelling_per_bloch_period(vv, ff, "plane_wave", n_max=n_max, progress=cfg.progress))
+    p_tb = np.asarray(tunnelling_per_bloch_period(vv, ff, "two_band", hopping=hop, progress=cfg.progress))
     p_lz = np.asarray(lz_tunnelling_probability(vv, ff, gap[:, None] * np.ones_like(ff)))
     p_weak = np.asarray(weak_lattice_lz_probability(vv, ff))
-    trace = bloch_zener_trace(bz_depth, bz_f0, periods, ppp, n_max=n_max, hopping=hop)
+    trace = bloch_zener_trace(bz_depth, bz_f0, periods, ppp, n_max=n_max, hopping=hop, progress=cfg.progress)
 
     e_r = recoil_energy(mass, lam)
     import xarray as xr
