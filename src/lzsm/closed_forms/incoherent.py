@@ -160,7 +160,7 @@ def rate_equation_upper_population(
     g1 = _checks.real_array(relaxation, "relaxation", nonnegative=True)
     hbar = _checks.positive_scalar(hbar, "hbar")
     x = amp / (hbar * om)
-    n_max = int(np.max(x, initial=0.0)) + 30 if n_max is None else _checks.integer(n_max, "n_max", low=0)
+    n_max = int(np.max(x, initial=0.0)) + 30 if n_max is None else _checks.integer(n_max, "n_max", low=0, high=10**6)
     n = np.arange(-n_max, n_max + 1).reshape((-1,) + (1,) * np.broadcast(d, e0, amp, om, g2, g1).ndim)
     w = 0.5 * d**2 * np.sum(special.jv(n, x) ** 2 * g2 / ((e0 - n * hbar * om) ** 2 + (hbar * g2) ** 2), axis=0)
     with np.errstate(invalid="ignore"):

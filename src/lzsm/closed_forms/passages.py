@@ -39,6 +39,10 @@ from lzsm.errors import LzsmValueError
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(200)
 
 
+#: The largest photon number ``k_max`` of the multiphoton sums.
+MAX_PHOTONS = 10**6
+
+
 def _out(x):
     return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
@@ -101,7 +105,7 @@ def multiphoton_resonances(frequency: ArrayLike, k_max: int, hbar: float = 1.0) 
     """Offsets ``eps0 = k hbar omega``, k = -k_max..k_max, of the k-photon resonances."""
     om = _checks.real_array(frequency, "frequency", positive=True)
     hbar = _checks.positive_scalar(hbar, "hbar")
-    k_max = _checks.integer(k_max, "k_max", low=0)
+    k_max = _checks.integer(k_max, "k_max", low=0, high=MAX_PHOTONS)
     k = np.arange(-k_max, k_max + 1)
     return hbar * om[..., None] * k
 
@@ -146,7 +150,7 @@ def fast_driving_upper_population(
     if k_max is None:
         k_max = int(np.max((a + np.abs(e)) / hw)) + 20 if d.size else 20
     else:
-        k_max = _checks.integer(k_max, "k_max", low=0)
+        k_max = _checks.integer(k_max, "k_max", low=0, high=MAX_PHOTONS)
     k = np.arange(-k_max, k_max + 1)
     dk = d[..., None] * special.jv(k, (a / hw)[..., None])
     with np.errstate(invalid="ignore", divide="ignore"):

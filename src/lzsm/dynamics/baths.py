@@ -132,8 +132,7 @@ def discretize(bath: OhmicBath, n_modes: int, max_energy: float | None = None) -
     Equal-width bins on ``(0, max_energy]`` (default 6 cutoffs), ``g_k^2 = J(e_k) de``, so
     that ``sum_k g_k^2 f(e_k)`` approximates ``int J(e) f(e) de`` (midpoint rule)."""
     _checks.instance(bath, "bath", OhmicBath, "an lzsm.OhmicBath")
-    if isinstance(n_modes, (bool, np.bool_)) or not isinstance(n_modes, (int, np.integer)) or n_modes < 1:
-        raise LzsmValueError(f"`n_modes` must be a positive integer, got {_checks.short(n_modes)}")
+    n_modes = _checks.integer(n_modes, "n_modes", low=1, high=10**7)
     emax = 6.0 * float(bath.cutoff) if max_energy is None else _checks.positive_scalar(max_energy, "max_energy")
     de = emax / n_modes
     e = (np.arange(n_modes) + 0.5) * de

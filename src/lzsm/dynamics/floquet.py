@@ -281,7 +281,7 @@ def floquet(
     opts = resolve_options(
         options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
     )
-    n_samples = _checks.integer(n_samples, "n_samples", low=0)
+    n_samples = _checks.integer(n_samples, "n_samples", low=0, high=10**6)
     if method is not None and not isinstance(method, str):
         raise LzsmTypeError(f"`method` must be a method name (see lzsm.methods) or None, got {method!r}")
     t0 = _checks.real_scalar(t0, "t0")

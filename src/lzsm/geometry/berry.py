@@ -47,6 +47,8 @@ Loop = Callable[[np.ndarray], np.ndarray]
 #: smallest |<n(q_k)|n(q_k+1)>| accepted: below it the loop is under-resolved (the state turns
 #: by more than 60 degrees between neighbouring points), e.g. near a degeneracy.
 MIN_OVERLAP = 0.5
+#: The most points on one loop (``max_points`` of :func:`berry_phase`, ``n_points`` of the map).
+MAX_LOOP_POINTS = 2**24
 
 
 def wrap_phase(x: ArrayLike) -> np.ndarray:
@@ -259,8 +261,8 @@ def berry_phase(
     state = _checks.integer(state, "state", low=0, high=model.n_levels - 1)
     tol = _checks.positive_scalar(tol, "tol")
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
-    n_points = _checks.integer(n_points, "n_points", low=4)
-    max_points = _checks.integer(max_points, "max_points", low=4)
+    max_points = _checks.integer(max_points, "max_points", low=4, high=MAX_LOOP_POINTS)
+    n_points = _checks.integer(n_points, "n_points", low=4, high=MAX_LOOP_POINTS)
     if extrapolate is not None and not isinstance(extrapolate, (bool, np.bool_)):
         raise LzsmTypeError(f"`extrapolate` must be True, False or None, got {extrapolate!r}")
 
@@ -581,7 +583,7 @@ def berry_phase_map(
     f = _checks.surface_model(model).n_coordinates
     a, b = _checks.index_pair(plane, "plane", f)
     state = _checks.integer(state, "state", low=0, high=model.n_levels - 1)
-    n_points = _checks.integer(n_points, "n_points", low=4)
+    n_points = _checks.integer(n_points, "n_points", low=4, high=MAX_LOOP_POINTS)
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
     o = np.zeros(f) if origin is None else model.coordinates(origin, "origin")
     if o.shape != (f,):

@@ -496,7 +496,7 @@ def seam_dimension(
         raise LzsmValueError(f"`q` must be one point ({f},), got shape {qa.shape}")
     radius = _checks.positive_scalar(radius, "radius")
     if n_samples is not None:
-        n_samples = _checks.integer(n_samples, "n_samples", low=f)
+        n_samples = _checks.integer(n_samples, "n_samples", low=f, high=10**6)
     threshold = _checks.positive_scalar(threshold, "threshold")
     seed = _checks.integer(seed, "seed", low=0)
     gap, _, a, _ = _degeneracy_step(model, qa, i, j)

@@ -48,6 +48,9 @@ from lzsm.errors import LzsmConvergenceError, LzsmConvergenceWarning, LzsmValueE
 from lzsm.models.surfaces import JahnTellerExE
 from lzsm.results import Result, Status
 
+#: The largest radial basis (``n_basis``): its matrices are ``n_basis`` square.
+MAX_BASIS = 4000
+
 
 def _deprecated_change(result: Result) -> float:
     name = type(result).__name__
@@ -313,7 +316,7 @@ def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.nd
     k = _checks.real_scalar(k, "k")
     omega = _checks.positive_scalar(omega, "omega")
     nu = _checks.real_scalar(nu, "nu", nonnegative=True)
-    n_basis = _checks.integer(n_basis, "n_basis", low=2)
+    n_basis = _checks.integer(n_basis, "n_basis", low=2, high=MAX_BASIS)
     _t, w, p = _radial_basis(nu, n_basis)
     rho_mat = (p * w) @ p.T  # <n| rho |n'> = int t^(nu+1/2) e^-t p_n p_n' dt
     n = np.arange(n_basis)
@@ -387,7 +390,7 @@ def single_surface_levels(
     k = _checks.real_scalar(k, "k", nonnegative=True)
     omega = _checks.positive_scalar(omega, "omega")
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
-    n_basis = _checks.integer(n_basis, "n_basis", low=12)
+    n_basis = _checks.integer(n_basis, "n_basis", low=12, high=MAX_BASIS)
     if not isinstance(geometric_phase, bool) or not isinstance(diagonal_correction, bool):
         raise LzsmValueError("`geometric_phase` and `diagonal_correction` must be True or False")
     offset = 0.5 if geometric_phase else 0.0

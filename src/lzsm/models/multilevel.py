@@ -210,13 +210,17 @@ def bow_tie_model(couplings: ArrayLike, slopes: ArrayLike, *, hbar: float = 1.0)
 
 
 # --------------------------------------------------------------------------- Majorana spin j
+#: The largest spin j of :func:`spin_matrices` and the Majorana formulas (matrices 2j + 1 square).
+MAX_SPIN = 2000
+
+
 def _two_j(j: Any) -> int:
     try:
         tj = 2 * float(j)
     except (TypeError, ValueError):
         raise LzsmTypeError(f"`j` must be a spin quantum number (0, 1/2, 1, 3/2, ...), got {j!r}") from None
-    if not math.isfinite(tj) or tj < 0 or abs(tj - round(tj)) > 1e-12:
-        raise LzsmValueError(f"`j` must be a non-negative integer or half-integer, got {j!r}")
+    if not math.isfinite(tj) or tj < 0 or abs(tj - round(tj)) > 1e-12 or tj > 2 * MAX_SPIN:
+        raise LzsmValueError(f"`j` must be an integer or half-integer in [0, {MAX_SPIN}], got {j!r}")
     return round(tj)
 
 
