@@ -344,7 +344,7 @@ def find_meci(
         raise LzsmValueError(f"`q0` must be a single point of shape ({model.n_coordinates},), got {q.shape}")
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
     gradient_tol = _checks.positive_scalar(gradient_tol, "gradient_tol")
-    max_iterations = _checks.integer(max_iterations, "max_iterations", low=1)
+    max_iterations = _checks.integer(max_iterations, "max_iterations", low=1, high=100_000)
     max_step = _checks.positive_scalar(max_step, "max_step")
     fd_step = _checks.positive_scalar(fd_step, "fd_step")
     f = model.n_coordinates
@@ -423,7 +423,7 @@ def project_to_seam(
     if not model.is_real:
         raise LzsmValueError("project_to_seam needs a real (symmetric) model")
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
-    max_iterations = _checks.integer(max_iterations, "max_iterations", low=1)
+    max_iterations = _checks.integer(max_iterations, "max_iterations", low=1, high=100_000)
     max_step = _checks.positive_scalar(max_step, "max_step")
     pts = model.coordinates(seeds, "seeds").reshape(-1, model.n_coordinates).copy()
     gaps = np.empty(len(pts))
@@ -571,7 +571,7 @@ def trace_seam(
     if q_start.shape != (f,):
         raise LzsmValueError(f"`start` must be one point ({f},), got shape {q_start.shape}")
     step = _checks.positive_scalar(step, "step")
-    n_steps = _checks.integer(n_steps, "n_steps", low=0)
+    n_steps = _checks.integer(n_steps, "n_steps", low=0, high=100_000)
     prev = None if direction is None else _checks.real_array(direction, "direction")
     if prev is not None and prev.shape != (f,):
         raise LzsmValueError(f"`direction` must be a vector ({f},) in coordinate space, got shape {prev.shape}")

@@ -50,6 +50,8 @@ from lzsm.results import Result, Status
 
 #: The largest radial basis (``n_basis``): its matrices are ``n_basis`` square.
 MAX_BASIS = 4000
+#: The most oscillator shells of the E x e vibronic basis (``n_max``; dimension ~ n_max^2).
+MAX_SHELLS = 1000
 
 
 def _deprecated_change(result: Result) -> float:
@@ -95,7 +97,7 @@ def jahn_teller_hamiltonian(model: JahnTellerExE, n_max: int):
     from scipy import sparse
 
     _checks.instance(model, "model", JahnTellerExE, "an lzsm.JahnTellerExE")
-    n_max = _checks.integer(n_max, "n_max", low=1)
+    n_max = _checks.integer(n_max, "n_max", low=1, high=MAX_SHELLS)
     ax, ay, nx, ny = _ladder(n_max + 2)
     dim = int((n_max + 1) * (n_max + 2) // 2)
     qx = (ax + ax.T) / np.sqrt(2.0)
@@ -229,7 +231,7 @@ def jahn_teller_levels(
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
     tol = _checks.positive_scalar(tol, "tol")
     n_step = _checks.integer(n_step, "n_step", low=1)
-    n_limit = _checks.integer(n_limit, "n_limit", low=2)
+    n_limit = _checks.integer(n_limit, "n_limit", low=2, high=MAX_SHELLS)
     # below every level: the minimum of the lower surface
     rr = np.linspace(0.0, 4.0 * (model.k + 1.0) / model.omega, 400)
     pp = np.linspace(0.0, 2 * np.pi, 96)
@@ -238,13 +240,13 @@ def jahn_teller_levels(
     if model.g != 0 and 2 * abs(model.g) >= model.omega:
         raise LzsmValueError(f"`g` must satisfy 2|g| < omega (= {model.omega}) for bound levels, got {model.g}")
     sigma = float(model.energies(grid)[..., 0].min()) - 1.0
-    sizes = [_checks.integer(n_max, "n_max", low=2)] if n_max is not None else []
+    sizes = [_checks.integer(n_max, "n_max", low=2, high=MAX_SHELLS)] if n_max is not None else []
     if n_max is not None:
         smaller = sizes[0] - n_step
         if (smaller + 1) * (smaller + 2) >= n_levels + 2 and smaller >= 1:
             sizes = [smaller, sizes[0]]
     history: list[tuple[int, np.ndarray]] = []
-    n = sizes[0] if sizes else _checks.integer(n_start, "n_start", low=2)
+    n = sizes[0] if sizes else _checks.integer(n_start, "n_start", low=2, high=MAX_SHELLS)
     change, vecs, jop = np.inf, None, None
     while True:
         h, jop = jahn_teller_hamiltonian(model, n)
