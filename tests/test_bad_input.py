@@ -9,9 +9,9 @@ with its source path.
 
 Counts by outcome category, as ``test_the_table_counts`` asserts them:
 
-* clear error (``LzsmError`` naming the parameter): 165 cases
+* clear error (``LzsmError`` naming the parameter): 166 cases
   (41 command line, 57 scenario files through ``lzsm run/map/crossings`` and through Python,
-  67 Python API);
+  68 Python API);
 * one-line messages only (command line; succeeds with ``lzsm: warning:`` lines, or refuses with
   one ``lzsm: error:`` line): 6 cases;
 * expected to fail on this branch, fixed on the numerics branch (``xfail(strict=True,
@@ -678,6 +678,13 @@ CASES: list[Any] = [
         "`space`",
         "'reduced'",
     ),
+    api(
+        "api-surface-hopping-n-trajectories-huge",
+        lambda: lzsm.surface_hopping(TULLY, 20.0, n_trajectories=10**18),
+        LzsmValueError,
+        "`n_trajectories`",
+        "<= 1e+08",
+    ),
     # sizes that ran for hours
     api(
         "api-jahn-teller-hamiltonian-n-max-huge",
@@ -752,9 +759,9 @@ def test_the_table_counts():
     """The counts stated at the top of this file; ids are unique."""
     ids = [_case(e).id for e in CASES]
     assert len(ids) == len(set(ids)) and len(ids) >= 120
-    assert collections.Counter(map(_category, CASES)) == {"error": 165, "messages": 6, "h14-num": 5}
+    assert collections.Counter(map(_category, CASES)) == {"error": 166, "messages": 6, "h14-num": 5}
     errors = [_case(e) for e in CASES if _category(e) == "error"]
-    assert collections.Counter(c.where for c in errors) == {"cli": 41, "file": 57, "api": 67}
+    assert collections.Counter(c.where for c in errors) == {"cli": 41, "file": 57, "api": 68}
     assert sum(any(m.kwargs.get("run") is False for m in _marks(e)) for e in CASES) == 2
 
 

@@ -936,7 +936,7 @@ def nonlinear_lz_hysteresis(
         if gamma_max is None
         else _checks.real_scalar(gamma_max, "gamma_max", positive=True)
     )
-    n_eval = _checks.integer(n_eval, "n_eval", low=11)
+    n_eval = _checks.integer(n_eval, "n_eval", low=11, high=10**7)
     threshold = _checks.real_scalar(threshold, "threshold", positive=True)
     grid = np.linspace(-gm, gm, n_eval)
 

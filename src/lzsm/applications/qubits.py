@@ -137,8 +137,8 @@ def rate_model_map(
     x = amp / hw
     if n_max is None:
         n_max = int(max(np.max(x, initial=0.0), np.max(np.abs(e0), initial=0.0) / hw)) + 30
-    if not isinstance(n_max, (int, np.integer)) or n_max < 0:
-        raise LzsmValueError(f"`n_max` must be a non-negative integer, got {n_max!r}")
+    else:
+        n_max = _checks.integer(n_max, "n_max", low=0, high=10**6)
     n = np.arange(-n_max, n_max + 1)
     bessel2 = special.jv(n[:, None], x[None, :]) ** 2  # (n, A)
     lorentz = g2 / ((e0[:, None] - n[None, :] * hw) ** 2 + (hbar * g2) ** 2)  # (eps0, n)
@@ -237,8 +237,7 @@ def bessel_nodes(n_photons: int, frequency: float, amplitude_max: float, hbar: f
     ``amplitude_max`` where the n-photon resonance vanishes (coherent destruction of tunnelling;
     Oliver et al. 2005; Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010); figure and equation
     numbers not verified here)."""
-    if not isinstance(n_photons, (int, np.integer)):
-        raise LzsmValueError(f"`n_photons` must be an integer, got {n_photons!r}")
+    n_photons = _checks.integer(n_photons, "n_photons", low=-(10**6), high=10**6)
     hw = float(_checks.positive_scalar(hbar, "hbar")) * float(_checks.positive_scalar(frequency, "frequency"))
     amax = _checks.real_scalar(amplitude_max, "amplitude_max", nonnegative=True)
     k = int(amax / hw / np.pi) + abs(int(n_photons)) + 3

@@ -80,6 +80,8 @@ from lzsm.results import Result, Status
 DEFAULT_DT = 1.0
 #: Spacing of the table on which the diabatic potential is interpolated (cubic Hermite).
 DEFAULT_GRID_SPACING = 0.01
+#: The most trajectories per momentum (their records are kept: ~100 bytes each).
+MAX_TRAJECTORIES = 10**8
 #: The ensemble runs in about this many kernel calls (progress and Ctrl-C between them).
 PROGRESS_CHUNKS = 64
 #: With ``progress=None`` a bar is shown (on a terminal or in a notebook) above this many trajectories.
@@ -351,8 +353,8 @@ def surface_hopping(
     p0 = hbar * k  # incident momentum
     if isinstance(n_trajectories, (bool, np.bool_)) or not isinstance(n_trajectories, (int, np.integer)):
         raise LzsmTypeError(f"`n_trajectories` must be an integer >= 1, got {n_trajectories!r}")
-    if n_trajectories < 1:
-        raise LzsmValueError(f"`n_trajectories` must be >= 1, got {n_trajectories}")
+    if not 1 <= n_trajectories <= MAX_TRAJECTORIES:
+        raise LzsmValueError(f"`n_trajectories` must be >= 1 and <= {MAX_TRAJECTORIES:.0e}, got {n_trajectories}")
     n_traj = int(n_trajectories)
     seed, s0, s1 = _rng.seed_words(seed)
     n = model.n_levels
