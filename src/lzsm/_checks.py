@@ -21,6 +21,13 @@ def _describe(x: np.ndarray) -> str:
     return f"an array of shape {x.shape}"
 
 
+def _nonfinite(x: np.ndarray) -> str:
+    """What is not finite in ``x``, for messages."""
+    if x.size == 1:
+        return repr(x.reshape(-1)[0].item())
+    return f"an array of shape {x.shape} containing NaN or inf"
+
+
 def _refuse_quantity(x: Any, name: str) -> None:
     """A pint Quantity is not a number in the model's units: numpy would strip its unit silently."""
     if hasattr(x, "magnitude") and hasattr(x, "units") and hasattr(x, "dimensionality"):
@@ -31,52 +38,89 @@ def _refuse_quantity(x: Any, name: str) -> None:
         )
 
 
-def real_array(
-    x: Any, name: str, *, positive: bool = False, nonnegative: bool = False, nonzero: bool = False
-) -> np.ndarray:
-    """Finite real float array; optional sign constraints."""
+def short(x: Any) -> str:
+    """``repr(x)``, cut to one readable length for messages."""
+    text = repr(x)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def numeric_array(x: Any, name: str, accepted: str) -> np.ndarray:
+    """``x`` as a numpy array; callables, quantities with units, booleans and ragged nestings are
+    refused (``True`` is not a coupling, and numpy would read it as 1)."""
     _refuse_quantity(x, name)
     if callable(x):
-        raise LzsmTypeError(f"`{name}` must be a number or an array of numbers, not a callable")
+        raise LzsmTypeError(f"`{name}` must be {accepted}, not a callable")
     try:
         arr = np.asarray(x)
-    except Exception as exc:  # pragma: no cover - numpy accepts almost anything
-        raise LzsmTypeError(f"`{name}` must be a real number or array, got {x!r}") from exc
-    if arr.dtype == object or arr.dtype.kind not in "biuf":
+    except (TypeError, ValueError):  # ragged nestings, objects numpy cannot read
+        raise LzsmTypeError(f"`{name}` must be {accepted} (a rectangular array), got {short(x)}") from None
+    if arr.dtype == object:
+        raise LzsmTypeError(f"`{name}` must be {accepted}, got {short(x)}")
+    if arr.dtype.kind == "b":
+        raise LzsmTypeError(f"`{name}` must be {accepted}, got a boolean ({short(x)})")
+    return arr
+
+
+def real_array(
+    x: Any,
+    name: str,
+    *,
+    positive: bool = False,
+    nonnegative: bool = False,
+    nonzero: bool = False,
+    minus_infinity: bool = False,
+) -> np.ndarray:
+    """Finite real float array (``minus_infinity``: -inf allowed too, e.g. a start in the
+    infinite past); optional sign constraints."""
+    arr = numeric_array(x, name, "a real number or array of real numbers")
+    if arr.dtype.kind not in "iuf":
         if arr.dtype.kind == "c":
             raise LzsmTypeError(f"`{name}` must be real, got a complex value")
-        raise LzsmTypeError(f"`{name}` must be a real number or array, got {x!r}")
+        raise LzsmTypeError(f"`{name}` must be a real number or array of real numbers, got {short(x)}")
     arr = arr.astype(float)
-    if not np.all(np.isfinite(arr)):
-        raise LzsmValueError(f"`{name}` must be finite, got {_describe(arr)} containing NaN or inf")
+    if not np.all(np.isfinite(arr) | (minus_infinity & np.isneginf(arr))):
+        what = "finite or -inf" if minus_infinity else "finite"
+        raise LzsmValueError(f"`{name}` must be {what}, got {_nonfinite(arr)}")
     if positive and np.any(arr <= 0):
         raise LzsmValueError(f"`{name}` must be > 0, got {_describe(arr[arr <= 0])}")
     if nonnegative and np.any(arr < 0):
         raise LzsmValueError(f"`{name}` must be >= 0, got {_describe(arr[arr < 0])}")
     if nonzero and np.any(arr == 0):
-        raise LzsmValueError(f"`{name}` must be nonzero (its sign sets the sweep direction), got 0")
+        raise LzsmValueError(f"`{name}` must be nonzero, got {_describe(arr[arr == 0])}")
     return arr
 
 
 def complex_array(x: Any, name: str) -> np.ndarray:
     """Finite complex array."""
-    _refuse_quantity(x, name)
-    if callable(x):
-        raise LzsmTypeError(f"`{name}` must be a number or an array of numbers, not a callable")
-    arr = np.asarray(x)
-    if arr.dtype == object or arr.dtype.kind not in "biufc":
-        raise LzsmTypeError(f"`{name}` must be a number or array of numbers, got {x!r}")
+    arr = numeric_array(x, name, "a number or array of numbers")
+    if arr.dtype.kind not in "iufc":
+        raise LzsmTypeError(f"`{name}` must be a number or array of numbers, got {short(x)}")
     arr = arr.astype(complex)
     if not np.all(np.isfinite(arr)):
-        raise LzsmValueError(f"`{name}` must be finite, got {_describe(arr)} containing NaN or inf")
+        raise LzsmValueError(f"`{name}` must be finite, got {_nonfinite(arr)}")
     return arr
 
 
-def positive_scalar(x: Any, name: str) -> float:
-    arr = real_array(x, name, positive=True)
+def real_scalar(
+    x: Any, name: str, *, positive: bool = False, nonnegative: bool = False, nonzero: bool = False
+) -> float:
+    """One finite real number (not an array); optional sign constraints."""
+    arr = real_array(x, name, positive=positive, nonnegative=nonnegative, nonzero=nonzero)
     if arr.ndim != 0:
         raise LzsmValueError(f"`{name}` must be a single number, got an array of shape {arr.shape}")
     return float(arr)
+
+
+def complex_scalar(x: Any, name: str) -> complex:
+    """One finite (complex) number, not an array."""
+    arr = complex_array(x, name)
+    if arr.ndim != 0:
+        raise LzsmValueError(f"`{name}` must be a single number, got an array of shape {arr.shape}")
+    return complex(arr)
+
+
+def positive_scalar(x: Any, name: str) -> float:
+    return real_scalar(x, name, positive=True)
 
 
 def broadcast(name_to_array: dict[str, np.ndarray]) -> tuple[int, ...]:
@@ -102,22 +146,50 @@ def hermitian(h: np.ndarray, name: str, *, rtol: float = 1e-10) -> np.ndarray:
     return h
 
 
-def time_span(t_span: Any) -> tuple[float, float]:
-    """``(t0, t1)`` as floats, finite and increasing."""
-    try:
-        t0, t1 = (float(v) for v in t_span)
-    except Exception:
-        raise LzsmValueError(f"`t_span` must be a pair (t0, t1) of numbers, got {t_span!r}") from None
-    if not (np.isfinite(t0) and np.isfinite(t1)):
-        raise LzsmValueError(f"`t_span` must be finite, got ({t0}, {t1})")
-    if not t1 > t0:
-        raise LzsmValueError(f"`t_span` must be increasing (t0 < t1), got ({t0}, {t1})")
-    return t0, t1
+def _is_pair(x: Any) -> bool:
+    """Whether ``x`` is a sequence of two items (a list, tuple or 1-D array; not text)."""
+    if isinstance(x, np.ndarray):
+        return x.ndim >= 1 and len(x) == 2
+    return isinstance(x, (list, tuple)) and len(x) == 2
+
+
+def pair(x: Any, name: str, *, infinite: bool = False, ends: str = "a, b", order: str = "") -> tuple[float, float]:
+    """Two real numbers ``(a, b)``, finite (``infinite``: a may be -inf, b +inf); ``ends`` names
+    them and ``order`` states their order (e.g. ``' with a < b'``) in messages."""
+    accepted = f"a pair ({ends}) of {'numbers' if infinite else 'finite numbers'}{order}"
+    if not _is_pair(x):
+        raise LzsmValueError(f"`{name}` must be {accepted}, got {short(x)}")
+    values = []
+    for v in x:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise LzsmValueError(f"`{name}` must be {accepted}, got {short(x)}")
+        values.append(float(v))
+    a, b = values
+    if np.isnan(a) or np.isnan(b) or not (infinite or (np.isfinite(a) and np.isfinite(b))):
+        raise LzsmValueError(f"`{name}` must be {accepted}, got ({a}, {b})")
+    return a, b
+
+
+def interval(x: Any, name: str, *, infinite: bool = False, ends: str = "a, b") -> tuple[float, float]:
+    """A pair ``(a, b)`` of real numbers with a < b, finite (``infinite``: a may be -inf, b +inf);
+    ``ends`` names the two ends in messages."""
+    lo, hi = ends.split(", ")
+    order = f" with {lo} < {hi}"
+    a, b = pair(x, name, infinite=infinite, ends=ends, order=order)
+    if not b > a:
+        kind = "numbers" if infinite else "finite numbers"
+        raise LzsmValueError(f"`{name}` must be a pair ({ends}) of {kind}{order} (increasing), got ({a:g}, {b:g})")
+    return a, b
+
+
+def time_span(t_span: Any, *, infinite: bool = False) -> tuple[float, float]:
+    """``(t0, t1)`` as floats, increasing, and finite (``infinite``: t0 may be -inf, t1 +inf)."""
+    return interval(t_span, "t_span", infinite=infinite, ends="t0, t1")
 
 
 def choice(x: Any, name: str, options: tuple[str, ...]) -> str:
-    if x not in options:
-        raise LzsmValueError(f"`{name}` must be one of {', '.join(map(repr, options))}; got {x!r}")
+    if not (isinstance(x, str) and x in options):
+        raise LzsmValueError(f"`{name}` must be one of {', '.join(map(repr, options))}; got {short(x)}")
     return x
 
 
@@ -138,6 +210,42 @@ def integer(x: Any, name: str, *, low: int | None = None, high: int | None = Non
     if (low is not None and x < low) or (high is not None and x > high):
         raise LzsmValueError(f"`{name}` must be {accepted}, got {x!r}")
     return int(x)
+
+
+def index_pair(x: Any, name: str, n: int, *, ordered: bool = False) -> tuple[int, int]:
+    """Two distinct indices in ``0..n-1`` (``ordered``: the first below the second)."""
+    relation = "i < j" if ordered else "i != j"
+    accepted = f"a pair (i, j) of integers in 0..{n - 1} with {relation}"
+    if not _is_pair(x):
+        raise LzsmTypeError(f"`{name}` must be {accepted}, got {short(x)}")
+    i, j = x
+    for v in (i, j):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            raise LzsmTypeError(f"`{name}` must be {accepted}, got {short(x)}")
+    if not (0 <= i < n and 0 <= j < n) or (i >= j if ordered else i == j):
+        raise LzsmValueError(f"`{name}` must be {accepted}, got {short(x)}")
+    return int(i), int(j)
+
+
+def instance(x: Any, name: str, kind: type | tuple[type, ...], accepted: str) -> Any:
+    """``x`` if it is a ``kind``; else an error naming ``name``, what it accepts and what it got."""
+    if not isinstance(x, kind):
+        raise LzsmTypeError(f"`{name}` must be {accepted}, got {type(x).__name__}")
+    return x
+
+
+def model(x: Any, name: str = "model") -> Any:
+    """``x`` if it is an lzsm model (any coordinate)."""
+    from lzsm.models.base import Model
+
+    return instance(x, name, Model, "an lzsm model (e.g. lzsm.LandauZener, lzsm.TullySimple)")
+
+
+def surface_model(x: Any, name: str = "model") -> Any:
+    """``x`` if it is an lzsm surface model (a Hamiltonian over several coordinates)."""
+    from lzsm.models.surfaces import SurfaceModel
+
+    return instance(x, name, SurfaceModel, "an lzsm surface model (e.g. lzsm.JahnTellerExE())")
 
 
 # --------------------------------------------------------------------------- models and times

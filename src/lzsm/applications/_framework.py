@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from lzsm.errors import LzsmValueError
+from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.io.output import atomic_folder, read_toml
 from lzsm.io.schema import Field, Reader, fields
 
@@ -93,7 +93,7 @@ class Config(Reader):
     ``get``/``get_range``/``has`` name the key in every error, and every value read is
     recorded in ``resolved`` (written as ``scenario.json``)."""
 
-    def __init__(self, raw: dict[str, Any], app: Application):
+    def __init__(self, raw: dict[str, Any], app: Application, progress: bool | None = None):
         super().__init__(
             raw,
             {section: fields(keys) for section, keys in app.schema.items()},
@@ -101,6 +101,8 @@ class Config(Reader):
             what=f"of application {app.name!r}",
         )
         self.app = app
+        #: what the runner passes as ``progress=`` to its long computations
+        self.progress = progress
         self.top.get("application")
         self.title: str = self.top.get("title")
 
@@ -124,15 +126,21 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
-def run(raw: dict[str, Any], out_dir: str | os.PathLike, *, force: bool = False) -> dict:
+def run(raw: dict[str, Any], out_dir: str | os.PathLike, *, force: bool = False, progress: bool | None = None) -> dict:
     """Validate and run an application scenario; write ``DIR/{data.nc, *.png, summary.json, scenario.json}``.
 
-    Refuses to overwrite an existing folder unless ``force``; a failure leaves nothing behind."""
+    Refuses to overwrite an existing folder unless ``force``; a failure leaves nothing behind.
+    ``progress`` goes to the application's long computations (their bars; ``None``: for long
+    ones, on a terminal or in a notebook)."""
+    if not isinstance(raw, dict):
+        raise LzsmTypeError(f"an application scenario must be a TOML table (a dict), got {type(raw).__name__}")
+    if progress is not None and not isinstance(progress, bool):
+        raise LzsmTypeError(f"`progress` must be True, False or None, got {progress!r}")
     name = raw.get("application")
     if not isinstance(name, str):
         raise LzsmValueError(f"`application` must be a name such as 'zener_breakdown', got {name!r}")
     app = _lookup(name)
-    cfg = Config(raw, app)  # validate before touching the disk
+    cfg = Config(raw, app, progress)  # validate before touching the disk
     with atomic_folder(out_dir, force, kind=name) as tmp:
         start = time.perf_counter()
         summary = dict(app.runner(cfg, tmp))
@@ -142,9 +150,11 @@ def run(raw: dict[str, Any], out_dir: str | os.PathLike, *, force: bool = False)
     return summary
 
 
-def run_file(path: str | os.PathLike, out_dir: str | os.PathLike, *, force: bool = False) -> dict:
+def run_file(
+    path: str | os.PathLike, out_dir: str | os.PathLike, *, force: bool = False, progress: bool | None = None
+) -> dict:
     """:func:`run` on a TOML file."""
-    return run(read_toml(path), out_dir, force=force)
+    return run(read_toml(path), out_dir, force=force, progress=progress)
 
 
 def new_figure(ncols: int = 1, nrows: int = 1, width: float = 5.0, height: float = 3.8):

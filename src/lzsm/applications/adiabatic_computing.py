@@ -108,7 +108,7 @@ def _fraction(s: ArrayLike, name: str) -> np.ndarray:
 
 
 def _probability_open(p: ArrayLike, name: str) -> float:
-    x = float(_checks.real_array(p, name))
+    x = _checks.real_scalar(p, name)
     if not 0 < x < 1:
         raise LzsmValueError(f"`{name}` must be in (0, 1), got {x!r}")
     return x
@@ -146,7 +146,7 @@ def grover_initial_state(n_items: int, space: str = "reduced") -> np.ndarray:
     ``space="reduced"``: ``(N^{-1/2}, (1 - 1/N)^{1/2})`` in the basis (``|m>``, ``|m_perp>``);
     ``space="full"``: ``N^{-1/2} (1, ..., 1)`` in the computational basis."""
     _checks.choice(space, "space", SPACES)
-    n = float(_n_items(n_items))
+    n = float(_n_items(_checks.real_scalar(n_items, "n_items")))
     if space == "reduced":
         return np.array([1.0 / math.sqrt(n), math.sqrt(1.0 - 1.0 / n)], dtype=complex)
     if n > MAX_FULL_ITEMS:
@@ -161,7 +161,7 @@ def grover_hamiltonian(s: ArrayLike, n_items: int, marked: int = 0) -> np.ndarra
     .. math::  H(s) = (1 - s)(1 - |\\psi_0\\rangle\\langle\\psi_0|) + s (1 - |m\\rangle\\langle m|)
     """
     s = _fraction(s, "s")
-    n = int(_n_items(n_items))
+    n = int(_n_items(_checks.real_scalar(n_items, "n_items")))
     if n > MAX_FULL_ITEMS:
         raise LzsmValueError(f"`n_items` must be <= {MAX_FULL_ITEMS} for the full Hamiltonian, got {n}")
     if not isinstance(marked, (int, np.integer)) or not 0 <= marked < n:
@@ -677,17 +677,17 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     x_loc = np.geomspace(0.3, 60.0, num)  # T g_min = T/sqrt(N)
     T_lin = n_c[:, None] * x_lin[None, :]
     T_loc = np.sqrt(n_c)[:, None] * x_loc[None, :]
-    p_lin = p_success(n_c[:, None], T_lin, "linear")
-    p_loc = p_success(n_c[:, None], T_loc, "local")
+    p_lin = p_success(n_c[:, None], T_lin, "linear", progress=cfg.progress)
+    p_loc = p_success(n_c[:, None], T_loc, "local", progress=cfg.progress)
     p_fail_lz = linear_p_fail_lz(n_c[:, None], T_lin)
     p_fail_ft = linear_p_fail_finite_time(n_c[:, None], T_lin)
     T_closed = local_adiabatic_runtime(n_c, eps)
-    p_at_closed = p_success(n_c, T_closed, "local")
+    p_at_closed = p_success(n_c, T_closed, "local", progress=cfg.progress)
 
     n_s = 2.0**nq_scaling
     gmin = grover_minimum_gap(n_s)
-    t_lin = np.asarray(runtime_for_success(n_s, target, "linear"))  # n_s is 1-d: arrays back
-    t_loc = np.asarray(runtime_for_success(n_s, target, "local"))
+    t_lin = np.asarray(runtime_for_success(n_s, target, "linear", progress=cfg.progress))  # n_s 1-d: arrays back
+    t_loc = np.asarray(runtime_for_success(n_s, target, "local", progress=cfg.progress))
     good = np.isfinite(t_lin) & np.isfinite(t_loc)
     if good.sum() < 2:
         raise LzsmValueError("the target success was not reached on the runtime grid for enough sizes")
@@ -707,8 +707,8 @@ def adiabatic_grover(cfg: Config, out: Path) -> dict:
     T_check = np.array([0.5, 2.0, 8.0]) * n_full
     dev_full = {}
     for sched in SCHEDULES:
-        pr = p_success(n_full, T_check, sched)
-        pf = p_success(n_full, T_check, sched, space="full")
+        pr = p_success(n_full, T_check, sched, progress=cfg.progress)
+        pf = p_success(n_full, T_check, sched, space="full", progress=cfg.progress)
         dev_full[sched] = float(np.max(np.abs(pr - pf)))
 
     big = (n_c[:, None] >= 256) & (T_lin >= n_c[:, None])

@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lzsm import _checks
-from lzsm.errors import LzsmValueError
+from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.curves import CovalentIonicCrossing, Curves, FunctionCurves, _sym2
 from lzsm.molecules.semiclassical import (
     CurveCrossing,
@@ -75,9 +75,9 @@ def marcus_curves(
     with the slope difference ``|F_1 - F_2| = m omega^2 d = omega sqrt(2 m lambda)``.  ``frequency``
     is the angular frequency omega (rad per time unit); the mass only scales x (every rate is
     independent of it).  ``mass`` and ``hbar`` are stored on the returned model."""
-    v = abs(float(coupling))
+    v = abs(_checks.real_scalar(coupling, "coupling"))
     lam = _checks.positive_scalar(reorganization_energy, "reorganization_energy")
-    dg = float(reaction_free_energy)
+    dg = _checks.real_scalar(reaction_free_energy, "reaction_free_energy")
     w = _checks.positive_scalar(frequency, "frequency")
     m = _checks.positive_scalar(mass, "mass")
     k = m * w * w
@@ -141,8 +141,9 @@ def newton_sutin_rate(
     limit: ``kappa_el -> 1``, the TST rate ``nu_n exp(-Delta G‡/k_BT)``."""
     x = landau_zener_exponent(coupling, reorganization_energy, temperature, frequency, hbar)
     kappa = np.asarray(lz_transmission_coefficient(-np.expm1(-x)))  # P_0 = 1 - exp(-2 pi gamma)
-    nu = float(frequency) / (2 * np.pi)
-    boltz = np.exp(-float(activation_free_energy(reorganization_energy, reaction_free_energy)) / float(temperature))
+    nu = _checks.positive_scalar(frequency, "frequency") / (2 * np.pi)
+    dg = _checks.real_scalar(reaction_free_energy, "reaction_free_energy")
+    boltz = np.exp(-float(activation_free_energy(reorganization_energy, dg)) / float(temperature))
     return kappa * nu * boltz, kappa
 
 
@@ -287,7 +288,7 @@ def electron_transfer_rates(
     frequency omega, both in the units of the energies (hbar explicit)."""
     v = np.abs(_checks.real_array(coupling, "coupling", positive=True)).ravel()
     lam = _checks.positive_scalar(reorganization_energy, "reorganization_energy")
-    dg = float(_checks.real_array(reaction_free_energy, "reaction_free_energy"))
+    dg = _checks.real_scalar(reaction_free_energy, "reaction_free_energy")
     kt = _checks.positive_scalar(temperature, "temperature")
     w = _checks.positive_scalar(frequency, "frequency")
     hb = _checks.positive_scalar(hbar, "hbar")
@@ -422,21 +423,32 @@ def _theta_nodes(n: int = 400) -> tuple[np.ndarray, np.ndarray]:
     return 0.5 * np.pi * (x + 1), 0.5 * np.pi * w
 
 
+def _path(
+    curve: Any, energy: float, mass: float, start: float, end: float, n_nodes: int
+) -> tuple[float, float, float, float, np.ndarray, np.ndarray, np.ndarray]:
+    """Checked (mass, start, end, energy), the theta nodes and weights, and the curve on them."""
+    if not callable(curve):
+        raise LzsmTypeError(f"`curve` must be a callable R -> U(R) (vectorised), got {type(curve).__name__}")
+    m = _checks.positive_scalar(mass, "mass")
+    a, b = _checks.real_scalar(start, "start"), _checks.real_scalar(end, "end")
+    e = _checks.real_scalar(energy, "energy")
+    th, w = _theta_nodes(_checks.integer(n_nodes, "n_nodes", low=2, high=100_000))
+    r = a + (b - a) * 0.5 * (1 - np.cos(th))
+    return m, a, b, e, th, w, _checks.real_array(curve(r), "curve(R)")
+
+
 def transit_time(curve: Any, energy: float, mass: float, start: float, end: float, n_nodes: int = 400) -> float:
     """Classical time ``int_start^end dR / v(R)``, ``v = sqrt(2 (E - U(R))/m)``, on the 1-D curve
     ``U = curve(R)`` (vectorised).  With ``R = a + (b - a)(1 - cos theta)/2`` the integrand
     ``(b - a) sin(theta)/(2 v)`` stays finite at turning points (``v ~ sqrt(R - R_t)``), so a
     Gauss–Legendre rule in theta converges fast whether or not an end is a turning point."""
-    m = _checks.positive_scalar(mass, "mass")
-    a, b = float(start), float(end)
+    m, a, b, energy, th, w, u = _path(curve, energy, mass, start, end, n_nodes)
     if not b > a:
         raise LzsmValueError(f"`end` must exceed `start`, got start={a:g}, end={b:g}")
-    th, w = _theta_nodes(n_nodes)
-    r = a + (b - a) * 0.5 * (1 - np.cos(th))
-    ke = float(energy) - np.asarray(curve(r), dtype=float)
-    if np.any(ke < -1e-12 * max(1.0, abs(float(energy)))):
+    ke = energy - u
+    if np.any(ke < -1e-12 * max(1.0, abs(energy))):
         raise LzsmValueError(
-            f"the curve rises above the energy {float(energy):g} between {a:g} and {b:g}: "
+            f"the curve rises above the energy {energy:g} between {a:g} and {b:g}: "
             "the motion is not classically allowed there"
         )
     v = np.sqrt(np.maximum(2 * ke / m, 1e-300))
@@ -446,11 +458,8 @@ def transit_time(curve: Any, energy: float, mass: float, start: float, end: floa
 def classical_action(curve: Any, energy: float, mass: float, start: float, end: float, n_nodes: int = 400) -> float:
     """``int_start^end p dR``, ``p = sqrt(2 m (E - U(R)))`` (same quadrature as :func:`transit_time`);
     between turning points twice this is the closed-orbit action S(E), and ``dS/dE`` the period."""
-    m = _checks.positive_scalar(mass, "mass")
-    a, b = float(start), float(end)
-    th, w = _theta_nodes(n_nodes)
-    r = a + (b - a) * 0.5 * (1 - np.cos(th))
-    p = np.sqrt(np.maximum(2 * m * (float(energy) - np.asarray(curve(r), dtype=float)), 0.0))
+    m, a, b, energy, th, w, u = _path(curve, energy, mass, start, end, n_nodes)
+    p = np.sqrt(np.maximum(2 * m * (energy - u), 0.0))
     return float(np.sum(w * (b - a) * 0.5 * np.sin(th) * p))
 
 
@@ -458,13 +467,16 @@ def turning_point(curve: Any, energy: float, bracket: tuple[float, float]) -> fl
     """The R in ``bracket`` where ``curve(R) = energy`` (Brent, 1e-12); error if not bracketed."""
     from scipy.optimize import brentq
 
-    a, b = (float(x) for x in bracket)
+    a, b = _checks.interval(bracket, "bracket")
+    e = _checks.real_scalar(energy, "energy")
+    if not callable(curve):
+        raise LzsmTypeError(f"`curve` must be a callable R -> U(R) (vectorised), got {type(curve).__name__}")
 
     def f(r: float) -> float:
-        return float(np.asarray(curve(np.array([r])))[0]) - float(energy)
+        return float(np.asarray(curve(np.array([r])))[0]) - e
 
     if f(a) * f(b) > 0:
-        raise LzsmValueError(f"no turning point at energy {float(energy):g} in [{a:g}, {b:g}]")
+        raise LzsmValueError(f"no turning point at energy {e:g} in [{a:g}, {b:g}]")
     return float(brentq(f, a, b, xtol=1e-12))
 
 
@@ -638,7 +650,7 @@ def plateau_times(event_times: ArrayLike, min_gap: float) -> np.ndarray:
     (where the bound population is flat and can be compared without timing error)."""
     et = np.unique(_checks.real_array(event_times, "event_times"))
     gaps = np.diff(et)
-    return 0.5 * (et[:-1] + et[1:])[gaps > float(min_gap)]
+    return 0.5 * (et[:-1] + et[1:])[gaps > _checks.real_scalar(min_gap, "min_gap", nonnegative=True)]
 
 
 def visit_centroids(times: ArrayLike, signal: ArrayLike, guesses: ArrayLike, half_width: float) -> np.ndarray:
@@ -647,6 +659,11 @@ def visit_centroids(times: ArrayLike, signal: ArrayLike, guesses: ArrayLike, hal
     windows, which should span about a period so that each holds one whole visit)."""
     t = _checks.real_array(times, "times")
     y = _checks.real_array(signal, "signal")
+    if t.ndim != 1 or y.shape != t.shape:
+        raise LzsmValueError(
+            f"`times` and `signal` must be 1-D arrays of one length, got shapes {t.shape} and {y.shape}"
+        )
+    half_width = _checks.real_scalar(half_width, "half_width", positive=True)
     out = []
     for g in np.ravel(_checks.real_array(guesses, "guesses")):
         sel = (t >= g - half_width) & (t <= g + half_width)
@@ -744,6 +761,7 @@ def nacl_wavepacket(
     n_save: int = 400,
     absorber_width: float = 12.0,
     absorber_strength: float = 0.01,
+    progress: bool | None = None,
 ) -> PhotodissociationDynamics:
     """Launch a Gaussian packet at rest on the upper adiabatic curve at R = ``center`` (bohr;
     ``width`` = sigma of ``|psi|^2``) and propagate it with the split-operator engine
@@ -752,7 +770,8 @@ def nacl_wavepacket(
     thin one at the near end, which nothing should reach), to ``duration`` (a.u.).
 
     The electronic part of the initial packet is the local upper adiabatic state (a vertical
-    excitation: the pump puts the ground-state vibrational packet on the excited curve)."""
+    excitation: the pump puts the ground-state vibrational packet on the excited curve).
+    ``progress``: a bar over the time steps (as in :func:`lzsm.propagate`)."""
     from lzsm.models import adiabatic as bases
     from lzsm.molecules.wavepackets import Grid, absorbing_potential, gaussian_wavepacket, propagate
 
@@ -760,11 +779,17 @@ def nacl_wavepacket(
     s = _checks.positive_scalar(width, "width")
     t_end = _checks.positive_scalar(duration, "duration")
     step = _checks.positive_scalar(dt, "dt")
-    if not (isinstance(n_points, int) and n_points >= 64):
-        raise LzsmValueError(f"`n_points` must be an integer >= 64, got {n_points!r}")
-    if not 0 < r_min < c < r_max:
-        raise LzsmValueError(f"need 0 < r_min < center < r_max, got {r_min:g}, {c:g}, {r_max:g}")
-    mu = float(model.reduced_mass)  # type: ignore[attr-defined]
+    n_points = _checks.integer(n_points, "n_points", low=64, high=2**22)
+    n_save = _checks.integer(n_save, "n_save", low=1)
+    r_min = _checks.positive_scalar(r_min, "r_min")
+    r_max = _checks.positive_scalar(r_max, "r_max")
+    if not r_min < c < r_max:
+        raise LzsmValueError(
+            f"`r_min`, `center` and `r_max` must satisfy 0 < r_min < center < r_max, got {r_min:g}, {c:g}, {r_max:g}"
+        )
+    absorber_width = _checks.positive_scalar(absorber_width, "absorber_width")
+    absorber_strength = _checks.real_scalar(absorber_strength, "absorber_strength", nonnegative=True)
+    mu = _checks.positive_scalar(getattr(model, "reduced_mass", None), "model.reduced_mass")
     grid = Grid.uniform((float(r_min), float(r_max)), n_points, names=("R",))
     x = grid.axes[0]
     states = np.real(bases.adiabatic_states(model, x))  # (nx, 2 diabatic, 2 adiabatic)
@@ -774,7 +799,7 @@ def nacl_wavepacket(
     w = w + absorber_strength * ramp
     n_steps = int(np.ceil(t_end / step))
     every = max(1, n_steps // max(int(n_save), 1))
-    ev = propagate(model, grid, psi0, mu, step, n_steps, absorber=w, save_every=every)
+    ev = propagate(model, grid, psi0, mu, step, n_steps, absorber=w, save_every=every, progress=progress)
     # populations on the local adiabatic states, inside/outside R_c
     cr = curve_crossing(model, (c, float(r_max)))
     amps = np.einsum("xjn,txj->txn", states, ev.psi)
@@ -969,7 +994,9 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
             f"{float(model.parameters()['delta_e']) * _HARTREE_EV:.3f} eV (bound well)"
         )
     center = turning_point(up, e_launch, (2.0, cr0.position))
-    dyn = nacl_wavepacket(model, center, sigma, duration, r_max=r_max, n_points=n_points, dt=dt, n_save=n_save)
+    dyn = nacl_wavepacket(
+        model, center, sigma, duration, r_max=r_max, n_points=n_points, dt=dt, n_save=n_save, progress=cfg.progress
+    )
     paths = photodissociation_paths(model, dyn.mean_energy, mu, center)
     p_lz = paths.p_diabatic_stay
     # energy-averaged P_LZ over the packet's (Gaussian) energy distribution

@@ -56,13 +56,6 @@ BOHR_MAGNETON = _c.physical_constants["Bohr magneton"][0]
 GAUSS = 1e-4  # tesla
 
 
-def _scalar(x: Any, name: str, *, positive: bool = False, nonzero: bool = False, nonnegative: bool = False) -> float:
-    arr = real_array(x, name, positive=positive, nonzero=nonzero, nonnegative=nonnegative)
-    if arr.ndim != 0:
-        raise LzsmValueError(f"`{name}` must be a single number, got an array of shape {arr.shape}")
-    return float(arr)
-
-
 # =================================================================================== Feshbach
 @dataclass(frozen=True)
 class FeshbachResonance:
@@ -93,10 +86,10 @@ class FeshbachResonance:
     name: str = ""
 
     def __post_init__(self) -> None:
-        _scalar(self.mass_amu, "mass_amu", positive=True)
-        _scalar(self.a_bg_bohr, "a_bg_bohr", nonzero=True)
-        _scalar(self.width_gauss, "width_gauss", nonzero=True)
-        _scalar(self.delta_mu_bohr_magneton, "delta_mu_bohr_magneton", nonzero=True)
+        _checks.real_scalar(self.mass_amu, "mass_amu", positive=True)
+        _checks.real_scalar(self.a_bg_bohr, "a_bg_bohr", nonzero=True)
+        _checks.real_scalar(self.width_gauss, "width_gauss", nonzero=True)
+        _checks.real_scalar(self.delta_mu_bohr_magneton, "delta_mu_bohr_magneton", nonzero=True)
 
     @property
     def mass_kg(self) -> float:
@@ -106,6 +99,12 @@ class FeshbachResonance:
     def strength_m_gauss(self) -> float:
         """``|a_bg Delta_B|`` in metre·gauss (the resonance strength that enters delta_LZ)."""
         return abs(float(self.a_bg_bohr) * BOHR * float(self.width_gauss))
+
+
+def _resonance(resonance: Any) -> FeshbachResonance:
+    return _checks.instance(
+        resonance, "resonance", FeshbachResonance, "a FeshbachResonance (lzsm.applications.cold_atoms)"
+    )
 
 
 def _density_m3(density_cm3: ArrayLike) -> np.ndarray:
@@ -128,6 +127,7 @@ def feshbach_lz_parameter(
     ``delta = V^2 / (hbar alpha)`` of the crossing built by :func:`feshbach_crossing`
     (derivation there).  Arrays broadcast.
     """
+    _resonance(resonance)
     n = _density_m3(density_cm3)
     rate = _rate_gauss_per_s(sweep_rate_gauss_per_ms)
     out = 4.0 * math.pi * _c.hbar * n * resonance.strength_m_gauss / (resonance.mass_kg * rate)
@@ -138,7 +138,7 @@ def feshbach_beta_lz(resonance: FeshbachResonance) -> float:
     """Coefficient beta of the fit form ``P = P_max (1 - exp(-beta n / |Bdot|))`` of Hodby et
     al. (PRL 94, 120402 (2005)) predicted by the two-body Landau–Zener model:
     ``beta = 2 pi * 4 pi hbar |a_bg Delta_B| / m``, returned in cm^3 G / s."""
-    beta_si = 2.0 * math.pi * 4.0 * math.pi * _c.hbar * resonance.strength_m_gauss / resonance.mass_kg
+    beta_si = 2.0 * math.pi * 4.0 * math.pi * _c.hbar * _resonance(resonance).strength_m_gauss / resonance.mass_kg
     return beta_si * 1e6  # m^3 G/s -> cm^3 G/s
 
 
@@ -154,7 +154,7 @@ def feshbach_conversion_efficiency(
     empirical saturation factor that Hodby et al. (PRL 94, 120402 (2005)) fitted to their data
     (it reflects the phase-space density of the gas, not part of the LZ model).
     """
-    p_max = _scalar(p_max, "p_max", positive=True)
+    p_max = _checks.real_scalar(p_max, "p_max", positive=True)
     if p_max > 1:
         raise LzsmValueError(f"`p_max` must be in (0, 1], got {p_max:g}")
     delta = np.asarray(feshbach_lz_parameter(resonance, density_cm3, sweep_rate_gauss_per_ms))
@@ -180,8 +180,11 @@ def feshbach_crossing(resonance: FeshbachResonance, density_cm3: ArrayLike, swee
     ``alpha / (hbar Bdot^2)`` in 1/G^2.  One batched model then covers every ramp rate over the same
     field window.  Arrays broadcast (density x rate grid allowed).
     """
+    _resonance(resonance)
     n = _density_m3(density_cm3)
     rate = _rate_gauss_per_s(sweep_rate_gauss_per_ms)
+    if n.size == 0 or rate.size == 0:
+        raise LzsmValueError("`density_cm3` and `sweep_rate_gauss_per_ms` must not be empty")
     dmu = abs(float(resonance.delta_mu_bohr_magneton)) * BOHR_MAGNETON * GAUSS  # J per gauss
     v_si = np.sqrt(4.0 * math.pi * _c.hbar**2 * resonance.strength_m_gauss * dmu * n / resonance.mass_kg)
     alpha_si = dmu * rate  # J/s
@@ -215,7 +218,7 @@ def feshbach_conversion_exact(
     points that did not finish are NaN (with its :class:`lzsm.errors.LzsmConvergenceWarning`)."""
     from lzsm.dynamics.coherent import evolve
 
-    w = _scalar(window_gauss, "window_gauss", positive=True)
+    w = _checks.real_scalar(window_gauss, "window_gauss", positive=True)
     opts = propagation_options(options, 1e-10, tol=tol, progress=progress)
     model = feshbach_crossing(resonance, density_cm3, sweep_rate_gauss_per_ms)
     # accumulated phase over the window (field coordinate, hbar = 1): at most w (alpha w + 2 V)
@@ -251,8 +254,8 @@ def nonlinear_lz_critical_gamma(coupling_v: float, nonlinearity_c: float) -> flo
 
     Derivation: on the lower level ``gamma(g) = g - c g / sqrt(g^2 + v^2)`` with the effective
     bias ``g = gamma + c s``; ``d gamma/dg = 0`` at ``g^2 + v^2 = (c v^2)^(2/3)``."""
-    v = _scalar(coupling_v, "coupling_v", positive=True)
-    c = abs(_scalar(nonlinearity_c, "nonlinearity_c"))
+    v = _checks.real_scalar(coupling_v, "coupling_v", positive=True)
+    c = abs(_checks.real_scalar(nonlinearity_c, "nonlinearity_c"))
     if c <= v:
         return 0.0
     return (c ** (2.0 / 3.0) - v ** (2.0 / 3.0)) ** 1.5
@@ -333,8 +336,8 @@ def nonlinear_lz_levels(gamma: ArrayLike, coupling_v: float, nonlinearity_c: flo
     from scipy.optimize import brentq
 
     gam = np.atleast_1d(real_array(gamma, "gamma")).reshape(-1)
-    v = _scalar(coupling_v, "coupling_v", positive=True)
-    c = _scalar(nonlinearity_c, "nonlinearity_c")
+    v = _checks.real_scalar(coupling_v, "coupling_v", positive=True)
+    c = _checks.real_scalar(nonlinearity_c, "nonlinearity_c")
     shape = (gam.size, 4)
     g_out = np.full(shape, np.nan)
     lev = np.full(shape, -1, dtype=int)
@@ -580,7 +583,7 @@ class NonlinearEvolution(Result):
 
 def _nonlinear_options(method: str, options: Options | None, tol: float | None, max_steps: int | None) -> Options:
     """The options of one of :data:`NONLINEAR_METHODS`: an error for an option it would ignore."""
-    if method not in NONLINEAR_METHODS:
+    if not isinstance(method, str) or method not in NONLINEAR_METHODS:
         raise LzsmValueError(f"`method` must be 'rk4' or 'dop853', got {method!r}")
     opts = resolve_options(options, tol=tol, max_steps=max_steps)
     honours = NONLINEAR_METHODS[method][1]
@@ -654,16 +657,16 @@ def nonlinear_lz_evolve(
     if rtol is not None:
         deprecated("nonlinear_lz_evolve(rtol=...)", "nonlinear_lz_evolve(tol=...)")
         tol = rtol if tol is None else tol
-    alpha = _scalar(sweep_rate, "sweep_rate", nonzero=True)
-    v = _scalar(coupling_v, "coupling_v", positive=True)
-    c = _scalar(nonlinearity_c, "nonlinearity_c")
-    g0, g1 = (_scalar(x, "gamma_span") for x in gamma_span)
+    alpha = _checks.real_scalar(sweep_rate, "sweep_rate", nonzero=True)
+    v = _checks.real_scalar(coupling_v, "coupling_v", positive=True)
+    c = _checks.real_scalar(nonlinearity_c, "nonlinearity_c")
+    g0, g1 = _checks.pair(gamma_span, "gamma_span", ends="gamma_start, gamma_end")
     if (g1 - g0) * alpha <= 0:
         raise LzsmValueError(
             f"`gamma_span` must run in the direction of `sweep_rate` (alpha = {alpha:g}), got ({g0:g}, {g1:g})"
         )
     opts = _nonlinear_options(method, options, tol, max_steps)
-    kappa = _scalar(kappa, "kappa", positive=True)
+    kappa = _checks.real_scalar(kappa, "kappa", positive=True)
     if kappa > 0.5:
         raise LzsmValueError(f"`kappa` must be in (0, 0.5], got {kappa:g}")
     steps = _rk4_step_bound(alpha, v, c, g0, g1, kappa)
@@ -674,7 +677,9 @@ def nonlinear_lz_evolve(
             "sweep faster, narrow the span or raise kappa"
         )
     psi0 = _initial_amplitudes(initial, g0, alpha, v, c)
-    ge = np.array([g0, g1]) if gamma_eval is None else np.asarray(real_array(gamma_eval, "gamma_eval"), float)
+    ge = np.array([g0, g1]) if gamma_eval is None else np.atleast_1d(real_array(gamma_eval, "gamma_eval"))
+    if ge.ndim != 1:
+        raise LzsmValueError(f"`gamma_eval` must be a number or a 1-D array, got shape {ge.shape}")
     lo_g, hi_g = min(g0, g1), max(g0, g1)
     if np.any(ge < lo_g - 1e-12 * (abs(lo_g) + 1)) or np.any(ge > hi_g + 1e-12 * (abs(hi_g) + 1)):
         raise LzsmValueError(f"`gamma_eval` must lie within gamma_span ({g0:g}, {g1:g})")
@@ -757,6 +762,10 @@ def nonlinear_lz_p_jump(
     ``options``, ``tol``, ``max_steps``: as in :func:`nonlinear_lz_evolve` (a sweep that does not
     finish gives NaN, with its warning); ``progress`` shows one bar over the sweep rates."""
     rates = np.atleast_1d(real_array(sweep_rate, "sweep_rate", positive=True))
+    coupling_v = _checks.real_scalar(coupling_v, "coupling_v", positive=True)
+    nonlinearity_c = _checks.real_scalar(nonlinearity_c, "nonlinearity_c")
+    if gamma_max is not None:
+        gamma_max = _checks.real_scalar(gamma_max, "gamma_max", positive=True)
     opts = resolve_options(options, tol=tol, max_steps=max_steps, progress=progress)
     out = np.empty(rates.shape)
     bar, each = point_loop(rates.size, opts, "nonlinear LZ p_jump")
@@ -800,8 +809,9 @@ def nonlinear_lz_adiabatic_p_jump(coupling_v: float, nonlinearity_c: float, *, n
     construction; the numerics of :func:`nonlinear_lz_p_jump` converge to it, see the tests.)
     For c < 0 the model maps onto c > 0 by exchanging the levels, with the same result.
     """
-    v = _scalar(coupling_v, "coupling_v", positive=True)
-    c = abs(_scalar(nonlinearity_c, "nonlinearity_c"))
+    v = _checks.real_scalar(coupling_v, "coupling_v", positive=True)
+    c = abs(_checks.real_scalar(nonlinearity_c, "nonlinearity_c"))
+    n_nodes = _checks.integer(n_nodes, "n_nodes", low=2, high=100_000)
     if c <= v:
         return 0.0
     gc = nonlinear_lz_critical_gamma(v, c)
@@ -836,7 +846,7 @@ def nonlinear_lz_adiabatic_p_jump(coupling_v: float, nonlinearity_c: float, *, n
     edges = np.unique(np.clip(breaks, -1.0, 1.0))
     # Gauss-Legendre in u on each sub-interval with s = lo + (hi - lo)(3u^2 - 2u^3): ds/du vanishes
     # at both ends, which smooths the square-root behaviour of the measure at the kinks
-    x, w = _gauss_legendre(int(n_nodes))
+    x, w = _gauss_legendre(n_nodes)
     u = 0.5 * (x + 1.0)
     step, dstep = 3 * u**2 - 2 * u**3, 6 * u * (1 - u)
     area = 0.0
@@ -921,12 +931,16 @@ def nonlinear_lz_hysteresis(
     sweep until ``-gamma_c``: the populations differ in between (hysteresis; Wu & Niu 2000,
     Liu et al. 2002).  ``method``, ``kappa``, ``options``, ``tol``, ``max_steps``: as in
     :func:`nonlinear_lz_evolve`."""
-    alpha = _scalar(sweep_rate, "sweep_rate", positive=True)
-    v = _scalar(coupling_v, "coupling_v", positive=True)
-    c = _scalar(nonlinearity_c, "nonlinearity_c")
-    gm = _default_gamma_max(alpha, v, c) if gamma_max is None else _scalar(gamma_max, "gamma_max", positive=True)
-    if not isinstance(n_eval, int) or n_eval < 11:
-        raise LzsmValueError(f"`n_eval` must be an integer >= 11, got {n_eval!r}")
+    alpha = _checks.real_scalar(sweep_rate, "sweep_rate", positive=True)
+    v = _checks.real_scalar(coupling_v, "coupling_v", positive=True)
+    c = _checks.real_scalar(nonlinearity_c, "nonlinearity_c")
+    gm = (
+        _default_gamma_max(alpha, v, c)
+        if gamma_max is None
+        else _checks.real_scalar(gamma_max, "gamma_max", positive=True)
+    )
+    n_eval = _checks.integer(n_eval, "n_eval", low=11, high=10**7)
+    threshold = _checks.real_scalar(threshold, "threshold", positive=True)
     grid = np.linspace(-gm, gm, n_eval)
 
     def sweep(rate: float, span: tuple[float, float]) -> NonlinearEvolution:
@@ -1070,7 +1084,7 @@ def feshbach_association(cfg: Config, out: Path) -> dict:
     p_max = cfg.get("ramp", "p_max", 1.0, low=0.0, low_open=True, high=1.0)
     delta = np.asarray(feshbach_lz_parameter(res, n, rates))
     closed = np.asarray(feshbach_conversion_efficiency(res, n, rates))
-    exact = np.atleast_1d(feshbach_conversion_exact(res, n, rates, window_gauss=window))
+    exact = np.atleast_1d(feshbach_conversion_exact(res, n, rates, window_gauss=window, progress=cfg.progress))
     beta = feshbach_beta_lz(res)
     inv = 1.0 / rates
     import xarray as xr
@@ -1151,11 +1165,11 @@ def nonlinear_lz(cfg: Config, out: Path) -> dict:
     c_h = cfg.get("hysteresis", "nonlinearity_c", 2.0 * v, **c_rng)
     a_h = cfg.get("hysteresis", "sweep_rate", 0.01 * v * v, **a_rng)
 
-    p = np.array([[nonlinear_lz_p_jump(a, v, c, kappa=kappa) for a in rates] for c in cs])
+    p = np.array([nonlinear_lz_p_jump(rates, v, c, kappa=kappa, progress=cfg.progress) for c in cs])
     p_lin = np.asarray(analytic.lz_probability(v / 2.0, rates))
     lin_rows = np.nonzero(cs == 0)[0]
     dev_lin = float(np.max(np.abs(p[lin_rows] - p_lin))) if lin_rows.size else float("nan")
-    p_ad_num = np.array([nonlinear_lz_p_jump(a_ad, v, c, kappa=kappa) for c in cs_ad])
+    p_ad_num = np.array([nonlinear_lz_p_jump(a_ad, v, c, kappa=kappa, progress=cfg.progress) for c in cs_ad])
     p_ad_cf = np.array([nonlinear_lz_adiabatic_p_jump(v, c) for c in cs_ad])
     hyst = nonlinear_lz_hysteresis(a_h, v, c_h, kappa=kappa)
     gm_lv = 3.0 * max(v, abs(c_h))

@@ -88,9 +88,9 @@ def _rates(t1: float, t2: float, names: tuple[str, str] = ("t1", "t2")) -> tuple
     ``names`` are the parameter names used in the error messages (scenario keys in runners)."""
     n1, n2 = names
     t2 = float(_checks.positive_scalar(t2, n2))
+    if isinstance(t1, (bool, np.bool_)) or not isinstance(t1, (int, float, np.integer, np.floating)) or not t1 > 0:
+        raise LzsmValueError(f"`{n1}` must be a number > 0 (inf for no relaxation), got {_checks.short(t1)}")
     t1 = float(t1)
-    if not (t1 > 0):
-        raise LzsmValueError(f"`{n1}` must be > 0 (inf for no relaxation), got {t1!r}")
     if t2 > 2 * t1 * (1 + 1e-12):
         raise LzsmValueError(
             f"`{n2}` must be <= 2 {n1} (a Lindblad qubit has 1/T2 = 1/(2 T1) + gamma_phi, "
@@ -127,7 +127,7 @@ def rate_model_map(
     time-averaged steady state needs independent resonances (``Delta << hbar omega``,
     ``Gamma_2 << omega``) rather than ``hbar Gamma_2 >> Delta J_n``, which the rate (incoherent)
     reading and the transients need — see :func:`lindblad_upper_population` for the exact check.  The map is even in eps0."""
-    d = float(_checks.real_array(gap, "gap", nonnegative=True))
+    d = _checks.real_scalar(gap, "gap", nonnegative=True)
     e0 = _checks.real_array(offset, "offset").reshape(-1)
     amp = _checks.real_array(amplitude, "amplitude", nonnegative=True).reshape(-1)
     om = float(_checks.positive_scalar(frequency, "frequency"))
@@ -137,8 +137,8 @@ def rate_model_map(
     x = amp / hw
     if n_max is None:
         n_max = int(max(np.max(x, initial=0.0), np.max(np.abs(e0), initial=0.0) / hw)) + 30
-    if not isinstance(n_max, (int, np.integer)) or n_max < 0:
-        raise LzsmValueError(f"`n_max` must be a non-negative integer, got {n_max!r}")
+    else:
+        n_max = _checks.integer(n_max, "n_max", low=0, high=10**6)
     n = np.arange(-n_max, n_max + 1)
     bessel2 = special.jv(n[:, None], x[None, :]) ** 2  # (n, A)
     lorentz = g2 / ((e0[:, None] - n[None, :] * hw) ** 2 + (hbar * g2) ** 2)  # (eps0, n)
@@ -182,7 +182,7 @@ def lindblad_upper_population(
     from lzsm.dynamics.open import evolve_open
     from lzsm.models.drives import PeriodicDrive
 
-    d = float(_checks.real_array(gap, "gap", nonnegative=True))
+    d = _checks.real_scalar(gap, "gap", nonnegative=True)
     e0 = _checks.real_array(offset, "offset")
     amp = _checks.real_array(amplitude, "amplitude", nonnegative=True)
     om = float(_checks.positive_scalar(frequency, "frequency"))
@@ -237,10 +237,9 @@ def bessel_nodes(n_photons: int, frequency: float, amplitude_max: float, hbar: f
     ``amplitude_max`` where the n-photon resonance vanishes (coherent destruction of tunnelling;
     Oliver et al. 2005; Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010); figure and equation
     numbers not verified here)."""
-    if not isinstance(n_photons, (int, np.integer)):
-        raise LzsmValueError(f"`n_photons` must be an integer, got {n_photons!r}")
+    n_photons = _checks.integer(n_photons, "n_photons", low=-(10**6), high=10**6)
     hw = float(_checks.positive_scalar(hbar, "hbar")) * float(_checks.positive_scalar(frequency, "frequency"))
-    amax = float(_checks.real_array(amplitude_max, "amplitude_max", nonnegative=True))
+    amax = _checks.real_scalar(amplitude_max, "amplitude_max", nonnegative=True)
     k = int(amax / hw / np.pi) + abs(int(n_photons)) + 3
     zeros = special.jn_zeros(abs(int(n_photons)), k) * hw
     return zeros[zeros <= amax]
@@ -271,6 +270,9 @@ def first_crossing(x: ArrayLike, y: ArrayLike, level: float) -> float:
     NaN if it never does."""
     x = _checks.real_array(x, "x").reshape(-1)
     y = _checks.real_array(y, "y").reshape(-1)
+    level = _checks.real_scalar(level, "level")
+    if x.size != y.size or x.size == 0:
+        raise LzsmValueError(f"`x` and `y` must be non-empty and of one length, got {x.size} and {y.size}")
     idx = np.nonzero(y >= level)[0]
     if idx.size == 0:
         return math.nan
@@ -429,6 +431,7 @@ def gate_parameters(gap: ArrayLike, eps_max: ArrayLike, sweep_time: ArrayLike) -
     d = _checks.real_array(gap, "gap", positive=True)
     e = _checks.real_array(eps_max, "eps_max", positive=True)
     t = _checks.real_array(sweep_time, "sweep_time", positive=True)
+    _checks.broadcast({"gap": d, "eps_max": e, "sweep_time": t})
     return 0.5 * d, 2.0 * e / t
 
 
@@ -471,7 +474,7 @@ def gate_infidelity_evolve(
     from lzsm.models.two_level import LandauZener
 
     t = _checks.real_array(sweep_time, "sweep_time", positive=True)
-    v, a = gate_parameters(gap, eps_max, t)
+    v, a = gate_parameters(_checks.positive_scalar(gap, "gap"), _checks.positive_scalar(eps_max, "eps_max"), t)
     opts = propagation_options(options, 1e-11, tol=tol, progress=progress)
     model = LandauZener(coupling=v * t, sweep_rate=a * t**2, hbar=hbar)
     return _out(evolve(model, (-0.5, 0.5), 0, method=method, options=opts).p_diabatic_stay)
@@ -509,8 +512,11 @@ def gate_infidelity_open(
 
     ts = _checks.real_array(sweep_time, "sweep_time", positive=True).reshape(-1)
     t2s = _checks.real_array(t2, "t2", positive=True).reshape(-1)
-    kt = float(_checks.real_array(temperature, "temperature", nonnegative=True))
-    v, a = gate_parameters(gap, eps_max, ts)
+    kt = _checks.real_scalar(temperature, "temperature", nonnegative=True)
+    hbar = _checks.positive_scalar(hbar, "hbar")
+    if ts.size == 0 or t2s.size == 0:
+        raise LzsmValueError("`sweep_time` and `t2` must not be empty")
+    v, a = gate_parameters(_checks.positive_scalar(gap, "gap"), _checks.positive_scalar(eps_max, "eps_max"), ts)
     g1 = _rates(t1, float(np.max(t2s)))[0]
     gphi = 1.0 / t2s - 0.5 * g1
     opts = propagation_options(options, 1e-8, tol=tol, progress=progress)
@@ -556,9 +562,11 @@ def gate_error_estimate(
     ``gamma_phi = 1/T2``, no relaxation)."""
     v, _ = gate_parameters(gap, eps_max, sweep_time)
     d = 2 * v
-    e = np.asarray(eps_max, dtype=float)
-    t = np.asarray(sweep_time, dtype=float)
+    e = _checks.real_array(eps_max, "eps_max")
+    t = _checks.real_array(sweep_time, "sweep_time")
     g = 1.0 / _checks.real_array(t2, "t2", positive=True)
+    hbar = _checks.positive_scalar(hbar, "hbar")
+    _checks.broadcast({"gap": d, "eps_max": e, "sweep_time": t, "t2": g})
     b = np.pi * d**2 / (4 * hbar * e)
     c = g * d * np.arctan(e / d) / (2 * e)
     return _out(np.exp(-b * t) + c * t)
@@ -577,6 +585,8 @@ def optimal_sweep_time_estimate(
     d = _checks.real_array(gap, "gap", positive=True)
     e = _checks.real_array(eps_max, "eps_max", positive=True)
     g = 1.0 / _checks.real_array(t2, "t2", positive=True)
+    hbar = _checks.positive_scalar(hbar, "hbar")
+    _checks.broadcast({"gap": d, "eps_max": e, "t2": g})
     b = np.pi * d**2 / (4 * hbar * e)
     c = g * d * np.arctan(e / d) / (2 * e)
     if np.any(b <= c):
@@ -831,7 +841,7 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
             "infinite-time average of the upper diabatic population, no decoherence"
         )
     # ---- Lindblad check points against the same formula, point by point
-    p_lind = lindblad_upper_population(gap, off_k, amp_k, om, t1, t2, hbar, n_samples=ns)
+    p_lind = lindblad_upper_population(gap, off_k, amp_k, om, t1, t2, hbar, n_samples=ns, progress=cfg.progress)
     p_rate_k = np.asarray(rate_equation_upper_population(gap, off_k, amp_k, om, g2, g1, hbar))
     dev = np.abs(p_lind - p_rate_k)
     ds["check_offset"] = ("check_point", off_k)
@@ -981,9 +991,9 @@ def lz_gate(cfg: Config, out: Path) -> dict:
     coh = np.asarray(gate_infidelity_coherent(gap, eps_max, times, hbar))
     n_ev = cfg.get("sweep", "n_evolve_check", 6, low=1)
     idx = np.unique(np.linspace(0, times.size - 1, min(n_ev, times.size)).astype(int))
-    ev = np.asarray(gate_infidelity_evolve(gap, eps_max, times[idx], hbar))
+    ev = np.asarray(gate_infidelity_evolve(gap, eps_max, times[idx], hbar, progress=cfg.progress))
     ev_dev = float(np.max(np.abs(ev - coh[idx])))
-    opn = gate_infidelity_open(gap, eps_max, times, t2s, t1=t1, temperature=kt, hbar=hbar)
+    opn = gate_infidelity_open(gap, eps_max, times, t2s, t1=t1, temperature=kt, hbar=hbar, progress=cfg.progress)
     est = np.asarray(gate_error_estimate(gap, eps_max, times[:, None], t2s[None, :], hbar))
     t_opt = np.array([minimum_of_curve(times, opn[:, j]) for j in range(t2s.size)])
     t_est = np.array([optimal_sweep_time_estimate(gap, eps_max, t2, hbar) for t2 in t2s], dtype=float)

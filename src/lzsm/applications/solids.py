@@ -177,10 +177,10 @@ def plane_wave_hamiltonian(quasimomentum: ArrayLike, depth: float, orders: Array
     Returns ``(*kappa.shape, N, N)`` in units of E_r (module docstring, first equation).
     """
     k = _checks.real_array(quasimomentum, "quasimomentum")
-    v0 = float(_depth(depth))
-    n = np.asarray(orders, dtype=float)
-    if n.ndim != 1 or n.size < 2:
-        raise LzsmValueError(f"`orders` must be a 1-D list of at least two integers, got shape {n.shape}")
+    v0 = float(_depth(_checks.real_scalar(depth, "depth")))
+    n = _checks.real_array(orders, "orders")
+    if n.ndim != 1 or n.size < 2 or np.any(n != np.round(n)):
+        raise LzsmValueError(f"`orders` must be a 1-D list of at least two integers, got {_checks.short(orders)}")
     size = n.size
     h = np.zeros(k.shape + (size, size))
     idx = np.arange(size)
@@ -258,8 +258,8 @@ def plane_wave_sweep(depth: float, f0: float, orders: ArrayLike, quasimomentum0:
     ``A_nn = (kappa0 + 2n)^2 + V0/2``, ``A_n,n+-1 = -V0/4``, ``B_nn = 2 (kappa0 + 2n) F0/pi``
     (the common ``(F0 t/pi)^2`` is a global phase and is dropped)."""
     f = float(_checks.positive_scalar(f0, "f0"))
-    k0 = float(_checks.real_array(quasimomentum0, "quasimomentum0"))
-    n = np.asarray(orders, dtype=float)
+    k0 = _checks.real_scalar(quasimomentum0, "quasimomentum0")
+    n = _checks.real_array(orders, "orders")
     a = plane_wave_hamiltonian(k0, depth, n)
     b = 2.0 * (k0 + 2.0 * n) * f / np.pi
     return LinearSweep(a, b)
@@ -276,7 +276,7 @@ def two_band_model(
     g = _checks.positive_scalar(gap, "gap")
     f = _checks.positive_scalar(f0, "f0")
     j = _checks.positive_scalar(hopping, "hopping")
-    k0 = float(_checks.real_array(quasimomentum0, "quasimomentum0"))
+    k0 = _checks.real_scalar(quasimomentum0, "quasimomentum0")
     w = 0.5 * f  # d(pi kappa / 2)/dt = (pi/2)(F0/pi)
 
     def bias(t):
@@ -318,7 +318,7 @@ def tunnelling_per_bloch_period(
     ``progress`` shows one bar over the points.  A point whose propagation did not finish is NaN
     (with an :class:`lzsm.errors.LzsmConvergenceWarning` from :func:`lzsm.evolve`).
     """
-    if method in LATTICE_MODELS:
+    if isinstance(method, str) and method in LATTICE_MODELS:
         deprecated(
             f"tunnelling_per_bloch_period(method={method!r})",
             f"model={method!r} (method= names the integrator, e.g. 'magnus6')",
@@ -434,7 +434,7 @@ def bloch_zener_trace(
 
     ``method``, ``options``, ``tol`` (default 1e-10) and ``progress`` go to :func:`lzsm.evolve`
     (both propagations); returns a :class:`BlochZenerTrace` (``.to_xarray()``)."""
-    v0 = float(_depth(depth))
+    v0 = float(_depth(_checks.real_scalar(depth, "depth")))
     f = _checks.positive_scalar(f0, "f0")
     for name, val, hi in (("periods", periods, 50), ("points_per_period", points_per_period, 2000)):
         if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or not 1 <= val <= hi:
@@ -547,11 +547,11 @@ def zener_breakdown(cfg: Config, out: Path) -> dict:
 
     vv, ff = np.meshgrid(depths, f0, indexing="ij")
     gap = np.asarray(band_gap(depths))
-    p_pw = np.asarray(tunnelling_per_bloch_period(vv, ff, "plane_wave", n_max=n_max))
-    p_tb = np.asarray(tunnelling_per_bloch_period(vv, ff, "two_band", hopping=hop))
+    p_pw = np.asarray(tunnelling_per_bloch_period(vv, ff, "plane_wave", n_max=n_max, progress=cfg.progress))
+    p_tb = np.asarray(tunnelling_per_bloch_period(vv, ff, "two_band", hopping=hop, progress=cfg.progress))
     p_lz = np.asarray(lz_tunnelling_probability(vv, ff, gap[:, None] * np.ones_like(ff)))
     p_weak = np.asarray(weak_lattice_lz_probability(vv, ff))
-    trace = bloch_zener_trace(bz_depth, bz_f0, periods, ppp, n_max=n_max, hopping=hop)
+    trace = bloch_zener_trace(bz_depth, bz_f0, periods, ppp, n_max=n_max, hopping=hop, progress=cfg.progress)
 
     e_r = recoil_energy(mass, lam)
     import xarray as xr

@@ -170,8 +170,7 @@ def dykhne_davis_pechukas(
     if model.coordinate != "t" or model.batch_shape != ():
         raise LzsmValueError("`model` must be a single two-level model in time (no parameter grid)")
     t0, t1 = _checks.time_span(t_span)
-    if not isinstance(n_grid, (int, np.integer)) or n_grid < 11:
-        raise LzsmValueError(f"`n_grid` must be an integer >= 11, got {n_grid!r}")
+    n_grid = _checks.integer(n_grid, "n_grid", low=11, high=100_000)
     bias = _complex_callable(model.bias, "bias")
     coup = _complex_callable(model.coupling, "coupling")
     width = t1 - t0
@@ -209,7 +208,7 @@ def dykhne_davis_pechukas(
                 is_min &= core <= pad[1 + di : pad.shape[0] - 1 + di, 1 + dj : pad.shape[1] - 1 + dj]
     seeds = list(zz[is_min & np.isfinite(core)])
     if t_guess is not None:
-        seeds.append(complex(t_guess))
+        seeds.append(_checks.complex_scalar(t_guess, "t_guess"))
     scale = width / 100
     roots: list[complex] = []
     for s in seeds:

@@ -102,9 +102,7 @@ def rate_equation_p_diabatic_stay(
         raise LzsmValueError("`sweep_rate` must be non-zero")
     g = _checks.real_array(dephasing, "dephasing", positive=True)
     hbar = _checks.positive_scalar(hbar, "hbar")
-    t0, t1 = (float(x) for x in t_span)
-    if not t0 < t1:
-        raise LzsmValueError(f"`t_span` must satisfy t0 < t1, got {t_span!r}")
+    t0, t1 = _checks.time_span(t_span, infinite=True)
     aa = np.abs(a)
     k = 2.0 * v**2 / (hbar * aa) * (np.arctan(aa * t1 / (hbar * g)) - np.arctan(aa * t0 / (hbar * g)))
     return _out(0.5 * (1.0 + np.exp(-2.0 * k)))
@@ -119,8 +117,7 @@ def rate_equation_populations(model: Model, t_span: tuple[float, float], dephasi
         raise LzsmValueError("`model` must be a two-level lzsm model")
     if model.batch_shape != ():
         raise LzsmValueError("rate_equation_populations takes a single parameter point: use model.point(index)")
-    if initial not in (0, 1):
-        raise LzsmValueError(f"`initial` must be 0 or 1, got {initial!r}")
+    initial = _checks.integer(initial, "initial", low=0, high=1)
     g = float(_checks.positive_scalar(dephasing, "dephasing"))
     t0, t1 = _checks.time_span(t_span)
     hbar = float(model.hbar)
@@ -176,10 +173,7 @@ def rate_equation_upper_population(
     g1 = _checks.real_array(relaxation, "relaxation", nonnegative=True)
     hbar = _checks.positive_scalar(hbar, "hbar")
     x = amp / (hbar * om)
-    if n_max is None:
-        n_max = int(np.max(x)) + 30
-    if not isinstance(n_max, (int, np.integer)) or n_max < 0:
-        raise LzsmValueError(f"`n_max` must be a non-negative integer, got {n_max!r}")
+    n_max = int(np.max(x, initial=0.0)) + 30 if n_max is None else _checks.integer(n_max, "n_max", low=0, high=10**6)
     n = np.arange(-n_max, n_max + 1).reshape((-1,) + (1,) * np.broadcast(d, e0, amp, om, g2, g1).ndim)
     w = 0.5 * d**2 * np.sum(special.jv(n, x) ** 2 * g2 / ((e0 - n * hbar * om) ** 2 + (hbar * g2) ** 2), axis=0)
     with np.errstate(invalid="ignore"):

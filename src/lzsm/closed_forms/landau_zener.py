@@ -187,7 +187,7 @@ def regime(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0, to
     >>> lzsm.regime(0.5, [0.01, 1.0, 1000.0]).tolist()  # P_LZ <= 0.01, in between, >= 0.99
     ['adiabatic', 'intermediate', 'diabatic']
     """
-    tol = float(_probability(tolerance, "tolerance"))
+    tol = float(_probability(_checks.real_scalar(tolerance, "tolerance"), "tolerance"))
     p = np.asarray(lz_probability(coupling, sweep_rate, hbar))
     out = np.where(p <= tol, "adiabatic", np.where(p >= 1 - tol, "diabatic", "intermediate"))
     return _out(out)
@@ -291,9 +291,7 @@ def lz_amplitudes(
     logarithmically), populations are exact.
     """
     t_arr = _checks.real_array(t, "t")
-    t0_arr = np.asarray(t0, dtype=float)
-    if np.any(np.isnan(t0_arr)) or np.any(t0_arr == np.inf):
-        raise LzsmValueError("`t0` must be finite or -inf")
+    t0_arr = _checks.real_array(t0, "t0", minus_infinity=True)
     if np.all(np.isneginf(t0_arr)):
         if not (isinstance(initial, (int, np.integer)) and initial in (0, 1)):
             raise LzsmValueError(
@@ -378,12 +376,12 @@ def finite_time_p_jump(
     system started in (adiabatic index ``initial``: 0 lower, 1 upper) at t0 (default -inf).
 
     Tends to :func:`lz_probability` for ``t -> inf, t0 -> -inf``."""
-    if initial not in (0, 1):
-        raise LzsmValueError(f"`initial` must be an adiabatic index 0 (lower) or 1 (upper), got {initial}")
+    if isinstance(initial, (bool, np.bool_)) or not isinstance(initial, (int, np.integer)) or initial not in (0, 1):
+        raise LzsmValueError(f"`initial` must be an adiabatic index 0 (lower) or 1 (upper), got {initial!r}")
     v = _checks.complex_array(coupling, "coupling")
     a = _rate(sweep_rate)
     t_arr = _checks.real_array(t, "t")
-    t0_arr = np.asarray(t0, dtype=float)
+    t0_arr = _checks.real_array(t0, "t0", minus_infinity=True)
     if np.all(np.isneginf(t0_arr)):
         # lower adiabatic state at -inf: diabatic |1> for alpha > 0, |2> for alpha < 0
         dia = np.where(a > 0, initial == 0, initial == 1)

@@ -39,6 +39,10 @@ from lzsm.errors import LzsmValueError
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(200)
 
 
+#: The largest photon number ``k_max`` of the multiphoton sums.
+MAX_PHOTONS = 10**6
+
+
 def _out(x):
     return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
@@ -100,7 +104,7 @@ def incoherent_passages_probability(p_lz: ArrayLike, n_passages: ArrayLike) -> n
     p = _checks.real_array(p_lz, "p_lz")
     if np.any((p < 0) | (p > 1)):
         raise LzsmValueError("`p_lz` must lie in [0, 1]")
-    n = np.asarray(n_passages)
+    n = _checks.numeric_array(n_passages, "n_passages", "non-negative integers")
     if n.dtype.kind not in "iu" or np.any(n < 0):
         raise LzsmValueError(f"`n_passages` must be non-negative integers, got {n_passages!r}")
     return _out(0.5 * (1.0 - (1.0 - 2.0 * p) ** n))
@@ -118,8 +122,7 @@ def multiphoton_resonances(frequency: ArrayLike, k_max: int, hbar: float = 1.0) 
     """
     om = _checks.real_array(frequency, "frequency", positive=True)
     hbar = _checks.positive_scalar(hbar, "hbar")
-    if not isinstance(k_max, (int, np.integer)) or k_max < 0:
-        raise LzsmValueError(f"`k_max` must be a non-negative integer, got {k_max!r}")
+    k_max = _checks.integer(k_max, "k_max", low=0, high=MAX_PHOTONS)
     k = np.arange(-k_max, k_max + 1)
     return hbar * om[..., None] * k
 
@@ -133,7 +136,11 @@ def dressed_gap(
     a = _checks.real_array(amplitude, "amplitude", nonnegative=True)
     om = _checks.real_array(frequency, "frequency", positive=True)
     hbar = _checks.positive_scalar(hbar, "hbar")
-    return _out(d * special.jv(np.asarray(k), a / (hbar * om)))
+    kk = _checks.real_array(k, "k")
+    if np.any(kk != np.round(kk)):
+        raise LzsmValueError(f"`k` (photon number) must be an integer or an array of integers, got {_checks.short(k)}")
+    _checks.broadcast({"gap": d, "amplitude": a, "frequency": om, "k": kk})
+    return _out(d * special.jv(kk, a / (hbar * om)))
 
 
 def fast_driving_upper_population(
@@ -159,6 +166,8 @@ def fast_driving_upper_population(
     hw = hbar * om
     if k_max is None:
         k_max = int(np.max((a + np.abs(e)) / hw)) + 20 if d.size else 20
+    else:
+        k_max = _checks.integer(k_max, "k_max", low=0, high=MAX_PHOTONS)
     k = np.arange(-k_max, k_max + 1)
     dk = d[..., None] * special.jv(k, (a / hw)[..., None])
     with np.errstate(invalid="ignore", divide="ignore"):

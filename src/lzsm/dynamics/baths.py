@@ -26,6 +26,8 @@ Two uses:
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,11 +35,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lzsm import _checks
+from lzsm._progress import progress_bar
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.multilevel import LinearSweep
 from lzsm.models.two_level import LandauZener
 from lzsm.options import Options, resolve_options
-from lzsm.results import Result
+from lzsm.results import Result, Status
+
+#: :func:`spin_boson` propagates its window in this many pieces (progress and Ctrl-C between them).
+SEGMENTS = 16
+#: With ``progress=None``, :func:`spin_boson` shows a bar for sweeps of this many levels or more.
+PROGRESS_LEVELS = 32
 
 SIGMA_Z = np.diag([1.0, -1.0]).astype(complex)
 SIGMA_X = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=complex)
@@ -124,8 +132,8 @@ def discretize(bath: OhmicBath, n_modes: int, max_energy: float | None = None) -
 
     Equal-width bins on ``(0, max_energy]`` (default 6 cutoffs), ``g_k^2 = J(e_k) de``, so
     that ``sum_k g_k^2 f(e_k)`` approximates ``int J(e) f(e) de`` (midpoint rule)."""
-    if not isinstance(n_modes, (int, np.integer)) or n_modes < 1:
-        raise LzsmValueError(f"`n_modes` must be a positive integer, got {n_modes!r}")
+    _checks.instance(bath, "bath", OhmicBath, "an lzsm.OhmicBath")
+    n_modes = _checks.integer(n_modes, "n_modes", low=1, high=10**7)
     emax = 6.0 * float(bath.cutoff) if max_energy is None else _checks.positive_scalar(max_energy, "max_energy")
     de = emax / n_modes
     e = (np.arange(n_modes) + 0.5) * de
@@ -267,7 +275,9 @@ def spin_boson(
     ``initial`` is the system's diabatic state (``0``, ``1`` or ``'diabatic 1'``); the other
     options are those of :func:`lzsm.propagator` (default ``tol`` 1e-9).  At zero temperature a
     bath coupled through sigma_z leaves P_LZ unchanged (Wubs, Saito, Kohler, Hänggi & Kayanuma,
-    Phys. Rev. Lett. 97, 200404 (2006)).
+    Phys. Rev. Lett. 97, 200404 (2006)).  ``progress`` shows a bar over the window, which is
+    propagated in :data:`SEGMENTS` pieces (``None``: for sweeps of :data:`PROGRESS_LEVELS` levels
+    or more, on a terminal or in a notebook).
 
     Examples
     --------
@@ -281,7 +291,8 @@ def spin_boson(
     """
     from lzsm.dynamics.coherent import propagator
 
-    temp = float(_checks.real_array(temperature, "temperature", nonnegative=True))
+    temp = _checks.real_scalar(temperature, "temperature", nonnegative=True)
+    min_weight = _checks.real_scalar(min_weight, "min_weight", nonnegative=True)
     t0, t1 = _checks.time_span(t_span)
     sweep = spin_boson_sweep(model, mode_energies, couplings, n_fock, operator)
     init = _checks.initial_state(initial, model, t0)
@@ -304,8 +315,30 @@ def spin_boson(
     w = np.exp(-(e0 - e0.min()) / temp) if temp > 0 else (np.arange(e0.size) == np.argmin(e0)).astype(float)
     w /= w.sum()
     keep = np.flatnonzero(w > min_weight)
-    prop = propagator(sweep, (t0, t1), method=method, options=opts)
-    u = prop.u[-1]
+    # the window in SEGMENTS propagations, U = U_n ... U_1: a bar that moves, and Ctrl-C between them
+    u = np.eye(sweep.n_levels, dtype=complex)
+    label, err, steps, status = "", 0.0, 0, int(Status.OK)
+    budget = "max_steps" in opts.given()
+    with progress_bar(
+        t1 - t0,
+        opts.progress,
+        desc="spin_boson",
+        unit="t",
+        auto_above=0.0 if sweep.n_levels >= PROGRESS_LEVELS else math.inf,
+        bar_format="{l_bar}{bar}| {n:.3g}/{total:.3g} [{elapsed}]",
+    ) as bar:
+        for a, b in itertools.pairwise(np.linspace(t0, t1, SEGMENTS + 1)):
+            seg_opts = opts.replace(progress=False)
+            if budget:
+                seg_opts = seg_opts.replace(max_steps=max(1, opts.max_steps - steps))
+            seg = propagator(sweep, (float(a), float(b)), method=method, options=seg_opts)
+            label, err, steps = seg.method, err + float(seg.error_estimate), steps + int(seg.n_steps)
+            if not seg.ok:
+                status = int(seg.status)
+                u = np.full_like(u, np.nan)
+                break
+            u = seg.u[-1] @ u
+            bar.update(b - a)
     amps = v1.conj().T @ u @ v0[:, keep]
     p_each = np.sum(np.abs(amps) ** 2, axis=0)
     weights = w[keep] / np.sum(w[keep])
@@ -319,11 +352,11 @@ def spin_boson(
         int(n_fock),
         temp,
         (t0, t1),
-        method=prop.method,
-        options=prop.options,
-        status=prop.status,
-        error_estimate=prop.error_estimate,
-        n_steps=prop.n_steps,
+        method=label,
+        options=opts,
+        status=status,
+        error_estimate=err,
+        n_steps=steps,
     )
 
 
@@ -339,6 +372,7 @@ def spin_boson_p_diabatic_stay(
     initial: Any = 0,
     tol: float = 1e-9,
     min_weight: float = 1e-8,
+    progress: bool | None = None,
 ) -> float:
     """The number ``spin_boson(model, t_span, initial, ...).p_diabatic_stay`` (see :func:`spin_boson`)."""
     return spin_boson(
@@ -352,4 +386,5 @@ def spin_boson_p_diabatic_stay(
         operator=operator,
         min_weight=min_weight,
         tol=tol,
+        progress=progress,
     ).p_diabatic_stay

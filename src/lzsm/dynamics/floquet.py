@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.dynamics.coherent import _OnModelGrid, propagator
-from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
+from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import threads as _threads
 from lzsm.kernels.averages import unfold_half_period, weighted_overlaps
 from lzsm.kernels.drives import F_COS, F_TRIANGLE
@@ -182,7 +182,13 @@ class Floquet(_OnModelGrid, Result):
 
 def _period(model: Model, period: ArrayLike | None) -> np.ndarray:
     if period is not None:
-        return np.broadcast_to(_checks.real_array(period, "period", positive=True), model.batch_shape)
+        per = _checks.real_array(period, "period", positive=True)
+        try:
+            return np.broadcast_to(per, model.batch_shape)
+        except ValueError:
+            raise LzsmValueError(
+                f"`period` of shape {per.shape} does not broadcast to the model's grid {model.batch_shape}"
+            ) from None
     p = getattr(model, "period", None)
     if p is None:
         raise LzsmValueError(f"{type(model).__name__} has no drive period: pass `period=`")
@@ -277,9 +283,11 @@ def floquet(
     opts = resolve_options(
         options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
     )
-    n_samples = _checks.integer(n_samples, "n_samples", low=0)
-    t0 = float(_checks.real_array(t0, "t0"))
-    zone_center = float(_checks.real_array(zone_center, "zone_center"))
+    n_samples = _checks.integer(n_samples, "n_samples", low=0, high=10**6)
+    if method is not None and not isinstance(method, str):
+        raise LzsmTypeError(f"`method` must be a method name (see lzsm.methods) or None, got {method!r}")
+    t0 = _checks.real_scalar(t0, "t0")
+    zone_center = _checks.real_scalar(zone_center, "zone_center")
     per = _period(model, period)
     n = model.n_levels
     grid = np.linspace(0.0, 1.0, n_samples + 1) if n_samples else np.array([0.0, 1.0])
@@ -385,10 +393,11 @@ def track_quasienergies(fl: Floquet, axis: int = -1) -> tuple[np.ndarray, np.nda
     way; quasienergies may leave the original zone."""
     from scipy.optimize import linear_sum_assignment
 
+    _checks.instance(fl, "fl", Floquet, "an lzsm.Floquet (from lzsm.floquet)")
     nb = fl.quasienergies.ndim - 1
     if nb == 0:
         raise LzsmValueError("track_quasienergies needs a grid with at least one parameter axis")
-    ax = axis % nb
+    ax = _checks.integer(axis, "axis", low=-nb, high=nb - 1) % nb
     eps = np.moveaxis(fl.quasienergies, ax, 0).copy()
     vec = np.moveaxis(fl.states, ax, 0).copy()
     hw = np.moveaxis(np.broadcast_to(2 * np.pi * fl.hbar / fl.period, fl.quasienergies.shape[:-1]), ax, 0)

@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike
 from lzsm import _checks
 from lzsm.dynamics.coherent import DEFAULT_TOL
 from lzsm.dynamics.floquet import floquet
-from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
+from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.models.drives import PeriodicDrive
 from lzsm.options import Options
 from lzsm.results import DatasetResult, Status
@@ -38,7 +38,18 @@ def auto_samples(
     drive harmonics that the Floquet modes carry, ``~ (|eps0| + A + Delta) / (hbar omega) + 8``
     (the products of two modes need twice the bandwidth; measured: errors ~1e-9 at
     eps0 = A = 40, Delta = 1, omega = 5, against 512 samples)."""
-    ratio = (np.max(np.abs(offset)) + np.max(amplitude) + np.max(np.abs(gap))) / (hbar * np.min(frequency))
+    arrays = {
+        "gap": _checks.real_array(gap, "gap"),
+        "offset": _checks.real_array(offset, "offset"),
+        "amplitude": _checks.real_array(amplitude, "amplitude", nonnegative=True),
+        "frequency": _checks.real_array(frequency, "frequency", positive=True),
+    }
+    for name, arr in arrays.items():
+        if arr.size == 0:
+            raise LzsmValueError(f"`{name}` must hold at least one value, got an empty array")
+    hbar = _checks.positive_scalar(hbar, "hbar")
+    extent = np.max(np.abs(arrays["offset"])) + np.max(arrays["amplitude"]) + np.max(np.abs(arrays["gap"]))
+    ratio = extent / (hbar * np.min(arrays["frequency"]))
     return int(2 ** np.ceil(np.log2(max(32.0, 2.5 * (ratio + 8.0)))))
 
 
@@ -188,15 +199,17 @@ def interferometry_map(
     initial = int(init.diabatic.reshape(-1)[0])
     if initial < 0:
         raise LzsmValueError(f"`initial` must be a diabatic state (0, 1, 'diabatic 1'), got {initial!r}")
+    if not isinstance(time_average, (bool, np.bool_)):
+        raise LzsmTypeError(f"`time_average` must be True or False, got {_checks.short(time_average)}")
     if not time_average:
         if n_periods is None:
             raise LzsmValueError("with time_average=False, `n_periods` must be given (nothing else to compute)")
         n_samples = 0
-    elif n_samples == "auto":
+    elif isinstance(n_samples, str) and n_samples == "auto":
         values = {**{k: np.asarray(v) for k, v in fixed.items()}, **grid}
         n_samples = auto_samples(values["gap"], values["offset"], values["amplitude"], values["frequency"], model.hbar)
-    elif not isinstance(n_samples, (int, np.integer)) or n_samples < 8:
-        raise LzsmValueError(f"`n_samples` must be 'auto' or an integer >= 8, got {n_samples!r}")
+    elif isinstance(n_samples, (bool, np.bool_)) or not isinstance(n_samples, (int, np.integer)) or n_samples < 8:
+        raise LzsmValueError(f"`n_samples` must be 'auto' or an integer >= 8, got {_checks.short(n_samples)}")
     func = functools.partial(
         map_block,
         shape=model.shape,

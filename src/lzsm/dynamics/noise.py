@@ -322,6 +322,7 @@ def equivalent_collapse_operator(noise: NoiseProcess, n_levels: int = 2, *, hbar
     ``d rho/dt = -i/hbar [H, rho] + L rho L^+ - {L^+ L, rho}/2``.  For bias noise
     ``L = sqrt(gamma_phi / 2) sigma_z`` with :func:`equivalent_dephasing_rate`."""
     noise = _check_noise(noise)
+    n_levels = _checks.integer(n_levels, "n_levels", low=2)
     hbar = _checks.positive_scalar(hbar, "hbar")
     if math.isinf(noise.correlation_time):
         raise LzsmValueError("static noise (switching_rate = 0) has no white-noise limit")

@@ -49,6 +49,8 @@ Loop = Callable[[np.ndarray], np.ndarray]
 #: smallest |<n(q_k)|n(q_k+1)>| accepted: below it the loop is under-resolved (the state turns
 #: by more than 60 degrees between neighbouring points), e.g. near a degeneracy.
 MIN_OVERLAP = 0.5
+#: The most points on one loop (``max_points`` of :func:`berry_phase`, ``n_points`` of the map).
+MAX_LOOP_POINTS = 2**24
 
 
 def wrap_phase(x: ArrayLike) -> np.ndarray:
@@ -121,10 +123,10 @@ def circle_loop(centre: ArrayLike, radius: float, plane: tuple[int, int] = (0, 1
     """
     c = _checks.real_array(centre, "centre")
     r = _checks.positive_scalar(radius, "radius")
+    if c.ndim != 1 or c.size < 2:
+        raise LzsmValueError(f"`centre` must be a point (f,) with f >= 2 coordinates, got shape {c.shape}")
     f = c.size
-    a, b = plane
-    if c.ndim != 1 or not (0 <= a < f and 0 <= b < f and a != b):
-        raise LzsmValueError(f"`plane` must be two distinct indices into `centre` (length {f}), got {plane!r}")
+    a, b = _checks.index_pair(plane, "plane", f)
     u = np.zeros(f)
     v = np.zeros(f)
     u[a] = r
@@ -279,12 +281,14 @@ def berry_phase(
     >>> round(abs(float(elsewhere.phase)), 6)  # it does not: 0
     0.0
     """
-    if isinstance(state, bool) or not isinstance(state, (int, np.integer)) or not 0 <= state < model.n_levels:
-        raise LzsmValueError(f"`state` must be an adiabatic index in [0, {model.n_levels - 1}], got {state!r}")
+    _checks.surface_model(model)
+    state = _checks.integer(state, "state", low=0, high=model.n_levels - 1)
     tol = _checks.positive_scalar(tol, "tol")
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
-    if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 4:
-        raise LzsmValueError(f"`n_points` must be an integer >= 4, got {n_points!r}")
+    max_points = _checks.integer(max_points, "max_points", low=4, high=MAX_LOOP_POINTS)
+    n_points = _checks.integer(n_points, "n_points", low=4, high=MAX_LOOP_POINTS)
+    if extrapolate is not None and not isinstance(extrapolate, (bool, np.bool_)):
+        raise LzsmTypeError(f"`extrapolate` must be True, False or None, got {extrapolate!r}")
 
     def check_gap(rel, gmin, pts, where):
         if rel < gap_tol:
@@ -413,12 +417,9 @@ def berry_curvature(
 
     (Berry 1984).  Shape ``q.shape[:-1]``.  Zero away from degeneracies for a real model (its
     curvature is concentrated on the seam); NaN at a degeneracy."""
-    f = model.n_coordinates
-    a, b = plane
-    if not (0 <= a < f and 0 <= b < f and a != b):
-        raise LzsmValueError(f"`plane` must be two distinct coordinate indices in [0, {f}), got {plane!r}")
-    if not 0 <= state < model.n_levels:
-        raise LzsmValueError(f"`state` must be in [0, {model.n_levels - 1}], got {state!r}")
+    f = _checks.surface_model(model).n_coordinates
+    a, b = _checks.index_pair(plane, "plane", f)
+    state = _checks.integer(state, "state", low=0, high=model.n_levels - 1)
     e, m = model._matrix_elements(model.coordinates(q))
     de = e - e[..., state, None]
     others = np.arange(model.n_levels) != state
@@ -474,7 +475,9 @@ def berry_flux(model: SurfaceModel, surface: ArrayLike, *, state: int = 0, gap_t
     of the Berry phases of its plaquettes ``(k, l) -> (k+1, l) -> (k+1, l+1) -> (k, l+1)``, each in
     (-pi, pi] (Fukui, Hatsugai & Suzuki 2005).  Orientation: from the first grid direction
     towards the second.  A closed surface repeats its first row/column at the end."""
-    pts = model.coordinates(surface, "surface")
+    pts = _checks.surface_model(model).coordinates(surface, "surface")
+    state = _checks.integer(state, "state", low=0, high=model.n_levels - 1)
+    gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
     if pts.ndim != 3 or pts.shape[0] < 2 or pts.shape[1] < 2:
         raise LzsmValueError(
             f"`surface` must be a grid of points (nu, nv, {model.n_coordinates}) with nu, nv >= 2, "
@@ -598,13 +601,17 @@ def berry_phase_map(
     xs = np.atleast_1d(_checks.real_array(x, "x"))
     ys = np.atleast_1d(_checks.real_array(y, "y"))
     rs = np.atleast_1d(_checks.real_array(radii, "radii", positive=True))
-    f = model.n_coordinates
-    a, b = plane
-    if not (0 <= a < f and 0 <= b < f and a != b):
-        raise LzsmValueError(f"`plane` must be two distinct coordinate indices in [0, {f}), got {plane!r}")
-    if not 0 <= state < model.n_levels:
-        raise LzsmValueError(f"`state` must be in [0, {model.n_levels - 1}], got {state!r}")
+    if xs.ndim != 1 or ys.ndim != 1 or rs.ndim != 1:
+        shapes = f"{xs.shape}, {ys.shape}, {rs.shape}"
+        raise LzsmValueError(f"`x`, `y` and `radii` must be numbers or 1-D arrays, got shapes {shapes}")
+    f = _checks.surface_model(model).n_coordinates
+    a, b = _checks.index_pair(plane, "plane", f)
+    state = _checks.integer(state, "state", low=0, high=model.n_levels - 1)
+    n_points = _checks.integer(n_points, "n_points", low=4, high=MAX_LOOP_POINTS)
+    gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
     o = np.zeros(f) if origin is None else model.coordinates(origin, "origin")
+    if o.shape != (f,):
+        raise LzsmValueError(f"`origin` must be one point ({f},), got shape {o.shape}")
     s = np.linspace(0.0, 2 * np.pi, n_points + 1)
     out = np.empty((rs.size, ys.size, xs.size))
     for ir, r in enumerate(rs):
@@ -623,7 +630,12 @@ def berry_phase_map(
 
 def enclosed_count(points: ArrayLike, centres: ArrayLike, radius: float) -> np.ndarray:
     """How many of the 2-D ``points (n, 2)`` lie inside circles of ``radius`` about ``centres (..., 2)``."""
-    p = _checks.real_array(points, "points").reshape(-1, 2)
+    p = _checks.real_array(points, "points")
+    if p.ndim != 2 or p.shape[1] != 2:
+        raise LzsmValueError(f"`points` must be 2-D points of shape (n, 2), got shape {p.shape}")
     c = _checks.real_array(centres, "centres")
+    if c.ndim == 0 or c.shape[-1] != 2:
+        raise LzsmValueError(f"`centres` must be 2-D points of shape (..., 2), got shape {c.shape}")
+    r = _checks.real_scalar(radius, "radius", nonnegative=True)
     d = np.linalg.norm(c[..., None, :] - p, axis=-1)
-    return np.sum(d < radius, axis=-1)
+    return np.sum(d < r, axis=-1)

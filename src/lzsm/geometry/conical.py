@@ -175,12 +175,12 @@ def branching_space(model: SurfaceModel, q: ArrayLike, states: tuple[int, int] =
 
     Meaningful at (or very near) a point of the seam; ``gap`` reports how near.  Requires a
     real model (for a complex one the degeneracy has codimension 3)."""
-    if not model.is_real:
+    if not _checks.surface_model(model).is_real:
         raise LzsmValueError(
             "branching_space needs a real (symmetric) model; a complex Hermitian "
             "degeneracy has three conditions, not two"
         )
-    i, j = model._check_states(states)
+    i, j = _checks.surface_model(model)._check_states(states)
     qa = model.coordinates(q)
     if qa.ndim != 1:
         raise LzsmValueError(f"`q` must be a single point of shape ({model.n_coordinates},), got {qa.shape}")
@@ -346,7 +346,7 @@ def find_meci(
     >>> ci.converged, ci.q.round(4)  # the one at (k/(2g), sqrt(3) k/(2g))
     (True, array([2.5   , 4.3301]))
     """
-    i, j = model._check_states(states)
+    i, j = _checks.surface_model(model)._check_states(states)
     if not model.is_real:
         raise LzsmValueError("find_meci needs a real (symmetric) model (two degeneracy conditions)")
     q = model.coordinates(q0, "q0").astype(float).copy()
@@ -354,7 +354,7 @@ def find_meci(
         raise LzsmValueError(f"`q0` must be a single point of shape ({model.n_coordinates},), got {q.shape}")
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
     gradient_tol = _checks.positive_scalar(gradient_tol, "gradient_tol")
-    max_iterations = _checks.integer(max_iterations, "max_iterations", low=1)
+    max_iterations = _checks.integer(max_iterations, "max_iterations", low=1, high=100_000)
     max_step = _checks.positive_scalar(max_step, "max_step")
     fd_step = _checks.positive_scalar(fd_step, "fd_step")
     f = model.n_coordinates
@@ -429,9 +429,12 @@ def project_to_seam(
     the two degeneracy conditions (the energy is not minimised).
 
     Returns ``(points (n, f), gaps (n,), converged (n,))``."""
-    i, j = model._check_states(states)
+    i, j = _checks.surface_model(model)._check_states(states)
     if not model.is_real:
         raise LzsmValueError("project_to_seam needs a real (symmetric) model")
+    gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
+    max_iterations = _checks.integer(max_iterations, "max_iterations", low=1, high=100_000)
+    max_step = _checks.positive_scalar(max_step, "max_step")
     pts = model.coordinates(seeds, "seeds").reshape(-1, model.n_coordinates).copy()
     gaps = np.empty(len(pts))
     ok = np.zeros(len(pts), dtype=bool)
@@ -496,9 +499,16 @@ def seam_dimension(
     seed: int = 0,
 ) -> SeamDimension:
     """Local dimension of the intersection seam at a seam point ``q`` (``f - 2`` generically)."""
-    i, j = model._check_states(states)
+    i, j = _checks.surface_model(model)._check_states(states)
     qa = model.coordinates(q)
     f = model.n_coordinates
+    if qa.shape != (f,):
+        raise LzsmValueError(f"`q` must be one point ({f},), got shape {qa.shape}")
+    radius = _checks.positive_scalar(radius, "radius")
+    if n_samples is not None:
+        n_samples = _checks.integer(n_samples, "n_samples", low=f, high=10**6)
+    threshold = _checks.positive_scalar(threshold, "threshold")
+    seed = _checks.integer(seed, "seed", low=0)
     gap, _, a, _ = _degeneracy_step(model, qa, i, j)
     sv_a = np.linalg.svd(a, compute_uv=False)
     rank = int(np.sum(sv_a > 1e-8 * max(sv_a.max(), 1e-300)))
@@ -565,13 +575,18 @@ def trace_seam(
     :func:`project_to_seam`.  Returns a :class:`SeamTrace` of up to ``n_steps + 1`` points
     ``(n, f)``; if the corrector fails the trace stops there with status ``NOT_CONVERGED``
     and an :class:`~lzsm.errors.LzsmConvergenceWarning`."""
-    i, j = model._check_states(states)
+    i, j = _checks.surface_model(model)._check_states(states)
     f = model.n_coordinates
-    start_pts, start_gap, start_ok = project_to_seam(model, start, (i, j))
-    q = start_pts[0]
+    q_start = model.coordinates(start, "start")
+    if q_start.shape != (f,):
+        raise LzsmValueError(f"`start` must be one point ({f},), got shape {q_start.shape}")
     step = _checks.positive_scalar(step, "step")
-    n_steps = _checks.integer(n_steps, "n_steps", low=0)
+    n_steps = _checks.integer(n_steps, "n_steps", low=0, high=100_000)
     prev = None if direction is None else _checks.real_array(direction, "direction")
+    if prev is not None and prev.shape != (f,):
+        raise LzsmValueError(f"`direction` must be a vector ({f},) in coordinate space, got shape {prev.shape}")
+    start_pts, start_gap, start_ok = project_to_seam(model, q_start, (i, j))
+    q = start_pts[0]
     out, gaps, ok = [q], [float(start_gap[0])], bool(start_ok[0])
     for _ in range(n_steps):
         _, _, a, _ = _degeneracy_step(model, q, i, j)
@@ -710,8 +725,11 @@ def classify_crossing(
     of the same symmetry avoid each other (non-crossing rule in that subspace)."""
     from scipy.optimize import minimize
 
-    i, j = model._check_states(states)
+    i, j = _checks.surface_model(model)._check_states(states)
     qa = model.coordinates(q0, "q0")
+    gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
+    if symmetry is not None:
+        _checks.instance(symmetry, "symmetry", CoordinateSymmetry, "an lzsm.CoordinateSymmetry or None")
     scale = max(float(np.abs(model.hamiltonian(qa)).max()), 1e-300)
     if symmetry is None:
         with warnings.catch_warnings():  # a MECI search that does not converge is the avoided-crossing answer

@@ -214,6 +214,7 @@ def symmetry_blocks(symmetries: Any, n_levels: int) -> tuple[SymmetryBlock, ...]
     matrix); eigenvalues closer than ``1e-6 |O|`` are one eigenspace.  Without operators there
     is one block, the whole space, labelled ``""``.  Blocks are ordered by the order of the
     labels given (by eigenvalue where no labels are given)."""
+    n_levels = _checks.integer(n_levels, "n_levels", low=1)
     syms = _as_symmetries(symmetries)
     for s in syms:
         if s.n_levels != n_levels:
@@ -580,16 +581,16 @@ def find_crossings(
     hb = ham.hbar if hbar is None else _checks.positive_scalar(hbar, "hbar")
     vel = None
     if velocity is not None:
-        vel = float(_checks.real_array(velocity, "velocity", nonzero=True))
+        vel = _checks.real_scalar(velocity, "velocity", nonzero=True)
         if np.ndim(velocity) != 0:
             raise LzsmValueError("`velocity` must be a single number dx/dt")
-    res = float(_checks.real_array(resolution, "resolution", positive=True))
+    res = _checks.real_scalar(resolution, "resolution", positive=True)
     if not res < 1:
         raise LzsmValueError(f"`resolution` must be in (0, 1), got {res!r}")
-    con = float(_checks.real_array(contrast, "contrast"))
+    con = _checks.real_scalar(contrast, "contrast")
     if not con >= 1:
         raise LzsmValueError(f"`contrast` must be >= 1, got {con!r}")
-    ctol = float(_checks.real_array(commutator_tol, "commutator_tol", positive=True))
+    ctol = _checks.real_scalar(commutator_tol, "commutator_tol", positive=True)
     syms = _as_symmetries(symmetries)
     h = ham.many(x)
     if h.shape != (x.size, ham.n, ham.n):

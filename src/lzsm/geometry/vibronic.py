@@ -49,6 +49,11 @@ from lzsm.errors import LzsmConvergenceError, LzsmConvergenceWarning, LzsmValueE
 from lzsm.models.surfaces import JahnTellerExE
 from lzsm.results import Result, Status
 
+#: The largest radial basis (``n_basis``): its matrices are ``n_basis`` square.
+MAX_BASIS = 4000
+#: The most oscillator shells of the E x e vibronic basis (``n_max``; dimension ~ n_max^2).
+MAX_SHELLS = 1000
+
 
 def _deprecated_change(result: Result) -> float:
     name = type(result).__name__
@@ -92,7 +97,8 @@ def jahn_teller_hamiltonian(model: JahnTellerExE, n_max: int):
     Quadratic terms are the truncation of the exact operator (built on two more shells)."""
     from scipy import sparse
 
-    n_max = _checks.integer(n_max, "n_max", low=1)
+    _checks.instance(model, "model", JahnTellerExE, "an lzsm.JahnTellerExE")
+    n_max = _checks.integer(n_max, "n_max", low=1, high=MAX_SHELLS)
     ax, ay, nx, ny = _ladder(n_max + 2)
     dim = int((n_max + 1) * (n_max + 2) // 2)
     qx = (ax + ax.T) / np.sqrt(2.0)
@@ -236,6 +242,7 @@ def jahn_teller_levels(
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
     tol = _checks.positive_scalar(tol, "tol")
     n_step = _checks.integer(n_step, "n_step", low=1)
+    n_limit = _checks.integer(n_limit, "n_limit", low=2, high=MAX_SHELLS)
     # below every level: the minimum of the lower surface
     rr = np.linspace(0.0, 4.0 * (model.k + 1.0) / model.omega, 400)
     pp = np.linspace(0.0, 2 * np.pi, 96)
@@ -244,13 +251,13 @@ def jahn_teller_levels(
     if model.g != 0 and 2 * abs(model.g) >= model.omega:
         raise LzsmValueError(f"`g` must satisfy 2|g| < omega (= {model.omega}) for bound levels, got {model.g}")
     sigma = float(model.energies(grid)[..., 0].min()) - 1.0
-    sizes = [_checks.integer(n_max, "n_max", low=2)] if n_max is not None else []
+    sizes = [_checks.integer(n_max, "n_max", low=2, high=MAX_SHELLS)] if n_max is not None else []
     if n_max is not None:
         smaller = sizes[0] - n_step
         if (smaller + 1) * (smaller + 2) >= n_levels + 2 and smaller >= 1:
             sizes = [smaller, sizes[0]]
     history: list[tuple[int, np.ndarray]] = []
-    n = sizes[0] if sizes else _checks.integer(n_start, "n_start", low=2)
+    n = sizes[0] if sizes else _checks.integer(n_start, "n_start", low=2, high=MAX_SHELLS)
     change, vecs, jop = np.inf, None, None
     while True:
         h, jop = jahn_teller_hamiltonian(model, n)
@@ -319,8 +326,10 @@ def _radial_basis(nu: float, n_basis: int) -> tuple[np.ndarray, np.ndarray, np.n
 def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.ndarray:
     """Eigenvalues of ``(omega/2)(-d^2/drho^2 - (1/rho)d/drho + nu^2/rho^2 + rho^2) - k rho`` for
     real ``nu >= 0``, in the 2-D oscillator radial basis of angular number ``nu`` (ascending)."""
-    nu = float(_checks.real_array(nu, "nu", nonnegative=True))
-    n_basis = _checks.integer(n_basis, "n_basis", low=2)
+    k = _checks.real_scalar(k, "k")
+    omega = _checks.positive_scalar(omega, "omega")
+    nu = _checks.real_scalar(nu, "nu", nonnegative=True)
+    n_basis = _checks.integer(n_basis, "n_basis", low=2, high=MAX_BASIS)
     _t, w, p = _radial_basis(nu, n_basis)
     rho_mat = (p * w) @ p.T  # <n| rho |n'> = int t^(nu+1/2) e^-t p_n p_n' dt
     n = np.arange(n_basis)
@@ -391,10 +400,10 @@ def single_surface_levels(
     geometric-phase boundary condition; optionally with the diagonal Born–Oppenheimer
     correction ``omega/(8 rho^2)``.  ``m = 0`` without the correction is solved with ``nu = 0``
     (the regular 2-D solution)."""
-    k = float(_checks.real_array(k, "k", nonnegative=True))
+    k = _checks.real_scalar(k, "k", nonnegative=True)
     omega = _checks.positive_scalar(omega, "omega")
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
-    n_basis = _checks.integer(n_basis, "n_basis", low=12)
+    n_basis = _checks.integer(n_basis, "n_basis", low=12, high=MAX_BASIS)
     if not isinstance(geometric_phase, bool) or not isinstance(diagonal_correction, bool):
         raise LzsmValueError("`geometric_phase` and `diagonal_correction` must be True or False")
     offset = 0.5 if geometric_phase else 0.0
@@ -638,6 +647,7 @@ def encircling_wavepacket(
     k = float(_checks.positive_scalar(k, "k"))
     omega = _checks.positive_scalar(omega, "omega")
     width = _checks.positive_scalar(width, "width")
+    margin = _checks.positive_scalar(margin, "margin")
     t_final = _checks.positive_scalar(t_final, "t_final")
     dt = _checks.positive_scalar(dt, "dt")
     n_grid = _checks.integer(n_grid, "n_grid", low=16)

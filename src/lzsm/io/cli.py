@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import math
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,14 +28,14 @@ from typing import Any
 import click
 
 from lzsm._version import __version__
-from lzsm.errors import LzsmError
+from lzsm.errors import LzsmError, LzsmValueError
 
 
 class _Fail(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:  # one readable line
-        click.echo(f"lzsm: error: {' '.join(self.format_message().split())}", err=True)
+        click.echo(f"lzsm: error: {_one_line(self.format_message())}", err=True)
 
 
 @contextlib.contextmanager
@@ -62,17 +64,30 @@ class _Group(click.Group):
             return super().invoke(ctx)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _guard(fn):
-    """Turn library errors into one line and exit status 2."""
+    """Turn library errors into one line and exit status 2; show the warnings of a command that
+    succeeds as one line each, ``lzsm: warning: ...`` (no source path), once each, after its output.
+
+    A command that fails shows its error alone: the warnings that led up to it (an overflow on
+    the way to the check that refused the input, say) would only bury the one line that matters."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except click.ClickException:
-            raise
-        except (LzsmError, ValueError, TypeError, OSError) as exc:
-            raise _Fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = fn(*args, **kwargs)
+            except click.ClickException:
+                raise
+            except (LzsmError, ValueError, TypeError, OSError) as exc:
+                raise _Fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        for line in dict.fromkeys(_one_line(str(w.message)) for w in caught):
+            click.echo(f"lzsm: warning: {line}", err=True)
+        return result
 
     return wrapper
 
@@ -82,24 +97,40 @@ def _system_and_hbar(units_opt: str | None, hbar: float | None, values: list[tup
     (plain numbers, hbar from --hbar); plain numbers and unit strings mixed are an error."""
     from lzsm.io import units
 
+    if hbar is not None and not (math.isfinite(hbar) and hbar > 0):
+        raise LzsmValueError(f"`--hbar` must be a finite number > 0, got {hbar!r}")
     if units_opt is None:
         with_units = units.check_mixing(values, "declare the unit system with --units ENERGY,TIME", infer=True)
         if not with_units:
             return None, 1.0 if hbar is None else hbar
     if hbar is not None:
         raise LzsmError("--hbar cannot be combined with physical units: hbar follows from --units")
-    system = units.UnitSystem.from_text(units_opt or "GHz,ns")
+    try:
+        system = units.UnitSystem.from_text(units_opt or "GHz,ns")
+    except LzsmValueError as exc:
+        raise LzsmValueError(f"`--units` ({units_opt!r}): {exc}") from None
     return system, system.hbar
 
 
-def _parse(text: str, dimension: str, system, name: str) -> float:
+def _parse(text: str, dimension: str, system, name: str, *, nonzero: bool = False) -> float:
     from lzsm.io import units
 
     try:
         value: float | str = float(text)
     except ValueError:
         value = text
-    return units.parse(value, dimension, system, name)
+    x = units.parse(value, dimension, system, name)
+    if nonzero and x == 0:
+        raise LzsmValueError(f"`{name}` must be nonzero (its sign sets the sweep direction), got {text!r}")
+    return x
+
+
+def _t_span(t_span: tuple[str, str], system) -> tuple[float, float]:
+    """``--t-span T0 T1`` as numbers in the command's units, with t0 < t1."""
+    t0, t1 = (_parse(t, "time", system, "--t-span") for t in t_span)
+    if not t1 > t0:
+        raise LzsmValueError(f"`--t-span` must be increasing (t0 < t1), got {t_span[0]!r} {t_span[1]!r}")
+    return t0, t1
 
 
 def _listing(folder: Path) -> str:
@@ -130,6 +161,9 @@ _units_help = (
     "unit system 'ENERGY,TIME': plain numbers are in it, values with units are converted into it "
     "(default: GHz,ns when every value carries a unit; plain numbers alone use --hbar)"
 )
+
+
+_progress_help = "progress bars on stderr (default: for long computations, when stderr is a terminal)"
 
 
 @main.command()
@@ -164,18 +198,18 @@ def lz(
     given = [("--coupling", coupling), ("--sweep-rate", sweep_rate)] + [("--t-span", t) for t in t_span or ()]
     system, hb = _system_and_hbar(units_opt, hbar, given)
     v = _parse(coupling, "energy", system, "--coupling")
-    a = _parse(sweep_rate, "sweep_rate", system, "--sweep-rate")
+    a = _parse(sweep_rate, "sweep_rate", system, "--sweep-rate", nonzero=True)
     model = LandauZener(v, a, hb)
     delta = float(analytic.adiabaticity(v, a, hb))
     if t_span is None:
         tau = float(np.sqrt(hb / abs(a)) * max(1.0, np.sqrt(delta)))
         t0, t1 = -50.0 * tau, 50.0 * tau
     else:
-        t0, t1 = (_parse(t, "time", system, "--t-span") for t in t_span)
+        t0, t1 = _t_span(t_span, system)
+    exact = float(analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, hb))  # refuses what it cannot do first
     start = time.perf_counter()
     ev = evolve(model, (t0, t1), 0)
     seconds = time.perf_counter() - start
-    exact = float(analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, hb))
     rows = {
         "coupling V": v,
         "sweep_rate alpha": a,
@@ -239,12 +273,15 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, 
 
     from lzsm.dynamics.coherent import evolve as _evolve
     from lzsm.models.two_level import LandauZener
+    from lzsm.options import MAX_TOL, MIN_TOL
 
     given = [("--coupling", coupling), ("--sweep-rate", sweep_rate)] + [("--t-span", t) for t in t_span]
     system, hb = _system_and_hbar(units_opt, hbar, given)
     v = _parse(coupling, "energy", system, "--coupling")
-    a = _parse(sweep_rate, "sweep_rate", system, "--sweep-rate")
-    t0, t1 = (_parse(t, "time", system, "--t-span") for t in t_span)
+    a = _parse(sweep_rate, "sweep_rate", system, "--sweep-rate", nonzero=True)
+    t0, t1 = _t_span(t_span, system)
+    if not (math.isfinite(tol) and MIN_TOL <= tol <= MAX_TOL):
+        raise LzsmValueError(f"`--tol` must be in [{MIN_TOL:g}, {MAX_TOL:g}], got {tol!r}")
     if out is not None:
         from lzsm.io.output import check_output_file
 
@@ -283,8 +320,9 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, 
     help="output folder (created; must not exist unless --force)",
 )
 @click.option("--force", is_flag=True, help="replace an existing output folder that lzsm wrote")
+@click.option("--progress/--no-progress", default=None, help=_progress_help)
 @_guard
-def run(scenario_file: Path, out: Path, force: bool) -> None:
+def run(scenario_file: Path, out: Path, force: bool, progress: bool | None) -> None:
     """Run a scenario file: NetCDF data, PNG figures and a JSON summary in --out.
 
     A file with a top-level ``application = "NAME"`` key runs one of lzsm's applications
@@ -295,7 +333,7 @@ def run(scenario_file: Path, out: Path, force: bool) -> None:
 
     raw = read_toml(scenario_file)
     if applications.is_application(raw):
-        summary = applications.run(raw, out, force=force)
+        summary = applications.run(raw, out, force=force, progress=progress)
         click.echo(f"wrote {out}/ ({_listing(out)})")
         for k, val in summary.items():
             if isinstance(val, (int, float)) and not isinstance(val, bool) and k != "seconds":
@@ -303,7 +341,7 @@ def run(scenario_file: Path, out: Path, force: bool) -> None:
         click.echo(f"  {'seconds':<36} {summary['seconds']:.3g}")
         return
     sc = scenario.from_dict(raw)
-    summary = scenario.run(sc, out, force=force)
+    summary = scenario.run(sc, out, force=force, progress=progress)
     click.echo(f"wrote {out}/ ({_listing(out)})")
     for k in (
         "p_diabatic_stay",
@@ -331,13 +369,16 @@ def run(scenario_file: Path, out: Path, force: bool) -> None:
     default=None,
     help="run chunks on Dask: 'local' (a LocalCluster on this machine) or a scheduler address tcp://host:port",
 )
+@click.option("--progress/--no-progress", default=None, help=_progress_help)
 @_guard
-def map_(scenario_file: Path, out: Path, resume: bool, force: bool, scheduler: str | None) -> None:
+def map_(
+    scenario_file: Path, out: Path, resume: bool, force: bool, scheduler: str | None, progress: bool | None
+) -> None:
     """Compute an LZSM interferometry (amplitude-spectroscopy) map from a scenario file."""
     from lzsm.io import scenario
 
     ms = scenario.load_map(scenario_file)
-    summary = scenario.run_map(ms, out, resume=resume, force=force, scheduler=scheduler)
+    summary = scenario.run_map(ms, out, resume=resume, force=force, scheduler=scheduler, progress=progress)
     click.echo(f"wrote {out}/ ({_listing(out)})")
     click.echo(f"  {summary['points']} points in {summary['seconds']:.3g} s")
 

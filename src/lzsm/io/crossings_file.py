@@ -181,7 +181,7 @@ def _curve(table: Table) -> Curve:
 def load(path: str | os.PathLike) -> CrossingsModel:
     """Read and validate a crossings model file."""
 
-    return from_dict(read_toml(path))
+    return from_dict(read_toml(path, "model file"))
 
 
 def from_dict(raw: dict[str, Any]) -> CrossingsModel:

@@ -326,12 +326,27 @@ def atomic_folder(out_dir: str | os.PathLike, force: bool = False, *, kind: str 
             raise
 
 
-def read_toml(path: str | os.PathLike) -> dict[str, Any]:
-    """Parse a TOML input file; a missing or malformed file is a one-line error."""
+def read_toml(path: str | os.PathLike, what: str = "scenario file") -> dict[str, Any]:
+    """Parse a TOML input file; a missing, unreadable or malformed file is a one-line error
+    (``what`` names the file in it: ``"scenario file"``, ``"model file"``)."""
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise LzsmTypeError(f"the {what} must be a path (str or os.PathLike), got {type(path).__name__} {path!r}")
     p = Path(path)
+    if p.is_dir():
+        raise LzsmValueError(f"{what} {str(p)!r} is a folder, not a file")
+    if not p.exists():
+        raise LzsmValueError(f"{what} {str(p)!r} does not exist")
     if not p.is_file():
-        raise LzsmValueError(f"scenario file {str(p)!r} does not exist")
+        raise LzsmValueError(f"{what} {str(p)!r} is not a regular file")
     try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LzsmValueError(f"{what} {str(p)!r} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise LzsmValueError(f"{what} {p.name} is not UTF-8 text (byte {exc.start})") from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise LzsmValueError(f"scenario file {p.name} is not valid TOML: {exc}") from None
+        raise LzsmValueError(f"{what} {p.name} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise LzsmValueError(f"{what} {p.name} is not valid TOML: its arrays or tables nest too deeply") from None

@@ -31,7 +31,9 @@ from lzsm.models.base import Model
 
 
 def _q(model: Model, q: ArrayLike) -> np.ndarray:
-    return _checks.real_array(q, model.coordinate)
+    """The coordinate values ``q`` (the model's ``t``, ``x``, ...) as a finite real array."""
+    _checks.model(model)
+    return _checks.real_array(q, "q")
 
 
 def _two_level_parts(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -50,22 +52,16 @@ def adiabatic_energies(model: Model, q: ArrayLike) -> np.ndarray:
     array([[-0.5   ,  0.5   ],
            [-5.0249,  5.0249]])
     """
-    return np.linalg.eigvalsh(model.hamiltonian(_q(model, q)))
+    qa = _q(model, q)
+    return np.linalg.eigvalsh(model.hamiltonian(qa))
 
 
 def mixing_angle(model: Model, q: ArrayLike) -> np.ndarray:
-    """Two-level mixing angle ``theta = atan2(2|V|, E1 - E2)/2`` in [0, pi/2].
-
-    Examples
-    --------
-    >>> import lzsm
-    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
-    >>> lzsm.mixing_angle(model, [-1e6, 0.0, 1e6]).round(4)  # pi/2 long before, pi/4 at, 0 long after the crossing
-    array([1.5708, 0.7854, 0.    ])
-    """
+    """Two-level mixing angle ``theta = atan2(2|V|, E1 - E2)/2`` in [0, pi/2]."""
+    qa = _q(model, q)
     if model.n_levels != 2:
         raise LzsmValueError(f"the mixing angle is defined for two levels; this model has {model.n_levels}")
-    bias, v = _two_level_parts(model.hamiltonian(_q(model, q)))
+    bias, v = _two_level_parts(model.hamiltonian(qa))
     return 0.5 * np.arctan2(2.0 * np.abs(v), bias)
 
 

@@ -272,14 +272,17 @@ class TabulatedCurves(Curves):
         self._check_constants()
         _checks.choice(self.interpolation, "interpolation", tuple(_SPLINE_ORDERS))
         _checks.choice(self.outside, "outside", ("constant", "raise"))
-        x = np.asarray(self.x)
+        x = _checks.numeric_array(self.x, "x", "a 1-D grid of real numbers")
         if x.ndim != 1:
             raise LzsmValueError(f"`x` must be a 1-D grid, got shape {x.shape}")
         if x.dtype.kind in "biuf" and not np.all(np.isfinite(x)):
             bad = int(np.flatnonzero(~np.isfinite(x))[0])
             raise LzsmValueError(f"`x` must be finite: row {bad} holds {x[bad]}")
         x = _checks.real_array(x, "x")
-        v = np.asarray(self.potential_table, dtype=float)
+        v = _checks.numeric_array(self.potential_table, "potential_table", "an array (len(x), N, N) of real numbers")
+        if v.dtype.kind not in "iuf":
+            raise LzsmTypeError(f"`potential_table` must hold real numbers, got dtype {v.dtype}")
+        v = v.astype(float)
         if v.ndim != 3 or v.shape[0] != x.size or v.shape[1] != v.shape[2]:
             raise LzsmValueError(f"`potential_table` must have shape (len(x), N, N) = ({x.size}, N, N), got {v.shape}")
         if not np.all(np.isfinite(v)):
@@ -459,11 +462,7 @@ class FunctionCurves(Curves):
             raise LzsmValueError("`potential_function` must return finite real symmetric matrices")
         object.__setattr__(self, "_n", v.shape[-1])
         if self.range_hint is not None:
-            lo, hi = (float(r) for r in self.range_hint)
-            if not lo < hi:
-                raise LzsmValueError(
-                    f"`range_hint` must be (x_left, x_right) with x_left < x_right, got {self.range_hint}"
-                )
+            _checks.interval(self.range_hint, "range_hint", ends="x_left, x_right")
 
     @classmethod
     def from_elements(cls, elements: dict[str, Callable[[np.ndarray], np.ndarray]], **kwargs: Any) -> FunctionCurves:

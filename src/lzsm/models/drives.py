@@ -84,7 +84,7 @@ class PeriodicDrive(_TwoLevelGrid):
                 raise LzsmValueError("`shape` callable must map an array of phases to finite values of the same shape")
             if abs(out[0] - out[-1]) > 1e-9 * (1 + np.max(np.abs(out))):
                 raise LzsmValueError("`shape` callable must be 2 pi periodic: f(0) != f(2 pi)")
-        elif self.shape not in DRIVE_SHAPES:
+        elif not isinstance(self.shape, str) or self.shape not in DRIVE_SHAPES:
             raise LzsmValueError(
                 f"`shape` must be one of {', '.join(map(repr, DRIVE_SHAPES))} or a callable; got {self.shape!r}"
             )

@@ -186,13 +186,13 @@ def demkov_osherov_model(
         raise LzsmValueError(
             f"`couplings` and `band_energies` must be non-empty and of equal length, got {g.size} and {e.size}"
         )
-    s = float(_checks.real_array(slope, "slope"))
-    bs = float(_checks.real_array(band_slope, "band_slope"))
+    s = _checks.real_scalar(slope, "slope")
+    bs = _checks.real_scalar(band_slope, "band_slope")
     if s == bs:
         raise LzsmValueError("`slope` must differ from `band_slope` (the sloped level must cross the band)")
     n = g.size + 1
     a = np.zeros((n, n), dtype=complex)
-    a[0, 0] = float(_checks.real_array(sloped_offset, "sloped_offset"))
+    a[0, 0] = _checks.real_scalar(sloped_offset, "sloped_offset")
     a[0, 1:] = g
     a[1:, 0] = np.conj(g)
     a[np.arange(1, n), np.arange(1, n)] = e
@@ -218,13 +218,17 @@ def bow_tie_model(couplings: ArrayLike, slopes: ArrayLike, *, hbar: float = 1.0)
 
 
 # --------------------------------------------------------------------------- Majorana spin j
+#: The largest spin j of :func:`spin_matrices` and the Majorana formulas (matrices 2j + 1 square).
+MAX_SPIN = 2000
+
+
 def _two_j(j: Any) -> int:
     try:
         tj = 2 * float(j)
     except (TypeError, ValueError):
         raise LzsmTypeError(f"`j` must be a spin quantum number (0, 1/2, 1, 3/2, ...), got {j!r}") from None
-    if not math.isfinite(tj) or tj < 0 or abs(tj - round(tj)) > 1e-12:
-        raise LzsmValueError(f"`j` must be a non-negative integer or half-integer, got {j!r}")
+    if not math.isfinite(tj) or tj < 0 or abs(tj - round(tj)) > 1e-12 or tj > 2 * MAX_SPIN:
+        raise LzsmValueError(f"`j` must be an integer or half-integer in [0, {MAX_SPIN}], got {j!r}")
     return round(tj)
 
 
@@ -259,7 +263,7 @@ def spin_sweep(j: float, coupling: complex, sweep_rate: float, *, hbar: float = 
            [0.3293, 0.3413, 0.3293],
            [0.6275, 0.3293, 0.0432]])
     """
-    v = complex(_checks.complex_array(coupling, "coupling"))
-    a = float(_checks.real_array(sweep_rate, "sweep_rate", nonzero=True))
+    v = _checks.complex_scalar(coupling, "coupling")
+    a = _checks.real_scalar(sweep_rate, "sweep_rate", nonzero=True)
     jx, jy, jz = spin_matrices(j)
     return LinearSweep(2 * v.real * jx - 2 * v.imag * jy, a * jz, hbar)

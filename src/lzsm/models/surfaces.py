@@ -190,7 +190,7 @@ class JahnTellerExE(SurfaceModel):
     g: float = 0.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "k", float(_checks.real_array(self.k, "k", nonnegative=True)))
+        object.__setattr__(self, "k", _checks.real_scalar(self.k, "k", nonnegative=True))
         object.__setattr__(self, "omega", _checks.positive_scalar(self.omega, "omega"))
         g = _checks.real_array(self.g, "g")
         if g.ndim != 0:
@@ -379,9 +379,9 @@ class UserSurfaces(SurfaceModel):
         if (
             isinstance(self.n_coordinates_, bool)
             or not isinstance(self.n_coordinates_, (int, np.integer))
-            or self.n_coordinates_ < 1
+            or not 1 <= self.n_coordinates_ <= 10**4
         ):
-            raise LzsmValueError(f"`n_coordinates` must be an integer >= 1, got {self.n_coordinates_!r}")
+            raise LzsmValueError(f"`n_coordinates` must be an integer in [1, 10000], got {self.n_coordinates_!r}")
         object.__setattr__(self, "fd_step", _checks.positive_scalar(self.fd_step, "fd_step"))
         v = np.asarray(self.potential_function(np.zeros((1, int(self.n_coordinates_)))))
         if v.ndim != 3 or v.shape[0] != 1 or v.shape[1] != v.shape[2] or v.shape[1] < 2:

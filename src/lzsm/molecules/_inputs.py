@@ -64,12 +64,9 @@ def initial_channel(initial: Any, model: Any, x: float) -> int:
     n = model.n_levels
     named = _checks._named_state(initial, n)
     if named is None:
-        raise LzsmValueError(
-            f"`initial` must be {CHANNEL_GRAMMAR}; got {type(initial).__name__} {initial!r}"
-            if np.ndim(initial) == 0
-            else f"`initial` must be {CHANNEL_GRAMMAR}; got an array of shape {np.shape(initial)} "
-            "(a state vector: scattering starts in one channel)"
-        )
+        vector = isinstance(initial, (list, tuple, np.ndarray))
+        hint = " (a state vector: scattering starts in one channel)" if vector else ""
+        raise LzsmValueError(f"`initial` must be {CHANNEL_GRAMMAR}; got {_checks.short(initial)}{hint}")
     kind, k = named
     if kind not in ("diabatic", "adiabatic"):
         raise LzsmValueError(f"`initial` must be {CHANNEL_GRAMMAR}; got {initial!r}")

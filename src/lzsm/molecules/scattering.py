@@ -30,6 +30,7 @@ from scipy import fft as sfft
 
 from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
+from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
 from lzsm.molecules.wavepackets import (
@@ -275,8 +276,18 @@ def _setup(
 
 
 def _run_scattering(
-    model: Any, setup: _Setup, k0: float, mass: float, incoming: int, hbar: float, ul: np.ndarray, remaining_tol: float
+    model: Any,
+    setup: _Setup,
+    k0: float,
+    mass: float,
+    incoming: int,
+    hbar: float,
+    ul: np.ndarray,
+    remaining_tol: float,
+    bar: Any,
 ) -> dict[str, Any]:
+    """One propagation until the packet has left the box between the analysis windows; ``bar``
+    advances by the fraction of the norm that has left (1 per run)."""
     g = setup.grid
     v = _potential_on_grid(model, g)
     w = absorbing_potential(g, setup.cap_width, setup.cap_strength)
@@ -292,6 +303,7 @@ def _run_scattering(
     chunk = 200
     tail = 0.0
     max_steps = int(np.ceil(setup.max_time / setup.dt))
+    shown = 0.0
     while True:
         for _ in range(chunk):
             psi = op.kinetic_step(psi)
@@ -300,10 +312,14 @@ def _run_scattering(
             psi = op.potential_step(psi, half=False)
         n_steps += chunk
         remaining = float(np.sum(np.abs(psi[:, il : ir + 1]) ** 2) * g.cell)
+        gone = min(1.0, max(shown, 1.0 - remaining))
+        bar.update(gone - shown)
+        shown = gone
         if n_steps % (5 * chunk) == 0:
             tail = max(tail, op.momentum_tail(psi))
         if remaining < remaining_tol or n_steps >= max_steps:
             break
+    bar.update(1.0 - shown)
     # what is already in the absorbers has passed the analysis windows and will be absorbed:
     # book it now (mask 0 = full absorption)
     outside = np.ones(g.shape[0], dtype=bool)
@@ -434,7 +450,8 @@ def wavepacket_scattering(
     result that misses ``tol`` has status NOT_CONVERGED and raises an
     :class:`~lzsm.errors.LzsmConvergenceWarning`.  ``options``/``tol``/``progress``: the
     generic options (:class:`lzsm.Options`); only ``tol`` (the convergence target, default 1e-4)
-    and ``progress`` apply.  ``mass`` and ``hbar`` are deprecated keywords (put them on the model).
+    and ``progress`` apply (a bar over the propagations, each advancing as the packet leaves the
+    box; ``None``: on a terminal or in a notebook).  ``mass`` and ``hbar`` are deprecated keywords (put them on the model).
 
     Examples
     --------
@@ -481,11 +498,18 @@ def wavepacket_scattering(
     )
     if ks.ndim != 1:
         raise LzsmValueError(f"`k_resolved` must be a number or a 1-D array, got shape {ks.shape}")
-    a, b = asymptotic_range(model) if x_range is None else _x_range(x_range)
+    a, b = asymptotic_range(model) if x_range is None else _checks.interval(x_range, "x_range")
     incoming_state = initial_channel(initial, model, a)
     el, ul = np.linalg.eigh(model.potential(np.array(a)))
     er, _ = np.linalg.eigh(model.potential(np.array(b)))
     e_in = el[incoming_state]
+    bar = progress_bar(
+        {"none": 1, "time_step": 2, "full": 3}[convergence],
+        opts.progress,
+        desc="wavepacket_scattering",
+        unit="run",
+        bar_format="{l_bar}{bar}| {n:.2f}/{total} runs [{elapsed}<{remaining}]",
+    )
 
     def run(
         k_factor: float, cap_factor: float, dt_value: float | None, dt_factor: float = 0.25
@@ -493,7 +517,7 @@ def wavepacket_scattering(
         st = _setup(model, k0, sk, m, incoming_state, hb, a, b, el, er, k_factor, cap_factor, dt_factor)
         if dt_value is not None:
             st = _Setup(**{**st.__dict__, "dt": dt_value})
-        r = _run_scattering(model, st, k0, m, incoming_state, hb, ul, min(tol_ * 1e-4, 1e-9))
+        r = _run_scattering(model, st, k0, m, incoming_state, hb, ul, min(tol_ * 1e-4, 1e-9), bar)
         tr, rr = _resolve(r, st, ks, k0, m, incoming_state, hb, e_in)
         r["resolved"] = (tr, rr)
         return st, r
@@ -501,22 +525,25 @@ def wavepacket_scattering(
     def values(r: dict[str, Any]) -> np.ndarray:
         return np.concatenate([r["trans_adi"], r["refl_adi"], r["resolved"][0].ravel(), r["resolved"][1].ravel()])
 
-    st, res = run(_K_FACTOR, 1.0, dt_user)
-    dt_err = np.nan
-    refinements = 0
-    if convergence != "none":
-        _, res2 = run(_K_FACTOR, 1.0, 2 * st.dt)
-        while True:
-            dt_err = float(np.max(np.abs(values(res) - values(res2)))) / 3
-            if dt_err < tol_ or refinements >= refinements_max or dt_user is not None:
-                break
-            res2 = res
-            st, res = run(_K_FACTOR, 1.0, st.dt / 2)
-            refinements += 1
-    grid_err = np.nan
-    if convergence == "full":
-        _, fine = run(1.5 * _K_FACTOR, 1.5, st.dt)
-        grid_err = float(np.max(np.abs(values(res) - values(fine))))
+    with bar:
+        st, res = run(_K_FACTOR, 1.0, dt_user)
+        dt_err = np.nan
+        refinements = 0
+        if convergence != "none":
+            _, res2 = run(_K_FACTOR, 1.0, 2 * st.dt)
+            while True:
+                dt_err = float(np.max(np.abs(values(res) - values(res2)))) / 3
+                if dt_err < tol_ or refinements >= refinements_max or dt_user is not None:
+                    break
+                res2 = res
+                bar.total += 1  # a refinement: one more run than planned
+                bar.refresh()
+                st, res = run(_K_FACTOR, 1.0, st.dt / 2)
+                refinements += 1
+        grid_err = np.nan
+        if convergence == "full":
+            _, fine = run(1.5 * _K_FACTOR, 1.5, st.dt)
+            grid_err = float(np.max(np.abs(values(res) - values(fine))))
     est = float(np.nanmax([dt_err, grid_err, res["remaining"]]))
     conv = WavepacketConvergence(
         dx=st.grid.spacing[0],
@@ -572,16 +599,6 @@ def wavepacket_scattering(
     )
 
 
-def _x_range(x_range: Any) -> tuple[float, float]:
-    try:
-        a, b = (float(v) for v in x_range)
-    except (TypeError, ValueError):
-        raise LzsmValueError(f"`x_range` must be (a, b) with a < b, got {x_range!r}") from None
-    if not (np.isfinite(a) and np.isfinite(b) and b > a):
-        raise LzsmValueError(f"`x_range` must be (a, b) of finite numbers with a < b, got {x_range!r}")
-    return a, b
-
-
 # =========================================================================== tables against k
 _QUANTITIES = ("transmission", "reflection", "transmission_diabatic", "reflection_diabatic")
 
@@ -625,6 +642,7 @@ def scattering_vs_momentum(
     method: str = "stationary",
     initial: Any = "lower",
     hbar: float | None = None,
+    progress: bool | None = None,
     **options: Any,
 ) -> ScatteringScan:
     """Transmission and reflection per channel against the incident wavenumber ``k``, as a
@@ -637,12 +655,16 @@ def scattering_vs_momentum(
     ``reflection_diabatic`` on ``(k, diabatic)``, ``error_estimate``, ``status`` and ``success``
     on ``k``; coordinate ``energy`` along ``k``.  ``initial`` names the incoming channel;
     ``options`` go to the method (e.g. ``step`` or ``convergence``, ``tol``); mass and hbar are
-    the model's (``mass``/``hbar`` are deprecated keywords)."""
+    the model's (``mass``/``hbar`` are deprecated keywords).  ``progress``: a bar over the
+    wavenumbers for ``"wavepacket"`` (``None``: on a terminal or in a notebook); the stationary
+    method solves all of them in one call."""
     import xarray as xr
 
     from lzsm.molecules.stationary import stationary_scattering
 
     _checks.choice(method, "method", ("stationary", "wavepacket"))
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise LzsmTypeError(f"`progress` must be True, False or None, got {_checks.short(progress)}")
     ks = np.atleast_1d(_checks.real_array(k, "k", positive=True))
     if ks.ndim != 1:
         raise LzsmValueError(f"`k` must be a number or a 1-D array, got shape {ks.shape}")
@@ -652,10 +674,12 @@ def scattering_vs_momentum(
         err, status, energy = r.error_estimate, np.asarray(r.status), r.energies
         m, hb, channel = r.mass, r.hbar, r.incoming_state
     else:
-        rows = [
-            wavepacket_scattering(model, float(kk), mass, initial=initial, hbar=hbar, k_resolved=[float(kk)], **options)
-            for kk in ks
-        ]
+        rows = []
+        with progress_bar(ks.size, progress, desc="scattering_vs_momentum", unit="k") as bar:
+            for kk in ks:
+                one = {"initial": initial, "hbar": hbar, "k_resolved": [float(kk)], "progress": False}
+                rows.append(wavepacket_scattering(model, float(kk), mass, **one, **options))
+                bar.update(1)
         data = {
             name: np.array(
                 [

@@ -57,6 +57,7 @@ from lzsm.results import Result, grid_coordinates
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(400)
 # s in [0, 9] (e^{-81} beyond): nodes and weights for int_0^9 f(s) ds
 _S, _SW = 4.5 * (_GL_X + 1.0), 4.5 * _GL_W
+_CROSSING = "an lzsm.CurveCrossing (from lzsm.curve_crossing)"
 
 
 def _out(x: np.ndarray) -> Any:
@@ -221,17 +222,6 @@ def _check_model(model: Any, states: Any) -> tuple[int, int]:
     return int(i), int(j)
 
 
-def _interval(x: Any, name: str) -> tuple[float, float]:
-    """``(a, b)``: finite, a < b."""
-    try:
-        a, b = (float(v) for v in x)
-    except (TypeError, ValueError):
-        raise LzsmValueError(f"`{name}` must be a pair (a, b) of numbers with a < b, got {x!r}") from None
-    if not (math.isfinite(a) and math.isfinite(b) and a < b):
-        raise LzsmValueError(f"`{name}` must be a pair (a, b) of finite numbers with a < b, got {x!r}")
-    return a, b
-
-
 def _crossing_at(model: Curves, x_c: float, i: int, j: int) -> CurveCrossing:
     xa = np.array([x_c])
     v = model.potential(xa)[0]
@@ -256,7 +246,7 @@ def find_curve_crossings(
     from scipy.optimize import brentq
 
     i, j = _check_model(model, states)
-    a, b = _interval(x_range, "x_range")
+    a, b = _checks.interval(x_range, "x_range")
     xs = np.linspace(a, b, _checks.integer(n_scan, "n_scan", low=3, high=10**7))
     v = model.potential(xs)
     d = v[:, i, i] - v[:, j, j]
@@ -286,7 +276,7 @@ def curve_crossing(model: Curves, bracket: tuple[float, float], states: tuple[in
     >>> round(float(crossing.p_diabatic_stay(velocity=20 / 2000)), 4)  # k = 20, m = 2000: v = k/m
     0.6121
     """
-    a, b = _interval(bracket, "bracket")
+    a, b = _checks.interval(bracket, "bracket")
     found = find_curve_crossings(model, (a, b), states)
     if len(found) != 1:
         where = ", ".join(f"{c.position:.6g}" for c in found) or "none"
@@ -333,6 +323,7 @@ def thermal_transmission_coefficient(crossing: CurveCrossing, temperature: Array
     evaluated as ``int_0^inf kappa 2 s e^{-s^2} ds`` with ``u = s^2`` (smooth although
     kappa ~ 1/s in the non-adiabatic limit; 400-point Gauss–Legendre on [0, 9], relative
     error < 1e-12).  ``temperature`` is ``k_B T`` in energy units."""
+    _checks.instance(crossing, "crossing", CurveCrossing, _CROSSING)
     kt = _checks.real_array(temperature, "temperature", positive=True)
     v = _S * np.sqrt(2 * kt[..., None] / crossing.mass)
     pa = 1 - crossing.p_diabatic_stay(v)
@@ -406,9 +397,10 @@ def lz_rate(
     unit), ``temperature`` ``k_B T`` (energy units), ``reactant_energy`` the bottom of the
     reactant well; mass and hbar are the crossing's (its model's).  The non-adiabatic limit has
     the closed form ``kappa_NA(T) = (4 pi V^2/(hbar |dF|)) sqrt(pi m/(2 k_B T))``."""
+    _checks.instance(crossing, "crossing", CurveCrossing, _CROSSING)
     kt = _checks.real_array(temperature, "temperature", positive=True)
     nu = _checks.positive_scalar(frequency, "frequency")
-    e_r = float(_checks.real_array(reactant_energy, "reactant_energy"))
+    e_r = _checks.real_scalar(reactant_energy, "reactant_energy")
     m, hb = crossing.mass, crossing.hbar
     boltz = nu * np.exp(-(crossing.energy - e_r) / kt)
     kappa = np.asarray(thermal_transmission_coefficient(crossing, kt))

@@ -59,6 +59,12 @@ def asymptotic_range(model: Curves, tol: float = 1e-10, start: float = 5.0, limi
     Uses ``model.interaction_range`` when the model knows it; otherwise doubles ``|x|`` from
     ``start`` on each side until ``max |V(x) - V(2x)|`` over ``[x, 2x]`` (200 samples) drops
     below ``tol``.  Raises for long-range potentials (e.g. Coulomb) that never settle."""
+    _checks.instance(model, "model", Curves, "an lzsm curve model (e.g. lzsm.TullySimple())")
+    tol = _checks.positive_scalar(tol, "tol")
+    start = _checks.positive_scalar(start, "start")
+    limit = _checks.real_scalar(limit, "limit")
+    if not limit > start:
+        raise LzsmValueError(f"`limit` must exceed `start` = {start:g}, got {limit:g}")
     known = model.interaction_range
     if known is not None:
         return (float(known[0]), float(known[1]))
@@ -309,8 +315,8 @@ def stationary_scattering(
                 f"(channel {incoming} is closed below it); got min {np.min(e):.6g}"
             )
         kk = np.sqrt(2 * m * (e - el[incoming])) / hb
-    if e.ndim != 1:
-        raise LzsmValueError(f"`energies`/`k` must be a number or a 1-D array, got shape {e.shape}")
+    if e.ndim != 1 or e.size == 0:
+        raise LzsmValueError(f"`energies`/`k` must be a number or a non-empty 1-D array, got shape {e.shape}")
     xs = np.linspace(a, b, 2001)
     vmin = np.min(np.linalg.eigvalsh(model.potential(xs)))
     k_loc = np.sqrt(2 * m * max(np.max(e) - vmin, 0.0)) / hb

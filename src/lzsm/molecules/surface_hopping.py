@@ -66,6 +66,7 @@ from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
+from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import rng as _rng
 from lzsm.kernels import surface_hopping as _k
@@ -79,6 +80,12 @@ from lzsm.results import Result, Status
 DEFAULT_DT = 1.0
 #: Spacing of the table on which the diabatic potential is interpolated (cubic Hermite).
 DEFAULT_GRID_SPACING = 0.01
+#: The most trajectories per momentum (their records are kept: ~100 bytes each).
+MAX_TRAJECTORIES = 10**8
+#: The ensemble runs in about this many kernel calls (progress and Ctrl-C between them).
+PROGRESS_CHUNKS = 64
+#: With ``progress=None`` a bar is shown (on a terminal or in a notebook) above this many trajectories.
+PROGRESS_AUTO_ABOVE = 1000
 
 
 # ----------------------------------------------------------------------------- methods
@@ -96,7 +103,7 @@ class FSSH:
     frustrated: Literal["keep", "reverse"] = "keep"
 
     def __post_init__(self) -> None:
-        if self.decoherence not in (None, "edc"):
+        if not (self.decoherence is None or (isinstance(self.decoherence, str) and self.decoherence == "edc")):
             raise LzsmValueError(f"`decoherence` must be None or 'edc', got {self.decoherence!r}")
         _checks.positive_scalar(self.edc_constant, "edc_constant")
         _checks.choice(self.frustrated, "frustrated", ("keep", "reverse"))
@@ -321,6 +328,8 @@ def surface_hopping(
     options, max_steps, progress : :class:`lzsm.Options`; ``max_steps`` caps the steps of every
         trajectory (below the cap that ``max_time`` sets); ``tol``, ``max_step`` and
         ``breakpoints`` do not apply (the nuclear step is the fixed ``dt``) and are refused.
+        ``progress`` shows a bar over the trajectories (``None``: above 1000 trajectories, on a
+        terminal or in a notebook).
     mass, hbar : deprecated (lzsm 0.1): they override the model's ``mass`` and ``hbar``.
 
     Returns
@@ -353,8 +362,8 @@ def surface_hopping(
     p0 = hbar * k  # incident momentum
     if isinstance(n_trajectories, (bool, np.bool_)) or not isinstance(n_trajectories, (int, np.integer)):
         raise LzsmTypeError(f"`n_trajectories` must be an integer >= 1, got {n_trajectories!r}")
-    if n_trajectories < 1:
-        raise LzsmValueError(f"`n_trajectories` must be >= 1, got {n_trajectories}")
+    if not 1 <= n_trajectories <= MAX_TRAJECTORIES:
+        raise LzsmValueError(f"`n_trajectories` must be >= 1 and <= {MAX_TRAJECTORIES:.0e}, got {n_trajectories}")
     n_traj = int(n_trajectories)
     seed, s0, s1 = _rng.seed_words(seed)
     n = model.n_levels
@@ -364,15 +373,12 @@ def surface_hopping(
     x0 = float(x0_arr)
     initial_state = initial_channel(initial, model, x0)
     if x_bounds is None:
+        if not x0 < 0:
+            raise LzsmValueError(
+                f"`x0` must be < 0 when `x_bounds` is not given (they default to (x0, -x0)), got {x0:g}"
+            )
         x_bounds = (x0, -x0)
-    try:
-        x_left, x_right = (float(_checks.real_array(b, "x_bounds")) for b in x_bounds)
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, (LzsmValueError, LzsmTypeError)):
-            raise
-        raise LzsmValueError(f"`x_bounds` must be a pair (x_left, x_right), got {x_bounds!r}") from None
-    if not x_left < x_right:
-        raise LzsmValueError(f"`x_bounds` must satisfy x_left < x_right, got ({x_left}, {x_right})")
+    x_left, x_right = _checks.interval(x_bounds, "x_bounds", ends="x_left, x_right")
     if not x0 < x_right:
         raise LzsmValueError(f"`x0` must lie left of x_right = {x_right}, got {x0}")
     _checks.choice(sampling, "sampling", ("fixed", "wigner"))  # validates; returns `sampling` itself
@@ -463,8 +469,15 @@ def surface_hopping(
             out_f,
         )
 
-    for _ in _threads.run_chunks(call, k.size * n_traj, 1 << 30):
-        pass
+    total = k.size * n_traj
+    # about PROGRESS_CHUNKS calls: the bar moves and Ctrl-C is honoured between calls; trajectory j
+    # of momentum m draws from its own random stream, so the chunking does not change any number
+    cap = max(1, -(-total // PROGRESS_CHUNKS))
+    with progress_bar(
+        total, opts.progress, desc="surface_hopping", unit="trajectory", auto_above=PROGRESS_AUTO_ABOVE
+    ) as bar:
+        for sl, _ in _threads.run_chunks(call, total, cap):
+            bar.update(sl.stop - sl.start)
 
     # ---- outcomes
     outcome = out_i[..., _k.I_OUTCOME]

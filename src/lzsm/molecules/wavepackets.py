@@ -31,6 +31,7 @@ is the model's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,9 +41,12 @@ from numpy.typing import ArrayLike
 from scipy import fft as sfft
 
 from lzsm import _checks
+from lzsm._progress import progress_bar
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.results import Result
 
+#: With ``progress=None``, :func:`propagate` shows a bar above this many grid-point steps (~1 s).
+PROGRESS_WORK = 1e7
 _K_FACTOR = 2.0  # k_max over the largest local wavenumber (closed channels need the margin)
 
 
@@ -59,8 +63,12 @@ class Grid:
     names: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        if not isinstance(self.axes, (tuple, list)):
+            raise LzsmTypeError(f"`axes` must be a tuple of 1-D coordinate arrays, got {type(self.axes).__name__}")
+        if not isinstance(self.names, (tuple, list)) or not all(isinstance(n, str) for n in self.names):
+            raise LzsmTypeError(f"`names` must be a tuple of axis names (text), got {_checks.short(self.names)}")
         object.__setattr__(self, "axes", tuple(_checks.real_array(a, "axes") for a in self.axes))
-        object.__setattr__(self, "names", tuple(str(n) for n in self.names))
+        object.__setattr__(self, "names", tuple(self.names))
         if len(self.axes) not in (1, 2) or len(self.names) != len(self.axes):
             raise LzsmValueError(
                 f"a Grid has one or two dimensions with one name each; got {len(self.axes)} axes and names {self.names}"
@@ -90,12 +98,17 @@ class Grid:
             b = b[None, :]
         if b.ndim != 2 or b.shape[1] != 2 or b.shape[0] not in (1, 2):
             raise LzsmValueError(f"`bounds` must be (lo, hi) or [(lo, hi), (lo, hi)], got {bounds!r}")
-        counts = [n_points] * b.shape[0] if np.ndim(n_points) == 0 else list(np.asarray(n_points).reshape(-1))
+        if isinstance(n_points, (list, tuple, np.ndarray)):
+            counts = list(np.asarray(n_points, dtype=object).reshape(-1))
+        else:
+            counts = [n_points] * b.shape[0]
         if len(counts) != b.shape[0]:
             raise LzsmValueError(f"`n_points` must be one integer or one per axis ({b.shape[0]}), got {n_points!r}")
         n = [_checks.integer(c, "n_points", low=4, high=2**26) for c in counts]
         if np.any(b[:, 1] <= b[:, 0]) or not np.all(np.isfinite(b)):
             raise LzsmValueError(f"`bounds` must be finite with lo < hi, got {bounds!r}")
+        if names is not None and not isinstance(names, (list, tuple)):
+            raise LzsmTypeError(f"`names` must be a tuple of axis names (text), got {_checks.short(names)}")
         names = tuple(names) if names is not None else ("x", "y")[: b.shape[0]]
         axes = tuple(lo + (hi - lo) / m * np.arange(m) for (lo, hi), m in zip(b, n))
         return cls(axes, names)
@@ -134,6 +147,15 @@ class Grid:
         return tuple(np.meshgrid(*self.axes, indexing="ij"))
 
 
+def _per_axis(x: Any, name: str, grid: Grid, *, positive: bool = False, nonnegative: bool = False) -> np.ndarray:
+    """A number, or one per axis of ``grid`` (which must be a :class:`Grid`), as an array ``(ndim,)``."""
+    _checks.instance(grid, "grid", Grid, "an lzsm.Grid (e.g. lzsm.Grid.uniform(...))")
+    arr = _checks.real_array(x, name, positive=positive, nonnegative=nonnegative)
+    if arr.ndim > 1 or arr.size not in (1, grid.ndim):
+        raise LzsmValueError(f"`{name}` must be a number or one per grid axis ({grid.ndim}), got shape {arr.shape}")
+    return np.broadcast_to(arr.reshape(-1), (grid.ndim,))
+
+
 def absorbing_potential(
     grid: Grid, width: float | Sequence[float], strength: float | Sequence[float], power: int = 3
 ) -> np.ndarray:
@@ -145,10 +167,8 @@ def absorbing_potential(
     polynomial ramp reflects little when ``width`` spans a few wavelengths (U. V. Riss &
     H.-D. Meyer, J. Phys. B 26, 4503 (1993); Á. Vibók & G. G. Balint-Kurti, J. Phys. Chem. 96,
     8712 (1992))."""
-    widths = np.broadcast_to(np.asarray(width, dtype=float), (grid.ndim,))
-    strengths = np.broadcast_to(np.asarray(strength, dtype=float), (grid.ndim,))
-    if np.any(widths < 0) or np.any(strengths < 0) or not np.all(np.isfinite(widths * strengths)):
-        raise LzsmValueError(f"`width` and `strength` must be finite and >= 0, got {width!r}, {strength!r}")
+    widths = _per_axis(width, "width", grid, nonnegative=True)
+    strengths = _per_axis(strength, "strength", grid, nonnegative=True)
     power = _checks.integer(power, "power", low=1, high=16)
     w = np.zeros(grid.shape)
     for d, (ax, wd, s) in enumerate(zip(grid.axes, widths, strengths)):
@@ -182,9 +202,9 @@ def gaussian_wavepacket(
     the grid cannot represent the momentum: ``|p|/hbar + 6 hbar/(2 sigma)`` must stay below
     ``pi/dx``."""
     hb = _checks.positive_scalar(hbar, "hbar")
-    c = np.broadcast_to(_checks.real_array(center, "center"), (grid.ndim,))
-    p = np.broadcast_to(_checks.real_array(momentum, "momentum"), (grid.ndim,))
-    s = np.broadcast_to(_checks.real_array(width, "width", positive=True), (grid.ndim,))
+    c = _per_axis(center, "center", grid)
+    p = _per_axis(momentum, "momentum", grid)
+    s = _per_axis(width, "width", grid, positive=True)
     for d in range(grid.ndim):
         need = abs(p[d]) / hb + 6 * 0.5 / s[d]
         if need > grid.k_max[d]:
@@ -225,7 +245,7 @@ def _potential_on_grid(potential: Any, grid: Grid) -> np.ndarray:
     elif callable(potential):
         v = np.asarray(potential(*grid.meshes()))
     else:
-        v = np.asarray(potential)
+        v = _checks.numeric_array(potential, "potential", "an array (*grid.shape, N, N), a callable or a Curves model")
     if v.shape[: grid.ndim] != grid.shape or v.ndim != grid.ndim + 2 or v.shape[-1] != v.shape[-2]:
         raise LzsmValueError(
             f"`potential` must give shape (*grid.shape, N, N) = {grid.shape + ('N', 'N')}, got {v.shape}"
@@ -425,6 +445,7 @@ def propagate(
     absorber: ArrayLike | None = None,
     save_every: int | None = None,
     hbar: float | None = None,
+    progress: bool | None = None,
 ) -> WavepacketEvolution:
     """Split-operator propagation of an N-state wavepacket on a 1-D or 2-D grid.
 
@@ -441,6 +462,8 @@ def propagate(
         (:func:`absorbing_potential`), or None.
     save_every : save a snapshot every this many steps (default: only start and end).
     hbar : Planck's constant; default the model's ``hbar`` for a curve model, else 1.
+    progress : a bar over the time steps (``None``: for runs of more than ~1e7 grid-point steps,
+        on a terminal or in a notebook).
 
     The Strang splitting is second order: halving dt divides the error by ~4.  ``dt`` must be
     small against ``hbar`` over the largest energy the wavepacket explores, kinetic or
@@ -468,6 +491,8 @@ def propagate(
         if w.shape != grid.shape:
             raise LzsmValueError(f"`absorber` must have the grid's shape {grid.shape}, got {w.shape}")
     every = n_steps if save_every is None else _checks.integer(save_every, "save_every", low=1)
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise LzsmTypeError(f"`progress` must be True, False or None, got {_checks.short(progress)}")
     op = _SplitOperator(v, grid, masses, step, hb, w)
     psi = np.ascontiguousarray(np.moveaxis(psi, -1, 0))
     times, snaps, dia, adi, abs_d, abs_a = [], [], [], [], [], []
@@ -485,8 +510,12 @@ def propagate(
         tail = max(tail, op.momentum_tail(phi))
 
     save(0, psi)
-    if n_steps > 0:
-        psi = op.potential_step(psi, half=True)
+    bar = progress_bar(
+        n_steps, progress, desc="propagate", unit="step", auto_above=PROGRESS_WORK / math.prod(grid.shape)
+    )
+    with bar:
+        if n_steps > 0:
+            psi = op.potential_step(psi, half=True)
         for k in range(1, n_steps + 1):
             psi = op.kinetic_step(psi)
             if k % every == 0 or k == n_steps:
@@ -498,6 +527,7 @@ def propagate(
                     psi = op.potential_step(out, half=True)
             else:
                 psi = op.potential_step(psi, half=False)
+            bar.update(1)
     return WavepacketEvolution(
         grid,
         np.array(times),

@@ -61,7 +61,9 @@ def plot_interferometry(
             zeros = special.jn_zeros(abs(k), 30) * hw
             zeros = zeros[(zeros >= ys.min()) & (zeros <= ys.max())]
             ax.plot(np.full(zeros.shape, k * hw), zeros, "o", ms=2.5, mfc="none", mec="w", alpha=0.7)
-        ax.set_xlim(xs.min(), xs.max())
-        ax.set_ylim(ys.min(), ys.max())
+        if xs.max() > xs.min():  # a map one point wide keeps matplotlib's limits
+            ax.set_xlim(xs.min(), xs.max())
+        if ys.max() > ys.min():
+            ax.set_ylim(ys.min(), ys.max())
     ax.set_title("LZSM interferometry")
     return ax
