@@ -40,7 +40,6 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "README.md", "**/README.txt", "gallery/*.ipynb", "gallery/*.py", "gallery/*.zip"]
 templates_path: list[str] = []
-html_static_path = ["_static"]
 
 # --- MyST (the Markdown pages) ---------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
