@@ -2,7 +2,8 @@
 
     .venv/bin/python examples/tully_wavepackets.py --out tully-output
 
-writes into the folder (created atomically, refused if it exists unless --force):
+writes into the folder (created atomically; an existing one is replaced only with --force, and
+only if lzsm wrote it):
   tully_curves.png                 Tully's three models in both pictures with the couplings;
   nacl_curves.png                  the NaCl covalent–ionic crossing (eV, Å);
   tully_snapshots.png              a wavepacket through Tully's simple avoided crossing (k = 20);
@@ -15,14 +16,14 @@ Units: atomic units (hbar = 1, mass 2000 for Tully's models).
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
+import lzsm
+from lzsm.io.output import atomic_folder
 from lzsm.models.curves import TULLY_MODELS, CovalentIonicCrossing, FunctionCurves, TullySimple
 from lzsm.molecules.scattering import scattering_vs_momentum
 from lzsm.molecules.semiclassical import curve_crossing
@@ -122,22 +123,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="tully-output")
     ap.add_argument("--force", action="store_true", help="replace an existing output folder")
     args = ap.parse_args(argv)
-    out = Path(args.out)
-    if out.exists() and not args.force:
-        print(f"{out} exists; use --force to replace it", file=sys.stderr)
-        return 1
-    tmp = Path(tempfile.mkdtemp(prefix=".tully-", dir=out.parent if str(out.parent) else "."))
     try:
-        curves_figure(tmp)
-        snapshots_figure(tmp)
-        transmission_figure(tmp)
-        lz_figure(tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        with atomic_folder(args.out, args.force, kind="examples/tully_wavepackets.py") as tmp:
+            curves_figure(tmp)
+            snapshots_figure(tmp)
+            transmission_figure(tmp)
+            lz_figure(tmp)
+    except lzsm.LzsmError as exc:
+        print(f"tully_wavepackets: error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
     print(f"wrote {out}/")
     return 0
 

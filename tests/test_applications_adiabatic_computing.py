@@ -218,6 +218,7 @@ def reduced_run(tmp_path_factory):
 def test_reduced_run_runtime_exponents(reduced_run):
     summary, out = reduced_run
     assert sorted(p.name for p in out.iterdir()) == [
+        ".lzsm-output",
         "data.nc",
         "grover_gap.png",
         "grover_runtime_scaling.png",

@@ -118,7 +118,7 @@ FESHBACH_RAW = {
 def test_feshbach_reduced_run(tmp_path):
     summary = run(FESHBACH_RAW, tmp_path / "out")
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["data.nc", "feshbach_conversion.png", "scenario.json", "summary.json"]
+    assert files == [".lzsm-output", "data.nc", "feshbach_conversion.png", "scenario.json", "summary.json"]
     assert summary["max_abs_deviation_exact_vs_closed_form"] < 1e-4
     half = summary["inverse_rate_for_half_conversion_ms_per_gauss"]
     assert ca.feshbach_conversion_efficiency(RB85, 1e12, 1.0 / half) == pytest.approx(0.5, abs=1e-12)
@@ -284,7 +284,7 @@ def test_nonlinear_reduced_run(tmp_path):
     }
     summary = run(raw, tmp_path / "out")
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["data.nc", "nonlinear_lz.png", "scenario.json", "summary.json"]
+    assert files == [".lzsm-output", "data.nc", "nonlinear_lz.png", "scenario.json", "summary.json"]
     assert summary["max_abs_deviation_c0_vs_linear_lz"] < 2e-4
     assert summary["max_abs_deviation_adiabatic_numerical_vs_closed_form"] < 0.012
     assert summary["critical_gamma_closed_form"] == pytest.approx((2 ** (2 / 3) - 1) ** 1.5)

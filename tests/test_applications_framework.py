@@ -44,7 +44,7 @@ def test_units_are_converted_at_the_edge(tmp_path):
     summary = run(raw, tmp_path / "out")
     assert summary["p_diabatic_stay"] == pytest.approx(math.exp(-4 * math.pi**2 * 0.01), rel=1e-12)
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["data.nc", "figure.png", "scenario.json", "summary.json"]
+    assert files == [".lzsm-output", "data.nc", "figure.png", "scenario.json", "summary.json"]
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["application"] == "_test_lz"
 
 

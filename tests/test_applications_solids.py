@@ -176,7 +176,7 @@ def test_reduced_scenario_run(tmp_path):
     }
     summary = run(raw, tmp_path / "out")
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["data.nc", "scenario.json", "summary.json", "zener_breakdown.png"]
+    assert files == [".lzsm-output", "data.nc", "scenario.json", "summary.json", "zener_breakdown.png"]
     # key number: multi-band tunnelling per Bloch period vs Landau–Zener, 2 % relative
     assert summary["max_rel_deviation_plane_wave_vs_lz"][0] < 0.02
     assert summary["max_rel_deviation_two_band_vs_plane_wave"][0] < 0.03

@@ -444,7 +444,13 @@ def test_cli_crossings_on_the_diatomic_example(tmp_path, monkeypatch):
     r = runner.invoke(main, ["crossings", str(EXAMPLE), "--out", "crossings-output"])
     assert r.exit_code == 0, (r.output, r.exception)
     out = tmp_path / "crossings-output"
-    assert sorted(p.name for p in out.iterdir()) == ["crossings.csv", "crossings.nc", "level_diagram.png", "model.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".lzsm-output",
+        "crossings.csv",
+        "crossings.nc",
+        "level_diagram.png",
+        "model.json",
+    ]
     assert (out / "level_diagram.png").stat().st_size > 10_000
     assert "Pi_u x Sigma_g+" in r.stdout and "avoided" in r.stdout and "R [bohr]" in r.stdout
     ref = _diatomic_reference()

@@ -282,6 +282,15 @@ def test_linear_sweep_validation():
 
 
 # --------------------------------------------------------------------------- output folder
+def test_force_refuses_a_folder_lzsm_did_not_write(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with pytest.raises(LzsmValueError, match=r"refusing to replace .*: lzsm did not write it"):
+        lzsm.io.scenario.run(lzsm.io.scenario.from_dict(small_raw()), out, force=True)
+    assert leftovers(out) == ["old.txt"] and leftovers(tmp_path) == ["out"]
+
+
 def test_existing_folder_without_force_is_untouched(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -293,12 +302,12 @@ def test_existing_folder_without_force_is_untouched(tmp_path):
     assert leftovers(tmp_path) == ["out"]  # no temporary sibling
 
 
-def test_force_replaces_existing_folder(tmp_path):
+def test_force_replaces_a_folder_lzsm_wrote(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
+    lzsm.io.scenario.run(lzsm.io.scenario.from_dict(small_raw(populations=True)), out)
+    assert "populations.png" in leftovers(out)
     summary = lzsm.io.scenario.run(lzsm.io.scenario.from_dict(small_raw()), out, force=True)
-    assert leftovers(out) == ["evolution.nc", "scenario.json", "summary.json"]
+    assert leftovers(out) == [".lzsm-output", "evolution.nc", "scenario.json", "summary.json"]
     assert leftovers(tmp_path) == ["out"]
     # plain units, hbar = 1: V = 0.5, alpha = 1 -> delta = 1/4; t in [-10, 10] finite-time closed form
     assert summary["abs_error_vs_exact"] <= 1e-9

@@ -10,9 +10,11 @@ functions live at module level so that a subprocess can import them by the same 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -55,6 +57,16 @@ def _logged_toy(x, y):
         raise ZeroDivisionError("toy failure")
     if INTERRUPT_AT is not None and np.any(x == INTERRUPT_AT):
         raise KeyboardInterrupt
+    return _toy(x, y)
+
+
+def _worker_logged_toy(x, y):
+    """_toy on a Dask worker that writes its PID to $LZSM_TEST_WORKER_LOG and takes 0.3 s per block."""
+    log = os.environ.get("LZSM_TEST_WORKER_LOG")
+    if log:
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        time.sleep(0.3)
     return _toy(x, y)
 
 
@@ -337,3 +349,35 @@ def test_dask_block_error_names_the_block(tmp_path):
         assert client.status != "closed"  # a client passed in is left open
     if (tmp_path / "d.zarr").exists():
         assert not completed_blocks(tmp_path / "d.zarr")[:, 1].any()
+
+
+@pytest.mark.slow
+def test_dask_worker_killed_mid_scan_completes_identically(tmp_path, monkeypatch):
+    # kill -9 of one of the LocalCluster's worker processes while it computes a block: its nanny
+    # restarts it, the scheduler runs the lost block again, and the store is the same
+    log = tmp_path / "workers.log"
+    monkeypatch.setenv("LZSM_TEST_WORKER_LOG", str(log))  # the worker processes inherit it
+    killed: list[int] = []
+
+    def kill_the_first_worker() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            pids = log.read_text().split() if log.exists() else []
+            if pids:
+                os.kill(int(pids[0]), signal.SIGKILL)
+                killed.append(int(pids[0]))
+                return
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_the_first_worker, daemon=True)
+    killer.start()
+    store = tmp_path / "s.zarr"
+    on_dask = scan(
+        _worker_logged_toy, {"x": X, "y": Y}, chunks={"x": 1}, store=store, scheduler="local", progress=False
+    )
+    killer.join()
+    assert killed and killed[0] != os.getpid()
+    assert completed_blocks(store).all()
+    monkeypatch.delenv("LZSM_TEST_WORKER_LOG")
+    xr.testing.assert_identical(on_dask, scan(_worker_logged_toy, {"x": X, "y": Y}, chunks={"x": 1}, progress=False))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.zarr", "workers.log"]  # no debris, no lock file

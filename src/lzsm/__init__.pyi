@@ -89,6 +89,7 @@ from .errors import (
     LzsmConvergenceWarning as LzsmConvergenceWarning,
     LzsmWarning as LzsmWarning,
     LzsmError as LzsmError,
+    LzsmLockedError as LzsmLockedError,
     LzsmTypeError as LzsmTypeError,
     LzsmValueError as LzsmValueError,
 )

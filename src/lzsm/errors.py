@@ -26,6 +26,11 @@ class LzsmConvergenceError(LzsmError, RuntimeError):
     """A computation did not converge and there is no per-point status to report it in."""
 
 
+class LzsmLockedError(LzsmError, RuntimeError):
+    """Another process is writing the same output folder or scan store; the message names it
+    (PID, host, since when, command).  Wait for it to finish, or stop it."""
+
+
 class LzsmWarning(UserWarning):
     """Base class of lzsm's warnings."""
 

@@ -133,7 +133,7 @@ def run(raw: dict[str, Any], out_dir: str | os.PathLike, *, force: bool = False)
         raise LzsmValueError(f"`application` must be a name such as 'zener_breakdown', got {name!r}")
     app = _lookup(name)
     cfg = Config(raw, app)  # validate before touching the disk
-    with atomic_folder(out_dir, force) as tmp:
+    with atomic_folder(out_dir, force, kind=name) as tmp:
         start = time.perf_counter()
         summary = dict(app.runner(cfg, tmp))
         summary = {"application": name, "title": cfg.title, **summary, "seconds": time.perf_counter() - start}

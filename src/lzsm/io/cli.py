@@ -102,6 +102,11 @@ def _parse(text: str, dimension: str, system, name: str) -> float:
     return units.parse(value, dimension, system, name)
 
 
+def _listing(folder: Path) -> str:
+    """The files of an output folder, without lzsm's hidden bookkeeping (its marker, locks)."""
+    return ", ".join(sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")))
+
+
 def _fmt(x) -> str:
     if isinstance(x, str):
         return x
@@ -240,8 +245,10 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, 
     v = _parse(coupling, "energy", system, "--coupling")
     a = _parse(sweep_rate, "sweep_rate", system, "--sweep-rate")
     t0, t1 = (_parse(t, "time", system, "--t-span") for t in t_span)
-    if out is not None and out.exists() and not force:
-        raise LzsmError(f"{out} exists; use --force to overwrite it")
+    if out is not None:
+        from lzsm.io.output import check_output_file
+
+        target = check_output_file(out, force)
     ev = _evolve(LandauZener(v, a, hb), (t0, t1), initial, np.linspace(t0, t1, n_save), tol=tol)
     result = {
         "p_diabatic_stay": float(ev.p_diabatic_stay),
@@ -252,10 +259,11 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, 
         "hbar": hb,
     }
     if out is not None:
-        tmp = out.with_name(out.name + ".partial")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".partial")
         try:
             ev.to_netcdf(tmp)
-            tmp.replace(out)
+            tmp.replace(target)
         finally:
             tmp.unlink(missing_ok=True)
         result["written"] = str(out)
@@ -274,7 +282,7 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, 
     required=True,
     help="output folder (created; must not exist unless --force)",
 )
-@click.option("--force", is_flag=True, help="replace an existing output folder")
+@click.option("--force", is_flag=True, help="replace an existing output folder that lzsm wrote")
 @_guard
 def run(scenario_file: Path, out: Path, force: bool) -> None:
     """Run a scenario file: NetCDF data, PNG figures and a JSON summary in --out.
@@ -288,7 +296,7 @@ def run(scenario_file: Path, out: Path, force: bool) -> None:
     raw = read_toml(scenario_file)
     if applications.is_application(raw):
         summary = applications.run(raw, out, force=force)
-        click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
+        click.echo(f"wrote {out}/ ({_listing(out)})")
         for k, val in summary.items():
             if isinstance(val, (int, float)) and not isinstance(val, bool) and k != "seconds":
                 click.echo(f"  {k:<36} {_fmt(val)}")
@@ -296,7 +304,7 @@ def run(scenario_file: Path, out: Path, force: bool) -> None:
         return
     sc = scenario.from_dict(raw)
     summary = scenario.run(sc, out, force=force)
-    click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
+    click.echo(f"wrote {out}/ ({_listing(out)})")
     for k in (
         "p_diabatic_stay",
         "lz_probability",
@@ -317,7 +325,7 @@ def run(scenario_file: Path, out: Path, force: bool) -> None:
     help="output folder: map.zarr (resumable), map.nc, PNG figures, summary.json",
 )
 @click.option("--resume", is_flag=True, help="continue an interrupted map in --out (finished chunks are kept)")
-@click.option("--force", is_flag=True, help="replace an existing output folder")
+@click.option("--force", is_flag=True, help="replace an existing output folder that lzsm wrote")
 @click.option(
     "--scheduler",
     default=None,
@@ -330,7 +338,7 @@ def map_(scenario_file: Path, out: Path, resume: bool, force: bool, scheduler: s
 
     ms = scenario.load_map(scenario_file)
     summary = scenario.run_map(ms, out, resume=resume, force=force, scheduler=scheduler)
-    click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir() if not p.name.startswith('.')))})")
+    click.echo(f"wrote {out}/ ({_listing(out)})")
     click.echo(f"  {summary['points']} points in {summary['seconds']:.3g} s")
 
 
@@ -342,7 +350,7 @@ def map_(scenario_file: Path, out: Path, resume: bool, force: bool, scheduler: s
     default=None,
     help="output folder: crossings.nc, crossings.csv, level_diagram.png, model.json",
 )
-@click.option("--force", is_flag=True, help="replace an existing output folder")
+@click.option("--force", is_flag=True, help="replace an existing output folder that lzsm wrote")
 @_guard
 def crossings(model_file: Path, out: Path | None, force: bool) -> None:
     """Find and classify the level crossings of a diatomic-like model (diabatic curves, couplings
@@ -355,7 +363,7 @@ def crossings(model_file: Path, out: Path | None, force: bool) -> None:
     for line in cs.format_table(cm, table):
         click.echo(line)
     if out is not None:
-        click.echo(f"wrote {out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
+        click.echo(f"wrote {out}/ ({_listing(out)})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,7 +34,7 @@ import numpy as np
 
 from lzsm.errors import LzsmValueError
 from lzsm.geometry.crossings import CrossingTable, Symmetry, find_crossings
-from lzsm.io.output import atomic_folder, check_output_folder, read_toml
+from lzsm.io.output import atomic_folder, read_toml
 from lzsm.io.schema import Field, Reader, Table
 from lzsm.models.base import Model
 from lzsm.plot.geometry import plot_level_diagram
@@ -331,11 +331,10 @@ def run(cm: CrossingsModel, out_dir: str | os.PathLike | None, *, force: bool = 
     model.json} atomically (assembled in a temporary sibling, then renamed: a failure leaves nothing)."""
     from lzsm.results import write_netcdf
 
-    out = None if out_dir is None else check_output_folder(out_dir, force)
-    table = analyse(cm)
-    if out is None:
-        return table
-    with atomic_folder(out, force) as tmp:
+    if out_dir is None:
+        return analyse(cm)
+    with atomic_folder(out_dir, force, kind="crossings") as tmp:
+        table = analyse(cm)
         ds = table.to_xarray()
         ds.attrs["model"] = json.dumps(cm.resolved)
         ds.attrs["title"] = cm.title

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +38,21 @@ import numpy as np
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.errors import LzsmValueError
 from lzsm.io import units
-from lzsm.io.output import atomic_folder, read_toml
+from lzsm.io.output import (
+    MARKER,
+    atomic_folder,
+    check_creatable,
+    check_replaceable,
+    delete_folder,
+    locked,
+    marked_tempdir,
+    move_aside,
+    read_marker,
+    read_toml,
+    remove_debris,
+    target_path,
+    write_marker,
+)
 from lzsm.io.schema import Field, Reader
 from lzsm.models.base import Model
 from lzsm.models.multilevel import LinearSweep
@@ -347,6 +359,51 @@ def _differences(a: dict[str, Any], b: dict[str, Any], prefix: str = "") -> list
     return out
 
 
+def _map_folder(out: Path, ms: MapScenario, resume: bool, force: bool) -> str:
+    """What to do with the output folder of a map: ``'new'``, ``'replace'`` or ``'continue'``;
+    refuses what it may not touch.  An interrupted map of the same scenario is continued even
+    without ``resume`` (its finished chunks are kept)."""
+    if not (out.exists() or out.is_symlink()):
+        check_creatable(out)
+        return "new"
+    if force:
+        check_replaceable(out)
+        check_creatable(out)
+        return "replace"
+    if out.is_symlink() or not out.is_dir():
+        raise LzsmValueError(f"output folder {str(out)!r} exists and is not a folder; choose another folder")
+    marker = read_marker(out)
+    stored = out / "scenario.json"
+    if marker is None and not (resume and stored.is_file()):  # resume: also a map of lzsm 0.1 (no marker)
+        raise LzsmValueError(
+            f"output folder {str(out)!r} exists and lzsm did not write it (it has no {MARKER} file); "
+            "choose another folder"
+        )
+    if marker is not None and marker.get("kind") != "map":
+        raise LzsmValueError(
+            f"output folder {str(out)!r} exists and holds the output of {marker.get('kind')!r}, not a map; "
+            "use --force to replace it"
+        )
+    if not stored.is_file():
+        raise LzsmValueError(
+            f"output folder {str(out)!r} has no scenario.json to compare with; use --force to replace it"
+        )
+    diff = _differences(json.loads(stored.read_text(encoding="utf-8")), json.loads(json.dumps(ms.resolved)))
+    if resume:
+        if diff:
+            raise LzsmValueError(f"cannot resume {str(out)!r}: the scenario differs in {', '.join(diff)}")
+        return "continue"
+    assert marker is not None
+    if marker.get("state") == "complete":
+        raise LzsmValueError(f"output folder {str(out)!r} exists (a finished map); use --force to replace it")
+    if diff:
+        raise LzsmValueError(
+            f"output folder {str(out)!r} holds an interrupted map of another scenario (it differs in "
+            f"{', '.join(diff)}); finish it with that scenario and --resume, or use --force to replace it"
+        )
+    return "continue"
+
+
 def run_map(
     ms: MapScenario,
     out_dir: str | os.PathLike,
@@ -356,29 +413,57 @@ def run_map(
     scheduler: Any = None,
     progress: bool | None = None,
 ) -> dict:
-    """Compute an interferometry map into ``DIR``: ``map.zarr`` (the resumable store, written as
-    chunks finish), then ``map.nc``, ``interferometry.png`` (+ ``final_population.png``),
-    ``scenario.json`` and ``summary.json`` once the map is complete."""
-    from lzsm.dynamics.interferometry import interferometry_map
+    """Compute an interferometry map into ``DIR``: ``scenario.json`` and ``map.zarr`` (the
+    resumable store, written as chunks finish), then ``map.nc``, ``interferometry.png``
+    (+ ``final_population.png``) and ``summary.json`` once the map is complete.
+
+    Every input (the scenario, ``scheduler``, the folder) is checked before anything is written.
+    The run holds the lock of ``DIR`` (another writer is refused, naming this one).  An existing
+    ``DIR`` is continued with ``resume`` (refused if the scenario differs), replaced with
+    ``force`` (only a folder lzsm wrote); without either, an interrupted map of the same scenario
+    is continued and anything else is refused.  A run that fails before its first chunk is stored
+    leaves no folder behind."""
     from lzsm.models.drives import PeriodicDrive
+    from lzsm.scans.engine import check_scheduler
+
+    if resume and force:
+        raise LzsmValueError(
+            "give at most one of --resume (`resume`: continue the map in the folder) and --force (`force`: replace "
+            "it); got both"
+        )
+    check_scheduler(scheduler)
+    model = PeriodicDrive(ms.gap, 0.0, 0.0, ms.frequency, ms.phase, ms.shape, ms.hbar)
+    out = target_path(out_dir)
+    _map_folder(out, ms, resume, force)  # refuse before writing anything
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with locked(out):
+        remove_debris(out)
+        action = _map_folder(out, ms, resume, force)  # again, now that no lzsm run can change it
+        if action == "replace":
+            delete_folder(move_aside(out))
+        if action == "continue":
+            write_marker(out, out, "map", "running")
+        else:
+            tmp = marked_tempdir(out.parent, f".{out.name}.partial-", out, "map")
+            (tmp / "scenario.json").write_text(json.dumps(ms.resolved, indent=2), encoding="utf-8")
+            write_marker(tmp, out, "map", "running")
+            os.replace(tmp, out)
+        try:
+            summary = _compute_map(ms, model, out, scheduler, progress)
+        except BaseException:
+            if action != "continue" and not (out / "map.zarr").exists():  # nothing finished: nothing to keep
+                delete_folder(out)
+            raise
+        write_marker(out, out, "map", "complete")
+    return summary
+
+
+def _compute_map(ms: MapScenario, model: Any, out: Path, scheduler: Any, progress: bool | None) -> dict:
+    """The map into ``out/map.zarr`` (resumed if it exists), then the files assembled in a marked
+    ``out/.final-*`` folder and moved into ``out``."""
+    from lzsm.dynamics.interferometry import interferometry_map
     from lzsm.plot.interferometry import plot_interferometry
 
-    out = Path(out_dir)
-    store = out / "map.zarr"
-    if out.exists() and not resume:
-        if not force:
-            raise LzsmValueError(
-                f"output folder {str(out)!r} exists; use --resume to continue it or --force to replace it"
-            )
-        shutil.rmtree(out)
-    if resume and out.exists() and (out / "scenario.json").exists():
-        stored = json.loads((out / "scenario.json").read_text())
-        diff = _differences(stored, json.loads(json.dumps(ms.resolved)))
-        if diff:
-            raise LzsmValueError(f"cannot resume {str(out)!r}: the scenario differs in {', '.join(diff)}")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "scenario.json").write_text(json.dumps(ms.resolved, indent=2))
-    model = PeriodicDrive(ms.gap, 0.0, 0.0, ms.frequency, ms.phase, ms.shape, ms.hbar)
     nx = len(ms.axes["amplitude"])
     rows = max(1, ms.chunk_points // nx)
     start = time.perf_counter()
@@ -389,7 +474,7 @@ def run_map(
         n_samples=ms.n_samples,
         tol=ms.tol,
         chunks={"offset": rows, "amplitude": nx},
-        store=store,
+        store=out / "map.zarr",
         resume=True,
         scheduler=scheduler,
         progress=progress,
@@ -397,7 +482,7 @@ def run_map(
         amplitude=ms.axes["amplitude"],
     ).to_xarray()
     seconds = time.perf_counter() - start
-    tmp = Path(tempfile.mkdtemp(prefix=".final-", dir=out))
+    tmp = marked_tempdir(out, ".final-", out, "map")
     try:
         ds.to_netcdf(tmp / "map.nc", engine="h5netcdf")
         ax = plot_interferometry(ds, "p_upper_mean", ax=_axes())
@@ -420,7 +505,8 @@ def run_map(
         }
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2))
         for f in tmp.iterdir():
-            os.replace(f, out / f.name)
+            if f.name != MARKER:
+                os.replace(f, out / f.name)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        delete_folder(tmp)
     return summary

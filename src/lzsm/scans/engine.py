@@ -9,10 +9,15 @@ With ``store=`` the result goes to a Zarr store as blocks finish, so memory is b
 block, and an interrupted scan (Ctrl-C, a killed job, an exception in ``func``) continues with
 ``resume=True``.  Store protocol:
 
+0. the whole scan holds an exclusive lock on ``.NAME.lzsm-lock`` beside the store
+   (:func:`lzsm.io.output.locked`): a second scan of the same store, resumed or not, is refused
+   with :class:`~lzsm.errors.LzsmLockedError` naming the holder; the operating system drops the
+   lock when the process dies.  Holding it, the scan deletes the marked ``.NAME.partial-*``
+   folders that killed scans left beside the store;
 1. after the first block is computed, the template (coordinates, lazy data variables chunked
    exactly like the blocks, attrs with the resolved configuration and its hash) is written with
-   ``to_zarr(compute=False)`` into a temporary directory that is then renamed into place, so a
-   store either has a complete template or does not exist;
+   ``to_zarr(compute=False)`` into a marked temporary folder beside the store and then renamed
+   into place, so a store either has a complete template or does not exist;
 2. each finished block is written with ``to_zarr(region=...)`` (regions are the chunks, so
    always chunk-aligned) and only then marked done in the uint8 array ``_lzsm/done`` (one
    element and one chunk per block; zarr writes chunks atomically);
@@ -27,14 +32,16 @@ naming the block's parameter ranges, after the blocks already finished have been
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import math
 import os
 import pickle
+import shutil
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -43,6 +50,7 @@ import numpy as np
 import xarray as xr
 
 from lzsm.errors import LzsmError, LzsmTypeError, LzsmValueError
+from lzsm.io.output import check_creatable, locked, marked_tempdir, remove_debris, target_path
 
 #: Default upper bound on the number of grid points in one block.
 DEFAULT_BLOCK_POINTS = 4096
@@ -233,6 +241,21 @@ def _check_attrs(attrs: Any) -> dict[str, Any]:
         return json.loads(json.dumps(dict(attrs), allow_nan=False))
     except (TypeError, ValueError) as exc:
         raise LzsmTypeError(f"`attrs` must be JSON-serialisable (numbers, strings, lists, dicts): {exc}") from None
+
+
+def check_scheduler(scheduler: Any) -> None:
+    """``scheduler`` is None, ``'local'``, a scheduler address or a ``distributed.Client``."""
+    if scheduler is not None and not isinstance(scheduler, str):
+        import distributed
+
+        if not isinstance(scheduler, distributed.Client):
+            raise LzsmTypeError(
+                f"`scheduler` must be None, 'local', a scheduler address or a distributed.Client; got {scheduler!r}"
+            )
+    elif isinstance(scheduler, str) and scheduler != "local" and "://" not in scheduler:
+        raise LzsmValueError(
+            f"`scheduler` must be 'local' or a scheduler address like 'tcp://host:8786', got {scheduler!r}"
+        )
 
 
 def _check_progress(progress: Any) -> bool | None:
@@ -462,6 +485,10 @@ def _dataset(
 
 
 # --------------------------------------------------------------------------- the store
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
 def _marker(store: Path, mode: Literal["r", "r+"] = "r+") -> Any:
     import zarr
 
@@ -482,23 +509,32 @@ def completed_blocks(store: str | os.PathLike) -> np.ndarray:
 
 
 def _write_template(store: Path, template: xr.Dataset, plan: _Plan, encoding: dict) -> None:
-    """Template plus an all-zero marker array, written beside the store and renamed into place."""
+    """Template plus an all-zero marker array, written in a marked folder beside the store
+    (``.NAME.partial-*/store``) and renamed into place; a kill midway leaves debris that the
+    next scan on this store removes."""
     import zarr
 
-    tmp = store.with_name(f".{store.name}.partial-{uuid.uuid4().hex[:12]}")
-    template.to_zarr(str(tmp), compute=False, consolidated=False, mode="w-", encoding=encoding)
-    group = zarr.open_group(str(tmp), mode="r+").create_group(
-        _MARKER_GROUP,
-        attributes={
-            "description": "lzsm scan bookkeeping: done[i, j, ...] = 1 once block "
-            "(i, j, ...) is fully written (written after its data)"
-        },
-    )
-    group.create_array(_MARKER_ARRAY, shape=plan.grid, chunks=(1,) * len(plan.grid), dtype="uint8", fill_value=0)
+    folder = marked_tempdir(store.parent, f".{store.name}.partial-", store, "scan")
+    tmp = folder / "store"
     try:
-        os.rename(tmp, store)
-    except OSError as exc:
-        raise LzsmValueError(f"`store` {str(store)!r} appeared while the scan ran; template left in {tmp}") from exc
+        template.to_zarr(str(tmp), compute=False, consolidated=False, mode="w-", encoding=encoding)
+        group = zarr.open_group(str(tmp), mode="r+").create_group(
+            _MARKER_GROUP,
+            attributes={
+                "description": "lzsm scan bookkeeping: done[i, j, ...] = 1 once block "
+                "(i, j, ...) is fully written (written after its data)"
+            },
+        )
+        group.create_array(_MARKER_ARRAY, shape=plan.grid, chunks=(1,) * len(plan.grid), dtype="uint8", fill_value=0)
+        try:
+            os.rename(tmp, store)
+        except OSError as exc:
+            raise LzsmValueError(
+                f"`store` {str(store)!r} was created by another program while the scan ran; "
+                "lzsm leaves it alone: choose another store"
+            ) from exc
+    finally:
+        shutil.rmtree(folder)
 
 
 def _read_store(store: Path, current: dict, current_hash: str, nd: int):
@@ -619,6 +655,26 @@ def _run_on_dask(client, func, plan: _Plan, todo: list, handle: Callable) -> Non
         raise _block_error(plan, block, exc) from exc
 
 
+@contextlib.contextmanager
+def _holding(path: Path | None, resume: bool) -> Iterator[None]:
+    """Hold the lock of the store (nothing without a store) and delete the debris of killed scans."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with locked(path, "`store`"):
+        remove_debris(path)
+        if _exists(path) and not resume:  # again, now that no lzsm run can change it
+            raise _store_exists(path)
+        yield
+
+
+def _store_exists(path: Path) -> LzsmValueError:
+    return LzsmValueError(
+        f"`store` {str(path)!r} already exists; pass resume=True to continue that scan, or delete it to start over"
+    )
+
+
 # --------------------------------------------------------------------------- front door
 def scan(
     func: Callable[..., Mapping[str, Any]],
@@ -648,8 +704,10 @@ def scan(
     axes : ordered ``{name: 1-D array}``; the dataset's dims in this order.
     chunks : ``{axis name: block length}``; axes not named are chosen (from the last axis
         backwards) so that a block holds at most :data:`DEFAULT_BLOCK_POINTS` points.
-    store : path of a Zarr store (directory) written block by block; memory then scales with a
-        block, not the grid.  Must not exist unless ``resume=True``.
+    store : path (str or os.PathLike) of a Zarr store (directory) written block by block; memory
+        then scales with a block, not the grid.  Must not exist unless ``resume=True``; its folder
+        must exist or be creatable (checked before anything is computed).  Locked for the whole
+        scan: another process writing the same store is refused.
     resume : continue the scan in ``store``: refused if its configuration (axes, chunks, func
         and its bound arguments, output dims/coords, units, attrs) differs; computes only blocks
         not marked done.  Starts afresh if the store does not exist.
@@ -678,7 +736,10 @@ def scan(
     ScanBlockError : func raised on a block (its parameter ranges in the message, the original
         exception as ``__cause__``); blocks finished before are stored and marked.
     LzsmValueError, LzsmTypeError : invalid arguments, outputs of the wrong shape, an existing
-        store without ``resume=True``, or a store whose configuration differs.
+        store without ``resume=True``, a store that cannot be created, or a store whose
+        configuration differs.
+    LzsmLockedError : another process is writing the store (its PID, host and start time in
+        the message).
     KeyboardInterrupt : passed through; finished blocks stay marked and the store stays valid.
     """
     # convert, check
@@ -693,17 +754,14 @@ def scan(
     progress = _check_progress(progress)
     if not isinstance(resume, bool):
         raise LzsmTypeError(f"`resume` must be True or False, got {resume!r}")
-    if scheduler is not None and not isinstance(scheduler, str):
-        import distributed
-
-        if not isinstance(scheduler, distributed.Client):
-            raise LzsmTypeError(
-                f"`scheduler` must be None, 'local', a scheduler address or a distributed.Client; got {scheduler!r}"
-            )
-    elif isinstance(scheduler, str) and scheduler != "local" and "://" not in scheduler:
-        raise LzsmValueError(
-            f"`scheduler` must be 'local' or a scheduler address like 'tcp://host:8786', got {scheduler!r}"
-        )
+    check_scheduler(scheduler)
+    path = None if store is None else target_path(store, "`store`")
+    if path is not None and not _exists(path):
+        check_creatable(path, "`store`")
+    if path is not None and _exists(path) and not resume:
+        raise _store_exists(path)
+    if path is None and resume:
+        raise LzsmValueError("`resume=True` needs a `store` to resume from")
 
     config = _config(plan, func, output_dims_, output_coords_, name_units_, attrs_)
     config_hash = _hash(config)
@@ -716,83 +774,74 @@ def scan(
     }
     nd = len(names)
 
-    spec: dict[str, _Output] | None = None
-    done = np.zeros(plan.grid, dtype=bool)
-    path = None
-    if store is not None:
-        path = Path(os.fspath(store))
-        if path.exists() or path.is_symlink():
-            if not resume:
-                raise LzsmValueError(
-                    f"`store` {str(path)!r} already exists; pass resume=True to continue that scan, "
-                    "or delete it to start over"
-                )
+    with _holding(path, resume):
+        spec: dict[str, _Output] | None = None
+        done = np.zeros(plan.grid, dtype=bool)
+        if path is not None and _exists(path):
             spec, done = _read_store(path, config, config_hash, nd)
-    elif resume:
-        raise LzsmValueError("`resume=True` needs a `store` to resume from")
 
-    todo = [b for b in np.ndindex(*plan.grid) if not done[b]]
-    memory: dict[str, np.ndarray] = {}
-    marker: list[Any] = [None]  # the store's block-marker array, opened on first write
+        todo = [b for b in np.ndindex(*plan.grid) if not done[b]]
+        memory: dict[str, np.ndarray] = {}
+        marker: list[Any] = [None]  # the store's block-marker array, opened on first write
 
-    def handle(block: tuple[int, ...], raw: Any) -> None:
-        nonlocal spec
-        out = _check_outputs(raw, plan, block)
-        if spec is None:
-            spec = _derive_spec(out, nd, output_dims_, output_coords_)
+        def handle(block: tuple[int, ...], raw: Any) -> None:
+            nonlocal spec
+            out = _check_outputs(raw, plan, block)
+            if spec is None:
+                spec = _derive_spec(out, nd, output_dims_, output_coords_)
+                if path is None:
+                    for name, o in spec.items():
+                        memory[name] = np.empty(plan.shape + o.shape, dtype=o.dtype)
+                else:
+                    import dask.array as da
+
+                    zchunks = {name: _zarr_chunks(plan, o) for name, o in spec.items()}
+                    lazy = {
+                        name: da.empty(plan.shape + o.shape, chunks=zchunks[name], dtype=o.dtype)
+                        for name, o in spec.items()
+                    }
+                    template = _dataset(plan, spec, lazy, output_coords_, name_units_, ds_attrs)
+                    _write_template(path, template, plan, {n: {"chunks": c} for n, c in zchunks.items()})
+            out = _conform(out, spec, nd, plan.describe(block))
+            slices = plan.slices(block)
             if path is None:
-                for name, o in spec.items():
-                    memory[name] = np.empty(plan.shape + o.shape, dtype=o.dtype)
+                for name, arr in out.items():
+                    memory[name][slices] = arr
             else:
-                import dask.array as da
+                part = xr.Dataset({name: (names + spec[name].dims, arr) for name, arr in out.items()})
+                part.to_zarr(str(path), region=dict(zip(names, slices)), consolidated=False, mode="r+")
+                if marker[0] is None:
+                    marker[0] = _marker(path)
+                marker[0][block] = 1  # written last: the block's data is complete
+            bar.update(1)
 
-                zchunks = {name: _zarr_chunks(plan, o) for name, o in spec.items()}
-                lazy = {
-                    name: da.empty(plan.shape + o.shape, chunks=zchunks[name], dtype=o.dtype)
-                    for name, o in spec.items()
-                }
-                template = _dataset(plan, spec, lazy, output_coords_, name_units_, ds_attrs)
-                _write_template(path, template, plan, {n: {"chunks": c} for n, c in zchunks.items()})
-        out = _conform(out, spec, nd, plan.describe(block))
-        slices = plan.slices(block)
-        if path is None:
-            for name, arr in out.items():
-                memory[name][slices] = arr
-        else:
-            part = xr.Dataset({name: (names + spec[name].dims, arr) for name, arr in out.items()})
-            part.to_zarr(str(path), region=dict(zip(names, slices)), consolidated=False, mode="r+")
-            if marker[0] is None:
-                marker[0] = _marker(path)
-            marker[0][block] = 1  # written last: the block's data is complete
-        bar.update(1)
+        from tqdm.auto import tqdm
 
-    from tqdm.auto import tqdm
+        bar = tqdm(
+            total=math.prod(plan.grid),
+            initial=int(done.sum()),
+            unit="block",
+            desc="scan",
+            disable=None if progress is None else not progress,
+        )
+        try:
+            # dispatch
+            if todo:
+                if scheduler is None:
+                    _run_in_process(func, plan, todo, handle)
+                else:
+                    client, to_close = _open_client(scheduler)
+                    try:
+                        _run_on_dask(client, func, plan, todo, handle)
+                    finally:
+                        for obj in to_close:
+                            obj.close()
+        finally:
+            bar.close()
 
-    bar = tqdm(
-        total=math.prod(plan.grid),
-        initial=int(done.sum()),
-        unit="block",
-        desc="scan",
-        disable=None if progress is None else not progress,
-    )
-    try:
-        # dispatch
-        if todo:
-            if scheduler is None:
-                _run_in_process(func, plan, todo, handle)
-            else:
-                client, to_close = _open_client(scheduler)
-                try:
-                    _run_on_dask(client, func, plan, todo, handle)
-                finally:
-                    for obj in to_close:
-                        obj.close()
-    finally:
-        bar.close()
-
-    if path is not None:
-        with xr.open_zarr(str(path), consolidated=False) as stored:
-            result = stored.load()
-        return result[sorted(result.data_vars)]
-    assert spec is not None  # at least one block ran
-    return _dataset(plan, spec, memory, output_coords_, name_units_, ds_attrs)
+        if path is not None:
+            with xr.open_zarr(str(path), consolidated=False) as stored:
+                result = stored.load()
+            return result[sorted(result.data_vars)]
+        assert spec is not None  # at least one block ran
+        return _dataset(plan, spec, memory, output_coords_, name_units_, ds_attrs)
