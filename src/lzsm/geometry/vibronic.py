@@ -123,8 +123,9 @@ class VibronicLevels(Result):
 
     ``j`` the pseudo-rotation quantum number of each level (signed; NaN when ``g != 0``, where
     J is not conserved); ``n_max`` the basis size used (shells); ``history`` the levels for every
-    basis size tried; ``error_estimate`` the largest change at the last enlargement (inf when
-    only one basis was used); ``status`` ``OK`` when it is below ``tol``."""
+    basis size tried; ``error_estimate`` the largest change at the last enlargement, or the
+    rounding of the eigenvalues (``16 eps ||H||``) if larger (inf when only one basis was
+    used); ``status`` ``OK`` when it is below ``tol``."""
 
     energies: np.ndarray
     j: np.ndarray
@@ -246,8 +247,8 @@ def jahn_teller_levels(
         if h.shape[0] < n_levels + 2:
             raise LzsmValueError(f"`n_max` = {n} gives only {h.shape[0]} basis states for {n_levels} levels")
         e, vecs = _lowest(h, n_levels, sigma)
-        if history:
-            change = float(np.max(np.abs(e - history[-1][1])))
+        if history:  # no level moved by more than this, nor can rounding resolve less
+            change = max(float(np.max(np.abs(e - history[-1][1]))), _rounding(e, float(abs(h).sum(axis=0).max())))
         history.append((n, e))
         if n_max is not None:
             if n == sizes[-1]:
@@ -290,6 +291,18 @@ def jahn_teller_levels(
 
 
 # =========================================================================== single surface
+#: Largest radial basis: beyond ~350 functions the Laguerre recurrence overflows at the outer
+#: quadrature nodes (measured: fine at 340 for nu <= 20, overflow at 360).
+MAX_RADIAL_BASIS = 300
+
+
+def _rounding(energies: np.ndarray, scale: float | None = None) -> float:
+    """What the eigenvalues' rounding can hide: ``16 eps`` times the spectral scale (the largest
+    |level|, or ``scale``; a backward-stable symmetric eigensolver errs by ~eps ||H||)."""
+    size = float(np.max(np.abs(energies))) if scale is None else scale
+    return 16.0 * float(np.finfo(float).eps) * max(size, 1.0)
+
+
 def _radial_basis(nu: float, n_basis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Quadrature nodes t_i, weights w_i (weight t^(nu+1/2) e^-t) and normalised generalised
     Laguerre polynomials p_n(t_i) (orthonormal with weight t^nu e^-t)."""
@@ -309,7 +322,7 @@ def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.nd
     """Eigenvalues of ``(omega/2)(-d^2/drho^2 - (1/rho)d/drho + nu^2/rho^2 + rho^2) - k rho`` for
     real ``nu >= 0``, in the 2-D oscillator radial basis of angular number ``nu`` (ascending)."""
     nu = float(_checks.real_array(nu, "nu", nonnegative=True))
-    n_basis = _checks.integer(n_basis, "n_basis", low=2)
+    n_basis = _checks.integer(n_basis, "n_basis", low=2, high=MAX_RADIAL_BASIS)
     _t, w, p = _radial_basis(nu, n_basis)
     rho_mat = (p * w) @ p.T  # <n| rho |n'> = int t^(nu+1/2) e^-t p_n p_n' dt
     n = np.arange(n_basis)
@@ -322,8 +335,13 @@ class SingleSurfaceLevels(Result):
     """Result of :func:`single_surface_levels`: levels of the nuclei on the lower adiabatic
     surface alone (ascending, each ``+/-m`` doublet repeated): ``m`` the angular quantum number
     (half-integer with the geometric phase), ``v`` the radial quantum number;
-    ``error_estimate`` the largest level shift between ``n_basis`` and ``n_basis - 10`` radial
-    functions (reported, not checked against a tolerance: status ``NOT_CHECKED``)."""
+    ``error_estimate`` the largest level shift between ``n_basis`` and ``n_basis // 2`` radial
+    functions, or the rounding of the eigenvalues if larger (:func:`_rounding`; reported, not
+    checked against a tolerance: status ``NOT_CHECKED``).  The levels converge only
+    algebraically in the basis size (the radial functions near rho = 0 need many oscillator
+    functions), so the shift from a basis half as large bounds the error where a few more
+    functions would not: an error ~ n^-p leaves ``(2^p - 1)`` times the remaining error
+    between n/2 and n."""
 
     energies: np.ndarray
     m: np.ndarray
@@ -356,7 +374,7 @@ class SingleSurfaceLevels(Result):
         """Energies, m and v over ``level``."""
         ds = super().to_xarray()
         ds["energy"].attrs.update(units="hbar omega (omega = 1)", long_name="single-surface vibronic energy")
-        ds["error_estimate"].attrs["long_name"] = "largest level shift from n_basis - 10 to n_basis radial functions"
+        ds["error_estimate"].attrs["long_name"] = "largest level shift from n_basis // 2 to n_basis radial functions"
         return ds
 
     def _summary(self) -> list[str]:
@@ -383,7 +401,7 @@ def single_surface_levels(
     k = float(_checks.real_array(k, "k", nonnegative=True))
     omega = _checks.positive_scalar(omega, "omega")
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
-    n_basis = _checks.integer(n_basis, "n_basis", low=12)
+    n_basis = _checks.integer(n_basis, "n_basis", low=12, high=MAX_RADIAL_BASIS)
     if not isinstance(geometric_phase, bool) or not isinstance(diagonal_correction, bool):
         raise LzsmValueError("`geometric_phase` and `diagonal_correction` must be True or False")
     offset = 0.5 if geometric_phase else 0.0
@@ -393,9 +411,10 @@ def single_surface_levels(
     while True:
         nu = np.sqrt(m * m + 0.25) if diagonal_correction else m
         e = radial_levels(k, omega, nu, n_basis)
-        e_small = radial_levels(k, omega, nu, n_basis - 10)
+        e_small = radial_levels(k, omega, nu, n_basis // 2)
         keep = min(n_levels, n_basis - 10)
-        change = max(change, float(np.max(np.abs(e[:keep] - e_small[:keep]))))
+        checked = min(keep, n_basis // 2)
+        change = max(change, float(np.max(np.abs(e[:checked] - e_small[:checked]))), _rounding(e))
         mult = 1 if m == 0 else 2
         for v, en in enumerate(e[:keep]):
             for sign in (1,) if mult == 1 else (1, -1):
