@@ -58,8 +58,8 @@ class WavepacketConvergence:
     * ``dt_error``: the Richardson estimate ``|P(dt) - P(2 dt)|/3`` of the time-step error
       (Strang splitting is second order), on the reported run's grid;
     * ``grid_error``: ``|P - P_check|`` against a check run with k_max, the absorbers and the
-      analysis windows divided by 1.5 (a coarser grid in a shorter box) that stops when 10x
-      more norm is left (a shorter run): grid spacing, absorbers and box, and run length
+      analysis windows divided by 1.5 (a coarser grid in a shorter box) that stops when 100x
+      more norm is left (10x the amplitude: a shorter run): grid spacing, absorbers and box, and run length
       varied together (only with ``convergence="full"``, else NaN).  It is the error of the
       coarser run, so it bounds the reported one's as long as coarsening by 1.5 at least
       doubles the error;
@@ -129,8 +129,10 @@ class WavepacketScattering(Result):
     ``energies``), shape ``(n, N)``: ``transmission_resolved``, ``reflection_resolved``
     (channels) and their ``_diabatic`` counterparts; :meth:`at_momentum` gives the values at
     ``k``.  ``convergence`` is the report; ``error_estimate`` its ``estimated_error``;
-    ``status`` OK (converged to ``options.tol``), NOT_CONVERGED, or NOT_CHECKED
-    (``convergence="none"``).  ``incoming_state`` is the incoming adiabatic channel.
+    ``status`` OK (every discretisation parameter varied and the estimate below
+    ``options.tol``), NOT_CONVERGED, or NOT_CHECKED (``convergence="none"``, or
+    ``"time_step"``, which leaves grid, box and run length alone: the repr and
+    ``convergence.summary()`` name them).  ``incoming_state`` is the incoming adiabatic channel.
     """
 
     k: float
@@ -199,6 +201,8 @@ class WavepacketScattering(Result):
             "x_range": list(self.x_range),
             "convergence": c.summary(),
             "estimated_error": c.estimated_error,
+            "varied": list(c.varied),
+            "not_varied": list(c.fixed),
             "dt": c.dt,
             "dx": c.dx,
             "n_points": c.n_points,
@@ -222,7 +226,7 @@ class WavepacketScattering(Result):
             f"{self.transmission.size} channels",
             f"incoming channel {self.incoming_state}",
             f"{self.k_resolved.size} resolved k",
-        ]
+        ] + ([f"NOT varied: {', '.join(self.convergence.fixed)}"] if self.convergence.fixed else [])
 
 
 #: Wavenumber margin, in units of 1/L, that the grid keeps above the local wavenumbers for a
@@ -525,7 +529,7 @@ def wavepacket_scattering(
 
     * ``"full"`` (default): all four.  A run at 2 dt gives the Richardson estimate of the dt
       error (dt is halved while it is above ``tol/2``); a check run with k_max, the absorbers
-      and the analysis windows divided by 1.5, stopping at 10x the norm, gives the error of
+      and the analysis windows divided by 1.5, stopping at 100x the norm, gives the error of
       grid, box and run length (while the total misses ``tol`` because of it, the grid is
       refined by 1.5 and the previous run becomes the check); at most ``max_refinements``
       times each.  Status OK
