@@ -7,9 +7,9 @@ STAMP := $(VENV)/.installed
 # they call in other modules: any change under kernels/ clears every cache.
 KERNELS := $(VENV)/.kernels
 KERNEL_SOURCES := $(wildcard src/lzsm/kernels/*.py)
-LINTED := src tests benchmarks examples
+LINTED := src tests benchmarks examples docs conftest.py
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ lint: $(STAMP)
 test: lint $(KERNELS)
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n auto
 
+# The documentation site, offline, warnings as errors; the gallery is executed (LZSM_DOCS_GALLERY=0
+# skips it, as the test suite's build does).
+docs: $(STAMP) $(KERNELS)
+	MPLBACKEND=Agg $(VENV)/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "open docs/_build/html/index.html"
+
 bench: $(STAMP) $(KERNELS)
 	$(PY) benchmarks/bench_lz.py
 	$(PY) benchmarks/bench_map.py
@@ -40,5 +46,5 @@ bench: $(STAMP) $(KERNELS)
 	$(PY) benchmarks/bench_fssh.py
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache
+	rm -rf $(VENV) demo-output .pytest_cache docs/_build docs/api docs/gallery
 	find src -name '*.nbi' -delete -o -name '*.nbc' -delete

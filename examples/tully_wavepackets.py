@@ -88,7 +88,7 @@ def transmission_figure(out: Path) -> None:
         print(f"{name}: wavepacket vs stationary at k = {points}: max |dP| = {dev:.1e}")
     fig.savefig(out / "tully_transmission.png", dpi=110)
     for name, ds in datasets.items():
-        ds.to_netcdf(out / f"tully_transmission_{name}.nc", engine="h5netcdf")
+        ds.to_netcdf(out / f"tully_transmission_{name}.nc")  # a Result: NetCDF-4 via h5netcdf
 
 
 def lz_figure(out: Path) -> None:

@@ -361,7 +361,7 @@ def test_multilevel_figures_return_axes_and_leave_style_alone():
 
     before = dict(matplotlib.rcParams)
     model = lzsm.spin_sweep(1, 0.35, 1.0)
-    t = np.linspace(-8, 8, 81)
+    t = np.linspace(-8, 8, 321)  # enough saved times for the populations (6 per period of the largest gap)
     ev = lzsm.evolve(model, (-8, 8), 0, t)
     axes = lzsm.plot.crossing.plot_multilevel(model, t, evolution=ev)
     assert len(axes) == 2 and all(isinstance(a, Axes) for a in axes)

@@ -462,12 +462,15 @@ def test_plot_noisy_populations(white_noise_run):
     from matplotlib.collections import PolyCollection
 
     before = plt.get_fignums()
-    ax = lzsm.plot_noisy_populations(white_noise_run)
+    model = white_noise_run.model
+    t = np.linspace(-10.0, 10.0, 201)  # enough saved times for the figure (6 per period of the gap)
+    run = lzsm.evolve_noisy(model, (-10.0, 10.0), 0, t, n_trajectories=50, seed=3, noise=white_noise_run.noise)
+    ax = lzsm.plot_noisy_populations(run)
     assert len(plt.get_fignums()) == len(before) + 1  # pyplot in use: a pyplot figure (shown inline)
     assert len(ax.lines) == 4  # two noisy means, two noiseless
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bands) == 2
     fig, own = plt.subplots()
-    assert lzsm.plot_noisy_populations(white_noise_run, own, noiseless=False) is own
+    assert lzsm.plot_noisy_populations(run, own, noiseless=False) is own
     assert len(own.lines) == 2
     plt.close(fig)

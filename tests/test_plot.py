@@ -31,7 +31,7 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def lz_evolution():
-    return lzsm.evolve(LZ, (-10.0, 10.0), 0, np.linspace(-10.0, 10.0, 41))
+    return lzsm.evolve(LZ, (-10.0, 10.0), 0, np.linspace(-10.0, 10.0, 321))  # 6+ samples per gap period
 
 
 def _rc_snapshot():
@@ -84,7 +84,7 @@ def test_plot_populations_on_given_axes(lz_evolution):
 
 
 def test_plot_populations_grid_point():
-    ev = lzsm.evolve(lzsm.LandauZener(np.array([0.2, 0.5]), 1.0), (-5.0, 5.0), 0, np.linspace(-5, 5, 11))
+    ev = lzsm.evolve(lzsm.LandauZener(np.array([0.2, 0.5]), 1.0), (-5.0, 5.0), 0, np.linspace(-5, 5, 201))
     axes = lzsm.plot.crossing.plot_populations(ev, index=(1,))
     np.testing.assert_allclose(axes[0].lines[0].get_ydata(), ev.populations[1, :, 0])
     with pytest.raises(ValueError, match="index"):
@@ -163,3 +163,51 @@ def test_new_axes_leaves_no_pyplot_state_unless_pyplot_is_in_use():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+# --------------------------------------------------------------------------- figures that tell the truth
+def test_plot_populations_refuses_aliased_sampling_and_names_the_number_of_times():
+    # LZ with V = 0.5, alpha = 1: at t = +-10 the gap is ~10, period 2 pi/10 = 0.63 > 81 samples' 0.25 spacing
+    # gives 2.5 samples per period: the drawn wiggles would be aliases
+    coarse = lzsm.evolve(LZ, (-10.0, 10.0), 0, np.linspace(-10.0, 10.0, 81))
+    needed = lzsm.plot._sampling.samples_needed(LZ, (-10.0, 10.0))
+    with pytest.raises(lzsm.LzsmValueError, match=rf"Save at least {needed} evenly spaced times"):
+        lzsm.plot.crossing.plot_populations(coarse)
+    fine = lzsm.evolve(LZ, (-10.0, 10.0), 0, np.linspace(-10.0, 10.0, needed))
+    assert len(lzsm.plot.crossing.plot_populations(fine)[0].lines) == 2
+
+
+def test_samples_needed_gives_six_samples_per_period_of_the_largest_gap():
+    # largest gap at t = +-10: sqrt(10^2 + 1) = 10.05 (hbar = 1), so 20 * 10.05 / (2 pi) = 32.0 cycles over the span
+    cycles = 20.0 * np.sqrt(101.0) / (2 * np.pi)
+    assert lzsm.plot._sampling.samples_needed(LZ, (-10.0, 10.0)) == int(np.ceil(cycles * 6)) + 1
+
+
+def test_plot_noisy_populations_refuses_a_run_saved_only_at_its_ends():
+    noise = lzsm.TelegraphNoise(amplitude=0.2, switching_rate=1.0)
+    run = lzsm.evolve_noisy(LZ, (-5.0, 5.0), noise=noise, n_trajectories=8, seed=1)  # t_eval: the two ends
+    with pytest.raises(lzsm.LzsmValueError, match="only 2 times"):
+        lzsm.plot_noisy_populations(run)
+
+
+def test_plot_probability_vs_rate_draws_the_finite_time_curve_beside_the_asymptotic_one():
+    rates = np.geomspace(0.05, 10.0, 5)
+    ax = lzsm.plot.crossing.plot_probability_vs_rate(0.1, rates, t_span=(-20.0, 20.0), energy_unit="GHz")
+    finite = [line for line in ax.lines if line.get_label().startswith("exact for t in [-20, 20]")]
+    assert len(finite) == 1
+    x = finite[0].get_xdata()
+    np.testing.assert_allclose(finite[0].get_ydata(), lzsm.finite_time_p_diabatic_stay(0.1, x, 20.0, -20.0), rtol=1e-12)
+    assert ax.get_title().endswith("V = 0.1 GHz")
+
+
+def test_axes_carry_units_or_say_model_units():
+    ax = lzsm.plot.crossing.plot_energies(LZ, Q, coordinate_unit="ns", energy_unit="GHz")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("t [ns]", "energy [GHz]")
+    ax = lzsm.plot.crossing.plot_energies(LZ, Q)
+    assert ax.get_xlabel() == "t (model units)" and ax.get_ylabel() == "energy (model units)"
+
+
+def test_population_legends_use_zero_based_state_labels(lz_evolution):
+    axes = lzsm.plot.crossing.plot_populations(lz_evolution)
+    assert [line.get_label() for line in axes[0].lines] == ["diabatic 0", "diabatic 1"]
+    assert [line.get_label() for line in axes[1].lines] == ["adiabatic 0", "adiabatic 1"]

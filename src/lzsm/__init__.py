@@ -28,6 +28,11 @@ Every front door: ``(model, t_span, initial, t_eval, *, method=..., options=lzsm
 results with a status per point and ``.to_xarray()``.  ``dir(lzsm)`` lists every name.
 Conventions (units, signs, which probability is meant): docs/conventions.md.
 Start with ``help(lzsm.evolve)``, ``help(lzsm.lz_probability)`` or ``help(lzsm.models)``.
+
+Documentation: the site built by ``make docs`` (docs/_build/html/index.html) holds the user
+guide, an executed gallery, the API reference and "Which function do I need?" (docs/concepts.md),
+which maps every physics idea (Stückelberg oscillations, amplitude spectroscopy, surface hopping,
+Berry phase, Zener breakdown, Zeno effect, Majorana's formula, ...) to its function.
 """
 
 import lazy_loader as _lazy

@@ -41,6 +41,16 @@ class Options:
     breakpoints : times where H(t) has a kink or a jump, so that no step straddles them (only
         needed for models given by callables; compiled drive shapes know their own kinks).
     progress : show a progress bar (``None``: only for long runs in a terminal or notebook).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> opts = lzsm.Options(tol=1e-8, max_step=0.5)
+    >>> opts.given()  # the fields set explicitly
+    {'tol': 1e-08, 'max_step': 0.5}
+    >>> run = lzsm.evolve(lzsm.LandauZener(0.5, 1.0), (-20, 20), options=opts)
+    >>> run.options.tol, run.options.max_step
+    (1e-08, 0.5)
     """
 
     tol: float | None = None

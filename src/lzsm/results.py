@@ -224,7 +224,18 @@ class Result:
 
     # ------------------------------------------------------------------ export
     def to_xarray(self) -> Any:
-        """An ``xarray.Dataset``: the data on named dimensions, status per point, settings in attrs."""
+        """An ``xarray.Dataset``: the data on named dimensions, status per point, settings in attrs.
+
+        Examples
+        --------
+        >>> import lzsm
+        >>> run = lzsm.evolve(lzsm.LandauZener(coupling=[0.1, 0.5], sweep_rate=1.0), (-20, 20))
+        >>> ds = run.to_xarray()
+        >>> ds.p_diabatic_stay.dims, ds.p_diabatic_stay.values.round(4)
+        (('coupling',), array([0.9437, 0.216 ]))
+        >>> ds.p_diabatic_stay.attrs['long_name']
+        'final population of the initial diabatic state'
+        """
         import xarray as xr
 
         shape, gdims, gcoords = self._grid()

@@ -17,7 +17,7 @@ Fields (one module each, one docs page each):
 
 from __future__ import annotations
 
-from ._framework import (  # noqa: F401
+from ._framework import (
     APPLICATIONS,
     Application,
     Config,
@@ -26,3 +26,5 @@ from ._framework import (  # noqa: F401
     run,
     run_file,
 )
+
+__all__ = ["APPLICATIONS", "Application", "Config", "is_application", "register", "run", "run_file"]

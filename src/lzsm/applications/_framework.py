@@ -125,7 +125,7 @@ def _jsonable(x: Any) -> Any:
 
 
 def run(raw: dict[str, Any], out_dir: str | os.PathLike, *, force: bool = False) -> dict:
-    """Validate and run an application scenario; write DIR/{data.nc, *.png, summary.json, scenario.json}.
+    """Validate and run an application scenario; write ``DIR/{data.nc, *.png, summary.json, scenario.json}``.
 
     Refuses to overwrite an existing folder unless ``force``; a failure leaves nothing behind."""
     name = raw.get("application")

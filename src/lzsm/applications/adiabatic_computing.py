@@ -1,31 +1,33 @@
 """Adiabatic quantum computation: Grover search by adiabatic evolution, read as a Landau–Zener problem.
 
 Roland & Cerf, Phys. Rev. A 65, 042308 (2002) (arXiv:quant-ph/0107015) search N = 2^n items for
-one marked item |m> with the interpolating Hamiltonian
+one marked item :math:`|m\\rangle` with the interpolating Hamiltonian
 
 .. math::  H(s) = E\\,[(1 - s)(1 - |\\psi_0\\rangle\\langle\\psi_0|) + s(1 - |m\\rangle\\langle m|)],
            \\qquad |\\psi_0\\rangle = N^{-1/2} \\sum_x |x\\rangle,
 
-started in its ground state |psi0> at s = 0; the answer |m> is the ground state at s = 1.
-Energies here are in units of the scale E (E = 1 in every function; the runner converts to a
+started in its ground state :math:`|\\psi_0\\rangle` at s = 0; the answer :math:`|m\\rangle` is the
+ground state at s = 1.  Energies here are in units of the scale E (E = 1 in every function; the runner converts to a
 physical scale) and times in units of hbar/E.
 
-**Reduction.**  H(s) leaves the span of |m> and |m_perp> = (N - 1)^{-1/2} sum_{x != m} |x>
-invariant, and |psi0> = N^{-1/2}|m> + (1 - 1/N)^{1/2}|m_perp> lies in it, so the dynamics is
-exactly a two-level problem.  In the basis (|m>, |m_perp>), with a = N^{-1/2}, b = (1 - a^2)^{1/2},
+**Reduction.**  H(s) leaves the span of :math:`|m\\rangle` and
+:math:`|m_\\perp\\rangle = (N - 1)^{-1/2} \\sum_{x \\ne m} |x\\rangle` invariant, and
+:math:`|\\psi_0\\rangle = N^{-1/2}|m\\rangle + (1 - 1/N)^{1/2}|m_\\perp\\rangle` lies in it, so the dynamics is
+exactly a two-level problem.  In the basis :math:`(|m\\rangle, |m_\\perp\\rangle)`, with
+:math:`a = N^{-1/2}`, :math:`b = (1 - a^2)^{1/2}`,
 
 .. math::  H(s) = \\begin{pmatrix} (1-s) b^2 & -(1-s) ab \\\\ -(1-s) ab & (1-s) a^2 + s \\end{pmatrix}
            = \\tfrac12 - \\tfrac12\\, \\mathbf r(s)\\cdot\\boldsymbol\\sigma,
            \\qquad \\mathbf r(s) = (1-s)\\,\\mathbf n_0 + s\\,\\mathbf n_1,
 
-where n0, n1 are the Bloch vectors of |psi0> and |m> (n0 . n1 = 2/N - 1).  The gap is
-|r(s)|, Roland & Cerf's
+where n0, n1 are the Bloch vectors of :math:`|\\psi_0\\rangle` and :math:`|m\\rangle`
+(:math:`\\mathbf n_0 \\cdot \\mathbf n_1 = 2/N - 1`).  The gap is :math:`|\\mathbf r(s)|`, Roland & Cerf's
 
 .. math::  g(s) = \\sqrt{1 - 4 (1 - 1/N)\\, s (1 - s)},
            \\qquad g_{min} = g(1/2) = N^{-1/2}.
 
 **Landau–Zener map (derived here).**  r(s) runs along a straight segment of length
-|n1 - n0| = 2 (1 - 1/N)^{1/2} that passes the origin at distance g_min.  Rotating the Bloch
+``|n1 - n0| = 2 (1 - 1/N)^{1/2}`` that passes the origin at distance g_min.  Rotating the Bloch
 frame so that sigma_z is along n1 - n0 and sigma_x perpendicular to it gives, up to the constant
 1/2, ``H = [[B/2, V], [V, -B/2]]`` with the constant coupling and the bias
 
@@ -118,12 +120,12 @@ def _out(x: np.ndarray):
 
 # --------------------------------------------------------------------------- Hamiltonians
 def grover_reduced_hamiltonian(s: ArrayLike, n_items: ArrayLike) -> np.ndarray:
-    """Roland–Cerf H(s) restricted to span{|m>, |m_perp>}, shape ``(*broadcast(s, N), 2, 2)``.
+    """Roland–Cerf H(s) restricted to span{``|m>``, ``|m_perp>``}, shape ``(*broadcast(s, N), 2, 2)``.
 
     .. math::  H(s) = \\begin{pmatrix} (1-s)(1 - 1/N) & -(1-s)\\sqrt{N-1}/N \\\\
                                        -(1-s)\\sqrt{N-1}/N & (1-s)/N + s \\end{pmatrix}
 
-    Basis order (|m>, |m_perp>) with |m_perp> the uniform superposition of the unmarked items;
+    Basis order (``|m>``, ``|m_perp>``) with ``|m_perp>`` the uniform superposition of the unmarked items;
     energies in units of E.  Roland & Cerf, PRA 65, 042308 (2002), restricted to the invariant plane.
     """
     s = _fraction(s, "s")
@@ -139,9 +141,9 @@ def grover_reduced_hamiltonian(s: ArrayLike, n_items: ArrayLike) -> np.ndarray:
 
 
 def grover_initial_state(n_items: int, space: str = "reduced") -> np.ndarray:
-    """Ground state of H(0), the uniform superposition |psi0>.
+    """Ground state of H(0), the uniform superposition ``|psi0>``.
 
-    ``space="reduced"``: ``(N^{-1/2}, (1 - 1/N)^{1/2})`` in the basis (|m>, |m_perp>);
+    ``space="reduced"``: ``(N^{-1/2}, (1 - 1/N)^{1/2})`` in the basis (``|m>``, ``|m_perp>``);
     ``space="full"``: ``N^{-1/2} (1, ..., 1)`` in the computational basis."""
     _checks.choice(space, "space", SPACES)
     n = float(_n_items(n_items))
@@ -430,7 +432,7 @@ def p_success(
 ) -> np.ndarray:
     """Probability to find the marked item, ``|<m|psi(T)>|^2``, by exact propagation.
 
-    Solves ``i hbar dpsi/dt = H(s(t)) psi`` from |psi0> over [0, T] with :func:`lzsm.evolve`
+    Solves ``i hbar dpsi/dt = H(s(t)) psi`` from ``|psi0>`` over [0, T] with :func:`lzsm.evolve`
     (sixth-order Magnus by default, local tolerance ``tol``, default 1e-10) for every point of
     the broadcast (n_items, runtime) grid at once, written in u = t/T so that all runtimes share
     one span.  ``space="reduced"``: the exact two-level reduction (any N); ``space="full"``: all

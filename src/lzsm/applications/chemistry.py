@@ -704,7 +704,7 @@ class PhotodissociationDynamics(Result):
 
     @property
     def norm_error(self) -> float:
-        """Deprecated name of :attr:`error_estimate`."""
+        """Deprecated name of ``error_estimate``."""
         import warnings
 
         warnings.warn(
@@ -764,7 +764,7 @@ def nacl_wavepacket(
     absorber_strength: float = 0.01,
 ) -> PhotodissociationDynamics:
     """Launch a Gaussian packet at rest on the upper adiabatic curve at R = ``center`` (bohr;
-    ``width`` = sigma of |psi|^2) and propagate it with the split-operator engine
+    ``width`` = sigma of ``|psi|^2``) and propagate it with the split-operator engine
     (:func:`lzsm.propagate`) on ``model``'s diabatic curves with the reduced mass
     ``model.reduced_mass``, a cubic absorber of ``absorber_width`` bohr at the far end (and a
     thin one at the near end, which nothing should reach), to ``duration`` (a.u.).
@@ -1010,7 +1010,7 @@ def nacl_photodissociation(cfg: Config, out: Path) -> dict:
 
     ``[packet]``: ``excess_energy`` above Na + Cl (sets the launch point: the inner turning
     point of the upper curve at that energy; default 0.58 eV), ``width_angstrom`` sigma of
-    |psi|^2 (default: the X-state v = 0 width sqrt(hbar/(2 mu omega_e)) = 0.0577 Å).
+    ``|psi|^2`` (default: the X-state v = 0 width sqrt(hbar/(2 mu omega_e)) = 0.0577 Å).
     ``[propagation]``: ``duration`` (default 3.5 ps), ``time_step`` (default 10 a.u. = 0.24 fs),
     ``n_points`` (2048), ``r_max_angstrom`` (26.5 Å; the last 12 bohr absorb), ``n_save`` (400).
     Without [units] energies are hartree and times a.u."""

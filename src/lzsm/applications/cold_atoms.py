@@ -68,11 +68,13 @@ def _scalar(x: Any, name: str, *, positive: bool = False, nonzero: bool = False,
 class FeshbachResonance:
     """An s-wave magnetic Feshbach resonance, ``a(B) = a_bg (1 - Delta_B / (B - B0))``.
 
-    Parameters (field units, converted here: 1 amu = 1.66053907e-27 kg, 1 a0 = 5.29177e-11 m,
-    1 G = 1e-4 T, mu_B = 9.2740e-24 J/T)
+    The parameters are in field units, converted here: 1 amu = 1.66053907e-27 kg,
+    1 a0 = 5.29177e-11 m, 1 G = 1e-4 T, mu_B = 9.2740e-24 J/T.
+
+    Parameters
     ----------
     mass_amu : mass of one atom (identical atoms; for a mixture pass twice the reduced mass).
-    a_bg_bohr : background scattering length in Bohr radii (sign kept; only |a_bg Delta_B| enters
+    a_bg_bohr : background scattering length in Bohr radii (sign kept; only ``|a_bg Delta_B|`` enters
         the association probability).
     width_gauss : resonance width Delta_B in gauss (nonzero).
     delta_mu_bohr_magneton : difference of the magnetic moments of the molecular (closed-channel)
@@ -262,9 +264,10 @@ WU_NIU = "Wu & Niu, PRA 61, 023402 (2000)"
 @dataclass(frozen=True, eq=False, repr=False)
 class MeanFieldLevels(Result):
     """Result of :func:`nonlinear_lz_levels`: the stationary states of the nonlinear two-mode
-    model at each gamma (NaN-padded to 4 solutions).
+    model at each gamma (NaN-padded to 4 solutions).  The attributes have the shape
+    ``(len(gamma), 4)`` unless said otherwise.
 
-    Attributes (shape ``(len(gamma), 4)``)
+    Attributes
     ----------
     gamma : the sweep parameter, shape (M,) (the result's grid).
     mu : eigenvalue of ``H(s) psi = mu psi`` (chemical potential), ``-+ sqrt(g^2+v^2)/2``.
@@ -553,7 +556,7 @@ class NonlinearEvolution(Result):
 
     @property
     def norm_error(self) -> float:
-        """Deprecated name of :attr:`error_estimate`."""
+        """Deprecated name of ``error_estimate``."""
         deprecated("NonlinearEvolution.norm_error", "NonlinearEvolution.error_estimate")
         return float(self.error_estimate)
 
@@ -661,7 +664,7 @@ def nonlinear_lz_evolve(
     gamma_eval : gammas at which to save (gamma0 and gamma1 are always saved).
     method : ``'rk4'`` (compiled classical Runge–Kutta with steps a fixed fraction ``kappa`` of
         the local phase rotation; global error ~ kappa^4; honours ``max_steps``, default: the
-        a-priori limit :data:`MAX_RK4_STEPS`) or ``'dop853'`` (SciPy's Dormand–Prince 8(5,3) at
+        a-priori limit ``MAX_RK4_STEPS``) or ``'dop853'`` (SciPy's Dormand–Prince 8(5,3) at
         ``tol``, default 1e-10, slower, an independent check).
     options, tol, max_steps : as in :func:`lzsm.evolve` (an option the method ignores is refused).
         A sweep that runs out of steps stops with status ``MAX_STEPS`` (NaN from there on) and
@@ -810,7 +813,7 @@ def nonlinear_lz_adiabatic_p_jump(coupling_v: float, nonlinearity_c: float, *, n
     the orbit through the degenerate point ``s_c = -(1 - (v/c)^(2/3))^(1/2)``, on the side of the
     lower level.  For each s the theta-measure is ``2 pi - 2 arccos(r(s))`` (clipped), with
     ``r(s) = (E_c + gamma_c s/2 + c s^2/4) / ((v/2) sqrt(1-s^2))``; the s-integral uses
-    ``n_nodes`` Gauss–Legendre nodes on each sub-interval between the kinks (|r| = 1), after a
+    ``n_nodes`` Gauss–Legendre nodes on each sub-interval between the kinks (``|r| = 1``), after a
     substitution that smooths the square-root kinks (converged to ~1e-10 at the default).  (Our evaluation of their
     construction; the numerics of :func:`nonlinear_lz_p_jump` converge to it, see the tests.)
     For c < 0 the model maps onto c > 0 by exchanging the levels, with the same result.

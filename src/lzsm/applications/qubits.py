@@ -177,7 +177,7 @@ def lindblad_upper_population(
     ``r* = (1 - M)^{-1} c`` is the periodic steady state (any T1: no transient is integrated),
     and a second period from ``r*``, sampled at ``n_samples`` equally spaced times, gives the
     time average.  Points with eps0 < 0 use the symmetry ``sigma_x H(eps0) sigma_x = H(-eps0)``
-    (the upper level is then diabatic |1>).  ``method``, ``options``, ``tol`` (default 1e-9) and
+    (the upper level is then diabatic ``|1>``).  ``method``, ``options``, ``tol`` (default 1e-9) and
     ``progress`` go to both :func:`lzsm.evolve_open` calls."""
     from lzsm.dynamics.open import evolve_open
     from lzsm.models.drives import PeriodicDrive
@@ -380,7 +380,7 @@ def spectroscopy_features(
       against ``A = hbar omega j_{n,k}``;
     * diamond edge: the amplitude at which P along ``eps0 = n hbar omega`` first reaches half
       way from its undriven value P(A = 0) to its maximum on the line, against ``A = |eps0|``
-      (Berns et al. 2008: the drive reaches the crossing only when A > |eps0|).  The edge is rounded on the Airy scale
+      (Berns et al. 2008: the drive reaches the crossing only when ``A > |eps0|``).  The edge is rounded on the Airy scale
       ``a_n = (hbar omega) n^(1/3)`` of ``J_n`` near its turning point; deviations are reported
       in units of hbar omega and of a_n.
 
@@ -437,9 +437,9 @@ def gate_infidelity_coherent(
 ) -> np.ndarray:
     """Infidelity ``1 - F`` of the Landau–Zener gate without decoherence.
 
-    The qubit starts in diabatic |0> (lzsm index 0, the ground state at the start bias
+    The qubit starts in diabatic ``|0>`` (lzsm index 0, the ground state at the start bias
     ``-eps_max``); the bias ``E1 - E2`` is swept linearly to ``+eps_max`` in a time T; the gate
-    succeeds when the system ends in diabatic |1> (the ground state at the end): an *adiabatic*
+    succeeds when the system ends in diabatic ``|1>`` (the ground state at the end): an *adiabatic*
     passage that flips the persistent-current state.  ``1 - F`` is the final population of the
     initial diabatic state, exact at finite times (parabolic-cylinder functions,
     :func:`lzsm.finite_time_p_diabatic_stay`; Vitanov & Garraway, PRA 53, 4288 (1996)).
@@ -959,7 +959,7 @@ def flux_qubit_spectroscopy(cfg: Config, out: Path) -> dict:
     doc="docs/qubits.md",
 )
 def lz_gate(cfg: Config, out: Path) -> dict:
-    """Landau–Zener gate |0> -> |1>: infidelity against sweep time, coherent and with dephasing,
+    """Landau–Zener gate ``|0> -> |1>``: infidelity against sweep time, coherent and with dephasing,
     and the optimal sweep time against its two-term estimate."""
     import xarray as xr
 

@@ -21,7 +21,7 @@ Bloch period ``T_B = 2 hbar k_L / F = h / (F d) = 2 pi hbar / (F0 E_r)`` moves q
 Brillouin zone once.
 
 Mapping onto V and alpha (docs/conventions.md conventions)
---------------------------------------------------
+----------------------------------------------------------
 At the zone edge ``kappa = 1`` the free-particle levels n = 0 and n = -1 cross; the lattice
 couples them with ``V = -V0/4`` (minimum gap ``2|V| = V0/2`` to lowest order; the exact
 plane-wave gap ``Delta`` of :func:`band_gap` is used).  Their diabatic energy difference is
@@ -430,7 +430,7 @@ def bloch_zener_trace(
     progress: bool | None = None,
 ) -> BlochZenerTrace:
     """Populations of the bands over ``periods`` Bloch periods, starting in the lowest band at
-    kappa = 0 (plane-wave model with waves ``n = -(periods + n_max) .. n_max``; binary lattice).
+    kappa = 0 (plane-wave model with waves ``n = -(periods + n_max), ..., n_max``; binary lattice).
 
     ``method``, ``options``, ``tol`` (default 1e-10) and ``progress`` go to :func:`lzsm.evolve`
     (both propagations); returns a :class:`BlochZenerTrace` (``.to_xarray()``)."""

@@ -152,6 +152,16 @@ def dykhne_davis_pechukas(
         complex Newton search.
     t_guess : an optional extra starting point for the Newton search.
     n_grid : points of the search grid along the real direction.
+
+    Examples
+    --------
+    >>> import numpy as np, lzsm
+    >>> model = lzsm.TwoLevel(bias=lambda t: 3 * np.tanh(t / 2), coupling=0.5)
+    >>> ddp = lzsm.dykhne_davis_pechukas(model, (-10, 10))
+    >>> round(float(ddp.p_jump), 4)
+    0.3607
+    >>> round(float(lzsm.evolve(model, (-30, 30), initial='lower').p_jump), 4)  # exact propagation
+    0.3607
     """
     if not isinstance(model, TwoLevel):
         raise LzsmTypeError(

@@ -5,10 +5,11 @@ pure dephasing) it follows the populations adiabatically, and the populations ob
 equations ``dp_1/dt = -k(t) (p_1 - p_2)`` with the golden-rule rate through a Lorentzian of
 width hbar gamma (adiabatic elimination of rho_12):
 
-    k(t) = 2 |V|^2 gamma / (eps(t)^2 + (hbar gamma)^2),        eps = E1 - E2,
+.. math::  k(t) = \\frac{2 |V|^2 \\gamma}{\\varepsilon(t)^2 + (\\hbar\\gamma)^2},
+           \\qquad \\varepsilon = E_1 - E_2,
 
-so that ``p_1 - p_2 = exp(-2 int k dt)``.  Valid when gamma >> |V|/hbar and
-gamma^2 >> |alpha|/hbar (the coherence forgets its phase before the populations move).
+so that ``p_1 - p_2 = exp(-2 int k dt)``.  Valid when ``gamma >> |V|/hbar`` and
+``gamma^2 >> |alpha|/hbar`` (the coherence forgets its phase before the populations move).
 
 * A full linear passage: ``int k dt = 2 pi |V|^2/(hbar |alpha|)``, the strong-dephasing limit
   of Kayanuma, J. Phys. Soc. Jpn. 53, 108 (1984):
@@ -46,7 +47,16 @@ def kayanuma_p_diabatic_stay(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: f
     with ``delta = |V|^2/(hbar |alpha|)`` (Kayanuma, J. Phys. Soc. Jpn. 53, 108 (1984)).
 
     Compare the coherent ``P_LZ = exp(-2 pi delta)``: dephasing doubles the exponent and
-    drives the populations towards 1/2."""
+    drives the populations towards 1/2.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> round(float(lzsm.kayanuma_p_diabatic_stay(0.3, 1.0)), 4)  # (1 + exp(-4 pi delta))/2, delta = 0.09
+    0.6614
+    >>> round(float(lzsm.lz_probability(0.3, 1.0)), 4)  # coherent: exp(-2 pi delta)
+    0.5681
+    """
     v = np.abs(_checks.complex_array(coupling, "coupling"))
     a = _checks.real_array(sweep_rate, "sweep_rate")
     if np.any(a == 0):
@@ -80,7 +90,9 @@ def rate_equation_p_diabatic_stay(
     """Incoherent (rate-equation) probability to stay in the initial diabatic state of a linear
     sweep ``E1 - E2 = alpha t`` over the window ``t_span``:
 
-        P_stay = (1 + exp(-2 K))/2,  K = (2|V|^2/(hbar |alpha|)) [arctan(alpha t/(hbar gamma))]_{t0}^{t1}.
+    .. math::  P_{stay} = \\frac{1 + e^{-2K}}{2}, \\qquad
+               K = \\frac{2|V|^2}{\\hbar|\\alpha|}
+               \\left[\\arctan\\frac{|\\alpha| t}{\\hbar\\gamma}\\right]_{t_0}^{t_1}.
 
     Over the whole line it is :func:`kayanuma_p_diabatic_stay`; for a fixed window it tends to 1
     as ``gamma -> inf`` (quantum Zeno effect)."""
@@ -144,8 +156,9 @@ def rate_equation_upper_population(
     """Time-averaged stationary upper-diabatic-level population of a periodically driven,
     strongly dephased qubit (rate-equation limit of LZSM interferometry):
 
-        P_up = W / (2 W + gamma_1),
-        W = (Delta^2 / 2) sum_n J_n(A/(hbar omega))^2 Gamma_2 / ((eps0 - n hbar omega)^2 + (hbar Gamma_2)^2),
+    .. math::  P_{up} = \\frac{W}{2W + \\gamma_1}, \\qquad
+               W = \\frac{\\Delta^2}{2} \\sum_n J_n\\!\\left(\\frac{A}{\\hbar\\omega}\\right)^2
+               \\frac{\\Gamma_2}{(\\varepsilon_0 - n\\hbar\\omega)^2 + (\\hbar\\Gamma_2)^2},
 
     with ``H = -(Delta/2) sigma_x - ((eps0 + A cos(omega t))/2) sigma_z`` (docs/conventions.md),
     ``Gamma_2`` the decay rate of the diabatic coherence, ``gamma_1`` the relaxation rate from

@@ -60,12 +60,26 @@ def _out(x: np.ndarray):
 
 # --------------------------------------------------------------------------- the basic law
 def minimum_gap(coupling: ArrayLike) -> np.ndarray:
-    """Minimum adiabatic gap ``Delta = 2 |V|`` (at the crossing, where E1 = E2)."""
+    """Minimum adiabatic gap ``Delta = 2 |V|`` (at the crossing, where E1 = E2).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> float(lzsm.minimum_gap(0.5))
+    1.0
+    """
     return _out(2.0 * _coupling(coupling))
 
 
 def adiabaticity(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
-    """Adiabaticity parameter ``delta = |V|^2 / (hbar |alpha|)``."""
+    """Adiabaticity parameter ``delta = |V|^2 / (hbar |alpha|)``.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> float(lzsm.adiabaticity(coupling=0.5, sweep_rate=1.0))  # |V|^2 / (hbar |alpha|)
+    0.25
+    """
     return _out(_coupling(coupling) ** 2 / (_hbar(hbar) * np.abs(_rate(sweep_rate))))
 
 
@@ -76,20 +90,44 @@ def lz_probability(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike =
 
     Asymptotic (t from -inf to +inf) probability to keep the initial diabatic state, which is
     the probability to jump between adiabatic states.  Zener (1932), eq. (31) in our units.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> round(float(lzsm.lz_probability(coupling=0.5, sweep_rate=1.0)), 4)  # exp(-pi/2)
+    0.2079
+    >>> lzsm.lz_probability(0.5, [0.5, 1.0, 2.0]).round(4)  # vectorised: faster sweeps stay diabatic
+    array([0.0432, 0.2079, 0.4559])
     """
     return _out(np.exp(-2.0 * np.pi * np.asarray(adiabaticity(coupling, sweep_rate, hbar))))
 
 
 def p_adiabatic_follow(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
-    """``1 - P_LZ``: probability to follow the adiabatic state (computed without cancellation)."""
+    """``1 - P_LZ``: probability to follow the adiabatic state (computed without cancellation).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> round(float(lzsm.p_adiabatic_follow(0.5, 1.0)), 4)  # 1 - exp(-pi/2)
+    0.7921
+    >>> print(f'{float(lzsm.p_adiabatic_follow(1e-5, 1.0)):.6e}')  # 2 pi delta, without cancellation
+    6.283185e-10
+    """
     return _out(-np.expm1(-2.0 * np.pi * np.asarray(adiabaticity(coupling, sweep_rate, hbar))))
 
 
 def sweep_rate_for_probability(p_diabatic_stay: ArrayLike, coupling: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
-    """Inverse problem: the sweep rate |alpha| that gives a target P_LZ at coupling V.
+    """Inverse problem: the sweep rate ``|alpha|`` that gives a target P_LZ at coupling V.
 
     ``alpha = 2 pi |V|^2 / (hbar ln(1/P))``; for P = 1/e this is ``2 pi V^2/hbar =
-    pi Delta^2 / (2 hbar)`` (seed text, docs/conventions.md)."""
+    pi Delta^2 / (2 hbar)`` (seed text, docs/conventions.md).
+
+    Examples
+    --------
+    >>> import math, lzsm
+    >>> round(float(lzsm.sweep_rate_for_probability(math.exp(-1), coupling=0.5)), 4)  # 2 pi V^2 / hbar = pi/2
+    1.5708
+    """
     p = _probability(p_diabatic_stay, "p_diabatic_stay")
     v = _coupling(coupling)
     if np.any(v == 0):
@@ -98,9 +136,16 @@ def sweep_rate_for_probability(p_diabatic_stay: ArrayLike, coupling: ArrayLike, 
 
 
 def coupling_for_probability(p_diabatic_stay: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
-    """Inverse problem: the coupling |V| that gives a target P_LZ at sweep rate alpha.
+    """Inverse problem: the coupling ``|V|`` that gives a target P_LZ at sweep rate alpha.
 
-    ``|V| = sqrt(hbar |alpha| ln(1/P) / (2 pi))``."""
+    ``|V| = sqrt(hbar |alpha| ln(1/P) / (2 pi))``.
+
+    Examples
+    --------
+    >>> import math, lzsm
+    >>> round(float(lzsm.coupling_for_probability(math.exp(-1), sweep_rate=1.0)), 4)  # 1/sqrt(2 pi)
+    0.3989
+    """
     p = _probability(p_diabatic_stay, "p_diabatic_stay")
     return _out(np.sqrt(_hbar(hbar) * np.abs(_rate(sweep_rate)) * -np.log(p) / (2.0 * np.pi)))
 
@@ -109,7 +154,16 @@ def golden_rule_probability(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: Ar
     """Golden-rule (first-order) ``p_adiabatic_follow``: ``1 - P_LZ ~ 2 pi |V|^2/(hbar |alpha|)``.
 
     The time spent near resonance per unit energy, ``1/|alpha|``, plays the role of the density
-    of final states in Fermi's golden rule.  Valid for ``2 pi delta << 1`` (fast sweep)."""
+    of final states in Fermi's golden rule.  Valid for ``2 pi delta << 1`` (fast sweep).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> round(float(lzsm.golden_rule_probability(0.05, 1.0)), 5)  # 2 pi delta
+    0.01571
+    >>> round(float(lzsm.p_adiabatic_follow(0.05, 1.0)), 5)  # exact: lower by about pi delta (relative)
+    0.01559
+    """
     return _out(2.0 * np.pi * np.asarray(adiabaticity(coupling, sweep_rate, hbar)))
 
 
@@ -125,7 +179,14 @@ def golden_rule_error(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLik
 
 def regime(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0, tolerance: float = 0.01) -> np.ndarray:
     """'adiabatic' where P_LZ <= tolerance, 'diabatic' where P_LZ >= 1 - tolerance, else
-    'intermediate' (string array)."""
+    'intermediate' (string array).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> lzsm.regime(0.5, [0.01, 1.0, 1000.0]).tolist()  # P_LZ <= 0.01, in between, >= 0.99
+    ['adiabatic', 'intermediate', 'diabatic']
+    """
     tol = float(_probability(tolerance, "tolerance"))
     p = np.asarray(lz_probability(coupling, sweep_rate, hbar))
     out = np.where(p <= tol, "adiabatic", np.where(p >= 1 - tol, "diabatic", "intermediate"))
@@ -137,7 +198,14 @@ def stokes_phase(delta: ArrayLike) -> np.ndarray:
 
     Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010), eq. (22); ``arg Gamma`` is taken on
     the continuous branch (imaginary part of log Gamma).  ``phi_S -> pi/4`` for delta -> 0
-    (fast passage) and ``-> 0`` for delta -> inf (adiabatic)."""
+    (fast passage) and ``-> 0`` for delta -> inf (adiabatic).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> lzsm.stokes_phase([0.0, 0.1, 1.0, 10.0]).round(4)  # pi/4 in the fast limit, -> 0 when adiabatic
+    array([0.7854, 0.5125, 0.087 , 0.0083])
+    """
     d = _checks.real_array(delta, "delta", nonnegative=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         dl = np.where(d > 0, d * (np.log(np.where(d > 0, d, 1.0)) - 1.0), 0.0)
@@ -186,6 +254,15 @@ def lz_propagator(
     ``s^2/4`` carries its double-precision rounding (~1e-16 s^2 rad).
     Built from parabolic-cylinder functions, cf. Vitanov & Garraway, PRA 53, 4288 (1996);
     see :mod:`lzsm.kernels.parabolic_cylinder` for the fundamental matrix used.
+
+    Examples
+    --------
+    >>> import numpy as np, lzsm
+    >>> U = lzsm.lz_propagator(0.5, 1.0, t=200.0, t0=-200.0)
+    >>> round(float(abs(U[0, 0]) ** 2), 4)  # = lzsm.finite_time_p_diabatic_stay(0.5, 1.0, 200.0, -200.0)
+    0.2059
+    >>> bool(np.allclose(U.conj().T @ U, np.eye(2)))
+    True
     """
     t_arr = _checks.real_array(t, "t")
     t0_arr = _checks.real_array(t0, "t0")
@@ -208,7 +285,7 @@ def lz_amplitudes(
 ) -> np.ndarray:
     """Exact diabatic amplitudes ``(c1, c2)`` at time t, shape ``(..., 2)``.
 
-    ``initial`` is a diabatic index (0 for |1>, 1 for |2>) or, for finite ``t0``, a state
+    ``initial`` is a diabatic index (0 for ``|1>``, 1 for ``|2>``) or, for finite ``t0``, a state
     vector.  With ``t0 = -inf`` the system starts in diabatic state ``initial`` in the infinite
     past; the amplitudes are then defined up to a global phase (the diabatic phase diverges
     logarithmically), populations are exact.
@@ -260,7 +337,18 @@ def finite_time_p_diabatic_stay(
 ) -> np.ndarray:
     """Exact probability to be in the initial diabatic state at time t (start at t0, default
     -inf).  Tends to :func:`lz_probability` as ``t -> inf, t0 -> -inf``; at finite times it
-    oscillates about it (Vitanov & Garraway 1996)."""
+    oscillates about it (Vitanov & Garraway 1996).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> round(float(lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t=200.0, t0=-200.0)), 4)
+    0.2059
+    >>> round(float(lzsm.lz_probability(0.5, 1.0)), 4)  # the limit t0 -> -inf, t -> inf
+    0.2079
+    >>> round(float(lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t=0.0)), 4)  # at the crossing, from t0 = -inf
+    0.728
+    """
     c = lz_amplitudes(coupling, sweep_rate, t, t0, initial, hbar)
     return _out(np.abs(c[..., initial]) ** 2)
 
@@ -323,8 +411,8 @@ def lz_transition_time(
     """Landau–Zener transition (jump) time ``tau = P(inf) / P'(0)`` (Vitanov, PRA 59, 988 (1999)).
 
     ``P(t)`` is the transition probability in the chosen picture for a system starting in
-    state |1> (lower adiabatic state for alpha > 0) at ``t = -inf``: the population of
-    diabatic |2> (``picture='diabatic'``, ``P(inf) = 1 - P_LZ``) or of the upper adiabatic
+    state ``|1>`` (lower adiabatic state for alpha > 0) at ``t = -inf``: the population of
+    diabatic ``|2>`` (``picture='diabatic'``, ``P(inf) = 1 - P_LZ``) or of the upper adiabatic
     state (``picture='adiabatic'``, ``P(inf) = P_LZ``).  ``P'(0)`` is its rate of change at the
     crossing, evaluated exactly from the parabolic-cylinder solution.
     """

@@ -25,7 +25,7 @@ Contents
 * :func:`bow_tie_model`, :func:`bow_tie_transition_matrix` — all levels crossing at one point,
   one of them coupled to all others (Carroll & Hioe, J. Phys. A 19, 1151 (1986); Ostrovsky &
   Nakamura, J. Phys. A 30, 6939 (1997)).
-* :func:`spin_matrices`, :func:`spin_sweep`, :func:`wigner_small_d`,
+* :func:`lzsm.models.spin_matrices`, :func:`spin_sweep`, :func:`wigner_small_d`,
   :func:`majorana_transition_matrix` — a spin j in a linearly swept field (Majorana, Nuovo
   Cimento 9, 43 (1932)).
 * :func:`independent_crossing` — the independent-crossing approximation for any linear sweep,
@@ -100,6 +100,13 @@ def brundobler_elser_p_diabatic_stay(model: LinearSweep, level: int) -> np.ndarr
     V. N. Ostrovsky, J. Phys. B 37, 4069 (2004)).
 
     Vectorised over the model's parameter grid: returns shape ``batch_shape``.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.spin_sweep(1, coupling=0.5, sweep_rate=1.0)
+    >>> round(float(lzsm.brundobler_elser_p_diabatic_stay(model, level=0)), 4)  # P_LZ^2 for m = j = 1
+    0.0432
     """
     model = _linear_sweep(model, single=False)
     n = model.n_levels
@@ -167,6 +174,19 @@ def demkov_osherov_transition_matrix(model: LinearSweep) -> np.ndarray:
     These are the products of pairwise Landau–Zener factors along the diabatic paths in time
     order (the independent-crossing result is exact here).  Yu. N. Demkov & V. I. Osherov,
     Sov. Phys. JETP 26, 916 (1968).  Band energies must be distinct.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.demkov_osherov_model(couplings=[0.2, 0.3], band_energies=[-1.0, 1.0], slope=1.0)
+    >>> lzsm.demkov_osherov_transition_matrix(model).round(4)  # P[final, initial]; level 0 is the sloped one
+    array([[0.4418, 0.1262, 0.4319],
+           [0.2222, 0.7778, 0.    ],
+           [0.3359, 0.096 , 0.5681]])
+    >>> lzsm.transition_matrix(model, (-100, 100)).round(4)  # exact propagation agrees
+    array([[0.4418, 0.1262, 0.4319],
+           [0.2222, 0.7778, 0.    ],
+           [0.3359, 0.096 , 0.5681]])
     """
     model = _linear_sweep(model)
     s, band = _demkov_osherov_structure(model)
@@ -246,6 +266,15 @@ def bow_tie_transition_matrix(model: LinearSweep) -> np.ndarray:
     for three to seven levels (levels on one side, on both sides, three on each side, complex
     couplings) to 1e-5 (measured <= 7e-7), the two-level limit and Majorana's spin-1 result.
     Levels on one side with equal slopes are rejected.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.bow_tie_model(couplings=[0.3, 0.3], slopes=[1.0, -1.0])  # all cross at t = 0
+    >>> lzsm.bow_tie_transition_matrix(model).round(4)  # P[final, initial]; level 0 is the flat one
+    array([[0.2575, 0.3713, 0.3713],
+           [0.3713, 0.5681, 0.0607],
+           [0.3713, 0.0607, 0.5681]])
     """
     model = _linear_sweep(model)
     c = _bow_tie_structure(model)
@@ -312,6 +341,16 @@ def majorana_transition_matrix(
     So ``P[j, j] = P_LZ^{2j}`` (the Brundobler–Elser value) and ``P[-j, j] = (1 - P_LZ)^{2j}``.
     E. Majorana, Nuovo Cimento 9, 43 (1932); F. T. Hioe, J. Opt. Soc. Am. B 4, 1327 (1987).
     Vectorised over coupling/sweep_rate: shape ``(*batch, 2j+1, 2j+1)``, index 0 = m = j.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> lzsm.majorana_transition_matrix(1, coupling=0.5, sweep_rate=1.0).round(4)  # P[m', m], m = 1, 0, -1
+    array([[0.0432, 0.3293, 0.6275],
+           [0.3293, 0.3413, 0.3293],
+           [0.6275, 0.3293, 0.0432]])
+    >>> round(float(lzsm.lz_probability(0.5, 1.0)) ** 2, 4)  # P[1, 1] = P_LZ^(2j)
+    0.0432
     """
     from lzsm.closed_forms.landau_zener import lz_probability
 
@@ -397,8 +436,8 @@ def independent_crossing(model: LinearSweep) -> IndependentCrossings:
 
     Uncoupled pairs are transparent.  Exact for two levels, for the Demkov–Osherov model and
     for the survival of a level of extremal slope (Brundobler–Elser); otherwise it fails when
-    transition regions overlap (:attr:`IndependentCrossings.overlap` of order 1) and it drops
-    path interference (:attr:`IndependentCrossings.interfering_paths`).  See e.g. S. Brundobler
+    transition regions overlap (``IndependentCrossings.overlap`` of order 1) and it drops
+    path interference (``IndependentCrossings.interfering_paths``).  See e.g. S. Brundobler
     & V. Elser (1993); N. A. Sinitsyn, J. Phys. A 37, 10691 (2004).  Coupled parallel levels
     (which never cross) are rejected.
     """

@@ -74,7 +74,17 @@ def double_passage_probability(
     ``P_+ = 4 P_LZ (1 - P_LZ) sin^2(zeta + phi_S)``.
 
     Valid when the crossings are well separated (``t_c`` much longer than the LZ transition
-    time); it fails when the two crossings merge (small ``t_c`` or glancing passage)."""
+    time); it fails when the two crossings merge (small ``t_c`` or glancing passage).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> round(float(lzsm.double_passage_probability(0.2, 1.0, crossing_time=15.0)), 3)
+    0.274
+    >>> model = lzsm.DoublePassage(coupling=0.2, sweep_rate=1.0, crossing_time=15.0)
+    >>> round(float(lzsm.evolve(model, (-45, 45), initial='lower').p_jump), 3)  # exact propagation
+    0.274
+    """
     p = np.asarray(lz_probability(coupling, sweep_rate, hbar))
     zeta = np.asarray(double_passage_dynamical_phase(coupling, sweep_rate, crossing_time, shape, hbar))
     delta = np.abs(np.asarray(coupling)) ** 2 / (hbar * np.asarray(sweep_rate))
@@ -98,7 +108,14 @@ def incoherent_passages_probability(p_lz: ArrayLike, n_passages: ArrayLike) -> n
 
 # --------------------------------------------------------------------------- periodic driving
 def multiphoton_resonances(frequency: ArrayLike, k_max: int, hbar: float = 1.0) -> np.ndarray:
-    """Offsets ``eps0 = k hbar omega``, k = -k_max..k_max, of the k-photon resonances."""
+    """Offsets ``eps0 = k hbar omega``, k = -k_max..k_max, of the k-photon resonances.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> lzsm.multiphoton_resonances(frequency=2.0, k_max=2)  # eps0 = k hbar omega, k = -2..2
+    array([-4., -2.,  0.,  2.,  4.])
+    """
     om = _checks.real_array(frequency, "frequency", positive=True)
     hbar = _checks.positive_scalar(hbar, "hbar")
     if not isinstance(k_max, (int, np.integer)) or k_max < 0:

@@ -73,6 +73,14 @@ def rosen_zener_p_diabatic_stay(
     On resonance this is Rabi flopping with pulse area ``int 2|V| dt / hbar = 2 pi |V0| T/hbar``.
     N. Rosen & C. Zener, Phys. Rev. 40, 502 (1932), with ``Omega_0 = 2 V0/hbar``, ``Delta =
     b0/hbar``.  Since the bias keeps its sign, ``1 - p_diabatic_stay`` is also ``p_jump``.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> lzsm.rosen_zener_p_diabatic_stay([0.25, 0.5], detuning=0.0, duration=1.0).round(4)  # pulse areas pi/2, pi
+    array([0.5, 0. ])
+    >>> round(float(lzsm.rosen_zener_p_diabatic_stay(0.5, detuning=1.0, duration=1.0)), 4)  # off resonance
+    0.8412
     """
     v0 = np.abs(_checks.complex_array(coupling, "coupling"))
     b0 = _checks.real_array(detuning, "detuning")

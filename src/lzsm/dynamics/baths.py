@@ -3,7 +3,8 @@
 A bath of harmonic oscillators couples to the system through a Hermitian operator X (in the
 diabatic basis):
 
-    H_total = H_S(t) + X (x) sum_k g_k (b_k + b_k^+) + sum_k hbar w_k b_k^+ b_k,
+.. math::  H_{total} = H_S(t) + X \\otimes \\sum_k g_k (b_k + b_k^\\dagger)
+           + \\sum_k \\hbar w_k\\, b_k^\\dagger b_k,
 
 characterised by the spectral density ``J(e) = sum_k g_k^2 delta(e - hbar w_k)`` (units of
 energy).  :class:`OhmicBath` is the family ``J(e) = eta e^s e_c^(1-s) exp(-e/e_c)``
@@ -294,6 +295,16 @@ def spin_boson(
     :class:`SpinBosonResult`).  At zero temperature a
     bath coupled through sigma_z leaves P_LZ unchanged (Wubs, Saito, Kohler, Hänggi & Kayanuma,
     Phys. Rev. Lett. 97, 200404 (2006)).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.3, sweep_rate=1.0)
+    >>> run = lzsm.spin_boson(model, (-30, 30), mode_energies=[0.5], couplings=[0.2], n_fock=6)
+    >>> round(float(run.p_diabatic_stay), 4)  # T = 0, sigma_z coupling: P_LZ unchanged
+    0.5681
+    >>> round(float(lzsm.lz_probability(0.3, 1.0)), 4)
+    0.5681
     """
     from lzsm.dynamics.coherent import propagator
 

@@ -259,9 +259,9 @@ def run_kernel_form(
     max_steps: int = 10_000_000,
     progress: bool | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Compiled kernels over a flattened grid of ``H = A + B f(t)`` (a :class:`KernelForm`).
+    """Compiled kernels over a flattened grid of ``H = A + B f(t)`` (a :class:`lzsm.models.KernelForm`).
 
-    psi0 (*shape, N, K) -> amplitudes (*shape, M, N, K), error estimates, steps, status."""
+    ``psi0 (*shape, N, K) -> amplitudes (*shape, M, N, K)``, error estimates, steps, status."""
     n = kf.constant.shape[-1]
     kcols = psi0.shape[-1]
     npts = int(np.prod(shape, dtype=int))
@@ -622,7 +622,18 @@ def propagator(
 
     Same arguments as :func:`evolve` (no initial state: all N columns are propagated together,
     with one step sequence).  Returns a :class:`Propagator`, which behaves as the array
-    ``(*grid, M, N, N)`` (``M = len(t_eval)``, t0 and t1 included)."""
+    ``(*grid, M, N, N)`` (``M = len(t_eval)``, t0 and t1 included).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> U = lzsm.propagator(lzsm.LandauZener(coupling=0.5, sweep_rate=1.0), (-50, 50))
+    >>> U.shape  # saved times t0, t1, then U[final, initial]
+    (2, 2, 2)
+    >>> (abs(U[-1]) ** 2).round(4)  # |U(t1, t0)|^2: the finite-time LZ probabilities
+    array([[0.1948, 0.8052],
+           [0.8052, 0.1948]])
+    """
     model = _checks.time_model(model)
     opts = resolve_options(
         options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
@@ -669,6 +680,17 @@ def transition_matrix(
 
     Returns a :class:`TransitionMatrix`, which behaves as the array ``(*grid, N, N)``;
     columns sum to 1 (up to the propagation error).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LinearSweep(constant=[[0.0, 0.5], [0.5, 0.0]], slopes=[0.5, -0.5])
+    >>> P = lzsm.transition_matrix(model, (-200, 200))  # P[final, initial], asymptotic picture
+    >>> P.round(4)  # P_LZ = exp(-pi/2) on the diagonal
+    array([[0.2079, 0.7921],
+           [0.7921, 0.2079]])
+    >>> P.sum(axis=0).round(6)  # columns sum to one
+    array([1., 1.])
     """
     from lzsm.closed_forms.multilevel import _scale, _slopes
     from lzsm.models.multilevel import LinearSweep

@@ -8,10 +8,12 @@ For ``H(t + T) = H(t)`` the one-period propagator ``U_T = U(t0 + T, t0)`` has ei
 Stroboscopic states are ``psi(t0 + n T) = sum_a c_a lambda_a^n |u_a>`` with ``c_a = <u_a|psi0>``.
 Time averages over n periods follow exactly from the propagator sampled within one period:
 
-    P_j(n) = (1/n) sum_{k<n} (1/T) int_0^T |<j| U(t) U_T^k psi0>|^2 dt
-           = sum_{a,b} c_a conj(c_b) G_ab(n) M^j_ab,
-    G_ab(n) = (1/n) sum_{k<n} (lambda_a conj(lambda_b))^k,
-    M^j_ab = (1/T) int_0^T <j|U(t) u_a> conj(<j|U(t) u_b>) dt,
+.. math::
+
+    P_j(n) &= \\frac1n \\sum_{k<n} \\frac1T \\int_0^T |\\langle j| U(t) U_T^k \\psi_0\\rangle|^2\\, dt
+            = \\sum_{a,b} c_a c_b^* G_{ab}(n) M^j_{ab}, \\\\
+    G_{ab}(n) &= \\frac1n \\sum_{k<n} (\\lambda_a \\lambda_b^*)^k, \\\\
+    M^j_{ab} &= \\frac1T \\int_0^T \\langle j|U(t) u_a\\rangle \\langle j|U(t) u_b\\rangle^*\\, dt,
 
 with the period integral by the trapezoidal rule on equally spaced samples (spectrally
 accurate for a smooth periodic integrand).  For ``n -> inf`` ``G_ab -> delta(lambda_a,

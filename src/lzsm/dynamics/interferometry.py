@@ -111,12 +111,12 @@ class InterferometryMap(DatasetResult):
 
     @property
     def p_upper_final(self) -> Any:
-        """Population of diabatic |2> after ``n_periods`` periods (``xarray.DataArray``)."""
+        """Population of diabatic ``|2>`` after ``n_periods`` periods (``xarray.DataArray``)."""
         return self.data["p_upper_final"]
 
     @property
     def p_upper_mean(self) -> Any:
-        """Population of diabatic |2> averaged over the periods (or infinite time)."""
+        """Population of diabatic ``|2>`` averaged over the periods (or infinite time)."""
         return self.data["p_upper_mean"]
 
     @property
@@ -162,7 +162,7 @@ def interferometry_map(
 
     Returns
     -------
-    :class:`InterferometryMap`: ``p_upper_final`` (population of diabatic |2> after n_periods),
+    :class:`InterferometryMap`: ``p_upper_final`` (population of diabatic ``|2>`` after n_periods),
     ``p_upper_mean`` (its average over the n_periods, or over infinite time), the
     ``quasienergy`` pair (folded into [-hbar omega/2, hbar omega/2)), an ``error_estimate``
     bounding the error of those populations (:func:`population_error_bound`: the one-period

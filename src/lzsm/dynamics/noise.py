@@ -361,7 +361,7 @@ class NoisyEvolution(Result):
 
     @property
     def initial_state(self) -> np.ndarray:
-        """Deprecated name of :attr:`initial`."""
+        """Deprecated name of ``initial``."""
         return self.initial
 
     @property
@@ -584,6 +584,16 @@ def evolve_noisy(
     through its exact step integral (OU: exact joint Gaussian sampling; telegraph: exact flip
     times), so pure dephasing is exact at any dt (see :mod:`lzsm.kernels.noise`).
     Kubo, J. Math. Phys. 4, 174 (1963); Pokrovsky & Sinitsyn, Phys. Rev. B 67, 144303 (2003).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.3, sweep_rate=1.0)
+    >>> noise = lzsm.OrnsteinUhlenbeckNoise(sigma=10.0, correlation_time=0.02)  # fast bias noise
+    >>> run = lzsm.evolve_noisy(model, (-10, 10), noise=noise, n_trajectories=100, seed=1)
+    >>> lindblad = lzsm.evolve_open(model, (-10, 10), dephasing=lzsm.equivalent_dephasing_rate(noise))
+    >>> bool(abs(run.p_diabatic_stay - lindblad.p_diabatic_stay) < 3 * run.population_stderr[-1, 0])
+    True
     """
     # ---- convert and check
     model = _checks.time_model(model)

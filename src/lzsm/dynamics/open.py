@@ -3,7 +3,8 @@
 ``evolve_open(model, t_span, initial, dephasing=..., relaxation=..., temperature=...,
 basis=..., collapse_ops=..., bath=...)`` integrates (docs/conventions.md, open systems)
 
-    d rho/dt = -(i/hbar) [H(t), rho] + sum_k (L_k rho L_k^+ - 1/2 {L_k^+ L_k, rho})
+.. math::  \\frac{d\\rho}{dt} = -\\frac{i}{\\hbar} [H(t), \\rho]
+           + \\sum_k \\left(L_k \\rho L_k^\\dagger - \\tfrac12 \\{L_k^\\dagger L_k, \\rho\\}\\right)
 
 with the compiled sixth-order Magnus kernels of :mod:`lzsm.kernels.lindblad` (two levels on
 the Bloch vector, N levels on vec(rho)).  Environments:
@@ -290,6 +291,16 @@ def evolve_open(
     -------
     :class:`OpenEvolution` (``.rho``, populations in both pictures, ``p_diabatic_stay``,
     ``p_adiabatic_follow``, ``p_jump``, purity, ``.to_xarray()``).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.2, sweep_rate=1.0)
+    >>> run = lzsm.evolve_open(model, (-100, 100), initial=0, dephasing=5.0)
+    >>> round(float(run.p_diabatic_stay), 3)  # strong dephasing: the rate-equation limit
+    0.807
+    >>> round(float(lzsm.rate_equation_p_diabatic_stay(0.2, 1.0, 5.0, t_span=(-100, 100))), 3)
+    0.807
     """
     # ---- convert and check
     model = _checks.time_model(model)

@@ -3,12 +3,13 @@
 For an adiabatic state ``|n(q)>`` carried around a closed loop ``C`` in nuclear (or parameter)
 space, the Berry phase (M. V. Berry, Proc. R. Soc. A 392, 45 (1984)) is
 
-    gamma_n(C) = i \\oint_C <n|grad n> . dq ,
+.. math::  \\gamma_n(C) = i \\oint_C \\langle n|\\nabla n\\rangle \\cdot dq,
 
 computed here gauge-invariantly, as in ``docs/conventions.md``, from the discretised loop
 ``q_0, q_1, ..., q_{n-1}, q_n = q_0``:
 
-    gamma_n = -arg prod_{k=0}^{n-1} <n(q_k)|n(q_{k+1})>,   with |n(q_n)> = |n(q_0)>,
+.. math::  \\gamma_n = -\\arg \\prod_{k=0}^{n-1} \\langle n(q_k)|n(q_{k+1})\\rangle,
+           \\qquad |n(q_n)\\rangle = |n(q_0)\\rangle,
 
 which does not depend on the phases the eigensolver gives each state (every state appears
 once as a bra and once as a ket: the Pancharatnam phase of the closed sequence; S.
@@ -19,7 +20,8 @@ state n with a neighbour (H. C. Longuet-Higgins, Proc. R. Soc. A 344, 147 (1975)
 C. A. Mead and D. G. Truhlar, J. Chem. Phys. 70, 2284 (1979)).  For a complex Hamiltonian the
 phase is the flux of the Berry curvature
 
-    F^n_{ab} = -2 Im sum_{m != n} <n|d_a V|m><m|d_b V|n> / (E_m - E_n)^2
+.. math::  F^n_{ab} = -2\\, \\mathrm{Im} \\sum_{m \\ne n}
+           \\frac{\\langle n|\\partial_a V|m\\rangle \\langle m|\\partial_b V|n\\rangle}{(E_m - E_n)^2}
 
 through any surface bounded by the loop; for a spin 1/2 in a field ``b`` the state along ``b``
 has ``gamma = -Omega/2``, with ``Omega`` the solid angle the loop subtends at ``b = 0``.
@@ -106,7 +108,17 @@ def loop_from_vectors(centre: ArrayLike, u: ArrayLike, v: ArrayLike) -> Loop:
 
 def circle_loop(centre: ArrayLike, radius: float, plane: tuple[int, int] = (0, 1)) -> Loop:
     """Circle of ``radius`` about ``centre`` in the plane of coordinates ``plane = (a, b)``,
-    traversed anticlockwise (from ``+a`` towards ``+b``)."""
+    traversed anticlockwise (from ``+a`` towards ``+b``).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> loop = lzsm.circle_loop(centre=(0.0, 0.0), radius=0.5)
+    >>> loop([0.0, 0.25, 0.5]).round(4)  # s in [0, 1] -> points q (n, 2), anticlockwise
+    array([[ 0.5,  0. ],
+           [ 0. ,  0.5],
+           [-0.5,  0. ]])
+    """
     c = _checks.real_array(centre, "centre")
     r = _checks.positive_scalar(radius, "radius")
     f = c.size
@@ -155,7 +167,7 @@ class BerryPhase(Result):
 
     @property
     def change(self) -> float:
-        """Deprecated name of :attr:`error_estimate`."""
+        """Deprecated name of ``error_estimate``."""
         warnings.warn(
             "BerryPhase.change is deprecated since lzsm 0.2; use BerryPhase.error_estimate",
             DeprecationWarning,
@@ -238,7 +250,7 @@ def berry_phase(
 
     Parameters
     ----------
-    model : a :class:`~lzsm.geometry.SurfaceModel`.
+    model : a :class:`~lzsm.models.SurfaceModel`.
     loop : a callable ``s (n,) -> q (n, f)`` on ``s in [0, 1]`` with ``q(1) = q(0)`` (refined by
         doubling the number of points, starting from ``n_points``, until the phase changes by
         less than ``tol``), or an array of points ``(n + 1, f)`` whose last point repeats the
@@ -254,7 +266,19 @@ def berry_phase(
     :class:`~lzsm.errors.LzsmValueError`.  If the phase still changes by ``tol`` or more (the
     refinement reached ``max_points``, or the given points do not resolve the loop that well),
     the result has status ``NOT_CONVERGED`` and an :class:`~lzsm.errors.LzsmConvergenceWarning`
-    is issued."""
+    is issued.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.JahnTellerExE(k=1.0)
+    >>> around_origin = lzsm.berry_phase(model, lzsm.circle_loop((0.0, 0.0), 0.5))
+    >>> round(float(around_origin.phase), 6)  # the loop encloses the conical intersection: pi
+    3.141593
+    >>> elsewhere = lzsm.berry_phase(model, lzsm.circle_loop((2.0, 0.0), 0.5))
+    >>> round(abs(float(elsewhere.phase)), 6)  # it does not: 0
+    0.0
+    """
     if isinstance(state, bool) or not isinstance(state, (int, np.integer)) or not 0 <= state < model.n_levels:
         raise LzsmValueError(f"`state` must be an adiabatic index in [0, {model.n_levels - 1}], got {state!r}")
     tol = _checks.positive_scalar(tol, "tol")

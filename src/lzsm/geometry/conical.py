@@ -10,12 +10,12 @@ two-state basis), so in ``f`` coordinates they intersect on a seam of dimension 
 the seam the two energies form a double cone over the two-dimensional *branching space*
 spanned by
 
-    g = (grad E_j - grad E_i) / 2          (half the gradient difference),
-    h = <i| grad V |j>                      (the interstate coupling vector),
+.. math::  \\mathbf g = (\\nabla E_j - \\nabla E_i) / 2 \\quad \\text{(half the gradient difference)},
+           \\qquad \\mathbf h = \\langle i| \\nabla V |j\\rangle \\quad \\text{(the interstate coupling vector)},
 
 and, with ``s = (grad E_i + grad E_j)/2`` and the displacement written as ``x g^ + y h^``,
 
-    E_(i,j)(x, y) = E_X + s_x x + s_y y  -/+  sqrt(|g|^2 x^2 + |h|^2 y^2),
+.. math::  E_{i,j}(x, y) = E_X + s_x x + s_y y \\mp \\sqrt{|\\mathbf g|^2 x^2 + |\\mathbf h|^2 y^2},
 
 once the degenerate pair has been rotated so that ``g . h = 0`` (D. R. Yarkony, J. Chem.
 Phys. 114, 2601 (2001)).  The shape of the cone is summarised by the pitch
@@ -23,7 +23,8 @@ Phys. 114, 2601 (2001)).  The shape of the cone is summarised by the pitch
 the relative tilt ``sigma = |(s_x, s_y)| / delta_gh`` with heading ``theta_s = atan2(s_y, s_x)``
 and the peaked/sloped indicator
 
-    P = sigma^2 / (1 - Delta_gh^2) * (1 - Delta_gh cos 2 theta_s)  =  s_x^2/|g|^2 + s_y^2/|h|^2,
+.. math::  P = \\frac{\\sigma^2}{1 - \\Delta_{gh}^2} (1 - \\Delta_{gh} \\cos 2\\theta_s)
+           = \\frac{s_x^2}{|\\mathbf g|^2} + \\frac{s_y^2}{|\\mathbf h|^2},
 
 peaked for ``P < 1``, sloped for ``P > 1`` (I. Fdez. Galván, M. G. Delcey, T. B. Pedersen,
 F. Aquilante and R. Lindh, J. Chem. Theory Comput. 12, 3636 (2016)).
@@ -335,7 +336,16 @@ def find_meci(
     second-order steps.  Converged when ``gap < gap_tol`` and the gradient projected onto the
     seam space is below ``gradient_tol``.  If the two states do not intersect (an avoided
     crossing) the result has status ``NOT_CONVERGED`` (``converged`` False, with an
-    :class:`~lzsm.errors.LzsmConvergenceWarning`) and its ``gap`` is the smallest gap reached."""
+    :class:`~lzsm.errors.LzsmConvergenceWarning`) and its ``gap`` is the smallest gap reached.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.JahnTellerExE(k=1.0, g=0.2)  # quadratic coupling: three more intersections
+    >>> ci = lzsm.find_meci(model, [4.0, 0.5])
+    >>> ci.converged, ci.q.round(4)  # the one at (k/(2g), sqrt(3) k/(2g))
+    (True, array([2.5   , 4.3301]))
+    """
     i, j = model._check_states(states)
     if not model.is_real:
         raise LzsmValueError("find_meci needs a real (symmetric) model (two degeneracy conditions)")

@@ -564,6 +564,15 @@ def find_crossings(
         ``P_LZ = exp(-2 pi V^2/(hbar |F v|))``).
 
     Reference: J. von Neumann & E. Wigner, Phys. Z. 30, 467 (1929) (non-crossing rule).
+
+    Examples
+    --------
+    >>> import numpy as np, lzsm
+    >>> parity = np.diag([1.0, 1.0, -1.0])  # levels 0 and 1 even, level 2 odd
+    >>> h = lambda x: np.array([[x, 0.1, 0.0], [0.1, -x, 0.0], [0.0, 0.0, 0.5 * x + 0.2]])
+    >>> table = lzsm.find_crossings(h, np.linspace(-2, 2, 41), {'parity': parity})
+    >>> [(c.kind, round(c.gap, 4)) for c in table]  # different symmetry cross, the same avoid (gap 2V)
+    [('true', 0.0), ('avoided', 0.2), ('true', 0.0)]
     """
     # convert and check
     x = _path(path)

@@ -1,6 +1,6 @@
 """Vibronic levels of the E x e Jahn–Teller system: what the geometric phase does to nuclei.
 
-The model (:class:`~lzsm.geometry.JahnTellerExE`, dimensionless normal coordinates, hbar = 1):
+The model (:class:`~lzsm.JahnTellerExE`, dimensionless normal coordinates, hbar = 1):
 
 .. math::
 
@@ -24,7 +24,8 @@ with half-integer ``j`` (Longuet-Higgins et al. 1958; Mead & Truhlar, J. Chem. P
 non-degenerate ``m = 0`` state, which the exact spectrum does not have.  Each ``m`` gives a
 radial problem
 
-    [ (omega/2)(-d^2/drho^2 - (1/rho) d/drho + nu^2/rho^2 + rho^2) - k rho ] R = E R,
+.. math::  \\left[\\frac{\\omega}{2}\\left(-\\frac{d^2}{d\\rho^2} - \\frac1\\rho \\frac{d}{d\\rho}
+           + \\frac{\\nu^2}{\\rho^2} + \\rho^2\\right) - k\\rho\\right] R = E R,
 
 with ``nu = |m|``, or ``nu = sqrt(m^2 + 1/4)`` when the diagonal Born–Oppenheimer correction
 ``omega/(8 rho^2)`` (from the coupling ``<phi_-|d phi_+/d phi> = 1/2``) is kept; it is solved in
@@ -143,7 +144,7 @@ class VibronicLevels(Result):
 
     @property
     def change(self) -> float:
-        """Deprecated name of :attr:`error_estimate`."""
+        """Deprecated name of ``error_estimate``."""
         return _deprecated_change(self)
 
     def _coords(self) -> dict[str, Any]:
@@ -221,7 +222,17 @@ def jahn_teller_levels(
     quantum numbers ``j`` come from diagonalising ``J = L_z + sigma_y/2`` within each
     degenerate cluster (g = 0 only).  Reaching ``n_limit`` unconverged is an
     :class:`~lzsm.errors.LzsmConvergenceError`; an explicit ``n_max`` whose levels still move
-    by ``tol`` gives status ``NOT_CONVERGED`` and an :class:`~lzsm.errors.LzsmConvergenceWarning`."""
+    by ``tol`` gives status ``NOT_CONVERGED`` and an :class:`~lzsm.errors.LzsmConvergenceWarning`.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> levels = lzsm.jahn_teller_levels(k=1.0, n_levels=2)
+    >>> levels.energies.round(6)  # the ground doublet
+    array([0.233031, 0.233031])
+    >>> levels.j  # half-integer pseudo-rotation quantum numbers: the geometric phase
+    array([-0.5,  0.5])
+    """
     model = JahnTellerExE(k=k, omega=omega, g=g)
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
     tol = _checks.positive_scalar(tol, "tol")
@@ -354,7 +365,7 @@ class SingleSurfaceLevels(Result):
 
     @property
     def change(self) -> float:
-        """Deprecated name of :attr:`error_estimate`."""
+        """Deprecated name of ``error_estimate``."""
         return _deprecated_change(self)
 
     def _coords(self) -> dict[str, Any]:
@@ -488,7 +499,7 @@ class GeometricPhaseComparison(Result):
 
     @property
     def attrs(self) -> dict[str, Any]:
-        """The attributes of :meth:`to_xarray` (deviations, parameters), as in lzsm 0.1."""
+        """The attributes of :meth:`~lzsm.results.Result.to_xarray` (deviations, parameters), as in lzsm 0.1."""
         return dict(self.to_xarray().attrs)
 
     def _coords(self) -> dict[str, Any]:

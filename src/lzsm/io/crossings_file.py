@@ -4,15 +4,15 @@ A model is a set of diabatic potential curves along one coordinate (an internucl
 R), each with a symmetry label (a term symbol such as ``Sigma_g+`` or ``Pi_u``), and couplings
 between pairs of states.  Curves and couplings come from a small closed set of analytic forms:
 
-========== ================================================ ==========================
-form       V(R)                                             parameters
-========== ================================================ ==========================
-constant   ``value``                                        value
-linear     ``value + slope (R - R0)``                       value, slope, R0 = 0
-morse      ``offset + De (1 - exp(-a (R - Re)))^2``         De, Re, a, offset = 0
-exponential ``offset + A exp(-b (R - R0))``                 A, b, R0 = 0, offset = 0
-gaussian   ``offset + A exp(-((R - R0)/width)^2)``          A, R0, width, offset = 0
-========== ================================================ ==========================
+=========== ================================================ ==========================
+form        V(R)                                             parameters
+=========== ================================================ ==========================
+constant    ``value``                                        value
+linear      ``value + slope (R - R0)``                       value, slope, R0 = 0
+morse       ``offset + De (1 - exp(-a (R - Re)))^2``         De, Re, a, offset = 0
+exponential ``offset + A exp(-b (R - R0))``                  A, b, R0 = 0, offset = 0
+gaussian    ``offset + A exp(-((R - R0)/width)^2)``          A, R0, width, offset = 0
+=========== ================================================ ==========================
 
 Energies (value, slope x length, De, A, offset) are plain numbers in ``[units] energy`` or
 strings with a unit (``"350 cm^-1"``); lengths (R0, Re, width) and inverse lengths (a, b) are

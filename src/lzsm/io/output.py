@@ -209,7 +209,7 @@ def locked(target: Path, what: str = "output folder") -> Iterator[None]:
 
     Refused at once with :class:`~lzsm.errors.LzsmLockedError` naming the holder if another
     process holds it.  The lock is ``flock``/``LockFileEx`` on ``.NAME.lzsm-lock`` (through
-    :func:`filelock.lock_descriptor`): the operating system releases it when the process dies.
+    ``filelock.lock_descriptor``): the operating system releases it when the process dies.
     The file holds the holder's PID, host, start time and command, and is deleted on release."""
     import filelock
 

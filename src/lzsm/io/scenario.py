@@ -1,6 +1,6 @@
 """Scenario files (TOML): a model, a propagation and the figures, in physical units.
 
-A scenario is read with :mod:`tomllib`, every key is checked (an unknown key is an error that
+A scenario is read with ``tomllib``, every key is checked (an unknown key is an error that
 names it), quantities with units are converted once into the scenario's unit system, and
 :func:`run` writes one output folder holding the resolved configuration, the NetCDF data, the
 PNG figures and a JSON summary.  The folder appears only when everything has been written
@@ -198,15 +198,18 @@ def _axes(ncols: int = 1):
 
 
 def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progress: bool | None = None) -> dict:
-    """Run a scenario and write DIR/{scenario.json, evolution.nc, summary.json, *.png}.
+    """Run a scenario and write ``DIR/{scenario.json, evolution.nc, summary.json, *.png}``.
 
     Refuses to overwrite an existing folder unless ``force``; writes nothing if it fails."""
     from lzsm.dynamics.coherent import evolve, write_netcdf
     from lzsm.plot import crossing as plotting
+    from lzsm.plot._sampling import samples_needed
 
     with atomic_folder(out_dir, force) as tmp:
         start = time.perf_counter()
-        t_save = np.linspace(*sc.t_span, sc.n_save)
+        # at least enough saved times to draw the populations without aliasing
+        n_save = max(sc.n_save, samples_needed(sc.model, sc.t_span))
+        t_save = np.linspace(*sc.t_span, n_save)
         ev = evolve(sc.model, sc.t_span, sc.initial, t_save, tol=sc.tol, progress=progress)
         seconds = time.perf_counter() - start
         ds = ev.to_xarray()
@@ -235,21 +238,16 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
             # zoom the level diagrams onto the crossing region, |alpha t| < 12 |V|
             half = 12.0 * float(np.abs(m.coupling)) / abs(float(np.asarray(m.sweep_rate)))
             tq = np.linspace(max(sc.t_span[0], -half), min(sc.t_span[1], half), 801)
-        t_label = f"t [{sc.system.time}]" if sc.system is not None else "t"
+        t_unit = sc.system.time if sc.system is not None else None
+        e_unit = sc.system.energy if sc.system is not None else None
         if sc.figures["energies"]:
-            ax = plotting.plot_energies(m, tq, ax=_axes())
-            ax.set_xlabel(t_label)
-            if sc.system is not None:
-                ax.set_ylabel(f"energy [{sc.system.energy}]")
+            ax = plotting.plot_energies(m, tq, ax=_axes(), coordinate_unit=t_unit, energy_unit=e_unit)
             ax.figure.savefig(tmp / "energies.png", dpi=130)
         if sc.figures["populations"]:
-            axes = plotting.plot_populations(ev, axes=_axes(2))
-            for a_ in axes:
-                a_.set_xlabel(t_label)
+            axes = plotting.plot_populations(ev, axes=_axes(2), time_unit=t_unit)
             axes[0].figure.savefig(tmp / "populations.png", dpi=130)
         if sc.figures["nonadiabatic_coupling"]:
-            ax = plotting.plot_nonadiabatic_coupling(m, tq, ax=_axes())
-            ax.set_xlabel(t_label)
+            ax = plotting.plot_nonadiabatic_coupling(m, tq, ax=_axes(), coordinate_unit=t_unit)
             ax.figure.savefig(tmp / "nonadiabatic_coupling.png", dpi=130)
         if sc.figures["probability_vs_rate"] and sc.sweep_rates is not None:
             assert isinstance(m, LandauZener)
@@ -260,9 +258,10 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
                 hbar=sc.hbar,
                 exact=(sc.sweep_rates, sw.p_diabatic_stay),
                 exact_label=f"lzsm.evolve, t in [{sc.t_span[0]:g}, {sc.t_span[1]:g}]",
+                t_span=sc.t_span,
+                energy_unit=e_unit,
+                rate_unit=sc.system.unit_of("sweep_rate") if sc.system is not None else None,
             )
-            if sc.system is not None:
-                ax.set_xlabel(f"sweep rate alpha [{sc.system.unit_of('sweep_rate')}]")
             ax.figure.savefig(tmp / "probability_vs_rate.png", dpi=130)
         (tmp / "scenario.json").write_text(json.dumps(sc.resolved, indent=2))
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2))

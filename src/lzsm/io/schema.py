@@ -12,7 +12,7 @@ A schema declares the keys of each table as :class:`Field` s: a kind (a unit dim
   error naming the values with units and those without (:func:`lzsm.io.units.check_mixing`);
 - every value is checked for its type and range, defaults included, and an error names the
   dotted key (``evolve.t_span``), the accepted range and the value received;
-- every value read is recorded in :attr:`Reader.resolved`: the file as it was used, every
+- every value read is recorded in ``Reader.resolved``: the file as it was used, every
   default filled in and every quantity a plain number in ``[units]``.  This is what
   ``scenario.json`` (``model.json``) records, and it reads back as the same configuration.
 

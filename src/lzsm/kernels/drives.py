@@ -6,14 +6,14 @@ the noise solver's step grid) and QuTiP export take the shape of f from here.  A
 integer code with two parameters ``fp = (omega, phi)``:
 
 =============== ===================================================================
-``F_CONSTANT``  f = 0
-``F_LINEAR``    f = t
-``F_COS``       f = cos(omega t + phi)
+``F_CONSTANT``  ``f = 0``
+``F_LINEAR``    ``f = t``
+``F_COS``       ``f = cos(omega t + phi)``
 ``F_TRIANGLE``  the triangle wave with the extrema and phase of that cosine:
-                with x = (omega t + phi)/pi, f = 2 |x - 2 floor(x/2) - 1| - 1
+                with ``x = (omega t + phi)/pi``, ``f = 2 |x - 2 floor(x/2) - 1| - 1``
                 (kinks where omega t + phi is a multiple of pi)
-``F_QUADRATIC`` f = t^2
-``F_ABS``       f = |t| (a kink at t = 0)
+``F_QUADRATIC`` ``f = t^2``
+``F_ABS``       ``f = |t|`` (a kink at t = 0)
 =============== ===================================================================
 
 Each shape has four forms, which agree to rounding (``tests/test_models_drives.py``):
@@ -23,7 +23,7 @@ Each shape has four forms, which agree to rounding (``tests/test_models_drives.p
 * :func:`coefficient_function` (NumPy, broadcasting) and :func:`kinks` (NumPy: every kink in
   an interval, union over a grid; the fixed step grid of the noise solver);
 * :func:`python_coefficient` (plain Python, for QuTiP: called once per solver step);
-* :func:`max_abs` (a bound of |f| over an interval).
+* :func:`max_abs` (a bound of ``|f|`` over an interval).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def kinks(code: np.ndarray, fpar: np.ndarray, t0: float, t1: float) -> np.ndarra
 
 
 def max_abs(code: np.ndarray, t0: float, t1: float) -> np.ndarray:
-    """An upper bound of |f| over [t0, t1] for each code."""
+    """An upper bound of ``|f|`` over [t0, t1] for each code."""
     code = np.asarray(code)
     tmax = max(abs(t0), abs(t1))
     return np.select(

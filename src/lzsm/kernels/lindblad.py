@@ -3,12 +3,14 @@
 The density matrix is carried as a row-major vector ``r = vec(rho)`` (``r[i N + j] =
 rho_ij``), so that ``vec(A rho B) = (A kron B^T) vec(rho)`` and the master equation
 
-    d rho/dt = -i [H, rho] + sum_k (L_k rho L_k^+ - 1/2 {L_k^+ L_k, rho})
+.. math::  \\frac{d\\rho}{dt} = -i [H, \\rho]
+           + \\sum_k \\left(L_k \\rho L_k^\\dagger - \\tfrac12 \\{L_k^\\dagger L_k, \\rho\\}\\right)
 
 (hbar folded into H and the rates) becomes ``dr/dt = S(t) r`` with the Liouvillian
 
-    S = -i (H kron 1 - 1 kron H^T) + sum_k (L_k kron L_k^* - 1/2 (L_k^+ L_k) kron 1
-                                            - 1/2 1 kron (L_k^+ L_k)^T).
+.. math::  S = -i (H \\otimes 1 - 1 \\otimes H^T)
+           + \\sum_k \\left(L_k \\otimes L_k^* - \\tfrac12 (L_k^\\dagger L_k) \\otimes 1
+           - \\tfrac12\\, 1 \\otimes (L_k^\\dagger L_k)^T\\right).
 
 ``S(t)`` is integrated with the same sixth-order Magnus scheme on three Gauss–Legendre
 nodes as the coherent kernels (Blanes, Casas & Ros, BIT 40, 434 (2000)), with

@@ -4,10 +4,13 @@ The scheme is the sixth-order Magnus integrator on three Gauss–Legendre nodes 
 Casas & Ros, BIT 40, 434 (2000) (also Blanes, Casas, Oteo & Ros, Phys. Rep. 470, 151 (2009),
 Sec. 5.2).  With ``A_i = -i H(t_n + c_i h)``, ``c = 1/2 - sqrt(15)/10, 1/2, 1/2 + sqrt(15)/10``:
 
-    a1 = h A_2,  a2 = sqrt(15) h / 3 (A_3 - A_1),  a3 = 10 h / 3 (A_3 - 2 A_2 + A_1)
-    C1 = [a1, a2],  C2 = -1/60 [a1, 2 a3 + C1]
-    Omega6 = a1 + a3/12 + 1/240 [-20 a1 - a3 + C1, a2 + C2]
-    Omega4 = a1 + a3/12 - 1/12 [a1, a2]
+.. math::
+
+    a_1 &= h A_2, \\quad a_2 = \\frac{\\sqrt{15}\\, h}{3} (A_3 - A_1), \\quad
+    a_3 = \\frac{10 h}{3} (A_3 - 2 A_2 + A_1), \\\\
+    C_1 &= [a_1, a_2], \\quad C_2 = -\\tfrac{1}{60} [a_1, 2 a_3 + C_1], \\\\
+    \\Omega_6 &= a_1 + \\frac{a_3}{12} + \\tfrac{1}{240} [-20 a_1 - a_3 + C_1, a_2 + C_2], \\\\
+    \\Omega_4 &= a_1 + \\frac{a_3}{12} - \\tfrac{1}{12} [a_1, a_2]
 
 and ``psi(t_n + h) = exp(Omega6) psi(t_n)``.  The exponential is exact (closed form for two
 levels, Hermitian eigendecomposition for N levels), so every step is exactly unitary.

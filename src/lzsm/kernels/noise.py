@@ -12,10 +12,12 @@ Noise on a fixed grid ``t_0 < t_1 < ... < t_S``
     the step integral ``I_n = int_{t_n}^{t_{n+1}} xi dt`` are drawn exactly from their joint
     Gaussian law given ``x_n`` (Gillespie, Phys. Rev. E 54, 2084 (1996)), with ``E = e^{-h/tau}``:
 
-        x_{n+1} = E x_n + sigma sqrt(1 - E^2) z_1
-        I_n     = tau (1 - E) x_n + c z_1 + d z_2,
-        Var(I_n | x_n) = sigma^2 tau^2 (2h/tau - 3 + 4E - E^2),
-        Cov(x_{n+1}, I_n | x_n) = sigma^2 tau (1 - E)^2.
+    .. math::
+
+        x_{n+1} &= E x_n + \\sigma \\sqrt{1 - E^2}\\, z_1, \\\\
+        I_n &= \\tau (1 - E) x_n + c z_1 + d z_2, \\\\
+        \\mathrm{Var}(I_n | x_n) &= \\sigma^2 \\tau^2 (2h/\\tau - 3 + 4E - E^2), \\\\
+        \\mathrm{Cov}(x_{n+1}, I_n | x_n) &= \\sigma^2 \\tau (1 - E)^2.
 
     Random telegraph noise ``xi = +-a`` flipping at rate ``gamma``: the flip times are drawn
     exactly (exponential waiting times), and each step gets the exact moments ``I_n`` and
@@ -26,7 +28,8 @@ Soc. A 357, 983 (1999); Blanes, Casas, Oteo & Ros, Phys. Rep. 470, 151 (2009)), 
 on H only through its Legendre moments on the step, ``B0 = (1/h) int H`` and
 ``B1 = (1/h^2) int (t - t_mid) H``: ``U = exp(-i h B0 - h^2 [B1, B0])``.  In node form
 
-    Omega = -i h (H_1 + H_2)/2 - (sqrt(3) h^2 / 12) [H_2, H_1],   c_{1,2} = 1/2 -+ sqrt(3)/6,
+.. math::  \\Omega = -i h \\frac{H_1 + H_2}{2} - \\frac{\\sqrt3\\, h^2}{12} [H_2, H_1],
+           \\qquad c_{1,2} = \\frac12 \\mp \\frac{\\sqrt3}{6},
 
 where the deterministic part of ``H_k`` is ``A + B f(t_n + c_k h)`` (or a table) and the noise
 part is ``xi_k O`` with ``xi_{1,2} = I_n/h -+ 2 sqrt(3) J_n / h^2`` (telegraph, exact moments)

@@ -25,13 +25,13 @@ Eliminating b gives Weber's equation ``a'' + (s^2/4 + delta + i/2) a = 0`` with 
 PRA 53, 4288 (1996), Sec. II).  Using ``D_nu'(z) = (z/2) D_nu - D_{nu+1}`` and the recurrence
 ``D_{nu+1} = z D_nu - nu D_{nu-1}`` (DLMF 12.8.1-2), a fundamental matrix is
 
-    Phi(s) = [[F0,               g conj(F1)             ],
-              [g e^{i pi/4} F1,  -e^{i pi/4} conj(F0)   ]],
-    F0 = D_{-i delta}(e^{i pi/4} s),  F1 = D_{-1-i delta}(e^{i pi/4} s),
+.. math::  \\Phi(s) = \\begin{pmatrix} F_0 & g F_1^* \\\\
+                                      g e^{i\\pi/4} F_1 & -e^{i\\pi/4} F_0^* \\end{pmatrix},
+           \\qquad F_0 = D_{-i\\delta}(e^{i\\pi/4} s), \\quad F_1 = D_{-1-i\\delta}(e^{i\\pi/4} s),
 
 with ``det Phi = -e^{i pi/4} (|F0|^2 + delta |F1|^2) != 0`` for every delta >= 0, and the
 propagator is ``U(s, s0) = Phi(s) Phi(s0)^{-1}``.
-The solution that is purely in diabatic state |1> at ``s -> -inf`` is
+The solution that is purely in diabatic state ``|1>`` at ``s -> -inf`` is
 ``e^{-pi delta/4} (F0(-s), -g e^{i pi/4} F1(-s))`` (up to a constant phase).
 """
 

@@ -2,16 +2,16 @@
 
 Used by the coherent kernels (:mod:`lzsm.kernels.magnus`, two and N levels), the Lindblad
 kernels (:mod:`lzsm.kernels.lindblad`, Bloch vector and N levels) and, through the plain
-Python form of :func:`control` (``control.py_func``), by the NumPy lock-step integrator of
+Python form of ``control`` (``control.py_func``), by the NumPy lock-step integrator of
 models given by callables (:func:`lzsm.dynamics.coherent._magnus6_lockstep`).  Every kernel
 keeps its own step formula (Magnus exponent and exponential in its representation) and its
 own error estimate; what a step does with them is decided here:
 
-* :func:`trial_step`: the step to try from t: h, or shorter so as to land exactly on the
+* ``trial_step``: the step to try from t: h, or shorter so as to land exactly on the
   next saved time or kink of the drive (:func:`lzsm.kernels.drives._next_break`);
-* :func:`outside_radius`: a step whose Magnus exponent has norm above :data:`MAGNUS_RADIUS`
+* ``outside_radius``: a step whose Magnus exponent has norm above ``MAGNUS_RADIUS``
   is retried shorter before any exponential is taken;
-* :func:`control`: accept when the error estimate is within ``tol`` (or the step is at the
+* ``control``: accept when the error estimate is within ``tol`` (or the step is at the
   resolution of t), and the next step ``h (tol/err)^exponent`` with safety 0.9 and factor in
   [0.2, 4], capped by ``max_step``.
 

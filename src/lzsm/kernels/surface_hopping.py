@@ -16,7 +16,8 @@ Electronic amplitudes
     step (Blanes, Casas, Oteo & Ros, Phys. Rep. 470, 151 (2009)), the Hamiltonian being sampled
     at the two Gauss nodes of the Verlet path ``x(t + s) = x + v s + a s^2 / 2``:
 
-        U = exp(-i G),  G = (dt / hbar) (H_1 + H_2) / 2 - i (sqrt(3) dt^2 / (12 hbar^2)) [H_2, H_1].
+    .. math::  U = e^{-iG}, \\qquad G = \\frac{dt}{\\hbar}\\,\\frac{H_1 + H_2}{2}
+               - i\\,\\frac{\\sqrt3\\, dt^2}{12\\hbar^2}\\,[H_2, H_1].
 
     The exponential is exact (closed form for two states, Hermitian eigendecomposition
     otherwise), so the step is unitary.  Adiabatic amplitudes are ``c_ad = U_ad(x)^T c_d``.
@@ -26,8 +27,9 @@ local-diabatisation scheme of Granucci, Persico & Toniolo (J. Chem. Phys. 114, 1
 with the step propagator in the adiabatic basis ``T = U_ad(t+dt)^T U U_ad(t)`` and active
 state a,
 
-    g_ab = [(rho_aa(t) - rho_aa(t+dt)) / rho_aa(t)] Re(c_b(t+dt) T_ba^* c_a^*(t))
-           / (rho_aa(t) - Re(c_a(t+dt) T_aa^* c_a^*(t))),
+.. math::  g_{ab} = \\frac{\\rho_{aa}(t) - \\rho_{aa}(t+dt)}{\\rho_{aa}(t)}\\,
+           \\frac{\\mathrm{Re}\\,[c_b(t+dt)\\, T_{ba}^*\\, c_a^*(t)]}
+                {\\rho_{aa}(t) - \\mathrm{Re}\\,[c_a(t+dt)\\, T_{aa}^*\\, c_a^*(t)]},
 
 zero when rho_aa grows and clipped at zero; the g_ab add up to the net population loss of the
 active state (the fewest-switches probability), are invariant to the signs of the adiabatic

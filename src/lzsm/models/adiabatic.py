@@ -7,8 +7,11 @@ couplings, and the change of basis of state vectors and propagated amplitudes.
 
 Gauge (``docs/conventions.md``): for two levels, ``theta in [0, pi/2]`` with ``tan 2 theta = 2|V|/(E1 - E2)``,
 
-    |phi_1> = cos(theta)|1> + e^{-i chi} sin(theta)|2>   (upper),
-    |phi_0> = -sin(theta)|1> + e^{-i chi} cos(theta)|2>  (lower),   V = |V| e^{i chi},
+.. math::
+
+    |\\phi_1\\rangle &= \\cos\\theta\\,|1\\rangle + e^{-i\\chi} \\sin\\theta\\,|2\\rangle \\quad \\text{(upper)}, \\\\
+    |\\phi_0\\rangle &= -\\sin\\theta\\,|1\\rangle + e^{-i\\chi} \\cos\\theta\\,|2\\rangle \\quad \\text{(lower)},
+    \\qquad V = |V| e^{i\\chi},
 
 which is the parallel-transport gauge for a real coupling.  For N levels the eigenvectors of
 ``numpy.linalg.eigh`` are parallel-transported along the last axis of ``q`` (each
@@ -37,12 +40,29 @@ def _two_level_parts(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def adiabatic_energies(model: Model, q: ArrayLike) -> np.ndarray:
-    """Adiabatic energies, ascending along the last axis: shape ``(*batch, *q.shape, N)``."""
+    """Adiabatic energies, ascending along the last axis: shape ``(*batch, *q.shape, N)``.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
+    >>> lzsm.adiabatic_energies(model, [0.0, 10.0]).round(4)  # +-sqrt((alpha t/2)^2 + V^2): gap 2V at t = 0
+    array([[-0.5   ,  0.5   ],
+           [-5.0249,  5.0249]])
+    """
     return np.linalg.eigvalsh(model.hamiltonian(_q(model, q)))
 
 
 def mixing_angle(model: Model, q: ArrayLike) -> np.ndarray:
-    """Two-level mixing angle ``theta = atan2(2|V|, E1 - E2)/2`` in [0, pi/2]."""
+    """Two-level mixing angle ``theta = atan2(2|V|, E1 - E2)/2`` in [0, pi/2].
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
+    >>> lzsm.mixing_angle(model, [-1e6, 0.0, 1e6]).round(4)  # pi/2 long before, pi/4 at, 0 long after the crossing
+    array([1.5708, 0.7854, 0.    ])
+    """
     if model.n_levels != 2:
         raise LzsmValueError(f"the mixing angle is defined for two levels; this model has {model.n_levels}")
     bias, v = _two_level_parts(model.hamiltonian(_q(model, q)))
@@ -73,7 +93,16 @@ def _transport(vecs: np.ndarray, along_q: bool) -> np.ndarray:
 
 def adiabatic_states(model: Model, q: ArrayLike) -> np.ndarray:
     """Adiabatic states as columns, ``(*batch, *q.shape, N, N)``: ``[..., j, n]`` is the
-    component on diabatic state j of adiabatic state n (n = 0 lowest)."""
+    component on diabatic state j of adiabatic state n (n = 0 lowest).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
+    >>> lzsm.adiabatic_states(model, 0.0).real.round(4)  # columns: lower, upper; equal weights at the crossing
+    array([[-0.7071,  0.7071],
+           [ 0.7071,  0.7071]])
+    """
     qa = _q(model, q)
     h = model.hamiltonian(qa)
     if model.n_levels == 2:
@@ -92,7 +121,16 @@ def adiabatic_states(model: Model, q: ArrayLike) -> np.ndarray:
 
 
 def diabatic_character(model: Model, q: ArrayLike) -> np.ndarray:
-    """``|<j|phi_n>|^2``: weight of diabatic state j in adiabatic state n, ``(..., N, N)``."""
+    """``|<j|phi_n>|^2``: weight of diabatic state j in adiabatic state n, ``(..., N, N)``.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
+    >>> lzsm.diabatic_character(model, [-100.0, 100.0])[..., 0].round(4)  # lower state: |0> before, |1> after
+    array([[1., 0.],
+           [0., 1.]])
+    """
     return np.abs(adiabatic_states(model, q)) ** 2
 
 
@@ -104,6 +142,14 @@ def nonadiabatic_coupling(model: Model, q: ArrayLike) -> np.ndarray:
     slope difference F and coupling V, ``|d_01|`` is a Lorentzian of height F/(4V) and
     half-width 2V/F about the crossing.  At an exact degeneracy the coupling is undefined
     and returned as NaN.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
+    >>> d01 = lzsm.nonadiabatic_coupling(model, [0.0, 1.0])[:, 0, 1]
+    >>> abs(d01).round(4)  # Lorentzian: F/(4V) at the crossing, half of it at t = 2V/F
+    array([0.5 , 0.25])
     """
     qa = _q(model, q)
     e = adiabatic_energies(model, qa)
@@ -122,7 +168,17 @@ def nonadiabatic_coupling(model: Model, q: ArrayLike) -> np.ndarray:
 def to_adiabatic(amplitudes: ArrayLike, model: Model, q: ArrayLike) -> np.ndarray:
     """Diabatic amplitudes ``(..., N)`` at coordinate values q -> adiabatic amplitudes.
 
-    ``b_n = <phi_n|psi>``; ``amplitudes`` broadcasts against ``(*batch, *q.shape, N)``."""
+    ``b_n = <phi_n|psi>``; ``amplitudes`` broadcasts against ``(*batch, *q.shape, N)``.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
+    >>> b = lzsm.to_adiabatic([1.0, 0.0], model, [-100.0, 100.0])  # diabatic |0> before and after
+    >>> (abs(b) ** 2).round(4)  # lower adiabatic state before the crossing, upper after it
+    array([[1., 0.],
+           [0., 1.]])
+    """
     c = _checks.complex_array(amplitudes, "amplitudes")
     states = adiabatic_states(model, q)
     if c.shape[-1:] != states.shape[-1:]:
@@ -131,7 +187,16 @@ def to_adiabatic(amplitudes: ArrayLike, model: Model, q: ArrayLike) -> np.ndarra
 
 
 def to_diabatic(amplitudes: ArrayLike, model: Model, q: ArrayLike) -> np.ndarray:
-    """Adiabatic amplitudes ``(..., N)`` -> diabatic amplitudes: ``psi = sum_n b_n |phi_n>``."""
+    """Adiabatic amplitudes ``(..., N)`` -> diabatic amplitudes: ``psi = sum_n b_n |phi_n>``.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
+    >>> psi = lzsm.to_diabatic([1.0, 0.0], model, 0.0)  # the lower adiabatic state at the crossing
+    >>> (abs(psi) ** 2).round(4)
+    array([0.5, 0.5])
+    """
     b = _checks.complex_array(amplitudes, "amplitudes")
     states = adiabatic_states(model, q)
     if b.shape[-1:] != states.shape[-1:]:

@@ -111,7 +111,17 @@ def _sym2(v11, v22, v12) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class TullySimple(Curves):
-    """Tully's simple avoided crossing (model 1, J. Chem. Phys. 93, 1061 (1990)), atomic units."""
+    """Tully's simple avoided crossing (model 1, J. Chem. Phys. 93, 1061 (1990)), atomic units.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.TullySimple()  # A = 0.01, B = 1.6, C = 0.005, D = 1, mass 2000
+    >>> lzsm.adiabatic_energies(model, 0.0)  # gap 2 C at the crossing x = 0
+    array([-0.005,  0.005])
+    >>> lzsm.stationary_scattering(model, k=20.0).transmission.round(4)  # lower, upper
+    array([[0.5068, 0.4932]])
+    """
 
     A: float = 0.01
     B: float = 1.6

@@ -41,6 +41,16 @@ class PeriodicDrive(_TwoLevelGrid):
 
     Parameters broadcast into grids: ``gap`` Delta, ``offset`` eps0, ``amplitude`` A (>= 0),
     ``frequency`` omega (angular, > 0), ``phase`` phi.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> drive = lzsm.PeriodicDrive(gap=1.0, offset=2.0, amplitude=3.0, frequency=5.0)
+    >>> drive.hamiltonian(0.0).real  # -(Delta/2) sigma_x - ((eps0 + A)/2) sigma_z at t = 0
+    array([[-2.5, -0.5],
+           [-0.5,  2.5]])
+    >>> round(float(drive.period), 4)  # 2 pi / omega
+    1.2566
     """
 
     gap: ArrayLike
@@ -140,6 +150,16 @@ class DoublePassage(_TwoLevelGrid):
     ``shape="parabolic"``: ``E1 - E2 = sweep_rate (t_c^2 - t^2) / (2 t_c)``.
     The two passages interfere (Stückelberg oscillations); see
     :func:`lzsm.double_passage_probability`.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.DoublePassage(coupling=0.3, sweep_rate=1.0, crossing_time=15.0, shape='triangular')
+    >>> run = lzsm.evolve(model, (-60, 60), initial='lower')
+    >>> round(float(run.p_jump), 4)  # upper level at the end: a Stückelberg fringe
+    0.4337
+    >>> round(float(lzsm.double_passage_probability(0.3, 1.0, 15.0, shape='triangular')), 4)  # adiabatic-impulse
+    0.4337
     """
 
     coupling: ArrayLike

@@ -32,6 +32,14 @@ class LinearSweep(Model):
     ``constant`` is A: Hermitian ``(..., N, N)`` (diagonal offsets and couplings).
     ``slopes`` is B: the diabatic slopes, a vector ``(..., N)`` (B diagonal) or a Hermitian
     ``(..., N, N)`` matrix.  Leading dimensions broadcast into a parameter grid.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LinearSweep(constant=[[0.0, 0.5], [0.5, 0.0]], slopes=[0.5, -0.5])  # LZ, alpha = 1
+    >>> lzsm.transition_matrix(model, (-200, 200)).round(4)  # P[final, initial]: P_LZ = exp(-pi/2) stays
+    array([[0.2079, 0.7921],
+           [0.7921, 0.2079]])
     """
 
     constant: ArrayLike
@@ -238,7 +246,19 @@ def spin_sweep(j: float, coupling: complex, sweep_rate: float, *, hbar: float = 
 
     For j = 1/2 this is the Landau–Zener model of docs/conventions.md, ``[[alpha t/2, V], [conj V,
     -alpha t/2]]``.  Levels are ``m = j, ..., -j`` (index 0 is m = j) with slopes ``m alpha``;
-    neighbours couple by ``V sqrt(j(j+1) - m(m+1))``."""
+    neighbours couple by ``V sqrt(j(j+1) - m(m+1))``.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.spin_sweep(1, coupling=0.5, sweep_rate=1.0)  # levels m = 1, 0, -1
+    >>> model.slopes.diagonal().real  # m alpha
+    array([ 1.,  0., -1.])
+    >>> lzsm.transition_matrix(model, (-100, 100)).round(4)  # = lzsm.majorana_transition_matrix(1, 0.5, 1.0)
+    array([[0.0432, 0.3293, 0.6275],
+           [0.3293, 0.3413, 0.3293],
+           [0.6275, 0.3293, 0.0432]])
+    """
     v = complex(_checks.complex_array(coupling, "coupling"))
     a = float(_checks.real_array(sweep_rate, "sweep_rate", nonzero=True))
     jx, jy, jz = spin_matrices(j)

@@ -89,7 +89,16 @@ class DemkovKunike(_TwoLevelGrid):
 
 def rosen_zener(coupling: ArrayLike, detuning: ArrayLike, duration: ArrayLike, *, hbar: float = 1.0) -> DemkovKunike:
     """Rosen–Zener pulse ``V(t) = V0 sech(t/T)`` at constant bias ``b0`` (a :class:`DemkovKunike`
-    with zero chirp)."""
+    with zero chirp).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.rosen_zener(coupling=0.5, detuning=1.0, duration=1.0)
+    >>> run = lzsm.evolve(model, (-30, 30), initial=0)
+    >>> round(float(run.p_diabatic_stay), 4)  # = lzsm.rosen_zener_p_diabatic_stay(0.5, 1.0, 1.0)
+    0.8412
+    """
     return DemkovKunike(coupling, detuning, 0.0, duration, hbar)
 
 

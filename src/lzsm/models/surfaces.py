@@ -173,6 +173,16 @@ class JahnTellerExE(SurfaceModel):
     ``omega rho^2/2 -/+ k rho`` (the "Mexican hat": a moat at ``rho_0 = k/omega``, Jahn–Teller
     energy ``E_JT = k^2/(2 omega)``), with one conical intersection at the origin.  For
     ``g != 0`` there are three more, at distance ``k/|g|`` (:meth:`intersections`).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.JahnTellerExE(k=1.0, omega=1.0)
+    >>> model.energies([[0.0, 0.0], [1.0, 0.0]])  # the cone tip at q = 0; at rho = k/omega the moat, -E_JT
+    array([[ 0. ,  0. ],
+           [-0.5,  1.5]])
+    >>> model.jahn_teller_energy  # k^2 / (2 omega)
+    0.5
     """
 
     k: float = 1.0
@@ -310,7 +320,7 @@ class LinearVibronicCoupling(SurfaceModel):
 
 @dataclass(frozen=True, eq=False)
 class SpinHalfInField(SurfaceModel):
-    """A spin 1/2 in a magnetic field ``b`` (in energy units): ``V(b) = (b . sigma) / 2``.
+    """A spin 1/2 in a magnetic field ``b`` (in energy units): :math:`V(\\mathbf b) = \\mathbf b \\cdot \\boldsymbol\\sigma / 2`.
 
     Complex Hermitian, three coordinates ``b = (b_x, b_y, b_z)``; a single degeneracy at
     ``b = 0`` (complex Hamiltonians need three conditions).  The upper state (spin along ``b``)

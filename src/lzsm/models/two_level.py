@@ -34,6 +34,16 @@ class LandauZener(_TwoLevelGrid):
     sweep_rate=np.logspace(-1, 1, 40))`` is a 50 x 40 grid.
     Reference: C. Zener, Proc. R. Soc. A 137, 696 (1932); L. D. Landau, Phys. Z. Sowjetunion
     2, 46 (1932).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
+    >>> model.hamiltonian(2.0).real  # [[alpha t/2, V], [V, -alpha t/2]] at t = 2
+    array([[ 1. ,  0.5],
+           [ 0.5, -1. ]])
+    >>> lzsm.LandauZener(coupling=[0.1, 0.5], sweep_rate=[[1.0], [2.0]]).batch_shape  # a 2 x 2 grid
+    (2, 2)
     """
 
     coupling: ArrayLike
@@ -96,6 +106,17 @@ class TwoLevel(_TwoLevelGrid):
     derivative is a fourth-order central difference with step ``1e-4 * (1 + |q|)``.
     ``coordinate`` names the swept variable: ``"t"`` (time, default) or any other name for a
     model along a nuclear or field coordinate (adiabatic quantities only; no propagation).
+
+    Examples
+    --------
+    >>> import numpy as np, lzsm
+    >>> model = lzsm.TwoLevel(bias=lambda t: 3 * np.tanh(t / 2), coupling=0.5)  # a sweep that saturates
+    >>> lzsm.adiabatic_energies(model, [0.0, 50.0]).round(4)  # +-V at the crossing, +-sqrt(1.5^2 + V^2) far from it
+    array([[-0.5   ,  0.5   ],
+           [-1.5811,  1.5811]])
+    >>> run = lzsm.evolve(model, (-30, 30), initial='lower')
+    >>> round(float(run.p_jump), 4)  # = lzsm.dykhne_davis_pechukas(model, (-10, 10)).p_jump
+    0.3607
     """
 
     bias: ArrayLike | TimeFunction

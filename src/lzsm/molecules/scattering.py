@@ -555,6 +555,16 @@ def wavepacket_scattering(
     its ``estimated_error``.  ``options``/``tol``/``progress``: the
     generic options (:class:`lzsm.Options`); only ``tol`` (the convergence target, default 1e-4)
     and ``progress`` apply.  ``mass`` and ``hbar`` are deprecated keywords (put them on the model).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.TullySimple()
+    >>> wp = lzsm.wavepacket_scattering(model, k=20.0, k_resolved=[20.0], convergence='none')
+    >>> wp.transmission_resolved.round(4)  # [k, adiabatic state]: lower, upper
+    array([[0.5068, 0.4932]])
+    >>> lzsm.stationary_scattering(model, k=20.0).transmission.round(4)  # the exact stationary values
+    array([[0.5068, 0.4932]])
     """
     from lzsm.models.curves import Curves
     from lzsm.molecules.stationary import asymptotic_range

@@ -167,7 +167,7 @@ class CurveCrossing(Result):
 
     @_constants_from_crossing("velocity", "hbar")
     def to_landau_zener(self, velocity: float) -> Any:
-        """The equivalent time-domain :class:`lzsm.LandauZener` model (alpha = v |dF|, the
+        """The equivalent time-domain :class:`lzsm.LandauZener` model (``alpha = v |dF|``, the
         crossing's hbar)."""
         from lzsm.models.two_level import LandauZener
 
@@ -275,7 +275,17 @@ def find_curve_crossings(
 
 def curve_crossing(model: Curves, bracket: tuple[float, float], states: tuple[int, int] = (0, 1)) -> CurveCrossing:
     """The single crossing of diabatic curves ``states`` inside ``bracket`` (error if none or
-    several), with the model's ``mass`` and ``hbar``."""
+    several), with the model's ``mass`` and ``hbar``.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> crossing = lzsm.curve_crossing(lzsm.TullySimple(), bracket=(-1.0, 1.0))
+    >>> crossing.position, crossing.coupling, crossing.force_difference  # x_c = 0, V = C, |F1 - F2| = 2 A B
+    (0.0, 0.005, 0.032)
+    >>> round(float(crossing.p_diabatic_stay(velocity=20 / 2000)), 4)  # k = 20, m = 2000: v = k/m
+    0.6121
+    """
     a, b = _interval(bracket, "bracket")
     found = find_curve_crossings(model, (a, b), states)
     if len(found) != 1:

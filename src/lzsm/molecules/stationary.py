@@ -56,7 +56,7 @@ from lzsm.results import Result, Status
 def asymptotic_range(model: Curves, tol: float = 1e-10, start: float = 5.0, limit: float = 1e4) -> tuple[float, float]:
     """``(a, b)`` outside which ``model``'s potential is constant to ``tol``.
 
-    Uses ``model.interaction_range`` when the model knows it; otherwise doubles |x| from
+    Uses ``model.interaction_range`` when the model knows it; otherwise doubles ``|x|`` from
     ``start`` on each side until ``max |V(x) - V(2x)|`` over ``[x, 2x]`` (200 samples) drops
     below ``tol``.  Raises for long-range potentials (e.g. Coulomb) that never settle."""
     known = model.interaction_range
@@ -269,6 +269,14 @@ def stationary_scattering(
     wavenumber.  Results are Richardson-extrapolated from ``step`` and ``step/2`` (see the module
     docstring).  Atomic units for Tully's models (hbar = 1, mass 2000).  ``mass`` and ``hbar``
     are deprecated keywords (put them on the model).
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> result = lzsm.stationary_scattering(lzsm.TullySimple(), k=[10.0, 20.0])
+    >>> result.transmission.round(4)  # [k, adiabatic state]: lower, upper
+    array([[0.8445, 0.1555],
+           [0.5068, 0.4932]])
     """
     if not isinstance(model, Curves):
         raise LzsmTypeError(

@@ -183,7 +183,7 @@ class TrajectoryScattering(Result):
     within ``max_time`` count in neither (``n_unfinished``; such a ``k`` has status
     MAX_STEPS).  Per-trajectory records: ``outcome`` (0 reflected, 1 transmitted,
     2 unfinished), ``final_state``, ``hops``, ``frustrated_hops``, ``energy_error`` (max
-    |E(t) - E(0)| along the trajectory), ``final_populations`` (adiabatic |c_j|^2 at the end),
+    ``|E(t) - E(0)|`` along the trajectory), ``final_populations`` (adiabatic ``|c_j|^2`` at the end),
     ``final_time``.  ``method`` is the method object (:class:`FSSH`, :class:`LZSH`,
     :class:`Ehrenfest`), ``settings`` the other inputs."""
 
@@ -339,6 +339,15 @@ def surface_hopping(
     -------
     TrajectoryScattering; momenta at which some trajectories were still in the box at
     ``max_time`` get status MAX_STEPS and an :class:`~lzsm.errors.LzsmConvergenceWarning`.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.TullySimple()
+    >>> fssh = lzsm.surface_hopping(model, k=20.0, n_trajectories=200, seed=1)
+    >>> exact = lzsm.stationary_scattering(model, k=20.0).transmission
+    >>> bool(abs(fssh.transmission - exact).max() < 3 * fssh.transmission_stderr.max())
+    True
     """
     # ---- convert and check
     if not isinstance(model, Model):

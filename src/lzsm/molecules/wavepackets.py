@@ -102,14 +102,17 @@ class Grid:
 
     @property
     def ndim(self) -> int:
+        """Number of axes (1 or 2)."""
         return len(self.axes)
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """Number of points per axis."""
         return tuple(a.size for a in self.axes)
 
     @property
     def spacing(self) -> tuple[float, ...]:
+        """Step ``dx`` per axis."""
         return tuple(float(a[1] - a[0]) for a in self.axes)
 
     @property

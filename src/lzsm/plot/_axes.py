@@ -37,3 +37,9 @@ def new_axes(
     from matplotlib.figure import Figure
 
     return Figure(figsize=size, layout="constrained").subplots(nrows, ncols, **subplots_kw)
+
+
+def axis_label(quantity: str, unit: str | None) -> str:
+    """``quantity [unit]``; without a unit, ``quantity (model units)``: lzsm computes in the
+    user's own units (``hbar`` from the model), which a figure cannot know unless told."""
+    return f"{quantity} [{unit}]" if unit else f"{quantity} (model units)"

@@ -11,7 +11,9 @@ from lzsm.dynamics.coherent import Evolution
 from lzsm.errors import LzsmValueError
 from lzsm.models import adiabatic as bases
 from lzsm.models.base import Model
+from lzsm.plot._axes import axis_label
 from lzsm.plot._axes import new_axes as _new_axes
+from lzsm.plot._sampling import check_time_sampling
 
 
 def _single(model: Model) -> Model:
@@ -23,9 +25,18 @@ def _single(model: Model) -> Model:
     return model
 
 
-def plot_energies(model: Model, q: ArrayLike, ax=None, *, colorbar: bool = True):
+def plot_energies(
+    model: Model,
+    q: ArrayLike,
+    ax=None,
+    *,
+    colorbar: bool = True,
+    coordinate_unit: str | None = None,
+    energy_unit: str | None = None,
+):
     """Energy diagram in both pictures: diabatic levels dashed, adiabatic levels coloured by
-    their diabatic character (weight of diabatic state |1>)."""
+    their diabatic character (weight of diabatic state 0).  ``coordinate_unit`` and
+    ``energy_unit`` label the axes (default: "model units")."""
     from matplotlib.collections import LineCollection
 
     model = _single(model)
@@ -35,7 +46,7 @@ def plot_energies(model: Model, q: ArrayLike, ax=None, *, colorbar: bool = True)
     for j in range(model.n_levels):
         ax.plot(q, h[:, j, j].real, "--", color="0.55", lw=1, label="diabatic" if j == 0 else None)
     e = bases.adiabatic_energies(model, q)
-    w = bases.diabatic_character(model, q)[:, 0, :]  # weight of |1> in each adiabatic state
+    w = bases.diabatic_character(model, q)[:, 0, :]  # weight of diabatic state 0 in each adiabatic state
     lc = None
     for n in range(model.n_levels):
         pts = np.column_stack([q, e[:, n]]).reshape(-1, 1, 2)
@@ -45,33 +56,40 @@ def plot_energies(model: Model, q: ArrayLike, ax=None, *, colorbar: bool = True)
         lc.set_clim(0.0, 1.0)
         ax.add_collection(lc)
     ax.autoscale_view()
-    ax.set_xlabel(model.coordinate)
-    ax.set_ylabel("energy")
+    ax.set_xlabel(axis_label(model.coordinate, coordinate_unit))
+    ax.set_ylabel(axis_label("energy", energy_unit))
     ax.set_title("diabatic (dashed) and adiabatic levels")
     if colorbar and lc is not None:
         cb = ax.figure.colorbar(lc, ax=ax)
-        cb.set_label("weight of diabatic |1>")
+        cb.set_label("weight of diabatic state 0")
     ax.legend(loc="upper center", frameon=False)
     return ax
 
 
-def plot_populations(evolution: Evolution, axes=None, *, index: tuple[int, ...] = ()):
-    """Populations against time in the diabatic (left) and adiabatic (right) pictures."""
+def plot_populations(evolution: Evolution, axes=None, *, index: tuple[int, ...] = (), time_unit: str | None = None):
+    """Populations against time in the diabatic (left) and adiabatic (right) pictures.
+
+    States are labelled by their 0-based index, as everywhere in lzsm.  Refuses (naming the
+    number of times to save) when ``evolution.t`` is too sparse for the diabatic populations'
+    oscillations at the adiabatic gap, which would otherwise be drawn aliased.  ``time_unit``
+    labels the time axis (default: "model units")."""
     t = evolution.t
     dia = evolution.populations[index]
     if dia.ndim != 2:
         raise LzsmValueError("`index` must select one parameter point of the evolution's grid")
+    model = evolution.model.point(index) if evolution.model.batch_shape else evolution.model
+    check_time_sampling(t, model, what="the evolution (its saved times `t_eval`)")
     ad = evolution.adiabatic_populations[index]
     axes = _new_axes(axes, ncols=2, sharey=True)
     for j in range(dia.shape[-1]):
-        axes[0].plot(t, dia[:, j], label=f"|{j + 1}>")
+        axes[0].plot(t, dia[:, j], label=f"diabatic {j}")
         axes[1].plot(t, ad[:, j], label=f"adiabatic {j}")
     axes[0].set_title("diabatic picture")
     axes[1].set_title("adiabatic picture")
     for a in axes:
-        a.set_xlabel("t")
+        a.set_xlabel(axis_label("t", time_unit))
         a.legend(frameon=False)
-    axes[0].set_ylabel("population")
+    axes[0].set_ylabel("population (probability)")
     return axes
 
 
@@ -84,21 +102,35 @@ def plot_probability_vs_rate(
     exact: tuple[ArrayLike, ArrayLike] | None = None,
     exact_label: str = "exact propagation",
     golden_rule: bool = True,
+    t_span: tuple[float, float] | None = None,
+    energy_unit: str | None = None,
+    rate_unit: str | None = None,
 ):
     """P_LZ against sweep rate: the Landau–Zener law, its golden-rule limit, and exact points.
 
     ``exact`` is ``(rates, p_diabatic_stay)`` from :func:`lzsm.evolve` or the finite-time
-    closed form."""
+    closed form.  ``P_LZ`` is the probability of a complete passage (infinite times); a
+    propagation over a finite window ``t_span`` ends elsewhere where the window is short on the
+    scale of the transition time, so when ``t_span`` is given the exact finite-time curve
+    (:func:`lzsm.finite_time_p_diabatic_stay`, starting in diabatic state 0) is drawn as well,
+    and exact points from that window lie on it.  ``energy_unit`` and ``rate_unit`` label the
+    coupling and the sweep-rate axis (default: "model units")."""
     ax = _new_axes(ax)
     rates = np.asarray(sweep_rates, dtype=float)
     grid = (
-        np.geomspace(rates.min(), rates.max(), 400) if np.all(rates > 0) else np.linspace(rates.min(), rates.max(), 400)
+        np.geomspace(rates.min(), rates.max(), 2000)
+        if np.all(rates > 0)
+        else np.linspace(rates.min(), rates.max(), 2000)
     )
     ax.plot(grid, analytic.lz_probability(coupling, grid, hbar), "k-", label=r"$P_{LZ}=e^{-2\pi V^2/\hbar\alpha}$")
     if golden_rule:
         gr = 1.0 - analytic.golden_rule_probability(coupling, grid, hbar)
         ok = gr > 0
         ax.plot(grid[ok], gr[ok], ":", color="C1", label=r"golden rule $1-2\pi V^2/\hbar\alpha$")
+    if t_span is not None:
+        t0, t1 = float(t_span[0]), float(t_span[1])
+        finite = analytic.finite_time_p_diabatic_stay(coupling, grid, t1, t0, 0, hbar)
+        ax.plot(grid, finite, "-", color="C0", lw=1.2, alpha=0.8, label=f"exact for t in [{t0:g}, {t1:g}]")
     a_e = analytic.sweep_rate_for_probability(np.exp(-1.0), coupling, hbar)
     ax.axvline(a_e, color="0.6", lw=0.8)
     ax.annotate(r"$P=1/e$", (a_e, np.exp(-1.0)), textcoords="offset points", xytext=(4, -12), fontsize=8)
@@ -106,15 +138,15 @@ def plot_probability_vs_rate(
         ax.plot(np.asarray(exact[0]), np.asarray(exact[1]), "o", ms=4, color="C3", label=exact_label)
     ax.set_xscale("log")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(r"sweep rate $\alpha$")
-    ax.set_ylabel(r"$p_{\rm diabatic\ stay}$")
-    ax.set_title(f"Landau–Zener law, V = {coupling:g}")
+    ax.set_xlabel(axis_label(r"sweep rate $\alpha$", rate_unit))
+    ax.set_ylabel(r"$p_{\rm diabatic\ stay}$ (probability)")
+    ax.set_title(f"Landau–Zener law, V = {coupling:g}" + (f" {energy_unit}" if energy_unit else " (model units)"))
     ax.legend(frameon=False, fontsize=8)
     return ax
 
 
-def plot_nonadiabatic_coupling(model: Model, q: ArrayLike, ax=None):
-    """|d_01| along the model's coordinate (two levels) or all |d_mn|, m < n (N levels)."""
+def plot_nonadiabatic_coupling(model: Model, q: ArrayLike, ax=None, *, coordinate_unit: str | None = None):
+    """``|d_01|`` along the model's coordinate (two levels) or all ``|d_mn|``, m < n (N levels)."""
     model = _single(model)
     q = np.asarray(q, dtype=float)
     ax = _new_axes(ax)
@@ -123,8 +155,10 @@ def plot_nonadiabatic_coupling(model: Model, q: ArrayLike, ax=None):
     for m in range(n):
         for k in range(m + 1, n):
             ax.plot(q, d[:, m, k], label=f"|d_{m}{k}|")
-    ax.set_xlabel(model.coordinate)
-    ax.set_ylabel(f"|<phi_m|d phi_n/d{model.coordinate}>|")
+    ax.set_xlabel(axis_label(model.coordinate, coordinate_unit))
+    ax.set_ylabel(
+        f"|<phi_m|d phi_n/d{model.coordinate}>|" + (f" [1/{coordinate_unit}]" if coordinate_unit else " (model units)")
+    )
     ax.set_title("non-adiabatic coupling")
     ax.legend(frameon=False)
     return ax
@@ -139,6 +173,8 @@ def plot_multilevel(
     evolution: Evolution | None = None,
     index: tuple[int, ...] = (),
     max_width: float = 10.0,
+    time_unit: str | None = None,
+    energy_unit: str | None = None,
 ):
     """A multi-level sweep in both pictures, with populations through it.
 
@@ -162,12 +198,13 @@ def plot_multilevel(
     n = model.n_levels
     colours = [f"C{j % 10}" for j in range(n)]
     for j in range(n):
-        ax_e.plot(t, h[:, j, j].real, "--", color=colours[j], lw=1.2, label=f"diabatic |{j}>")
+        ax_e.plot(t, h[:, j, j].real, "--", color=colours[j], lw=1.2, label=f"diabatic {j}")
     e = bases.adiabatic_energies(model, t)
     if evolution is not None:
         pops = evolution.adiabatic_populations[index]
         if pops.ndim != 2:
             raise LzsmValueError("`index` must select one parameter point of the evolution's grid")
+        check_time_sampling(evolution.t, model, what="`evolution` (its saved times `t_eval`)")
         w = np.array([np.interp(t, evolution.t, pops[:, k]) for k in range(n)]).T
         span = np.ptp(e) if np.ptp(e) > 0 else 1.0
         for k in range(n):
@@ -175,8 +212,8 @@ def plot_multilevel(
             ax_e.fill_between(t, e[:, k] - half, e[:, k] + half, color="0.3", alpha=0.35, lw=0)
     for k in range(n):
         ax_e.plot(t, e[:, k], "-", color="0.25", lw=1.0, label="adiabatic" if k == 0 else None)
-    ax_e.set_xlabel("t")
-    ax_e.set_ylabel("energy")
+    ax_e.set_xlabel(axis_label("t", time_unit))
+    ax_e.set_ylabel(axis_label("energy", energy_unit))
     ax_e.set_title(
         "diabatic (dashed), adiabatic (solid)"
         + ("\nband width: adiabatic population" if evolution is not None else ""),
@@ -187,9 +224,9 @@ def plot_multilevel(
         ax_p = axes[1]
         dia = evolution.populations[index]
         for j in range(n):
-            ax_p.plot(evolution.t, dia[:, j], color=colours[j], label=f"|{j}>")
-        ax_p.set_xlabel("t")
-        ax_p.set_ylabel("diabatic population")
+            ax_p.plot(evolution.t, dia[:, j], color=colours[j], label=f"diabatic {j}")
+        ax_p.set_xlabel(axis_label("t", time_unit))
+        ax_p.set_ylabel("diabatic population (probability)")
         ax_p.set_ylim(-0.02, 1.02)
         ax_p.set_title("populations through the sweep")
         ax_p.legend(frameon=False, fontsize=7)

@@ -15,7 +15,9 @@ from numpy.typing import ArrayLike
 from lzsm.dynamics.noise import NoisyEvolution, OrnsteinUhlenbeckNoise
 from lzsm.dynamics.open import evolve_open
 from lzsm.errors import LzsmTypeError, LzsmValueError
+from lzsm.plot._axes import axis_label
 from lzsm.plot._axes import new_axes as _new_axes
+from lzsm.plot._sampling import check_time_sampling
 
 
 def plot_dephased_lz(
@@ -48,7 +50,7 @@ def plot_dephased_lz(
     for j, g in enumerate(gam):
         ax.plot(rates, p[:, j], "o-", ms=3, lw=1, label=rf"$\gamma_\phi$ = {g:g}")
     ax.set_xscale("log")
-    ax.set_xlabel(r"sweep rate $\alpha$")
+    ax.set_xlabel(axis_label(r"sweep rate $\alpha$", None))
     ax.set_ylabel(r"$P$ (stay in initial diabatic state)")
     ax.set_title(rf"Dephased Landau–Zener passage, $V$ = {coupling:g}")
     ax.legend(fontsize=8)
@@ -85,7 +87,7 @@ def plot_fringe_washout(
     ax.axhline(
         float(incoherent_passages_probability(1.0 - p, 2)), color="k", ls="--", lw=1, label=r"incoherent $2P(1-P)$"
     )
-    ax.set_xlabel(r"crossing time $t_c$ (passages at $\pm t_c$)")
+    ax.set_xlabel(axis_label(r"crossing time $t_c$ (passages at $\pm t_c$)", None))
     ax.set_ylabel(r"$1 - P_{\rm stay}$ after the double passage")
     ax.set_title("Stückelberg fringes washing out")
     ax.legend(fontsize=8)
@@ -95,7 +97,13 @@ def plot_fringe_washout(
 
 # =========================================================================== figure
 def plot_noisy_populations(
-    result: NoisyEvolution, ax=None, *, noiseless: bool = True, index: tuple[int, ...] = (), n_sigma: float = 2.0
+    result: NoisyEvolution,
+    ax=None,
+    *,
+    noiseless: bool = True,
+    index: tuple[int, ...] = (),
+    n_sigma: float = 2.0,
+    time_unit: str | None = None,
 ):
     """Diabatic populations against time: the noise average with a band of ``+- n_sigma``
     standard errors, and (``noiseless=True``) the noiseless evolution from the same initial
@@ -108,21 +116,22 @@ def plot_noisy_populations(
     err = result.population_stderr[index]
     if pops.ndim != 2:
         raise LzsmValueError("`index` must select one parameter point of the result's grid")
-    ax = _new_axes(ax, size=(5.5, 3.8))
     t = result.t
+    model = result.model.point(index) if result.model.batch_shape else result.model
+    check_time_sampling(t, model, what="`result` (its saved times `t_eval` of evolve_noisy)")
+    ax = _new_axes(ax, size=(5.5, 3.8))
     for j in range(pops.shape[-1]):
         color = f"C{j}"
-        ax.plot(t, pops[:, j], color=color, label=f"|{j + 1}> with noise")
+        ax.plot(t, pops[:, j], color=color, label=f"diabatic {j} with noise")
         ax.fill_between(
             t, pops[:, j] - n_sigma * err[:, j], pops[:, j] + n_sigma * err[:, j], color=color, alpha=0.25, lw=0
         )
     if noiseless:
-        model = result.model.point(index) if result.model.batch_shape else result.model
         clean = evolve(model, (t[0], t[-1]), result.initial_state[index], t_eval=t).populations
         for j in range(clean.shape[-1]):
-            ax.plot(t, clean[:, j], "--", color=f"C{j}", lw=1, label=f"|{j + 1}> noiseless")
-    ax.set_xlabel("t")
-    ax.set_ylabel("diabatic population")
+            ax.plot(t, clean[:, j], "--", color=f"C{j}", lw=1, label=f"diabatic {j} noiseless")
+    ax.set_xlabel(axis_label("t", time_unit))
+    ax.set_ylabel("diabatic population (probability)")
     ax.set_ylim(-0.02, 1.02)
     kind = "Ornstein–Uhlenbeck" if isinstance(result.noise, OrnsteinUhlenbeckNoise) else "telegraph"
     ax.set_title(f"{kind} noise: mean ± {n_sigma:g} s.e., {result.n_trajectories} trajectories", fontsize=10)

@@ -188,7 +188,7 @@ def _fmt_half(x: float) -> str:
 
 def plot_vibronic_spectrum(comparison: Any, ax: Any = None) -> Any:
     """Three columns of levels — single surface without the geometric phase, exact, single
-    surface with it — labelled by |m| or |j|, from :func:`~lzsm.geometry.geometric_phase_comparison`
+    surface with it — labelled by ``|m|`` or ``|j|``, from :func:`~lzsm.geometry.geometric_phase_comparison`
     (the result or its dataset).  Returns the axes."""
     if isinstance(comparison, GeometricPhaseComparison):
         comparison = comparison.to_xarray()

@@ -212,8 +212,10 @@ def plot_trajectory_scattering(
     adiabatic ``state`` against the incident momentum, with standard-error bars.
 
     exact : optional ``(k, probabilities)`` drawn as a line (e.g. from a stationary
-        coupled-channel calculation).  ``label`` defaults to the method's name.  Returns the axes
-    (a new one on a fresh :class:`matplotlib.figure.Figure` when ``ax`` is None)."""
+        coupled-channel calculation).
+
+    ``label`` defaults to the method's name.  Returns the axes (a new one on a fresh
+    :class:`matplotlib.figure.Figure` when ``ax`` is None)."""
     if not isinstance(result, TrajectoryScattering):
         raise LzsmTypeError(f"`result` must be a TrajectoryScattering, got {type(result).__name__}")
     quantity = _checks.choice(quantity, "quantity", _QUANTITIES)

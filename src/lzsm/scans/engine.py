@@ -703,7 +703,7 @@ def scan(
         (e.g. ``status``); an exception stops the scan (see Raises).
     axes : ordered ``{name: 1-D array}``; the dataset's dims in this order.
     chunks : ``{axis name: block length}``; axes not named are chosen (from the last axis
-        backwards) so that a block holds at most :data:`DEFAULT_BLOCK_POINTS` points.
+        backwards) so that a block holds at most ``DEFAULT_BLOCK_POINTS`` points.
     store : path (str or os.PathLike) of a Zarr store (directory) written block by block; memory
         then scales with a block, not the grid.  Must not exist unless ``resume=True``; its folder
         must exist or be creatable (checked before anything is computed).  Locked for the whole
@@ -741,6 +741,18 @@ def scan(
     LzsmLockedError : another process is writing the store (its PID, host and start time in
         the message).
     KeyboardInterrupt : passed through; finished blocks stay marked and the store stays valid.
+
+    Examples
+    --------
+    >>> import numpy as np, lzsm
+    >>> def p_lz(coupling, sweep_rate):
+    ...     return {'p_diabatic_stay': lzsm.lz_probability(coupling, sweep_rate)}
+    >>> ds = lzsm.scan(p_lz, {'coupling': np.array([0.1, 0.5]), 'sweep_rate': np.array([1.0, 2.0, 4.0])})
+    >>> ds.p_diabatic_stay.dims
+    ('coupling', 'sweep_rate')
+    >>> ds.p_diabatic_stay.values.round(4)
+    array([[0.9391, 0.9691, 0.9844],
+           [0.2079, 0.4559, 0.6752]])
     """
     # convert, check
     if not callable(func):
