@@ -44,7 +44,7 @@ def auto_samples(
 
 def population_error_bound(period_error: ArrayLike, eigenvalues: ArrayLike, n_periods: int | None) -> np.ndarray:
     """Bound on the error of the map's populations from the error ``eps`` of the one-period
-    propagator (:attr:`lzsm.Floquet.error_estimate`, a bound on ``||U(T) - U_exact(T)||``).
+    propagator (``Floquet.error_estimate``, a bound on ``||U(T) - U_exact(T)||``).
 
     After n periods the state carries at most ``n eps`` (unitary steps do not amplify errors)
     and the samples within a period one more ``eps``; a population ``|a|^2`` moves by at most
@@ -165,7 +165,7 @@ def interferometry_map(
     :class:`InterferometryMap`: ``p_upper_final`` (population of diabatic ``|2>`` after n_periods),
     ``p_upper_mean`` (its average over the n_periods, or over infinite time), the
     ``quasienergy`` pair (folded into [-hbar omega/2, hbar omega/2)), an ``error_estimate``
-    bounding the error of those populations (:func:`population_error_bound`: the one-period
+    bounding the error of those populations (``population_error_bound``: the one-period
     propagator's error estimate times ``2 (n_periods + 1)``, or for the infinite-time average
     widened by the closeness of the two quasienergies; the sampling within a period is
     spectrally accurate and not part of it) and a ``status`` per point; ``.to_xarray()`` for

@@ -347,7 +347,7 @@ class SingleSurfaceLevels(Result):
     surface alone (ascending, each ``+/-m`` doublet repeated): ``m`` the angular quantum number
     (half-integer with the geometric phase), ``v`` the radial quantum number;
     ``error_estimate`` the largest level shift between ``n_basis`` and ``n_basis // 2`` radial
-    functions, or the rounding of the eigenvalues if larger (:func:`_rounding`; reported, not
+    functions, or the rounding of the eigenvalues if larger (``_rounding``; reported, not
     checked against a tolerance: status ``NOT_CHECKED``).  The levels converge only
     algebraically in the basis size (the radial functions near rho = 0 need many oscillator
     functions), so the shift from a basis half as large bounds the error where a few more

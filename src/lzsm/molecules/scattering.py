@@ -516,7 +516,7 @@ def wavepacket_scattering(
       wavefunction changes shape: the scale ``max|V_ij'|/max|V_ij''|`` of every potential
       element and the width over which each pair of adiabatic states mixes (the half-width of
       the non-adiabatic coupling, or the Landau–Zener length where the passage is diabatic;
-      :func:`_structure_length`).  The box holds the interaction region, the packet (6 widths
+      ``_structure_length``).  The box holds the interaction region, the packet (6 widths
       clear of it), an analysis window on each side, and cubic absorbers
       (:func:`absorbing_potential`) 6 slow wavelengths long (at least 4 length units), strong
       enough to damp the fastest component by ``e^-30`` before it wraps around;

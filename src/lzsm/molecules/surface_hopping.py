@@ -178,7 +178,7 @@ class TrajectoryScattering(Result):
     ``transmission[m, j]`` / ``reflection[m, j]``: probability to leave to the right / left on
     adiabatic state j (0 = lowest) for incident momentum ``k[m]``; ``*_stderr``: standard
     error (binomial, Agresti–Coull ``sqrt(q (1 - q) / (N + 4))``, ``q = (N P + 2)/(N + 4)``,
-    for hopping: :func:`binomial_stderr`, never zero; standard error of the mean of the
+    for hopping: ``binomial_stderr``, never zero; standard error of the mean of the
     population-weighted outcome for Ehrenfest).  Trajectories that did not leave the box
     within ``max_time`` count in neither (``n_unfinished``; such a ``k`` has status
     MAX_STEPS).  Per-trajectory records: ``outcome`` (0 reflected, 1 transmitted,
