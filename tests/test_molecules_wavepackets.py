@@ -438,3 +438,13 @@ def test_structure_length_sees_the_coupling_and_the_potential():
     coarse = wavepacket_scattering(TullySimple(), 20.0, convergence="none", tol=1e-3)
     fine = wavepacket_scattering(TullySimple(D=16.0), 20.0, convergence="none", tol=1e-3)
     assert fine.convergence.dx < 0.8 * coarse.convergence.dx
+
+
+def test_progress_names_each_run_of_the_check(capsys):
+    """The default check runs the packet three times or more (minutes near a threshold): with
+    ``progress=True`` a bar counts the steps of each run and names it."""
+    wavepacket_scattering(TullySimple(), 20.0, tol=1e-3, progress=True)
+    err = capsys.readouterr().err
+    assert "wavepacket_scattering (run 1" in err and "wavepacket_scattering (run 3" in err
+    wavepacket_scattering(TullySimple(), 20.0, convergence="none", tol=1e-3, progress=False)
+    assert "wavepacket_scattering" not in capsys.readouterr().err

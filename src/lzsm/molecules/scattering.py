@@ -30,6 +30,7 @@ from scipy import fft as sfft
 
 from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
+from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
 from lzsm.molecules.wavepackets import (
@@ -229,6 +230,8 @@ class WavepacketScattering(Result):
         ] + ([f"NOT varied: {', '.join(self.convergence.fixed)}"] if self.convergence.fixed else [])
 
 
+#: A progress bar shows by itself (``progress=None``) for runs of more steps than this.
+_PROGRESS_ABOVE = 20_000
 #: Wavenumber margin, in units of 1/L, that the grid keeps above the local wavenumbers for a
 #: feature of width L in the potential or in the mixing of the adiabatic states: such a feature
 #: has a spectrum falling like ``exp(-L q)`` (a Lorentzian non-adiabatic coupling exactly so),
@@ -372,7 +375,15 @@ def _setup(
 
 
 def _run_scattering(
-    model: Any, setup: _Setup, k0: float, mass: float, incoming: int, hbar: float, ul: np.ndarray, remaining_tol: float
+    model: Any,
+    setup: _Setup,
+    k0: float,
+    mass: float,
+    incoming: int,
+    hbar: float,
+    ul: np.ndarray,
+    remaining_tol: float,
+    bar: Any,
 ) -> dict[str, Any]:
     g = setup.grid
     v = _potential_on_grid(model, g)
@@ -396,6 +407,7 @@ def _run_scattering(
             rec_r.append(psi[:, wr])
             psi = op.potential_step(psi, half=False)
         n_steps += chunk
+        bar.update(chunk)
         remaining = float(np.sum(np.abs(psi[:, il : ir + 1]) ** 2) * g.cell)
         if n_steps % (5 * chunk) == 0:
             tail = max(tail, op.momentum_tail(psi))
@@ -554,7 +566,9 @@ def wavepacket_scattering(
     The report is ``result.convergence`` (:class:`WavepacketConvergence`); ``error_estimate``
     its ``estimated_error``.  ``options``/``tol``/``progress``: the
     generic options (:class:`lzsm.Options`); only ``tol`` (the convergence target, default 1e-4)
-    and ``progress`` apply.  ``mass`` and ``hbar`` are deprecated keywords (put them on the model).
+    and ``progress`` apply (a bar over the time steps of each run, naming the run, its dx and
+    dt; by itself for runs of more than 20 000 steps).  ``mass`` and ``hbar`` are deprecated
+    keywords (put them on the model).
 
     Examples
     --------
@@ -609,11 +623,24 @@ def wavepacket_scattering(
 
     stop = max((tol_ / 20) ** 2, 1e-14)  # run-length term 2 sqrt(norm left) <= tol/10
 
+    bars: list[Any] = []  # one progress bar, made when the first run knows its length
+    runs: list[int] = []
+
     def run(refine: float, dt_value: float | None, stop_norm: float = stop) -> tuple[_Setup, dict[str, Any]]:
         st = _setup(model, k0, sk, m, incoming_state, hb, a, b, el, er, refine, 0.25)
         if dt_value is not None:
             st = _Setup(**{**st.__dict__, "dt": dt_value})
-        r = _run_scattering(model, st, k0, m, incoming_state, hb, ul, stop_norm)
+        cap = int(np.ceil(st.max_time / st.dt))
+        if not bars:
+            bars.append(
+                progress_bar(cap, opts.progress, desc="wavepacket_scattering", unit="step", auto_above=_PROGRESS_ABOVE)
+            )
+        bars[0].reset(total=cap)
+        bars[0].set_description(
+            f"wavepacket_scattering (run {len(runs) + 1}, dx {st.grid.spacing[0]:.3g}, dt {st.dt:.3g})"
+        )
+        runs.append(cap)
+        r = _run_scattering(model, st, k0, m, incoming_state, hb, ul, stop_norm, bars[0])
         tr, rr = _resolve(r, st, ks, k0, m, incoming_state, hb, e_in)
         r["resolved"] = (tr, rr)
         return st, r
@@ -633,33 +660,37 @@ def wavepacket_scattering(
             st, r = run(refine, st.dt / 2)
             halvings += 1
 
-    refine = 1.0
-    st, res = run(refine, dt_user)
-    dt_err = grid_err = np.nan
-    refinements = 0
-    if convergence != "none":
-        st, res, dt_err, refinements = dt_check(st, res, refine)
-    if convergence == "full":
-        _, check = run(refine / _CHECK_RATIO, st.dt, _CHECK_STOP * stop)
-        grid_refinements = 0
-        while True:
-            grid_err = float(np.max(np.abs(values(res) - values(check))))
-            run_err = 2 * float(np.sqrt(max(res["remaining"], 0.0)))
-            # refine the grid when it is what misses tol (a run stopped by its time cap near a
-            # channel threshold is not helped by a finer grid)
-            if (
-                dt_err + grid_err + run_err < tol_
-                or grid_err < tol_ / 2
-                or run_err >= tol_ / 2
-                or grid_refinements >= refinements_max
-            ):
-                break
-            # the reported run becomes the check of a finer one (whose dt is checked again)
-            check, refine = res, refine * _CHECK_RATIO
-            st, res = run(refine, st.dt)
-            st, res, dt_err, halvings = dt_check(st, res, refine)
-            grid_refinements += 1
-            refinements += 1 + halvings
+    try:
+        refine = 1.0
+        st, res = run(refine, dt_user)
+        dt_err = grid_err = np.nan
+        refinements = 0
+        if convergence != "none":
+            st, res, dt_err, refinements = dt_check(st, res, refine)
+        if convergence == "full":
+            _, check = run(refine / _CHECK_RATIO, st.dt, _CHECK_STOP * stop)
+            grid_refinements = 0
+            while True:
+                grid_err = float(np.max(np.abs(values(res) - values(check))))
+                run_err = 2 * float(np.sqrt(max(res["remaining"], 0.0)))
+                # refine the grid when it is what misses tol (a run stopped by its time cap near a
+                # channel threshold is not helped by a finer grid)
+                if (
+                    dt_err + grid_err + run_err < tol_
+                    or grid_err < tol_ / 2
+                    or run_err >= tol_ / 2
+                    or grid_refinements >= refinements_max
+                ):
+                    break
+                # the reported run becomes the check of a finer one (whose dt is checked again)
+                check, refine = res, refine * _CHECK_RATIO
+                st, res = run(refine, st.dt)
+                st, res, dt_err, halvings = dt_check(st, res, refine)
+                grid_refinements += 1
+                refinements += 1 + halvings
+    finally:
+        for bar in bars:
+            bar.close()
     run_err = 2 * float(np.sqrt(max(res["remaining"], 0.0)))
     varied = {"none": (), "time_step": ("time step",), "full": PARAMETERS}[convergence]
     fixed = tuple(q for q in PARAMETERS if q not in varied)
