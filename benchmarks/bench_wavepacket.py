@@ -3,8 +3,9 @@
 What it measures
 ----------------
 Wall-clock and CPU time of ``lzsm.wavepacket_scattering(TullySimple(), 20.0)``
-(mass 2000, automatic grid, time step and absorbers, default convergence check: a second run
-at 2 dt for the Richardson estimate) -- the transmission/reflection per state, packet-averaged
+(mass 2000, automatic grid, time step and absorbers, default convergence check: a run at 2 dt
+for the Richardson estimate and a check run on a coarser grid in a shorter box, stopped earlier)
+-- the transmission/reflection per state, packet-averaged
 and energy-resolved at 11 momenta -- and, for comparison, the same with
 ``convergence="none"`` (a single run) and the independent stationary coupled-channel
 calculation (``lzsm.stationary_scattering`` at the same 11 momenta, Richardson
@@ -56,7 +57,7 @@ def main(argv=None) -> int:
     c = wp.convergence
     centre = wp.at_momentum()
     print(f"Tully simple avoided crossing, k = {k:g} a.u., mass 2000")
-    print(f"  wavepacket (with dt check):  wall {w_full:.3f} s, CPU {c_full:.3f} s")
+    print(f"  wavepacket (default check):  wall {w_full:.3f} s, CPU {c_full:.3f} s")
     print(f"  wavepacket (single run):     wall {w_one:.3f} s, CPU {c_one:.3f} s")
     print(f"    grid {c.n_points} points (dx = {c.dx:.4g}), dt = {c.dt:.4g}, {c.n_steps} steps")
     print(f"    {c.summary()}")

@@ -167,7 +167,8 @@ def test_rk4_agrees_with_dop853_and_conserves_the_norm():
     b = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), method="dop853", tol=1e-11, **kw)
     np.testing.assert_allclose(a.p_upper, b.p_upper, atol=2e-6)
     np.testing.assert_allclose(np.abs(a.amplitudes) ** 2, np.abs(b.amplitudes) ** 2, atol=2e-6)
-    assert a.error_estimate < 1e-7 and b.error_estimate < 1e-8
+    drift = np.max(np.abs(np.sum(np.abs(a.amplitudes) ** 2, axis=-1) - 1.0))
+    assert drift < 1e-7 and a.error_estimate < 1e-6 and b.error_estimate < 1e-8
     ds = a.to_xarray()
     assert ds["p_upper"].shape == (21,)
 
@@ -347,7 +348,7 @@ def test_mean_field_levels_is_a_result(tmp_path):
 
 def test_nonlinear_evolution_is_a_result_with_its_integrator_label(tmp_path):
     ev = ca.nonlinear_lz_evolve(0.2, 1.0, 2.0, (-10.0, 10.0), gamma_eval=np.linspace(-10, 10, 5))
-    assert ev.method == "rk4-compiled" and ev.ok and ev.n_steps > 1000 and ev.error_estimate < 1e-7
+    assert ev.method == "rk4-compiled" and ev.ok and ev.n_steps > 1000 and ev.error_estimate < 1e-6
     _check_result(
         ev,
         tmp_path,
@@ -416,3 +417,29 @@ def test_feshbach_exact_takes_the_integrator_and_options():
     with pytest.warns(lzsm.LzsmConvergenceWarning):
         p = ca.feshbach_conversion_exact(RB85, 1e12, rates, options=lzsm.Options(max_steps=5))
     assert np.all(np.isnan(p))
+
+
+# --------------------------------------------------------------------------- estimator audit fix
+def _wu_niu_reference(alpha, v, c, t, psi0):
+    """The Wu–Niu equations written out here, SciPy's DOP853 at rtol 1e-12 (independent of lzsm)."""
+    from scipy.integrate import solve_ivp
+
+    def rhs(tt, y):
+        a, b = y
+        d = 0.5 * (alpha * tt + c * (abs(b) ** 2 - abs(a) ** 2))
+        return -1j * np.array([d * a + 0.5 * v * b, 0.5 * v * a - d * b])
+
+    return solve_ivp(rhs, (t[0], t[-1]), psi0, method="DOP853", t_eval=t, rtol=1e-12, atol=1e-14).y.T
+
+
+@pytest.mark.parametrize("method, kw", [("rk4", {"kappa": 0.04}), ("rk4", {"kappa": 0.2}), ("dop853", {"tol": 1e-6})])
+def test_nonlinear_error_estimate_bounds_the_amplitude_error(method, kw):
+    """The error estimate of a Wu–Niu sweep bounds the amplitude error (Richardson from a second
+    sweep).  It used to be the drift of the norm, which RK4 nearly conserves while the phase
+    goes astray: at alpha = 0.1, c = 2 it claimed 2.2e-7 against an error of 3.7e-5
+    (benchmarks/audit_estimators.py)."""
+    ev = ca.nonlinear_lz_evolve(1.0, 1.0, 2.0, (-20.0, 20.0), method=method, gamma_eval=np.linspace(-20, 20, 5), **kw)
+    ref = _wu_niu_reference(1.0, 1.0, 2.0, ev.gamma, ev.amplitudes[0].astype(complex))
+    actual = float(np.max(np.linalg.norm(ev.amplitudes - ref, axis=-1)))
+    drift = float(np.max(np.abs(np.sum(np.abs(ev.amplitudes) ** 2, axis=-1) - 1.0)))
+    assert drift < actual <= ev.error_estimate, (drift, actual, ev.error_estimate)

@@ -200,3 +200,35 @@ def test_out_of_range_axis_values_raise_value_error_naming_the_axis(kwargs, name
         lzsm.interferometry_map(BASE, **kwargs).to_xarray()
     assert isinstance(info.value, lzsm.LzsmValueError)
     assert name in str(info.value)
+
+
+# --------------------------------------------------------------------------- estimator audit fix
+def test_map_error_estimate_bounds_the_populations_after_many_periods():
+    """The map's error estimate bounds its populations, not only the one-period propagator:
+    after n periods the state carries up to n times that propagator's error.  It used to be
+    the one-period estimate alone: after 200 periods the populations were off by up to 17x
+    more (benchmarks/audit_estimators.py).  Reference: the one-period propagator from SciPy's
+    DOP853 at tol 1e-13, raised to the 200th power."""
+    drive = lzsm.PeriodicDrive(gap=0.5, offset=0.0, amplitude=0.0, frequency=1.0)
+    offsets, amps = np.array([0.9, 1.0]), np.array([3.0, 6.0])
+    m = lzsm.interferometry_map(drive, n_periods=200, tol=1e-8, offset=offsets, amplitude=amps)
+    for i, eps0 in enumerate(offsets):
+        for j, a in enumerate(amps):
+            point = lzsm.PeriodicDrive(gap=0.5, offset=eps0, amplitude=a, frequency=1.0)
+            u = lzsm.propagator(point, (0.0, 2 * np.pi), method="dop853", tol=1e-13).u[-1]
+            p_final = abs(np.linalg.matrix_power(u, 200)[1, 0]) ** 2
+            actual = abs(float(m.p_upper_final[i, j]) - p_final)
+            assert actual <= float(m.data["error_estimate"][i, j]), (eps0, a, actual)
+
+
+def test_map_error_estimate_of_the_infinite_time_average_grows_near_degenerate_quasienergies():
+    """For the infinite-time average the bound is ``2 eps + 6 eps / gap`` (the Floquet states
+    turn by up to eps/gap): larger than the one-period estimate, never above 1."""
+    from lzsm.dynamics.interferometry import population_error_bound
+
+    eps = np.array([1e-9, 1e-9, 0.5])
+    lam = np.exp(1j * np.array([[0.0, 1.0], [0.0, 1e-6], [0.0, 0.1]]))
+    bound = population_error_bound(eps, lam, None)
+    assert bound[0] == pytest.approx(2e-9 + 6e-9 / abs(lam[0, 1] - 1.0))
+    assert bound[1] > 1e-3 and bound[2] == 1.0
+    assert population_error_bound(eps[:1], lam[:1], 20)[0] == pytest.approx(42e-9)

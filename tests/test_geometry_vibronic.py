@@ -219,3 +219,35 @@ def test_explicit_basis_that_does_not_meet_tol_warns():
         r = jahn_teller_levels(3.0, n_levels=8, n_max=20, tol=1e-12)
     assert r.status == lzsm.Status.NOT_CONVERGED and not r.converged
     assert jahn_teller_levels(0.0, n_levels=2, n_max=2).status == lzsm.Status.NOT_CHECKED
+
+
+# --------------------------------------------------------------------------- estimator audit fixes
+def test_single_surface_error_estimate_bounds_the_basis_error():
+    """The levels converge only algebraically in the radial basis size, so the estimate is the
+    shift from half the basis.  It used to be the shift from 10 functions fewer, which at
+    k = 0.5 without the geometric phase claimed 3.9e-9 against an error of 4.3e-9 (and more:
+    the 200-function reference was itself 1.3e-10 off).  Reference: 300 functions."""
+    for gp in (False, True):
+        run = single_surface_levels(0.5, n_levels=8, n_basis=80, geometric_phase=gp)
+        ref = single_surface_levels(0.5, n_levels=8, n_basis=300, geometric_phase=gp)
+        assert np.max(np.abs(run.energies - ref.energies)) <= run.error_estimate
+
+
+def test_level_error_estimates_do_not_claim_below_rounding():
+    """An estimate below the eigenvalues' rounding claims more than double precision gives:
+    at k = 1.5 the levels moved by 5e-15 at the last enlargement while they differ from a 40
+    shells larger basis by 1e-14.  The floor is 16 eps ||H||."""
+    run = jahn_teller_levels(1.5, n_levels=8)
+    ref = jahn_teller_levels(1.5, n_levels=8, n_max=run.n_max + 40)
+    assert np.max(np.abs(run.energies - ref.energies)) <= run.error_estimate
+    assert run.error_estimate >= 16 * np.finfo(float).eps * run.n_max
+
+
+def test_radial_basis_size_is_bounded():
+    """Beyond ~350 functions the Laguerre recurrence overflows (a LinAlgError from NumPy at 400):
+    the size is refused at the boundary, naming the range."""
+    with pytest.raises(lzsm.LzsmValueError, match=r"`n_basis` must be .*300.*got 400"):
+        radial_levels(1.0, 1.0, 0.0, 400)
+    with pytest.raises(lzsm.LzsmValueError, match="n_basis"):
+        single_surface_levels(1.0, n_basis=301)
+    assert np.all(np.isfinite(radial_levels(1.0, 1.0, 20.0, 300)))

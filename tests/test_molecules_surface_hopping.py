@@ -668,3 +668,27 @@ def test_exact_references_agree_with_lzsm_scattering():
     np.testing.assert_allclose(
         ex3.reflection[0], exact_reflection(extended_potential, 10.0, MASS, -15.0, 15.0), atol=1e-4
     )
+
+
+# ----------------------------------------------------------------------------- estimator audit fix
+def test_binomial_stderr_is_not_zero_for_a_channel_no_trajectory_took():
+    """0 of N trajectories in a channel does not show it is closed: Tully's dual crossing at
+    k = 8 reflects with probability ~0.012 (4000 trajectories), so 50 trajectories often see
+    none.  The binomial sqrt(P (1 - P) / N) then claimed 0 +- 0; the Agresti–Coull standard
+    error keeps the large-sample probability within 3 of it."""
+    from lzsm.models.curves import TullyDual
+    from lzsm.molecules.surface_hopping import binomial_stderr
+
+    big = surface_hopping(TullyDual(), 8.0, n_trajectories=4000, seed=1)
+    p_true = big.reflection[0, 0]
+    assert 0.005 < p_true < 0.03
+    zero_runs = 0
+    for seed in range(20, 30):
+        res = surface_hopping(TullyDual(), 8.0, n_trajectories=50, seed=seed)
+        assert np.all(res.reflection_stderr > 0) and np.all(res.transmission_stderr > 0)
+        if res.reflection[0, 0] == 0:
+            zero_runs += 1
+            assert p_true <= 3 * res.reflection_stderr[0, 0]
+    assert zero_runs >= 2  # the case the old formula got wrong did occur
+    # the familiar binomial value for common outcomes
+    assert binomial_stderr(np.array(0.5), 2000) == pytest.approx(math.sqrt(0.25 / 2000), rel=2e-3)

@@ -374,3 +374,77 @@ def test_scattering_scan_is_a_result(tmp_path):
     back = xr.open_dataset(tmp_path / "s.nc", engine="h5netcdf")
     np.testing.assert_array_equal(back["transmission"].values, scan["transmission"].values)
     assert len(repr(scan)) < 300
+
+
+# --------------------------------------------------------------------------- the error estimate keeps its word
+def _actual_error(m, wp):
+    """Largest deviation of the energy-resolved probabilities and the packet averages from the
+    stationary coupled-channel solution (packet averages: 40-point Gauss–Hermite over |phi(k)|^2)."""
+    st = stationary_scattering(m, k=wp.k_resolved, step=0.002)
+    x, w = np.polynomial.hermite_e.hermegauss(40)
+    avg = stationary_scattering(m, k=wp.k + wp.k_width * x, step=0.002)
+    w = w / w.sum()
+    return max(
+        np.max(np.abs(wp.transmission_resolved - st.transmission)),
+        np.max(np.abs(wp.reflection_resolved - st.reflection)),
+        np.max(np.abs(wp.transmission - w @ avg.transmission)),
+        np.max(np.abs(wp.reflection - w @ avg.reflection)),
+    )
+
+
+@pytest.mark.parametrize("k", [4.0, 5.0])
+def test_default_check_bounds_the_error_at_low_momentum(k):
+    """The issue's defect: on Tully's simple crossing at low momentum the default settings said
+    'converged, estimated error 3e-6' while the reflection was 8e-4 off (the grid came from the
+    kinetic energy alone, too coarse for the coupling's width, and the default check varied
+    only the time step).  Now the grid resolves the lengths of potential and coupling, the
+    default check varies every discretisation parameter, and the estimate bounds the error
+    against the independent stationary solution."""
+    m = TullySimple()
+    wp = wavepacket_scattering(m, k)
+    actual = _actual_error(m, wp)
+    assert wp.status == Status.OK and wp.convergence.fixed == ()
+    assert actual <= wp.error_estimate < wp.convergence.tolerance
+    assert actual < 1e-4  # was 4e-4 (k = 4) and 8e-4 (k = 5)
+
+
+def test_a_check_that_varies_only_the_time_step_says_so():
+    """convergence='time_step' leaves grid, box and run length alone: its status is NOT_CHECKED,
+    not OK, and the summary, the repr and the dataset name what was held fixed."""
+    wp = wavepacket_scattering(TullySimple(), 20.0, convergence="time_step", tol=1e-3)
+    c = wp.convergence
+    assert wp.status == Status.NOT_CHECKED and c.varied == ("time step",)
+    assert c.fixed == ("grid spacing", "absorbers and box", "run length")
+    for text in (c.summary(), repr(wp), wp.to_xarray().attrs["not_varied"]):
+        assert "grid spacing" in text and "run length" in text
+    assert "NOT varied" in c.summary() and "NOT varied" in repr(wp)
+    full = wavepacket_scattering(TullySimple(), 20.0, tol=1e-3)
+    assert full.status == Status.OK and "all four varied" in full.convergence.summary()
+    none = wavepacket_scattering(TullySimple(), 20.0, convergence="none", tol=1e-3)
+    assert np.isnan(none.error_estimate) and none.status == Status.NOT_CHECKED
+
+
+def test_structure_length_sees_the_coupling_and_the_potential():
+    """The grid's length scale: for Tully 1 the coupling C exp(-D x^2) sets it (0.43/sqrt(D) is
+    its V'/V'' scale; the diabatic slope scale is 1/B), and a narrower coupling gives a shorter
+    length, hence a finer grid."""
+    from lzsm.molecules.scattering import _structure_length
+
+    xs = np.linspace(-10, 10, 4001)
+    wide = _structure_length(TullySimple(), xs, 0.05, 2000.0, 1.0)
+    narrow = _structure_length(TullySimple(D=16.0), xs, 0.05, 2000.0, 1.0)
+    assert wide == pytest.approx(np.sqrt(2) * np.exp(-0.5) / 2, rel=2e-2)  # 0.43/sqrt(D), D = 1
+    assert narrow == pytest.approx(wide / 4, rel=2e-2)
+    coarse = wavepacket_scattering(TullySimple(), 20.0, convergence="none", tol=1e-3)
+    fine = wavepacket_scattering(TullySimple(D=16.0), 20.0, convergence="none", tol=1e-3)
+    assert fine.convergence.dx < 0.8 * coarse.convergence.dx
+
+
+def test_progress_names_each_run_of_the_check(capsys):
+    """The default check runs the packet three times or more (minutes near a threshold): with
+    ``progress=True`` a bar counts the steps of each run and names it."""
+    wavepacket_scattering(TullySimple(), 20.0, tol=1e-3, progress=True)
+    err = capsys.readouterr().err
+    assert "wavepacket_scattering (run 1" in err and "wavepacket_scattering (run 3" in err
+    wavepacket_scattering(TullySimple(), 20.0, convergence="none", tol=1e-3, progress=False)
+    assert "wavepacket_scattering" not in capsys.readouterr().err

@@ -319,13 +319,23 @@ def _omega6(hs: np.ndarray, h: float) -> np.ndarray:
 #: The step controller of the compiled kernels, as plain Python (one call per lock-step step).
 _control = _step.control.py_func
 _trial_step = _step.trial_step.py_func
+_outside_radius = _step.outside_radius.py_func
 
 
-def _expm_ah(om: np.ndarray) -> np.ndarray:
+def _eigenphases(om: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors of the Hermitian ``i Omega``."""
     herm = 1j * om
     herm = 0.5 * (herm + np.conj(np.swapaxes(herm, -1, -2)))
     lam, vec = np.linalg.eigh(herm)
+    return lam, vec
+
+
+def _expm_from_eigenphases(lam: np.ndarray, vec: np.ndarray) -> np.ndarray:
     return (vec * np.exp(-1j * lam)[..., None, :]) @ np.conj(np.swapaxes(vec, -1, -2))
+
+
+def _expm_ah(om: np.ndarray) -> np.ndarray:
+    return _expm_from_eigenphases(*_eigenphases(om))
 
 
 @methods.register(
@@ -398,7 +408,16 @@ def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
                 hh = 0.5 * h_try
                 times = np.concatenate([t + c * h_try, t + c * hh, t + hh + c * hh])
                 hs = model.hamiltonian(times) / model.hbar
-                full = _expm_ah(_omega6(hs[..., 0:3, :, :], h_try)) @ psi
+                # Magnus radius, as in the compiled kernels: half the spread of the full step's
+                # eigenphases (its norm less the exact global phase) at most pi at every point,
+                # else the step doubling's error estimate is not trustworthy
+                lam, vec = _eigenphases(_omega6(hs[..., 0:3, :, :], h_try))
+                spread = float(np.max(lam[..., -1] - lam[..., 0])) if lam.size else 0.0
+                h_short = _outside_radius(0.5 * spread, h_try, t)
+                if h_short > 0.0:
+                    h = h_short
+                    continue
+                full = _expm_from_eigenphases(lam, vec) @ psi
                 half = _expm_ah(_omega6(hs[..., 3:6, :, :], hh)) @ psi
                 half = _expm_ah(_omega6(hs[..., 6:9, :, :], hh)) @ half
                 err = np.linalg.norm(half - full, axis=(-2, -1)) / 63.0

@@ -49,8 +49,6 @@ from lzsm.errors import LzsmConvergenceError, LzsmConvergenceWarning, LzsmValueE
 from lzsm.models.surfaces import JahnTellerExE
 from lzsm.results import Result, Status
 
-#: The largest radial basis (``n_basis``): its matrices are ``n_basis`` square.
-MAX_BASIS = 4000
 #: The most oscillator shells of the E x e vibronic basis (``n_max``; dimension ~ n_max^2).
 MAX_SHELLS = 1000
 
@@ -130,8 +128,9 @@ class VibronicLevels(Result):
 
     ``j`` the pseudo-rotation quantum number of each level (signed; NaN when ``g != 0``, where
     J is not conserved); ``n_max`` the basis size used (shells); ``history`` the levels for every
-    basis size tried; ``error_estimate`` the largest change at the last enlargement (inf when
-    only one basis was used); ``status`` ``OK`` when it is below ``tol``."""
+    basis size tried; ``error_estimate`` the largest change at the last enlargement, or the
+    rounding of the eigenvalues (``16 eps ||H||``) if larger (inf when only one basis was
+    used); ``status`` ``OK`` when it is below ``tol``."""
 
     energies: np.ndarray
     j: np.ndarray
@@ -264,8 +263,8 @@ def jahn_teller_levels(
         if h.shape[0] < n_levels + 2:
             raise LzsmValueError(f"`n_max` = {n} gives only {h.shape[0]} basis states for {n_levels} levels")
         e, vecs = _lowest(h, n_levels, sigma)
-        if history:
-            change = float(np.max(np.abs(e - history[-1][1])))
+        if history:  # no level moved by more than this, nor can rounding resolve less
+            change = max(float(np.max(np.abs(e - history[-1][1]))), _rounding(e, float(abs(h).sum(axis=0).max())))
         history.append((n, e))
         if n_max is not None:
             if n == sizes[-1]:
@@ -308,6 +307,18 @@ def jahn_teller_levels(
 
 
 # =========================================================================== single surface
+#: Largest radial basis: beyond ~350 functions the Laguerre recurrence overflows at the outer
+#: quadrature nodes (measured: fine at 340 for nu <= 20, overflow at 360).
+MAX_RADIAL_BASIS = 300
+
+
+def _rounding(energies: np.ndarray, scale: float | None = None) -> float:
+    """What the eigenvalues' rounding can hide: ``16 eps`` times the spectral scale (the largest
+    |level|, or ``scale``; a backward-stable symmetric eigensolver errs by ~eps ||H||)."""
+    size = float(np.max(np.abs(energies))) if scale is None else scale
+    return 16.0 * float(np.finfo(float).eps) * max(size, 1.0)
+
+
 def _radial_basis(nu: float, n_basis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Quadrature nodes t_i, weights w_i (weight t^(nu+1/2) e^-t) and normalised generalised
     Laguerre polynomials p_n(t_i) (orthonormal with weight t^nu e^-t)."""
@@ -329,7 +340,7 @@ def radial_levels(k: float, omega: float, nu: float, n_basis: int = 60) -> np.nd
     k = _checks.real_scalar(k, "k")
     omega = _checks.positive_scalar(omega, "omega")
     nu = _checks.real_scalar(nu, "nu", nonnegative=True)
-    n_basis = _checks.integer(n_basis, "n_basis", low=2, high=MAX_BASIS)
+    n_basis = _checks.integer(n_basis, "n_basis", low=2, high=MAX_RADIAL_BASIS)
     _t, w, p = _radial_basis(nu, n_basis)
     rho_mat = (p * w) @ p.T  # <n| rho |n'> = int t^(nu+1/2) e^-t p_n p_n' dt
     n = np.arange(n_basis)
@@ -342,8 +353,13 @@ class SingleSurfaceLevels(Result):
     """Result of :func:`single_surface_levels`: levels of the nuclei on the lower adiabatic
     surface alone (ascending, each ``+/-m`` doublet repeated): ``m`` the angular quantum number
     (half-integer with the geometric phase), ``v`` the radial quantum number;
-    ``error_estimate`` the largest level shift between ``n_basis`` and ``n_basis - 10`` radial
-    functions (reported, not checked against a tolerance: status ``NOT_CHECKED``)."""
+    ``error_estimate`` the largest level shift between ``n_basis`` and ``n_basis // 2`` radial
+    functions, or the rounding of the eigenvalues if larger (``_rounding``; reported, not
+    checked against a tolerance: status ``NOT_CHECKED``).  The levels converge only
+    algebraically in the basis size (the radial functions near rho = 0 need many oscillator
+    functions), so the shift from a basis half as large bounds the error where a few more
+    functions would not: an error ~ n^-p leaves ``(2^p - 1)`` times the remaining error
+    between n/2 and n."""
 
     energies: np.ndarray
     m: np.ndarray
@@ -376,7 +392,7 @@ class SingleSurfaceLevels(Result):
         """Energies, m and v over ``level``."""
         ds = super().to_xarray()
         ds["energy"].attrs.update(units="hbar omega (omega = 1)", long_name="single-surface vibronic energy")
-        ds["error_estimate"].attrs["long_name"] = "largest level shift from n_basis - 10 to n_basis radial functions"
+        ds["error_estimate"].attrs["long_name"] = "largest level shift from n_basis // 2 to n_basis radial functions"
         return ds
 
     def _summary(self) -> list[str]:
@@ -403,7 +419,7 @@ def single_surface_levels(
     k = _checks.real_scalar(k, "k", nonnegative=True)
     omega = _checks.positive_scalar(omega, "omega")
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
-    n_basis = _checks.integer(n_basis, "n_basis", low=12, high=MAX_BASIS)
+    n_basis = _checks.integer(n_basis, "n_basis", low=12, high=MAX_RADIAL_BASIS)
     if not isinstance(geometric_phase, bool) or not isinstance(diagonal_correction, bool):
         raise LzsmValueError("`geometric_phase` and `diagonal_correction` must be True or False")
     offset = 0.5 if geometric_phase else 0.0
@@ -413,9 +429,10 @@ def single_surface_levels(
     while True:
         nu = np.sqrt(m * m + 0.25) if diagonal_correction else m
         e = radial_levels(k, omega, nu, n_basis)
-        e_small = radial_levels(k, omega, nu, n_basis - 10)
+        e_small = radial_levels(k, omega, nu, n_basis // 2)
         keep = min(n_levels, n_basis - 10)
-        change = max(change, float(np.max(np.abs(e[:keep] - e_small[:keep]))))
+        checked = min(keep, n_basis // 2)
+        change = max(change, float(np.max(np.abs(e[:checked] - e_small[:checked]))), _rounding(e))
         mult = 1 if m == 0 else 2
         for v, en in enumerate(e[:keep]):
             for sign in (1,) if mult == 1 else (1, -1):

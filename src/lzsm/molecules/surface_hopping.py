@@ -166,6 +166,17 @@ _LONG_NAMES = {
 }
 
 
+def binomial_stderr(p: np.ndarray, n: int) -> np.ndarray:
+    """Standard error of a fraction ``p`` of ``n`` trajectories: the Agresti–Coull form
+    ``sqrt(q (1 - q) / (n + 4))`` with ``q = (n p + 2) / (n + 4)`` (two successes and two
+    failures added; A. Agresti & B. A. Coull, Am. Stat. 52, 119 (1998)).  It is the binomial
+    ``sqrt(p (1 - p) / n)`` to O(1/n) for common outcomes, but not zero when no trajectory (or
+    every one) took a channel: 0 of n does not show that a channel is closed (with 100
+    trajectories a probability of 0.012 gives no event 30% of the time)."""
+    q = (n * np.asarray(p, dtype=float) + 2.0) / (n + 4.0)
+    return np.sqrt(q * (1.0 - q) / (n + 4.0))
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class TrajectoryScattering(Result):
     """Transmission and reflection probabilities on each adiabatic state from an ensemble
@@ -173,7 +184,8 @@ class TrajectoryScattering(Result):
 
     ``transmission[m, j]`` / ``reflection[m, j]``: probability to leave to the right / left on
     adiabatic state j (0 = lowest) for incident momentum ``k[m]``; ``*_stderr``: standard
-    error (binomial, ``sqrt(P (1 - P) / N)``, for hopping; standard error of the mean of the
+    error (binomial, Agresti–Coull ``sqrt(q (1 - q) / (N + 4))``, ``q = (N P + 2)/(N + 4)``,
+    for hopping: ``binomial_stderr``, never zero; standard error of the mean of the
     population-weighted outcome for Ehrenfest).  Trajectories that did not leave the box
     within ``max_time`` count in neither (``n_unfinished``; such a ``k`` has status
     MAX_STEPS).  Per-trajectory records: ``outcome`` (0 reflected, 1 transmitted,
@@ -496,8 +508,7 @@ def surface_hopping(
         onehot = state[..., None] == np.arange(n)
         t_p = (trans[..., None] & onehot).mean(axis=1)
         r_p = (refl[..., None] & onehot).mean(axis=1)
-        t_e = np.sqrt(t_p * (1.0 - t_p) / n_traj)
-        r_e = np.sqrt(r_p * (1.0 - r_p) / n_traj)
+        t_e, r_e = binomial_stderr(t_p, n_traj), binomial_stderr(r_p, n_traj)
     settings = {
         "mass": mass,
         "hbar": hbar,
