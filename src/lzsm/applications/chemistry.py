@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lzsm import _checks
-from lzsm.errors import LzsmValueError
+from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.curves import CovalentIonicCrossing, Curves, FunctionCurves, _sym2
 from lzsm.molecules.semiclassical import (
     CurveCrossing,
@@ -76,9 +76,9 @@ def marcus_curves(
     with the slope difference ``|F_1 - F_2| = m omega^2 d = omega sqrt(2 m lambda)``.  ``frequency``
     is the angular frequency omega (rad per time unit); the mass only scales x (every rate is
     independent of it).  ``mass`` and ``hbar`` are stored on the returned model."""
-    v = abs(float(coupling))
+    v = abs(_checks.real_scalar(coupling, "coupling"))
     lam = _checks.positive_scalar(reorganization_energy, "reorganization_energy")
-    dg = float(reaction_free_energy)
+    dg = _checks.real_scalar(reaction_free_energy, "reaction_free_energy")
     w = _checks.positive_scalar(frequency, "frequency")
     m = _checks.positive_scalar(mass, "mass")
     k = m * w * w
@@ -142,8 +142,9 @@ def newton_sutin_rate(
     limit: ``kappa_el -> 1``, the TST rate ``nu_n exp(-Delta G‡/k_BT)``."""
     x = landau_zener_exponent(coupling, reorganization_energy, temperature, frequency, hbar)
     kappa = np.asarray(lz_transmission_coefficient(-np.expm1(-x)))  # P_0 = 1 - exp(-2 pi gamma)
-    nu = float(frequency) / (2 * np.pi)
-    boltz = np.exp(-float(activation_free_energy(reorganization_energy, reaction_free_energy)) / float(temperature))
+    nu = _checks.positive_scalar(frequency, "frequency") / (2 * np.pi)
+    dg = _checks.real_scalar(reaction_free_energy, "reaction_free_energy")
+    boltz = np.exp(-float(activation_free_energy(reorganization_energy, dg)) / float(temperature))
     return kappa * nu * boltz, kappa
 
 
@@ -288,7 +289,7 @@ def electron_transfer_rates(
     frequency omega, both in the units of the energies (hbar explicit)."""
     v = np.abs(_checks.real_array(coupling, "coupling", positive=True)).ravel()
     lam = _checks.positive_scalar(reorganization_energy, "reorganization_energy")
-    dg = float(_checks.real_array(reaction_free_energy, "reaction_free_energy"))
+    dg = _checks.real_scalar(reaction_free_energy, "reaction_free_energy")
     kt = _checks.positive_scalar(temperature, "temperature")
     w = _checks.positive_scalar(frequency, "frequency")
     hb = _checks.positive_scalar(hbar, "hbar")
@@ -423,21 +424,32 @@ def _theta_nodes(n: int = 400) -> tuple[np.ndarray, np.ndarray]:
     return 0.5 * np.pi * (x + 1), 0.5 * np.pi * w
 
 
+def _path(
+    curve: Any, energy: float, mass: float, start: float, end: float, n_nodes: int
+) -> tuple[float, float, float, float, np.ndarray, np.ndarray, np.ndarray]:
+    """Checked (mass, start, end, energy), the theta nodes and weights, and the curve on them."""
+    if not callable(curve):
+        raise LzsmTypeError(f"`curve` must be a callable R -> U(R) (vectorised), got {type(curve).__name__}")
+    m = _checks.positive_scalar(mass, "mass")
+    a, b = _checks.real_scalar(start, "start"), _checks.real_scalar(end, "end")
+    e = _checks.real_scalar(energy, "energy")
+    th, w = _theta_nodes(_checks.integer(n_nodes, "n_nodes", low=2, high=100_000))
+    r = a + (b - a) * 0.5 * (1 - np.cos(th))
+    return m, a, b, e, th, w, _checks.real_array(curve(r), "curve(R)")
+
+
 def transit_time(curve: Any, energy: float, mass: float, start: float, end: float, n_nodes: int = 400) -> float:
     """Classical time ``int_start^end dR / v(R)``, ``v = sqrt(2 (E - U(R))/m)``, on the 1-D curve
     ``U = curve(R)`` (vectorised).  With ``R = a + (b - a)(1 - cos theta)/2`` the integrand
     ``(b - a) sin(theta)/(2 v)`` stays finite at turning points (``v ~ sqrt(R - R_t)``), so a
     Gauss–Legendre rule in theta converges fast whether or not an end is a turning point."""
-    m = _checks.positive_scalar(mass, "mass")
-    a, b = float(start), float(end)
+    m, a, b, energy, th, w, u = _path(curve, energy, mass, start, end, n_nodes)
     if not b > a:
         raise LzsmValueError(f"`end` must exceed `start`, got start={a:g}, end={b:g}")
-    th, w = _theta_nodes(n_nodes)
-    r = a + (b - a) * 0.5 * (1 - np.cos(th))
-    ke = float(energy) - np.asarray(curve(r), dtype=float)
-    if np.any(ke < -1e-12 * max(1.0, abs(float(energy)))):
+    ke = energy - u
+    if np.any(ke < -1e-12 * max(1.0, abs(energy))):
         raise LzsmValueError(
-            f"the curve rises above the energy {float(energy):g} between {a:g} and {b:g}: "
+            f"the curve rises above the energy {energy:g} between {a:g} and {b:g}: "
             "the motion is not classically allowed there"
         )
     v = np.sqrt(np.maximum(2 * ke / m, 1e-300))
@@ -447,11 +459,8 @@ def transit_time(curve: Any, energy: float, mass: float, start: float, end: floa
 def classical_action(curve: Any, energy: float, mass: float, start: float, end: float, n_nodes: int = 400) -> float:
     """``int_start^end p dR``, ``p = sqrt(2 m (E - U(R)))`` (same quadrature as :func:`transit_time`);
     between turning points twice this is the closed-orbit action S(E), and ``dS/dE`` the period."""
-    m = _checks.positive_scalar(mass, "mass")
-    a, b = float(start), float(end)
-    th, w = _theta_nodes(n_nodes)
-    r = a + (b - a) * 0.5 * (1 - np.cos(th))
-    p = np.sqrt(np.maximum(2 * m * (float(energy) - np.asarray(curve(r), dtype=float)), 0.0))
+    m, a, b, energy, th, w, u = _path(curve, energy, mass, start, end, n_nodes)
+    p = np.sqrt(np.maximum(2 * m * (energy - u), 0.0))
     return float(np.sum(w * (b - a) * 0.5 * np.sin(th) * p))
 
 
@@ -459,13 +468,16 @@ def turning_point(curve: Any, energy: float, bracket: tuple[float, float]) -> fl
     """The R in ``bracket`` where ``curve(R) = energy`` (Brent, 1e-12); error if not bracketed."""
     from scipy.optimize import brentq
 
-    a, b = (float(x) for x in bracket)
+    a, b = _checks.interval(bracket, "bracket")
+    e = _checks.real_scalar(energy, "energy")
+    if not callable(curve):
+        raise LzsmTypeError(f"`curve` must be a callable R -> U(R) (vectorised), got {type(curve).__name__}")
 
     def f(r: float) -> float:
-        return float(np.asarray(curve(np.array([r])))[0]) - float(energy)
+        return float(np.asarray(curve(np.array([r])))[0]) - e
 
     if f(a) * f(b) > 0:
-        raise LzsmValueError(f"no turning point at energy {float(energy):g} in [{a:g}, {b:g}]")
+        raise LzsmValueError(f"no turning point at energy {e:g} in [{a:g}, {b:g}]")
     return float(brentq(f, a, b, xtol=1e-12))
 
 
@@ -639,7 +651,7 @@ def plateau_times(event_times: ArrayLike, min_gap: float) -> np.ndarray:
     (where the bound population is flat and can be compared without timing error)."""
     et = np.unique(_checks.real_array(event_times, "event_times"))
     gaps = np.diff(et)
-    return 0.5 * (et[:-1] + et[1:])[gaps > float(min_gap)]
+    return 0.5 * (et[:-1] + et[1:])[gaps > _checks.real_scalar(min_gap, "min_gap", nonnegative=True)]
 
 
 def visit_centroids(times: ArrayLike, signal: ArrayLike, guesses: ArrayLike, half_width: float) -> np.ndarray:
@@ -648,6 +660,11 @@ def visit_centroids(times: ArrayLike, signal: ArrayLike, guesses: ArrayLike, hal
     windows, which should span about a period so that each holds one whole visit)."""
     t = _checks.real_array(times, "times")
     y = _checks.real_array(signal, "signal")
+    if t.ndim != 1 or y.shape != t.shape:
+        raise LzsmValueError(
+            f"`times` and `signal` must be 1-D arrays of one length, got shapes {t.shape} and {y.shape}"
+        )
+    half_width = _checks.real_scalar(half_width, "half_width", positive=True)
     out = []
     for g in np.ravel(_checks.real_array(guesses, "guesses")):
         sel = (t >= g - half_width) & (t <= g + half_width)
@@ -800,9 +817,7 @@ def nacl_wavepacket(
     settings = (model, c, s, float(r_min), float(r_max), float(absorber_width), float(absorber_strength))
     run = _photodissociation_run(*settings, n_points, step, n_steps, every, progress)
     coarse = _photodissociation_run(*settings, n_points, 2 * step, -(-n_steps // 2), max(1, every // 2), progress)
-    fine = _photodissociation_run(
-        *settings, sfft.next_fast_len(-(-3 * n_points // 2)), step, n_steps, every, progress
-    )
+    fine = _photodissociation_run(*settings, sfft.next_fast_len(-(-3 * n_points // 2)), step, n_steps, every, progress)
     pops = ("upper", "lower_inside", "lower_outside", "absorbed")
 
     def largest_change(other: dict[str, Any]) -> float:

@@ -34,12 +34,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lzsm import _checks
+from lzsm._progress import progress_bar
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.multilevel import LinearSweep
 from lzsm.models.two_level import LandauZener
 from lzsm.options import Options, resolve_options
 from lzsm.results import Result, Status
 
+#: With ``progress=None``, :func:`spin_boson` shows a bar for sweeps of this many levels or more.
+PROGRESS_LEVELS = 32
 SIGMA_Z = np.diag([1.0, -1.0]).astype(complex)
 SIGMA_X = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=complex)
 
@@ -125,8 +128,8 @@ def discretize(bath: OhmicBath, n_modes: int, max_energy: float | None = None) -
 
     Equal-width bins on ``(0, max_energy]`` (default 6 cutoffs), ``g_k^2 = J(e_k) de``, so
     that ``sum_k g_k^2 f(e_k)`` approximates ``int J(e) f(e) de`` (midpoint rule)."""
-    if not isinstance(n_modes, (int, np.integer)) or n_modes < 1:
-        raise LzsmValueError(f"`n_modes` must be a positive integer, got {n_modes!r}")
+    _checks.instance(bath, "bath", OhmicBath, "an lzsm.OhmicBath")
+    n_modes = _checks.integer(n_modes, "n_modes", low=1, high=10**7)
     emax = 6.0 * float(bath.cutoff) if max_energy is None else _checks.positive_scalar(max_energy, "max_energy")
     de = emax / n_modes
     e = (np.arange(n_modes) + 0.5) * de
@@ -294,7 +297,9 @@ def spin_boson(
     per mode, or 2 for ``n_fock = 3``) and the dropped thermal weight (see
     :class:`SpinBosonResult`).  At zero temperature a
     bath coupled through sigma_z leaves P_LZ unchanged (Wubs, Saito, Kohler, Hänggi & Kayanuma,
-    Phys. Rev. Lett. 97, 200404 (2006)).
+    Phys. Rev. Lett. 97, 200404 (2006)).  ``progress`` shows a bar over the passages (the run and
+    the smaller-Fock-space check; ``None``: for sweeps of ``PROGRESS_LEVELS`` levels or more, on
+    a terminal or in a notebook).
 
     Examples
     --------
@@ -308,7 +313,8 @@ def spin_boson(
     """
     from lzsm.dynamics.coherent import propagator
 
-    temp = float(_checks.real_array(temperature, "temperature", nonnegative=True))
+    temp = _checks.real_scalar(temperature, "temperature", nonnegative=True)
+    min_weight = _checks.real_scalar(min_weight, "min_weight", nonnegative=True)
     t0, t1 = _checks.time_span(t_span)
     sweep = spin_boson_sweep(model, mode_energies, couplings, n_fock, operator)
     init = _checks.initial_state(initial, model, t0)
@@ -334,19 +340,28 @@ def spin_boson(
         w = np.exp(-(e0 - e0.min()) / temp) if temp > 0 else (np.arange(e0.size) == np.argmin(e0)).astype(float)
         w /= w.sum()
         keep = np.flatnonzero(w > min_weight)
-        prop = propagator(sw, (t0, t1), method=method, options=opts)
+        prop = propagator(sw, (t0, t1), method=method, options=opts.replace(progress=False))
         amps = v1.conj().T @ prop.u[-1] @ v0[:, keep]
         p_each = np.sum(np.abs(amps) ** 2, axis=0)
         weights = w[keep] / np.sum(w[keep])
         return float(np.sum(weights * p_each)), p_each, weights, float(1.0 - np.sum(w[keep])), prop
 
-    p, p_each, weights, dropped, prop = passage(sweep)
     # the Fock truncation, checked against smaller Fock spaces (n_fock = 2 has none)
     n_check = n_fock - 2 if n_fock >= 4 else n_fock - 1
     truncation = math.nan
-    if n_check >= 2:
-        p_check, *_ = passage(spin_boson_sweep(model, mode_energies, couplings, n_check, operator))
-        truncation = 2.0 * abs(p - p_check)
+    with progress_bar(
+        2 if n_check >= 2 else 1,
+        opts.progress,
+        desc="spin_boson",
+        unit="passage",
+        auto_above=0.0 if sweep.n_levels >= PROGRESS_LEVELS else math.inf,
+    ) as bar:
+        p, p_each, weights, dropped, prop = passage(sweep)
+        bar.update(1)
+        if n_check >= 2:
+            p_check, *_ = passage(spin_boson_sweep(model, mode_energies, couplings, n_check, operator))
+            truncation = 2.0 * abs(p - p_check)
+            bar.update(1)
     integration = 2.0 * float(np.max(prop.error_estimate))
     estimate = integration + truncation + 2.0 * dropped
     status = prop.status
@@ -385,6 +400,7 @@ def spin_boson_p_diabatic_stay(
     initial: Any = 0,
     tol: float = 1e-9,
     min_weight: float = 1e-8,
+    progress: bool | None = None,
 ) -> float:
     """The number ``spin_boson(model, t_span, initial, ...).p_diabatic_stay`` (see :func:`spin_boson`)."""
     return spin_boson(
@@ -398,4 +414,5 @@ def spin_boson_p_diabatic_stay(
         operator=operator,
         min_weight=min_weight,
         tol=tol,
+        progress=progress,
     ).p_diabatic_stay

@@ -57,7 +57,15 @@ def adiabatic_energies(model: Model, q: ArrayLike) -> np.ndarray:
 
 
 def mixing_angle(model: Model, q: ArrayLike) -> np.ndarray:
-    """Two-level mixing angle ``theta = atan2(2|V|, E1 - E2)/2`` in [0, pi/2]."""
+    """Two-level mixing angle ``theta = atan2(2|V|, E1 - E2)/2`` in [0, pi/2].
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> model = lzsm.LandauZener(coupling=0.5, sweep_rate=1.0)
+    >>> lzsm.mixing_angle(model, [-1e6, 0.0, 1e6]).round(4)  # pi/2 long before, pi/4 at, 0 long after the crossing
+    array([1.5708, 0.7854, 0.    ])
+    """
     qa = _q(model, q)
     if model.n_levels != 2:
         raise LzsmValueError(f"the mixing angle is defined for two levels; this model has {model.n_levels}")

@@ -385,6 +385,8 @@ def _run_scattering(
     remaining_tol: float,
     bar: Any,
 ) -> dict[str, Any]:
+    """One propagation until the packet has left the box between the analysis windows; ``bar``
+    advances by the fraction of the norm that has left (1 per run)."""
     g = setup.grid
     v = _potential_on_grid(model, g)
     w = absorbing_potential(g, setup.cap_width, setup.cap_strength)
@@ -400,6 +402,7 @@ def _run_scattering(
     chunk = 200
     tail = 0.0
     max_steps = int(np.ceil(setup.max_time / setup.dt))
+    shown = 0.0
     while True:
         for _ in range(chunk):
             psi = op.kinetic_step(psi)
@@ -409,10 +412,14 @@ def _run_scattering(
         n_steps += chunk
         bar.update(chunk)
         remaining = float(np.sum(np.abs(psi[:, il : ir + 1]) ** 2) * g.cell)
+        gone = min(1.0, max(shown, 1.0 - remaining))
+        bar.update(gone - shown)
+        shown = gone
         if n_steps % (5 * chunk) == 0:
             tail = max(tail, op.momentum_tail(psi))
         if remaining < remaining_tol or n_steps >= max_steps:
             break
+    bar.update(1.0 - shown)
     # what is already in the absorbers has passed the analysis windows and will be absorbed:
     # book it now (mask 0 = full absorption)
     outside = np.ones(g.shape[0], dtype=bool)
@@ -615,11 +622,18 @@ def wavepacket_scattering(
     )
     if ks.ndim != 1:
         raise LzsmValueError(f"`k_resolved` must be a number or a 1-D array, got shape {ks.shape}")
-    a, b = asymptotic_range(model) if x_range is None else _x_range(x_range)
+    a, b = asymptotic_range(model) if x_range is None else _checks.interval(x_range, "x_range")
     incoming_state = initial_channel(initial, model, a)
     el, ul = np.linalg.eigh(model.potential(np.array(a)))
     er, _ = np.linalg.eigh(model.potential(np.array(b)))
     e_in = el[incoming_state]
+    bar = progress_bar(
+        {"none": 1, "time_step": 2, "full": 3}[convergence],
+        opts.progress,
+        desc="wavepacket_scattering",
+        unit="run",
+        bar_format="{l_bar}{bar}| {n:.2f}/{total} runs [{elapsed}<{remaining}]",
+    )
 
     stop = max((tol_ / 20) ** 2, 1e-14)  # run-length term 2 sqrt(norm left) <= tol/10
 
@@ -752,16 +766,6 @@ def wavepacket_scattering(
     )
 
 
-def _x_range(x_range: Any) -> tuple[float, float]:
-    try:
-        a, b = (float(v) for v in x_range)
-    except (TypeError, ValueError):
-        raise LzsmValueError(f"`x_range` must be (a, b) with a < b, got {x_range!r}") from None
-    if not (np.isfinite(a) and np.isfinite(b) and b > a):
-        raise LzsmValueError(f"`x_range` must be (a, b) of finite numbers with a < b, got {x_range!r}")
-    return a, b
-
-
 # =========================================================================== tables against k
 _QUANTITIES = ("transmission", "reflection", "transmission_diabatic", "reflection_diabatic")
 
@@ -805,6 +809,7 @@ def scattering_vs_momentum(
     method: str = "stationary",
     initial: Any = "lower",
     hbar: float | None = None,
+    progress: bool | None = None,
     **options: Any,
 ) -> ScatteringScan:
     """Transmission and reflection per channel against the incident wavenumber ``k``, as a
@@ -817,12 +822,16 @@ def scattering_vs_momentum(
     ``reflection_diabatic`` on ``(k, diabatic)``, ``error_estimate``, ``status`` and ``success``
     on ``k``; coordinate ``energy`` along ``k``.  ``initial`` names the incoming channel;
     ``options`` go to the method (e.g. ``step`` or ``convergence``, ``tol``); mass and hbar are
-    the model's (``mass``/``hbar`` are deprecated keywords)."""
+    the model's (``mass``/``hbar`` are deprecated keywords).  ``progress``: a bar over the
+    wavenumbers for ``"wavepacket"`` (``None``: on a terminal or in a notebook); the stationary
+    method solves all of them in one call."""
     import xarray as xr
 
     from lzsm.molecules.stationary import stationary_scattering
 
     _checks.choice(method, "method", ("stationary", "wavepacket"))
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise LzsmTypeError(f"`progress` must be True, False or None, got {_checks.short(progress)}")
     ks = np.atleast_1d(_checks.real_array(k, "k", positive=True))
     if ks.ndim != 1:
         raise LzsmValueError(f"`k` must be a number or a 1-D array, got shape {ks.shape}")
@@ -832,10 +841,12 @@ def scattering_vs_momentum(
         err, status, energy = r.error_estimate, np.asarray(r.status), r.energies
         m, hb, channel = r.mass, r.hbar, r.incoming_state
     else:
-        rows = [
-            wavepacket_scattering(model, float(kk), mass, initial=initial, hbar=hbar, k_resolved=[float(kk)], **options)
-            for kk in ks
-        ]
+        rows = []
+        with progress_bar(ks.size, progress, desc="scattering_vs_momentum", unit="k") as bar:
+            for kk in ks:
+                one = {"initial": initial, "hbar": hbar, "k_resolved": [float(kk)], "progress": False}
+                rows.append(wavepacket_scattering(model, float(kk), mass, **one, **options))
+                bar.update(1)
         data = {
             name: np.array(
                 [
