@@ -499,16 +499,59 @@ def _warn_unfinished(status: np.ndarray, where: str, result: str) -> None:
         )
 
 
+def propagation_budget(
+    where: str,
+    model: Model,
+    te: np.ndarray,
+    max_steps: int,
+    columns: int,
+    shape: tuple[int, ...] | None = None,
+    extra_bytes: float = 0.0,
+) -> None:
+    """Refuse, before integrating, a propagation that cannot finish or does not fit: a grid
+    point that needs more than ``max_steps`` steps for certain (models with a kernel form:
+    :meth:`lzsm.models.base.KernelForm.phase_bound`), or saved states (``columns`` per level
+    and time, twice: the kernels' output and the result) plus ``extra_bytes`` beyond the memory
+    budget.  ``shape``: the grid of the result (default the model's)."""
+    kf = model.kernel_form()
+    if kf is not None:
+        t0, t1 = float(te[0]), float(te[-1])
+        _checks.step_budget(
+            kf.phase_bound(t0, t1) / (math.pi * model.hbar),
+            max_steps,
+            where,
+            f"the propagation over `t_span` = ({t0:g}, {t1:g})",
+            model.parameters(),
+            "shorten `t_span` (or change the model parameters named)",
+        )
+    npts = math.prod(model.batch_shape if shape is None else shape)
+    n = model.n_levels
+    what = f" x {columns} columns" if columns > 1 else ""
+    _checks.memory_budget(
+        2.0 * 16.0 * npts * te.size * n * columns + extra_bytes,
+        f"{where}: the saved states",
+        f"{npts} grid points x {te.size} saved times (`t_eval`) x {n} levels{what}",
+        "save fewer times (`t_eval`), or run the grid in parts (lzsm.scan with chunks= and store=)",
+    )
+
+
 def _solve(
-    model: Model, t_span: Any, t_eval: Any, psi0: np.ndarray | None, method: str | None, options: Options
+    model: Model,
+    t_span: Any,
+    t_eval: Any,
+    psi0: np.ndarray | None,
+    method: str | None,
+    options: Options,
+    where: str = "evolve",
 ) -> tuple[methods.Method, Options, np.ndarray, np.ndarray, tuple[Any, ...]]:
     """Shared dispatch: (method, options, saved times, times with breakpoints, runner output)."""
     te_user = _checks.times(t_span, t_eval)
     meth = methods.lookup("schrodinger", method, _form(model))
     opts = meth.check(options)
     te = _merge_breakpoints(te_user, opts.breakpoints)
+    n = model.n_levels
+    propagation_budget(where, model, te, opts.max_steps, n if psi0 is None else psi0.shape[-1])
     if psi0 is None:
-        n = model.n_levels
         psi0 = np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n))
     out = meth.runner(model, te, psi0, opts)
     return meth, opts, te_user, te, out
@@ -608,7 +651,9 @@ def propagator(
     opts = resolve_options(
         options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
     )
-    _meth, opts, te_user, te, (label, u, err, steps, status) = _solve(model, t_span, t_eval, None, method, opts)
+    _meth, opts, te_user, te, (label, u, err, steps, status) = _solve(
+        model, t_span, t_eval, None, method, opts, "propagator"
+    )
     _warn_unfinished(status, "propagator", "Propagator")
     u = np.take(u, np.searchsorted(te, te_user), axis=-3)
     return Propagator(model, te_user, u, method=label, options=opts, status=status, error_estimate=err, n_steps=steps)

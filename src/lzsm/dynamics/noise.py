@@ -602,6 +602,14 @@ def evolve_noisy(
     assert init.psi is not None
     if dt is not None:
         dt = _checks.positive_scalar(dt, "dt")
+    npts = math.prod(model.batch_shape)
+    n = model.n_levels
+    _checks.memory_budget(
+        16.0 * npts * te.size * (n * n + n),
+        "evolve_noisy: the averaged density matrices",
+        f"{npts} grid points x {te.size} saved times (`t_eval`) x {n} x {n}",
+        "save fewer times (`t_eval`), or run the grid in parts (lzsm.scan with chunks= and store=)",
+    )
     label, rho, stderr, dt_used, n_steps = meth.runner(
         model, noise, te, init.psi, n_traj, (s0, s1), dt, opts, chunk_size
     )

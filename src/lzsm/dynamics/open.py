@@ -39,7 +39,7 @@ from numpy.typing import ArrayLike
 from lzsm import _checks, methods
 from lzsm._progress import progress_bar
 from lzsm.dynamics.baths import OhmicBath
-from lzsm.dynamics.coherent import _pauli
+from lzsm.dynamics.coherent import _pauli, propagation_budget
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import lindblad as _lk
 from lzsm.kernels import threads as _threads
@@ -327,8 +327,11 @@ def evolve_open(
         "bath": repr(bath) if bath is not None else "none",
     }
 
-    # ---- per-point kernel inputs (rates in 1/time, energies / hbar)
+    # ---- budgets: steps, and the saved density matrices with one superoperator per point
     npts = int(np.prod(shape, dtype=int))
+    propagation_budget("evolve_open", model, te, opts.max_steps, n, shape, 16.0 * npts * n**4)
+
+    # ---- per-point kernel inputs (rates in 1/time, energies / hbar)
     gphi_b = np.broadcast_to(gphi, shape).reshape(npts)
     g1_b = np.broadcast_to(g1, shape).reshape(npts)
     kt_b = np.broadcast_to(kt, shape).reshape(npts) / hbar

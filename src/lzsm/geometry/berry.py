@@ -257,7 +257,7 @@ def berry_phase(
     is issued."""
     if isinstance(state, bool) or not isinstance(state, (int, np.integer)) or not 0 <= state < model.n_levels:
         raise LzsmValueError(f"`state` must be an adiabatic index in [0, {model.n_levels - 1}], got {state!r}")
-    tol = _checks.positive_scalar(tol, "tol")
+    tol = _checks.tolerance(tol, "tol", high=None)
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
     if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 4:
         raise LzsmValueError(f"`n_points` must be an integer >= 4, got {n_points!r}")

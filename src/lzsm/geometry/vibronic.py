@@ -223,7 +223,7 @@ def jahn_teller_levels(
     by ``tol`` gives status ``NOT_CONVERGED`` and an :class:`~lzsm.errors.LzsmConvergenceWarning`."""
     model = JahnTellerExE(k=k, omega=omega, g=g)
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
-    tol = _checks.positive_scalar(tol, "tol")
+    tol = _checks.tolerance(tol, "tol", scale=float(np.max(np.abs(model.omega))), scale_name="omega", high=None)
     n_step = _checks.integer(n_step, "n_step", low=1)
     # below every level: the minimum of the lower surface
     rr = np.linspace(0.0, 4.0 * (model.k + 1.0) / model.omega, 400)

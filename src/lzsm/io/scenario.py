@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from lzsm._checks import MAX_TOL, MIN_TOL, grid_points
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.errors import LzsmValueError
 from lzsm.io import units
@@ -73,7 +74,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "t_span": Field("time", shape="pair"),
         "initial": Field("any", "diabatic 0"),
         "n_save": Field("int", 401, low=2, high=1_000_000),
-        "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True),
+        "tol": Field("number", 1e-10, low=MIN_TOL, high=MAX_TOL),
     },
     "sweep": {"sweep_rate": Field("sweep_rate", shape="range", nonzero=True)},
     "figures": {
@@ -283,7 +284,7 @@ MAP_SCHEMA: dict[str, dict[str, Field]] = {
     "map": {
         "n_periods": Field("int", 20, low=0),
         "initial": Field("int", 0, low=0, high=1),
-        "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True),
+        "tol": Field("number", 1e-10, low=MIN_TOL, high=MAX_TOL),
         "n_samples": Field("int", "auto", low=8, choices=("auto",)),
         "chunk_points": Field("int", 4096, low=1, high=10**7),
     },
@@ -328,6 +329,7 @@ def map_from_dict(raw: dict[str, Any]) -> MapScenario:
     phase = r.get("drive", "phase")
     shape = r.get("drive", "shape")
     axes = {name: r.get_range("drive", name) for name in ("offset", "amplitude")}
+    grid_points({f"drive.{name}": len(values) for name, values in axes.items()})
     n_periods = r.get("map", "n_periods") or None  # 0 in the file means: the infinite-time average only
     return MapScenario(
         title,
