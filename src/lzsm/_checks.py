@@ -534,6 +534,6 @@ def named(names: Mapping[str, str]) -> Iterator[None]:
         yield
     except LzsmError as exc:
         if exc.args and isinstance(exc.args[0], str):
-            text = re.sub(r"`([A-Za-z_][\w.]*)`", lambda m: f"`{names.get(m.group(1), m.group(1))}`", exc.args[0])
+            text = re.sub(r"`([A-Za-z_][\w.=]*)`", lambda m: f"`{names.get(m.group(1), m.group(1))}`", exc.args[0])
             exc.args = (text, *exc.args[1:])
         raise

@@ -65,8 +65,11 @@ def minimum_gap(coupling: ArrayLike) -> np.ndarray:
 
 
 def adiabaticity(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
-    """Adiabaticity parameter ``delta = |V|^2 / (hbar |alpha|)``."""
-    return _out(_coupling(coupling) ** 2 / (_hbar(hbar) * np.abs(_rate(sweep_rate))))
+    """Adiabaticity parameter ``delta = |V|^2 / (hbar |alpha|)`` (inf where it overflows: P_LZ is
+    then 0)."""
+    v, hb, a = _coupling(coupling), _hbar(hbar), np.abs(_rate(sweep_rate))
+    with np.errstate(over="ignore"):
+        return _out(v**2 / (hb * a))
 
 
 def lz_probability(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
@@ -162,8 +165,9 @@ def _canonical(coupling, sweep_rate, hbar, *times):
     g = np.abs(v) / np.sqrt(hb * np.abs(a))
     if np.any(g**2 > MAX_FINITE_TIME_DELTA):
         raise LzsmValueError(
-            f"finite-time closed form supports adiabaticity delta = |V|^2/(hbar|alpha|) <= "
-            f"{MAX_FINITE_TIME_DELTA:g}; got {np.max(g**2):.4g} (the transition is exp(-2 pi delta) ~ 0 there)"
+            f"`coupling` and `sweep_rate`: the finite-time closed form supports adiabaticity delta = "
+            f"|V|^2/(hbar|alpha|) <= {MAX_FINITE_TIME_DELTA:g}; got {np.max(g**2):.4g} (the transition is "
+            "exp(-2 pi delta) ~ 0 there)"
         )
     ss = [np.broadcast_to(t, shape) * scale for t in ts]
     ph = np.exp(1j * np.angle(v))

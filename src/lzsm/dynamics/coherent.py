@@ -70,6 +70,10 @@ DEFAULT_TOL = 1e-10
 #: Status codes and their meaning (kept for lzsm 0.1 code; see :class:`lzsm.results.Status`).
 STATUS_MESSAGES = status_messages()
 
+#: Runs whose grid needs at least this many steps in all (seconds of work) show a progress bar
+#: (on a terminal or in a notebook) however few their points.
+LONG_RUN_STEPS = 2 * 10**7
+
 #: The options every Magnus path honours.
 _MAGNUS_OPTIONS = {"tol", "max_step", "max_steps", "breakpoints"}
 
@@ -282,8 +286,10 @@ def run_kernel_form(
     def call(sl: slice) -> tuple[np.ndarray, ...]:
         return kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], te, psi[sl], tol, 0.0, max_step, max_steps)
 
+    # a bar for many points, or for few points that need many steps (the step bound of the grid)
+    work = float(np.sum(kf.phase_bound(float(te[0]), float(te[-1])))) / (math.pi * hbar)
     outs, errs, steps, stats = [], [], [], []
-    with progress_bar(npts, progress, desc="evolve", auto_above=2048) as bar:
+    with progress_bar(npts, progress, desc="evolve", auto_above=0 if work > LONG_RUN_STEPS else 2048) as bar:
         for _, (o, e, k, st) in _threads.run_chunks(call, npts, 2048):
             outs.append(o)
             errs.append(e)

@@ -238,8 +238,8 @@ def interferometry_map(
             f"`n_periods` = {n_periods} is more periods than one period propagated at tol = {tol:g} resolves: "
             f"its eigenphases are trusted to about tol per period or worse, so after n periods they are off by "
             f"n x {tol:g} rad or more; the largest trustworthy number of periods at this tol is at most "
-            f"{largest_periods(tol)}: use fewer periods, a smaller tol (down to {MIN_TOL:g}), or n_periods=None "
-            "(the infinite-time average)"
+            f"{largest_periods(tol)}: use fewer periods, a smaller tol (down to {MIN_TOL:g}), or the infinite-time "
+            "average"
         )
     init = _checks.initial_state(initial, model.point(()) if model.batch_shape == () else model, 0.0)
     initial = int(init.diabatic.reshape(-1)[0])
