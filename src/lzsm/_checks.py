@@ -318,21 +318,30 @@ MAX_TOL = 1.0
 
 
 def tolerance(
-    x: Any, name: str = "tol", *, scale: float = 1.0, scale_name: str = "", high: float | None = MAX_TOL
+    x: Any,
+    name: str = "tol",
+    *,
+    scale: float = 1.0,
+    scale_name: str = "",
+    high: float | None = MAX_TOL,
+    floor: float = MIN_TOL,
+    method: str = "",
 ) -> float:
-    """A tolerance double precision can honour: a number in ``[MIN_TOL, high]``, both times
+    """A tolerance double precision can honour: a number in ``[floor, high]``, both times
     ``scale`` (the size of the quantity it applies to, named ``scale_name``, for absolute
-    tolerances); ``high=None``: no upper bound.  The one rule of every front door taking ``tol``."""
+    tolerances); ``high=None``: no upper bound.  ``floor`` is :data:`MIN_TOL`, or more for a
+    ``method`` that cannot honour less.  The one rule of every front door taking ``tol``."""
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
         raise LzsmTypeError(f"`{name}` must be a number, got {x!r}")
     value = float(x)
-    low = MIN_TOL * scale
+    low = floor * scale
     top = None if high is None else high * scale
     if not (math.isfinite(value) and value >= low and (top is None or value <= top)):
         accepted = f"in [{low:g}, {top:g}]" if top is not None else f">= {low:g}"
         relative = f" relative to {scale_name} = {scale:g}" if scale_name else ""
+        who = f"method {method!r} in double precision" if method else "double precision"
         raise LzsmValueError(
-            f"`{name}` must be {accepted} (double precision cannot deliver less than {MIN_TOL:g}{relative}), got {x!r}"
+            f"`{name}` must be {accepted} ({who} cannot deliver less than {floor:g}{relative}), got {x!r}"
         )
     return value
 

@@ -46,6 +46,7 @@ from lzsm.results import (
     FinalProbabilities,
     Result,
     Status,
+    checked_probability,
     grid_coordinates,
     status_messages,
     write_netcdf,
@@ -130,8 +131,9 @@ class Evolution(FinalProbabilities, _OnModelGrid, Result):
     # ------------------------------------------------------------------ both pictures
     @property
     def populations(self) -> np.ndarray:
-        """Diabatic populations ``|c_j(t)|^2``, shape ``(*grid, M, N)``."""
-        return np.abs(self.amplitudes) ** 2
+        """Diabatic populations ``|c_j(t)|^2``, shape ``(*grid, M, N)`` (checked: NaN only at
+        points that did not finish, within [0, 1] up to rounding)."""
+        return self._checked_populations(np.abs(self.amplitudes) ** 2, "populations")
 
     @property
     def adiabatic_amplitudes(self) -> np.ndarray:
@@ -144,7 +146,7 @@ class Evolution(FinalProbabilities, _OnModelGrid, Result):
     @property
     def adiabatic_populations(self) -> np.ndarray:
         """Populations of the instantaneous eigenstates (index 0 lowest), ``(*grid, M, N)``."""
-        return np.abs(self.adiabatic_amplitudes) ** 2
+        return self._checked_populations(np.abs(self.adiabatic_amplitudes) ** 2, "adiabatic_populations")
 
     # ------------------------------------------------------------------ export
     def _coords(self) -> dict[str, Any]:
@@ -426,9 +428,10 @@ def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
 
 
 def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
-    """SciPy DOP853 point by point (rtol = atol = tol), segment by segment between saved
-    times; no error estimate (NaN)."""
-    from scipy.integrate import solve_ivp
+    """SciPy's DOP853 point by point (rtol = atol = tol), segment by segment between saved
+    times, stepped here so that ``max_steps`` bounds every point (``solve_ivp`` has no step
+    budget: one long segment ran unbounded); no error estimate (NaN)."""
+    from scipy.integrate import DOP853
 
     n = model.n_levels
     shape = model.batch_shape
@@ -449,24 +452,18 @@ def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) ->
             y = psi[idx].reshape(-1)
             out[idx + (0,)] = psi[idx]
             for j in range(1, te.size):
-                sol = solve_ivp(
-                    rhs,
-                    (te[j - 1], te[j]),
-                    y,
-                    method="DOP853",
-                    rtol=options.tol,
-                    atol=options.tol,
-                    max_step=options.max_step,
-                )
-                steps[idx] += sol.t.size - 1
-                if not sol.success:
+                solver = DOP853(rhs, te[j - 1], y, te[j], rtol=options.tol, atol=options.tol, max_step=options.max_step)
+                while solver.status == "running" and steps[idx] < options.max_steps:
+                    solver.step()
+                    steps[idx] += 1
+                if solver.status == "failed":
                     status[idx] = int(Status.FAILED)
                     break
-                y = sol.y[:, -1]
-                out[idx + (j,)] = y.reshape(n, kcols)
-                if steps[idx] >= options.max_steps:
+                if solver.status == "running":
                     status[idx] = int(Status.MAX_STEPS)
                     break
+                y = solver.y
+                out[idx + (j,)] = y.reshape(n, kcols)
             bar.update(1)
     return "dop853", out, np.full(shape, np.nan), steps, status
 
@@ -479,6 +476,7 @@ for _dop853_form in ("compiled", "callable"):
         default_tol=1e-10,
         honours={"tol", "max_step", "max_steps", "breakpoints"},
         description="SciPy DOP853 (8th-order Runge-Kutta), point by point; reference method",
+        min_tol=methods.SCIPY_MIN_TOL,
     )(_dop853)
 
 
@@ -722,6 +720,9 @@ def transition_matrix(
     u = prop.u[..., -1, :, :]
 
     def result(p: np.ndarray) -> TransitionMatrix:
+        status = np.asarray(prop.status)[..., None, None]
+        err = None if prop.error_estimate is None else np.asarray(prop.error_estimate, dtype=float)[..., None, None]
+        p = checked_probability(p, "transition_probability", "lower `tol` (or shorten `t_span`)", status, err)
         return TransitionMatrix(
             model,
             p,

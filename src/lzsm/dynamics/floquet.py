@@ -37,7 +37,7 @@ from lzsm.kernels.averages import unfold_half_period, weighted_overlaps
 from lzsm.kernels.drives import F_COS, F_TRIANGLE
 from lzsm.models.base import KernelForm, Model
 from lzsm.options import MIN_TOL, Options, resolve_options
-from lzsm.results import Result, Status
+from lzsm.results import Result, Status, checked_probability
 
 #: Largest accumulated eigenphase error (rad) of n periods that powers of U_T are trusted with.
 MAX_PHASE_DRIFT = 0.1
@@ -191,8 +191,10 @@ class Floquet(_OnModelGrid, Result):
             if not isinstance(n_periods, (int, np.integer)) or n_periods < 1:
                 raise LzsmValueError(f"`n_periods` must be a positive integer or None, got {n_periods!r}")
             g = _average_weights(np.angle(prod), int(n_periods))
-        pops = np.einsum("...a,...b,...ab,...jab->...j", c, np.conj(c), g, self._period_overlaps())
-        return pops.real
+        pops = np.einsum("...a,...b,...ab,...jab->...j", c, np.conj(c), g, self._period_overlaps()).real
+        status = np.asarray(self.status)[..., None]
+        err = None if self.error_estimate is None else np.asarray(self.error_estimate, dtype=float)[..., None]
+        return checked_probability(pops, "time-averaged populations", "lower `tol` or raise `n_samples`", status, err)
 
     def _period_overlaps(self) -> np.ndarray:
         """``M^j_ab = (1/T) int_0^T <j|U(t) u_a> conj(<j|U(t) u_b>) dt``, spectrally accurate.

@@ -32,7 +32,7 @@ from lzsm.dynamics.floquet import (
 from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.models.drives import PeriodicDrive
 from lzsm.options import MIN_TOL, Options
-from lzsm.results import DatasetResult, Status
+from lzsm.results import DatasetResult, Status, checked_probability
 
 AXES = ("gap", "offset", "amplitude", "frequency", "phase")
 
@@ -107,12 +107,18 @@ def map_block(
     fl = floquet(model, n_samples=n_samples, tol=tol)
     shape_ = model.batch_shape
     out: dict[str, np.ndarray] = {}
+    status, err = np.broadcast_to(fl.status, shape_), np.broadcast_to(fl.error_estimate, shape_)
+    fix = "lower `tol`"
     if n_periods is not None:
         final = np.abs(fl.stroboscopic(initial, np.array([n_periods]))[..., 0, :]) ** 2
-        out["p_upper_final"] = np.broadcast_to(final[..., 1], shape_)
+        out["p_upper_final"] = checked_probability(
+            np.broadcast_to(final[..., 1], shape_), "p_upper_final", fix, status, err
+        )
     if n_samples:
         mean = fl.time_averaged_populations(initial, n_periods)
-        out["p_upper_mean"] = np.broadcast_to(mean[..., 1], shape_)
+        out["p_upper_mean"] = checked_probability(
+            np.broadcast_to(mean[..., 1], shape_), "p_upper_mean", fix, status, err
+        )
     out["quasienergy"] = np.broadcast_to(fl.quasienergies, shape_ + (2,))
     out["error_estimate"] = np.broadcast_to(fl.error_estimate, shape_)
     out["status"] = np.broadcast_to(np.asarray(fl.status, dtype=np.int64), shape_)

@@ -50,7 +50,7 @@ from lzsm.kernels import rng as _rng
 from lzsm.kernels import threads as _threads
 from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
-from lzsm.results import Result, final_of, grid_coordinates
+from lzsm.results import Result, checked_probability, final_of, grid_coordinates
 
 NOISE_TARGETS = ("bias", "coupling")
 
@@ -366,14 +366,21 @@ class NoisyEvolution(Result):
 
     @property
     def populations(self) -> np.ndarray:
-        """Mean diabatic populations ``rho_jj(t)``, shape ``(*grid, M, N)``."""
-        return np.real(np.diagonal(self.rho, axis1=-2, axis2=-1)).copy()
+        """Mean diabatic populations ``rho_jj(t)``, shape ``(*grid, M, N)`` (checked: within
+        [0, 1] up to rounding)."""
+        pops = np.real(np.diagonal(self.rho, axis1=-2, axis2=-1)).copy()
+        return checked_probability(pops, "populations", "a smaller `dt`")
 
     @property
     def p_diabatic_stay(self) -> np.ndarray:
         """Mean final population of the initial diabatic state (NaN where the system did not
-        start in a diabatic basis state), shape ``grid``."""
-        return self._final(self.populations)
+        start in a diabatic basis state), shape ``grid``; checked on its way out
+        (:func:`lzsm.results.checked_probability`)."""
+        index = np.asarray(self.initial_diabatic)
+        out = self._final(self.populations)
+        return checked_probability(
+            out, "p_diabatic_stay", "a smaller `dt`", missing=np.broadcast_to(index, out.shape) < 0
+        )
 
     @property
     def p_diabatic_stay_stderr(self) -> np.ndarray:

@@ -88,8 +88,9 @@ class OpenEvolution(FinalProbabilities, Result):
 
     @property
     def populations(self) -> np.ndarray:
-        """Diabatic populations ``rho_kk(t)``, shape ``(*grid, M, N)``."""
-        return np.real(np.diagonal(self.rho, axis1=-2, axis2=-1))
+        """Diabatic populations ``rho_kk(t)``, shape ``(*grid, M, N)`` (checked: NaN only at
+        points that did not finish, within [0, 1] up to rounding)."""
+        return self._checked_populations(np.real(np.diagonal(self.rho, axis1=-2, axis2=-1)), "populations")
 
     @property
     def adiabatic_populations(self) -> np.ndarray:
@@ -98,7 +99,7 @@ class OpenEvolution(FinalProbabilities, Result):
             states = bases.adiabatic_states(self.model, self.t)  # (*batch, M, N, N)
             states = np.broadcast_to(states, self.shape + states.shape[-3:])
             pops = np.einsum("...ki,...kl,...li->...i", states.conj(), self.rho, states).real
-            self._cache["ad"] = pops
+            self._cache["ad"] = self._checked_populations(pops, "adiabatic_populations")
         return self._cache["ad"]
 
     @property
@@ -447,6 +448,7 @@ for _form in ("compiled", "callable"):
         default_tol=DEFAULT_TOL,
         honours={"tol", "max_step"},
         description="SciPy DOP853 on vec(rho), point by point; any model",
+        min_tol=methods.SCIPY_MIN_TOL,
     )(_dop853)
 
 
