@@ -292,6 +292,7 @@ def run_kernel_form(
     work = float(np.sum(kf.phase_bound(float(te[0]), float(te[-1])))) / (math.pi * hbar)
     outs, errs, steps, stats = [], [], [], []
     with progress_bar(npts, progress, desc="evolve", auto_above=0 if work > LONG_RUN_STEPS else 2048) as bar:
+        bar.set_postfix_str(f"at least {work:.2g} steps", refresh=False)
         for _, (o, e, k, st) in _threads.run_chunks(call, npts, 2048):
             outs.append(o)
             errs.append(e)
