@@ -536,7 +536,7 @@ def propagation_budget(
         2.0 * 16.0 * npts * te.size * n * columns + extra_bytes,
         f"{where}: the saved states",
         f"{npts} grid points x {te.size} saved times (`t_eval`) x {n} levels{what}",
-        "save fewer times (`t_eval`), or run the grid in parts (lzsm.scan with chunks= and store=)",
+        "save fewer times (`t_eval`), or run the grid in parts (lzsm.scan with chunks= and store=, on Dask with scheduler=)",
     )
 
 

@@ -165,8 +165,8 @@ class Floquet(_OnModelGrid, Result):
         modulo 2 pi exactly (:func:`power_phases`); more periods than the one-period propagator
         resolves (:meth:`check_periods`) are refused."""
         n = np.atleast_1d(np.asarray(n_periods))
-        if n.dtype.kind not in "iu" or np.any(n < 0):
-            raise LzsmValueError(f"`n_periods` must be non-negative integers, got {n_periods!r}")
+        if n.dtype.kind not in "iu" or np.any(n < 0) or np.any(n >= 2**63):
+            raise LzsmValueError(f"`n_periods` must be integers in [0, 2^63), got {n_periods!r}")
         if n.size:
             self.check_periods(int(np.max(n)))
         c = self.coefficients(initial)
@@ -188,8 +188,8 @@ class Floquet(_OnModelGrid, Result):
         if n_periods is None:
             g = (np.abs(prod - 1.0) < 1e-10).astype(float)
         else:
-            if not isinstance(n_periods, (int, np.integer)) or n_periods < 1:
-                raise LzsmValueError(f"`n_periods` must be a positive integer or None, got {n_periods!r}")
+            if not isinstance(n_periods, (int, np.integer)) or not 1 <= n_periods < 2**63:
+                raise LzsmValueError(f"`n_periods` must be an integer in [1, 2^63) or None, got {n_periods!r}")
             g = _average_weights(np.angle(prod), int(n_periods))
         pops = np.einsum("...a,...b,...ab,...jab->...j", c, np.conj(c), g, self._period_overlaps()).real
         status = np.asarray(self.status)[..., None]

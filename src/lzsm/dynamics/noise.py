@@ -615,7 +615,7 @@ def evolve_noisy(
         16.0 * npts * te.size * (n * n + n),
         "evolve_noisy: the averaged density matrices",
         f"{npts} grid points x {te.size} saved times (`t_eval`) x {n} x {n}",
-        "save fewer times (`t_eval`), or run the grid in parts (lzsm.scan with chunks= and store=)",
+        "save fewer times (`t_eval`), or run the grid in parts (lzsm.scan with chunks= and store=, on Dask with scheduler=)",
     )
     label, rho, stderr, dt_used, n_steps = meth.runner(
         model, noise, te, init.psi, n_traj, (s0, s1), dt, opts, chunk_size

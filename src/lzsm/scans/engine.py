@@ -810,7 +810,7 @@ def scan(
                         float(math.prod(plan.shape)) * per_point,
                         "scan: the whole result in memory",
                         f"{math.prod(plan.shape)} grid points x {format_bytes(per_point)} of outputs per point",
-                        "pass `store=` (a Zarr store, written block by block: memory then scales with a block)",
+                        "pass `store=` (a Zarr store, written block by block: memory then scales with a block; smaller blocks with `chunks=`, on Dask with `scheduler=`)",
                     )
                     for name, o in spec.items():
                         memory[name] = np.empty(plan.shape + o.shape, dtype=o.dtype)
