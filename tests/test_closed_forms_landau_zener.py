@@ -398,3 +398,19 @@ def test_max_delta_constant_is_the_documented_limit():
     # delta = 199 (P_LZ ~ 0 but finite) is still evaluated, normalised
     c = lzsm.lz_amplitudes(math.sqrt(199.0), 1.0, 3.0)
     assert abs(np.linalg.norm(c) - 1) < 1e-10
+
+
+def test_lz_probability_where_hbar_times_sweep_rate_overflows():
+    # V^2 and hbar |alpha| both overflowed: inf / inf = NaN; delta is exactly 1 here
+    v, a, hbar = 1.3407807929942597e154, 1.797693134862316e296, 1e12
+    assert float(lzsm.adiabaticity(v, a, hbar)) == pytest.approx(1.0, rel=1e-12)
+    assert float(lzsm.lz_probability(v, a, hbar)) == pytest.approx(math.exp(-2 * math.pi), rel=1e-12)
+    assert float(lzsm.adiabaticity(1e300, 1.0)) == math.inf and float(lzsm.lz_probability(1e300, 1.0)) == 0.0
+
+
+@pytest.mark.parametrize("t", [1e12, 1e150, 1e300, 1.7e308])
+def test_finite_time_closed_form_at_any_time_is_the_asymptotic_value(t):
+    # t = 1e300 looped forever in the parabolic-cylinder kernel (s^2 overflowed)
+    p_lz = math.exp(-math.pi / 2)
+    assert float(lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t, -t)) == pytest.approx(p_lz, abs=1e-12)
+    assert float(lzsm.finite_time_p_jump(0.5, 1.0, t)) == pytest.approx(p_lz, abs=1e-12)

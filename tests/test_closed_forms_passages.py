@@ -282,3 +282,15 @@ def test_coherent_destruction_of_tunnelling(k):
 def test_periodic_closed_forms_validate_hbar(call, h):
     with pytest.raises(ValueError, match="hbar"):
         call(h)
+
+
+def test_fast_driving_formula_refuses_slow_driving_where_it_exceeds_a_probability():
+    # returned 1.19 at Delta = 1, eps0 = 0, A = 1, omega = 0.5
+    with pytest.raises(lzsm.LzsmValueError, match=r"`frequency`: the fast-driving formula needs hbar omega >= \|gap\|"):
+        lzsm.fast_driving_upper_population(1.0, 0.0, 1.0, 0.5)
+
+
+def test_fast_driving_formula_with_a_gap_whose_square_underflows():
+    # Delta_k^2 underflowed to 0: 0 / 0 = NaN; the k = 0 resonance at eps0 = 0 gives 1/2
+    assert float(lzsm.fast_driving_upper_population(1e-300, 0.0, 0.0, 1.0)) == pytest.approx(0.5, rel=1e-12)
+    assert float(lzsm.fast_driving_upper_population(1e-300, 1.0, 0.0, 5.0)) == 0.0

@@ -191,3 +191,24 @@ def test_davis_pechukas_result_export_and_repr(check_result):
         res, {"p_jump": [], "crossing_point_imag": [], "phase_integral_imag": [], "candidate_imag": ["candidate"]}
     )
     assert float(ds["p_adiabatic_follow"]) == res.p_adiabatic_follow and ds.attrs["method"] == "dykhne-davis-pechukas"
+
+
+def test_pulse_formulas_stay_right_where_their_arguments_overflow():
+    # pi T b/hbar overflows: this returned NaN; the ratio of the cosh terms is (1 + e^{-2 pi})/2
+    # (b0 = b1, y - x1 = -pi T 4 V0^2 / (2 b1) = -2 pi)
+    assert lzsm.demkov_kunike_p_diabatic_stay(1.0, 1e200, 1e200, 1e200) == pytest.approx(
+        (1 + math.exp(-2 * math.pi)) / 2, rel=1e-12
+    )
+    # Allen–Eberly limit: e^{-2 pi} for |b1| T = 5.3e153 (x1 overflows, y - x1 = -2 pi)
+    p = lzsm.demkov_kunike_p_diabatic_stay(1.0, 1.0, 5.3489414707557125e153, 5.348941470755712e153)
+    assert p == pytest.approx(math.exp(-2 * math.pi), rel=1e-9)
+    assert lzsm.demkov_kunike_p_diabatic_stay(0.0, 0.0, 0.0, 1e300, hbar=1e-300) == 1.0  # nothing happens
+    assert lzsm.rosen_zener_p_diabatic_stay(1.0, 1e200, 1e200) == 1.0  # far detuned: sech^2 = 0
+
+
+def test_pulse_area_beyond_what_double_precision_resolves_is_refused_naming_coupling_and_duration():
+    # sin^2 of an overflowing area was NaN (returned quietly)
+    with pytest.raises(lzsm.LzsmValueError, match=r"`coupling` and `duration`: the pulse area .* inf rad"):
+        lzsm.rosen_zener_p_diabatic_stay(1e200, 0.0, 1e200)
+    with pytest.raises(lzsm.LzsmValueError, match=r"`coupling` and `duration`: the pulse area .* 1e\+15"):
+        lzsm.demkov_kunike_p_diabatic_stay(1.0, 0.0, 0.0, 1e20)

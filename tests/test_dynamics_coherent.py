@@ -405,3 +405,29 @@ def test_callable_lockstep_error_estimate_bounds_the_error_at_loose_tolerances(t
     actual = np.linalg.norm(run.amplitudes[-1] - ref.amplitudes[-1])
     assert run.method == "magnus6-lockstep"
     assert actual <= run.error_estimate, (actual, run.error_estimate)
+
+
+def test_dop853_honours_max_steps_within_one_segment():
+    # solve_ivp has no step budget: one long segment (here 1.6e9 steps) ran unbounded
+    with pytest.warns(lzsm.LzsmConvergenceWarning, match="did not reach"):
+        ev = lzsm.evolve(lzsm.LandauZener(0.5, 1.0), (-1e5, 1e5), method="dop853", max_steps=200)
+    assert int(ev.status) == int(lzsm.results.Status.MAX_STEPS) and int(ev.n_steps) == 200
+
+
+def test_dop853_refuses_a_tol_scipy_cannot_honour():
+    # SciPy raised such an rtol to 2.2e-14 with a UserWarning and ran on
+    with pytest.raises(lzsm.LzsmValueError, match=r"`tol` must be in \[2\.22045e-14, 1\] \(method 'dop853'"):
+        lzsm.evolve(M, (-5.0, 5.0), method="dop853", tol=1e-14)
+
+
+def test_populations_beyond_one_by_more_than_the_method_answers_for_are_refused_naming_tol():
+    # dop853 at tol 1e-4 (no error estimate): |c|^2 = 1.000008 was returned as a probability
+    ev = lzsm.evolve(lzsm.LandauZener(0.0, -1.0), (-1.0, 1.0), method="dop853", tol=1e-4)
+    with pytest.raises(
+        lzsm.LzsmNumericalError, match=r"`populations` = 1\.0000080\d* lies outside \[0, 1\] .*lower `tol`"
+    ):
+        ev.populations  # noqa: B018
+    with pytest.raises(lzsm.LzsmNumericalError, match=r"`populations` = 1\.0000080"):
+        ev.p_diabatic_stay  # noqa: B018
+    exact = lzsm.evolve(lzsm.LandauZener(0.0, -1.0), (-1.0, 1.0), method="dop853")  # default tol 1e-10
+    assert float(exact.p_diabatic_stay) == pytest.approx(1.0, abs=1e-9)

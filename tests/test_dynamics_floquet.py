@@ -331,3 +331,70 @@ def test_errors_name_the_parameter(call, name):
 def test_not_a_model_is_a_type_error():
     with pytest.raises(TypeError, match="model"):
         lzsm.floquet("PeriodicDrive")
+
+
+# --------------------------------------------------------------------------- powers for any n
+@given(
+    turns=st.floats(-0.5, 0.5, allow_nan=False),
+    n=st.one_of(st.integers(0, 2**20), st.integers(0, 2**63 - 1)),
+)
+def test_phase_times_n_is_reduced_exactly_for_any_n(turns, n):
+    from fractions import Fraction
+
+    from lzsm.dynamics.floquet import _turns_times
+
+    exact = Fraction(turns) * n
+    exact -= math.trunc(exact)  # n * turns modulo 1 (sign of turns), in exact arithmetic
+    got = float(_turns_times(np.array(turns), np.array(n)))
+    assert abs(((got - float(exact)) + 0.5) % 1.0 - 0.5) <= 4e-16
+
+
+def test_powers_of_unit_eigenvalues_stay_on_the_unit_circle_for_any_n():
+    from lzsm.dynamics.floquet import power_phases
+
+    lam = np.exp(1j * np.array([0.1, -2.3, 3.14159, 1e-9]))
+    n = np.array([0, 1, 10**6, 10**12, 10**16, 10**18])[:, None]
+    out = power_phases(lam, n)
+    assert np.max(np.abs(np.abs(out) - 1.0)) <= 1e-15  # a bare lam ** n drifts off it as n grows
+    assert np.allclose(out[:3], lam ** n[:3], atol=1e-9)
+
+
+def test_stroboscopic_refuses_more_periods_than_the_one_period_phase_error_allows():
+    fl = lzsm.floquet(lzsm.PeriodicDrive(1.0, 2.0, 5.0, 3.0, 0.3))
+    err = float(np.max(fl.phase_error()))
+    assert 0 < err < 1e-8  # about tol = 1e-10 per step, over the steps of one period
+    largest = int(0.1 / err)
+    fl.stroboscopic(0, [largest])  # still trusted: phases off by at most 0.1 rad
+    for n in (10 * largest, 10**12, 10**16, 10**18):
+        with pytest.raises(lzsm.LzsmValueError, match=r"`n_periods` = \d+ is more periods .* largest trustworthy"):
+            fl.stroboscopic(0, [n])
+
+
+def test_phase_error_bounds_the_eigenphase_error_of_one_period():
+    m = lzsm.PeriodicDrive(1.0, np.linspace(0, 40, 9)[:, None], np.linspace(0, 40, 9)[None, :], 1.0)
+    for tol in (1e-8, 1e-10):
+        fl = lzsm.floquet(m, tol=tol)
+        ref = lzsm.floquet(m, tol=1e-14)
+        off = np.max(np.abs(np.angle(fl.eigenvalues / ref.eigenvalues)), axis=-1)
+        assert np.all(off <= fl.phase_error() + ref.phase_error())
+
+
+def test_time_average_over_huge_n_stays_a_probability_and_tends_to_the_infinite_average():
+    fl = lzsm.floquet(lzsm.PeriodicDrive(1.0, np.array([0.0, 2.0, 5.0]), 4.0, 3.0, 0.3), n_samples=64)
+    inf = fl.time_averaged_populations(0, None)
+    for n in (10**9, 10**12, 10**18):
+        avg = fl.time_averaged_populations(0, n)
+        assert np.all((avg >= -1e-12) & (avg <= 1 + 1e-12))
+        assert np.max(np.abs(avg - inf)) <= 1e-6
+
+
+def test_floquet_refuses_a_period_beyond_the_step_budget_before_integrating():
+    slow = lzsm.PeriodicDrive(gap=1.0, offset=0.0, amplitude=40.0, frequency=1e-6)
+    with pytest.raises(lzsm.LzsmResourceError, match=r"one drive period needs at least 1\.2.e\+07 steps .*frequency"):
+        lzsm.floquet(slow)
+
+
+def test_floquet_refuses_samples_beyond_the_memory_budget_naming_n_samples(monkeypatch):
+    monkeypatch.setenv("LZSM_MEMORY_LIMIT", "1GiB")
+    with pytest.raises(lzsm.LzsmResourceError, match=r"needs about 238 GiB .*`n_samples`.* budget of 1 GiB"):
+        lzsm.floquet(lzsm.PeriodicDrive(1.0, 0.0, 1.0, 5.0), n_samples=10**9)

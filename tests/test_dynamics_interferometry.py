@@ -232,3 +232,45 @@ def test_map_error_estimate_of_the_infinite_time_average_grows_near_degenerate_q
     assert bound[0] == pytest.approx(2e-9 + 6e-9 / abs(lam[0, 1] - 1.0))
     assert bound[1] > 1e-3 and bound[2] == 1.0
     assert population_error_bound(eps[:1], lam[:1], 20)[0] == pytest.approx(42e-9)
+
+
+# --------------------------------------------------------------------------- n_periods and budgets
+@pytest.mark.parametrize("n", [10**12, 10**16, 10**18])
+def test_map_refuses_more_periods_than_tol_resolves(n):
+    # these used to return p_upper_final up to 3e253 (1e18), 1.47 (1e16), or values moving by
+    # 0.025 between tol 1e-10 and 1e-12 (1e12), with exit status 0
+    with pytest.raises(lzsm.LzsmValueError, match=rf"`n_periods` = {n} .* at most 1e\+09"):
+        lzsm.interferometry_map(BASE, n_periods=n, offset=OFFSET, amplitude=AMPLITUDE, tol=1e-10)
+
+
+def test_map_at_trusted_n_periods_does_not_depend_on_tol_and_stays_a_probability():
+    runs = [
+        lzsm.interferometry_map(BASE, n_periods=10**6, offset=OFFSET, amplitude=AMPLITUDE, tol=tol, progress=False)
+        for tol in (1e-12, 1e-14)
+    ]
+    for run in runs:
+        for name in ("p_upper_final", "p_upper_mean"):
+            p = run[name].values
+            assert np.all((p >= 0) & (p <= 1))
+    assert np.max(np.abs(runs[0].p_upper_final.values - runs[1].p_upper_final.values)) <= 1e-3
+
+
+def test_map_refuses_a_low_frequency_before_computing():
+    with pytest.raises(lzsm.LzsmResourceError, match=r"one drive period needs at least .* frequency = 1e-06"):
+        lzsm.interferometry_map(BASE, offset=OFFSET, amplitude=np.linspace(0, 40, 5), frequency=[1e-6])
+
+
+def test_map_refuses_a_block_beyond_the_memory_budget_naming_n_samples(monkeypatch):
+    monkeypatch.setenv("LZSM_MEMORY_LIMIT", "2GiB")
+    with pytest.raises(lzsm.LzsmResourceError, match=r"one block of the map needs about .*`n_samples`.*`chunks=`"):
+        lzsm.interferometry_map(BASE, offset=OFFSET, amplitude=AMPLITUDE, n_samples=10**9)
+    monkeypatch.setenv("LZSM_MEMORY_LIMIT", "100MiB")
+    with pytest.raises(lzsm.LzsmResourceError, match=r"`n_samples` = 'auto'.* frequency = 0\.001"):
+        lzsm.interferometry_map(BASE, offset=OFFSET, amplitude=AMPLITUDE, frequency=[1e-3])
+
+
+def test_map_grid_beyond_the_point_limit_is_refused_with_the_numbers():
+    with pytest.raises(
+        lzsm.LzsmResourceError, match=r"100000 \(offset\) x 10000 \(amplitude\) = 1e\+09 points .* 1e\+07"
+    ):
+        lzsm.interferometry_map(BASE, offset=np.linspace(0, 1, 100_000), amplitude=np.linspace(0, 1, 10_000))

@@ -266,7 +266,7 @@ def test_loop_too_close_to_or_through_intersection_between_samples():
 def test_unconverged_complex_loop_warns():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = berry_phase(SpinHalfInField(), circle_loop([0, 0, 0.5], 1.0), state=1, tol=1e-15, max_points=128)
+        res = berry_phase(SpinHalfInField(), circle_loop([0, 0, 0.5], 1.0), state=1, tol=1e-14, max_points=128)
     assert not res.converged and any("not converged" in str(w.message) for w in caught)
 
 

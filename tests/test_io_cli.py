@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import matplotlib
@@ -357,3 +358,52 @@ def test_run_application_bad_input_is_one_line_and_writes_nothing(tmp_path):
     result = invoke("run", f, "--out", tmp_path / "out")
     assert_one_line_error(result)
     assert "unknown application 'electron_transfr'" in result.stderr
+
+
+# --------------------------------------------------------------------------- never a silent wrong number
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        # printed "evolve p_diabatic_stay  nan" and exited 0
+        (
+            ["lz", "-V", "0.5", "-a", "1", "--t-span", "-1e12", "1e12"],
+            r"`--t-span` = \(-1e\+12, 1e\+12\) needs at least",
+        ),
+        # reported "`t_span` must be finite, got (-inf, inf)"
+        (
+            ["lz", "-V", "1e300", "-a", "1"],
+            r"`--coupling` must be \|V\| <= 14\.14 at --sweep-rate 1 .* got --coupling 1e\+300",
+        ),
+        (["evolve", "-V", "0.5", "-a", "1", "--t-span", "-1e5", "1e5"], r"`--t-span` = \(-100000, 100000\)"),
+        (
+            ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-200", "200", "--max-steps", "100"],
+            r"did not reach the end of --t-span .*after 100 steps\): shorten --t-span, loosen --tol or raise --max-steps",
+        ),
+        (
+            ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--tol", "1e-300"],
+            r"`--tol` must be in \[1e-14, 1\]",
+        ),
+    ],
+)
+def test_what_double_precision_or_the_budget_cannot_deliver_exits_2_naming_the_option(args, message):
+    r = invoke(*args)
+    assert_one_line_error(r)
+    assert re.search(message, r.stderr), r.stderr
+
+
+def test_lz_without_coupling_prints_no_nan():
+    r = invoke("lz", "-V", "0", "-a", "1")
+    assert r.exit_code == 0 and "nan" not in r.stdout.lower()
+
+
+def test_map_with_more_periods_than_tol_resolves_exits_2_naming_the_key(tmp_path):
+    f = tmp_path / "m.toml"
+    f.write_text(
+        "[drive]\ngap = 1.0\nfrequency = 5.0\noffset = [0.0, 5.0]\namplitude = [0.0, 4.0]\n"
+        "[map]\nn_periods = 1000000000000000000\n",
+        encoding="utf-8",
+    )
+    r = invoke("map", f, "--out", tmp_path / "out")
+    assert_one_line_error(r)
+    assert "`map.n_periods` = 1000000000000000000 is more periods" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.toml"]

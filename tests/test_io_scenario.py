@@ -481,3 +481,73 @@ def test_map_run_and_resume_check(tmp_path):
     assert json.loads((out / "scenario.json").read_text())["map"]["n_periods"] == 2
     with pytest.raises(LzsmValueError, match=r"cannot resume .*: the scenario differs in drive.gap$"):
         lzsm.io.scenario.run_map(lzsm.io.scenario.map_from_dict(tiny_map(gap=2.0)), out, resume=True)
+
+
+# --------------------------------------------------------------------------- never a silent wrong number
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda r: r["evolve"].update(tol=1e-300), r"`evolve.tol` must be >= 1e-14 and <= 1, got 1e-300"),
+        (lambda r: r["evolve"].update(max_steps=0), r"`evolve.max_steps` must be an integer >= 1"),
+        (
+            lambda r: r.update(sweep={"sweep_rate": {"start": 0.1, "stop": 1.0, "num": 10**8}}),
+            r"a grid of 100000000 \(sweep.sweep_rate.num\) = 1e\+08 points exceeds the limit of 1e\+07",
+        ),
+    ],
+)
+def test_scenario_values_double_precision_or_the_budget_cannot_serve_are_refused_naming_the_key(edit, match):
+    raw = small_raw()
+    edit(raw)
+    with pytest.raises(LzsmValueError, match=match):
+        lzsm.io.scenario.from_dict(raw)
+
+
+@pytest.mark.parametrize(
+    "evolve, match",
+    [
+        # used to end in NaN probabilities written to the folder
+        ({"t_span": [-1e5, 1e5]}, r"`evolve.t_span` = \(-100000, 100000\) needs at least 1\.59e\+09 steps"),
+        (
+            {"t_span": [-200.0, 200.0], "max_steps": 100},
+            r"did not reach the end of `evolve.t_span` at 1 of 1 points .* raise `evolve.max_steps`",
+        ),
+    ],
+)
+def test_run_that_cannot_finish_names_the_keys_and_writes_nothing(tmp_path, evolve, match):
+    raw = small_raw()
+    raw["evolve"].update(evolve)
+    with pytest.raises(lzsm.LzsmError, match=match):
+        lzsm.io.scenario.run(lzsm.io.scenario.from_dict(raw), tmp_path / "out")
+    assert leftovers(tmp_path) == []
+
+
+def test_map_of_more_points_than_the_cap_is_refused_naming_the_keys():
+    raw = tiny_map(offset={"start": 0.0, "stop": 1.0, "num": 100_000}, amplitude={"start": 0, "stop": 1, "num": 10_000})
+    with pytest.raises(lzsm.LzsmResourceError, match=r"100000 \(drive.offset\) x 10000 \(drive.amplitude\) = 1e\+09"):
+        lzsm.io.scenario.map_from_dict(raw)
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda r: r["map"].update(n_periods=10**18), r"`map.n_periods` = 1000000000000000000 is more periods"),
+        (
+            lambda r: (r["drive"].update(frequency=1e-6), r["map"].update(n_samples="auto")),
+            r"`map.n_samples` = 'auto'.*`drive.frequency`",
+        ),
+        (
+            lambda r: r["drive"].update(frequency=1e-6, amplitude=[40.0]),
+            r"one drive period needs at least 1\.22e\+07 steps .* frequency = 1e-06",
+        ),
+        (lambda r: r["map"].update(n_samples=10**9), r"1000000001 samples per period \(`map.n_samples`\)"),
+    ],
+)
+def test_map_beyond_what_tol_or_memory_allows_is_refused_naming_the_key_and_leaves_nothing(
+    tmp_path, monkeypatch, edit, match
+):
+    monkeypatch.setenv("LZSM_MEMORY_LIMIT", "4GiB")
+    raw = tiny_map()
+    edit(raw)
+    with pytest.raises(lzsm.LzsmError, match=match):
+        lzsm.io.scenario.run_map(lzsm.io.scenario.map_from_dict(raw), tmp_path / "map")
+    assert leftovers(tmp_path) == []

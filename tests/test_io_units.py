@@ -23,7 +23,7 @@ import pytest
 
 import lzsm
 from lzsm import LzsmValueError
-from lzsm.io.units import UnitSystem, has_unit, parse
+from lzsm.io.units import UnitSystem, has_unit, parse, parse_range
 
 GHZ_NS = UnitSystem("GHz", "ns")
 
@@ -255,3 +255,22 @@ def test_front_doors_refuse_quantities_instead_of_stripping_their_units():
         lzsm.LandauZener(q, 1.0)
     with pytest.raises(LzsmTypeError, match="`coupling` is a quantity with a unit"):
         lzsm.lz_probability(q, 1.0)
+
+
+def test_python_dictionaries_do_not_mix_quantities_and_plain_numbers():
+    # the rule of the command line and the files, for the Python API that accepts units
+    pint = pytest.importorskip("pint")
+    from lzsm.io import scenario
+
+    ureg = pint.UnitRegistry()
+    raw = {"model": {"coupling": ureg.Quantity(100, "MHz"), "sweep_rate": 1.0}, "evolve": {"t_span": [-5, 5]}}
+    with pytest.raises(
+        LzsmValueError,
+        match=r"model.coupling = <Quantity\(100, 'megahertz'\)> has a unit but model.sweep_rate = 1.0, "
+        r"evolve.t_span = \[-5, 5\] are plain numbers",
+    ):
+        scenario.from_dict(raw)
+    with pytest.raises(LzsmValueError, match=r"`x` = '1 GHz' has a unit but no unit system is set"):
+        parse_range(["1 GHz", 2.0], "energy", None, "x")
+    raw["units"] = {"energy": "GHz", "time": "ns"}  # declared: the plain numbers are GHz/ns and ns
+    assert float(scenario.from_dict(raw).model.coupling) == pytest.approx(0.1, rel=1e-12)

@@ -90,6 +90,8 @@ from .errors import (
     LzsmWarning as LzsmWarning,
     LzsmError as LzsmError,
     LzsmLockedError as LzsmLockedError,
+    LzsmNumericalError as LzsmNumericalError,
+    LzsmResourceError as LzsmResourceError,
     LzsmTypeError as LzsmTypeError,
     LzsmValueError as LzsmValueError,
 )

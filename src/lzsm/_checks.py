@@ -4,15 +4,26 @@ Every check names the argument, the accepted range and what it got, and returns 
 value: numbers and arrays, Hermitian matrices, choices, the time window and saved times, the
 model-is-in-time check, and the one grammar of initial states (:func:`initial_state`) shared by
 every propagating function.
+
+The rules that keep a number from being silently wrong or a run from hanging live here too,
+once: the tolerance double precision can deliver (:func:`tolerance`), the size of a parameter
+grid (:func:`grid_points`), the memory and step budgets checked before anything is allocated
+or integrated (:func:`memory_budget`, :func:`step_budget`), and the check of every probability
+array on its way out (:func:`probabilities`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
-from .errors import LzsmTypeError, LzsmValueError
+from .errors import LzsmError, LzsmNumericalError, LzsmResourceError, LzsmTypeError, LzsmValueError
 
 
 def _describe(x: np.ndarray) -> str:
@@ -404,3 +415,242 @@ def initial_state(
     dia = np.where(basis_state.any(axis=-1), np.argmax(basis_state, axis=-1), -1)
     rho = np.einsum("...i,...j->...ij", psi, psi.conj()) if density else None
     return InitialState(psi, rho, dia)
+
+
+# --------------------------------------------------------------------------- tolerances
+#: The smallest relative tolerance double precision can deliver over a whole computation
+#: (rounding in one step is ~1e-16; thousands of steps add it up).
+MIN_TOL = 1e-14
+#: The largest meaningful tolerance (an error of order one).
+MAX_TOL = 1.0
+
+
+def tolerance(
+    x: Any,
+    name: str = "tol",
+    *,
+    scale: float = 1.0,
+    scale_name: str = "",
+    high: float | None = MAX_TOL,
+    floor: float = MIN_TOL,
+    method: str = "",
+) -> float:
+    """A tolerance double precision can honour: a number in ``[floor, high]``, both times
+    ``scale`` (the size of the quantity it applies to, named ``scale_name``, for absolute
+    tolerances); ``high=None``: no upper bound.  ``floor`` is :data:`MIN_TOL`, or more for a
+    ``method`` that cannot honour less.  The one rule of every front door taking ``tol``."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise LzsmTypeError(f"`{name}` must be a number, got {x!r}")
+    value = float(x)
+    low = floor * scale
+    top = None if high is None else high * scale
+    if not (math.isfinite(value) and value >= low and (top is None or value <= top)):
+        accepted = f"in [{low:g}, {top:g}]" if top is not None else f">= {low:g}"
+        relative = f" relative to {scale_name} = {scale:g}" if scale_name else ""
+        who = f"method {method!r} in double precision" if method else "double precision"
+        raise LzsmValueError(
+            f"`{name}` must be {accepted} ({who} cannot deliver less than {floor:g}{relative}), got {x!r}"
+        )
+    return value
+
+
+# --------------------------------------------------------------------------- grids and budgets
+#: The largest parameter grid of one call: on one axis or in total (one rule).
+MAX_GRID_POINTS = 10**7
+#: The share of the available memory one computation may plan to use (LZSM_MEMORY_LIMIT overrides it).
+MEMORY_FRACTION = 0.5
+#: The budget when the available memory cannot be read.
+FALLBACK_MEMORY = 2 * 2**30
+_BYTE_UNITS = {
+    "": 1.0,
+    "b": 1.0,
+    "k": 1e3,
+    "kb": 1e3,
+    "kib": 2.0**10,
+    "m": 1e6,
+    "mb": 1e6,
+    "mib": 2.0**20,
+    "g": 1e9,
+    "gb": 1e9,
+    "gib": 2.0**30,
+    "t": 1e12,
+    "tb": 1e12,
+    "tib": 2.0**40,
+}
+_BYTES = re.compile(r"\s*(\d+\.?\d*|\.\d+)(?:[eE]([-+]?\d+))?\s*([a-zA-Z]*)\s*")
+
+
+def grid_points(sizes: Mapping[str, int]) -> int:
+    """The number of points of a grid with these axis lengths, at most :data:`MAX_GRID_POINTS`
+    (on one axis as in total); the error names every axis and the product."""
+    total = math.prod(int(n) for n in sizes.values())
+    if total > MAX_GRID_POINTS:
+        axes = " x ".join(f"{int(n)} ({name})" for name, n in sizes.items())
+        raise LzsmResourceError(
+            f"a grid of {axes} = {total:.3g} points exceeds the limit of {MAX_GRID_POINTS:.0e} points per call "
+            "(on one axis or in total): split it into several runs or use fewer points"
+        )
+    return total
+
+
+def format_bytes(n: float) -> str:
+    """``1.16 TiB``, ``512 MiB``, ``300 B``."""
+    for unit, size in (("TiB", 2.0**40), ("GiB", 2.0**30), ("MiB", 2.0**20), ("KiB", 2.0**10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n:.0f} B"
+
+
+def _available_memory() -> float | None:
+    """Bytes of memory available to a new allocation (MemAvailable, else free pages), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return float(os.sysconf("SC_AVPHYS_PAGES")) * float(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def memory_limit() -> tuple[float, str]:
+    """(bytes one computation may plan to use, where that number comes from): the environment
+    variable ``LZSM_MEMORY_LIMIT`` (bytes, or with a unit: ``8GiB``, ``500 MB``), else
+    :data:`MEMORY_FRACTION` of the available memory, else :data:`FALLBACK_MEMORY`."""
+    text = os.environ.get("LZSM_MEMORY_LIMIT", "").strip()
+    if text:
+        m = _BYTES.fullmatch(text)
+        unit = m.group(3).lower() if m else ""
+        if not m or unit not in _BYTE_UNITS:
+            raise LzsmValueError(
+                "the environment variable LZSM_MEMORY_LIMIT must be a number of bytes, optionally with a unit "
+                f"(e.g. 8GiB, 500MB), got {text!r}"
+            )
+        value = float(m.group(1)) * 10.0 ** int(m.group(2) or 0) * _BYTE_UNITS[unit]
+        if not value > 0:
+            raise LzsmValueError(f"the environment variable LZSM_MEMORY_LIMIT must be positive, got {text!r}")
+        return value, f"LZSM_MEMORY_LIMIT={text}"
+    available = _available_memory()
+    if available is None:
+        return float(FALLBACK_MEMORY), f"the default {format_bytes(FALLBACK_MEMORY)}: the free memory could not be read"
+    share = "half" if MEMORY_FRACTION == 0.5 else f"{MEMORY_FRACTION:g}"
+    return MEMORY_FRACTION * available, f"{share} of the {format_bytes(available)} available"
+
+
+def memory_budget(nbytes: float, what: str, cause: str, way_out: str) -> None:
+    """Refuse, before allocating, ``what`` that would need ``nbytes``: the message gives the
+    estimate, the parameters responsible (``cause``) and ``way_out``."""
+    limit, source = memory_limit()
+    if nbytes > limit:
+        raise LzsmResourceError(
+            f"{what} needs about {format_bytes(nbytes)} of memory ({cause}), more than the budget of "
+            f"{format_bytes(limit)} ({source}): {way_out}; LZSM_MEMORY_LIMIT (bytes, e.g. 16GiB) sets the budget"
+        )
+
+
+#: Grid points certain to exceed max_steps are refused up front when running them until they
+#: stop would take more steps than this (about a second); below it they run and end with
+#: status MAX_STEPS, like any point that does not finish.
+WASTED_STEPS = 10**6
+
+
+def at_point(parameters: Mapping[str, Any], shape: tuple[int, ...], index: tuple[int, ...]) -> str:
+    """``'at coupling = 0.5, sweep_rate = 1'``: the parameter values at one grid point."""
+    parts = []
+    for name, value in parameters.items():
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biufc" or arr.ndim > len(shape):
+            continue
+        v = np.broadcast_to(arr, shape)[index] if shape else arr.reshape(())
+        v = complex(v) if arr.dtype.kind == "c" else float(v)
+        parts.append(f"{name} = {v:.6g}")
+    return f" at {', '.join(parts)}" if parts else ""
+
+
+def step_budget(
+    min_steps: Any,
+    max_steps: int,
+    where: str,
+    span: str,
+    parameters: Mapping[str, Any],
+    shorten: str,
+    *,
+    settable: bool = True,
+) -> None:
+    """Refuse a propagation of which some grid points need more than ``max_steps`` steps for
+    certain (``min_steps``: a lower bound per point, from the dynamical phase at most pi per
+    step), when running them until they stop would cost more than :data:`WASTED_STEPS` steps.
+    The message names the window ``span``, the worst point's ``parameters`` and the way out
+    (``shorten``; raising ``max_steps`` too where it helps and the caller can set it)."""
+    from lzsm.options import MAX_STEPS
+
+    need = np.asarray(min_steps, dtype=float)
+    doomed = int(np.sum(~(need <= max_steps)))
+    if doomed * max_steps <= WASTED_STEPS:  # cheap to run: the points report status MAX_STEPS
+        return
+    worst = np.where(np.isnan(need), np.inf, need)
+    index = tuple(int(i) for i in np.unravel_index(int(np.argmax(worst)), need.shape))
+    most = float(worst[index])
+    count = "" if need.size == 1 else f" ({doomed} of {need.size} grid points)"
+    can_raise = settable and most <= MAX_STEPS and max_steps < MAX_STEPS
+    raise_max = f", or raise `max_steps` (at most {MAX_STEPS:.0e})" if can_raise else ""
+    raise LzsmResourceError(
+        f"{where}: {span} needs at least {most:.3g} steps{at_point(parameters, need.shape, index)}{count} "
+        f"(the dynamical phase, at most pi per step), more than max_steps = {max_steps:.3g}: {shorten}{raise_max}"
+    )
+
+
+# --------------------------------------------------------------------------- probabilities out
+#: How far outside [0, 1] rounding may push a probability; it is clipped back, beyond it an error.
+PROBABILITY_SLACK = 1e-9
+
+
+def probabilities(p: Any, name: str, *, fix: str, unfinished: Any = None, error_estimate: Any = None) -> np.ndarray:
+    """A probability array on its way out: finite and within [0, 1] up to rounding (clipped).
+
+    NaN stays only where ``unfinished`` (a mask broadcastable to ``p``: the points a status
+    reports as not finished, or without such a state); the slack is :data:`PROBABILITY_SLACK`
+    plus three times ``error_estimate`` where the method gives one (an amplitude error e moves
+    a population by at most 2e + e^2).  Otherwise :class:`~lzsm.errors.LzsmNumericalError`
+    naming ``name`` and ``fix`` (what to change)."""
+    arr = np.asarray(p, dtype=float)
+    if arr.size == 0:
+        return arr
+    allowed = np.zeros(arr.shape, dtype=bool) if unfinished is None else np.broadcast_to(unfinished, arr.shape)
+    slack = np.full(arr.shape, PROBABILITY_SLACK)
+    if error_estimate is not None:
+        err = np.broadcast_to(np.asarray(error_estimate, dtype=float), arr.shape)
+        slack = slack + np.where(np.isfinite(err), 3.0 * err, 0.0)
+    bad = ~np.isfinite(arr) & ~allowed
+    if np.any(bad):
+        raise LzsmNumericalError(
+            f"`{name}` is NaN or infinite at {int(np.sum(bad))} of {arr.size} values where the computation "
+            f"reported success: {fix}"
+        )
+    with np.errstate(invalid="ignore"):
+        outside = (arr < -slack) | (arr > 1.0 + slack)
+    if np.any(outside):
+        worst = arr[outside][np.argmax(np.abs(arr[outside] - 0.5))]
+        raise LzsmNumericalError(
+            f"`{name}` = {worst:.10g} lies outside [0, 1] by more than rounding at {int(np.sum(outside))} of "
+            f"{arr.size} values: {fix}"
+        )
+    return np.clip(arr, 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- names at the boundary
+@contextlib.contextmanager
+def named(names: Mapping[str, str]) -> Iterator[None]:
+    """Errors raised inside name the parameters as the caller's user knows them: the backticked
+    names of an :class:`~lzsm.errors.LzsmError` message are replaced (``\\`t_span\\``` ->
+    ``\\`--t-span\\```, ``\\`tol\\``` -> ``\\`map.tol\\```); the error keeps its type and attributes."""
+    try:
+        yield
+    except LzsmError as exc:
+        if exc.args and isinstance(exc.args[0], str):
+            text = re.sub(r"`([A-Za-z_][\w.=]*)`", lambda m: f"`{names.get(m.group(1), m.group(1))}`", exc.args[0])
+            exc.args = (text, *exc.args[1:])
+        raise

@@ -31,6 +31,17 @@ class LzsmLockedError(LzsmError, RuntimeError):
     (PID, host, since when, command).  Wait for it to finish, or stop it."""
 
 
+class LzsmResourceError(LzsmValueError):
+    """A computation refused before it starts: its estimated memory or number of steps exceeds
+    the budget.  The message gives the estimate, the parameters responsible and the way out
+    (``except ValueError`` still catches it)."""
+
+
+class LzsmNumericalError(LzsmError, ArithmeticError):
+    """A number double precision could not deliver: a NaN, or a probability outside [0, 1] by
+    more than rounding, where the method reported success.  The message names what to change."""
+
+
 class LzsmWarning(UserWarning):
     """Base class of lzsm's warnings."""
 

@@ -18,8 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from lzsm._checks import MIN_TOL, tolerance
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.options import Options
+
+#: SciPy's Runge–Kutta integrators raise an rtol below this to it (100 machine epsilons).
+SCIPY_MIN_TOL = 100 * 2.220446049250313e-16
 
 EQUATIONS = ("schrodinger", "lindblad", "noise")
 FORMS = ("compiled", "callable")
@@ -38,9 +42,13 @@ class Method:
     default_tol: float
     honours: frozenset[str]
     description: str
+    min_tol: float = MIN_TOL
 
     def check(self, options: Options) -> Options:
-        """The options with ``tol`` filled in; an error for any chosen option this method ignores."""
+        """The options with ``tol`` filled in; an error for any chosen option this method ignores,
+        or for a ``tol`` below what it can honour (:func:`lzsm._checks.tolerance`)."""
+        if options.tol is not None and options.tol < self.min_tol:
+            tolerance(options.tol, "tol", floor=self.min_tol, method=self.name)
         ignored = sorted(set(options.given()) - self.honours - ALWAYS)
         if ignored:
             raise LzsmValueError(
@@ -62,15 +70,23 @@ DEFAULTS: dict[str, str] = {"schrodinger": "magnus6", "lindblad": "magnus6", "no
 
 
 def register(
-    equation: str, name: str, form: str, *, default_tol: float, honours: set[str] | frozenset[str], description: str
+    equation: str,
+    name: str,
+    form: str,
+    *,
+    default_tol: float,
+    honours: set[str] | frozenset[str],
+    description: str,
+    min_tol: float = MIN_TOL,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorator: register ``runner`` as ``method=name`` for models of ``form`` under ``equation``."""
+    """Decorator: register ``runner`` as ``method=name`` for models of ``form`` under ``equation``
+    (``min_tol``: the smallest tolerance it can honour, if above :data:`lzsm._checks.MIN_TOL`)."""
     if equation not in EQUATIONS or form not in FORMS:
         raise LzsmValueError(f"unknown equation {equation!r} or form {form!r}")
 
     def deco(runner: Callable[..., Any]) -> Callable[..., Any]:
         _REGISTRY[(equation, name, form)] = Method(
-            name, equation, form, runner, float(default_tol), frozenset(honours), description
+            name, equation, form, runner, float(default_tol), frozenset(honours), description, float(min_tol)
         )
         return runner
 

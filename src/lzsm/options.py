@@ -16,13 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from lzsm._checks import MAX_TOL, MIN_TOL, tolerance
 from lzsm.errors import LzsmTypeError, LzsmValueError
 
-#: The smallest local tolerance double precision can deliver over a whole propagation
-#: (rounding in one step is ~1e-16; thousands of steps add it up).
-MIN_TOL = 1e-14
-#: The largest meaningful tolerance (an amplitude or density-matrix error of order one).
-MAX_TOL = 1.0
+__all__ = ["MAX_STEPS", "MAX_TOL", "MIN_TOL", "Options", "only", "resolve_options"]
 #: Largest step budget (beyond it a single point would run for hours).
 MAX_STEPS = 10**9
 
@@ -60,17 +57,8 @@ class Options:
     progress: bool | None = None
 
     def __post_init__(self) -> None:
-        tol = self.tol
-        if tol is not None:
-            if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
-                raise LzsmTypeError(f"`tol` must be a number, got {tol!r}")
-            tol = float(tol)
-            if not (MIN_TOL <= tol <= MAX_TOL):
-                raise LzsmValueError(
-                    f"`tol` must be in [{MIN_TOL:g}, {MAX_TOL:g}] (double precision cannot "
-                    f"deliver less than {MIN_TOL:g}), got {tol!r}"
-                )
-            object.__setattr__(self, "tol", tol)
+        if self.tol is not None:
+            object.__setattr__(self, "tol", tolerance(self.tol, "tol"))
         ms = self.max_step
         if isinstance(ms, bool) or not isinstance(ms, (int, float, np.integer, np.floating)) or not ms > 0:
             raise LzsmValueError(f"`max_step` must be a positive number (or inf), got {ms!r}")

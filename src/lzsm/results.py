@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
+from lzsm import _checks
 from lzsm._version import __version__
 from lzsm.options import Options
 
@@ -129,23 +130,66 @@ class _InBothPictures(Protocol):
     @property
     def p_adiabatic_follow(self) -> np.ndarray: ...
 
+    @property
+    def status(self) -> Any: ...
+
+    @property
+    def error_estimate(self) -> Any: ...
+
+    def _final_probability(self, values: np.ndarray, index: Any, name: str) -> np.ndarray: ...
+
+
+def checked_probability(
+    values: np.ndarray, name: str, fix: str, status: Any = 0, error_estimate: Any = None, missing: Any = False
+) -> np.ndarray:
+    """A probability per grid point on its way out (:func:`lzsm._checks.probabilities`): NaN
+    only where the ``status`` says the point did not finish or ``missing`` (no such state),
+    within [0, 1] up to rounding and the ``error_estimate`` (clipped), else
+    :class:`~lzsm.errors.LzsmNumericalError` naming ``fix``."""
+    shape = np.shape(values)
+    st = np.broadcast_to(np.asarray(status), shape)
+    unfinished = ~np.isin(st, [int(s) for s in SUCCESS]) | np.broadcast_to(np.asarray(missing, dtype=bool), shape)
+    err = None if error_estimate is None else np.broadcast_to(np.asarray(error_estimate, dtype=float), shape)
+    return _checks.probabilities(values, name, fix=fix, unfinished=unfinished, error_estimate=err)
+
 
 class FinalProbabilities:
     """``p_diabatic_stay``, ``p_adiabatic_follow`` and ``p_jump`` of a result that has populations
-    in both pictures at its saved times and the indices of the states it started in."""
+    in both pictures at its saved times and the indices of the states it started in.
+
+    Each is checked on its way out (:func:`checked_probability`): NaN only where the point did
+    not finish (its ``status``) or has no such state, within [0, 1] up to rounding."""
+
+    #: What to change when a final probability comes out wrong where the method reported success.
+    _fix: ClassVar[str] = "lower `tol` (or shorten `t_span`)"
+
+    def _checked_populations(self, values: np.ndarray, name: str) -> np.ndarray:
+        """Populations ``(*grid, M, N)`` on their way out: NaN only at points that did not finish."""
+        status = np.asarray(getattr(self, "status", 0))
+        err = getattr(self, "error_estimate", None)
+        tail = (1,) * (values.ndim - status.ndim)
+        err = None if err is None else np.asarray(err, dtype=float).reshape(np.shape(err) + tail)
+        return checked_probability(values, name, self._fix, status.reshape(status.shape + tail), err)
+
+    def _final_probability(self, values: np.ndarray, index: Any, name: str) -> np.ndarray:
+        index = np.asarray(index)
+        out = final_of(values, index)
+        status = getattr(self, "status", 0)
+        err = getattr(self, "error_estimate", None)
+        return checked_probability(out, name, self._fix, status, err, np.broadcast_to(index, out.shape) < 0)
 
     @property
     def p_diabatic_stay(self: _InBothPictures) -> np.ndarray:
         """Population of the initial diabatic state at the final time (NaN where the system
         did not start in a diabatic basis state)."""
-        return final_of(self.populations, self.initial_diabatic)
+        return self._final_probability(self.populations, self.initial_diabatic, "p_diabatic_stay")
 
     @property
     def p_adiabatic_follow(self: _InBothPictures) -> np.ndarray:
         """Population at the final time of the adiabatic state the system started in (the
         adiabatic states at the ends of the window: equal to ``1 - p_diabatic_stay`` only
         asymptotically)."""
-        return final_of(self.adiabatic_populations, self.initial_adiabatic)
+        return self._final_probability(self.adiabatic_populations, self.initial_adiabatic, "p_adiabatic_follow")
 
     @property
     def p_jump(self: _InBothPictures) -> np.ndarray:

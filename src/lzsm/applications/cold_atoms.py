@@ -45,6 +45,7 @@ from lzsm.applications._common import combined_status, deprecated, point_loop, p
 from lzsm.applications._framework import Config, new_figure, register, write_dataset
 from lzsm.closed_forms import landau_zener as analytic
 from lzsm.errors import LzsmValueError
+from lzsm.methods import SCIPY_MIN_TOL
 from lzsm.options import Options, resolve_options
 from lzsm.plot._axes import new_axes
 from lzsm.results import Result, Status
@@ -615,6 +616,8 @@ def _nonlinear_options(method: str, options: Options | None, tol: float | None, 
         )
     if method == "dop853" and opts.tol is None:
         opts = opts.replace(tol=DOP853_TOL)
+    if method == "dop853" and opts.tol is not None and opts.tol < SCIPY_MIN_TOL:
+        _checks.tolerance(opts.tol, "tol", floor=SCIPY_MIN_TOL, method="dop853")
     return opts
 
 

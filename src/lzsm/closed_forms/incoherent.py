@@ -62,7 +62,8 @@ def kayanuma_p_diabatic_stay(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: f
     if np.any(a == 0):
         raise LzsmValueError("`sweep_rate` must be non-zero")
     hbar = _checks.positive_scalar(hbar, "hbar")
-    return _out(0.5 * (1.0 + np.exp(-4.0 * np.pi * v**2 / (hbar * np.abs(a)))))
+    with np.errstate(over="ignore", under="ignore"):  # delta = 0 or inf: P = 1 or 1/2
+        return _out(0.5 * (1.0 + np.exp(-4.0 * np.pi * (v / np.sqrt(hbar) / np.sqrt(np.abs(a))) ** 2)))
 
 
 def dephased_transition_rate(

@@ -156,7 +156,8 @@ def fast_driving_upper_population(
     .. math::  \\overline{P_+} = \\frac12 \\sum_k \\frac{\\Delta_k^2}{\\Delta_k^2 + (\\varepsilon_0 - k\\hbar\\omega)^2}
 
     SAN eq. (38) (rotating-wave approximation around each resonance, summed).  ``k_max``
-    defaults to ``A/(hbar omega) + |eps0|/(hbar omega) + 20``."""
+    defaults to ``A/(hbar omega) + |eps0|/(hbar omega) + 20``.  Refused for ``hbar omega < |Delta|``
+    (slow driving, where the sum is no probability: 1.19 at Delta = 1, eps0 = 0, A = 1, omega = 0.5)."""
     d = _checks.real_array(gap, "gap")
     e = _checks.real_array(offset, "offset")
     a = _checks.real_array(amplitude, "amplitude", nonnegative=True)
@@ -164,12 +165,21 @@ def fast_driving_upper_population(
     hbar = _checks.positive_scalar(hbar, "hbar")
     d, e, a, om = np.broadcast_arrays(d, e, a, om)
     hw = hbar * om
+    slow = hw < np.abs(d)
+    if np.any(slow):
+        raise LzsmValueError(
+            "`frequency`: the fast-driving formula needs hbar omega >= |gap| (beyond, its resonances overlap and "
+            f"the sum exceeds a probability); got hbar omega = {float(hw[slow].reshape(-1)[0]):g} < |gap| = "
+            f"{float(np.abs(d[slow]).reshape(-1)[0]):g}: use lzsm.interferometry_map for slow driving"
+        )
     if k_max is None:
         k_max = int(np.max((a + np.abs(e)) / hw)) + 20 if d.size else 20
     else:
         k_max = _checks.integer(k_max, "k_max", low=0, high=MAX_PHOTONS)
     k = np.arange(-k_max, k_max + 1)
     dk = d[..., None] * special.jv(k, (a / hw)[..., None])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        terms = np.where(dk == 0, 0.0, dk**2 / (dk**2 + (e[..., None] - k * hw[..., None]) ** 2))
+    # Delta_k^2 / (Delta_k^2 + x^2) = 1 / (1 + (x / Delta_k)^2): no underflow of Delta_k^2
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        ratio = (e[..., None] - k * hw[..., None]) / np.where(dk == 0, 1.0, dk)
+        terms = np.where(dk == 0, 0.0, 1.0 / (1.0 + ratio**2))
     return _out(0.5 * np.sum(terms, axis=-1))

@@ -16,16 +16,22 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lzsm import _checks
+from lzsm.errors import LzsmValueError
+
+#: The largest phase (rad) whose sine double precision still resolves to ~0.1 (rounding 1e-16 x phase).
+MAX_PHASE = 1e15
+#: A term below this beside terms of order one is lost in rounding (its phase then does not matter).
+NEGLIGIBLE = 1e-17
 
 
 def _out(x):
     return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
 
-def _scaled_cosh(x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """cosh(x) exp(-m) without overflow (m >= |x|)."""
-    ax = np.abs(x)
-    return 0.5 * (np.exp(ax - m) + np.exp(-ax - m))
+def _times(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``a x``, 0 where x = 0 (also for a = inf: the scale of an argument that vanishes)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(x == 0, 0.0, a * x)
 
 
 def demkov_kunike_p_diabatic_stay(
@@ -42,23 +48,48 @@ def demkov_kunike_p_diabatic_stay(
 
     Yu. N. Demkov & M. Kunike, Vestn. Leningr. Univ. Fiz. Khim. 16, 39 (1969); K.-A. Suominen
     & B. M. Garraway, Phys. Rev. A 45, 374 (1992), converted with ``Delta = b/hbar``,
-    ``Omega = 2V/hbar``.  Evaluated with a common scale factor, so large arguments do not
-    overflow.  Vectorised.
+    ``Omega = 2V/hbar``.  Evaluated with a common scale factor ``exp(-max(|x0|, |x1|))`` and the
+    differences of the arguments formed before they are scaled, so that no argument overflows
+    (the ratio stays right where ``pi T/hbar`` itself overflows).  Where ``cos y`` matters but
+    ``y`` exceeds :data:`MAX_PHASE` (its sine is lost in rounding) a
+    :class:`~lzsm.errors.LzsmValueError` names the coupling and the duration.  Vectorised.
     """
     v0 = np.abs(_checks.complex_array(coupling, "coupling"))
-    b0 = _checks.real_array(detuning, "detuning")
-    b1 = _checks.real_array(chirp, "chirp")
+    b0 = np.abs(_checks.real_array(detuning, "detuning"))
+    b1 = np.abs(_checks.real_array(chirp, "chirp"))
     tt = _checks.real_array(duration, "duration", positive=True)
     hb = _checks.real_array(hbar, "hbar", positive=True)
-    x0 = np.pi * tt * b0 / hb
-    x1 = np.pi * tt * b1 / hb
-    disc = 4.0 * v0**2 - b1**2
-    y = np.pi * tt * np.sqrt(np.abs(disc)) / hb
-    m = np.maximum(np.abs(x0), np.abs(x1))
-    cos_term = np.where(disc >= 0, np.cos(y) * np.exp(-m), _scaled_cosh(np.where(disc < 0, y, 0.0), m))
-    num = _scaled_cosh(x0, m) + cos_term
-    den = _scaled_cosh(x0, m) + _scaled_cosh(x1, m)
-    return _out(np.clip(num / den, 0.0, 1.0))
+    v0, b0, b1, tt, hb = np.broadcast_arrays(v0, b0, b1, tt, hb)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        a = np.pi * tt / hb  # inf where it overflows: every exponent below stays a number
+        # sqrt|4 V0^2 - b1^2| without squaring (no overflow), and y - m without cancellation
+        big = np.maximum(2.0 * v0, b1)
+        small = np.minimum(2.0 * v0, b1)
+        root = big * np.sqrt((1.0 - small / np.where(big > 0, big, 1.0)) * (1.0 + small / np.where(big > 0, big, 1.0)))
+        u = np.maximum(b0, b1)  # m = a u
+        chirped = b1 >= b0
+        # (sqrt(b1^2 - 4 V0^2) - u): -4 V0^2 / (root + b1) when u = b1, else root - b0
+        gap_y = np.where(chirped, -(2.0 * v0) * (2.0 * v0) / np.where(root + b1 > 0, root + b1, 1.0), root - b0)
+
+        def scaled(diff: np.ndarray, total: np.ndarray) -> np.ndarray:
+            """cosh(x) exp(-m) from |x| - m = a diff (<= 0) and |x| + m = a total."""
+            return 0.5 * (np.exp(_times(a, diff)) + np.exp(-_times(a, total)))
+
+        c0 = scaled(b0 - u, b0 + u)
+        c1 = scaled(b1 - u, b1 + u)
+        rotating = 2.0 * v0 >= b1  # cos y; else cosh y
+        y = _times(a, root)
+        e_m = np.exp(-_times(a, u))
+        lost = rotating & ~(y <= MAX_PHASE) & (e_m > NEGLIGIBLE)
+        if np.any(lost):
+            raise LzsmValueError(
+                "`coupling` and `duration`: the pulse area pi T sqrt(4|V0|^2 - b1^2)/hbar = "
+                f"{float(np.max(np.where(lost, y, 0.0))):.3g} rad is beyond what double precision resolves "
+                f"(at most {MAX_PHASE:g} rad): the probability oscillates faster than any input can be given"
+            )
+        cy = np.where(rotating, np.cos(np.where(y <= MAX_PHASE, y, 0.0)) * e_m, scaled(gap_y, root + u))
+        p = (c0 + cy) / (c0 + c1)
+    return _out(np.clip(p, 0.0, 1.0))
 
 
 def rosen_zener_p_diabatic_stay(
@@ -73,6 +104,8 @@ def rosen_zener_p_diabatic_stay(
     On resonance this is Rabi flopping with pulse area ``int 2|V| dt / hbar = 2 pi |V0| T/hbar``.
     N. Rosen & C. Zener, Phys. Rev. 40, 502 (1932), with ``Omega_0 = 2 V0/hbar``, ``Delta =
     b0/hbar``.  Since the bias keeps its sign, ``1 - p_diabatic_stay`` is also ``p_jump``.
+    A pulse area beyond :data:`MAX_PHASE` (where the sech factor does not make it irrelevant)
+    raises :class:`~lzsm.errors.LzsmValueError`.
 
     Examples
     --------
@@ -86,9 +119,18 @@ def rosen_zener_p_diabatic_stay(
     b0 = _checks.real_array(detuning, "detuning")
     tt = _checks.real_array(duration, "duration", positive=True)
     hb = _checks.real_array(hbar, "hbar", positive=True)
-    return _out(
-        1.0 - np.sin(np.pi * v0 * tt / hb) ** 2 / np.cosh(np.minimum(np.abs(np.pi * b0 * tt / (2 * hb)), 350.0)) ** 2
-    )
+    with np.errstate(over="ignore"):
+        scale = np.pi * (tt / hb)
+        area = _times(scale, v0)
+        damping = 1.0 / np.cosh(np.minimum(np.abs(_times(scale, b0)) / 2, 350.0)) ** 2
+    lost = ~(area <= MAX_PHASE) & (damping > NEGLIGIBLE)
+    if np.any(lost):
+        raise LzsmValueError(
+            f"`coupling` and `duration`: the pulse area pi |V0| T/hbar = {float(np.max(np.where(lost, area, 0.0))):.3g} "
+            f"rad is beyond what double precision resolves (at most {MAX_PHASE:g} rad): the probability oscillates "
+            "faster than any input can be given"
+        )
+    return _out(1.0 - np.sin(np.where(area <= MAX_PHASE, area, 0.0)) ** 2 * damping)
 
 
 def allen_eberly_p_diabatic_stay(

@@ -46,6 +46,7 @@ from lzsm.results import (
     FinalProbabilities,
     Result,
     Status,
+    checked_probability,
     grid_coordinates,
     status_messages,
     write_netcdf,
@@ -69,6 +70,10 @@ DEFAULT_TOL = 1e-10
 
 #: Status codes and their meaning (kept for lzsm 0.1 code; see :class:`lzsm.results.Status`).
 STATUS_MESSAGES = status_messages()
+
+#: Runs whose grid needs at least this many steps in all (seconds of work) show a progress bar
+#: (on a terminal or in a notebook) however few their points.
+LONG_RUN_STEPS = 2 * 10**7
 
 #: The options every Magnus path honours.
 _MAGNUS_OPTIONS = {"tol", "max_step", "max_steps", "breakpoints"}
@@ -126,8 +131,9 @@ class Evolution(FinalProbabilities, _OnModelGrid, Result):
     # ------------------------------------------------------------------ both pictures
     @property
     def populations(self) -> np.ndarray:
-        """Diabatic populations ``|c_j(t)|^2``, shape ``(*grid, M, N)``."""
-        return np.abs(self.amplitudes) ** 2
+        """Diabatic populations ``|c_j(t)|^2``, shape ``(*grid, M, N)`` (checked: NaN only at
+        points that did not finish, within [0, 1] up to rounding)."""
+        return self._checked_populations(np.abs(self.amplitudes) ** 2, "populations")
 
     @property
     def adiabatic_amplitudes(self) -> np.ndarray:
@@ -140,7 +146,7 @@ class Evolution(FinalProbabilities, _OnModelGrid, Result):
     @property
     def adiabatic_populations(self) -> np.ndarray:
         """Populations of the instantaneous eigenstates (index 0 lowest), ``(*grid, M, N)``."""
-        return np.abs(self.adiabatic_amplitudes) ** 2
+        return self._checked_populations(np.abs(self.adiabatic_amplitudes) ** 2, "adiabatic_populations")
 
     # ------------------------------------------------------------------ export
     def _coords(self) -> dict[str, Any]:
@@ -282,8 +288,11 @@ def run_kernel_form(
     def call(sl: slice) -> tuple[np.ndarray, ...]:
         return kernel(a_in[sl], b_in[sl], code[sl], fpar[sl], te, psi[sl], tol, 0.0, max_step, max_steps)
 
+    # a bar for many points, or for few points that need many steps (the step bound of the grid)
+    work = float(np.sum(kf.phase_bound(float(te[0]), float(te[-1])))) / (math.pi * hbar)
     outs, errs, steps, stats = [], [], [], []
-    with progress_bar(npts, progress, desc="evolve", auto_above=2048) as bar:
+    with progress_bar(npts, progress, desc="evolve", auto_above=0 if work > LONG_RUN_STEPS else 2048) as bar:
+        bar.set_postfix_str(f"at least {work:.2g} steps", refresh=False)
         for _, (o, e, k, st) in _threads.run_chunks(call, npts, 2048):
             outs.append(o)
             errs.append(e)
@@ -439,9 +448,10 @@ def _magnus6_lockstep(model: Model, te: np.ndarray, psi0: np.ndarray, options: O
 
 
 def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) -> tuple[Any, ...]:
-    """SciPy DOP853 point by point (rtol = atol = tol), segment by segment between saved
-    times; no error estimate (NaN)."""
-    from scipy.integrate import solve_ivp
+    """SciPy's DOP853 point by point (rtol = atol = tol), segment by segment between saved
+    times, stepped here so that ``max_steps`` bounds every point (``solve_ivp`` has no step
+    budget: one long segment ran unbounded); no error estimate (NaN)."""
+    from scipy.integrate import DOP853
 
     n = model.n_levels
     shape = model.batch_shape
@@ -462,24 +472,18 @@ def _dop853(model: Model, te: np.ndarray, psi0: np.ndarray, options: Options) ->
             y = psi[idx].reshape(-1)
             out[idx + (0,)] = psi[idx]
             for j in range(1, te.size):
-                sol = solve_ivp(
-                    rhs,
-                    (te[j - 1], te[j]),
-                    y,
-                    method="DOP853",
-                    rtol=options.tol,
-                    atol=options.tol,
-                    max_step=options.max_step,
-                )
-                steps[idx] += sol.t.size - 1
-                if not sol.success:
+                solver = DOP853(rhs, te[j - 1], y, te[j], rtol=options.tol, atol=options.tol, max_step=options.max_step)
+                while solver.status == "running" and steps[idx] < options.max_steps:
+                    solver.step()
+                    steps[idx] += 1
+                if solver.status == "failed":
                     status[idx] = int(Status.FAILED)
                     break
-                y = sol.y[:, -1]
-                out[idx + (j,)] = y.reshape(n, kcols)
-                if steps[idx] >= options.max_steps:
+                if solver.status == "running":
                     status[idx] = int(Status.MAX_STEPS)
                     break
+                y = solver.y
+                out[idx + (j,)] = y.reshape(n, kcols)
             bar.update(1)
     return "dop853", out, np.full(shape, np.nan), steps, status
 
@@ -492,6 +496,7 @@ for _dop853_form in ("compiled", "callable"):
         default_tol=1e-10,
         honours={"tol", "max_step", "max_steps", "breakpoints"},
         description="SciPy DOP853 (8th-order Runge-Kutta), point by point; reference method",
+        min_tol=methods.SCIPY_MIN_TOL,
     )(_dop853)
 
 
@@ -518,16 +523,59 @@ def _warn_unfinished(status: np.ndarray, where: str, result: str) -> None:
         )
 
 
+def propagation_budget(
+    where: str,
+    model: Model,
+    te: np.ndarray,
+    max_steps: int,
+    columns: int,
+    shape: tuple[int, ...] | None = None,
+    extra_bytes: float = 0.0,
+) -> None:
+    """Refuse, before integrating, a propagation that cannot finish or does not fit: a grid
+    point that needs more than ``max_steps`` steps for certain (models with a kernel form:
+    :meth:`lzsm.models.base.KernelForm.phase_bound`), or saved states (``columns`` per level
+    and time, twice: the kernels' output and the result) plus ``extra_bytes`` beyond the memory
+    budget.  ``shape``: the grid of the result (default the model's)."""
+    kf = model.kernel_form()
+    if kf is not None:
+        t0, t1 = float(te[0]), float(te[-1])
+        _checks.step_budget(
+            kf.phase_bound(t0, t1) / (math.pi * model.hbar),
+            max_steps,
+            where,
+            f"the propagation over `t_span` = ({t0:g}, {t1:g})",
+            model.parameters(),
+            "shorten `t_span` (or change the model parameters named)",
+        )
+    npts = math.prod(model.batch_shape if shape is None else shape)
+    n = model.n_levels
+    what = f" x {columns} columns" if columns > 1 else ""
+    _checks.memory_budget(
+        2.0 * 16.0 * npts * te.size * n * columns + extra_bytes,
+        f"{where}: the saved states",
+        f"{npts} grid points x {te.size} saved times (`t_eval`) x {n} levels{what}",
+        "save fewer times (`t_eval`), or run the grid in parts (lzsm.scan with chunks= and store=, on Dask with scheduler=)",
+    )
+
+
 def _solve(
-    model: Model, t_span: Any, t_eval: Any, psi0: np.ndarray | None, method: str | None, options: Options
+    model: Model,
+    t_span: Any,
+    t_eval: Any,
+    psi0: np.ndarray | None,
+    method: str | None,
+    options: Options,
+    where: str = "evolve",
 ) -> tuple[methods.Method, Options, np.ndarray, np.ndarray, tuple[Any, ...]]:
     """Shared dispatch: (method, options, saved times, times with breakpoints, runner output)."""
     te_user = _checks.times(t_span, t_eval)
     meth = methods.lookup("schrodinger", method, _form(model))
     opts = meth.check(options)
     te = _merge_breakpoints(te_user, opts.breakpoints)
+    n = model.n_levels
+    propagation_budget(where, model, te, opts.max_steps, n if psi0 is None else psi0.shape[-1])
     if psi0 is None:
-        n = model.n_levels
         psi0 = np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n))
     out = meth.runner(model, te, psi0, opts)
     return meth, opts, te_user, te, out
@@ -638,7 +686,9 @@ def propagator(
     opts = resolve_options(
         options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
     )
-    _meth, opts, te_user, te, (label, u, err, steps, status) = _solve(model, t_span, t_eval, None, method, opts)
+    _meth, opts, te_user, te, (label, u, err, steps, status) = _solve(
+        model, t_span, t_eval, None, method, opts, "propagator"
+    )
     _warn_unfinished(status, "propagator", "Propagator")
     u = np.take(u, np.searchsorted(te, te_user), axis=-3)
     return Propagator(model, te_user, u, method=label, options=opts, status=status, error_estimate=err, n_steps=steps)
@@ -712,6 +762,9 @@ def transition_matrix(
     u = prop.u[..., -1, :, :]
 
     def result(p: np.ndarray) -> TransitionMatrix:
+        status = np.asarray(prop.status)[..., None, None]
+        err = None if prop.error_estimate is None else np.asarray(prop.error_estimate, dtype=float)[..., None, None]
+        p = checked_probability(p, "transition_probability", "lower `tol` (or shorten `t_span`)", status, err)
         return TransitionMatrix(
             model,
             p,

@@ -23,6 +23,7 @@ Nori, Phys. Rep. 492, 1 (2010), Sec. 4.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -37,8 +38,16 @@ from lzsm.kernels import threads as _threads
 from lzsm.kernels.averages import unfold_half_period, weighted_overlaps
 from lzsm.kernels.drives import F_COS, F_TRIANGLE
 from lzsm.models.base import KernelForm, Model
-from lzsm.options import Options, resolve_options
-from lzsm.results import Result, Status
+from lzsm.options import MIN_TOL, Options, resolve_options
+from lzsm.results import Result, Status, checked_probability
+
+#: Largest accumulated eigenphase error (rad) of n periods that powers of U_T are trusted with.
+MAX_PHASE_DRIFT = 0.1
+#: The tolerance assumed per step where a result does not record its own.
+DEFAULT_PHASE_TOL = 1e-10
+#: Arrays of the size of the sampled propagator alive at once (kernel output, unfolding, masks,
+#: the overlap weights of the time averages).
+SAMPLE_COPIES = 4
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -115,19 +124,64 @@ class Floquet(_OnModelGrid, Result):
             "samples per period: " + ("none" if self.samples is None else str(self.samples.shape[-3] - 1)),
         ]
 
+    def phase_error(self) -> np.ndarray:
+        """An estimate of the error of the eigenphases of ``U_T`` (radians per period), per point.
+
+        The sum of what the one-period propagation says of itself (its ``error_estimate``, a
+        bound on the error of ``U_T``, which bounds the error of its eigenvalues; ``tol`` per
+        step where the method gives none), the unitarity defect ``||U^dagger U - I||``, the
+        residual ``||U V - V Lambda||`` of the eigendecomposition and rounding (64 eps per step).
+        After n periods the phases are off by up to n times this."""
+        err = np.asarray(self.error_estimate, dtype=float) if self.error_estimate is not None else np.nan
+        steps = np.asarray(self.n_steps if self.n_steps is not None else 1, dtype=float)
+        tol = self.options.tol if self.options.tol is not None else DEFAULT_PHASE_TOL
+        err = np.where(np.isfinite(err), err, tol * np.maximum(steps, 1.0))
+        u, vec = self.propagator, self.states
+        eye = np.eye(u.shape[-1])
+        defect = np.linalg.norm(np.conj(np.swapaxes(u, -1, -2)) @ u - eye, axis=(-2, -1))
+        residual = np.linalg.norm(u @ vec - vec * self.eigenvalues[..., None, :], axis=(-2, -1))
+        return err + defect + residual + 64.0 * np.finfo(float).eps * (steps + 4.0)
+
+    def check_periods(self, n_periods: int, name: str = "n_periods") -> None:
+        """Refuse ``n_periods`` periods when the eigenphases after them would be off by more than
+        :data:`MAX_PHASE_DRIFT` rad at some point (``n_periods`` times :meth:`phase_error`)."""
+        ok = np.asarray(self.status) == int(Status.OK)
+        per = np.where(ok, np.broadcast_to(self.phase_error(), ok.shape), 0.0)
+        worst = float(np.max(per)) if per.size else 0.0
+        if n_periods * worst > MAX_PHASE_DRIFT:
+            tol = self.options.tol
+            at = f"tol = {tol:g}" if tol is not None else "the method's default tol"
+            raise LzsmValueError(
+                f"`{name}` = {n_periods} is more periods than this one-period propagator resolves: its eigenphases "
+                f"are known to {worst:.2g} rad per period (at {at}), so after {n_periods} periods they are off by "
+                f"up to {n_periods * worst:.3g} rad; the largest trustworthy number of periods "
+                f"(at most {MAX_PHASE_DRIFT:g} rad) is {largest_periods(worst)}: use fewer periods, a smaller tol "
+                f"(down to {MIN_TOL:g}), or the infinite-time average"
+            )
+
     def stroboscopic(self, initial: ArrayLike, n_periods: ArrayLike) -> np.ndarray:
         """Diabatic amplitudes at ``t0 + n T`` for each n in ``n_periods``:
-        ``(*batch, len(n), N)``; the cost does not depend on n."""
+        ``(*batch, len(n), N)``; the cost does not depend on n.
+
+        ``U_T^n = V diag(exp(i n phi_a)) V^dagger`` with the eigenphases ``phi_a`` reduced
+        modulo 2 pi exactly (:func:`power_phases`); more periods than the one-period propagator
+        resolves (:meth:`check_periods`) are refused."""
         n = np.atleast_1d(np.asarray(n_periods))
-        if n.dtype.kind not in "iu" or np.any(n < 0):
-            raise LzsmValueError(f"`n_periods` must be non-negative integers, got {n_periods!r}")
+        if n.dtype.kind not in "iu" or np.any(n < 0) or np.any(n >= 2**63):
+            raise LzsmValueError(f"`n_periods` must be integers in [0, 2^63), got {n_periods!r}")
+        if n.size:
+            self.check_periods(int(np.max(n)))
         c = self.coefficients(initial)
-        lam_n = self.eigenvalues[..., None, :] ** n[:, None]
+        lam_n = power_phases(self.eigenvalues[..., None, :], n[:, None])
         return np.einsum("...ja,...ka->...kj", self.states, lam_n * c[..., None, :])
 
     def time_averaged_populations(self, initial: ArrayLike, n_periods: int | None = None) -> np.ndarray:
         """Diabatic populations averaged over ``n_periods`` whole periods from t0
-        (``None``: the infinite-time average), shape ``(*batch, N)``."""
+        (``None``: the infinite-time average), shape ``(*batch, N)``.
+
+        ``G_ab(n) = (1 - prod^n) / (n (1 - prod))``, ``prod = lambda_a conj(lambda_b)``, is
+        formed from the phase differences (``prod^n`` reduced exactly, :func:`power_phases`):
+        it is bounded by 1 for every n, and its sensitivity to the phase errors falls with n."""
         if self.samples is None:
             raise LzsmValueError("time averages need samples within a period: call floquet(..., n_samples=M)")
         c = self.coefficients(initial)
@@ -136,12 +190,13 @@ class Floquet(_OnModelGrid, Result):
         if n_periods is None:
             g = (np.abs(prod - 1.0) < 1e-10).astype(float)
         else:
-            if not isinstance(n_periods, (int, np.integer)) or n_periods < 1:
-                raise LzsmValueError(f"`n_periods` must be a positive integer or None, got {n_periods!r}")
-            with np.errstate(divide="ignore", invalid="ignore"):
-                g = np.where(np.abs(prod - 1.0) < 1e-12, 1.0 + 0j, (1.0 - prod**n_periods) / (n_periods * (1.0 - prod)))
-        pops = np.einsum("...a,...b,...ab,...jab->...j", c, np.conj(c), g, self._period_overlaps())
-        return pops.real
+            if not isinstance(n_periods, (int, np.integer)) or not 1 <= n_periods < 2**63:
+                raise LzsmValueError(f"`n_periods` must be an integer in [1, 2^63) or None, got {n_periods!r}")
+            g = _average_weights(np.angle(prod), int(n_periods))
+        pops = np.einsum("...a,...b,...ab,...jab->...j", c, np.conj(c), g, self._period_overlaps()).real
+        status = np.asarray(self.status)[..., None]
+        err = None if self.error_estimate is None else np.asarray(self.error_estimate, dtype=float)[..., None]
+        return checked_probability(pops, "time-averaged populations", "lower `tol` or raise `n_samples`", status, err)
 
     def _period_overlaps(self) -> np.ndarray:
         """``M^j_ab = (1/T) int_0^T <j|U(t) u_a> conj(<j|U(t) u_b>) dt``, spectrally accurate.
@@ -180,6 +235,54 @@ class Floquet(_OnModelGrid, Result):
         return out.reshape(batch + (n, n, n))
 
 
+def _turns_times(turns: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """``n * turns`` modulo 1 for integers ``0 <= n < 2^63``, exactly up to rounding of the
+    final sums (~1e-16), whatever the size of n.
+
+    ``turns`` is split (Veltkamp) into two halves of at most 27 significant bits and n into
+    three 21-bit chunks: every partial product then has at most 48 bits and is exact in double
+    precision, as is its fractional part; six fractional parts are summed modulo 1."""
+    turns = np.asarray(turns, dtype=float)
+    n = np.asarray(n).astype(np.int64)
+    split = turns * 134217729.0  # 2^27 + 1
+    hi = split - (split - turns)
+    lo = turns - hi
+    total = np.zeros(np.broadcast_shapes(turns.shape, n.shape))
+    for k in range(3):
+        chunk = ((n >> (21 * k)) & 0x1FFFFF).astype(float) * 2.0 ** (21 * k)
+        for part in (hi, lo):
+            total = np.fmod(total + np.fmod(chunk * part, 1.0), 1.0)
+    return total
+
+
+def power_phases(lam: np.ndarray, n: ArrayLike) -> np.ndarray:
+    """``lam ** n`` for numbers ``lam`` on the unit circle and integers ``n >= 0``:
+    ``exp(i n phi)`` with ``n phi`` reduced modulo 2 pi exactly (:func:`_turns_times`), so that
+    it stays on the unit circle and carries no rounding of its own for any n."""
+    turns = _turns_times(np.angle(lam) / (2.0 * np.pi), np.asarray(n))
+    return np.exp(2j * np.pi * turns)
+
+
+def _average_weights(dphi: np.ndarray, n: int) -> np.ndarray:
+    """``G(n) = (1/n) sum_{k<n} exp(i k dphi) = (1 - e^{i n dphi}) / (n (1 - e^{i dphi}))``,
+    from ``1 - e^{ix} = -2i sin(x/2) e^{ix/2}`` with ``n dphi`` reduced exactly; 1 where
+    ``dphi`` vanishes to rounding."""
+    turns = _turns_times(dphi / (2.0 * np.pi), np.asarray(n))
+    half = 0.5 * dphi
+    small = np.abs(np.sin(half)) < 5e-13
+    den = np.where(small, 1.0, n * np.sin(half))
+    g = np.sin(np.pi * turns) / den * np.exp(1j * (np.pi * turns - half))
+    return np.where(small, 1.0 + 0j, g)
+
+
+def largest_periods(phase_error: float) -> str:
+    """The largest number of periods whose accumulated phase error stays within
+    :data:`MAX_PHASE_DRIFT`, in words."""
+    if not phase_error > 0:
+        return "unbounded"
+    return f"{math.floor(MAX_PHASE_DRIFT / phase_error):.3g}"
+
+
 def _period(model: Model, period: ArrayLike | None) -> np.ndarray:
     if period is not None:
         per = _checks.real_array(period, "period", positive=True)
@@ -205,6 +308,33 @@ def _scaled_kernel_form(kf: KernelForm, period: np.ndarray, t0: float) -> Kernel
     fpar = np.stack([np.full(om.shape, 2 * np.pi), ph + om * t0], axis=-1)
     tt = period[..., None, None]
     return KernelForm(kf.constant * tt, kf.coefficient * tt, kf.code, fpar)
+
+
+def period_step_budget(
+    model: Model,
+    period: np.ndarray,
+    t0: float,
+    half: bool,
+    max_steps: int,
+    where: str = "floquet",
+    settable: bool = True,
+) -> None:
+    """Refuse a one-period propagation of which some grid point needs more than ``max_steps``
+    steps for certain (:meth:`lzsm.models.base.KernelForm.phase_bound` over the period, or its
+    first half when ``half``: time-symmetric drives are integrated over half a period)."""
+    kf = model.kernel_form()
+    if kf is None:
+        return
+    skf = _scaled_kernel_form(kf, np.asarray(period, dtype=float), t0)
+    _checks.step_budget(
+        skf.phase_bound(0.0, 0.5 if half else 1.0) / (math.pi * model.hbar),
+        max_steps,
+        where,
+        "the propagation over one drive period",
+        model.parameters(),
+        "use a shorter period (a higher `frequency`)",
+        settable=settable,
+    )
 
 
 def _time_symmetric(skf: KernelForm) -> bool:
@@ -290,6 +420,13 @@ def floquet(
     zone_center = _checks.real_scalar(zone_center, "zone_center")
     per = _period(model, period)
     n = model.n_levels
+    npts = math.prod(model.batch_shape)
+    _checks.memory_budget(
+        SAMPLE_COPIES * 16.0 * npts * (n_samples + 1) * n * n,
+        "floquet: the propagator sampled within the period",
+        f"{npts} grid points x {n_samples + 1} samples (`n_samples`) x {n} x {n}",
+        "use fewer samples per period (`n_samples`), or run the grid in parts (lzsm.scan with chunks=)",
+    )
     grid = np.linspace(0.0, 1.0, n_samples + 1) if n_samples else np.array([0.0, 1.0])
     kf = model.kernel_form()
     if kf is not None and opts.breakpoints is None and method in (None, "magnus6"):
@@ -299,6 +436,7 @@ def floquet(
         opts = meth.check(opts)
         skf = _scaled_kernel_form(kf, per, t0)
         half = _time_symmetric(skf) and (n_samples % 2 == 0)
+        period_step_budget(model, per, t0, half, opts.max_steps)
         if half:  # integrate [t0, t0 + T/2] only; the second half follows by time reversal
             run_grid = grid[: grid.size // 2 + 1] if n_samples else np.array([0.0, 0.5])
         else:

@@ -22,11 +22,17 @@ from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.dynamics.coherent import DEFAULT_TOL
-from lzsm.dynamics.floquet import floquet
+from lzsm.dynamics.floquet import (
+    MAX_PHASE_DRIFT,
+    SAMPLE_COPIES,
+    floquet,
+    largest_periods,
+    period_step_budget,
+)
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.models.drives import PeriodicDrive
-from lzsm.options import Options
-from lzsm.results import DatasetResult, Status
+from lzsm.options import MIN_TOL, Options
+from lzsm.results import DatasetResult, Status, checked_probability
 
 AXES = ("gap", "offset", "amplitude", "frequency", "phase")
 
@@ -75,6 +81,46 @@ def population_error_bound(period_error: ArrayLike, eigenvalues: ArrayLike, n_pe
     return np.minimum(bound, 1.0)
 
 
+def _budgets(
+    model: PeriodicDrive,
+    fixed: dict[str, float],
+    grid: dict[str, np.ndarray],
+    n_samples: int,
+    auto: bool,
+    chunks: Any,
+) -> None:
+    """Refuse, before anything is computed, a map of which a point needs more steps per period
+    than the default budget for certain, or one of whose blocks does not fit in memory."""
+    from lzsm.scans.engine import block_points
+
+    values = {**{k: np.asarray(v) for k, v in fixed.items()}, **grid}
+    # the step bound grows with the amplitude and the period and falls with |gap| and |offset|
+    fmin = float(np.min(values["frequency"]))
+    worst = PeriodicDrive(
+        float(np.min(np.abs(values["gap"]))),
+        float(np.min(np.abs(values["offset"]))),
+        float(np.max(values["amplitude"])),
+        fmin,
+        0.0,
+        model.shape,
+        model.hbar,
+    )
+    period_step_budget(
+        worst, np.asarray(2 * np.pi / fmin), 0.0, True, Options().max_steps, "interferometry_map", settable=False
+    )
+    points = block_points(grid, chunks)
+    cause = f"{points} grid points per block x {n_samples + 1} samples per period (`n_samples`"
+    if auto:
+        cause += f" = 'auto', which grows as (|offset| + amplitude + |gap|) / (hbar frequency) at frequency = {fmin:g}"
+    _checks.memory_budget(
+        SAMPLE_COPIES * 16.0 * points * (n_samples + 1) * 4,
+        "interferometry_map: one block of the map",
+        cause + ")",
+        "use fewer samples per period (`n_samples`, or a higher `frequency`) or smaller blocks (`chunks=`); "
+        "blocks then go to a store (`store=`) one by one",
+    )
+
+
 def map_block(
     *,
     gap,
@@ -94,12 +140,18 @@ def map_block(
     fl = floquet(model, n_samples=n_samples, tol=tol)
     shape_ = model.batch_shape
     out: dict[str, np.ndarray] = {}
+    status, err = np.broadcast_to(fl.status, shape_), np.broadcast_to(fl.error_estimate, shape_)
+    fix = "lower `tol`"
     if n_periods is not None:
         final = np.abs(fl.stroboscopic(initial, np.array([n_periods]))[..., 0, :]) ** 2
-        out["p_upper_final"] = np.broadcast_to(final[..., 1], shape_)
+        out["p_upper_final"] = checked_probability(
+            np.broadcast_to(final[..., 1], shape_), "p_upper_final", fix, status, err
+        )
     if n_samples:
         mean = fl.time_averaged_populations(initial, n_periods)
-        out["p_upper_mean"] = np.broadcast_to(mean[..., 1], shape_)
+        out["p_upper_mean"] = checked_probability(
+            np.broadcast_to(mean[..., 1], shape_), "p_upper_mean", fix, status, err
+        )
     out["quasienergy"] = np.broadcast_to(fl.quasienergies, shape_ + (2,))
     out["error_estimate"] = np.broadcast_to(
         population_error_bound(fl.error_estimate, fl.eigenvalues, n_periods), shape_
@@ -214,6 +266,7 @@ def interferometry_map(
         if arr.size == 0:
             raise LzsmValueError(f"axis `{name}` is empty")
         grid[name] = arr
+    _checks.grid_points({name: arr.size for name, arr in grid.items()})
     fixed = {}
     for name in AXES:
         if name not in grid:
@@ -221,14 +274,25 @@ def interferometry_map(
             if val.ndim != 0:
                 raise LzsmValueError(f"`model.{name}` must be a scalar when it is not a map axis")
             fixed[name] = float(val)
-    if n_periods is not None and (not isinstance(n_periods, (int, np.integer)) or n_periods < 1):
+    if n_periods is not None and (
+        isinstance(n_periods, (bool, np.bool_)) or not isinstance(n_periods, (int, np.integer)) or n_periods < 1
+    ):
         raise LzsmValueError(f"`n_periods` must be a positive integer or None, got {n_periods!r}")
+    if n_periods is not None and n_periods * tol > MAX_PHASE_DRIFT:
+        raise LzsmValueError(
+            f"`n_periods` = {n_periods} is more periods than one period propagated at tol = {tol:g} resolves: "
+            f"its eigenphases are trusted to about tol per period or worse, so after n periods they are off by "
+            f"n x {tol:g} rad or more; the largest trustworthy number of periods at this tol is at most "
+            f"{largest_periods(tol)}: use fewer periods, a smaller tol (down to {MIN_TOL:g}), or the infinite-time "
+            "average"
+        )
     init = _checks.initial_state(initial, model.point(()) if model.batch_shape == () else model, 0.0)
     initial = int(init.diabatic.reshape(-1)[0])
     if initial < 0:
         raise LzsmValueError(f"`initial` must be a diabatic state (0, 1, 'diabatic 1'), got {initial!r}")
     if not isinstance(time_average, (bool, np.bool_)):
         raise LzsmTypeError(f"`time_average` must be True or False, got {_checks.short(time_average)}")
+    auto = n_samples == "auto"
     if not time_average:
         if n_periods is None:
             raise LzsmValueError("with time_average=False, `n_periods` must be given (nothing else to compute)")
@@ -238,6 +302,7 @@ def interferometry_map(
         n_samples = auto_samples(values["gap"], values["offset"], values["amplitude"], values["frequency"], model.hbar)
     elif isinstance(n_samples, (bool, np.bool_)) or not isinstance(n_samples, (int, np.integer)) or n_samples < 8:
         raise LzsmValueError(f"`n_samples` must be 'auto' or an integer >= 8, got {_checks.short(n_samples)}")
+    _budgets(model, fixed, grid, n_samples, auto, chunks)
     func = functools.partial(
         map_block,
         shape=model.shape,

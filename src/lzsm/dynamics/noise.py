@@ -50,7 +50,7 @@ from lzsm.kernels import rng as _rng
 from lzsm.kernels import threads as _threads
 from lzsm.models.base import Model
 from lzsm.options import Options, resolve_options
-from lzsm.results import Result, final_of, grid_coordinates
+from lzsm.results import Result, checked_probability, final_of, grid_coordinates
 
 NOISE_TARGETS = ("bias", "coupling")
 
@@ -367,14 +367,21 @@ class NoisyEvolution(Result):
 
     @property
     def populations(self) -> np.ndarray:
-        """Mean diabatic populations ``rho_jj(t)``, shape ``(*grid, M, N)``."""
-        return np.real(np.diagonal(self.rho, axis1=-2, axis2=-1)).copy()
+        """Mean diabatic populations ``rho_jj(t)``, shape ``(*grid, M, N)`` (checked: within
+        [0, 1] up to rounding)."""
+        pops = np.real(np.diagonal(self.rho, axis1=-2, axis2=-1)).copy()
+        return checked_probability(pops, "populations", "a smaller `dt`")
 
     @property
     def p_diabatic_stay(self) -> np.ndarray:
         """Mean final population of the initial diabatic state (NaN where the system did not
-        start in a diabatic basis state), shape ``grid``."""
-        return self._final(self.populations)
+        start in a diabatic basis state), shape ``grid``; checked on its way out
+        (:func:`lzsm.results.checked_probability`)."""
+        index = np.asarray(self.initial_diabatic)
+        out = self._final(self.populations)
+        return checked_probability(
+            out, "p_diabatic_stay", "a smaller `dt`", missing=np.broadcast_to(index, out.shape) < 0
+        )
 
     @property
     def p_diabatic_stay_stderr(self) -> np.ndarray:
@@ -613,6 +620,14 @@ def evolve_noisy(
     assert init.psi is not None
     if dt is not None:
         dt = _checks.positive_scalar(dt, "dt")
+    npts = math.prod(model.batch_shape)
+    n = model.n_levels
+    _checks.memory_budget(
+        16.0 * npts * te.size * (n * n + n),
+        "evolve_noisy: the averaged density matrices",
+        f"{npts} grid points x {te.size} saved times (`t_eval`) x {n} x {n}",
+        "save fewer times (`t_eval`), or run the grid in parts (lzsm.scan with chunks= and store=, on Dask with scheduler=)",
+    )
     label, rho, stderr, dt_used, n_steps = meth.runner(
         model, noise, te, init.psi, n_traj, (s0, s1), dt, opts, chunk_size
     )

@@ -40,7 +40,7 @@ from numpy.typing import ArrayLike
 from lzsm import _checks, methods
 from lzsm._progress import progress_bar
 from lzsm.dynamics.baths import OhmicBath
-from lzsm.dynamics.coherent import _pauli
+from lzsm.dynamics.coherent import _pauli, propagation_budget
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import lindblad as _lk
 from lzsm.kernels import threads as _threads
@@ -89,8 +89,9 @@ class OpenEvolution(FinalProbabilities, Result):
 
     @property
     def populations(self) -> np.ndarray:
-        """Diabatic populations ``rho_kk(t)``, shape ``(*grid, M, N)``."""
-        return np.real(np.diagonal(self.rho, axis1=-2, axis2=-1))
+        """Diabatic populations ``rho_kk(t)``, shape ``(*grid, M, N)`` (checked: NaN only at
+        points that did not finish, within [0, 1] up to rounding)."""
+        return self._checked_populations(np.real(np.diagonal(self.rho, axis1=-2, axis2=-1)), "populations")
 
     @property
     def adiabatic_populations(self) -> np.ndarray:
@@ -99,7 +100,7 @@ class OpenEvolution(FinalProbabilities, Result):
             states = bases.adiabatic_states(self.model, self.t)  # (*batch, M, N, N)
             states = np.broadcast_to(states, self.shape + states.shape[-3:])
             pops = np.einsum("...ki,...kl,...li->...i", states.conj(), self.rho, states).real
-            self._cache["ad"] = pops
+            self._cache["ad"] = self._checked_populations(pops, "adiabatic_populations")
         return self._cache["ad"]
 
     @property
@@ -338,8 +339,11 @@ def evolve_open(
         "bath": repr(bath) if bath is not None else "none",
     }
 
-    # ---- per-point kernel inputs (rates in 1/time, energies / hbar)
+    # ---- budgets: steps, and the saved density matrices with one superoperator per point
     npts = int(np.prod(shape, dtype=int))
+    propagation_budget("evolve_open", model, te, opts.max_steps, n, shape, 16.0 * npts * n**4)
+
+    # ---- per-point kernel inputs (rates in 1/time, energies / hbar)
     gphi_b = np.broadcast_to(gphi, shape).reshape(npts)
     g1_b = np.broadcast_to(g1, shape).reshape(npts)
     kt_b = np.broadcast_to(kt, shape).reshape(npts) / hbar
@@ -455,6 +459,7 @@ for _form in ("compiled", "callable"):
         default_tol=DEFAULT_TOL,
         honours={"tol", "max_step"},
         description="SciPy DOP853 on vec(rho), point by point; any model",
+        min_tol=methods.SCIPY_MIN_TOL,
     )(_dop853)
 
 

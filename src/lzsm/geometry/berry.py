@@ -283,7 +283,7 @@ def berry_phase(
     """
     _checks.surface_model(model)
     state = _checks.integer(state, "state", low=0, high=model.n_levels - 1)
-    tol = _checks.positive_scalar(tol, "tol")
+    tol = _checks.tolerance(tol, "tol", high=None)
     gap_tol = _checks.positive_scalar(gap_tol, "gap_tol")
     max_points = _checks.integer(max_points, "max_points", low=4, high=MAX_LOOP_POINTS)
     n_points = _checks.integer(n_points, "n_points", low=4, high=MAX_LOOP_POINTS)

@@ -239,7 +239,7 @@ def jahn_teller_levels(
     """
     model = JahnTellerExE(k=k, omega=omega, g=g)
     n_levels = _checks.integer(n_levels, "n_levels", low=1)
-    tol = _checks.positive_scalar(tol, "tol")
+    tol = _checks.tolerance(tol, "tol", scale=float(np.max(np.abs(model.omega))), scale_name="omega", high=None)
     n_step = _checks.integer(n_step, "n_step", low=1)
     n_limit = _checks.integer(n_limit, "n_limit", low=2, high=MAX_SHELLS)
     # below every level: the minimum of the lower surface

@@ -133,6 +133,61 @@ def _t_span(t_span: tuple[str, str], system) -> tuple[float, float]:
     return t0, t1
 
 
+#: Library names of the parameters of `lz` and `evolve` -> their options (errors name the options).
+_OPTION_NAMES = {
+    "coupling": "--coupling",
+    "sweep_rate": "--sweep-rate",
+    "t_span": "--t-span",
+    "tol": "--tol",
+    "max_steps": "--max-steps",
+    "t_eval": "--n-save",
+    "initial": "--initial",
+    "hbar": "--hbar",
+}
+
+
+def _finished(ev: Any, what: str) -> None:
+    """A propagation that stopped before the end of --t-span is an error naming what to change
+    (its NaN never leaves with exit status 0)."""
+    import numpy as np
+
+    from lzsm.errors import LzsmNumericalError
+
+    if not ev.ok:
+        message = ev.message.reshape(-1)[~np.asarray(ev.success).reshape(-1)][0]
+        raise LzsmNumericalError(
+            f"{what} did not reach the end of --t-span ({message}, after {int(np.max(ev.n_steps))} steps): "
+            "shorten --t-span, loosen --tol or raise --max-steps"
+        )
+
+
+def _max_lz_coupling(delta_max: float, sweep_rate: float, hbar: float) -> float:
+    """The largest |V| whose adiabaticity V^2/(hbar |alpha|) is at most ``delta_max``."""
+    import math
+
+    return math.sqrt(delta_max * hbar * abs(sweep_rate))
+
+
+def _faster(v: float, delta_max: float, hbar: float) -> str:
+    """``', or --sweep-rate |alpha| >= X'``: the sweep rate that brings V within ``delta_max``."""
+    import math
+
+    rate = v / delta_max / hbar * v
+    return f", or --sweep-rate |alpha| >= {rate:.4g}" if math.isfinite(rate) else ""
+
+
+@contextlib.contextmanager
+def _quiet_convergence() -> Iterator[None]:
+    """No LzsmConvergenceWarning on stderr: an unfinished propagation is an error here (one line)."""
+    import warnings
+
+    from lzsm.errors import LzsmConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LzsmConvergenceWarning)
+        yield
+
+
 def _listing(folder: Path) -> str:
     """The files of an output folder, without lzsm's hidden bookkeeping (its marker, locks)."""
     return ", ".join(sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")))
@@ -178,6 +233,7 @@ _progress_help = "progress bars on stderr (default: for long computations, when 
     default=None,
     help="finite passage [t0 t1] for the exact comparison (default ±50 LZ times)",
 )
+@click.option("--max-steps", type=int, default=None, help="step budget of the exact propagation (default 1e7)")
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
 @_guard
 def lz(
@@ -186,11 +242,13 @@ def lz(
     hbar: float | None,
     units_opt: str | None,
     t_span: tuple[str, str] | None,
+    max_steps: int | None,
     as_json: bool,
 ) -> None:
     """Closed forms of the Landau–Zener crossing beside an exact propagation."""
     import numpy as np
 
+    from lzsm._checks import named
     from lzsm.closed_forms import landau_zener as analytic
     from lzsm.dynamics.coherent import evolve
     from lzsm.models.two_level import LandauZener
@@ -199,16 +257,27 @@ def lz(
     system, hb = _system_and_hbar(units_opt, hbar, given)
     v = _parse(coupling, "energy", system, "--coupling")
     a = _parse(sweep_rate, "sweep_rate", system, "--sweep-rate", nonzero=True)
-    model = LandauZener(v, a, hb)
+    with named(_OPTION_NAMES):
+        model = LandauZener(v, a, hb)
     delta = float(analytic.adiabaticity(v, a, hb))
+    if not delta <= analytic.MAX_FINITE_TIME_DELTA:
+        dmax = analytic.MAX_FINITE_TIME_DELTA
+        raise LzsmError(
+            f"`--coupling` must be |V| <= {_max_lz_coupling(dmax, a, hb):.4g} at --sweep-rate {a:g} (the adiabaticity "
+            f"V^2/(hbar |alpha|) at most {dmax:g}, where the finite-time closed form and the exact propagation beside it "
+            f"hold; P_LZ = exp(-2 pi delta) is 0 in double precision beyond){_faster(v, dmax, hb)}; got --coupling {v:g}"
+        )
     if t_span is None:
         tau = float(np.sqrt(hb / abs(a)) * max(1.0, np.sqrt(delta)))
         t0, t1 = -50.0 * tau, 50.0 * tau
     else:
         t0, t1 = _t_span(t_span, system)
-    exact = float(analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, hb))  # refuses what it cannot do first
+    with named(_OPTION_NAMES):  # refuses what it cannot do first
+        exact = float(analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, hb))
     start = time.perf_counter()
-    ev = evolve(model, (t0, t1), 0)
+    with named(_OPTION_NAMES), _quiet_convergence():
+        ev = evolve(model, (t0, t1), 0, max_steps=max_steps)
+    _finished(ev, "the exact propagation")
     seconds = time.perf_counter() - start
     rows = {
         "coupling V": v,
@@ -221,7 +290,6 @@ def lz(
         "golden rule 1 - P ~ 2 pi delta": float(analytic.golden_rule_probability(v, a, hb)),
         "golden rule relative error": float(analytic.golden_rule_error(v, a, hb)),
         "regime": str(analytic.regime(v, a, hb)),
-        "sweep rate for P = 1/e": float(analytic.sweep_rate_for_probability(np.exp(-1), v, hb)) if v else float("nan"),
         "Stokes phase": float(analytic.stokes_phase(delta)),
         "t_span": f"[{t0:g}, {t1:g}]",
         "exact finite-time p_diabatic_stay": exact,
@@ -232,6 +300,7 @@ def lz(
         "evolve seconds": seconds,
     }
     if v:
+        rows["sweep rate for P = 1/e"] = float(analytic.sweep_rate_for_probability(np.exp(-1), v, hb))
         rows["transition time (diabatic)"] = float(analytic.lz_transition_time(v, a, hb, "diabatic"))
         rows["transition time (adiabatic)"] = float(analytic.lz_transition_time(v, a, hb, "adiabatic"))
     if system is not None:
@@ -256,6 +325,7 @@ def lz(
     "--n-save", type=click.IntRange(2, 1_000_000), default=401, show_default=True, help="number of saved times"
 )
 @click.option("--tol", type=float, default=1e-10, show_default=True, help="local error tolerance per step")
+@click.option("--max-steps", type=int, default=None, help="step budget of the propagation (default 1e7)")
 @click.option("--hbar", type=float, default=None, help="hbar in your units (plain numbers only; default 1)")
 @click.option("--units", "units_opt", default=None, help=_units_help)
 @click.option(
@@ -267,10 +337,11 @@ def lz(
 @click.option("--force", is_flag=True, help="overwrite --out if it exists")
 @click.option("--json", "as_json", is_flag=True, help="print the final probabilities as JSON")
 @_guard
-def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, out, force, as_json) -> None:
+def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, max_steps, hbar, units_opt, out, force, as_json) -> None:
     """Exact propagation of a Landau–Zener passage; final probabilities in both pictures."""
     import numpy as np
 
+    from lzsm._checks import named
     from lzsm.dynamics.coherent import evolve as _evolve
     from lzsm.models.two_level import LandauZener
     from lzsm.options import MAX_TOL, MIN_TOL
@@ -286,7 +357,11 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, hbar, units_opt, 
         from lzsm.io.output import check_output_file
 
         target = check_output_file(out, force)
-    ev = _evolve(LandauZener(v, a, hb), (t0, t1), initial, np.linspace(t0, t1, n_save), tol=tol)
+    with named(_OPTION_NAMES), _quiet_convergence():
+        ev = _evolve(
+            LandauZener(v, a, hb), (t0, t1), initial, np.linspace(t0, t1, n_save), tol=tol, max_steps=max_steps
+        )
+    _finished(ev, "the propagation")
     result = {
         "p_diabatic_stay": float(ev.p_diabatic_stay),
         "p_adiabatic_follow": float(ev.p_adiabatic_follow),

@@ -26,17 +26,21 @@ Example (``examples/qubit_landau_zener.toml``)::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from lzsm._checks import MAX_TOL, MIN_TOL, grid_points, named
 from lzsm.closed_forms import landau_zener as analytic
-from lzsm.errors import LzsmValueError
+from lzsm.errors import LzsmConvergenceWarning, LzsmNumericalError, LzsmValueError
 from lzsm.io import units
 from lzsm.io.output import (
     MARKER,
@@ -57,6 +61,8 @@ from lzsm.io.schema import Field, Reader
 from lzsm.models.base import Model
 from lzsm.models.multilevel import LinearSweep
 from lzsm.models.two_level import LandauZener
+from lzsm.options import MAX_STEPS, Options
+from lzsm.results import Status
 
 MODEL_KINDS = ("landau_zener", "linear_sweep")
 TOP = {"title": Field("text", "")}
@@ -73,7 +79,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "t_span": Field("time", shape="pair"),
         "initial": Field("any", "diabatic 0"),
         "n_save": Field("int", 401, low=2, high=1_000_000),
-        "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True),
+        "tol": Field("number", 1e-10, low=MIN_TOL, high=MAX_TOL),
+        "max_steps": Field("int", Options().max_steps, low=1, high=MAX_STEPS),
     },
     "sweep": {"sweep_rate": Field("sweep_rate", shape="range", nonzero=True)},
     "figures": {
@@ -97,6 +104,7 @@ class Scenario:
     initial: Any
     n_save: int
     tol: float
+    max_steps: int
     sweep_rates: np.ndarray | None
     figures: dict[str, bool]
     resolved: dict[str, Any] = field(default_factory=dict)
@@ -138,6 +146,7 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
         raise LzsmValueError(f"`evolve.initial`: {exc}") from None
     n_save = r.get("evolve", "n_save")
     tol = r.get("evolve", "tol")
+    max_steps = r.get("evolve", "max_steps")
     sweep_rates = None
     if r.has("sweep", "sweep_rate"):
         if kind != "landau_zener":
@@ -147,7 +156,9 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
     figs["probability_vs_rate"] = r.get("figures", "probability_vs_rate", sweep_rates is not None)
     if figs["probability_vs_rate"] and sweep_rates is None:
         raise LzsmValueError("`figures.probability_vs_rate` needs a [sweep] sweep_rate range")
-    return Scenario(title, system, hbar, model, (t0, t1), initial, n_save, tol, sweep_rates, figs, r.resolved)
+    return Scenario(
+        title, system, hbar, model, (t0, t1), initial, n_save, tol, max_steps, sweep_rates, figs, r.resolved
+    )
 
 
 def _summary(sc: Scenario, ev, seconds: float) -> dict[str, Any]:
@@ -188,6 +199,40 @@ def _summary(sc: Scenario, ev, seconds: float) -> dict[str, Any]:
     return out
 
 
+#: Library names -> the keys of a scenario file (errors name the keys).
+_EVOLVE_NAMES = {
+    "t_span": "evolve.t_span",
+    "tol": "evolve.tol",
+    "max_steps": "evolve.max_steps",
+    "t_eval": "evolve.n_save",
+    "initial": "evolve.initial",
+    "coupling": "model.coupling",
+    "sweep_rate": "model.sweep_rate",
+}
+
+
+@contextlib.contextmanager
+def _quiet_convergence() -> Iterator[None]:
+    """No LzsmConvergenceWarning: an unfinished propagation is an error (:func:`_finished`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LzsmConvergenceWarning)
+        yield
+
+
+def _finished(ev: Any, table: str) -> None:
+    """Points that stopped before the end of ``evolve.t_span`` are an error naming the keys to
+    change (their NaN would otherwise reach the files)."""
+    status = np.asarray(ev.status).reshape(-1)
+    bad = status != int(Status.OK)
+    if np.any(bad):
+        worst = Status(int(np.max(status)))
+        raise LzsmNumericalError(
+            f"{table}: the propagation did not reach the end of `evolve.t_span` at {int(np.sum(bad))} of "
+            f"{status.size} points ({worst.message}): shorten `evolve.t_span`, loosen `evolve.tol` or raise "
+            "`evolve.max_steps`"
+        )
+
+
 def _axes(ncols: int = 1):
     """Axes on a figure that is not registered with pyplot (no global backend change)."""
     from matplotlib.figure import Figure
@@ -210,22 +255,28 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
         # at least enough saved times to draw the populations without aliasing
         n_save = max(sc.n_save, samples_needed(sc.model, sc.t_span))
         t_save = np.linspace(*sc.t_span, n_save)
-        ev = evolve(sc.model, sc.t_span, sc.initial, t_save, tol=sc.tol, progress=progress)
+        with named(_EVOLVE_NAMES), _quiet_convergence():
+            ev = evolve(sc.model, sc.t_span, sc.initial, t_save, tol=sc.tol, max_steps=sc.max_steps, progress=progress)
+        _finished(ev, "[evolve]")
         seconds = time.perf_counter() - start
         ds = ev.to_xarray()
         ds.attrs["scenario"] = json.dumps(sc.resolved)
         ds.attrs["hbar"] = sc.hbar
         if sc.system is not None:
             ds["t"].attrs["units"] = sc.system.time
-        summary = _summary(sc, ev, seconds)
+        with named(_EVOLVE_NAMES):
+            summary = _summary(sc, ev, seconds)
         if sc.sweep_rates is not None:
             m = sc.model
             assert isinstance(m, LandauZener)
             grid = LandauZener(np.abs(m.coupling), sc.sweep_rates, sc.hbar)
-            sw = evolve(grid, sc.t_span, 0, tol=sc.tol, progress=progress)
-            exact = analytic.finite_time_p_diabatic_stay(
-                np.abs(m.coupling), sc.sweep_rates, sc.t_span[1], sc.t_span[0], 0, sc.hbar
-            )
+            with named(_EVOLVE_NAMES), _quiet_convergence():
+                sw = evolve(grid, sc.t_span, 0, tol=sc.tol, max_steps=sc.max_steps, progress=progress)
+            _finished(sw, "[sweep]")
+            with named({**_EVOLVE_NAMES, "sweep_rate": "sweep.sweep_rate"}):
+                exact = analytic.finite_time_p_diabatic_stay(
+                    np.abs(m.coupling), sc.sweep_rates, sc.t_span[1], sc.t_span[0], 0, sc.hbar
+                )
             sweep_ds = sw.to_xarray()[["p_diabatic_stay", "p_jump", "error_estimate", "n_steps"]]
             sweep_ds["p_lz"] = ("sweep_rate", analytic.lz_probability(np.abs(m.coupling), sc.sweep_rates, sc.hbar))
             sweep_ds["p_diabatic_stay_exact_finite_time"] = ("sweep_rate", exact)
@@ -282,7 +333,7 @@ MAP_SCHEMA: dict[str, dict[str, Field]] = {
     "map": {
         "n_periods": Field("int", 20, low=0),
         "initial": Field("int", 0, low=0, high=1),
-        "tol": Field("number", 1e-10, low=0.0, high=1.0, low_open=True, high_open=True),
+        "tol": Field("number", 1e-10, low=MIN_TOL, high=MAX_TOL),
         "n_samples": Field("int", "auto", low=8, choices=("auto",)),
         "chunk_points": Field("int", 4096, low=1, high=10**7),
     },
@@ -327,6 +378,7 @@ def map_from_dict(raw: dict[str, Any]) -> MapScenario:
     phase = r.get("drive", "phase")
     shape = r.get("drive", "shape")
     axes = {name: r.get_range("drive", name) for name in ("offset", "amplitude")}
+    grid_points({f"drive.{name}": len(values) for name, values in axes.items()})
     n_periods = r.get("map", "n_periods") or None  # 0 in the file means: the infinite-time average only
     return MapScenario(
         title,
@@ -466,20 +518,41 @@ def _compute_map(ms: MapScenario, model: Any, out: Path, scheduler: Any, progres
     nx = len(ms.axes["amplitude"])
     rows = max(1, ms.chunk_points // nx)
     start = time.perf_counter()
-    ds = interferometry_map(
-        model,
-        n_periods=ms.n_periods,
-        initial=ms.initial,
-        n_samples=ms.n_samples,
-        tol=ms.tol,
-        chunks={"offset": rows, "amplitude": nx},
-        store=out / "map.zarr",
-        resume=True,
-        scheduler=scheduler,
-        progress=progress,
-        offset=ms.axes["offset"],  # the map's axes, in this order
-        amplitude=ms.axes["amplitude"],
-    ).to_xarray()
+    frequency = "drive.frequency" if "frequency" in ms.resolved.get("drive", {}) else "drive.frequency_hz"
+    keys = {
+        "n_periods": "map.n_periods",
+        "tol": "map.tol",
+        "n_samples": "map.n_samples",
+        "chunks=": "map.chunk_points",
+        "store=": "map.zarr",
+        "frequency": frequency,
+        "offset": "drive.offset",
+        "amplitude": "drive.amplitude",
+        "gap": "drive.gap",
+    }
+    with named(keys):
+        result = interferometry_map(
+            model,
+            n_periods=ms.n_periods,
+            initial=ms.initial,
+            n_samples=ms.n_samples,
+            tol=ms.tol,
+            chunks={"offset": rows, "amplitude": nx},
+            store=out / "map.zarr",
+            resume=True,
+            scheduler=scheduler,
+            progress=progress,
+            offset=ms.axes["offset"],  # the map's axes, in this order
+            amplitude=ms.axes["amplitude"],
+        )
+    if not result.ok:
+        bad = int(np.sum(~result.success))
+        raise LzsmNumericalError(
+            f"the one-period propagation did not finish at {bad} of {result.success.size} map points (their status is "
+            f"in {str(out / 'map.zarr')!r}): change `map.tol` or the drive ({frequency}, drive.amplitude) and rerun "
+            "with --force"
+        )
+    ds = result.to_xarray()
     seconds = time.perf_counter() - start
     tmp = marked_tempdir(out, ".final-", out, "map")
     try:

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 from scipy import constants as _c
 
+from lzsm._checks import MAX_GRID_POINTS, grid_points
 from lzsm.errors import LzsmValueError
 
 _E_H = _c.physical_constants["Hartree energy"][0]
@@ -369,8 +370,9 @@ def parse_range(spec: Any, dimension: str, system: UnitSystem | None, name: str)
             num = spec["num"]
         except KeyError as exc:
             raise LzsmValueError(f"range `{name}` needs start, stop and num; missing {exc}") from None
-        if isinstance(num, bool) or not isinstance(num, int) or num < 1 or num > 100_000:
-            raise LzsmValueError(f"`{name}.num` must be an integer >= 1 and <= 100000, got {num!r}")
+        if isinstance(num, bool) or not isinstance(num, int) or num < 1:
+            raise LzsmValueError(f"`{name}.num` must be an integer >= 1 and <= {MAX_GRID_POINTS}, got {num!r}")
+        grid_points({f"{name}.num": num})
         scale = spec.get("scale", "linear")
         if scale == "log":
             if start <= 0 or stop <= 0:

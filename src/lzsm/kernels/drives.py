@@ -23,7 +23,8 @@ Each shape has four forms, which agree to rounding (``tests/test_models_drives.p
 * :func:`coefficient_function` (NumPy, broadcasting) and :func:`kinks` (NumPy: every kink in
   an interval, union over a grid; the fixed step grid of the noise solver);
 * :func:`python_coefficient` (plain Python, for QuTiP: called once per solver step);
-* :func:`max_abs` (a bound of ``|f|`` over an interval).
+* :func:`max_abs` (a bound of ``|f|`` over an interval) and :func:`excess_integral` (a lower
+  bound of the integral of ``max(0, ``|f|`` - c)``, from which the step budget follows).
 """
 
 from __future__ import annotations
@@ -158,3 +159,64 @@ def python_coefficient(code: int, omega: float, phi: float) -> Callable[[float],
     if code == F_ABS:
         return abs
     return lambda t: 0.0
+
+
+def excess_integral(code: np.ndarray, fpar: np.ndarray, t0: float, t1: float, c: np.ndarray) -> np.ndarray:
+    """A lower bound of ``int_{t0}^{t1} max(0, |f(t)| - c) dt`` for each point (``c >= 0``).
+
+    Exact for the polynomial shapes (t, |t|, t^2) and the constant; for the periodic shapes the
+    whole half periods in the window only (the integral over one is closed-form)."""
+    code = np.asarray(code)
+    fpar = np.asarray(fpar, dtype=float)
+    c = np.asarray(c, dtype=float)
+
+    def over_window(ramp: Callable[[float], np.ndarray]) -> np.ndarray:
+        """The integral of an even integrand g(|t|) over [t0, t1], from G(x) = int_0^x g."""
+        if t0 >= 0.0:
+            return ramp(t1) - ramp(t0)
+        if t1 <= 0.0:
+            return ramp(-t0) - ramp(-t1)
+        return ramp(-t0) + ramp(t1)
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        linear = over_window(lambda x: 0.5 * np.maximum(0.0, x - c) ** 2)
+        root = np.sqrt(c)
+        quadratic = over_window(lambda x: np.where(x > root, (x**3 - root**3) / 3.0 - c * (x - root), 0.0))
+        om = np.abs(fpar[..., 0])
+        # |f| of the periodic shapes repeats every pi of phase: count whole half periods
+        halves = np.where(om > 0, np.floor(om * (t1 - t0) / math.pi), 0.0)
+        below = np.minimum(c, 1.0)
+        # one half period of max(0, |cos| - c) in the phase: 2 (sqrt(1 - c^2) - c arccos c);
+        # of the triangle wave: pi (1 - c)^2 / 2
+        cos_period = 2.0 * (np.sqrt(1.0 - below**2) - below * np.arccos(below))
+        tri_period = 0.5 * math.pi * (1.0 - below) ** 2
+        per_om = np.where(om > 0, halves / np.where(om > 0, om, 1.0), 0.0)
+    return np.select(
+        [(code == F_LINEAR) | (code == F_ABS), code == F_QUADRATIC, code == F_COS, code == F_TRIANGLE],
+        [linear + 0.0 * om, quadratic + 0.0 * om, cos_period * per_om, tri_period * per_om],
+        0.0 * (om + c),
+    )
+
+
+def abs_integral(code: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    """An upper bound of ``int_{t0}^{t1} |f(t)| dt`` for each code (exact for t, |t|, t^2 and
+    the constant; ``t1 - t0`` for the periodic shapes, whose |f| is at most 1)."""
+    code = np.asarray(code)
+
+    def over_window(power: int) -> float:
+        def g(x: float) -> float:
+            return x ** (power + 1) / (power + 1)
+
+        if t0 >= 0.0:
+            return g(t1) - g(t0)
+        if t1 <= 0.0:
+            return g(-t0) - g(-t1)
+        return g(-t0) + g(t1)
+
+    with np.errstate(over="ignore"):
+        linear, quadratic = over_window(1), over_window(2)
+    return np.select(
+        [(code == F_LINEAR) | (code == F_ABS), code == F_QUADRATIC, (code == F_COS) | (code == F_TRIANGLE)],
+        [linear, quadratic, t1 - t0],
+        0.0,
+    )

@@ -47,6 +47,8 @@ from scipy import special
 _SQRT_2PI = math.sqrt(2.0 * math.pi)
 _EIPI4 = cmath.exp(0.25j * math.pi)
 _ASYMPTOTIC_MIN_ABS_Z = 8.0
+#: |s| at which the functions are evaluated for any larger |s| (s^2 stays finite).
+_LARGEST_S = 1e100
 _TINY = 1e-17
 
 
@@ -168,7 +170,13 @@ def _taylor_pair(s: float, consts: np.ndarray):
 
 @njit(cache=True, nogil=True)
 def weber_pair(s: float, consts: np.ndarray):
-    """``(D_{-1-i delta}(z), D_{-i delta}(z))`` at ``z = exp(i pi/4) s``, s real."""
+    """``(D_{-1-i delta}(z), D_{-i delta}(z))`` at ``z = exp(i pi/4) s``, s real.
+
+    ``|s|`` beyond :data:`_LARGEST_S` is evaluated at that size: ``s^2`` would overflow, and
+    every correction to the leading asymptotic term is below ``1/s^2 = 1e-200`` there (the
+    phase ``s^2/4`` has lost every digit long before, see :func:`lzsm.lz_propagator`)."""
+    if abs(s) > _LARGEST_S:
+        s = math.copysign(_LARGEST_S, s)
     if abs(s) >= _ASYMPTOTIC_MIN_ABS_Z:
         a, b, ok = _asymptotic_pair(s, consts)
         if ok:

@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm.errors import LzsmValueError
-from lzsm.kernels.drives import F_CONSTANT, coefficient_function, python_coefficient
+from lzsm.kernels.drives import F_CONSTANT, abs_integral, coefficient_function, excess_integral, python_coefficient
 
 TimeFunction = Callable[[np.ndarray], np.ndarray]
 
@@ -44,6 +44,35 @@ class KernelForm:
         f = coefficient_function(self.code[ex], self.fpar[ex + (slice(None),)], t)
         mat = (Ellipsis,) + (None,) * t.ndim + (slice(None), slice(None))
         return self.constant[mat] + self.coefficient[mat] * f[..., None, None]
+
+    def phase_bound(self, t0: float, t1: float) -> np.ndarray:
+        """A lower bound of the dynamical phase ``int_{t0}^{t1} r(H(t)) dt`` per grid point
+        (energy x time), ``r`` half the spread of the eigenvalues of H.
+
+        Weyl's inequality gives ``r(A + B f) >= |f| r(B) - r(A)`` and ``>= r(A) - |f| r(B)``;
+        the integral of the positive part of the first is
+        :func:`lzsm.kernels.drives.excess_integral`, the second is bounded with
+        :func:`lzsm.kernels.drives.abs_integral`.  A Magnus step turns the state by at most pi
+        (its convergence radius), so a propagation over ``[t0, t1]`` needs at least
+        ``phase_bound / (pi hbar)`` steps (measured: Landau–Zener passages, periodic drives,
+        double passages and linear sweeps take 1.1 to 12 times that many)."""
+        r_a = _half_spread(self.constant)
+        r_b = _half_spread(self.coefficient)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            c = np.where(r_b > 0, r_a / np.where(r_b > 0, r_b, 1.0), 0.0)
+            driven = np.where(r_b > 0, r_b * excess_integral(self.code, self.fpar, t0, t1, c), 0.0)
+            still = r_a * (t1 - t0) - np.where(r_b > 0, r_b * abs_integral(self.code, t0, t1), 0.0)
+        return np.maximum(np.maximum(driven, still), 0.0)
+
+
+def _half_spread(h: np.ndarray) -> np.ndarray:
+    """Half the spread of the eigenvalues of Hermitian matrices ``(..., N, N)``."""
+    batch = h.shape[:-2]
+    if all(stride == 0 for stride in h.strides[:-2]):  # one matrix broadcast over the grid
+        ev = np.linalg.eigvalsh(h[(0,) * len(batch)])
+        return np.full(batch, 0.5 * (ev[-1] - ev[0]))
+    ev = np.linalg.eigvalsh(h)
+    return 0.5 * (ev[..., -1] - ev[..., 0])
 
 
 def _kernel_form(

@@ -49,6 +49,8 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
+from lzsm._checks import format_bytes, grid_points, memory_budget, memory_limit
+from lzsm._progress import progress_bar
 from lzsm.errors import LzsmError, LzsmTypeError, LzsmValueError
 from lzsm.io.output import check_creatable, locked, marked_tempdir, remove_debris, target_path
 
@@ -174,6 +176,13 @@ def _resolve_chunks(chunks: Any, names: tuple[str, ...], shape: tuple[int, ...])
             out[k] = max(1, min(shape[k], budget))
             budget = max(1, budget // out[k])
     return tuple(out)
+
+
+def block_points(axes: Mapping[str, Any], chunks: Mapping[str, int] | None = None) -> int:
+    """The number of grid points in the largest block of a scan of ``axes`` in ``chunks``
+    (what one call of ``func`` holds in memory at once)."""
+    names, values = _check_axes(axes)
+    return math.prod(_resolve_chunks(chunks, names, tuple(v.size for v in values)))
 
 
 def _check_output_dims(output_dims: Any, names: tuple[str, ...]) -> dict[str, list[str]]:
@@ -729,7 +738,10 @@ def scan(
     the outputs as data variables (sorted by name); attrs ``lzsm_version``, ``lzsm_sweep_func``,
     ``lzsm_sweep_config`` (resolved configuration as JSON), ``lzsm_sweep_config_hash`` and the
     user ``attrs``.  With a store, the dataset is loaded back from it, so a resumed scan
-    returns exactly what an uninterrupted one returns.
+    returns exactly what an uninterrupted one returns; a result larger than the memory budget
+    (:func:`lzsm._checks.memory_limit`) is returned unloaded, read from the store on use.
+    Without a store, a result larger than the budget is refused after the first block
+    (:class:`~lzsm.errors.LzsmResourceError`: pass ``store=``).
 
     Raises
     ------
@@ -740,6 +752,8 @@ def scan(
         configuration differs.
     LzsmLockedError : another process is writing the store (its PID, host and start time in
         the message).
+    LzsmResourceError : a grid of more than :data:`lzsm._checks.MAX_GRID_POINTS` points, or
+        (without a store) a result larger than the memory budget.
     KeyboardInterrupt : passed through; finished blocks stay marked and the store stays valid.
 
     Examples
@@ -758,6 +772,7 @@ def scan(
     if not callable(func):
         raise LzsmTypeError(f"`func` must be callable, got {type(func).__name__}")
     names, values = _check_axes(axes)
+    grid_points({name: v.size for name, v in zip(names, values)})
     plan = _Plan(names, values, _resolve_chunks(chunks, names, tuple(v.size for v in values)))
     output_dims_ = _check_output_dims(output_dims, names)
     output_coords_ = _check_output_coords(output_coords, output_dims_)
@@ -802,6 +817,13 @@ def scan(
             if spec is None:
                 spec = _derive_spec(out, nd, output_dims_, output_coords_)
                 if path is None:
+                    per_point = sum(math.prod(o.shape) * np.dtype(o.dtype).itemsize for o in spec.values())
+                    memory_budget(
+                        float(math.prod(plan.shape)) * per_point,
+                        "scan: the whole result in memory",
+                        f"{math.prod(plan.shape)} grid points x {format_bytes(per_point)} of outputs per point",
+                        "pass `store=` (a Zarr store, written block by block: memory then scales with a block; smaller blocks with `chunks=`, on Dask with `scheduler=`)",
+                    )
                     for name, o in spec.items():
                         memory[name] = np.empty(plan.shape + o.shape, dtype=o.dtype)
                 else:
@@ -827,15 +849,7 @@ def scan(
                 marker[0][block] = 1  # written last: the block's data is complete
             bar.update(1)
 
-        from tqdm.auto import tqdm
-
-        bar = tqdm(
-            total=math.prod(plan.grid),
-            initial=int(done.sum()),
-            unit="block",
-            desc="scan",
-            disable=None if progress is None else not progress,
-        )
+        bar = progress_bar(math.prod(plan.grid), progress, desc="scan", unit="block", initial=int(done.sum()))
         try:
             # dispatch
             if todo:
@@ -852,7 +866,10 @@ def scan(
             bar.close()
 
         if path is not None:
-            with xr.open_zarr(str(path), consolidated=False) as stored:
+            stored = xr.open_zarr(str(path), consolidated=False)
+            if stored.nbytes > memory_limit()[0]:  # larger than memory: left in the store, read lazily
+                return stored[sorted(stored.data_vars)]
+            with stored:
                 result = stored.load()
             return result[sorted(result.data_vars)]
         assert spec is not None  # at least one block ran
