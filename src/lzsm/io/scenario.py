@@ -242,6 +242,11 @@ def _axes(ncols: int = 1):
     return ax
 
 
+#: The most saved times ``run`` adds on its own so that the populations figure does not alias (a
+#: window that needs more is refused by the step budget or the figure, naming what to change).
+MAX_AUTO_SAVE = 200_000
+
+
 def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progress: bool | None = None) -> dict:
     """Run a scenario and write ``DIR/{scenario.json, evolution.nc, summary.json, *.png}``.
 
@@ -253,7 +258,7 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
     with atomic_folder(out_dir, force) as tmp:
         start = time.perf_counter()
         # at least enough saved times to draw the populations without aliasing
-        n_save = max(sc.n_save, samples_needed(sc.model, sc.t_span))
+        n_save = max(sc.n_save, min(samples_needed(sc.model, sc.t_span), MAX_AUTO_SAVE))
         t_save = np.linspace(*sc.t_span, n_save)
         with named(_EVOLVE_NAMES), _quiet_convergence():
             ev = evolve(sc.model, sc.t_span, sc.initial, t_save, tol=sc.tol, max_steps=sc.max_steps, progress=progress)

@@ -171,12 +171,14 @@ def excess_integral(code: np.ndarray, fpar: np.ndarray, t0: float, t1: float, c:
     c = np.asarray(c, dtype=float)
 
     def over_window(ramp: Callable[[float], np.ndarray]) -> np.ndarray:
-        """The integral of an even integrand g(|t|) over [t0, t1], from G(x) = int_0^x g."""
-        if t0 >= 0.0:
-            return ramp(t1) - ramp(t0)
-        if t1 <= 0.0:
-            return ramp(-t0) - ramp(-t1)
-        return ramp(-t0) + ramp(t1)
+        """The integral of an even integrand g(|t|) over [t0, t1], from G(x) = int_0^x g (NumPy
+        floats: a huge window gives inf, where Python floats raise OverflowError)."""
+        a, b = np.float64(t0), np.float64(t1)
+        if a >= 0.0:
+            return ramp(b) - ramp(a)
+        if b <= 0.0:
+            return ramp(-a) - ramp(-b)
+        return ramp(-a) + ramp(b)
 
     with np.errstate(over="ignore", invalid="ignore"):
         linear = over_window(lambda x: 0.5 * np.maximum(0.0, x - c) ** 2)
@@ -205,7 +207,7 @@ def abs_integral(code: np.ndarray, t0: float, t1: float) -> np.ndarray:
 
     def over_window(power: int) -> float:
         def g(x: float) -> float:
-            return x ** (power + 1) / (power + 1)
+            return float(np.float64(x) ** (power + 1) / (power + 1))  # inf, not OverflowError
 
         if t0 >= 0.0:
             return g(t1) - g(t0)
