@@ -395,6 +395,7 @@ def test_floquet_refuses_a_period_beyond_the_step_budget_before_integrating():
 
 
 def test_floquet_refuses_samples_beyond_the_memory_budget_naming_n_samples(monkeypatch):
-    monkeypatch.setenv("LZSM_MEMORY_LIMIT", "1GiB")
-    with pytest.raises(lzsm.LzsmResourceError, match=r"needs about 238 GiB .*`n_samples`.* budget of 1 GiB"):
-        lzsm.floquet(lzsm.PeriodicDrive(1.0, 0.0, 1.0, 5.0), n_samples=10**9)
+    # 1e6 samples (the largest n_samples accepted) x 2 x 2 complex: 244 MiB, over a budget of 100 MiB
+    monkeypatch.setenv("LZSM_MEMORY_LIMIT", "100MiB")
+    with pytest.raises(lzsm.LzsmResourceError, match=r"needs about 244 MiB .*`n_samples`.* budget of 100 MiB"):
+        lzsm.floquet(lzsm.PeriodicDrive(1.0, 0.0, 1.0, 5.0), n_samples=10**6)

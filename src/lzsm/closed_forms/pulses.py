@@ -51,7 +51,7 @@ def demkov_kunike_p_diabatic_stay(
     ``Omega = 2V/hbar``.  Evaluated with a common scale factor ``exp(-max(|x0|, |x1|))`` and the
     differences of the arguments formed before they are scaled, so that no argument overflows
     (the ratio stays right where ``pi T/hbar`` itself overflows).  Where ``cos y`` matters but
-    ``y`` exceeds :data:`MAX_PHASE` (its sine is lost in rounding) a
+    ``y`` exceeds ``MAX_PHASE`` (its sine is lost in rounding) a
     :class:`~lzsm.errors.LzsmValueError` names the coupling and the duration.  Vectorised.
     """
     v0 = np.abs(_checks.complex_array(coupling, "coupling"))
@@ -104,7 +104,7 @@ def rosen_zener_p_diabatic_stay(
     On resonance this is Rabi flopping with pulse area ``int 2|V| dt / hbar = 2 pi |V0| T/hbar``.
     N. Rosen & C. Zener, Phys. Rev. 40, 502 (1932), with ``Omega_0 = 2 V0/hbar``, ``Delta =
     b0/hbar``.  Since the bias keeps its sign, ``1 - p_diabatic_stay`` is also ``p_jump``.
-    A pulse area beyond :data:`MAX_PHASE` (where the sech factor does not make it irrelevant)
+    A pulse area beyond ``MAX_PHASE`` (where the sech factor does not make it irrelevant)
     raises :class:`~lzsm.errors.LzsmValueError`.
 
     Examples

@@ -144,7 +144,7 @@ class Floquet(_OnModelGrid, Result):
 
     def check_periods(self, n_periods: int, name: str = "n_periods") -> None:
         """Refuse ``n_periods`` periods when the eigenphases after them would be off by more than
-        :data:`MAX_PHASE_DRIFT` rad at some point (``n_periods`` times :meth:`phase_error`)."""
+        ``MAX_PHASE_DRIFT`` rad at some point (``n_periods`` times :meth:`phase_error`)."""
         ok = np.asarray(self.status) == int(Status.OK)
         per = np.where(ok, np.broadcast_to(self.phase_error(), ok.shape), 0.0)
         worst = float(np.max(per)) if per.size else 0.0
@@ -277,7 +277,7 @@ def _average_weights(dphi: np.ndarray, n: int) -> np.ndarray:
 
 def largest_periods(phase_error: float) -> str:
     """The largest number of periods whose accumulated phase error stays within
-    :data:`MAX_PHASE_DRIFT`, in words."""
+    ``MAX_PHASE_DRIFT``, in words."""
     if not phase_error > 0:
         return "unbounded"
     return f"{math.floor(MAX_PHASE_DRIFT / phase_error):.3g}"

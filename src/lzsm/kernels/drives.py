@@ -164,7 +164,7 @@ def python_coefficient(code: int, omega: float, phi: float) -> Callable[[float],
 def excess_integral(code: np.ndarray, fpar: np.ndarray, t0: float, t1: float, c: np.ndarray) -> np.ndarray:
     """A lower bound of ``int_{t0}^{t1} max(0, |f(t)| - c) dt`` for each point (``c >= 0``).
 
-    Exact for the polynomial shapes (t, |t|, t^2) and the constant; for the periodic shapes the
+    Exact for the polynomial shapes (t, ``|t|``, t^2) and the constant; for the periodic shapes the
     whole half periods in the window only (the integral over one is closed-form)."""
     code = np.asarray(code)
     fpar = np.asarray(fpar, dtype=float)
@@ -201,8 +201,8 @@ def excess_integral(code: np.ndarray, fpar: np.ndarray, t0: float, t1: float, c:
 
 
 def abs_integral(code: np.ndarray, t0: float, t1: float) -> np.ndarray:
-    """An upper bound of ``int_{t0}^{t1} |f(t)| dt`` for each code (exact for t, |t|, t^2 and
-    the constant; ``t1 - t0`` for the periodic shapes, whose |f| is at most 1)."""
+    """An upper bound of ``int_{t0}^{t1} |f(t)| dt`` for each code (exact for t, ``|t|``, t^2 and
+    the constant; ``t1 - t0`` for the periodic shapes, whose ``|f|`` is at most 1)."""
     code = np.asarray(code)
 
     def over_window(power: int) -> float:
