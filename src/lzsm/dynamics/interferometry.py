@@ -174,12 +174,12 @@ class InterferometryMap(DatasetResult):
 
     @property
     def p_upper_final(self) -> Any:
-        """Population of diabatic ``|2>`` after ``n_periods`` periods (``xarray.DataArray``)."""
+        """Population of diabatic state 1 after ``n_periods`` periods (``xarray.DataArray``)."""
         return self.data["p_upper_final"]
 
     @property
     def p_upper_mean(self) -> Any:
-        """Population of diabatic ``|2>`` averaged over the periods (or infinite time)."""
+        """Population of diabatic state 1 averaged over the periods (or infinite time)."""
         return self.data["p_upper_mean"]
 
     @property
@@ -225,7 +225,7 @@ def interferometry_map(
 
     Returns
     -------
-    :class:`InterferometryMap`: ``p_upper_final`` (population of diabatic ``|2>`` after n_periods),
+    :class:`InterferometryMap`: ``p_upper_final`` (population of diabatic state 1 after n_periods),
     ``p_upper_mean`` (its average over the n_periods, or over infinite time), the
     ``quasienergy`` pair (folded into [-hbar omega/2, hbar omega/2)), an ``error_estimate``
     bounding the error of those populations (``population_error_bound``: the one-period
@@ -338,12 +338,12 @@ def interferometry_map(
     )
     if "p_upper_mean" in ds:
         ds["p_upper_mean"].attrs["long_name"] = (
-            "population of diabatic |2>, averaged over the periods"
+            "population of diabatic state 1, averaged over the periods"
             if n_periods is not None
-            else "population of diabatic |2>, infinite-time average"
+            else "population of diabatic state 1, infinite-time average"
         )
     if "p_upper_final" in ds:
-        ds["p_upper_final"].attrs["long_name"] = f"population of diabatic |2> after {n_periods} periods"
+        ds["p_upper_final"].attrs["long_name"] = f"population of diabatic state 1 after {n_periods} periods"
     status = ds["status"].values
     bad = status != int(Status.OK)
     if np.any(bad):

@@ -1,10 +1,7 @@
-"""LZSM interferometry (amplitude spectroscopy) maps of a periodically driven two-level system.
-
-``interferometry(model, offset=..., amplitude=...)`` computes, on the outer product of the given
-parameter axes, the populations after ``n_periods`` drive periods and their exact average over
-those periods (or the infinite-time average), from the Floquet propagator of each point: the
-cost does not depend on ``n_periods``.  The grid runs through :func:`lzsm.scan`, so it
-is chunked, can run on Dask, and can be written to (and resumed from) a Zarr store.
+"""Figures of LZSM interferometry (amplitude spectroscopy) maps: :func:`plot_interferometry`
+draws a map computed by :func:`lzsm.interferometry_map` as in the experiments' figures (offset
+horizontal, amplitude vertical), with the multiphoton resonances ``eps0 = k hbar omega`` and the
+Bessel zeros of the dressed gaps marked.
 
 Experiments: W. D. Oliver et al., Science 310, 1653 (2005); D. M. Berns et al., Nature 455, 51
 (2008).  Theory: Shevchenko, Ashhab & Nori, Phys. Rep. 492, 1 (2010).
