@@ -34,7 +34,7 @@ lint: $(STAMP)
 
 # pytest exits 5 when it collects no test, which make treats as a failure.
 test: lint $(KERNELS)
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n auto
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n auto --dist worksteal
 
 # The documentation site, offline, warnings as errors; the gallery is executed (LZSM_DOCS_GALLERY=0
 # skips it, as the test suite's build does).
