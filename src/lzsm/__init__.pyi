@@ -136,6 +136,7 @@ from .models.adiabatic import (
     to_diabatic as to_diabatic,
 )
 from .models.base import (
+    Asymptotics as Asymptotics,
     Model as Model,
 )
 from .models.curves import (

@@ -274,10 +274,11 @@ def time_model(model: Any) -> Any:
     return model
 
 
-def times(t_span: Any, t_eval: Any = None) -> np.ndarray:
-    """The saved times: ``t_eval`` (strictly increasing, inside ``t_span``) with t0 and t1
-    always included; ``[t0, t1]`` when ``t_eval`` is None."""
-    t0, t1 = time_span(t_span)
+def times(t_span: Any, t_eval: Any = None, *, infinite: bool = False) -> np.ndarray:
+    """The saved times: ``t_eval`` (strictly increasing, finite, inside ``t_span``) with t0 and
+    t1 always included; ``[t0, t1]`` when ``t_eval`` is None (``infinite``: t0 may be -inf and
+    t1 +inf)."""
+    t0, t1 = time_span(t_span, infinite=infinite)
     if t_eval is None:
         return np.array([t0, t1])
     te = real_array(t_eval, "t_eval")

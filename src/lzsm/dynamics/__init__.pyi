@@ -1,3 +1,6 @@
+from .asymptotic import (
+    Tails as Tails,
+)
 from .baths import (
     OhmicBath as OhmicBath,
     SpinBosonResult as SpinBosonResult,

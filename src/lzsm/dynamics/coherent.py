@@ -34,6 +34,8 @@ from numpy.typing import ArrayLike
 
 from lzsm import _checks, methods
 from lzsm._progress import progress_bar
+from lzsm.dynamics import asymptotic as _asym
+from lzsm.dynamics.asymptotic import Tails
 from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.kernels import magnus as _mk
 from lzsm.kernels import stepping as _step
@@ -120,6 +122,7 @@ class Evolution(FinalProbabilities, _OnModelGrid, Result):
     initial_adiabatic: np.ndarray
     initial_diabatic: np.ndarray
     _cache: dict[str, Any] = field(default_factory=dict)
+    tails: Tails | None = None
 
     kind = "coherent evolution"
 
@@ -139,8 +142,14 @@ class Evolution(FinalProbabilities, _OnModelGrid, Result):
     def adiabatic_amplitudes(self) -> np.ndarray:
         """Amplitudes on the adiabatic states (smooth gauge along the saved times)."""
         if "ad" not in self._cache:  # NaN (times a point did not reach) stays NaN
-            states = bases.adiabatic_states(self.model, self.t)
-            self._cache["ad"] = np.einsum("...jn,...j->...n", np.conj(states), self.amplitudes)
+            finite = np.isfinite(self.t)
+            out = np.empty_like(self.amplitudes)
+            states = bases.adiabatic_states(self.model, self.t[finite])
+            out[..., finite, :] = np.einsum("...jn,...j->...n", np.conj(states), self.amplitudes[..., finite, :])
+            for k in np.flatnonzero(~finite):  # at t = +-inf adiabatic state n is diabatic level pivot[n]
+                pivot = self._cache["pivots"][0 if self.t[k] < 0 else 1]
+                out[..., k, :] = np.take_along_axis(self.amplitudes[..., k, :], pivot, axis=-1)
+            self._cache["ad"] = out
         return self._cache["ad"]
 
     @property
@@ -178,8 +187,17 @@ class Evolution(FinalProbabilities, _OnModelGrid, Result):
         ds.attrs["tol"] = float(self.options.tol) if self.options.tol is not None else "default"
         return ds
 
+    def _attrs(self) -> dict[str, Any]:
+        out = super()._attrs()
+        if self.tails is not None:
+            out["tails"] = self.tails.describe()
+        return out
+
     def _summary(self) -> list[str]:
-        return [f"{self.model.n_levels} levels", f"t: {self.t.size} saved times"]
+        out = [f"{self.model.n_levels} levels", f"t: {self.t.size} saved times"]
+        if self.tails is not None:
+            out.append(f"core [{self.tails.core[0]:.4g}, {self.tails.core[1]:.4g}] + tails")
+        return out
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -220,6 +238,7 @@ class TransitionMatrix(_OnModelGrid, ArrayResult):
     probabilities: np.ndarray
     picture: str
     t_span: tuple[float, float]
+    tails: Tails | None = None
 
     kind = "transition matrix P[final, initial]"
     _array = "probabilities"
@@ -233,7 +252,10 @@ class TransitionMatrix(_OnModelGrid, ArrayResult):
         return {"transition_probability": (g + ["final", "initial"], self.probabilities)}
 
     def _attrs(self) -> dict[str, Any]:
-        return {**super()._attrs(), "picture": self.picture, "t0": self.t_span[0], "t1": self.t_span[1]}
+        out = {**super()._attrs(), "picture": self.picture, "t0": self.t_span[0], "t1": self.t_span[1]}
+        if self.tails is not None:
+            out["tails"] = self.tails.describe()
+        return out
 
     def _summary(self) -> list[str]:
         return [
@@ -594,6 +616,7 @@ def evolve(
     max_steps: int | None = None,
     breakpoints: ArrayLike | None = None,
     progress: bool | None = None,
+    tails: str = "auto",
 ) -> Evolution:
     """Propagate ``i hbar dpsi/dt = H(t) psi`` exactly over the model's whole parameter grid.
 
@@ -631,7 +654,13 @@ def evolve(
     opts = resolve_options(
         options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
     )
-    t0 = _checks.time_span(t_span)[0]
+    t0, t1 = _checks.time_span(t_span, infinite=True)
+    _checks.choice(tails, "tails", _asym.TAILS)
+    tol_used = methods.lookup("schrodinger", method, _form(model)).check(opts).tol
+    assert tol_used is not None
+    form, left, right = _asym.plan_edges(model, t0, t1, tol_used, tails, "evolve")
+    if form is not None and (left is not None or right is not None):
+        return _evolve_with_tails(model, form, left, right, t_span, initial, t_eval, method, opts)
     init = _checks.initial_state(initial, model, t0)
     assert init.psi is not None
     _meth, opts, te_user, te, (label, amps, err, steps, status) = _solve(
@@ -650,6 +679,89 @@ def evolve(
         status=status,
         error_estimate=err,
         n_steps=steps,
+    )
+
+
+def _named_at_minus_infinity(initial: Any, n: int, where: str) -> tuple[str, int]:
+    """The initial state at ``t0 = -inf``: a basis state only (a superposition there has no
+    defined relative phase: the dynamical phase diverges)."""
+    named = None if isinstance(initial, (np.ndarray, list)) else _checks._named_state(initial, n)
+    if named is None or named[0] not in ("diabatic", "adiabatic"):
+        raise LzsmValueError(
+            f"{where}: at t0 = -inf `initial` must be a basis state: a diabatic index k, 'diabatic k', "
+            "'adiabatic k', 'lower' or 'upper' (a superposition has no defined relative phase there, "
+            f"where the dynamical phase diverges); got {_checks.short(initial)}"
+        )
+    kind, k = named
+    if not 0 <= k < n:
+        raise LzsmValueError(f"`initial` state index must be in 0..{n - 1}, got {k}")
+    return kind, k
+
+
+def _frame_column(kind: str, k: int, pivot: np.ndarray) -> np.ndarray:
+    """Index of the frame state that is diabatic level k (or adiabatic state k) at -inf."""
+    if kind == "diabatic":
+        return np.argmax(pivot == k, axis=-1)
+    return np.full(pivot.shape[:-1], k)
+
+
+def _core_runner(model: Model, method: str | None, opts: Options, where: str):
+    def core(ta: float, tb: float, core_times: np.ndarray, psi: np.ndarray) -> tuple[Any, ...]:
+        _meth, opts_used, _te_user, te, (label, amps, err, steps, status) = _solve(
+            model, (ta, tb), core_times, psi, method, opts, where
+        )
+        amps = np.take(amps, np.searchsorted(te, core_times), axis=-3)
+        return label, opts_used, amps, err, steps, status
+
+    return core
+
+
+def _evolve_with_tails(
+    model: Model, form: Any, left: Any, right: Any, t_span: Any, initial: Any, t_eval: Any, method: Any, opts: Options
+) -> Evolution:
+    """:func:`evolve` over a window with tails (:mod:`lzsm.dynamics.asymptotic`)."""
+    te = _checks.times(t_span, t_eval, infinite=True)
+    t0 = float(te[0])
+    n = model.n_levels
+    if math.isinf(t0):
+        kind, k = _named_at_minus_infinity(initial, n, "evolve")
+
+        def start(frame: np.ndarray, pivot: np.ndarray) -> np.ndarray:
+            j = _frame_column(kind, k, pivot)
+            return np.take_along_axis(frame, np.broadcast_to(j[..., None, None], frame.shape[:-1] + (1,)), axis=-1)
+
+        run = _asym.window_with_tails(
+            model, form, left, right, te, start, _core_runner(model, method, opts, "evolve"), "evolve"
+        )
+        j = _frame_column(kind, k, run.pivot_start)
+        initial_adiabatic = j
+        initial_diabatic = (
+            np.full(model.batch_shape, k)
+            if kind == "diabatic"
+            else np.take_along_axis(run.pivot_start, j[..., None], axis=-1)[..., 0]
+        )
+    else:
+        init = _checks.initial_state(initial, model, t0)
+        assert init.psi is not None
+        run = _asym.window_with_tails(
+            model, form, left, right, te, init.psi[..., None], _core_runner(model, method, opts, "evolve"), "evolve"
+        )
+        initial_adiabatic = init.adiabatic(model, t0)
+        initial_diabatic = init.diabatic
+    _warn_unfinished(run.status, "evolve", "Evolution")
+    return Evolution(
+        model,
+        te,
+        run.states[..., 0],
+        initial_adiabatic,
+        initial_diabatic,
+        {"pivots": (run.pivot_start, run.pivot_end)},
+        run.tails,
+        method=run.label,
+        options=run.options,
+        status=run.status,
+        error_estimate=run.error_estimate,
+        n_steps=run.n_steps,
     )
 
 
@@ -747,7 +859,12 @@ def transition_matrix(
 
     model = _checks.time_model(model)
     _checks.choice(picture, "picture", PICTURES)
-    t0, t1 = _checks.time_span(t_span)
+    t0, t1 = _checks.time_span(t_span, infinite=True)
+    if math.isinf(t0) or math.isinf(t1):
+        opts = resolve_options(
+            options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
+        )
+        return _transition_with_tails(model, t0, t1, picture, method, opts)
     prop = propagator(
         model,
         (t0, t1),
@@ -792,20 +909,30 @@ def transition_matrix(
             )
     s0 = bases.adiabatic_states(model, np.asarray(t0))
     s1 = bases.adiabatic_states(model, np.asarray(t1))
+    return result(_read_asymptotically(u, s0, s1, t0, t1))
+
+
+def _labels(s: np.ndarray, when: float) -> np.ndarray:
+    """The diabatic level that dominates each adiabatic state (columns of ``s``) at ``when``."""
+    n = s.shape[-1]
+    w = np.abs(s) ** 2  # [..., diabatic j, adiabatic n]
+    lab = np.argmax(w, axis=-2)
+    ok = np.all(np.sort(lab, axis=-1) == np.arange(n), axis=-1) & np.all(np.max(w, axis=-2) > 0.9, axis=-1)
+    if not np.all(ok):
+        raise LzsmValueError(
+            f"picture='asymptotic' needs each adiabatic state at t = {when:g} to be dominated by its own "
+            "diabatic level; it is not (window too short, or coupled parallel levels): widen `t_span` or "
+            "use picture='diabatic'"
+        )
+    return lab
+
+
+def _read_asymptotically(u: np.ndarray, s0: np.ndarray, s1: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    """``P[f, i]`` between the adiabatic states at the window's ends, each labelled by its
+    dominant diabatic level (``s0``, ``s1``: adiabatic states as columns)."""
     p_ad = np.abs(np.conj(np.swapaxes(s1, -1, -2)) @ u @ s0) ** 2  # [adiabatic f, adiabatic i]
-    n = model.n_levels
-    labels = []
-    for s, when in ((s0, t0), (s1, t1)):
-        w = np.abs(s) ** 2  # [..., diabatic j, adiabatic n]
-        lab = np.argmax(w, axis=-2)
-        ok = np.all(np.sort(lab, axis=-1) == np.arange(n), axis=-1) & np.all(np.max(w, axis=-2) > 0.9, axis=-1)
-        if not np.all(ok):
-            raise LzsmValueError(
-                f"picture='asymptotic' needs each adiabatic state at t = {when:g} to be dominated by its own "
-                "diabatic level; it is not (window too short, or coupled parallel levels): widen `t_span` or "
-                "use picture='diabatic'"
-            )
-        labels.append(lab)
+    n = u.shape[-1]
+    labels = [_labels(s0, t0), _labels(s1, t1)]
     out = np.empty_like(p_ad)
     lab0 = np.broadcast_to(labels[0][..., None, :], p_ad.shape)
     lab1 = np.broadcast_to(labels[1][..., :, None], p_ad.shape)
@@ -816,4 +943,50 @@ def transition_matrix(
     l1 = lab1.reshape(-1, n, n)
     for k in range(flat.shape[0]):
         flat[k][l1[k], l0[k]] = src[k]
-    return result(flat.reshape(p_ad.shape))
+    return flat.reshape(p_ad.shape)
+
+
+def _transition_with_tails(
+    model: Model, t0: float, t1: float, picture: str, method: Any, opts: Options
+) -> TransitionMatrix:
+    """:func:`transition_matrix` over a window with an infinite end (all N columns at once)."""
+    tol_used = methods.lookup("schrodinger", method, _form(model)).check(opts).tol
+    assert tol_used is not None
+    form, left, right = _asym.plan_edges(model, t0, t1, tol_used, "auto", "transition_matrix")
+    assert form is not None
+    n = model.n_levels
+    te = np.array([t0, t1])
+    start: Any = (
+        (lambda frame, pivot: frame)
+        if math.isinf(t0)
+        else np.broadcast_to(np.eye(n, dtype=complex), model.batch_shape + (n, n))
+    )
+    core = _core_runner(model, method, opts, "transition_matrix")
+    run = _asym.window_with_tails(model, form, left, right, te, start, core, "transition_matrix")
+    u = run.states[..., -1, :, :]  # rows: diabatic at t1 (levels at +inf); columns: frame states at -inf
+    if math.isinf(t0):  # column j started as diabatic level pivot_start[j]
+        cols = np.empty_like(u)
+        np.put_along_axis(cols, np.broadcast_to(run.pivot_start[..., None, :], u.shape), u, axis=-1)
+        u = cols
+    if picture == "asymptotic" and not (math.isinf(t0) and math.isinf(t1)):
+        eye = np.broadcast_to(np.eye(n, dtype=complex), u.shape)
+        s0 = eye if math.isinf(t0) else bases.adiabatic_states(model, np.asarray(t0))
+        s1 = eye if math.isinf(t1) else bases.adiabatic_states(model, np.asarray(t1))
+        p = _read_asymptotically(u, s0, s1, 0.0 if math.isinf(t0) else t0, 0.0 if math.isinf(t1) else t1)
+    else:
+        p = np.abs(u) ** 2
+    status = np.asarray(run.status)[..., None, None]
+    err = np.asarray(run.error_estimate, dtype=float)[..., None, None]
+    p = checked_probability(p, "transition_probability", "lower `tol`", status, err)
+    return TransitionMatrix(
+        model,
+        p,
+        picture,
+        (t0, t1),
+        tails=run.tails,
+        method=run.label,
+        options=run.options,
+        status=run.status,
+        error_estimate=run.error_estimate,
+        n_steps=run.n_steps,
+    )

@@ -9,6 +9,7 @@ from .adiabatic import (
     to_diabatic as to_diabatic,
 )
 from .base import (
+    Asymptotics as Asymptotics,
     KernelForm as KernelForm,
     Model as Model,
 )

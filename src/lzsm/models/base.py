@@ -65,6 +65,63 @@ class KernelForm:
         return np.maximum(np.maximum(driven, still), 0.0)
 
 
+ASYMPTOTIC_KINDS = ("separating", "switching off")
+
+
+@dataclass(frozen=True)
+class Asymptotics:
+    """What a model does as ``t -> +-inf``: what an infinite window needs to know of it.
+
+    Parameters
+    ----------
+    kind : ``"separating"``: outside ``core`` no two levels cross again and H is smooth (analytic),
+        so that the non-adiabatic couplings die out as the levels run apart (linear or polynomial
+        sweeps) or stay apart; the tails are taken in superadiabatic frames
+        (:mod:`lzsm.dynamics.asymptotic`).  ``"switching off"``: outside ``core`` every
+        coupling falls off at least like ``exp(-|t|/decay_time)`` and the diagonal of H is what
+        remains (pulses); the tails are cut where the rest of the coupling cannot move
+        more than ``tol`` of amplitude.
+    core : ``(t_lo, t_hi)``, finite and increasing: every crossing (or the pulse) lies inside.
+    decay_time : for ``"switching off"``: the e-folding time of the couplings beyond the core
+        (> 0).
+
+    A model whose H is a Python callable (:class:`lzsm.TwoLevel` with callables, ...) has no
+    known asymptotics: pass ``asymptotics=lzsm.Asymptotics(...)`` to declare them.
+
+    Examples
+    --------
+    >>> import numpy as np, lzsm
+    >>> declared = lzsm.Asymptotics("separating", core=(-5.0, 5.0))
+    >>> model = lzsm.TwoLevel(bias=lambda t: t + 0.1 * np.sin(t) / (1 + t**2), coupling=0.3, asymptotics=declared)
+    >>> run = lzsm.evolve(model, (-np.inf, np.inf), initial=0)
+    >>> round(float(run.p_diabatic_stay), 6)  # the sine dies out: exp(-2 pi 0.09) to 6 digits
+    0.568159
+    """
+
+    kind: str
+    core: tuple[float, float]
+    decay_time: float | None = None
+
+    def __post_init__(self) -> None:
+        _checks.choice(self.kind, "kind", ASYMPTOTIC_KINDS)
+        object.__setattr__(self, "core", _checks.interval(self.core, "core", ends="t_lo, t_hi"))
+        if self.kind == "switching off":
+            if self.decay_time is None:
+                raise LzsmValueError('`decay_time` is needed for kind "switching off" (the couplings\' e-folding time)')
+            object.__setattr__(self, "decay_time", _checks.positive_scalar(self.decay_time, "decay_time"))
+        elif self.decay_time is not None:
+            raise LzsmValueError('`decay_time` belongs to kind "switching off" only')
+
+
+def crossing_width(coupling: Any, slope: Any, hbar: float) -> float:
+    """The time a crossing of coupling V and slope difference F takes, ``max(|V|/|F|,
+    sqrt(hbar/|F|))``, largest over a grid (the Landau–Zener transition time; Mullen, Ben-Jacob,
+    Gefen & Schuss, PRL 62, 2543 (1989))."""
+    v = np.abs(np.asarray(coupling, dtype=complex))
+    f = np.abs(np.asarray(slope, dtype=float))
+    return float(np.max(np.maximum(v / f, np.sqrt(hbar / f))))
+
+
 def _half_spread(h: np.ndarray) -> np.ndarray:
     """Half the spread of the eigenvalues of Hermitian matrices ``(..., N, N)``."""
     batch = h.shape[:-2]
@@ -135,6 +192,11 @@ class Model(ABC):
     def parameters(self) -> dict[str, np.ndarray]:
         """Numeric parameters (for labelling results)."""
         return {}
+
+    def asymptotic_form(self) -> Asymptotics | None:
+        """How the model behaves as ``t -> +-inf`` (None: unknown, and infinite windows are
+        refused); see :class:`Asymptotics`."""
+        return None
 
     # -------------------------------------------------------------- conversions
     def to_qutip(self):

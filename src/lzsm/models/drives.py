@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.kernels.drives import F_ABS, F_COS, F_QUADRATIC, F_TRIANGLE, coefficient_function
-from lzsm.models.base import KernelForm, _kernel_form, _TwoLevelGrid
+from lzsm.models.base import Asymptotics, KernelForm, _kernel_form, _TwoLevelGrid, crossing_width
 
 _SX = np.array([[0, 1], [1, 0]], dtype=complex)
 _SZ = np.array([[1, 0], [0, -1]], dtype=complex)
@@ -212,6 +212,13 @@ class DoublePassage(_TwoLevelGrid):
 
     def hamiltonian(self, q: ArrayLike) -> np.ndarray:
         return self.kernel_form().hamiltonian(_checks.real_array(q, "t"))
+
+    def asymptotic_form(self) -> Asymptotics:
+        """Crossings at ``+-crossing_time``; outside them the bias runs to -inf (linearly or
+        quadratically) on both sides."""
+        w = crossing_width(self.coupling, self.sweep_rate, self.hbar)
+        tc = float(np.max(self.crossing_time))
+        return Asymptotics("separating", (-tc - w, tc + w))
 
     def hamiltonian_derivative(self, q: ArrayLike) -> np.ndarray:
         t = _checks.real_array(q, "t")

@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.kernels.drives import F_LINEAR
-from lzsm.models.base import KernelForm, Model, _kernel_form
+from lzsm.models.base import Asymptotics, KernelForm, Model, _kernel_form, crossing_width
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,6 +83,30 @@ class LinearSweep(Model):
 
     def kernel_form(self) -> KernelForm:
         return _kernel_form(np.asarray(self.constant), np.asarray(self.slopes), F_LINEAR)
+
+    def asymptotic_form(self) -> Asymptotics | None:
+        """Known when the slopes are diagonal (diabatic) and not all equal: the core spans the
+        crossing times ``t_jk = (A_kk - A_jj)/(beta_j - beta_k)`` of every pair of levels with
+        different slopes, widened by the slowest crossing's duration.  Parallel levels are
+        allowed (their mixing dies out as the sloped levels run away, more slowly)."""
+        a = np.asarray(self.constant)
+        b = np.asarray(self.slopes)
+        n = self.n_levels
+        off = ~np.eye(n, dtype=bool)
+        if np.any(b[..., off] != 0):
+            return None
+        beta = np.diagonal(b, axis1=-2, axis2=-1).real
+        eps = np.diagonal(a, axis1=-2, axis2=-1).real
+        dbeta = beta[..., :, None] - beta[..., None, :]
+        pairs = np.abs(dbeta) > 1e-12 * np.max(np.abs(beta))
+        if not np.any(pairs):
+            return None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tcross = np.where(pairs, (eps[..., None, :] - eps[..., :, None]) / np.where(pairs, dbeta, 1.0), 0.0)
+        lo, hi = float(np.min(tcross[pairs])), float(np.max(tcross[pairs]))
+        couple = np.max(np.abs(a[..., off]))
+        w = crossing_width(couple, np.min(np.abs(dbeta[pairs])), self.hbar)
+        return Asymptotics("separating", (lo - w, hi + w))
 
     def hamiltonian(self, q: ArrayLike) -> np.ndarray:
         t = _checks.real_array(q, "t")

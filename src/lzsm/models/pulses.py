@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lzsm import _checks
-from lzsm.models.base import _TwoLevelGrid
+from lzsm.models.base import Asymptotics, _TwoLevelGrid
 
 
 # =========================================================================== sech pulses
@@ -79,6 +79,12 @@ class DemkovKunike(_TwoLevelGrid):
         t = _checks.real_array(q, "t")
         v0, b0, b1, _, x = self._parts(t)
         return self._assemble(b0 + b1 * np.tanh(x), v0 / np.cosh(x))
+
+    def asymptotic_form(self) -> Asymptotics:
+        """The coupling ``V0 sech(t/T)`` switches off with e-folding time T (and the bias
+        saturates as fast); the core is ``|t| < T``."""
+        tt = float(np.max(self.duration))
+        return Asymptotics("switching off", (-tt, tt), decay_time=tt)
 
     def hamiltonian_derivative(self, q: ArrayLike) -> np.ndarray:
         t = _checks.real_array(q, "t")

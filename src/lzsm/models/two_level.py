@@ -17,7 +17,16 @@ from numpy.typing import ArrayLike
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.kernels.drives import F_CONSTANT, F_LINEAR
-from lzsm.models.base import KernelForm, TimeFunction, _expand, _kernel_form, _numeric_or_callable, _TwoLevelGrid
+from lzsm.models.base import (
+    Asymptotics,
+    KernelForm,
+    TimeFunction,
+    _expand,
+    _kernel_form,
+    _numeric_or_callable,
+    _TwoLevelGrid,
+    crossing_width,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +79,11 @@ class LandauZener(_TwoLevelGrid):
     def kernel_form(self) -> KernelForm:
         a, b = self._matrices()
         return _kernel_form(a, b, F_LINEAR)
+
+    def asymptotic_form(self) -> Asymptotics:
+        """One crossing at t = 0; the levels separate linearly."""
+        w = crossing_width(self.coupling, self.sweep_rate, self.hbar)
+        return Asymptotics("separating", (-w, w))
 
     def _matrices(self) -> tuple[np.ndarray, np.ndarray]:
         shape = self.batch_shape
@@ -125,8 +139,13 @@ class TwoLevel(_TwoLevelGrid):
     coordinate: str = "t"
     bias_derivative: TimeFunction | None = None
     coupling_derivative: TimeFunction | None = None
+    asymptotics: Asymptotics | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
+        if self.asymptotics is not None and not isinstance(self.asymptotics, Asymptotics):
+            raise LzsmTypeError(f"`asymptotics` must be an lzsm.Asymptotics, got {type(self.asymptotics).__name__}")
+        if isinstance(self.bias, np.polynomial.Polynomial) and self.bias_derivative is None:
+            object.__setattr__(self, "bias_derivative", self.bias.deriv())
         b = _numeric_or_callable(self.bias, "bias")
         v = _numeric_or_callable(self.coupling, "coupling")
         if isinstance(v, np.ndarray) and not np.any(v.imag != 0):
@@ -170,7 +189,27 @@ class TwoLevel(_TwoLevelGrid):
             self.coordinate,
             self.bias_derivative,
             self.coupling_derivative,
+            asymptotics=self.asymptotics,
         )
+
+    def asymptotic_form(self) -> Asymptotics | None:
+        """Declared (``asymptotics=``), or known for a polynomial bias
+        (``numpy.polynomial.Polynomial`` of degree >= 1) with a constant coupling: the core
+        spans the real parts of the bias's roots, widened by the crossing time."""
+        if self.asymptotics is not None:
+            return self.asymptotics
+        b = self.bias
+        if not isinstance(b, np.polynomial.Polynomial) or callable(self.coupling) or self.coordinate != "t":
+            return None
+        b = b.convert(kind=np.polynomial.Polynomial)
+        if b.degree() < 1:
+            return None
+        roots = np.atleast_1d(b.roots())
+        slopes = np.abs(b.deriv()(roots.real))
+        slopes = np.where(slopes > 0, slopes, 1.0)
+        w = crossing_width(np.max(np.abs(np.asarray(self.coupling))), np.min(slopes), self.hbar)
+        reach = np.abs(roots.imag).max() + w
+        return Asymptotics("separating", (float(roots.real.min() - reach), float(roots.real.max() + reach)))
 
     def _values(self, q: np.ndarray, f, name: str) -> np.ndarray:
         if callable(f):

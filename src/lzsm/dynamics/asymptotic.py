@@ -1,0 +1,346 @@
+"""Windows that reach t = +-inf, and long windows at the cost of short ones.
+
+A window ``(t0, t1)`` (either end may be infinite) is split into a *core*, integrated exactly
+(the Magnus integrator, or any registered method), and two *tails*, where nothing is integrated
+step by step:
+
+* ``"separating"`` models (linear and polynomial sweeps, linear multi-level models, double
+  passages; :class:`lzsm.models.base.Asymptotics`): in the superadiabatic frame of order
+  :data:`ORDER` (Berry, Proc. R. Soc. A 429, 61 (1990); :mod:`lzsm.kernels.superadiabatic`) the
+  populations are constant up to the rotation that would diagonalise the next frame, which
+  falls off like a power ``t^-(2 ORDER + 3)`` for levels that separate linearly; the state is
+  projected onto that frame at the core's edge and carried to any later time by the frame's
+  phases (Clenshaw–Curtis quadrature of its energies on panels whose length doubles), so a tail
+  costs the logarithm of its length.  This is the superadiabatic form of the asymptotic
+  expansion in 1/t of the finite-time Landau–Zener amplitudes (Vitanov & Garraway, PRA 53,
+  4288 (1996)).
+* ``"switching off"`` models (Rosen–Zener, Allen–Eberly, Demkov–Kunike pulses): beyond the
+  core the couplings fall off exponentially; the tails are diagonal (diabatic) phases, and the
+  core reaches to where the rest of the coupling cannot move more than ``tol`` of amplitude.
+
+The core's edges are placed where the estimate of what the tails leave out is below ``tol``
+(amplitude); that estimate is added to the core integrator's own.  Probabilities at
+``t = +-inf`` are limits; amplitudes there carry a conventional phase (the divergent dynamical
+phase is dropped at the core's edge), so a superposition cannot be *started* at ``-inf``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lzsm.errors import LzsmNumericalError, LzsmValueError
+from lzsm.kernels import superadiabatic as sa
+from lzsm.models.base import Asymptotics, Model
+
+__all__ = ["ORDER", "TAILS", "Tails", "asymptotic_form", "window_with_tails"]
+
+#: Order of the superadiabatic frame of the tails (its residual falls like ``t^-(2 ORDER + 3)``).
+ORDER = 4
+#: Values of the ``tails`` keyword: ``"auto"`` (tails where the model knows its asymptotics and
+#: the window reaches beyond the core), ``"off"`` (integrate the whole window; infinite windows
+#: are then refused).
+TAILS = ("auto", "off")
+#: Largest number of widenings of the core before giving up.
+MAX_WIDENINGS = 60
+
+
+@dataclass(frozen=True)
+class Tails:
+    """How a window was split: the integrated ``core``, the ``kind`` of tails, the order of the
+    superadiabatic frame (None for switched-off tails), the estimate of the amplitude the tails
+    leave out per grid point (``residual``), and how many quadrature panels the tails took."""
+
+    kind: str
+    core: tuple[float, float]
+    order: int | None
+    residual: np.ndarray
+    panels: int
+
+    def describe(self) -> str:
+        frame = f"superadiabatic frame of order {self.order}" if self.order is not None else "diabatic phases"
+        return (
+            f"core [{self.core[0]:.6g}, {self.core[1]:.6g}] integrated; tails in the {frame} "
+            f"({self.panels} panels), estimated amplitude left out <= {float(np.max(self.residual)):.1e}"
+        )
+
+
+def asymptotic_form(model: Model, where: str) -> Asymptotics:
+    """The model's :class:`Asymptotics`, or a clear error naming how to declare them."""
+    form = model.asymptotic_form()
+    if form is None:
+        raise LzsmValueError(
+            f"{where}: an infinite `t_span` needs the model's behaviour as t -> +-inf, which "
+            f"{type(model).__name__} does not know here (callables, periodic drives, a constant H, "
+            "non-diagonal slopes); declare it (lzsm.TwoLevel(..., asymptotics=lzsm.Asymptotics(...))) "
+            "or use a finite `t_span`"
+        )
+    return form
+
+
+# =========================================================================== panels
+def _frames(model: Model, form: Asymptotics, a: float, b: float) -> tuple[np.ndarray, ...]:
+    """``(energies, frame, residual, pivot)`` at the nodes of the panel from a to b (see
+    :func:`lzsm.kernels.superadiabatic.frames`); for switched-off tails the frame is diabatic and
+    the residual bounds what the coupling beyond each node can still move."""
+    h = model.hamiltonian(sa.nodes(a, b))
+    if form.kind == "separating":
+        return sa.frames(h, a, b, ORDER, model.hbar)
+    n = model.n_levels
+    idx = np.arange(n)
+    e = h[..., idx, idx].real
+    off = np.abs(h)
+    off[..., idx, idx] = 0.0
+    assert form.decay_time is not None
+    residual = 2.0 * np.max(off.sum(axis=-1), axis=-1) * form.decay_time / model.hbar
+    # frame state j is the diabatic level with the j-th lowest energy (the adiabatic order)
+    pivot = np.argsort(e[..., e.shape[-2] // 2, :], axis=-1)
+    e = np.take_along_axis(e, pivot[..., None, :], axis=-1)
+    frame = (idx[:, None] == pivot[..., None, :]).astype(complex)  # (..., N, N): column j = e_pivot[j]
+    frame = np.broadcast_to(frame[..., None, :, :], h.shape)
+    return e, frame, residual, pivot
+
+
+def _dominant(frame: np.ndarray, pivot: np.ndarray) -> bool:
+    """Each frame state dominated (weight > 1/2) by its own diabatic level."""
+    n = frame.shape[-1]
+    weight = np.abs(np.take_along_axis(frame, pivot[..., None, :], axis=-2)[..., 0, :]) ** 2
+    perm = np.all(np.sort(pivot, axis=-1) == np.arange(n))
+    return bool(perm and np.all(weight > 0.5))
+
+
+def _edge(model: Model, form: Asymptotics, side: int, tol: float, where: str) -> tuple[float, tuple[np.ndarray, ...]]:
+    """The core's edge on one side (+1: right, -1: left): the first time, moving out, where the
+    tail's residual is below ``tol`` at every grid point; and the frames of the panel there."""
+    lo, hi = form.core
+    centre = 0.5 * (lo + hi)
+    dist = 0.5 * (hi - lo)
+    for _ in range(MAX_WIDENINGS):
+        t = centre + side * dist
+        panel = _frames(model, form, t, t + side * dist)
+        res = float(np.max(panel[2][..., 0]))
+        if res <= tol and _dominant(panel[1][..., 0, :, :], panel[3]):
+            return t, panel
+        if not np.isfinite(res):
+            break
+        if form.kind == "separating":
+            grow = (max(res, tol) / tol) ** (1.0 / (2 * ORDER + 3))
+            dist *= min(max(grow, 1.25), 4.0)
+        else:
+            assert form.decay_time is not None
+            dist += form.decay_time * max(math.log(max(res, tol) / tol), 0.25 * dist / form.decay_time)
+    raise LzsmNumericalError(
+        f"{where}: found no time beyond which the {'right' if side > 0 else 'left'} tail of "
+        f"{type(model).__name__} stays below tol = {tol:g} (the model's asymptotics do not hold, "
+        "or its levels stay degenerate): use a finite `t_span`"
+    )
+
+
+def _chain(
+    model: Model, form: Asymptotics, t_from: float, t_to: float, centre: float, cuts: np.ndarray, where: str
+) -> tuple[list[float], list[np.ndarray], list[np.ndarray], np.ndarray, np.ndarray, int]:
+    """Carry the frame from ``t_from`` to ``t_to`` (one tail, outward or inward), stopping at
+    every time of ``cuts``.  Returns the stop times, the frame and the accumulated phase integral
+    ``int E dt`` (``(*grid, N)``) at each stop, the largest residual at the two ends, the pivots,
+    and the number of panels."""
+    ends = sa.panels(t_from - centre, t_to - centre, cut=tuple(float(c) - centre for c in cuts))
+    stops: list[float] = [t_from]
+    frames: list[np.ndarray] = []
+    phases: list[np.ndarray] = []
+    phase = None
+    pivot = None
+    residual = None
+    for k, (a, b) in enumerate(ends):
+        a, b = a + centre, b + centre
+        if k == len(ends) - 1:
+            b = t_to  # no rounding at the end
+        e, w, r, piv = _frames(model, form, a, b)
+        if pivot is None:
+            pivot = piv
+            frames.append(w[..., 0, :, :])
+            phase = np.zeros(e.shape[:-2] + e.shape[-1:])
+            phases.append(phase.copy())
+            residual = r[..., 0]
+        elif not np.array_equal(piv, pivot):
+            raise LzsmNumericalError(f"{where}: the tail frame changed its diabatic character near t = {a:g}")
+        assert phase is not None
+        phase = phase + np.einsum("j,...jn->...n", sa.integral_weights(a, b), e)
+        stops.append(b)
+        frames.append(w[..., -1, :, :])
+        phases.append(phase.copy())
+    assert residual is not None and pivot is not None
+    return stops, frames, phases, np.maximum(residual, r[..., -1]), pivot, len(ends)
+
+
+# =========================================================================== the window
+@dataclass(frozen=True)
+class WindowRun:
+    """What :func:`window_with_tails` returns: states ``(*grid, M, N, K)`` at the saved times,
+    error estimates, core steps, status, the core method's label, the options it used, the
+    pivots at both ends (diabatic level of each frame state) and the report."""
+
+    states: np.ndarray
+    error_estimate: np.ndarray
+    n_steps: np.ndarray
+    status: np.ndarray
+    label: str
+    options: Any
+    pivot_start: np.ndarray
+    pivot_end: np.ndarray
+    tails: Tails
+
+
+def plan_edges(
+    model: Model, t0: float, t1: float, tol: float, tails: str, where: str
+) -> tuple[
+    Asymptotics | None, tuple[float, tuple[np.ndarray, ...]] | None, tuple[float, tuple[np.ndarray, ...]] | None
+]:
+    """Which tails a window gets: ``(form, left edge or None, right edge or None)``.
+
+    An infinite end always needs a tail; a finite end gets one (with ``tails="auto"``) when it
+    lies more than twice as far from the core's centre as the tail's start."""
+    infinite = math.isinf(t0) or math.isinf(t1)
+    if tails == "off":
+        if infinite:
+            raise LzsmValueError(
+                f'{where}: an infinite `t_span` needs tails; tails="off" integrates finite windows only'
+            )
+        return None, None, None
+    form = model.asymptotic_form() if not infinite else asymptotic_form(model, where)
+    if form is None:
+        return None, None, None
+    tol_tail = max(tol, 1e-14)
+    centre = 0.5 * (form.core[0] + form.core[1])
+    left = right = None
+    # a finite end gets a tail only when the window also reaches past the tail's start on the
+    # inside (a window that lies within one tail is integrated whole)
+    if math.isinf(t0) or (t0 < form.core[0] - 3.0 * (centre - form.core[0]) and t1 > centre):
+        edge = _edge(model, form, -1, tol_tail, where)
+        if math.isinf(t0) or (t0 < edge[0] - (centre - edge[0]) and t1 > edge[0]):
+            left = edge
+    if math.isinf(t1) or (t1 > form.core[1] + 3.0 * (form.core[1] - centre) and t0 < centre):
+        edge = _edge(model, form, +1, tol_tail, where)
+        if math.isinf(t1) or (t1 > edge[0] + (edge[0] - centre) and t0 < edge[0]):
+            right = edge
+    if left is not None and right is not None and left[0] >= right[0]:  # pragma: no cover - edges are outside the core
+        raise LzsmNumericalError(f"{where}: the tails overlap")
+    return form, left, right
+
+
+def window_with_tails(
+    model: Model,
+    form: Asymptotics,
+    left: tuple[float, tuple[np.ndarray, ...]] | None,
+    right: tuple[float, tuple[np.ndarray, ...]] | None,
+    te: np.ndarray,
+    start: Callable[[np.ndarray, np.ndarray], np.ndarray] | np.ndarray,
+    core: Callable[[float, float, np.ndarray, np.ndarray], tuple[Any, ...]],
+    where: str,
+) -> WindowRun:
+    """Propagate over the saved times ``te`` (``te[0] = t0``, ``te[-1] = t1``, either may be
+    infinite) with tails ``left``/``right`` (from :func:`plan_edges`).
+
+    ``start``: the state at t0, ``(*grid, N, K)``; for ``t0 = -inf`` a function of the frame at
+    the left edge ``(*grid, N, N)`` and its pivots ``(*grid, N)`` returning the state there.
+    ``core(ta, tb, core_times, psi)`` integrates the core and returns ``(label, options, states
+    (*grid, M, N, K), error, steps, status)``."""
+    t0, t1 = float(te[0]), float(te[-1])
+    centre = 0.5 * (form.core[0] + form.core[1])
+    residual = np.zeros(model.batch_shape)
+    panels = 0
+    out: dict[float, np.ndarray] = {}
+    # ------------------------------------------------------------- left tail (inward)
+    if left is None:
+        ta = t0
+        assert isinstance(start, np.ndarray)
+        psi = start
+        pivot_start = np.broadcast_to(np.arange(model.n_levels), model.batch_shape + (model.n_levels,))
+    else:
+        ta, (_, w_edge, r_edge, piv_edge) = left
+        if math.isinf(t0):
+            assert callable(start)
+            psi = start(w_edge[..., 0, :, :], piv_edge)
+            residual = residual + r_edge[..., 0]
+            panels += 1
+            pivot_start = piv_edge
+        else:
+            assert isinstance(start, np.ndarray)
+            cuts = te[(te > t0) & (te < ta)]
+            stops, frames, phases, res, piv, k = _chain(model, form, t0, ta, centre, cuts, where)
+            coeff = np.conj(np.swapaxes(frames[0], -1, -2)) @ start
+            for s, w, ph in zip(stops, frames, phases, strict=True):
+                psi = w @ (np.exp(-1j * ph / model.hbar)[..., None] * coeff)
+                out[s] = psi
+            residual = residual + res
+            panels += k
+            pivot_start = piv
+    # ------------------------------------------------------------- core
+    tb = t1 if right is None else right[0]
+    core_times = np.unique(np.concatenate([[ta], te[(te > ta) & (te < tb)], [tb]]))
+    label, options, states, err, steps, status = core(ta, tb, core_times, psi)
+    for k, s in enumerate(core_times):
+        out[float(s)] = states[..., k, :, :]
+    psi = states[..., -1, :, :]
+    # ------------------------------------------------------------- right tail (outward)
+    if right is None:
+        pivot_end = np.broadcast_to(np.arange(model.n_levels), model.batch_shape + (model.n_levels,))
+    else:
+        _, (_, w_edge, r_edge, piv_edge) = right
+        if math.isinf(t1):
+            coeff = np.conj(np.swapaxes(w_edge[..., 0, :, :], -1, -2)) @ psi
+            final = np.empty_like(coeff)
+            np.put_along_axis(final, np.broadcast_to(piv_edge[..., :, None], coeff.shape), coeff, axis=-2)
+            out[t1] = final
+            residual = residual + r_edge[..., 0]
+            panels += 1
+            pivot_end = piv_edge
+            cuts = te[(te > tb) & np.isfinite(te)]
+            if cuts.size:  # saved times inside the right tail
+                stops, frames, phases, res, piv, k = _chain(model, form, tb, float(cuts[-1]), centre, cuts, where)
+                coeff = np.conj(np.swapaxes(frames[0], -1, -2)) @ psi
+                for s, w, ph in zip(stops[1:], frames[1:], phases[1:], strict=True):
+                    out[s] = w @ (np.exp(-1j * ph / model.hbar)[..., None] * coeff)
+                panels += k
+        else:
+            cuts = te[(te > tb) & (te < t1)]
+            stops, frames, phases, res, piv, k = _chain(model, form, tb, t1, centre, cuts, where)
+            coeff = np.conj(np.swapaxes(frames[0], -1, -2)) @ psi
+            for s, w, ph in zip(stops[1:], frames[1:], phases[1:], strict=True):
+                out[s] = w @ (np.exp(-1j * ph / model.hbar)[..., None] * coeff)
+            residual = residual + res
+            panels += k
+            pivot_end = piv
+    if math.isinf(t0):
+        n = model.n_levels
+        first = np.zeros(out[ta].shape, dtype=complex)
+        # at -inf the state is the frame state the start put there, read as its diabatic level
+        coeff = np.conj(np.swapaxes(left[1][1][..., 0, :, :], -1, -2)) @ out[ta] if left is not None else out[ta]
+        np.put_along_axis(first, np.broadcast_to(pivot_start[..., :, None], coeff.shape), coeff, axis=-2)
+        out[t0] = first
+        del n
+    missing = [s for s in te if float(s) not in out]
+    if missing:  # pragma: no cover - every saved time is a stop of the core or of a tail
+        raise AssertionError(f"no state at {missing}")
+    states_all = np.stack([out[float(s)] for s in te], axis=-3)
+    tails_report = Tails(
+        form.kind,
+        (ta, tb),
+        ORDER if form.kind == "separating" else None,
+        np.asarray(residual),
+        panels,
+    )
+    return WindowRun(
+        states_all,
+        np.asarray(err) + residual,
+        steps,
+        status,
+        label,
+        options,
+        pivot_start,
+        pivot_end,
+        tails_report,
+    )
