@@ -13,6 +13,7 @@ from .landau_zener import (
     adiabaticity as adiabaticity,
     coupling_for_probability as coupling_for_probability,
     finite_time_p_diabatic_stay as finite_time_p_diabatic_stay,
+    half_crossing_p_diabatic_stay as half_crossing_p_diabatic_stay,
     finite_time_p_jump as finite_time_p_jump,
     golden_rule_error as golden_rule_error,
     golden_rule_probability as golden_rule_probability,

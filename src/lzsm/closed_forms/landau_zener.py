@@ -358,6 +358,29 @@ def finite_time_p_diabatic_stay(
     return _out(_checks.probabilities(np.abs(c[..., initial]) ** 2, "finite_time_p_diabatic_stay", fix=_FIX))
 
 
+def half_crossing_p_diabatic_stay(coupling: ArrayLike, sweep_rate: ArrayLike, hbar: ArrayLike = 1.0) -> np.ndarray:
+    """The half crossing: probability to stay in the diabatic state after a Landau–Zener sweep
+    from the crossing (t = 0) to t = +inf, or from t = -inf to the crossing,
+
+    .. math::  P_{1/2} = \\frac{1 + e^{-\\pi \\delta}}{2}, \\qquad \\delta = \\frac{|V|^2}{\\hbar |\\alpha|}.
+
+    From the parabolic-cylinder solution at its origin (``D_nu(0)``, ``D_nu'(0)``: DLMF 12.2.6-7;
+    the t = 0 value of Vitanov & Garraway, PRA 53, 4288 (1996)); the two halves are mirror images
+    (time reversal with ``t -> -t``).  A fast sweep stays (P -> 1); an adiabatic half sweep ends
+    at the crossing as an equal superposition (P -> 1/2), not in the adiabatic state.
+
+    Examples
+    --------
+    >>> import lzsm
+    >>> round(float(lzsm.half_crossing_p_diabatic_stay(0.5, 1.0)), 6)
+    0.727969
+    >>> round(float(lzsm.finite_time_p_diabatic_stay(0.5, 1.0, t=0.0)), 6)  # -inf -> 0, parabolic cylinder
+    0.727969
+    """
+    d = adiabaticity(coupling, sweep_rate, hbar)
+    return _out(0.5 * (1.0 + np.exp(-np.pi * np.asarray(d))))
+
+
 def _adiabatic_basis_2(v: np.ndarray, bias: np.ndarray) -> np.ndarray:
     """Columns (lower, upper) of the two-level adiabatic states, docs/conventions.md gauge."""
     theta = 0.5 * np.arctan2(2.0 * np.abs(v), bias)

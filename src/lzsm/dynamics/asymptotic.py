@@ -47,6 +47,9 @@ ORDER = 4
 TAILS = ("auto", "off")
 #: Largest number of widenings of the core before giving up.
 MAX_WIDENINGS = 60
+#: The core may grow to this many times the model's own core before the tails are given up on
+#: (a core that large would cost what the tails are there to save).
+MAX_CORE_GROWTH = 1e4
 
 
 @dataclass(frozen=True)
@@ -119,15 +122,20 @@ def _edge(model: Model, form: Asymptotics, side: int, tol: float, where: str) ->
     lo, hi = form.core
     centre = 0.5 * (lo + hi)
     dist = 0.5 * (hi - lo)
+    start = dist
     for _ in range(MAX_WIDENINGS):
+        if dist > MAX_CORE_GROWTH * start:
+            break
         t = centre + side * dist
         panel = _frames(model, form, t, t + side * dist)
         res = float(np.max(panel[2][..., 0]))
         if res <= tol and _dominant(panel[1][..., 0, :, :], panel[3]):
             return t, panel
-        if not np.isfinite(res):
+        if np.isnan(res):
             break
-        if form.kind == "separating":
+        if np.isinf(res):  # H not resolved on the panel yet (a wiggle that has not died out)
+            dist *= 4.0
+        elif form.kind == "separating":
             grow = (max(res, tol) / tol) ** (1.0 / (2 * ORDER + 3))
             dist *= min(max(grow, 1.25), 4.0)
         else:
@@ -165,7 +173,12 @@ def _chain(
             phase = np.zeros(e.shape[:-2] + e.shape[-1:])
             phases.append(phase.copy())
             residual = r[..., 0]
-        elif not np.array_equal(piv, pivot):
+        if not np.all(np.isfinite(r)):
+            raise LzsmNumericalError(
+                f"{where}: H is not resolved on the tail panel [{a:g}, {b:g}] (it oscillates or varies "
+                'too fast for the asymptotic frames): widen the declared core or use a finite `t_span` with tails="off"'
+            )
+        if pivot is not None and not np.array_equal(piv, pivot):
             raise LzsmNumericalError(f"{where}: the tail frame changed its diabatic character near t = {a:g}")
         assert phase is not None
         phase = phase + np.einsum("j,...jn->...n", sa.integral_weights(a, b), e)
@@ -220,10 +233,14 @@ def plan_edges(
     # inside (a window that lies within one tail is integrated whole)
     if math.isinf(t0) or (t0 < form.core[0] - 3.0 * (centre - form.core[0]) and t1 > centre):
         edge = _edge(model, form, -1, tol_tail, where)
+        if math.isinf(t0) and t1 <= edge[0]:  # the whole window lies in the left tail
+            edge = (t1, _frames(model, form, t1, t1 - (centre - t1)))
         if math.isinf(t0) or (t0 < edge[0] - (centre - edge[0]) and t1 > edge[0]):
             left = edge
     if math.isinf(t1) or (t1 > form.core[1] + 3.0 * (form.core[1] - centre) and t0 < centre):
         edge = _edge(model, form, +1, tol_tail, where)
+        if math.isinf(t1) and t0 >= edge[0]:  # the whole window lies in the right tail
+            edge = (t0, _frames(model, form, t0, t0 + (t0 - centre)))
         if math.isinf(t1) or (t1 > edge[0] + (edge[0] - centre) and t0 < edge[0]):
             right = edge
     if left is not None and right is not None and left[0] >= right[0]:  # pragma: no cover - edges are outside the core
@@ -281,7 +298,13 @@ def window_with_tails(
     # ------------------------------------------------------------- core
     tb = t1 if right is None else right[0]
     core_times = np.unique(np.concatenate([[ta], te[(te > ta) & (te < tb)], [tb]]))
-    label, options, states, err, steps, status = core(ta, tb, core_times, psi)
+    if tb > ta:
+        label, options, states, err, steps, status = core(ta, tb, core_times, psi)
+    else:  # the window lies in one tail: nothing to integrate
+        label, options, states = "asymptotic-tails", None, psi[..., None, :, :]
+        err = np.zeros(model.batch_shape)
+        steps = np.zeros(model.batch_shape, dtype=np.int64)
+        status = np.zeros(model.batch_shape, dtype=np.int64)
     for k, s in enumerate(core_times):
         out[float(s)] = states[..., k, :, :]
     psi = states[..., -1, :, :]
@@ -344,3 +367,197 @@ def window_with_tails(
         pivot_end,
         tails_report,
     )
+
+
+# =========================================================================== open systems
+#: Largest number of panels of an open-system tail.
+MAX_OPEN_PANELS = 400
+
+
+@dataclass(frozen=True)
+class BlochEnvironment:
+    """The environment of a two-level Lindblad equation as :func:`lzsm.evolve_open` builds it:
+    the constant affine Bloch generator ``constant`` (``(*grid, 3, 4)``: diabatic dephasing and
+    constant collapse operators), and the rates that act along the energy or diabatic axis."""
+
+    constant: np.ndarray
+    dephasing: np.ndarray  # in the adiabatic basis only (diabatic dephasing is in `constant`)
+    relaxation: np.ndarray
+    temperature: np.ndarray  # k_B T / hbar
+    adiabatic: bool
+
+
+def bloch_generator(h: np.ndarray, env: BlochEnvironment, with_relaxation: bool = True) -> np.ndarray:
+    """The affine Bloch generator ``[[M, c], [0, 0]]`` (``(..., 4, 4)``) of ``dr/dt = M r + c``
+    for Hamiltonians ``h`` (``(*grid, m, 2, 2)``, divided by hbar): rotation ``2 h x r`` plus the
+    dissipators (the same as the compiled kernel, :func:`lzsm.kernels.lindblad._bloch_generator`)."""
+    hx = h[..., 0, 1].real
+    hy = -h[..., 0, 1].imag
+    hz = 0.5 * (h[..., 0, 0] - h[..., 1, 1]).real
+    g = np.zeros(h.shape[:-2] + (4, 4))
+    g[..., :3, :] = env.constant[..., None, :, :]
+    g[..., 0, 1] -= 2 * hz
+    g[..., 0, 2] += 2 * hy
+    g[..., 1, 0] += 2 * hz
+    g[..., 1, 2] -= 2 * hx
+    g[..., 2, 0] -= 2 * hy
+    g[..., 2, 1] += 2 * hx
+    if env.adiabatic:
+        hn = np.sqrt(hx**2 + hy**2 + hz**2)
+        nvec = np.stack([hx, hy, hz], axis=-1) / np.where(hn > 0, hn, 1.0)[..., None]
+        w = 2 * hn
+        deph = env.dephasing[..., None]
+    else:
+        nvec = np.zeros(hz.shape + (3,))
+        nvec[..., 2] = np.where(hz >= 0, 1.0, -1.0)
+        w = 2 * np.abs(hz)
+        deph = np.zeros(hz.shape)
+    g1 = env.relaxation[..., None] if with_relaxation else np.zeros(hz.shape)
+    kt = env.temperature[..., None]
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        boltz = np.where((kt > 0) & (w / np.where(kt > 0, kt, 1.0) < 700), np.exp(-w / np.where(kt > 0, kt, 1.0)), 0.0)
+    down = g1 / (1 + boltz)
+    up = g1 * boltz / (1 + boltz)
+    tr = deph + 0.5 * (down + up)
+    k = tr - (down + up)
+    g[..., :3, :3] += -tr[..., None, None] * np.eye(3) + k[..., None, None] * nvec[..., :, None] * nvec[..., None, :]
+    g[..., :3, 3] += -(down - up)[..., None] * nvec
+    return g
+
+
+def _slow_block(g: np.ndarray, h: np.ndarray, a: float, b: float) -> tuple[np.ndarray, ...]:
+    """The slow (population) block of the Bloch generators ``g`` at the nodes of the panel a -> b.
+
+    The two eigenvalues of smallest modulus (the trace mode and the population difference; the
+    other two rotate at the level splitting) span the slow subspace; its basis B is fixed by
+    ``n.B = (1, 0)`` and ``e_4.B = (0, 1)`` (n: the energy axis), so the slow coordinates are the
+    population difference of the energy eigenstates and the trace.  Returns the slow generator
+    ``B^+ g B - B^+ dB/dt`` (``(..., m, 2, 2)``), the leakage estimate (first-order coupling to the
+    fast modes over their rate, ``(..., m)``), and B, B^+ at the nodes."""
+    lam, vec = np.linalg.eig(g)
+    order = np.argsort(np.abs(lam), axis=-1)
+    slow, fast = order[..., :2], order[..., 2:]
+    vinv = np.linalg.inv(vec)
+    vs = np.take_along_axis(vec, slow[..., None, :], axis=-1)  # (..., 4, 2)
+    ws = np.take_along_axis(vinv, slow[..., :, None], axis=-2)  # (..., 2, 4)
+    wf = np.take_along_axis(vinv, fast[..., :, None], axis=-2)
+    hx = h[..., 0, 1].real
+    hy = -h[..., 0, 1].imag
+    hz = 0.5 * (h[..., 0, 0] - h[..., 1, 1]).real
+    nvec = np.stack([hx, hy, hz], axis=-1)
+    nvec = nvec / np.linalg.norm(nvec, axis=-1, keepdims=True)
+    c = np.empty(vs.shape[:-2] + (2, 2), dtype=complex)
+    c[..., 0, :] = np.einsum("...i,...ij->...j", nvec, vs[..., :3, :])
+    c[..., 1, :] = vs[..., 3, :]
+    basis = vs @ np.linalg.inv(c)
+    pinv = np.linalg.inv(ws @ basis) @ ws
+    m = g.shape[-3]
+    _, dmat, _ = sa.chebyshev(m)
+    db = np.einsum("ij,...jab->...iab", dmat, basis) * (-2.0 / (b - a))
+    gs = pinv @ g @ basis - pinv @ db
+    lam_f = np.min(np.abs(np.take_along_axis(lam, fast, axis=-1)), axis=-1)
+    leak = np.linalg.norm(wf @ db, axis=(-2, -1)) / lam_f
+    return gs.real, leak, basis.real, pinv.real
+
+
+def _collocate(gs: np.ndarray, a: float, b: float, x0: np.ndarray) -> np.ndarray:
+    """Solve ``dx/dt = gs(t) x`` on the panel a -> b by Chebyshev collocation (spectral
+    accuracy for the smooth slow generator) from ``x(a) = x0``; returns x at the nodes."""
+    m = gs.shape[-3]
+    _, dmat, _ = sa.chebyshev(m)
+    d = dmat * (-2.0 / (b - a))
+    big = np.zeros(gs.shape[:-3] + (2 * m, 2 * m))
+    eye2 = np.eye(2)
+    for i in range(m):
+        for j in range(m):
+            big[..., 2 * i : 2 * i + 2, 2 * j : 2 * j + 2] = d[i, j] * eye2
+        big[..., 2 * i : 2 * i + 2, 2 * i : 2 * i + 2] -= gs[..., i, :, :]
+    rhs = np.zeros(gs.shape[:-3] + (2 * m,))
+    big[..., 0:2, :] = 0.0
+    big[..., 0, 0] = big[..., 1, 1] = 1.0
+    rhs[..., 0:2] = x0
+    return np.linalg.solve(big, rhs[..., None])[..., 0].reshape(gs.shape[:-3] + (m, 2))
+
+
+def _open_panel(model: Model, env: BlochEnvironment, a: float, b: float, with_relaxation: bool = True):
+    h = model.hamiltonian(sa.nodes(a, b)) / model.hbar
+    g = bloch_generator(h, env, with_relaxation)
+    return _slow_block(g, h, a, b)
+
+
+def open_edge(model: Model, form: Asymptotics, env: BlochEnvironment, side: int, tol: float, where: str) -> float:
+    """Where an open-system tail may start: the coherent edge, moved out until the leakage of the
+    slow (population) block into the fast (coherence) modes is below ``tol``."""
+    t, _ = _edge(model, form, side, tol, where)
+    centre = 0.5 * (form.core[0] + form.core[1])
+    for _ in range(MAX_WIDENINGS):
+        dist = abs(t - centre)
+        _, leak, _, _ = _open_panel(model, env, t, t + side * dist)
+        worst = float(np.max(leak[..., 0]))
+        if worst <= tol:
+            return t
+        t = centre + side * dist * min(max((worst / tol) ** (1.0 / 3.0), 1.25), 4.0)
+    raise LzsmNumericalError(f"{where}: found no time beyond which the open-system tail stays below tol = {tol:g}")
+
+
+def open_tail(
+    model: Model,
+    env: BlochEnvironment,
+    t_from: float,
+    x0: np.ndarray | None,
+    centre: float,
+    side: int,
+    tol: float,
+    where: str,
+) -> tuple[np.ndarray, float, int]:
+    """Integrate the slow block outward from ``t_from`` (side +1) to +inf, from the Bloch state
+    ``x0`` (``(*grid, 4)`` affine ``(r, 1)``); or (``x0`` None, side -1) find the time far out where
+    the tail begins (the populations there are the ones at -inf) and return it.  Returns the
+    slow coordinates ``(population difference of the energy eigenstates, trace)`` at the end, the
+    end time, and the number of panels."""
+    dist = abs(t_from - centre)
+    t = t_from
+    gs, _, _, pinv = _open_panel(model, env, t, t + side * dist)
+    x = None if x0 is None else np.einsum("...ij,...j->...i", pinv[..., 0, :, :], x0)
+    for panels in range(1, MAX_OPEN_PANELS + 1):
+        width = dist
+        while True:
+            a, b = t, t + side * width
+            gs = _open_panel(model, env, a, b)[0]
+            if x is None or float(np.max(np.abs(gs))) * width <= 4.0 or width < 1e-9 * dist:
+                break
+            width *= 0.5
+        if x is None:  # searching outward for the start of the left tail
+            g_no_relax = _open_panel(model, env, a, b, with_relaxation=False)[0]
+            rate = float(np.max(np.abs(g_no_relax[..., -1, 0, 0])))
+            if rate * abs(b - centre) < 1e-3 * tol:
+                return np.empty(0), b, panels
+        else:
+            xs = _collocate(gs, a, b, x)
+            x = xs[..., -1, :]
+            change = np.max(np.abs(np.einsum("...ij,...j->...i", gs[..., -1, :, :], x)))
+            if float(change) * abs(b - centre) < 1e-3 * tol or not np.all(np.isfinite(x)):
+                return x, b, panels
+        t = b
+        dist = abs(t - centre)
+    raise LzsmNumericalError(f"{where}: the open-system tail did not settle within {MAX_OPEN_PANELS} panels")
+
+
+def open_start(model: Model, env: BlochEnvironment, t_far: float, t_to: float, x_far: np.ndarray, centre: float):
+    """Integrate the slow block inward from ``t_far`` (where the state is ``x_far``, slow
+    coordinates) to ``t_to``; returns the affine Bloch vector ``(r, 1)`` at ``t_to``."""
+    x = x_far
+    ends = sa.panels(t_far - centre, t_to - centre)
+    k = 0
+    while k < len(ends):
+        a, b = ends[k][0] + centre, ends[k][1] + centre
+        gs, _, basis, _ = _open_panel(model, env, a, b)
+        if float(np.max(np.abs(gs))) * abs(b - a) > 4.0 and abs(b - a) > 1e-9 * abs(a - centre):
+            mid = 0.5 * (ends[k][0] + ends[k][1])
+            ends[k : k + 1] = [(ends[k][0], mid), (mid, ends[k][1])]
+            continue
+        xs = _collocate(gs, a, b, x)
+        x = xs[..., -1, :]
+        last_basis = basis[..., -1, :, :]
+        k += 1
+    return np.einsum("...ij,...j->...i", last_basis, x)

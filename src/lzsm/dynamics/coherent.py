@@ -623,7 +623,9 @@ def evolve(
     Parameters
     ----------
     model : any :class:`lzsm.models.base.Model` with time as its coordinate.
-    t_span : (t0, t1), t0 < t1.
+    t_span : (t0, t1), t0 < t1; t0 may be ``-np.inf`` and t1 ``np.inf`` for models that know
+        their asymptotics (:class:`lzsm.Asymptotics`; the final probabilities are then the
+        limits, see :mod:`lzsm.dynamics.asymptotic`).
     initial : a diabatic index (int), a name (``'diabatic 1'``, ``'adiabatic 0'``, ``'lower'``,
         ``'upper'``; adiabatic states are taken at t0) or a normalised state vector ``(..., N)``
         in the diabatic basis (broadcast over the grid).
@@ -634,6 +636,9 @@ def evolve(
         ``breakpoints`` and ``progress`` override its fields.  ``tol`` is the local error
         tolerance per step (amplitude norm); the default 1e-10 gives ``|P - P_exact| < 1e-9``
         on the Landau–Zener benchmark passage.
+    tails : ``"auto"`` (default): windows reaching beyond the model's core are split into an
+        integrated core and tails that are not stepped through (cost: the log of their length);
+        ``"off"``: integrate the whole finite window.
 
     Returns
     -------
@@ -758,7 +763,7 @@ def _evolve_with_tails(
         {"pivots": (run.pivot_start, run.pivot_end)},
         run.tails,
         method=run.label,
-        options=run.options,
+        options=run.options if run.options is not None else opts,
         status=run.status,
         error_estimate=run.error_estimate,
         n_steps=run.n_steps,
@@ -985,7 +990,7 @@ def _transition_with_tails(
         (t0, t1),
         tails=run.tails,
         method=run.label,
-        options=run.options,
+        options=run.options if run.options is not None else opts,
         status=run.status,
         error_estimate=run.error_estimate,
         n_steps=run.n_steps,

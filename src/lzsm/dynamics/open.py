@@ -29,6 +29,7 @@ given by Python callables.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -39,8 +40,9 @@ from numpy.typing import ArrayLike
 
 from lzsm import _checks, methods
 from lzsm._progress import progress_bar
+from lzsm.dynamics import asymptotic as _asym
 from lzsm.dynamics.baths import OhmicBath
-from lzsm.dynamics.coherent import _pauli, propagation_budget
+from lzsm.dynamics.coherent import _named_at_minus_infinity, _pauli, propagation_budget
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import lindblad as _lk
 from lzsm.kernels import threads as _threads
@@ -97,9 +99,19 @@ class OpenEvolution(FinalProbabilities, Result):
     def adiabatic_populations(self) -> np.ndarray:
         """Populations of the instantaneous eigenstates (index 0 lowest), ``(*grid, M, N)``."""
         if "ad" not in self._cache:
-            states = bases.adiabatic_states(self.model, self.t)  # (*batch, M, N, N)
+            finite = np.isfinite(self.t)
+            pops = np.empty(self.rho.shape[:-1])
+            states = bases.adiabatic_states(self.model, self.t[finite])  # (*batch, M, N, N)
             states = np.broadcast_to(states, self.shape + states.shape[-3:])
-            pops = np.einsum("...ki,...kl,...li->...i", states.conj(), self.rho, states).real
+            pops[..., finite, :] = np.einsum(
+                "...ki,...kl,...li->...i", states.conj(), self.rho[..., finite, :, :], states
+            ).real
+            for k in np.flatnonzero(~finite):  # at t = +-inf adiabatic state n is diabatic level pivot[n]
+                pivot = np.broadcast_to(
+                    self._cache["pivots"][0 if self.t[k] < 0 else 1], self.shape + (self.model.n_levels,)
+                )
+                diag = np.real(np.diagonal(self.rho[..., k, :, :], axis1=-2, axis2=-1))
+                pops[..., k, :] = np.take_along_axis(diag, pivot, axis=-1)
             self._cache["ad"] = self._checked_populations(pops, "adiabatic_populations")
         return self._cache["ad"]
 
@@ -308,6 +320,22 @@ def evolve_open(
     opts = resolve_options(
         options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
     )
+    t0, t1 = _checks.time_span(t_span, infinite=True)
+    if math.isinf(t0) or math.isinf(t1):
+        return _evolve_open_with_tails(
+            model,
+            (t0, t1),
+            initial,
+            t_eval,
+            dephasing,
+            relaxation,
+            temperature,
+            basis,
+            collapse_ops,
+            bath,
+            method,
+            opts,
+        )
     te = _checks.times(t_span, t_eval)
     meth = methods.lookup("lindblad", method, "compiled" if model.kernel_form() is not None else "callable")
     opts = meth.check(opts)
@@ -403,6 +431,166 @@ def evolve_open(
         status=status,
         error_estimate=err,
         n_steps=steps,
+    )
+
+
+# --------------------------------------------------------------------------- infinite windows
+def _evolve_open_with_tails(
+    model: Model,
+    t_span: tuple[float, float],
+    initial: Any,
+    t_eval: Any,
+    dephasing: Any,
+    relaxation: Any,
+    temperature: Any,
+    basis: str,
+    collapse_ops: Any,
+    bath: Any,
+    method: Any,
+    opts: Options,
+) -> OpenEvolution:
+    """:func:`evolve_open` over a window with an infinite end: the core by the Lindblad
+    integrator, the tails by the population block of the Bloch equations
+    (:mod:`lzsm.dynamics.asymptotic`)."""
+    where = "evolve_open"
+    t0, t1 = t_span
+    if model.n_levels != 2 or collapse_ops is not None or bath is not None:
+        raise LzsmValueError(
+            f"{where}: an infinite `t_span` is implemented for two levels with `dephasing` and "
+            "`relaxation` (no `collapse_ops`, no `bath`); use a finite `t_span`"
+        )
+    form = _asym.asymptotic_form(model, where)
+    if form.kind != "separating":
+        raise LzsmValueError(
+            f"{where}: an infinite `t_span` with an environment needs levels that run apart "
+            f"(a sweep); {type(model).__name__}'s coupling switches off and the environment would act forever"
+        )
+    te = _checks.times(t_span, t_eval, infinite=True)
+    basis = _checks.choice(basis, "basis", ("diabatic", "adiabatic"))
+    meth = methods.lookup("lindblad", method, "compiled" if model.kernel_form() is not None else "callable")
+    tol_used = meth.check(opts).tol
+    assert tol_used is not None
+    hbar = float(model.hbar)
+    gphi = _rate(dephasing, "dephasing")
+    g1 = _rate(relaxation, "relaxation")
+    kt = _checks.real_array(temperature, "temperature", nonnegative=True)
+    try:
+        shape = np.broadcast_shapes(model.batch_shape, gphi.shape, g1.shape, kt.shape)
+    except ValueError:
+        raise LzsmValueError(
+            f"`dephasing` {gphi.shape}, `relaxation` {g1.shape} and `temperature` {kt.shape} "
+            f"do not broadcast against the model's grid {model.batch_shape}"
+        ) from None
+    mc = np.zeros(shape + (3, 4))
+    if basis == "diabatic":  # dephasing along sigma_z: x and y decay at gamma_phi
+        mc[..., 0, 0] = mc[..., 1, 1] = -np.broadcast_to(gphi, shape)
+    env = _asym.BlochEnvironment(
+        mc,
+        np.broadcast_to(gphi if basis == "adiabatic" else 0.0, shape),
+        np.broadcast_to(g1, shape),
+        np.broadcast_to(kt / hbar, shape),
+        basis == "adiabatic",
+    )
+    tol_tail = max(tol_used, 1e-13)
+    centre = 0.5 * (form.core[0] + form.core[1])
+    relaxing = bool(np.any(env.relaxation > 0))
+    n = 2
+    # ---- left: from -inf to the core
+    if math.isinf(t0):
+        kind, k = _named_at_minus_infinity(initial, n, where)
+        ta = _asym.open_edge(model, form, env, -1, tol_tail, where)
+        if relaxing:  # the state forgets its past within ~60/gamma_1: start there, relaxed
+            t_far = ta - 60.0 / float(np.min(env.relaxation[env.relaxation > 0]))
+        else:  # where the rest of the dephasing-induced transfer is below tol
+            _, t_far, _ = _asym.open_tail(model, env, ta, None, centre, -1, tol_tail, where)
+        h_far = model.hamiltonian(np.asarray(t_far))
+        upper_far = np.broadcast_to(np.argmax(np.real(np.diagonal(h_far, axis1=-2, axis2=-1)), axis=-1), shape)
+        lower_far = 1 - upper_far
+        if kind == "diabatic":
+            x_pop = np.where(upper_far == k, 1.0, -1.0)
+            dia = np.full(shape, k)
+            ad0 = np.where(upper_far == k, 1, 0)
+        else:
+            x_pop = np.full(shape, 1.0 if k == 1 else -1.0)
+            dia = np.where(k == 1, upper_far, lower_far)
+            ad0 = np.full(shape, k)
+        if relaxing:  # an environment that relaxes forever leaves its steady state at -inf
+            gs = _asym._open_panel(model, env, t_far, t_far - (centre - t_far))[0][..., 0, :, :]
+            x_pop = np.where(env.relaxation > 0, -gs[..., 0, 1] / gs[..., 0, 0], x_pop)
+        x_far = np.stack([x_pop, np.ones(shape)], axis=-1)
+        r = _asym.open_start(model, env, t_far, ta, x_far, centre)
+        rho0 = 0.5 * (np.eye(2) + np.einsum("...i,ijk->...jk", r[..., :3], np.asarray(_PAULI)))
+        pivot_start = np.stack([lower_far, upper_far], axis=-1)
+    else:
+        ta = t0
+        rho0 = _checks.initial_state(initial, model, t0, shape=shape, density=True).rho
+        ad0 = None
+        dia = None
+        pivot_start = np.broadcast_to(np.arange(n), shape + (n,))
+    # ---- core
+    tb = _asym.open_edge(model, form, env, +1, tol_tail, where) if math.isinf(t1) else t1
+    if tb <= ta:  # pragma: no cover - the edges lie outside the core
+        raise LzsmValueError(f"{where}: the window's finite end lies inside the other tail; use a finite `t_span`")
+    core_times = np.unique(np.concatenate([[ta], te[(te > ta) & (te < tb)], [tb]]))
+    core = evolve_open(
+        model,
+        (ta, tb),
+        rho0,
+        core_times,
+        dephasing=dephasing,
+        relaxation=relaxation,
+        temperature=temperature,
+        basis=basis,
+        method=method,
+        options=opts,
+    )
+    rho_out = {float(s): core.rho[..., i, :, :] for i, s in enumerate(core_times)}
+    if math.isinf(t0):
+        assert dia is not None
+        first = np.zeros(shape + (2, 2), dtype=complex)  # diabatic level `dia` occupied
+        first[..., 0, 0] = dia == 0
+        first[..., 1, 1] = dia == 1
+        rho_out[t0] = first
+        initial_adiabatic, initial_diabatic = ad0, dia
+    else:
+        initial_adiabatic, initial_diabatic = core.initial_adiabatic, core.initial_diabatic
+    # ---- right: from the core to +inf
+    pivot_end = np.broadcast_to(np.arange(n), shape + (n,))
+    if math.isinf(t1):
+        rho_b = core.rho[..., -1, :, :]
+        r = np.stack(
+            [2 * rho_b[..., 0, 1].real, -2 * rho_b[..., 0, 1].imag, (rho_b[..., 0, 0] - rho_b[..., 1, 1]).real], axis=-1
+        )
+        r4 = np.concatenate([r, np.ones(shape + (1,))], axis=-1)
+        # relaxation that acts forever leaves the steady state of t -> inf, where the splitting is
+        # infinite: the lower level (any temperature); the other points are carried by the tail
+        coherent_env = dataclasses.replace(env, relaxation=np.zeros(shape))
+        x, t_end, _ = _asym.open_tail(model, coherent_env, tb, r4, centre, +1, tol_tail, where)
+        h_end = model.hamiltonian(np.asarray(t_end))
+        upper = np.broadcast_to(np.argmax(np.real(np.diagonal(h_end, axis1=-2, axis2=-1)), axis=-1), shape)
+        p_upper = np.where(env.relaxation > 0, 0.0, 0.5 * (x[..., 1] + x[..., 0]))
+        last = np.zeros(shape + (2, 2), dtype=complex)
+        last[..., 0, 0] = np.where(upper == 0, p_upper, 1 - p_upper)
+        last[..., 1, 1] = np.where(upper == 1, p_upper, 1 - p_upper)
+        rho_out[t1] = last
+        pivot_end = np.stack([1 - upper, upper], axis=-1)
+    rho = np.stack([rho_out[float(s)] for s in te], axis=-3)
+    environment = dict(core.environment)
+    environment["tails"] = f"core [{ta:.6g}, {tb:.6g}]; population block of the Bloch equations beyond"
+    return OpenEvolution(
+        model,
+        te,
+        rho,
+        tuple(shape),
+        np.asarray(initial_adiabatic),
+        np.asarray(initial_diabatic),
+        environment,
+        {"pivots": (pivot_start, pivot_end)},
+        method=core.method,
+        options=core.options,
+        status=core.status,
+        error_estimate=np.asarray(core.error_estimate) + tol_tail,
+        n_steps=core.n_steps,
     )
 
 

@@ -127,6 +127,7 @@ def frames(
     m = h.shape[-3]
     _, dmat, _ = chebyshev(m)
     scale = -2.0 / (b - a)  # t = (a+b)/2 - (b-a)/2 x
+    unresolved = ~resolved(h)
     n = h.shape[-1]
     e, u = diagonalise(h)
     pivot = np.argmax(np.abs(u[..., m // 2, :, :]), axis=-2)  # (..., N)
@@ -146,11 +147,31 @@ def frames(
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(off, np.abs(hk) / np.where(off, gaps, 1.0), 0.0)
             residual = np.max(ratio, axis=(-1, -2))
+            residual = np.where(unresolved[..., None], np.inf, residual)
             return diag, w, residual, pivot
         e, u = diagonalise(hk)
         u = _fix_columns(u, np.broadcast_to(np.arange(n), u.shape[:-3] + (n,)))
         w = w @ u
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: A panel resolves H when its last Chebyshev coefficients are below this fraction of |H|.
+RESOLUTION = 1e-13
+
+
+def resolved(h: np.ndarray) -> np.ndarray:
+    """Per grid point: is H on the panel's nodes (``(..., m, N, N)``) a polynomial of the panel's
+    degree to ``RESOLUTION`` (its last three Chebyshev coefficients negligible)?  If not, the
+    derivatives of the frames are not to be trusted (H oscillates, or a singularity is near)."""
+    m = h.shape[-3]
+    x, _, _ = chebyshev(m)
+    k = np.arange(m)
+    basis = np.cos(np.outer(k, np.arccos(np.clip(x, -1, 1))))  # T_k(x_j)
+    w = np.where((k == 0) | (k == m - 1), 0.5, 1.0)
+    coef = np.einsum("kj,...jab->...kab", basis * w[None, :], h) * (2.0 / (m - 1))
+    size = np.max(np.abs(h), axis=(-3, -2, -1))
+    last = np.max(np.abs(coef[..., -3:, :, :]), axis=(-3, -2, -1))
+    return last <= RESOLUTION * np.maximum(size, np.finfo(float).tiny)
 
 
 def nodes(a: float, b: float, m: int = N_NODES) -> np.ndarray:

@@ -92,10 +92,12 @@ class Asymptotics:
     --------
     >>> import numpy as np, lzsm
     >>> declared = lzsm.Asymptotics("separating", core=(-5.0, 5.0))
-    >>> model = lzsm.TwoLevel(bias=lambda t: t + 0.1 * np.sin(t) / (1 + t**2), coupling=0.3, asymptotics=declared)
+    >>> model = lzsm.TwoLevel(bias=lambda t: t + 0.3 * np.tanh(t), coupling=0.3, asymptotics=declared)
     >>> run = lzsm.evolve(model, (-np.inf, np.inf), initial=0)
-    >>> round(float(run.p_diabatic_stay), 6)  # the sine dies out: exp(-2 pi 0.09) to 6 digits
-    0.568159
+    >>> round(float(run.p_diabatic_stay), 6)  # a crossing of slope 1.3: near exp(-2 pi 0.09/1.3) = 0.6473
+    0.639566
+    >>> run.tails.core  # integrated there; beyond, superadiabatic tails
+    (-20.0, 20.0)
     """
 
     kind: str
