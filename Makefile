@@ -12,11 +12,14 @@ LINTED := src tests benchmarks examples docs conftest.py
 .PHONY: demo test lint warm bench docs clean
 
 # uv (from PyPI, into the venv) installs in seconds what pip takes most of a minute for; pip is
-# the fallback.
+# the fallback.  Both write the bytecode of what they install (pip does by default, uv with
+# --compile-bytecode): without it, every Python process (test workers, the CLI runs of the docs,
+# Dask workers) compiles NumPy, SciPy, xarray, matplotlib... from source again whenever
+# PYTHONDONTWRITEBYTECODE is set, 3 s per process.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	( $(PY) -m pip install --quiet --disable-pip-version-check uv && \
-	  VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[test]' ) || \
+	  VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e '.[test]' ) || \
 	  $(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
