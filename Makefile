@@ -9,14 +9,17 @@ KERNELS := $(VENV)/.kernels
 KERNEL_SOURCES := $(wildcard src/lzsm/kernels/*.py)
 LINTED := src tests benchmarks examples docs conftest.py
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint warm bench docs clean
 
 # uv (from PyPI, into the venv) installs in seconds what pip takes most of a minute for; pip is
-# the fallback.
+# the fallback.  Both write the bytecode of what they install (pip does by default, uv with
+# --compile-bytecode): without it, every Python process (test workers, the CLI runs of the docs,
+# Dask workers) compiles NumPy, SciPy, xarray, matplotlib... from source again whenever
+# PYTHONDONTWRITEBYTECODE is set, 3 s per process.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	( $(PY) -m pip install --quiet --disable-pip-version-check uv && \
-	  VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[test]' ) || \
+	  VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e '.[test]' ) || \
 	  $(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
@@ -32,9 +35,18 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
 
-# pytest exits 5 when it collects no test, which make treats as a failure.
-test: lint $(KERNELS)
+# The kernels compile into numba's caches beside the linters (three jobs on the two cores: the
+# linters use one), so the test workers load them instead of each compiling what it needs.  Any
+# failure of the three stops here.  pytest exits 5 when it collects no test, which make treats
+# as a failure.
+test: $(STAMP) $(KERNELS)
+	$(MAKE) --no-print-directory -j3 lint warm
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n auto --dist worksteal
+
+# Compiles every numba kernel the tests call (tests/warm_kernels.py), in two processes.
+warm: warm-A warm-B
+warm-%: $(STAMP) $(KERNELS)
+	$(PY) tests/warm_kernels.py $*
 
 # The documentation site, offline, warnings as errors; the gallery is executed (LZSM_DOCS_GALLERY=0
 # skips it, as the test suite's build does).

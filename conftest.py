@@ -112,6 +112,22 @@ def _teardown(namespace: dict[str, Any]) -> None:
     shutil.rmtree(namespace["scratch"], ignore_errors=True)
 
 
+def pytest_configure(config: Any) -> None:
+    """Under pytest-xdist (``make test``: one worker process per core), BLAS/LAPACK runs on one
+    thread in each worker and in the processes it starts.  OpenBLAS's own threads spin-wait for
+    a core that the other workers keep busy: on the 2-core machine they cost 15-20 % more CPU
+    for the same tests (lzsm's kernels hold BLAS to one thread for the same reason,
+    :func:`lzsm.kernels.threads.single_threaded_blas`).  The results do not change."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # the CLI runs of the docs, Sphinx, Dask workers
+    import numpy  # noqa: F401  (load NumPy's and SciPy's OpenBLAS, then limit both)
+    import scipy.linalg  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 pytest_collect_file = Sybil(
     parsers=[_Fences()],
     patterns=["README.md", "docs/*.md", "docs/guide/*.md"],
