@@ -366,7 +366,7 @@ def test_run_application_bad_input_is_one_line_and_writes_nothing(tmp_path):
     [
         # printed "evolve p_diabatic_stay  nan" and exited 0
         (
-            ["lz", "-V", "0.5", "-a", "1", "--t-span", "-1e12", "1e12"],
+            ["lz", "-V", "0.5", "-a", "1", "--t-span", "-1e12", "1e12", "--tails", "off"],
             r"`--t-span` = \(-1e\+12, 1e\+12\) needs at least",
         ),
         # reported "`t_span` must be finite, got (-inf, inf)"
@@ -374,7 +374,14 @@ def test_run_application_bad_input_is_one_line_and_writes_nothing(tmp_path):
             ["lz", "-V", "1e300", "-a", "1"],
             r"`--coupling` must be \|V\| <= 14\.14 at --sweep-rate 1 .* got --coupling 1e\+300",
         ),
-        (["evolve", "-V", "0.5", "-a", "1", "--t-span", "-1e5", "1e5"], r"`--t-span` = \(-100000, 100000\)"),
+        (
+            ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-1e5", "1e5", "--tails", "off"],
+            r"`--t-span` = \(-100000, 100000\)",
+        ),
+        (
+            ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-5", "5", "--tails", "on"],
+            r"'on' is not one of 'auto', 'off'",
+        ),
         (
             ["evolve", "-V", "0.5", "-a", "1", "--t-span", "-200", "200", "--max-steps", "100"],
             r"did not reach the end of --t-span .*after 100 steps\): shorten --t-span, loosen --tol or raise --max-steps",
@@ -389,6 +396,19 @@ def test_what_double_precision_or_the_budget_cannot_deliver_exits_2_naming_the_o
     r = invoke(*args)
     assert_one_line_error(r)
     assert re.search(message, r.stderr), r.stderr
+
+
+def test_windows_far_beyond_the_step_budget_run_with_tails():
+    """--t-span -1e12 1e12 needs 1.6e23 steps stepped through; with the tails (the default) the
+    core takes a few hundred and the result is the finite-time closed form to 1e-9."""
+    r = invoke("lz", "-V", "0.5", "-a", "1", "--t-span", "-1e12", "1e12", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["evolve |P - P_exact|"] <= 1e-9
+    assert out["evolve steps"] <= 1000
+    r = invoke("evolve", "-V", "0.5", "-a", "1", "--t-span", "-1e5", "1e5", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["p_diabatic_stay"] == pytest.approx(math.exp(-math.pi / 2), abs=1e-5)
 
 
 def test_lz_without_coupling_prints_no_nan():

@@ -6,7 +6,7 @@ step by step:
 
 * ``"separating"`` models (linear and polynomial sweeps, linear multi-level models, double
   passages; :class:`lzsm.models.base.Asymptotics`): in the superadiabatic frame of order
-  :data:`ORDER` (Berry, Proc. R. Soc. A 429, 61 (1990); :mod:`lzsm.kernels.superadiabatic`) the
+  ``ORDER`` (Berry, Proc. R. Soc. A 429, 61 (1990); :mod:`lzsm.kernels.superadiabatic`) the
   populations are constant up to the rotation that would diagonalise the next frame, which
   falls off like a power ``t^-(2 ORDER + 3)`` for levels that separate linearly; the state is
   projected onto that frame at the core's edge and carried to any later time by the frame's
@@ -37,7 +37,7 @@ from lzsm.errors import LzsmNumericalError, LzsmValueError
 from lzsm.kernels import superadiabatic as sa
 from lzsm.models.base import Asymptotics, Model
 
-__all__ = ["ORDER", "TAILS", "Tails", "asymptotic_form", "window_with_tails"]
+__all__ = ["ORDER", "TAILS", "Tails", "TailsUnavailable", "asymptotic_form", "window_with_tails"]
 
 #: Order of the superadiabatic frame of the tails (its residual falls like ``t^-(2 ORDER + 3)``).
 ORDER = 4
@@ -50,6 +50,12 @@ MAX_WIDENINGS = 60
 #: The core may grow to this many times the model's own core before the tails are given up on
 #: (a core that large would cost what the tails are there to save).
 MAX_CORE_GROWTH = 1e4
+
+
+class TailsUnavailable(LzsmNumericalError):
+    """The model's asymptotic form does not hold where a tail was to go (no edge with a residual
+    below ``tol``, an unresolved panel, a frame that changes its diabatic character).  An
+    infinite window cannot be done; a finite one is integrated whole instead."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,7 @@ def _edge(model: Model, form: Asymptotics, side: int, tol: float, where: str) ->
         else:
             assert form.decay_time is not None
             dist += form.decay_time * max(math.log(max(res, tol) / tol), 0.25 * dist / form.decay_time)
-    raise LzsmNumericalError(
+    raise TailsUnavailable(
         f"{where}: found no time beyond which the {'right' if side > 0 else 'left'} tail of "
         f"{type(model).__name__} stays below tol = {tol:g} (the model's asymptotics do not hold, "
         "or its levels stay degenerate): use a finite `t_span`"
@@ -151,19 +157,32 @@ def _edge(model: Model, form: Asymptotics, side: int, tol: float, where: str) ->
 def _chain(
     model: Model, form: Asymptotics, t_from: float, t_to: float, centre: float, cuts: np.ndarray, where: str
 ) -> tuple[list[float], list[np.ndarray], list[np.ndarray], np.ndarray, np.ndarray, int]:
-    """Carry the frame from ``t_from`` to ``t_to`` (one tail, outward or inward), stopping at
-    every time of ``cuts``.  Returns the stop times, the frame and the accumulated phase integral
-    ``int E dt`` (``(*grid, N)``) at each stop, the largest residual at the two ends, the pivots,
-    and the number of panels."""
-    ends = sa.panels(t_from - centre, t_to - centre, cut=tuple(float(c) - centre for c in cuts))
+    """Carry the frame from ``t_from`` to ``t_to`` (one tail, outward or inward) on panels whose
+    ends differ by a factor 2 in distance from the core's centre, stopping at every time of
+    ``cuts``.  Returns the stop times, the frame and the accumulated phase integral ``int E dt``
+    (``(*grid, N)``) at each stop, the largest residual at the two ends, the pivots, and the
+    number of panels.
+
+    A stop inside a panel takes the frame and the energies there by barycentric interpolation
+    from the panel's nodes (:func:`lzsm.kernels.superadiabatic.interpolation_matrix`): the
+    panels keep their length however densely the stops lie (a short panel would amplify the
+    rounding of H in the frames' derivatives by a power of its length)."""
+    ends = sa.panels(t_from - centre, t_to - centre)
+    forward = t_to > t_from
+    inner = np.sort(np.asarray(cuts, dtype=float))
+    if not forward:
+        inner = inner[::-1]
     stops: list[float] = [t_from]
     frames: list[np.ndarray] = []
     phases: list[np.ndarray] = []
     phase = None
     pivot = None
     residual = None
+    next_cut = 0
     for k, (a, b) in enumerate(ends):
         a, b = a + centre, b + centre
+        if k == 0:
+            a = t_from
         if k == len(ends) - 1:
             b = t_to  # no rounding at the end
         e, w, r, piv = _frames(model, form, a, b)
@@ -174,13 +193,23 @@ def _chain(
             phases.append(phase.copy())
             residual = r[..., 0]
         if not np.all(np.isfinite(r)):
-            raise LzsmNumericalError(
+            raise TailsUnavailable(
                 f"{where}: H is not resolved on the tail panel [{a:g}, {b:g}] (it oscillates or varies "
                 'too fast for the asymptotic frames): widen the declared core or use a finite `t_span` with tails="off"'
             )
         if pivot is not None and not np.array_equal(piv, pivot):
-            raise LzsmNumericalError(f"{where}: the tail frame changed its diabatic character near t = {a:g}")
+            raise TailsUnavailable(f"{where}: the tail frame changed its diabatic character near t = {a:g}")
         assert phase is not None
+        while next_cut < inner.size and (inner[next_cut] < b if forward else inner[next_cut] > b):
+            s = float(inner[next_cut])
+            next_cut += 1
+            if s == a:
+                continue
+            at_s = sa.interpolation_matrix(a, b, np.array([s]))[0]
+            e_sub = np.einsum("ij,...jn->...in", sa.interpolation_matrix(a, b, sa.nodes(a, s)), e)
+            stops.append(s)
+            frames.append(np.einsum("j,...jab->...ab", at_s, w))
+            phases.append(phase + np.einsum("j,...jn->...n", sa.integral_weights(a, s), e_sub))
         phase = phase + np.einsum("j,...jn->...n", sa.integral_weights(a, b), e)
         stops.append(b)
         frames.append(w[..., -1, :, :])
@@ -207,6 +236,18 @@ class WindowRun:
     tails: Tails
 
 
+def _edge_or_none(
+    model: Model, form: Asymptotics, side: int, tol: float, where: str, needed: bool
+) -> tuple[float, tuple[np.ndarray, ...]] | None:
+    """:func:`_edge`, or None where the tail is only an economy (a finite end) and cannot be had."""
+    try:
+        return _edge(model, form, side, tol, where)
+    except TailsUnavailable:
+        if needed:
+            raise
+        return None
+
+
 def plan_edges(
     model: Model, t0: float, t1: float, tol: float, tails: str, where: str
 ) -> tuple[
@@ -215,7 +256,8 @@ def plan_edges(
     """Which tails a window gets: ``(form, left edge or None, right edge or None)``.
 
     An infinite end always needs a tail; a finite end gets one (with ``tails="auto"``) when it
-    lies more than twice as far from the core's centre as the tail's start."""
+    lies more than twice as far from the core's centre as the tail's start, and when the
+    model's asymptotics hold there (else that end is integrated)."""
     infinite = math.isinf(t0) or math.isinf(t1)
     if tails == "off":
         if infinite:
@@ -232,16 +274,20 @@ def plan_edges(
     # a finite end gets a tail only when the window also reaches past the tail's start on the
     # inside (a window that lies within one tail is integrated whole)
     if math.isinf(t0) or (t0 < form.core[0] - 3.0 * (centre - form.core[0]) and t1 > centre):
-        edge = _edge(model, form, -1, tol_tail, where)
-        if math.isinf(t0) and t1 <= edge[0]:  # the whole window lies in the left tail
+        edge = _edge_or_none(model, form, -1, tol_tail, where, math.isinf(t0))
+        if edge is None:
+            pass
+        elif math.isinf(t0) and t1 <= edge[0]:  # the whole window lies in the left tail
             edge = (t1, _frames(model, form, t1, t1 - (centre - t1)))
-        if math.isinf(t0) or (t0 < edge[0] - (centre - edge[0]) and t1 > edge[0]):
+        if edge is not None and (math.isinf(t0) or (t0 < edge[0] - (centre - edge[0]) and t1 > edge[0])):
             left = edge
     if math.isinf(t1) or (t1 > form.core[1] + 3.0 * (form.core[1] - centre) and t0 < centre):
-        edge = _edge(model, form, +1, tol_tail, where)
-        if math.isinf(t1) and t0 >= edge[0]:  # the whole window lies in the right tail
+        edge = _edge_or_none(model, form, +1, tol_tail, where, math.isinf(t1))
+        if edge is None:
+            pass
+        elif math.isinf(t1) and t0 >= edge[0]:  # the whole window lies in the right tail
             edge = (t0, _frames(model, form, t0, t0 + (t0 - centre)))
-        if math.isinf(t1) or (t1 > edge[0] + (edge[0] - centre) and t0 < edge[0]):
+        if edge is not None and (math.isinf(t1) or (t1 > edge[0] + (edge[0] - centre) and t0 < edge[0])):
             right = edge
     if left is not None and right is not None and left[0] >= right[0]:  # pragma: no cover - edges are outside the core
         raise LzsmNumericalError(f"{where}: the tails overlap")

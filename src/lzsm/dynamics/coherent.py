@@ -665,7 +665,12 @@ def evolve(
     assert tol_used is not None
     form, left, right = _asym.plan_edges(model, t0, t1, tol_used, tails, "evolve")
     if form is not None and (left is not None or right is not None):
-        return _evolve_with_tails(model, form, left, right, t_span, initial, t_eval, method, opts)
+        try:
+            return _evolve_with_tails(model, form, left, right, t_span, initial, t_eval, method, opts)
+        except _asym.TailsUnavailable:
+            if math.isinf(t0) or math.isinf(t1):
+                raise
+            # a finite window whose tails do not hold where they were to go: integrate it whole
     init = _checks.initial_state(initial, model, t0)
     assert init.psi is not None
     _meth, opts, te_user, te, (label, amps, err, steps, status) = _solve(

@@ -140,6 +140,7 @@ _OPTION_NAMES = {
     "t_span": "--t-span",
     "tol": "--tol",
     "max_steps": "--max-steps",
+    "tails": "--tails",
     "t_eval": "--n-save",
     "initial": "--initial",
     "hbar": "--hbar",
@@ -234,6 +235,13 @@ _progress_help = "progress bars on stderr (default: for long computations, when 
     help="finite passage [t0 t1] for the exact comparison (default ±50 LZ times)",
 )
 @click.option("--max-steps", type=int, default=None, help="step budget of the exact propagation (default 1e7)")
+@click.option(
+    "--tails",
+    type=click.Choice(["auto", "off"]),
+    default="auto",
+    show_default=True,
+    help="auto: beyond the crossing's core the state is carried by asymptotic frames, not stepped (cost: the log of the window); off: step through the whole --t-span",
+)
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
 @_guard
 def lz(
@@ -243,6 +251,7 @@ def lz(
     units_opt: str | None,
     t_span: tuple[str, str] | None,
     max_steps: int | None,
+    tails: str,
     as_json: bool,
 ) -> None:
     """Closed forms of the Landau–Zener crossing beside an exact propagation."""
@@ -276,7 +285,7 @@ def lz(
         exact = float(analytic.finite_time_p_diabatic_stay(v, a, t1, t0, 0, hb))
     start = time.perf_counter()
     with named(_OPTION_NAMES), _quiet_convergence():
-        ev = evolve(model, (t0, t1), 0, max_steps=max_steps)
+        ev = evolve(model, (t0, t1), 0, max_steps=max_steps, tails=tails)
     _finished(ev, "the exact propagation")
     seconds = time.perf_counter() - start
     rows = {
@@ -326,6 +335,13 @@ def lz(
 )
 @click.option("--tol", type=float, default=1e-10, show_default=True, help="local error tolerance per step")
 @click.option("--max-steps", type=int, default=None, help="step budget of the propagation (default 1e7)")
+@click.option(
+    "--tails",
+    type=click.Choice(["auto", "off"]),
+    default="auto",
+    show_default=True,
+    help="auto: beyond the crossing's core the state is carried by asymptotic frames, not stepped (cost: the log of the window); off: step through the whole --t-span",
+)
 @click.option("--hbar", type=float, default=None, help="hbar in your units (plain numbers only; default 1)")
 @click.option("--units", "units_opt", default=None, help=_units_help)
 @click.option(
@@ -337,7 +353,9 @@ def lz(
 @click.option("--force", is_flag=True, help="overwrite --out if it exists")
 @click.option("--json", "as_json", is_flag=True, help="print the final probabilities as JSON")
 @_guard
-def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, max_steps, hbar, units_opt, out, force, as_json) -> None:
+def evolve(
+    coupling, sweep_rate, t_span, initial, n_save, tol, max_steps, tails, hbar, units_opt, out, force, as_json
+) -> None:
     """Exact propagation of a Landau–Zener passage; final probabilities in both pictures."""
     import numpy as np
 
@@ -359,7 +377,13 @@ def evolve(coupling, sweep_rate, t_span, initial, n_save, tol, max_steps, hbar, 
         target = check_output_file(out, force)
     with named(_OPTION_NAMES), _quiet_convergence():
         ev = _evolve(
-            LandauZener(v, a, hb), (t0, t1), initial, np.linspace(t0, t1, n_save), tol=tol, max_steps=max_steps
+            LandauZener(v, a, hb),
+            (t0, t1),
+            initial,
+            np.linspace(t0, t1, n_save),
+            tol=tol,
+            max_steps=max_steps,
+            tails=tails,
         )
     _finished(ev, "the propagation")
     result = {

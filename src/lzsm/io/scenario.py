@@ -40,6 +40,7 @@ import numpy as np
 
 from lzsm._checks import MAX_TOL, MIN_TOL, grid_points, named
 from lzsm.closed_forms import landau_zener as analytic
+from lzsm.dynamics.asymptotic import TAILS
 from lzsm.errors import LzsmConvergenceWarning, LzsmNumericalError, LzsmValueError
 from lzsm.io import units
 from lzsm.io.output import (
@@ -81,6 +82,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "n_save": Field("int", 401, low=2, high=1_000_000),
         "tol": Field("number", 1e-10, low=MIN_TOL, high=MAX_TOL),
         "max_steps": Field("int", Options().max_steps, low=1, high=MAX_STEPS),
+        "tails": Field("text", "auto", choices=TAILS),
     },
     "sweep": {"sweep_rate": Field("sweep_rate", shape="range", nonzero=True)},
     "figures": {
@@ -105,6 +107,7 @@ class Scenario:
     n_save: int
     tol: float
     max_steps: int
+    tails: str
     sweep_rates: np.ndarray | None
     figures: dict[str, bool]
     resolved: dict[str, Any] = field(default_factory=dict)
@@ -147,6 +150,7 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
     n_save = r.get("evolve", "n_save")
     tol = r.get("evolve", "tol")
     max_steps = r.get("evolve", "max_steps")
+    tails = r.get("evolve", "tails")
     sweep_rates = None
     if r.has("sweep", "sweep_rate"):
         if kind != "landau_zener":
@@ -157,7 +161,7 @@ def from_dict(raw: dict[str, Any]) -> Scenario:
     if figs["probability_vs_rate"] and sweep_rates is None:
         raise LzsmValueError("`figures.probability_vs_rate` needs a [sweep] sweep_rate range")
     return Scenario(
-        title, system, hbar, model, (t0, t1), initial, n_save, tol, max_steps, sweep_rates, figs, r.resolved
+        title, system, hbar, model, (t0, t1), initial, n_save, tol, max_steps, tails, sweep_rates, figs, r.resolved
     )
 
 
@@ -204,6 +208,7 @@ _EVOLVE_NAMES = {
     "t_span": "evolve.t_span",
     "tol": "evolve.tol",
     "max_steps": "evolve.max_steps",
+    "tails": "evolve.tails",
     "t_eval": "evolve.n_save",
     "initial": "evolve.initial",
     "coupling": "model.coupling",
@@ -261,7 +266,16 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
         n_save = max(sc.n_save, min(samples_needed(sc.model, sc.t_span), MAX_AUTO_SAVE))
         t_save = np.linspace(*sc.t_span, n_save)
         with named(_EVOLVE_NAMES), _quiet_convergence():
-            ev = evolve(sc.model, sc.t_span, sc.initial, t_save, tol=sc.tol, max_steps=sc.max_steps, progress=progress)
+            ev = evolve(
+                sc.model,
+                sc.t_span,
+                sc.initial,
+                t_save,
+                tol=sc.tol,
+                max_steps=sc.max_steps,
+                progress=progress,
+                tails=sc.tails,
+            )
         _finished(ev, "[evolve]")
         seconds = time.perf_counter() - start
         ds = ev.to_xarray()
@@ -276,7 +290,7 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
             assert isinstance(m, LandauZener)
             grid = LandauZener(np.abs(m.coupling), sc.sweep_rates, sc.hbar)
             with named(_EVOLVE_NAMES), _quiet_convergence():
-                sw = evolve(grid, sc.t_span, 0, tol=sc.tol, max_steps=sc.max_steps, progress=progress)
+                sw = evolve(grid, sc.t_span, 0, tol=sc.tol, max_steps=sc.max_steps, progress=progress, tails=sc.tails)
             _finished(sw, "[sweep]")
             with named({**_EVOLVE_NAMES, "sweep_rate": "sweep.sweep_rate"}):
                 exact = analytic.finite_time_p_diabatic_stay(

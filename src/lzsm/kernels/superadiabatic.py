@@ -32,7 +32,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["chebyshev", "diagonalise", "frames"]
+__all__ = ["chebyshev", "diagonalise", "frames", "interpolation_matrix"]
 
 #: Nodes per panel (odd: the middle node is the panel's centre).
 N_NODES = 17
@@ -178,6 +178,26 @@ def nodes(a: float, b: float, m: int = N_NODES) -> np.ndarray:
     """The panel's Chebyshev–Lobatto nodes in time, ascending (``t_0 = a``, ``t_{m-1} = b``)."""
     x, _, _ = chebyshev(m)
     return 0.5 * (a + b) - 0.5 * (b - a) * x
+
+
+def interpolation_matrix(a: float, b: float, targets: np.ndarray, m: int = N_NODES) -> np.ndarray:
+    """``(len(targets), m)``: values at the times ``targets`` (within the panel from a to b) of
+    the polynomial through values at the panel's nodes (:func:`nodes`), by the barycentric
+    formula with the Chebyshev–Lobatto weights ``(-1)^j``, halved at the ends (J.-P. Berrut &
+    L. N. Trefethen, SIAM Rev. 46, 501 (2004), eq. 5.2)."""
+    x, _, _ = chebyshev(m)
+    xt = ((a + b) - 2.0 * np.asarray(targets, dtype=float)) / (b - a)  # t = (a+b)/2 - (b-a)/2 x
+    w = (-1.0) ** np.arange(m)
+    w[0] *= 0.5
+    w[-1] *= 0.5
+    diff = xt[:, None] - x[None, :]
+    exact = diff == 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = w[None, :] / diff
+        out = c / np.sum(c, axis=1, keepdims=True)
+    hit = np.any(exact, axis=1)
+    out[hit] = exact[hit].astype(float)
+    return out
 
 
 def integral_weights(a: float, b: float, m: int = N_NODES) -> np.ndarray:
