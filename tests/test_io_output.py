@@ -196,7 +196,10 @@ def pause_at(phase: str, pause: Callable[[], None]) -> None:
 
 def _pauser(flags: str) -> Callable[[], None]:
     def pause() -> None:
-        (Path(flags) / "reached").write_text(str(os.getpid()))
+        # written whole, then renamed: a poller never reads a half-written (empty) file
+        tmp = Path(flags) / f"reached.{os.getpid()}"
+        tmp.write_text(str(os.getpid()))
+        tmp.replace(Path(flags) / "reached")
         while not (Path(flags) / "go").exists():
             time.sleep(0.02)
 

@@ -200,16 +200,24 @@ def _chain(
         if pivot is not None and not np.array_equal(piv, pivot):
             raise TailsUnavailable(f"{where}: the tail frame changed its diabatic character near t = {a:g}")
         assert phase is not None
+        first = next_cut
         while next_cut < inner.size and (inner[next_cut] < b if forward else inner[next_cut] > b):
-            s = float(inner[next_cut])
             next_cut += 1
-            if s == a:
-                continue
-            at_s = sa.interpolation_matrix(a, b, np.array([s]))[0]
-            e_sub = np.einsum("ij,...jn->...in", sa.interpolation_matrix(a, b, sa.nodes(a, s)), e)
-            stops.append(s)
-            frames.append(np.einsum("j,...jab->...ab", at_s, w))
-            phases.append(phase + np.einsum("j,...jn->...n", sa.integral_weights(a, s), e_sub))
+        here = inner[first:next_cut]
+        here = here[here != a]
+        if here.size:  # every stop of the panel at once
+            m = sa.N_NODES
+            x_ref, _, w_ref = sa.chebyshev(m)
+            sub = 0.5 * (a + here[:, None]) - 0.5 * (here[:, None] - a) * x_ref  # (S, m): nodes of [a, s] (sa.nodes)
+            e_sub = np.einsum("ij,...jn->...in", sa.interpolation_matrix(a, b, sub.reshape(-1)), e)
+            e_sub = e_sub.reshape(e_sub.shape[:-2] + (here.size, m) + e_sub.shape[-1:])
+            weights = 0.5 * (here[:, None] - a) * w_ref  # (S, m): sa.integral_weights(a, s)
+            w_at = np.einsum("sj,...jab->...sab", sa.interpolation_matrix(a, b, here), w)
+            ph_at = phase[..., None, :] + np.einsum("sj,...sjn->...sn", weights, e_sub)
+            for i, x in enumerate(here):
+                stops.append(float(x))
+                frames.append(w_at[..., i, :, :])
+                phases.append(ph_at[..., i, :])
         phase = phase + np.einsum("j,...jn->...n", sa.integral_weights(a, b), e)
         stops.append(b)
         frames.append(w[..., -1, :, :])

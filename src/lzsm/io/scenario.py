@@ -265,6 +265,16 @@ def run(sc: Scenario, out_dir: str | os.PathLike, *, force: bool = False, progre
         # at least enough saved times to draw the populations without aliasing
         n_save = max(sc.n_save, min(samples_needed(sc.model, sc.t_span), MAX_AUTO_SAVE))
         t_save = np.linspace(*sc.t_span, n_save)
+        if sc.figures["populations"]:  # refused now, not after the evolution has run
+            from lzsm.plot._sampling import check_time_sampling
+
+            try:
+                check_time_sampling(t_save, sc.model, what="the evolution (its saved times `t_eval`)")
+            except LzsmValueError as exc:
+                raise LzsmValueError(
+                    f"{exc}; in this file: shorten `evolve.t_span`, or set `figures.populations = false` "
+                    f"(run adds saved times up to {MAX_AUTO_SAVE} on its own)"
+                ) from None
         with named(_EVOLVE_NAMES), _quiet_convergence():
             ev = evolve(
                 sc.model,
