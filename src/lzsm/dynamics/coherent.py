@@ -836,7 +836,11 @@ def transition_matrix(
     model; written for :class:`lzsm.LinearSweep`).
 
     The propagator ``U(t1, t0)`` comes from :func:`lzsm.propagator` (sixth-order Magnus, all N
-    columns at once, over the model's whole parameter grid).
+    columns at once, over the model's whole parameter grid).  Either end of ``t_span`` may be
+    infinite (``(-np.inf, np.inf)``) for models that know their asymptotics
+    (:meth:`lzsm.models.base.Model.asymptotic_form`): the matrix is then the limit, from an
+    integrated core and superadiabatic or switched-off tails (:mod:`lzsm.dynamics.asymptotic`;
+    its ``tails`` field says where the core ended and what the tails left out).
 
     ``picture='asymptotic'`` (default) reads the result as the t -> +-inf scattering problem:
     ``P[f, i] = |<phi_f(t1)| U |phi_i(t0)>|^2`` with the adiabatic states ``phi`` at the window

@@ -281,7 +281,11 @@ def evolve_open(
     Parameters
     ----------
     model : an lzsm model with time as its coordinate (N levels).
-    t_span, t_eval : as in :func:`lzsm.evolve` (t0 and t1 always saved).
+    t_span, t_eval : as in :func:`lzsm.evolve` (t0 and t1 always saved).  ``(-np.inf, np.inf)``
+        (or one infinite end) for two-level models with separating asymptotics, ``dephasing``
+        and ``relaxation`` only: the tails follow the slow (population) block of the Bloch
+        equations (:mod:`lzsm.dynamics.asymptotic`); with relaxation the state at
+        -inf is the steady state and at +inf the lower level.
     initial : a diabatic index, a name (``'adiabatic 0'``, ``'lower'``, ...), a state vector,
         or a density matrix ``(..., N, N)`` (Hermitian, trace 1, positive).
     dephasing : gamma_phi >= 0 (1/time): decay rate of every coherence in ``basis``.
