@@ -427,3 +427,12 @@ def test_map_with_more_periods_than_tol_resolves_exits_2_naming_the_key(tmp_path
     assert_one_line_error(r)
     assert "`map.n_periods` = 1000000000000000000 is more periods" in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.toml"]
+
+
+def test_tails_choices_are_the_library_s():
+    from lzsm.dynamics.asymptotic import TAILS
+    from lzsm.io import cli
+
+    for command in (cli.lz, cli.evolve):
+        (param,) = [p for p in command.params if p.name == "tails"]
+        assert tuple(param.type.choices) == TAILS

@@ -392,13 +392,11 @@ def window_with_tails(
             panels += k
             pivot_end = piv
     if math.isinf(t0):
-        n = model.n_levels
         first = np.zeros(out[ta].shape, dtype=complex)
         # at -inf the state is the frame state the start put there, read as its diabatic level
         coeff = np.conj(np.swapaxes(left[1][1][..., 0, :, :], -1, -2)) @ out[ta] if left is not None else out[ta]
         np.put_along_axis(first, np.broadcast_to(pivot_start[..., :, None], coeff.shape), coeff, axis=-2)
         out[t0] = first
-        del n
     missing = [s for s in te if float(s) not in out]
     if missing:  # pragma: no cover - every saved time is a stop of the core or of a tail
         raise AssertionError(f"no state at {missing}")

@@ -199,6 +199,23 @@ def _rate(x: Any, name: str) -> np.ndarray:
     return arr
 
 
+def _environment(
+    model: Model, dephasing: Any, relaxation: Any, temperature: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, ...]]:
+    """The rates and temperature as arrays, and the grid they span with the model's."""
+    gphi = _rate(dephasing, "dephasing")
+    g1 = _rate(relaxation, "relaxation")
+    kt = _checks.real_array(temperature, "temperature", nonnegative=True)
+    try:
+        shape = np.broadcast_shapes(model.batch_shape, gphi.shape, g1.shape, kt.shape)
+    except ValueError:
+        raise LzsmValueError(
+            f"`dephasing` {gphi.shape}, `relaxation` {g1.shape} and `temperature` {kt.shape} "
+            f"do not broadcast against the model's grid {model.batch_shape}"
+        ) from None
+    return gphi, g1, kt, shape
+
+
 def _collapse_ops(ops: Any, n: int) -> np.ndarray:
     if ops is None:
         return np.zeros((0, n, n), dtype=complex)
@@ -346,19 +363,10 @@ def evolve_open(
     basis = _checks.choice(basis, "basis", ("diabatic", "adiabatic"))
     n = model.n_levels
     hbar = float(model.hbar)
-    gphi = _rate(dephasing, "dephasing")
-    g1 = _rate(relaxation, "relaxation")
-    kt = _checks.real_array(temperature, "temperature", nonnegative=True)
+    gphi, g1, kt, shape = _environment(model, dephasing, relaxation, temperature)
     ops = _collapse_ops(collapse_ops, n)
     if bath is not None and not isinstance(bath, OhmicBath):
         raise LzsmTypeError(f"`bath` must be an lzsm.OhmicBath, got {type(bath).__name__}")
-    try:
-        shape = np.broadcast_shapes(model.batch_shape, gphi.shape, g1.shape, kt.shape)
-    except ValueError:
-        raise LzsmValueError(
-            f"`dephasing` {gphi.shape}, `relaxation` {g1.shape} and `temperature` {kt.shape} "
-            f"do not broadcast against the model's grid {model.batch_shape}"
-        ) from None
     init = _checks.initial_state(initial, model, float(te[0]), shape=shape, density=True)
     rho0, dia = init.rho, init.diabatic
     assert rho0 is not None
@@ -475,16 +483,7 @@ def _evolve_open_with_tails(
     tol_used = meth.check(opts).tol
     assert tol_used is not None
     hbar = float(model.hbar)
-    gphi = _rate(dephasing, "dephasing")
-    g1 = _rate(relaxation, "relaxation")
-    kt = _checks.real_array(temperature, "temperature", nonnegative=True)
-    try:
-        shape = np.broadcast_shapes(model.batch_shape, gphi.shape, g1.shape, kt.shape)
-    except ValueError:
-        raise LzsmValueError(
-            f"`dephasing` {gphi.shape}, `relaxation` {g1.shape} and `temperature` {kt.shape} "
-            f"do not broadcast against the model's grid {model.batch_shape}"
-        ) from None
+    gphi, g1, kt, shape = _environment(model, dephasing, relaxation, temperature)
     mc = np.zeros(shape + (3, 4))
     if basis == "diabatic":  # dephasing along sigma_z: x and y decay at gamma_phi
         mc[..., 0, 0] = mc[..., 1, 1] = -np.broadcast_to(gphi, shape)

@@ -133,6 +133,17 @@ def _t_span(t_span: tuple[str, str], system) -> tuple[float, float]:
     return t0, t1
 
 
+#: ``--tails`` of `lz` and `evolve` (the values of :data:`lzsm.dynamics.asymptotic.TAILS`).
+_TAILS_OPTION = click.option(
+    "--tails",
+    type=click.Choice(["auto", "off"]),
+    default="auto",
+    show_default=True,
+    help="auto: beyond the crossing's core the state is carried by asymptotic frames, not stepped "
+    "(cost: the log of the window); off: step through the whole --t-span",
+)
+
+
 #: Library names of the parameters of `lz` and `evolve` -> their options (errors name the options).
 _OPTION_NAMES = {
     "coupling": "--coupling",
@@ -235,13 +246,7 @@ _progress_help = "progress bars on stderr (default: for long computations, when 
     help="finite passage [t0 t1] for the exact comparison (default ±50 LZ times)",
 )
 @click.option("--max-steps", type=int, default=None, help="step budget of the exact propagation (default 1e7)")
-@click.option(
-    "--tails",
-    type=click.Choice(["auto", "off"]),
-    default="auto",
-    show_default=True,
-    help="auto: beyond the crossing's core the state is carried by asymptotic frames, not stepped (cost: the log of the window); off: step through the whole --t-span",
-)
+@_TAILS_OPTION
 @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
 @_guard
 def lz(
@@ -335,13 +340,7 @@ def lz(
 )
 @click.option("--tol", type=float, default=1e-10, show_default=True, help="local error tolerance per step")
 @click.option("--max-steps", type=int, default=None, help="step budget of the propagation (default 1e7)")
-@click.option(
-    "--tails",
-    type=click.Choice(["auto", "off"]),
-    default="auto",
-    show_default=True,
-    help="auto: beyond the crossing's core the state is carried by asymptotic frames, not stepped (cost: the log of the window); off: step through the whole --t-span",
-)
+@_TAILS_OPTION
 @click.option("--hbar", type=float, default=None, help="hbar in your units (plain numbers only; default 1)")
 @click.option("--units", "units_opt", default=None, help=_units_help)
 @click.option(
