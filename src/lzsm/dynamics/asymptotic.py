@@ -92,11 +92,16 @@ def asymptotic_form(model: Model, where: str) -> Asymptotics:
 
 
 # =========================================================================== panels
-def _frames(model: Model, form: Asymptotics, a: float, b: float) -> tuple[np.ndarray, ...]:
+def _frames(model: Model, form: Asymptotics, a: float | np.ndarray, b: float | np.ndarray) -> tuple[np.ndarray, ...]:
     """``(energies, frame, residual, pivot)`` at the nodes of the panel from a to b (see
     :func:`lzsm.kernels.superadiabatic.frames`); for switched-off tails the frame is diabatic and
-    the residual bounds what the coupling beyond each node can still move."""
-    h = model.hamiltonian(sa.nodes(a, b))
+    the residual bounds what the coupling beyond each node can still move.  With arrays ``a``,
+    ``b`` of shape ``(P,)`` the P panels are done in one call, their axis before the nodes'."""
+    many = np.ndim(a) > 0
+    times = sa.nodes(np.asarray(a, dtype=float)[..., None], np.asarray(b, dtype=float)[..., None])
+    h = model.hamiltonian(times.reshape(-1))
+    if many:
+        h = h.reshape(h.shape[:-3] + times.shape + h.shape[-2:])
     if form.kind == "separating":
         return sa.frames(h, a, b, ORDER, model.hbar)
     n = model.n_levels
@@ -114,6 +119,39 @@ def _frames(model: Model, form: Asymptotics, a: float, b: float) -> tuple[np.nda
     return e, frame, residual, pivot
 
 
+def _panel(many: tuple[np.ndarray, ...], i: int) -> tuple[np.ndarray, ...]:
+    """Panel ``i`` of the output of :func:`_frames` for several panels."""
+    e, w, r, piv = many
+    return e[..., i, :, :], w[..., i, :, :, :], r[..., i, :], piv[..., i, :]
+
+
+#: Largest number of complex matrix elements of H handled in one batched :func:`_frames` call
+#: (grid points x panels x nodes x N^2); bigger batches are split.
+BATCH_ELEMENTS = 2**20
+
+
+#: Candidate edges tried per side in one batched call, ``CANDIDATE_RATIO`` apart in distance
+#: from the core's centre.
+CANDIDATES = 12
+CANDIDATE_RATIO = 1.25
+
+
+def _panel_size(model: Model) -> int:
+    """Complex elements of H on one panel's nodes over the model's grid."""
+    return max(1, math.prod(model.batch_shape)) * sa.N_NODES * model.n_levels**2
+
+
+def _frames_batched(model: Model, form: Asymptotics, a: np.ndarray, b: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """:func:`_frames` of the panels ``a[i] -> b[i]``, in as few calls as :data:`BATCH_ELEMENTS`
+    allows; returns one tuple per panel."""
+    chunk = max(1, BATCH_ELEMENTS // _panel_size(model))
+    out: list[tuple[np.ndarray, ...]] = []
+    for lo in range(0, len(a), chunk):
+        many = _frames(model, form, a[lo : lo + chunk], b[lo : lo + chunk])
+        out.extend(_panel(many, i) for i in range(len(a[lo : lo + chunk])))
+    return out
+
+
 def _dominant(frame: np.ndarray, pivot: np.ndarray) -> bool:
     """Each frame state dominated (weight > 1/2) by its own diabatic level."""
     n = frame.shape[-1]
@@ -122,36 +160,79 @@ def _dominant(frame: np.ndarray, pivot: np.ndarray) -> bool:
     return bool(perm and np.all(weight > 0.5))
 
 
-def _edge(model: Model, form: Asymptotics, side: int, tol: float, where: str) -> tuple[float, tuple[np.ndarray, ...]]:
-    """The core's edge on one side (+1: right, -1: left): the first time, moving out, where the
-    tail's residual is below ``tol`` at every grid point; and the frames of the panel there."""
+def _widen(form: Asymptotics, dist: float, res: float, tol: float) -> float:
+    """The next candidate distance of an edge from the core's centre after a residual ``res``
+    above ``tol`` at ``dist``: by the power law of the residual for separating levels, by the
+    decay time for switched-off ones."""
+    if np.isnan(res):
+        return math.inf
+    if np.isinf(res):  # H not resolved on the panel yet (a wiggle that has not died out)
+        return dist * 4.0
+    if form.kind == "separating":
+        grow = (max(res, tol) / tol) ** (1.0 / (2 * ORDER + 3))
+        return dist * min(max(grow, 1.25), 4.0)
+    assert form.decay_time is not None
+    return dist + form.decay_time * max(math.log(max(res, tol) / tol), 0.25 * dist / form.decay_time)
+
+
+def _edges(
+    model: Model, form: Asymptotics, sides: dict[int, bool], tol: float, where: str
+) -> dict[int, tuple[float, tuple[np.ndarray, ...]] | None]:
+    """The core's edge on each side of ``sides`` (+1: right, -1: left): the first time, moving
+    out, where the tail's residual is below ``tol`` at every grid point; and the frames of the
+    panel there.
+
+    Both sides are searched together, with up to :data:`CANDIDATES` candidate edges per side
+    (``CANDIDATE_RATIO`` apart) in one batched frame computation, as many as
+    :data:`BATCH_ELEMENTS` allows: a small model pays one or two calls, a large grid one call per
+    candidate.  A side that finds no edge raises :class:`TailsUnavailable` when ``sides[side]``
+    (the tail is needed: an infinite end) and gives None otherwise."""
     lo, hi = form.core
     centre = 0.5 * (lo + hi)
-    dist = 0.5 * (hi - lo)
-    start = dist
+    start = 0.5 * (hi - lo)
+    dist = dict.fromkeys(sides, start)
+    found: dict[int, tuple[float, tuple[np.ndarray, ...]] | None] = {}
     for _ in range(MAX_WIDENINGS):
-        if dist > MAX_CORE_GROWTH * start:
+        active = [side for side in sides if side not in found and dist[side] <= MAX_CORE_GROWTH * start]
+        if not active:
             break
-        t = centre + side * dist
-        panel = _frames(model, form, t, t + side * dist)
-        res = float(np.max(panel[2][..., 0]))
-        if res <= tol and _dominant(panel[1][..., 0, :, :], panel[3]):
-            return t, panel
-        if np.isnan(res):
-            break
-        if np.isinf(res):  # H not resolved on the panel yet (a wiggle that has not died out)
-            dist *= 4.0
-        elif form.kind == "separating":
-            grow = (max(res, tol) / tol) ** (1.0 / (2 * ORDER + 3))
-            dist *= min(max(grow, 1.25), 4.0)
-        else:
-            assert form.decay_time is not None
-            dist += form.decay_time * max(math.log(max(res, tol) / tol), 0.25 * dist / form.decay_time)
-    raise TailsUnavailable(
-        f"{where}: found no time beyond which the {'right' if side > 0 else 'left'} tail of "
-        f"{type(model).__name__} stays below tol = {tol:g} (the model's asymptotics do not hold, "
-        "or its levels stay degenerate): use a finite `t_span`"
-    )
+        n_try = int(min(CANDIDATES, max(1, BATCH_ELEMENTS // (_panel_size(model) * len(active)))))
+        grow = CANDIDATE_RATIO ** np.arange(n_try)
+        t = np.concatenate([centre + side * dist[side] * grow for side in active])
+        step = np.concatenate([side * dist[side] * grow for side in active])
+        panels = _frames_batched(model, form, t, t + step)
+        for j, side in enumerate(active):
+            for i in range(n_try):
+                panel = panels[j * n_try + i]
+                res = float(np.max(panel[2][..., 0]))
+                if res <= tol and _dominant(panel[1][..., 0, :, :], panel[3]):
+                    found[side] = (float(t[j * n_try + i]), panel)
+                    break
+                if np.isnan(res):
+                    break
+            else:
+                dist[side] = _widen(form, dist[side] * grow[-1], res, tol)
+                continue
+            if side not in found:  # NaN: give up on this side
+                dist[side] = math.inf
+    for side, needed in sides.items():
+        if side in found:
+            continue
+        if needed:
+            raise TailsUnavailable(
+                f"{where}: found no time beyond which the {'right' if side > 0 else 'left'} tail of "
+                f"{type(model).__name__} stays below tol = {tol:g} (the model's asymptotics do not hold, "
+                "or its levels stay degenerate): use a finite `t_span`"
+            )
+        found[side] = None
+    return found
+
+
+def _edge(model: Model, form: Asymptotics, side: int, tol: float, where: str) -> tuple[float, tuple[np.ndarray, ...]]:
+    """:func:`_edges` on one side, which must be found."""
+    edge = _edges(model, form, {side: True}, tol, where)[side]
+    assert edge is not None
+    return edge
 
 
 def _chain(
@@ -179,13 +260,13 @@ def _chain(
     pivot = None
     residual = None
     next_cut = 0
-    for k, (a, b) in enumerate(ends):
-        a, b = a + centre, b + centre
-        if k == 0:
-            a = t_from
-        if k == len(ends) - 1:
-            b = t_to  # no rounding at the end
-        e, w, r, piv = _frames(model, form, a, b)
+    a_all = np.array([a for a, _ in ends]) + centre
+    b_all = np.array([b for _, b in ends]) + centre
+    a_all[0] = t_from
+    b_all[-1] = t_to  # no rounding at the ends
+    for a, b, (e, w, r, piv) in zip(
+        a_all.tolist(), b_all.tolist(), _frames_batched(model, form, a_all, b_all), strict=True
+    ):
         if pivot is None:
             pivot = piv
             frames.append(w[..., 0, :, :])
@@ -244,18 +325,6 @@ class WindowRun:
     tails: Tails
 
 
-def _edge_or_none(
-    model: Model, form: Asymptotics, side: int, tol: float, where: str, needed: bool
-) -> tuple[float, tuple[np.ndarray, ...]] | None:
-    """:func:`_edge`, or None where the tail is only an economy (a finite end) and cannot be had."""
-    try:
-        return _edge(model, form, side, tol, where)
-    except TailsUnavailable:
-        if needed:
-            raise
-        return None
-
-
 def plan_edges(
     model: Model, t0: float, t1: float, tol: float, tails: str, where: str
 ) -> tuple[
@@ -276,27 +345,27 @@ def plan_edges(
     form = model.asymptotic_form() if not infinite else asymptotic_form(model, where)
     if form is None:
         return None, None, None
-    tol_tail = max(tol, 1e-14)
+    tol_tail = max(0.5 * tol, 1e-14)  # each of the two tails leaves out at most tol / 2
     centre = 0.5 * (form.core[0] + form.core[1])
     left = right = None
     # a finite end gets a tail only when the window also reaches past the tail's start on the
     # inside (a window that lies within one tail is integrated whole)
+    sides: dict[int, bool] = {}
     if math.isinf(t0) or (t0 < form.core[0] - 3.0 * (centre - form.core[0]) and t1 > centre):
-        edge = _edge_or_none(model, form, -1, tol_tail, where, math.isinf(t0))
-        if edge is None:
-            pass
-        elif math.isinf(t0) and t1 <= edge[0]:  # the whole window lies in the left tail
-            edge = (t1, _frames(model, form, t1, t1 - (centre - t1)))
-        if edge is not None and (math.isinf(t0) or (t0 < edge[0] - (centre - edge[0]) and t1 > edge[0])):
-            left = edge
+        sides[-1] = math.isinf(t0)
     if math.isinf(t1) or (t1 > form.core[1] + 3.0 * (form.core[1] - centre) and t0 < centre):
-        edge = _edge_or_none(model, form, +1, tol_tail, where, math.isinf(t1))
-        if edge is None:
-            pass
-        elif math.isinf(t1) and t0 >= edge[0]:  # the whole window lies in the right tail
-            edge = (t0, _frames(model, form, t0, t0 + (t0 - centre)))
-        if edge is not None and (math.isinf(t1) or (t1 > edge[0] + (edge[0] - centre) and t0 < edge[0])):
-            right = edge
+        sides[+1] = math.isinf(t1)
+    edges = _edges(model, form, sides, tol_tail, where) if sides else {}
+    edge = edges.get(-1)
+    if edge is not None and math.isinf(t0) and t1 <= edge[0]:  # the whole window lies in the left tail
+        edge = (t1, _frames(model, form, t1, t1 - (centre - t1)))
+    if edge is not None and (math.isinf(t0) or (t0 < edge[0] - (centre - edge[0]) and t1 > edge[0])):
+        left = edge
+    edge = edges.get(+1)
+    if edge is not None and math.isinf(t1) and t0 >= edge[0]:  # the whole window lies in the right tail
+        edge = (t0, _frames(model, form, t0, t0 + (t0 - centre)))
+    if edge is not None and (math.isinf(t1) or (t1 > edge[0] + (edge[0] - centre) and t0 < edge[0])):
+        right = edge
     if left is not None and right is not None and left[0] >= right[0]:  # pragma: no cover - edges are outside the core
         raise LzsmNumericalError(f"{where}: the tails overlap")
     return form, left, right

@@ -107,18 +107,33 @@ def _fix_columns(u: np.ndarray, pivot: np.ndarray) -> np.ndarray:
     return u * phase
 
 
-def _derivative(f: np.ndarray, d: np.ndarray, scale: float) -> np.ndarray:
+def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for stacks of small matrices: a sum of N outer products, which NumPy does several
+    times faster than its matmul loop over many 2 x 2 or 3 x 3 matrices."""
+    n = a.shape[-1]
+    if n > 4:
+        return a @ b
+    out = a[..., :, 0, None] * b[..., None, 0, :]
+    for k in range(1, n):
+        out = out + a[..., :, k, None] * b[..., None, k, :]
+    return out
+
+
+def _derivative(f: np.ndarray, d: np.ndarray, scale: float | np.ndarray) -> np.ndarray:
     """d f / dt along the node axis (-3) of ``(..., m, N, N)``."""
-    return np.einsum("ij,...jab->...iab", d, f) * scale
+    flat = f.reshape(f.shape[:-2] + (f.shape[-2] * f.shape[-1],))  # (..., m, N^2): one matmul
+    return (d @ flat).reshape(f.shape) * scale
 
 
 def frames(
-    h: np.ndarray, a: float, b: float, order: int, hbar: float
+    h: np.ndarray, a: float | np.ndarray, b: float | np.ndarray, order: int, hbar: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The superadiabatic frame of order ``order`` at the Chebyshev nodes of ``[a, b]``.
 
-    ``h``: ``H(t_j)`` at the panel's nodes ``t_j = (a + b)/2 + (b - a)/2 x_j``, shape
-    ``(..., m, N, N)``.  Returns ``(energies, frame, residual, pivots)``: the diagonal of
+    ``h``: ``H(t_j)`` at the panel's nodes ``t_j = (a + b)/2 - (b - a)/2 x_j`` (:func:`nodes`),
+    shape ``(..., m, N, N)``.  Several panels go in one call when ``a`` and ``b`` are arrays of
+    shape ``(P,)`` and ``h`` has the panel axis before the node axis, ``(..., P, m, N, N)``.
+    Returns ``(energies, frame, residual, pivots)``: the diagonal of
     ``H_{order+1}`` (``(..., m, N)``; the populations' phases advance by its integral), the
     unitary ``W = U_0 U_1 ... U_order`` (``(..., m, N, N)``; columns are the frame's states in
     the diabatic basis), the size of the rotation that would diagonalise ``H_{order+1}`` at
@@ -126,7 +141,11 @@ def frames(
     diabatic component that dominates each state (``(..., N)``)."""
     m = h.shape[-3]
     _, dmat, _ = chebyshev(m)
-    scale = -2.0 / (b - a)  # t = (a+b)/2 - (b-a)/2 x
+    scale: float | np.ndarray = -2.0 / (
+        np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    )  # t = (a+b)/2 - (b-a)/2 x
+    if np.ndim(scale):
+        scale = np.asarray(scale)[:, None, None, None]  # per panel, over (m, N, N)
     unresolved = ~resolved(h)
     n = h.shape[-1]
     e, u = diagonalise(h)
@@ -136,7 +155,7 @@ def frames(
     off = ~np.eye(n, dtype=bool)
     for k in range(order + 1):
         du = _derivative(u, dmat, scale)
-        kmat = np.conj(np.swapaxes(u, -1, -2)) @ du
+        kmat = _mm(np.conj(np.swapaxes(u, -1, -2)), du)
         kmat = 0.5 * (kmat - np.conj(np.swapaxes(kmat, -1, -2)))  # anti-Hermitian part
         hk = -1j * hbar * kmat
         idx = np.arange(n)
@@ -150,9 +169,23 @@ def frames(
             residual = np.where(unresolved[..., None], np.inf, residual)
             return diag, w, residual, pivot
         e, u = diagonalise(hk)
-        u = _fix_columns(u, np.broadcast_to(np.arange(n), u.shape[:-3] + (n,)))
-        w = w @ u
+        diag_u = np.diagonal(u, axis1=-2, axis2=-1)[..., None, :]  # column k's own component
+        mag = np.abs(diag_u)
+        u = u * np.where(mag > 0, np.conj(diag_u) / np.where(mag > 0, mag, 1.0), 1.0)
+        w = _mm(w, u)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+@lru_cache(maxsize=8)
+def _coefficients(m: int) -> np.ndarray:
+    """``(m, m)``: Chebyshev coefficients ``c_k`` from values at the Chebyshev–Lobatto nodes."""
+    x, _, _ = chebyshev(m)
+    k = np.arange(m)
+    basis = np.cos(np.outer(k, np.arccos(np.clip(x, -1, 1))))  # T_k(x_j)
+    w = np.where((k == 0) | (k == m - 1), 0.5, 1.0)
+    out = basis * w[None, :] * (2.0 / (m - 1))
+    out.setflags(write=False)
+    return out
 
 
 #: A panel resolves H when its last Chebyshev coefficients are below this fraction of |H|.
@@ -163,19 +196,16 @@ def resolved(h: np.ndarray) -> np.ndarray:
     """Per grid point: is H on the panel's nodes (``(..., m, N, N)``) a polynomial of the panel's
     degree to ``RESOLUTION`` (its last three Chebyshev coefficients negligible)?  If not, the
     derivatives of the frames are not to be trusted (H oscillates, or a singularity is near)."""
-    m = h.shape[-3]
-    x, _, _ = chebyshev(m)
-    k = np.arange(m)
-    basis = np.cos(np.outer(k, np.arccos(np.clip(x, -1, 1))))  # T_k(x_j)
-    w = np.where((k == 0) | (k == m - 1), 0.5, 1.0)
-    coef = np.einsum("kj,...jab->...kab", basis * w[None, :], h) * (2.0 / (m - 1))
+    flat = h.reshape(h.shape[:-2] + (h.shape[-2] * h.shape[-1],))
+    coef = _coefficients(h.shape[-3]) @ flat  # (..., k, N^2)
     size = np.max(np.abs(h), axis=(-3, -2, -1))
-    last = np.max(np.abs(coef[..., -3:, :, :]), axis=(-3, -2, -1))
+    last = np.max(np.abs(coef[..., -3:, :]), axis=(-2, -1))
     return last <= RESOLUTION * np.maximum(size, np.finfo(float).tiny)
 
 
-def nodes(a: float, b: float, m: int = N_NODES) -> np.ndarray:
-    """The panel's Chebyshev–Lobatto nodes in time, ascending (``t_0 = a``, ``t_{m-1} = b``)."""
+def nodes(a: float | np.ndarray, b: float | np.ndarray, m: int = N_NODES) -> np.ndarray:
+    """The panel's Chebyshev–Lobatto nodes in time, ascending (``t_0 = a``, ``t_{m-1} = b``);
+    arrays ``a``, ``b`` of shape ``(P, 1)`` give the nodes of P panels, ``(P, m)``."""
     x, _, _ = chebyshev(m)
     return 0.5 * (a + b) - 0.5 * (b - a) * x
 
