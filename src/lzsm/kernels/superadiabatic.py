@@ -31,6 +31,7 @@ import math
 from functools import lru_cache
 
 import numpy as np
+from numba import njit
 
 __all__ = ["chebyshev", "diagonalise", "frames", "interpolation_matrix"]
 
@@ -133,6 +134,35 @@ def frames(
     ``h``: ``H(t_j)`` at the panel's nodes ``t_j = (a + b)/2 - (b - a)/2 x_j`` (:func:`nodes`),
     shape ``(..., m, N, N)``.  Several panels go in one call when ``a`` and ``b`` are arrays of
     shape ``(P,)`` and ``h`` has the panel axis before the node axis, ``(..., P, m, N, N)``.
+    Returns ``(energies, frame, residual, pivots)`` as :func:`frames_numpy` does; two levels go
+    through the compiled :func:`_frames_two_level` (the same arithmetic, one grid point and
+    panel after the other), more levels through :func:`frames_numpy`."""
+    if h.shape[-1] != 2:
+        return frames_numpy(h, a, b, order, hbar)
+    m = h.shape[-3]
+    _, dmat, _ = chebyshev(m)
+    scale = -2.0 / (np.asarray(b, dtype=float) - np.asarray(a, dtype=float))
+    lead = h.shape[:-3]
+    scale_x = np.broadcast_to(scale, lead).reshape(-1)
+    hx = np.ascontiguousarray(h, dtype=np.complex128).reshape((-1, m, 2, 2))
+    e, w, res, piv = _frames_two_level(hx, dmat, np.ascontiguousarray(scale_x), int(order), float(hbar))
+    res = np.where(resolved(h).reshape(-1)[:, None], res, np.inf)
+    return (
+        e.reshape(lead + (m, 2)),
+        w.reshape(lead + (m, 2, 2)),
+        res.reshape(lead + (m,)),
+        piv.reshape(lead + (2,)),
+    )
+
+
+def frames_numpy(
+    h: np.ndarray, a: float | np.ndarray, b: float | np.ndarray, order: int, hbar: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The superadiabatic frame of order ``order`` at the Chebyshev nodes of ``[a, b]``.
+
+    ``h``: ``H(t_j)`` at the panel's nodes ``t_j = (a + b)/2 - (b - a)/2 x_j`` (:func:`nodes`),
+    shape ``(..., m, N, N)``.  Several panels go in one call when ``a`` and ``b`` are arrays of
+    shape ``(P,)`` and ``h`` has the panel axis before the node axis, ``(..., P, m, N, N)``.
     Returns ``(energies, frame, residual, pivots)``: the diagonal of
     ``H_{order+1}`` (``(..., m, N)``; the populations' phases advance by its integral), the
     unitary ``W = U_0 U_1 ... U_order`` (``(..., m, N, N)``; columns are the frame's states in
@@ -174,6 +204,104 @@ def frames(
         u = u * np.where(mag > 0, np.conj(diag_u) / np.where(mag > 0, mag, 1.0), 1.0)
         w = _mm(w, u)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+@njit(cache=True, nogil=True)
+def _eig2(h00, h11, h01):  # pragma: no cover - compiled
+    """Ascending eigen-decomposition of the Hermitian [[h00, h01], [conj(h01), h11]] in closed
+    form (the columns as :func:`_eigh2` gives them, with ``cos th``, ``sin th`` of the mixing
+    angle ``th = atan2(|h01|, z) / 2`` from square roots: the larger of the two from
+    ``(1 +- z/r)/2``, the smaller from ``sin th cos th = |h01| / (2 r)``, accurate for tiny
+    ``|h01|``)."""
+    m = 0.5 * (h00 + h11)
+    z = 0.5 * (h00 - h11)
+    ac = abs(h01)
+    r = math.hypot(z, ac)
+    if r == 0.0:
+        cs, sn = 1.0, 0.0
+    elif z >= 0.0:
+        cs = math.sqrt((r + z) / (2.0 * r))
+        sn = ac / (2.0 * r * cs)
+    else:
+        sn = math.sqrt((r - z) / (2.0 * r))
+        cs = ac / (2.0 * r * sn)
+    ph = h01.conjugate() / ac if ac > 0 else 1.0 + 0j
+    return m - r, m + r, -sn + 0j, cs * ph, cs + 0j, sn * ph
+
+
+@njit(cache=True, nogil=True)
+def _frames_two_level(h, dmat, scale, order, hbar):  # pragma: no cover - compiled
+    """:func:`frames_numpy` for two levels, compiled: ``h`` ``(X, m, 2, 2)`` (X: grid points
+    times panels), ``scale`` ``(X,)`` = d x / d t.  Returns energies ``(X, m, 2)``, frames
+    ``(X, m, 2, 2)``, residuals ``(X, m)`` and pivots ``(X, 2)`` (before the resolution check)."""
+    nx, m = h.shape[0], h.shape[1]
+    e_out = np.empty((nx, m, 2))
+    w_out = np.empty((nx, m, 2, 2), dtype=np.complex128)
+    r_out = np.empty((nx, m))
+    p_out = np.empty((nx, 2), dtype=np.int64)
+    e = np.empty((m, 2))
+    u = np.empty((m, 2, 2), dtype=np.complex128)
+    du = np.empty((m, 2, 2), dtype=np.complex128)
+    w = np.empty((m, 2, 2), dtype=np.complex128)
+    hk = np.empty((m, 2, 2), dtype=np.complex128)
+    for x in range(nx):
+        for j in range(m):
+            e0, e1, u00, u10, u01, u11 = _eig2(h[x, j, 0, 0].real, h[x, j, 1, 1].real, h[x, j, 0, 1])
+            e[j, 0], e[j, 1] = e0, e1
+            u[j, 0, 0], u[j, 1, 0], u[j, 0, 1], u[j, 1, 1] = u00, u10, u01, u11
+        mid = m // 2
+        for k in range(2):  # pivot: the dominant diabatic component of each state at the centre
+            p_out[x, k] = 0 if abs(u[mid, 0, k]) >= abs(u[mid, 1, k]) else 1
+        for j in range(m):
+            for k in range(2):
+                c = u[j, p_out[x, k], k]
+                mag = abs(c)
+                if mag > 0:
+                    f = c.conjugate() / mag
+                    u[j, 0, k] *= f
+                    u[j, 1, k] *= f
+        w[:] = u
+        for order_k in range(order + 1):
+            for i in range(m):  # du = D u * scale
+                for a in range(2):
+                    for b in range(2):
+                        acc = 0j
+                        for j in range(m):
+                            acc += dmat[i, j] * u[j, a, b]
+                        du[i, a, b] = acc * scale[x]
+            for j in range(m):
+                for a in range(2):  # K = u^+ du, its anti-Hermitian part, hk = -i hbar K + diag(e)
+                    for b in range(2):
+                        hk[j, a, b] = u[j, 0, a].conjugate() * du[j, 0, b] + u[j, 1, a].conjugate() * du[j, 1, b]
+                k01 = 0.5 * (hk[j, 0, 1] - hk[j, 1, 0].conjugate())
+                k00 = 1j * hk[j, 0, 0].imag
+                k11 = 1j * hk[j, 1, 1].imag
+                hk[j, 0, 0] = -1j * hbar * k00 + e[j, 0]
+                hk[j, 1, 1] = -1j * hbar * k11 + e[j, 1]
+                hk[j, 0, 1] = -1j * hbar * k01
+                hk[j, 1, 0] = hk[j, 0, 1].conjugate()
+            if order_k == order:
+                for j in range(m):
+                    d0, d1 = hk[j, 0, 0].real, hk[j, 1, 1].real
+                    e_out[x, j, 0], e_out[x, j, 1] = d0, d1
+                    gap = abs(d0 - d1)
+                    r_out[x, j] = abs(hk[j, 0, 1]) / gap if gap > 0 else np.inf
+                w_out[x] = w
+                break
+            for j in range(m):
+                e0, e1, u00, u10, u01, u11 = _eig2(hk[j, 0, 0].real, hk[j, 1, 1].real, hk[j, 0, 1])
+                e[j, 0], e[j, 1] = e0, e1
+                # gauge: the diagonal real and positive
+                f0 = u00.conjugate() / abs(u00) if abs(u00) > 0 else 1.0 + 0j
+                f1 = u11.conjugate() / abs(u11) if abs(u11) > 0 else 1.0 + 0j
+                u[j, 0, 0], u[j, 1, 0] = u00 * f0, u10 * f0
+                u[j, 0, 1], u[j, 1, 1] = u01 * f1, u11 * f1
+                w00 = w[j, 0, 0] * u[j, 0, 0] + w[j, 0, 1] * u[j, 1, 0]
+                w01 = w[j, 0, 0] * u[j, 0, 1] + w[j, 0, 1] * u[j, 1, 1]
+                w10 = w[j, 1, 0] * u[j, 0, 0] + w[j, 1, 1] * u[j, 1, 0]
+                w11 = w[j, 1, 0] * u[j, 0, 1] + w[j, 1, 1] * u[j, 1, 1]
+                w[j, 0, 0], w[j, 0, 1], w[j, 1, 0], w[j, 1, 1] = w00, w01, w10, w11
+    return e_out, w_out, r_out, p_out
 
 
 @lru_cache(maxsize=8)
