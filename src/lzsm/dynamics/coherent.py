@@ -210,6 +210,7 @@ class Propagator(_OnModelGrid, ArrayResult):
     model: Model
     t: np.ndarray
     u: np.ndarray
+    tails: Tails | None = None
 
     kind = "propagator U(t, t0)"
     _array = "u"
@@ -787,11 +788,16 @@ def propagator(
     max_steps: int | None = None,
     breakpoints: ArrayLike | None = None,
     progress: bool | None = None,
+    tails: str = "auto",
 ) -> Propagator:
     """The propagator ``U(t, t0)`` in the diabatic basis at the saved times.
 
     Same arguments as :func:`evolve` (no initial state: all N columns are propagated together,
-    with one step sequence).  Returns a :class:`Propagator`, which behaves as the array
+    with one step sequence; the window is finite: ``U`` has no limit at infinite ends, where
+    the dynamical phases diverge).  With ``tails="auto"`` a window reaching far beyond the
+    model's core is integrated over the core only and carried through the rest in
+    superadiabatic frames (:mod:`lzsm.dynamics.asymptotic`; ``result.tails`` says where),
+    phases included.  Returns a :class:`Propagator`, which behaves as the array
     ``(*grid, M, N, N)`` (``M = len(t_eval)``, t0 and t1 included).
 
     Examples
@@ -808,6 +814,33 @@ def propagator(
     opts = resolve_options(
         options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
     )
+    t0, t1 = _checks.time_span(t_span)
+    _checks.choice(tails, "tails", _asym.TAILS)
+    tol_used = methods.lookup("schrodinger", method, _form(model)).check(opts).tol
+    assert tol_used is not None
+    form, left, right = _asym.plan_edges(model, t0, t1, tol_used, tails, "propagator")
+    if form is not None and (left is not None or right is not None):
+        te_tails = _checks.times(t_span, t_eval)
+        eye = np.broadcast_to(np.eye(model.n_levels, dtype=complex), model.batch_shape + (model.n_levels,) * 2)
+        try:
+            run = _asym.window_with_tails(
+                model, form, left, right, te_tails, eye, _core_runner(model, method, opts, "propagator"), "propagator"
+            )
+        except _asym.TailsUnavailable:
+            pass  # the tails do not hold where they were to go: integrate the window whole
+        else:
+            _warn_unfinished(run.status, "propagator", "Propagator")
+            return Propagator(
+                model,
+                te_tails,
+                run.states,
+                run.tails,
+                method=run.label,
+                options=run.options if run.options is not None else opts,
+                status=run.status,
+                error_estimate=run.error_estimate,
+                n_steps=run.n_steps,
+            )
     _meth, opts, te_user, te, (label, u, err, steps, status) = _solve(
         model, t_span, t_eval, None, method, opts, "propagator"
     )
@@ -831,6 +864,7 @@ def transition_matrix(
     max_steps: int | None = None,
     breakpoints: ArrayLike | None = None,
     progress: bool | None = None,
+    tails: str = "auto",
 ) -> TransitionMatrix:
     """Transition probabilities ``P[..., final, initial]`` by exact propagation (any time-dependent
     model; written for :class:`lzsm.LinearSweep`).
@@ -854,6 +888,9 @@ def transition_matrix(
     coupled parallel levels (whose mixing never ends): otherwise it raises, and the diabatic
     picture is the one to use.
 
+    ``tails``: as for :func:`lzsm.evolve` (``"auto"``: long finite windows are integrated over
+    the core only; ``"off"``: the whole finite window; infinite ends need ``"auto"``).
+
     Returns a :class:`TransitionMatrix`, which behaves as the array ``(*grid, N, N)``;
     columns sum to 1 (up to the propagation error).
 
@@ -874,7 +911,12 @@ def transition_matrix(
     model = _checks.time_model(model)
     _checks.choice(picture, "picture", PICTURES)
     t0, t1 = _checks.time_span(t_span, infinite=True)
+    _checks.choice(tails, "tails", _asym.TAILS)
     if math.isinf(t0) or math.isinf(t1):
+        if tails == "off":
+            raise LzsmValueError(
+                'transition_matrix: an infinite `t_span` needs tails; tails="off" integrates finite windows only'
+            )
         opts = resolve_options(
             options, tol=tol, max_step=max_step, max_steps=max_steps, breakpoints=breakpoints, progress=progress
         )
@@ -889,6 +931,7 @@ def transition_matrix(
         max_steps=max_steps,
         breakpoints=breakpoints,
         progress=progress,
+        tails=tails,
     )
     u = prop.u[..., -1, :, :]
 
@@ -901,6 +944,7 @@ def transition_matrix(
             p,
             picture,
             (t0, t1),
+            tails=prop.tails,
             method=prop.method,
             options=prop.options,
             status=prop.status,
