@@ -215,20 +215,19 @@ class Floquet(_OnModelGrid, Result):
         idx = np.arange(n)
         weights[..., idx, idx, :] = 1.0 / nsamp  # a = b: the plain mean (E(2 pi m) = delta_m0)
         for a in range(n):
-            for b in range(n):
-                if a == b:
-                    continue
+            for b in range(a + 1, n):
+                # E(x) = exp(i x/2) sin(x/2)/(x/2), no cancellation at small x; and since
+                # E(-x) = conj(E(x)), the weights of (b, a) are the conjugates of those of (a, b)
                 x = 2 * np.pi * harmonics - (theta[..., a] - theta[..., b])[..., None]
-                safe = np.where(np.abs(x) < 1e-12, 1.0, x)
-                e = np.where(np.abs(x) < 1e-12, 1.0 + 0j, np.expm1(1j * safe) / (1j * safe))
+                e = np.sinc(x / (2 * np.pi)) * np.exp(0.5j * x)
                 weights[..., a, b, :] = np.fft.fft(e, axis=-1) / nsamp
+                weights[..., b, a, :] = np.conj(weights[..., a, b, :])
         batch = theta.shape[:-1]
 
         def flat(arr, tail):
-            return _threads.arg(
-                np.broadcast_to(arr, batch + arr.shape[-tail:]).reshape((-1,) + arr.shape[-tail:]),
-                complex if np.iscomplexobj(arr) else float,
-            )
+            if arr.shape[:-tail] != batch:  # a view on the grid is read-only: arg() copies it
+                arr = np.broadcast_to(arr, batch + arr.shape[-tail:])
+            return _threads.arg(arr.reshape((-1,) + arr.shape[-tail:]), complex if np.iscomplexobj(arr) else float)
 
         args = (flat(self.samples, 3), flat(self.states, 2), flat(theta, 1), flat(weights, 3))
         out = _threads.concatenate(lambda sl: weighted_overlaps(*(x[sl] for x in args)), args[0].shape[0])
