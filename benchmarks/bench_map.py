@@ -26,8 +26,14 @@ at its default settings (tol 1e-10, n_samples "auto"); if these miss 1e-8, tol 1
     time extrapolated: ``qutip.sesolve(QobjEvo([H0, [H1, cos]]), basis(2, 0), tlist,
     e_ops=[|2><2|])`` with tlist = 40 points per period over 20 periods (``--ppp``), the final
     population from the last point and the average by Simpson's rule on tlist; options
-    method "adams", atol 1e-9, rtol 1e-7 (the issue's orientation: ~15 ms/point at ~3e-6).
-    Target: lzsm >= 1000x faster per point (CPU).
+    method "adams", atol 1e-9, rtol 1e-7 (an earlier issue's orientation: ~15 ms/point at
+    ~3e-6).  These settings miss the 1e-8 target (2.6e-7 final, 4.5e-8 mean), so (a) is printed
+    for information only.
+(a') the same loop at matched error: the cheapest QuTiP setting, over methods adams and vern9,
+    atol = rtol in 1e-9 .. 1e-12 (``MATCHED_TOLS``, loosest first) and 40, 80, 160 tlist points
+    per period (``MATCHED_PPP``; Simpson's rule needs them for the mean), whose final and mean
+    populations are both within 1e-8 on the subset.  Target: lzsm >= 1000x faster per point
+    (CPU).
 (b) QuTiP propagator power, same subset: ``qutip.propagator(H, T)`` (same options) then
     ``U**20``; the final population only (the time average does not follow from U_T alone, so
     (b) has no mean error).  Orientation: ~1 ms/point at ~2.5e-5.  Target: lzsm >= 50x faster.
@@ -94,6 +100,9 @@ TARGET_MAP_WALL = 10.0
 REF_SETTINGS = {"tol": 1e-13, "n_samples": 512}
 LZSM_TOLS = (None, 1e-11, 1e-12)  # None = the default
 QUTIP_OPTS = {"method": "adams", "atol": 1e-9, "rtol": 1e-7, "nsteps": 10**6, "progress_bar": False}
+#: (a') matched error: tolerances (atol = rtol) and tlist densities tried, loosest first.
+MATCHED_TOLS = (1e-9, 1e-10, 1e-11, 1e-12)
+MATCHED_PPP = (40, 80, 160)
 SCIPY_TOL = 1e-12
 MODEL = PeriodicDrive(GAP, 0.0, 0.0, OMEGA)
 
@@ -274,11 +283,12 @@ def check_qutip_h():
         raise RuntimeError(f"QuTiP Hamiltonian differs from lzsm's by {dev:g}")
 
 
-def qutip_sesolve_point(eps0, amp, ppp):
+def qutip_sesolve_point(eps0, amp, ppp, options=None):
     from scipy.integrate import simpson
 
     tl = np.linspace(0.0, N_PERIODS * PERIOD, N_PERIODS * ppp + 1)
-    res = qutip.sesolve(qutip_h(eps0, amp), qutip.basis(2, 0), tl, e_ops=[qutip.basis(2, 1).proj()], options=QUTIP_OPTS)
+    opts = QUTIP_OPTS if options is None else options
+    res = qutip.sesolve(qutip_h(eps0, amp), qutip.basis(2, 0), tl, e_ops=[qutip.basis(2, 1).proj()], options=opts)
     p = np.asarray(res.expect[0]).real
     return float(p[-1]), float(simpson(p, x=tl) / tl[-1])
 
@@ -335,6 +345,46 @@ def qutip_side(n, idx, ref_f, ref_m, lz, ppp):
         f"      extrapolated to {lz['points']} points: CPU {fmt_t(a['cpu_grid_extrapolated'])}; "
         f"ratio QuTiP/lzsm per point: CPU {fmt_r(a['ratio_cpu'])} [wall {fmt_r(a['ratio_wall'])}]"
     )
+
+    # matched error: the cheapest QuTiP setting whose final and mean populations are both within
+    # TARGET_ERR on the subset (the orientation settings above are not)
+    matched = None
+    for tol in MATCHED_TOLS:
+        for method in ("adams", "vern9"):
+            for ppp_m in MATCHED_PPP:
+                opts_m = {**QUTIP_OPTS, "method": method, "atol": tol, "rtol": tol}
+                cpu_m, wall_m, vals_m = bench.timed(
+                    lambda p_=ppp_m, o_=opts_m: [qutip_sesolve_point(x_, y_, p_, o_) for x_, y_ in pts]
+                )
+                ef_m = max(abs(v[0] - ref_f[i, j]) for v, (i, j) in zip(vals_m, idx))
+                em_m = max(abs(v[1] - ref_m[i, j]) for v, (i, j) in zip(vals_m, idx))
+                print(
+                    f"      matched-error search: {method} atol=rtol={tol:.0e}, {ppp_m} points/period: "
+                    f"CPU {fmt_t(cpu_m / k)}/point, max error final {ef_m:.1e}, mean {em_m:.1e}"
+                )
+                rec = {
+                    "options": {"method": method, "atol": tol, "rtol": tol},
+                    "points_per_period": ppp_m,
+                    "max_error_final": ef_m,
+                    "max_error_mean": em_m,
+                    **per_point_vs(cpu_m, wall_m, k, lz, lz["points"]),
+                }
+                if max(ef_m, em_m) <= TARGET_ERR:
+                    if matched is None or rec["cpu_per_point"] < matched["cpu_per_point"]:
+                        matched = rec
+                    break  # a denser tlist costs more and is not needed
+        if matched is not None:  # a tighter tolerance costs more
+            break
+    a["matched"] = matched
+    if matched is not None:
+        print(
+            f"  (a') sesolve loop at matched error ({matched['options']['method']}, atol=rtol="
+            f"{matched['options']['atol']:.0e}, {matched['points_per_period']} points/period): CPU "
+            f"{fmt_t(matched['cpu_per_point'])}/point; ratio QuTiP/lzsm per point: CPU {fmt_r(matched['ratio_cpu'])} "
+            f"[wall {fmt_r(matched['ratio_wall'])}]"
+        )
+    else:
+        print(f"  (a') no QuTiP setting tried met max error <= {TARGET_ERR:g}")
 
     cpu, wall, vals = bench.timed(lambda: [qutip_propagator_point(a_, b_) for a_, b_ in pts])
     ef = [abs(v - ref_f[i, j]) for v, (i, j) in zip(vals, idx)]
@@ -478,14 +528,33 @@ def table(ref, lz, qa, qb, per, mp, command, runtime):
         ),
     ]
     if qa is not None:
+        qm = qa.get("matched")
+        if qm is not None:
+            o = qm["options"]
+            rows.append(
+                (
+                    f"(a') sesolve loop, matched error ({o['method']} {o['atol']:.0e}, {qm['points_per_period']} ppp)",
+                    lz_cell,
+                    fmt_tw(qm["cpu_per_point"], qm["wall_per_point"]),
+                    fmt_rw(qm["ratio_cpu"], qm["ratio_wall"]),
+                    f">= {TARGET_RATIO_A:g}x",
+                    "yes" if qm["ratio_cpu"] >= TARGET_RATIO_A else "NO",
+                    lz_err,
+                    f"{qm['max_error_final']:.1e}/{qm['max_error_mean']:.1e} [{len(qa['subset'])} pts]",
+                )
+            )
+        else:
+            rows.append(
+                ("(a') sesolve loop, matched error", lz_cell, "no setting met the error", "", "", "NO", lz_err, "")
+            )
         rows.append(
             (
-                "(a) sesolve loop, per point",
+                "(a) sesolve loop, orientation settings (info)",
                 lz_cell,
                 fmt_tw(qa["cpu_per_point"], qa["wall_per_point"]),
                 fmt_rw(qa["ratio_cpu"], qa["ratio_wall"]),
-                f">= {TARGET_RATIO_A:g}x",
-                "yes" if qa["ratio_cpu"] >= TARGET_RATIO_A else "NO",
+                "info",
+                "",
                 lz_err,
                 f"{qa['max_error_final']:.1e}/{qa['max_error_mean']:.1e} [{len(qa['subset'])} pts]",
             )
