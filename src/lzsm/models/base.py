@@ -97,7 +97,7 @@ class Asymptotics:
     >>> round(float(run.p_diabatic_stay), 6)  # a crossing of slope 1.3: near exp(-2 pi 0.09/1.3) = 0.6473
     0.639566
     >>> run.tails.core  # integrated there; beyond, superadiabatic tails
-    (-20.0, 20.0)
+    (-15.2587890625, 15.2587890625)
     """
 
     kind: str
