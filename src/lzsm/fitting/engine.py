@@ -547,16 +547,19 @@ def fit_model(
             sol = optimize.least_squares(
                 residual, x0, bounds=(lower, upper), method="trf", x_scale="jac", max_nfev=limit, diff_step=1e-6
             )
-    if sol.status <= 0:
-        raise LzsmConvergenceError(
-            f"the {measurement} fit did not converge after {count[0]} model evaluations ({sol.message}); "
-            "give better starting values (`guess=`) or hold parameters fixed (`fixed=`)"
-        )
+        if sol.status <= 0:
+            raise LzsmConvergenceError(
+                f"the {measurement} fit did not converge after {count[0]} model evaluations ({sol.message}); "
+                "give better starting values (`guess=`) or hold parameters fixed (`fixed=`)"
+            )
+        # the optimiser's Jacobian has zero columns for parameters at a bound: differentiate again
+        with np.errstate(over="ignore", under="ignore"):
+            jac, at_bound = _jacobian(residual, sol.x, x0, lower, upper)
+
     best = values_of(sol.x)
     model = forward(best)
     chi2 = float(np.sum(((model[mask] - y) * w) ** 2))
     dof = n - k
-    jac = np.asarray(sol.jac, dtype=float)
     _, s, vt = np.linalg.svd(jac, full_matrices=False)
     singular = s[-1] <= s[0] * 1e-12 if s.size else True
     if singular:
@@ -585,6 +588,13 @@ def fit_model(
             LzsmFitWarning,
             stacklevel=3,
         )
+    notes = list(notes)
+    for name, flag in zip(free, at_bound):
+        if flag:
+            notes.append(
+                f"{name} ended at a bound of its range: its standard error is that of the linearised model "
+                "there and its interval is one-sided in truth"
+            )
     if np.any(model < -1e-9) or np.any(model > 1 + 1e-9):
         warnings.warn(
             f"{measurement} fit: the best model leaves [0, 1] (from {np.min(model):.4g} to {np.max(model):.4g}): "
@@ -627,6 +637,35 @@ def fit_model(
         method=f"least_squares/trf ({forward_model})",
         status=int(Status.OK),
     )
+
+
+def _jacobian(
+    residual: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    x0: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Jacobian of the residuals at ``x`` by central differences (one-sided, inwards, at a bound),
+    step ``1e-6 max(|x_k|, |x0_k|)`` with ``x0`` the starting point (``1e-8`` where both are 0);
+    also which parameters sit at a bound."""
+    r0 = residual(x)
+    jac = np.empty((r0.size, x.size))
+    at_bound = np.zeros(x.size, dtype=bool)
+    for k in range(x.size):
+        h = 1e-6 * max(abs(x[k]), abs(x0[k])) or 1e-8
+        up, down = x.copy(), x.copy()
+        up[k] += h
+        down[k] -= h
+        if up[k] <= upper[k] and down[k] >= lower[k]:
+            jac[:, k] = (residual(up) - residual(down)) / (2 * h)
+        elif up[k] <= upper[k]:
+            at_bound[k] = True
+            jac[:, k] = (residual(up) - r0) / h
+        else:
+            at_bound[k] = True
+            jac[:, k] = (r0 - residual(down)) / h
+    return jac, at_bound
 
 
 def starting_values(

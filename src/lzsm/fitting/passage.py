@@ -17,9 +17,10 @@ Options:
 * ``thermal=True``: the system starts in a mixture, the other diabatic state with probability
   ``p_thermal``: ``P = P_stay + p_thermal (1 - 2 P_stay)`` (degenerate with the readout unless
   visibility and offset are held fixed — the fit warns);
-* ``dephasing=True``: pure dephasing at rate ``dephasing`` in the diabatic basis
-  (``L = sqrt(gamma/2) sigma_z``, docs/conventions.md), the exact Lindblad dynamics of
-  :func:`lzsm.evolve_open` over the window (the whole line without ``window``): from the coherent
+* ``dephasing=True`` (with ``window``): pure dephasing at rate ``dephasing`` in the diabatic
+  basis (``L = sqrt(gamma/2) sigma_z``, docs/conventions.md), the exact Lindblad dynamics of
+  :func:`lzsm.evolve_open` over the ramp (every ramp time in one batched run, in the time
+  ``t/T``): from the coherent
   ``P_LZ`` at ``gamma = 0`` to Kayanuma's strong-dephasing limit ``(1 + exp(-4 pi delta))/2``
   (Kayanuma, J. Phys. Soc. Jpn. 53, 108 (1984); :func:`lzsm.kayanuma_p_diabatic_stay`).
 
@@ -101,7 +102,8 @@ def passage(
     sigma : standard errors of the points (scalar or array); None estimates them from the scatter.
     measure : what the data measure: ``'p_diabatic_stay'`` (= ``p_jump``) or ``'p_adiabatic_follow'``.
     window : ramp times only: the finite window ``[-T/2, T/2]`` (exact finite-time probability).
-    thermal, dephasing : fit ``p_thermal`` / ``dephasing`` as well (module docstring).
+    thermal, dephasing : fit ``p_thermal`` / ``dephasing`` as well (module docstring;
+        ``dephasing`` needs ``window``).
     hbar : Planck's constant in the units of the data (energy x time).
     guess, fixed : starting values of fitted parameters / values held fixed, by name: ``gap``,
         ``lever_arm`` (fixed at 1 by default), ``visibility``, ``offset``, ``p_thermal``, ``dephasing``.
@@ -134,6 +136,8 @@ def passage(
     x = fd.axes[kind]
     if np.any(x <= 0):
         raise LzsmValueError(f"`{kind}` must be > 0, got {x[x <= 0][0]:g}")
+    if dephasing and not window:
+        raise LzsmValueError("`dephasing` needs `window=True` (the dephasing acts over the ramp, t in [-T/2, T/2])")
     if kind == "ramp_time":
         if sweep_span is None:
             raise LzsmValueError("ramp times need `sweep_span`, the bias span S swept in time T (alpha = S/T)")
@@ -142,8 +146,10 @@ def passage(
     else:
         if sweep_span is not None:
             raise LzsmValueError("`sweep_span` applies to ramp times only")
-        if window:
-            raise LzsmValueError("`window` applies to ramp times (the window is the ramp, [-T/2, T/2])")
+        if window or dephasing:
+            raise LzsmValueError(
+                "`window` and `dephasing` apply to ramp times (the window is the ramp, [-T/2, T/2]): give `ramp_time`"
+            )
         rate_device = x
     follow = measure == "p_adiabatic_follow"
     table = _table(thermal, dephasing)
@@ -163,20 +169,11 @@ def passage(
             from lzsm.dynamics.open import evolve_open
             from lzsm.models.two_level import LandauZener
 
-            if window:  # one window per ramp time
-                stay = np.array(
-                    [
-                        float(
-                            evolve_open(
-                                LandauZener(coupling, a, hbar=hbar), (-0.5 * t, 0.5 * t), 0, dephasing=v["dephasing"]
-                            ).p_diabatic_stay
-                        )
-                        for a, t in zip(alpha, x)
-                    ]
-                )
-            else:
-                model = LandauZener(coupling, alpha, hbar=hbar)
-                stay = np.asarray(evolve_open(model, (-np.inf, np.inf), 0, dephasing=v["dephasing"]).p_diabatic_stay)
+            # every ramp on one window: in tau = t/T the ramp is tau in [-1/2, 1/2] with coupling
+            # V T, sweep rate alpha T^2 and dephasing rate gamma T (H and the rates times T)
+            model = LandauZener(coupling * x, alpha * x**2, hbar=hbar)
+            run = evolve_open(model, (-0.5, 0.5), 0, dephasing=v["dephasing"] * x)
+            stay = np.asarray(run.p_diabatic_stay)
         elif window:
             stay = np.asarray(finite_time_p_diabatic_stay(coupling, alpha, 0.5 * x, -0.5 * x, hbar=hbar))
         else:
@@ -187,7 +184,7 @@ def passage(
 
     name = "finite-window Landau-Zener" if window else "Landau-Zener"
     if dephasing:
-        name = f"Lindblad (diabatic dephasing) over {'[-T/2, T/2]' if window else 'the whole line'}"
+        name = "Lindblad (diabatic dephasing) over [-T/2, T/2]"
     result = fit_model(
         fd,
         table,
