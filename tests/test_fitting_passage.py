@@ -57,7 +57,9 @@ def test_coverage_of_one_sigma_intervals(whole_line):
         rng = np.random.default_rng(seed)
         data = OFF + VIS * p + rng.normal(0.0, SIGMA, x.size)
         fit = lzsm.fit.passage(data, sweep_rate=x, sigma=SIGMA, fixed={"lever_arm": LEVER})
-        hits += [abs(fit.values[k] - v) < fit.stderr[k] for k, v in (("gap", GAP), ("visibility", VIS), ("offset", OFF))]
+        hits += [
+            abs(fit.values[k] - v) < fit.stderr[k] for k, v in (("gap", GAP), ("visibility", VIS), ("offset", OFF))
+        ]
     assert 0.60 <= np.mean(hits) <= 0.76, np.mean(hits)
 
 
@@ -65,7 +67,9 @@ def test_finite_window_ramps_against_per_ramp_propagation():
     """Ramp times T over a span S: each ramp propagated on its own window [-T/2, T/2]."""
     span, gap = 40.0, 0.6
     t = np.geomspace(2.0, 400.0, 24)
-    p = np.array([float(lzsm.evolve(lzsm.LandauZener(gap / 2, span / ti), (-ti / 2, ti / 2)).p_diabatic_stay) for ti in t])
+    p = np.array(
+        [float(lzsm.evolve(lzsm.LandauZener(gap / 2, span / ti), (-ti / 2, ti / 2)).p_diabatic_stay) for ti in t]
+    )
     rng = np.random.default_rng(5)
     data = OFF + VIS * p + rng.normal(0.0, 0.01, t.size)
     fit = lzsm.fit.passage(data, ramp_time=t, sweep_span=span, window=True, sigma=0.01)
@@ -80,7 +84,9 @@ def dephased() -> tuple[np.ndarray, np.ndarray]:
     t = np.geomspace(2.0, 400.0, 24)
     p = np.array(
         [
-            float(lzsm.evolve_open(lzsm.LandauZener(0.3, 40.0 / ti), (-ti / 2, ti / 2), 0, dephasing=0.01).p_diabatic_stay)
+            float(
+                lzsm.evolve_open(lzsm.LandauZener(0.3, 40.0 / ti), (-ti / 2, ti / 2), 0, dephasing=0.01).p_diabatic_stay
+            )
             for ti in t
         ]
     )

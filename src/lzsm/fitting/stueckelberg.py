@@ -33,7 +33,7 @@ from lzsm.fitting.engine import FitResult, Parameter, fit_model, read_data, star
 
 TABLE = (
     Parameter("gap", "energy", "minimum gap Delta = 2|V| of the crossing", 0.0, np.inf),
-    Parameter("phase_offset", "rad", "extra phase phi_0 of the interference term", -2 * np.pi, 2 * np.pi),
+    Parameter("phase_offset", "rad", "extra phase phi_0 of the interference term", -np.pi, np.pi),
     Parameter("dephasing", "1/time", "decay rate Gamma of the coherence between the passages", 0.0, np.inf),
     Parameter("visibility", "1", "readout visibility: P_meas = offset + visibility * P_+", 0.0, 1.0),
     Parameter("offset", "1", "readout offset", 0.0, 1.0),
