@@ -1,15 +1,15 @@
 """Fitting Landau–Zener physics to measured data: one front door per kind of measurement.
 
-* :func:`passage` — single passages: probability against sweep rate or ramp time
+* :func:`~lzsm.fitting.passage.passage` — single passages: probability against sweep rate or ramp time
   (gap, readout; finite window, dephasing, thermal mixture);
-* :func:`stueckelberg` — double passages: Stückelberg fringes against the delay
+* :func:`~lzsm.fitting.stueckelberg.stueckelberg` — double passages: Stückelberg fringes against the delay
   (gap, phase offset, dephasing, readout);
-* :func:`spectroscopy` — amplitude-spectroscopy maps P(eps0, A) in device units
+* :func:`~lzsm.fitting.spectroscopy.spectroscopy` — amplitude-spectroscopy maps P(eps0, A) in device units
   (gap, lever arms, flux origin, T2, T1, readout; the rate model or the exact periodic steady
   state of the Lindblad equation);
-* :func:`feshbach` — Feshbach conversion against ramp rate (association parameter, saturation).
+* :func:`~lzsm.fitting.feshbach.feshbach` — Feshbach conversion against ramp rate (association parameter, saturation).
 
-Each returns a :class:`FitResult` (best values, standard errors, correlation matrix, reduced
+Each returns a :class:`~lzsm.fitting.engine.FitResult` (best values, standard errors, correlation matrix, reduced
 chi-square, residuals, ``.to_xarray()``, ``.plot()``, ``.summary()``).  The machinery lives
 in :mod:`lzsm.fitting`; the command line is ``lzsm fit DATA --model ... --out DIR``.
 """

@@ -1,5 +1,5 @@
 """From measurement to parameters: least-squares fits of lzsm's forward models to measured
-probabilities (:mod:`lzsm.fit` is the public face).
+probabilities (``lzsm.fit`` is the public face).
 
 One module per kind of measurement — :mod:`~lzsm.fitting.passage` (single passages),
 :mod:`~lzsm.fitting.stueckelberg` (double passages), :mod:`~lzsm.fitting.spectroscopy`

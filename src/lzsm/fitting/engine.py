@@ -1,7 +1,7 @@
-"""The shared machinery of :mod:`lzsm.fit`: measured data in, weighted least squares, the result.
+"""The shared machinery of ``lzsm.fit``: measured data in, weighted least squares, the result.
 
-Every front door (:func:`lzsm.fit.passage`, :func:`~lzsm.fit.stueckelberg`,
-:func:`~lzsm.fit.spectroscopy`, :func:`~lzsm.fit.feshbach`) reads its data with
+Every front door (:func:`~lzsm.fitting.passage.passage`, :func:`~lzsm.fitting.stueckelberg.stueckelberg`,
+:func:`~lzsm.fitting.spectroscopy.spectroscopy`, :func:`~lzsm.fitting.feshbach.feshbach`) reads its data with
 :func:`read_data`, describes its parameters as :class:`Parameter` rows and hands a forward
 model (parameters -> predicted measured probabilities on the data grid) to :func:`fit_model`.
 
@@ -298,7 +298,7 @@ def resolve_parameters(
 # =============================================================================== the result
 @dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class FitResult(Result):
-    """Result of a fit of :mod:`lzsm.fit`: best values, standard errors, correlations,
+    """Result of a fit of ``lzsm.fit``: best values, standard errors, correlations,
     chi-square and residuals.
 
     ``values``/``stderr`` map parameter names to numbers (``stderr`` is NaN for a fixed
@@ -433,9 +433,9 @@ class FitResult(Result):
         if len(self.free) > 1:
             lines.append("correlation matrix:")
             lines.append(" " * 20 + "".join(f"{n[:9]:>10}" for n in self.free))
-            for i, n in enumerate(self.free):
-                lines.append(f"{n:<20}" + "".join(f"{c:10.3f}" for c in self.correlation[i]))
-        lines += [f"note: {n}" for n in self.notes]
+            for i, name in enumerate(self.free):
+                lines.append(f"{name:<20}" + "".join(f"{c:10.3f}" for c in self.correlation[i]))
+        lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
 
     def plot(self, axes: Any = None) -> Any:
@@ -503,9 +503,9 @@ def fit_model(
     """Weighted least squares of ``forward`` (all parameter values -> predicted measured
     probabilities on the data grid) against ``data``; the free parameters start at ``start``.
 
-    Raises :class:`LzsmValueError` when there are not more finite points than free parameters,
-    :class:`LzsmConvergenceError` when the optimiser stops without converging; warns
-    (:class:`LzsmFitWarning`) about degenerate parameters and about a model that leaves [0, 1]."""
+    Raises :class:`~lzsm.errors.LzsmValueError` when there are not more finite points than free parameters,
+    :class:`~lzsm.errors.LzsmConvergenceError` when the optimiser stops without converging; warns
+    (:class:`~lzsm.errors.LzsmFitWarning`) about degenerate parameters and about a model that leaves [0, 1]."""
     import xarray as xr
     from scipy import optimize
 

@@ -107,7 +107,7 @@ def passage(
     hbar : Planck's constant in the units of the data (energy x time).
     guess, fixed : starting values of fitted parameters / values held fixed, by name: ``gap``,
         ``lever_arm`` (fixed at 1 by default), ``visibility``, ``offset``, ``p_thermal``, ``dephasing``.
-    progress : progress bar (see :func:`lzsm._progress.progress_bar`).
+    progress : progress bar (see ``lzsm._progress.progress_bar``).
 
     Returns
     -------
