@@ -560,12 +560,16 @@ def fit_model(
     model = forward(best)
     chi2 = float(np.sum(((model[mask] - y) * w) ** 2))
     dof = n - k
-    _, s, vt = np.linalg.svd(jac, full_matrices=False)
-    singular = s[-1] <= s[0] * 1e-12 if s.size else True
+    # columns scaled to unit norm: the singular values then compare directions, not units
+    norms = np.linalg.norm(jac, axis=0)
+    dead = norms == 0  # a parameter the model does not depend on
+    norms[dead] = 1.0
+    _, s, vt = np.linalg.svd(jac / norms, full_matrices=False)
+    singular = bool(np.any(dead)) or s[-1] <= s[0] * 1e-9
     if singular:
         cov = np.full((k, k), np.inf)
     else:
-        cov = (vt.T / s**2) @ vt
+        cov = ((vt.T / s**2) @ vt) / np.outer(norms, norms)
     if data.sigma is None:
         cov = cov * (chi2 / dof)
     se = np.sqrt(np.abs(np.diag(cov)))
@@ -576,14 +580,18 @@ def fit_model(
     else:
         np.fill_diagonal(corr, 1.0)
     degenerate: list[tuple[str, str, float]] = []
+    # singular: the parameters that move along the flat direction (the last right singular vector)
+    flat = (np.abs(vt[-1]) > 0.1 * np.max(np.abs(vt[-1])) if singular else np.zeros(k, dtype=bool)) | dead
     for i in range(k):
         for j in range(i + 1, k):
-            if singular or abs(corr[i, j]) > DEGENERACY:
+            if (flat[i] and flat[j]) or (not singular and abs(corr[i, j]) > DEGENERACY):
                 degenerate.append((free[i], free[j], float(corr[i, j])))
     if degenerate:
         pairs = ", ".join(f"{a}~{b}" for a, b, _ in degenerate)
         warnings.warn(
-            f"{measurement} fit: degenerate parameters ({pairs}: |correlation| > {DEGENERACY}); the data cannot "
+            f"{measurement} fit: degenerate parameters ({pairs}: "
+            + ("chi-square is flat along a combination of them" if singular else f"|correlation| > {DEGENERACY}")
+            + "); the data cannot "
             "tell them apart and their standard errors are large: hold one of each pair fixed (`fixed=`)",
             LzsmFitWarning,
             stacklevel=3,
