@@ -51,5 +51,5 @@ class LzsmConvergenceWarning(LzsmWarning):
 
 
 class LzsmFitWarning(LzsmWarning):
-    """A fit of :mod:`lzsm.fit` is questionable: degenerate parameters, or a best model that
+    """A fit of ``lzsm.fit`` is questionable: degenerate parameters, or a best model that
     leaves [0, 1]; the message says which and what to change."""

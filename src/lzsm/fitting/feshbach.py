@@ -58,7 +58,7 @@ def feshbach(
     data : measured conversion efficiencies (molecules per atom pair): an array (with
         ``sweep_rate_gauss_per_ms=``), an ``xarray`` object with that dimension, or a NetCDF/CSV file.
     density_cm3 : the pair density n of the gas (cm^-3).
-    sweep_rate_gauss_per_ms : the axis of array data: ramp rates |Bdot| in G/ms.
+    sweep_rate_gauss_per_ms : the axis of array data: ramp rates ``|Bdot|`` in G/ms.
     sigma : standard errors of the points; None estimates them from the scatter.
     resonance : a :class:`lzsm.applications.cold_atoms.FeshbachResonance`: the result reports the
         two-body prediction ``beta_lz`` and the ratio ``beta / beta_lz``.

@@ -11,8 +11,9 @@ term damped by the decay of the coherence between the adiabatic states):
 .. math::  P_+ = 2P(1-P)\\left[1 - e^{-2\\Gamma t_c}\\cos\\!\\big(2(\\zeta + \\varphi_S) + \\varphi_0\\big)\\right],
 
 ``P = exp(-pi Delta^2 / (2 hbar alpha))`` the Landau–Zener probability of one passage,
-``zeta`` the dynamical phase between the crossings (:func:`lzsm.closed_forms.passages.
-double_passage_dynamical_phase`), ``phi_S`` the Stokes phase (:func:`lzsm.stokes_phase`),
+``zeta`` the dynamical phase between the crossings
+(:func:`~lzsm.closed_forms.passages.double_passage_dynamical_phase`), ``phi_S`` the Stokes
+phase (:func:`lzsm.stokes_phase`),
 ``phi_0`` a phase offset (an unknown extra phase of the experiment) and ``Gamma`` the dephasing
 rate.  With ``phi_0 = Gamma = 0`` it is :func:`lzsm.double_passage_probability`,
 ``4 P (1 - P) sin^2(zeta + phi_S)``.  Read out as ``P_meas = offset + visibility * P_+``.
