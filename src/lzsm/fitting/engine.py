@@ -532,7 +532,11 @@ def fit_model(
         vals.update({f: float(v) for f, v in zip(free, x)})
         return vals
 
-    with progress_bar(limit, progress, desc=f"fit {measurement}", unit="evaluation", auto_above=2000) as bar:
+    # the bar shows by itself (on a terminal) when the fit may take long: over a million point
+    # evaluations of the model in the worst case (a 128 x 128 map, say)
+    long_fit = limit * data.p.size > 1e6
+    bar_kw = {"auto_above": 0.0 if long_fit else math.inf}
+    with progress_bar(limit, progress, desc=f"fit {measurement}", unit="evaluation", **bar_kw) as bar:
 
         def residual(x: np.ndarray) -> np.ndarray:
             count[0] += 1
