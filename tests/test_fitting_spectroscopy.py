@@ -56,17 +56,20 @@ def test_gap_and_t1_are_degenerate(exact_map):
 
 def test_exact_model_where_the_rate_model_fails():
     """Delta = 0.5 hbar omega: the rate model misses the shifted resonances (chi-square rejects it);
-    'auto' takes the exact periodic steady state and recovers the gap and T2."""
+    'auto' starts with the rate model (the starting gap 0.09 is inside its range), sees its best
+    gap leave the range, refits with the exact periodic steady state and recovers the gap and T2."""
     x, y = np.linspace(0.3, 2.3, 21), np.array([0.4, 0.9, 1.4, 1.9])
     exact = np.asarray(lindblad_upper_population(0.5, x[:, None], y[None, :], 1.0, 100.0, 15.0, n_samples=64))
     rng = np.random.default_rng(23)
     data = 0.03 + 0.9 * exact + rng.normal(0.0, 0.01, exact.shape)
     known = {"lever_offset": 1.0, "origin": 0.0, "lever_amplitude": 1.0, "t1": 100.0, "offset": 0.03}
-    guess = {"gap": 0.45, "t2": 12.0, "visibility": 0.85}
+    guess = {"gap": 0.09, "t2": 12.0, "visibility": 0.85}
     fit = lzsm.fit.spectroscopy(
         data, offset_axis=x, amplitude_axis=y, frequency=1.0, sigma=0.01, guess=guess, fixed=known
     )
     assert fit.forward_model == "exact periodic steady state (Lindblad)"
+    assert any("refitted with the exact model" in note for note in fit.notes)
+    assert fit.p_value > 1e-3
     for name, value in (("gap", 0.5), ("t2", 15.0), ("visibility", 0.9)):
         assert abs(fit.values[name] - value) < 3 * fit.stderr[name], name
     rate = lzsm.fit.spectroscopy(

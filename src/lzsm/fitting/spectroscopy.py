@@ -35,6 +35,7 @@ lever arm held fixed).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -189,5 +190,5 @@ def spectroscopy(
                 f"both should be < {RATE_MODEL_VALIDITY}): use forward_model='lindblad'"
             )
     if notes and result.notes != tuple(notes):
-        object.__setattr__(result, "notes", tuple(notes))
+        result = dataclasses.replace(result, notes=tuple(notes))
     return result
