@@ -436,3 +436,115 @@ def test_tails_choices_are_the_library_s():
     for command in (cli.lz, cli.evolve):
         (param,) = [p for p in command.params if p.name == "tails"]
         assert tuple(param.type.choices) == TAILS
+
+
+# --------------------------------------------------------------------------- fit
+def _passage_csv(path: Path, p_shift: float = 0.0) -> Path:
+    import numpy as np
+
+    rate = np.geomspace(0.05, 5.0, 20)
+    rng = np.random.default_rng(51)
+    p = 0.02 + 0.95 * np.asarray(lzsm.lz_probability(0.3, rate)) + rng.normal(0.0, 0.01, rate.size) + p_shift
+    np.savetxt(path, np.column_stack([rate, p]), delimiter=",", header="sweep_rate,p_measured", comments="")
+    return path
+
+
+def test_fit_passage_writes_result_figure_and_summary(tmp_path):
+    data = _passage_csv(tmp_path / "curve.csv")
+    out = tmp_path / "fit"
+    r = invoke("fit", data, "--model", "passage", "--out", out, "--sigma", "0.01")
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "fit.nc",
+        "fit.png",
+        "summary.json",
+        "summary.txt",
+    ]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    direct = lzsm.fit.passage(data, sigma=0.01)
+    assert summary["values"]["gap"] == pytest.approx(direct.values["gap"], rel=1e-9)
+    assert summary["stderr"]["gap"] == pytest.approx(direct.stderr["gap"], rel=1e-9)
+    assert summary["fixed"] == ["lever_arm"] and summary["sigma"] == "given per point"
+    with xr.open_dataset(out / "fit.nc", engine="h5netcdf") as ds:
+        assert float(ds["value"].sel(parameter="gap")) == pytest.approx(direct.values["gap"])
+    assert "gap" in r.stdout and "reduced_chi2" in r.stdout
+    # an existing folder lzsm wrote is replaced only with --force
+    again = invoke("fit", data, "--model", "passage", "--out", out)
+    assert_one_line_error(again)
+    forced = invoke("fit", data, "--model", "passage", "--out", out, "--force", "--fixed", "offset=0.02")
+    assert forced.exit_code == 0, forced.output
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["sigma"] == "estimated from the residuals"
+
+
+def test_fit_other_models_from_files(tmp_path):
+    import numpy as np
+
+    from lzsm.applications.qubits import rate_model_map
+    from lzsm.fitting.feshbach import conversion
+    from lzsm.fitting.stueckelberg import fringes
+
+    tc = np.linspace(6.0, 18.0, 30)
+    np.savetxt(
+        tmp_path / "fringes.csv",
+        np.column_stack([tc, 0.05 + 0.9 * fringes(0.4, 1.0, tc)]),
+        delimiter=",",
+        header="crossing_time,p_measured",
+        comments="",
+    )
+    r = invoke("fit", tmp_path / "fringes.csv", "--model", "stueckelberg", "--sweep-rate", "1", "--out", tmp_path / "s")
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "s" / "summary.json").read_text())["values"]["gap"] == pytest.approx(0.4, rel=1e-4)
+    rate = np.geomspace(0.01, 10.0, 15)
+    np.savetxt(
+        tmp_path / "fb.csv",
+        np.column_stack([rate, conversion(3e-9, 1e12, rate, 0.8)]),
+        delimiter=",",
+        header="sweep_rate_gauss_per_ms,p_measured",
+        comments="",
+    )
+    r = invoke("fit", tmp_path / "fb.csv", "--model", "feshbach", "--density", "1e12", "--out", tmp_path / "f")
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "f" / "summary.json").read_text())["values"]["beta"] == pytest.approx(3e-9, rel=1e-4)
+    x, y = np.linspace(-3, 3, 61), np.linspace(0, 2, 9)
+    p = 0.9 * rate_model_map(0.1, 2.0 * (x - 0.2), 1.5 * y, 5.0, 200.0, 20.0) + 0.02
+    xx, yy = np.meshgrid(x, y, indexing="ij")
+    np.savetxt(
+        tmp_path / "map.csv",
+        np.column_stack([xx.ravel(), yy.ravel(), p.ravel()]),
+        delimiter=",",
+        header="flux,drive,p_measured",
+        comments="",
+    )
+    args = ["--guess", "gap=0.12", "--guess", "lever_offset=1.9", "--guess", "lever_amplitude=1.6"]
+    args += ["--guess", "t2=15", "--fixed", "t1=200", "--frequency", "5"]
+    r = invoke("fit", tmp_path / "map.csv", "--model", "spectroscopy", "--out", tmp_path / "m", *args)
+    assert r.exit_code == 0, r.output
+    summary = json.loads((tmp_path / "m" / "summary.json").read_text())
+    assert summary["values"]["origin"] == pytest.approx(0.2, rel=1e-4)
+    assert summary["forward_model"] == "rate model (Berns et al. 2006)"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--model", "feshbach"], "needs --density"),
+        (["--model", "passage", "--frequency", "3"], "--frequency"),
+        (["--model", "passage", "--guess", "gap"], "NAME=NUMBER"),
+        (["--model", "passage", "--guess", "Delta=1"], "unknown parameter 'Delta'"),
+        (["--model", "stueckelberg", "--sweep-rate", "1"], "axis must be 'crossing_time'"),
+        (["--model", "fitall"], "--model"),
+    ],
+)
+def test_fit_bad_input_is_one_line_and_writes_nothing(tmp_path, extra, message):
+    data = _passage_csv(tmp_path / "curve.csv")
+    r = invoke("fit", data, "--out", tmp_path / "out", *extra)
+    assert_one_line_error(r)
+    assert message in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["curve.csv"]
+
+
+def test_fit_refuses_probabilities_outside_0_1(tmp_path):
+    data = _passage_csv(tmp_path / "curve.csv", p_shift=0.2)
+    r = invoke("fit", data, "--model", "passage", "--out", tmp_path / "out")
+    assert_one_line_error(r)
+    assert "[0, 1]" in r.stderr and not (tmp_path / "out").exists()

@@ -20,6 +20,7 @@ SUBPACKAGES = (
     "molecules",
     "geometry",
     "scans",
+    "fitting",
     "io",
     "plot",
     "applications",

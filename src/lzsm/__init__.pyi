@@ -245,6 +245,8 @@ from . import (
     closed_forms as closed_forms,
     dynamics as dynamics,
     errors as errors,
+    fit as fit,
+    fitting as fitting,
     geometry as geometry,
     io as io,
     kernels as kernels,

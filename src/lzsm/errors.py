@@ -48,3 +48,8 @@ class LzsmWarning(UserWarning):
 
 class LzsmConvergenceWarning(LzsmWarning):
     """Some points of a result did not converge; their ``status`` says which and why."""
+
+
+class LzsmFitWarning(LzsmWarning):
+    """A fit of ``lzsm.fit`` is questionable: degenerate parameters, or a best model that
+    leaves [0, 1]; the message says which and what to change."""

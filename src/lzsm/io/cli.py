@@ -1,4 +1,5 @@
-"""The ``lzsm`` command line: ``lzsm lz``, ``lzsm evolve``, ``lzsm run SCENARIO.toml``, ``lzsm crossings MODEL.toml``.
+"""The ``lzsm`` command line: ``lzsm lz``, ``lzsm evolve``, ``lzsm run SCENARIO.toml``, ``lzsm crossings MODEL.toml``,
+``lzsm fit DATA``.
 
 Bad input, click's usage errors included, prints one line (``lzsm: error: ...``) on stderr and
 exits with status 2, leaving no partial output behind.
@@ -503,6 +504,173 @@ def crossings(model_file: Path, out: Path | None, force: bool) -> None:
         click.echo(line)
     if out is not None:
         click.echo(f"wrote {out}/ ({_listing(out)})")
+
+
+def _assignments(pairs: tuple[str, ...], option: str) -> dict[str, float]:
+    """``('gap=0.1', 't1=2e3')`` -> ``{'gap': 0.1, 't1': 2000.0}`` (values are plain numbers)."""
+    out: dict[str, float] = {}
+    for text in pairs:
+        name, sep, value = text.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not sep or not name.strip() or not math.isfinite(number):
+            raise LzsmValueError(f"{option} takes NAME=NUMBER (e.g. {option} gap=0.1), got {text!r}")
+        out[name.strip()] = number
+    return out
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN and inf (a fixed parameter's error, a degenerate fit) as null: JSON has no NaN."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+FIT_MODELS = ("passage", "stueckelberg", "spectroscopy", "feshbach")
+
+
+@main.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--model", "kind", type=click.Choice(FIT_MODELS), required=True, help="the kind of measurement")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="output folder: fit.nc, fit.png, summary.txt, summary.json (must not exist unless --force)",
+)
+@click.option("--force", is_flag=True, help="replace an existing output folder that lzsm wrote")
+@click.option(
+    "--sigma",
+    type=float,
+    default=None,
+    help="standard error of every point (else the file's p_measured_stderr, else estimated)",
+)
+@click.option("--guess", multiple=True, metavar="NAME=VALUE", help="starting value of a fitted parameter (repeatable)")
+@click.option("--fixed", multiple=True, metavar="NAME=VALUE", help="hold a parameter fixed (repeatable)")
+@click.option("--hbar", type=float, default=None, help="hbar in the units of the data (default 1)")
+@click.option("--sweep-span", type=float, default=None, help="passage against ramp_time: the bias span S (alpha = S/T)")
+@click.option(
+    "--measure",
+    type=click.Choice(("p_diabatic_stay", "p_adiabatic_follow")),
+    default=None,
+    help="passage: what the data measure",
+)
+@click.option("--window", is_flag=True, help="passage against ramp_time: the finite window [-T/2, T/2]")
+@click.option("--thermal", is_flag=True, help="passage: fit an initial thermal mixture p_thermal")
+@click.option("--dephasing", is_flag=True, help="passage, stueckelberg: fit a dephasing rate")
+@click.option(
+    "--sweep-rate", type=float, default=None, help="stueckelberg: the slope alpha of the bias at each crossing"
+)
+@click.option("--frequency", type=float, default=None, help="spectroscopy: the angular drive frequency omega")
+@click.option(
+    "--forward-model",
+    type=click.Choice(("auto", "rate", "lindblad")),
+    default=None,
+    help="spectroscopy: the forward model",
+)
+@click.option("--density", type=float, default=None, help="feshbach: the pair density n in cm^-3")
+@click.option("--progress/--no-progress", default=None, help=_progress_help)
+@_guard
+def fit(
+    data: Path,
+    kind: str,
+    out: Path,
+    force: bool,
+    sigma: float | None,
+    guess: tuple[str, ...],
+    fixed: tuple[str, ...],
+    hbar: float | None,
+    sweep_span: float | None,
+    measure: str | None,
+    window: bool,
+    thermal: bool,
+    dephasing: bool,
+    sweep_rate: float | None,
+    frequency: float | None,
+    forward_model: str | None,
+    density: float | None,
+    progress: bool | None,
+) -> None:
+    """Fit lzsm's forward model of a measurement to DATA (a CSV or NetCDF file of p_measured on
+    its axes): the result (fit.nc), a figure of data, model and residuals (fit.png) and a summary
+    (summary.txt, summary.json) in --out."""
+    from lzsm import fit as fitting
+    from lzsm.io.output import atomic_folder, check_output_folder
+
+    check_output_folder(out, force)  # refused before the fit runs
+    options = {
+        "sweep_span": sweep_span,
+        "measure": measure,
+        "window": window or None,
+        "thermal": thermal or None,
+        "dephasing": dephasing or None,
+        "sweep_rate": sweep_rate,
+        "frequency": frequency,
+        "forward_model": forward_model,
+        "density_cm3": density,
+        "hbar": hbar,
+    }
+    accepted = {
+        "passage": {"sweep_span", "measure", "window", "thermal", "dephasing", "hbar"},
+        "stueckelberg": {"sweep_rate", "dephasing", "hbar"},
+        "spectroscopy": {"frequency", "forward_model", "hbar"},
+        "feshbach": {"density_cm3"},
+    }[kind]
+    given = {k: v for k, v in options.items() if v is not None}
+    refused = sorted(set(given) - accepted)
+    if refused:
+        flags = ", ".join("--" + ("density" if k == "density_cm3" else k.replace("_", "-")) for k in refused)
+        raise LzsmValueError(f"{flags} do(es) not apply to --model {kind}")
+    needed = {"stueckelberg": ("sweep_rate", "--sweep-rate"), "spectroscopy": ("frequency", "--frequency")}
+    needed["feshbach"] = ("density_cm3", "--density")
+    if kind in needed and needed[kind][0] not in given:
+        raise LzsmValueError(f"--model {kind} needs {needed[kind][1]}")
+    if not data.is_file():
+        raise LzsmValueError(f"data file {str(data)!r} does not exist or is not a file")
+    front = getattr(fitting, kind)
+    result = front(
+        data,
+        sigma=sigma,
+        guess=_assignments(guess, "--guess"),
+        fixed=_assignments(fixed, "--fixed"),
+        progress=progress,
+        **given,
+    )
+    summary = {
+        "measurement": result.measurement,
+        "forward_model": result.forward_model,
+        "values": result.values,
+        "stderr": {k: result.stderr[k] for k in result.free},
+        "fixed": [k for k in result.values if k not in result.free],
+        "chi2": result.chi2,
+        "dof": result.dof,
+        "reduced_chi2": result.reduced_chi2,
+        "p_value": result.p_value if result.sigma_given else None,
+        "sigma": "given per point" if result.sigma_given else "estimated from the residuals",
+        "degenerate": [list(d) for d in result.degenerate],
+        "derived": result.derived,
+        "notes": list(result.notes),
+    }
+    with atomic_folder(out, force, kind="fit") as tmp:
+        result.to_netcdf(tmp / "fit.nc")
+        axes = result.plot()
+        axes[0].figure.savefig(tmp / "fit.png", dpi=120)
+        (tmp / "summary.txt").write_text(result.summary() + "\n", encoding="utf-8")
+        (tmp / "summary.json").write_text(
+            json.dumps(_json_safe(summary), indent=2) + "\n",
+            encoding="utf-8",
+        )
+    click.echo(f"wrote {out}/ ({_listing(out)})")
+    for name in result.free:
+        click.echo(f"  {name:<20} {_fmt(result.values[name])} +- {result.stderr[name]:.3g}")
+    if result.sigma_given:
+        click.echo(f"  {'reduced_chi2':<20} {result.reduced_chi2:.4g} (p-value {result.p_value:.3g})")
 
 
 if __name__ == "__main__":  # pragma: no cover
