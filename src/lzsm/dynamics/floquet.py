@@ -448,7 +448,10 @@ def floquet(
             opts.replace(max_step=opts.max_step / float(np.min(per))),
         )
         if half:
-            u = _unfold_half_period(np.where(np.isfinite(u), u, 0.0))
+            unfinished = np.asarray(status) != int(Status.OK)  # only these can hold NaN
+            if np.any(unfinished):
+                u = np.where(unfinished[..., None, None, None], 0.0, u)
+            u = _unfold_half_period(u)
             if not n_samples:
                 u = u[..., [0, -1], :, :]
             err = 2 * err
@@ -467,7 +470,8 @@ def floquet(
         )
     status = np.asarray(status)
     bad = status != int(Status.OK)
-    u = np.where(bad[..., None, None, None], np.nan, u)
+    if np.any(bad):  # (a pass over all the samples only when some point did not finish)
+        u = np.where(bad[..., None, None, None], np.nan, u)
     u_t = u[..., -1, :, :]
     lam, vec = _eig_unitary(np.where(bad[..., None, None], np.eye(n), u_t))
     lam = np.where(bad[..., None], np.nan, lam)
