@@ -216,10 +216,12 @@ class Floquet(_OnModelGrid, Result):
         weights[..., idx, idx, :] = 1.0 / nsamp  # a = b: the plain mean (E(2 pi m) = delta_m0)
         for a in range(n):
             for b in range(a + 1, n):
-                # E(x) = exp(i x/2) sin(x/2)/(x/2), no cancellation at small x; and since
+                # E(x) = exp(i x/2) sin(x/2)/(x/2), no cancellation at small x (1 at x = 0); since
                 # E(-x) = conj(E(x)), the weights of (b, a) are the conjugates of those of (a, b)
                 x = 2 * np.pi * harmonics - (theta[..., a] - theta[..., b])[..., None]
-                e = np.sinc(x / (2 * np.pi)) * np.exp(0.5j * x)
+                half_sin, half_cos = np.sin(0.5 * x), np.cos(0.5 * x)
+                sinc = np.divide(2.0 * half_sin, x, out=np.ones_like(x), where=np.abs(x) > 1e-12)
+                e = sinc * half_cos + 1j * (sinc * half_sin)
                 weights[..., a, b, :] = np.fft.fft(e, axis=-1) / nsamp
                 weights[..., b, a, :] = np.conj(weights[..., a, b, :])
         batch = theta.shape[:-1]

@@ -24,13 +24,23 @@ def weighted_overlaps(samples, states, theta, weights):
     out = np.zeros((nx, n, n, n), dtype=np.complex128)
     for x in range(nx):
         p = np.empty((n, n), dtype=np.complex128)
+        rot = np.empty(n, dtype=np.complex128)  # exp(i theta_a k / M), advanced by one factor per k
+        step = np.empty(n, dtype=np.complex128)
+        for a in range(n):
+            rot[a] = 1.0
+            step[a] = cmath.exp(1j * theta[x, a] / nk)
         for k in range(nk):
+            if k and k % 16 == 0:  # fresh every 16 samples: the products' rounding stays ~1e-15
+                for a in range(n):
+                    rot[a] = cmath.exp(1j * theta[x, a] * k / nk)
             for j in range(n):
                 for a in range(n):
                     acc = 0j
                     for i in range(n):
                         acc += samples[x, k, j, i] * states[x, i, a]
-                    p[j, a] = acc * cmath.exp(1j * theta[x, a] * k / nk)
+                    p[j, a] = acc * rot[a]
+            for a in range(n):
+                rot[a] *= step[a]
             for j in range(n):
                 for a in range(n):
                     for b in range(n):
