@@ -211,19 +211,16 @@ class Floquet(_OnModelGrid, Result):
         # w_k(d) = (1/M) sum_m exp(-2 pi i m k / M) E(2 pi m - d),  E(x) = (e^{ix} - 1)/(ix)
         n = theta.shape[-1]
         harmonics = np.fft.fftfreq(nsamp, 1.0 / nsamp)
-        weights = np.zeros(theta.shape + (n, nsamp), dtype=complex)
-        idx = np.arange(n)
-        weights[..., idx, idx, :] = 1.0 / nsamp  # a = b: the plain mean (E(2 pi m) = delta_m0)
-        for a in range(n):
-            for b in range(a + 1, n):
-                # E(x) = exp(i x/2) sin(x/2)/(x/2), no cancellation at small x (1 at x = 0); since
-                # E(-x) = conj(E(x)), the weights of (b, a) are the conjugates of those of (a, b)
-                x = 2 * np.pi * harmonics - (theta[..., a] - theta[..., b])[..., None]
-                half_sin, half_cos = np.sin(0.5 * x), np.cos(0.5 * x)
-                sinc = np.divide(2.0 * half_sin, x, out=np.ones_like(x), where=np.abs(x) > 1e-12)
-                e = sinc * half_cos + 1j * (sinc * half_sin)
-                weights[..., a, b, :] = np.fft.fft(e, axis=-1) / nsamp
-                weights[..., b, a, :] = np.conj(weights[..., a, b, :])
+        # w_aa = 1/M (E(2 pi m) = delta_m0: the plain mean) and, since E(-x) = conj(E(x)),
+        # w_ba = conj(w_ab): the kernel takes the pairs a < b only
+        pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+        weights = np.empty(theta.shape[:-1] + (len(pairs), nsamp), dtype=complex)
+        for q, (a, b) in enumerate(pairs):
+            # E(x) = exp(i x/2) sin(x/2)/(x/2), no cancellation at small x (1 at x = 0)
+            x = 2 * np.pi * harmonics - (theta[..., a] - theta[..., b])[..., None]
+            half_sin, half_cos = np.sin(0.5 * x), np.cos(0.5 * x)
+            sinc = np.divide(2.0 * half_sin, x, out=np.ones_like(x), where=np.abs(x) > 1e-12)
+            weights[..., q, :] = np.fft.fft(sinc * half_cos + 1j * (sinc * half_sin), axis=-1) / nsamp
         batch = theta.shape[:-1]
 
         def flat(arr, tail):
@@ -231,7 +228,7 @@ class Floquet(_OnModelGrid, Result):
                 arr = np.broadcast_to(arr, batch + arr.shape[-tail:])
             return _threads.arg(arr.reshape((-1,) + arr.shape[-tail:]), complex if np.iscomplexobj(arr) else float)
 
-        args = (flat(self.samples, 3), flat(self.states, 2), flat(theta, 1), flat(weights, 3))
+        args = (flat(self.samples, 3), flat(self.states, 2), flat(theta, 1), flat(weights, 2))
         out = _threads.concatenate(lambda sl: weighted_overlaps(*(x[sl] for x in args)), args[0].shape[0])
         return out.reshape(batch + (n, n, n))
 

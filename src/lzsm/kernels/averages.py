@@ -13,14 +13,23 @@ from numba import njit
 
 @njit(cache=True, nogil=True)
 def weighted_overlaps(samples, states, theta, weights):
-    """``out[x, j, a, b] = sum_k p_kja conj(p_kjb) weights[x, a, b, k]`` with the periodic parts
-    ``p_kja = <j|U(t_k) u_a> exp(i theta_a k / M)`` of the Floquet modes.
+    """``out[x, j, a, b] = sum_k p_kja conj(p_kjb) w_ab[x, k]`` with the periodic parts
+    ``p_kja = <j|U(t_k) u_a> exp(i theta_a k / M)`` of the Floquet modes, and the weights
+    ``w_aa = 1/M``, ``w_ab = weights[x, pair(a, b), k]`` for a < b (pairs in the order
+    (0, 1), (0, 2), ..., (1, 2), ...) and ``w_ba = conj(w_ab)``.
 
     samples: (X, M + 1, N, N) U(t_k); states: (X, N, N) columns u_a; theta: (X, N);
-    weights: (X, N, N, M)."""
+    weights: (X, N (N - 1) / 2, M)."""
     nx = samples.shape[0]
     nk = samples.shape[1] - 1
     n = samples.shape[2]
+    pair = np.zeros((n, n), dtype=np.int64)
+    q = 0
+    for a in range(n):
+        for b in range(a + 1, n):
+            pair[a, b] = q
+            pair[b, a] = q
+            q += 1
     out = np.zeros((nx, n, n, n), dtype=np.complex128)
     for x in range(nx):
         p = np.empty((n, n), dtype=np.complex128)
@@ -41,10 +50,16 @@ def weighted_overlaps(samples, states, theta, weights):
                     p[j, a] = acc * rot[a]
             for a in range(n):
                 rot[a] *= step[a]
-            for j in range(n):
-                for a in range(n):
-                    for b in range(n):
-                        out[x, j, a, b] += p[j, a] * np.conj(p[j, b]) * weights[x, a, b, k]
+            for a in range(n):
+                for b in range(n):
+                    if a == b:
+                        w = 1.0 / nk + 0j
+                    elif a < b:
+                        w = weights[x, pair[a, b], k]
+                    else:
+                        w = weights[x, pair[a, b], k].conjugate()
+                    for j in range(n):
+                        out[x, j, a, b] += p[j, a] * np.conj(p[j, b]) * w
     return out
 
 
