@@ -141,3 +141,17 @@ def test_noise_free_curves_are_fitted_exactly(gap, visibility, offset):
     assert fit.values["gap"] == pytest.approx(gap, rel=1e-5)
     assert fit.values["visibility"] == pytest.approx(visibility, abs=1e-5)
     assert fit.chi2 < 1e-6
+
+
+def test_the_shipped_example_data_are_the_guides_synthetic_data():
+    """examples/passage_measured.csv (the guide's command-line fit reads it) holds exactly what the
+    guide's Python block generates: the exact whole-line P, readout 0.03 + 0.92 P, noise of
+    seed 7; so the numbers the guide quotes for both agree."""
+    from pathlib import Path
+
+    x = np.geomspace(0.02, 2.0, 30)
+    run = lzsm.evolve(lzsm.LandauZener(coupling=0.3, sweep_rate=2.5 * x), (-np.inf, np.inf))
+    measured = 0.03 + 0.92 * run.p_diabatic_stay + np.random.default_rng(7).normal(0.0, 0.02, x.size)
+    shipped = np.loadtxt(Path(__file__).parents[1] / "examples" / "passage_measured.csv", delimiter=",", skiprows=1)
+    np.testing.assert_allclose(shipped[:, 0], x, rtol=1e-15)
+    np.testing.assert_allclose(shipped[:, 1], measured, rtol=0, atol=1e-14)
