@@ -1,4 +1,5 @@
-"""The ``lzsm`` command line: ``lzsm lz``, ``lzsm evolve``, ``lzsm run SCENARIO.toml``, ``lzsm crossings MODEL.toml``.
+"""The ``lzsm`` command line: ``lzsm lz``, ``lzsm evolve``, ``lzsm run SCENARIO.toml``, ``lzsm crossings MODEL.toml``,
+``lzsm explore``.
 
 Bad input, click's usage errors included, prints one line (``lzsm: error: ...``) on stderr and
 exits with status 2, leaving no partial output behind.
@@ -503,6 +504,32 @@ def crossings(model_file: Path, out: Path | None, force: bool) -> None:
         click.echo(line)
     if out is not None:
         click.echo(f"wrote {out}/ ({_listing(out)})")
+
+
+@main.command()
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="port on 127.0.0.1 (0: a free one)"
+)
+@click.option("--no-browser", is_flag=True, help="do not open a browser (never opened when CI is set)")
+@_guard
+def explore(port: int, no_browser: bool) -> None:
+    """Start the interactive explorer (a local web app on 127.0.0.1) and print its URL: a
+    crossing, interferometry maps, conical intersections, curve crossings and applications,
+    each with its closed forms beside the exact numbers.  Ctrl-C stops it."""
+    try:
+        import bokeh  # noqa: F401
+        import panel  # noqa: F401
+    except ImportError:
+        raise _Fail("lzsm explore needs Panel: pip install 'lzsm[explore]'") from None
+    from lzsm.explore import app
+
+    def ready(url: str) -> None:
+        click.echo(f"lzsm explore: {url}  (Ctrl-C stops it)")
+
+    try:
+        app.serve(port, show=not no_browser, ready=ready)
+    except KeyboardInterrupt:
+        click.echo("lzsm explore: stopped")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,118 @@
+"""The ``lzsm explore`` web app: one Panel (HoloViz, on Bokeh) template with a tab per page.
+
+Panel is the framework because it is a well-kept part of the HoloViz stack on Bokeh: Bokeh
+draws the figures in the browser and updates them from Python by sending only the changed
+data, so a redraw after a slider moves costs the computation and little else; one server
+serves many browser sessions, each with its own objects; and the same objects show inline in
+Jupyter.  The pages themselves are plain Python modules of this package.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import Any
+
+#: The pages, in the order of the tabs: (module, class).
+PAGES: tuple[tuple[str, str], ...] = (
+    ("crossing", "CrossingPage"),
+    ("interferometry", "InterferometryPage"),
+    ("conical", "ConicalPage"),
+    ("curves", "CurvesPage"),
+    ("presets", "PresetsPage"),
+)
+
+_CSS = """
+.lzsm-p td { padding: 1px 10px; font-family: monospace; }
+.lzsm-p td.value { font-weight: bold; }
+"""
+
+
+def build() -> Any:
+    """The whole app for one browser session (or one notebook cell): a tab per page."""
+    import importlib
+
+    import panel as pn
+
+    pages: dict[str, Any] = {}
+    for module, cls in PAGES:
+        mod = importlib.import_module(f"lzsm.explore.{module}")
+        pages[module] = getattr(mod, cls)()
+    tabs = pn.Tabs(*[(page.title, page.panel()) for page in pages.values()], dynamic=False, sizing_mode="stretch_width")
+    presets = pages["presets"]
+    presets.connect(pages, tabs)
+    from lzsm._version import __version__
+
+    header = pn.pane.Markdown(
+        f"### lzsm explore {__version__}: Landau–Zener–Stückelberg–Majorana physics under your fingers",
+        sizing_mode="stretch_width",
+    )
+    return pn.Column(header, tabs, sizing_mode="stretch_width", stylesheets=[_CSS])
+
+
+def warm() -> None:
+    """Run each page's computations once, so that the first browser session does not wait for
+    numba to load the compiled kernels from their caches."""
+    from . import conical, crossing, curves, interferometry
+
+    crossing.compute(crossing.CrossingParameters())
+    crossing.compute(crossing.CrossingParameters(dephasing=0.1))
+    interferometry.compute_map(interferometry.MapParameters(resolution=16))
+    interferometry.compute_trace(interferometry.MapParameters(), 1.0, 1.0)
+    conical.compute_surfaces(conical.ConicalParameters())
+    curves.compute_curves(curves.CurveParameters())
+
+
+def in_notebook() -> bool:
+    """Whether this Python runs a Jupyter kernel."""
+    shell = sys.modules.get("IPython")
+    if shell is None:
+        return False
+    ip = shell.get_ipython()  # type: ignore[attr-defined]
+    return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
+
+
+def serve(port: int = 0, *, show: bool = True, ready: Any = None, stop: threading.Event | None = None) -> None:
+    """Serve the app on 127.0.0.1:``port`` (0: a free port) until interrupted or ``stop`` is set.
+
+    ``ready(url)`` is called once the server listens.  A browser opens only when ``show`` is
+    true and the environment variable ``CI`` is unset.
+    """
+    import panel as pn
+
+    pn.extension(notifications=False)
+    warm()
+    show = show and not os.environ.get("CI")
+    server = pn.serve(
+        build,
+        port=port,
+        address="127.0.0.1",
+        allow_websocket_origin=["127.0.0.1", "localhost"] + ([f"127.0.0.1:{port}", f"localhost:{port}"] if port else []),
+        show=False,
+        start=False,
+        threaded=False,
+        title="lzsm explore",
+    )
+    real_port = server.port
+    if not port:
+        server._tornado._websocket_origins = {f"127.0.0.1:{real_port}", f"localhost:{real_port}"}
+    url = f"http://127.0.0.1:{real_port}/"
+    if ready is not None:
+        ready(url)
+    if show:
+        import webbrowser
+
+        webbrowser.open(url)
+    if stop is not None:
+
+        def watch() -> None:
+            stop.wait()
+            server.io_loop.add_callback(server.io_loop.stop)
+
+        threading.Thread(target=watch, daemon=True).start()
+    server.start()
+    try:
+        server.io_loop.start()
+    finally:
+        server.stop()
