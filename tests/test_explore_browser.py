@@ -1,0 +1,250 @@
+"""``lzsm explore`` in a real browser: headless Chromium (Debian's ``chromium``) driven by
+Playwright, against one server started by the ``lzsm explore`` command.
+
+One app start, every page visited once, a handful of interactions.  Screenshots go to the
+pytest temporary directory (``explore-screenshots/``, printed), and the measured times (redraw
+after a slider moves, a second session's response while the first computes a map) are
+printed with ``-s``.  Without Chromium a local run skips with the one command that installs it;
+under ``CI`` a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import lzsm
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTALL = "apt-get install -y chromium && pip install -e '.[test]'"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _browser_or_skip() -> str:
+    chromium = shutil.which("chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        message = f"no headless Chromium/Playwright for the browser test; install with: {INSTALL}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return chromium
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    chromium = _browser_or_skip()
+    del chromium
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""), "CI": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lzsm.io.cli", "explore", "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    url = None
+    seen = []
+    deadline = time.monotonic() + 120
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        m = re.search(r"lzsm explore: (http://127\.0\.0\.1:\d+/)", line)
+        if m:
+            url = m.group(1)
+            break
+    if url is None:
+        proc.kill()
+        pytest.fail("lzsm explore did not start:\n" + "".join(seen))
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("explore-screenshots")
+    print(f"\nscreenshots: {path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium = _browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="lzsm-chromium-"),
+            executable_path=chromium,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1500, "height": 1100},
+        )
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, server: str) -> Iterator[Any]:
+    pg = browser.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.errors = errors
+    pg.goto(server)
+    pg.wait_for_selector(".lzsm-p", timeout=60_000)
+    yield pg
+    pg.close()
+
+
+def _value(page: Any, name: str) -> float:
+    return float(page.locator(f"td.value[data-name='{name}']").first.inner_text())
+
+
+def _text(locator: Any) -> str:
+    """The text of a Panel pane (its content sits in the element's shadow root)."""
+    return str(locator.evaluate("e => (e.shadowRoot || e).textContent"))
+
+
+def _tab(page: Any, title: str) -> None:
+    page.locator(".bk-tab", has_text=re.compile(f"^{re.escape(title)}$")).first.click()
+
+
+def test_every_page_renders_without_console_errors(page: Any, shots: Path) -> None:
+    page.screenshot(path=str(shots / "crossing.png"), full_page=True)
+    for title, shot in (
+        ("Interferometry", "interferometry"),
+        ("Conical intersection", "conical"),
+        ("Curve crossing", "curves"),
+        ("Applications", "applications"),
+    ):
+        _tab(page, title)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(shots / f"{shot}.png"), full_page=True)
+    _tab(page, "Interferometry")
+    _tab(page, "Double passage")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "double_passage.png"), full_page=True)
+    assert page.locator(".lzsm-berry").count() == 1
+    assert not page.errors, page.errors
+    _tab(page, "A crossing")
+
+
+def test_moving_the_v_slider_shows_the_closed_form(page: Any, shots: Path) -> None:
+    _tab(page, "A crossing")
+    before = _value(page, "P_LZ (closed form, t = ±∞)")
+    assert before == pytest.approx(float(lzsm.lz_probability(0.5, 1.0)), rel=1e-7)
+    handle = page.locator(".noUi-handle").first
+    times = []
+    for step in range(1, 4):
+        handle.focus()
+        t0 = time.perf_counter()
+        page.keyboard.press("ArrowRight")
+        expected = float(lzsm.lz_probability(0.5 + 0.01 * step, 1.0))
+        deadline = time.perf_counter() + 10
+        while time.perf_counter() < deadline:
+            shown = _value(page, "P_LZ (closed form, t = ±∞)")
+            if math.isclose(shown, expected, rel_tol=1e-7):
+                break
+            page.wait_for_timeout(10)
+        times.append(time.perf_counter() - t0)
+        assert shown == pytest.approx(expected, rel=1e-7)  # a factor 2 or pi in the exponent fails
+        # the exact run over the window agrees with the finite-window closed form
+        exact = _value(page, "P exact (this window)")
+        finite = _value(page, "P closed form (this window)")
+        assert exact == pytest.approx(finite, abs=1e-6)
+    print(f"\npage 1 redraw after a slider step: {', '.join(f'{1e3 * t:.0f} ms' for t in times)}")
+    page.screenshot(path=str(shots / "crossing_after_slider.png"), full_page=True)
+
+
+def test_a_bad_value_gets_a_message_and_no_traceback(page: Any, shots: Path) -> None:
+    _tab(page, "A crossing")
+    field = page.get_by_placeholder("e.g. 0.3 or '0.1 GHz'")
+    from playwright.sync_api import expect
+
+    field.fill("-3")
+    field.press("Enter")
+    message = page.locator(".lzsm-message").first
+    # the parameter, the accepted range and the value received, in one line
+    expect(message).to_contain_text("V must be in [0.01, 2], got '-3'", timeout=10_000)
+    assert "Traceback" not in page.content()
+    page.screenshot(path=str(shots / "bad_value.png"), full_page=True)
+
+
+def test_clicking_a_map_pixel_shows_its_trace(page: Any, browser: Any, server: str, shots: Path) -> None:
+    _tab(page, "Interferometry")
+    _tab(page, "LZSM map")
+    from playwright.sync_api import expect
+
+    info = page.locator(".lzsm-trace-info").first
+    expect(page.locator(".lzsm-map-readout").first).to_contain_text("map 128×128", timeout=30_000)
+    before = _text(info)
+    assert "pixel ε0 = 4, A = 5" in before, before
+    canvas = page.locator(".view-map canvas").first
+    box = canvas.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 0.55 * box["width"], box["y"] + 0.45 * box["height"])
+    deadline = time.perf_counter() + 20
+    while time.perf_counter() < deadline and _text(info) == before:
+        page.wait_for_timeout(50)
+    text = _text(info)
+    assert text != before
+    m = re.search(r"time average of the trace = ([0-9.eE+-]+), map value = ([0-9.eE+-]+)", text)
+    assert m, text
+    # the trace's own average (trapezoid, 40 samples a period) is the map's pixel (Floquet)
+    assert float(m.group(1)) == pytest.approx(float(m.group(2)), abs=2e-3)
+    page.screenshot(path=str(shots / "map_pixel.png"), full_page=True)
+
+    # a second session stays responsive while this one computes a map
+    other = browser.new_page()
+    other.goto(server)
+    other.wait_for_selector(".lzsm-p", timeout=60_000)
+    page.locator("button", has_text="Compute map").first.click()
+    page.wait_for_timeout(100)
+    handle = other.locator(".noUi-handle").first
+    handle.focus()
+    t0 = time.perf_counter()
+    other.keyboard.press("ArrowRight")
+    expected = float(lzsm.lz_probability(0.51, 1.0))
+    deadline = time.perf_counter() + 20
+    while time.perf_counter() < deadline and not math.isclose(_value(other, "P_LZ (closed form, t = ±∞)"), expected, rel_tol=1e-7):
+        other.wait_for_timeout(10)
+    waited = time.perf_counter() - t0
+    print(f"\nsecond session's redraw while the first computes a map: {1e3 * waited:.0f} ms")
+    assert _value(other, "P_LZ (closed form, t = ±∞)") == pytest.approx(expected, rel=1e-7)
+    other.close()
+    assert not page.errors, page.errors
