@@ -241,7 +241,9 @@ def test_clicking_a_map_pixel_shows_its_trace(page: Any, browser: Any, server: s
     other.keyboard.press("ArrowRight")
     expected = float(lzsm.lz_probability(0.51, 1.0))
     deadline = time.perf_counter() + 20
-    while time.perf_counter() < deadline and not math.isclose(_value(other, "P_LZ (closed form, t = ±∞)"), expected, rel_tol=1e-7):
+    while time.perf_counter() < deadline and not math.isclose(
+        _value(other, "P_LZ (closed form, t = ±∞)"), expected, rel_tol=1e-7
+    ):
         other.wait_for_timeout(10)
     waited = time.perf_counter() - t0
     print(f"\nsecond session's redraw while the first computes a map: {1e3 * waited:.0f} ms")

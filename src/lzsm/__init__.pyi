@@ -245,6 +245,7 @@ from . import (
     closed_forms as closed_forms,
     dynamics as dynamics,
     errors as errors,
+    explore as explore,
     geometry as geometry,
     io as io,
     kernels as kernels,

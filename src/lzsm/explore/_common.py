@@ -9,7 +9,6 @@ page modules (the docstring tests do) stays cheap and ``import lzsm`` never load
 from __future__ import annotations
 
 import io
-import math
 import os
 import tempfile
 import threading
@@ -204,9 +203,9 @@ class Background:
 
         self.progress = pn.indicators.Progress(value=0, max=1000, width=260, visible=False, name=f"{label}-progress")
         self.status = pn.pane.Str("", css_classes=["lzsm-status"])
+        self._flag: threading.Event = threading.Event()
         self.cancel = pn.widgets.Button(name="Cancel", button_type="warning", width=90, visible=False)
         self.cancel.on_click(lambda _: self._flag.set())
-        self._flag = threading.Event()
         self._thread: threading.Thread | None = None
         self._doc: Any = None
 

@@ -69,7 +69,7 @@ def in_notebook() -> bool:
     shell = sys.modules.get("IPython")
     if shell is None:
         return False
-    ip = shell.get_ipython()  # type: ignore[attr-defined]
+    ip = shell.get_ipython()
     return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
 
 
@@ -88,7 +88,8 @@ def serve(port: int = 0, *, show: bool = True, ready: Any = None, stop: threadin
         build,
         port=port,
         address="127.0.0.1",
-        allow_websocket_origin=["127.0.0.1", "localhost"] + ([f"127.0.0.1:{port}", f"localhost:{port}"] if port else []),
+        allow_websocket_origin=["127.0.0.1", "localhost"]
+        + ([f"127.0.0.1:{port}", f"localhost:{port}"] if port else []),
         show=False,
         start=False,
         threaded=False,

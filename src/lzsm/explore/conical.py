@@ -96,7 +96,12 @@ def compute_levels(par: ConicalParameters) -> Any:
 
 def python_code(par: ConicalParameters, view: str) -> str:
     """The lzsm calls that reproduce a view of the conical page."""
-    lines = ["import numpy as np", "import lzsm", "", f"model = lzsm.JahnTellerExE(k={par.k!r}, omega={par.omega!r}, g={par.g!r})"]
+    lines = [
+        "import numpy as np",
+        "import lzsm",
+        "",
+        f"model = lzsm.JahnTellerExE(k={par.k!r}, omega={par.omega!r}, g={par.g!r})",
+    ]
     if view == "surfaces":
         lines += [
             f"q = np.linspace({-par.extent!r}, {par.extent!r}, 81)",
@@ -106,7 +111,9 @@ def python_code(par: ConicalParameters, view: str) -> str:
             "print(lzsm.berry_phase(model, loop, state=0).phase_over_pi)",
         ]
     else:
-        lines += [f"levels = lzsm.geometric_phase_comparison({par.k!r}, {par.omega!r}, n_levels={par.n_levels}).to_xarray()"]
+        lines += [
+            f"levels = lzsm.geometric_phase_comparison({par.k!r}, {par.omega!r}, n_levels={par.n_levels}).to_xarray()"
+        ]
     return "\n".join(lines)
 
 
@@ -136,7 +143,13 @@ class ConicalPage:
         self.src_loop = ColumnDataSource(data={"x": [], "y": []})
         self.src_centre = ColumnDataSource(data={"x": [p.centre_x], "y": [p.centre_y]})
         self.src_ci = ColumnDataSource(data={"x": [], "y": []})
-        f_surf = figure(height=380, width=400, title="lower sheet; drag the centre or tap to move the loop", tools="tap,pan,wheel_zoom,reset", match_aspect=True)
+        f_surf = figure(
+            height=380,
+            width=400,
+            title="lower sheet; drag the centre or tap to move the loop",
+            tools="tap,pan,wheel_zoom,reset",
+            match_aspect=True,
+        )
         f_surf.image("image", "x", "y", "dw", "dh", source=self.src_surf, color_mapper=self.cmap)
         f_surf.line("x", "y", source=self.src_loop, color="white", line_width=2)
         centre = f_surf.scatter("x", "y", source=self.src_centre, size=10, color="white")
@@ -151,16 +164,25 @@ class ConicalPage:
         f_cut.line("q", "up", source=self.src_cut, color="#d62728", legend_label="upper")
         f_cut.xaxis.axis_label = "q_x"
         self.src_lev = ColumnDataSource(data={"x0": [], "x1": [], "e": [], "c": []})
-        f_lev = figure(height=380, title="vibronic levels: exact | with GP | without GP", tools="pan,wheel_zoom,reset", x_range=(-0.2, 3.2))
+        f_lev = figure(
+            height=380,
+            title="vibronic levels: exact | with GP | without GP",
+            tools="pan,wheel_zoom,reset",
+            x_range=(-0.2, 3.2),
+        )
         f_lev.segment("x0", "e", "x1", "e", source=self.src_lev, color="c", line_width=2)
         f_lev.yaxis.axis_label = "E / ħω"
         self.surfaces: dict[str, np.ndarray] | None = None
         self.berry: dict[str, Any] | None = None
         self.levels: Any = None
         self.views = {
-            "surfaces": View("surfaces", "E x e sheets", f_surf, self._surf_ds, lambda: python_code(self.par, "surfaces")),
+            "surfaces": View(
+                "surfaces", "E x e sheets", f_surf, self._surf_ds, lambda: python_code(self.par, "surfaces")
+            ),
             "cut": View("cut", "sheets along q_x", f_cut, self._surf_ds, lambda: python_code(self.par, "surfaces")),
-            "levels": View("levels", "vibronic levels", f_lev, lambda: self.levels, lambda: python_code(self.par, "levels")),
+            "levels": View(
+                "levels", "vibronic levels", f_lev, lambda: self.levels, lambda: python_code(self.par, "levels")
+            ),
         }
         for w in (self.k, self.omega, self.g):
             w.param.watch(lambda _: self.update(model=True), "value")
@@ -181,7 +203,10 @@ class ConicalPage:
                 "cut_upper": ("q_x", s["cut_upper"]),
             },
             coords={"q_x": s["q"], "q_y": s["q"]},
-            attrs={**{k: str(v) for k, v in self.par.__dict__.items()}, "berry_phase_over_pi": self.berry["phase_over_pi"]},
+            attrs={
+                **{k: str(v) for k, v in self.par.__dict__.items()},
+                "berry_phase_over_pi": self.berry["phase_over_pi"],
+            },
         )
 
     def _on_tap(self, event: Any) -> None:
@@ -217,10 +242,19 @@ class ConicalPage:
         show_message(self.message, None)
         self.par = par
         s = self.surfaces
-        self.src_surf.data = {"image": [s["lower"]], "x": [-par.extent], "y": [-par.extent], "dw": [2 * par.extent], "dh": [2 * par.extent]}
+        self.src_surf.data = {
+            "image": [s["lower"]],
+            "x": [-par.extent],
+            "y": [-par.extent],
+            "dw": [2 * par.extent],
+            "dh": [2 * par.extent],
+        }
         self.src_cut.data = {"q": s["q"], "lo": s["cut_lower"], "up": s["cut_upper"]}
         ang = np.linspace(0, 2 * np.pi, 121)
-        self.src_loop.data = {"x": par.centre_x + par.radius * np.cos(ang), "y": par.centre_y + par.radius * np.sin(ang)}
+        self.src_loop.data = {
+            "x": par.centre_x + par.radius * np.cos(ang),
+            "y": par.centre_y + par.radius * np.sin(ang),
+        }
         if list(self.src_centre.data["x"]) != [par.centre_x] or list(self.src_centre.data["y"]) != [par.centre_y]:
             self.src_centre.data = {"x": [par.centre_x], "y": [par.centre_y]}
         pts = self.berry["intersections"]

@@ -21,7 +21,17 @@ import numpy as np
 
 from lzsm.errors import LzsmValueError
 
-from ._common import UNIT_SYSTEMS, View, check_probability, fmt, message_pane, parse_value, show_message, unit_hbar, unit_labels
+from ._common import (
+    UNIT_SYSTEMS,
+    View,
+    check_probability,
+    fmt,
+    message_pane,
+    parse_value,
+    show_message,
+    unit_hbar,
+    unit_labels,
+)
 
 #: Choices of the initial state (the grammar of :func:`lzsm._checks.initial_state`).
 INITIAL_STATES = ("diabatic 0", "diabatic 1", "lower", "upper")
@@ -293,19 +303,29 @@ class CrossingPage:
         self.units = pn.widgets.Select(name="units", options=list(UNIT_SYSTEMS), value=p.units)
         self.coupling = pn.widgets.FloatSlider(name="V", start=0.01, end=2.0, step=0.01, value=p.coupling)
         self.sweep_rate = pn.widgets.FloatSlider(name="α", start=-5.0, end=5.0, step=0.05, value=p.sweep_rate)
-        self.window = pn.widgets.FloatSlider(name="window T (t from -T to T)", start=2.0, end=100.0, step=1.0, value=p.window)
+        self.window = pn.widgets.FloatSlider(
+            name="window T (t from -T to T)", start=2.0, end=100.0, step=1.0, value=p.window
+        )
         self.initial = pn.widgets.Select(name="initial state", options=list(INITIAL_STATES), value=p.initial)
-        self.dephasing = pn.widgets.FloatSlider(name="γφ (dephasing rate)", start=0.0, end=2.0, step=0.01, value=p.dephasing)
+        self.dephasing = pn.widgets.FloatSlider(
+            name="γφ (dephasing rate)", start=0.0, end=2.0, step=0.01, value=p.dephasing
+        )
         self.t1 = pn.widgets.TextInput(name="T1 (relaxation time; inf: none)", value="inf")
         self.temperature = pn.widgets.FloatSlider(name="k_B T", start=0.0, end=2.0, step=0.01, value=p.temperature)
-        self.v_text = pn.widgets.TextInput(name="V (type a value, units allowed)", value="", placeholder="e.g. 0.3 or '0.1 GHz'")
+        self.v_text = pn.widgets.TextInput(
+            name="V (type a value, units allowed)", value="", placeholder="e.g. 0.3 or '0.1 GHz'"
+        )
         self.a_text = pn.widgets.TextInput(name="α (type a value)", value="", placeholder="e.g. 2 or '1 GHz/ns'")
         self.readout = pn.pane.HTML("", css_classes=["lzsm-readout"], sizing_mode="stretch_width")
 
         # figures
         self.src_levels = ColumnDataSource(data={"t": [], "d0": [], "d1": [], "lo": [], "up": [], "wlo": [], "wup": []})
         cmap = LinearColorMapper(palette="Viridis256", low=0.0, high=1.0)
-        f_levels = figure(height=260, title="levels: diabatic (dashed), adiabatic (colour: weight of |0>)", tools="pan,wheel_zoom,reset")
+        f_levels = figure(
+            height=260,
+            title="levels: diabatic (dashed), adiabatic (colour: weight of |0>)",
+            tools="pan,wheel_zoom,reset",
+        )
         f_levels.line("t", "d0", source=self.src_levels, line_dash="dashed", color="grey")
         f_levels.line("t", "d1", source=self.src_levels, line_dash="dashed", color="grey")
         f_levels.scatter("t", "lo", source=self.src_levels, size=3, color={"field": "wlo", "transform": cmap})
@@ -320,7 +340,15 @@ class CrossingPage:
         f_pop.legend.label_text_font_size = "8pt"
         self.src_bloch = ColumnDataSource(data={"u": [], "w": []})
         self.src_bloch_end = ColumnDataSource(data={"u": [], "w": []})
-        f_bloch = figure(height=300, width=300, title="Bloch vector", match_aspect=True, tools="reset", x_range=(-1.1, 1.1), y_range=(-1.1, 1.1))
+        f_bloch = figure(
+            height=300,
+            width=300,
+            title="Bloch vector",
+            match_aspect=True,
+            tools="reset",
+            x_range=(-1.1, 1.1),
+            y_range=(-1.1, 1.1),
+        )
         ang = np.linspace(0, 2 * np.pi, 200)
         f_bloch.line(np.cos(ang), np.sin(ang), color="lightgrey")
         eq = np.stack([np.cos(ang), np.sin(ang), 0 * ang], axis=-1)
@@ -339,22 +367,55 @@ class CrossingPage:
         f_nac.legend.label_text_font_size = "8pt"
         self.src_pd = ColumnDataSource(data={"delta": [], "p_lz": [], "golden": [], "kay": []})
         self.src_pd_point = ColumnDataSource(data={"delta": [], "p": []})
-        f_pd = figure(height=260, title="P (diabatic stay) against δ = V²/ħ|α|", y_range=(-0.02, 1.02), tools="pan,wheel_zoom,reset")
+        f_pd = figure(
+            height=260,
+            title="P (diabatic stay) against δ = V²/ħ|α|",
+            y_range=(-0.02, 1.02),
+            tools="pan,wheel_zoom,reset",
+        )
         f_pd.line("delta", "p_lz", source=self.src_pd, color="black", legend_label="P_LZ = exp(-2πδ)")
         f_pd.line("delta", "golden", source=self.src_pd, color="grey", line_dash="dashed", legend_label="fast: 1 - 2πδ")
-        self.kay_line = f_pd.line("delta", "kay", source=self.src_pd, color="#ff7f0e", line_dash="dotdash", legend_label="Kayanuma (dephased)")
+        self.kay_line = f_pd.line(
+            "delta", "kay", source=self.src_pd, color="#ff7f0e", line_dash="dotdash", legend_label="Kayanuma (dephased)"
+        )
         f_pd.scatter("delta", "p", source=self.src_pd_point, size=10, color="#d62728", legend_label="this run")
         f_pd.legend.label_text_font_size = "8pt"
 
         self.state: CrossingState | None = None
         self.views = {
-            "levels": View("levels", "levels", f_levels, lambda: self._ds("levels"), lambda: python_code(self.par, "levels")),
-            "populations": View("populations", "populations", f_pop, lambda: self._ds("populations"), lambda: python_code(self.par, "populations")),
-            "bloch": View("bloch", "Bloch vector", f_bloch, lambda: self._ds("bloch"), lambda: python_code(self.par, "bloch")),
-            "nac": View("nac", "non-adiabatic coupling", f_nac, lambda: self._ds("nac"), lambda: python_code(self.par, "nac")),
-            "p_delta": View("p_delta", "P against delta", f_pd, lambda: self._ds("p_delta"), lambda: python_code(self.par, "p_delta")),
+            "levels": View(
+                "levels", "levels", f_levels, lambda: self._ds("levels"), lambda: python_code(self.par, "levels")
+            ),
+            "populations": View(
+                "populations",
+                "populations",
+                f_pop,
+                lambda: self._ds("populations"),
+                lambda: python_code(self.par, "populations"),
+            ),
+            "bloch": View(
+                "bloch", "Bloch vector", f_bloch, lambda: self._ds("bloch"), lambda: python_code(self.par, "bloch")
+            ),
+            "nac": View(
+                "nac", "non-adiabatic coupling", f_nac, lambda: self._ds("nac"), lambda: python_code(self.par, "nac")
+            ),
+            "p_delta": View(
+                "p_delta",
+                "P against delta",
+                f_pd,
+                lambda: self._ds("p_delta"),
+                lambda: python_code(self.par, "p_delta"),
+            ),
         }
-        for w in (self.units, self.coupling, self.sweep_rate, self.window, self.initial, self.dephasing, self.temperature):
+        for w in (
+            self.units,
+            self.coupling,
+            self.sweep_rate,
+            self.window,
+            self.initial,
+            self.dephasing,
+            self.temperature,
+        ):
             w.param.watch(self._on_change, "value")
         self.t1.param.watch(self._on_change, "value")
         self.v_text.param.watch(self._on_typed, "value")
@@ -368,9 +429,18 @@ class CrossingPage:
     def _on_typed(self, event: Any) -> None:
         try:
             if event.obj is self.v_text and event.new.strip():
-                self.coupling.value = parse_value(event.new, "energy", self.units.value, "V", low=self.coupling.start, high=self.coupling.end)
+                self.coupling.value = parse_value(
+                    event.new, "energy", self.units.value, "V", low=self.coupling.start, high=self.coupling.end
+                )
             elif event.obj is self.a_text and event.new.strip():
-                a = parse_value(event.new, "sweep_rate", self.units.value, "alpha", low=self.sweep_rate.start, high=self.sweep_rate.end)
+                a = parse_value(
+                    event.new,
+                    "sweep_rate",
+                    self.units.value,
+                    "alpha",
+                    low=self.sweep_rate.start,
+                    high=self.sweep_rate.end,
+                )
                 if a == 0:
                     raise LzsmValueError(f"`alpha` must be nonzero, got {event.new.strip()!r}")
                 self.sweep_rate.value = a
@@ -453,7 +523,9 @@ class CrossingPage:
         if math.isfinite(state.p_kayanuma):
             rows.append(("P Kayanuma (strong dephasing)", fmt(state.p_kayanuma, 8), "(1 + exp(-4πδ))/2"))
         rows.append(("ħ", fmt(par.hbar), f"{u['energy']}·{u['time']}"))
-        body = "".join(f"<tr><td>{a}</td><td class='value' data-name='{a}'>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+        body = "".join(
+            f"<tr><td>{a}</td><td class='value' data-name='{a}'>{b}</td><td>{c}</td></tr>" for a, b, c in rows
+        )
         self.readout.object = f"<table class='lzsm-p'>{body}</table>"
 
     def panel(self) -> Any:

@@ -83,7 +83,9 @@ def model_code(par: CurveParameters) -> str:
     """The lzsm expression of the model."""
     if par.model == "CSV":
         return "lzsm.TabulatedCurves.from_csv('curves.csv')"
-    return {MODELS[0]: "lzsm.TullySimple()", MODELS[1]: "lzsm.TullyDual()", MODELS[2]: "lzsm.TullyExtended()"}[par.model]
+    return {MODELS[0]: "lzsm.TullySimple()", MODELS[1]: "lzsm.TullyDual()", MODELS[2]: "lzsm.TullyExtended()"}[
+        par.model
+    ]
 
 
 def compute_curves(par: CurveParameters, n: int = 401) -> dict[str, np.ndarray]:
@@ -100,7 +102,15 @@ def compute_curves(par: CurveParameters, n: int = 401) -> dict[str, np.ndarray]:
     h = np.asarray(model.hamiltonian(x))
     e = np.asarray(lzsm.adiabatic_energies(model, x))
     d = np.asarray(lzsm.nonadiabatic_coupling(model, x))[:, 0, 1].real
-    return {"x": x, "v11": h[:, 0, 0], "v22": h[:, 1, 1], "v12": h[:, 0, 1].real, "e0": e[:, 0], "e1": e[:, 1], "d01": d}
+    return {
+        "x": x,
+        "v11": h[:, 0, 0],
+        "v22": h[:, 1, 1],
+        "v12": h[:, 0, 1].real,
+        "e0": e[:, 0],
+        "e1": e[:, 1],
+        "d01": d,
+    }
 
 
 def compute_exact(par: CurveParameters) -> dict[str, np.ndarray]:
@@ -137,7 +147,9 @@ def compute_hopping(par: CurveParameters, report: Callable[[float], None] | None
         for i, k in enumerate(ks):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", lzsm.LzsmConvergenceWarning)  # unfinished ones are in neither T nor R
-                r = lzsm.surface_hopping(model, [k], method=name, n_trajectories=par.n_trajectories, seed=i, progress=False)
+                r = lzsm.surface_hopping(
+                    model, [k], method=name, n_trajectories=par.n_trajectories, seed=i, progress=False
+                )
             for q in ("transmission", "reflection"):
                 out[f"{name}_{q}"][i] = np.asarray(getattr(r, q))[0]
                 out[f"{name}_{q}_stderr"][i] = np.asarray(getattr(r, f"{q}_stderr"))[0]
@@ -182,14 +194,18 @@ class CurvesPage:
         self.model = pn.widgets.Select(name="model", options=[*MODELS, "CSV"], value=p.model)
         self.csv = pn.widgets.FileInput(accept=".csv", name="curves CSV (x, V11, V22, V12)")
         self.k_range = pn.widgets.RangeSlider(name="k", start=1.0, end=50.0, step=0.5, value=(p.k_min, p.k_max))
-        self.n_traj = pn.widgets.IntSlider(name="trajectories per k", start=50, end=2000, step=50, value=p.n_trajectories)
+        self.n_traj = pn.widgets.IntSlider(
+            name="trajectories per k", start=50, end=2000, step=50, value=p.n_trajectories
+        )
         self.run_button = pn.widgets.Button(name="Run FSSH + LZSH", button_type="primary", width=160)
         self.background = Background("hopping")
         self.curves: dict[str, np.ndarray] | None = None
         self.exact: dict[str, np.ndarray] | None = None
         self.hopping: dict[str, np.ndarray] | None = None
         self.src_curves = ColumnDataSource(data={k: [] for k in ("x", "v11", "v22", "v12", "e0", "e1", "d01")})
-        f_curves = figure(height=320, title="curves: diabatic (dashed), adiabatic (solid)", tools="pan,wheel_zoom,reset")
+        f_curves = figure(
+            height=320, title="curves: diabatic (dashed), adiabatic (solid)", tools="pan,wheel_zoom,reset"
+        )
         f_curves.line("x", "v11", source=self.src_curves, line_dash="dashed", color="grey")
         f_curves.line("x", "v22", source=self.src_curves, line_dash="dashed", color="grey")
         f_curves.line("x", "e0", source=self.src_curves, color="#1f77b4", legend_label="lower")
@@ -198,10 +214,34 @@ class CurvesPage:
         f_nac = figure(height=320, title="non-adiabatic coupling d01(x)", tools="pan,wheel_zoom,reset")
         f_nac.line("x", "d01", source=self.src_curves, color="black")
         f_nac.xaxis.axis_label = "x [bohr]"
-        cols = ("k", "t0", "t1", "r0", "f_t0", "f_t1", "f_r0", "l_t0", "l_t1", "l_r0", "f_t0_lo", "f_t0_hi", "l_t0_lo", "l_t0_hi")
+        cols = (
+            "k",
+            "t0",
+            "t1",
+            "r0",
+            "f_t0",
+            "f_t1",
+            "f_r0",
+            "l_t0",
+            "l_t1",
+            "l_r0",
+            "f_t0_lo",
+            "f_t0_hi",
+            "l_t0_lo",
+            "l_t0_hi",
+        )
         self.src_tr = ColumnDataSource(data={c: [] for c in cols})
-        f_tr = figure(height=360, title="T and R against k: exact (lines), FSSH (circles), LZSH (triangles)", y_range=(-0.02, 1.02), tools="pan,wheel_zoom,reset")
-        for key, colour, label in (("t0", "#1f77b4", "T lower"), ("t1", "#d62728", "T upper"), ("r0", "#2ca02c", "R lower")):
+        f_tr = figure(
+            height=360,
+            title="T and R against k: exact (lines), FSSH (circles), LZSH (triangles)",
+            y_range=(-0.02, 1.02),
+            tools="pan,wheel_zoom,reset",
+        )
+        for key, colour, label in (
+            ("t0", "#1f77b4", "T lower"),
+            ("t1", "#d62728", "T upper"),
+            ("r0", "#2ca02c", "R lower"),
+        ):
             f_tr.line("k", key, source=self.src_tr, color=colour, legend_label=label)
             f_tr.scatter("k", f"f_{key}", source=self.src_tr, color=colour, size=6, marker="circle")
             f_tr.scatter("k", f"l_{key}", source=self.src_tr, color=colour, size=7, marker="triangle", fill_alpha=0.3)
@@ -211,8 +251,12 @@ class CurvesPage:
         f_tr.legend.location = "center_right"
         self.views = {
             "curves": View("curves", "curves", f_curves, self._curves_ds, lambda: python_code(self.par, "curves")),
-            "nac": View("nac", "non-adiabatic coupling", f_nac, self._curves_ds, lambda: python_code(self.par, "curves")),
-            "scattering": View("scattering", "T and R against k", f_tr, self._tr_ds, lambda: python_code(self.par, "scattering")),
+            "nac": View(
+                "nac", "non-adiabatic coupling", f_nac, self._curves_ds, lambda: python_code(self.par, "curves")
+            ),
+            "scattering": View(
+                "scattering", "T and R against k", f_tr, self._tr_ds, lambda: python_code(self.par, "scattering")
+            ),
         }
         self.model.param.watch(lambda _: self.update(), "value")
         self.csv.param.watch(self._on_csv, "value")
@@ -225,7 +269,9 @@ class CurvesPage:
 
         assert self.curves is not None
         c = self.curves
-        return xr.Dataset({k: ("x", v) for k, v in c.items() if k != "x"}, coords={"x": c["x"]}, attrs={"model": self.par.model})
+        return xr.Dataset(
+            {k: ("x", v) for k, v in c.items() if k != "x"}, coords={"x": c["x"]}, attrs={"model": self.par.model}
+        )
 
     def _tr_ds(self) -> Any:
         import xarray as xr
@@ -240,8 +286,11 @@ class CurvesPage:
                 if key != "k":
                     data[key] = (("k", "adiabatic"), v)
         ds = xr.Dataset(data, coords={"k": self.exact["k"], "adiabatic": [0, 1]}, attrs={"model": self.par.model})
-        return ds.sel(adiabatic=0).drop_vars("adiabatic").rename({v: f"{v}_lower" for v in data}).merge(
-            ds.sel(adiabatic=1).drop_vars("adiabatic").rename({v: f"{v}_upper" for v in data})
+        return (
+            ds.sel(adiabatic=0)
+            .drop_vars("adiabatic")
+            .rename({v: f"{v}_lower" for v in data})
+            .merge(ds.sel(adiabatic=1).drop_vars("adiabatic").rename({v: f"{v}_upper" for v in data}))
         )
 
     def _on_csv(self, event: Any) -> None:
@@ -286,7 +335,12 @@ class CurvesPage:
     def _draw_tr(self) -> None:
         assert self.exact is not None
         ex, n = self.exact, self.exact["k"].size
-        data = {"k": ex["k"], "t0": ex["transmission"][:, 0], "t1": ex["transmission"][:, 1], "r0": ex["reflection"][:, 0]}
+        data = {
+            "k": ex["k"],
+            "t0": ex["transmission"][:, 0],
+            "t1": ex["transmission"][:, 1],
+            "r0": ex["reflection"][:, 0],
+        }
         h = self.hopping
         for tag, name in (("f", "fssh"), ("l", "lzsh")):
             for key, q, j in (("t0", "transmission", 0), ("t1", "transmission", 1), ("r0", "reflection", 0)):
@@ -320,7 +374,16 @@ class CurvesPage:
 
         v = self.views
         controls = pn.Column(
-            self.model, self.csv, self.k_range, self.n_traj, self.run_button, self.background.panel(), self.message, width=300
+            self.model,
+            self.csv,
+            self.k_range,
+            self.n_traj,
+            self.run_button,
+            self.background.panel(),
+            self.message,
+            width=300,
         )
-        body = pn.Column(pn.Row(v["curves"].panel(), v["nac"].panel()), v["scattering"].panel(), sizing_mode="stretch_width")
+        body = pn.Column(
+            pn.Row(v["curves"].panel(), v["nac"].panel()), v["scattering"].panel(), sizing_mode="stretch_width"
+        )
         return pn.Row(controls, body, sizing_mode="stretch_width")

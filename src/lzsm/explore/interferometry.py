@@ -310,7 +310,9 @@ class InterferometryPage:
         self.frequency = pn.widgets.FloatSlider(name="ω (ħω)", start=0.1, end=10.0, step=0.1, value=p.frequency)
         self.offset_max = pn.widgets.FloatInput(name="ε0 max", value=p.offset_max, start=0.1, end=1000.0)
         self.amplitude_max = pn.widgets.FloatInput(name="A max", value=p.amplitude_max, start=0.1, end=1000.0)
-        self.resolution = pn.widgets.IntSlider(name="resolution (points per side)", start=16, end=MAX_RESOLUTION, step=16, value=p.resolution)
+        self.resolution = pn.widgets.IntSlider(
+            name="resolution (points per side)", start=16, end=MAX_RESOLUTION, step=16, value=p.resolution
+        )
         self.n_periods = pn.widgets.IntSlider(name="n_periods", start=1, end=200, value=p.n_periods)
         self.t1 = pn.widgets.TextInput(name="T1 (inf: none)", value="inf")
         self.t2 = pn.widgets.TextInput(name="T2 (inf: coherent only)", value="inf")
@@ -325,18 +327,30 @@ class InterferometryPage:
         self.src_res = ColumnDataSource(data={"x": [], "y0": [], "y1": []})
         self.src_zero = ColumnDataSource(data={"x": [], "y": []})
         self.src_pick = ColumnDataSource(data={"x": [], "y": []})
-        f_map = figure(height=380, width=420, title="time-averaged upper population (exact); click a pixel", tools="tap,pan,wheel_zoom,reset")
+        f_map = figure(
+            height=380,
+            width=420,
+            title="time-averaged upper population (exact); click a pixel",
+            tools="tap,pan,wheel_zoom,reset",
+        )
         f_map.image("image", "x", "y", "dw", "dh", source=self.src_map, color_mapper=self.cmap)
         f_map.segment("x", "y0", "x", "y1", source=self.src_res, color="white", line_dash="dotted", alpha=0.6)
         f_map.scatter("x", "y", source=self.src_zero, marker="x", size=8, color="#ff4040")
         f_map.scatter("x", "y", source=self.src_pick, size=10, fill_color=None, line_color="white", line_width=2)
         f_map.xaxis.axis_label, f_map.yaxis.axis_label = "ε0", "A"
-        f_rate = figure(height=380, width=420, title="rate model (T1, T2): set T2 to show", tools="pan,wheel_zoom,reset")
+        f_rate = figure(
+            height=380, width=420, title="rate model (T1, T2): set T2 to show", tools="pan,wheel_zoom,reset"
+        )
         f_rate.image("image", "x", "y", "dw", "dh", source=self.src_rate, color_mapper=self.cmap)
         f_rate.xaxis.axis_label, f_rate.yaxis.axis_label = "ε0", "A"
         self.f_map = f_map
         self.src_trace = ColumnDataSource(data={"t": [], "p": [], "mean": []})
-        f_trace = figure(height=260, title="pixel: upper population against time", y_range=(-0.02, 1.02), tools="pan,wheel_zoom,reset")
+        f_trace = figure(
+            height=260,
+            title="pixel: upper population against time",
+            y_range=(-0.02, 1.02),
+            tools="pan,wheel_zoom,reset",
+        )
         f_trace.line("t", "p", source=self.src_trace, color="#1f77b4", legend_label="P_up(t)")
         f_trace.line("t", "mean", source=self.src_trace, color="#d62728", legend_label="running mean")
         f_trace.legend.label_text_font_size = "8pt"
@@ -352,12 +366,22 @@ class InterferometryPage:
         self.views = {
             "map": View("map", "interferometry map", f_map, self._map_ds, lambda: python_code(self.par, "map")),
             "rate_map": View("rate_map", "rate model map", f_rate, self._map_ds, lambda: python_code(self.par, "map")),
-            "trace": View("trace", "pixel trace", f_trace, self._trace_ds, lambda: python_code(self.par, "trace", self._pixel())),
-            "quasienergies": View("quasienergies", "quasienergies", f_quasi, self._quasi_ds, lambda: python_code(self.par, "trace", self._pixel())),
+            "trace": View(
+                "trace", "pixel trace", f_trace, self._trace_ds, lambda: python_code(self.par, "trace", self._pixel())
+            ),
+            "quasienergies": View(
+                "quasienergies",
+                "quasienergies",
+                f_quasi,
+                self._quasi_ds,
+                lambda: python_code(self.par, "trace", self._pixel()),
+            ),
         }
         self.compute_button.on_click(lambda _: self.start_map())
         for w in (self.gap, self.frequency, self.n_periods, self.resolution):
-            w.param.watch(lambda _: self.start_map(), "value_throttled" if hasattr(w.param, "value_throttled") else "value")
+            w.param.watch(
+                lambda _: self.start_map(), "value_throttled" if hasattr(w.param, "value_throttled") else "value"
+            )
         for w in (self.offset_max, self.amplitude_max, self.t1, self.t2):
             w.param.watch(lambda _: self.start_map(), "value")
 
@@ -365,18 +389,35 @@ class InterferometryPage:
         self.pp = PassageParameters()
         self.p_coupling = pn.widgets.FloatSlider(name="V", start=0.05, end=1.5, step=0.05, value=self.pp.coupling)
         self.p_rate = pn.widgets.FloatSlider(name="α", start=0.1, end=5.0, step=0.1, value=self.pp.sweep_rate)
-        self.p_tc = pn.widgets.FloatSlider(name="t_c (crossings at ±t_c)", start=0.5, end=20.0, step=0.1, value=self.pp.tc)
+        self.p_tc = pn.widgets.FloatSlider(
+            name="t_c (crossings at ±t_c)", start=0.5, end=20.0, step=0.1, value=self.pp.tc
+        )
         self.src_pass = ColumnDataSource(data={"tc": [], "exact": [], "formula": []})
         self.src_pass_pick = ColumnDataSource(data={"tc": [], "p": []})
-        f_pass = figure(height=300, title="double passage: P_+ against t_c", y_range=(-0.02, 1.02), tools="pan,wheel_zoom,reset")
+        f_pass = figure(
+            height=300, title="double passage: P_+ against t_c", y_range=(-0.02, 1.02), tools="pan,wheel_zoom,reset"
+        )
         f_pass.line("tc", "exact", source=self.src_pass, color="black", legend_label="exact (evolve)")
-        f_pass.line("tc", "formula", source=self.src_pass, color="#d62728", line_dash="dashed", legend_label="4P(1-P) sin²(ζ+φ_S)")
+        f_pass.line(
+            "tc",
+            "formula",
+            source=self.src_pass,
+            color="#d62728",
+            line_dash="dashed",
+            legend_label="4P(1-P) sin²(ζ+φ_S)",
+        )
         f_pass.scatter("tc", "p", source=self.src_pass_pick, size=9, color="#1f77b4")
         f_pass.xaxis.axis_label = "t_c"
         f_pass.legend.label_text_font_size = "8pt"
         self.passage: dict[str, Any] | None = None
         self.pass_readout = pn.pane.HTML("", css_classes=["lzsm-passage-readout"])
-        self.views["double_passage"] = View("double_passage", "double passage", f_pass, self._passage_ds, lambda: passage_code(self.pp, self.passage["t_end"] if self.passage else 0.0))
+        self.views["double_passage"] = View(
+            "double_passage",
+            "double passage",
+            f_pass,
+            self._passage_ds,
+            lambda: passage_code(self.pp, self.passage["t_end"] if self.passage else 0.0),
+        )
         for w in (self.p_coupling, self.p_rate, self.p_tc):
             w.param.watch(lambda _: self.update_passage(), "value")
         # the first map in the background too: building a session never blocks the others
@@ -397,7 +438,9 @@ class InterferometryPage:
         if d.p_rate is not None:
             data["p_upper_rate_model"] = (("offset", "amplitude"), d.p_rate)
         attrs = {k: str(v) for k, v in d.parameters.__dict__.items()}
-        return xr.Dataset(data, coords={"offset": d.parameters.offsets, "amplitude": d.parameters.amplitudes}, attrs=attrs)
+        return xr.Dataset(
+            data, coords={"offset": d.parameters.offsets, "amplitude": d.parameters.amplitudes}, attrs=attrs
+        )
 
     def _trace_ds(self) -> Any:
         import xarray as xr
@@ -416,7 +459,10 @@ class InterferometryPage:
         assert self.trace is not None
         tr = self.trace
         return xr.Dataset(
-            {"quasienergy_0": ("amplitude", tr.quasienergies[:, 0]), "quasienergy_1": ("amplitude", tr.quasienergies[:, 1])},
+            {
+                "quasienergy_0": ("amplitude", tr.quasienergies[:, 0]),
+                "quasienergy_1": ("amplitude", tr.quasienergies[:, 1]),
+            },
             coords={"amplitude": tr.amplitudes},
             attrs={"offset": tr.offset},
         )
@@ -473,9 +519,17 @@ class InterferometryPage:
         self.cmap.high = max(0.05, float(img.max()))
         geom = {"x": [0.0], "y": [0.0], "dw": [par.offset_max], "dh": [par.amplitude_max]}
         self.src_map.data = {"image": [img], **geom}
-        self.src_rate.data = {"image": [data.p_rate.T], **geom} if data.p_rate is not None else {"image": [], "x": [], "y": [], "dw": [], "dh": []}
+        self.src_rate.data = (
+            {"image": [data.p_rate.T], **geom}
+            if data.p_rate is not None
+            else {"image": [], "x": [], "y": [], "dw": [], "dh": []}
+        )
         ov = resonance_overlay(par)
-        self.src_res.data = {"x": ov["resonances"], "y0": np.zeros_like(ov["resonances"]), "y1": np.full_like(ov["resonances"], par.amplitude_max)}
+        self.src_res.data = {
+            "x": ov["resonances"],
+            "y0": np.zeros_like(ov["resonances"]),
+            "y1": np.full_like(ov["resonances"], par.amplitude_max),
+        }
         self.src_zero.data = {"x": ov["zero_offset"], "y": ov["zero_amplitude"]}
         self.readout.object = (
             f"map {par.resolution}×{par.resolution}, n_periods {par.n_periods}: max P = {fmt(float(img.max()), 4)}, "

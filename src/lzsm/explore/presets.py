@@ -126,7 +126,11 @@ def apply_crossing(page: Any, preset: CrossingPreset) -> None:
         page.dephasing.value = 0.0
         page.t1.value = "inf"
         page.temperature.value = 0.0
-        for slider, value in ((page.coupling, preset.coupling), (page.sweep_rate, preset.sweep_rate), (page.window, preset.window)):
+        for slider, value in (
+            (page.coupling, preset.coupling),
+            (page.sweep_rate, preset.sweep_rate),
+            (page.window, preset.window),
+        ):
             _widen(slider, value)
             slider.value = value
     page.update()
@@ -190,5 +194,13 @@ class PresetsPage:
     def panel(self) -> Any:
         import panel as pn
 
-        rows = [pn.Row(b, pn.pane.Markdown(p.description, sizing_mode="stretch_width")) for b, p in zip(self.buttons, self.presets)]
-        return pn.Column(pn.pane.Markdown("Load an application's parameters into its page:"), *rows, self.status, sizing_mode="stretch_width")
+        rows = [
+            pn.Row(b, pn.pane.Markdown(p.description, sizing_mode="stretch_width"))
+            for b, p in zip(self.buttons, self.presets)
+        ]
+        return pn.Column(
+            pn.pane.Markdown("Load an application's parameters into its page:"),
+            *rows,
+            self.status,
+            sizing_mode="stretch_width",
+        )
