@@ -168,6 +168,21 @@ class View:
             self._code_pane[0].object = "```python\n" + self.code() + "\n```"
 
 
+def later(fn: Callable[[], None]) -> None:
+    """Run ``fn`` on the session's next event-loop tick (at once outside a server session).
+
+    A callback that sets other widgets, whose watchers then redraw Bokeh figures, must not do
+    so from inside the event that called it: Bokeh refuses document changes made there without
+    the document lock.  A next-tick callback holds that lock."""
+    import panel as pn
+
+    doc = pn.state.curdoc
+    if doc is None or getattr(doc, "session_context", None) is None:
+        fn()
+    else:
+        doc.add_next_tick_callback(fn)
+
+
 def message_pane() -> Any:
     """An alert that shows one line (a bad value), hidden while there is nothing to say."""
     import panel as pn

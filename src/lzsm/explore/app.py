@@ -42,6 +42,13 @@ def build() -> Any:
     tabs = pn.Tabs(*[(page.title, page.panel()) for page in pages.values()], dynamic=False, sizing_mode="stretch_width")
     presets = pages["presets"]
     presets.connect(pages, tabs)
+    index = [module for module, _ in PAGES].index("interferometry")
+
+    def on_tab(event: Any) -> None:
+        if event.new == index:
+            pages["interferometry"].shown()
+
+    tabs.param.watch(on_tab, "active")
     from lzsm._version import __version__
 
     header = pn.pane.Markdown(

@@ -22,7 +22,7 @@ import numpy as np
 
 from lzsm.errors import LzsmValueError
 
-from ._common import View, fmt, message_pane, show_message
+from ._common import View, fmt, later, message_pane, show_message
 
 
 @dataclass(frozen=True)
@@ -210,13 +210,18 @@ class ConicalPage:
         )
 
     def _on_tap(self, event: Any) -> None:
-        self.cx.value, self.cy.value = float(event.x), float(event.y)
+        x, y = float(event.x), float(event.y)
+        later(lambda: self.move_loop(x, y))
+
+    def move_loop(self, x: float, y: float) -> None:
+        """Put the loop's centre at (x, y) (a tap or a drag)."""
+        self.cx.value, self.cy.value = x, y
 
     def _on_drag(self, attr: str, old: Any, new: Any) -> None:
         if new.get("x") and new.get("y"):
             x, y = float(new["x"][-1]), float(new["y"][-1])
             if (x, y) != (self.cx.value, self.cy.value):
-                self.cx.value, self.cy.value = x, y
+                later(lambda: self.move_loop(x, y))
 
     def read_parameters(self) -> ConicalParameters:
         return ConicalParameters(

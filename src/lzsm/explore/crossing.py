@@ -26,6 +26,7 @@ from ._common import (
     View,
     check_probability,
     fmt,
+    later,
     message_pane,
     parse_value,
     show_message,
@@ -427,27 +428,23 @@ class CrossingPage:
         return datasets(self.state)[name]
 
     def _on_typed(self, event: Any) -> None:
+        text = str(event.new or "").strip()
+        if not text:
+            return
         try:
-            if event.obj is self.v_text and event.new.strip():
-                self.coupling.value = parse_value(
-                    event.new, "energy", self.units.value, "V", low=self.coupling.start, high=self.coupling.end
-                )
-            elif event.obj is self.a_text and event.new.strip():
-                a = parse_value(
-                    event.new,
-                    "sweep_rate",
-                    self.units.value,
-                    "alpha",
-                    low=self.sweep_rate.start,
-                    high=self.sweep_rate.end,
-                )
-                if a == 0:
-                    raise LzsmValueError(f"`alpha` must be nonzero, got {event.new.strip()!r}")
-                self.sweep_rate.value = a
+            if event.obj is self.v_text:
+                slider = self.coupling
+                value = parse_value(text, "energy", self.units.value, "V", low=slider.start, high=slider.end)
+            else:
+                slider = self.sweep_rate
+                value = parse_value(text, "sweep_rate", self.units.value, "alpha", low=slider.start, high=slider.end)
+                if value == 0:
+                    raise LzsmValueError(f"`alpha` must be nonzero, got {text!r}")
         except Exception as exc:  # any bad input: one line in the page, never a traceback
             show_message(self.message, exc)
             return
         show_message(self.message, None)
+        later(lambda: setattr(slider, "value", value))
 
     def _on_change(self, event: Any = None) -> None:
         self.update()

@@ -24,7 +24,7 @@ import numpy as np
 
 from lzsm.errors import LzsmValueError
 
-from ._common import Background, View, check_probability, message_pane, show_message
+from ._common import Background, View, check_probability, later, message_pane, show_message
 
 #: The built-in models.
 MODELS = ("Tully 1: simple avoided crossing", "Tully 2: dual avoided crossing", "Tully 3: extended coupling")
@@ -301,10 +301,14 @@ class CurvesPage:
                 show_message(self.message, LzsmValueError(f"`csv` must be UTF-8 text: {exc}"))
                 return
             self._csv_text = text
-            if self.model.value != "CSV":
-                self.model.value = "CSV"
-            else:
-                self.update()
+
+            def load() -> None:
+                if self.model.value != "CSV":
+                    self.model.value = "CSV"
+                else:
+                    self.update()
+
+            later(load)
 
     def read_parameters(self) -> CurveParameters:
         lo, hi = self.k_range.value

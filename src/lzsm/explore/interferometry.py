@@ -186,8 +186,8 @@ class PassageParameters:
 
     coupling: float = 0.3
     sweep_rate: float = 1.0
-    tc_max: float = 20.0
-    tc: float = 10.0
+    tc_max: float = 10.0
+    tc: float = 5.0
 
     def check(self) -> None:
         """Every value in its range."""
@@ -199,7 +199,7 @@ class PassageParameters:
             raise LzsmValueError(f"`tc` must be in (0, tc_max = {self.tc_max:g}], got {self.tc!r}")
 
 
-def compute_passage(par: PassageParameters, n: int = 160) -> dict[str, Any]:
+def compute_passage(par: PassageParameters, n: int = 400) -> dict[str, Any]:
     """Exact ``P_+`` (upper adiabatic level at the end, from the lower one) against ``t_c``
     (one batched :func:`lzsm.evolve`), the adiabatic-impulse formula, and the Stückelberg
     numbers at the current ``t_c``."""
@@ -283,7 +283,7 @@ def passage_code(par: PassageParameters, t_end: float) -> str:
             "import numpy as np",
             "import lzsm",
             "",
-            f"tc = np.linspace({par.tc_max / 160!r}, {par.tc_max!r}, 160)",
+            f"tc = np.linspace({par.tc_max / 400!r}, {par.tc_max!r}, 400)",
             f"model = lzsm.DoublePassage({par.coupling!r}, {par.sweep_rate!r}, tc)",
             f"run = lzsm.evolve(model, ({-t_end!r}, {t_end!r}), 'lower')",
             "p_exact = run.adiabatic_populations[..., -1, 1]",
@@ -420,8 +420,8 @@ class InterferometryPage:
         )
         for w in (self.p_coupling, self.p_rate, self.p_tc):
             w.param.watch(lambda _: self.update_passage(), "value")
-        # the first map in the background too: building a session never blocks the others
-        self.start_map()
+        # the first map is computed when the page is first shown (:meth:`shown`), in the
+        # background: building a session never blocks the others
         self.show_pixel(min(2 * self.par.frequency, self.par.offset_max), min(5.0, self.par.amplitude_max))
         self.update_passage()
 
@@ -479,6 +479,11 @@ class InterferometryPage:
         )
 
     # ---------------------------------------------------------------- callbacks
+    def shown(self) -> None:
+        """The page became visible: compute its first map unless one is there or under way."""
+        if self.map_data is None and not self.background.busy:
+            self.start_map()
+
     def read_parameters(self) -> MapParameters:
         def time(text: str, name: str) -> float:
             s = text.strip().lower()
@@ -566,7 +571,9 @@ class InterferometryPage:
     def update_passage(self) -> None:
         """Recompute the double passage (sliders moved)."""
         try:
-            pp = PassageParameters(float(self.p_coupling.value), float(self.p_rate.value), 20.0, float(self.p_tc.value))
+            pp = PassageParameters(
+                float(self.p_coupling.value), float(self.p_rate.value), self.pp.tc_max, float(self.p_tc.value)
+            )
             d = compute_passage(pp)
         except Exception as exc:
             show_message(self.message, exc)

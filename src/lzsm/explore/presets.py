@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from ._common import later
+
 
 @dataclass(frozen=True)
 class CrossingPreset:
@@ -164,7 +166,7 @@ class PresetsPage:
         self.tabs: Any = None
         self.status = pn.pane.HTML("", css_classes=["lzsm-preset-status"])
         for button, preset in zip(self.buttons, self.presets):
-            button.on_click(lambda _, preset=preset: self.apply(preset))
+            button.on_click(lambda _, preset=preset: later(lambda: self.apply(preset)))
 
     def connect(self, pages: dict[str, Any], tabs: Any) -> None:
         """Give the page the other pages and the tabs it switches."""
