@@ -225,12 +225,14 @@ class Background:
         self._doc: Any = None
 
     def panel(self) -> Any:
+        """The progress bar, the Cancel button and the status line."""
         import panel as pn
 
         return pn.Row(self.progress, self.cancel, self.status)
 
     @property
     def busy(self) -> bool:
+        """Whether work is running."""
         return self._thread is not None and self._thread.is_alive()
 
     def _on_loop(self, fn: Callable[[], None]) -> None:
@@ -240,6 +242,7 @@ class Background:
             self._doc.add_next_tick_callback(fn)
 
     def start(self, work: Callable[[Callable[[float], None]], Any], done: Callable[[Any], None], what: str) -> None:
+        """Run ``work(report)`` in a thread (cancelling work still running), then ``done(result)``."""
         import panel as pn
 
         if self.busy:

@@ -51,6 +51,7 @@ class ConicalParameters:
             raise LzsmValueError(f"`n_levels` must be in [1, 30], got {self.n_levels!r}")
 
     def model(self) -> Any:
+        """The :class:`lzsm.JahnTellerExE` of these parameters."""
         import lzsm
 
         return lzsm.JahnTellerExE(k=self.k, omega=self.omega, g=self.g)
@@ -224,6 +225,7 @@ class ConicalPage:
                 later(lambda: self.move_loop(x, y))
 
     def read_parameters(self) -> ConicalParameters:
+        """The controls' values."""
         return ConicalParameters(
             k=float(self.k.value),
             omega=float(self.omega.value),

@@ -74,6 +74,7 @@ class CrossingParameters:
 
     @property
     def hbar(self) -> float:
+        """hbar of the unit system."""
         return unit_hbar(self.units)
 
     @property
@@ -450,6 +451,7 @@ class CrossingPage:
         self.update()
 
     def read_parameters(self) -> CrossingParameters:
+        """The controls' values (``t1``: a number or ``inf``)."""
         t1_text = self.t1.value.strip().lower()
         try:
             t1 = math.inf if t1_text in ("", "inf", "∞", "none") else float(t1_text)

@@ -57,6 +57,7 @@ class CurveParameters:
 
     @property
     def k(self) -> np.ndarray:
+        """The incident momenta."""
         return np.linspace(self.k_min, self.k_max, self.n_k)
 
 
@@ -311,6 +312,7 @@ class CurvesPage:
             later(load)
 
     def read_parameters(self) -> CurveParameters:
+        """The controls' values (and the uploaded CSV's text)."""
         lo, hi = self.k_range.value
         return CurveParameters(
             model=str(self.model.value),

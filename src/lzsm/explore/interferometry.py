@@ -64,14 +64,17 @@ class MapParameters:
 
     @property
     def offsets(self) -> np.ndarray:
+        """The map's offset axis, ``eps0`` in ``[0, offset_max]``."""
         return np.linspace(0.0, self.offset_max, self.resolution)
 
     @property
     def amplitudes(self) -> np.ndarray:
+        """The map's amplitude axis, ``A`` in ``[0, amplitude_max]``."""
         return np.linspace(0.0, self.amplitude_max, self.resolution)
 
     @property
     def decoherent(self) -> bool:
+        """Whether T2 is finite (then the rate-model map and a Lindblad trace)."""
         return math.isfinite(self.t2)
 
 
@@ -485,6 +488,8 @@ class InterferometryPage:
             self.start_map()
 
     def read_parameters(self) -> MapParameters:
+        """The controls' values, checked (``t1``, ``t2``: numbers or ``inf``)."""
+
         def time(text: str, name: str) -> float:
             s = text.strip().lower()
             if s in ("", "inf", "∞", "none"):

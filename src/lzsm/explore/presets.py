@@ -194,6 +194,7 @@ class PresetsPage:
             self.tabs.active = index
 
     def panel(self) -> Any:
+        """The page's layout: a button and a description per preset."""
         import panel as pn
 
         rows = [
