@@ -23,8 +23,6 @@ import lzsm
 from lzsm.errors import LzsmValueError
 from lzsm.explore import _common, conical, crossing, curves, interferometry, presets
 
-pytest.importorskip("panel")
-
 
 @pytest.fixture(scope="module")
 def lz_state() -> crossing.CrossingState:

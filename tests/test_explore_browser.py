@@ -1,7 +1,7 @@
 """``lzsm explore`` in a real browser: headless Chromium (Debian's ``chromium``) driven by
 Playwright, against one server started by the ``lzsm explore`` command.
 
-One app start, every page visited once, a handful of interactions.  Screenshots go to the
+One app start, every page visited once, a handful of interactions, in one test.  Screenshots go to the
 pytest temporary directory (``explore-screenshots/``, printed), and the measured times (redraw
 after a slider moves, a second session's response while the first computes a map) are
 printed with ``-s``.  Without Chromium a local run skips with the one command that installs it;
@@ -54,7 +54,7 @@ def _browser_or_skip() -> str:
     return chromium
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def server() -> Iterator[str]:
     chromium = _browser_or_skip()
     del chromium
@@ -92,14 +92,14 @@ def server() -> Iterator[str]:
             proc.kill()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("explore-screenshots")
     print(f"\nscreenshots: {path}")
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def browser() -> Iterator[Any]:
     chromium = _browser_or_skip()
     from playwright.sync_api import sync_playwright
@@ -118,7 +118,7 @@ def browser() -> Iterator[Any]:
             ctx.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def page(browser: Any, server: str) -> Iterator[Any]:
     pg = browser.new_page()
     errors: list[str] = []
@@ -179,7 +179,7 @@ def _tab(page: Any, title: str) -> None:
     page.locator(".bk-tab", has_text=re.compile(f"^{re.escape(title)}$")).first.click()
 
 
-def test_every_page_renders_without_console_errors(page: Any, shots: Path) -> None:
+def _every_page_renders_without_console_errors(page: Any, shots: Path) -> None:
     page.screenshot(path=str(shots / "crossing.png"), full_page=True)
     for title, shot in (
         ("Interferometry", "interferometry"),
@@ -199,7 +199,7 @@ def test_every_page_renders_without_console_errors(page: Any, shots: Path) -> No
     _tab(page, "A crossing")
 
 
-def test_moving_the_v_slider_shows_the_closed_form(page: Any, shots: Path) -> None:
+def _moving_the_v_slider_shows_the_closed_form(page: Any, shots: Path) -> None:
     _tab(page, "A crossing")
     page.wait_for_timeout(500)  # the tab's figures laid out again
     before = _value(page, P_LZ)
@@ -218,7 +218,7 @@ def test_moving_the_v_slider_shows_the_closed_form(page: Any, shots: Path) -> No
     page.screenshot(path=str(shots / "crossing_after_slider.png"), full_page=True)
 
 
-def test_a_bad_value_gets_a_message_and_no_traceback(page: Any, shots: Path) -> None:
+def _a_bad_value_gets_a_message_and_no_traceback(page: Any, shots: Path) -> None:
     _tab(page, "A crossing")
     field = page.get_by_placeholder("e.g. 0.3 or '0.1 GHz'")
     from playwright.sync_api import expect
@@ -242,7 +242,7 @@ def test_a_bad_value_gets_a_message_and_no_traceback(page: Any, shots: Path) -> 
     assert not page.errors, page.errors
 
 
-def test_a_preset_loads_its_crossing(page: Any, shots: Path) -> None:
+def _a_preset_loads_its_crossing(page: Any, shots: Path) -> None:
     from lzsm.applications.solids import lz_tunnelling_probability
 
     _tab(page, "Applications")
@@ -257,7 +257,7 @@ def test_a_preset_loads_its_crossing(page: Any, shots: Path) -> None:
     assert not page.errors, page.errors
 
 
-def test_clicking_a_map_pixel_shows_its_trace(page: Any, browser: Any, server: str, shots: Path) -> None:
+def _clicking_a_map_pixel_shows_its_trace(page: Any, browser: Any, server: str, shots: Path) -> None:
     _tab(page, "Interferometry")
     _tab(page, "LZSM map")
     from playwright.sync_api import expect
@@ -294,3 +294,13 @@ def test_clicking_a_map_pixel_shows_its_trace(page: Any, browser: Any, server: s
     assert _value(other, P_LZ) == pytest.approx(expected, rel=1e-7)
     other.close()
     assert not page.errors, page.errors
+
+
+def test_explore_in_a_real_browser(page: Any, browser: Any, server: str, shots: Path) -> None:
+    """One app start, every page once, a handful of interactions (one test, so that a parallel
+    run never starts the app and the browser twice)."""
+    _every_page_renders_without_console_errors(page, shots)
+    _moving_the_v_slider_shows_the_closed_form(page, shots)
+    _a_bad_value_gets_a_message_and_no_traceback(page, shots)
+    _a_preset_loads_its_crossing(page, shots)
+    _clicking_a_map_pixel_shows_its_trace(page, browser, server, shots)
