@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import subprocess
 import sys
 
@@ -207,3 +208,25 @@ def test_cli_refuses_a_bad_port_in_one_line():
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("lzsm: error:") and "99999" in lines[0], out.stderr
+
+
+def test_cli_refuses_a_port_in_use_in_one_line():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        out = subprocess.run(
+            [sys.executable, "-m", "lzsm.io.cli", "explore", "--port", str(port), "--no-browser"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "CI": "1"},
+            timeout=300,
+        )
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        f"lzsm: error: `port` {port} on 127.0.0.1 cannot be used (Address already in use); "
+        "give another port, or 0 for a free one"
+    ), out.stderr
+    assert out.stdout == ""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from typing import Any
 
 #: The pages, in the order of the tabs: (module, class).
@@ -80,31 +79,61 @@ def in_notebook() -> bool:
     return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
 
 
-def serve(port: int = 0, *, show: bool = True, ready: Any = None, stop: threading.Event | None = None) -> None:
-    """Serve the app on 127.0.0.1:``port`` (0: a free port) until interrupted or ``stop`` is set.
+def free_port() -> int:
+    """A port on 127.0.0.1 that is free now (the operating system's choice)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_error(port: int, exc: OSError) -> Exception:
+    from lzsm.errors import LzsmValueError
+
+    return LzsmValueError(
+        f"`port` {port} on 127.0.0.1 cannot be used ({exc.strerror}); give another port, or 0 for a free one"
+    )
+
+
+def _check_port(port: int) -> None:
+    """Refuse a port that cannot be bound on 127.0.0.1 now."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise _port_error(port, exc) from None
+
+
+def serve(port: int = 0, *, show: bool = True, ready: Any = None) -> None:
+    """Serve the app on 127.0.0.1:``port`` (0: a free port) until interrupted (Ctrl-C).
 
     ``ready(url)`` is called once the server listens.  A browser opens only when ``show`` is
     true and the environment variable ``CI`` is unset.
     """
+    port = port if port else free_port()
+    _check_port(port)  # before the slow part: a busy port is said at once
     import panel as pn
 
     pn.extension(notifications=False)
     warm()
     show = show and not os.environ.get("CI")
-    server = pn.serve(
-        build,
-        port=port,
-        address="127.0.0.1",
-        allow_websocket_origin=["127.0.0.1", "localhost"]
-        + ([f"127.0.0.1:{port}", f"localhost:{port}"] if port else []),
-        show=False,
-        start=False,
-        threaded=False,
-        title="lzsm explore",
-    )
+    try:
+        server = pn.serve(
+            build,
+            port=port,
+            address="127.0.0.1",
+            allow_websocket_origin=[f"127.0.0.1:{port}", f"localhost:{port}"],
+            show=False,
+            start=False,
+            threaded=False,
+            title="lzsm explore",
+        )
+    except OSError as exc:
+        raise _port_error(port, exc) from None
     real_port = server.port
-    if not port:
-        server._tornado._websocket_origins = {f"127.0.0.1:{real_port}", f"localhost:{real_port}"}
     url = f"http://127.0.0.1:{real_port}/"
     if ready is not None:
         ready(url)
@@ -112,13 +141,6 @@ def serve(port: int = 0, *, show: bool = True, ready: Any = None, stop: threadin
         import webbrowser
 
         webbrowser.open(url)
-    if stop is not None:
-
-        def watch() -> None:
-            stop.wait()
-            server.io_loop.add_callback(server.io_loop.stop)
-
-        threading.Thread(target=watch, daemon=True).start()
     server.start()
     try:
         server.io_loop.start()

@@ -516,11 +516,10 @@ def explore(port: int, no_browser: bool) -> None:
     """Start the interactive explorer (a local web app on 127.0.0.1) and print its URL: a
     crossing, interferometry maps, conical intersections, curve crossings and applications,
     each with its closed forms beside the exact numbers.  Ctrl-C stops it."""
-    try:
-        import bokeh  # noqa: F401
-        import panel  # noqa: F401
-    except ImportError:
-        raise _Fail("lzsm explore needs Panel: pip install 'lzsm[explore]'") from None
+    import importlib.util
+
+    if importlib.util.find_spec("panel") is None or importlib.util.find_spec("bokeh") is None:
+        raise _Fail("lzsm explore needs Panel: pip install 'lzsm[explore]'")
     from lzsm.explore import app
 
     def ready(url: str) -> None:
