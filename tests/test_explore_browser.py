@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import lzsm
@@ -242,6 +243,25 @@ def _a_bad_value_gets_a_message_and_no_traceback(page: Any, shots: Path) -> None
     assert not page.errors, page.errors
 
 
+def _a_view_exports_and_shows_its_python(page: Any, shots: Path) -> None:
+    import xarray as xr
+    from playwright.sync_api import expect
+
+    _tab(page, "A crossing")
+    view = page.locator(".view-p_delta").first
+    with page.expect_download(timeout=20_000) as download:
+        view.locator("button", has_text="NetCDF").first.click()
+    path = shots / "p_delta.nc"
+    download.value.save_as(path)
+    ds = xr.load_dataset(path, engine="h5netcdf")
+    assert float(ds.attrs["p_lz"]) == pytest.approx(_value(page, P_LZ), rel=1e-7)
+    assert np.allclose(ds["p_lz"].values, np.exp(-2 * np.pi * ds["delta"].values))
+    view.locator("button", has_text="copy as Python").first.click()
+    expect(view.locator(".lzsm-code").first).to_contain_text("lzsm.lz_probability(", timeout=10_000)
+    page.screenshot(path=str(shots / "copy_as_python.png"), full_page=True)
+    assert not page.errors, page.errors
+
+
 def _a_preset_loads_its_crossing(page: Any, shots: Path) -> None:
     from lzsm.applications.solids import lz_tunnelling_probability
 
@@ -302,5 +322,6 @@ def test_explore_in_a_real_browser(page: Any, browser: Any, server: str, shots: 
     _every_page_renders_without_console_errors(page, shots)
     _moving_the_v_slider_shows_the_closed_form(page, shots)
     _a_bad_value_gets_a_message_and_no_traceback(page, shots)
+    _a_view_exports_and_shows_its_python(page, shots)
     _a_preset_loads_its_crossing(page, shots)
     _clicking_a_map_pixel_shows_its_trace(page, browser, server, shots)
