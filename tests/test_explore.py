@@ -230,3 +230,16 @@ def test_cli_refuses_a_port_in_use_in_one_line():
         "give another port, or 0 for a free one"
     ), out.stderr
     assert out.stdout == ""
+
+
+def test_surface_hopping_of_the_curve_page_agrees_with_exact_within_its_error():
+    par = curves.CurveParameters(k_min=20.0, k_max=28.0, n_k=2, n_trajectories=100)
+    seen: list[float] = []
+    hop = curves.compute_hopping(par, seen.append)
+    assert seen == [0.25, 0.5, 0.75, 1.0]
+    exact = curves.compute_exact(par)["transmission"]
+    for name in ("fssh", "lzsh"):
+        t, err = hop[f"{name}_transmission"], hop[f"{name}_transmission_stderr"]
+        # Tully 1 at k = 20, 28: T splits about evenly, then mostly upper; 4 standard errors
+        assert np.all(np.abs(t - exact) <= 4 * err + 1e-12), (name, t, exact)
+        assert np.allclose(t.sum(-1) + hop[f"{name}_reflection"].sum(-1), 1.0)
