@@ -189,7 +189,7 @@ def _every_page_renders_without_console_errors(page: Any, shots: Path) -> None:
         ("Applications", "applications"),
     ):
         _tab(page, title)
-        page.wait_for_timeout(800)
+        page.wait_for_timeout(400)
         page.screenshot(path=str(shots / f"{shot}.png"), full_page=True)
     _tab(page, "Interferometry")
     _tab(page, "Double passage")

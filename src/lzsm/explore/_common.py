@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -200,6 +201,19 @@ def show_message(pane: Any, exc: Exception | None) -> None:
         pane.visible = True
 
 
+def _yield_to_sessions() -> None:
+    """Lower this thread's scheduling priority (nice +10; Linux, where the nice value belongs to
+    a thread and the threads it starts inherit it): background work then takes the cores only
+    when the server's event loop, which redraws every session, does not need them."""
+    if sys.platform != "linux":
+        return
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + 10))
+    except OSError:  # not permitted here: the work runs at the server's priority
+        return
+
+
 class Cancelled(LzsmError):
     """Raised inside background work when its Cancel button was pressed."""
 
@@ -266,6 +280,7 @@ class Background:
             self._on_loop(bar)
 
         def run() -> None:
+            _yield_to_sessions()
             try:
                 result = work(report)
             except Cancelled as exc:
