@@ -262,6 +262,27 @@ def _a_view_exports_and_shows_its_python(page: Any, shots: Path) -> None:
     assert not page.errors, page.errors
 
 
+def _a_loop_moved_off_and_dragged_around_the_cone(page: Any, shots: Path) -> None:
+    from playwright.sync_api import expect
+
+    _tab(page, "Conical intersection")
+    berry = page.locator(".lzsm-berry").first
+    expect(berry).to_contain_text("1 π (encloses 1 intersection", timeout=10_000)
+    box = page.locator(".view-surfaces canvas").first.bounding_box()
+    assert box is not None
+    x0, y0 = box["x"] + 0.8 * box["width"], box["y"] + 0.2 * box["height"]
+    page.mouse.click(x0, y0)  # the loop away from the intersection: no phase
+    expect(berry).to_contain_text("0 π (encloses 0 intersections", timeout=10_000)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for i in range(1, 11):  # drag it back over the intersection at q = 0: a phase of pi
+        page.mouse.move(x0 - 0.03 * i * box["width"], y0 + 0.03 * i * box["height"])
+    page.mouse.up()
+    expect(berry).to_contain_text("1 π (encloses 1 intersection", timeout=10_000)
+    page.screenshot(path=str(shots / "conical_dragged.png"), full_page=True)
+    assert not page.errors, page.errors
+
+
 def _a_preset_loads_its_crossing(page: Any, shots: Path) -> None:
     from lzsm.applications.solids import lz_tunnelling_probability
 
@@ -323,5 +344,6 @@ def test_explore_in_a_real_browser(page: Any, browser: Any, server: str, shots: 
     _moving_the_v_slider_shows_the_closed_form(page, shots)
     _a_bad_value_gets_a_message_and_no_traceback(page, shots)
     _a_view_exports_and_shows_its_python(page, shots)
+    _a_loop_moved_off_and_dragged_around_the_cone(page, shots)
     _a_preset_loads_its_crossing(page, shots)
     _clicking_a_map_pixel_shows_its_trace(page, browser, server, shots)

@@ -125,7 +125,7 @@ class ConicalPage:
 
     def __init__(self, parameters: ConicalParameters | None = None) -> None:
         import panel as pn
-        from bokeh.models import ColumnDataSource, LinearColorMapper, PointDrawTool
+        from bokeh.models import ColumnDataSource, LinearColorMapper
         from bokeh.plotting import figure
 
         self.par = parameters or ConicalParameters()
@@ -147,18 +147,18 @@ class ConicalPage:
         f_surf = figure(
             height=380,
             width=400,
-            title="lower sheet; drag the centre or tap to move the loop",
-            tools="tap,pan,wheel_zoom,reset",
+            title="lower sheet; drag or tap to move the loop",
+            tools="tap,wheel_zoom,reset",
             match_aspect=True,
         )
         f_surf.image("image", "x", "y", "dw", "dh", source=self.src_surf, color_mapper=self.cmap)
         f_surf.line("x", "y", source=self.src_loop, color="white", line_width=2)
-        centre = f_surf.scatter("x", "y", source=self.src_centre, size=10, color="white")
+        f_surf.scatter("x", "y", source=self.src_centre, size=10, color="white")
         f_surf.scatter("x", "y", source=self.src_ci, marker="x", size=12, color="#ff4040", line_width=2)
-        f_surf.add_tools(PointDrawTool(renderers=[centre], num_objects=1))
         f_surf.xaxis.axis_label, f_surf.yaxis.axis_label = "q_x", "q_y"
-        f_surf.on_event("tap", self._on_tap)
-        self.src_centre.on_change("data", self._on_drag)
+        # no pan tool on this figure: a drag moves the loop's centre with the pointer
+        for gesture in ("tap", "pan", "panend"):
+            f_surf.on_event(gesture, self._on_tap)
         self.src_cut = ColumnDataSource(data={"q": [], "lo": [], "up": []})
         f_cut = figure(height=380, title="both sheets along q_x (q_y = 0)", tools="pan,wheel_zoom,reset")
         f_cut.line("q", "lo", source=self.src_cut, color="#1f77b4", legend_label="lower")
@@ -211,18 +211,14 @@ class ConicalPage:
         )
 
     def _on_tap(self, event: Any) -> None:
+        if event.x is None or event.y is None:
+            return
         x, y = float(event.x), float(event.y)
         later(lambda: self.move_loop(x, y))
 
     def move_loop(self, x: float, y: float) -> None:
         """Put the loop's centre at (x, y) (a tap or a drag)."""
         self.cx.value, self.cy.value = x, y
-
-    def _on_drag(self, attr: str, old: Any, new: Any) -> None:
-        if new.get("x") and new.get("y"):
-            x, y = float(new["x"][-1]), float(new["y"][-1])
-            if (x, y) != (self.cx.value, self.cy.value):
-                later(lambda: self.move_loop(x, y))
 
     def read_parameters(self) -> ConicalParameters:
         """The controls' values."""
