@@ -136,7 +136,7 @@ P_LZ = "P_LZ (closed form, t = ±∞)"
 
 
 def _value(page: Any, name: str) -> float:
-    return float(page.locator(f"td.value[data-name='{name}']").first.inner_text())
+    return float(page.locator(f"td.value[data-name='{name}']").first.text_content() or "nan")
 
 
 #: In the page: press ArrowRight on the first slider handle and resolve with the milliseconds

@@ -193,12 +193,11 @@ def message_pane() -> Any:
 
 def show_message(pane: Any, exc: Exception | None) -> None:
     """Show the one-line message of an lzsm error (never a traceback), or hide the pane."""
-    if exc is None:
-        pane.object = ""
-        pane.visible = False
-    else:
-        pane.object = " ".join(str(exc).split())
-        pane.visible = True
+    text = "" if exc is None else " ".join(str(exc).split())
+    if pane.object != text:  # untouched when nothing changes: every change costs a round trip
+        pane.object = text
+    if pane.visible != bool(text):
+        pane.visible = bool(text)
 
 
 def _yield_to_sessions() -> None:

@@ -22,11 +22,6 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("presets", "PresetsPage"),
 )
 
-_CSS = """
-.lzsm-p td { padding: 1px 10px; font-family: monospace; }
-.lzsm-p td.value { font-weight: bold; }
-"""
-
 
 def build() -> Any:
     """The whole app for one browser session (or one notebook cell): a tab per page."""
@@ -54,7 +49,7 @@ def build() -> Any:
         f"### lzsm explore {__version__}: Landau–Zener–Stückelberg–Majorana physics under your fingers",
         sizing_mode="stretch_width",
     )
-    return pn.Column(header, tabs, sizing_mode="stretch_width", stylesheets=[_CSS])
+    return pn.Column(header, tabs, sizing_mode="stretch_width")
 
 
 def warm() -> None:

@@ -36,6 +36,8 @@ from ._common import (
 
 #: Choices of the initial state (the grammar of :func:`lzsm._checks.initial_state`).
 INITIAL_STATES = ("diabatic 0", "diabatic 1", "lower", "upper")
+#: Style of the read-out table (it sits in the Div's shadow root, out of reach of page styles).
+_READOUT_CSS = ".lzsm-p td { padding: 1px 10px; font-family: monospace; } .lzsm-p td.value { font-weight: bold; }"
 #: Points of the time grid over the window.
 N_TIMES = 301
 
@@ -296,7 +298,7 @@ class CrossingPage:
 
     def __init__(self, parameters: CrossingParameters | None = None) -> None:
         import panel as pn
-        from bokeh.models import ColumnDataSource, LinearColorMapper
+        from bokeh.models import ColumnDataSource, Div, LinearColorMapper
         from bokeh.plotting import figure
 
         self.par = parameters or CrossingParameters()
@@ -318,7 +320,10 @@ class CrossingPage:
             name="V (type a value, units allowed)", value="", placeholder="e.g. 0.3 or '0.1 GHz'"
         )
         self.a_text = pn.widgets.TextInput(name="α (type a value)", value="", placeholder="e.g. 2 or '1 GHz/ns'")
-        self.readout = pn.pane.HTML("", css_classes=["lzsm-readout"], sizing_mode="stretch_width")
+        # the read-out is a Bokeh Div changed in place: a Panel HTML pane's first change after the
+        # page is shown makes Bokeh walk the whole document (~0.3 s on the first slider move)
+        self.readout_div = Div(text="", css_classes=["lzsm-readout"], stylesheets=[_READOUT_CSS])
+        self.readout = pn.pane.Bokeh(self.readout_div, sizing_mode="stretch_width")
 
         # figures
         self.src_levels = ColumnDataSource(data={"t": [], "d0": [], "d1": [], "lo": [], "up": [], "wlo": [], "wup": []})
@@ -525,7 +530,7 @@ class CrossingPage:
         body = "".join(
             f"<tr><td>{a}</td><td class='value' data-name='{a}'>{b}</td><td>{c}</td></tr>" for a, b, c in rows
         )
-        self.readout.object = f"<table class='lzsm-p'>{body}</table>"
+        self.readout_div.text = f"<table class='lzsm-p'>{body}</table>"
 
     def panel(self) -> Any:
         """The page's layout."""
