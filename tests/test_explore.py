@@ -243,3 +243,61 @@ def test_surface_hopping_of_the_curve_page_agrees_with_exact_within_its_error():
         # Tully 1 at k = 20, 28: T splits about evenly, then mostly upper; 4 standard errors
         assert np.all(np.abs(t - exact) <= 4 * err + 1e-12), (name, t, exact)
         assert np.allclose(t.sum(-1) + hop[f"{name}_reflection"].sum(-1), 1.0)
+
+
+def test_in_a_notebook_explore_returns_the_app_and_its_pages_work(monkeypatch):
+    """The Jupyter branch of ``lzsm.explore()`` (an app object, no server), then the pages'
+    callbacks without a browser: a preset, a typed value, a map in the background, a CSV."""
+    pytest.importorskip("panel")
+    from lzsm.explore import app
+
+    monkeypatch.setattr(app, "in_notebook", lambda: True)
+    built: dict = {}
+    real_build = app.build
+
+    def build_and_keep():
+        built["app"] = real_build()
+        return built["app"]
+
+    monkeypatch.setattr(app, "build", build_and_keep)
+    shown = lzsm.explore()
+    assert shown is built["app"]
+    tabs = shown.objects[1]
+    assert [name for name, _ in zip(tabs._names, tabs.objects)] == [
+        "A crossing",
+        "Interferometry",
+        "Conical intersection",
+        "Curve crossing",
+        "Applications",
+    ]
+
+
+def test_page_callbacks_without_a_browser():
+    pytest.importorskip("panel")
+    from types import SimpleNamespace
+
+    page = crossing.CrossingPage()
+    page.v_text.value = "0.25"
+    assert page.state is not None and page.state.p_lz == pytest.approx(float(lzsm.lz_probability(0.25, 1.0)))
+    page.a_text.value = "-3 GHz/ns"  # a unit while the page is in hbar = 1: refused in one line
+    assert page.message.visible and "a unit but no unit system" in page.message.object
+
+    pages = {"crossing": page, "interferometry": None}
+    menu = presets.PresetsPage()
+    menu.connect(pages, None)
+    menu.apply(presets.feshbach_ramp())
+    f = presets.feshbach_ramp()
+    assert page.state.p_lz == pytest.approx(math.exp(-2 * math.pi * f.coupling**2 / f.sweep_rate), rel=1e-9)
+
+    maps = interferometry.InterferometryPage(interferometry.MapParameters(resolution=16, n_periods=2))
+    maps.resolution.value = 16
+    maps.start_map()
+    maps.background._thread.join(timeout=60)
+    assert maps.map_data is not None and maps.map_data.p_mean.shape == (16, 16)
+
+    cp = curves.CurvesPage(curves.CurveParameters(k_min=10.0, k_max=20.0, n_k=3))
+    x = np.linspace(-10, 10, 101)
+    rows = "\n".join(f"{a},{0.01 * np.tanh(a)},{-0.01 * np.tanh(a)},0.005" for a in x)
+    cp._on_csv(SimpleNamespace(new=("x,V11,V22,V12\n" + rows).encode()))
+    assert cp.par.model == "CSV" and cp.curves is not None
+    assert np.interp(0.0, cp.curves["x"], cp.curves["e1"] - cp.curves["e0"]) == pytest.approx(0.01, rel=1e-3)

@@ -127,24 +127,22 @@ class View:
             callback=lambda: dataset_netcdf(self.dataset()),
             filename=f"{self.name}.nc",
             label="NetCDF",
-            button_type="light",
+            color="light",
             width=110,
-            name=f"{self.name}-netcdf",
         )
         png = pn.widgets.FileDownload(
             callback=lambda: dataset_png(self.dataset(), self.title),
             filename=f"{self.name}.png",
             label="PNG",
-            button_type="light",
+            color="light",
             width=90,
-            name=f"{self.name}-png",
         )
         code = pn.pane.Markdown("", sizing_mode="stretch_width", css_classes=["lzsm-code"])
 
         def show_code(_: Any = None) -> None:
             code.object = "```python\n" + self.code() + "\n```"
 
-        toggle = pn.widgets.Toggle(name="copy as Python", button_type="light", width=140)
+        toggle = pn.widgets.Toggle(label="copy as Python", color="light", width=140)
 
         def on_toggle(event: Any) -> None:
             if event.new:
@@ -229,10 +227,10 @@ class Background:
     def __init__(self, label: str) -> None:
         import panel as pn
 
-        self.progress = pn.indicators.Progress(value=0, max=1000, width=260, visible=False, name=f"{label}-progress")
+        self.progress = pn.indicators.Progress(value=0, max=1000, width=260, visible=False)
         self.status = pn.pane.Str("", css_classes=["lzsm-status"])
         self._flag: threading.Event = threading.Event()
-        self.cancel = pn.widgets.Button(name="Cancel", button_type="warning", width=90, visible=False)
+        self.cancel = pn.widgets.Button(label="Cancel", color="warning", width=90, visible=False)
         self.cancel.on_click(lambda _: self._flag.set())
         self._thread: threading.Thread | None = None
         self._doc: Any = None

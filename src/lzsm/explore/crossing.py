@@ -304,22 +304,22 @@ class CrossingPage:
         self.par = parameters or CrossingParameters()
         p = self.par
         self.message = message_pane()
-        self.units = pn.widgets.Select(name="units", options=list(UNIT_SYSTEMS), value=p.units)
-        self.coupling = pn.widgets.FloatSlider(name="V", start=0.01, end=2.0, step=0.01, value=p.coupling)
-        self.sweep_rate = pn.widgets.FloatSlider(name="α", start=-5.0, end=5.0, step=0.05, value=p.sweep_rate)
+        self.units = pn.widgets.Select(label="units", options=list(UNIT_SYSTEMS), value=p.units)
+        self.coupling = pn.widgets.FloatSlider(label="V", start=0.01, end=2.0, step=0.01, value=p.coupling)
+        self.sweep_rate = pn.widgets.FloatSlider(label="α", start=-5.0, end=5.0, step=0.05, value=p.sweep_rate)
         self.window = pn.widgets.FloatSlider(
-            name="window T (t from -T to T)", start=2.0, end=100.0, step=1.0, value=p.window
+            label="window T (t from -T to T)", start=2.0, end=100.0, step=1.0, value=p.window
         )
-        self.initial = pn.widgets.Select(name="initial state", options=list(INITIAL_STATES), value=p.initial)
+        self.initial = pn.widgets.Select(label="initial state", options=list(INITIAL_STATES), value=p.initial)
         self.dephasing = pn.widgets.FloatSlider(
-            name="γφ (dephasing rate)", start=0.0, end=2.0, step=0.01, value=p.dephasing
+            label="γφ (dephasing rate)", start=0.0, end=2.0, step=0.01, value=p.dephasing
         )
-        self.t1 = pn.widgets.TextInput(name="T1 (relaxation time; inf: none)", value="inf")
-        self.temperature = pn.widgets.FloatSlider(name="k_B T", start=0.0, end=2.0, step=0.01, value=p.temperature)
+        self.t1 = pn.widgets.TextInput(label="T1 (relaxation time; inf: none)", value="inf")
+        self.temperature = pn.widgets.FloatSlider(label="k_B T", start=0.0, end=2.0, step=0.01, value=p.temperature)
         self.v_text = pn.widgets.TextInput(
-            name="V (type a value, units allowed)", value="", placeholder="e.g. 0.3 or '0.1 GHz'"
+            label="V (type a value, units allowed)", value="", placeholder="e.g. 0.3 or '0.1 GHz'"
         )
-        self.a_text = pn.widgets.TextInput(name="α (type a value)", value="", placeholder="e.g. 2 or '1 GHz/ns'")
+        self.a_text = pn.widgets.TextInput(label="α (type a value)", value="", placeholder="e.g. 2 or '1 GHz/ns'")
         # the read-out is a Bokeh Div changed in place: a Panel HTML pane's first change after the
         # page is shown makes Bokeh walk the whole document (~0.3 s on the first slider move)
         self.readout_div = Div(text="", css_classes=["lzsm-readout"], stylesheets=[_READOUT_CSS])

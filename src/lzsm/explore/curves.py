@@ -192,13 +192,13 @@ class CurvesPage:
         self.par = parameters or CurveParameters()
         p = self.par
         self.message = message_pane()
-        self.model = pn.widgets.Select(name="model", options=[*MODELS, "CSV"], value=p.model)
-        self.csv = pn.widgets.FileInput(accept=".csv", name="curves CSV (x, V11, V22, V12)")
-        self.k_range = pn.widgets.RangeSlider(name="k", start=1.0, end=50.0, step=0.5, value=(p.k_min, p.k_max))
+        self.model = pn.widgets.Select(label="model", options=[*MODELS, "CSV"], value=p.model)
+        self.csv = pn.widgets.FileInput(accept=".csv", label="curves CSV (x, V11, V22, V12)")
+        self.k_range = pn.widgets.RangeSlider(label="k", start=1.0, end=50.0, step=0.5, value=(p.k_min, p.k_max))
         self.n_traj = pn.widgets.IntSlider(
-            name="trajectories per k", start=50, end=2000, step=50, value=p.n_trajectories
+            label="trajectories per k", start=50, end=2000, step=50, value=p.n_trajectories
         )
-        self.run_button = pn.widgets.Button(name="Run FSSH + LZSH", button_type="primary", width=160)
+        self.run_button = pn.widgets.Button(label="Run FSSH + LZSH", color="primary", width=160)
         self.background = Background("hopping")
         self.curves: dict[str, np.ndarray] | None = None
         self.exact: dict[str, np.ndarray] | None = None

@@ -309,17 +309,17 @@ class InterferometryPage:
         self.par = parameters or MapParameters()
         p = self.par
         self.message = message_pane()
-        self.gap = pn.widgets.FloatSlider(name="Δ (gap)", start=0.05, end=5.0, step=0.05, value=p.gap)
-        self.frequency = pn.widgets.FloatSlider(name="ω (ħω)", start=0.1, end=10.0, step=0.1, value=p.frequency)
-        self.offset_max = pn.widgets.FloatInput(name="ε0 max", value=p.offset_max, start=0.1, end=1000.0)
-        self.amplitude_max = pn.widgets.FloatInput(name="A max", value=p.amplitude_max, start=0.1, end=1000.0)
+        self.gap = pn.widgets.FloatSlider(label="Δ (gap)", start=0.05, end=5.0, step=0.05, value=p.gap)
+        self.frequency = pn.widgets.FloatSlider(label="ω (ħω)", start=0.1, end=10.0, step=0.1, value=p.frequency)
+        self.offset_max = pn.widgets.FloatInput(label="ε0 max", value=p.offset_max, start=0.1, end=1000.0)
+        self.amplitude_max = pn.widgets.FloatInput(label="A max", value=p.amplitude_max, start=0.1, end=1000.0)
         self.resolution = pn.widgets.IntSlider(
-            name="resolution (points per side)", start=16, end=MAX_RESOLUTION, step=16, value=p.resolution
+            label="resolution (points per side)", start=16, end=MAX_RESOLUTION, step=16, value=p.resolution
         )
-        self.n_periods = pn.widgets.IntSlider(name="n_periods", start=1, end=200, value=p.n_periods)
-        self.t1 = pn.widgets.TextInput(name="T1 (inf: none)", value="inf")
-        self.t2 = pn.widgets.TextInput(name="T2 (inf: coherent only)", value="inf")
-        self.compute_button = pn.widgets.Button(name="Compute map", button_type="primary", width=140)
+        self.n_periods = pn.widgets.IntSlider(label="n_periods", start=1, end=200, value=p.n_periods)
+        self.t1 = pn.widgets.TextInput(label="T1 (inf: none)", value="inf")
+        self.t2 = pn.widgets.TextInput(label="T2 (inf: coherent only)", value="inf")
+        self.compute_button = pn.widgets.Button(label="Compute map", color="primary", width=140)
         self.background = Background("map")
         self.readout = pn.pane.HTML("", css_classes=["lzsm-map-readout"])
         self.map_data: MapData | None = None
@@ -390,10 +390,10 @@ class InterferometryPage:
 
         # the double passage
         self.pp = PassageParameters()
-        self.p_coupling = pn.widgets.FloatSlider(name="V", start=0.05, end=1.5, step=0.05, value=self.pp.coupling)
-        self.p_rate = pn.widgets.FloatSlider(name="α", start=0.1, end=5.0, step=0.1, value=self.pp.sweep_rate)
+        self.p_coupling = pn.widgets.FloatSlider(label="V", start=0.05, end=1.5, step=0.05, value=self.pp.coupling)
+        self.p_rate = pn.widgets.FloatSlider(label="α", start=0.1, end=5.0, step=0.1, value=self.pp.sweep_rate)
         self.p_tc = pn.widgets.FloatSlider(
-            name="t_c (crossings at ±t_c)", start=0.5, end=20.0, step=0.1, value=self.pp.tc
+            label="t_c (crossings at ±t_c)", start=0.5, end=20.0, step=0.1, value=self.pp.tc
         )
         self.src_pass = ColumnDataSource(data={"tc": [], "exact": [], "formula": []})
         self.src_pass_pick = ColumnDataSource(data={"tc": [], "p": []})

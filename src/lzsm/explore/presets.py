@@ -161,7 +161,7 @@ class PresetsPage:
         import panel as pn
 
         self.presets = all_presets()
-        self.buttons = [pn.widgets.Button(name=p.name, button_type="primary", width=200) for p in self.presets]
+        self.buttons = [pn.widgets.Button(label=p.name, color="primary", width=200) for p in self.presets]
         self.pages: dict[str, Any] = {}
         self.tabs: Any = None
         self.status = pn.pane.HTML("", css_classes=["lzsm-preset-status"])
