@@ -247,6 +247,7 @@ from . import (
     errors as errors,
     fit as fit,
     fitting as fitting,
+    explore as explore,
     geometry as geometry,
     io as io,
     kernels as kernels,

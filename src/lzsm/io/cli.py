@@ -1,5 +1,5 @@
 """The ``lzsm`` command line: ``lzsm lz``, ``lzsm evolve``, ``lzsm run SCENARIO.toml``, ``lzsm crossings MODEL.toml``,
-``lzsm fit DATA``.
+``lzsm fit DATA``, ``lzsm explore``.
 
 Bad input, click's usage errors included, prints one line (``lzsm: error: ...``) on stderr and
 exits with status 2, leaving no partial output behind.
@@ -671,6 +671,31 @@ def fit(
         click.echo(f"  {name:<20} {_fmt(result.values[name])} +- {result.stderr[name]:.3g}")
     if result.sigma_given:
         click.echo(f"  {'reduced_chi2':<20} {result.reduced_chi2:.4g} (p-value {result.p_value:.3g})")
+
+
+@main.command()
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="port on 127.0.0.1 (0: a free one)"
+)
+@click.option("--no-browser", is_flag=True, help="do not open a browser (never opened when CI is set)")
+@_guard
+def explore(port: int, no_browser: bool) -> None:
+    """Start the interactive explorer (a local web app on 127.0.0.1) and print its URL: a
+    crossing, interferometry maps, conical intersections, curve crossings and applications,
+    each with its closed forms beside the exact numbers.  Ctrl-C stops it."""
+    import importlib.util
+
+    if importlib.util.find_spec("panel") is None or importlib.util.find_spec("bokeh") is None:
+        raise _Fail("lzsm explore needs Panel: pip install 'lzsm[explore]'")
+    from lzsm.explore import app
+
+    def ready(url: str) -> None:
+        click.echo(f"lzsm explore: {url}  (Ctrl-C stops it)")
+
+    try:
+        app.serve(port, show=not no_browser, ready=ready)
+    except KeyboardInterrupt:
+        click.echo("lzsm explore: stopped")
 
 
 if __name__ == "__main__":  # pragma: no cover
