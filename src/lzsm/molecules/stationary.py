@@ -248,9 +248,101 @@ def _match(
     sol = np.linalg.solve(lhs, rhs[..., None])[..., 0]
     r, t = sol[:, :n], sol[:, n:]
     k_in = kl[:, incoming]
-    refl = np.where(kl2 > 0, np.abs(r) ** 2 * kl / k_in[:, None], 0.0)
-    trans = np.where(kr2 > 0, np.abs(t) ** 2 * kr / k_in[:, None], 0.0)
-    return trans, refl
+    # flux-normalised amplitudes (zero in closed channels): S-matrix elements of the incoming column
+    s_refl = np.where(kl2 > 0, r * np.sqrt(kl / k_in[:, None]), 0.0)
+    s_trans = np.where(kr2 > 0, t * np.sqrt(kr / k_in[:, None]), 0.0)
+    return s_trans, s_refl
+
+
+def _solve(
+    model: Curves,
+    energies: np.ndarray,
+    a: float,
+    b: float,
+    n_sectors: int,
+    incoming: int,
+    mass: float,
+    hbar: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flux-normalised transmission and reflection amplitudes ``(nE, N)`` with ``n_sectors``
+    log-derivative sectors over ``[a, b]`` (no extrapolation): ``T_n = |t_n|^2``, ``R_n = |r_n|^2``."""
+    el, ul = np.linalg.eigh(model.potential(np.array(a)))
+    er, ur = np.linalg.eigh(model.potential(np.array(b)))
+    y = _propagate(model, energies, a, b, n_sectors, mass, hbar)
+    return _match(y, ul, ur, el, er, energies, incoming, mass, hbar)
+
+
+#: Relative tolerance of the reported transfer-matrix run; the check run uses 1000x this.
+_TM_RTOL = 1e-10
+#: Largest growth ``kappa_max * length`` of a closed-channel solution between two
+#: re-orthonormalisations of the transfer-matrix columns.
+_TM_GROWTH = 8.0
+
+
+def _transfer_matrix(
+    model: Curves, energies: np.ndarray, a: float, b: float, incoming: int, mass: float, hbar: float, rtol: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flux-normalised amplitudes ``(t, r)``, each ``(nE, N)``, by direct integration of
+    ``psi'' = W(x) psi`` from ``b`` to ``a`` (:func:`scipy.integrate.solve_ivp`, DOP853).
+
+    The N columns start at ``b`` as the outgoing (open) or decaying (closed) asymptotic
+    solutions ``u_n e^{+-i k_n x}`` / ``u_n e^{-kappa_n x}`` with value ``u_n`` at ``b``; every
+    ``_TM_GROWTH / kappa_max`` they are re-orthonormalised (QR of ``(psi; psi')``,
+    the stabilised transfer-matrix / Riccati-free scheme of e.g. B. R. Johnson, J. Comput.
+    Phys. 13, 445 (1973), section II), the change of basis ``G <- G R^{-1}`` being kept so that
+    the final combination ``c`` gives the transmitted amplitudes ``G c``.  At ``a`` the
+    solution is matched to ``u_in e^{ik_in x} + sum_n r_n u_n e^{-ik_n x}`` (decaying in closed
+    channels), with the phase of every wave referred to its end of the region."""
+    from scipy.integrate import solve_ivp
+
+    el, ul = np.linalg.eigh(model.potential(np.array(a)))
+    er, ur = np.linalg.eigh(model.potential(np.array(b)))
+    ne, n = energies.size, el.size
+    scale = 2 * mass / hbar**2
+    kr2 = scale * (energies[:, None] - er[None, :])
+    kr = np.sqrt(np.abs(kr2))
+    dr = np.where(kr2 > 0, 1j * kr, -kr)  # psi'/psi of the outgoing / decaying wave at the right
+    psi = np.broadcast_to(ur, (ne, n, n)).astype(complex)
+    dpsi = psi * dr[:, None, :]
+    g = np.broadcast_to(np.eye(n, dtype=complex), (ne, n, n)).copy()
+    xs = np.linspace(a, b, 4001)
+    v_all = np.linalg.eigvalsh(model.potential(xs))
+    kappa = np.sqrt(scale * max(float(np.max(v_all)) - float(np.min(energies)), 0.0))
+    n_seg = max(int(np.ceil((b - a) * kappa / _TM_GROWTH)), 1)
+    edges = np.linspace(b, a, n_seg + 1)
+    shape = (ne, n, n)
+
+    def rhs(x: float, y: np.ndarray) -> np.ndarray:
+        z = y.view(complex).reshape(2, *shape)
+        w = scale * (model.potential(np.array(x))[None, :, :] - energies[:, None, None] * np.eye(n))
+        return np.concatenate([z[1].ravel(), (w @ z[0]).ravel()]).view(float)
+
+    for x0, x1 in zip(edges[:-1], edges[1:], strict=True):
+        y0 = np.concatenate([psi.ravel(), dpsi.ravel()]).view(float)
+        sol = solve_ivp(rhs, (x0, x1), y0, method="DOP853", rtol=rtol, atol=rtol * 1e-2)
+        z = sol.y[:, -1].view(complex).reshape(2, *shape)
+        q, rr = np.linalg.qr(np.concatenate([z[0], z[1]], axis=1))  # (ne, 2n, n), (ne, n, n)
+        psi, dpsi = q[:, :n, :], q[:, n:, :]
+        g = g @ np.linalg.inv(rr)
+    kl2 = scale * (energies[:, None] - el[None, :])
+    kl = np.sqrt(np.abs(kl2))
+    dl = np.where(kl2 > 0, -1j * kl, kl)  # outgoing to the left; decaying to the left
+    k_in = kl[:, incoming]
+    # unknowns (c, r): ul^T psi c - r = e_in; ul^T psi' c - diag(dl) r = i k_in e_in
+    lhs = np.zeros((ne, 2 * n, 2 * n), dtype=complex)
+    lhs[:, :n, :n] = ul.T @ psi
+    lhs[:, :n, n:] = -np.eye(n)
+    lhs[:, n:, :n] = ul.T @ dpsi
+    lhs[:, n:, n:] = -dl[:, :, None] * np.eye(n)
+    rhs_v = np.zeros((ne, 2 * n), dtype=complex)
+    rhs_v[:, incoming] = 1.0
+    rhs_v[:, n + incoming] = 1j * k_in
+    sol_v = np.linalg.solve(lhs, rhs_v[..., None])[..., 0]
+    c, r = sol_v[:, :n], sol_v[:, n:]
+    t = (g @ c[..., None])[..., 0]
+    s_refl = np.where(kl2 > 0, r * np.sqrt(kl / k_in[:, None]), 0.0)
+    s_trans = np.where(kr2 > 0, t * np.sqrt(kr / k_in[:, None]), 0.0)
+    return s_trans, s_refl
 
 
 @renamed_keywords(momenta="k", incoming_state=("initial", old_adiabatic_index))
@@ -264,6 +356,7 @@ def stationary_scattering(
     x_range: tuple[float, float] | None = None,
     step: float | None = None,
     hbar: float | None = None,
+    method: str = "log_derivative",
 ) -> StationaryScattering:
     """Exact stationary transmission and reflection of a 1-D multichannel model.
 
@@ -275,6 +368,14 @@ def stationary_scattering(
     wavenumber.  Results are Richardson-extrapolated from ``step`` and ``step/2`` (see the module
     docstring).  Atomic units for Tully's models (hbar = 1, mass 2000).  ``mass`` and ``hbar``
     are deprecated keywords (put them on the model).
+
+    ``method`` chooses between two independent exact routes: ``"log_derivative"`` (default, the
+    sector propagator above) and ``"transfer_matrix"``, a direct adaptive integration of the
+    coupled equations (:func:`scipy.integrate.solve_ivp`, DOP853, relative tolerance 1e-10, the
+    columns re-orthonormalised so that closed channels stay stable; ``error_estimate`` is the
+    difference from a run at 1e-7, an upper bound of the reported run's error).  The second
+    is slower and serves as the check of the first (tests/test_molecules_stationary.py,
+    benchmarks/bench_tully_ranges.py); ``step`` applies to the log-derivative route only.
 
     Examples
     --------
@@ -290,6 +391,12 @@ def stationary_scattering(
             f"lzsm.TullySimple()), got {type(model).__name__}"
         )
     m, hb = mass_and_hbar(model, mass, hbar, "stationary_scattering")
+    _checks.choice(method, "method", ("log_derivative", "transfer_matrix"))
+    if method == "transfer_matrix" and step is not None:
+        raise LzsmValueError(
+            f"`step` applies to method='log_derivative' only (the transfer-matrix route chooses its own "
+            f"steps), got step={step!r} with method='transfer_matrix'"
+        )
     if x_range is None:
         a, b = asymptotic_range(model)
     else:
@@ -323,13 +430,23 @@ def stationary_scattering(
     h = min(0.02, 0.3 / max(k_loc, 1e-300)) if step is None else _checks.positive_scalar(step, "step")
     n_sec = max(int(np.ceil((b - a) / h)), 4)
     results = []
-    for ns in (n_sec, 2 * n_sec):
-        y = _propagate(model, e, a, b, ns, m, hb)
-        results.append(_match(y, ul, ur, el, er, e, incoming, m, hb))
-    (t1, r1), (t2, r2) = results
-    trans = (4 * t2 - t1) / 3
-    refl = (4 * r2 - r1) / 3
-    err = np.maximum(np.max(np.abs(t2 - t1), axis=-1), np.max(np.abs(r2 - r1), axis=-1)) / 3
+    if method == "transfer_matrix":
+        for rtol in (_TM_RTOL, 1e3 * _TM_RTOL):
+            st, sr = _transfer_matrix(model, e, a, b, incoming, m, hb, rtol)
+            results.append((np.abs(st) ** 2, np.abs(sr) ** 2))
+        (trans, refl), (t1, r1) = results
+        err = np.maximum(np.max(np.abs(trans - t1), axis=-1), np.max(np.abs(refl - r1), axis=-1))
+        label = "transfer matrix (DOP853, rtol 1e-10, checked at 1e-7)"
+    else:
+        for ns in (n_sec, 2 * n_sec):
+            y = _propagate(model, e, a, b, ns, m, hb)
+            st, sr = _match(y, ul, ur, el, er, e, incoming, m, hb)
+            results.append((np.abs(st) ** 2, np.abs(sr) ** 2))
+        (t1, r1), (t2, r2) = results
+        trans = (4 * t2 - t1) / 3
+        refl = (4 * r2 - r1) / 3
+        err = np.maximum(np.max(np.abs(t2 - t1), axis=-1), np.max(np.abs(r2 - r1), axis=-1)) / 3
+        label = "log-derivative (midpoint sectors), Richardson h, h/2"
     tdia = trans @ (np.abs(ur) ** 2).T
     rdia = refl @ (np.abs(ul) ** 2).T
     defect = np.abs(1 - trans.sum(-1) - refl.sum(-1))
@@ -353,9 +470,9 @@ def stationary_scattering(
         unitarity_defect=defect,
         mass=m,
         x_range=(a, b),
-        step=(b - a) / n_sec,
+        step=(b - a) / n_sec if method == "log_derivative" else float("nan"),
         hbar=hb,
-        method="log-derivative (midpoint sectors), Richardson h, h/2",
+        method=label,
         status=status,
         error_estimate=err,
     )
