@@ -87,6 +87,15 @@ def asymptotic_range(model: Curves, tol: float = 1e-10, start: float = 5.0, limi
     return (out[0], out[1])
 
 
+def default_step(model: Curves, e_max: float, a: float, b: float, mass: float, hbar: float) -> float:
+    """The default sector width of :func:`stationary_scattering` for energies up to ``e_max``:
+    ``min(0.02, 0.3/k_loc)`` with ``k_loc`` the largest local wavenumber over ``[a, b]``."""
+    xs = np.linspace(a, b, 2001)
+    vmin = np.min(np.linalg.eigvalsh(model.potential(xs)))
+    k_loc = np.sqrt(2 * mass * max(e_max - vmin, 0.0)) / hbar
+    return float(min(0.02, 0.3 / max(k_loc, 1e-300)))
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class StationaryScattering(Result):
     """Transmission/reflection probabilities at fixed energies (incidence from the left),
@@ -424,10 +433,7 @@ def stationary_scattering(
         kk = np.sqrt(2 * m * (e - el[incoming])) / hb
     if e.ndim != 1 or e.size == 0:
         raise LzsmValueError(f"`energies`/`k` must be a number or a non-empty 1-D array, got shape {e.shape}")
-    xs = np.linspace(a, b, 2001)
-    vmin = np.min(np.linalg.eigvalsh(model.potential(xs)))
-    k_loc = np.sqrt(2 * m * max(np.max(e) - vmin, 0.0)) / hb
-    h = min(0.02, 0.3 / max(k_loc, 1e-300)) if step is None else _checks.positive_scalar(step, "step")
+    h = default_step(model, float(np.max(e)), a, b, m, hb) if step is None else _checks.positive_scalar(step, "step")
     n_sec = max(int(np.ceil((b - a) / h)), 4)
     results = []
     if method == "transfer_matrix":
