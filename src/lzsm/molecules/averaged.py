@@ -335,7 +335,7 @@ def packet_averaged_scattering(
     a, b = asymptotic_range(model) if x_range is None else _checks.interval(x_range, "x_range")
     incoming = initial_channel(initial, model, a)
     el, ul = np.linalg.eigh(model.potential(np.array(a)))
-    er, ur = np.linalg.eigh(model.potential(np.array(b)))
+    er = np.linalg.eigvalsh(model.potential(np.array(b)))
     e_in = float(el[incoming])
     lo, hi = max(k0 - _SPAN * sk, 0.0), k0 + _SPAN * sk
 

@@ -38,6 +38,7 @@ between channels of different k oscillate in x and average out).
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -326,7 +327,7 @@ def _transfer_matrix(
         w = scale * (model.potential(np.array(x))[None, :, :] - energies[:, None, None] * np.eye(n))
         return np.concatenate([z[1].ravel(), (w @ z[0]).ravel()]).view(float)
 
-    for x0, x1 in zip(edges[:-1], edges[1:], strict=True):
+    for x0, x1 in itertools.pairwise(edges):
         y0 = np.concatenate([psi.ravel(), dpsi.ravel()]).view(float)
         sol = solve_ivp(rhs, (x0, x1), y0, method="DOP853", rtol=rtol, atol=rtol * 1e-2)
         z = sol.y[:, -1].view(complex).reshape(2, *shape)
