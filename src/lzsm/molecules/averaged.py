@@ -241,11 +241,16 @@ def _pole_fit(energies: np.ndarray, amps: np.ndarray, centre: float, scale: floa
 def _find_pole(
     amplitudes: Any, seed: float, spacing: float, e_range: tuple[float, float]
 ) -> tuple[complex | None, int]:
-    """Iterate the Breit–Wigner pole fit from ``seed`` (module docstring); ``amplitudes(E)``
-    gives the open-channel S-matrix elements.  Returns the pole (None if the iteration leaves
+    """Locate the resonance near ``seed`` on a 41-point scan of ``seed +- spacing/2`` (largest
+    second difference of the amplitudes) and iterate the Breit–Wigner pole fit from there
+    (module docstring); ``amplitudes(E)`` gives the open-channel S-matrix elements.  Returns the pole (None if the iteration leaves
     ``seed +- spacing/2`` or finds no pole below the real axis) and the energies used."""
-    centre, scale = seed, spacing / 200
-    used = 0
+    # locate: the largest second difference of the amplitudes on a scan of seed +- spacing/2
+    scan = seed + spacing * np.linspace(-0.5, 0.5, 41)
+    amps = amplitudes(scan)
+    used = scan.size
+    curvature = np.max(np.abs(amps[:-2] - 2 * amps[1:-1] + amps[2:]), axis=1)
+    centre, scale = float(scan[1 + int(np.argmax(curvature))]), float(scan[1] - scan[0])
     previous: complex | None = None
     for _ in range(30):
         es = centre + scale * np.array([-2.0, -1.0, 0.0, 1.0, 2.0])

@@ -108,7 +108,7 @@ class WavepacketConvergence:
             status = "converged" if self.converged else "NOT converged"
         dt_part = "not varied" if np.isnan(self.dt_error) else f"{self.dt_error:.1e}"
         grid = "not varied" if np.isnan(self.grid_error) else f"{self.grid_error:.1e}"
-        held = f"; not varied: {', '.join(self.fixed)}" if self.fixed else "; all four varied"
+        held = f"; NOT varied: {', '.join(self.fixed)}" if self.fixed else "; all four varied"
         if self.user_set:
             held += f"; set by the user: {', '.join(self.user_set)}"
         return (
@@ -245,7 +245,7 @@ class WavepacketScattering(Result):
                 f"incoming channel {self.incoming_state}",
                 f"{self.k_resolved.size} resolved k",
             ]
-            + ([f"not varied: {', '.join(self.convergence.fixed)}"] if self.convergence.fixed else [])
+            + ([f"NOT varied: {', '.join(self.convergence.fixed)}"] if self.convergence.fixed else [])
             + [f"{name} from {route}" for name, route in self.routes.items() if route != "wavepacket"]
         )
 
@@ -919,7 +919,9 @@ def scattering_vs_momentum(
     :class:`ScatteringScan` (``.to_xarray()`` gives the labelled dataset).
 
     ``method="stationary"`` uses :func:`lzsm.molecules.stationary.stationary_scattering` (all
-    wavenumbers in one vectorised call); ``"wavepacket"`` runs :func:`wavepacket_scattering` at
+    wavenumbers in one vectorised call; it covers Tully's published ranges, thresholds and
+    resonances included, to 1e-4 at default settings: benchmarks/bench_tully_ranges.py),
+    ``"transfer_matrix"`` its independent second route (``method="transfer_matrix"`` there); ``"wavepacket"`` runs :func:`wavepacket_scattering` at
     each ``k`` and keeps its energy-resolved values there.  Variables ``transmission``,
     ``reflection`` on ``(k, adiabatic)`` (asymptotic channels), ``transmission_diabatic``,
     ``reflection_diabatic`` on ``(k, diabatic)``, ``error_estimate``, ``status`` and ``success``
@@ -932,14 +934,15 @@ def scattering_vs_momentum(
 
     from lzsm.molecules.stationary import stationary_scattering
 
-    _checks.choice(method, "method", ("stationary", "wavepacket"))
+    _checks.choice(method, "method", ("stationary", "transfer_matrix", "wavepacket"))
     if progress is not None and not isinstance(progress, (bool, np.bool_)):
         raise LzsmTypeError(f"`progress` must be True, False or None, got {_checks.short(progress)}")
     ks = np.atleast_1d(_checks.real_array(k, "k", positive=True))
     if ks.ndim != 1:
         raise LzsmValueError(f"`k` must be a number or a 1-D array, got shape {ks.shape}")
-    if method == "stationary":
-        r = stationary_scattering(model, k=ks, mass=mass, initial=initial, hbar=hbar, **options)
+    if method in ("stationary", "transfer_matrix"):
+        route = "log_derivative" if method == "stationary" else "transfer_matrix"
+        r = stationary_scattering(model, k=ks, mass=mass, initial=initial, hbar=hbar, method=route, **options)
         data = {name: getattr(r, name) for name in _QUANTITIES}
         err, status, energy = r.error_estimate, np.asarray(r.status), r.energies
         m, hb, channel = r.mass, r.hbar, r.incoming_state
