@@ -23,7 +23,8 @@ break points where the integrand is not smooth:
   both sides lie above the energy) embedded in the open ones.  Their uncoupled energies (a
   finite-difference eigenproblem of each closed adiabatic curve) are the seeds; from each
   seed the pole ``E_r - i Gamma/2`` of the scattering amplitudes is found by fitting
-  ``S_j(E) = (alpha_j E + beta_j)/(E - E_r + i Gamma/2)`` (one pole shared by all elements) to
+  ``S_j(E) = (alpha_j + beta_j E + gamma_j E^2)/(E - E_r + i Gamma/2)`` (one pole shared by all
+  elements, on a background varying linearly across it) to
   samples within a few ``Gamma`` of the current estimate and iterating (the Breit–Wigner form of
   a resonance, H. Feshbach, Ann. Phys. 19, 287 (1962)).  The quadrature then gets break points
   at ``E_r`` and ``E_r +- Gamma {1/2, 2, 8, 32}``, so each resonance profile is resolved
@@ -222,17 +223,20 @@ def _closed_channel_levels(
 
 
 def _pole_fit(energies: np.ndarray, amps: np.ndarray, centre: float, scale: float) -> complex:
-    """The pole p of ``S_j(E) = (alpha_j E + beta_j)/(E - p)`` fitted to ``amps`` (nE, J) by
-    linear least squares in ``u = (E - centre)/scale``: ``S_j (u - q) = alpha_j u + beta_j``."""
+    """The pole p of ``S_j(E) = (alpha_j + beta_j u + gamma_j u^2)/(u - q)``,
+    ``u = (E - centre)/scale``, ``p = centre + scale q``, fitted to ``amps`` (nE, J) by linear
+    least squares in ``S_j (u - q) = alpha_j + beta_j u + gamma_j u^2`` (a Breit–Wigner pole on
+    a background that varies linearly across it, e.g. the phase of the direct passage)."""
     u = (energies - centre) / scale
     ne, nj = amps.shape
-    rows = np.zeros((ne * nj, 1 + 2 * nj), dtype=complex)
+    rows = np.zeros((ne * nj, 1 + 3 * nj), dtype=complex)
     rhs = np.zeros(ne * nj, dtype=complex)
     for j in range(nj):
         sl = slice(j * ne, (j + 1) * ne)
         rows[sl, 0] = amps[:, j]
-        rows[sl, 1 + j] = u
-        rows[sl, 1 + nj + j] = 1.0
+        rows[sl, 1 + 3 * j] = 1.0
+        rows[sl, 2 + 3 * j] = u
+        rows[sl, 3 + 3 * j] = u**2
         rhs[sl] = amps[:, j] * u
     q = np.linalg.lstsq(rows, rhs, rcond=None)[0][0]
     return complex(centre + scale * q)
@@ -253,7 +257,7 @@ def _find_pole(
     centre, scale = float(scan[1 + int(np.argmax(curvature))]), float(scan[1] - scan[0])
     previous: complex | None = None
     for _ in range(30):
-        es = centre + scale * np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
+        es = centre + scale * np.linspace(-2.0, 2.0, 7)
         amps = amplitudes(es)
         used += es.size
         p = _pole_fit(es, amps, centre, scale)
@@ -297,7 +301,9 @@ def packet_averaged_scattering(
     (default 1e-4).  ``k_resolved`` (optional) adds energy-resolved stationary values at those
     wavenumbers.  ``x_range`` and ``step`` go to
     :func:`lzsm.molecules.stationary.stationary_scattering` (``step`` by default the one it
-    would choose at the packet's highest energy, the same for every node).  ``max_intervals``
+    would choose at the packet's highest energy, the same for every node).  Near a narrow resonance the
+    stationary solver's Richardson estimate (of its unextrapolated h/2 result) is large and
+    can dominate ``error_estimate``; a smaller ``step`` or a larger ``tol`` is then needed.  ``max_intervals``
     caps the quadrature; if it stops short of ``tol`` the status is NOT_CONVERGED with an
     :class:`~lzsm.errors.LzsmConvergenceWarning`.  ``progress``: a bar over the quadrature's
     rounds.  Gauss-Kronrod weights: QUADPACK (Piessens et al., Springer 1983).
