@@ -803,7 +803,7 @@ def wavepacket_scattering(
     )
     status = _finish_status(conv)
     tr, rr = res["resolved"]
-    values = {
+    numbers = {
         "transmission": res["trans_adi"],
         "reflection": res["refl_adi"],
         "transmission_diabatic": res["trans_dia"],
@@ -832,8 +832,8 @@ def wavepacket_scattering(
             x_range=(a, b),
             progress=opts.progress,
         )
-        for name in values:
-            values[name] = getattr(avg, name)
+        for name in numbers:
+            numbers[name] = getattr(avg, name)
         routes = {"packet averages": "stationary (packet-averaged)", "energy-resolved": "stationary"}
         route_errors = {
             "packet averages": float(avg.error_estimate),
@@ -865,7 +865,7 @@ def wavepacket_scattering(
         status=int(status),
         error_estimate=est,
         n_steps=int(res["n_steps"]),
-        **values,
+        **numbers,
     )
 
 
