@@ -32,9 +32,12 @@ break points where the integrand is not smooth:
 
 The quadrature stops when the sum over intervals of ``|K_15 - G_7|`` (the Kronrod estimate of
 the Gauss rule's error, an upper bound in practice of the Kronrod result's) is below ``tol/2``,
-maximised over the reported probabilities.  ``error_estimate`` adds the packet average of the
-stationary solver's own Richardson estimate and the weight left outside ``k +- 8 sigma_k``
-(1.2e-15).  Energy-resolved values at ``k_resolved`` are plain stationary results.
+maximised over the reported probabilities.  Every node is solved with sectors h and h/2 and
+Richardson-extrapolated as in :func:`~lzsm.molecules.stationary.stationary_scattering`;
+``error_estimate`` adds the Richardson estimate of the *averages*, ``|<P(h/2)> - <P(h)>|/3``
+(the error of the h/2 average; across a resonance the nodes' signed sector errors largely
+cancel, so this is far below the average of the nodes' own estimates), and the weight left
+outside ``k +- 8 sigma_k`` (1.2e-15).  Energy-resolved values at ``k_resolved`` are plain stationary results.
 """
 
 from __future__ import annotations
@@ -299,11 +302,10 @@ def packet_averaged_scattering(
     thresholds and at the Feshbach resonances it finds (their poles ``E_r - i Gamma/2``
     from the bound states of the closed adiabatic channels; module docstring), to ``tol``
     (default 1e-4).  ``k_resolved`` (optional) adds energy-resolved stationary values at those
-    wavenumbers.  ``x_range`` and ``step`` go to
+    wavenumbers (with the default sector width halved, up to three times, until their own
+    estimates are below ``tol``; the status is NOT_CONVERGED if they are not).  ``x_range`` and ``step`` go to
     :func:`lzsm.molecules.stationary.stationary_scattering` (``step`` by default the one it
-    would choose at the packet's highest energy, the same for every node).  Near a narrow resonance the
-    stationary solver's Richardson estimate (of its unextrapolated h/2 result) is large and
-    can dominate ``error_estimate``; a smaller ``step`` or a larger ``tol`` is then needed.  ``max_intervals``
+    would choose at the packet's highest energy, the same for every node).  ``max_intervals``
     caps the quadrature; if it stops short of ``tol`` the status is NOT_CONVERGED with an
     :class:`~lzsm.errors.LzsmConvergenceWarning`.  ``progress``: a bar over the quadrature's
     rounds.  Gauss-Kronrod weights: QUADPACK (Piessens et al., Springer 1983).
@@ -346,7 +348,7 @@ def packet_averaged_scattering(
     a, b = asymptotic_range(model) if x_range is None else _checks.interval(x_range, "x_range")
     incoming = initial_channel(initial, model, a)
     el, ul = np.linalg.eigh(model.potential(np.array(a)))
-    er = np.linalg.eigvalsh(model.potential(np.array(b)))
+    er, ur = np.linalg.eigh(model.potential(np.array(b)))
     e_in = float(el[incoming])
     lo, hi = max(k0 - _SPAN * sk, 0.0), k0 + _SPAN * sk
 
@@ -364,14 +366,21 @@ def packet_averaged_scattering(
     channel = f"adiabatic {incoming}"
 
     def probabilities(kp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        r = stationary_scattering(model, k=kp, initial=channel, x_range=(a, b), step=h)
-        if not np.all(r.success):
+        """Richardson-extrapolated probabilities (those of :func:`stationary_scattering`: T, R,
+        T_dia, R_dia side by side) and the signed difference ``P(h/2) - P(h)``."""
+        e = energy(kp)
+        runs = []
+        for ns in (n_sec, 2 * n_sec):
+            t, r = _solve(model, e, a, b, ns, incoming, m, hb)
+            pt, pr = np.abs(t) ** 2, np.abs(r) ** 2
+            runs.append(np.concatenate([pt, pr, pt @ (np.abs(ur) ** 2).T, pr @ (np.abs(ul) ** 2).T], axis=1))
+        bad = ~np.all(np.isfinite(runs[0]) & np.isfinite(runs[1]), axis=1)
+        if np.any(bad):
             raise LzsmValueError(
                 f"packet_averaged_scattering: the stationary solver failed at k' = "
-                f"{kp[~r.success][:3].tolist()} (non-finite probabilities)"
+                f"{kp[bad][:3].tolist()} (non-finite probabilities)"
             )
-        f = np.concatenate([r.transmission, r.reflection, r.transmission_diabatic, r.reflection_diabatic], axis=1)
-        return f, np.asarray(r.error_estimate, dtype=float)
+        return (4 * runs[1] - runs[0]) / 3, runs[1] - runs[0]
 
     # --- structure: thresholds and resonance poles inside the packet
     e_lo, e_hi = float(energy(np.array(lo))), float(energy(np.array(hi)))
@@ -410,13 +419,13 @@ def packet_averaged_scattering(
         mid = 0.5 * (intervals[:, 0] + intervals[:, 1])
         half = 0.5 * (intervals[:, 1] - intervals[:, 0])
         kp = (mid[:, None] + half[:, None] * _NODES[None, :]).ravel()
-        f, est = probabilities(kp)
+        f, diff = probabilities(kp)
         w = weight_norm * np.exp(-((kp - k0) ** 2) / (2 * sk**2))
         fw = (f * w[:, None]).reshape(intervals.shape[0], 15, -1)
-        ew = (est * w).reshape(intervals.shape[0], 15)
+        dw = (diff * w[:, None]).reshape(intervals.shape[0], 15, -1)
         kron = half[:, None] * np.einsum("n,inq->iq", _K_WEIGHTS, fw)
         gauss = half[:, None] * np.einsum("n,inq->iq", _G_WEIGHTS, fw)
-        stat = half * (ew @ _K_WEIGHTS)
+        stat = half[:, None] * np.einsum("n,inq->iq", _K_WEIGHTS, dw)
         return kron, np.abs(kron - gauss), stat
 
     intervals = np.stack([edges[:-1], edges[1:]], axis=1)
@@ -451,7 +460,10 @@ def packet_averaged_scattering(
     n_ch = el.size
     avg = val.sum(axis=0)
     quad_err = float(np.max(err.sum(axis=0)))
-    stat_err = float(stat.sum())
+    # Richardson on the averages: |<P(h/2)> - <P(h)>|/3 estimates the error of <P(h/2)>, an upper
+    # bound in practice of the extrapolated average's (the signed sector errors of the nodes
+    # largely cancel across a resonance, where each node's own estimate is large)
+    stat_err = float(np.max(np.abs(stat.sum(axis=0)))) / 3
     tail = float(erfc(_SPAN / np.sqrt(2)))
     below = 0.5 * float(erfc(k0 / (np.sqrt(2) * sk)))  # k' < 0: moves away, reflected in `incoming`
     trans, refl = avg[:n_ch], avg[n_ch : 2 * n_ch].copy()
@@ -468,15 +480,16 @@ def packet_averaged_scattering(
             f"estimate {est:.1e} (values {probs.round(6).tolist()}); the stationary solver's step "
             f"{h:g} is too coarse for this model"
         )
-    if status != Status.OK:
-        warnings.warn(
-            f"packet_averaged_scattering: estimated error {est:.1e} is not below tol = {tol_:g} after "
-            f"{intervals.shape[0]} intervals (max_intervals = {n_max})",
-            LzsmConvergenceWarning,
-            stacklevel=2,
-        )
     if ks.size:
+        # near a resonance the per-energy Richardson estimate is large: with the default
+        # sector width, halve it (at most 3 times) until the estimate is below tol
         res = stationary_scattering(model, k=ks, initial=channel, x_range=(a, b), step=step)
+        for _ in range(3 if step is None else 0):
+            if float(np.max(res.error_estimate)) < tol_:
+                break
+            res = stationary_scattering(model, k=ks, initial=channel, x_range=(a, b), step=res.step / 2)
+        if not float(np.max(res.error_estimate)) < tol_:
+            status = Status.NOT_CONVERGED
         resolved = (
             res.transmission,
             res.reflection,
@@ -487,6 +500,15 @@ def packet_averaged_scattering(
     else:
         empty = np.zeros((0, n_ch))
         resolved = (empty, empty, empty, empty, np.zeros(0))
+    if status != Status.OK:
+        warnings.warn(
+            f"packet_averaged_scattering: estimated error {est:.1e} of the averages (after "
+            f"{intervals.shape[0]} intervals, max_intervals = {n_max}) or "
+            f"{float(np.max(resolved[4], initial=0.0)):.1e} of the energy-resolved values is not "
+            f"below tol = {tol_:g}",
+            LzsmConvergenceWarning,
+            stacklevel=2,
+        )
     return PacketAveragedScattering(
         k=k0,
         k_width=sk,
