@@ -1,5 +1,7 @@
 """Packet-averaged stationary scattering (lzsm.molecules.averaged), the transfer-matrix route of
-stationary_scattering, and the wavepacket driver's hand-over to them.
+stationary_scattering, and the wavepacket driver's hand-over to them (the hand-over on Tully's
+simple crossing at its first resonance runs in docs/guide/thresholds.md, which checks its
+routes, numbers and status).
 
 References: Tully's three models, J. C. Tully, J. Chem. Phys. 93, 1061 (1990); Gauss–Kronrod
 7/15 rule of QUADPACK (Piessens et al., Springer 1983); Breit–Wigner resonance form,
@@ -123,22 +125,6 @@ def test_packet_average_equals_the_converged_wavepacket_off_resonance():
     assert np.allclose(avg.reflection_diabatic, wp.reflection_diabatic, atol=2e-5)
     assert avg.error_estimate < 1e-4 and avg.resonances.size == 0
     assert wp.convergence.summary().startswith("not checked") and wp.status == Status.NOT_CHECKED
-
-
-def test_wavepacket_hands_over_when_the_packet_is_trapped():
-    """On the simple crossing's first resonance the packet cannot leave within its budget
-    (16% of the norm still inside): the driver answers from the packet-averaged stationary
-    route, says so, and its numbers are that route's."""
-    model = lzsm.TullySimple()
-    wp = lzsm.wavepacket_scattering(model, 8.17, k_width=0.2, k_resolved=[8.17], convergence="none")
-    assert wp.convergence.run_length_error > 0.05
-    assert wp.routes == {"packet averages": "stationary (packet-averaged)", "energy-resolved": "stationary"}
-    assert wp.status == Status.OK and wp.error_estimate < 1e-4
-    assert wp.error_estimate == max(wp.route_errors.values())
-    direct = lzsm.stationary_scattering(model, k=[8.17], method="transfer_matrix")
-    assert np.allclose(wp.transmission_resolved, direct.transmission, atol=1e-6)
-    assert wp.transmission.sum() + wp.reflection.sum() == pytest.approx(1.0, abs=1e-4)
-    assert "stationary (packet-averaged)" in repr(wp)
 
 
 def test_bad_input_names_the_parameter():
