@@ -35,17 +35,27 @@ def test_gauss_kronrod_rule_is_exact_to_degree_22(coef):
 
 
 @given(
-    st.floats(-1.0, 1.0),
-    st.floats(1e-3, 1.0),
-    st.complex_numbers(max_magnitude=2.0, min_magnitude=0.1),
-    st.complex_numbers(max_magnitude=2.0),
+    st.floats(-0.4, 0.4),
+    st.floats(-7.0, -2.0),
+    st.floats(0.2, 1.0),
+    st.floats(0.0, 2 * np.pi),
+    st.floats(0.0, 30.0),
 )
-def test_pole_fit_recovers_a_breit_wigner_pole(er, half, alpha, beta):
-    """(alpha E + beta)/(E - p) sampled at 5 energies gives back p = E_r - i Gamma/2."""
-    pole = complex(er, -half)
-    es = er + 0.3 * np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
-    amps = ((alpha * es + beta) / (es - pole))[:, None] * np.array([[1.0, 0.5j]])
-    assert averaged._pole_fit(es, amps, er, 0.3) == pytest.approx(pole, abs=1e-8)
+def test_pole_search_finds_a_breit_wigner_pole_of_any_width(offset, log_half, strength, phase, delay):
+    """S(E) = e^{i tau E} (s_bg + c/(E - p)) on a window of width 1 around the seed (a
+    background phase winding up to 30 rad over it): the pole p = E_r - i Gamma/2 comes back to
+    1e-6 relative to Gamma, for half-widths from 1e-7 to 1e-2 of the window."""
+    half = 10.0**log_half
+    pole = complex(offset, -half)
+    c = strength * half * np.exp(1j * phase)
+
+    def amplitudes(z):
+        s = np.exp(1j * delay * z) * (0.6 + c / (z - pole))
+        return np.stack([s, 0.3 * s + 0.1], axis=1)
+
+    found, used = averaged._find_pole(amplitudes, 0.0, 1.0, (-1.0, 1.0))
+    assert found is not None and used == 72
+    assert abs(found - pole) < 1e-6 * half
 
 
 # thresholds and resonances of Tully's models: the simple crossing at its first Feshbach

@@ -20,13 +20,12 @@ break points where the integrand is not smooth:
 
 * **channel thresholds** ``E = E_n(+-inf)``, where ``P_n`` starts as ``sqrt(E - E_n)``;
 * **Feshbach resonances**: bound states of a closed adiabatic channel (one whose asymptotes on
-  both sides lie above the energy) embedded in the open ones.  Their uncoupled energies (a
-  finite-difference eigenproblem of each closed adiabatic curve) are the seeds; from each
-  seed the pole ``E_r - i Gamma/2`` of the scattering amplitudes is found by fitting
-  ``S_j(E) = (alpha_j + beta_j E + gamma_j E^2)/(E - E_r + i Gamma/2)`` (one pole shared by all
-  elements, on a background varying linearly across it) to
-  samples within a few ``Gamma`` of the current estimate and iterating (the Breit–Wigner form of
-  a resonance, H. Feshbach, Ann. Phys. 19, 287 (1962)).  The quadrature then gets break points
+  both sides lie above the energy) embedded in the open ones (H. Feshbach, Ann. Phys. 19, 287
+  (1962)).  Their uncoupled energies (a finite-difference eigenproblem of each closed
+  adiabatic curve) are the seeds; near each, the pole ``E_r - i Gamma/2`` of the scattering
+  amplitudes is found from the amplitudes at *complex* energies, on a line just above the real
+  axis where they are smooth however narrow the resonance, by AAA rational approximation
+  (:func:`_find_pole`).  The quadrature then gets break points
   at ``E_r`` and ``E_r +- Gamma {1/2, 2, 8, 32}``, so each resonance profile is resolved
   whatever its width.
 
@@ -225,53 +224,48 @@ def _closed_channel_levels(
     return np.array(sorted(levels))
 
 
-def _pole_fit(energies: np.ndarray, amps: np.ndarray, centre: float, scale: float) -> complex:
-    """The pole p of ``S_j(E) = (alpha_j + beta_j u + gamma_j u^2)/(u - q)``,
-    ``u = (E - centre)/scale``, ``p = centre + scale q``, fitted to ``amps`` (nE, J) by linear
-    least squares in ``S_j (u - q) = alpha_j + beta_j u + gamma_j u^2`` (a Breit–Wigner pole on
-    a background that varies linearly across it, e.g. the phase of the direct passage)."""
-    u = (energies - centre) / scale
-    ne, nj = amps.shape
-    rows = np.zeros((ne * nj, 1 + 3 * nj), dtype=complex)
-    rhs = np.zeros(ne * nj, dtype=complex)
-    for j in range(nj):
-        sl = slice(j * ne, (j + 1) * ne)
-        rows[sl, 0] = amps[:, j]
-        rows[sl, 1 + 3 * j] = 1.0
-        rows[sl, 2 + 3 * j] = u
-        rows[sl, 3 + 3 * j] = u**2
-        rhs[sl] = amps[:, j] * u
-    q = np.linalg.lstsq(rows, rhs, rcond=None)[0][0]
-    return complex(centre + scale * q)
-
-
 def _find_pole(
-    amplitudes: Any, seed: float, spacing: float, e_range: tuple[float, float]
+    amplitudes: Any, seed: float, spacing: float, e_range: tuple[float, float], n_scan: int = 48
 ) -> tuple[complex | None, int]:
-    """Locate the resonance near ``seed`` on a 41-point scan of ``seed +- spacing/2`` (largest
-    second difference of the amplitudes) and iterate the Breit–Wigner pole fit from there
-    (module docstring); ``amplitudes(E)`` gives the open-channel S-matrix elements.  Returns the pole (None if the iteration leaves
-    ``seed +- spacing/2`` or finds no pole below the real axis) and the energies used."""
-    # locate: the largest second difference of the amplitudes on a scan of seed +- spacing/2
-    scan = seed + spacing * np.linspace(-0.5, 0.5, 41)
-    amps = amplitudes(scan)
-    used = scan.size
-    curvature = np.max(np.abs(amps[:-2] - 2 * amps[1:-1] + amps[2:]), axis=1)
-    centre, scale = float(scan[1 + int(np.argmax(curvature))]), float(scan[1] - scan[0])
-    previous: complex | None = None
-    for _ in range(30):
-        es = centre + scale * np.linspace(-2.0, 2.0, 7)
-        amps = amplitudes(es)
-        used += es.size
-        p = _pole_fit(es, amps, centre, scale)
-        half_width = -p.imag
-        if not (half_width > 0 and abs(p.real - seed) < spacing / 2 and e_range[0] < p.real < e_range[1]):
-            return None, used
-        if previous is not None and abs(p - previous) < 1e-4 * half_width and scale <= 2 * half_width:
-            return p, used
-        previous, centre = p, p.real
-        scale = max(min(half_width, 4 * scale), scale / 30)
-    return None, used
+    """The resonance pole ``E_r - i Gamma/2`` near ``seed``, or None.
+
+    ``amplitudes(E)`` gives the open-channel S-matrix elements at (complex) energies.  They are
+    sampled on ``n_scan`` points of the line ``seed +- spacing/2 + i eta``, one sample spacing
+    ``eta`` above the real axis, where every pole below the axis is at least ``eta`` away, so
+    the samples are smooth however narrow the resonance; the element that varies most is
+    fitted by AAA rational approximation (Y. Nakatsukasa, O. Sete and L. N. Trefethen, SIAM J.
+    Sci. Comput. 40, A1494 (2018); :class:`scipy.interpolate.AAA`), whose poles below the axis
+    inside the window with a residue of at least 5% of their half-width are the candidates;
+    the strongest is confirmed by a second fit on ``E_r +- 8 Gamma + i Gamma`` (the two must
+    agree to ``Gamma/10``).  Returns the pole and the number of energies used."""
+    from scipy.interpolate import AAA
+
+    z = seed + spacing * np.linspace(-0.5, 0.5, n_scan) + 1j * spacing / n_scan
+    amps = amplitudes(z)
+    column = int(np.argmax(np.max(np.abs(amps - amps.mean(axis=0)), axis=0)))
+    fit = AAA(z, amps[:, column], rtol=1e-13)
+    poles, residues = fit.poles(), fit.residues()
+    half = -poles.imag
+    ok = (
+        (half > 0)
+        & (half < spacing / 2)
+        & (np.abs(poles.real - seed) < spacing / 2)
+        & (np.abs(residues) > 0.05 * half)
+        & (poles.real > e_range[0])
+        & (poles.real < e_range[1])
+    )
+    if not np.any(ok):
+        return None, n_scan
+    strength = np.where(ok, np.abs(residues) / np.where(half > 0, half, 1.0), -1.0)
+    first = complex(poles[int(np.argmax(strength))])
+    gamma = -2 * first.imag
+    z2 = first.real + 8 * gamma * np.linspace(-1.0, 1.0, 24) + 1j * gamma
+    fit2 = AAA(z2, amplitudes(z2)[:, column], rtol=1e-13)
+    poles2 = fit2.poles()
+    second = complex(poles2[int(np.argmin(np.abs(poles2 - first)))])
+    if abs(second - first) > gamma / 10 or not second.imag < 0:
+        return None, n_scan + 24
+    return second, n_scan + 24
 
 
 def packet_averaged_scattering(

@@ -166,7 +166,18 @@ class StationaryScattering(Result):
 
 def _sector_coefficients(w: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
     """``(kappa coth(kappa h), kappa / sinh(kappa h))`` for eigenvalues w of W (kappa = sqrt(w)),
-    continued analytically to w < 0 (``k cot kh``, ``k / sin kh``) and to w = 0 (``1/h``)."""
+    continued analytically to w < 0 (``k cot kh``, ``k / sin kh``) and to w = 0 (``1/h``).
+    Complex w (complex energies, for the resonance search of
+    :mod:`lzsm.molecules.averaged`): both functions are even in kappa, so one formula with the
+    principal square root serves every w."""
+    if np.iscomplexobj(w):
+        kap_c = np.sqrt(w)
+        e_c = np.exp(-2 * kap_c * h)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a_z = kap_c * (1 + e_c) / (1 - e_c)
+            b_z = 2 * kap_c * np.exp(-kap_c * h) / (1 - e_c)
+        small_z = np.abs(w) * h * h < 1e-8
+        return np.where(small_z, 1 / h + w * h / 3, a_z), np.where(small_z, 1 / h - w * h / 6, b_z)
     a = np.empty_like(w)
     b = np.empty_like(w)
     closed = w > 0
@@ -239,8 +250,15 @@ def _match(
     scale = 2 * mass / hbar**2
     kl2 = scale * (energies[:, None] - el[None, :])
     kr2 = scale * (energies[:, None] - er[None, :])
-    kl = np.sqrt(np.abs(kl2))
-    kr = np.sqrt(np.abs(kr2))
+    if np.iscomplexobj(energies):
+        # complex energies: the outgoing / decaying waves continued analytically off the real
+        # axis (principal roots; channels open where Re k^2 > 0)
+        kl = np.where(kl2.real > 0, np.sqrt(kl2), np.sqrt(-kl2))
+        kr = np.where(kr2.real > 0, np.sqrt(kr2), np.sqrt(-kr2))
+        kl2, kr2 = kl2.real, kr2.real
+    else:
+        kl = np.sqrt(np.abs(kl2))
+        kr = np.sqrt(np.abs(kr2))
     dl = np.where(kl2 > 0, -1j * kl, kl)  # outgoing to the left e^{-ikx}; decaying e^{+kappa x}
     dr = np.where(kr2 > 0, 1j * kr, -kr)  # outgoing to the right e^{ikx}; decaying e^{-kappa x}
     eye = np.eye(n)
