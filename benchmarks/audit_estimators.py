@@ -696,6 +696,7 @@ def _audit_packet_averaged(quick: bool) -> Iterator[Row]:
         ("Tully 1, k=8.17 +- 0.02 (on a resonance)", lzsm.TullySimple(), 8.17, 0.02, 1601, None),
         ("Tully 1, k=8.5 (four resonances, threshold)", lzsm.TullySimple(), 8.5, None, 401, (7.9, 9.0, 5501)),
         ("Tully 2, ln E=-2", lzsm.TullyDual(), float(np.sqrt(4000 * np.exp(-2.0))), None, 401, None),
+        ("Tully 2, k=6.894 +- 0.002 (on a resonance, Gamma 2e-6)", lzsm.TullyDual(), 6.894, 0.002, 1601, None),
         ("Tully 3, k=30 (threshold inside)", lzsm.TullyExtended(), 30.0, None, 401, (27.0, 29.5, 2501)),
     ]
     for label, model, k, sk, n, fine in pick(cases, quick, (0,)):
