@@ -307,9 +307,11 @@ def packet_averaged_scattering(
     Examples
     --------
     >>> import lzsm
-    >>> avg = lzsm.packet_averaged_scattering(lzsm.TullySimple(), 8.5)  # resonances inside
-    >>> avg.transmission.round(4), avg.resonances.size
-    (array([0.8577, 0.0503]), 5)
+    >>> avg = lzsm.packet_averaged_scattering(lzsm.TullySimple(), 20.0)  # sigma_k = 1
+    >>> avg.transmission.round(4), avg.resonances.size  # [lower, upper]; no resonance up here
+    (array([0.5077, 0.4923]), 0)
+    >>> print(f"{avg.error_estimate:.0e}")
+    4e-07
     """
     if not isinstance(model, Curves):
         raise LzsmTypeError(
