@@ -243,7 +243,9 @@ def _find_pole(
     z = seed + spacing * np.linspace(-0.5, 0.5, n_scan) + 1j * spacing / n_scan
     amps = amplitudes(z)
     column = int(np.argmax(np.max(np.abs(amps - amps.mean(axis=0)), axis=0)))
-    fit = AAA(z, amps[:, column], rtol=1e-13)
+    with warnings.catch_warnings():  # AAA removes spurious pole-zero pairs and says so
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = AAA(z, amps[:, column], rtol=1e-13)
     poles, residues = fit.poles(), fit.residues()
     half = -poles.imag
     ok = (
@@ -260,7 +262,10 @@ def _find_pole(
     first = complex(poles[int(np.argmax(strength))])
     gamma = -2 * first.imag
     z2 = first.real + 8 * gamma * np.linspace(-1.0, 1.0, 24) + 1j * gamma
-    fit2 = AAA(z2, amplitudes(z2)[:, column], rtol=1e-13)
+    amps2 = amplitudes(z2)[:, column]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit2 = AAA(z2, amps2, rtol=1e-13)
     poles2 = fit2.poles()
     second = complex(poles2[int(np.argmin(np.abs(poles2 - first)))])
     if abs(second - first) > gamma / 10 or not second.imag < 0:
