@@ -235,7 +235,10 @@ def _find_pole(
     the samples are smooth however narrow the resonance; the element that varies most is
     fitted by AAA rational approximation (Y. Nakatsukasa, O. Sete and L. N. Trefethen, SIAM J.
     Sci. Comput. 40, A1494 (2018); :class:`scipy.interpolate.AAA`), whose poles below the axis
-    inside the window with a residue of at least 5% of their half-width are the candidates;
+    inside the window with a residue between 5% of their half-width and twice their width are
+    the candidates (unitarity, ``|S| <= 1`` on the real axis, bounds a resonance's residue by
+    ``Gamma``; the poles with which AAA models a smooth background lie far below the line with
+    residues orders of magnitude larger);
     the strongest is confirmed by a second fit on ``E_r +- 8 Gamma + i Gamma`` (the two must
     agree to ``Gamma/10``).  Returns the pole and the number of energies used."""
     from scipy.interpolate import AAA
@@ -253,6 +256,7 @@ def _find_pole(
         & (half < spacing / 2)
         & (np.abs(poles.real - seed) < spacing / 2)
         & (np.abs(residues) > 0.05 * half)
+        & (np.abs(residues) < 4 * half)  # |S| <= 1 on the axis bounds a pole's residue by Gamma
         & (poles.real > e_range[0])
         & (poles.real < e_range[1])
     )
