@@ -664,25 +664,41 @@ def _audit_stationary_routes(quick: bool) -> Iterator[Row]:
             yield Row(f"{label}, k={k:.5g}", float(c), float(a), ref_error=float(r))
 
 
-def _dense_packet_average(model, k0: float, sk: float, n: int, fine: tuple[float, float, int] | None = None):
+def _dense_packet_average(
+    model, k0: float, sk: float, n: int, fine: tuple[float, float, int] | None = None, threshold: float | None = None
+):
     """Composite Simpson over k0 +- 8 sk on n uniform points (and, with ``fine`` = (k1, k2,
     n_fine), on n_fine points over [k1, k2] between two coarser pieces) of stationary results at
-    half the default sector width, and the same average of their own error estimates."""
+    half the default sector width, and the same average of their own error estimates.  With
+    ``threshold`` inside ``fine`` the fine piece is split there and integrated in
+    ``t = sqrt(|k - threshold|)`` (``dk = 2 t dt``), which makes the square-root cusp smooth."""
     from scipy.integrate import simpson
 
     lo, hi = max(k0 - 8 * sk, 1e-6), k0 + 8 * sk
-    pieces = [(lo, hi, n)] if fine is None else [(lo, fine[0], n), fine, (fine[1], hi, n)]
     probe = lzsm.stationary_scattering(model, k=[hi])
-    t = r = 0.0
-    err = 0.0
-    for a, b, m in pieces:
-        ks = np.linspace(a, b, m)
+
+    def piece(ks: np.ndarray, jac: np.ndarray, x: np.ndarray):
         st = lzsm.stationary_scattering(model, k=ks, step=probe.step / 2)
-        w = np.exp(-((ks - k0) ** 2) / (2 * sk**2)) / (np.sqrt(2 * np.pi) * sk)
-        t = t + simpson(st.transmission * w[:, None], x=ks, axis=0)
-        r = r + simpson(st.reflection * w[:, None], x=ks, axis=0)
-        err += float(simpson(st.error_estimate * w, x=ks))
-    return t, r, err
+        w = jac * np.exp(-((ks - k0) ** 2) / (2 * sk**2)) / (np.sqrt(2 * np.pi) * sk)
+        return (
+            simpson(st.transmission * w[:, None], x=x, axis=0),
+            simpson(st.reflection * w[:, None], x=x, axis=0),
+            float(simpson(st.error_estimate * w, x=x)),
+        )
+
+    if fine is None:
+        ks = np.linspace(lo, hi, n)
+        parts = [piece(ks, np.ones_like(ks), ks)]
+    else:
+        parts = [piece(ks, np.ones_like(ks), ks) for ks in (np.linspace(lo, fine[0], n), np.linspace(fine[1], hi, n))]
+        if threshold is None:
+            ks = np.linspace(fine[0], fine[1], fine[2])
+            parts.append(piece(ks, np.ones_like(ks), ks))
+        else:
+            for end, sign in ((fine[0], -1.0), (fine[1], 1.0)):
+                t = np.linspace(0.0, np.sqrt(abs(end - threshold)), fine[2] // 2)[1:]
+                parts.append(piece(threshold + sign * t**2, 2 * t, t))
+    return sum(p[0] for p in parts), sum(p[1] for p in parts), sum(p[2] for p in parts)
 
 
 @audit(
@@ -701,7 +717,8 @@ def _audit_packet_averaged(quick: bool) -> Iterator[Row]:
     ]
     for label, model, k, sk, n, fine in pick(cases, quick, (0,)):
         avg = quiet(lzsm.packet_averaged_scattering, model, k, k_width=sk)
-        t, r, ref_err = _dense_packet_average(model, avg.k, avg.k_width, n, fine)
+        inside = [float(t) for t in avg.thresholds if fine is not None and fine[0] < t < fine[1]]
+        t, r, ref_err = _dense_packet_average(model, avg.k, avg.k_width, n, fine, inside[0] if inside else None)
         actual = max(np.max(np.abs(avg.transmission - t)), np.max(np.abs(avg.reflection - r)))
         name = lzsm.Status(int(avg.status)).name
         yield Row(f"{label} ({name})", float(avg.error_estimate), float(actual), ref_error=ref_err)
