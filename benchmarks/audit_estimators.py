@@ -646,13 +646,13 @@ def _audit_stationary_routes(quick: bool) -> Iterator[Row]:
         return float(np.sqrt(2 * 2000 * np.exp(x)))
 
     cases = [
-        ("Tully 1 resonances", lzsm.TullySimple(), [8.168, 8.572, 8.787, 8.910]),
-        ("Tully 1 threshold k=8.944", lzsm.TullySimple(), [2.0, 8.9443, 8.95, 30.0]),
+        ("Tully 1 resonance peaks, threshold k=8.944", lzsm.TullySimple(), [8.168, 8.95, 8.572, 8.787, 8.910]),
+        ("Tully 1", lzsm.TullySimple(), [2.0, 8.9443, 30.0]),
         ("Tully 2 ln E", lzsm.TullyDual(), [ln_e(-4.0), ln_e(-3.5), ln_e(-3.0), ln_e(1.0)]),
         ("Tully 3 threshold k=28.33", lzsm.TullyExtended(), [2.0, 28.33, 28.5, 30.0]),
     ]
     for label, model, ks in pick(cases, quick, (0,)):
-        if quick:
+        if quick:  # the first resonance peak and just above the threshold
             ks = ks[:2]
         run = lzsm.stationary_scattering(model, k=ks)
         ref = lzsm.stationary_scattering(model, k=ks, method="transfer_matrix")

@@ -58,11 +58,10 @@ def test_pole_search_finds_a_breit_wigner_pole_of_any_width(offset, log_half, st
     assert abs(found - pole) < 1e-6 * half
 
 
-# thresholds and resonances of Tully's models: the simple crossing at its first Feshbach
-# resonance and just above the upper channel's threshold (k = 8.944), the dual crossing at
-# ln E = -4, the extended coupling just above its threshold (k = 28.33)
+# thresholds of Tully's models: the dual crossing at ln E = -4, the extended coupling just above
+# its threshold (k = 28.33); the simple crossing's resonance peaks and threshold are compared in
+# the estimator audit's quick case (tests/test_estimator_audit.py, "stationary-routes")
 EXACT_CASES = {
-    "simple": (lzsm.TullySimple(), [8.168, 8.95]),
     "dual": (lzsm.TullyDual(), [float(np.sqrt(2 * 2000 * np.exp(-4.0)))]),
     "extended": (lzsm.TullyExtended(), [29.0]),
 }
