@@ -62,6 +62,7 @@ bench: $(STAMP) $(KERNELS)
 	$(PY) benchmarks/bench_window.py
 	$(PY) benchmarks/bench_fit.py
 	$(PY) benchmarks/bench_explore.py
+	$(PY) benchmarks/bench_tully_ranges.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache docs/_build docs/api docs/gallery

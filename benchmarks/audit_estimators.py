@@ -22,6 +22,11 @@ statistical ``*_stderr``) it runs cases spanning easy and hard regimes and compa
   averages and the energy-resolved probabilities from :func:`lzsm.stationary_scattering`
   (sector width 0.005, error ~1e-9; packet averages by 40-point Gauss–Hermite over ``|phi(k)|^2``);
 * ``StationaryScattering.error_estimate``: against the same solver with 8x narrower sectors;
+  and, at the thresholds and Feshbach resonances of Tully's published ranges, against the
+  independent transfer-matrix route (``method="transfer_matrix"``, its own estimate allowed for);
+* ``PacketAveragedScattering.error_estimate``: against composite Simpson rules on a dense
+  uniform grid of stationary results (at least ~20 points per resonance width), the stationary
+  solver's own estimate averaged the same way allowed for;
 * ``SpinBosonResult.error_estimate``: against a run with a larger Fock space and ``tol=1e-12``;
 * ``BerryPhase.error_estimate``: against the closed forms (half the solid angle for a spin
   1/2 in a field; pi and 0 around and beside the E x e conical intersection);
@@ -629,6 +634,94 @@ def _audit_stationary(quick: bool) -> Iterator[Row]:
         )
         for k, c, a in zip(ks, run.error_estimate, actual):
             yield Row(f"{label}, k={k:g}", float(c), float(a))
+
+
+@audit(
+    "stationary-routes",
+    "StationaryScattering.error_estimate at thresholds and resonances",
+    "the transfer-matrix route (DOP853, rtol 1e-10)",
+)
+def _audit_stationary_routes(quick: bool) -> Iterator[Row]:
+    def ln_e(x: float) -> float:
+        return float(np.sqrt(2 * 2000 * np.exp(x)))
+
+    cases = [
+        ("Tully 1 resonance peaks, threshold k=8.944", lzsm.TullySimple(), [8.168, 8.95, 8.572, 8.787, 8.910]),
+        ("Tully 1", lzsm.TullySimple(), [2.0, 8.9443, 30.0]),
+        ("Tully 2 ln E", lzsm.TullyDual(), [ln_e(-4.0), ln_e(-3.5), ln_e(-3.0), ln_e(1.0)]),
+        ("Tully 3 threshold k=28.33", lzsm.TullyExtended(), [2.0, 28.33, 28.5, 30.0]),
+    ]
+    for label, model, ks in pick(cases, quick, (0,)):
+        if quick:  # the first resonance peak and just above the threshold
+            ks = ks[:2]
+        run = lzsm.stationary_scattering(model, k=ks)
+        ref = lzsm.stationary_scattering(model, k=ks, method="transfer_matrix")
+        actual = np.maximum(
+            np.max(np.abs(run.transmission - ref.transmission), axis=-1),
+            np.max(np.abs(run.reflection - ref.reflection), axis=-1),
+        )
+        for k, c, a, r in zip(ks, run.error_estimate, actual, ref.error_estimate):
+            yield Row(f"{label}, k={k:.5g}", float(c), float(a), ref_error=float(r))
+
+
+def _dense_packet_average(
+    model, k0: float, sk: float, n: int, fine: tuple[float, float, int] | None = None, threshold: float | None = None
+):
+    """Composite Simpson over k0 +- 8 sk on n uniform points (and, with ``fine`` = (k1, k2,
+    n_fine), on n_fine points over [k1, k2] between two coarser pieces) of stationary results at
+    half the default sector width, and the same average of their own error estimates.  With
+    ``threshold`` inside ``fine`` the fine piece is split there and integrated in
+    ``t = sqrt(|k - threshold|)`` (``dk = 2 t dt``), which makes the square-root cusp smooth."""
+    from scipy.integrate import simpson
+
+    lo, hi = max(k0 - 8 * sk, 1e-6), k0 + 8 * sk
+    probe = lzsm.stationary_scattering(model, k=[hi])
+
+    def piece(ks: np.ndarray, jac: np.ndarray, x: np.ndarray):
+        st = lzsm.stationary_scattering(model, k=ks, step=probe.step / 2)
+        w = jac * np.exp(-((ks - k0) ** 2) / (2 * sk**2)) / (np.sqrt(2 * np.pi) * sk)
+        return (
+            simpson(st.transmission * w[:, None], x=x, axis=0),
+            simpson(st.reflection * w[:, None], x=x, axis=0),
+            float(simpson(st.error_estimate * w, x=x)),
+        )
+
+    if fine is None:
+        ks = np.linspace(lo, hi, n)
+        parts = [piece(ks, np.ones_like(ks), ks)]
+    else:
+        parts = [piece(ks, np.ones_like(ks), ks) for ks in (np.linspace(lo, fine[0], n), np.linspace(fine[1], hi, n))]
+        if threshold is None:
+            ks = np.linspace(fine[0], fine[1], fine[2])
+            parts.append(piece(ks, np.ones_like(ks), ks))
+        else:
+            for end, sign in ((fine[0], -1.0), (fine[1], 1.0)):
+                t = np.linspace(0.0, np.sqrt(abs(end - threshold)), fine[2] // 2)[1:]
+                parts.append(piece(threshold + sign * t**2, 2 * t, t))
+    return sum(p[0] for p in parts), sum(p[1] for p in parts), sum(p[2] for p in parts)
+
+
+@audit(
+    "packet-averaged",
+    "PacketAveragedScattering.error_estimate",
+    "Simpson on a dense uniform grid of stationary results",
+)
+def _audit_packet_averaged(quick: bool) -> Iterator[Row]:
+    cases = [
+        ("Tully 1, k=20", lzsm.TullySimple(), 20.0, None, 101, None),
+        ("Tully 1, k=8.17 +- 0.02 (on a resonance)", lzsm.TullySimple(), 8.17, 0.02, 1601, None),
+        ("Tully 1, k=8.5 (four resonances, threshold)", lzsm.TullySimple(), 8.5, None, 401, (7.9, 9.0, 5501)),
+        ("Tully 2, ln E=-2", lzsm.TullyDual(), float(np.sqrt(4000 * np.exp(-2.0))), None, 401, None),
+        ("Tully 2, k=6.894 +- 0.002 (on a resonance, Gamma 2e-6)", lzsm.TullyDual(), 6.894, 0.002, 1601, None),
+        ("Tully 3, k=30 (threshold inside)", lzsm.TullyExtended(), 30.0, None, 401, (27.0, 29.5, 2501)),
+    ]
+    for label, model, k, sk, n, fine in pick(cases, quick, (0,)):
+        avg = quiet(lzsm.packet_averaged_scattering, model, k, k_width=sk)
+        inside = [float(t) for t in avg.thresholds if fine is not None and fine[0] < t < fine[1]]
+        t, r, ref_err = _dense_packet_average(model, avg.k, avg.k_width, n, fine, inside[0] if inside else None)
+        actual = max(np.max(np.abs(avg.transmission - t)), np.max(np.abs(avg.reflection - r)))
+        name = lzsm.Status(int(avg.status)).name
+        yield Row(f"{label} ({name})", float(avg.error_estimate), float(actual), ref_error=ref_err)
 
 
 # =========================================================================== spin-boson

@@ -150,6 +150,8 @@ OLD_ALL = [
     "plot_curves",
     "stationary_scattering",
     "StationaryScattering",
+    "packet_averaged_scattering",
+    "PacketAveragedScattering",
     "CurveCrossing",
     "curve_crossing",
     "find_curve_crossings",

@@ -176,6 +176,10 @@ from .models.two_level import (
     LandauZener as LandauZener,
     TwoLevel as TwoLevel,
 )
+from .molecules.averaged import (
+    PacketAveragedScattering as PacketAveragedScattering,
+    packet_averaged_scattering as packet_averaged_scattering,
+)
 from .molecules.diabatization import (
     Diabatization as Diabatization,
     diabatize as diabatize,

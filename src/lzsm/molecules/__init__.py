@@ -3,7 +3,8 @@ scattering, surface hopping and diabatisation.
 
 :mod:`~lzsm.molecules.semiclassical`, :mod:`~lzsm.molecules.wavepackets` (split-operator engine),
 :mod:`~lzsm.molecules.scattering` (wavepacket scattering driver),
-:mod:`~lzsm.molecules.stationary` (coupled channels), :mod:`~lzsm.molecules.surface_hopping`
+:mod:`~lzsm.molecules.stationary` (coupled channels),
+:mod:`~lzsm.molecules.averaged` (stationary results averaged over a packet), :mod:`~lzsm.molecules.surface_hopping`
 (FSSH, LZSH, Ehrenfest), :mod:`~lzsm.molecules.diabatization`.
 """
 

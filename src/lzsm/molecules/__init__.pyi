@@ -1,3 +1,7 @@
+from .averaged import (
+    PacketAveragedScattering as PacketAveragedScattering,
+    packet_averaged_scattering as packet_averaged_scattering,
+)
 from .diabatization import (
     Diabatization as Diabatization,
     diabatize as diabatize,
@@ -39,6 +43,7 @@ from .wavepackets import (
     propagate as propagate,
 )
 from . import (
+    averaged as averaged,
     diabatization as diabatization,
     scattering as scattering,
     semiclassical as semiclassical,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -74,7 +74,9 @@ class WavepacketConvergence:
     alone (``PARAMETERS`` lists all four: time step, grid spacing, absorbers and box, run
     length).  ``momentum_tail`` is the largest norm fraction seen at ``|k| > 0.8 k_max`` (a
     diagnostic, not part of the estimate); ``remaining_norm`` the norm still on the grid at
-    the end; ``refinements`` how many times dt was halved or the grid refined."""
+    the end; ``refinements`` how many times dt was halved or the grid refined; ``user_set`` the
+    discretisation parameters the user gave (``dt``, ``dx``, ``box``, ``absorber_width``,
+    ``absorber_strength``): they are varied by the check like the others but never refined."""
 
     dx: float
     n_points: int
@@ -95,16 +97,20 @@ class WavepacketConvergence:
     run_length_error: float
     varied: tuple[str, ...]
     fixed: tuple[str, ...]
+    user_set: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        """One line: converged or not, the estimate and its terms, and what was not varied."""
+        """One line: converged or not, the estimate and its terms, what was not varied and what
+        the user set."""
         if not self.varied:
-            status = "NOT checked"
+            status = "not checked"
         else:
             status = "converged" if self.converged else "NOT converged"
         dt_part = "not varied" if np.isnan(self.dt_error) else f"{self.dt_error:.1e}"
         grid = "not varied" if np.isnan(self.grid_error) else f"{self.grid_error:.1e}"
         held = f"; NOT varied: {', '.join(self.fixed)}" if self.fixed else "; all four varied"
+        if self.user_set:
+            held += f"; set by the user: {', '.join(self.user_set)}"
         return (
             f"{status} to {self.tolerance:g}: estimated error {self.estimated_error:.1e} "
             f"(time step dt = {self.dt:.4g}: {dt_part}; grid dx = {self.dx:.4g}, {self.n_points} points, "
@@ -134,6 +140,12 @@ class WavepacketScattering(Result):
     ``options.tol``), NOT_CONVERGED, or NOT_CHECKED (``convergence="none"``, or
     ``"time_step"``, which leaves grid, box and run length alone: the repr and
     ``convergence.summary()`` name them).  ``incoming_state`` is the incoming adiabatic channel.
+
+    ``routes`` says which route produced each group of numbers (``"packet averages"``,
+    ``"energy-resolved"``): ``"wavepacket"``, or ``"stationary (packet-averaged)"`` /
+    ``"stationary"`` after a hand-over (:func:`wavepacket_scattering`); ``route_errors`` the
+    error estimate of each group (``error_estimate`` is the larger).  ``convergence`` always
+    describes the wavepacket run, whichever route the numbers come from.
     """
 
     k: float
@@ -153,6 +165,8 @@ class WavepacketScattering(Result):
     convergence: WavepacketConvergence
     hbar: float
     x_range: tuple[float, float]
+    routes: dict[str, str] = field(default_factory=dict)
+    route_errors: dict[str, float] = field(default_factory=dict)
 
     kind = "wavepacket scattering"
 
@@ -207,6 +221,8 @@ class WavepacketScattering(Result):
             "dt": c.dt,
             "dx": c.dx,
             "n_points": c.n_points,
+            "routes": json.dumps(self.routes),
+            "route_errors": json.dumps(self.route_errors),
             "channels": "adiabatic index at each asymptote (0 lowest)",
         }
 
@@ -222,12 +238,16 @@ class WavepacketScattering(Result):
         return ds
 
     def _summary(self) -> list[str]:
-        return [
-            f"k = {self.k:.6g}",
-            f"{self.transmission.size} channels",
-            f"incoming channel {self.incoming_state}",
-            f"{self.k_resolved.size} resolved k",
-        ] + ([f"NOT varied: {', '.join(self.convergence.fixed)}"] if self.convergence.fixed else [])
+        return (
+            [
+                f"k = {self.k:.6g}",
+                f"{self.transmission.size} channels",
+                f"incoming channel {self.incoming_state}",
+                f"{self.k_resolved.size} resolved k",
+            ]
+            + ([f"NOT varied: {', '.join(self.convergence.fixed)}"] if self.convergence.fixed else [])
+            + [f"{name} from {route}" for name, route in self.routes.items() if route != "wavepacket"]
+        )
 
 
 #: A progress bar shows by itself (``progress=None``) for runs of more steps than this.
@@ -321,10 +341,14 @@ def _setup(
     er: np.ndarray,
     refine: float,
     dt_factor: float,
+    user: dict[str, Any] | None = None,
 ) -> _Setup:
     """Grid, absorbers, analysis windows, time step and run-time cap (module docstring of
     :func:`wavepacket_scattering`); ``refine`` scales k_max, the absorbers and the windows
-    together (1 for the reported run, ``1/_CHECK_RATIO`` for the convergence check)."""
+    together (1 for the reported run, ``1/_CHECK_RATIO`` for the convergence check).  ``user``
+    holds the values the user set (``dx``, ``box``, ``absorber_width``, ``absorber_strength``),
+    which replace the automatic ones (``dx`` and ``absorber_width`` scaled by ``refine`` too)."""
+    user = user or {}
     sx = 0.5 / sk
     e_in = el[incoming]
     e_hi = hbar**2 * (k0 + 7 * sk) ** 2 / (2 * mass) + e_in
@@ -338,22 +362,31 @@ def _setup(
     k_closed = np.sqrt(2 * mass * max(v_max - e_lo, 0.0)) / hbar
     k_need = max(k_open, k_closed)
     structure = _structure_length(model, xs, e_hi, mass, hbar)
-    kmax = refine * max(_K_FACTOR * k_need, k_need + _STRUCTURE_MARGIN / structure)
+    kmax = refine * (
+        np.pi / user["dx"] if "dx" in user else max(_K_FACTOR * k_need, k_need + _STRUCTURE_MARGIN / structure)
+    )
     dx = np.pi / kmax
     asym = np.concatenate([el, er])
     open_lo = asym[asym < e_lo]
     k_slow = np.sqrt(2 * mass * (e_lo - open_lo)).min() / hbar if open_lo.size else k0
     k_slow = max(k_slow, 0.25 * k0)
     k_fast = np.sqrt(2 * mass * (e_hi - asym.min())) / hbar
-    cap_width = refine * max(2 * np.pi * _ABSORBER_WAVELENGTHS / k_slow, 4.0)
+    cap_width = refine * user.get("absorber_width", max(2 * np.pi * _ABSORBER_WAVELENGTHS / k_slow, 4.0))
     v_fast = hbar * k_fast / mass
-    cap_strength = 30 * hbar * v_fast / cap_width
+    cap_strength = user.get("absorber_strength", 30 * hbar * v_fast / cap_width)
     x0 = a - 6 * sx
     # analysis windows: half a slow wavelength or more
     wlen = refine * max(np.pi / k_slow, 10 * np.pi / (kmax / refine))
     x_left = x0 - 8 * sx - wlen  # the initial tail there is exp(-16) in amplitude
     lo = x_left - cap_width
     hi = b + wlen + cap_width
+    if "box" in user:
+        if not (user["box"][0] <= lo and user["box"][1] >= hi):
+            raise LzsmValueError(
+                f"`box` must contain [{lo:.6g}, {hi:.6g}] (the packet, the interaction region {a:g}..{b:g}, "
+                f"the analysis windows and absorbers of width {cap_width:.3g}), got {tuple(user['box'])}"
+            )
+        lo, hi = user["box"]
     n = sfft.next_fast_len(int(np.ceil((hi - lo) / dx)))
     dx = (hi - lo) / n
     grid = Grid((lo + dx * np.arange(n),), ("x",))
@@ -519,6 +552,11 @@ def wavepacket_scattering(
     max_refinements: int = 2,
     options: Options | None = None,
     progress: bool | None = None,
+    dx: float | None = None,
+    box: tuple[float, float] | None = None,
+    absorber_width: float | None = None,
+    absorber_strength: float | None = None,
+    handover: bool = True,
 ) -> WavepacketScattering:
     """Exact 1-D scattering of a Gaussian wavepacket on a curve model (:class:`~lzsm.models.curves.Curves`).
 
@@ -543,6 +581,24 @@ def wavepacket_scattering(
     * run length: until less than ``(tol/20)^2`` of the norm is left between the analysis
       windows (capped at three box crossings of the slowest resolved outgoing wave).
 
+    Any of them can be set instead: ``dt``, ``dx`` (the grid spacing is at most this), ``box``
+    (the grid's ends ``(lo, hi)``; it must hold the packet, the interaction region, the analysis
+    windows and the absorbers, and the message says how much that is), ``absorber_width`` and
+    ``absorber_strength`` (of the cubic absorbers at the box's ends).  A parameter the user set
+    is still varied by the convergence check (so its error is measured) but never refined; the
+    report lists it in ``user_set``.
+
+    **Hand-over.**  Near a channel threshold or a long-lived resonance part of the packet stays
+    in the interaction region longer than the run's cap (three box crossings of the slowest
+    outgoing wave).  When that trapped norm alone exceeds ``tol/2`` (run-length term
+    ``2 sqrt(remaining_norm)``), or the checks fail, and ``handover`` is True (default), the
+    numbers are taken from :func:`lzsm.packet_averaged_scattering` for the same packet (the
+    exact stationary solution averaged over its wavenumber distribution, resonances resolved)
+    and the energy-resolved ones from :func:`lzsm.stationary_scattering`; ``result.routes``
+    names the route of each group of numbers and ``result.route_errors`` their estimates,
+    ``result.convergence`` still reports the wavepacket run.  ``handover=False`` keeps the
+    wavepacket's numbers (NOT_CONVERGED and a warning when the checks fail).
+
     ``convergence`` says which of these discretisation parameters are varied to check the
     result (:class:`WavepacketConvergence` lists them in ``varied`` and ``fixed``):
 
@@ -557,7 +613,8 @@ def wavepacket_scattering(
     * ``"time_step"``: only the time step (the 2 dt run; cheaper).  Grid, box and run length
       are not varied, so a result that passes has status NOT_CHECKED, not OK, and the report
       names the parameters held fixed (NOT_CONVERGED when the dt check fails);
-    * ``"none"``: one run, status NOT_CHECKED, ``error_estimate`` NaN.
+    * ``"none"``: one run, status NOT_CHECKED ("not checked" in the report, not a failure),
+      ``error_estimate`` NaN.
 
     The estimate is ``dt_error + grid_error + 2 sqrt(remaining_norm)``; measured against the
     stationary coupled-channel solution (:func:`lzsm.stationary_scattering`) it bounds the
@@ -609,6 +666,18 @@ def wavepacket_scattering(
     _checks.choice(convergence, "convergence", ("time_step", "full", "none"))
     refinements_max = _checks.integer(max_refinements, "max_refinements", low=0, high=10)
     dt_user = None if dt is None else _checks.positive_scalar(dt, "dt")
+    user: dict[str, Any] = {}
+    if dx is not None:
+        user["dx"] = _checks.positive_scalar(dx, "dx")
+    if box is not None:
+        user["box"] = _checks.interval(box, "box")
+    if absorber_width is not None:
+        user["absorber_width"] = _checks.positive_scalar(absorber_width, "absorber_width")
+    if absorber_strength is not None:
+        user["absorber_strength"] = _checks.positive_scalar(absorber_strength, "absorber_strength")
+    if not isinstance(handover, (bool, np.bool_)):
+        raise LzsmTypeError(f"`handover` must be True or False, got {_checks.short(handover)}")
+    user_set = (("dt",) if dt_user is not None else ()) + tuple(user)
     sk = k0 / 20 if k_width is None else _checks.positive_scalar(k_width, "k_width")
     if k0 - 5 * sk <= 0:
         raise LzsmValueError(
@@ -641,7 +710,7 @@ def wavepacket_scattering(
     runs: list[int] = []
 
     def run(refine: float, dt_value: float | None, stop_norm: float = stop) -> tuple[_Setup, dict[str, Any]]:
-        st = _setup(model, k0, sk, m, incoming_state, hb, a, b, el, er, refine, 0.25)
+        st = _setup(model, k0, sk, m, incoming_state, hb, a, b, el, er, refine, 0.25, user)
         if dt_value is not None:
             st = _Setup(**{**st.__dict__, "dt": dt_value})
         cap = int(np.ceil(st.max_time / st.dt))
@@ -694,6 +763,7 @@ def wavepacket_scattering(
                     or grid_err < tol_ / 2
                     or run_err >= tol_ / 2
                     or grid_refinements >= refinements_max
+                    or user  # a grid, box or absorber the user set is checked, not refined
                 ):
                     break
                 # the reported run becomes the check of a finer one (whose dt is checked again)
@@ -729,40 +799,73 @@ def wavepacket_scattering(
         run_length_error=run_err,
         varied=varied,
         fixed=fixed,
+        user_set=user_set,
     )
     status = _finish_status(conv)
+    tr, rr = res["resolved"]
+    numbers = {
+        "transmission": res["trans_adi"],
+        "reflection": res["refl_adi"],
+        "transmission_diabatic": res["trans_dia"],
+        "reflection_diabatic": res["refl_dia"],
+        "transmission_resolved": tr,
+        "reflection_resolved": rr,
+        "transmission_resolved_diabatic": tr @ (np.abs(res["u_r"]) ** 2).T,
+        "reflection_resolved_diabatic": rr @ (np.abs(res["u_l"]) ** 2).T,
+    }
+    routes = {"packet averages": "wavepacket", "energy-resolved": "wavepacket"}
+    route_errors = {"packet averages": est, "energy-resolved": est}
+    method = "split-operator wavepacket"
+    # the packet could not leave within its budget, or the checks failed: hand over to the
+    # packet-averaged stationary route (the same packet, the exact stationary solution)
+    trapped = run_err >= tol_ / 2
+    if handover and (status == Status.NOT_CONVERGED or trapped):
+        from lzsm.molecules.averaged import packet_averaged_scattering
+
+        avg = packet_averaged_scattering(
+            model,
+            k0,
+            k_width=sk,
+            initial=f"adiabatic {incoming_state}",
+            k_resolved=ks,
+            tol=tol_,
+            x_range=(a, b),
+            progress=opts.progress,
+        )
+        for name in numbers:
+            numbers[name] = getattr(avg, name)
+        routes = {"packet averages": "stationary (packet-averaged)", "energy-resolved": "stationary"}
+        route_errors = {
+            "packet averages": float(avg.error_estimate),
+            "energy-resolved": float(np.max(avg.resolved_error, initial=0.0)),
+        }
+        est = max(route_errors.values())
+        status = Status(int(avg.status))
+        method = "stationary (packet-averaged), handed over from the split-operator wavepacket"
     if status == Status.NOT_CONVERGED:
         warnings.warn(
             f"wavepacket_scattering: {conv.summary()}; see WavepacketScattering.convergence",
             LzsmConvergenceWarning,
             stacklevel=3,
         )  # past the keyword wrapper
-    tr, rr = res["resolved"]
-    tr_dia = tr @ (np.abs(res["u_r"]) ** 2).T
-    rr_dia = rr @ (np.abs(res["u_l"]) ** 2).T
     return WavepacketScattering(
         k=k0,
         mass=m,
         incoming_state=int(incoming_state),
         k_width=sk,
-        transmission=res["trans_adi"],
-        reflection=res["refl_adi"],
-        transmission_diabatic=res["trans_dia"],
-        reflection_diabatic=res["refl_dia"],
         k_resolved=ks,
         energies=hb**2 * ks**2 / (2 * m) + e_in,
-        transmission_resolved=tr,
-        reflection_resolved=rr,
-        transmission_resolved_diabatic=tr_dia,
-        reflection_resolved_diabatic=rr_dia,
         convergence=conv,
         hbar=hb,
         x_range=(a, b),
-        method="split-operator wavepacket",
+        routes=routes,
+        route_errors=route_errors,
+        method=method,
         options=opts,
         status=int(status),
         error_estimate=est,
         n_steps=int(res["n_steps"]),
+        **numbers,
     )
 
 
@@ -816,7 +919,9 @@ def scattering_vs_momentum(
     :class:`ScatteringScan` (``.to_xarray()`` gives the labelled dataset).
 
     ``method="stationary"`` uses :func:`lzsm.molecules.stationary.stationary_scattering` (all
-    wavenumbers in one vectorised call); ``"wavepacket"`` runs :func:`wavepacket_scattering` at
+    wavenumbers in one vectorised call; it covers Tully's published ranges, thresholds and
+    resonances included, to 1e-4 at default settings: benchmarks/bench_tully_ranges.py),
+    ``"transfer_matrix"`` its independent second route (``method="transfer_matrix"`` there); ``"wavepacket"`` runs :func:`wavepacket_scattering` at
     each ``k`` and keeps its energy-resolved values there.  Variables ``transmission``,
     ``reflection`` on ``(k, adiabatic)`` (asymptotic channels), ``transmission_diabatic``,
     ``reflection_diabatic`` on ``(k, diabatic)``, ``error_estimate``, ``status`` and ``success``
@@ -829,14 +934,15 @@ def scattering_vs_momentum(
 
     from lzsm.molecules.stationary import stationary_scattering
 
-    _checks.choice(method, "method", ("stationary", "wavepacket"))
+    _checks.choice(method, "method", ("stationary", "transfer_matrix", "wavepacket"))
     if progress is not None and not isinstance(progress, (bool, np.bool_)):
         raise LzsmTypeError(f"`progress` must be True, False or None, got {_checks.short(progress)}")
     ks = np.atleast_1d(_checks.real_array(k, "k", positive=True))
     if ks.ndim != 1:
         raise LzsmValueError(f"`k` must be a number or a 1-D array, got shape {ks.shape}")
-    if method == "stationary":
-        r = stationary_scattering(model, k=ks, mass=mass, initial=initial, hbar=hbar, **options)
+    if method in ("stationary", "transfer_matrix"):
+        route = "log_derivative" if method == "stationary" else "transfer_matrix"
+        r = stationary_scattering(model, k=ks, mass=mass, initial=initial, hbar=hbar, method=route, **options)
         data = {name: getattr(r, name) for name in _QUANTITIES}
         err, status, energy = r.error_estimate, np.asarray(r.status), r.energies
         m, hb, channel = r.mass, r.hbar, r.incoming_state

@@ -38,6 +38,7 @@ between channels of different k oscillate in x and average out).
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -85,6 +86,15 @@ def asymptotic_range(model: Curves, tol: float = 1e-10, start: float = 5.0, limi
                     "here; give the model an interaction_range"
                 )
     return (out[0], out[1])
+
+
+def default_step(model: Curves, e_max: float, a: float, b: float, mass: float, hbar: float) -> float:
+    """The default sector width of :func:`stationary_scattering` for energies up to ``e_max``:
+    ``min(0.02, 0.3/k_loc)`` with ``k_loc`` the largest local wavenumber over ``[a, b]``."""
+    xs = np.linspace(a, b, 2001)
+    vmin = np.min(np.linalg.eigvalsh(model.potential(xs)))
+    k_loc = np.sqrt(2 * mass * max(e_max - vmin, 0.0)) / hbar
+    return float(min(0.02, 0.3 / max(k_loc, 1e-300)))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -156,7 +166,18 @@ class StationaryScattering(Result):
 
 def _sector_coefficients(w: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
     """``(kappa coth(kappa h), kappa / sinh(kappa h))`` for eigenvalues w of W (kappa = sqrt(w)),
-    continued analytically to w < 0 (``k cot kh``, ``k / sin kh``) and to w = 0 (``1/h``)."""
+    continued analytically to w < 0 (``k cot kh``, ``k / sin kh``) and to w = 0 (``1/h``).
+    Complex w (complex energies, for the resonance search of
+    :mod:`lzsm.molecules.averaged`): both functions are even in kappa, so one formula with the
+    principal square root serves every w."""
+    if np.iscomplexobj(w):
+        kap_c = np.sqrt(w)
+        e_c = np.exp(-2 * kap_c * h)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a_z = kap_c * (1 + e_c) / (1 - e_c)
+            b_z = 2 * kap_c * np.exp(-kap_c * h) / (1 - e_c)
+        small_z = np.abs(w) * h * h < 1e-8
+        return np.where(small_z, 1 / h + w * h / 3, a_z), np.where(small_z, 1 / h - w * h / 6, b_z)
     a = np.empty_like(w)
     b = np.empty_like(w)
     closed = w > 0
@@ -229,8 +250,15 @@ def _match(
     scale = 2 * mass / hbar**2
     kl2 = scale * (energies[:, None] - el[None, :])
     kr2 = scale * (energies[:, None] - er[None, :])
-    kl = np.sqrt(np.abs(kl2))
-    kr = np.sqrt(np.abs(kr2))
+    if np.iscomplexobj(energies):
+        # complex energies: the outgoing / decaying waves continued analytically off the real
+        # axis (principal roots; channels open where Re k^2 > 0)
+        kl = np.where(kl2.real > 0, np.sqrt(kl2), np.sqrt(-kl2))
+        kr = np.where(kr2.real > 0, np.sqrt(kr2), np.sqrt(-kr2))
+        kl2, kr2 = kl2.real, kr2.real
+    else:
+        kl = np.sqrt(np.abs(kl2))
+        kr = np.sqrt(np.abs(kr2))
     dl = np.where(kl2 > 0, -1j * kl, kl)  # outgoing to the left e^{-ikx}; decaying e^{+kappa x}
     dr = np.where(kr2 > 0, 1j * kr, -kr)  # outgoing to the right e^{ikx}; decaying e^{-kappa x}
     eye = np.eye(n)
@@ -248,9 +276,101 @@ def _match(
     sol = np.linalg.solve(lhs, rhs[..., None])[..., 0]
     r, t = sol[:, :n], sol[:, n:]
     k_in = kl[:, incoming]
-    refl = np.where(kl2 > 0, np.abs(r) ** 2 * kl / k_in[:, None], 0.0)
-    trans = np.where(kr2 > 0, np.abs(t) ** 2 * kr / k_in[:, None], 0.0)
-    return trans, refl
+    # flux-normalised amplitudes (zero in closed channels): S-matrix elements of the incoming column
+    s_refl = np.where(kl2 > 0, r * np.sqrt(kl / k_in[:, None]), 0.0)
+    s_trans = np.where(kr2 > 0, t * np.sqrt(kr / k_in[:, None]), 0.0)
+    return s_trans, s_refl
+
+
+def _solve(
+    model: Curves,
+    energies: np.ndarray,
+    a: float,
+    b: float,
+    n_sectors: int,
+    incoming: int,
+    mass: float,
+    hbar: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flux-normalised transmission and reflection amplitudes ``(nE, N)`` with ``n_sectors``
+    log-derivative sectors over ``[a, b]`` (no extrapolation): ``T_n = |t_n|^2``, ``R_n = |r_n|^2``."""
+    el, ul = np.linalg.eigh(model.potential(np.array(a)))
+    er, ur = np.linalg.eigh(model.potential(np.array(b)))
+    y = _propagate(model, energies, a, b, n_sectors, mass, hbar)
+    return _match(y, ul, ur, el, er, energies, incoming, mass, hbar)
+
+
+#: Relative tolerance of the reported transfer-matrix run; the check run uses 1000x this.
+_TM_RTOL = 1e-10
+#: Largest growth ``kappa_max * length`` of a closed-channel solution between two
+#: re-orthonormalisations of the transfer-matrix columns.
+_TM_GROWTH = 8.0
+
+
+def _transfer_matrix(
+    model: Curves, energies: np.ndarray, a: float, b: float, incoming: int, mass: float, hbar: float, rtol: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flux-normalised amplitudes ``(t, r)``, each ``(nE, N)``, by direct integration of
+    ``psi'' = W(x) psi`` from ``b`` to ``a`` (:func:`scipy.integrate.solve_ivp`, DOP853).
+
+    The N columns start at ``b`` as the outgoing (open) or decaying (closed) asymptotic
+    solutions ``u_n e^{+-i k_n x}`` / ``u_n e^{-kappa_n x}`` with value ``u_n`` at ``b``; every
+    ``_TM_GROWTH / kappa_max`` they are re-orthonormalised (QR of ``(psi; psi')``,
+    the stabilised transfer-matrix / Riccati-free scheme of e.g. B. R. Johnson, J. Comput.
+    Phys. 13, 445 (1973), section II), the change of basis ``G <- G R^{-1}`` being kept so that
+    the final combination ``c`` gives the transmitted amplitudes ``G c``.  At ``a`` the
+    solution is matched to ``u_in e^{ik_in x} + sum_n r_n u_n e^{-ik_n x}`` (decaying in closed
+    channels), with the phase of every wave referred to its end of the region."""
+    from scipy.integrate import solve_ivp
+
+    el, ul = np.linalg.eigh(model.potential(np.array(a)))
+    er, ur = np.linalg.eigh(model.potential(np.array(b)))
+    ne, n = energies.size, el.size
+    scale = 2 * mass / hbar**2
+    kr2 = scale * (energies[:, None] - er[None, :])
+    kr = np.sqrt(np.abs(kr2))
+    dr = np.where(kr2 > 0, 1j * kr, -kr)  # psi'/psi of the outgoing / decaying wave at the right
+    psi = np.broadcast_to(ur, (ne, n, n)).astype(complex)
+    dpsi = psi * dr[:, None, :]
+    g = np.broadcast_to(np.eye(n, dtype=complex), (ne, n, n)).copy()
+    xs = np.linspace(a, b, 4001)
+    v_all = np.linalg.eigvalsh(model.potential(xs))
+    kappa = np.sqrt(scale * max(float(np.max(v_all)) - float(np.min(energies)), 0.0))
+    n_seg = max(int(np.ceil((b - a) * kappa / _TM_GROWTH)), 1)
+    edges = np.linspace(b, a, n_seg + 1)
+    shape = (ne, n, n)
+
+    def rhs(x: float, y: np.ndarray) -> np.ndarray:
+        z = y.view(complex).reshape(2, *shape)
+        w = scale * (model.potential(np.array(x))[None, :, :] - energies[:, None, None] * np.eye(n))
+        return np.concatenate([z[1].ravel(), (w @ z[0]).ravel()]).view(float)
+
+    for x0, x1 in itertools.pairwise(edges):
+        y0 = np.concatenate([psi.ravel(), dpsi.ravel()]).view(float)
+        sol = solve_ivp(rhs, (x0, x1), y0, method="DOP853", rtol=rtol, atol=rtol * 1e-2)
+        z = sol.y[:, -1].view(complex).reshape(2, *shape)
+        q, rr = np.linalg.qr(np.concatenate([z[0], z[1]], axis=1))  # (ne, 2n, n), (ne, n, n)
+        psi, dpsi = q[:, :n, :], q[:, n:, :]
+        g = g @ np.linalg.inv(rr)
+    kl2 = scale * (energies[:, None] - el[None, :])
+    kl = np.sqrt(np.abs(kl2))
+    dl = np.where(kl2 > 0, -1j * kl, kl)  # outgoing to the left; decaying to the left
+    k_in = kl[:, incoming]
+    # unknowns (c, r): ul^T psi c - r = e_in; ul^T psi' c - diag(dl) r = i k_in e_in
+    lhs = np.zeros((ne, 2 * n, 2 * n), dtype=complex)
+    lhs[:, :n, :n] = ul.T @ psi
+    lhs[:, :n, n:] = -np.eye(n)
+    lhs[:, n:, :n] = ul.T @ dpsi
+    lhs[:, n:, n:] = -dl[:, :, None] * np.eye(n)
+    rhs_v = np.zeros((ne, 2 * n), dtype=complex)
+    rhs_v[:, incoming] = 1.0
+    rhs_v[:, n + incoming] = 1j * k_in
+    sol_v = np.linalg.solve(lhs, rhs_v[..., None])[..., 0]
+    c, r = sol_v[:, :n], sol_v[:, n:]
+    t = (g @ c[..., None])[..., 0]
+    s_refl = np.where(kl2 > 0, r * np.sqrt(kl / k_in[:, None]), 0.0)
+    s_trans = np.where(kr2 > 0, t * np.sqrt(kr / k_in[:, None]), 0.0)
+    return s_trans, s_refl
 
 
 @renamed_keywords(momenta="k", incoming_state=("initial", old_adiabatic_index))
@@ -264,6 +384,7 @@ def stationary_scattering(
     x_range: tuple[float, float] | None = None,
     step: float | None = None,
     hbar: float | None = None,
+    method: str = "log_derivative",
 ) -> StationaryScattering:
     """Exact stationary transmission and reflection of a 1-D multichannel model.
 
@@ -275,6 +396,14 @@ def stationary_scattering(
     wavenumber.  Results are Richardson-extrapolated from ``step`` and ``step/2`` (see the module
     docstring).  Atomic units for Tully's models (hbar = 1, mass 2000).  ``mass`` and ``hbar``
     are deprecated keywords (put them on the model).
+
+    ``method`` chooses between two independent exact routes: ``"log_derivative"`` (default, the
+    sector propagator above) and ``"transfer_matrix"``, a direct adaptive integration of the
+    coupled equations (:func:`scipy.integrate.solve_ivp`, DOP853, relative tolerance 1e-10, the
+    columns re-orthonormalised so that closed channels stay stable; ``error_estimate`` is the
+    difference from a run at 1e-7, an upper bound of the reported run's error).  The second
+    is slower and serves as the check of the first (tests/test_molecules_stationary.py,
+    benchmarks/bench_tully_ranges.py); ``step`` applies to the log-derivative route only.
 
     Examples
     --------
@@ -290,6 +419,12 @@ def stationary_scattering(
             f"lzsm.TullySimple()), got {type(model).__name__}"
         )
     m, hb = mass_and_hbar(model, mass, hbar, "stationary_scattering")
+    _checks.choice(method, "method", ("log_derivative", "transfer_matrix"))
+    if method == "transfer_matrix" and step is not None:
+        raise LzsmValueError(
+            f"`step` applies to method='log_derivative' only (the transfer-matrix route chooses its own "
+            f"steps), got step={step!r} with method='transfer_matrix'"
+        )
     if x_range is None:
         a, b = asymptotic_range(model)
     else:
@@ -317,19 +452,26 @@ def stationary_scattering(
         kk = np.sqrt(2 * m * (e - el[incoming])) / hb
     if e.ndim != 1 or e.size == 0:
         raise LzsmValueError(f"`energies`/`k` must be a number or a non-empty 1-D array, got shape {e.shape}")
-    xs = np.linspace(a, b, 2001)
-    vmin = np.min(np.linalg.eigvalsh(model.potential(xs)))
-    k_loc = np.sqrt(2 * m * max(np.max(e) - vmin, 0.0)) / hb
-    h = min(0.02, 0.3 / max(k_loc, 1e-300)) if step is None else _checks.positive_scalar(step, "step")
+    h = default_step(model, float(np.max(e)), a, b, m, hb) if step is None else _checks.positive_scalar(step, "step")
     n_sec = max(int(np.ceil((b - a) / h)), 4)
     results = []
-    for ns in (n_sec, 2 * n_sec):
-        y = _propagate(model, e, a, b, ns, m, hb)
-        results.append(_match(y, ul, ur, el, er, e, incoming, m, hb))
-    (t1, r1), (t2, r2) = results
-    trans = (4 * t2 - t1) / 3
-    refl = (4 * r2 - r1) / 3
-    err = np.maximum(np.max(np.abs(t2 - t1), axis=-1), np.max(np.abs(r2 - r1), axis=-1)) / 3
+    if method == "transfer_matrix":
+        for rtol in (_TM_RTOL, 1e3 * _TM_RTOL):
+            st, sr = _transfer_matrix(model, e, a, b, incoming, m, hb, rtol)
+            results.append((np.abs(st) ** 2, np.abs(sr) ** 2))
+        (trans, refl), (t1, r1) = results
+        err = np.maximum(np.max(np.abs(trans - t1), axis=-1), np.max(np.abs(refl - r1), axis=-1))
+        label = "transfer matrix (DOP853, rtol 1e-10, checked at 1e-7)"
+    else:
+        for ns in (n_sec, 2 * n_sec):
+            y = _propagate(model, e, a, b, ns, m, hb)
+            st, sr = _match(y, ul, ur, el, er, e, incoming, m, hb)
+            results.append((np.abs(st) ** 2, np.abs(sr) ** 2))
+        (t1, r1), (t2, r2) = results
+        trans = (4 * t2 - t1) / 3
+        refl = (4 * r2 - r1) / 3
+        err = np.maximum(np.max(np.abs(t2 - t1), axis=-1), np.max(np.abs(r2 - r1), axis=-1)) / 3
+        label = "log-derivative (midpoint sectors), Richardson h, h/2"
     tdia = trans @ (np.abs(ur) ** 2).T
     rdia = refl @ (np.abs(ul) ** 2).T
     defect = np.abs(1 - trans.sum(-1) - refl.sum(-1))
@@ -353,9 +495,9 @@ def stationary_scattering(
         unitarity_defect=defect,
         mass=m,
         x_range=(a, b),
-        step=(b - a) / n_sec,
+        step=(b - a) / n_sec if method == "log_derivative" else float("nan"),
         hbar=hb,
-        method="log-derivative (midpoint sectors), Richardson h, h/2",
+        method=label,
         status=status,
         error_estimate=err,
     )
