@@ -176,7 +176,12 @@ def _widen(form: Asymptotics, dist: float, res: float, tol: float) -> float:
 
 
 def _edges(
-    model: Model, form: Asymptotics, sides: dict[int, bool], tol: float, where: str
+    model: Model,
+    form: Asymptotics,
+    sides: dict[int, bool],
+    tol: float,
+    where: str,
+    reach: dict[int, float] | None = None,
 ) -> dict[int, tuple[float, tuple[np.ndarray, ...]] | None]:
     """The core's edge on each side of ``sides`` (+1: right, -1: left): the first time, moving
     out, where the tail's residual is below ``tol`` at every grid point; and the frames of the
@@ -185,36 +190,39 @@ def _edges(
     Both sides are searched together, with up to :data:`CANDIDATES` candidate edges per side
     (``CANDIDATE_RATIO`` apart) in one batched frame computation, as many as
     :data:`BATCH_ELEMENTS` allows: a small model pays one or two calls, a large grid one call per
-    candidate.  A side that finds no edge raises :class:`TailsUnavailable` when ``sides[side]``
-    (the tail is needed: an infinite end) and gives None otherwise."""
+    candidate.  ``reach`` caps the distance from the core's centre searched on a side (a finite
+    end: an edge beyond half its distance could not be used).  A side that finds no edge raises
+    :class:`TailsUnavailable` when ``sides[side]`` (the tail is needed: an infinite end) and
+    gives None otherwise."""
     lo, hi = form.core
     centre = 0.5 * (lo + hi)
     start = 0.5 * (hi - lo)
+    limit = {side: min(MAX_CORE_GROWTH * start, (reach or {}).get(side, math.inf)) for side in sides}
     dist = dict.fromkeys(sides, start)
     found: dict[int, tuple[float, tuple[np.ndarray, ...]] | None] = {}
     for _ in range(MAX_WIDENINGS):
-        active = [side for side in sides if side not in found and dist[side] <= MAX_CORE_GROWTH * start]
+        active = [side for side in sides if side not in found and dist[side] <= limit[side]]
         if not active:
             break
         n_try = int(min(CANDIDATES, max(1, BATCH_ELEMENTS // (_panel_size(model) * len(active)))))
         grow = CANDIDATE_RATIO ** np.arange(n_try)
-        t = np.concatenate([centre + side * dist[side] * grow for side in active])
-        step = np.concatenate([side * dist[side] * grow for side in active])
-        panels = _frames_batched(model, form, t, t + step)
-        for j, side in enumerate(active):
-            for i in range(n_try):
-                panel = panels[j * n_try + i]
+        tries = {side: dist[side] * grow[dist[side] * grow <= limit[side]] for side in active}
+        t = np.concatenate([centre + side * tries[side] for side in active])
+        step = np.concatenate([side * tries[side] for side in active])
+        panels = iter(_frames_batched(model, form, t, t + step))
+        for side in active:
+            res = math.nan
+            for d in tries[side]:
+                panel = next(panels)
+                if side in found or dist[side] == math.inf:
+                    continue  # the panels of this side beyond its edge (or after a NaN)
                 res = float(np.max(panel[2][..., 0]))
                 if res <= tol and _dominant(panel[1][..., 0, :, :], panel[3]):
-                    found[side] = (float(t[j * n_try + i]), panel)
-                    break
-                if np.isnan(res):
-                    break
-            else:
-                dist[side] = _widen(form, dist[side] * grow[-1], res, tol)
-                continue
-            if side not in found:  # NaN: give up on this side
-                dist[side] = math.inf
+                    found[side] = (centre + side * float(d), panel)
+                elif np.isnan(res):
+                    dist[side] = math.inf  # give up on this side
+            if side not in found and dist[side] != math.inf:
+                dist[side] = _widen(form, float(tries[side][-1]), res, tol)
     for side, needed in sides.items():
         if side in found:
             continue
@@ -355,7 +363,9 @@ def plan_edges(
         sides[-1] = math.isinf(t0)
     if math.isinf(t1) or (t1 > form.core[1] + 3.0 * (form.core[1] - centre) and t0 < centre):
         sides[+1] = math.isinf(t1)
-    edges = _edges(model, form, sides, tol_tail, where) if sides else {}
+    # a finite end can use an edge at most half-way out to it (see the conditions below)
+    reach = {-1: 0.5 * (centre - t0), +1: 0.5 * (t1 - centre)}
+    edges = _edges(model, form, sides, tol_tail, where, reach) if sides else {}
     edge = edges.get(-1)
     if edge is not None and math.isinf(t0) and t1 <= edge[0]:  # the whole window lies in the left tail
         edge = (t1, _frames(model, form, t1, t1 - (centre - t1)))
