@@ -35,7 +35,7 @@ def test_window_and_truncation_without_bath(p_lz):
     [
         ([1.0], [0.5], 8),
         ([1.0], [0.8], 8),  # strong: displacement g/e = 0.8
-        ([0.7, 1.5], [0.5, 0.4], 5),  # two modes
+        ([0.7, 1.5], [0.5, 0.4], 4),  # two modes (4 Fock states each: truncation error 4e-7)
     ],
 )
 def test_wubs_zero_temperature_probability_unchanged(p_lz, energies, couplings, n_fock):

@@ -340,7 +340,9 @@ def spin_boson(
         w = np.exp(-(e0 - e0.min()) / temp) if temp > 0 else (np.arange(e0.size) == np.argmin(e0)).astype(float)
         w /= w.sum()
         keep = np.flatnonzero(w > min_weight)
-        prop = propagator(sw, (t0, t1), method=method, options=opts.replace(progress=False))
+        # tails="off": the modes' Fock states are parallel levels coupled by the bath, whose
+        # mixing never ends, so superadiabatic tails cannot hold (the search would only cost)
+        prop = propagator(sw, (t0, t1), method=method, options=opts.replace(progress=False), tails="off")
         amps = v1.conj().T @ prop.u[-1] @ v0[:, keep]
         p_each = np.sum(np.abs(amps) ** 2, axis=0)
         weights = w[keep] / np.sum(w[keep])
