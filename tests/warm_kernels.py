@@ -63,6 +63,7 @@ def _others() -> None:
     fl = lzsm.floquet(lzsm.PeriodicDrive(1.0, 3.0, 10.0, 5.0), n_samples=16)  # averages
     fl.time_averaged_populations(0, n_periods=None)
     lzsm.surface_hopping(lzsm.TullySimple(), 20.0, n_trajectories=2, seed=1)  # run_ensemble
+    lzsm.stationary_scattering(lzsm.TullySimple(), k=[10.0])  # log_derivative.sweep_two_channels
     nonlinear_lz_evolve(1.0, 1.0, 0.5, (-5.0, 5.0))  # _nlz_rk4
 
 

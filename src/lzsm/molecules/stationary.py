@@ -49,6 +49,8 @@ from numpy.typing import ArrayLike
 from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
+from lzsm.kernels import log_derivative as _ld
+from lzsm.kernels import threads as _threads
 from lzsm.models.curves import Curves
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
 from lzsm.results import Result, Status
@@ -210,6 +212,12 @@ def _propagate(
     scale = 2 * mass / hbar**2
     w = scale * (lam[:, None, :] - energies[None, :, None])  # (S, nE, N)
     ca, cb = _sector_coefficients(w, h)
+    if vec.shape[-1] == 2:  # compiled sweep, energies on the threads of lzsm.kernels.threads
+        vec_k = _threads.arg(vec, float)
+        ca_k = _threads.arg(np.swapaxes(ca, 0, 1), complex)  # (nE, S, 2): one energy's sectors together
+        cb_k = _threads.arg(np.swapaxes(cb, 0, 1), complex)
+        y = _threads.concatenate(lambda sl: _ld.sweep_two_channels(vec_k, ca_k[sl], cb_k[sl]), energies.size, axis=1)
+        return y[0], y[1], y[2], y[3]
     vt = np.swapaxes(vec, -1, -2)
 
     def sector(s: int) -> tuple[np.ndarray, np.ndarray]:
