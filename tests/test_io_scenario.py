@@ -445,7 +445,7 @@ def tiny_map(**drive) -> dict:
 def test_map_examples_load():
     ms = lzsm.io.scenario.load_map(EXAMPLES / "amplitude_spectroscopy.toml")
     assert ms.hbar == 1.0 and ms.frequency == 5.0 and ms.n_periods == 20 and ms.n_samples == "auto"
-    assert ms.axes["offset"].shape == (200,) and ms.axes["amplitude"][-1] == 40.0
+    assert ms.axes["offset"].shape == (128,) and ms.axes["amplitude"][-1] == 40.0
     ms = lzsm.io.scenario.load_map(EXAMPLES / "flux_qubit_spectroscopy.toml")
     assert ms.frequency == pytest.approx(2 * math.pi * 0.27, rel=1e-12)  # rad/ns from 0.27 GHz
     assert ms.n_periods is None  # 0: the infinite-time average
