@@ -106,6 +106,21 @@ def test_a_finite_window_whose_tails_do_not_hold_is_integrated_whole():
     np.testing.assert_array_equal(auto.amplitudes, off.amplitudes)
 
 
+def test_a_propagator_whose_tails_fail_on_the_way_is_integrated_whole(monkeypatch):
+    """Edges found, then a tail panel fails (``TailsUnavailable`` from the chain, here forced):
+    the finite window is integrated whole, the same U as tails="off"."""
+    from lzsm.dynamics import asymptotic
+
+    def failing(*args, **kwargs):
+        raise asymptotic.TailsUnavailable("a tail panel is not resolved")
+
+    model = lzsm.LandauZener(0.5, 1.0)
+    monkeypatch.setattr(asymptotic, "window_with_tails", failing)
+    u = lzsm.propagator(model, (-300.0, 300.0))
+    assert u.tails is None
+    np.testing.assert_array_equal(u.u, lzsm.propagator(model, (-300.0, 300.0), tails="off").u)
+
+
 def test_the_edge_search_of_a_finite_window_stays_within_the_window(monkeypatch):
     """A finite end can only use an edge half-way out to it: the search for one looks no
     further (it once went out to 1e4 core widths, costing a 50-level spin-boson propagator

@@ -500,6 +500,25 @@ def window_with_tails(
     )
 
 
+def finite_window_with_tails(
+    model: Model,
+    form: Asymptotics,
+    left: tuple[float, tuple[np.ndarray, ...]] | None,
+    right: tuple[float, tuple[np.ndarray, ...]] | None,
+    te: np.ndarray,
+    start: np.ndarray,
+    core: Callable[[float, float, np.ndarray, np.ndarray], tuple[Any, ...]],
+    where: str,
+) -> WindowRun | None:
+    """:func:`window_with_tails` over a finite window, or None where its tails turn out not to
+    hold (a tail panel unresolved, a frame changing character): the tails were only an economy
+    there, and the caller integrates the window whole."""
+    try:
+        return window_with_tails(model, form, left, right, te, start, core, where)
+    except TailsUnavailable:
+        return None
+
+
 # =========================================================================== open systems
 #: Largest number of panels of an open-system tail.
 MAX_OPEN_PANELS = 400

@@ -822,13 +822,9 @@ def propagator(
     if form is not None and (left is not None or right is not None):
         te_tails = _checks.times(t_span, t_eval)
         eye = np.broadcast_to(np.eye(model.n_levels, dtype=complex), model.batch_shape + (model.n_levels,) * 2)
-        try:
-            run = _asym.window_with_tails(
-                model, form, left, right, te_tails, eye, _core_runner(model, method, opts, "propagator"), "propagator"
-            )
-        except _asym.TailsUnavailable:
-            pass  # the tails do not hold where they were to go: integrate the window whole
-        else:
+        core = _core_runner(model, method, opts, "propagator")
+        run = _asym.finite_window_with_tails(model, form, left, right, te_tails, eye, core, "propagator")
+        if run is not None:  # else the tails do not hold where they were to go: integrate whole
             _warn_unfinished(run.status, "propagator", "Propagator")
             return Propagator(
                 model,
