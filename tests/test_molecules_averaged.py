@@ -121,6 +121,9 @@ def test_packet_average_over_a_resonance_against_a_dense_rule(resonance_packet):
     assert np.allclose(avg.transmission_resolved, direct.transmission, atol=1e-6)
     ds = avg.to_xarray()
     assert ds["transmission"].dims == ("adiabatic",) and "resonance_widths" in ds.attrs
+    # the wavepacket result's table (lzsm.molecules._packet): the resolved row at k, both pictures
+    assert ds["transmission_resolved_diabatic"].dims == ("k", "diabatic")
+    np.testing.assert_array_equal(avg.at_momentum()["transmission"], avg.transmission_resolved[0])
 
 
 def test_packet_average_equals_the_converged_wavepacket_off_resonance():

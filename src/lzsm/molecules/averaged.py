@@ -58,6 +58,7 @@ from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.models.curves import Curves
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar
+from lzsm.molecules._packet import PacketProbabilities
 from lzsm.options import Options, only, resolve_options
 from lzsm.results import Result, Status
 
@@ -115,7 +116,7 @@ _RESONANCE_POINTS = (0.5, 2.0, 8.0, 32.0)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class PacketAveragedScattering(Result):
+class PacketAveragedScattering(PacketProbabilities, Result):
     """Result of :func:`packet_averaged_scattering` (incidence from the left).
 
     Packet averages ``(N,)``: ``transmission``/``reflection`` per asymptotic adiabatic channel
@@ -154,25 +155,9 @@ class PacketAveragedScattering(Result):
 
     kind = "packet-averaged stationary scattering"
 
-    def _coords(self) -> dict[str, Any]:
-        n = self.transmission.size
-        return {
-            "k": self.k_resolved,
-            "energy": (["k"], self.energies),
-            "adiabatic": np.arange(n),
-            "diabatic": np.arange(n),
-        }
-
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         return {
-            "transmission": (["adiabatic"], self.transmission),
-            "reflection": (["adiabatic"], self.reflection),
-            "transmission_diabatic": (["diabatic"], self.transmission_diabatic),
-            "reflection_diabatic": (["diabatic"], self.reflection_diabatic),
-            "transmission_resolved": (["k", "adiabatic"], self.transmission_resolved),
-            "reflection_resolved": (["k", "adiabatic"], self.reflection_resolved),
-            "transmission_resolved_diabatic": (["k", "diabatic"], self.transmission_resolved_diabatic),
-            "reflection_resolved_diabatic": (["k", "diabatic"], self.reflection_resolved_diabatic),
+            **self._packet_variables(),
             "resolved_error": (["k"], self.resolved_error),
         }
 

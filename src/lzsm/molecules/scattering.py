@@ -33,6 +33,7 @@ from lzsm._compat import renamed_attribute, renamed_keywords
 from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
+from lzsm.molecules._packet import PacketProbabilities
 from lzsm.molecules.wavepackets import (
     _K_FACTOR,
     Grid,
@@ -122,7 +123,7 @@ class WavepacketConvergence:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class WavepacketScattering(Result):
+class WavepacketScattering(PacketProbabilities, Result):
     """Result of :func:`wavepacket_scattering` (incidence from the left).
 
     Packet-averaged probabilities (shape ``(N,)``): ``transmission``/``reflection`` into the
@@ -174,35 +175,9 @@ class WavepacketScattering(Result):
     momentum_width = renamed_attribute("momentum_width", "k_width")
     momenta = renamed_attribute("momenta", "k_resolved")
 
-    def at_momentum(self) -> dict[str, np.ndarray]:
-        """Energy-resolved probabilities at the central incident wavenumber ``k``."""
-        i = int(np.argmin(np.abs(self.k_resolved - self.k)))
-        return {
-            "transmission": self.transmission_resolved[i],
-            "reflection": self.reflection_resolved[i],
-            "transmission_diabatic": self.transmission_resolved_diabatic[i],
-            "reflection_diabatic": self.reflection_resolved_diabatic[i],
-        }
-
-    def _coords(self) -> dict[str, Any]:
-        n = self.transmission.size
-        return {
-            "k": self.k_resolved,
-            "energy": (["k"], self.energies),
-            "adiabatic": np.arange(n),
-            "diabatic": np.arange(n),
-        }
-
     def _variables(self) -> dict[str, tuple[list[str], Any]]:
         return {
-            "transmission": (["adiabatic"], self.transmission),
-            "reflection": (["adiabatic"], self.reflection),
-            "transmission_diabatic": (["diabatic"], self.transmission_diabatic),
-            "reflection_diabatic": (["diabatic"], self.reflection_diabatic),
-            "transmission_resolved": (["k", "adiabatic"], self.transmission_resolved),
-            "reflection_resolved": (["k", "adiabatic"], self.reflection_resolved),
-            "transmission_resolved_diabatic": (["k", "diabatic"], self.transmission_resolved_diabatic),
-            "reflection_resolved_diabatic": (["k", "diabatic"], self.reflection_resolved_diabatic),
+            **self._packet_variables(),
         }
 
     def _attrs(self) -> dict[str, Any]:
