@@ -135,7 +135,7 @@ class WavepacketScattering(PacketProbabilities, Result):
 
     Energy-resolved probabilities at the incident wavenumbers ``k_resolved`` (total energies
     ``energies``), shape ``(n, N)``: ``transmission_resolved``, ``reflection_resolved``
-    (channels) and their ``_diabatic`` counterparts; :meth:`at_momentum` gives the values at
+    (channels) and their ``_diabatic`` counterparts; ``at_momentum()`` gives the values at
     ``k``.  ``convergence`` is the report; ``error_estimate`` its ``estimated_error``;
     ``status`` OK (every discretisation parameter varied and the estimate below
     ``options.tol``), NOT_CONVERGED, or NOT_CHECKED (``convergence="none"``, or
