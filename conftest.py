@@ -6,13 +6,17 @@ any one block into a fresh interpreter:
 * a ``python`` fence is executed; if it is written as a doctest (``>>>`` prompts), every printed
   value is compared with the text, so the numbers the text quotes are checked (to the digits
   shown, which is the tolerance the text states);
-* a ``console`` fence is a shell session: each ``$ lzsm ...`` line runs in a scratch folder
-  holding a copy of ``examples/``, must exit as the text implies (0, or 2 when the block shows an
-  ``lzsm: error:`` line) and must print the lines the text shows under it.  ``make`` lines are
-  checked by CI itself and are skipped here.
+* a ``console`` fence is a shell session: each ``$ lzsm ...`` line (after any ``NAME=value``
+  environment assignments) runs lzsm's entry point in a scratch folder holding a copy of
+  ``examples/``, must exit as the text implies (0, or 2 when the block shows an ``lzsm: error:``
+  line) and must print the lines the text shows under it.  ``make`` lines are checked by CI
+  itself and are skipped here.
 
-A fence whose info string carries ``skip`` (```` ```python skip ````) is shown but not run; none
-is today."""
+A fence whose info string carries ``skip`` is shown but not run: today only the two
+``lzsm explore`` lines that start a server (tests/test_explore*.py serve it instead).  ``text``
+fences are output, not code; the two map refusals of docs/accuracy.md shown that way (their
+scenario file is described, not shipped) are compared with lzsm's output in
+tests/test_io_cli.py."""
 
 from __future__ import annotations
 
@@ -21,8 +25,6 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,14 @@ def _run_python(example: Example) -> None:
 
 
 def _run_console(example: Example, scratch: Path) -> None:
+    """Each ``$ lzsm ...`` line (with any leading ``NAME=value`` environment assignments) runs
+    ``lzsm``'s entry point in this process, in ``scratch``, through click's test runner: the
+    same code a shell runs, without a second Python start-up (a second of imports and numba
+    cache loads per line).  tests/test_io_cli.py runs the installed ``lzsm`` script itself."""
+    from click.testing import CliRunner
+
+    from lzsm.io.cli import main
+
     lines = example.parsed.splitlines()
     commands: list[tuple[str, list[str]]] = []
     for line in lines:
@@ -56,16 +66,24 @@ def _run_console(example: Example, scratch: Path) -> None:
             commands.append((line[2:].split("  #")[0].strip(), []))
         elif commands and line.strip():
             commands[-1][1].append(line.strip())
-    lzsm = str(Path(sys.executable).with_name("lzsm"))
     for command, expected in commands:
         argv = shlex.split(command)
-        if argv[0] != "lzsm":
+        env = {}
+        while argv and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", argv[0]):
+            name, value = argv.pop(0).split("=", 1)
+            env[name] = value
+        if not argv or argv[0] != "lzsm":
             continue
-        done = subprocess.run([lzsm, *argv[1:]], cwd=scratch, capture_output=True, text=True, timeout=600)
-        shown = (done.stdout + done.stderr).splitlines()
+        cwd = os.getcwd()
+        os.chdir(scratch)
+        try:
+            done = CliRunner().invoke(main, argv[1:], env=env, prog_name="lzsm")
+        finally:
+            os.chdir(cwd)
+        shown = done.output.splitlines()
         want_error = any(line.startswith("lzsm: error:") for line in expected)
         status = 2 if want_error else 0
-        assert done.returncode == status, f"`{command}` exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+        assert done.exit_code == status, f"`{command}` exited {done.exit_code}:\n{done.output}\n{done.exception!r}"
         missing = [line for line in expected if line not in [s.strip() for s in shown]]
         assert not missing, f"`{command}` did not print {missing}; it printed:\n" + "\n".join(shown)
 

@@ -548,3 +548,51 @@ def test_fit_refuses_probabilities_outside_0_1(tmp_path):
     r = invoke("fit", data, "--model", "passage", "--out", tmp_path / "out")
     assert_one_line_error(r)
     assert "[0, 1]" in r.stderr and not (tmp_path / "out").exists()
+
+
+_MAP_FILES = {  # the map files the two refusals of docs/accuracy.md describe in their comments
+    "a map file with map.n_periods = 1000000000000000000": (
+        "[drive]\ngap = 1.0\nfrequency = 5.0\noffset = [0.0, 5.0]\namplitude = [0.0, 4.0]\n"
+        "[map]\nn_periods = 1000000000000000000\n"
+    ),
+    "6 x 5 points, map.n_samples = 1000000000": (
+        "[drive]\ngap = 1.0\nfrequency = 5.0\noffset = { start = 0.0, stop = 10.0, num = 6 }\n"
+        "amplitude = { start = 0.0, stop = 8.0, num = 5 }\n[map]\nn_samples = 1000000000\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("comment", list(_MAP_FILES))
+def test_the_map_refusals_quoted_in_accuracy_md(comment, tmp_path, monkeypatch):
+    """The two ``text`` fences of docs/accuracy.md that run ``lzsm map spectroscopy.toml`` (a
+    file the page describes, not ships): the line the page prints is the one lzsm prints."""
+    page = (Path(__file__).parents[1] / "docs" / "accuracy.md").read_text(encoding="utf-8")
+    block = re.search(r"^\$ (.*?)\s+# " + re.escape(comment) + r"\n(lzsm: error: .*)$", page, re.M)
+    assert block is not None, f"docs/accuracy.md no longer shows the map refusal '{comment}'"
+    command, line = block.groups()
+    words = command.split()
+    for word in words[: words.index("lzsm")]:
+        monkeypatch.setenv(*word.split("=", 1))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spectroscopy.toml").write_text(_MAP_FILES[comment], encoding="utf-8")
+    r = invoke(*words[words.index("lzsm") + 1 :])
+    assert_one_line_error(r)
+    assert r.stderr.strip() == line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spectroscopy.toml"]
+
+
+def test_the_installed_lzsm_script_runs_and_fails_in_one_line(tmp_path):
+    """The console script itself (the docs' ``$ lzsm`` lines run its entry point in-process)."""
+    import subprocess
+    import sys
+
+    lzsm = Path(sys.executable).with_name("lzsm")
+    ok = subprocess.run([lzsm, "lz", "-V", "0.5", "-a", "1", "--json"], cwd=tmp_path, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["P_LZ (p_diabatic_stay, t: -inf..inf)"] == pytest.approx(
+        math.exp(-math.pi / 2), rel=1e-12
+    )
+    bad = subprocess.run([lzsm, "lz", "-V", "1 GHz/ns", "-a", "1 GHz/ns"], cwd=tmp_path, capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.splitlines() == ["lzsm: error: `--coupling` expects an energy; '1 GHz/ns' is a sweep rate"]
+    assert list(tmp_path.iterdir()) == []
