@@ -866,8 +866,12 @@ def scan(
             bar.close()
 
         if path is not None:
-            stored = xr.open_zarr(str(path), consolidated=False)
+            # opened without Dask (chunks=None): reading the sizes, or loading a result that fits,
+            # needs no task graph
+            stored = xr.open_zarr(str(path), consolidated=False, chunks=None)
             if stored.nbytes > memory_limit()[0]:  # larger than memory: left in the store, read lazily
+                stored.close()
+                stored = xr.open_zarr(str(path), consolidated=False)
                 return stored[sorted(stored.data_vars)]
             with stored:
                 result = stored.load()
