@@ -8,6 +8,11 @@ STAMP := $(VENV)/.installed
 KERNELS := $(VENV)/.kernels
 KERNEL_SOURCES := $(wildcard src/lzsm/kernels/*.py)
 LINTED := src tests benchmarks examples docs conftest.py
+# Python writes the bytecode of what it imports (its default) even where the environment asks it
+# not to (PYTHONDONTWRITEBYTECODE, set on some machines): else every process of a test run (the two
+# workers, the CLI, Dask and browser-app subprocesses) compiles lzsm's modules again, and each
+# worker rewrites the tests' assertions again.
+export PYTHONDONTWRITEBYTECODE :=
 # The test suite compiles its kernels at LLVM -O1 (NUMBA_OPT=1; numba's default is -O3) into a
 # cache of its own: compiling takes a third less time, the kernels run as fast (measured), and
 # the results are the same bit for bit, since no kernel asks for fast-math.  `make demo`,
@@ -15,7 +20,7 @@ LINTED := src tests benchmarks examples docs conftest.py
 TEST_CACHE := $(VENV)/numba-test-cache
 TEST_ENV := NUMBA_OPT=1 NUMBA_CACHE_DIR=$(CURDIR)/$(TEST_CACHE)
 
-.PHONY: demo test lint warm bench docs clean
+.PHONY: demo test lint warm collect bench docs clean
 
 # uv (from PyPI, into the venv) installs in seconds what pip takes most of a minute for; pip is
 # the fallback.  Both write the bytecode of what they install (pip does by default, uv with
@@ -42,13 +47,19 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
 
-# The kernels compile into numba's caches beside the linters (three jobs on the two cores: the
-# linters use one), so the test workers load them instead of each compiling what it needs.  Any
-# failure of the three stops here.  pytest exits 5 when it collects no test, which make treats
-# as a failure.
+# The kernels compile into numba's caches beside the linters and one collection (three jobs at a
+# time on the two cores), so the test workers load them instead of each compiling what it needs.  A
+# failure of the linters or of the warm-up stops here.  pytest exits 5 when it collects no test,
+# which make treats as a failure.
 test: $(STAMP) $(KERNELS)
-	$(MAKE) --no-print-directory -j3 lint warm
+	$(MAKE) --no-print-directory -j3 lint warm collect
 	$(TEST_ENV) HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n auto --dist worksteal
+
+# One collection before the workers start writes the tests' assertion-rewritten bytecode, which
+# both workers then load (their collection takes 6 s instead of 16 s).  A collection error is
+# reported by the pytest run that follows.
+collect: $(STAMP)
+	-$(TEST_ENV) $(PY) -m pytest --collect-only -q -p no:cacheprovider > /dev/null
 
 # Compiles every numba kernel the tests call (tests/warm_kernels.py), in two processes.
 warm: warm-A warm-B
