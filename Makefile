@@ -23,14 +23,14 @@ TEST_ENV := NUMBA_OPT=1 NUMBA_CACHE_DIR=$(CURDIR)/$(TEST_CACHE)
 .PHONY: demo test lint warm collect bench docs clean
 
 # uv (from PyPI, into the venv) installs in seconds what pip takes most of a minute for; pip is
-# the fallback.  Both write the bytecode of what they install (pip does by default, uv with
-# --compile-bytecode): without it, every Python process (test workers, the CLI runs of the docs,
-# Dask workers) compiles NumPy, SciPy, xarray, matplotlib... from source again whenever
-# PYTHONDONTWRITEBYTECODE is set, 3 s per process.
+# the fallback.  uv writes no bytecode at install: compiling all 1.3 GB of the environment takes
+# 23 CPU-s, most of it for packages a run never imports.  Each module is compiled instead the
+# first time a make target imports it (PYTHONDONTWRITEBYTECODE is cleared above), and later
+# processes, yours included, load it.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	( $(PY) -m pip install --quiet --disable-pip-version-check uv && \
-	  VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e '.[test]' ) || \
+	  VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[test]' ) || \
 	  $(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
@@ -47,12 +47,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
 
-# The kernels compile into numba's caches beside the linters and one collection (three jobs at a
-# time on the two cores), so the test workers load them instead of each compiling what it needs.  A
+# The kernels compile into numba's caches beside the linters and one collection (four jobs on
+# the two cores), so the test workers load them instead of each compiling what it needs.  A
 # failure of the linters or of the warm-up stops here.  pytest exits 5 when it collects no test,
 # which make treats as a failure.
 test: $(STAMP) $(KERNELS)
-	$(MAKE) --no-print-directory -j3 lint warm collect
+	$(MAKE) --no-print-directory -j4 lint warm collect
 	$(TEST_ENV) HYPOTHESIS_PROFILE=ci $(PY) -m pytest -q -n auto --dist worksteal
 
 # One collection before the workers start writes the tests' assertion-rewritten bytecode, which

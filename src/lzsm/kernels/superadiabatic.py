@@ -143,9 +143,11 @@ def frames(
     _, dmat, _ = chebyshev(m)
     scale = -2.0 / (np.asarray(b, dtype=float) - np.asarray(a, dtype=float))
     lead = h.shape[:-3]
-    scale_x = np.broadcast_to(scale, lead).reshape(-1)
+    # a fresh writable copy: a read-only view (what broadcasting returns) would be a second
+    # signature for numba to compile
+    scale_x = np.array(np.broadcast_to(scale, lead).reshape(-1), dtype=float)
     hx = np.ascontiguousarray(h, dtype=np.complex128).reshape((-1, m, 2, 2))
-    e, w, res, piv = _frames_two_level(hx, dmat, np.ascontiguousarray(scale_x), int(order), float(hbar))
+    e, w, res, piv = _frames_two_level(hx, dmat, scale_x, int(order), float(hbar))
     res = np.where(resolved(h).reshape(-1)[:, None], res, np.inf)
     return (
         e.reshape(lead + (m, 2)),
