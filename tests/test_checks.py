@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lzsm
@@ -201,3 +201,20 @@ def test_probabilities_clip_rounding_and_refuse_what_is_more():
 def test_named_errors_use_the_callers_names():
     with pytest.raises(lzsm.LzsmValueError, match=r"`--t-span` .* `tol`"), _checks.named({"t_span": "--t-span"}):
         raise lzsm.LzsmValueError("`t_span` is too long for `tol`")
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), scale=st.floats(1e-6, 1e3), n=st.sampled_from([2, 3]))
+def test_half_spread_of_hermitian_matrices(seed, scale, n):
+    """Half the spread of the eigenvalues: the closed form for 2 x 2 against eigvalsh (and
+    eigvalsh itself for 3 x 3), for a batch and for a matrix broadcast over a grid."""
+    from lzsm.models.base import _half_spread
+
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(5, n, n)) + 1j * rng.normal(size=(5, n, n))
+    h = scale * (a + np.conj(np.swapaxes(a, -1, -2)))
+    ev = np.linalg.eigvalsh(h)
+    expected = 0.5 * (ev[..., -1] - ev[..., 0])
+    assert np.max(np.abs(_half_spread(h) - expected)) <= 1e-13 * scale
+    grid = np.broadcast_to(h[0], (3, 4, n, n))
+    assert np.max(np.abs(_half_spread(grid) - expected[0])) <= 1e-13 * scale

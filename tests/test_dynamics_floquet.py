@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import simpson
 
@@ -399,3 +399,26 @@ def test_floquet_refuses_samples_beyond_the_memory_budget_naming_n_samples(monke
     monkeypatch.setenv("LZSM_MEMORY_LIMIT", "100MiB")
     with pytest.raises(lzsm.LzsmResourceError, match=r"needs about 244 MiB .*`n_samples`.* budget of 100 MiB"):
         lzsm.floquet(lzsm.PeriodicDrive(1.0, 0.0, 1.0, 5.0), n_samples=10**6)
+
+
+# --------------------------------------------------------------------------- 2 x 2 eigensolver
+@settings(max_examples=60, deadline=None)
+@given(
+    phase=st.floats(-np.pi, np.pi),
+    theta=st.one_of(st.floats(0.0, np.pi), st.sampled_from([0.0, 1e-9, np.pi, np.pi - 1e-9])),
+    axis=st.tuples(st.floats(-1, 1), st.floats(-1, 1), st.floats(-1, 1)),
+)
+def test_closed_form_eigenvectors_of_2x2_unitaries(phase, theta, axis):
+    """U = e^{i phase} exp(i theta n.sigma), degenerate (theta = 0, pi) and nearly so included:
+    U V = V diag(lambda) and V^dagger V = 1 to rounding, the eigenvalues e^{i (phase +- theta)}."""
+    from lzsm.dynamics.floquet import _eig_unitary
+
+    n = np.array(axis)
+    n = n / np.linalg.norm(n) if np.linalg.norm(n) > 1e-3 else np.array([0.0, 0.0, 1.0])
+    ns = n[0] * np.array([[0, 1], [1, 0]]) + n[1] * np.array([[0, -1j], [1j, 0]]) + n[2] * np.diag([1, -1])
+    u = np.exp(1j * phase) * (np.cos(theta) * np.eye(2) + 1j * np.sin(theta) * ns)
+    lam, vec = _eig_unitary(u)
+    assert np.max(np.abs(vec.conj().T @ vec - np.eye(2))) <= 1e-14
+    assert np.max(np.abs(u @ vec - vec * lam)) <= 1e-14
+    expected = np.exp(1j * (phase + np.array([theta, -theta])))
+    assert min(np.max(np.abs(lam - expected)), np.max(np.abs(lam - expected[::-1]))) <= 1e-14

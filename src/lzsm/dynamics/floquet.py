@@ -35,7 +35,7 @@ from lzsm import _checks
 from lzsm.dynamics.coherent import _OnModelGrid, propagator
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
 from lzsm.kernels import threads as _threads
-from lzsm.kernels.averages import unfold_half_period, weighted_overlaps
+from lzsm.kernels.averages import period_overlaps, unfold_half_period
 from lzsm.kernels.drives import F_COS, F_TRIANGLE
 from lzsm.models.base import KernelForm, Model
 from lzsm.options import MIN_TOL, Options, resolve_options
@@ -205,22 +205,10 @@ class Floquet(_OnModelGrid, Result):
         Fourier series of the periodic ``p_a conj(p_b)`` (from the FFT of the M samples) times
         ``exp(-i (eps_a - eps_b) t / hbar)``, integrated term by term in closed form."""
         assert self.samples is not None
-        nsamp = self.samples.shape[-3] - 1
         theta = -np.angle(self.eigenvalues)  # eps_a T / hbar, any branch consistent with lambda_a
-        # exact weights of the trigonometric interpolant against exp(-i d t/T), d = theta_a - theta_b:
-        # w_k(d) = (1/M) sum_m exp(-2 pi i m k / M) E(2 pi m - d),  E(x) = (e^{ix} - 1)/(ix)
+        # the exact weights of the trigonometric interpolant against exp(-i d t/T),
+        # d = theta_a - theta_b, are formed point by point in the kernel (interpolant_weights)
         n = theta.shape[-1]
-        harmonics = np.fft.fftfreq(nsamp, 1.0 / nsamp)
-        # w_aa = 1/M (E(2 pi m) = delta_m0: the plain mean) and, since E(-x) = conj(E(x)),
-        # w_ba = conj(w_ab): the kernel takes the pairs a < b only
-        pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
-        weights = np.empty(theta.shape[:-1] + (len(pairs), nsamp), dtype=complex)
-        for q, (a, b) in enumerate(pairs):
-            # E(x) = exp(i x/2) sin(x/2)/(x/2), no cancellation at small x (1 at x = 0)
-            x = 2 * np.pi * harmonics - (theta[..., a] - theta[..., b])[..., None]
-            half_sin, half_cos = np.sin(0.5 * x), np.cos(0.5 * x)
-            sinc = np.divide(2.0 * half_sin, x, out=np.ones_like(x), where=np.abs(x) > 1e-12)
-            weights[..., q, :] = np.fft.fft(sinc * half_cos + 1j * (sinc * half_sin), axis=-1) / nsamp
         batch = theta.shape[:-1]
 
         def flat(arr, tail):
@@ -228,8 +216,8 @@ class Floquet(_OnModelGrid, Result):
                 arr = np.broadcast_to(arr, batch + arr.shape[-tail:])
             return _threads.arg(arr.reshape((-1,) + arr.shape[-tail:]), complex if np.iscomplexobj(arr) else float)
 
-        args = (flat(self.samples, 3), flat(self.states, 2), flat(theta, 1), flat(weights, 2))
-        out = _threads.concatenate(lambda sl: weighted_overlaps(*(x[sl] for x in args)), args[0].shape[0])
+        args = (flat(self.samples, 3), flat(self.states, 2), flat(theta, 1))
+        out = _threads.concatenate(lambda sl: period_overlaps(*(x[sl] for x in args)), args[0].shape[0])
         return out.reshape(batch + (n, n, n))
 
 
@@ -351,15 +339,44 @@ def _unfold_half_period(u: np.ndarray) -> np.ndarray:
     ``U(T/2 + s, 0) = [U(T/2, 0) U(T/2 - s, 0)^dagger]^T U(T/2, 0)``."""
     batch = u.shape[:-3]
     flat = _threads.arg(u.reshape((-1,) + u.shape[-3:]), complex)
-    out = _threads.concatenate(lambda sl: unfold_half_period(flat[sl]), flat.shape[0])
+    out = np.empty((flat.shape[0], 2 * flat.shape[1] - 1) + flat.shape[2:], dtype=complex)
+    list(_threads.run_chunks(lambda sl: unfold_half_period(flat[sl], out[sl]), flat.shape[0], 1 << 30))  # into `out`
     return out.reshape(batch + out.shape[1:])
+
+
+def _eig_unitary_2x2(u: np.ndarray) -> np.ndarray:
+    """Orthonormal eigenvectors of 2 x 2 unitary matrices in closed form.
+
+    ``U = e^{i phi} (c + i s n.sigma)`` with ``e^{2 i phi} = det U``: the eigenvectors are
+    those of ``n.sigma``, whose direction is the Hermitian part of ``(V - V^dagger)/(2i)``,
+    ``V = e^{-i phi} U`` (its errors are those of U over the eigenvalue gap, as for any
+    eigensolver); exact degeneracy (U a multiple of 1) keeps the basis states."""
+    v = u * np.exp(-0.5j * np.angle(u[..., 0, 0] * u[..., 1, 1] - u[..., 0, 1] * u[..., 1, 0]))[..., None, None]
+    nz = 0.5 * (v[..., 0, 0].imag - v[..., 1, 1].imag)
+    nx = 0.5 * (v[..., 0, 1].imag + v[..., 1, 0].imag)
+    ny = 0.5 * (v[..., 0, 1].real - v[..., 1, 0].real)
+    norm = np.sqrt(nx * nx + ny * ny + nz * nz)
+    flat = norm == 0.0
+    safe = np.where(flat, 1.0, norm)
+    nx, ny, nz = np.where(flat, 0.0, nx / safe), np.where(flat, 0.0, ny / safe), np.where(flat, 1.0, nz / safe)
+    up = nz >= 0.0  # the eigenvector of n.sigma for +1, from the better-conditioned formula
+    a = np.where(up, 1.0 + nz, nx - 1j * ny)
+    b = np.where(up, nx + 1j * ny, 1.0 - nz)
+    scale = np.sqrt(np.abs(a) ** 2 + np.abs(b) ** 2)
+    a, b = a / scale, b / scale
+    vec = np.empty(u.shape, dtype=complex)
+    vec[..., 0, 0], vec[..., 1, 0] = a, b
+    vec[..., 0, 1], vec[..., 1, 1] = -np.conj(b), np.conj(a)
+    return vec
 
 
 def _eig_unitary(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (on the unit circle) and orthonormal eigenvectors of unitary matrices."""
-    lam, vec = np.linalg.eig(u)
-    lam = lam / np.abs(lam)
-    vec, _ = np.linalg.qr(vec)  # re-orthonormalise (exact degeneracies, rounding)
+    if u.shape[-1] == 2:
+        vec = _eig_unitary_2x2(u)
+    else:
+        lam, vec = np.linalg.eig(u)
+        vec, _ = np.linalg.qr(vec)  # re-orthonormalise (exact degeneracies, rounding)
     # QR keeps each column's span ordering; recompute eigenvalues as Rayleigh quotients
     lam = np.einsum("...ia,...ij,...ja->...a", np.conj(vec), u, vec)
     return lam / np.abs(lam), vec

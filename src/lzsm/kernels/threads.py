@@ -24,6 +24,8 @@ non-contiguous arrays, e.g. views from ``np.broadcast_to``, separately).
 from __future__ import annotations
 
 import math
+import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -61,19 +63,33 @@ def single_threaded_blas() -> AbstractContextManager[Any]:
     return _CONTROLLER.limit(limits=1, user_api="blas")
 
 
+_POOL: tuple[int, int, ThreadPoolExecutor] | None = None
+_PREFIX = "lzsm-kernels"
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """The kernel threads: one pool per process and thread count, kept between calls (starting
+    the threads anew cost about 1 ms per call, a tenth of a small map).  A forked child (whose
+    copy of the pool has no threads) gets its own."""
+    global _POOL
+    if _POOL is None or _POOL[0] != os.getpid() or _POOL[1] != workers:
+        _POOL = (os.getpid(), workers, ThreadPoolExecutor(max_workers=workers, thread_name_prefix=_PREFIX))
+    return _POOL[2]
+
+
 def run_chunks(call: Callable[[slice], Any], n: int, cap: int) -> Iterator[tuple[slice, Any]]:
     """``(sl, call(sl))`` for the slices of :func:`chunks`, in order, computed on
-    ``numba.get_num_threads()`` threads (in this thread when that is 1 or there is one chunk),
-    with BLAS held to one thread."""
+    ``numba.get_num_threads()`` threads (in this thread when that is 1, when there is one
+    chunk, or when this is already a kernel thread), with BLAS held to one thread."""
     workers = numba.get_num_threads()
     slices = chunks(n, cap, workers)
     with single_threaded_blas():
-        if workers == 1 or len(slices) == 1:
+        nested = threading.current_thread().name.startswith(_PREFIX)
+        if workers == 1 or len(slices) == 1 or nested:
             for sl in slices:
                 yield sl, call(sl)
             return
-        with ThreadPoolExecutor(max_workers=min(workers, len(slices))) as pool:
-            yield from zip(slices, pool.map(call, slices))
+        yield from zip(slices, _pool(workers).map(call, slices))
 
 
 def concatenate(call: Callable[[slice], np.ndarray], n: int, cap: int = 1 << 30, axis: int = 0) -> np.ndarray:

@@ -125,7 +125,10 @@ def crossing_width(coupling: Any, slope: Any, hbar: float) -> float:
 
 
 def _half_spread(h: np.ndarray) -> np.ndarray:
-    """Half the spread of the eigenvalues of Hermitian matrices ``(..., N, N)``."""
+    """Half the spread of the eigenvalues of Hermitian matrices ``(..., N, N)``; for N = 2 in
+    closed form, ``sqrt(((h00 - h11)/2)^2 + |h01|^2)``."""
+    if h.shape[-1] == 2:
+        return np.hypot(0.5 * (h[..., 0, 0].real - h[..., 1, 1].real), np.abs(h[..., 0, 1]))
     batch = h.shape[:-2]
     if all(stride == 0 for stride in h.strides[:-2]):  # one matrix broadcast over the grid
         ev = np.linalg.eigvalsh(h[(0,) * len(batch)])
