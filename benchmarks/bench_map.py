@@ -17,7 +17,7 @@ grid, cross-checked on a handful of points (the QuTiP subset plus the corners (4
 population of |2> integrated as an extra real ODE component so that the time average is exact
 to the ODE tolerance.  The max difference between the two references is printed.
 
-lzsm side: ``interferometry(PeriodicDrive(1, 0, 0, 5), offset=x, amplitude=x, n_periods=20)``
+lzsm side: ``interferometry_map(PeriodicDrive(1, 0, 0, 5), offset=x, amplitude=x, n_periods=20)``
 with n_samples "auto" at the loosest of tol 1e-9, 1e-10 (the default), 1e-11, 1e-12 whose
 errors meet 1e-8 (matched error, as for QuTiP in (a')).  Warmed up once (numba JIT / cache load) with the same call, then timed
 ``--repeats`` times (median).
