@@ -153,3 +153,23 @@ def test_bad_input_names_the_parameter():
         lzsm.wavepacket_scattering(model, 20.0, handover="yes")
     with pytest.raises(LzsmValueError, match="`dx`"):
         lzsm.wavepacket_scattering(model, 20.0, dx=-0.1)
+
+
+def test_a_packet_trapped_near_a_threshold_is_handed_over_after_one_run():
+    """Tully simple at k = 9.5, just above the upper channel's threshold (k = 8.94): the slow
+    upper-channel part outlives the run's time cap, so the numbers come from the exact
+    stationary route, and the convergence checks (each another run to the same cap) are
+    skipped: the report says "not checked" and varied nothing."""
+    model = lzsm.TullySimple()
+    wp = lzsm.wavepacket_scattering(model, 9.5)
+    assert wp.routes == {"packet averages": "stationary (packet-averaged)", "energy-resolved": "stationary"}
+    assert wp.convergence.run_length_error >= wp.convergence.tolerance / 2  # trapped
+    assert wp.convergence.varied == () and wp.convergence.refinements == 0
+    assert wp.convergence.summary().startswith("not checked")
+    avg = lzsm.packet_averaged_scattering(model, 9.5)
+    np.testing.assert_array_equal(wp.transmission, avg.transmission)
+    np.testing.assert_array_equal(wp.reflection, avg.reflection)
+    # the energy-resolved numbers: the stationary route, within the wavepacket's tol (1e-4)
+    exact = lzsm.stationary_scattering(model, k=wp.k_resolved)
+    assert np.max(np.abs(wp.transmission_resolved - exact.transmission)) <= 1e-4
+    assert np.max(np.abs(wp.reflection_resolved - exact.reflection)) <= 1e-4

@@ -571,7 +571,9 @@ def wavepacket_scattering(
     exact stationary solution averaged over its wavenumber distribution, resonances resolved)
     and the energy-resolved ones from :func:`lzsm.stationary_scattering`; ``result.routes``
     names the route of each group of numbers and ``result.route_errors`` their estimates,
-    ``result.convergence`` still reports the wavepacket run.  ``handover=False`` keeps the
+    ``result.convergence`` still reports the wavepacket run.  A packet already trapped at the
+    end of its first run is handed over without the convergence checks (each would run to the
+    same time cap again), and its report says "not checked".  ``handover=False`` keeps the
     wavepacket's numbers (NOT_CONVERGED and a warning when the checks fail).
 
     ``convergence`` says which of these discretisation parameters are varied to check the
@@ -723,9 +725,13 @@ def wavepacket_scattering(
         st, res = run(refine, dt_user)
         dt_err = grid_err = np.nan
         refinements = 0
-        if convergence != "none":
+        # a packet still trapped when its first run ends is handed over below, whatever the
+        # checks would say; each check re-runs the same long propagation up to its time cap
+        # (Tully's extended coupling at k = 30: 200 s of checks), so they are skipped
+        early = handover and 2 * float(np.sqrt(max(res["remaining"], 0.0))) >= tol_ / 2
+        if convergence != "none" and not early:
             st, res, dt_err, refinements = dt_check(st, res, refine)
-        if convergence == "full":
+        if convergence == "full" and not early:
             _, check = run(refine / _CHECK_RATIO, st.dt, _CHECK_STOP * stop)
             grid_refinements = 0
             while True:
@@ -751,7 +757,7 @@ def wavepacket_scattering(
         for bar in bars:
             bar.close()
     run_err = 2 * float(np.sqrt(max(res["remaining"], 0.0)))
-    varied = {"none": (), "time_step": ("time step",), "full": PARAMETERS}[convergence]
+    varied = () if early else {"none": (), "time_step": ("time step",), "full": PARAMETERS}[convergence]
     fixed = tuple(q for q in PARAMETERS if q not in varied)
     est = float(np.nansum([dt_err, grid_err]) + run_err) if varied else float("nan")
     conv = WavepacketConvergence(
