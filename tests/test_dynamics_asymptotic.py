@@ -106,9 +106,10 @@ def test_a_finite_window_whose_tails_do_not_hold_is_integrated_whole():
     np.testing.assert_array_equal(auto.amplitudes, off.amplitudes)
 
 
-def test_a_propagator_whose_tails_fail_on_the_way_is_integrated_whole(monkeypatch):
+def test_a_window_whose_tails_fail_on_the_way_is_integrated_whole(monkeypatch):
     """Edges found, then a tail panel fails (``TailsUnavailable`` from the chain, here forced):
-    the finite window is integrated whole, the same U as tails="off"."""
+    a finite window is integrated whole by evolve and propagator alike (the same numbers as
+    tails="off"); an infinite one, which needs its tails, raises."""
     from lzsm.dynamics import asymptotic
 
     def failing(*args, **kwargs):
@@ -119,6 +120,13 @@ def test_a_propagator_whose_tails_fail_on_the_way_is_integrated_whole(monkeypatc
     u = lzsm.propagator(model, (-300.0, 300.0))
     assert u.tails is None
     np.testing.assert_array_equal(u.u, lzsm.propagator(model, (-300.0, 300.0), tails="off").u)
+    run = lzsm.evolve(model, (-300.0, 300.0), initial=0)
+    assert run.tails is None
+    np.testing.assert_array_equal(
+        run.amplitudes, lzsm.evolve(model, (-300.0, 300.0), initial=0, tails="off").amplitudes
+    )
+    with pytest.raises(asymptotic.TailsUnavailable, match="tail panel"):
+        lzsm.evolve(model, (0.0, INF), initial=0)
 
 
 def test_the_edge_search_of_a_finite_window_stays_within_the_window(monkeypatch):

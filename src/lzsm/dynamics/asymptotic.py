@@ -500,22 +500,25 @@ def window_with_tails(
     )
 
 
-def finite_window_with_tails(
+def window_with_tails_or_none(
     model: Model,
     form: Asymptotics,
     left: tuple[float, tuple[np.ndarray, ...]] | None,
     right: tuple[float, tuple[np.ndarray, ...]] | None,
     te: np.ndarray,
-    start: np.ndarray,
+    start: np.ndarray | Callable[[np.ndarray, np.ndarray], np.ndarray],
     core: Callable[[float, float, np.ndarray, np.ndarray], tuple[Any, ...]],
     where: str,
 ) -> WindowRun | None:
-    """:func:`window_with_tails` over a finite window, or None where its tails turn out not to
-    hold (a tail panel unresolved, a frame changing character): the tails were only an economy
-    there, and the caller integrates the window whole."""
+    """:func:`window_with_tails`, or None for a finite window whose tails turn out not to hold
+    (a tail panel unresolved, a frame changing character): there the tails were only an
+    economy, and the caller integrates the window whole.  An infinite end needs its tail and
+    raises :class:`TailsUnavailable`."""
     try:
         return window_with_tails(model, form, left, right, te, start, core, where)
     except TailsUnavailable:
+        if math.isinf(te[0]) or math.isinf(te[-1]):
+            raise
         return None
 
 

@@ -666,12 +666,9 @@ def evolve(
     assert tol_used is not None
     form, left, right = _asym.plan_edges(model, t0, t1, tol_used, tails, "evolve")
     if form is not None and (left is not None or right is not None):
-        try:
-            return _evolve_with_tails(model, form, left, right, t_span, initial, t_eval, method, opts)
-        except _asym.TailsUnavailable:
-            if math.isinf(t0) or math.isinf(t1):
-                raise
-            # a finite window whose tails do not hold where they were to go: integrate it whole
+        evolution = _evolve_with_tails(model, form, left, right, t_span, initial, t_eval, method, opts)
+        if evolution is not None:  # else the tails do not hold where they were to go: integrate whole
+            return evolution
     init = _checks.initial_state(initial, model, t0)
     assert init.psi is not None
     _meth, opts, te_user, te, (label, amps, err, steps, status) = _solve(
@@ -729,8 +726,9 @@ def _core_runner(model: Model, method: str | None, opts: Options, where: str):
 
 def _evolve_with_tails(
     model: Model, form: Any, left: Any, right: Any, t_span: Any, initial: Any, t_eval: Any, method: Any, opts: Options
-) -> Evolution:
-    """:func:`evolve` over a window with tails (:mod:`lzsm.dynamics.asymptotic`)."""
+) -> Evolution | None:
+    """:func:`evolve` over a window with tails (:mod:`lzsm.dynamics.asymptotic`); None for a
+    finite window whose tails do not hold (:func:`lzsm.dynamics.asymptotic.window_with_tails_or_none`)."""
     te = _checks.times(t_span, t_eval, infinite=True)
     t0 = float(te[0])
     n = model.n_levels
@@ -743,7 +741,7 @@ def _evolve_with_tails(
 
         run = _asym.window_with_tails(
             model, form, left, right, te, start, _core_runner(model, method, opts, "evolve"), "evolve"
-        )
+        )  # t0 = -inf: the tail is needed
         j = _frame_column(kind, k, run.pivot_start)
         initial_adiabatic = j
         initial_diabatic = (
@@ -754,9 +752,11 @@ def _evolve_with_tails(
     else:
         init = _checks.initial_state(initial, model, t0)
         assert init.psi is not None
-        run = _asym.window_with_tails(
-            model, form, left, right, te, init.psi[..., None], _core_runner(model, method, opts, "evolve"), "evolve"
-        )
+        core = _core_runner(model, method, opts, "evolve")
+        maybe = _asym.window_with_tails_or_none(model, form, left, right, te, init.psi[..., None], core, "evolve")
+        if maybe is None:
+            return None
+        run = maybe
         initial_adiabatic = init.adiabatic(model, t0)
         initial_diabatic = init.diabatic
     _warn_unfinished(run.status, "evolve", "Evolution")
@@ -823,7 +823,7 @@ def propagator(
         te_tails = _checks.times(t_span, t_eval)
         eye = np.broadcast_to(np.eye(model.n_levels, dtype=complex), model.batch_shape + (model.n_levels,) * 2)
         core = _core_runner(model, method, opts, "propagator")
-        run = _asym.finite_window_with_tails(model, form, left, right, te_tails, eye, core, "propagator")
+        run = _asym.window_with_tails_or_none(model, form, left, right, te_tails, eye, core, "propagator")
         if run is not None:  # else the tails do not hold where they were to go: integrate whole
             _warn_unfinished(run.status, "propagator", "Propagator")
             return Propagator(
