@@ -528,7 +528,9 @@ def test_fit_other_models_from_files(tmp_path):
     ("extra", "message"),
     [
         (["--model", "feshbach"], "needs --density"),
-        (["--model", "passage", "--frequency", "3"], "--frequency"),
+        (["--model", "passage", "--frequency", "3"], "--frequency does not apply to --model passage"),
+        (["--model", "passage", "--frequency", "3", "--density", "1e12"], "--density, --frequency do not apply"),
+        (["--model", "stueckelberg"], "--model stueckelberg needs --sweep-rate"),
         (["--model", "passage", "--guess", "gap"], "NAME=NUMBER"),
         (["--model", "passage", "--guess", "Delta=1"], "unknown parameter 'Delta'"),
         (["--model", "stueckelberg", "--sweep-rate", "1"], "axis must be 'crossing_time'"),

@@ -626,7 +626,8 @@ def fit(
     refused = sorted(set(given) - accepted)
     if refused:
         flags = ", ".join("--" + ("density" if k == "density_cm3" else k.replace("_", "-")) for k in refused)
-        raise LzsmValueError(f"{flags} do(es) not apply to --model {kind}")
+        verb = "does" if len(refused) == 1 else "do"
+        raise LzsmValueError(f"{flags} {verb} not apply to --model {kind}")
     needed = {"stueckelberg": ("sweep_rate", "--sweep-rate"), "spectroscopy": ("frequency", "--frequency")}
     needed["feshbach"] = ("density_cm3", "--density")
     if kind in needed and needed[kind][0] not in given:
