@@ -102,6 +102,7 @@ def test_dephasing_recovered_and_coherent_model_rejected(dephased):
     fit = lzsm.fit.passage(data, ramp_time=t, sweep_span=40.0, window=True, dephasing=True, sigma=0.004)
     _recovered(fit, {"gap": 0.6, "visibility": VIS, "offset": OFF, "dephasing": 0.01})
     assert fit.stderr["dephasing"] < 0.004  # resolved: more than 2 sigma from 0
+    assert abs(fit.values["dephasing"] / 0.01 - 1) < 0.4  # a factor 2 in the rate's scaling fails
     assert fit.p_value > 1e-3
     coherent = lzsm.fit.passage(data, ramp_time=t, sweep_span=40.0, window=True, sigma=0.004)
     assert coherent.p_value < 1e-4 and coherent.reduced_chi2 > 2.5

@@ -72,6 +72,8 @@ def test_exact_model_where_the_rate_model_fails():
     assert fit.p_value > 1e-3
     for name, value in (("gap", 0.5), ("t2", 15.0), ("visibility", 0.9)):
         assert abs(fit.values[name] - value) < 3 * fit.stderr[name], name
+    # and the errors are small enough that a factor 2 in the linewidth (T2 = 7.5 or 30) fails
+    assert fit.stderr["t2"] < 2.5 and abs(fit.values["t2"] / 15.0 - 1) < 0.5
     rate = lzsm.fit.spectroscopy(
         data, offset_axis=x, amplitude_axis=y, frequency=1.0, sigma=0.01, guess=guess, fixed=known, forward_model="rate"
     )

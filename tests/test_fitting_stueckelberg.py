@@ -69,6 +69,7 @@ def test_dephasing_recovered_and_required():
         for name, value in (("gap", GAP), ("dephasing", 0.03), ("visibility", VIS), ("offset", OFF)):
             assert abs(fit.values[name] - value) < 3 * fit.stderr[name], (seed, name)
         assert fit.stderr["dephasing"] < 0.005
+        assert abs(fit.values["dephasing"] / 0.03 - 1) < 0.3, seed  # a factor 2 in the rate fails
     coherent_model = lzsm.fit.stueckelberg(
         data, crossing_time=TC, sweep_rate=RATE, sigma=0.01, fixed={"phase_offset": 0.0}
     )

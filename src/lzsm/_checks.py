@@ -198,6 +198,14 @@ def time_span(t_span: Any, *, infinite: bool = False) -> tuple[float, float]:
     return interval(t_span, "t_span", infinite=infinite, ends="t0, t1")
 
 
+def flag(x: Any, name: str) -> bool:
+    """A yes/no switch: ``True`` or ``False`` (NumPy's booleans too), nothing that merely
+    converts to one (``1``, ``"yes"``)."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise LzsmTypeError(f"`{name}` must be True or False, got {short(x)}")
+    return bool(x)
+
+
 def choice(x: Any, name: str, options: tuple[str, ...]) -> str:
     if not (isinstance(x, str) and x in options):
         raise LzsmValueError(f"`{name}` must be one of {', '.join(map(repr, options))}; got {short(x)}")

@@ -29,7 +29,7 @@ from lzsm.dynamics.floquet import (
     largest_periods,
     period_step_budget,
 )
-from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
+from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.models.drives import PeriodicDrive
 from lzsm.options import MIN_TOL, Options
 from lzsm.results import DatasetResult, Status, checked_probability
@@ -290,8 +290,7 @@ def interferometry_map(
     initial = int(init.diabatic.reshape(-1)[0])
     if initial < 0:
         raise LzsmValueError(f"`initial` must be a diabatic state (0, 1, 'diabatic 1'), got {initial!r}")
-    if not isinstance(time_average, (bool, np.bool_)):
-        raise LzsmTypeError(f"`time_average` must be True or False, got {_checks.short(time_average)}")
+    time_average = _checks.flag(time_average, "time_average")
     auto = n_samples == "auto"
     if not time_average:
         if n_periods is None:

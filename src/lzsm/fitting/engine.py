@@ -16,7 +16,7 @@ and the covariance of the estimate is the inverse of the Gauss–Newton Hessian 
 are given, ``sigma`` is estimated from the scatter of the residuals (``C`` scaled by the reduced
 chi-square) and the chi-square test says nothing about the model: the result says so.  The
 standard errors are the square roots of the diagonal of ``C``: they are 1-sigma intervals in the
-linear (Gaussian) approximation, which the coverage test checks (tests/test_fitting.py,
+linear (Gaussian) approximation, which the coverage test checks (tests/test_fitting_passage.py,
 benchmarks/bench_fit.py).
 """
 
@@ -538,14 +538,16 @@ def fit_model(
     bar_kw = {"auto_above": 0.0 if long_fit else math.inf}
     with progress_bar(limit, progress, desc=f"fit {measurement}", unit="evaluation", **bar_kw) as bar:
 
-        def residual(x: np.ndarray) -> np.ndarray:
-            count[0] += 1
-            bar.update(1)
-            model = forward(values_of(x))
+        def scaled(model: np.ndarray) -> np.ndarray:
             r = (model[mask] - y) * w
             if not np.all(np.isfinite(r)):  # keep the optimiser away from where the model fails
                 return np.where(np.isfinite(r), r, 1e10)
             return r
+
+        def residual(x: np.ndarray) -> np.ndarray:
+            count[0] += 1
+            bar.update(1)
+            return scaled(forward(values_of(x)))
 
         with np.errstate(over="ignore", under="ignore"):
             sol = optimize.least_squares(
@@ -556,12 +558,12 @@ def fit_model(
                 f"the {measurement} fit did not converge after {count[0]} model evaluations ({sol.message}); "
                 "give better starting values (`guess=`) or hold parameters fixed (`fixed=`)"
             )
+        best = values_of(sol.x)
+        model = forward(best)  # the best model, also the centre of the differences below
         # the optimiser's Jacobian has zero columns for parameters at a bound: differentiate again
         with np.errstate(over="ignore", under="ignore"):
-            jac, at_bound = _jacobian(residual, sol.x, x0, lower, upper)
+            jac, at_bound = _jacobian(residual, sol.x, scaled(model), x0, lower, upper)
 
-    best = values_of(sol.x)
-    model = forward(best)
     chi2 = float(np.sum(((model[mask] - y) * w) ** 2))
     dof = n - k
     # columns scaled to unit norm: the singular values then compare directions, not units
@@ -654,14 +656,14 @@ def fit_model(
 def _jacobian(
     residual: Callable[[np.ndarray], np.ndarray],
     x: np.ndarray,
+    r0: np.ndarray,
     x0: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Jacobian of the residuals at ``x`` by central differences (one-sided, inwards, at a bound),
-    step ``1e-6 max(|x_k|, |x0_k|)`` with ``x0`` the starting point (``1e-8`` where both are 0);
-    also which parameters sit at a bound."""
-    r0 = residual(x)
+    """Jacobian of the residuals at ``x`` (whose residuals ``r0`` the caller has) by central
+    differences (one-sided, inwards, at a bound), step ``1e-6 max(|x_k|, |x0_k|)`` with ``x0``
+    the starting point (``1e-8`` where both are 0); also which parameters sit at a bound."""
     jac = np.empty((r0.size, x.size))
     at_bound = np.zeros(x.size, dtype=bool)
     for k in range(x.size):

@@ -125,9 +125,11 @@ def passage(
     from lzsm.closed_forms.landau_zener import finite_time_p_diabatic_stay, lz_probability
 
     measure = _checks.choice(measure, "measure", MEASURES)
-    for name, flag in (("window", window), ("thermal", thermal), ("dephasing", dephasing)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise LzsmValueError(f"`{name}` must be True or False, got {_checks.short(flag)}")
+    window, thermal, dephasing = (
+        _checks.flag(window, "window"),
+        _checks.flag(thermal, "thermal"),
+        _checks.flag(dephasing, "dephasing"),
+    )
     hbar = _checks.positive_scalar(hbar, "hbar")
     if sweep_rate is not None and ramp_time is not None:
         raise LzsmValueError("give the axis as `sweep_rate` or as `ramp_time`, not both")
@@ -153,12 +155,13 @@ def passage(
         rate_device = x
     follow = measure == "p_adiabatic_follow"
     table = _table(thermal, dephasing)
+    gap = _gap_guess(rate_device, fd.p, hbar, follow)
     auto = {
-        "gap": _gap_guess(rate_device, fd.p, hbar, follow),
+        "gap": gap,
         "visibility": float(min(1.0, max(0.05, np.nanmax(fd.p) - np.nanmin(fd.p)))),
         "offset": float(min(0.95, max(0.0, np.nanmin(fd.p)))),
         "p_thermal": 0.05,
-        "dephasing": 0.1 * _gap_guess(rate_device, fd.p, hbar, follow) / hbar,
+        "dephasing": 0.1 * gap / hbar,
     }
     start, free = starting_values(table, auto, guess, fixed, {"lever_arm": 1.0})
 

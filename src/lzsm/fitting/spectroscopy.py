@@ -157,7 +157,6 @@ def spectroscopy(
     kind = choice
     if choice == "auto":
         kind = "rate" if rate_model_valid(start["gap"], start["frequency"], start["t2"], hbar) else "lindblad"
-    notes: list[str] = []
     result = fit_model(
         fd,
         table,
@@ -171,7 +170,7 @@ def spectroscopy(
     best = result.values
     if kind == "rate" and not rate_model_valid(best["gap"], best["frequency"], best["t2"], hbar):
         if choice == "auto":
-            notes.append("the rate-model fit left the rate model's validity range: refitted with the exact model")
+            note = "the rate-model fit left the rate model's validity range: refitted with the exact model"
             result = fit_model(
                 fd,
                 table,
@@ -180,15 +179,14 @@ def spectroscopy(
                 free,
                 measurement="amplitude spectroscopy",
                 forward_model=names["lindblad"],
-                notes=notes,
+                notes=(note,),
                 progress=progress,
             )
-        else:
-            notes.append(
+        else:  # the rate-model fit stands, with its own notes (a parameter at a bound...) and this one
+            note = (
                 f"the best values leave the rate model's validity range (Delta/(hbar omega) = "
                 f"{best['gap'] / (hbar * best['frequency']):.3g}, 1/(T2 omega) = {1 / (best['t2'] * best['frequency']):.3g}, "
                 f"both should be < {RATE_MODEL_VALIDITY}): use forward_model='lindblad'"
             )
-    if notes and result.notes != tuple(notes):
-        result = dataclasses.replace(result, notes=tuple(notes))
+            result = dataclasses.replace(result, notes=result.notes + (note,))
     return result

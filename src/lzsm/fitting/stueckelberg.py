@@ -127,15 +127,14 @@ def stueckelberg(
     shape = _checks.choice(shape, "shape", ("parabolic", "triangular"))
     alpha = _checks.positive_scalar(sweep_rate, "sweep_rate")
     hbar = _checks.positive_scalar(hbar, "hbar")
-    if not isinstance(dephasing, (bool, np.bool_)):
-        raise LzsmValueError(f"`dephasing` must be True or False, got {_checks.short(dephasing)}")
+    dephasing = _checks.flag(dephasing, "dephasing")
     fd = read_data(data, {"crossing_time": crossing_time}, sigma, ndim=1, required=("crossing_time",))
     tc = fd.axes["crossing_time"]
     if np.any(tc <= 0):
         raise LzsmValueError(f"`crossing_time` must be > 0, got {tc[tc <= 0][0]:g}")
     auto: dict[str, float] = {"phase_offset": 0.0, "dephasing": 0.01 / float(np.max(tc))}
-    user = dict(guess or {})
-    if "gap" not in user and "gap" not in (fixed or {}):
+    # (a guess or fixed that is not a mapping is refused by starting_values, naming it)
+    if "gap" not in (guess or {}) and "gap" not in (fixed or {}):
         w = 1.0 / fd.sigma if fd.sigma is not None else np.ones(fd.shape)
         auto["gap"], auto["phase_offset"] = _scan(tc, fd.p, w, alpha, shape, hbar)
     auto["visibility"] = float(min(1.0, max(0.05, np.nanmax(fd.p) - np.nanmin(fd.p))))

@@ -652,8 +652,7 @@ def wavepacket_scattering(
         user["absorber_width"] = _checks.positive_scalar(absorber_width, "absorber_width")
     if absorber_strength is not None:
         user["absorber_strength"] = _checks.positive_scalar(absorber_strength, "absorber_strength")
-    if not isinstance(handover, (bool, np.bool_)):
-        raise LzsmTypeError(f"`handover` must be True or False, got {_checks.short(handover)}")
+    handover = _checks.flag(handover, "handover")
     user_set = (("dt",) if dt_user is not None else ()) + tuple(user)
     sk = k0 / 20 if k_width is None else _checks.positive_scalar(k_width, "k_width")
     if k0 - 5 * sk <= 0:

@@ -49,7 +49,7 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
-from lzsm._checks import format_bytes, grid_points, memory_budget, memory_limit
+from lzsm._checks import flag, format_bytes, grid_points, memory_budget, memory_limit
 from lzsm._progress import progress_bar
 from lzsm.errors import LzsmError, LzsmTypeError, LzsmValueError
 from lzsm.io.output import check_creatable, locked, marked_tempdir, remove_debris, target_path
@@ -779,8 +779,7 @@ def scan(
     name_units_ = _check_str_map(name_units, "name_units")
     attrs_ = _check_attrs(attrs)
     progress = _check_progress(progress)
-    if not isinstance(resume, bool):
-        raise LzsmTypeError(f"`resume` must be True or False, got {resume!r}")
+    resume = flag(resume, "resume")
     check_scheduler(scheduler)
     path = None if store is None else target_path(store, "`store`")
     if path is not None and not _exists(path):
