@@ -86,6 +86,8 @@ def test_result_exports_and_figure(tmp_path):
         (CURVE, {"sweep_rate": RATE, "sigma": -0.1}, "`sigma` must be > 0"),
         (CURVE, {"sweep_rate": RATE, "guess": {"Delta": 1.0}}, "unknown parameter 'Delta'"),
         (CURVE, {"sweep_rate": RATE, "fixed": {"visibility": 1.5}}, r"visibility.*\[0, 1\].*1.5"),
+        # a lever arm of 0 has no meaning (it would surface as a zero sweep rate): refused by name
+        (CURVE, {"sweep_rate": RATE, "fixed": {"lever_arm": 0.0}}, r"'lever_arm' must lie in \(0, inf\]"),
         (CURVE, {"sweep_rate": RATE, "window": True}, "apply to ramp times"),
         (CURVE, {"ramp_time": 1 / RATE}, "need `sweep_span`"),
         (CURVE, {"sweep_rate": -RATE}, "must be > 0"),
@@ -128,3 +130,14 @@ def test_missing_points_are_left_out():
     assert fit.dof == 18 - 3
     assert np.isnan(fit.data["residual"].values[3])
     assert fit.values["gap"] == pytest.approx(0.6, rel=1e-6)
+
+
+def test_a_zero_decay_time_or_lever_is_refused_by_name():
+    """Spectroscopy's levers, frequency and decay times exclude 0: the parameter is named."""
+    x = np.linspace(0.0, 1.0, 6)
+    data = np.full((6, 6), 0.2)
+    for name in ("t2", "lever_amplitude"):
+        with pytest.raises(LzsmValueError, match=rf"'{name}' must lie in \(0, "):
+            guess = {"gap": 0.06, "lever_offset": 1.05, "origin": 0.2, "lever_amplitude": 1.3, "t2": 12.0}
+            guess.pop(name)
+            lzsm.fit.spectroscopy(data, offset_axis=x, amplitude_axis=x, frequency=1.0, guess=guess, fixed={name: 0.0})

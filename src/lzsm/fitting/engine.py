@@ -240,13 +240,15 @@ def read_data(
 # =============================================================================== parameters
 @dataclass(frozen=True)
 class Parameter:
-    """One parameter of a forward model: name, unit, meaning and box bounds."""
+    """One parameter of a forward model: name, unit, meaning and box bounds (``positive``: the
+    lower bound is excluded, e.g. a lever arm or a decay time of 0 has no meaning)."""
 
     name: str
     unit: str
     long_name: str
     lower: float = -math.inf
     upper: float = math.inf
+    positive: bool = False
 
 
 def resolve_parameters(
@@ -285,10 +287,10 @@ def resolve_parameters(
             value = float(default_fixed[p.name])
         else:
             raise LzsmValueError(f"no starting value for parameter {p.name!r}: give guess={{{p.name!r}: ...}}")
-        if not p.lower <= value <= p.upper:
-            raise LzsmValueError(
-                f"parameter {p.name!r} must lie in [{p.lower:g}, {p.upper:g}] ({p.long_name}), got {value:g}"
-            )
+        above = p.lower < value if p.positive else p.lower <= value
+        if not (above and value <= p.upper):
+            interval = f"{'(' if p.positive else '['}{p.lower:g}, {p.upper:g}]"
+            raise LzsmValueError(f"parameter {p.name!r} must lie in {interval} ({p.long_name}), got {value:g}")
         start[p.name] = value
     if not free:
         raise LzsmValueError("every parameter is fixed: nothing to fit")

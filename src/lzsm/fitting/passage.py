@@ -46,7 +46,13 @@ AXES = ("sweep_rate", "ramp_time")
 def _table(thermal: bool, dephasing: bool) -> list[Parameter]:
     table = [
         Parameter("gap", "energy", "minimum gap Delta = 2|V| of the crossing", 0.0, np.inf),
-        Parameter("lever_arm", "energy per device unit of the sweep", "lever arm from device units to energy", 0.0),
+        Parameter(
+            "lever_arm",
+            "energy per device unit of the sweep",
+            "lever arm from device units to energy",
+            0.0,
+            positive=True,
+        ),
         Parameter("visibility", "1", "readout visibility: P_meas = offset + visibility * P", 0.0, 1.0),
         Parameter("offset", "1", "readout offset", 0.0, 1.0),
     ]

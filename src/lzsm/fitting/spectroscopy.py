@@ -51,12 +51,14 @@ FORWARD_MODELS = ("auto", "rate", "lindblad")
 
 TABLE = (
     Parameter("gap", "energy", "minimum gap Delta of the qubit", 0.0, np.inf),
-    Parameter("lever_offset", "energy per device unit of x", "eps0 = lever_offset (x - origin)", 0.0, np.inf),
+    Parameter(
+        "lever_offset", "energy per device unit of x", "eps0 = lever_offset (x - origin)", 0.0, np.inf, positive=True
+    ),
     Parameter("origin", "device unit of x", "x where the dc bias eps0 vanishes"),
-    Parameter("lever_amplitude", "energy per device unit of y", "A = lever_amplitude y", 0.0, np.inf),
-    Parameter("frequency", "rad/time", "angular drive frequency omega", 0.0, np.inf),
-    Parameter("t2", "time", "decay time T2 of the diabatic coherence", 0.0, np.inf),
-    Parameter("t1", "time", "relaxation time T1 between the diabatic states", 0.0, np.inf),
+    Parameter("lever_amplitude", "energy per device unit of y", "A = lever_amplitude y", 0.0, np.inf, positive=True),
+    Parameter("frequency", "rad/time", "angular drive frequency omega", 0.0, np.inf, positive=True),
+    Parameter("t2", "time", "decay time T2 of the diabatic coherence", 0.0, np.inf, positive=True),
+    Parameter("t1", "time", "relaxation time T1 between the diabatic states", 0.0, np.inf, positive=True),
     Parameter("visibility", "1", "readout visibility: P_meas = offset + visibility * P_up", 0.0, 1.0),
     Parameter("offset", "1", "readout offset", 0.0, 1.0),
 )
@@ -130,9 +132,7 @@ def spectroscopy(
     }
     start, free = starting_values(TABLE, auto, guess, fixed, {"frequency": om})
     if "t1" in (fixed or {}) and "t2" in free:
-        table = tuple(
-            Parameter(p.name, p.unit, p.long_name, p.lower, 2.0 * start["t1"]) if p.name == "t2" else p for p in TABLE
-        )
+        table = tuple(dataclasses.replace(p, upper=2.0 * start["t1"]) if p.name == "t2" else p for p in TABLE)
         start["t2"] = min(start["t2"], 2.0 * start["t1"])
     else:
         table = TABLE
