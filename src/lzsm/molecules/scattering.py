@@ -719,6 +719,10 @@ def wavepacket_scattering(
             st, r = run(refine, st.dt / 2)
             halvings += 1
 
+    def run_length_error(r: dict[str, Any]) -> float:
+        """The run-length term of the estimate, ``2 sqrt(remaining norm)``."""
+        return 2 * float(np.sqrt(max(r["remaining"], 0.0)))
+
     try:
         refine = 1.0
         st, res = run(refine, dt_user)
@@ -727,7 +731,7 @@ def wavepacket_scattering(
         # a packet still trapped when its first run ends is handed over below, whatever the
         # checks would say; each check re-runs the same long propagation up to its time cap
         # (Tully's extended coupling at k = 30: 200 s of checks), so they are skipped
-        early = handover and 2 * float(np.sqrt(max(res["remaining"], 0.0))) >= tol_ / 2
+        early = handover and run_length_error(res) >= tol_ / 2
         if convergence != "none" and not early:
             st, res, dt_err, refinements = dt_check(st, res, refine)
         if convergence == "full" and not early:
@@ -735,7 +739,7 @@ def wavepacket_scattering(
             grid_refinements = 0
             while True:
                 grid_err = float(np.max(np.abs(values(res) - values(check))))
-                run_err = 2 * float(np.sqrt(max(res["remaining"], 0.0)))
+                run_err = run_length_error(res)
                 # refine the grid when it is what misses tol (a run stopped by its time cap near a
                 # channel threshold is not helped by a finer grid)
                 if (
@@ -755,7 +759,7 @@ def wavepacket_scattering(
     finally:
         for bar in bars:
             bar.close()
-    run_err = 2 * float(np.sqrt(max(res["remaining"], 0.0)))
+    run_err = run_length_error(res)
     varied = () if early else {"none": (), "time_step": ("time step",), "full": PARAMETERS}[convergence]
     fixed = tuple(q for q in PARAMETERS if q not in varied)
     est = float(np.nansum([dt_err, grid_err]) + run_err) if varied else float("nan")
@@ -798,8 +802,8 @@ def wavepacket_scattering(
     method = "split-operator wavepacket"
     # the packet could not leave within its budget, or the checks failed: hand over to the
     # packet-averaged stationary route (the same packet, the exact stationary solution)
-    trapped = run_err >= tol_ / 2
-    if handover and (status == Status.NOT_CONVERGED or trapped):
+    handed_over = handover and (status == Status.NOT_CONVERGED or run_err >= tol_ / 2)
+    if handed_over:
         from lzsm.molecules.averaged import packet_averaged_scattering
 
         avg = packet_averaged_scattering(
@@ -822,7 +826,7 @@ def wavepacket_scattering(
         est = max(route_errors.values())
         status = Status(int(avg.status))
         method = "stationary (packet-averaged), handed over from the split-operator wavepacket"
-    if status == Status.NOT_CONVERGED:
+    if status == Status.NOT_CONVERGED and not handed_over:  # (a hand-over's route warns for itself)
         warnings.warn(
             f"wavepacket_scattering: {conv.summary()}; see WavepacketScattering.convergence",
             LzsmConvergenceWarning,
