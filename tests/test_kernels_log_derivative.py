@@ -1,5 +1,6 @@
 """The compiled two-channel sweep of the log-derivative propagator (lzsm.kernels.log_derivative)
-against the recursion written out with NumPy matrices (Manolopoulos 1986)."""
+against the NumPy recursion that serves more channels (lzsm.molecules.stationary.sweep_numpy;
+Manolopoulos 1986)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lzsm.kernels import log_derivative
-
-
-def _reference(vec: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
-    """The recursion with full matrices: A = T diag(a) T^T, Z = (Y4 + A)^-1, ..."""
-    out = []
-    for e in range(ca.shape[0]):
-        for s in range(vec.shape[0]):
-            t = vec[s]
-            am = t @ np.diag(ca[e, s]) @ t.T
-            bm = t @ np.diag(cb[e, s]) @ t.T
-            if s == 0:
-                y1, y2, y3, y4 = -am, bm, -bm, am
-                continue
-            z = np.linalg.inv(y4 + am)
-            y1 = y1 - y2 @ z @ y3
-            y2 = y2 @ z @ bm
-            y3 = bm @ z @ y3
-            y4 = am - bm @ z @ bm
-        out.append([y1, y2, y3, y4])
-    return np.moveaxis(np.array(out), 1, 0)
+from lzsm.molecules.stationary import sweep_numpy
 
 
 @given(seed=st.integers(0, 2**31 - 1), n_sectors=st.integers(1, 12))
@@ -41,4 +23,5 @@ def test_the_compiled_sweep_is_the_recursion(seed, n_sectors):
     ca = 2.0 + rng.uniform(0, 3, (3, n_sectors, 2)) + 1j * rng.normal(0, 0.3, (3, n_sectors, 2))
     cb = rng.uniform(-1, 1, (3, n_sectors, 2)) + 1j * rng.normal(0, 0.3, (3, n_sectors, 2))
     got = log_derivative.sweep_two_channels(vec, ca, cb)
-    np.testing.assert_allclose(got, _reference(vec, ca, cb), rtol=1e-11, atol=1e-12)
+    reference = np.array(sweep_numpy(vec, np.swapaxes(ca, 0, 1), np.swapaxes(cb, 0, 1)))  # (4, nE, 2, 2)
+    np.testing.assert_allclose(got, reference, rtol=1e-11, atol=1e-12)
