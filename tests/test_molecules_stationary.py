@@ -192,3 +192,25 @@ def test_lzsm_0_1_keywords_still_work():
     np.testing.assert_array_equal(old.transmission, new.transmission)
     with pytest.deprecated_call(match="StationaryScattering.momenta is deprecated"):
         np.testing.assert_array_equal(old.momenta, [1.0, 2.0])
+
+
+def test_sector_coefficients_of_real_and_complex_energies_agree():
+    """The complex formula (principal square root, for the resonance search at complex
+    energies) and the real one (coth/csch for closed channels, cot/csc for open ones) are the
+    same functions of w on the real axis: open (kh < pi here), closed and near w = 0 (series)."""
+    from lzsm.molecules.stationary import _sector_coefficients
+
+    h = 0.05
+    w = np.concatenate([-np.geomspace(1e-9, 3e3, 40), [0.0], np.geomspace(1e-9, 1e4, 40)])
+    a_r, b_r = _sector_coefficients(w, h)
+    a_c, b_c = _sector_coefficients(w.astype(complex), h)
+    np.testing.assert_allclose(a_c.real, a_r, rtol=1e-9)
+    np.testing.assert_allclose(b_c.real, b_r, rtol=1e-9)
+    assert np.max(np.abs(a_c.imag)) <= 1e-9 * np.max(np.abs(a_r)) and np.max(np.abs(b_c.imag)) <= 1e-9 * np.max(
+        np.abs(b_r)
+    )
+    # the closed-channel values against the textbook kappa coth(kappa h), kappa csch(kappa h)
+    closed = w > 1.0
+    kap = np.sqrt(w[closed])
+    np.testing.assert_allclose(a_r[closed], kap / np.tanh(kap * h), rtol=1e-12)
+    np.testing.assert_allclose(b_r[closed], kap / np.sinh(kap * h), rtol=1e-12)
