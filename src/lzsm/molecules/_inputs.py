@@ -3,6 +3,7 @@
 * :func:`mass_and_hbar`: the nuclear mass and Planck's constant come from the model
   (``model.mass``, ``model.hbar``); the lzsm 0.1 keywords ``mass=``/``hbar=`` still override
   them, with a DeprecationWarning.
+* :func:`curve_model`: the model of a scattering or trajectory front door is a curve model.
 * :func:`initial_channel`: the one initial-state grammar (:func:`lzsm._checks.initial_state`)
   read as a single adiabatic channel, the way a scattering or trajectory calculation starts.
 """
@@ -15,7 +16,20 @@ from typing import Any
 import numpy as np
 
 from lzsm import _checks
-from lzsm.errors import LzsmValueError
+from lzsm.errors import LzsmTypeError, LzsmValueError
+
+
+def curve_model(model: Any) -> Any:
+    """``model`` if it is an lzsm curve model (:class:`lzsm.models.curves.Curves`), else a
+    clear refusal."""
+    from lzsm.models.curves import Curves
+
+    if not isinstance(model, Curves):
+        raise LzsmTypeError(
+            "`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
+            f"lzsm.TullySimple()), got {type(model).__name__}"
+        )
+    return model
 
 
 def mass_and_hbar(model: Any, mass: Any, hbar: Any, where: str) -> tuple[float, float]:

@@ -55,9 +55,9 @@ from scipy.special import erfc
 
 from lzsm import _checks
 from lzsm._progress import progress_bar
-from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
+from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.models.curves import Curves
-from lzsm.molecules._inputs import initial_channel, mass_and_hbar
+from lzsm.molecules._inputs import curve_model, initial_channel, mass_and_hbar
 from lzsm.molecules._packet import PacketProbabilities
 from lzsm.options import Options, only, resolve_options
 from lzsm.results import Result, Status
@@ -314,11 +314,7 @@ def packet_averaged_scattering(
     >>> print(f"{avg.error_estimate:.0e}")
     9e-07
     """
-    if not isinstance(model, Curves):
-        raise LzsmTypeError(
-            f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
-            f"lzsm.TullySimple()), got {type(model).__name__}"
-        )
+    model = curve_model(model)
     from lzsm.molecules.stationary import _solve, asymptotic_range, default_step, stationary_scattering
 
     m, hb = mass_and_hbar(model, None, None, "packet_averaged_scattering")

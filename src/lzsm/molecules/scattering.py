@@ -32,7 +32,7 @@ from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
 from lzsm._progress import progress_bar
 from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
-from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
+from lzsm.molecules._inputs import curve_model, initial_channel, mass_and_hbar, old_adiabatic_index
 from lzsm.molecules._packet import PacketProbabilities
 from lzsm.molecules.wavepackets import (
     _K_FACTOR,
@@ -621,14 +621,9 @@ def wavepacket_scattering(
     >>> lzsm.stationary_scattering(model, k=20.0).transmission.round(4)  # the exact stationary values
     array([[0.5068, 0.4932]])
     """
-    from lzsm.models.curves import Curves
     from lzsm.molecules.stationary import asymptotic_range
 
-    if not isinstance(model, Curves):
-        raise LzsmTypeError(
-            f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
-            f"lzsm.TullySimple()), got {type(model).__name__}"
-        )
+    model = curve_model(model)
     m, hb = mass_and_hbar(model, mass, hbar, "wavepacket_scattering")
     k0 = _checks.positive_scalar(k, "k")
     opts = only(

@@ -52,6 +52,7 @@ from numpy.typing import ArrayLike
 from lzsm import _checks
 from lzsm.errors import LzsmTypeError, LzsmValueError
 from lzsm.models.curves import DEFAULT_MASS, Curves
+from lzsm.molecules._inputs import curve_model
 from lzsm.results import Result, grid_coordinates
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(400)
@@ -204,11 +205,7 @@ class CurveCrossing(Result):
 
 
 def _check_model(model: Any, states: Any) -> tuple[int, int]:
-    if not isinstance(model, Curves):
-        raise LzsmTypeError(
-            f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
-            f"lzsm.TullySimple()), got {type(model).__name__}"
-        )
+    model = curve_model(model)
     n = model.n_levels
     try:
         i, j = states

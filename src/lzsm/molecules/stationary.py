@@ -48,11 +48,11 @@ from numpy.typing import ArrayLike
 
 from lzsm import _checks
 from lzsm._compat import renamed_attribute, renamed_keywords
-from lzsm.errors import LzsmConvergenceWarning, LzsmTypeError, LzsmValueError
+from lzsm.errors import LzsmConvergenceWarning, LzsmValueError
 from lzsm.kernels import log_derivative as _ld
 from lzsm.kernels import threads as _threads
 from lzsm.models.curves import Curves
-from lzsm.molecules._inputs import initial_channel, mass_and_hbar, old_adiabatic_index
+from lzsm.molecules._inputs import curve_model, initial_channel, mass_and_hbar, old_adiabatic_index
 from lzsm.results import Result, Status
 
 
@@ -431,11 +431,7 @@ def stationary_scattering(
     array([[0.8445, 0.1555],
            [0.5068, 0.4932]])
     """
-    if not isinstance(model, Curves):
-        raise LzsmTypeError(
-            f"`model` must be an lzsm curve model (lzsm.models.curves.Curves, e.g. "
-            f"lzsm.TullySimple()), got {type(model).__name__}"
-        )
+    model = curve_model(model)
     m, hb = mass_and_hbar(model, mass, hbar, "stationary_scattering")
     _checks.choice(method, "method", ("log_derivative", "transfer_matrix"))
     if method == "transfer_matrix" and step is not None:
