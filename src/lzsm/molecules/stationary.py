@@ -218,14 +218,14 @@ def _propagate(
         cb_k = _threads.arg(np.swapaxes(cb, 0, 1), complex)
         y = _threads.concatenate(lambda sl: _ld.sweep_two_channels(vec_k, ca_k[sl], cb_k[sl]), energies.size, axis=1)
         return y[0], y[1], y[2], y[3]
-    return sweep_numpy(vec, ca, cb)
+    return _sweep_numpy(vec, ca, cb)
 
 
-def sweep_numpy(vec: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> tuple[np.ndarray, ...]:
+def _sweep_numpy(vec: np.ndarray, ca: np.ndarray, cb: np.ndarray) -> tuple[np.ndarray, ...]:
     """The log-derivative recursion with NumPy matrices (any number of channels; Manolopoulos,
     J. Chem. Phys. 85, 6425 (1986)): sector rotations ``vec`` (S, N, N), sector coefficients
     ``ca``, ``cb`` (S, nE, N) -> (Y1, Y2, Y3, Y4), each (nE, N, N).  Two channels go through
-    the compiled :func:`lzsm.kernels.log_derivative.sweep_two_channels`, which is tested
+    the compiled ``lzsm.kernels.log_derivative.sweep_two_channels``, which is tested
     against this."""
     n_sectors = vec.shape[0]
     vt = np.swapaxes(vec, -1, -2)
